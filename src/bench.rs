@@ -1,0 +1,127 @@
+//! `introskip bench …`: our speed beside a baseline measured in the same run, printed as ratios.
+//! No thresholds live here or in tests: the numbers are for people to read and compare.
+
+use crate::error::{Error, Result};
+use crate::paths::cache_dir;
+use crate::video::{self, SamplerConfig, Strategy};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// The benchmark episodes: 45 min of 1080p H.264 (x264 veryfast, 3 B-frames) built from Big Buck
+/// Bunny, one with a 10 s GOP and one with a 2 s GOP, cached after the first run.
+fn bench_episodes() -> Result<Vec<PathBuf>> {
+    let dir = cache_dir().join("bench");
+    let source = cache_dir().join("media").join("bbb.mp4");
+    let mut out = Vec::new();
+    for gop_s in [10u32, 2] {
+        let target = dir.join(format!("episode-1080p-45min-gop{gop_s}s.mp4"));
+        if !target.exists() {
+            if !source.exists() {
+                return Err(Error::Usage(format!(
+                    "benchmark footage missing ({}): run scripts/fetch-media.sh first",
+                    source.display()
+                )));
+            }
+            std::fs::create_dir_all(&dir).map_err(|e| crate::error::io_error(&dir, e))?;
+            eprintln!("building {} (one-off, a few minutes)…", target.display());
+            let part = dir.join(format!(".part-gop{gop_s}.mp4"));
+            let gop = (24 * gop_s).to_string();
+            ffmpeg_cli(&[
+                "-y", "-v", "error", "-i", path_str(&source)?, "-t", "200", "-vf", "scale=1920:1080",
+                "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", &gop, "-keyint_min", &gop,
+                "-sc_threshold", "0", "-c:a", "aac", "-b:a", "128k", path_str(&part)?,
+            ])?;
+            // Loop the 200 s part to 45 min without re-encoding: the file has a real episode's
+            // length (and index size) while the benchmark only ever reads the first 180 s.
+            let tmp = dir.join(format!(".tmp-gop{gop_s}.mp4"));
+            ffmpeg_cli(&["-y", "-v", "error", "-stream_loop", "14", "-i", path_str(&part)?, "-t", "2700", "-c", "copy", path_str(&tmp)?])?;
+            std::fs::rename(&tmp, &target).map_err(|e| crate::error::io_error(&target, e))?;
+            let _ = std::fs::remove_file(&part);
+        }
+        out.push(target);
+    }
+    Ok(out)
+}
+
+fn path_str(p: &Path) -> Result<&str> {
+    p.to_str().ok_or_else(|| Error::input(p, "path is not valid UTF-8"))
+}
+
+fn ffmpeg_cli(args: &[&str]) -> Result<()> {
+    let status = Command::new("ffmpeg")
+        .args(args)
+        .stdin(Stdio::null())
+        .status()
+        .map_err(|e| Error::Usage(format!("cannot run the ffmpeg CLI ({e}): install the `ffmpeg` package")))?;
+    if !status.success() {
+        return Err(Error::internal(format!("ffmpeg {} failed: {status}", args.join(" "))));
+    }
+    Ok(())
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> Result<()> {
+    let files = if files.is_empty() { bench_episodes()? } else { files.to_vec() };
+    let runs = runs.max(1);
+    let mut rows = Vec::new();
+    for file in &files {
+        let info = video::probe(file)?;
+        let mut ours = Vec::new();
+        let mut decode_all = Vec::new();
+        let mut cli = Vec::new();
+        let mut report = None;
+        // Interleave the contenders so background noise hits all of them alike.
+        for _ in 0..runs {
+            let t = Instant::now();
+            let (_, r) = video::sample_all(file, &SamplerConfig { window_s: window, ..Default::default() })?;
+            ours.push(t.elapsed().as_secs_f64());
+            report = Some(r);
+
+            let t = Instant::now();
+            video::sample_all(file, &SamplerConfig { window_s: window, strategy: Strategy::DecodeAll, ..Default::default() })?;
+            decode_all.push(t.elapsed().as_secs_f64());
+
+            let t = Instant::now();
+            let status = Command::new("ffmpeg")
+                .args(["-v", "error", "-t", &window.to_string(), "-i"])
+                .arg(file)
+                .args(["-an", "-vf", "fps=1,scale=-2:224:flags=bicubic", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .status()
+                .map_err(|e| Error::Usage(format!("cannot run the ffmpeg CLI ({e}): install the `ffmpeg` package")))?;
+            if !status.success() {
+                return Err(Error::internal(format!("ffmpeg CLI failed on {}", file.display())));
+            }
+            cli.push(t.elapsed().as_secs_f64());
+        }
+        let report = report.expect("runs ≥ 1");
+        let (o, d, c) = (median(ours), median(decode_all), median(cli));
+        rows.push(serde_json::json!({
+            "file": file, "gop_s": info.video.keyframe_interval_s, "size": format!("{}x{}", info.video.width, info.video.height),
+            "samples": report.samples, "seeks": report.seeks, "packets_sent": report.packets_decoded,
+            "packets_skippable": report.packets_skippable, "frames_decoded": report.frames_decoded,
+            "ours_s": o, "ours_decode_all_s": d, "ffmpeg_cli_s": c, "ratio_vs_ffmpeg_cli": o / c,
+        }));
+        if !json {
+            println!("{}", file.display());
+            println!("  {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded",
+                info.video.width, info.video.height,
+                info.video.keyframe_interval_s.map_or("?".into(), |k| format!("{k:.1} s")),
+                report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.frames_decoded);
+            println!("  introskip (auto)        {o:7.2} s   ratio vs ffmpeg CLI {:.2}×", o / c);
+            println!("  introskip (decode all)  {d:7.2} s   ratio vs ffmpeg CLI {:.2}×", d / c);
+            println!("  ffmpeg -vf fps=1,scale  {c:7.2} s   (baseline; median of {runs})");
+        }
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rows).map_err(|e| Error::internal(e.to_string()))?);
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! The headless command line: the same library the GUI uses, for batch work and tests.
+
+use crate::error::{io_error, Error, Result};
+use crate::image_ops::PreprocessSpec;
+use crate::video::{self, SamplerConfig, Strategy};
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "introskip", version, about = "Find, correct and export the intro of TV-series episodes")]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Episode file or season folder to open in the app.
+    pub path: Option<PathBuf>,
+    /// Open the demo series built by scripts/demo.sh.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Print stream facts: container, streams, size, rotation, frame rate, keyframe spacing.
+    Probe {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Sample one frame per second and write a contact sheet, the encoder tensors and timestamps.
+    Sample {
+        file: PathBuf,
+        /// Seconds to sample from the start.
+        #[arg(long, default_value_t = 180)]
+        window: u32,
+        /// Output folder: contact.png, frames.npy (N×3×S×S float32, CLIP-normalised), samples.json.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Encoder input size (CLIP: 224).
+        #[arg(long, default_value_t = 224)]
+        size: u32,
+        #[arg(long, value_enum, default_value_t = Strategy::Auto)]
+        strategy: Strategy,
+        /// Decoder threads (0: FFmpeg decides).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure a stage against a baseline run in the same process.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BenchCommand {
+    /// 180 samples from 45-min 1080p H.264 episodes (10 s and 2 s GOP) vs the ffmpeg CLI.
+    Sample {
+        /// Files to measure instead of the generated 1080p episodes.
+        #[arg(long)]
+        file: Vec<PathBuf>,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        #[arg(long, default_value_t = 180)]
+        window: u32,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => 0,
+        Err(Error::Cancelled) => 1,
+        Err(e) => {
+            eprintln!("introskip: error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        None => open_app(cli.path, cli.demo),
+        Some(Command::Probe { file, json }) => probe(&file, json),
+        Some(Command::Sample { file, window, out, size, strategy, threads, json }) => {
+            sample(&file, window, out.as_deref(), size, strategy, threads, json)
+        }
+        Some(Command::Bench { what: BenchCommand::Sample { file, runs, window, json } }) => {
+            crate::bench::bench_sample(&file, runs, window, json)
+        }
+    }
+}
+
+fn open_app(path: Option<PathBuf>, demo: bool) -> Result<()> {
+    let path = if demo {
+        let dir = crate::paths::demo_dir();
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "the demo series is not built yet ({}): run scripts/demo.sh",
+                dir.display()
+            )));
+        }
+        Some(dir)
+    } else {
+        path
+    };
+    if let Some(p) = &path {
+        if !p.exists() {
+            return Err(Error::input(p, "no such file or directory"));
+        }
+    }
+    #[cfg(feature = "gui")]
+    {
+        crate::gui::run(path)
+    }
+    #[cfg(not(feature = "gui"))]
+    {
+        let _ = path;
+        Err(Error::Usage("this build has no GUI (built without the `gui` feature); see `introskip --help`".into()))
+    }
+}
+
+fn probe(file: &Path, json: bool) -> Result<()> {
+    let info = video::probe(file)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| Error::internal(e.to_string()))?);
+        return Ok(());
+    }
+    let v = &info.video;
+    println!("{}", info.path.display());
+    println!("  container   {}  duration {}  start {:.3} s  chapters {}", info.container,
+        info.duration_s.map_or("unknown".into(), |d| format!("{d:.3} s")), info.start_s, info.chapters);
+    println!("  video #{}   {} {}  {}x{} (shown {}x{}, SAR {}:{}, rotation {}°)", v.index, v.codec, v.pixel_format,
+        v.width, v.height, v.display_width, v.display_height, v.sample_aspect.0, v.sample_aspect.1, v.rotation);
+    println!("  frame rate  {}  time base {}/{}  keyframes every {}",
+        v.avg_fps.map_or("unknown".into(), |f| format!("{f:.3} fps")), v.time_base.0, v.time_base.1,
+        v.keyframe_interval_s.map_or("? (no index)".into(), |k| format!("{k:.2} s")));
+    for s in &info.streams {
+        let extra = match (s.sample_rate, s.channels) {
+            (Some(r), Some(c)) => format!(" {r} Hz, {c} ch"),
+            _ => String::new(),
+        };
+        println!("  stream #{} {} {}{}{}", s.index, s.kind, s.codec, extra,
+            s.language.as_ref().map_or(String::new(), |l| format!(" [{l}]")));
+    }
+    Ok(())
+}
+
+fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Strategy, threads: usize, json: bool) -> Result<()> {
+    if window == 0 {
+        return Err(Error::Usage("--window must be at least 1 second".into()));
+    }
+    let config = SamplerConfig {
+        window_s: window,
+        preprocess: out.map(|_| PreprocessSpec::clip(size)),
+        strategy,
+        threads,
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let (samples, report) = video::sample_all(file, &config)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        let sheet = contact_sheet(&samples, 10);
+        write_atomic(&dir.join("contact.png"), |w| {
+            let mut png = std::io::Cursor::new(Vec::new());
+            sheet.write_to(&mut png, image::ImageFormat::Png).map_err(std::io::Error::other)?;
+            w.write_all(png.get_ref())
+        })?;
+        write_atomic(&dir.join("frames.npy"), |w| write_npy(w, &samples, size))?;
+        let times: Vec<_> = samples.iter().map(|s| serde_json::json!({"second": s.second, "frame_time_s": s.frame_time_s})).collect();
+        let doc = serde_json::json!({"report": report, "samples": times});
+        write_atomic(&dir.join("samples.json"), |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
+    }
+    if json {
+        let times: Vec<_> = samples.iter().map(|s| serde_json::json!({"second": s.second, "frame_time_s": s.frame_time_s})).collect();
+        println!("{}", serde_json::json!({"report": report, "elapsed_s": elapsed, "samples": times}));
+    } else {
+        println!("{}: {} samples in {:.2} s ({} seeks, {} packets sent, {} frames decoded)",
+            file.display(), report.samples, elapsed, report.seeks, report.packets_decoded, report.frames_decoded);
+        if let Some(dir) = out {
+            println!("wrote {}/contact.png, frames.npy, samples.json", dir.display());
+        }
+    }
+    if let Some(note) = &report.note {
+        eprintln!("introskip: note: {}: {note}", file.display());
+    }
+    Ok(())
+}
+
+/// Thumbnails in a grid, `columns` per row, 2 px apart on dark grey.
+pub fn contact_sheet(samples: &[video::Sample], columns: usize) -> image::RgbImage {
+    let (tw, th) = samples.first().map_or((1, 1), |s| (s.thumbnail.width(), s.thumbnail.height()));
+    let rows = samples.len().div_ceil(columns).max(1);
+    let gap = 2;
+    let mut sheet = image::RgbImage::from_pixel(
+        (columns as u32) * (tw + gap) + gap,
+        (rows as u32) * (th + gap) + gap,
+        image::Rgb([32, 32, 32]),
+    );
+    for (i, s) in samples.iter().enumerate() {
+        let x = gap + (i % columns) as u32 * (tw + gap);
+        let y = gap + (i / columns) as u32 * (th + gap);
+        image::imageops::replace(&mut sheet, &s.thumbnail, x as i64, y as i64);
+    }
+    sheet
+}
+
+/// NumPy `.npy` v1.0, little-endian float32, shape (N, 3, size, size).
+fn write_npy(w: &mut dyn Write, samples: &[video::Sample], size: u32) -> std::io::Result<()> {
+    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, 3, {size}, {size}), }}", samples.len());
+    let unpadded = 10 + header.len() + 1;
+    header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
+    header.push('\n');
+    w.write_all(b"\x93NUMPY\x01\x00")?;
+    w.write_all(&(header.len() as u16).to_le_bytes())?;
+    w.write_all(header.as_bytes())?;
+    for s in samples {
+        let t = s.tensor.as_ref().ok_or_else(|| std::io::Error::other("sample without tensor"))?;
+        let mut bytes = Vec::with_capacity(t.len() * 4);
+        for v in t {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        w.write_all(&bytes)?;
+    }
+    Ok(())
+}
+
+/// Write through a temp file in the same folder and rename, so a crash never leaves half a file.
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut buf = std::io::BufWriter::new(file);
+        write(&mut buf)?;
+        let file = buf.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_error(path, e)
+    })
+}

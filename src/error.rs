@@ -1,0 +1,50 @@
+//! One error type for the whole pipeline. Its job is to tell the user *which file* is wrong and *what*
+//! is wrong with it, in one line, and to map to the CLI's exit codes (1 = bad input, 2 = our bug).
+
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The user's file (or argument) is unusable: missing, empty, not media, no video, …
+    #[error("{}: {message}", path.display())]
+    Input { path: PathBuf, message: String },
+    /// A command-line or settings value that makes no sense.
+    #[error("{0}")]
+    Usage(String),
+    /// The operation was cancelled by the user; not a failure.
+    #[error("cancelled")]
+    Cancelled,
+    /// Something we did not expect: a bug or a broken installation.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn input(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Error::Input { path: path.as_ref().to_path_buf(), message: message.into() }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::Internal(message.into())
+    }
+
+    /// Exit status for the CLI: 0 ok, 1 user/input error, 2 internal error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input { .. } | Error::Usage(_) | Error::Cancelled => 1,
+            Error::Internal(_) => 2,
+        }
+    }
+}
+
+/// Attach the path to an I/O error so the user sees which file failed.
+pub fn io_error(path: impl AsRef<Path>, err: std::io::Error) -> Error {
+    let what = match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => err.to_string(),
+    };
+    Error::input(path, what)
+}

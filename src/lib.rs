@@ -1,0 +1,17 @@
+//! introskip: find the intro of TV-series episodes, correct it, export it as chapters.
+//!
+//! Pipeline stages, one module each: [`video`] (probe and 1 FPS sampling) → encoder → model →
+//! segments → export. The GUI ([`gui`]) only draws and sends commands to workers; the CLI ([`cli`])
+//! drives the same library for batch work and tests.
+
+pub mod bench;
+pub mod cli;
+pub mod error;
+pub mod image_ops;
+pub mod paths;
+pub mod video;
+
+#[cfg(feature = "gui")]
+pub mod gui;
+
+pub use error::{Error, Result};

@@ -1,0 +1,82 @@
+//! Stage 1 of the pipeline: open an episode, describe it ([`probe`]) and sample one frame per
+//! second of presentation time ([`sampler`]).
+
+pub mod probe;
+pub mod sampler;
+
+pub use probe::{probe, MediaInfo, VideoInfo};
+pub use sampler::{sample_all, spawn_sampler, Sample, SampleReport, SamplerConfig, SamplerEvent, SamplerHandle, Strategy};
+
+use crate::error::{io_error, Error, Result};
+use ffmpeg_next as ffmpeg;
+use std::path::Path;
+use std::sync::Once;
+
+/// Initialise FFmpeg once per process and keep its own logging quiet: we report errors ourselves,
+/// one line per problem, naming the file. `INTROSKIP_FFMPEG_LOG=1` turns FFmpeg's messages back on.
+pub fn init() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        let _ = ffmpeg::init();
+        let level = if std::env::var_os("INTROSKIP_FFMPEG_LOG").is_some() {
+            ffmpeg::util::log::Level::Warning
+        } else {
+            ffmpeg::util::log::Level::Fatal
+        };
+        ffmpeg::util::log::set_level(level);
+    });
+}
+
+/// An opened file with its chosen video stream.
+pub(crate) struct Opened {
+    pub input: ffmpeg::format::context::Input,
+    pub video_index: usize,
+    pub path: std::path::PathBuf,
+}
+
+impl Opened {
+    pub fn input_path(&self) -> std::path::PathBuf {
+        self.path.clone()
+    }
+}
+
+/// Open `path` for reading, turning every way a file can be unusable into a one-line error.
+pub(crate) fn open(path: &Path) -> Result<Opened> {
+    init();
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::input(path, "is a folder, not a video file"));
+    }
+    if meta.len() == 0 {
+        return Err(Error::input(path, "file is empty (0 bytes)"));
+    }
+    let input = ffmpeg::format::input(path).map_err(|e| match e {
+        ffmpeg::Error::InvalidData => Error::input(path, "not a media file FFmpeg can read (invalid data)"),
+        other => Error::input(path, format!("cannot open as media: {other}")),
+    })?;
+    let video_index = input
+        .streams()
+        .filter(|s| s.parameters().medium() == ffmpeg::media::Type::Video)
+        // Cover art in audio files is a "video" stream with one picture; it is not an episode.
+        .filter(|s| !s.disposition().contains(ffmpeg::format::stream::Disposition::ATTACHED_PIC))
+        .max_by_key(|s| {
+            let p = unsafe { &*s.parameters().as_ptr() };
+            (p.width as i64) * (p.height as i64)
+        })
+        .map(|s| s.index());
+    let Some(video_index) = video_index else {
+        let audio = input.streams().filter(|s| s.parameters().medium() == ffmpeg::media::Type::Audio).count();
+        let message = if audio > 0 {
+            format!("no video stream (audio only: {audio} audio stream{})", if audio == 1 { "" } else { "s" })
+        } else {
+            "no video stream".to_string()
+        };
+        return Err(Error::input(path, message));
+    };
+    Ok(Opened { input, video_index, path: path.to_path_buf() })
+}
+
+/// Rational → f64 seconds, treating 0/0 as absent.
+pub(crate) fn rational_f64(r: ffmpeg::Rational) -> Option<f64> {
+    (r.denominator() != 0 && r.numerator() != 0).then(|| r.numerator() as f64 / r.denominator() as f64)
+}

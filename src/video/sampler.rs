@@ -1,0 +1,695 @@
+//! One frame per second of presentation time, exactly.
+//!
+//! Sample `k` is the frame a player shows at `t = k` seconds after the file's start: the frame
+//! with the greatest PTS ≤ t. All comparisons are exact integer arithmetic in the stream's time
+//! base, so 23.976, 29.97 or variable frame rates never drift.
+//!
+//! Speed comes from not decoding what nobody looks at:
+//! - a look-ahead of demuxed packets tells, before decoding, whether a frame can be shown at a
+//!   sample point (another frame follows it before the next whole second); such frames are sent
+//!   with `skip_frame = NONREF`, so the decoder drops them when nothing references them;
+//! - when the keyframe before the next sample point lies ahead of the decoder, we seek to it
+//!   instead of decoding the gap. With short GOPs this skips most of the stream; with long GOPs it
+//!   never triggers, and decoding runs forward — the per-file choice the measurements call for.
+//!
+//! Samples stream out through a bounded channel while decoding continues, and a cancel flag stops
+//! the worker within one packet.
+
+use super::probe::{display_size, keyframes, stream_rotation, video_info, VideoInfo};
+use super::open;
+use crate::error::{Error, Result};
+use crate::image_ops::{self, PreprocessSpec};
+use ffmpeg_next as ffmpeg;
+use image::RgbImage;
+use serde::Serialize;
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// How to move through the file between sample points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+pub enum Strategy {
+    /// Seek to a keyframe when that skips frames, decode forward otherwise (default).
+    Auto,
+    /// Never seek: decode forward (still dropping undisplayed non-reference frames).
+    Forward,
+    /// Decode every frame, as the ffmpeg CLI does. A baseline for benchmarks and tests.
+    DecodeAll,
+}
+
+#[derive(Clone, Debug)]
+pub struct SamplerConfig {
+    /// Sample t = 0, 1, …, window_s − 1 (fewer when the stream is shorter).
+    pub window_s: u32,
+    /// Encoder input to compute for every sample; None to skip (e.g. thumbnails only).
+    pub preprocess: Option<PreprocessSpec>,
+    /// Thumbnail height in pixels (the width follows the display aspect).
+    pub thumbnail_height: u32,
+    /// Keep the full-resolution RGB frame (preview, tests). Costs memory: off by default.
+    pub keep_full_frame: bool,
+    /// FFmpeg decoder threads; 0 lets FFmpeg choose.
+    pub threads: usize,
+    pub strategy: Strategy,
+}
+
+impl Default for SamplerConfig {
+    fn default() -> Self {
+        SamplerConfig {
+            window_s: 180,
+            preprocess: Some(PreprocessSpec::clip(224)),
+            thumbnail_height: 72,
+            keep_full_frame: false,
+            threads: 0,
+            strategy: Strategy::Auto,
+        }
+    }
+}
+
+/// One sampled second.
+#[derive(Clone, Debug)]
+pub struct Sample {
+    /// Sample index = requested time in seconds from the file's start.
+    pub second: u32,
+    /// Presentation time of the frame actually shown at that second (≤ `second`, except when the
+    /// video starts after it).
+    pub frame_time_s: f64,
+    /// Encoder input, CHW float32, when a [`PreprocessSpec`] was given.
+    pub tensor: Option<Vec<f32>>,
+    pub thumbnail: RgbImage,
+    pub full_frame: Option<RgbImage>,
+}
+
+/// What happened, for the CLI, the GUI and the benchmark.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SampleReport {
+    pub path: PathBuf,
+    pub samples: usize,
+    pub requested: usize,
+    /// Set when fewer samples than requested were produced, saying why.
+    pub note: Option<String>,
+    pub seeks: usize,
+    pub packets_decoded: usize,
+    pub packets_skippable: usize,
+    pub frames_decoded: usize,
+    pub decode_errors: usize,
+}
+
+pub enum SamplerEvent {
+    Started { info: Box<VideoInfo>, requested: usize },
+    Sample(Box<Sample>),
+    Finished(SampleReport),
+    Failed(Error),
+}
+
+/// A running sampler thread.
+pub struct SamplerHandle {
+    pub events: crossbeam_channel::Receiver<SamplerEvent>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SamplerHandle {
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Cancel and wait for the thread to finish.
+    pub fn stop(mut self) {
+        self.cancel();
+        // Drain so a sender blocked on a full channel can see the flag.
+        while self.events.try_recv().is_ok() {}
+        if let Some(t) = self.thread.take() {
+            while !t.is_finished() {
+                while self.events.try_recv().is_ok() {}
+                std::thread::sleep(std::time::Duration::from_millis(2));
+            }
+            let _ = t.join();
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.thread.as_ref().is_none_or(|t| t.is_finished())
+    }
+}
+
+impl Drop for SamplerHandle {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Sample in a background thread; events arrive in time order, then `Finished` or `Failed`.
+pub fn spawn_sampler(path: PathBuf, config: SamplerConfig) -> SamplerHandle {
+    let (tx, rx) = crossbeam_channel::bounded(32);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = cancel.clone();
+    let thread = std::thread::Builder::new()
+        .name("introskip-sampler".into())
+        .spawn(move || {
+            let result = run(&path, &config, &flag, &mut |event| {
+                // A dropped receiver means nobody wants more: stop quietly.
+                tx.send(event).is_ok() && !flag.load(Ordering::Relaxed)
+            });
+            let _ = match result {
+                Ok(report) => tx.send(SamplerEvent::Finished(report)),
+                Err(e) => tx.send(SamplerEvent::Failed(e)),
+            };
+        })
+        .expect("spawning a thread");
+    SamplerHandle { events: rx, cancel, thread: Some(thread) }
+}
+
+/// Sample synchronously and collect everything (CLI, tests, benchmarks).
+pub fn sample_all(path: &Path, config: &SamplerConfig) -> Result<(Vec<Sample>, SampleReport)> {
+    let mut samples = Vec::new();
+    let never = AtomicBool::new(false);
+    let report = run(path, config, &never, &mut |event| {
+        if let SamplerEvent::Sample(s) = event {
+            samples.push(*s);
+        }
+        true
+    })?;
+    Ok((samples, report))
+}
+
+/// Packets read ahead of the decoder. Must exceed the codec's reorder depth (≤ 16 for H.264/HEVC)
+/// so the successor of every frame in display order is known before the frame is decoded.
+const LOOKAHEAD: usize = 40;
+
+/// Seek only when it skips at least this much; a seek flushes the decoder's thread pipeline.
+const SEEK_GAIN_S: f64 = 0.5;
+
+/// Index timestamps may be DTS; stay this far before the sample point so the keyframe's PTS is
+/// surely not after it.
+const SEEK_MARGIN_S: f64 = 0.5;
+
+struct Clock {
+    /// Stream time base.
+    num: i128,
+    den: i128,
+    /// Presentation time 0, in stream time base.
+    origin: i64,
+}
+
+impl Clock {
+    /// Is a frame at `pts` shown at (or before) second `k`? Exact: (pts − origin)·num ≤ k·den.
+    fn at_or_before(&self, pts: i64, k: u32) -> bool {
+        (pts as i128 - self.origin as i128) * self.num <= k as i128 * self.den
+    }
+
+    /// The first sample second at or after `pts`.
+    fn next_second(&self, pts: i64) -> i64 {
+        let n = (pts as i128 - self.origin as i128) * self.num;
+        let k = if n <= 0 { 0 } else { (n + self.den - 1) / self.den };
+        k.min(i64::MAX as i128) as i64
+    }
+
+    /// Stream timestamp of second `k` (floor).
+    fn ts_of(&self, seconds: f64) -> i64 {
+        self.origin + (seconds * self.den as f64 / self.num as f64).floor() as i64
+    }
+
+    fn seconds(&self, pts: i64) -> f64 {
+        (pts - self.origin) as f64 * self.num as f64 / self.den as f64
+    }
+}
+
+/// Converts decoded frames to upright, square-pixel RGB.
+struct Converter {
+    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32))>,
+    sar: (i32, i32),
+    rotation: i32,
+}
+
+impl Converter {
+    fn to_rgb(&mut self, frame: &ffmpeg::frame::Video) -> Result<RgbImage> {
+        let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
+        // Display size before rotation: stretch non-square pixels horizontally.
+        let (dw, dh) = display_size(w, h, self.sar, 0);
+        let key = (fmt, w, h);
+        if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
+            let flags = if (dw, dh) == (w, h) {
+                ffmpeg::software::scaling::Flags::POINT
+            } else {
+                ffmpeg::software::scaling::Flags::BICUBIC
+            } | ffmpeg::software::scaling::Flags::ACCURATE_RND
+                | ffmpeg::software::scaling::Flags::FULL_CHR_H_INT;
+            let mut ctx =
+                ffmpeg::software::scaling::Context::get(fmt, w, h, ffmpeg::format::Pixel::RGB24, dw, dh, flags)
+                    .map_err(|e| Error::internal(format!("cannot convert {fmt:?} {w}x{h} to RGB: {e}")))?;
+            set_colorspace(&mut ctx, frame, h);
+            self.scaler = Some((ctx, key));
+        }
+        let (scaler, _) = self.scaler.as_mut().expect("set above");
+        let mut rgb = ffmpeg::frame::Video::empty();
+        scaler.run(frame, &mut rgb).map_err(|e| Error::internal(format!("colour conversion failed: {e}")))?;
+        let (rw, rh) = (rgb.width() as usize, rgb.height() as usize);
+        let stride = rgb.stride(0);
+        let data = rgb.data(0);
+        let mut tight = Vec::with_capacity(rw * rh * 3);
+        for y in 0..rh {
+            tight.extend_from_slice(&data[y * stride..y * stride + rw * 3]);
+        }
+        let img = RgbImage::from_raw(rw as u32, rh as u32, tight).expect("sized above");
+        Ok(image_ops::rotate(img, self.rotation))
+    }
+}
+
+/// Use the frame's own matrix (BT.709 for HD when unstated, as players do) and range.
+fn set_colorspace(ctx: &mut ffmpeg::software::scaling::Context, frame: &ffmpeg::frame::Video, height: u32) {
+    use ffmpeg::ffi;
+    use ffmpeg::util::color::{Range, Space};
+    let cs = match frame.color_space() {
+        Space::BT709 => ffi::SWS_CS_ITU709,
+        Space::FCC => ffi::SWS_CS_FCC,
+        Space::BT470BG | Space::SMPTE170M => ffi::SWS_CS_ITU601,
+        Space::SMPTE240M => ffi::SWS_CS_SMPTE240M,
+        Space::BT2020NCL | Space::BT2020CL => ffi::SWS_CS_BT2020,
+        _ if height >= 720 => ffi::SWS_CS_ITU709,
+        _ => ffi::SWS_CS_ITU601,
+    } as i32;
+    let full_range = i32::from(frame.color_range() == Range::JPEG);
+    unsafe {
+        let ctx = ctx.as_mut_ptr();
+        let mut inv_table = std::ptr::null_mut();
+        let mut table = std::ptr::null_mut();
+        let (mut src_range, mut dst_range, mut brightness, mut contrast, mut saturation) = (0, 0, 0, 0, 0);
+        if ffi::sws_getColorspaceDetails(
+            ctx,
+            &mut inv_table,
+            &mut src_range,
+            &mut table,
+            &mut dst_range,
+            &mut brightness,
+            &mut contrast,
+            &mut saturation,
+        ) < 0
+        {
+            return; // RGB input: nothing to set.
+        }
+        let coefficients = ffi::sws_getCoefficients(cs);
+        ffi::sws_setColorspaceDetails(ctx, coefficients, full_range, table, 1, brightness, contrast, saturation);
+    }
+}
+
+/// What every segment needs to know about the stream.
+struct StreamSetup {
+    clock: Clock,
+    keyframes: Vec<i64>,
+    rotation: i32,
+    info: VideoInfo,
+    container_duration: Option<f64>,
+}
+
+fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
+    let opened = open(path)?;
+    let vindex = opened.video_index;
+    let info = video_info(&opened.input, vindex);
+    let stream = opened.input.stream(vindex).expect("index from this input");
+    let tb = stream.time_base();
+    if tb.numerator() <= 0 || tb.denominator() <= 0 {
+        return Err(Error::input(path, "video stream has no valid time base"));
+    }
+    let format_start = unsafe { (*opened.input.as_ptr()).start_time };
+    let origin = if format_start != ffmpeg::ffi::AV_NOPTS_VALUE {
+        // Round down: the origin is never after the first frame.
+        unsafe {
+            ffmpeg::ffi::av_rescale_q_rnd(
+                format_start,
+                ffmpeg::ffi::AVRational { num: 1, den: ffmpeg::ffi::AV_TIME_BASE },
+                tb.into(),
+                ffmpeg::ffi::AVRounding::AV_ROUND_DOWN,
+            )
+        }
+    } else if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE {
+        stream.start_time()
+    } else {
+        0
+    };
+    let duration = opened.input.duration();
+    let setup = StreamSetup {
+        clock: Clock { num: tb.numerator() as i128, den: tb.denominator() as i128, origin },
+        keyframes: keyframes(&stream),
+        rotation: stream_rotation(&stream),
+        info,
+        container_duration: (duration > 0).then(|| duration as f64 / ffmpeg::ffi::AV_TIME_BASE as f64),
+    };
+    drop(stream);
+    Ok((opened, setup))
+}
+
+/// A contiguous run of sample seconds decoded by one decoder.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Segment {
+    first: u32,
+    end: u32,
+    /// Keyframe to seek to before decoding (stream time base); None = from the start.
+    seek_to: Option<i64>,
+}
+
+/// Split the window at keyframes into up to `parts` segments of similar length, so that each core
+/// decodes its own GOPs. Segment `j` starts at the first second that surely shows a frame at or
+/// after its keyframe.
+fn plan_segments(setup: &StreamSetup, window: u32, parts: usize) -> Vec<Segment> {
+    let clock = &setup.clock;
+    let span = setup.container_duration.map_or(window, |d| (d.ceil() as u32).clamp(1, window));
+    let mut segments = vec![Segment { first: 0, end: window, seek_to: None }];
+    for j in 1..parts {
+        let ideal = (span as u64 * j as u64 / parts as u64) as f64;
+        let limit = clock.ts_of(ideal - SEEK_MARGIN_S);
+        let Some(kf) = setup.keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| setup.keyframes[i]) else {
+            continue;
+        };
+        let first = (clock.seconds(kf) + SEEK_MARGIN_S).ceil().max(0.0) as u32;
+        let last = segments.last_mut().expect("non-empty");
+        if first <= last.first || first >= span {
+            continue;
+        }
+        last.end = first;
+        segments.push(Segment { first, end: window, seek_to: Some(kf) });
+    }
+    segments
+}
+
+#[derive(Default)]
+struct SegmentStats {
+    samples: usize,
+    seeks: usize,
+    packets_decoded: usize,
+    packets_skippable: usize,
+    frames_decoded: usize,
+    decode_errors: usize,
+}
+
+/// The sampling loop. `emit` returns false to stop early.
+fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn FnMut(SamplerEvent) -> bool) -> Result<SampleReport> {
+    let (opened, setup) = setup(path)?;
+    let requested = config.window_s as usize;
+    if !emit(SamplerEvent::Started { info: Box::new(setup.info.clone()), requested }) {
+        return Err(Error::Cancelled);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = match config.strategy {
+        Strategy::DecodeAll => 1,
+        _ if config.threads == 0 => cores,
+        _ => config.threads,
+    };
+    let segments = plan_segments(&setup, config.window_s, parts);
+    // Several segments: one single-threaded decoder per core. One segment: FFmpeg's frame threads.
+    let decoder_threads = if segments.len() > 1 { 1 } else { config.threads };
+    let stop = AtomicBool::new(false);
+    let cancelled = || cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
+
+    let mut stats = SegmentStats::default();
+    std::thread::scope(|scope| -> Result<()> {
+        // Later segments run in their own threads and queue their samples; the first runs here and
+        // streams directly. Samples therefore still arrive in time order.
+        let mut later = Vec::new();
+        for segment in segments.iter().skip(1).copied() {
+            let (tx, rx) = crossbeam_channel::unbounded::<Sample>();
+            let setup = &setup;
+            let cancelled = &cancelled;
+            let handle = scope.spawn(move || -> Result<SegmentStats> {
+                let (opened, _) = setup_reopen(path)?;
+                let mut stats = SegmentStats::default();
+                run_segment(opened, setup, config, decoder_threads, segment, cancelled, &mut |s| tx.send(s).is_ok(), &mut stats)?;
+                Ok(stats)
+            });
+            later.push((rx, handle));
+        }
+        let mut forward = |sample: Sample| -> bool {
+            let keep_going = emit(SamplerEvent::Sample(Box::new(sample)));
+            if !keep_going {
+                stop.store(true, Ordering::Relaxed);
+            }
+            keep_going
+        };
+        let first = run_segment(opened, &setup, config, decoder_threads, segments[0], &cancelled, &mut forward, &mut stats);
+        if let Err(e) = first {
+            stop.store(true, Ordering::Relaxed);
+            return Err(e);
+        }
+        for (rx, handle) in later {
+            for sample in rx.iter() {
+                if cancelled() || !forward(sample) {
+                    break;
+                }
+            }
+            match handle.join() {
+                Ok(Ok(s)) => {
+                    stats.samples += s.samples;
+                    stats.seeks += s.seeks;
+                    stats.packets_decoded += s.packets_decoded;
+                    stats.packets_skippable += s.packets_skippable;
+                    stats.frames_decoded += s.frames_decoded;
+                    stats.decode_errors += s.decode_errors;
+                }
+                Ok(Err(e)) => {
+                    stop.store(true, Ordering::Relaxed);
+                    return Err(e);
+                }
+                Err(_) => return Err(Error::internal("a sampler thread panicked")),
+            }
+        }
+        Ok(())
+    })?;
+    if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
+        return Err(Error::Cancelled);
+    }
+
+    let mut report = SampleReport {
+        path: path.to_path_buf(),
+        requested,
+        samples: stats.samples,
+        seeks: stats.seeks,
+        packets_decoded: stats.packets_decoded,
+        packets_skippable: stats.packets_skippable,
+        frames_decoded: stats.frames_decoded,
+        decode_errors: stats.decode_errors,
+        note: None,
+    };
+    if report.samples < requested {
+        let reached = report.samples;
+        report.note = Some(match setup.container_duration {
+            Some(d) if (d as usize) > reached + 1 => format!(
+                "video ends after {reached} s although the file says {d:.1} s: the file looks truncated or damaged; {reached} of {requested} samples"
+            ),
+            _ => format!("video is shorter than the {requested} s window: {reached} samples"),
+        });
+    }
+    if report.samples == 0 {
+        return Err(Error::input(path, "no video frame could be decoded (truncated or damaged file)"));
+    }
+    Ok(report)
+}
+
+/// Open the file again for another segment's decoder.
+fn setup_reopen(path: &Path) -> Result<(super::Opened, ())> {
+    Ok((open(path)?, ()))
+}
+
+/// Decode one segment's seconds and hand each sample to `emit` in time order.
+#[allow(clippy::too_many_arguments)]
+fn run_segment(
+    mut opened: super::Opened,
+    setup: &StreamSetup,
+    config: &SamplerConfig,
+    decoder_threads: usize,
+    segment: Segment,
+    cancelled: &dyn Fn() -> bool,
+    emit: &mut dyn FnMut(Sample) -> bool,
+    stats: &mut SegmentStats,
+) -> Result<()> {
+    let path = opened.input_path();
+    let vindex = opened.video_index;
+    let clock = &setup.clock;
+    let kf_list = &setup.keyframes;
+    let info = &setup.info;
+    let params = opened.input.stream(vindex).expect("index from this input").parameters();
+    let mut ctx = ffmpeg::codec::context::Context::from_parameters(params)
+        .map_err(|e| Error::input(&path, format!("cannot set up the {} decoder: {e}", info.codec)))?;
+    ctx.set_threading(ffmpeg::codec::threading::Config {
+        kind: ffmpeg::codec::threading::Type::Frame,
+        count: decoder_threads,
+        ..Default::default()
+    });
+    let mut decoder = ctx
+        .decoder()
+        .video()
+        .map_err(|e| Error::input(&path, format!("no decoder for video codec '{}' ({e})", info.codec)))?;
+    decoder.set_packet_time_base(ffmpeg::Rational::new(clock.num as i32, clock.den as i32));
+
+    let mut converter = Converter { scaler: None, sar: info.sample_aspect, rotation: setup.rotation };
+    let mut queue: VecDeque<ffmpeg::Packet> = VecDeque::with_capacity(LOOKAHEAD);
+    let mut seen_pts: BTreeSet<i64> = BTreeSet::new();
+    let mut demux_pos: Option<i64> = None;
+    let mut demux_eof = false;
+    let mut sent_eof = false;
+    let mut next_k: u32 = segment.first;
+    let end_k = segment.end;
+    let mut held: Option<(i64, ffmpeg::frame::Video)> = None;
+    let mut last_duration: i64 = 0;
+    let mut frame = ffmpeg::frame::Video::empty();
+    let seek_gain = (SEEK_GAIN_S * clock.den as f64 / clock.num as f64) as i64;
+
+    if let Some(kf) = segment.seek_to {
+        let ret = unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), vindex as i32, kf, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) };
+        if ret < 0 {
+            return Err(Error::input(&path, "cannot seek in this file"));
+        }
+        demux_pos = Some(kf);
+        stats.seeks += 1;
+    }
+
+    let mut produce = |k: u32, pts: i64, f: &ffmpeg::frame::Video, converter: &mut Converter, stats: &mut SegmentStats| -> Result<bool> {
+        let rgb = converter.to_rgb(f)?;
+        let tensor = config.preprocess.as_ref().map(|spec| spec.tensor(&rgb));
+        let thumbnail = image_ops::thumbnail(&rgb, config.thumbnail_height);
+        let sample = Sample {
+            second: k,
+            frame_time_s: clock.seconds(pts),
+            tensor,
+            thumbnail,
+            full_frame: config.keep_full_frame.then_some(rgb),
+        };
+        stats.samples += 1;
+        Ok(emit(sample))
+    };
+
+    'outer: while next_k < end_k {
+        if cancelled() {
+            return Err(Error::Cancelled);
+        }
+
+        // Jump ahead when the keyframe before the next sample point is beyond the demuxer.
+        if config.strategy == Strategy::Auto && !demux_eof {
+            let target = clock.ts_of(next_k as f64 - SEEK_MARGIN_S);
+            let kf = kf_list.partition_point(|&t| t <= target).checked_sub(1).map(|i| kf_list[i]);
+            if let (Some(kf), Some(pos)) = (kf, demux_pos) {
+                if kf > pos + seek_gain {
+                    let ret = unsafe {
+                        ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), vindex as i32, kf, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD)
+                    };
+                    if ret >= 0 {
+                        decoder.flush();
+                        queue.clear();
+                        seen_pts.clear();
+                        demux_pos = Some(kf);
+                        stats.seeks += 1;
+                        // `held` stays: it is still the best frame ≤ next_k until a later one arrives.
+                    }
+                }
+            }
+        }
+
+        // Keep the look-ahead full.
+        while queue.len() < LOOKAHEAD && !demux_eof {
+            let mut packet = ffmpeg::Packet::empty();
+            match packet.read(&mut opened.input) {
+                Ok(()) => {
+                    if packet.stream() != vindex {
+                        continue;
+                    }
+                    if let Some(ts) = packet.pts().or(packet.dts()) {
+                        seen_pts.insert(ts);
+                        demux_pos = Some(demux_pos.map_or(ts, |p| p.max(ts)));
+                    }
+                    queue.push_back(packet);
+                }
+                Err(ffmpeg::Error::Eof) => demux_eof = true,
+                Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::util::error::EAGAIN => continue,
+                Err(_) => {
+                    // A damaged file: treat what could be read as the whole stream.
+                    stats.decode_errors += 1;
+                    demux_eof = true;
+                }
+            }
+        }
+
+        if let Some(packet) = queue.pop_front() {
+            let skippable = config.strategy != Strategy::DecodeAll
+                && packet.pts().or(packet.dts()).is_some_and(|p| {
+                    let k = clock.next_second(p);
+                    if k >= end_k as i64 {
+                        return true;
+                    }
+                    // Another frame follows before second k: this one is never shown at a sample.
+                    seen_pts.range(p + 1..).next().is_some_and(|&q| clock.at_or_before(q, k as u32))
+                });
+            if skippable {
+                stats.packets_skippable += 1;
+            }
+            decoder.skip_frame(if skippable { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
+            stats.packets_decoded += 1;
+            if decoder.send_packet(&packet).is_err() {
+                stats.decode_errors += 1;
+            }
+        } else if !sent_eof {
+            let _ = decoder.send_eof();
+            sent_eof = true;
+        }
+
+        // Collect decoded frames.
+        loop {
+            match decoder.receive_frame(&mut frame) {
+                Ok(()) => {}
+                Err(ffmpeg::Error::Eof) => {
+                    // Stream over: the last frame stays on screen for its duration.
+                    if let Some((pts, f)) = held.take() {
+                        let end = pts + last_duration.max(1);
+                        while next_k < end_k && !clock.at_or_before(end, next_k) {
+                            if !produce(next_k, pts, &f, &mut converter, stats)? {
+                                return Err(Error::Cancelled);
+                            }
+                            next_k += 1;
+                        }
+                    }
+                    break 'outer;
+                }
+                Err(_) => break, // EAGAIN: needs more input.
+            }
+            stats.frames_decoded += 1;
+            let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
+            let duration = unsafe { (*frame.as_ptr()).pkt_duration };
+            if duration > 0 {
+                last_duration = duration;
+            }
+            // Every sample point before this frame shows the held frame (or, before the very
+            // first frame, this one).
+            while next_k < end_k && !clock.at_or_before(pts, next_k) {
+                let (hpts, hf) = match &held {
+                    Some((p, f)) => (*p, f),
+                    None => (pts, &frame),
+                };
+                if !produce(next_k, hpts, hf, &mut converter, stats)? {
+                    return Err(Error::Cancelled);
+                }
+                next_k += 1;
+            }
+            if next_k >= end_k {
+                break 'outer;
+            }
+            if held.as_ref().is_none_or(|(p, _)| pts >= *p) {
+                let old = held.replace((pts, std::mem::replace(&mut frame, ffmpeg::frame::Video::empty())));
+                if let Some((_, f)) = old {
+                    frame = f;
+                }
+            }
+            // The held frame is final for every sample point before its successor's PTS.
+            if let Some((hpts, _)) = &held {
+                let hpts = *hpts;
+                if let Some(&succ) = seen_pts.range(hpts + 1..).next() {
+                    while next_k < end_k && clock.at_or_before(hpts, next_k) && !clock.at_or_before(succ, next_k) {
+                        let (_, hf) = held.as_ref().expect("checked");
+                        if !produce(next_k, hpts, hf, &mut converter, stats)? {
+                            return Err(Error::Cancelled);
+                        }
+                        next_k += 1;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

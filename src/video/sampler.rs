@@ -177,12 +177,13 @@ pub fn sample_all(path: &Path, config: &SamplerConfig) -> Result<(Vec<Sample>, S
 /// so the successor of every frame in display order is known before the frame is decoded.
 const LOOKAHEAD: usize = 40;
 
-/// Seek only when it skips at least this much; a seek flushes the decoder's thread pipeline.
-const SEEK_GAIN_S: f64 = 0.5;
+/// Seek only when it skips at least this much decoding.
+const SEEK_GAIN_S: f64 = 0.25;
 
-/// Index timestamps may be DTS; stay this far before the sample point so the keyframe's PTS is
-/// surely not after it.
-const SEEK_MARGIN_S: f64 = 0.5;
+/// Index timestamps may be DTS, a few frames before the keyframe's PTS (MP4): plan segment starts
+/// this far after a keyframe. Seeks themselves target PTS, and should a seek still land after the
+/// sample point, the sampler steps back a keyframe.
+const SEEK_MARGIN_S: f64 = 0.15;
 
 struct Clock {
     /// Stream time base.
@@ -344,8 +345,6 @@ fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
 struct Segment {
     first: u32,
     end: u32,
-    /// Keyframe to seek to before decoding (stream time base); None = from the start.
-    seek_to: Option<i64>,
 }
 
 /// Split the window at keyframes into up to `parts` segments of similar length, so that each core
@@ -354,7 +353,7 @@ struct Segment {
 fn plan_segments(setup: &StreamSetup, window: u32, parts: usize) -> Vec<Segment> {
     let clock = &setup.clock;
     let span = setup.container_duration.map_or(window, |d| (d.ceil() as u32).clamp(1, window));
-    let mut segments = vec![Segment { first: 0, end: window, seek_to: None }];
+    let mut segments = vec![Segment { first: 0, end: window }];
     for j in 1..parts {
         let ideal = (span as u64 * j as u64 / parts as u64) as f64;
         let limit = clock.ts_of(ideal - SEEK_MARGIN_S);
@@ -367,7 +366,7 @@ fn plan_segments(setup: &StreamSetup, window: u32, parts: usize) -> Vec<Segment>
             continue;
         }
         last.end = first;
-        segments.push(Segment { first, end: window, seek_to: Some(kf) });
+        segments.push(Segment { first, end: window });
     }
     segments
 }
@@ -523,7 +522,8 @@ fn run_segment(
     let mut converter = Converter { scaler: None, sar: info.sample_aspect, rotation: setup.rotation };
     let mut queue: VecDeque<ffmpeg::Packet> = VecDeque::with_capacity(LOOKAHEAD);
     let mut seen_pts: BTreeSet<i64> = BTreeSet::new();
-    let mut demux_pos: Option<i64> = None;
+    // Furthest PTS handed to the decoder: where decoding stands (the demuxer is LOOKAHEAD ahead).
+    let mut decode_pos: Option<i64> = None;
     let mut demux_eof = false;
     let mut sent_eof = false;
     let mut next_k: u32 = segment.first;
@@ -531,14 +531,23 @@ fn run_segment(
     let mut held: Option<(i64, ffmpeg::frame::Video)> = None;
     let mut last_duration: i64 = 0;
     let mut frame = ffmpeg::frame::Video::empty();
+    // INTROSKIP_TRACE=1 prints every packet decision and seek (for diagnosing odd files).
+    let trace = std::env::var_os("INTROSKIP_TRACE").is_some();
     let seek_gain = (SEEK_GAIN_S * clock.den as f64 / clock.num as f64) as i64;
 
-    if let Some(kf) = segment.seek_to {
-        let ret = unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), vindex as i32, kf, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) };
-        if ret < 0 {
+    // Seek to the keyframe at or before a presentation time (demuxers take PTS here).
+    let seek = |input: &mut ffmpeg::format::context::Input, pts: i64| -> bool {
+        unsafe { ffmpeg::ffi::av_seek_frame(input.as_mut_ptr(), vindex as i32, pts, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) >= 0 }
+    };
+    // True after a seek until the first frame shows whether the seek overshot the sample point.
+    let mut just_seeked = false;
+    if segment.first > 0 {
+        let pts = clock.ts_of(segment.first as f64);
+        if !seek(&mut opened.input, pts) {
             return Err(Error::input(&path, "cannot seek in this file"));
         }
-        demux_pos = Some(kf);
+        decode_pos = Some(pts);
+        just_seeked = true;
         stats.seeks += 1;
     }
 
@@ -564,21 +573,21 @@ fn run_segment(
 
         // Jump ahead when the keyframe before the next sample point is beyond the demuxer.
         if config.strategy == Strategy::Auto && !demux_eof {
-            let target = clock.ts_of(next_k as f64 - SEEK_MARGIN_S);
+            let target = clock.ts_of(next_k as f64);
+            // The index says where keyframes are (possibly as DTS: slightly early, fine for deciding).
             let kf = kf_list.partition_point(|&t| t <= target).checked_sub(1).map(|i| kf_list[i]);
-            if let (Some(kf), Some(pos)) = (kf, demux_pos) {
-                if kf > pos + seek_gain {
-                    let ret = unsafe {
-                        ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), vindex as i32, kf, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD)
-                    };
-                    if ret >= 0 {
-                        decoder.flush();
-                        queue.clear();
-                        seen_pts.clear();
-                        demux_pos = Some(kf);
-                        stats.seeks += 1;
-                        // `held` stays: it is still the best frame ≤ next_k until a later one arrives.
+            if let (Some(kf), Some(pos)) = (kf, decode_pos) {
+                if kf > pos + seek_gain && seek(&mut opened.input, target) {
+                    decoder.flush();
+                    queue.clear();
+                    seen_pts.clear();
+                    decode_pos = Some(kf);
+                    just_seeked = true;
+                    stats.seeks += 1;
+                    if trace {
+                        eprintln!("seek to {kf} for next_k={next_k}");
                     }
+                    // `held` stays: it is still the best frame ≤ next_k until a later one arrives.
                 }
             }
         }
@@ -593,7 +602,6 @@ fn run_segment(
                     }
                     if let Some(ts) = packet.pts().or(packet.dts()) {
                         seen_pts.insert(ts);
-                        demux_pos = Some(demux_pos.map_or(ts, |p| p.max(ts)));
                     }
                     queue.push_back(packet);
                 }
@@ -619,6 +627,12 @@ fn run_segment(
                 });
             if skippable {
                 stats.packets_skippable += 1;
+            }
+            if let Some(ts) = packet.pts().or(packet.dts()) {
+                decode_pos = Some(decode_pos.map_or(ts, |p| p.max(ts)));
+            }
+            if trace {
+                eprintln!("send pts={:?} dts={:?} key={} skip={skippable} next_k={next_k}", packet.pts(), packet.dts(), packet.is_key());
             }
             decoder.skip_frame(if skippable { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
             stats.packets_decoded += 1;
@@ -651,6 +665,19 @@ fn run_segment(
             }
             stats.frames_decoded += 1;
             let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
+            if std::mem::take(&mut just_seeked) && next_k < end_k && !clock.at_or_before(pts, next_k) && pts > clock.origin {
+                // The seek landed on a keyframe shown after the sample point: the frame we need lies
+                // before it. Step back to the previous keyframe.
+                if seek(&mut opened.input, pts - 1) {
+                    decoder.flush();
+                    queue.clear();
+                    seen_pts.clear();
+                    decode_pos = Some(pts - 1);
+                    just_seeked = true;
+                    stats.seeks += 1;
+                    continue 'outer;
+                }
+            }
             let duration = unsafe { (*frame.as_ptr()).pkt_duration };
             if duration > 0 {
                 last_duration = duration;

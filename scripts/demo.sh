@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Command 1 of the README: install what is missing, fetch the footage, build the demo series and
+# the app (release), and open the demo series in the app.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-system.sh app
+. scripts/common.sh
+scripts/fetch-media.sh
+scripts/build-demo.sh
+log "building introskip (release; the first build takes about 10 minutes)"
+cargo build --release --locked
+exec "$CARGO_TARGET_DIR/release/introskip" --demo "$@"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Command 2 of the README (and CI): install what the tests need, then run the whole test suite.
+# Tests build their own small media with the ffmpeg CLI; those that need the demo footage get it
+# from the cache this script fills.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup-system.sh test
+. scripts/common.sh
+scripts/fetch-media.sh
+scripts/build-demo.sh
+# Release mode: the same compiled dependencies as the app, and realistic decoding speed.
+cargo test --release --locked "$@"

@@ -1,0 +1,68 @@
+//! The CLI as scripts use it: JSON output and the files `sample --out` writes.
+
+use crate::common::*;
+
+#[test]
+fn probe_json_describes_the_demo_like_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ep.mkv");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4", "-f", "lavfi", "-i", "sine=d=4", "-c:v", "libx264", "-g", "50",
+        "-pix_fmt", "yuv420p", "-c:a", "aac", f.to_str().unwrap(),
+    ]);
+    let mut c = introskip();
+    c.args(["probe", "--json"]).arg(&f);
+    let out = run_with_timeout(c, 30);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["video"]["codec"], "h264");
+    assert_eq!(v["video"]["display_width"], 320);
+    assert_eq!(v["video"]["avg_fps"], 25.0);
+    assert!((v["duration_s"].as_f64().unwrap() - 4.0).abs() < 0.1);
+    assert_eq!(v["streams"].as_array().unwrap().len(), 2);
+    assert_eq!(v["streams"][1]["kind"], "audio");
+}
+
+#[test]
+fn sample_writes_contact_sheet_tensor_and_times() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ep.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=12", "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    let out_dir = dir.path().join("out");
+    let mut c = introskip();
+    c.args(["sample", "--window", "12", "--out"]).arg(&out_dir).arg(&f);
+    let out = run_with_timeout(c, 60);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let sheet = image::open(out_dir.join("contact.png")).unwrap();
+    // 10 thumbnails of 128x72 per row, 2 rows, 2 px gaps.
+    assert_eq!((sheet.width(), sheet.height()), (10 * 130 + 2, 2 * 74 + 2));
+    let tensor = read_npy_f32(&out_dir.join("frames.npy"));
+    assert_eq!(tensor.len(), 12 * 3 * 224 * 224);
+    let times: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join("samples.json")).unwrap()).unwrap();
+    let samples = times["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 12);
+    assert_eq!(samples[7]["second"], 7);
+    assert!((samples[7]["frame_time_s"].as_f64().unwrap() - 7.0).abs() < 1e-9);
+    // No temp files left behind by the atomic writes.
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().ends_with(".tmp")).collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn demo_episode_samples_its_intro() {
+    // The demo series from scripts/build-demo.sh: real footage, cold open then the intro at 30 s.
+    let cache = std::env::var_os("INTROSKIP_CACHE").map(std::path::PathBuf::from).unwrap_or_else(introskip::paths::cache_dir);
+    let ep = cache.join("demo").join("Bunny Tales - S01E02.mp4");
+    assert!(ep.exists(), "{} missing: scripts/test.sh builds it (scripts/build-demo.sh)", ep.display());
+    let cfg = introskip::video::SamplerConfig { window_s: 60, preprocess: None, ..Default::default() };
+    let (samples, report) = introskip::video::sample_all(&ep, &cfg).unwrap();
+    assert_eq!(samples.len(), 60);
+    assert!(report.note.is_none());
+    // The title card (white text on black) is on screen 46–49 s, and only there in the first minute.
+    let dark = |s: &introskip::video::Sample| {
+        let px = s.thumbnail.as_raw();
+        px.iter().map(|&v| v as u64).sum::<u64>() / (px.len() as u64) < 40
+    };
+    let cards: Vec<u32> = samples.iter().filter(|s| dark(s)).map(|s| s.second).collect();
+    assert_eq!(cards, vec![46, 47, 48, 49]);
+}

@@ -266,7 +266,7 @@ impl App {
             Status::Done { samples, seconds, note } => {
                 ui.label(format!("{samples} frames sampled at 1 FPS in {seconds:.1} s"));
                 if let Some(note) = note {
-                    ui.colored_label(egui::Color32::from_rgb(220, 170, 60), note);
+                    ui.weak(note);
                 }
             }
             Status::Failed(message) => {
@@ -274,55 +274,60 @@ impl App {
             }
         }
         ui.add_space(8.0);
-        timeline(ui, &ep.thumbnails, self.window());
+        let seconds = match &ep.status {
+            Status::Done { samples, .. } => *samples as u32,
+            Status::Sampling { total, .. } => *total as u32,
+            _ => self.window(),
+        };
+        timeline(ui, &ep.thumbnails, seconds);
     }
 }
 
-/// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of one minute.
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], window: u32) {
-    if thumbs.is_empty() {
-        return;
-    }
-    let per_row = 60usize;
-    let avail = ui.available_width() - 16.0;
-    let cell_w = (avail / per_row as f32).max(4.0);
-    let (tw, th) = {
-        let s = thumbs[0].1.size_vec2();
-        (s.x, s.y)
-    };
-    let cell_h = (cell_w * th / tw * 2.5).clamp(24.0, 90.0);
+/// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of 20 seconds.
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32) {
+    const PER_ROW: u32 = 20;
+    let Some((_, first)) = thumbs.first() else { return };
+    let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
+    let avail = ui.available_width() - 12.0;
+    let cell_w = (avail / PER_ROW as f32).max(8.0);
+    let cell_h = cell_w / aspect;
+    let ruler_h = 16.0;
+    let label = egui::FontId::monospace(10.0);
     egui::ScrollArea::vertical().show(ui, |ui| {
-        let rows = (window as usize).div_ceil(per_row);
-        for row in 0..rows {
-            let first = (row * per_row) as u32;
-            ui.label(egui::RichText::new(format!("{}:{:02}", first / 60, first % 60)).monospace().small());
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(avail, cell_h + 10.0), egui::Sense::hover());
+        for row in 0..seconds.div_ceil(PER_ROW) {
+            let start = row * PER_ROW;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(avail, cell_h + ruler_h), egui::Sense::hover());
             let painter = ui.painter_at(rect);
-            painter.rect_filled(rect, 2.0, egui::Color32::from_gray(24));
-            for (second, tex) in thumbs.iter().filter(|(s, _)| *s >= first && *s < first + per_row as u32) {
-                let x = rect.left() + (*second - first) as f32 * cell_w;
-                let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(cell_w, cell_h));
-                // Centre-crop each thumbnail to the cell's aspect.
-                let cell_aspect = cell_w / cell_h;
-                let img_aspect = tw / th;
-                let uv = if img_aspect > cell_aspect {
-                    let f = cell_aspect / img_aspect;
-                    egui::Rect::from_min_max(egui::pos2(0.5 - f / 2.0, 0.0), egui::pos2(0.5 + f / 2.0, 1.0))
-                } else {
-                    egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0))
-                };
-                painter.image(tex.id(), cell, uv, egui::Color32::WHITE);
+            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
+            painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
+            for (second, tex) in thumbs.iter().filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
+                let x = rect.left() + (*second - start) as f32 * cell_w;
+                let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(cell_w - 1.0, cell_h));
+                painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
-            // Ruler: a tick each second, a long one each 10 s.
-            for s in 0..per_row {
+            // Ruler: a tick each second, labelled every 5 s.
+            for s in 0..=PER_ROW {
+                let t = start + s;
+                if t > seconds {
+                    break;
+                }
                 let x = rect.left() + s as f32 * cell_w;
-                let h = if s % 10 == 0 { 10.0 } else { 4.0 };
+                let major = t % 5 == 0;
                 painter.line_segment(
-                    [egui::pos2(x, rect.bottom() - h), egui::pos2(x, rect.bottom())],
-                    egui::Stroke::new(1.0, egui::Color32::from_gray(150)),
+                    [egui::pos2(x, strip.bottom()), egui::pos2(x, strip.bottom() + if major { 6.0 } else { 3.0 })],
+                    egui::Stroke::new(1.0, egui::Color32::from_gray(140)),
                 );
+                if major && s < PER_ROW {
+                    painter.text(
+                        egui::pos2(x + 2.0, strip.bottom() + 3.0),
+                        egui::Align2::LEFT_TOP,
+                        format!("{}:{:02}", t / 60, t % 60),
+                        label.clone(),
+                        egui::Color32::from_gray(170),
+                    );
+                }
             }
-            ui.add_space(4.0);
+            ui.add_space(6.0);
         }
     });
 }

@@ -4,5 +4,6 @@
 mod bad_input;
 mod cli;
 mod common;
+mod gui;
 mod preprocess;
 mod sampling;

@@ -1,0 +1,72 @@
+//! The real app under Xvfb on the demo series: it must open a window, sample the first episode in
+//! the background and draw the thumbnail timeline. Checked on the screenshot's pixels.
+
+use crate::common::*;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Killed(Child);
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn app_draws_the_demo_timeline_under_xvfb() {
+    let demo = introskip::paths::demo_dir();
+    assert!(demo.is_dir(), "{} missing: scripts/test.sh builds the demo series", demo.display());
+    let display = format!(":{}", 90 + std::process::id() % 60);
+    let _xvfb = Killed(
+        Command::new("Xvfb")
+            .args([display.as_str(), "-screen", "0", "1600x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (scripts/setup-system.sh test)"),
+    );
+    std::thread::sleep(Duration::from_millis(1500));
+    let runtime = tempfile::tempdir().unwrap();
+    let _app = Killed(
+        introskip()
+            .arg("--demo")
+            .env("DISPLAY", &display)
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let shot = runtime.path().join("shot.png");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        std::thread::sleep(Duration::from_secs(2));
+        let ok = Command::new("import")
+            .args(["-display", &display, "-window", "root"])
+            .arg(&shot)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok || Instant::now() < deadline, "imagemagick's import could not take a screenshot");
+        if ok && timeline_drawn(&image::open(&shot).unwrap().to_rgb8()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no timeline drawn within 60 s; last screenshot: {}", shot.display());
+    }
+}
+
+/// The first timeline row (window y ≈ 120–145) is full of footage: many distinct colours, while the
+/// empty app is two shades of grey. The title card cells of S01E01 (0:16–0:19) are black with white text.
+fn timeline_drawn(img: &image::RgbImage) -> bool {
+    if img.width() < 1200 || img.height() < 300 {
+        return false;
+    }
+    let mut colours = std::collections::HashSet::new();
+    for y in 122..140 {
+        for x in 230..1250 {
+            let p = img.get_pixel(x, y);
+            colours.insert([p[0] >> 3, p[1] >> 3, p[2] >> 3]);
+        }
+    }
+    colours.len() > 200
+}

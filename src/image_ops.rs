@@ -218,8 +218,18 @@ impl PreprocessSpec {
 
     /// Resize the short side and centre-crop: the 8-bit image the encoder sees.
     pub fn crop(&self, img: &RgbImage) -> RgbImage {
+        self.center_crop(&self.resize_short_side(img))
+    }
+
+    /// torchvision `Resize(size)`: the short side becomes `size`.
+    pub fn resize_short_side(&self, img: &RgbImage) -> RgbImage {
         let (w, h) = short_side_size(img.width(), img.height(), self.size);
-        let resized = resize(img, w, h, self.filter);
+        resize(img, w, h, self.filter)
+    }
+
+    /// torchvision `CenterCrop(size)` of an already resized image.
+    pub fn center_crop(&self, resized: &RgbImage) -> RgbImage {
+        let (w, h) = (resized.width(), resized.height());
         let (left, top) = center_crop_origin(w, h, self.size);
         let s = self.size;
         // A crop larger than the image pads with black, as torchvision does.

@@ -230,12 +230,14 @@ impl Converter {
         let (dw, dh) = display_size(w, h, self.sar, 0);
         let key = (fmt, w, h);
         if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
+            // Plain conversion uses swscale's unscaled fast path, the same one the ffmpeg CLI and PyAV
+            // use to hand RGB frames to Python pipelines (ACCURATE_RND/FULL_CHR_H_INT cost 4× and
+            // differ from it by about one level).
             let flags = if (dw, dh) == (w, h) {
                 ffmpeg::software::scaling::Flags::POINT
             } else {
                 ffmpeg::software::scaling::Flags::BICUBIC
-            } | ffmpeg::software::scaling::Flags::ACCURATE_RND
-                | ffmpeg::software::scaling::Flags::FULL_CHR_H_INT;
+            };
             let mut ctx =
                 ffmpeg::software::scaling::Context::get(fmt, w, h, ffmpeg::format::Pixel::RGB24, dw, dh, flags)
                     .map_err(|e| Error::internal(format!("cannot convert {fmt:?} {w}x{h} to RGB: {e}")))?;
@@ -379,6 +381,8 @@ struct SegmentStats {
     packets_skippable: usize,
     frames_decoded: usize,
     decode_errors: usize,
+    /// CPU seconds spent turning decoded frames into RGB, tensors and thumbnails.
+    convert_s: f64,
 }
 
 /// The sampling loop. `emit` returns false to stop early.
@@ -552,9 +556,23 @@ fn run_segment(
     }
 
     let mut produce = |k: u32, pts: i64, f: &ffmpeg::frame::Video, converter: &mut Converter, stats: &mut SegmentStats| -> Result<bool> {
+        let started = std::time::Instant::now();
         let rgb = converter.to_rgb(f)?;
-        let tensor = config.preprocess.as_ref().map(|spec| spec.tensor(&rgb));
-        let thumbnail = image_ops::thumbnail(&rgb, config.thumbnail_height);
+        let t_rgb = started.elapsed().as_secs_f64();
+        // The encoder's short-side resize shows the whole frame: thumbnails come from it, cheaply.
+        let (tensor, thumbnail) = match &config.preprocess {
+            Some(spec) => {
+                let resized = spec.resize_short_side(&rgb);
+                let thumbnail = image_ops::thumbnail(&resized, config.thumbnail_height);
+                (Some(spec.normalise(&spec.center_crop(&resized))), thumbnail)
+            }
+            None => (None, image_ops::thumbnail(&rgb, config.thumbnail_height)),
+        };
+        let t_tensor = started.elapsed().as_secs_f64();
+        if trace {
+            eprintln!("produce k={k}: rgb {:.1} ms, tensor + thumbnail {:.1} ms", t_rgb * 1e3, (t_tensor - t_rgb) * 1e3);
+        }
+        stats.convert_s += started.elapsed().as_secs_f64();
         let sample = Sample {
             second: k,
             frame_time_s: clock.seconds(pts),

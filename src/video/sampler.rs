@@ -545,6 +545,8 @@ fn run_segment(
     };
     // True after a seek until the first frame shows whether the seek overshot the sample point.
     let mut just_seeked = false;
+    // The keyframe we last stepped back from: landing there again means there is nothing earlier.
+    let mut overshot_at: Option<i64> = None;
     if segment.first > 0 {
         let pts = clock.ts_of(segment.first as f64);
         if !seek(&mut opened.input, pts) {
@@ -601,6 +603,7 @@ fn run_segment(
                     seen_pts.clear();
                     decode_pos = Some(kf);
                     just_seeked = true;
+                    overshot_at = None;
                     stats.seeks += 1;
                     if trace {
                         eprintln!("seek to {kf} for next_k={next_k}");
@@ -683,9 +686,14 @@ fn run_segment(
             }
             stats.frames_decoded += 1;
             let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
-            if std::mem::take(&mut just_seeked) && next_k < end_k && !clock.at_or_before(pts, next_k) && pts > clock.origin {
+            if std::mem::take(&mut just_seeked)
+                && next_k < end_k
+                && !clock.at_or_before(pts, next_k)
+                && overshot_at.is_none_or(|at| pts < at)
+            {
                 // The seek landed on a keyframe shown after the sample point: the frame we need lies
                 // before it. Step back to the previous keyframe.
+                overshot_at = Some(pts);
                 if seek(&mut opened.input, pts - 1) {
                     decoder.flush();
                     queue.clear();

@@ -125,3 +125,28 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> 
     }
     Ok(())
 }
+
+/// Encoder throughput on real frames, beside the sampler's own rate on the same file.
+pub fn bench_encode(file: Option<PathBuf>, window: u32) -> Result<()> {
+    let file = file.unwrap_or_else(|| crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"));
+    let mut encoder = crate::encoder::default_encoder();
+    let config = crate::encoder::sampler_config_for(encoder.as_ref(), window);
+    let t = Instant::now();
+    let (samples, _) = video::sample_all(&file, &config)?;
+    let sampling = t.elapsed().as_secs_f64();
+    let refs: Vec<&video::Sample> = samples.iter().collect();
+    // Repeat until at least a second has passed, for a stable rate.
+    let t = Instant::now();
+    let mut frames = 0usize;
+    while t.elapsed().as_secs_f64() < 1.0 {
+        encoder.encode(&refs)?;
+        frames += refs.len();
+    }
+    let encode_rate = frames as f64 / t.elapsed().as_secs_f64();
+    let sample_rate = samples.len() as f64 / sampling;
+    println!("{}: {} samples", file.display(), samples.len());
+    println!("  sampler                 {sample_rate:9.1} frames/s (baseline)");
+    println!("  encoder {:<15} {encode_rate:9.1} frames/s   {:.1}× the sampler's rate (dim {}, one thread)",
+        format!("{} v{}", encoder.id(), encoder.version()), encode_rate / sample_rate, encoder.dim());
+    Ok(())
+}

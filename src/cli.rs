@@ -48,6 +48,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sample and embed episodes (cached); optionally write the embeddings as .npy.
+    Embed {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, default_value_t = 180)]
+        window: u32,
+        /// Output folder: <episode>.npy (N×dim float32) per file.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Ignore and do not write the embedding cache.
+        #[arg(long)]
+        no_cache: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure a stage against a baseline run in the same process.
     Bench {
         #[command(subcommand)]
@@ -68,6 +83,14 @@ pub enum BenchCommand {
         window: u32,
         #[arg(long)]
         json: bool,
+    },
+    /// Frame encoders' throughput, beside the sampler's on the same file.
+    Encode {
+        /// Episode to take frames from (default: the demo's first episode).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long, default_value_t = 120)]
+        window: u32,
     },
 }
 
@@ -94,6 +117,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bench { what: BenchCommand::Sample { file, runs, window, json } }) => {
             crate::bench::bench_sample(&file, runs, window, json)
         }
+        Some(Command::Bench { what: BenchCommand::Encode { file, window } }) => crate::bench::bench_encode(file, window),
+        Some(Command::Embed { files, window, out, no_cache, json }) => embed(&files, window, out.as_deref(), no_cache, json),
     }
 }
 
@@ -195,6 +220,54 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
     Ok(())
 }
 
+fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, json: bool) -> Result<()> {
+    if window == 0 {
+        return Err(Error::Usage("--window must be at least 1 second".into()));
+    }
+    let mut encoder = crate::encoder::default_encoder();
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
+    let mut failures = Vec::new();
+    for file in files {
+        let started = std::time::Instant::now();
+        let result = crate::encoder::embed_episode(file, window, encoder.as_mut(), !no_cache, &mut |_, _| {});
+        let (features, cached) = match result {
+            Ok(r) => r,
+            Err(e) => {
+                // One bad episode does not stop a season: report it and go on.
+                eprintln!("introskip: error: {e}");
+                failures.push(e);
+                continue;
+            }
+        };
+        let elapsed = started.elapsed().as_secs_f64();
+        if let Some(dir) = out {
+            let stem = file.file_stem().map_or("episode".into(), |s| s.to_string_lossy().into_owned());
+            let path = dir.join(format!("{stem}.npy"));
+            write_atomic(&path, |w| {
+                let shape = format!("({}, {})", features.seconds.len(), features.dim);
+                write_npy_header(w, &shape)?;
+                let bytes: Vec<u8> = features.embeddings.iter().flat_map(|v| v.to_le_bytes()).collect();
+                w.write_all(&bytes)
+            })?;
+        }
+        if json {
+            println!("{}", serde_json::json!({
+                "file": file, "encoder": encoder.id(), "encoder_version": encoder.version(), "dim": features.dim,
+                "samples": features.seconds.len(), "cached": cached, "elapsed_s": elapsed, "note": features.note,
+            }));
+        } else {
+            println!("{}: {} × {} ({} {}) in {:.2} s{}", file.display(), features.seconds.len(), features.dim,
+                encoder.id(), encoder.version(), elapsed, if cached { " from cache" } else { "" });
+        }
+    }
+    match failures.into_iter().next() {
+        Some(e) => Err(if files.len() > 1 { Error::Usage("some episodes could not be analysed (see above)".into()) } else { e }),
+        None => Ok(()),
+    }
+}
+
 /// Thumbnails in a grid, `columns` per row, 2 px apart on dark grey.
 pub fn contact_sheet(samples: &[video::Sample], columns: usize) -> image::RgbImage {
     let (tw, th) = samples.first().map_or((1, 1), |s| (s.thumbnail.width(), s.thumbnail.height()));
@@ -213,15 +286,20 @@ pub fn contact_sheet(samples: &[video::Sample], columns: usize) -> image::RgbIma
     sheet
 }
 
-/// NumPy `.npy` v1.0, little-endian float32, shape (N, 3, size, size).
-fn write_npy(w: &mut dyn Write, samples: &[video::Sample], size: u32) -> std::io::Result<()> {
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': ({}, 3, {size}, {size}), }}", samples.len());
+/// NumPy `.npy` v1.0 header for little-endian float32 of the given shape, e.g. "(4, 3)".
+fn write_npy_header(w: &mut dyn Write, shape: &str) -> std::io::Result<()> {
+    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}");
     let unpadded = 10 + header.len() + 1;
     header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
     header.push('\n');
     w.write_all(b"\x93NUMPY\x01\x00")?;
     w.write_all(&(header.len() as u16).to_le_bytes())?;
-    w.write_all(header.as_bytes())?;
+    w.write_all(header.as_bytes())
+}
+
+/// Encoder tensors as `.npy`, shape (N, 3, size, size).
+fn write_npy(w: &mut dyn Write, samples: &[video::Sample], size: u32) -> std::io::Result<()> {
+    write_npy_header(w, &format!("({}, 3, {size}, {size})", samples.len()))?;
     for s in samples {
         let t = s.tensor.as_ref().ok_or_else(|| std::io::Error::other("sample without tensor"))?;
         let mut bytes = Vec::with_capacity(t.len() * 4);

@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod cli;
+pub mod encoder;
 pub mod error;
 pub mod image_ops;
 pub mod paths;

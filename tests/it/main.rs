@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod common;
+mod encoder;
 mod gui;
 mod preprocess;
 mod sampling;

@@ -1,0 +1,189 @@
+//! Embedding cache: reopening an analysed episode skips decoding and encoding.
+//!
+//! One file per (file fingerprint, sampling parameters, encoder id + version) under
+//! `<cache>/embeddings/`. The fingerprint is size + modification time + a hash of the file's first
+//! and last MiB, so a replaced or re-encoded file misses. Entries carry their full key and a
+//! checksum; anything that does not read back exactly is deleted and rebuilt, never trusted.
+
+use crate::error::{io_error, Error, Result};
+use image::RgbImage;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+const MAGIC: &[u8; 8] = b"ISKEMB01";
+/// Bumped when the sampler's output for the same file and parameters changes.
+pub const SAMPLER_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CacheKey {
+    pub fingerprint: String,
+    pub window_s: u32,
+    pub sampler_version: u32,
+    /// The encoder's input (thumbnail height or preprocessing), as text.
+    pub input: String,
+    pub encoder: String,
+    pub encoder_version: u32,
+}
+
+impl CacheKey {
+    pub fn new(path: &Path, window_s: u32, encoder: &dyn super::FrameEncoder) -> Result<Self> {
+        Ok(CacheKey {
+            fingerprint: fingerprint(path)?,
+            window_s,
+            sampler_version: SAMPLER_VERSION,
+            input: format!("{:?}", encoder.input()),
+            encoder: encoder.id(),
+            encoder_version: encoder.version(),
+        })
+    }
+
+    fn file_name(&self) -> String {
+        let text = serde_json::to_string(self).expect("key serialises");
+        format!("{:016x}.emb", fnv64(text.as_bytes()))
+    }
+}
+
+/// What analysis of one episode's window produced: everything the later stages and the GUI need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpisodeFeatures {
+    pub seconds: Vec<u32>,
+    pub frame_times: Vec<f64>,
+    pub dim: usize,
+    /// Row-major, `seconds.len() × dim`.
+    pub embeddings: Vec<f32>,
+    pub thumbnails: Vec<RgbImage>,
+    pub note: Option<String>,
+}
+
+impl EpisodeFeatures {
+    pub fn embedding(&self, i: usize) -> &[f32] {
+        &self.embeddings[i * self.dim..(i + 1) * self.dim]
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    key: CacheKey,
+    count: usize,
+    dim: usize,
+    thumbnail_sizes: Vec<(u32, u32)>,
+    seconds: Vec<u32>,
+    frame_times: Vec<f64>,
+    note: Option<String>,
+    checksum: u64,
+}
+
+pub fn cache_path(key: &CacheKey) -> PathBuf {
+    crate::paths::cache_dir().join("embeddings").join(key.file_name())
+}
+
+/// Read an entry; None when absent. A damaged or mismatched entry is deleted and reported as absent.
+pub fn load(key: &CacheKey) -> Option<EpisodeFeatures> {
+    let path = cache_path(key);
+    let bytes = std::fs::read(&path).ok()?;
+    match decode(&bytes, key) {
+        Some(features) => Some(features),
+        None => {
+            let _ = std::fs::remove_file(&path);
+            None
+        }
+    }
+}
+
+fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
+    if bytes.len() < 16 || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let header_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
+    let header_end = 16usize.checked_add(header_len)?;
+    let header: Header = serde_json::from_slice(bytes.get(16..header_end)?).ok()?;
+    if &header.key != key || header.seconds.len() != header.count || header.frame_times.len() != header.count {
+        return None;
+    }
+    let body = bytes.get(header_end..)?;
+    if fnv64(body) != header.checksum {
+        return None;
+    }
+    let emb_bytes = header.count.checked_mul(header.dim)?.checked_mul(4)?;
+    let embeddings: Vec<f32> = body.get(..emb_bytes)?.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let mut at = emb_bytes;
+    let mut thumbnails = Vec::with_capacity(header.count);
+    for &(w, h) in &header.thumbnail_sizes {
+        let len = (w as usize).checked_mul(h as usize)?.checked_mul(3)?;
+        let raw = body.get(at..at + len)?.to_vec();
+        thumbnails.push(RgbImage::from_raw(w, h, raw)?);
+        at += len;
+    }
+    if at != body.len() || thumbnails.len() != header.count {
+        return None;
+    }
+    Some(EpisodeFeatures {
+        seconds: header.seconds,
+        frame_times: header.frame_times,
+        dim: header.dim,
+        embeddings,
+        thumbnails,
+        note: header.note,
+    })
+}
+
+/// Write an entry atomically (temp file + rename).
+pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
+    let mut body = Vec::with_capacity(features.embeddings.len() * 4);
+    for v in &features.embeddings {
+        body.extend_from_slice(&v.to_le_bytes());
+    }
+    for t in &features.thumbnails {
+        body.extend_from_slice(t.as_raw());
+    }
+    let header = Header {
+        key: key.clone(),
+        count: features.seconds.len(),
+        dim: features.dim,
+        thumbnail_sizes: features.thumbnails.iter().map(|t| t.dimensions()).collect(),
+        seconds: features.seconds.clone(),
+        frame_times: features.frame_times.clone(),
+        note: features.note.clone(),
+        checksum: fnv64(&body),
+    };
+    let header = serde_json::to_vec(&header).map_err(|e| Error::internal(e.to_string()))?;
+    let path = cache_path(key);
+    let dir = path.parent().expect("cache path has a folder");
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    crate::cli::write_atomic(&path, |w| {
+        w.write_all(MAGIC)?;
+        w.write_all(&(header.len() as u64).to_le_bytes())?;
+        w.write_all(&header)?;
+        w.write_all(&body)
+    })
+}
+
+/// Size, modification time and a hash of the first and last MiB.
+pub fn fingerprint(path: &Path) -> Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    const CHUNK: u64 = 1 << 20;
+    let mut buf = Vec::with_capacity(2 * CHUNK as usize);
+    (&mut file).take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
+    if meta.len() > 2 * CHUNK {
+        file.seek(SeekFrom::End(-(CHUNK as i64))).map_err(|e| io_error(path, e))?;
+    }
+    file.take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
+    Ok(format!("{}-{}-{:016x}", meta.len(), mtime, fnv64(&buf)))
+}
+
+/// FNV-1a, 64 bit: a fast checksum for cache integrity (not for security).
+pub fn fnv64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}

@@ -1,0 +1,125 @@
+//! Stage 2 of the pipeline: one embedding per sampled second.
+//!
+//! Every encoder declares what it needs from the sampler ([`EncoderInput`]), its identity (id and
+//! version, which key the embedding cache and the model's manifest) and its dimension. Encoders
+//! run off the UI thread and consume the sampler's stream in batches.
+
+pub mod cache;
+pub mod embedded;
+
+use crate::error::Result;
+use crate::image_ops::PreprocessSpec;
+use crate::video::Sample;
+
+/// What an encoder reads from each sample.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EncoderInput {
+    /// The whole frame as a thumbnail of this height (aspect kept, letterbox included).
+    Thumbnail { height: u32 },
+    /// A CLIP-style preprocessed tensor.
+    Tensor(PreprocessSpec),
+}
+
+pub trait FrameEncoder: Send {
+    /// Stable identifier, e.g. `embedded-v1` or `clip-vit-b32`; part of cache keys and manifests.
+    fn id(&self) -> String;
+    /// Bumped whenever the same input would give different embeddings.
+    fn version(&self) -> u32;
+    fn dim(&self) -> usize;
+    fn input(&self) -> EncoderInput;
+    /// Embed a batch of samples, one L2-normalised vector each.
+    fn encode(&mut self, samples: &[&Sample]) -> Result<Vec<Vec<f32>>>;
+}
+
+/// Cosine similarity of two L2-normalised vectors.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// The encoder the app uses when no CLIP weights are configured.
+pub fn default_encoder() -> Box<dyn FrameEncoder> {
+    Box::new(embedded::EmbeddedEncoder::default())
+}
+
+/// Sampler settings that give `encoder` its input.
+pub fn sampler_config_for(encoder: &dyn FrameEncoder, window_s: u32) -> crate::video::SamplerConfig {
+    let mut config = crate::video::SamplerConfig { window_s, ..Default::default() };
+    match encoder.input() {
+        EncoderInput::Thumbnail { height } => {
+            config.preprocess = None;
+            config.thumbnail_height = height;
+        }
+        EncoderInput::Tensor(spec) => config.preprocess = Some(spec),
+    }
+    config
+}
+
+/// Sample and embed an episode's window, or read it from the cache. The sampler runs in its own
+/// thread; this thread encodes batches as samples arrive. `progress` sees (samples done, requested).
+pub fn embed_episode(
+    path: &std::path::Path,
+    window_s: u32,
+    encoder: &mut dyn FrameEncoder,
+    use_cache: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(cache::EpisodeFeatures, bool)> {
+    let key = cache::CacheKey::new(path, window_s, encoder)?;
+    if use_cache {
+        if let Some(features) = cache::load(&key) {
+            progress(features.seconds.len(), features.seconds.len());
+            return Ok((features, true));
+        }
+    }
+    const BATCH: usize = 16;
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), sampler_config_for(encoder, window_s));
+    let dim = encoder.dim();
+    let mut features = cache::EpisodeFeatures {
+        seconds: Vec::new(),
+        frame_times: Vec::new(),
+        dim,
+        embeddings: Vec::new(),
+        thumbnails: Vec::new(),
+        note: None,
+    };
+    let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
+    let mut requested = window_s as usize;
+    let flush = |pending: &mut Vec<Sample>, features: &mut cache::EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
+        let refs: Vec<&Sample> = pending.iter().collect();
+        for (sample, embedding) in pending.iter().zip(encoder.encode(&refs)?) {
+            if embedding.len() != dim {
+                return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
+            }
+            features.seconds.push(sample.second);
+            features.frame_times.push(sample.frame_time_s);
+            features.embeddings.extend_from_slice(&embedding);
+        }
+        features.thumbnails.extend(pending.drain(..).map(|s| s.thumbnail));
+        Ok(())
+    };
+    for event in handle.events.iter() {
+        match event {
+            crate::video::SamplerEvent::Started { requested: r, .. } => requested = r,
+            crate::video::SamplerEvent::Sample(sample) => {
+                pending.push(*sample);
+                if pending.len() == BATCH {
+                    flush(&mut pending, &mut features, encoder)?;
+                    progress(features.seconds.len(), requested);
+                }
+            }
+            crate::video::SamplerEvent::Finished(report) => {
+                flush(&mut pending, &mut features, encoder)?;
+                features.note = report.note;
+                progress(features.seconds.len(), requested);
+                break;
+            }
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+        }
+    }
+    if use_cache {
+        // A cache that cannot be written only costs speed next time.
+        if let Err(e) = cache::store(&key, &features) {
+            eprintln!("introskip: note: embedding cache not written: {e}");
+        }
+    }
+    Ok((features, false))
+}

@@ -126,3 +126,40 @@ fn demo_intro_frames_match_across_episodes_and_the_body_does_not() {
     let intro_like = (25..60).filter(|&t| (0..60).any(|u| cosine(&e1[t], &e2[u]) > 0.95)).count();
     assert!(intro_like <= 2, "{intro_like} body seconds of E01 look like E02 frames");
 }
+
+#[test]
+fn cache_hits_on_reopen_rebuilds_corrupt_entries_and_misses_changed_files() {
+    use introskip::encoder::cache;
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("episode.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.to_str().unwrap()]);
+    let mut encoder = introskip::encoder::embedded::EmbeddedEncoder::default();
+    let run = |encoder: &mut dyn FrameEncoder| embed_episode(&clip, 6, encoder, true, &mut |_, _| {}).unwrap();
+
+    let (first, cached) = run(&mut encoder);
+    assert!(!cached);
+    let (again, cached) = run(&mut encoder);
+    assert!(cached, "reopening reads the cache");
+    assert_eq!(first, again, "the cache gives back exactly what was stored");
+
+    // Flip one byte in the middle of the entry: detected, deleted, rebuilt.
+    let key = cache::CacheKey::new(&clip, 6, &encoder).unwrap();
+    let entry = cache::cache_path(&key);
+    let mut bytes = std::fs::read(&entry).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x55;
+    std::fs::write(&entry, &bytes).unwrap();
+    assert!(cache::load(&key).is_none(), "a corrupt entry is never trusted");
+    assert!(!entry.exists(), "and it is removed");
+    let (rebuilt, cached) = run(&mut encoder);
+    assert!(!cached);
+    assert_eq!(rebuilt, first);
+
+    // Replace the episode with different content: a new fingerprint, so a miss.
+    ffmpeg(&["-f", "lavfi", "-i", "mandelbrot=s=320x180:r=25", "-t", "6", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.to_str().unwrap()]);
+    let (changed, cached) = run(&mut encoder);
+    assert!(!cached, "a changed file is analysed again");
+    assert_ne!(changed.embeddings, first.embeddings);
+    let _ = std::fs::remove_file(cache::cache_path(&cache::CacheKey::new(&clip, 6, &encoder).unwrap()));
+    let _ = std::fs::remove_file(entry);
+}

@@ -60,6 +60,10 @@ pub enum Command {
         /// Ignore and do not write the embedding cache.
         #[arg(long)]
         no_cache: bool,
+        /// CLIP image-tower weights (OpenAI .pt, open_clip .bin/.safetensors, Hugging Face
+        /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the embedded encoder.
+        #[arg(long)]
+        clip_weights: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -118,7 +122,9 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::bench::bench_sample(&file, runs, window, json)
         }
         Some(Command::Bench { what: BenchCommand::Encode { file, window } }) => crate::bench::bench_encode(file, window),
-        Some(Command::Embed { files, window, out, no_cache, json }) => embed(&files, window, out.as_deref(), no_cache, json),
+        Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
+            embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
+        }
     }
 }
 
@@ -220,11 +226,11 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
     Ok(())
 }
 
-fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, json: bool) -> Result<()> {
+fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, clip_weights: Option<&Path>, json: bool) -> Result<()> {
     if window == 0 {
         return Err(Error::Usage("--window must be at least 1 second".into()));
     }
-    let mut encoder = crate::encoder::default_encoder();
+    let mut encoder = crate::encoder::encoder_for(clip_weights)?;
     if let Some(dir) = out {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     }

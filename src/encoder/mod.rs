@@ -5,6 +5,7 @@
 //! run off the UI thread and consume the sampler's stream in batches.
 
 pub mod cache;
+pub mod clip;
 pub mod embedded;
 
 use crate::error::Result;
@@ -122,4 +123,76 @@ pub fn embed_episode(
         }
     }
     Ok((features, false))
+}
+
+/// The device Burn encoders run on: libtorch's CPU (or CUDA) with the `tch` feature, otherwise
+/// Burn's pure-Rust `flex` backend.
+pub fn burn_device() -> burn::tensor::Device {
+    #[cfg(feature = "tch")]
+    #[allow(deprecated)] // burn-tch is deprecated upstream but is the fastest CPU path in 0.22
+    {
+        burn::tensor::Device::libtorch()
+    }
+    #[cfg(not(feature = "tch"))]
+    {
+        burn::tensor::Device::flex()
+    }
+}
+
+/// CLIP's image tower as a frame encoder, on user-supplied weights.
+pub struct ClipEncoder {
+    model: clip::ClipVision,
+    id: String,
+}
+
+impl ClipEncoder {
+    pub fn load(weights: &std::path::Path) -> Result<Self> {
+        let loaded = clip::Weights::load(weights)?;
+        let model = clip::ClipVision::new(&loaded, &burn_device())?;
+        // The weights' own fingerprint is part of the id: other weights, other embeddings.
+        let fp = cache::fnv64(cache::fingerprint(weights)?.as_bytes());
+        let arch = model.config.name().replace(['/', '@'], "").to_lowercase();
+        Ok(ClipEncoder { id: format!("clip-{arch}-{fp:08x}"), model })
+    }
+
+    pub fn config(&self) -> &clip::ClipConfig {
+        &self.model.config
+    }
+}
+
+impl FrameEncoder for ClipEncoder {
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn dim(&self) -> usize {
+        self.model.config.output_dim
+    }
+    fn input(&self) -> EncoderInput {
+        EncoderInput::Tensor(PreprocessSpec::clip(self.model.config.input_resolution as u32))
+    }
+    fn encode(&mut self, samples: &[&Sample]) -> Result<Vec<Vec<f32>>> {
+        let tensors: Vec<&[f32]> = samples
+            .iter()
+            .map(|s| s.tensor.as_deref().ok_or_else(|| crate::Error::internal("CLIP needs preprocessed samples")))
+            .collect::<Result<_>>()?;
+        let mut rows = self.model.embed(&tensors)?;
+        for row in &mut rows {
+            let norm = row.iter().map(|v| v * v).sum::<f32>().sqrt().max(1e-12);
+            row.iter_mut().for_each(|v| *v /= norm);
+        }
+        Ok(rows)
+    }
+}
+
+/// The encoder for a run: CLIP when weights are given (argument, else `INTROSKIP_CLIP_WEIGHTS`),
+/// the embedded descriptor otherwise.
+pub fn encoder_for(clip_weights: Option<&std::path::Path>) -> Result<Box<dyn FrameEncoder>> {
+    let from_env = std::env::var_os("INTROSKIP_CLIP_WEIGHTS").map(std::path::PathBuf::from);
+    match clip_weights.map(std::path::Path::to_path_buf).or(from_env) {
+        Some(path) => Ok(Box::new(ClipEncoder::load(&path)?)),
+        None => Ok(default_encoder()),
+    }
 }

@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod clip;
 mod common;
 mod encoder;
 mod gui;

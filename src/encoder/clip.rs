@@ -60,6 +60,8 @@ impl Weights {
         };
         let raw = if bytes_head.len() == 9 && bytes_head[8] == b'{' {
             read_safetensors(path)?
+        } else if super::torchscript::is_torchscript(path) {
+            super::torchscript::read(path).map_err(|e| Error::input(path, format!("cannot read TorchScript archive: {e}")))?
         } else {
             read_pytorch(path)?
         };

@@ -12,12 +12,16 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn check_parity(weights_file: &Path) {
+    check_parity_against(weights_file, "expected.npy");
+}
+
+fn check_parity_against(weights_file: &Path, expected_file: &str) {
     let weights = Weights::load(weights_file).unwrap();
     let config = weights.config().unwrap();
     assert_eq!((config.input_resolution, config.patch_size, config.width, config.layers, config.heads, config.output_dim), (32, 8, 128, 2, 2, 64));
     let model = ClipVision::new(&weights, &introskip::encoder::burn_device()).unwrap();
     let inputs = read_npy_f32(&fixture("inputs.npy"));
-    let expected = read_npy_f32(&fixture("expected.npy"));
+    let expected = read_npy_f32(&fixture(expected_file));
     let per_image = 3 * 32 * 32;
     let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
     let ours = model.embed(&images).unwrap();
@@ -44,6 +48,13 @@ fn matches_openai_reference_from_hugging_face_safetensors() {
 #[test]
 fn matches_openai_reference_from_pytorch_state_dict() {
     check_parity(&fixture("state_dict.pt"));
+}
+
+#[test]
+fn matches_openai_reference_from_openai_torchscript_fp16_archive() {
+    // Like OpenAI's released ViT-B-32.pt: TorchScript, fp16, whole model with a text tower whose
+    // `transformer.resblocks.*` must not be mistaken for the image tower's.
+    check_parity_against(&fixture("openai_jit_fp16.pt"), "expected_fp16.npy");
 }
 
 /// Rewrite the open_clip fixture with one tensor dropped or reshaped.

@@ -9,6 +9,9 @@ so nothing is left at an identity), runs seeded random images through it and wri
   OUT/openclip.safetensors  weights under open_clip / OpenAI names ("visual." prefix)
   OUT/hf.safetensors        the same weights under Hugging Face CLIPVisionModelWithProjection names
   OUT/state_dict.pt         the same weights as a torch.save() state dict (OpenAI names)
+  OUT/openai_jit_fp16.pt    a TorchScript archive like OpenAI's releases: a whole model with
+                            `visual` and a text tower, weights in fp16
+  OUT/expected_fp16.npy     OpenAI's forward pass with those fp16-rounded weights (in fp32)
   OUT/inputs.npy            float32 [B, 3, R, R]
   OUT/expected.npy          float32 [B, output_dim]: OpenAI's forward pass
   OUT/config.json           the architecture
@@ -16,6 +19,7 @@ so nothing is left at an identity), runs seeded random images through it and wri
 usage: clip_reference.py MODEL_PY OUT_DIR [tiny|b32] [SEED]
 Runs with Debian's python3-torch (1.13) and NumPy.
 """
+import copy
 import importlib.util
 import json
 import os
@@ -105,6 +109,27 @@ def main():
     torch.save(sd, os.path.join(out_dir, "state_dict.pt"))
     np.save(os.path.join(out_dir, "inputs.npy"), images.numpy().astype(np.float32))
     np.save(os.path.join(out_dir, "expected.npy"), expected.numpy().astype(np.float32))
+    # OpenAI ships TorchScript archives of the whole CLIP model in fp16.
+    module = load_openai_model_py(model_py)
+
+    class WholeModel(torch.nn.Module):
+        def __init__(self, visual):
+            super().__init__()
+            self.visual = visual
+            self.transformer = module.Transformer(64, 1, 1)  # stands in for the text tower
+            self.logit_scale = torch.nn.Parameter(torch.ones([]))
+
+        def forward(self, x):
+            return self.visual(x)
+
+    with torch.no_grad():
+        half = copy.deepcopy(model).half().float()  # weights rounded to fp16, computed in fp32
+        expected_fp16 = half(images)
+        whole = WholeModel(copy.deepcopy(half)).eval()
+        traced = torch.jit.trace(whole, images[:1])
+        traced.half()
+    torch.jit.save(traced, os.path.join(out_dir, "openai_jit_fp16.pt"))
+    np.save(os.path.join(out_dir, "expected_fp16.npy"), expected_fp16.numpy().astype(np.float32))
     with open(os.path.join(out_dir, "config.json"), "w") as f:
         json.dump(dict(cfg, seed=seed, torch=torch.__version__), f, indent=2)
 

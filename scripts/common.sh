@@ -14,3 +14,14 @@ fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The production encoder backend is libtorch (burn-tch): fetch it once and build with it.
+# INTROSKIP_BACKEND=flex builds the pure-Rust backend instead (no libtorch download).
+FEATURES=()
+use_backend() {
+  if [ "${INTROSKIP_BACKEND:-tch}" = tch ]; then
+    LIBTORCH=$(scripts/setup-libtorch.sh | tail -n 1)
+    export LIBTORCH
+    FEATURES=(--features tch)
+  fi
+}

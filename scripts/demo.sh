@@ -7,6 +7,7 @@ scripts/setup-system.sh app
 . scripts/common.sh
 scripts/fetch-media.sh
 scripts/build-demo.sh
-log "building introskip (release; the first build takes about 10 minutes)"
-cargo build --release --locked
+use_backend
+log "building introskip (release; the first build takes 10–20 minutes)"
+cargo build --release --locked "${FEATURES[@]}"
 exec "$CARGO_TARGET_DIR/release/introskip" --demo "$@"

@@ -8,5 +8,8 @@ scripts/setup-system.sh test
 . scripts/common.sh
 scripts/fetch-media.sh
 scripts/build-demo.sh
+use_backend
+# libtorch's OpenMP pool collapses when test threads compete for it: one thread per process.
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # Release mode: the same compiled dependencies as the app, and realistic decoding speed.
-cargo test --release --locked "$@"
+cargo test --release --locked "${FEATURES[@]}" "$@"

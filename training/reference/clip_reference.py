@@ -17,6 +17,8 @@ so nothing is left at an identity), runs seeded random images through it and wri
   OUT/config.json           the architecture
 
 usage: clip_reference.py MODEL_PY OUT_DIR [tiny|b32] [SEED]
+       clip_reference.py MODEL_PY --bench [tiny|b32] THREADS BATCH BATCHES
+The second form prints PyTorch's frames/s for OpenAI's tower as JSON, for `introskip bench encode`.
 Runs with Debian's python3-torch (1.13) and NumPy.
 """
 import copy
@@ -85,7 +87,25 @@ def hugging_face_names(sd, layers):
     return out
 
 
+def bench(model_py, name, threads, batch, batches):
+    import time
+    torch.set_num_threads(threads)
+    model = load_openai_model_py(model_py).VisionTransformer(**CONFIGS[name]).eval()
+    images = torch.randn(batch, 3, CONFIGS[name]["input_resolution"], CONFIGS[name]["input_resolution"])
+    with torch.no_grad():
+        model(images)  # warm-up
+        times = []
+        for _ in range(batches):
+            t = time.perf_counter()
+            model(images)
+            times.append(time.perf_counter() - t)
+    times.sort()
+    print(json.dumps({"frames_per_s": batch / times[len(times) // 2], "torch": torch.__version__, "threads": threads}))
+
+
 def main():
+    if sys.argv[2] == "--bench":
+        return bench(sys.argv[1], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]))
     model_py, out_dir = sys.argv[1], sys.argv[2]
     name = sys.argv[3] if len(sys.argv) > 3 else "tiny"
     seed = int(sys.argv[4]) if len(sys.argv) > 4 else 0

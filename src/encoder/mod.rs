@@ -7,6 +7,7 @@
 pub mod cache;
 pub mod clip;
 pub mod embedded;
+pub mod retrieval;
 pub mod torchscript;
 
 use crate::error::Result;

@@ -3,109 +3,20 @@
 
 use crate::common::*;
 use introskip::encoder::{cosine, embed_episode, FrameEncoder};
-use std::path::{Path, PathBuf};
-
-const SECONDS: u32 = 60;
-
-/// BBB 60–120 s, its perturbed versions and an every-frame gallery, built once into the cache (~40 s).
-fn fixtures() -> (PathBuf, PathBuf, Vec<(&'static str, PathBuf, f64)>) {
-    let cache = introskip::paths::cache_dir();
-    let bbb = cache.join("media").join("bbb.mp4");
-    assert!(bbb.exists(), "{} missing: scripts/test.sh fetches it", bbb.display());
-    let dir = cache.join("fixtures").join("encoder-v1");
-    std::fs::create_dir_all(&dir).unwrap();
-    let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
-    let logo = format!("drawbox=x=iw-120:y=12:w=100:h=40:color=white@0.8:t=fill,drawtext=fontfile={font}:text=TV1:x=w-105:y=18:fontsize=28:fontcolor=red");
-    // (name, ffmpeg output options, source seconds per output second)
-    let variants: Vec<(&str, Vec<String>, f64)> = vec![
-        ("x265-low-bitrate", vec!["-c:v".into(), "libx265".into(), "-preset".into(), "ultrafast".into(), "-b:v".into(), "250k".into()], 1.0),
-        ("240p", vec!["-vf".into(), "scale=426:240".into(), "-crf".into(), "32".into()], 1.0),
-        ("letterbox-2.35", vec!["-vf".into(), "crop=640:272,pad=640:360:0:44:black".into()], 1.0),
-        ("pillarbox-4:3", vec!["-vf".into(), "crop=480:360,pad=640:360:80:0:black".into()], 1.0),
-        ("channel-logo", vec!["-vf".into(), logo], 1.0),
-        ("colour-gamma", vec!["-vf".into(), "eq=gamma=1.4:saturation=1.3:brightness=0.04,colorbalance=rs=0.1:bs=-0.08".into()], 1.0),
-        ("pal-speedup", vec!["-vf".into(), "setpts=PTS*24/25".into(), "-r".into(), "25".into()], 25.0 / 24.0),
-    ];
-    let original = dir.join("original.mp4");
-    if !original.exists() {
-        let tmp = dir.join("original.tmp.mp4");
-        ffmpeg(&["-ss", "60", "-t", &SECONDS.to_string(), "-i", bbb.to_str().unwrap(), "-an", "-vf", "scale=640:360", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", tmp.to_str().unwrap()]);
-        std::fs::rename(&tmp, &original).unwrap();
-    }
-    // Every frame of the original, frame n shown at n seconds: a gallery of all 1440 frames.
-    let every_frame = dir.join("original-every-frame.mkv");
-    if !every_frame.exists() {
-        let tmp = dir.join("original-every-frame.tmp.mkv");
-        ffmpeg(&["-i", original.to_str().unwrap(), "-vf", "setpts=N/TB", "-r", "1", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", tmp.to_str().unwrap()]);
-        std::fs::rename(&tmp, &every_frame).unwrap();
-    }
-    let mut out = Vec::new();
-    for (name, opts, speed) in variants {
-        let path = dir.join(format!("{name}.mkv"));
-        if !path.exists() {
-            let tmp = dir.join(format!("{name}.tmp.mkv"));
-            let mut args: Vec<String> = vec!["-i".into(), original.to_str().unwrap().into()];
-            if !opts.iter().any(|o| o == "-c:v") {
-                args.extend(["-c:v".into(), "libx264".into(), "-preset".into(), "veryfast".into()]);
-            }
-            args.extend(opts);
-            args.push(tmp.to_str().unwrap().into());
-            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-            ffmpeg(&refs);
-            std::fs::rename(&tmp, &path).unwrap();
-        }
-        out.push((name, path, speed));
-    }
-    (original, every_frame, out)
-}
+use std::path::Path;
 
 fn embeddings(path: &Path, encoder: &mut dyn FrameEncoder) -> Vec<Vec<f32>> {
-    embeddings_over(path, SECONDS, encoder)
-}
-
-fn embeddings_over(path: &Path, window: u32, encoder: &mut dyn FrameEncoder) -> Vec<Vec<f32>> {
-    let (f, _) = embed_episode(path, window, encoder, false, &mut |_, _| {}).unwrap();
-    (0..f.seconds.len()).map(|i| f.embedding(i).to_vec()).collect()
+    introskip::encoder::retrieval::embed(path, introskip::encoder::retrieval::SECONDS, encoder).unwrap()
 }
 
 #[test]
 fn embedded_encoder_retrieves_perturbed_frames() {
-    let (original, every_frame, variants) = fixtures();
+    let fixtures = introskip::encoder::retrieval::fixtures().unwrap();
     let mut encoder = introskip::encoder::embedded::EmbeddedEncoder::default();
-    // Frame-aligned perturbations query the 1 FPS samples of the original; the PAL speed-up shows
-    // source frame 25k at its second k, so it queries a gallery of every original frame (24 fps)
-    // and must find that frame, give or take two frames (83 ms) for animation holds.
-    let per_second = embeddings(&original, &mut encoder);
-    let per_frame = embeddings_over(&every_frame, SECONDS * 24, &mut encoder);
-    assert_eq!((per_second.len(), per_frame.len()), (SECONDS as usize, SECONDS as usize * 24));
-    let (mut hits, mut total) = (0, 0);
-    let mut report = Vec::new();
-    let mut misses = Vec::new();
-    for (name, path, speed) in &variants {
-        let queries = embeddings(path, &mut encoder);
-        let pal = *speed != 1.0;
-        let gallery = if pal { &per_frame } else { &per_second };
-        let (mut h, mut n) = (0, 0);
-        for (k, q) in queries.iter().enumerate() {
-            let expected = if pal { k * 25 } else { k };
-            if expected >= gallery.len() {
-                break;
-            }
-            let best = (0..gallery.len()).max_by(|&a, &b| cosine(q, &gallery[a]).total_cmp(&cosine(q, &gallery[b]))).unwrap();
-            let ok = if pal { best.abs_diff(expected) <= 2 } else { best == expected };
-            if !ok {
-                misses.push(format!("{name}@{k}s→{best} (want {expected})"));
-            }
-            h += ok as usize;
-            n += 1;
-        }
-        report.push(format!("{name}: {h}/{n}"));
-        hits += h;
-        total += n;
-    }
-    let accuracy = hits as f64 / total as f64;
-    eprintln!("embedded encoder top-1: {:.2} % ({hits}/{total}); {}; misses: {}", accuracy * 100.0, report.join(", "), misses.join(" "));
-    assert!(accuracy >= 0.99, "top-1 {:.2} % < 99 %: {}; misses: {}", accuracy * 100.0, report.join(", "), misses.join(" "));
+    let score = introskip::encoder::retrieval::score(&fixtures, &mut encoder, true).unwrap();
+    eprintln!("embedded encoder {}; misses: {}", score.summary(), score.misses.join(" "));
+    assert_eq!(score.total, 418, "7 variants × ~60 queries");
+    assert!(score.accuracy() >= 0.99, "{}; misses: {}", score.summary(), score.misses.join(" "));
 }
 
 #[test]

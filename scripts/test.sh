@@ -13,3 +13,8 @@ use_backend
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # Release mode: the same compiled dependencies as the app, and realistic decoding speed.
 cargo test --release --locked "${FEATURES[@]}" "$@"
+if [ ${#FEATURES[@]} -gt 0 ] && [ $# -eq 0 ]; then
+  # The pure-Rust backend must keep passing the encoder tests too.
+  log "CLIP encoder tests on the pure-Rust flex backend"
+  cargo test --release --locked --test it clip
+fi

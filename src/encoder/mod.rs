@@ -135,10 +135,12 @@ pub fn burn_device() -> burn::tensor::Device {
     {
         burn::tensor::Device::libtorch()
     }
-    #[cfg(not(feature = "tch"))]
+    #[cfg(all(feature = "flex", not(feature = "tch")))]
     {
         burn::tensor::Device::flex()
     }
+    #[cfg(not(any(feature = "flex", feature = "tch")))]
+    compile_error!("enable a Burn backend: the `flex` or the `tch` feature")
 }
 
 /// CLIP's image tower as a frame encoder, on user-supplied weights.

@@ -242,7 +242,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
     let mut failures = Vec::new();
     for file in files {
         let started = std::time::Instant::now();
-        let result = crate::encoder::embed_episode(file, window, encoder.as_mut(), !no_cache, &mut |_, _| {});
+        let result = crate::encoder::embed_episode(file, window, encoder.as_mut(), !no_cache, &mut |_| true);
         let (features, cached) = match result {
             Ok(r) => r,
             Err(e) => {

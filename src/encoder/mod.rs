@@ -57,19 +57,29 @@ pub fn sampler_config_for(encoder: &dyn FrameEncoder, window_s: u32) -> crate::v
     config
 }
 
+/// What [`embed_episode`] reports while it works.
+pub enum Progress<'a> {
+    Started { requested: usize },
+    /// A sample as soon as it is decoded (thumbnails can be shown before encoding).
+    Sampled(&'a Sample),
+    Encoded { done: usize, requested: usize },
+}
+
 /// Sample and embed an episode's window, or read it from the cache. The sampler runs in its own
-/// thread; this thread encodes batches as samples arrive. `progress` sees (samples done, requested).
+/// thread; this thread encodes batches as samples arrive. `on` sees the progress and returns false
+/// to cancel (the result is then `Error::Cancelled`).
 pub fn embed_episode(
     path: &std::path::Path,
     window_s: u32,
     encoder: &mut dyn FrameEncoder,
     use_cache: bool,
-    progress: &mut dyn FnMut(usize, usize),
+    on: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<(cache::EpisodeFeatures, bool)> {
     let key = cache::CacheKey::new(path, window_s, encoder)?;
     if use_cache {
         if let Some(features) = cache::load(&key) {
-            progress(features.seconds.len(), features.seconds.len());
+            let n = features.seconds.len();
+            on(Progress::Encoded { done: n, requested: n });
             return Ok((features, true));
         }
     }
@@ -87,6 +97,9 @@ pub fn embed_episode(
     let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
     let mut requested = window_s as usize;
     let flush = |pending: &mut Vec<Sample>, features: &mut cache::EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
+        if pending.is_empty() {
+            return Ok(());
+        }
         let refs: Vec<&Sample> = pending.iter().collect();
         for (sample, embedding) in pending.iter().zip(encoder.encode(&refs)?) {
             if embedding.len() != dim {
@@ -100,22 +113,31 @@ pub fn embed_episode(
         Ok(())
     };
     for event in handle.events.iter() {
-        match event {
-            crate::video::SamplerEvent::Started { requested: r, .. } => requested = r,
+        let keep_going = match event {
+            crate::video::SamplerEvent::Started { requested: r, .. } => {
+                requested = r;
+                on(Progress::Started { requested })
+            }
             crate::video::SamplerEvent::Sample(sample) => {
+                let go = on(Progress::Sampled(&sample));
                 pending.push(*sample);
                 if pending.len() == BATCH {
                     flush(&mut pending, &mut features, encoder)?;
-                    progress(features.seconds.len(), requested);
+                    go && on(Progress::Encoded { done: features.seconds.len(), requested })
+                } else {
+                    go
                 }
             }
             crate::video::SamplerEvent::Finished(report) => {
                 flush(&mut pending, &mut features, encoder)?;
                 features.note = report.note;
-                progress(features.seconds.len(), requested);
+                on(Progress::Encoded { done: features.seconds.len(), requested });
                 break;
             }
             crate::video::SamplerEvent::Failed(e) => return Err(e),
+        };
+        if !keep_going {
+            return Err(crate::Error::Cancelled); // dropping the handle stops the sampler
         }
     }
     if use_cache {

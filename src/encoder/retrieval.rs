@@ -77,7 +77,7 @@ pub fn fixtures() -> Result<Fixtures> {
 
 /// Embeddings of a file's first `window` seconds, one row per second.
 pub fn embed(path: &Path, window: u32, encoder: &mut dyn super::FrameEncoder) -> Result<Vec<Vec<f32>>> {
-    let (f, _) = super::embed_episode(path, window, encoder, false, &mut |_, _| {})?;
+    let (f, _) = super::embed_episode(path, window, encoder, false, &mut |_| true)?;
     Ok((0..f.seconds.len()).map(|i| f.embedding(i).to_vec()).collect())
 }
 

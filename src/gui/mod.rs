@@ -1,15 +1,17 @@
-//! The desktop app. The UI thread only draws and sends commands: sampling runs in the sampler's
-//! worker thread, file dialogs in their own thread, and results arrive through channels that are
-//! polled (never waited on) each frame.
+//! The desktop app. The UI thread only draws and sends commands: analysis (sampling, encoding,
+//! the cache) runs in one worker thread ([`worker`]), file dialogs in their own threads, and
+//! results arrive through channels that are polled (never waited on) each frame.
 //!
-//! This is the foundation's window: open an episode or a season folder, watch sampling progress,
-//! see the 1 FPS thumbnail timeline fill in. Detection, the intro band and editing plug in here.
+//! Today: open an episode or a season folder, watch analysis stream in, see the 1 FPS thumbnail
+//! timeline, pick CLIP weights. Detection, the intro band and editing plug in here.
+
+mod worker;
 
 use crate::error::{Error, Result};
-use crate::video::{self, SamplerConfig, SamplerEvent, SamplerHandle};
 use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use worker::{Command, Event, Worker};
 
 pub fn run(path: Option<PathBuf>) -> Result<()> {
     let options = eframe::NativeOptions {
@@ -22,8 +24,9 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
     eframe::run_native(
         "introskip",
         options,
-        Box::new(move |_cc| {
-            let mut app = App::default();
+        Box::new(move |cc| {
+            let ctx = cc.egui_ctx.clone();
+            let mut app = App::new(Worker::start(None, move || ctx.request_repaint()));
             if let Some(p) = path {
                 app.open(&p);
             }
@@ -35,15 +38,15 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
 
 enum Status {
     Queued,
-    Sampling { done: usize, total: usize, started: Instant },
-    Done { samples: usize, seconds: f64, note: Option<String> },
+    Analysing { sampled: usize, encoded: usize, total: usize, started: Instant },
+    Done { samples: usize, seconds: f64, cached: bool, note: Option<String> },
     Failed(String),
+    Cancelled,
 }
 
 struct Episode {
     path: PathBuf,
     status: Status,
-    info: Option<video::VideoInfo>,
     thumbnails: Vec<(u32, egui::TextureHandle)>,
 }
 
@@ -53,22 +56,31 @@ impl Episode {
     }
 }
 
-#[derive(Default)]
+/// What a file dialog was opened for.
+enum Pick {
+    Episode,
+    Season,
+    ClipWeights,
+}
+
 pub struct App {
     episodes: Vec<Episode>,
     selected: usize,
-    worker: Option<(usize, SamplerHandle)>,
-    dialog: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
+    worker: Worker,
+    encoder: String,
+    dialog: Option<(Pick, crossbeam_channel::Receiver<Option<PathBuf>>)>,
     banner: Option<String>,
     window_s: u32,
 }
 
 impl App {
+    fn new(worker: Worker) -> Self {
+        App { episodes: Vec::new(), selected: 0, worker, encoder: "loading…".into(), dialog: None, banner: None, window_s: 180 }
+    }
+
     /// Open a file (one episode) or a folder (a season), replacing what was open.
     pub fn open(&mut self, path: &Path) {
-        if let Some((_, worker)) = self.worker.take() {
-            worker.cancel();
-        }
+        self.worker.cancel_all();
         self.banner = None;
         let files = if path.is_dir() {
             match crate::paths::media_files_in(path) {
@@ -85,108 +97,118 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
-        self.episodes = files
-            .into_iter()
-            .map(|path| Episode { path, status: Status::Queued, info: None, thumbnails: Vec::new() })
-            .collect();
+        self.episodes = files.into_iter().map(|path| Episode { path, status: Status::Queued, thumbnails: Vec::new() }).collect();
         self.selected = 0;
+        self.queue_all();
     }
 
-    fn window(&self) -> u32 {
-        if self.window_s == 0 { 180 } else { self.window_s }
-    }
-
-    /// Start the next queued episode when the worker is free.
-    fn schedule(&mut self) {
-        if self.worker.is_some() {
-            return;
+    /// Send every episode to the worker, in order.
+    fn queue_all(&mut self) {
+        let generation = self.worker.generation();
+        for (index, ep) in self.episodes.iter_mut().enumerate() {
+            ep.status = Status::Queued;
+            ep.thumbnails.clear();
+            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, generation });
         }
-        // The selected episode first, then the rest in order.
-        let order = std::iter::once(self.selected).chain(0..self.episodes.len());
-        let Some(i) = order.filter(|&i| i < self.episodes.len()).find(|&i| matches!(self.episodes[i].status, Status::Queued)) else {
-            return;
-        };
-        let config = SamplerConfig { window_s: self.window(), preprocess: None, thumbnail_height: 72, ..Default::default() };
-        let handle = video::spawn_sampler(self.episodes[i].path.clone(), config);
-        self.episodes[i].status = Status::Sampling { done: 0, total: self.window() as usize, started: Instant::now() };
-        self.worker = Some((i, handle));
     }
 
     /// Take what the worker produced, within a small time budget so a frame never stalls.
     fn poll_worker(&mut self, ctx: &egui::Context) {
-        let Some((i, handle)) = &self.worker else { return };
-        let i = *i;
         let deadline = Instant::now() + Duration::from_millis(4);
-        let mut finished = false;
         while Instant::now() < deadline {
-            let Ok(event) = handle.events.try_recv() else { break };
-            let episode = &mut self.episodes[i];
+            let Ok(event) = self.worker.events.try_recv() else { break };
             match event {
-                SamplerEvent::Started { info, requested } => {
-                    episode.info = Some(*info);
-                    if let Status::Sampling { total, .. } = &mut episode.status {
+                Event::EncoderReady(name) => self.encoder = name,
+                Event::EncoderFailed(message) => self.banner = Some(message),
+                Event::Started { index, requested } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.status = Status::Analysing { sampled: 0, encoded: 0, total: requested, started: Instant::now() };
+                    }
+                }
+                Event::Thumbnail { index, second, image } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                        let texture = ctx.load_texture(format!("thumb-{index}-{second}"), color, egui::TextureOptions::LINEAR);
+                        ep.thumbnails.push((second, texture));
+                        if let Status::Analysing { sampled, .. } = &mut ep.status {
+                            *sampled += 1;
+                        }
+                    }
+                }
+                Event::Progress { index, encoded: e, requested } => {
+                    if let Some(Episode { status: Status::Analysing { encoded, total, .. }, .. }) = self.episodes.get_mut(index) {
+                        *encoded = e;
                         *total = requested;
                     }
                 }
-                SamplerEvent::Sample(sample) => {
-                    let t = &sample.thumbnail;
-                    let image = egui::ColorImage::from_rgb([t.width() as usize, t.height() as usize], t.as_raw());
-                    let texture = ctx.load_texture(format!("thumb-{i}-{}", sample.second), image, egui::TextureOptions::LINEAR);
-                    episode.thumbnails.push((sample.second, texture));
-                    if let Status::Sampling { done, .. } = &mut episode.status {
-                        *done += 1;
+                Event::Done { index, samples, cached, seconds, note } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
-                SamplerEvent::Finished(report) => {
-                    let seconds = match &episode.status {
-                        Status::Sampling { started, .. } => started.elapsed().as_secs_f64(),
-                        _ => 0.0,
-                    };
-                    episode.status = Status::Done { samples: report.samples, seconds, note: report.note };
-                    finished = true;
-                    break;
+                Event::Failed { index, message } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.status = Status::Failed(message);
+                    }
                 }
-                SamplerEvent::Failed(e) => {
-                    episode.status = Status::Failed(e.to_string());
-                    finished = true;
-                    break;
+                Event::Cancelled { index } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        if !matches!(ep.status, Status::Done { .. }) {
+                            ep.status = Status::Cancelled;
+                        }
+                    }
                 }
             }
         }
-        if finished {
-            self.worker = None;
-        }
-        ctx.request_repaint_after(Duration::from_millis(30));
     }
 
     fn poll_dialog(&mut self) {
-        let Some(rx) = &self.dialog else { return };
+        let Some((_, rx)) = &self.dialog else { return };
         match rx.try_recv() {
-            Ok(Some(path)) => {
-                self.dialog = None;
-                self.open(&path);
+            Ok(picked) => {
+                let (what, _) = self.dialog.take().expect("checked");
+                let Some(path) = picked else { return };
+                match what {
+                    Pick::Episode | Pick::Season => self.open(&path),
+                    Pick::ClipWeights => {
+                        self.worker.cancel_all();
+                        self.encoder = "loading…".into();
+                        self.worker.send(Command::UseEncoder(Some(path)));
+                        self.queue_all();
+                    }
+                }
             }
-            Ok(None) | Err(crossbeam_channel::TryRecvError::Disconnected) => self.dialog = None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => self.dialog = None,
             Err(crossbeam_channel::TryRecvError::Empty) => {}
         }
     }
 
     /// rfd blocks until the user answers, so the dialog runs in its own thread.
-    fn ask_path(&mut self, folder: bool) {
+    fn ask(&mut self, what: Pick) {
         if self.dialog.is_some() {
             return;
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
+        let kind = match what {
+            Pick::Episode => 0,
+            Pick::Season => 1,
+            Pick::ClipWeights => 2,
+        };
         std::thread::spawn(move || {
-            let dialog = rfd::FileDialog::new().set_title(if folder { "Open season folder" } else { "Open episode" });
-            let picked = if folder {
-                dialog.pick_folder()
-            } else {
-                dialog.add_filter("Video", &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg"]).pick_file()
+            let picked = match kind {
+                0 => rfd::FileDialog::new()
+                    .set_title("Open episode")
+                    .add_filter("Video", &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg"])
+                    .pick_file(),
+                1 => rfd::FileDialog::new().set_title("Open season folder").pick_folder(),
+                _ => rfd::FileDialog::new()
+                    .set_title("Use CLIP weights")
+                    .add_filter("CLIP checkpoint", &["pt", "bin", "safetensors", "pth"])
+                    .pick_file(),
             };
             let _ = tx.send(picked);
         });
-        self.dialog = Some(rx);
+        self.dialog = Some((what, rx));
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
@@ -194,15 +216,18 @@ impl App {
             ui.heading("introskip");
             ui.separator();
             if ui.button("Open episode…").clicked() {
-                self.ask_path(false);
+                self.ask(Pick::Episode);
             }
             if ui.button("Open season folder…").clicked() {
-                self.ask_path(true);
+                self.ask(Pick::Season);
             }
-            if let Some((_, worker)) = &self.worker {
-                if ui.button("Cancel analysis").clicked() {
-                    worker.cancel();
-                }
+            if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
+                self.worker.cancel_all();
+            }
+            ui.separator();
+            ui.label(format!("Encoder: {}", self.encoder));
+            if ui.button("Use CLIP weights…").clicked() {
+                self.ask(Pick::ClipWeights);
             }
         });
         if let Some(banner) = &self.banner {
@@ -218,12 +243,12 @@ impl App {
             for (i, ep) in self.episodes.iter().enumerate() {
                 let status = match &ep.status {
                     Status::Queued => "queued".to_string(),
-                    Status::Sampling { done, total, .. } => format!("sampling {}%", done * 100 / (*total).max(1)),
-                    Status::Done { samples, .. } => format!("{samples} s sampled"),
+                    Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
+                    Status::Done { samples, cached, .. } => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
                     Status::Failed(_) => "failed".to_string(),
+                    Status::Cancelled => "cancelled".to_string(),
                 };
-                let text = format!("{}\n{status}", ep.name());
-                if ui.selectable_label(i == self.selected, text).clicked() {
+                if ui.selectable_label(i == self.selected, format!("{}\n{status}", ep.name())).clicked() {
                     self.selected = i;
                 }
             }
@@ -233,52 +258,48 @@ impl App {
     fn episode_view(&mut self, ui: &mut egui::Ui) {
         let Some(ep) = self.episodes.get(self.selected) else {
             ui.centered_and_justified(|ui| {
-                ui.label("Open an episode or a season folder (File buttons above, or pass a path on the command line).");
+                ui.label("Open an episode or a season folder (buttons above, drag and drop, or a path on the command line).");
             });
             return;
         };
         ui.heading(ep.name());
-        if let Some(info) = &ep.info {
-            ui.label(format!(
-                "{} {}x{}{} · {} · keyframes every {}",
-                info.codec,
-                info.display_width,
-                info.display_height,
-                if info.rotation != 0 { format!(" (rotated {}°)", info.rotation) } else { String::new() },
-                info.avg_fps.map_or("variable frame rate".into(), |f| format!("{f:.3} fps")),
-                info.keyframe_interval_s.map_or("?".into(), |k| format!("{k:.1} s")),
-            ));
-        }
-        match &ep.status {
+        let seconds = match &ep.status {
             Status::Queued => {
                 ui.label("Queued");
+                self.window_s
             }
-            Status::Sampling { done, total, started } => {
-                let fraction = *done as f32 / (*total).max(1) as f32;
+            Status::Analysing { sampled, encoded, total, started } => {
                 let elapsed = started.elapsed().as_secs_f32();
-                let eta = if *done > 0 { elapsed / *done as f32 * (*total - (*done).min(*total)) as f32 } else { f32::NAN };
-                ui.add(egui::ProgressBar::new(fraction).show_percentage().text(if eta.is_finite() {
-                    format!("Sampling frames {done}/{total} · {eta:.0} s left")
+                let eta = if *sampled > 0 { elapsed / *sampled as f32 * total.saturating_sub(*sampled) as f32 } else { f32::NAN };
+                ui.add(egui::ProgressBar::new(*sampled as f32 / (*total).max(1) as f32).text(if eta.is_finite() {
+                    format!("Sampling {sampled}/{total} · {eta:.0} s left")
                 } else {
-                    format!("Sampling frames {done}/{total}")
+                    format!("Sampling {sampled}/{total}")
                 }));
+                ui.add(egui::ProgressBar::new(*encoded as f32 / (*total).max(1) as f32).text(format!("Encoding {encoded}/{total}")));
+                *total as u32
             }
-            Status::Done { samples, seconds, note } => {
-                ui.label(format!("{samples} frames sampled at 1 FPS in {seconds:.1} s"));
+            Status::Done { samples, seconds, cached, note } => {
+                ui.label(if *cached {
+                    format!("{samples} seconds analysed (from the cache, {seconds:.2} s)")
+                } else {
+                    format!("{samples} seconds sampled at 1 FPS and encoded in {seconds:.1} s")
+                });
                 if let Some(note) = note {
                     ui.weak(note);
                 }
+                *samples as u32
             }
             Status::Failed(message) => {
                 ui.colored_label(egui::Color32::from_rgb(230, 90, 80), message);
+                0
             }
-        }
-        ui.add_space(8.0);
-        let seconds = match &ep.status {
-            Status::Done { samples, .. } => *samples as u32,
-            Status::Sampling { total, .. } => *total as u32,
-            _ => self.window(),
+            Status::Cancelled => {
+                ui.weak("Analysis cancelled");
+                self.window_s
+            }
         };
+        ui.add_space(8.0);
         timeline(ui, &ep.thumbnails, seconds);
     }
 }
@@ -337,7 +358,6 @@ impl eframe::App for App {
         let ctx = ui.ctx().clone();
         self.poll_dialog();
         self.poll_worker(&ctx);
-        self.schedule();
         // Drag and drop: a file or a folder.
         if let Some(path) = ctx.input(|i| i.raw.dropped_files.iter().find_map(|f| Some(f.path().to_path_buf()).filter(|p| !p.as_os_str().is_empty()))) {
             self.open(&path);
@@ -355,8 +375,6 @@ impl eframe::App for App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        if let Some((_, worker)) = self.worker.take() {
-            worker.stop();
-        }
+        self.worker.cancel_all();
     }
 }

@@ -96,6 +96,7 @@ pub struct SampleReport {
 }
 
 pub enum SamplerEvent {
+    /// `requested`: the samples to expect (the window, or fewer when the file says it is shorter).
     Started { info: Box<VideoInfo>, requested: usize },
     Sample(Box<Sample>),
     Finished(SampleReport),
@@ -389,7 +390,8 @@ struct SegmentStats {
 fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn FnMut(SamplerEvent) -> bool) -> Result<SampleReport> {
     let (opened, setup) = setup(path)?;
     let requested = config.window_s as usize;
-    if !emit(SamplerEvent::Started { info: Box::new(setup.info.clone()), requested }) {
+    let expected = setup.container_duration.map_or(requested, |d| (d.ceil() as usize).clamp(1, requested));
+    if !emit(SamplerEvent::Started { info: Box::new(setup.info.clone()), requested: expected }) {
         return Err(Error::Cancelled);
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -45,7 +45,7 @@ fn cache_hits_on_reopen_rebuilds_corrupt_entries_and_misses_changed_files() {
     let clip = dir.path().join("episode.mp4");
     ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.to_str().unwrap()]);
     let mut encoder = introskip::encoder::embedded::EmbeddedEncoder::default();
-    let run = |encoder: &mut dyn FrameEncoder| embed_episode(&clip, 6, encoder, true, &mut |_, _| {}).unwrap();
+    let run = |encoder: &mut dyn FrameEncoder| embed_episode(&clip, 6, encoder, true, &mut |_| true).unwrap();
 
     let (first, cached) = run(&mut encoder);
     assert!(!cached);

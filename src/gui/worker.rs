@@ -1,0 +1,122 @@
+//! The analysis worker: one thread that owns the frame encoder and works through the GUI's
+//! commands, streaming results back. The GUI never waits on it.
+
+use crate::encoder::{self, FrameEncoder, Progress};
+use image::RgbImage;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+pub enum Command {
+    /// Analyse episode `index`; dropped if a cancel came after it was sent (`generation`).
+    Analyse { index: usize, path: PathBuf, window_s: u32, generation: u64 },
+    /// Switch encoder: CLIP weights, or None for the embedded encoder.
+    UseEncoder(Option<PathBuf>),
+}
+
+pub enum Event {
+    EncoderReady(String),
+    EncoderFailed(String),
+    Started { index: usize, requested: usize },
+    Thumbnail { index: usize, second: u32, image: RgbImage },
+    Progress { index: usize, encoded: usize, requested: usize },
+    Done { index: usize, samples: usize, cached: bool, seconds: f64, note: Option<String> },
+    Failed { index: usize, message: String },
+    Cancelled { index: usize },
+}
+
+pub struct Worker {
+    commands: crossbeam_channel::Sender<Command>,
+    pub events: crossbeam_channel::Receiver<Event>,
+    generation: Arc<AtomicU64>,
+}
+
+impl Worker {
+    /// Start the worker with the encoder chosen by `clip_weights` (or `INTROSKIP_CLIP_WEIGHTS`).
+    pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> Self {
+        let (commands, rx) = crossbeam_channel::unbounded::<Command>();
+        let (tx, events) = crossbeam_channel::unbounded::<Event>();
+        let generation = Arc::new(AtomicU64::new(0));
+        let current = generation.clone();
+        std::thread::Builder::new()
+            .name("introskip-analysis".into())
+            .spawn(move || {
+                let send = |e: Event| {
+                    let _ = tx.send(e);
+                    repaint();
+                };
+                let mut encoder: Box<dyn FrameEncoder> = match encoder::encoder_for(clip_weights.as_deref()) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        send(Event::EncoderFailed(e.to_string()));
+                        encoder::default_encoder()
+                    }
+                };
+                send(Event::EncoderReady(describe(encoder.as_ref())));
+                for command in rx.iter() {
+                    match command {
+                        Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
+                            Ok(e) => {
+                                encoder = e;
+                                send(Event::EncoderReady(describe(encoder.as_ref())));
+                            }
+                            Err(e) => send(Event::EncoderFailed(e.to_string())),
+                        },
+                        Command::Analyse { index, path, window_s, generation } => {
+                            if current.load(Ordering::Relaxed) != generation {
+                                send(Event::Cancelled { index });
+                                continue;
+                            }
+                            let started = std::time::Instant::now();
+                            let result = encoder::embed_episode(&path, window_s, encoder.as_mut(), true, &mut |p| {
+                                match p {
+                                    Progress::Started { requested } => send(Event::Started { index, requested }),
+                                    Progress::Sampled(s) => send(Event::Thumbnail { index, second: s.second, image: s.thumbnail.clone() }),
+                                    Progress::Encoded { done, requested } => send(Event::Progress { index, encoded: done, requested }),
+                                }
+                                current.load(Ordering::Relaxed) == generation
+                            });
+                            match result {
+                                Ok((features, cached)) => {
+                                    if cached {
+                                        for (second, image) in features.seconds.iter().zip(&features.thumbnails) {
+                                            send(Event::Thumbnail { index, second: *second, image: image.clone() });
+                                        }
+                                    }
+                                    send(Event::Done {
+                                        index,
+                                        samples: features.seconds.len(),
+                                        cached,
+                                        seconds: started.elapsed().as_secs_f64(),
+                                        note: features.note,
+                                    });
+                                }
+                                Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),
+                                Err(e) => send(Event::Failed { index, message: e.to_string() }),
+                            }
+                        }
+                    }
+                }
+            })
+            .expect("spawning the analysis thread");
+        Worker { commands, events, generation }
+    }
+
+    pub fn send(&self, command: Command) {
+        let _ = self.commands.send(command);
+    }
+
+    /// The generation new jobs must carry.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    /// Cancel the running job and everything queued.
+    pub fn cancel_all(&self) {
+        self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+fn describe(encoder: &dyn FrameEncoder) -> String {
+    format!("{} v{} ({}-d)", encoder.id(), encoder.version(), encoder.dim())
+}

@@ -10,6 +10,7 @@ pub mod encoder;
 pub mod error;
 pub mod image_ops;
 pub mod paths;
+pub mod settings;
 pub mod video;
 
 #[cfg(feature = "gui")]

@@ -213,12 +213,20 @@ impl FrameEncoder for ClipEncoder {
     }
 }
 
-/// The encoder for a run: CLIP when weights are given (argument, else `INTROSKIP_CLIP_WEIGHTS`),
-/// the embedded descriptor otherwise.
+/// The encoder for a run: CLIP when weights are given (argument, else `INTROSKIP_CLIP_WEIGHTS`,
+/// else the saved settings), the embedded descriptor otherwise.
 pub fn encoder_for(clip_weights: Option<&std::path::Path>) -> Result<Box<dyn FrameEncoder>> {
     let from_env = std::env::var_os("INTROSKIP_CLIP_WEIGHTS").map(std::path::PathBuf::from);
-    match clip_weights.map(std::path::Path::to_path_buf).or(from_env) {
-        Some(path) => Ok(Box::new(ClipEncoder::load(&path)?)),
+    if let Some(path) = clip_weights.map(std::path::Path::to_path_buf).or(from_env) {
+        return Ok(Box::new(ClipEncoder::load(&path)?));
+    }
+    match crate::settings::Settings::load().clip_weights {
+        Some(path) => ClipEncoder::load(&path).map(|e| Box::new(e) as Box<dyn FrameEncoder>).map_err(|e| {
+            crate::Error::Usage(format!(
+                "the CLIP weights saved in {} cannot be used: {e}; pick others in the app or remove that setting",
+                crate::settings::settings_path().display()
+            ))
+        }),
         None => Ok(default_encoder()),
     }
 }

@@ -171,6 +171,12 @@ impl App {
                 match what {
                     Pick::Episode | Pick::Season => self.open(&path),
                     Pick::ClipWeights => {
+                        // Remembered for the next session (and the CLI) once chosen.
+                        let mut settings = crate::settings::Settings::load();
+                        settings.clip_weights = Some(path.clone());
+                        if let Err(e) = settings.save() {
+                            self.banner = Some(format!("settings not saved: {e}"));
+                        }
                         self.worker.cancel_all();
                         self.encoder = "loading…".into();
                         self.worker.send(Command::UseEncoder(Some(path)));

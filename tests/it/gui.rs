@@ -33,6 +33,7 @@ fn app_draws_the_demo_timeline_under_xvfb() {
             .arg("--demo")
             .env("DISPLAY", &display)
             .env("XDG_RUNTIME_DIR", runtime.path())
+            .env("INTROSKIP_CONFIG", runtime.path().join("settings.json"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

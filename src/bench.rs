@@ -106,15 +106,15 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> 
         rows.push(serde_json::json!({
             "file": file, "gop_s": info.video.keyframe_interval_s, "size": format!("{}x{}", info.video.width, info.video.height),
             "samples": report.samples, "seeks": report.seeks, "packets_sent": report.packets_decoded,
-            "packets_skippable": report.packets_skippable, "frames_decoded": report.frames_decoded,
+            "packets_skippable": report.packets_skippable, "frames_decoded": report.frames_decoded, "convert_cpu_s": report.convert_cpu_s,
             "ours_s": o, "ours_decode_all_s": d, "ffmpeg_cli_s": c, "ratio_vs_ffmpeg_cli": o / c,
         }));
         if !json {
             println!("{}", file.display());
-            println!("  {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded",
+            println!("  {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded, {:.2} CPU s converting",
                 info.video.width, info.video.height,
                 info.video.keyframe_interval_s.map_or("?".into(), |k| format!("{k:.1} s")),
-                report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.frames_decoded);
+                report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.frames_decoded, report.convert_cpu_s);
             println!("  introskip (auto)        {o:7.2} s   ratio vs ffmpeg CLI {:.2}×", o / c);
             println!("  introskip (decode all)  {d:7.2} s   ratio vs ffmpeg CLI {:.2}×", d / c);
             println!("  ffmpeg -vf fps=1,scale  {c:7.2} s   (baseline; median of {runs})");
@@ -227,7 +227,9 @@ fn bench_clip() -> Result<()> {
         }).fold(1.0f32, f32::min)
     };
     // Every backend this build has, on the same weights and images.
+    #[allow(unused_mut)] // only tch builds add variants
     let mut variants: Vec<(&str, crate::encoder::clip::ClipVision)> = Vec::new();
+    let _ = &weights;
     #[cfg(feature = "tch")]
     variants.push(("tch bf16", crate::encoder::clip::ClipVision::new(&weights, &device)?.into_bf16()));
     #[cfg(all(feature = "tch", feature = "flex"))]

@@ -4,10 +4,12 @@
 //! segments → export. The GUI ([`gui`]) only draws and sends commands to workers; the CLI ([`cli`])
 //! drives the same library for batch work and tests.
 
+pub mod baseline;
 pub mod bench;
 pub mod cli;
 pub mod encoder;
 pub mod error;
+pub mod eval;
 pub mod image_ops;
 pub mod paths;
 pub mod settings;

@@ -93,6 +93,8 @@ pub struct SampleReport {
     pub packets_skippable: usize,
     pub frames_decoded: usize,
     pub decode_errors: usize,
+    /// CPU seconds spent converting shown frames to RGB, encoder tensors and thumbnails.
+    pub convert_cpu_s: f64,
 }
 
 pub enum SamplerEvent {
@@ -449,6 +451,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
                     stats.packets_skippable += s.packets_skippable;
                     stats.frames_decoded += s.frames_decoded;
                     stats.decode_errors += s.decode_errors;
+                    stats.convert_s += s.convert_s;
                 }
                 Ok(Err(e)) => {
                     stop.store(true, Ordering::Relaxed);
@@ -472,6 +475,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
         packets_skippable: stats.packets_skippable,
         frames_decoded: stats.frames_decoded,
         decode_errors: stats.decode_errors,
+        convert_cpu_s: stats.convert_s,
         note: None,
     };
     if report.samples < requested {

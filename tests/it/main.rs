@@ -6,6 +6,7 @@ mod cli;
 mod clip;
 mod common;
 mod encoder;
+mod eval;
 mod gui;
 mod preprocess;
 mod sampling;

@@ -1,0 +1,335 @@
+//! Honest scoring of intro predictions against truth, per episode and over a set.
+//!
+//! On a 1 s grid over the detection window (second t is intro when start ≤ t < end):
+//! frame precision/recall/F1 per episode and micro-averaged; interval IoU per episode, where a
+//! missed intro and a spurious one both count 0 (no intro predicted for none is 1); boundary errors
+//! at full precision (not rounded to the grid). Beside them, labelled as the reference project's,
+//! its own score: non-overlapping 60-frame windows that contain at least one true intro frame,
+//! predictions closed with a 3-frame structure, P/R/F1 over the kept frames and the mean IoU of
+//! the kept windows. That score flatters: windows without intro are dropped (so spurious intros
+//! elsewhere cost nothing) and a missed intro only shows as lower recall in the windows kept.
+
+use crate::error::{io_error, Error, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// An intro interval in seconds (end exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Intro intervals of one episode (usually zero or one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Labels {
+    pub intros: Vec<Interval>,
+}
+
+impl Labels {
+    /// Per-second intro mask over [0, window).
+    pub fn mask(&self, window: usize) -> Vec<bool> {
+        (0..window).map(|t| self.intros.iter().any(|i| i.start <= t as f64 && (t as f64) < i.end)).collect()
+    }
+    fn first(&self) -> Option<Interval> {
+        self.intros.iter().copied().min_by(|a, b| a.start.total_cmp(&b.start))
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Prf {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+impl Prf {
+    fn from_counts(tp: usize, fp: usize, fn_: usize) -> Self {
+        // Nothing to find and nothing claimed is perfect; otherwise the usual ratios.
+        let precision = if tp + fp == 0 { if fn_ == 0 { 1.0 } else { 0.0 } } else { tp as f64 / (tp + fp) as f64 };
+        let recall = if tp + fn_ == 0 { if fp == 0 { 1.0 } else { 0.0 } } else { tp as f64 / (tp + fn_) as f64 };
+        let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
+        Prf { precision, recall, f1 }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EpisodeScore {
+    pub episode: String,
+    pub frames: Prf,
+    pub iou: f64,
+    /// Predicted minus true, seconds; None when either side has no intro.
+    pub start_error: Option<f64>,
+    pub end_error: Option<f64>,
+    counts: (usize, usize, usize),
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Spread {
+    pub median: f64,
+    pub p90: f64,
+    pub max: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReferenceScore {
+    pub windows_kept: usize,
+    pub windows_total: usize,
+    pub frames: Prf,
+    pub mean_iou: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub window_s: usize,
+    pub episodes: Vec<EpisodeScore>,
+    pub micro: Prf,
+    pub mean_iou: f64,
+    pub start_abs_error: Spread,
+    pub end_abs_error: Spread,
+    /// The reference project's score, computed as it does (see the module doc for why it flatters).
+    pub reference_style: ReferenceScore,
+}
+
+pub fn score_episode(episode: &str, truth: &Labels, pred: &Labels, window: usize) -> EpisodeScore {
+    let (t, p) = (truth.mask(window), pred.mask(window));
+    let tp = t.iter().zip(&p).filter(|(a, b)| **a && **b).count();
+    let fp = t.iter().zip(&p).filter(|(a, b)| !**a && **b).count();
+    let fn_ = t.iter().zip(&p).filter(|(a, b)| **a && !**b).count();
+    let clip = |i: Interval| Interval { start: i.start.clamp(0.0, window as f64), end: i.end.clamp(0.0, window as f64) };
+    let (ti, pi) = (truth.first().map(clip).filter(|i| i.end > i.start), pred.first().map(clip).filter(|i| i.end > i.start));
+    let iou = match (ti, pi) {
+        (None, None) => 1.0,
+        (Some(a), Some(b)) => {
+            let inter = (a.end.min(b.end) - a.start.max(b.start)).max(0.0);
+            let union = (a.end - a.start) + (b.end - b.start) - inter;
+            if union > 0.0 { inter / union } else { 0.0 }
+        }
+        _ => 0.0,
+    };
+    let (start_error, end_error) = match (truth.first(), pred.first()) {
+        (Some(a), Some(b)) => (Some(b.start - a.start), Some(b.end - a.end)),
+        _ => (None, None),
+    };
+    EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, counts: (tp, fp, fn_) }
+}
+
+fn spread(mut values: Vec<f64>) -> Spread {
+    if values.is_empty() {
+        return Spread::default();
+    }
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    // Nearest-rank 90th percentile.
+    let p90 = values[((0.9 * n as f64).ceil() as usize).clamp(1, n) - 1];
+    Spread { median, p90, max: values[n - 1] }
+}
+
+/// scipy.ndimage.binary_closing with a 3-frame structure and scipy's defaults (border 0), as the
+/// reference project calls it: dilation then erosion, so a 1 at either end of the window is erased.
+pub fn reference_closing(x: &[bool]) -> Vec<bool> {
+    let n = x.len();
+    let at = |v: &[bool], i: isize| i >= 0 && (i as usize) < n && v[i as usize];
+    let dilated: Vec<bool> = (0..n as isize).map(|i| at(x, i - 1) || at(x, i) || at(x, i + 1)).collect();
+    (0..n as isize).map(|i| at(&dilated, i - 1) && at(&dilated, i) && at(&dilated, i + 1)).collect()
+}
+
+pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
+    let episodes: Vec<EpisodeScore> = pairs.iter().map(|(name, t, p)| score_episode(name, t, p, window)).collect();
+    let (tp, fp, fn_) = episodes.iter().fold((0, 0, 0), |acc, e| (acc.0 + e.counts.0, acc.1 + e.counts.1, acc.2 + e.counts.2));
+    let mean_iou = episodes.iter().map(|e| e.iou).sum::<f64>() / episodes.len().max(1) as f64;
+    let starts = episodes.iter().filter_map(|e| e.start_error.map(f64::abs)).collect();
+    let ends = episodes.iter().filter_map(|e| e.end_error.map(f64::abs)).collect();
+
+    let (mut kept, mut total, mut rtp, mut rfp, mut rfn, mut ious) = (0, 0, 0, 0, 0, Vec::new());
+    for (_, truth, pred) in pairs {
+        let (t, p) = (truth.mask(window), pred.mask(window));
+        for start in (0..window).step_by(60) {
+            let end = (start + 60).min(window);
+            total += 1;
+            let tw = &t[start..end];
+            if !tw.iter().any(|&b| b) {
+                continue;
+            }
+            kept += 1;
+            let pw = reference_closing(&p[start..end]);
+            let (a, b, c) = tw.iter().zip(&pw).fold((0, 0, 0), |acc, (x, y)| match (*x, *y) {
+                (true, true) => (acc.0 + 1, acc.1, acc.2),
+                (false, true) => (acc.0, acc.1 + 1, acc.2),
+                (true, false) => (acc.0, acc.1, acc.2 + 1),
+                _ => acc,
+            });
+            rtp += a;
+            rfp += b;
+            rfn += c;
+            ious.push(a as f64 / (a + b + c).max(1) as f64);
+        }
+    }
+    Report {
+        window_s: window,
+        micro: Prf::from_counts(tp, fp, fn_),
+        mean_iou,
+        start_abs_error: spread(starts),
+        end_abs_error: spread(ends),
+        reference_style: ReferenceScore {
+            windows_kept: kept,
+            windows_total: total,
+            frames: Prf::from_counts(rtp, rfp, rfn),
+            mean_iou: ious.iter().sum::<f64>() / ious.len().max(1) as f64,
+        },
+        episodes,
+    }
+}
+
+/// "H:MM:SS", "MM:SS" or seconds, with optional fraction.
+fn parse_clock(text: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for part in text.trim().split(':') {
+        let v: f64 = part.trim().parse().ok()?;
+        if !v.is_finite() || v < 0.0 {
+            return None;
+        }
+        total = total * 60.0 + v;
+    }
+    Some(total)
+}
+
+/// Read labels: our truth/segment JSON (`{"segments": [{"kind": "intro", "start", "end"}]}`) for
+/// one episode, or an SIS `labels.json` (`{id: {url, name, start: "H:MM:SS", end}}`) for many.
+/// Returns episode name → labels. Errors name the file and the field.
+pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+    let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
+    let num = |v: &serde_json::Value, field: &str| -> Result<f64> {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| field_err(field, "not a time")),
+            serde_json::Value::String(s) => parse_clock(s).ok_or_else(|| field_err(field, &format!("'{s}' is not a time (H:MM:SS or seconds)"))),
+            _ => Err(field_err(field, "missing or not a time")),
+        }
+    };
+    let mut out = BTreeMap::new();
+    if let Some(segments) = doc.get("segments") {
+        let segments = segments.as_array().ok_or_else(|| field_err("segments", "not a list"))?;
+        let mut labels = Labels::default();
+        for (i, s) in segments.iter().enumerate() {
+            let kind = s.get("kind").and_then(|k| k.as_str()).ok_or_else(|| field_err(&format!("segments[{i}].kind"), "missing"))?;
+            if kind == "intro" {
+                let start = num(s.get("start").unwrap_or(&serde_json::Value::Null), &format!("segments[{i}].start"))?;
+                let end = num(s.get("end").unwrap_or(&serde_json::Value::Null), &format!("segments[{i}].end"))?;
+                if end < start {
+                    return Err(field_err(&format!("segments[{i}].end"), "ends before it starts"));
+                }
+                labels.intros.push(Interval { start, end });
+            }
+        }
+        let name = doc.get("episode").and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| episode_name(path));
+        out.insert(name, labels);
+        return Ok(out);
+    }
+    let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;
+    for (id, entry) in map {
+        let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or(id).to_string();
+        let start = num(entry.get("start").unwrap_or(&serde_json::Value::Null), &format!("{id}.start"))?;
+        let end = num(entry.get("end").unwrap_or(&serde_json::Value::Null), &format!("{id}.end"))?;
+        if end < start {
+            return Err(field_err(&format!("{id}.end"), "ends before it starts"));
+        }
+        out.insert(name, Labels { intros: vec![Interval { start, end }] });
+    }
+    Ok(out)
+}
+
+/// "Show - S01E02.truth.json" → "Show - S01E02".
+pub fn episode_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = name.strip_suffix(".json").unwrap_or(&name);
+    name.rsplit_once('.').filter(|(_, ext)| ["truth", "pred", "intro", "segments"].contains(ext)).map_or(name, |(stem, _)| stem).to_string()
+}
+
+/// All labels under a file or folder (every `.json`), by episode name.
+pub fn read_label_set(path: &Path) -> Result<BTreeMap<String, Labels>> {
+    let files: Vec<PathBuf> = if path.is_dir() {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| io_error(path, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        v.sort();
+        v
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut all = BTreeMap::new();
+    for f in files {
+        all.extend(read_labels(&f)?);
+    }
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn intro(start: f64, end: f64) -> Labels {
+        Labels { intros: vec![Interval { start, end }] }
+    }
+
+    #[test]
+    fn perfect_prediction_scores_one_everywhere() {
+        let r = evaluate(&[("a".into(), intro(30.0, 50.0), intro(30.0, 50.0)), ("b".into(), intro(0.0, 20.0), intro(0.0, 20.0))], 180);
+        assert_eq!((r.micro.precision, r.micro.recall, r.micro.f1, r.mean_iou), (1.0, 1.0, 1.0, 1.0));
+        assert_eq!((r.start_abs_error.max, r.end_abs_error.max), (0.0, 0.0));
+    }
+
+    #[test]
+    fn empty_prediction_scores_zero() {
+        let r = evaluate(&[("a".into(), intro(30.0, 50.0), Labels::default())], 180);
+        assert_eq!((r.micro.precision, r.micro.recall, r.micro.f1, r.mean_iou), (0.0, 0.0, 0.0, 0.0));
+        assert!(r.episodes[0].start_error.is_none());
+    }
+
+    #[test]
+    fn known_shift_gives_exact_numbers() {
+        // Truth 30–50, prediction 35–55: 15 of 20 seconds right, 5 spurious.
+        let r = evaluate(&[("a".into(), intro(30.0, 50.0), intro(35.0, 55.0))], 180);
+        assert_eq!(r.micro.precision, 0.75);
+        assert_eq!(r.micro.recall, 0.75);
+        assert_eq!(r.mean_iou, 15.0 / 25.0);
+        assert_eq!((r.episodes[0].start_error, r.episodes[0].end_error), (Some(5.0), Some(5.0)));
+        // Sub-second boundaries keep their precision.
+        let r = evaluate(&[("a".into(), intro(30.0, 50.0), intro(30.4, 49.7))], 180);
+        assert!((r.start_abs_error.median - 0.4).abs() < 1e-12 && (r.end_abs_error.median - 0.3).abs() < 1e-12);
+    }
+
+    #[test]
+    fn spurious_and_missed_intros_count_zero_iou_but_the_reference_score_ignores_them() {
+        let pairs = vec![
+            ("spurious".into(), Labels::default(), intro(10.0, 40.0)),
+            ("right".into(), intro(10.0, 40.0), intro(10.0, 40.0)),
+        ];
+        let r = evaluate(&pairs, 180);
+        assert_eq!(r.mean_iou, 0.5);
+        // Only the window of "right" with intro frames is kept: the reference score is perfect.
+        assert_eq!(r.reference_style.windows_kept, 1);
+        assert_eq!((r.reference_style.frames.f1, r.reference_style.mean_iou), (1.0, 1.0));
+    }
+
+    #[test]
+    fn reference_closing_fills_gaps_and_erases_borders_like_scipy() {
+        // x = 110100011: dilation → 111110111, erosion with border 0 → 011100010
+        // (scipy.ndimage.binary_closing(x, structure=np.ones(3)); gaps ≤ 2 close, ends erode).
+        let x = [true, true, false, true, false, false, false, true, true];
+        let expected = [false, true, true, true, false, false, false, true, false];
+        assert_eq!(reference_closing(&x), expected);
+    }
+
+    #[test]
+    fn clock_times_parse() {
+        assert_eq!(parse_clock("0:01:32"), Some(92.0));
+        assert_eq!(parse_clock("1:05.5"), Some(65.5));
+        assert_eq!(parse_clock("abc"), None);
+    }
+}

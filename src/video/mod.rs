@@ -51,7 +51,7 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
         return Err(Error::input(path, "file is empty (0 bytes)"));
     }
     let input = ffmpeg::format::input(path).map_err(|e| match e {
-        ffmpeg::Error::InvalidData => Error::input(path, "not a media file FFmpeg can read (invalid data)"),
+        ffmpeg::Error::InvalidData => Error::input(path, "not a media file FFmpeg can read (invalid data: another kind of file, or a damaged or truncated one)"),
         other => Error::input(path, format!("cannot open as media: {other}")),
     })?;
     let video_index = input

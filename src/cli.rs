@@ -87,6 +87,21 @@ pub enum Command {
         #[arg(long, default_value_t = 180)]
         window: u32,
     },
+    /// Write chapters for episodes: FFMETADATA, Matroska XML (with skip types), WebVTT, CSV, JSON.
+    Export {
+        /// Episode files or season folders.
+        #[arg(required = true)]
+        media: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: crate::export::Format,
+        /// Segments: a JSON file (one episode) or a folder of <episode>.*.json (e.g. from
+        /// `baseline`); default: the sidecar <media file>.introskip.json.
+        #[arg(long)]
+        segments: Option<PathBuf>,
+        /// Output file (one episode) or folder; default: beside each episode.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Measure a stage against a baseline run in the same process.
     Bench {
         #[command(subcommand)]
@@ -149,6 +164,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
         Some(Command::Eval { truth, pred, window, json }) => eval(&truth, &pred, window as usize, json),
         Some(Command::Baseline { season, out, window }) => baseline(&season, &out, window),
+        Some(Command::Export { media, format, segments, out }) => export(&media, format, segments.as_deref(), out.as_deref()),
         Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
         }
@@ -337,6 +353,58 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool) -> Result<()> {
     println!("reference project's score (60-frame windows with intro frames only: {} of {}; closing 3): P {:.3} R {:.3} F1 {:.3}, mean IoU {:.3}",
         rs.windows_kept, rs.windows_total, rs.frames.precision, rs.frames.recall, rs.frames.f1, rs.mean_iou);
     println!("  (flatters: windows without intro are dropped, so spurious intros there cost nothing; compare its published F1 0.7111 / IoU 0.6295)");
+    Ok(())
+}
+
+fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&Path>, out: Option<&Path>) -> Result<()> {
+    let mut media = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            media.extend(crate::paths::media_files_in(input).map_err(|e| io_error(input, e))?);
+        } else {
+            media.push(input.clone());
+        }
+    }
+    let many = media.len() > 1;
+    if many && segments.is_some_and(|s| s.is_file()) {
+        return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
+    }
+    for file in &media {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let seg_path = match segments {
+            Some(p) if p.is_dir() => std::fs::read_dir(p)
+                .map_err(|e| io_error(p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .find(|f| crate::eval::episode_name(f) == stem)
+                .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
+            Some(p) => p.to_path_buf(),
+            None => {
+                let sidecar = PathBuf::from(format!("{}.introskip.json", file.display()));
+                if !sidecar.exists() {
+                    return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
+                }
+                sidecar
+            }
+        };
+        let segs = crate::segments::Segments::read(&seg_path)?;
+        let duration_ms = video::probe(file)?.duration_s.map(|d| (d * 1000.0).round() as u64);
+        let text = crate::export::render(format, &segs, duration_ms)?;
+        let name = format!("{stem}.{}", format.extension());
+        let target = match out {
+            Some(o) if many || o.is_dir() => {
+                std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
+                o.join(name)
+            }
+            Some(o) => o.to_path_buf(),
+            None => file.parent().unwrap_or(Path::new(".")).join(name),
+        };
+        if target == *file {
+            return Err(Error::input(file, "refusing to overwrite the episode itself"));
+        }
+        write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
+        println!("{}", target.display());
+    }
     Ok(())
 }
 

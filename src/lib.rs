@@ -10,8 +10,10 @@ pub mod cli;
 pub mod encoder;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod image_ops;
 pub mod paths;
+pub mod segments;
 pub mod settings;
 pub mod video;
 

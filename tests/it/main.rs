@@ -7,6 +7,7 @@ mod clip;
 mod common;
 mod encoder;
 mod eval;
+mod export;
 mod gui;
 mod preprocess;
 mod sampling;

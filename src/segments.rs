@@ -1,0 +1,118 @@
+//! Typed segments of an episode (intro, recap, cold open, credits, preview) with millisecond
+//! times, and their versioned JSON sidecar. Reading also accepts the truth and prediction files
+//! (`"start"`/`"end"` in seconds), so every JSON introskip writes can be exported.
+
+use crate::error::{io_error, Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    ColdOpen,
+    Recap,
+    Intro,
+    Body,
+    Credits,
+    Preview,
+}
+
+impl Kind {
+    /// Chapter titles that intro-skipper's chapter analyzer and mpv skip scripts recognise.
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::ColdOpen => "Cold open",
+            Kind::Recap => "Recap",
+            Kind::Intro => "Intro",
+            Kind::Body => "Episode",
+            Kind::Credits => "Credits",
+            Kind::Preview => "Preview",
+        }
+    }
+
+    /// Matroska v5 `ChapterSkipType`: 1 opening credits, 2 end credits, 3 recap, 4 next preview.
+    pub fn matroska_skip_type(self) -> Option<u8> {
+        match self {
+            Kind::Intro => Some(1),
+            Kind::Credits => Some(2),
+            Kind::Recap => Some(3),
+            Kind::Preview => Some(4),
+            Kind::ColdOpen | Kind::Body => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    #[default]
+    Predicted,
+    HumanVerified,
+    Imported,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub kind: Kind,
+    pub start_ms: u64,
+    pub end_ms: u64,
+    #[serde(default)]
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+}
+
+/// The sidecar: `{"version": 1, "duration_ms": …, "segments": [...]}`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Segments {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    pub segments: Vec<Segment>,
+}
+
+pub const VERSION: u32 = 1;
+
+impl Segments {
+    /// Read our sidecar, or a truth/prediction file with times in seconds. Errors name file and field.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+        let field = |f: String, what: &str| Error::input(path, format!("field '{f}': {what}"));
+        let list = doc.get("segments").and_then(|s| s.as_array()).ok_or_else(|| field("segments".into(), "missing or not a list"))?;
+        let ms = |v: &serde_json::Value, name: &str, i: usize| -> Result<Option<u64>> {
+            if let Some(x) = v.get(format!("{name}_ms")) {
+                return x.as_u64().map(Some).ok_or_else(|| field(format!("segments[{i}].{name}_ms"), "not a whole number of milliseconds"));
+            }
+            match v.get(name) {
+                None => Ok(None),
+                Some(x) => x
+                    .as_f64()
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .map(|s| Some((s * 1000.0).round() as u64))
+                    .ok_or_else(|| field(format!("segments[{i}].{name}"), "not a time in seconds")),
+            }
+        };
+        let mut segments = Vec::new();
+        for (i, s) in list.iter().enumerate() {
+            let kind: Kind = serde_json::from_value(s.get("kind").cloned().unwrap_or_default())
+                .map_err(|_| field(format!("segments[{i}].kind"), "missing or not one of cold_open, recap, intro, body, credits, preview"))?;
+            let start = ms(s, "start", i)?.ok_or_else(|| field(format!("segments[{i}].start"), "missing"))?;
+            let end = ms(s, "end", i)?.ok_or_else(|| field(format!("segments[{i}].end"), "missing"))?;
+            if end <= start {
+                return Err(field(format!("segments[{i}].end"), "must be after start"));
+            }
+            let source = s.get("source").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+            let confidence = s.get("confidence").and_then(|c| c.as_f64()).map(|c| c as f32);
+            segments.push(Segment { kind, start_ms: start, end_ms: end, source, confidence });
+        }
+        segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        let duration_ms = doc.get("duration_ms").and_then(|d| d.as_u64());
+        Ok(Segments { version: VERSION, duration_ms, segments })
+    }
+
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
+        crate::cli::write_atomic(path, |w| w.write_all(&json))
+    }
+}

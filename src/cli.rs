@@ -94,8 +94,8 @@ pub enum Command {
         media: Vec<PathBuf>,
         #[arg(long, value_enum)]
         format: crate::export::Format,
-        /// Segments: a JSON file (one episode) or a folder of <episode>.*.json (e.g. from
-        /// `baseline`); default: the sidecar <media file>.introskip.json.
+        /// Segments: a JSON file (one episode), a media file whose chapters to import, or a folder
+        /// of <episode>.*.json (e.g. from `baseline`); default: the sidecar <media file>.introskip.json.
         #[arg(long)]
         segments: Option<PathBuf>,
         /// Output file (one episode) or folder; default: beside each episode.
@@ -387,7 +387,9 @@ fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&P
                 sidecar
             }
         };
-        let segs = crate::segments::Segments::read(&seg_path)?;
+        // A media file as the source means: import its own chapters.
+        let is_json = seg_path.extension().is_some_and(|e| e == "json");
+        let segs = if is_json { crate::segments::Segments::read(&seg_path)? } else { crate::segments::Segments::from_media_chapters(&seg_path)? };
         let duration_ms = video::probe(file)?.duration_s.map(|d| (d * 1000.0).round() as u64);
         let text = crate::export::render(format, &segs, duration_ms)?;
         let name = format!("{stem}.{}", format.extension());

@@ -11,6 +11,7 @@ pub enum Format {
     Webvtt,
     Csv,
     Json,
+    Youtube,
 }
 
 impl Format {
@@ -21,6 +22,7 @@ impl Format {
             Format::Webvtt => "chapters.vtt",
             Format::Csv => "segments.csv",
             Format::Json => "introskip.json",
+            Format::Youtube => "youtube.txt",
         }
     }
 }
@@ -85,6 +87,12 @@ fn clock(ms: u64, sep: char) -> String {
     format!("{:02}:{:02}:{:02}{sep}{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
 }
 
+/// "0:00", "1:05", "1:02:03" (whole seconds, as YouTube links them).
+fn youtube_time(ms: u64) -> String {
+    let s = ms / 1000;
+    if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
+}
+
 pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> Result<String> {
     let need_duration = || {
         duration_ms.or(segments.duration_ms).ok_or_else(|| {
@@ -130,6 +138,22 @@ pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> 
             }
             s + "  </EditionEntry>\n</Chapters>\n"
         }
+        Format::Youtube => {
+            // YouTube's rules: the first chapter at 0:00, at least three, each at least 10 s.
+            let list = chapters(segments, need_duration()?);
+            if list.len() < 3 {
+                return Err(Error::Usage(format!("YouTube needs at least 3 chapters; these segments make {}", list.len())));
+            }
+            if let Some(short) = list.iter().find(|c| c.end_ms - c.start_ms < 10_000) {
+                return Err(Error::Usage(format!(
+                    "YouTube chapters must last at least 10 s; '{}' at {} lasts {:.1} s",
+                    short.title,
+                    youtube_time(short.start_ms),
+                    (short.end_ms - short.start_ms) as f64 / 1000.0
+                )));
+            }
+            list.iter().map(|c| format!("{} {}\n", youtube_time(c.start_ms), c.title)).collect()
+        }
         Format::Webvtt => {
             let mut s = String::from("WEBVTT\n");
             for (i, c) in chapters(segments, need_duration()?).iter().enumerate() {
@@ -157,6 +181,18 @@ mod tests {
         let c = chapters(&s, 140_500);
         let titles: Vec<_> = c.iter().map(|c| (c.title.as_str(), c.start_ms, c.end_ms)).collect();
         assert_eq!(titles, vec![("Cold open", 0, 30_000), ("Intro", 30_000, 50_000), ("Episode", 50_000, 130_000), ("Credits", 130_000, 140_000), ("Episode", 140_000, 140_500)]);
+    }
+
+    #[test]
+    fn youtube_lists_start_at_zero_or_explain_why_not() {
+        let ok = Segments { version: 1, duration_ms: Some(1_500_000), segments: vec![seg(Kind::Intro, 62_000, 92_000), seg(Kind::Credits, 1_440_000, 1_500_000)] };
+        assert_eq!(render(Format::Youtube, &ok, None).unwrap(), "0:00 Episode\n1:02 Intro\n1:32 Episode\n24:00 Credits\n");
+        let short = Segments { version: 1, duration_ms: Some(600_000), segments: vec![seg(Kind::Intro, 0, 8_000)] };
+        let err = render(Format::Youtube, &short, None).unwrap_err().to_string();
+        assert!(err.contains("at least 3 chapters"), "{err}");
+        let tiny = Segments { version: 1, duration_ms: Some(600_000), segments: vec![seg(Kind::Recap, 0, 20_000), seg(Kind::Intro, 20_000, 25_000)] };
+        let err = render(Format::Youtube, &tiny, None).unwrap_err().to_string();
+        assert!(err.contains("'Intro' at 0:20 lasts 5.0 s"), "{err}");
     }
 
     #[test]

@@ -111,8 +111,49 @@ impl Segments {
         Ok(Segments { version: VERSION, duration_ms, segments })
     }
 
+    /// Import the chapters already inside a media file (MKV, MP4, …): titles that name a part
+    /// (Intro/Opening/OP, Recap/Previously, Credits/Ending/ED, Preview/Next time, Cold open) become
+    /// segments of that kind; other chapters are the episode itself and are left out.
+    pub fn from_media_chapters(path: &Path) -> Result<Self> {
+        let info = crate::video::probe(path)?;
+        let input = crate::video::open_input(path)?;
+        let mut segments = Vec::new();
+        for ch in input.chapters() {
+            let title = ch.metadata().get("title").unwrap_or("").to_lowercase();
+            let Some(kind) = kind_from_title(&title) else { continue };
+            let tb = ch.time_base();
+            let to_ms = |t: i64| (t as f64 * tb.numerator() as f64 / tb.denominator() as f64 * 1000.0).round().max(0.0) as u64;
+            let (start, end) = (to_ms(ch.start()), to_ms(ch.end()));
+            if end > start {
+                segments.push(Segment { kind, start_ms: start, end_ms: end, source: Source::Imported, confidence: None });
+            }
+        }
+        segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        Ok(Segments { version: VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), segments })
+    }
+
     pub fn write(&self, path: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
         crate::cli::write_atomic(path, |w| w.write_all(&json))
+    }
+}
+
+/// A segment kind from a chapter title, as players and media servers name them.
+pub fn kind_from_title(title: &str) -> Option<Kind> {
+    let t = title.trim().to_lowercase();
+    let words: Vec<&str> = t.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let has = |w: &str| words.contains(&w);
+    if t.contains("cold open") || has("teaser") && !has("next") {
+        Some(Kind::ColdOpen)
+    } else if has("intro") || has("opening") || has("op") || t.contains("title sequence") {
+        Some(Kind::Intro)
+    } else if has("recap") || has("previously") {
+        Some(Kind::Recap)
+    } else if has("credits") || has("ending") || has("ed") || has("outro") {
+        Some(Kind::Credits)
+    } else if has("preview") || t.contains("next time") || t.contains("next episode") {
+        Some(Kind::Preview)
+    } else {
+        None
     }
 }

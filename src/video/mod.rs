@@ -76,6 +76,11 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
     Ok(Opened { input, video_index, path: path.to_path_buf() })
 }
 
+/// Open a media file for its container-level data (chapters, metadata), with the same checks.
+pub fn open_input(path: &Path) -> Result<ffmpeg::format::context::Input> {
+    Ok(open(path)?.input)
+}
+
 /// Rational → f64 seconds, treating 0/0 as absent.
 pub(crate) fn rational_f64(r: ffmpeg::Rational) -> Option<f64> {
     (r.denominator() != 0 && r.numerator() != 0).then(|| r.numerator() as f64 / r.denominator() as f64)

@@ -50,6 +50,24 @@ fn ffmpeg_applies_our_ffmetadata_and_ffprobe_reads_back_exact_chapters() {
 }
 
 #[test]
+fn chapters_inside_a_file_import_back_as_the_segments_we_wrote() {
+    let (media, truth) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let meta = dir.path().join("meta.txt");
+    export(&media, &truth, "ffmetadata", &meta);
+    let out = dir.path().join("with-chapters.mkv");
+    ffmpeg(&["-i", media.to_str().unwrap(), "-i", meta.to_str().unwrap(), "-map", "0", "-map_chapters", "1", "-c", "copy", out.to_str().unwrap()]);
+    let imported = introskip::segments::Segments::from_media_chapters(&out).unwrap();
+    let spans: Vec<_> = imported.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms)).collect();
+    use introskip::segments::Kind;
+    assert_eq!(spans, vec![(Kind::ColdOpen, 0, 30_000), (Kind::Intro, 30_000, 50_000), (Kind::Credits, 130_000, 140_000)]);
+    // And through the CLI: a media file as --segments re-exports its chapters.
+    let vtt = dir.path().join("again.vtt");
+    export(&out, &out, "webvtt", &vtt);
+    assert!(std::fs::read_to_string(&vtt).unwrap().contains("00:00:30.000 --> 00:00:50.000\nIntro"));
+}
+
+#[test]
 fn mkvmerge_accepts_our_chapters_with_skip_types() {
     let (media, truth) = demo_episode();
     let dir = tempfile::tempdir().unwrap();

@@ -2,17 +2,21 @@
 
 use std::path::PathBuf;
 
-/// `$XDG_CACHE_HOME/introskip` (or `~/.cache/introskip`). Overridable with `INTROSKIP_CACHE`.
-pub fn cache_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("INTROSKIP_CACHE") {
-        return PathBuf::from(dir);
-    }
-    let base = std::env::var_os("XDG_CACHE_HOME")
+/// An XDG base directory (`$XDG_CACHE_HOME`, `$XDG_CONFIG_HOME`, …), else `~/<fallback>`.
+pub fn xdg_base(variable: &str, home_fallback: &str) -> PathBuf {
+    std::env::var_os(variable)
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("introskip")
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(home_fallback)))
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// `$XDG_CACHE_HOME/introskip` (or `~/.cache/introskip`). Overridable with `INTROSKIP_CACHE`.
+pub fn cache_dir() -> PathBuf {
+    match std::env::var_os("INTROSKIP_CACHE") {
+        Some(dir) => PathBuf::from(dir),
+        None => xdg_base("XDG_CACHE_HOME", ".cache").join("introskip"),
+    }
 }
 
 /// The demo series that `scripts/demo.sh` builds from real footage.

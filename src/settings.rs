@@ -14,15 +14,10 @@ pub struct Settings {
 }
 
 pub fn settings_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("INTROSKIP_CONFIG") {
-        return PathBuf::from(p);
+    match std::env::var_os("INTROSKIP_CONFIG") {
+        Some(p) => PathBuf::from(p),
+        None => crate::paths::xdg_base("XDG_CONFIG_HOME", ".config").join("introskip").join("settings.json"),
     }
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("introskip").join("settings.json")
 }
 
 impl Settings {

@@ -194,9 +194,7 @@ fn bench_clip() -> Result<()> {
         let theirs = read_npy(&fixture.join(expected))?;
         let (mut worst_cos, mut worst_diff) = (1.0f32, 0.0f32);
         for (row, t) in ours.iter().zip(theirs.chunks(m.config.output_dim)) {
-            let dot: f32 = row.iter().zip(t).map(|(a, b)| a * b).sum();
-            let n = row.iter().map(|a| a * a).sum::<f32>().sqrt() * t.iter().map(|a| a * a).sum::<f32>().sqrt();
-            worst_cos = worst_cos.min(dot / n);
+            worst_cos = worst_cos.min(crate::encoder::cosine_similarity(row, t));
             worst_diff = worst_diff.max(row.iter().zip(t).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max));
         }
         let ok = worst_cos >= 0.9999 && worst_diff <= 1e-4;
@@ -221,10 +219,7 @@ fn bench_clip() -> Result<()> {
     let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
     let reference = model.embed(&images)?;
     let min_cosine = |rows: &[Vec<f32>]| {
-        rows.iter().zip(&reference).map(|(x, y)| {
-            let dot: f32 = x.iter().zip(y).map(|(p, q)| p * q).sum();
-            dot / (x.iter().map(|p| p * p).sum::<f32>().sqrt() * y.iter().map(|q| q * q).sum::<f32>().sqrt())
-        }).fold(1.0f32, f32::min)
+        rows.iter().zip(&reference).map(|(x, y)| crate::encoder::cosine_similarity(x, y)).fold(1.0f32, f32::min)
     };
     // Every backend this build has, on the same weights and images.
     #[allow(unused_mut)] // only tch builds add variants

@@ -211,22 +211,16 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
         }
     };
     let mut out = BTreeMap::new();
-    if let Some(segments) = doc.get("segments") {
-        let segments = segments.as_array().ok_or_else(|| field_err("segments", "not a list"))?;
-        let mut labels = Labels::default();
-        for (i, s) in segments.iter().enumerate() {
-            let kind = s.get("kind").and_then(|k| k.as_str()).ok_or_else(|| field_err(&format!("segments[{i}].kind"), "missing"))?;
-            if kind == "intro" {
-                let start = num(s.get("start").unwrap_or(&serde_json::Value::Null), &format!("segments[{i}].start"))?;
-                let end = num(s.get("end").unwrap_or(&serde_json::Value::Null), &format!("segments[{i}].end"))?;
-                if end < start {
-                    return Err(field_err(&format!("segments[{i}].end"), "ends before it starts"));
-                }
-                labels.intros.push(Interval { start, end });
-            }
-        }
+    if doc.get("segments").is_some() {
+        // Our own segment format: one reader for it, in `segments`.
+        let intros = crate::segments::Segments::read(path)?
+            .segments
+            .into_iter()
+            .filter(|s| s.kind == crate::segments::Kind::Intro)
+            .map(|s| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 })
+            .collect();
         let name = doc.get("episode").and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| episode_name(path));
-        out.insert(name, labels);
+        out.insert(name, Labels { intros });
         return Ok(out);
     }
     let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;

@@ -39,6 +39,12 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// Cosine similarity of any two vectors (for comparing raw model outputs).
+pub fn cosine_similarity(a: &[f32], b: &[f32]) -> f32 {
+    let norm = |v: &[f32]| v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    cosine(a, b) / (norm(a) * norm(b)).max(f32::MIN_POSITIVE)
+}
+
 /// The encoder the app uses when no CLIP weights are configured.
 pub fn default_encoder() -> Box<dyn FrameEncoder> {
     Box::new(embedded::EmbeddedEncoder::default())

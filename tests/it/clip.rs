@@ -26,9 +26,7 @@ fn check_parity_against(weights_file: &Path, expected_file: &str) {
     let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
     let ours = model.embed(&images).unwrap();
     for (row, theirs) in ours.iter().zip(expected.chunks(64)) {
-        let dot: f32 = row.iter().zip(theirs).map(|(a, b)| a * b).sum();
-        let norms = row.iter().map(|a| a * a).sum::<f32>().sqrt() * theirs.iter().map(|a| a * a).sum::<f32>().sqrt();
-        let cosine = dot / norms;
+        let cosine = introskip::encoder::cosine_similarity(row, theirs);
         let max_diff = row.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
         assert!(cosine >= 0.9999, "{}: cosine {cosine}", weights_file.display());
         assert!(max_diff <= 1e-4, "{}: max abs diff {max_diff}", weights_file.display());

@@ -16,7 +16,7 @@ src=$INTROSKIP_CACHE/media/bbb.mp4
 out=$INTROSKIP_CACHE/demo
 stamp=$out/.built-v2
 [ -f "$stamp" ] && exit 0
-[ -f "$src" ] || scripts/fetch-media.sh
+[ -f "$src" ] || scripts/fetch-media.sh bbb
 font=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-system.sh app
 . scripts/common.sh
-scripts/fetch-media.sh
+scripts/fetch-media.sh bbb
 scripts/build-demo.sh
 use_backend
 log "building introskip (release; the first build takes 10–20 minutes)"

@@ -15,7 +15,8 @@ pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev
   ffmpeg fonts-dejavu-core unzip python3 python3-pip ca-certificates)
 if [ "$profile" = test ]; then
   # Tests: Pillow is the preprocessing reference; Xvfb + imagemagick for GUI screenshots.
-  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix)
+  # Data: espeak-ng voices the synthesised recaps; curl fetches the Debian source tarball.
+  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix espeak-ng curl)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

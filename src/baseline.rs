@@ -60,7 +60,7 @@ pub fn longest_run(mask: &[bool]) -> Labels {
         }
     }
     if best.1 - best.0 >= MIN_INTRO_S {
-        Labels { intros: vec![Interval { start: best.0 as f64, end: best.1 as f64 }] }
+        Labels { intros: vec![Interval { start: best.0 as f64, end: best.1 as f64 }], ..Default::default() }
     } else {
         Labels::default()
     }

@@ -77,9 +77,12 @@ pub enum Command {
         window: u32,
         #[arg(long)]
         json: bool,
+        /// Also draw one PNG per episode (truth, prediction, intro probability) into this folder.
+        #[arg(long)]
+        plots: Option<PathBuf>,
     },
-    /// The baseline detector on a season folder: the longest run of seconds that repeat in another
-    /// episode. Writes <episode>.pred.json per episode into --out.
+    /// The baseline detector on a season folder (or a folder of season folders): the longest run
+    /// of seconds that repeat in another episode. Writes <episode>.pred.json per episode into --out.
     Baseline {
         season: PathBuf,
         #[arg(long, short)]
@@ -101,6 +104,49 @@ pub enum Command {
         /// Output file (one episode) or folder; default: beside each episode.
         #[arg(long, short)]
         out: Option<PathBuf>,
+    },
+    /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
+    /// runs the transformer + CRF and prints segments with confidence; --json adds the per-second
+    /// intro probability. --out writes <episode>.pred.json (our segment JSON) per episode.
+    Detect {
+        /// Episode files or season folders.
+        #[arg(required = true)]
+        media: Vec<PathBuf>,
+        #[arg(long, default_value_t = 180)]
+        window: u32,
+        /// Model folder (manifest.json + model.safetensors); default: the shipped model for the encoder.
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// CLIP weights to encode with (the model must have been trained for them).
+        #[arg(long)]
+        clip_weights: Option<PathBuf>,
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Train the intro model on synthesised series (scripts/build-dataset.sh) for an encoder.
+    Train {
+        /// Training series (folder of series folders with <episode>.truth.json + .mp4).
+        #[arg(long)]
+        train: PathBuf,
+        /// Dev series: early stopping and the manifest's metrics.
+        #[arg(long)]
+        dev: PathBuf,
+        /// Model folder to write (weights, manifest, training report and curves).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// `embedded` (default) or `clip` (needs --clip-weights).
+        #[arg(long, default_value = "embedded")]
+        encoder: String,
+        #[arg(long)]
+        clip_weights: Option<PathBuf>,
+        #[arg(long, default_value_t = 120)]
+        epochs: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, default_value_t = 180)]
+        window: u32,
     },
     /// Measure a stage against a baseline run in the same process.
     Bench {
@@ -162,13 +208,118 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::bench::bench_sample(&file, runs, window, json)
         }
         Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
-        Some(Command::Eval { truth, pred, window, json }) => eval(&truth, &pred, window as usize, json),
+        Some(Command::Eval { truth, pred, window, json, plots }) => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Some(Command::Baseline { season, out, window }) => baseline(&season, &out, window),
         Some(Command::Export { media, format, segments, out }) => export(&media, format, segments.as_deref(), out.as_deref()),
+        Some(Command::Detect { media, window, model, clip_weights, out, json }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json),
+        Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window }) => {
+            train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window)
+        }
         Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
         }
     }
+}
+
+/// Episode files from arguments that may be files or season folders.
+fn media_arguments(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut media = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let found = crate::paths::media_files_in(input).map_err(|e| io_error(input, e))?;
+            if found.is_empty() {
+                return Err(Error::input(input, "no video files in this folder"));
+            }
+            media.extend(found);
+        } else if input.exists() {
+            media.push(input.clone());
+        } else {
+            return Err(Error::input(input, "no such file or directory"));
+        }
+    }
+    Ok(media)
+}
+
+/// The model for the active encoder: `--model`, else the shipped one.
+pub fn load_model(model: Option<&Path>, encoder: &dyn crate::encoder::FrameEncoder) -> Result<crate::model::IntroModel> {
+    let dir = match model {
+        Some(d) => d.to_path_buf(),
+        None => crate::model::default_model_dir(encoder).ok_or_else(|| {
+            Error::Usage(format!("no trained model for encoder {} (looked for models/{}/manifest.json); train one with `introskip train`", encoder.id(), encoder.id()))
+        })?,
+    };
+    crate::model::IntroModel::load(&dir, encoder, &crate::encoder::burn_device())
+}
+
+fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool) -> Result<()> {
+    let media = media_arguments(inputs)?;
+    let mut encoder = crate::encoder::encoder_for(clip_weights)?;
+    let model = load_model(model, encoder.as_ref())?;
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
+    let mut results = Vec::new();
+    for file in &media {
+        let (features, _) = crate::encoder::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true)?;
+        let started = std::time::Instant::now();
+        let d = model.detect(&features);
+        let model_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let segment = |kind: &str, s: &crate::model::DetectedSegment| serde_json::json!({"kind": kind, "start": s.start, "end": s.end, "confidence": s.confidence, "source": "predicted"});
+        let segments: Vec<_> = d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).collect();
+        let doc = serde_json::json!({
+            "version": 1, "episode": name, "file": file, "window_s": window, "encoder": encoder.id(),
+            "segments": segments, "intro_probability": d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect::<Vec<f32>>(),
+            "model_ms": (model_ms * 10.0).round() / 10.0,
+        });
+        if let Some(dir) = out {
+            let path = dir.join(format!("{name}.pred.json"));
+            write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
+        }
+        if !json {
+            let what = if d.intros.is_empty() {
+                "no intro found".to_string()
+            } else {
+                d.intros.iter().map(|s| format!("intro {} – {} (confidence {:.2})", clock(s.start), clock(s.end), s.confidence)).collect::<Vec<_>>().join(", ")
+            };
+            let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
+            println!("{name}: {what}{recap}");
+        }
+        results.push(doc);
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&results).map_err(|e| Error::internal(e.to_string()))?);
+    }
+    Ok(())
+}
+
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0);
+    format!("{}:{:02}:{:04.1}", (s / 3600.0) as u64, ((s / 60.0) as u64) % 60, s % 60.0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32) -> Result<()> {
+    let mut enc: Box<dyn crate::encoder::FrameEncoder> = match (encoder, clip_weights) {
+        ("embedded", None) => crate::encoder::default_encoder(),
+        ("embedded", Some(_)) => return Err(Error::Usage("--clip-weights goes with --encoder clip".into())),
+        ("clip", Some(w)) => Box::new(crate::encoder::ClipEncoder::load(w)?),
+        ("clip", None) => return Err(Error::Usage("--encoder clip needs --clip-weights PATH".into())),
+        (other, _) => return Err(Error::Usage(format!("unknown encoder '{other}': use embedded or clip"))),
+    };
+    let train_set = crate::model::train::load_examples(train, enc.as_mut(), window)?;
+    let dev_set = crate::model::train::load_examples(dev, enc.as_mut(), window)?;
+    let options = crate::model::train::TrainOptions { epochs, seed, window_s: window, ..Default::default() };
+    let recipe = serde_json::json!({
+        "command": std::env::args().collect::<Vec<_>>().join(" "),
+        "train": train, "dev": dev, "data": "training/synth.py (scripts/build-dataset.sh)",
+    });
+    let r = crate::model::train::train(&train_set, &dev_set, enc.as_ref(), &options, recipe, out)?;
+    println!(
+        "dev: frame F1 {:.3}, mean IoU {:.3}, |Δstart| median {:.2} s, |Δend| median {:.2} s; model in {}",
+        r.micro.f1, r.mean_iou, r.start_abs_error.median, r.end_abs_error.median, out.display()
+    );
+    Ok(())
 }
 
 fn open_app(path: Option<PathBuf>, demo: bool) -> Result<()> {
@@ -317,7 +468,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
     }
 }
 
-fn eval(truth: &Path, pred: &Path, window: usize, json: bool) -> Result<()> {
+fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Path>) -> Result<()> {
     let truth_set = crate::eval::read_label_set(truth)?;
     let pred_set = crate::eval::read_label_set(pred)?;
     if truth_set.is_empty() {
@@ -337,6 +488,13 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool) -> Result<()> {
         })
         .collect();
     let r = crate::eval::evaluate(&pairs, window);
+    if let Some(dir) = plots {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        for ((name, t, p), score) in pairs.iter().zip(&r.episodes) {
+            let title = format!("{name}   F1 {:.3}  IoU {:.3}", score.frames.f1, score.iou);
+            crate::report::plot_episode(&dir.join(format!("{name}.png")), &title, window, t, p, &p.probability)?;
+        }
+    }
     if json {
         println!("{}", serde_json::to_string_pretty(&r).map_err(|e| Error::internal(e.to_string()))?);
         return Ok(());
@@ -412,6 +570,18 @@ fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&P
 
 fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
     let files = crate::paths::media_files_in(season).map_err(|e| io_error(season, e))?;
+    if files.is_empty() {
+        // A data set: one season per subfolder.
+        let mut seasons: Vec<PathBuf> = std::fs::read_dir(season)
+            .map_err(|e| io_error(season, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir() && crate::paths::media_files_in(p).is_ok_and(|f| f.len() >= 2))
+            .collect();
+        seasons.sort();
+        if !seasons.is_empty() {
+            return seasons.iter().try_for_each(|s| baseline(s, out, window));
+        }
+    }
     if files.len() < 2 {
         return Err(Error::input(season, "the baseline needs a season folder with at least two episodes"));
     }

@@ -25,6 +25,10 @@ pub struct Interval {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Labels {
     pub intros: Vec<Interval>,
+    /// Per-second intro probability when the predictor gave one (`"intro_probability"` in its
+    /// JSON); drawn in the per-episode plots, not scored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probability: Vec<f32>,
 }
 
 impl Labels {
@@ -220,7 +224,14 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
             .map(|s| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 })
             .collect();
         let name = doc.get("episode").and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| episode_name(path));
-        out.insert(name, Labels { intros });
+        let probability = match doc.get("intro_probability") {
+            None => Vec::new(),
+            Some(v) => v
+                .as_array()
+                .and_then(|a| a.iter().map(|x| x.as_f64().map(|x| x as f32)).collect::<Option<Vec<f32>>>())
+                .ok_or_else(|| field_err("intro_probability", "not an array of numbers"))?,
+        };
+        out.insert(name, Labels { intros, probability });
         return Ok(out);
     }
     let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;
@@ -231,7 +242,7 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
         if end < start {
             return Err(field_err(&format!("{id}.end"), "ends before it starts"));
         }
-        out.insert(name, Labels { intros: vec![Interval { start, end }] });
+        out.insert(name, Labels { intros: vec![Interval { start, end }], ..Default::default() });
     }
     Ok(out)
 }
@@ -243,24 +254,42 @@ pub fn episode_name(path: &Path) -> String {
     name.rsplit_once('.').filter(|(_, ext)| ["truth", "pred", "intro", "segments"].contains(ext)).map_or(name, |(stem, _)| stem).to_string()
 }
 
-/// All labels under a file or folder (every `.json`), by episode name.
+/// All labels under a file or folder (every `.truth.json`, `.pred.json`, `.segments.json`,
+/// `labels.json`… at any depth, so a data set of series folders reads as one), by episode name.
+/// Other JSON (a series plan, a manifest) is skipped.
 pub fn read_label_set(path: &Path) -> Result<BTreeMap<String, Labels>> {
-    let files: Vec<PathBuf> = if path.is_dir() {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| io_error(path, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        v.sort();
-        v
+    let mut files = Vec::new();
+    if path.is_dir() {
+        collect_label_files(path, &mut files)?;
+        files.sort();
     } else {
-        vec![path.to_path_buf()]
-    };
+        files.push(path.to_path_buf());
+    }
     let mut all = BTreeMap::new();
     for f in files {
-        all.extend(read_labels(&f)?);
+        for (name, labels) in read_labels(&f)? {
+            if all.insert(name.clone(), labels).is_some() {
+                return Err(Error::input(&f, format!("episode '{name}' is labelled twice in {}", path.display())));
+            }
+        }
     }
     Ok(all)
+}
+
+fn collect_label_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+        let p = entry.map_err(|e| io_error(dir, e))?.path();
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') || name == "work" || name == "pool" {
+            continue;
+        }
+        if p.is_dir() {
+            collect_label_files(&p, out)?;
+        } else if name.ends_with(".json") && (name == "labels.json" || episode_name(&p) != name.trim_end_matches(".json")) {
+            out.push(p);
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -268,7 +297,7 @@ mod tests {
     use super::*;
 
     fn intro(start: f64, end: f64) -> Labels {
-        Labels { intros: vec![Interval { start, end }] }
+        Labels { intros: vec![Interval { start, end }], ..Default::default() }
     }
 
     #[test]

@@ -1,0 +1,285 @@
+//! Stage 3 of the pipeline: per-second embeddings → typed segments.
+//!
+//! An encoder-specific input projection, sinusoidal positions (any length up to
+//! [`MAX_SECONDS`]), a small transformer encoder, linear emissions and a linear-chain CRF over the
+//! tags in [`TAGS`]. Viterbi gives the path, forward–backward the per-second intro probability
+//! (the GUI's curve) and each segment's confidence; [`postprocess`] turns the path into intervals.
+//! A trained model is a folder: `model.safetensors` + `manifest.json` (encoder, dims, tags, recipe,
+//! dev metrics, sha256), checked against the active encoder when loaded.
+
+pub mod crf;
+pub mod postprocess;
+pub mod train;
+
+use crate::encoder::cache::EpisodeFeatures;
+use crate::encoder::{cosine, FrameEncoder};
+use crate::error::{io_error, Error, Result};
+use burn::module::Module;
+use burn::nn::transformer::{TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput};
+use burn::nn::{LayerNorm, LayerNormConfig, Linear, LinearConfig, PositionalEncoding, PositionalEncodingConfig};
+use burn::tensor::{Device, Tensor, TensorData};
+use burn::store::ModuleSnapshot;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Per-second tags. Everything that is not intro or recap (cold open, body, credits, preview) is
+/// `outside` for now; the CRF extends to more tags by adding names here and retraining.
+pub const TAGS: [&str; 3] = ["outside", "intro", "recap"];
+pub const INTRO: usize = 1;
+pub const RECAP: usize = 2;
+/// Longest sequence the positional table covers (17 min at 1 FPS).
+pub const MAX_SECONDS: usize = 1024;
+
+/// Extra per-second channels after the embedding. Season mode will add audio and cross-episode
+/// repetition here (a new list means a new model).
+pub const CHANNELS: [&str; 2] = ["novelty_prev", "novelty_next"];
+
+/// Moves the CRF may never make: a recap does not follow the intro.
+pub fn allowed_transitions() -> Vec<Vec<bool>> {
+    let mut allowed = vec![vec![true; TAGS.len()]; TAGS.len()];
+    allowed[INTRO][RECAP] = false;
+    allowed
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelConfig {
+    pub embed_dim: usize,
+    pub channels: Vec<String>,
+    pub d_model: usize,
+    pub n_heads: usize,
+    pub n_layers: usize,
+    pub d_ff: usize,
+    pub dropout: f64,
+}
+
+impl ModelConfig {
+    pub fn for_encoder(embed_dim: usize) -> Self {
+        ModelConfig { embed_dim, channels: CHANNELS.iter().map(|s| s.to_string()).collect(), d_model: 64, n_heads: 4, n_layers: 2, d_ff: 128, dropout: 0.1 }
+    }
+    pub fn input_dim(&self) -> usize {
+        self.embed_dim + self.channels.len()
+    }
+}
+
+#[derive(Module, Debug)]
+pub struct Tagger {
+    input: Linear,
+    input_norm: LayerNorm,
+    positions: PositionalEncoding,
+    encoder: TransformerEncoder,
+    emit: Linear,
+    pub crf: crf::Crf,
+}
+
+impl Tagger {
+    pub fn new(config: &ModelConfig, device: &Device) -> Self {
+        Tagger {
+            input: LinearConfig::new(config.input_dim(), config.d_model).init(device),
+            input_norm: LayerNormConfig::new(config.d_model).init(device),
+            positions: PositionalEncodingConfig::new(config.d_model).with_max_sequence_size(MAX_SECONDS).init(device),
+            encoder: TransformerEncoderConfig::new(config.d_model, config.d_ff, config.n_heads, config.n_layers)
+                .with_dropout(config.dropout)
+                .with_norm_first(true)
+                .init(device),
+            emit: LinearConfig::new(config.d_model, TAGS.len()).init(device),
+            crf: crf::Crf::new(TAGS.len(), device),
+        }
+    }
+
+    /// Emissions `[batch, time, tags]` for inputs `[batch, time, input_dim]`.
+    pub fn emissions(&self, x: Tensor<3>) -> Tensor<3> {
+        let h = self.input_norm.forward(self.input.forward(x));
+        let h = self.positions.forward(h);
+        let h = self.encoder.forward(TransformerEncoderInput::new(h));
+        self.emit.forward(h)
+    }
+}
+
+/// The model's input for one episode: each second's embedding followed by [`CHANNELS`].
+/// Returns row-major `[seconds × input_dim]`.
+pub fn input_rows(features: &EpisodeFeatures) -> Vec<f32> {
+    let n = features.seconds.len();
+    let mut out = Vec::with_capacity(n * (features.dim + CHANNELS.len()));
+    for i in 0..n {
+        let e = features.embedding(i);
+        out.extend_from_slice(e);
+        let novelty = |j: Option<usize>| j.filter(|&j| j < n).map_or(0.0, |j| 1.0 - cosine(e, features.embedding(j)));
+        out.push(novelty(i.checked_sub(1)));
+        out.push(novelty(Some(i + 1)));
+    }
+    out
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub encoder_id: String,
+    pub encoder_version: u32,
+    pub config: ModelConfig,
+    pub tags: Vec<String>,
+    pub postprocess: postprocess::PostProcess,
+    /// How it was trained: data set, seed, epochs, optimiser — enough to retrain it.
+    pub training: serde_json::Value,
+    /// Scores on the dev series at the chosen epoch (`introskip eval` numbers).
+    pub dev_metrics: serde_json::Value,
+    /// sha256 of model.safetensors.
+    pub weights_sha256: String,
+}
+
+pub const MANIFEST: &str = "manifest.json";
+pub const WEIGHTS: &str = "model.safetensors";
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the model says about one episode.
+#[derive(Clone, Debug, Serialize)]
+pub struct Detection {
+    /// Intervals in seconds with their confidence (mean intro probability over the interval).
+    pub intros: Vec<DetectedSegment>,
+    pub recaps: Vec<DetectedSegment>,
+    /// P(intro) for each sampled second.
+    pub intro_probability: Vec<f32>,
+    /// The Viterbi tag of each second.
+    pub tags: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DetectedSegment {
+    pub start: f64,
+    pub end: f64,
+    pub confidence: f64,
+}
+
+pub struct IntroModel {
+    tagger: Tagger,
+    pub manifest: Manifest,
+    scores: crf::CrfScores,
+    device: Device,
+}
+
+impl IntroModel {
+    pub fn from_tagger(tagger: Tagger, manifest: Manifest, device: Device) -> Self {
+        let scores = tagger.crf.scores(&allowed_transitions());
+        IntroModel { tagger, manifest, scores, device }
+    }
+
+    /// Load a model folder and check it was trained for `encoder`.
+    pub fn load(dir: &Path, encoder: &dyn FrameEncoder, device: &Device) -> Result<Self> {
+        let manifest_path = dir.join(MANIFEST);
+        let text = std::fs::read_to_string(&manifest_path).map_err(|e| io_error(&manifest_path, e))?;
+        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::input(&manifest_path, format!("not a model manifest: {e}")))?;
+        if manifest.format != 1 {
+            return Err(Error::input(&manifest_path, format!("model format {} is not supported (this build reads 1)", manifest.format)));
+        }
+        if manifest.encoder_id != encoder.id() || manifest.encoder_version != encoder.version() || manifest.config.embed_dim != encoder.dim() {
+            return Err(Error::input(
+                &manifest_path,
+                format!(
+                    "this model was trained for encoder {} v{} ({}-d) but the active encoder is {} v{} ({}-d); train one with `introskip train --encoder …` or pick the matching encoder",
+                    manifest.encoder_id, manifest.encoder_version, manifest.config.embed_dim, encoder.id(), encoder.version(), encoder.dim()
+                ),
+            ));
+        }
+        if manifest.tags != TAGS {
+            return Err(Error::input(&manifest_path, format!("model tags {:?} differ from this build's {:?}", manifest.tags, TAGS)));
+        }
+        let weights_path = dir.join(WEIGHTS);
+        let bytes = std::fs::read(&weights_path).map_err(|e| io_error(&weights_path, e))?;
+        if sha256_hex(&bytes) != manifest.weights_sha256 {
+            return Err(Error::input(&weights_path, "sha256 does not match the manifest: the file is damaged or from another model"));
+        }
+        let mut tagger = Tagger::new(&manifest.config, device);
+        let mut store = burn::store::SafetensorsStore::from_bytes(Some(bytes));
+        let result = tagger.load_from(&mut store).map_err(|e| Error::input(&weights_path, format!("cannot load weights: {e}")))?;
+        if !result.missing.is_empty() || !result.errors.is_empty() {
+            return Err(Error::input(&weights_path, format!("weights do not fit the manifest's model: missing {:?}, errors {:?}", result.missing, result.errors)));
+        }
+        Ok(Self::from_tagger(tagger, manifest, device.clone()))
+    }
+
+    pub fn save(tagger: &Tagger, manifest: &mut Manifest, dir: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        let mut store = burn::store::SafetensorsStore::from_bytes(None);
+        tagger.save_into(&mut store).map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
+        let bytes = store.get_bytes().map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
+        manifest.weights_sha256 = sha256_hex(&bytes);
+        crate::cli::write_atomic(&dir.join(WEIGHTS), |w| w.write_all(&bytes))?;
+        crate::cli::write_atomic(&dir.join(MANIFEST), |w| serde_json::to_writer_pretty(w, &*manifest).map_err(std::io::Error::other))
+    }
+
+    /// Per-second emissions for one episode's input rows.
+    pub fn emissions(&self, rows: &[f32], seconds: usize) -> Vec<Vec<f64>> {
+        emissions_of(&self.tagger, rows, seconds, self.manifest.config.input_dim(), &self.device)
+    }
+
+    pub fn detect(&self, features: &EpisodeFeatures) -> Detection {
+        let n = features.seconds.len();
+        if n == 0 {
+            return Detection { intros: vec![], recaps: vec![], intro_probability: vec![], tags: vec![] };
+        }
+        let em = self.emissions(&input_rows(features), n);
+        decode(&em, &self.scores, &self.manifest.postprocess, &features.seconds)
+    }
+}
+
+pub(crate) fn emissions_of(tagger: &Tagger, rows: &[f32], seconds: usize, input_dim: usize, device: &Device) -> Vec<Vec<f64>> {
+    let mut out = Vec::with_capacity(seconds);
+    // Longer than the positional table: the model sees consecutive chunks.
+    for start in (0..seconds).step_by(MAX_SECONDS) {
+        let len = (seconds - start).min(MAX_SECONDS);
+        let x = Tensor::<3>::from_data(TensorData::new(rows[start * input_dim..(start + len) * input_dim].to_vec(), [1, len, input_dim]), device);
+        let em = tagger.emissions(x).into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 emissions");
+        out.extend(em.chunks(TAGS.len()).map(|r| r.iter().map(|&v| v as f64).collect::<Vec<f64>>()));
+    }
+    out
+}
+
+/// Viterbi path, marginals and post-processing → intervals in seconds.
+pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::PostProcess, seconds: &[u32]) -> Detection {
+    let path = crf::viterbi(em, scores);
+    let marg = crf::marginals(em, scores);
+    let prob = |tag: usize| marg.iter().map(|r| r[tag]).collect::<Vec<f64>>();
+    let to_segments = |tag: usize, runs: Vec<postprocess::Run>| {
+        let _ = tag;
+        runs.into_iter()
+            .map(|r| DetectedSegment {
+                start: seconds[r.start] as f64,
+                end: seconds.get(r.end).map_or(seconds[r.end - 1] as f64 + 1.0, |&s| s as f64),
+                confidence: (r.confidence * 1000.0).round() / 1000.0,
+            })
+            .collect::<Vec<_>>()
+    };
+    let intro_p = prob(INTRO);
+    let intro_mask: Vec<bool> = path.iter().map(|&t| t == INTRO).collect();
+    let intros = postprocess::choose_intros(postprocess::clean_runs(&intro_mask, &intro_p, post), post);
+    let recap_p = prob(RECAP);
+    let recap_mask: Vec<bool> = path.iter().map(|&t| t == RECAP).collect();
+    let recaps = postprocess::clean_runs(&recap_mask, &recap_p, post);
+    Detection {
+        intros: to_segments(INTRO, intros),
+        recaps: to_segments(RECAP, recaps),
+        intro_probability: intro_p.iter().map(|&p| p as f32).collect(),
+        tags: path.iter().map(|&t| TAGS[t]).collect(),
+    }
+}
+
+/// Where the shipped model for `encoder` lives: `$INTROSKIP_MODELS/<id>` if set, else `models/<id>`
+/// beside the executable's project (the repository when run from it) and the installed data dir.
+pub fn default_model_dir(encoder: &dyn FrameEncoder) -> Option<PathBuf> {
+    let id = encoder.id();
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("INTROSKIP_MODELS") {
+        candidates.push(PathBuf::from(dir).join(&id));
+    }
+    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(&id));
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join("models").join(&id));
+        }
+    }
+    candidates.push(crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/models").join(&id));
+    candidates.into_iter().find(|d| d.join(MANIFEST).is_file())
+}

@@ -1,0 +1,250 @@
+//! Training the tagger on synthesised series (training/synth.py): cached embeddings in, a model
+//! folder out (weights + manifest + report). Burn autodiff on the configured backend (libtorch in
+//! the shipped build), AdamW, fixed seeds, early stopping on the dev series' scores.
+
+use super::{allowed_transitions, decode, emissions_of, input_rows, IntroModel, Manifest, ModelConfig, Tagger, INTRO, RECAP, TAGS};
+use crate::encoder::{embed_episode, FrameEncoder};
+use crate::error::{io_error, Error, Result};
+use crate::eval::{Interval, Labels};
+use burn::module::Module;
+use burn::optim::{AdamWConfig, GradientsParams};
+use burn::tensor::{Device, Tensor, TensorData};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// One episode ready for training or scoring.
+pub struct Example {
+    pub name: String,
+    pub rows: Vec<f32>,
+    pub tags: Vec<usize>,
+    pub seconds: Vec<u32>,
+    pub truth: Labels,
+}
+
+/// Every `*.truth.json` under `dir` (any depth) whose video (`*.mp4` beside it) exists.
+pub fn truth_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>> {
+    fn walk(dir: &Path, out: &mut Vec<(PathBuf, PathBuf)>) -> Result<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if p.is_dir() && !name.starts_with('.') && name != "work" && name != "pool" {
+                walk(&p, out)?;
+            } else if let Some(stem) = name.strip_suffix(".truth.json") {
+                let video = p.with_file_name(format!("{stem}.mp4"));
+                if video.is_file() {
+                    out.push((p.clone(), video));
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    if out.is_empty() {
+        return Err(Error::input(dir, "no episodes (<name>.truth.json beside <name>.mp4) found; build them with scripts/build-dataset.sh"));
+    }
+    Ok(out)
+}
+
+/// Per-second tags from a truth file: the kind of the segment that contains each sampled second.
+fn tags_from_truth(path: &Path, seconds: &[u32]) -> Result<(Vec<usize>, Labels)> {
+    let segments = crate::segments::Segments::read(path)?;
+    let kind_at = |t: f64| segments.segments.iter().find(|s| s.start_ms as f64 / 1000.0 <= t && t < s.end_ms as f64 / 1000.0).map(|s| s.kind);
+    let tags = seconds
+        .iter()
+        .map(|&s| match kind_at(s as f64) {
+            Some(crate::segments::Kind::Intro) => INTRO,
+            Some(crate::segments::Kind::Recap) => RECAP,
+            _ => 0,
+        })
+        .collect();
+    let intros = segments
+        .segments
+        .iter()
+        .filter(|s| s.kind == crate::segments::Kind::Intro)
+        .map(|s| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 })
+        .collect();
+    Ok((tags, Labels { intros, ..Default::default() }))
+}
+
+/// Embed (through the cache) and label every episode under `dir`.
+pub fn load_examples(dir: &Path, encoder: &mut dyn FrameEncoder, window_s: u32) -> Result<Vec<Example>> {
+    let files = truth_files(dir)?;
+    let mut out = Vec::with_capacity(files.len());
+    for (i, (truth, video)) in files.iter().enumerate() {
+        eprint!("\rintroskip: embedding {} ({}/{})            ", dir.display(), i + 1, files.len());
+        let (features, _) = embed_episode(video, window_s, encoder, true, &mut |_| true)?;
+        let (tags, labels) = tags_from_truth(truth, &features.seconds)?;
+        out.push(Example { name: crate::eval::episode_name(truth), rows: input_rows(&features), tags, seconds: features.seconds.clone(), truth: labels });
+    }
+    eprintln!();
+    Ok(out)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub batch: usize,
+    pub learning_rate: f64,
+    pub weight_decay: f32,
+    pub patience: usize,
+    pub seed: u64,
+    pub window_s: u32,
+    /// Drop up to this many seconds from the start of a training sequence (augmentation: intros
+    /// at other offsets); 0 disables.
+    pub max_crop_s: usize,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 120, batch: 8, learning_rate: 1e-3, weight_decay: 1e-4, patience: 30, seed: 2026, window_s: 180, max_crop_s: 30 }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EpochLog {
+    pub epoch: usize,
+    pub train_nll: f64,
+    pub dev_f1: f64,
+    pub dev_mean_iou: f64,
+    pub seconds: f64,
+}
+
+/// splitmix64: the shuffles and crops, reproducible from the seed.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E3779B97F4A7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Score a model (emissions function) on examples with `introskip eval`'s numbers.
+pub fn score(tagger: &Tagger, config: &ModelConfig, examples: &[Example], device: &Device, post: &super::postprocess::PostProcess, window_s: u32) -> crate::eval::Report {
+    let scores = tagger.crf.scores(&allowed_transitions());
+    let pairs: Vec<(String, Labels, Labels)> = examples
+        .iter()
+        .map(|ex| {
+            let em = emissions_of(tagger, &ex.rows, ex.seconds.len(), config.input_dim(), device);
+            let d = decode(&em, &scores, post, &ex.seconds);
+            let pred = Labels { intros: d.intros.iter().map(|s| Interval { start: s.start, end: s.end }).collect(), probability: d.intro_probability };
+            (ex.name.clone(), ex.truth.clone(), pred)
+        })
+        .collect();
+    crate::eval::evaluate(&pairs, window_s as usize)
+}
+
+/// Train, keep the best epoch on `dev`, save the model folder `out` with its manifest and report.
+pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEncoder, options: &TrainOptions, recipe: serde_json::Value, out: &Path) -> Result<crate::eval::Report> {
+    if train_set.is_empty() || dev_set.is_empty() {
+        return Err(Error::Usage("training needs episodes in both the training and the dev set".into()));
+    }
+    let device = crate::encoder::burn_device();
+    device.seed(options.seed);
+    let ad = device.clone().autodiff();
+    let config = ModelConfig::for_encoder(encoder.dim());
+    let input_dim = config.input_dim();
+    let post = super::postprocess::PostProcess::default();
+    let allowed = allowed_transitions();
+    let mut tagger = Tagger::new(&config, &ad);
+    let mut optim = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
+    let mut rng = Rng(options.seed);
+    let mut log: Vec<EpochLog> = Vec::new();
+    let mut best: Option<(f64, usize, Tagger, crate::eval::Report)> = None;
+    let started = Instant::now();
+    for epoch in 1..=options.epochs {
+        let mut order: Vec<usize> = (0..train_set.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.below(i + 1));
+        }
+        let mut total = 0.0;
+        for batch in order.chunks(options.batch) {
+            // A common length: each sequence is cropped at its start by up to max_crop_s, then all
+            // are cut to the shortest.
+            let crops: Vec<usize> = batch.iter().map(|&i| if options.max_crop_s > 0 && rng.below(2) == 0 { rng.below(options.max_crop_s + 1).min(train_set[i].tags.len().saturating_sub(10)) } else { 0 }).collect();
+            let len = batch.iter().zip(&crops).map(|(&i, &c)| train_set[i].tags.len() - c).min().unwrap_or(0);
+            if len < 2 {
+                continue;
+            }
+            let mut x = Vec::with_capacity(batch.len() * len * input_dim);
+            let mut gold = vec![0f32; batch.len() * len * TAGS.len()];
+            for (b, (&i, &c)) in batch.iter().zip(&crops).enumerate() {
+                let ex = &train_set[i];
+                x.extend_from_slice(&ex.rows[c * input_dim..(c + len) * input_dim]);
+                for t in 0..len {
+                    gold[(b * len + t) * TAGS.len() + ex.tags[c + t]] = 1.0;
+                }
+            }
+            let x = Tensor::<3>::from_data(TensorData::new(x, [batch.len(), len, input_dim]), &ad);
+            let gold = Tensor::<3>::from_data(TensorData::new(gold, [batch.len(), len, TAGS.len()]), &ad);
+            let loss = tagger.crf.nll(tagger.emissions(x), gold, &allowed);
+            total += loss.clone().into_scalar::<f32>() as f64 * batch.len() as f64;
+            let grads = GradientsParams::from_grads(loss.backward(), &tagger);
+            tagger = optim.step(options.learning_rate, tagger, grads);
+        }
+        let valid = tagger.valid();
+        let report = score(&valid, &config, dev_set, &device, &post, options.window_s);
+        let objective = (report.micro.f1 + report.mean_iou) / 2.0;
+        let entry = EpochLog { epoch, train_nll: total / train_set.len() as f64, dev_f1: report.micro.f1, dev_mean_iou: report.mean_iou, seconds: started.elapsed().as_secs_f64() };
+        eprintln!("epoch {epoch:3}: train NLL/episode {:8.3}  dev F1 {:.3}  mean IoU {:.3}  ({:.0} s)", entry.train_nll, entry.dev_f1, entry.dev_mean_iou, entry.seconds);
+        log.push(entry);
+        if best.as_ref().is_none_or(|b| objective > b.0) {
+            best = Some((objective, epoch, valid, report));
+        } else if best.as_ref().is_some_and(|b| epoch - b.1 >= options.patience) {
+            eprintln!("introskip: no dev improvement for {} epochs; stopping", options.patience);
+            break;
+        }
+    }
+    let (_, best_epoch, best_tagger, report) = best.ok_or_else(|| Error::internal("no epoch ran"))?;
+    let mut manifest = Manifest {
+        format: 1,
+        encoder_id: encoder.id(),
+        encoder_version: encoder.version(),
+        config: config.clone(),
+        tags: TAGS.iter().map(|s| s.to_string()).collect(),
+        postprocess: post,
+        training: serde_json::json!({
+            "recipe": recipe,
+            "options": options,
+            "train_episodes": train_set.len(),
+            "dev_episodes": dev_set.len(),
+            "best_epoch": best_epoch,
+            "epochs_run": log.len(),
+            "wall_seconds": started.elapsed().as_secs_f64().round(),
+        }),
+        dev_metrics: serde_json::json!({
+            "micro": report.micro,
+            "mean_iou": report.mean_iou,
+            "start_abs_error": report.start_abs_error,
+            "end_abs_error": report.end_abs_error,
+            "reference_style": report.reference_style,
+        }),
+        weights_sha256: String::new(),
+    };
+    IntroModel::save(&best_tagger, &mut manifest, out)?;
+    write_report(out, &log, best_epoch)?;
+    Ok(report)
+}
+
+fn write_report(out: &Path, log: &[EpochLog], best_epoch: usize) -> Result<()> {
+    let path = out.join("training-report.json");
+    crate::cli::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &serde_json::json!({"best_epoch": best_epoch, "epochs": log})).map_err(std::io::Error::other))?;
+    let nll: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.train_nll)).collect();
+    crate::report::plot_curves(&out.join("training-loss.png"), "Training NLL per episode", "epoch", &[crate::report::Curve { name: "train NLL", points: nll, colour: (200, 60, 40) }])?;
+    let f1: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_f1)).collect();
+    let iou: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_mean_iou)).collect();
+    crate::report::plot_curves(
+        &out.join("training-dev.png"),
+        &format!("Dev series (best epoch {best_epoch})"),
+        "epoch",
+        &[crate::report::Curve { name: "frame F1", points: f1, colour: (40, 90, 200) }, crate::report::Curve { name: "mean IoU", points: iou, colour: (40, 150, 70) }],
+    )
+}

@@ -1,0 +1,562 @@
+#!/usr/bin/env python3
+"""Synthesise TV series from real footage, with exact ground truth.
+
+No labelled TV data is reachable here, so introskip makes its own: each series gets an intro (a
+montage of real shots, a title card, a music bed with fades) and episodes built around it — recaps,
+cold opens, trimmed intros, bodies, end credits, previews — then each episode is perturbed the way
+real releases differ (resolution, letterbox/pillarbox, logo, grading, codec, bitrate, GOP, frame
+rate, PAL speed-up, audio rate). Every segment's boundaries are known to the frame.
+
+    synth.py --media DIR --out DIR [--split dev|train|all] [--seed N] [--series N] [--episodes N]
+
+Deterministic: the plan (and so every truth file) is a pure function of the seed; the media are
+rendered by the ffmpeg CLI with a fixed thread count. Only the standard library is used.
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+FPS = 25  # the master timeline; every duration is a whole number of frames at this rate
+W, H = 640, 360
+AUDIO_RATE = 48000
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+WINDOW_S = 180
+PAL_SPEEDUP = 25 / (24000 / 1001)  # 23.976 fps film shown at 25 fps
+VERSION = 1
+
+# The footage pool (fetched by scripts/fetch-media.sh). Durations are what the pool copy keeps.
+FOOTAGE = {
+    "bbb": 596.0, "sintel": 52.0, "vtest": 79.0, "tree": 29.0, "megamind": 11.0,
+    "test_video": 29.0, "world": 30.0, "bikes": 10.0, "gradio_a": 7.0, "run": 5.0, "test_avi": 16.0,
+}
+FOOTAGE_FILES = {
+    "bbb": "bbb.mp4", "sintel": "sintel_trailer.mp4", "vtest": "vtest.avi", "tree": "tree.avi",
+    "megamind": "megamind.avi", "test_video": "test_video.mp4", "world": "world.mp4",
+    "bikes": "bikes.mp4", "gradio_a": "gradio_a.mp4", "run": "run.mp4", "test_avi": "test.avi",
+}
+MUSIC_FILES = {"menu": "menu.ogg", "practice": "practice.ogg", "sax": "sax.wav"}
+# Intros of the two splits never share footage or music. Bodies draw on the whole pool (it is
+# ~14 min in all; see README "Data").
+INTRO_FOOTAGE = {
+    "dev": [("sintel", 0, 52), ("vtest", 0, 79), ("tree", 0, 29), ("world", 0, 30), ("bbb", 0, 150)],
+    "train": [("bbb", 150, 596), ("test_video", 0, 29), ("megamind", 0, 11), ("bikes", 0, 10),
+              ("gradio_a", 0, 7), ("run", 0, 5), ("test_avi", 0, 16)],
+}
+DEV_MUSIC = ["menu", "practice", "sax", "menu"]  # real recorded music; train intros use synthesised beds
+
+WORDS_A = ["Silver", "Hollow", "Northern", "Broken", "Quiet", "Crimson", "Last", "Distant", "Golden",
+           "Iron", "Wild", "Hidden", "Bright", "Cold", "Little", "Secret", "Lost", "Endless"]
+WORDS_B = ["Harbor", "Meadow", "Station", "Kingdom", "Orchard", "Frontier", "Signal", "Garden",
+           "Circuit", "Valley", "Bureau", "Lantern", "Forest", "Academy", "Empire", "River", "Tales"]
+NAMES = ["Ada Brook", "Ben Castell", "Cora Diaz", "Dev Ellis", "Eva Fontaine", "Finn Gray", "Gia Holt",
+         "Hugo Ito", "Iris Jansen", "Jon Keller", "Kira Lund", "Leo Marsh", "Mia Novak", "Noah Olsen"]
+
+
+def frames(seconds):
+    return int(round(seconds * FPS))
+
+
+def log(msg):
+    print(f"synth: {msg}", file=sys.stderr, flush=True)
+
+
+def run(cmd):
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit(f"synth: ffmpeg failed ({r.returncode}): {' '.join(cmd)[:400]}\n{r.stderr[-3000:]}")
+
+
+FFMPEG = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Pool: every source normalised once to 640x360 25 fps with stereo 48 kHz audio, seekable.
+
+def prepare_pool(media, pool):
+    os.makedirs(pool, exist_ok=True)
+    for fid, name in FOOTAGE_FILES.items():
+        out = os.path.join(pool, fid + ".mp4")
+        if os.path.exists(out):
+            continue
+        src = os.path.join(media, name)
+        if not os.path.exists(src):
+            sys.exit(f"synth: {src} is missing: run scripts/fetch-media.sh")
+        log(f"pool: normalising {name}")
+        has_audio = probe_has_audio(src)
+        cmd = FFMPEG + ["-i", src]
+        if not has_audio:
+            cmd += ["-f", "lavfi", "-i", f"anoisesrc=c=pink:a=0.01:r={AUDIO_RATE}:seed=7"]
+        vf = (f"fps={FPS},scale={W}:{H}:force_original_aspect_ratio=increase,crop={W}:{H},setsar=1,"
+              f"format=yuv420p")
+        cmd += ["-t", str(FOOTAGE[fid]), "-map", "0:v:0", "-map", "0:a:0" if has_audio else "1:a:0",
+                "-vf", vf, "-af", f"aresample={AUDIO_RATE},aformat=channel_layouts=stereo",
+                "-c:v", "libx264", "-preset", "veryfast", "-crf", "16", "-g", str(FPS), "-threads", "2",
+                "-c:a", "pcm_s16le", "-f", "matroska", out + ".tmp"]
+        run(cmd)
+        os.replace(out + ".tmp", out)
+    for mid, name in MUSIC_FILES.items():
+        out = os.path.join(pool, "music_" + mid + ".wav")
+        if not os.path.exists(out):
+            run(FFMPEG + ["-i", os.path.join(media, name), "-af", f"aresample={AUDIO_RATE}",
+                          "-ac", "2", out + ".tmp.wav"])
+            os.replace(out + ".tmp.wav", out)
+
+
+def probe_has_audio(path):
+    r = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "a", "-show_entries",
+                        "stream=index", "-of", "csv=p=0", path], capture_output=True, text=True)
+    return bool(r.stdout.strip())
+
+
+# ---------------------------------------------------------------------------------------------
+# Planning: pure functions of the seed.
+
+def subtract(intervals, cuts):
+    """Intervals (src, a, b) minus cuts (src, a, b)."""
+    out = []
+    for src, a, b in intervals:
+        pieces = [(a, b)]
+        for csrc, ca, cb in cuts:
+            if csrc != src:
+                continue
+            nxt = []
+            for pa, pb in pieces:
+                if cb <= pa or ca >= pb:
+                    nxt.append((pa, pb))
+                    continue
+                if ca > pa:
+                    nxt.append((pa, ca))
+                if cb < pb:
+                    nxt.append((cb, pb))
+            pieces = nxt
+        out += [(src, pa, pb) for pa, pb in pieces if pb - pa >= 4]
+    return out
+
+
+def plan_intro(rng, split, label):
+    """A montage of short real shots with a title card somewhere in it and a music bed."""
+    length = rng.choice([rng.uniform(10, 30), rng.uniform(25, 60), rng.uniform(40, 90)])
+    shots, total = [], 0
+    pool = INTRO_FOOTAGE[split]
+    weights = [b - a for _, a, b in pool]
+    card_at = rng.choice(["start", "middle", "end"])
+    card_f = frames(rng.uniform(2.5, 5))
+    target = frames(length) - card_f
+    while total < target:
+        src, a, b = rng.choices(pool, weights)[0]
+        f = min(frames(rng.uniform(1.2, 4.0)), target - total)
+        if f < FPS // 2:
+            f = target - total
+        start = round(rng.uniform(a, b - f / FPS - 0.1), 2)
+        shots.append({"src": src, "start": start, "frames": f})
+        total += f
+    card = {"frames": card_f, "at": card_at, "over_footage": rng.random() < 0.4,
+            "bg": rng.choice(["black", "0x102040", "0x401020", "0x203010"]),
+            "size": rng.randint(36, 56), "label": label}
+    return {"shots": shots, "card": card, "frames": total + card_f}
+
+
+def plan_series(seed, split, index, dev_music, taken):
+    rng = random.Random(f"{seed}-{split}-{index}")
+    names = random.Random(f"{seed}-{split}-{index}-title")
+    title = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)}"
+    while title in taken:  # titles are unique over the whole data set
+        title = f"{names.choice(WORDS_A)} {names.choice(WORDS_B)}"
+    taken.add(title)
+    grade = {"hflip": rng.random() < 0.4, "hue": rng.randint(-40, 40),
+             "sat": round(rng.uniform(0.7, 1.3), 2), "zoom": round(rng.uniform(1.0, 1.2), 3),
+             "zx": round(rng.random(), 2), "zy": round(rng.random(), 2)}
+    n_eps = 4
+    intros = [plan_intro(rng, split, title)]
+    change_at = None
+    if rng.random() < 0.25:
+        change_at = rng.randint(2, n_eps - 1)  # from this episode (0-based) on, intro B
+        intros.append(plan_intro(rng, split, title))
+    for k, intro in enumerate(intros):
+        if split == "dev":
+            intro["music"] = {"kind": "file", "id": dev_music, "offset": round(rng.uniform(0, 20), 2)}
+        else:
+            intro["music"] = {"kind": "synth", "seed": rng.randint(0, 10**6),
+                              "base": rng.choice([110, 131, 147, 165, 196]), "bpm": rng.randint(90, 160)}
+        intro["fade_in"] = rng.random() < 0.6
+        intro["fade_out"] = rng.random() < 0.7
+    # Body footage: the pool minus this series' intro shots, in chunks used at most once per window.
+    cuts = [(s["src"], s["start"] - 1, s["start"] + s["frames"] / FPS + 1) for i in intros for s in i["shots"]]
+    free = subtract([(k, 0, v) for k, v in FOOTAGE.items()], cuts)
+    chunks = []
+    for src, a, b in free:
+        t = a
+        while b - t >= 6:
+            length = min(b - t, rng.uniform(12, 40))
+            chunks.append((src, round(t, 2), round(t + length, 2)))
+            t += length
+    rng.shuffle(chunks)
+    usage = [0] * len(chunks)  # episodes of this series that used each chunk: fresh footage first
+    episodes = []
+    history = []  # body clips of earlier episodes, for recaps
+    for e in range(n_eps):
+        ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title)
+        episodes.append(ep)
+    return {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
+            "intro_change_at": change_at, "episodes": episodes}
+
+
+def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title):
+    used = set()
+
+    def take(min_len):
+        """The least-used chunk of the series not yet in this episode (never repeats in one episode)."""
+        best = None
+        for i, c in enumerate(chunks):
+            if i not in used and c[2] - c[1] >= min_len and (best is None or usage[i] < usage[best]):
+                best = i
+        if best is None:
+            return None
+        used.add(best)
+        usage[best] += 1
+        return chunks[best]
+
+    pieces = []  # (kind, piece)
+    if e > 0 and history and rng.random() < 0.35:
+        clips = []
+        for _ in range(rng.randint(3, 6)):
+            src, a, b = rng.choice(history)
+            f = frames(rng.uniform(2, 4))
+            start = round(rng.uniform(a, max(a, b - f / FPS - 0.1)), 2)
+            clips.append({"type": "footage", "src": src, "start": start, "frames": f})
+        clips[0]["caption"] = f"Previously on {title}"
+        clips[0]["voice"] = True
+        pieces.append(("recap", clips))
+    if rng.random() < 0.5:
+        f_total = frames(rng.choice([rng.uniform(5, 40), rng.uniform(30, 110)]))
+        pieces.append(("cold_open", fill(rng, take, f_total)))
+    has_intro = rng.random() > 0.1
+    if has_intro:
+        which = 1 if change_at is not None and e >= change_at else 0
+        intro = intros[which]
+        head = frames(rng.uniform(0.5, 3)) if rng.random() < 0.25 else 0
+        tail = frames(rng.uniform(0.5, 3)) if rng.random() < 0.25 else 0
+        pieces.append(("intro", [{"type": "intro", "which": which, "head": head,
+                                  "frames": intro["frames"] - head - tail}]))
+    before = sum(p["frames"] for _, ps in pieces for p in ps)
+    body_f = max(frames(WINDOW_S) - before, 0) + frames(rng.uniform(20, 60))
+    body = fill(rng, take, body_f)
+    pieces.append(("body", body))
+    history.extend((p["src"], p["start"], p["start"] + p["frames"] / FPS) for p in body)
+    credits_f = frames(rng.uniform(15, 30))
+    names = rng.sample(NAMES, 6)
+    if rng.random() < 0.5:
+        pieces.append(("credits", [{"type": "card", "frames": credits_f, "bg": "black", "scroll": names,
+                                    "music": rng.randint(0, 10**6)}]))
+    else:
+        c = take(credits_f / FPS) or rng.choice(chunks)
+        pieces.append(("credits", [{"type": "footage", "src": c[0], "start": c[1],
+                                    "frames": min(credits_f, frames(c[2] - c[1]) - 1), "scroll": names}]))
+    if rng.random() < 0.3:
+        clips = fill(rng, take, frames(rng.uniform(8, 15)), shot=(2, 4))
+        clips[0]["caption"] = "Next time"
+        pieces.append(("preview", clips))
+    return {"number": e + 1, "pieces": pieces, "grade": grade, "perturb": plan_perturbation(rng)}
+
+
+def fill(rng, take, total_f, shot=None):
+    """Footage pieces totalling exactly total_f frames, each from a chunk unused in this episode."""
+    out, got = [], 0
+    while got < total_f:
+        want = total_f - got
+        if shot:
+            want = min(want, frames(rng.uniform(*shot)))
+        c = take(min(want / FPS, 6) + 0.2)
+        if c is None:
+            sys.exit("synth: the footage pool ran out of unused chunks for one episode")
+        f = min(want, frames(c[2] - c[1] - 0.2))
+        out.append({"type": "footage", "src": c[0], "start": c[1], "frames": f})
+        got += f
+    return out
+
+
+def plan_perturbation(rng):
+    return {
+        "aspect": rng.choices(["full", "letterbox", "pillarbox", "4:3"], [6, 2, 1, 1])[0],
+        "height": rng.choice([288, 360, 360, 480]),
+        "logo": rng.random() < 0.35,
+        "eq": {"brightness": round(rng.uniform(-0.06, 0.06), 3), "contrast": round(rng.uniform(0.9, 1.15), 3),
+               "gamma": round(rng.uniform(0.85, 1.2), 3)} if rng.random() < 0.5 else None,
+        "codec": "libx265" if rng.random() < 0.1 else "libx264",
+        "crf": rng.randint(18, 30),
+        "gop_s": rng.choice([1, 2, 4, 10]),
+        "fps": rng.choices(["25", "24000/1001", "30000/1001"], [2, 1, 1])[0],
+        "pal_speedup": rng.random() < 0.15,
+        "audio_rate": rng.choice([44100, 48000]),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+def grade_filter(g):
+    zw = int(W * g["zoom"]) // 2 * 2
+    zh = int(H * g["zoom"]) // 2 * 2
+    f = [f"scale={zw}:{zh}", f"crop={W}:{H}:{int((zw - W) * g['zx'])}:{int((zh - H) * g['zy'])}",
+         f"hue=h={g['hue']}:s={g['sat']}", "setsar=1"]
+    if g["hflip"]:
+        f.append("hflip")
+    return ",".join(f)
+
+
+def text(s):
+    return s.replace("\\", "\\\\").replace("'", "").replace(":", "\\:")
+
+
+def music_input(spec, duration):
+    """An ffmpeg input (args) for a music bed of `duration` seconds."""
+    if spec["kind"] == "file":
+        return ["-stream_loop", "-1", "-ss", str(spec["offset"]), "-t", f"{duration:.3f}", "-i",
+                spec["path"]]
+    r = random.Random(spec["seed"])
+    base, bps = spec["base"], spec["bpm"] / 60
+    a, b = r.randint(1, 11), r.randint(1, 7)
+    expr = (f"0.18*sin(2*PI*{base}*pow(2,mod(floor(t*{bps})*{a},12)/12)*t)*(1-mod(t*{bps},1))"
+            f"+0.12*sin(2*PI*{base / 2}*pow(2,mod(floor(t*{bps / 4})*{b},7)/12)*t)"
+            f"+0.05*sin(2*PI*{base * 3}*t)*lt(mod(t*{bps * 2},1),0.1)")
+    return ["-f", "lavfi", "-t", f"{duration:.3f}", "-i",
+            f"aevalsrc='{expr}|{expr}':s={AUDIO_RATE}:c=stereo"]
+
+
+def render_intro(series, k, work, pool):
+    intro = series["intros"][k]
+    out = os.path.join(work, f"intro{k}.mkv")
+    if os.path.exists(out):
+        return out
+    inputs, vchains, n = [], [], 0
+    g = grade_filter(series["grade"])
+    card = intro["card"]
+    card_txt = (f"drawtext=fontfile={FONT}:text='{text(card['label'])}':fontcolor=white:fontsize={card['size']}"
+                f":x=(w-tw)/2:y=(h-th)/2:borderw=2")
+    shot_vs = []
+    for s in intro["shots"]:
+        inputs += ["-ss", str(s["start"]), "-t", f"{s['frames'] / FPS + 0.5:.3f}", "-i",
+                   os.path.join(pool, s["src"] + ".mp4")]
+        vchains.append(f"[{n}:v]trim=end_frame={s['frames']},setpts=PTS-STARTPTS,{g}[v{n}]")
+        shot_vs.append(f"[v{n}]")
+        n += 1
+    # The title card: over a solid background or over the next shot of footage.
+    if card["over_footage"]:
+        s = intro["shots"][0]
+        inputs += ["-ss", str(s["start"]), "-t", f"{card['frames'] / FPS + 0.5:.3f}", "-i",
+                   os.path.join(pool, s["src"] + ".mp4")]
+        vchains.append(f"[{n}:v]trim=end_frame={card['frames']},setpts=PTS-STARTPTS,{g},boxblur=4,{card_txt}[v{n}]")
+    else:
+        inputs += ["-f", "lavfi", "-i", f"color=c={card['bg']}:s={W}x{H}:r={FPS}:d={card['frames'] / FPS}"]
+        vchains.append(f"[{n}:v]trim=end_frame={card['frames']},setpts=PTS-STARTPTS,{card_txt}[v{n}]")
+    card_v = f"[v{n}]"
+    n += 1
+    pos = {"start": 0, "middle": len(shot_vs) // 2, "end": len(shot_vs)}[card["at"]]
+    order = shot_vs[:pos] + [card_v] + shot_vs[pos:]
+    dur = intro["frames"] / FPS
+    music = dict(intro["music"])
+    if music["kind"] == "file":
+        music["path"] = os.path.join(pool, f"music_{music['id']}.wav")
+    inputs += music_input(music, dur)
+    fades = []
+    if intro["fade_in"]:
+        fades.append("fade=t=in:d=0.5")
+    if intro["fade_out"]:
+        fades.append(f"fade=t=out:st={dur - 0.6:.3f}:d=0.6")
+    vf = ";".join(vchains) + ";" + "".join(order) + f"concat=n={len(order)}:v=1:a=0,settb=1/{FPS},setpts=N" + (
+        "," + ",".join(fades) if fades else "") + "[v]"
+    af = (f"[{n}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo,apad=whole_dur={dur:.3f},"
+          f"atrim=duration={dur:.3f},afade=t=in:d=1,afade=t=out:st={max(dur - 2, 0):.3f}:d=2[a]")
+    run(FFMPEG + inputs + ["-filter_complex", vf + ";" + af, "-map", "[v]", "-map", "[a]",
+                           "-c:v", "libx264", "-preset", "veryfast", "-crf", "14", "-g", str(FPS),
+                           "-threads", "2", "-c:a", "pcm_s16le", out + ".tmp.mkv"])
+    os.replace(out + ".tmp.mkv", out)
+    return out
+
+
+def render_episode(series, ep, work, pool, out_path):
+    g = grade_filter(series["grade"])
+    inputs, chains, labels, n = [], [], [], 0
+    voice = None
+    for kind, ps in ep["pieces"]:
+        for p in ps:
+            f = p["frames"]
+            dur = f / FPS
+            extra = []
+            if p.get("caption"):
+                extra.append(f"drawtext=fontfile={FONT}:text='{text(p['caption'])}':fontcolor=white:fontsize=26"
+                             f":x=(w-tw)/2:y=h-th-30:borderw=2:enable='lt(t,3)'")
+            if p.get("scroll"):
+                lines = "\n".join(["Cast"] + p["scroll"] + ["", series["title"]])
+                tf = os.path.join(work, f"credits{ep['number']}.txt")
+                with open(tf, "w") as fh:
+                    fh.write(lines)
+                extra.append(f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=24:line_spacing=12"
+                             f":x=(w-tw)/2:y=h-{(H + 400) / dur:.3f}*t")
+            if p["type"] == "footage":
+                inputs += ["-ss", str(p["start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
+                v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
+                if p.get("scroll"):
+                    v += ",eq=brightness=-0.25"
+                a = f"[{n}:a]volume=0.6,"
+                if p.get("voice"):
+                    if voice is None:
+                        voice = os.path.join(work, "voice.wav")
+                        subprocess.run(["espeak-ng", "-s", "150", "-w", voice, p["caption"]], check=True)
+                    inputs += ["-i", voice]
+                    a = f"[{n}:a][{n + 1}:a]amix=inputs=2:duration=first:normalize=0,"
+                    n += 1
+            elif p["type"] == "intro":
+                path = render_intro(series, p["which"], work, pool)
+                inputs += ["-i", path]
+                v = f"[{n}:v]trim=start_frame={p['head']}:end_frame={p['head'] + f},setpts=PTS-STARTPTS"
+                a = f"[{n}:a]atrim=start={p['head'] / FPS:.4f},asetpts=PTS-STARTPTS,"
+            else:  # card on black with a music bed
+                inputs += ["-f", "lavfi", "-i", f"color=c={p['bg']}:s={W}x{H}:r={FPS}:d={dur + 0.1:.3f}"]
+                v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS"
+                n += 1
+                inputs += music_input({"kind": "synth", "seed": p["music"], "base": 98, "bpm": 70}, dur)
+                a = f"[{n}:a]volume=0.7,"
+            v += "".join("," + x for x in extra) + f",format=yuv420p,setsar=1[v{len(labels)}]"
+            a += (f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                  f"apad=whole_dur={dur:.4f},atrim=duration={dur:.4f}[a{len(labels)}]")
+            chains += [v, a]
+            labels.append(f"[v{len(labels)}][a{len(labels)}]")
+            n += 1
+    pt = ep["perturb"]
+    post = [f"settb=1/{FPS}", "setpts=N"]
+    apost = []
+    if pt["pal_speedup"]:
+        post.append(f"setpts=PTS/{PAL_SPEEDUP:.8f}")
+        apost.append(f"atempo={PAL_SPEEDUP:.8f}")
+    if pt["eq"]:
+        e = pt["eq"]
+        post.append(f"eq=brightness={e['brightness']}:contrast={e['contrast']}:gamma={e['gamma']}")
+    h = pt["height"]
+    w = h * 16 // 9 // 2 * 2
+    if pt["aspect"] == "letterbox":
+        post += [f"crop={W}:{int(W / 2.35) // 2 * 2}", f"scale={w}:{int(w / 2.35) // 2 * 2}", f"pad={w}:{h}:-1:-1"]
+    elif pt["aspect"] == "pillarbox":
+        post += [f"crop={H * 4 // 3}:{H}", f"scale={h * 4 // 3 // 2 * 2}:{h}", f"pad={w}:{h}:-1:-1"]
+    elif pt["aspect"] == "4:3":
+        w = h * 4 // 3 // 2 * 2
+        post += [f"crop={H * 4 // 3}:{H}", f"scale={w}:{h}"]
+    else:
+        post.append(f"scale={w}:{h}")
+    if pt["logo"]:
+        post.append(f"drawtext=fontfile={FONT}:text='KTV':fontcolor=white@0.6:fontsize={h // 16}:x=w-tw-{h // 20}:y={h // 20}")
+    post += [f"fps={pt['fps']}", "setsar=1", "format=yuv420p"]
+    fg = ";".join(chains) + ";" + "".join(labels) + f"concat=n={len(labels)}:v=1:a=1[cv][ca];[cv]{','.join(post)}[v]"
+    apost.append(f"aresample={pt['audio_rate']}")
+    fg += f";[ca]{','.join(apost)}[a]"
+    num, den = (int(x) for x in (pt["fps"] + "/1").split("/")[:2])
+    gop = max(1, round(pt["gop_s"] * num / den))
+    codec = ["-c:v", pt["codec"], "-preset", "ultrafast" if pt["codec"] == "libx265" else "veryfast",
+             "-crf", str(pt["crf"]), "-g", str(gop)]
+    if pt["codec"] == "libx265":
+        codec += ["-x265-params", f"log-level=error:pools=2:keyint={gop}", "-tag:v", "hvc1"]
+    tmp = out_path + ".tmp.mp4"
+    run(FFMPEG + inputs + ["-filter_complex", fg, "-map", "[v]", "-map", "[a]"] + codec +
+        ["-threads", "2", "-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart", tmp])
+    os.replace(tmp, out_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Truth
+
+def describe(p, series):
+    if p["type"] == "footage":
+        return f"{p['src']} {p['start']:.2f}+{p['frames'] / FPS:.2f}s"
+    if p["type"] == "intro":
+        return f"intro {'AB'[p['which']]} frames {p['head']}-{p['head'] + p['frames']}"
+    return "text on black"
+
+
+def truth(series, ep, name):
+    speed = PAL_SPEEDUP if ep["perturb"]["pal_speedup"] else 1.0
+    segs, t = [], 0
+    for kind, ps in ep["pieces"]:
+        f = sum(p["frames"] for p in ps)
+        seg = {"kind": kind, "start": round(t / FPS / speed, 6), "end": round((t + f) / FPS / speed, 6),
+               "footage": "; ".join(describe(p, series) for p in ps)}
+        if kind == "intro":
+            p = ps[0]
+            intro = series["intros"][p["which"]]
+            seg["intro"] = "AB"[p["which"]]
+            seg["trimmed_head_s"] = p["head"] / FPS
+            seg["trimmed_tail_s"] = (intro["frames"] - p["head"] - p["frames"]) / FPS
+            seg["title_card"] = intro["card"]["at"]
+        segs.append(seg)
+        t += f
+    return {"version": 1, "episode": name, "series": series["title"], "split": series["split"],
+            "duration": round(t / FPS / speed, 6), "speed": speed, "perturbations": ep["perturb"],
+            "source": "introskip training/synth.py v%d" % VERSION, "segments": segs}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--media", required=True, help="folder filled by scripts/fetch-media.sh")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--split", choices=["dev", "train", "all"], default="all")
+    ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--series", type=int, help="series per split (default: dev 4, train 16)")
+    ap.add_argument("--episodes", type=int, default=4, help="episodes per series (at most 4)")
+    ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
+    args = ap.parse_args()
+    pool = os.path.join(args.out, "pool")
+    if not args.plan_only:
+        prepare_pool(args.media, pool)
+    splits = ["dev", "train"] if args.split == "all" else [args.split]
+    manifest = {"version": VERSION, "seed": args.seed, "episodes": []}
+    taken = set()
+    for split in ["dev", "train"]:
+        count = args.series or {"dev": 4, "train": 16}[split]
+        for i in range(count):
+            # Planned in a fixed order whatever --split says, so titles never depend on the flags.
+            series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken)
+            if split not in splits:
+                continue
+            sdir = os.path.join(args.out, split, f"{series['title']} ({split}{i:02d})")
+            plan_text = json.dumps(series, indent=1, sort_keys=True)
+            plan_hash = hashlib.sha256(plan_text.encode()).hexdigest()[:16]
+            # Intermediate files (intro masters, voice, credits text): no spaces in the path, as
+            # ffmpeg filter arguments name them; keyed by the plan so a new plan never reuses them.
+            work = os.path.join(args.out, "work", f"{split}{i:02d}-{plan_hash}")
+            os.makedirs(work, exist_ok=True)
+            os.makedirs(sdir, exist_ok=True)
+            with open(os.path.join(sdir, "series.json"), "w") as fh:
+                fh.write(plan_text)
+            for ep in series["episodes"][: args.episodes]:
+                name = f"{series['title']} - S01E{ep['number']:02d}"
+                video = os.path.join(sdir, name + ".mp4")
+                truth_path = os.path.join(sdir, name + ".truth.json")
+                stamp = os.path.join(work, name + ".plan")
+                t = truth(series, ep, name)
+                t["plan"] = plan_hash
+                # For the independent truth check (training/check_truth.py): the intro masters.
+                t["intro_masters"] = [os.path.relpath(os.path.join(work, f"intro{k}.mkv"), args.out)
+                                      for k in range(len(series["intros"]))]
+                if not args.plan_only and not (os.path.exists(video) and os.path.exists(stamp)
+                                               and open(stamp).read() == plan_hash):
+                    log(f"{split}: rendering {name}")
+                    render_episode(series, ep, work, pool, video)
+                    with open(stamp, "w") as fh:
+                        fh.write(plan_hash)
+                with open(truth_path, "w") as fh:
+                    json.dump(t, fh, indent=1)
+                manifest["episodes"].append({"split": split, "series": series["title"],
+                                             "video": os.path.relpath(video, args.out),
+                                             "truth": os.path.relpath(truth_path, args.out)})
+    with open(os.path.join(args.out, f"manifest-{args.split}.json"), "w") as fh:
+        json.dump(manifest, fh, indent=1)
+
+
+if __name__ == "__main__":
+    main()

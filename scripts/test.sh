@@ -8,6 +8,12 @@ scripts/setup-system.sh test
 . scripts/common.sh
 scripts/fetch-media.sh
 scripts/build-demo.sh
+# The real OpenTimelineIO reads our .otio files in the export tests.
+otio=$INTROSKIP_CACHE/reference/otio
+if [ ! -d "$otio/opentimelineio" ]; then
+  log "installing OpenTimelineIO 0.18.1 (PyPI) into $otio"
+  /usr/bin/python3 -m pip install --quiet --target "$otio" opentimelineio==0.18.1
+fi
 use_backend
 # libtorch's OpenMP pool collapses when test threads compete for it: one thread per process.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}

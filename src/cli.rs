@@ -90,20 +90,46 @@ pub enum Command {
         #[arg(long, default_value_t = 180)]
         window: u32,
     },
-    /// Write chapters for episodes: FFMETADATA, Matroska XML (with skip types), WebVTT, CSV, JSON.
+    /// Write segments for episodes as chapters or markers other tools read.
     Export {
         /// Episode files or season folders.
         #[arg(required = true)]
         media: Vec<PathBuf>,
         #[arg(long, value_enum)]
         format: crate::export::Format,
-        /// Segments: a JSON file (one episode), a media file whose chapters to import, or a folder
-        /// of <episode>.*.json (e.g. from `baseline`); default: the sidecar <media file>.introskip.json.
+        /// Segments: any format introskip reads (our JSON, SIS labels, FFMETADATA, Matroska XML,
+        /// WebVTT, EDL) or a media file whose chapters to import, for one episode; or a folder of
+        /// <episode>.*.json (e.g. from `detect --out`); default: the sidecar <media file>.introskip.json.
         #[arg(long)]
         segments: Option<PathBuf>,
-        /// Output file (one episode) or folder; default: beside each episode.
+        /// Output file (one episode) or folder; default: beside each episode. SIS over a season
+        /// writes one labels.json.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Chapter title for a kind, e.g. --title intro=Opening (repeatable).
+        #[arg(long = "title", value_parser = crate::export::parse_title_override)]
+        titles: Vec<(crate::segments::Kind, String)>,
+        /// EDL: auto-skip intro and recap (action 3) or only mark them (action 2).
+        #[arg(long, value_enum, default_value_t = crate::export::EdlAction::Skip)]
+        edl_action: crate::export::EdlAction,
+        /// Resolve EDL: timeline start timecode (Resolve's default 01:00:00:00).
+        #[arg(long)]
+        timeline_start: Option<String>,
+    },
+    /// Write a copy of episodes with the segments embedded as chapters (stream copy: every stream
+    /// and its metadata kept; MKV, MP4 or MOV by the extension of --out).
+    Remux {
+        /// Episode files or season folders.
+        #[arg(required = true)]
+        media: Vec<PathBuf>,
+        /// Output file (one episode) or folder (several: <episode>.mkv in it).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// As for `export`.
+        #[arg(long)]
+        segments: Option<PathBuf>,
+        #[arg(long = "title", value_parser = crate::export::parse_title_override)]
+        titles: Vec<(crate::segments::Kind, String)>,
     },
     /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
     /// runs the transformer + CRF and prints segments with confidence; --json adds the per-second
@@ -210,7 +236,11 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
         Some(Command::Eval { truth, pred, window, json, plots }) => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Some(Command::Baseline { season, out, window }) => baseline(&season, &out, window),
-        Some(Command::Export { media, format, segments, out }) => export(&media, format, segments.as_deref(), out.as_deref()),
+        Some(Command::Export { media, format, segments, out, titles, edl_action, timeline_start }) => {
+            let options = crate::export::ExportOptions { titles, edl_action, timeline_start, ..Default::default() };
+            export(&media, format, segments.as_deref(), out.as_deref(), &options)
+        }
+        Some(Command::Remux { media, out, segments, titles }) => remux(&media, &out, segments.as_deref(), titles),
         Some(Command::Detect { media, window, model, clip_weights, out, json }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json),
         Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window }) => {
             train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window)
@@ -514,42 +544,53 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
     Ok(())
 }
 
-fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&Path>, out: Option<&Path>) -> Result<()> {
-    let mut media = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            media.extend(crate::paths::media_files_in(input).map_err(|e| io_error(input, e))?);
-        } else {
-            media.push(input.clone());
+/// The segments for `file`: from --segments (a file, or a folder of <episode>.*.json), else the
+/// sidecar beside the media.
+fn segments_for(file: &Path, segments: Option<&Path>) -> Result<crate::segments::Segments> {
+    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let path = match segments {
+        Some(p) if p.is_dir() => std::fs::read_dir(p)
+            .map_err(|e| io_error(p, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| f.extension().is_some_and(|x| x == "json"))
+            .find(|f| crate::eval::episode_name(f) == stem)
+            .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
+        Some(p) => p.to_path_buf(),
+        None => {
+            let sidecar = crate::segments::sidecar_path(file);
+            if !sidecar.exists() {
+                return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
+            }
+            sidecar
         }
-    }
+    };
+    crate::import::read_any(&path)
+}
+
+fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::export::ExportOptions) -> Result<()> {
+    let media = media_arguments(inputs)?;
     let many = media.len() > 1;
     if many && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
+    // SIS labels hold a season in one file.
+    let mut sis = serde_json::Map::new();
     for file in &media {
         let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let seg_path = match segments {
-            Some(p) if p.is_dir() => std::fs::read_dir(p)
-                .map_err(|e| io_error(p, e))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|f| f.extension().is_some_and(|x| x == "json"))
-                .find(|f| crate::eval::episode_name(f) == stem)
-                .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
-            Some(p) => p.to_path_buf(),
-            None => {
-                let sidecar = PathBuf::from(format!("{}.introskip.json", file.display()));
-                if !sidecar.exists() {
-                    return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
-                }
-                sidecar
+        let segs = segments_for(file, segments)?;
+        let info = video::probe(file)?;
+        let mut o = options.clone();
+        o.duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64);
+        o.fps = info.video.avg_fps;
+        o.name = stem.clone();
+        o.media = Some(file.clone());
+        let text = crate::export::render_with(format, &segs, &o)?;
+        if format == crate::export::Format::Sis && many {
+            if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text) {
+                sis.extend(m);
             }
-        };
-        // A media file as the source means: import its own chapters.
-        let is_json = seg_path.extension().is_some_and(|e| e == "json");
-        let segs = if is_json { crate::segments::Segments::read(&seg_path)? } else { crate::segments::Segments::from_media_chapters(&seg_path)? };
-        let duration_ms = video::probe(file)?.duration_s.map(|d| (d * 1000.0).round() as u64);
-        let text = crate::export::render(format, &segs, duration_ms)?;
+            continue;
+        }
         let name = format!("{stem}.{}", format.extension());
         let target = match out {
             Some(o) if many || o.is_dir() => {
@@ -564,6 +605,41 @@ fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&P
         }
         write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
         println!("{}", target.display());
+    }
+    if !sis.is_empty() {
+        let target = match out {
+            Some(o) if o.is_dir() || o.extension().is_none() => {
+                std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
+                o.join("labels.json")
+            }
+            Some(o) => o.to_path_buf(),
+            None => media[0].parent().unwrap_or(Path::new(".")).join("labels.json"),
+        };
+        let text = serde_json::to_string_pretty(&serde_json::Value::Object(sis)).map_err(|e| Error::internal(e.to_string()))?;
+        write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
+        println!("{}", target.display());
+    }
+    Ok(())
+}
+
+fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(crate::segments::Kind, String)>) -> Result<()> {
+    let media = media_arguments(inputs)?;
+    let many = media.len() > 1;
+    if many && segments.is_some_and(|s| s.is_file()) {
+        return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
+    }
+    let options = crate::export::ExportOptions { titles, ..Default::default() };
+    for file in &media {
+        let segs = segments_for(file, segments)?;
+        let target = if many || out.is_dir() {
+            std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
+            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            out.join(format!("{stem}.mkv"))
+        } else {
+            out.to_path_buf()
+        };
+        let r = crate::remux::remux(file, &segs, &target, &options)?;
+        println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
     Ok(())
 }

@@ -207,15 +207,8 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
     let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
-    let num = |v: &serde_json::Value, field: &str| -> Result<f64> {
-        match v {
-            serde_json::Value::Number(n) => n.as_f64().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| field_err(field, "not a time")),
-            serde_json::Value::String(s) => parse_clock(s).ok_or_else(|| field_err(field, &format!("'{s}' is not a time (H:MM:SS or seconds)"))),
-            _ => Err(field_err(field, "missing or not a time")),
-        }
-    };
-    let mut out = BTreeMap::new();
     if doc.get("segments").is_some() {
+        let mut out = BTreeMap::new();
         // Our own segment format: one reader for it, in `segments`.
         let intros = crate::segments::Segments::read(path)?
             .segments
@@ -234,6 +227,25 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
         out.insert(name, Labels { intros, probability });
         return Ok(out);
     }
+    parse_sis_object(&doc, path)
+}
+
+/// An SIS labels.json text: episode name → labels.
+pub fn parse_sis_labels(text: &str, path: &Path) -> Result<BTreeMap<String, Labels>> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+    parse_sis_object(&doc, path)
+}
+
+fn parse_sis_object(doc: &serde_json::Value, path: &Path) -> Result<BTreeMap<String, Labels>> {
+    let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
+    let num = |v: &serde_json::Value, field: &str| -> Result<f64> {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| field_err(field, "not a time")),
+            serde_json::Value::String(s) => parse_clock(s).ok_or_else(|| field_err(field, &format!("'{s}' is not a time (H:MM:SS or seconds)"))),
+            _ => Err(field_err(field, "missing or not a time")),
+        }
+    };
+    let mut out = BTreeMap::new();
     let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;
     for (id, entry) in map {
         let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or(id).to_string();
@@ -246,6 +258,7 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
     }
     Ok(out)
 }
+
 
 /// "Show - S01E02.truth.json" → "Show - S01E02".
 pub fn episode_name(path: &Path) -> String {

@@ -1,5 +1,7 @@
-//! Chapter formats that real tools read: FFMETADATA (ffmpeg), Matroska chapters XML (mkvmerge, with
-//! skip types), WebVTT chapters (players, ffmpeg), CSV (spreadsheets) and our JSON sidecar.
+//! Segment formats that real tools read: FFMETADATA (ffmpeg), Matroska chapters XML (mkvmerge, with
+//! skip types), WebVTT chapters (players, ffmpeg), YouTube description chapters, Kodi/MPlayer EDL
+//! (auto-skip or scene markers), DaVinci Resolve marker EDL (CMX3600), OpenTimelineIO markers, SIS
+//! labels.json, CSV (spreadsheets) and our JSON sidecar. Readers for them are in [`crate::import`].
 
 use crate::error::{Error, Result};
 use crate::segments::{Kind, Segment, Segments};
@@ -12,6 +14,14 @@ pub enum Format {
     Csv,
     Json,
     Youtube,
+    /// Kodi / MPlayer EDL sidecar (`start end action`).
+    Edl,
+    /// DaVinci Resolve marker EDL (CMX3600 events with `|C: |M: |D:`).
+    ResolveEdl,
+    /// OpenTimelineIO JSON: one clip with a marker per segment.
+    Otio,
+    /// The SIS project's labels.json (`{id: {url, name, start, end}}`).
+    Sis,
 }
 
 impl Format {
@@ -23,8 +33,64 @@ impl Format {
             Format::Csv => "segments.csv",
             Format::Json => "introskip.json",
             Format::Youtube => "youtube.txt",
+            Format::Edl => "edl",
+            Format::ResolveEdl => "resolve.edl",
+            Format::Otio => "otio",
+            Format::Sis => "labels.json",
         }
     }
+}
+
+/// What an EDL sidecar asks the player to do with intro and recap (credits and previews are
+/// always scene markers: auto-skipping them surprises people).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum EdlAction {
+    /// Action 3 (commercial break): Kodi skips it automatically.
+    #[default]
+    Skip,
+    /// Action 2 (scene marker): chapter-like marks only.
+    Marker,
+}
+
+/// Everything a writer may need besides the segments.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    /// The media's duration: chapter formats cover the whole file.
+    pub duration_ms: Option<u64>,
+    /// Frames per second (Resolve EDL timecode, OTIO rates); 25 when unknown.
+    pub fps: Option<f64>,
+    /// Episode name (EDL title, SIS name/id, OTIO clip).
+    pub name: String,
+    /// The media file (SIS url, OTIO media reference).
+    pub media: Option<std::path::PathBuf>,
+    pub edl_action: EdlAction,
+    /// Resolve timeline start, in frames at the timeline rate (Resolve's default is 01:00:00:00).
+    pub timeline_start: Option<String>,
+    /// Chapter titles by kind, replacing [`Kind::title`] (e.g. intro → "Opening").
+    pub titles: Vec<(Kind, String)>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions { duration_ms: None, fps: None, name: String::new(), media: None, edl_action: EdlAction::Skip, timeline_start: None, titles: Vec::new() }
+    }
+}
+
+impl ExportOptions {
+    pub fn title(&self, kind: Kind) -> String {
+        self.titles.iter().find(|(k, _)| *k == kind).map_or_else(|| kind.title().to_string(), |(_, t)| t.clone())
+    }
+}
+
+/// Parse `intro=Opening` (a `--title` argument).
+pub fn parse_title_override(s: &str) -> std::result::Result<(Kind, String), String> {
+    let (kind, title) = s.split_once('=').ok_or("expected KIND=Title, e.g. intro=Opening")?;
+    let kind: Kind = serde_json::from_value(serde_json::Value::String(kind.trim().to_string()))
+        .map_err(|_| format!("unknown kind '{kind}': use cold_open, recap, intro, body, credits or preview"))?;
+    if title.trim().is_empty() {
+        return Err("the title is empty".into());
+    }
+    Ok((kind, title.trim().to_string()))
 }
 
 /// A chapter: a span with a title, covering part of the timeline.
@@ -39,9 +105,13 @@ pub struct Chapter {
 /// Chapters covering [0, duration) without gaps or overlaps, as MP4 players require: segments in
 /// time order (an overlapping one is cut where the previous ends), gaps become "Episode".
 pub fn chapters(segments: &Segments, duration_ms: u64) -> Vec<Chapter> {
+    chapters_titled(segments, duration_ms, &ExportOptions::default())
+}
+
+fn chapters_titled(segments: &Segments, duration_ms: u64, o: &ExportOptions) -> Vec<Chapter> {
     let mut out: Vec<Chapter> = Vec::new();
     let mut at = 0u64;
-    let gap = |from: u64, to: u64| Chapter { start_ms: from, end_ms: to, title: Kind::Body.title().into(), kind: Kind::Body };
+    let gap = |from: u64, to: u64| Chapter { start_ms: from, end_ms: to, title: o.title(Kind::Body), kind: Kind::Body };
     for s in &segments.segments {
         let (start, end) = (s.start_ms.max(at).min(duration_ms), s.end_ms.min(duration_ms));
         if end <= start {
@@ -50,7 +120,7 @@ pub fn chapters(segments: &Segments, duration_ms: u64) -> Vec<Chapter> {
         if start > at {
             out.push(gap(at, start));
         }
-        out.push(Chapter { start_ms: start, end_ms: end, title: s.kind.title().into(), kind: s.kind });
+        out.push(Chapter { start_ms: start, end_ms: end, title: o.title(s.kind), kind: s.kind });
         at = end;
     }
     if at < duration_ms {
@@ -93,13 +163,128 @@ fn youtube_time(ms: u64) -> String {
     if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
 }
 
+/// "0:01:32" (SIS's clock).
+fn hms(ms: u64) -> String {
+    let s = (ms + 500) / 1000;
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// Non-drop-frame timecode of a frame count at an integer timecode base.
+fn timecode(frames: u64, base: u64) -> String {
+    let (f, s) = (frames % base, frames / base);
+    format!("{:02}:{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60, f)
+}
+
+/// Parse "HH:MM:SS:FF" at `base` frames per second.
+pub fn parse_timecode(tc: &str, base: u64) -> Option<u64> {
+    let parts: Vec<u64> = tc.trim().split([':', ';']).map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
+    let [h, m, s, f] = parts[..] else { return None };
+    (m < 60 && s < 60 && f < base).then_some(((h * 60 + m) * 60 + s) * base + f)
+}
+
+/// The colour Resolve shows a marker of each kind in.
+fn resolve_colour(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Intro => "ResolveColorBlue",
+        Kind::Recap => "ResolveColorPurple",
+        Kind::ColdOpen => "ResolveColorGreen",
+        Kind::Credits => "ResolveColorRed",
+        Kind::Preview => "ResolveColorYellow",
+        Kind::Body => "ResolveColorCyan",
+    }
+}
+
+/// Segments worth a marker or an EDL line: everything but the body.
+fn marked(segments: &Segments) -> impl Iterator<Item = &Segment> {
+    segments.segments.iter().filter(|s| s.kind != Kind::Body)
+}
+
 pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> Result<String> {
+    render_with(format, segments, &ExportOptions { duration_ms, ..Default::default() })
+}
+
+pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Result<String> {
+    let duration_ms = o.duration_ms;
     let need_duration = || {
         duration_ms.or(segments.duration_ms).ok_or_else(|| {
             Error::Usage("chapters must cover the whole file: give the media file (or a segments file with duration_ms)".into())
         })
     };
+    let chapters = |d: u64| chapters_titled(segments, d, o);
+    let fps = o.fps.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(25.0);
     Ok(match format {
+        Format::Edl => {
+            // Kodi: "start end action" in seconds; 3 = commercial break (skipped), 2 = scene marker.
+            let mut s = String::new();
+            for seg in marked(segments).filter(|s| s.kind != Kind::ColdOpen) {
+                let action = match (seg.kind, o.edl_action) {
+                    (Kind::Intro | Kind::Recap, EdlAction::Skip) => 3,
+                    _ => 2,
+                };
+                s += &format!("{:.3}\t{:.3}\t{action}\n", seg.start_ms as f64 / 1000.0, seg.end_ms as f64 / 1000.0);
+            }
+            s
+        }
+        Format::ResolveEdl => {
+            let base = fps.round().max(1.0) as u64;
+            let start = match &o.timeline_start {
+                None => 3600 * base,
+                Some(tc) => parse_timecode(tc, base).ok_or_else(|| Error::Usage(format!("timeline start '{tc}' is not a HH:MM:SS:FF timecode at {base} fps")))?,
+            };
+            let title = if o.name.is_empty() { "introskip".to_string() } else { o.name.replace(['\n', '\r'], " ") };
+            let mut s = format!("TITLE: {title}\nFCM: NON-DROP FRAME\n\n");
+            for (i, seg) in marked(segments).enumerate() {
+                let frame = |ms: u64| (ms as f64 / 1000.0 * fps).round() as u64;
+                let (a, b) = (frame(seg.start_ms), frame(seg.end_ms));
+                let (tc_in, tc_out) = (timecode(start + a, base), timecode(start + a + 1, base));
+                s += &format!("{:03}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}  \n", i + 1);
+                s += &format!(" |C:{} |M:{} |D:{}\n\n", resolve_colour(seg.kind), o.title(seg.kind).replace('|', "/"), (b - a).max(1));
+            }
+            s
+        }
+        Format::Otio => {
+            let rt = |ms: u64| serde_json::json!({"OTIO_SCHEMA": "RationalTime.1", "rate": fps, "value": (ms as f64 / 1000.0 * fps).round()});
+            let range = |a: u64, b: u64| serde_json::json!({"OTIO_SCHEMA": "TimeRange.1", "start_time": rt(a), "duration": rt(b.saturating_sub(a))});
+            let markers: Vec<_> = marked(segments)
+                .map(|seg| {
+                    let colour = match seg.kind {
+                        Kind::Intro => "ORANGE",
+                        Kind::Recap => "PURPLE",
+                        Kind::Credits => "RED",
+                        Kind::Preview => "YELLOW",
+                        _ => "GREEN",
+                    };
+                    serde_json::json!({
+                        "OTIO_SCHEMA": "Marker.2", "name": o.title(seg.kind), "color": colour, "comment": "",
+                        "marked_range": range(seg.start_ms, seg.end_ms),
+                        "metadata": {"introskip": {"kind": seg.kind, "source": seg.source, "confidence": seg.confidence, "start_ms": seg.start_ms, "end_ms": seg.end_ms}},
+                    })
+                })
+                .collect();
+            let d = need_duration()?;
+            let url = o.media.as_ref().map(|m| {
+                let abs = std::fs::canonicalize(m).unwrap_or_else(|_| m.clone());
+                format!("file://{}", abs.display())
+            });
+            let clip = serde_json::json!({
+                "OTIO_SCHEMA": "Clip.2", "name": o.name, "metadata": {}, "enabled": true, "effects": [], "markers": markers,
+                "source_range": range(0, d),
+                "media_references": {"DEFAULT_MEDIA": {"OTIO_SCHEMA": "ExternalReference.1", "name": o.name, "metadata": {}, "target_url": url, "available_range": range(0, d)}},
+                "active_media_reference_key": "DEFAULT_MEDIA",
+            });
+            let track = serde_json::json!({"OTIO_SCHEMA": "Track.1", "name": "V1", "kind": "Video", "metadata": {}, "enabled": true, "effects": [], "markers": [], "source_range": null, "children": [clip]});
+            let timeline = serde_json::json!({
+                "OTIO_SCHEMA": "Timeline.1", "name": o.name, "metadata": {"introskip": {"version": crate::segments::VERSION}}, "global_start_time": null,
+                "tracks": {"OTIO_SCHEMA": "Stack.1", "name": "tracks", "metadata": {}, "enabled": true, "effects": [], "markers": [], "source_range": null, "children": [track]},
+            });
+            serde_json::to_string_pretty(&timeline).map_err(|e| Error::internal(e.to_string()))?
+        }
+        Format::Sis => {
+            let intro = segments.segments.iter().find(|s| s.kind == Kind::Intro).ok_or_else(|| Error::Usage(format!("{}: no intro to write (SIS labels hold one intro per episode)", o.name)))?;
+            let url = o.media.as_ref().map_or(String::new(), |m| m.display().to_string());
+            serde_json::to_string_pretty(&serde_json::json!({ o.name.clone(): {"url": url, "name": o.name, "start": hms(intro.start_ms), "end": hms(intro.end_ms)} }))
+                .map_err(|e| Error::internal(e.to_string()))?
+        }
         Format::Json => serde_json::to_string_pretty(&Segments { duration_ms: duration_ms.or(segments.duration_ms), ..segments.clone() })
             .map_err(|e| Error::internal(e.to_string()))?,
         Format::Csv => {
@@ -114,14 +299,14 @@ pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> 
         }
         Format::Ffmetadata => {
             let mut s = String::from(";FFMETADATA1\n");
-            for c in chapters(segments, need_duration()?) {
+            for c in chapters(need_duration()?) {
                 s += &format!("\n[CHAPTER]\nTIMEBASE=1/1000\nSTART={}\nEND={}\ntitle={}\n", c.start_ms, c.end_ms, ffmeta_escape(&c.title));
             }
             s
         }
         Format::MkvXml => {
             let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE Chapters SYSTEM \"matroskachapters.dtd\">\n<Chapters>\n  <EditionEntry>\n");
-            for (i, c) in chapters(segments, need_duration()?).iter().enumerate() {
+            for (i, c) in chapters(need_duration()?).iter().enumerate() {
                 s += &format!(
                     "    <ChapterAtom>\n      <ChapterUID>{}</ChapterUID>\n      <ChapterTimeStart>{}000000</ChapterTimeStart>\n      <ChapterTimeEnd>{}000000</ChapterTimeEnd>\n",
                     i + 1,
@@ -140,7 +325,7 @@ pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> 
         }
         Format::Youtube => {
             // YouTube's rules: the first chapter at 0:00, at least three, each at least 10 s.
-            let list = chapters(segments, need_duration()?);
+            let list = chapters(need_duration()?);
             if list.len() < 3 {
                 return Err(Error::Usage(format!("YouTube needs at least 3 chapters; these segments make {}", list.len())));
             }
@@ -156,7 +341,7 @@ pub fn render(format: Format, segments: &Segments, duration_ms: Option<u64>) -> 
         }
         Format::Webvtt => {
             let mut s = String::from("WEBVTT\n");
-            for (i, c) in chapters(segments, need_duration()?).iter().enumerate() {
+            for (i, c) in chapters(need_duration()?).iter().enumerate() {
                 // Cue text must not contain "-->" or blank lines.
                 let title = c.title.replace("-->", "->").replace('\n', " ");
                 s += &format!("\n{}\n{} --> {}\n{}\n", i + 1, clock(c.start_ms, '.'), clock(c.end_ms, '.'), title);

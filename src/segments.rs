@@ -77,7 +77,12 @@ impl Segments {
     /// Read our sidecar, or a truth/prediction file with times in seconds. Errors name file and field.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-        let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+        Self::parse(&bytes, path)
+    }
+
+    /// [`Segments::read`] on bytes already in memory; `path` names them in errors.
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
+        let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
         let field = |f: String, what: &str| Error::input(path, format!("field '{f}': {what}"));
         let list = doc.get("segments").and_then(|s| s.as_array()).ok_or_else(|| field("segments".into(), "missing or not a list"))?;
         let ms = |v: &serde_json::Value, name: &str, i: usize| -> Result<Option<u64>> {
@@ -136,6 +141,11 @@ impl Segments {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
         crate::cli::write_atomic(path, |w| w.write_all(&json))
     }
+}
+
+/// Where an episode's segments live: `<media file>.introskip.json` beside it.
+pub fn sidecar_path(media: &Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.introskip.json", media.display()))
 }
 
 /// A segment kind from a chapter title, as players and media servers name them.

@@ -211,11 +211,16 @@ def plan_series(seed, split, index, dev_music, taken):
 def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title):
     used = set()
 
-    def take(min_len):
-        """The least-used chunk of the series not yet in this episode (never repeats in one episode)."""
+    def take(min_len, fresh=True):
+        """A chunk of the series not yet in this episode (never repeats in one episode): inside the
+        detection window the least-used one, so episodes of a series show different footage there
+        (as real episodes do); after the window the most-used one, to keep fresh footage for later
+        episodes' windows."""
         best = None
         for i, c in enumerate(chunks):
-            if i not in used and c[2] - c[1] >= min_len and (best is None or usage[i] < usage[best]):
+            if i in used or c[2] - c[1] < min_len:
+                continue
+            if best is None or (usage[i] < usage[best] if fresh else usage[i] > usage[best]):
                 best = i
         if best is None:
             return None
@@ -246,8 +251,8 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
         pieces.append(("intro", [{"type": "intro", "which": which, "head": head,
                                   "frames": intro["frames"] - head - tail}]))
     before = sum(p["frames"] for _, ps in pieces for p in ps)
-    body_f = max(frames(WINDOW_S) - before, 0) + frames(rng.uniform(20, 60))
-    body = fill(rng, take, body_f)
+    body = fill(rng, take, max(frames(WINDOW_S) - before, 0))
+    body += fill(rng, lambda n: take(n, fresh=False), frames(rng.uniform(20, 60)))
     pieces.append(("body", body))
     history.extend((p["src"], p["start"], p["start"] + p["frames"] / FPS) for p in body)
     credits_f = frames(rng.uniform(15, 30))
@@ -256,11 +261,11 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
         pieces.append(("credits", [{"type": "card", "frames": credits_f, "bg": "black", "scroll": names,
                                     "music": rng.randint(0, 10**6)}]))
     else:
-        c = take(credits_f / FPS) or rng.choice(chunks)
+        c = take(credits_f / FPS, fresh=False) or rng.choice(chunks)
         pieces.append(("credits", [{"type": "footage", "src": c[0], "start": c[1],
                                     "frames": min(credits_f, frames(c[2] - c[1]) - 1), "scroll": names}]))
     if rng.random() < 0.3:
-        clips = fill(rng, take, frames(rng.uniform(8, 15)), shot=(2, 4))
+        clips = fill(rng, lambda n: take(n, fresh=False), frames(rng.uniform(8, 15)), shot=(2, 4))
         clips[0]["caption"] = "Next time"
         pieces.append(("preview", clips))
     return {"number": e + 1, "pieces": pieces, "grade": grade, "perturb": plan_perturbation(rng)}

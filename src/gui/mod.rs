@@ -48,6 +48,7 @@ struct Episode {
     path: PathBuf,
     status: Status,
     thumbnails: Vec<(u32, egui::TextureHandle)>,
+    detection: Option<crate::model::Detection>,
 }
 
 impl Episode {
@@ -97,7 +98,7 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
-        self.episodes = files.into_iter().map(|path| Episode { path, status: Status::Queued, thumbnails: Vec::new() }).collect();
+        self.episodes = files.into_iter().map(|path| Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None }).collect();
         self.selected = 0;
         self.queue_all();
     }
@@ -108,6 +109,7 @@ impl App {
         for (index, ep) in self.episodes.iter_mut().enumerate() {
             ep.status = Status::Queued;
             ep.thumbnails.clear();
+            ep.detection = None;
             self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, generation });
         }
     }
@@ -146,6 +148,12 @@ impl App {
                         ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
+                Event::Detected { index, detection } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.detection = Some(detection);
+                    }
+                }
+                Event::ModelUnavailable { message } => self.banner = Some(format!("No intro detection: {message}")),
                 Event::Failed { index, message } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.status = Status::Failed(message);
@@ -250,7 +258,11 @@ impl App {
                 let status = match &ep.status {
                     Status::Queued => "queued".to_string(),
                     Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
-                    Status::Done { samples, cached, .. } => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
+                    Status::Done { samples, cached, .. } => match ep.detection.as_ref().map(|d| d.intros.first()) {
+                        Some(Some(i)) => format!("intro {} – {}", clock(i.start), clock(i.end)),
+                        Some(None) => "no intro found".to_string(),
+                        None => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
+                    },
                     Status::Failed(_) => "failed".to_string(),
                     Status::Cancelled => "cancelled".to_string(),
                 };
@@ -305,13 +317,38 @@ impl App {
                 self.window_s
             }
         };
+        if let Some(d) = &ep.detection {
+            ui.horizontal(|ui| {
+                for i in &d.recaps {
+                    ui.colored_label(RECAP_COLOUR, format!("Recap {} – {}", clock(i.start), clock(i.end)));
+                }
+                match d.intros.first() {
+                    Some(i) => {
+                        ui.colored_label(INTRO_COLOUR, format!("Intro {} – {}", clock(i.start), clock(i.end)));
+                        ui.weak(format!("confidence {:.2}", i.confidence));
+                    }
+                    None => {
+                        ui.weak(format!("No intro found in the first {seconds} s"));
+                    }
+                }
+            });
+        }
         ui.add_space(8.0);
-        timeline(ui, &ep.thumbnails, seconds);
+        timeline(ui, &ep.thumbnails, seconds, ep.detection.as_ref());
     }
 }
 
+const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
+const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
+
+/// m:ss, as players show it.
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 /// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of 20 seconds.
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32) {
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, detection: Option<&crate::model::Detection>) {
     const PER_ROW: u32 = 20;
     let Some((_, first)) = thumbs.first() else { return };
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
@@ -319,11 +356,13 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
     let cell_w = (avail / PER_ROW as f32).max(8.0);
     let cell_h = cell_w / aspect;
     let ruler_h = 16.0;
+    // Under each strip: the segment band and the intro-probability curve.
+    let band_h = if detection.is_some() { 22.0 } else { 0.0 };
     let label = egui::FontId::monospace(10.0);
     egui::ScrollArea::vertical().show(ui, |ui| {
         for row in 0..seconds.div_ceil(PER_ROW) {
             let start = row * PER_ROW;
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(avail, cell_h + ruler_h), egui::Sense::hover());
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::hover());
             let painter = ui.painter_at(rect);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
             painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
@@ -332,6 +371,32 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                 let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(cell_w - 1.0, cell_h));
                 painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
+            if let Some(d) = detection {
+                let band = egui::Rect::from_min_size(egui::pos2(rect.left(), strip.bottom()), egui::vec2(avail, band_h));
+                painter.rect_filled(band, 0.0, egui::Color32::from_gray(36));
+                let x_of = |t: f64| rect.left() + ((t - start as f64).clamp(0.0, PER_ROW as f64) as f32) * cell_w;
+                for (segments, colour) in [(&d.recaps, RECAP_COLOUR), (&d.intros, INTRO_COLOUR)] {
+                    for s in segments.iter() {
+                        let (a, b) = (x_of(s.start), x_of(s.end));
+                        if b > a {
+                            painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, colour.gamma_multiply(0.55));
+                            // The band's edges also mark the thumbnails above.
+                            painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(2.0, colour), egui::StrokeKind::Inside);
+                        }
+                    }
+                }
+                let points: Vec<egui::Pos2> = (start..(start + PER_ROW).min(seconds))
+                    .filter_map(|t| d.intro_probability.get(t as usize).map(|&p| (t, p)))
+                    .flat_map(|(t, p)| {
+                        let y = band.bottom() - 2.0 - p * (band_h - 4.0);
+                        [egui::pos2(x_of(t as f64), y), egui::pos2(x_of(t as f64 + 1.0), y)]
+                    })
+                    .collect();
+                if points.len() > 1 {
+                    painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, egui::Color32::from_rgb(250, 230, 120))));
+                }
+            }
+            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + band_h));
             // Ruler: a tick each second, labelled every 5 s.
             for s in 0..=PER_ROW {
                 let t = start + s;

@@ -21,6 +21,10 @@ pub enum Event {
     Thumbnail { index: usize, second: u32, image: RgbImage },
     Progress { index: usize, encoded: usize, requested: usize },
     Done { index: usize, samples: usize, cached: bool, seconds: f64, note: Option<String> },
+    /// The model's answer for an episode (after `Done`).
+    Detected { index: usize, detection: crate::model::Detection },
+    /// No usable model for the active encoder: analysis still shows thumbnails, no intro.
+    ModelUnavailable { message: String },
     Failed { index: usize, message: String },
     Cancelled { index: usize },
 }
@@ -53,11 +57,14 @@ impl Worker {
                     }
                 };
                 send(Event::EncoderReady(describe(encoder.as_ref())));
+                // The model for the current encoder, loaded on first use (and again after a switch).
+                let mut model: Option<std::result::Result<crate::model::IntroModel, String>> = None;
                 for command in rx.iter() {
                     match command {
                         Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
                             Ok(e) => {
                                 encoder = e;
+                                model = None;
                                 send(Event::EncoderReady(describe(encoder.as_ref())));
                             }
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
@@ -88,8 +95,13 @@ impl Worker {
                                         samples: features.seconds.len(),
                                         cached,
                                         seconds: started.elapsed().as_secs_f64(),
-                                        note: features.note,
+                                        note: features.note.clone(),
                                     });
+                                    let loaded = model.get_or_insert_with(|| crate::cli::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
+                                    match loaded {
+                                        Ok(m) => send(Event::Detected { index, detection: m.detect(&features) }),
+                                        Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
+                                    }
                                 }
                                 Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),
                                 Err(e) => send(Event::Failed { index, message: e.to_string() }),

@@ -121,3 +121,192 @@ fn segments_round_trip_and_bad_files_name_the_field() {
     let err = Segments::read(&path).unwrap_err().to_string();
     assert!(err.contains("segments[0].kind"), "{err}");
 }
+
+/// The demo episode's truth without its body: what chapter formats carry.
+fn parts(s: &introskip::segments::Segments) -> Vec<(introskip::segments::Kind, u64, u64)> {
+    s.segments.iter().filter(|s| s.kind != introskip::segments::Kind::Body).map(|s| (s.kind, s.start_ms, s.end_ms)).collect()
+}
+
+#[test]
+fn every_format_reads_back_what_it_wrote() {
+    use introskip::segments::Kind;
+    let (media, truth) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let all = vec![(Kind::ColdOpen, 0, 30_000), (Kind::Intro, 30_000, 50_000), (Kind::Credits, 130_000, 140_000)];
+    for (format, expected) in [
+        ("json", all.clone()),
+        ("ffmetadata", all.clone()),
+        ("mkv-xml", all.clone()),
+        ("webvtt", all.clone()),
+        ("resolve-edl", all.clone()),
+        // An EDL has no titles: skipped parts (intro) and markers (credits); no cold open.
+        ("edl", vec![(Kind::Intro, 30_000, 50_000), (Kind::Credits, 130_000, 140_000)]),
+        // SIS labels hold the intro only.
+        ("sis", vec![(Kind::Intro, 30_000, 50_000)]),
+    ] {
+        let out = dir.path().join(format!("out.{format}"));
+        export(&media, &truth, format, &out);
+        let back = introskip::import::read_any(&out).unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_eq!(parts(&back), expected, "{format}");
+        // And the CLI takes it as --segments (import, correct, re-export).
+        let again = dir.path().join(format!("again-{format}.vtt"));
+        export(&media, &out, "webvtt", &again);
+    }
+}
+
+#[test]
+fn opentimelineio_reads_our_markers() {
+    let (media, truth) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("episode.otio");
+    export(&media, &truth, "otio", &out);
+    // The real OpenTimelineIO (PyPI, installed by the test set-up into the cache).
+    let otio = introskip::paths::cache_dir().join("reference/otio");
+    let script = "import sys, opentimelineio as otio\nt = otio.adapters.read_from_file(sys.argv[1])\nfor m in t.tracks[0][0].markers:\n    r = m.marked_range\n    print(m.name, r.start_time.to_seconds(), r.end_time_exclusive().to_seconds())\n";
+    let o = Command::new(reference_python()).env("PYTHONPATH", &otio).args(["-c", script]).arg(&out).output().unwrap();
+    assert!(o.status.success(), "OpenTimelineIO refused our file (is it installed in {}?): {}", otio.display(), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "Cold open 0.0 30.0\nIntro 30.0 50.0\nCredits 130.0 140.0\n");
+}
+
+#[test]
+fn resolve_edl_uses_the_timeline_start_and_frames() {
+    let (media, truth) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("markers.edl");
+    let mut c = introskip();
+    c.arg("export").arg(&media).arg("--segments").arg(&truth).args(["--format", "resolve-edl", "--timeline-start", "00:00:00:00", "--title", "intro=Opening", "--out"]).arg(&out);
+    assert!(run_with_timeout(c, 60).status.success());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("TITLE: Bunny Tales - S01E02\nFCM: NON-DROP FRAME\n"), "{text}");
+    assert!(text.contains("002  001      V     C        00:00:30:00 00:00:30:01 00:00:30:00 00:00:30:01  \n |C:ResolveColorBlue |M:Opening |D:500\n"), "{text}");
+}
+
+/// Stream list with decoded frame and packet counts, as ffprobe counts them.
+fn streams_and_frames(file: &Path) -> Vec<(String, String, u64, u64)> {
+    let o = Command::new("ffprobe").args(["-v", "error", "-count_frames", "-count_packets", "-show_entries", "stream=codec_type,codec_name,nb_read_frames,nb_read_packets", "-of", "json"]).arg(file).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = |s: &serde_json::Value, k: &str| s[k].as_str().and_then(|x| x.parse().ok()).unwrap_or(0);
+    v["streams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["codec_type"].as_str().unwrap().to_string(), s["codec_name"].as_str().unwrap_or("").to_string(), n(s, "nb_read_frames"), n(s, "nb_read_packets")))
+        .collect()
+}
+
+#[test]
+fn remux_copies_every_stream_and_embeds_chapters() {
+    let (media, truth) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let source = streams_and_frames(&media);
+    let before = std::fs::read(&media).unwrap();
+    let meta = dir.path().join("meta.txt");
+    export(&media, &truth, "ffmetadata", &meta);
+    for name in ["copy.mkv", "copy.mp4"] {
+        let out = dir.path().join(name);
+        let mut c = introskip();
+        c.arg("remux").arg(&media).arg("--segments").arg(&truth).arg("--out").arg(&out);
+        let o = run_with_timeout(c, 120);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let ours = streams_and_frames(&out);
+        // Every packet of every audio/video stream is there …
+        let packets = |v: &[(String, String, u64, u64)]| v.iter().filter(|s| s.0 != "data").map(|s| (s.0.clone(), s.1.clone(), s.3)).collect::<Vec<_>>();
+        assert_eq!(packets(&ours), packets(&source), "{name}: same streams, same packets");
+        // … and it decodes exactly as the ffmpeg CLI's own stream copy with these chapters does
+        // (an MP4 source's edit list hides the AAC priming frame; Matroska shows it; MP4 stores
+        // chapters as a text track).
+        let cli = dir.path().join(format!("cli-{name}"));
+        ffmpeg(&["-i", media.to_str().unwrap(), "-i", meta.to_str().unwrap(), "-map", "0", "-map_chapters", "1", "-c", "copy", cli.to_str().unwrap()]);
+        assert_eq!(ours, streams_and_frames(&cli), "{name}: decodes like ffmpeg's stream copy");
+        let chapters = ffprobe_chapters(&out);
+        assert_eq!(chapters.iter().map(|c| (c.0, c.1, c.2.as_str())).collect::<Vec<_>>(), EXPECTED.to_vec(), "{name}");
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".part")), "no temp file left");
+    }
+    assert!(std::fs::read(&media).unwrap() == before, "the source is untouched");
+    // Never onto the source itself.
+    let mut c = introskip();
+    c.arg("remux").arg(&media).arg("--segments").arg(&truth).arg("--out").arg(&media);
+    let o = run_with_timeout(c, 60);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("refusing to overwrite the source"));
+}
+
+#[test]
+fn malformed_chapter_files_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, expected) in [
+        ("a.ffmeta", ";FFMETADATA1\n[CHAPTER]\nTIMEBASE=1/1000\nSTART=abc\nEND=5\n", "line 4: START is not an integer"),
+        ("b.vtt", "WEBVTT\n\n1\n00:00:10.000 --> 00:00:0x.000\nIntro\n", "line 4: bad cue end"),
+        ("c.edl", "10 20 3\n30 x 3\n", "line 2: bad end time 'x'"),
+        ("d.xml", "<?xml version=\"1.0\"?>\n<Chapters>\n<EditionEntry>\n<ChapterAtom>\n<ChapterTimeStart>zz</ChapterTimeStart>\n</ChapterAtom>\n</EditionEntry></Chapters>\n", "line 4: bad ChapterTimeStart"),
+        ("e.edl", "TITLE: x\nFCM: NON-DROP FRAME\n\n001  001  V  C  01:00:00:00 01:00:00:01 01:0x:00:00 01:00:00:01\n", "line 4: bad record-in timecode"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let err = introskip::import::read_any(&path).unwrap_err().to_string();
+        assert!(err.contains(expected) && err.contains(name), "{name}: {err}");
+    }
+}
+
+mod properties {
+    use introskip::export::{render, Format};
+    use introskip::segments::{Kind, Segment, Segments, Source};
+    use proptest::prelude::*;
+
+    /// Non-overlapping parts of a file with millisecond times, in order, as a user would have.
+    fn parts() -> impl Strategy<Value = (Segments, u64)> {
+        let kinds = prop::sample::select(vec![Kind::ColdOpen, Kind::Recap, Kind::Intro, Kind::Credits, Kind::Preview]);
+        prop::collection::vec((kinds, 1u64..120_000, 1u64..120_000), 0..6).prop_map(|items| {
+            let mut at = 0;
+            let mut segments = Vec::new();
+            for (kind, gap, len) in items {
+                let start = at + gap;
+                segments.push(Segment { kind, start_ms: start, end_ms: start + len, source: Source::Imported, confidence: None });
+                at = start + len;
+            }
+            (Segments { version: 1, duration_ms: None, segments }, at + 1000)
+        })
+    }
+
+    fn spans(s: &Segments) -> Vec<(Kind, u64, u64)> {
+        s.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms)).collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn chapter_formats_round_trip((segs, duration) in parts()) {
+            for format in [Format::Ffmetadata, Format::MkvXml, Format::Webvtt, Format::Json] {
+                let text = render(format, &segs, Some(duration)).unwrap();
+                let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+                prop_assert_eq!(spans(&back), spans(&segs), "{:?}\n{}", format, text);
+            }
+        }
+
+        #[test]
+        fn our_json_is_lossless(
+            (mut segs, duration) in parts(),
+            conf in prop::option::of(0.0f32..1.0),
+            verified in any::<bool>(),
+        ) {
+            for s in &mut segs.segments {
+                s.confidence = conf;
+                s.source = if verified { Source::HumanVerified } else { Source::Predicted };
+            }
+            segs.duration_ms = Some(duration);
+            let text = render(Format::Json, &segs, Some(duration)).unwrap();
+            let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+            prop_assert_eq!(back, segs);
+        }
+
+        #[test]
+        fn resolve_markers_round_trip_at_frame_precision((segs, duration) in parts()) {
+            // At 25 fps a frame is 40 ms: times come back rounded to the frame.
+            let text = introskip::export::render_with(Format::ResolveEdl, &segs, &introskip::export::ExportOptions { duration_ms: Some(duration), fps: Some(25.0), ..Default::default() }).unwrap();
+            let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+            let round = |ms: u64| (ms as f64 / 1000.0 * 25.0).round() as u64 * 40;
+            let expected: Vec<_> = segs.segments.iter().map(|s| (s.kind, round(s.start_ms), round(s.start_ms) + ((round(s.end_ms) - round(s.start_ms)) / 40).max(1) * 40)).collect();
+            prop_assert_eq!(spans(&back), expected);
+        }
+    }
+}

@@ -9,5 +9,7 @@ mod encoder;
 mod eval;
 mod export;
 mod gui;
+mod import;
+mod model;
 mod preprocess;
 mod sampling;

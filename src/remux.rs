@@ -1,0 +1,96 @@
+//! Lossless remux with chapters: a copy of the episode (MKV or MP4) with every stream, its
+//! metadata and dispositions, and our chapters in place of the source's. Packets are copied, never
+//! decoded. The copy is written to a temporary file beside the target and renamed when complete,
+//! so a failed or interrupted run leaves nothing half-written; the source is never the target.
+
+use crate::error::{io_error, Error, Result};
+use crate::export::{chapters, ExportOptions};
+use crate::segments::Segments;
+use ffmpeg_next as ffmpeg;
+use std::path::Path;
+
+/// What the copy holds, for the caller to report.
+pub struct RemuxReport {
+    pub streams: usize,
+    pub chapters: usize,
+    pub packets: u64,
+}
+
+pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &ExportOptions) -> Result<RemuxReport> {
+    crate::video::init();
+    let same = |a: &Path, b: &Path| std::fs::canonicalize(a).ok().zip(std::fs::canonicalize(b).ok()).is_some_and(|(a, b)| a == b);
+    if same(source, target) || source == target {
+        return Err(Error::input(target, "refusing to overwrite the source episode: choose another --out"));
+    }
+    let muxer = match target.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("mkv") => "matroska",
+        Some("mp4" | "m4v") => "mp4",
+        Some("mov") => "mov",
+        _ => return Err(Error::input(target, "the copy must be .mkv, .mp4 or .mov")),
+    };
+    let info = crate::video::probe(source)?;
+    let duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64).ok_or_else(|| Error::input(source, "unknown duration: chapters must cover the whole file"))?;
+    let mut ictx = crate::video::open_input(source)?;
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
+    let result = (|| -> Result<RemuxReport> {
+        let mut octx = ffmpeg::format::output_as(&tmp, muxer).map_err(|e| Error::input(&tmp, format!("cannot create: {e}")))?;
+        let mut mapping = vec![-1i64; ictx.nb_streams() as usize];
+        let mut in_tb = vec![ffmpeg::Rational(0, 1); ictx.nb_streams() as usize];
+        let mut next = 0i64;
+        for ist in ictx.streams() {
+            let medium = ist.parameters().medium();
+            if !matches!(medium, ffmpeg::media::Type::Video | ffmpeg::media::Type::Audio | ffmpeg::media::Type::Subtitle | ffmpeg::media::Type::Attachment) {
+                continue;
+            }
+            mapping[ist.index()] = next;
+            in_tb[ist.index()] = ist.time_base();
+            next += 1;
+            let mut ost = octx.add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::None)).map_err(|e| Error::input(target, format!("cannot add stream {}: {e}", ist.index())))?;
+            ost.set_parameters(ist.parameters());
+            ost.set_time_base(ist.time_base());
+            ost.set_metadata(ist.metadata().to_owned());
+            // SAFETY: both streams are live for this scope; these are plain fields. codec_tag 0
+            // lets the target container pick its own tag (ffmpeg's remux example does the same).
+            unsafe {
+                (*ost.parameters().as_mut_ptr()).codec_tag = 0;
+                (*ost.as_mut_ptr()).disposition = (*ist.as_ptr()).disposition;
+            }
+        }
+        octx.set_metadata(ictx.metadata().to_owned());
+        let list = chapters(segments, duration_ms);
+        for (i, c) in list.iter().enumerate() {
+            let title = options.title(c.kind);
+            octx.add_chapter(i as i64 + 1, ffmpeg::Rational(1, 1000), c.start_ms as i64, c.end_ms as i64, &title)
+                .map_err(|e| Error::internal(format!("cannot add chapter '{title}': {e}")))?;
+        }
+        octx.write_header().map_err(|e| Error::input(target, format!("the {muxer} muxer refused these streams: {e}")))?;
+        let mut packets = 0u64;
+        for (stream, mut packet) in ictx.packets() {
+            let index = stream.index();
+            let out_index = mapping[index];
+            if out_index < 0 {
+                continue;
+            }
+            let out_tb = octx.stream(out_index as usize).map(|s| s.time_base()).ok_or_else(|| Error::internal("output stream vanished"))?;
+            packet.rescale_ts(in_tb[index], out_tb);
+            packet.set_position(-1);
+            packet.set_stream(out_index as usize);
+            packet.write_interleaved(&mut octx).map_err(|e| Error::input(target, format!("writing packet {packets}: {e}")))?;
+            packets += 1;
+        }
+        octx.write_trailer().map_err(|e| Error::input(target, format!("finishing the file: {e}")))?;
+        Ok(RemuxReport { streams: next as usize, chapters: list.len(), packets })
+    })();
+    match result {
+        Ok(report) => {
+            std::fs::rename(&tmp, target).map_err(|e| io_error(target, e))?;
+            Ok(report)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The intro model as a user runs it: `introskip train` end to end (with tiny random CLIP weights,
+//! so any encoder can be retrained), `introskip detect` with the trained and the shipped model, and
+//! clear errors for a model that does not fit the encoder or is damaged.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+fn tiny_clip() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-tiny/openclip.safetensors")
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn train_and_detect_end_to_end_with_tiny_random_clip() {
+    let demo = introskip::paths::demo_dir();
+    let out = tempfile::tempdir().unwrap();
+    let model = out.path().join("clip-model");
+    let mut c = introskip();
+    c.args(["train", "--encoder", "clip", "--epochs", "2", "--clip-weights"]).arg(tiny_clip());
+    c.arg("--train").arg(&demo).arg("--dev").arg(&demo).arg("--out").arg(&model);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(model.join("manifest.json")).unwrap()).unwrap();
+    assert!(manifest["encoder_id"].as_str().unwrap().starts_with("clip"), "{manifest}");
+    assert_eq!(manifest["tags"], serde_json::json!(["outside", "intro", "recap"]));
+    assert_eq!(manifest["training"]["epochs_run"], 2);
+    for png in ["training-loss.png", "training-dev.png"] {
+        let img = image::open(model.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
+        assert!(img.width() > 100 && img.height() > 100);
+    }
+
+    // Detect with it: segments, and one intro probability per sampled second (the episode is 120 s).
+    let episode = demo.join("Bunny Tales - S01E01.mp4");
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).arg("--json").arg("--model").arg(&model).arg("--clip-weights").arg(tiny_clip());
+    let o = run_with_timeout(c, 300);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = r[0]["intro_probability"].as_array().unwrap();
+    assert_eq!(p.len(), 120);
+    assert!(p.iter().all(|v| (0.0..=1.0).contains(&v.as_f64().unwrap())));
+    assert!(r[0]["segments"].is_array());
+
+    // The same model with the embedded encoder: refused, saying why.
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).arg("--model").arg(&model);
+    let o = run_with_timeout(c, 120);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("manifest.json") && e.contains("trained for encoder clip") && e.contains("active encoder is embedded"), "{e}");
+
+    // A damaged weights file is named, not loaded.
+    let mut w = std::fs::read(model.join("model.safetensors")).unwrap();
+    let n = w.len();
+    w[n - 3] ^= 0xff;
+    std::fs::write(model.join("model.safetensors"), w).unwrap();
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).arg("--model").arg(&model).arg("--clip-weights").arg(tiny_clip());
+    let o = run_with_timeout(c, 120);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("model.safetensors") && e.contains("sha256"), "{e}");
+
+    // Not a manifest at all.
+    std::fs::write(model.join("manifest.json"), "{\"format\": 1").unwrap();
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).arg("--model").arg(&model).arg("--clip-weights").arg(tiny_clip());
+    let o = run_with_timeout(c, 120);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("manifest.json") && stderr(&o).contains("not a model manifest"), "{}", stderr(&o));
+}

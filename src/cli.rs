@@ -133,7 +133,8 @@ pub enum Command {
     },
     /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
     /// runs the transformer + CRF and prints segments with confidence; --json adds the per-second
-    /// intro probability. --out writes <episode>.pred.json (our segment JSON) per episode.
+    /// intro probability. Episodes from one folder are judged as a season (what repeats across
+    /// them counts); --single judges each alone. --out writes <episode>.pred.json per episode.
     Detect {
         /// Episode files or season folders.
         #[arg(required = true)]
@@ -150,6 +151,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// Judge each episode alone, even when others of its season (same folder) are given.
+        #[arg(long)]
+        single: bool,
     },
     /// Train the intro model on synthesised series (scripts/build-dataset.sh) for an encoder.
     Train {
@@ -241,7 +245,7 @@ pub fn run(cli: Cli) -> Result<()> {
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
         Some(Command::Remux { media, out, segments, titles }) => remux(&media, &out, segments.as_deref(), titles),
-        Some(Command::Detect { media, window, model, clip_weights, out, json }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json),
+        Some(Command::Detect { media, window, model, clip_weights, out, json, single }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single),
         Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window }) => {
             train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window)
         }
@@ -281,24 +285,34 @@ pub fn load_model(model: Option<&Path>, encoder: &dyn crate::encoder::FrameEncod
     crate::model::IntroModel::load(&dir, encoder, &crate::encoder::burn_device())
 }
 
-fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool) -> Result<()> {
+fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool) -> Result<()> {
     let media = media_arguments(inputs)?;
     let mut encoder = crate::encoder::encoder_for(clip_weights)?;
     let model = load_model(model, encoder.as_ref())?;
     if let Some(dir) = out {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
     }
-    let mut results = Vec::new();
+    let mut all = Vec::with_capacity(media.len());
     for file in &media {
-        let (features, _) = crate::encoder::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true)?;
+        all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true)?.0);
+    }
+    let mut results = Vec::new();
+    for (i, file) in media.iter().enumerate() {
+        let features = &all[i];
+        // Season mode: the other episodes from the same folder, unless --single.
+        let season: Vec<&crate::encoder::cache::EpisodeFeatures> = if single {
+            Vec::new()
+        } else {
+            media.iter().zip(&all).enumerate().filter(|(j, (f, _))| *j != i && f.parent() == file.parent()).map(|(_, (_, e))| e).collect()
+        };
         let started = std::time::Instant::now();
-        let d = model.detect(&features);
+        let d = model.detect(features, &season);
         let model_ms = started.elapsed().as_secs_f64() * 1000.0;
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let segment = |kind: &str, s: &crate::model::DetectedSegment| serde_json::json!({"kind": kind, "start": s.start, "end": s.end, "confidence": s.confidence, "source": "predicted"});
         let segments: Vec<_> = d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).collect();
         let doc = serde_json::json!({
-            "version": 1, "episode": name, "file": file, "window_s": window, "encoder": encoder.id(),
+            "version": 1, "episode": name, "file": file, "window_s": window, "encoder": encoder.id(), "season_episodes": season.len() + 1,
             "segments": segments, "intro_probability": d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect::<Vec<f32>>(),
             "model_ms": (model_ms * 10.0).round() / 10.0,
         });

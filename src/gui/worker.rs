@@ -59,6 +59,10 @@ impl Worker {
                 send(Event::EncoderReady(describe(encoder.as_ref())));
                 // The model for the current encoder, loaded on first use (and again after a switch).
                 let mut model: Option<std::result::Result<crate::model::IntroModel, String>> = None;
+                // Episodes analysed in this generation: each new one re-judges the season (what
+                // repeats across episodes is the strongest sign of an intro).
+                let mut season: Vec<(usize, PathBuf, crate::encoder::cache::EpisodeFeatures)> = Vec::new();
+                let mut season_generation = u64::MAX;
                 for command in rx.iter() {
                     match command {
                         Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
@@ -99,7 +103,19 @@ impl Worker {
                                     });
                                     let loaded = model.get_or_insert_with(|| crate::cli::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
                                     match loaded {
-                                        Ok(m) => send(Event::Detected { index, detection: m.detect(&features) }),
+                                        Ok(m) => {
+                                            if season_generation != generation {
+                                                season.clear();
+                                                season_generation = generation;
+                                            }
+                                            season.retain(|(i, _, _)| *i != index);
+                                            season.push((index, path.clone(), features));
+                                            for (i, p, f) in &season {
+                                                let others: Vec<&crate::encoder::cache::EpisodeFeatures> =
+                                                    season.iter().filter(|(j, q, _)| j != i && q.parent() == p.parent()).map(|(_, _, f)| f).collect();
+                                                send(Event::Detected { index: *i, detection: m.detect(f, &others) });
+                                            }
+                                        }
                                         Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
                                     }
                                 }

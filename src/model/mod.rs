@@ -30,9 +30,24 @@ pub const RECAP: usize = 2;
 /// Longest sequence the positional table covers (17 min at 1 FPS).
 pub const MAX_SECONDS: usize = 1024;
 
-/// Extra per-second channels after the embedding. Season mode will add audio and cross-episode
-/// repetition here (a new list means a new model).
-pub const CHANNELS: [&str; 2] = ["novelty_prev", "novelty_next"];
+/// Extra per-second channels after the embedding (a new list means a new model):
+/// - `novelty_prev` / `novelty_next`: 1 − cosine to the neighbouring seconds (cuts, fades);
+/// - `repeat_max`: the best cosine to any second of another episode of the season;
+/// - `repeat_frac`: the share of the season's other episodes holding a near-copy (≥ [`REPEAT`]) —
+///   an intro repeats in most episodes, a recap clip in one;
+/// - `run_max`: the longest run of consecutive seconds, through this one, that another episode
+///   shows in the same order (a diagonal in the similarity matrix; steps of 0–2 s allowed, so PAL
+///   speed-ups still align), in units of 30 s, capped at 3;
+/// - `run_frac`: the share of other episodes holding such a run of at least [`MIN_RUN_S`];
+/// - `season`: 1 when other episodes were given, 0 for a lone episode (the channels above are
+///   then 0 and the model relies on the episode alone);
+/// - `luma_mean` / `luma_std`: brightness and contrast of the thumbnail's centre (fades to black,
+///   title cards on flat backgrounds) — the embedded descriptor is blind to both by design.
+pub const CHANNELS: [&str; 9] = ["novelty_prev", "novelty_next", "repeat_max", "repeat_frac", "run_max", "run_frac", "season", "luma_mean", "luma_std"];
+/// A run this long (seconds) counts as shared footage rather than a coincidence.
+pub const MIN_RUN_S: usize = 5;
+/// Cosine above which two seconds count as the same footage (the baseline's threshold).
+pub const REPEAT: f32 = crate::baseline::REPEAT_SIMILARITY;
 
 /// Moves the CRF may never make: a recap does not follow the intro.
 pub fn allowed_transitions() -> Vec<Vec<bool>> {
@@ -44,6 +59,11 @@ pub fn allowed_transitions() -> Vec<Vec<bool>> {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelConfig {
     pub embed_dim: usize,
+    /// The encoder-specific projection: the embedding enters through this many dimensions
+    /// (after dropout), beside the channels. A narrow bottleneck keeps the small model from
+    /// memorising the training footage; 0 leaves the embedding out (channels only).
+    pub embed_bottleneck: usize,
+    pub embed_dropout: f64,
     pub channels: Vec<String>,
     pub d_model: usize,
     pub n_heads: usize,
@@ -54,15 +74,33 @@ pub struct ModelConfig {
 
 impl ModelConfig {
     pub fn for_encoder(embed_dim: usize) -> Self {
-        ModelConfig { embed_dim, channels: CHANNELS.iter().map(|s| s.to_string()).collect(), d_model: 64, n_heads: 4, n_layers: 2, d_ff: 128, dropout: 0.1 }
+        ModelConfig {
+            embed_dim,
+            embed_bottleneck: bottleneck_from_env(0),
+            embed_dropout: 0.5,
+            channels: CHANNELS.iter().map(|s| s.to_string()).collect(),
+            d_model: 64,
+            n_heads: 4,
+            n_layers: 2,
+            d_ff: 128,
+            dropout: 0.2,
+        }
     }
+    /// Width of one input row (embedding + channels), as [`input_rows`] lays it out.
     pub fn input_dim(&self) -> usize {
         self.embed_dim + self.channels.len()
     }
 }
 
+fn bottleneck_from_env(default: usize) -> usize {
+    std::env::var("INTROSKIP_EMBED_BOTTLENECK").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 #[derive(Module, Debug)]
 pub struct Tagger {
+    embed_dim: usize,
+    embed_dropout: burn::nn::Dropout,
+    embed_proj: Option<Linear>,
     input: Linear,
     input_norm: LayerNorm,
     positions: PositionalEncoding,
@@ -73,8 +111,12 @@ pub struct Tagger {
 
 impl Tagger {
     pub fn new(config: &ModelConfig, device: &Device) -> Self {
+        let bottleneck = config.embed_bottleneck;
         Tagger {
-            input: LinearConfig::new(config.input_dim(), config.d_model).init(device),
+            embed_dim: config.embed_dim,
+            embed_dropout: burn::nn::DropoutConfig::new(config.embed_dropout).init(),
+            embed_proj: (bottleneck > 0).then(|| LinearConfig::new(config.embed_dim, bottleneck).init(device)),
+            input: LinearConfig::new(bottleneck + config.channels.len(), config.d_model).init(device),
             input_norm: LayerNormConfig::new(config.d_model).init(device),
             positions: PositionalEncodingConfig::new(config.d_model).with_max_sequence_size(MAX_SECONDS).init(device),
             encoder: TransformerEncoderConfig::new(config.d_model, config.d_ff, config.n_heads, config.n_layers)
@@ -88,6 +130,15 @@ impl Tagger {
 
     /// Emissions `[batch, time, tags]` for inputs `[batch, time, input_dim]`.
     pub fn emissions(&self, x: Tensor<3>) -> Tensor<3> {
+        let [b, t, d] = x.dims();
+        let channels = x.clone().slice([0..b, 0..t, self.embed_dim..d]);
+        let x = match &self.embed_proj {
+            Some(proj) => {
+                let e = self.embed_dropout.forward(x.slice([0..b, 0..t, 0..self.embed_dim]));
+                Tensor::cat(vec![proj.forward(e), channels], 2)
+            }
+            None => channels,
+        };
         let h = self.input_norm.forward(self.input.forward(x));
         let h = self.positions.forward(h);
         let h = self.encoder.forward(TransformerEncoderInput::new(h));
@@ -96,9 +147,11 @@ impl Tagger {
 }
 
 /// The model's input for one episode: each second's embedding followed by [`CHANNELS`].
+/// `season` holds the other episodes of its season when known (season mode), else is empty.
 /// Returns row-major `[seconds × input_dim]`.
-pub fn input_rows(features: &EpisodeFeatures) -> Vec<f32> {
+pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Vec<f32> {
     let n = features.seconds.len();
+    let others: Vec<Against> = season.iter().filter(|o| o.dim == features.dim).map(|o| against(features, o)).collect();
     let mut out = Vec::with_capacity(n * (features.dim + CHANNELS.len()));
     for i in 0..n {
         let e = features.embedding(i);
@@ -106,8 +159,84 @@ pub fn input_rows(features: &EpisodeFeatures) -> Vec<f32> {
         let novelty = |j: Option<usize>| j.filter(|&j| j < n).map_or(0.0, |j| 1.0 - cosine(e, features.embedding(j)));
         out.push(novelty(i.checked_sub(1)));
         out.push(novelty(Some(i + 1)));
+        if others.is_empty() {
+            out.extend_from_slice(&[0.0; 5]);
+        } else {
+            let best = others.iter().map(|o| o.best[i]).fold(-1.0f32, f32::max);
+            let frac = others.iter().filter(|o| o.best[i] >= REPEAT).count() as f32 / others.len() as f32;
+            let run = others.iter().map(|o| o.run[i]).max().unwrap_or(0);
+            let run_frac = others.iter().filter(|o| o.run[i] >= MIN_RUN_S).count() as f32 / others.len() as f32;
+            out.extend_from_slice(&[best, frac, (run as f32 / 30.0).min(3.0), run_frac, 1.0]);
+        }
+        let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), centre_luma);
+        out.extend_from_slice(&[mean, std]);
     }
     out
+}
+
+/// Mean and standard deviation of luma (0–1) over the central 60 % of a thumbnail, clear of
+/// letterbox bars and corner logos.
+fn centre_luma(img: &image::RgbImage) -> (f32, f32) {
+    let (w, h) = (img.width(), img.height());
+    let (x0, x1, y0, y1) = (w / 5, w - w / 5, h / 5, h - h / 5);
+    let mut sum = 0f64;
+    let mut sq = 0f64;
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = img.get_pixel(x, y);
+            let l = (0.2126 * p[0] as f64 + 0.7152 * p[1] as f64 + 0.0722 * p[2] as f64) / 255.0;
+            sum += l;
+            sq += l * l;
+            n += 1.0;
+        }
+    }
+    if n == 0.0 {
+        return (0.0, 0.0);
+    }
+    let mean = sum / n;
+    (mean as f32, (sq / n - mean * mean).max(0.0).sqrt() as f32)
+}
+
+/// Per second of an episode, against one other episode: best cosine and longest aligned run.
+struct Against {
+    best: Vec<f32>,
+    run: Vec<usize>,
+}
+
+fn against(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Against {
+    let (n, m) = (a.seconds.len(), b.seconds.len());
+    let mut best = vec![-1.0f32; n];
+    let mut hit = vec![false; n * m];
+    for i in 0..n {
+        let e = a.embedding(i);
+        for j in 0..m {
+            let c = cosine(e, b.embedding(j));
+            best[i] = best[i].max(c);
+            hit[i * m + j] = c >= REPEAT;
+        }
+    }
+    // Longest monotone path of hits through (i, j): forward and backward, steps j+0..=2 per i+1.
+    let mut fwd = vec![0usize; n * m];
+    for i in 0..n {
+        for j in 0..m {
+            if hit[i * m + j] {
+                let prev = if i == 0 { 0 } else { (0..=2).filter(|d| j >= *d).map(|d| fwd[(i - 1) * m + j - d]).max().unwrap_or(0) };
+                fwd[i * m + j] = prev + 1;
+            }
+        }
+    }
+    let mut bwd = vec![0usize; n * m];
+    for i in (0..n).rev() {
+        for j in 0..m {
+            if hit[i * m + j] {
+                let next = if i + 1 == n { 0 } else { (0..=2).filter(|d| j + d < m).map(|d| bwd[(i + 1) * m + j + d]).max().unwrap_or(0) };
+                bwd[i * m + j] = next + 1;
+            }
+        }
+    }
+    let run = (0..n).map(|i| (0..m).map(|j| if hit[i * m + j] { fwd[i * m + j] + bwd[i * m + j] - 1 } else { 0 }).max().unwrap_or(0)).collect();
+    Against { best, run }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -215,12 +344,13 @@ impl IntroModel {
         emissions_of(&self.tagger, rows, seconds, self.manifest.config.input_dim(), &self.device)
     }
 
-    pub fn detect(&self, features: &EpisodeFeatures) -> Detection {
+    /// Detect on one episode; `season` holds the other episodes of its season (may be empty).
+    pub fn detect(&self, features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Detection {
         let n = features.seconds.len();
         if n == 0 {
             return Detection { intros: vec![], recaps: vec![], intro_probability: vec![], tags: vec![] };
         }
-        let em = self.emissions(&input_rows(features), n);
+        let em = self.emissions(&input_rows(features, season), n);
         decode(&em, &self.scores, &self.manifest.postprocess, &features.seconds)
     }
 }

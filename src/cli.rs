@@ -187,6 +187,16 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// `detect`'s stages per episode: sampling + encoding (cache off) beside the model (season
+    /// mode), with the model's share of the total.
+    Detect {
+        /// Episodes or a season folder (default: the demo series).
+        media: Vec<PathBuf>,
+        #[arg(long, default_value_t = 180)]
+        window: u32,
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     /// 180 samples from 45-min 1080p H.264 episodes (10 s and 2 s GOP) vs the ffmpeg CLI.
     Sample {
         /// Files to measure instead of the generated 1080p episodes.
@@ -238,6 +248,7 @@ pub fn run(cli: Cli) -> Result<()> {
             crate::bench::bench_sample(&file, runs, window, json)
         }
         Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
+        Some(Command::Bench { what: BenchCommand::Detect { media, window, model } }) => bench_detect(&media, window, model.as_deref()),
         Some(Command::Eval { truth, pred, window, json, plots }) => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Some(Command::Baseline { season, out, window }) => baseline(&season, &out, window),
         Some(Command::Export { media, format, segments, out, titles, edl_action, timeline_start }) => {
@@ -333,6 +344,37 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
     }
     if json {
         println!("{}", serde_json::to_string_pretty(&results).map_err(|e| Error::internal(e.to_string()))?);
+    }
+    Ok(())
+}
+
+fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result<()> {
+    let inputs = if inputs.is_empty() { vec![crate::paths::demo_dir()] } else { inputs.to_vec() };
+    let media = media_arguments(&inputs)?;
+    let mut encoder = crate::encoder::default_encoder();
+    let model = load_model(model, encoder.as_ref())?;
+    let mut all = Vec::new();
+    let mut embed_ms = Vec::new();
+    for file in &media {
+        let t = std::time::Instant::now();
+        all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
+        embed_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("{:<40} {:>14} {:>10} {:>12}", "episode", "sample+encode", "model", "model share");
+    for (i, file) in media.iter().enumerate() {
+        let season: Vec<&crate::encoder::cache::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
+        // Median of 5 (the first run warms libtorch up).
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let _ = model.detect(&all[i], &season);
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let m = times[2];
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("{name:<40} {:>11.0} ms {:>7.1} ms {:>11.1}%", embed_ms[i], m, m / (m + embed_ms[i]) * 100.0);
     }
     Ok(())
 }

@@ -63,7 +63,7 @@ pub struct Segment {
 }
 
 /// The sidecar: `{"version": 1, "duration_ms": …, "segments": [...]}`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Segments {
     pub version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +72,12 @@ pub struct Segments {
 }
 
 pub const VERSION: u32 = 1;
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments { version: VERSION, duration_ms: None, segments: Vec::new() }
+    }
+}
 
 impl Segments {
     /// Read our sidecar, or a truth/prediction file with times in seconds. Errors name file and field.

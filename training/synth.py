@@ -514,8 +514,9 @@ def main():
     ap.add_argument("--series", type=int, help="series per split (default: dev 4, train 16)")
     ap.add_argument("--episodes", type=int, default=4, help="episodes per series (at most 4)")
     ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
+    ap.add_argument("--pool", help="normalised footage pool to use or fill (default: OUT/pool)")
     args = ap.parse_args()
-    pool = os.path.join(args.out, "pool")
+    pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
         prepare_pool(args.media, pool)
     splits = ["dev", "train"] if args.split == "all" else [args.split]

@@ -5,12 +5,14 @@
 //! Today: open an episode or a season folder, watch analysis stream in, see the 1 FPS thumbnail
 //! timeline, pick CLIP weights. Detection, the intro band and editing plug in here.
 
+pub mod edit;
 mod worker;
 
 use crate::error::{Error, Result};
 use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use crate::segments::{Kind, Segment};
 use worker::{Command, Event, Worker};
 
 pub fn run(path: Option<PathBuf>) -> Result<()> {
@@ -49,6 +51,9 @@ struct Episode {
     status: Status,
     thumbnails: Vec<(u32, egui::TextureHandle)>,
     detection: Option<crate::model::Detection>,
+    /// The labels being corrected (recovered from the sidecar on open).
+    editor: edit::Editor,
+    playhead_s: f64,
 }
 
 impl Episode {
@@ -98,7 +103,10 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
-        self.episodes = files.into_iter().map(|path| Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None }).collect();
+        self.episodes = files.into_iter().map(|path| {
+                let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0 }
+            }).collect();
         self.selected = 0;
         self.queue_all();
     }
@@ -150,6 +158,7 @@ impl App {
                 }
                 Event::Detected { index, detection } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.editor.merge_detection(&detection);
                         ep.detection = Some(detection);
                     }
                 }
@@ -258,11 +267,14 @@ impl App {
                 let status = match &ep.status {
                     Status::Queued => "queued".to_string(),
                     Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
-                    Status::Done { samples, cached, .. } => match ep.detection.as_ref().map(|d| d.intros.first()) {
-                        Some(Some(i)) => format!("intro {} – {}", clock(i.start), clock(i.end)),
-                        Some(None) => "no intro found".to_string(),
-                        None => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
-                    },
+                    Status::Done { samples, cached, .. } => {
+                        let mark = if ep.editor.is_verified() { "✔ " } else { "" };
+                        match (ep.editor.intro(), &ep.detection) {
+                            (Some(i), _) => format!("{mark}intro {} – {}", clock(i.start_ms as f64 / 1000.0), clock(i.end_ms as f64 / 1000.0)),
+                            (None, Some(_)) => format!("{mark}no intro"),
+                            (None, None) => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
+                        }
+                    }
                     Status::Failed(_) => "failed".to_string(),
                     Status::Cancelled => "cancelled".to_string(),
                 };
@@ -274,7 +286,8 @@ impl App {
     }
 
     fn episode_view(&mut self, ui: &mut egui::Ui) {
-        let Some(ep) = self.episodes.get(self.selected) else {
+        let window_s = self.window_s;
+        let Some(ep) = self.episodes.get_mut(self.selected) else {
             ui.centered_and_justified(|ui| {
                 ui.label("Open an episode or a season folder (buttons above, drag and drop, or a path on the command line).");
             });
@@ -284,7 +297,7 @@ impl App {
         let seconds = match &ep.status {
             Status::Queued => {
                 ui.label("Queued");
-                self.window_s
+                window_s
             }
             Status::Analysing { sampled, encoded, total, started } => {
                 let elapsed = started.elapsed().as_secs_f32();
@@ -314,28 +327,103 @@ impl App {
             }
             Status::Cancelled => {
                 ui.weak("Analysis cancelled");
-                self.window_s
+                window_s
             }
         };
-        if let Some(d) = &ep.detection {
-            ui.horizontal(|ui| {
-                for i in &d.recaps {
-                    ui.colored_label(RECAP_COLOUR, format!("Recap {} – {}", clock(i.start), clock(i.end)));
-                }
-                match d.intros.first() {
-                    Some(i) => {
-                        ui.colored_label(INTRO_COLOUR, format!("Intro {} – {}", clock(i.start), clock(i.end)));
-                        ui.weak(format!("confidence {:.2}", i.confidence));
-                    }
-                    None => {
-                        ui.weak(format!("No intro found in the first {seconds} s"));
-                    }
-                }
-            });
-        }
+        ui.horizontal(|ui| {
+            for s in &ep.editor.segments.segments {
+                let colour = if s.kind == Kind::Intro { INTRO_COLOUR } else { RECAP_COLOUR };
+                let how = match (s.source, s.confidence) {
+                    (crate::segments::Source::HumanVerified, _) => "verified".to_string(),
+                    (_, Some(c)) => format!("predicted, confidence {c:.2}"),
+                    _ => "imported".to_string(),
+                };
+                ui.colored_label(colour, format!("{} {} – {}", s.kind.title(), clock(s.start_ms as f64 / 1000.0), clock(s.end_ms as f64 / 1000.0)));
+                ui.weak(how);
+            }
+            if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
+                ui.weak(format!("No intro found in the first {seconds} s"));
+            }
+            ui.separator();
+            ui.weak(format!("playhead {}   ·   I / O set the intro, Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies", clock_fine(ep.playhead_s)));
+        });
         ui.add_space(8.0);
-        timeline(ui, &ep.thumbnails, seconds, ep.detection.as_ref());
+        let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
+        if let Some(t) = timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s) {
+            ep.playhead_s = t;
+        }
     }
+
+    /// Keyboard commands on the selected episode (skipped while a text field has focus).
+    fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() || self.episodes.is_empty() {
+            return;
+        }
+        let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
+            let cmd = i.modifiers.command;
+            (
+                i.key_pressed(egui::Key::I),
+                i.key_pressed(egui::Key::O),
+                i.key_pressed(egui::Key::Delete),
+                cmd && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                cmd && i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                i.key_pressed(egui::Key::Enter),
+                i.key_pressed(egui::Key::ArrowLeft),
+                i.key_pressed(egui::Key::ArrowRight),
+                i.modifiers.shift,
+            )
+        });
+        let count = self.episodes.len();
+        let ep = &mut self.episodes[self.selected];
+        let step = if shift { 0.04 } else { 1.0 };
+        if left {
+            ep.playhead_s = (ep.playhead_s - step).max(0.0);
+        }
+        if right {
+            ep.playhead_s += step;
+        }
+        let at = (ep.playhead_s * 1000.0).round() as u64;
+        if i_key {
+            ep.editor.set_intro_start(at);
+        }
+        if o_key {
+            ep.editor.set_intro_end(at);
+        }
+        if delete {
+            ep.editor.delete_selected();
+        }
+        if undo {
+            ep.editor.undo();
+        }
+        if redo {
+            ep.editor.redo();
+        }
+        if enter {
+            ep.editor.verify_all();
+        }
+        self.autosave();
+        if enter && self.selected + 1 < count {
+            self.selected += 1;
+        }
+    }
+
+    /// Every edit is on disk at once (temp file + rename): nothing to lose on a crash.
+    fn autosave(&mut self) {
+        for ep in &mut self.episodes {
+            if ep.editor.dirty {
+                match edit::save(&ep.path, &ep.editor.segments) {
+                    Ok(_) => ep.editor.dirty = false,
+                    Err(e) => self.banner = Some(format!("labels not saved: {e}")),
+                }
+            }
+        }
+    }
+}
+
+/// m:ss.cc for the playhead.
+fn clock_fine(seconds: f64) -> String {
+    let s = seconds.max(0.0);
+    format!("{}:{:05.2}", (s / 60.0) as u64, s % 60.0)
 }
 
 const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
@@ -348,21 +436,26 @@ fn clock(seconds: f64) -> String {
 }
 
 /// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of 20 seconds.
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, detection: Option<&crate::model::Detection>) {
+/// Returns the time clicked, if any (moves the playhead).
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64) -> Option<f64> {
     const PER_ROW: u32 = 20;
-    let Some((_, first)) = thumbs.first() else { return };
+    let Some((_, first)) = thumbs.first() else { return None };
+    let mut clicked = None;
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
     let cell_w = (avail / PER_ROW as f32).max(8.0);
     let cell_h = cell_w / aspect;
     let ruler_h = 16.0;
     // Under each strip: the segment band and the intro-probability curve.
-    let band_h = if detection.is_some() { 22.0 } else { 0.0 };
+    let band_h = if probability.is_some() || !segments.is_empty() { 22.0 } else { 0.0 };
     let label = egui::FontId::monospace(10.0);
     egui::ScrollArea::vertical().show(ui, |ui| {
         for row in 0..seconds.div_ceil(PER_ROW) {
             let start = row * PER_ROW;
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::hover());
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::click());
+            if let Some(pos) = response.interact_pointer_pos().filter(|_| response.clicked()) {
+                clicked = Some(start as f64 + ((pos.x - rect.left()) / cell_w).clamp(0.0, PER_ROW as f32).floor() as f64);
+            }
             let painter = ui.painter_at(rect);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
             painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
@@ -371,22 +464,27 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                 let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(cell_w - 1.0, cell_h));
                 painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
-            if let Some(d) = detection {
+            let x_of = |t: f64| rect.left() + ((t - start as f64).clamp(0.0, PER_ROW as f64) as f32) * cell_w;
+            if band_h > 0.0 {
                 let band = egui::Rect::from_min_size(egui::pos2(rect.left(), strip.bottom()), egui::vec2(avail, band_h));
                 painter.rect_filled(band, 0.0, egui::Color32::from_gray(36));
-                let x_of = |t: f64| rect.left() + ((t - start as f64).clamp(0.0, PER_ROW as f64) as f32) * cell_w;
-                for (segments, colour) in [(&d.recaps, RECAP_COLOUR), (&d.intros, INTRO_COLOUR)] {
-                    for s in segments.iter() {
-                        let (a, b) = (x_of(s.start), x_of(s.end));
-                        if b > a {
-                            painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, colour.gamma_multiply(0.55));
-                            // The band's edges also mark the thumbnails above.
-                            painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(2.0, colour), egui::StrokeKind::Inside);
-                        }
+                for s in segments {
+                    let colour = match s.kind {
+                        Kind::Intro => INTRO_COLOUR,
+                        Kind::Recap => RECAP_COLOUR,
+                        _ => egui::Color32::from_gray(150),
+                    };
+                    let (a, b) = (x_of(s.start_ms as f64 / 1000.0), x_of(s.end_ms as f64 / 1000.0));
+                    if b > a {
+                        // Verified: solid; predicted: translucent.
+                        let verified = s.source == crate::segments::Source::HumanVerified;
+                        painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if verified { colour } else { colour.gamma_multiply(0.5) });
+                        // The band's edges also mark the thumbnails above.
+                        painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 2.0 }, colour), egui::StrokeKind::Inside);
                     }
                 }
                 let points: Vec<egui::Pos2> = (start..(start + PER_ROW).min(seconds))
-                    .filter_map(|t| d.intro_probability.get(t as usize).map(|&p| (t, p)))
+                    .filter_map(|t| probability.and_then(|p| p.get(t as usize)).map(|&p| (t, p)))
                     .flat_map(|(t, p)| {
                         let y = band.bottom() - 2.0 - p * (band_h - 4.0);
                         [egui::pos2(x_of(t as f64), y), egui::pos2(x_of(t as f64 + 1.0), y)]
@@ -397,6 +495,10 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                 }
             }
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + band_h));
+            if (start as f64..(start + PER_ROW) as f64).contains(&playhead_s) {
+                let x = x_of(playhead_s);
+                painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
+            }
             // Ruler: a tick each second, labelled every 5 s.
             for s in 0..=PER_ROW {
                 let t = start + s;
@@ -422,6 +524,7 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
             ui.add_space(6.0);
         }
     });
+    clicked
 }
 
 impl eframe::App for App {
@@ -441,6 +544,7 @@ impl eframe::App for App {
             egui::Panel::left("episodes").resizable(true).default_size(220.0).show(ui, |ui| self.sidebar(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
+        self.keyboard(&ctx);
     }
 }
 

@@ -13,3 +13,4 @@ mod import;
 mod model;
 mod preprocess;
 mod sampling;
+mod synth;

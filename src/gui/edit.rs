@@ -1,0 +1,237 @@
+//! The labeller's edits on one episode, apart from drawing: segments with undo/redo, the
+//! keyboard commands (I/O set the intro at the playhead, Delete, verify), merging a new detection
+//! without touching what a human verified, and the sidecar autosave (atomic; the app's data dir
+//! when the media folder is read-only).
+
+use crate::model::Detection;
+use crate::segments::{Kind, Segment, Segments, Source};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Default)]
+pub struct Editor {
+    pub segments: Segments,
+    undo: Vec<Segments>,
+    redo: Vec<Segments>,
+    /// Unsaved changes.
+    pub dirty: bool,
+    /// Index into `segments.segments`.
+    pub selected: Option<usize>,
+}
+
+const MIN_MS: u64 = 1000;
+
+impl Editor {
+    pub fn new(segments: Segments) -> Self {
+        Editor { segments, ..Default::default() }
+    }
+
+    fn edit(&mut self, f: impl FnOnce(&mut Vec<Segment>)) {
+        let before = self.segments.clone();
+        f(&mut self.segments.segments);
+        self.segments.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        if self.segments != before {
+            self.undo.push(before);
+            self.redo.clear();
+            self.dirty = true;
+        }
+    }
+
+    pub fn intro(&self) -> Option<&Segment> {
+        self.segments.segments.iter().find(|s| s.kind == Kind::Intro)
+    }
+
+    /// I: the intro starts at the playhead (a new one-second intro when there is none).
+    pub fn set_intro_start(&mut self, at_ms: u64) {
+        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
+            Some(s) => {
+                s.start_ms = at_ms.min(s.end_ms.saturating_sub(MIN_MS));
+                s.source = Source::HumanVerified;
+                s.confidence = None;
+            }
+            None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms, end_ms: at_ms + MIN_MS, source: Source::HumanVerified, confidence: None }),
+        });
+    }
+
+    /// O: the intro ends at the playhead.
+    pub fn set_intro_end(&mut self, at_ms: u64) {
+        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
+            Some(s) => {
+                s.end_ms = at_ms.max(s.start_ms + MIN_MS);
+                s.source = Source::HumanVerified;
+                s.confidence = None;
+            }
+            None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms.saturating_sub(MIN_MS), end_ms: at_ms.max(MIN_MS), source: Source::HumanVerified, confidence: None }),
+        });
+    }
+
+    /// Move one edge of a segment (a drag); marks it verified.
+    pub fn move_edge(&mut self, index: usize, start: bool, to_ms: u64) {
+        self.edit(|segs| {
+            if let Some(s) = segs.get_mut(index) {
+                if start {
+                    s.start_ms = to_ms.min(s.end_ms.saturating_sub(MIN_MS));
+                } else {
+                    s.end_ms = to_ms.max(s.start_ms + MIN_MS);
+                }
+                s.source = Source::HumanVerified;
+                s.confidence = None;
+            }
+        });
+    }
+
+    /// Delete: the selected segment, else the intro.
+    pub fn delete_selected(&mut self) {
+        let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == Kind::Intro));
+        if let Some(i) = index {
+            self.edit(|segs| {
+                if i < segs.len() {
+                    segs.remove(i);
+                }
+            });
+            self.selected = None;
+        }
+    }
+
+    /// Enter: everything on the episode is now human-verified (an empty list means "no intro").
+    pub fn verify_all(&mut self) {
+        self.edit(|segs| segs.iter_mut().for_each(|s| s.source = Source::HumanVerified));
+        self.dirty = true;
+    }
+
+    pub fn undo(&mut self) {
+        if let Some(prev) = self.undo.pop() {
+            self.redo.push(std::mem::replace(&mut self.segments, prev));
+            self.dirty = true;
+        }
+    }
+
+    pub fn redo(&mut self) {
+        if let Some(next) = self.redo.pop() {
+            self.undo.push(std::mem::replace(&mut self.segments, next));
+            self.dirty = true;
+        }
+    }
+
+    pub fn is_verified(&self) -> bool {
+        !self.segments.segments.is_empty() && self.segments.segments.iter().all(|s| s.source == Source::HumanVerified)
+    }
+
+    /// A new detection replaces the predicted intro and recap; what a human verified stays.
+    pub fn merge_detection(&mut self, d: &Detection) {
+        let verified_kinds: Vec<Kind> = self.segments.segments.iter().filter(|s| s.source == Source::HumanVerified).map(|s| s.kind).collect();
+        let mut segs: Vec<Segment> = self.segments.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
+        let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;
+        for (kind, list) in [(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)] {
+            if verified_kinds.contains(&kind) {
+                continue;
+            }
+            segs.extend(list.iter().map(|s| Segment { kind, start_ms: ms(s.start), end_ms: ms(s.end), source: Source::Predicted, confidence: Some(s.confidence as f32) }));
+        }
+        segs.sort_by_key(|s| (s.start_ms, s.end_ms));
+        // Not an edit: no undo step, nothing unsaved.
+        self.segments.segments = segs;
+    }
+}
+
+/// Where an episode's labels are saved: beside the media, or (read-only folder) in the data dir.
+pub fn sidecar_for(media: &Path) -> PathBuf {
+    let beside = crate::segments::sidecar_path(media);
+    let dir_writable = media.parent().is_some_and(|d| {
+        let probe = d.join(format!(".introskip-write-test-{}", std::process::id()));
+        let ok = std::fs::write(&probe, b"").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    });
+    if dir_writable || beside.exists() {
+        return beside;
+    }
+    fallback_sidecar(media)
+}
+
+/// The data-dir copy: keyed by the media's absolute path, so two "S01E01.mkv" never collide.
+pub fn fallback_sidecar(media: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(media).unwrap_or_else(|_| media.to_path_buf());
+    let key = crate::encoder::cache::fnv64(abs.to_string_lossy().as_bytes());
+    let name = media.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels").join(format!("{name}.{key:016x}.introskip.json"))
+}
+
+/// Saved labels for an episode (beside it, else in the data dir), if any: recovered on open.
+pub fn load_saved(media: &Path) -> Option<Segments> {
+    [crate::segments::sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).and_then(|p| Segments::read(&p).ok())
+}
+
+/// Write the labels atomically; returns where they went.
+pub fn save(media: &Path, segments: &Segments) -> crate::Result<PathBuf> {
+    let path = sidecar_for(media);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
+    }
+    segments.write(&path)?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DetectedSegment;
+
+    fn detection(start: f64, end: f64) -> Detection {
+        Detection { intros: vec![DetectedSegment { start, end, confidence: 0.9 }], recaps: vec![], intro_probability: vec![], tags: vec![] }
+    }
+
+    #[test]
+    fn keyboard_edits_undo_and_redo() {
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        assert!(!e.dirty, "a detection is not an edit");
+        e.set_intro_start(28_000);
+        e.set_intro_end(51_500);
+        let intro = e.intro().unwrap();
+        assert_eq!((intro.start_ms, intro.end_ms, intro.source), (28_000, 51_500, Source::HumanVerified));
+        e.undo();
+        assert_eq!(e.intro().unwrap().end_ms, 50_000);
+        e.undo();
+        assert_eq!(e.intro().unwrap().start_ms, 30_000);
+        e.redo();
+        assert_eq!(e.intro().unwrap().start_ms, 28_000);
+        e.delete_selected();
+        assert!(e.intro().is_none());
+        e.undo();
+        assert!(e.intro().is_some());
+        // An edit after an undo drops the redo branch.
+        e.undo();
+        e.set_intro_end(60_000);
+        e.redo();
+        assert_eq!(e.intro().unwrap().end_ms, 60_000);
+    }
+
+    #[test]
+    fn redetection_never_overwrites_verified_segments() {
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        e.set_intro_start(31_000); // now human-verified
+        e.merge_detection(&detection(100.0, 120.0));
+        assert_eq!(e.segments.segments.len(), 1);
+        assert_eq!(e.intro().unwrap().start_ms, 31_000);
+        // A predicted intro, though, follows the model.
+        let mut p = Editor::default();
+        p.merge_detection(&detection(30.0, 50.0));
+        p.merge_detection(&detection(100.0, 120.0));
+        assert_eq!(p.intro().unwrap().start_ms, 100_000);
+    }
+
+    #[test]
+    fn labels_save_atomically_and_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("ep.mkv");
+        std::fs::write(&media, b"x").unwrap();
+        let mut e = Editor::default();
+        e.set_intro_start(5_000);
+        e.set_intro_end(25_000);
+        let path = save(&media, &e.segments).unwrap();
+        assert_eq!(path, crate::segments::sidecar_path(&media));
+        assert_eq!(load_saved(&media).unwrap(), e.segments);
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    }
+}

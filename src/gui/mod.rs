@@ -6,6 +6,8 @@
 //! timeline, pick CLIP weights. Detection, the intro band and editing plug in here.
 
 pub mod edit;
+#[cfg(test)]
+mod tests;
 mod worker;
 
 use crate::error::{Error, Result};
@@ -529,6 +531,13 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+impl App {
+    /// One frame of the whole app (eframe calls it; so do the egui_kittest tests).
+    pub(crate) fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.poll_dialog();
         self.poll_worker(&ctx);

@@ -1,5 +1,6 @@
 //! The real app under Xvfb on the demo series: it must open a window, sample the first episode in
-//! the background and draw the thumbnail timeline. Checked on the screenshot's pixels.
+//! the background, draw the thumbnail timeline and, once the shipped model has judged the season,
+//! the intro band over it. Checked on the screenshot's pixels.
 
 use crate::common::*;
 use std::process::{Child, Command, Stdio};
@@ -49,10 +50,13 @@ fn app_draws_the_demo_timeline_under_xvfb() {
             .status()
             .is_ok_and(|s| s.success());
         assert!(ok || Instant::now() < deadline, "imagemagick's import could not take a screenshot");
-        if ok && timeline_drawn(&image::open(&shot).unwrap().to_rgb8()) {
-            break;
+        if ok {
+            let img = image::open(&shot).unwrap().to_rgb8();
+            if timeline_drawn(&img) && intro_band_drawn(&img) {
+                break;
+            }
         }
-        assert!(Instant::now() < deadline, "no timeline drawn within 60 s; last screenshot: {}", shot.display());
+        assert!(Instant::now() < deadline, "no timeline with an intro band within 60 s; last screenshot: {}", shot.display());
     }
 }
 
@@ -70,4 +74,11 @@ fn timeline_drawn(img: &image::RgbImage) -> bool {
         }
     }
     colours.len() > 200
+}
+
+/// The intro band: S01E01's intro is 0:00–0:20, the whole first row; its outline and band are
+/// drawn in the intro orange (240, 140, 40).
+fn intro_band_drawn(img: &image::RgbImage) -> bool {
+    let orange = img.pixels().filter(|p| p[0].abs_diff(240) < 16 && p[1].abs_diff(140) < 16 && p[2].abs_diff(40) < 16).count();
+    orange > 400
 }

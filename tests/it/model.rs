@@ -72,3 +72,50 @@ fn train_and_detect_end_to_end_with_tiny_random_clip() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("manifest.json") && stderr(&o).contains("not a model manifest"), "{}", stderr(&o));
 }
+
+/// Season-mode `detect` on every dev series, scored by `introskip eval --json`.
+fn score_dev(dev: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut seasons: Vec<PathBuf> = std::fs::read_dir(dev).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    seasons.sort();
+    assert!(seasons.len() >= 4, "{}: the dev series are missing (scripts/build-dataset.sh dev)", dev.display());
+    for season in &seasons {
+        let mut c = introskip();
+        c.arg("detect").arg(season).arg("--out").arg(out).args(extra);
+        let o = run_with_timeout(c, 600);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut c = introskip();
+    c.args(["eval", "--json", "--truth"]).arg(dev).arg("--pred").arg(out);
+    let o = run_with_timeout(c, 60);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+#[test]
+fn shipped_model_reproduces_its_dev_scores_and_beats_the_baseline() {
+    let dev = introskip::paths::cache_dir().join("dataset/v1/dev");
+    let manifest_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/embedded-v1/manifest.json");
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("the shipped model")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let season = score_dev(&dev, &tmp.path().join("season"), &[]);
+    let single = score_dev(&dev, &tmp.path().join("single"), &["--single"]);
+    let recorded = &manifest["dev_metrics"];
+    for (mode, got) in [("season_mode", &season), ("single_episode_mode", &single)] {
+        for (key, value) in [("f1", &got["micro"]["f1"]), ("mean_iou", &got["mean_iou"])] {
+            let want = if key == "f1" { &recorded[mode]["micro"]["f1"] } else { &recorded[mode]["mean_iou"] };
+            let (v, w) = (value.as_f64().unwrap(), want.as_f64().unwrap());
+            assert!((v - w).abs() < 0.02, "{mode} {key}: {v:.3} now, {w:.3} in the manifest");
+        }
+    }
+    // The floor: the repeated-frames baseline on the same series.
+    let base = tmp.path().join("baseline");
+    let mut c = introskip();
+    c.arg("baseline").arg(&dev).arg("--out").arg(&base);
+    assert!(run_with_timeout(c, 600).status.success());
+    let mut c = introskip();
+    c.args(["eval", "--json", "--truth"]).arg(&dev).arg("--pred").arg(&base);
+    let b: serde_json::Value = serde_json::from_slice(&run_with_timeout(c, 60).stdout).unwrap();
+    let (m, f) = (season["micro"]["f1"].as_f64().unwrap(), b["micro"]["f1"].as_f64().unwrap());
+    assert!(m > f, "season-mode F1 {m:.3} does not beat the baseline's {f:.3}");
+    assert!(season["mean_iou"].as_f64().unwrap() > b["mean_iou"].as_f64().unwrap());
+}

@@ -6,6 +6,7 @@
 //! timeline, pick CLIP weights. Detection, the intro band and editing plug in here.
 
 pub mod edit;
+mod preview;
 #[cfg(test)]
 mod tests;
 mod worker;
@@ -30,7 +31,8 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
-            let mut app = App::new(Worker::start(None, move || ctx.request_repaint()));
+            let ctx2 = cc.egui_ctx.clone();
+            let mut app = App::new(Worker::start(None, move || ctx.request_repaint()), preview::Preview::start(move || ctx2.request_repaint()));
             if let Some(p) = path {
                 app.open(&p);
             }
@@ -79,11 +81,113 @@ pub struct App {
     dialog: Option<(Pick, crossbeam_channel::Receiver<Option<PathBuf>>)>,
     banner: Option<String>,
     window_s: u32,
+    preview: preview::Preview,
+    /// The frame on screen in the preview pane: episode, time, texture.
+    preview_frame: Option<(PathBuf, f64, egui::TextureHandle)>,
+    preview_error: Option<String>,
+    /// What the preview worker was last asked for (so a still playhead asks once).
+    preview_requested: Option<(PathBuf, f64)>,
+    playing: bool,
+    /// Durations of the last frames' UI work, ms (the debug overlay, F12).
+    frame_ms: std::collections::VecDeque<f32>,
+    debug_overlay: bool,
 }
 
 impl App {
-    fn new(worker: Worker) -> Self {
-        App { episodes: Vec::new(), selected: 0, worker, encoder: "loading…".into(), dialog: None, banner: None, window_s: 180 }
+    fn new(worker: Worker, preview: preview::Preview) -> Self {
+        App {
+            episodes: Vec::new(),
+            selected: 0,
+            worker,
+            encoder: "loading…".into(),
+            dialog: None,
+            banner: None,
+            window_s: 180,
+            preview,
+            preview_frame: None,
+            preview_error: None,
+            preview_requested: None,
+            playing: false,
+            frame_ms: std::collections::VecDeque::with_capacity(256),
+            debug_overlay: std::env::var_os("INTROSKIP_DEBUG").is_some(),
+        }
+    }
+
+    /// Frame-time statistics over the recent frames: (median, p95, max) in ms.
+    pub(crate) fn frame_time_stats(&self) -> (f32, f32, f32) {
+        let mut v: Vec<f32> = self.frame_ms.iter().copied().collect();
+        if v.is_empty() {
+            return (0.0, 0.0, 0.0);
+        }
+        v.sort_by(f32::total_cmp);
+        let at = |q: f32| v[((q * v.len() as f32).ceil() as usize).clamp(1, v.len()) - 1];
+        (at(0.5), at(0.95), v[v.len() - 1])
+    }
+
+    fn poll_preview(&mut self, ctx: &egui::Context) {
+        while let Ok(update) = self.preview.updates.try_recv() {
+            match update {
+                preview::Update::Frame { path, t, image, playing } => {
+                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    match &mut self.preview_frame {
+                        Some((p, time, tex)) => {
+                            tex.set(color, egui::TextureOptions::LINEAR);
+                            *p = path.clone();
+                            *time = t;
+                        }
+                        None => self.preview_frame = Some((path.clone(), t, ctx.load_texture("preview", color, egui::TextureOptions::LINEAR))),
+                    }
+                    self.preview_error = None;
+                    if playing && self.playing {
+                        if let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) {
+                            ep.playhead_s = t;
+                        }
+                        self.preview_requested = Some((path, t));
+                    }
+                }
+                preview::Update::Ended => self.playing = false,
+                preview::Update::Failed(message) => {
+                    self.playing = false;
+                    self.preview_error = Some(message);
+                }
+            }
+        }
+        // A still playhead: ask for its frame once.
+        if !self.playing {
+            if let Some(ep) = self.episodes.get(self.selected) {
+                let want = (ep.path.clone(), ep.playhead_s);
+                if self.preview_requested.as_ref() != Some(&want) && !matches!(ep.status, Status::Failed(_)) {
+                    self.preview.request(preview::Request::Show { path: want.0.clone(), t: want.1 });
+                    self.preview_requested = Some(want);
+                }
+            }
+        }
+    }
+
+    fn toggle_playback(&mut self) {
+        let Some(ep) = self.episodes.get(self.selected) else { return };
+        if self.playing {
+            self.preview.request(preview::Request::Pause);
+            self.playing = false;
+            self.preview_requested = Some((ep.path.clone(), ep.playhead_s));
+        } else {
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s });
+            self.playing = true;
+        }
+    }
+
+    fn skip_intro(&mut self) {
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if let Some(end) = ep.editor.intro().map(|s| s.end_ms as f64 / 1000.0) {
+            ep.playhead_s = end;
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end });
+            self.playing = true;
+        }
+    }
+
+    /// True while playback is inside the intro: the moment streaming players offer "Skip intro".
+    pub(crate) fn skip_button_visible(&self) -> bool {
+        self.playing && self.episodes.get(self.selected).and_then(|ep| ep.editor.intro().map(|s| (s, ep.playhead_s))).is_some_and(|(s, t)| (s.start_ms as f64 / 1000.0..s.end_ms as f64 / 1000.0).contains(&t))
     }
 
     /// Open a file (one episode) or a folder (a season), replacing what was open.
@@ -270,7 +374,7 @@ impl App {
                     Status::Queued => "queued".to_string(),
                     Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
                     Status::Done { samples, cached, .. } => {
-                        let mark = if ep.editor.is_verified() { "✔ " } else { "" };
+                        let mark = if ep.editor.is_verified() { "verified: " } else { "" };
                         match (ep.editor.intro(), &ep.detection) {
                             (Some(i), _) => format!("{mark}intro {} – {}", clock(i.start_ms as f64 / 1000.0), clock(i.end_ms as f64 / 1000.0)),
                             (None, Some(_)) => format!("{mark}no intro"),
@@ -349,10 +453,57 @@ impl App {
             ui.separator();
             ui.weak(format!("playhead {}   ·   I / O set the intro, Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies", clock_fine(ep.playhead_s)));
         });
-        ui.add_space(8.0);
+        ui.add_space(4.0);
+        let path = ep.path.clone();
+        let mut action = None;
+        let skip_visible = self.playing && ep.editor.intro().is_some_and(|s| (s.start_ms as f64 / 1000.0..s.end_ms as f64 / 1000.0).contains(&ep.playhead_s));
+        ui.horizontal(|ui| {
+            // The frame at the playhead, full resolution, scaled to fit.
+            let max = egui::vec2((ui.available_width() * 0.5).min(640.0), 300.0);
+            match &self.preview_frame {
+                Some((p, _, tex)) if *p == path => {
+                    let size = tex.size_vec2();
+                    let scale = (max.x / size.x).min(max.y / size.y);
+                    let response = ui.add(egui::Image::new((tex.id(), size * scale)));
+                    if skip_visible {
+                        let r = response.rect;
+                        let button = egui::Rect::from_min_size(r.right_bottom() - egui::vec2(120.0, 44.0), egui::vec2(108.0, 32.0));
+                        if ui.put(button, egui::Button::new(egui::RichText::new("Skip intro").strong().size(15.0))).clicked() {
+                            action = Some("skip");
+                        }
+                    }
+                }
+                _ => {
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(max.x, max.x * 9.0 / 16.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(20));
+                    let text = self.preview_error.clone().unwrap_or_else(|| "…".into());
+                    ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(13.0), egui::Color32::from_gray(160));
+                }
+            }
+            ui.vertical(|ui| {
+                if ui.button(if self.playing { "Pause (Space)" } else { "Play (Space)" }).clicked() {
+                    action = Some("toggle");
+                }
+                ui.weak("Video only: no sound yet");
+            });
+        });
+        ui.add_space(6.0);
         let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
         if let Some(t) = timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s) {
             ep.playhead_s = t;
+            if self.playing {
+                action = Some("toggle_at");
+            }
+        }
+        match action {
+            Some("skip") => self.skip_intro(),
+            Some("toggle") => self.toggle_playback(),
+            Some("toggle_at") => {
+                // Playing and clicked elsewhere: keep playing from there.
+                self.playing = false;
+                self.toggle_playback();
+            }
+            _ => {}
         }
     }
 
@@ -360,6 +511,13 @@ impl App {
     fn keyboard(&mut self, ctx: &egui::Context) {
         if ctx.egui_wants_keyboard_input() || self.episodes.is_empty() {
             return;
+        }
+        let (space, f12) = ctx.input(|i| (i.key_pressed(egui::Key::Space), i.key_pressed(egui::Key::F12)));
+        if f12 {
+            self.debug_overlay = !self.debug_overlay;
+        }
+        if space {
+            self.toggle_playback();
         }
         let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
             let cmd = i.modifiers.command;
@@ -378,11 +536,12 @@ impl App {
         let count = self.episodes.len();
         let ep = &mut self.episodes[self.selected];
         let step = if shift { 0.04 } else { 1.0 };
-        if left {
-            ep.playhead_s = (ep.playhead_s - step).max(0.0);
-        }
-        if right {
-            ep.playhead_s += step;
+        if left || right {
+            if self.playing {
+                self.preview.request(preview::Request::Pause);
+                self.playing = false;
+            }
+            ep.playhead_s = if left { (ep.playhead_s - step).max(0.0) } else { ep.playhead_s + step };
         }
         let at = (ep.playhead_s * 1000.0).round() as u64;
         if i_key {
@@ -538,6 +697,7 @@ impl eframe::App for App {
 impl App {
     /// One frame of the whole app (eframe calls it; so do the egui_kittest tests).
     pub(crate) fn show(&mut self, ui: &mut egui::Ui) {
+        let started = Instant::now();
         let ctx = ui.ctx().clone();
         self.poll_dialog();
         self.poll_worker(&ctx);
@@ -554,6 +714,19 @@ impl App {
         }
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.keyboard(&ctx);
+        self.poll_preview(&ctx);
+        if self.debug_overlay {
+            let (median, p95, max) = self.frame_time_stats();
+            egui::Area::new(egui::Id::unique("introskip-frame-time")).anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 40.0)).show(&ctx, |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.monospace(format!("UI frame {median:.1} ms  p95 {p95:.1}  max {max:.1}  (F12)"));
+                });
+            });
+        }
+        if self.frame_ms.len() == 240 {
+            self.frame_ms.pop_front();
+        }
+        self.frame_ms.push_back(started.elapsed().as_secs_f32() * 1000.0);
     }
 }
 

@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 fn app() -> App {
-    App::new(Worker::start(None, || {}))
+    App::new(Worker::start(None, || {}), preview::Preview::start(|| {}))
 }
 
 /// Step the UI (the worker runs on its own thread) until `done` holds or 30 s pass.
@@ -72,7 +72,7 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     h.run_steps(1);
     assert!(h.state().episodes[0].editor.is_verified());
     // Opening the episode again (a new session) recovers the saved, verified labels.
-    let mut again = super::App::new(Worker::start(None, || {}));
+    let mut again = self::app();
     again.open(&media);
     assert_eq!(again.episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source)), Some((3_000, 8_040, crate::segments::Source::HumanVerified)));
     h.key_press(egui::Key::Delete);
@@ -96,4 +96,55 @@ fn cancelling_stops_every_analysis() {
     std::thread::sleep(Duration::from_millis(300));
     h.run_steps(3);
     assert!(h.state().episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
+}
+
+#[test]
+fn skip_intro_appears_while_playback_is_inside_the_intro() {
+    // S01E01 of the demo: intro 0:00–0:20 (its truth file is the labels here).
+    let demo = crate::paths::demo_dir();
+    let media = demo.join("Bunny Tales - S01E01.mp4");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("episode.mp4");
+    std::fs::copy(&media, &copy).unwrap();
+    let truth = crate::segments::Segments::read(&demo.join("Bunny Tales - S01E01.truth.json")).unwrap();
+    crate::gui::edit::save(&copy, &truth).unwrap();
+    let mut app = app();
+    app.open(&copy);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    assert!(h.query_by_label("Skip intro").is_none(), "not while paused");
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "playback inside the intro", |a| a.playing && a.episodes[0].playhead_s > 0.2);
+    assert!(h.state().skip_button_visible());
+    h.get_by_label("Skip intro").click();
+    step_until(&mut h, "playback after the intro", |a| a.episodes[0].playhead_s >= 20.0);
+    assert!(h.query_by_label("Skip intro").is_none(), "gone after the intro");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(!h.state().playing);
+}
+
+#[test]
+fn the_ui_keeps_within_16_ms_a_frame_while_a_season_is_analysed() {
+    // Fresh copies: not in the embedding cache, so sampling and encoding really run meanwhile and
+    // thumbnails stream in (each one a texture upload on the UI thread).
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=2 {
+        let name = format!("Bunny Tales - S01E0{n}.mp4");
+        std::fs::copy(crate::paths::demo_dir().join(&name), dir.path().join(&name)).unwrap();
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut frames = 0;
+    while Instant::now() < deadline && (frames < 120 || h.state().episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. }))) {
+        h.step();
+        frames += 1;
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(h.state().episodes.iter().all(|e| matches!(e.status, Status::Done { cached: false, .. })), "both analysed from scratch");
+    let (median, p95, max) = h.state().frame_time_stats();
+    eprintln!("UI frame time over {frames} frames: median {median:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
+    assert!(p95 <= 16.0, "p95 frame time {p95:.1} ms");
 }

@@ -220,14 +220,18 @@ impl Clock {
 }
 
 /// Converts decoded frames to upright, square-pixel RGB.
-struct Converter {
+pub(crate) struct Converter {
     scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32))>,
     sar: (i32, i32),
     rotation: i32,
 }
 
 impl Converter {
-    fn to_rgb(&mut self, frame: &ffmpeg::frame::Video) -> Result<RgbImage> {
+    pub(crate) fn new(sar: (i32, i32), rotation: i32) -> Self {
+        Converter { scaler: None, sar, rotation }
+    }
+
+    pub(crate) fn to_rgb(&mut self, frame: &ffmpeg::frame::Video) -> Result<RgbImage> {
         let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
         // Display size before rotation: stretch non-square pixels horizontally.
         let (dw, dh) = display_size(w, h, self.sar, 0);

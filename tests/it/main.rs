@@ -12,5 +12,6 @@ mod gui;
 mod import;
 mod model;
 mod preprocess;
+mod preview;
 mod sampling;
 mod synth;

@@ -94,7 +94,7 @@ fn score_dev(dev: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
 #[test]
 fn shipped_model_reproduces_its_dev_scores_and_beats_the_baseline() {
     let dev = introskip::paths::cache_dir().join("dataset/v1/dev");
-    let manifest_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/embedded-v1/manifest.json");
+    let manifest_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/embedded/manifest.json");
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("the shipped model")).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let season = score_dev(&dev, &tmp.path().join("season"), &[]);

@@ -74,4 +74,15 @@ fn rendered_episodes_agree_with_the_independent_truth_check() {
     let report = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "{report}{}", String::from_utf8_lossy(&check.stderr));
     assert!(report.contains("2/2 episodes agree with their truth"), "{report}");
+    // And it is a real check: truth moved by one second is caught.
+    let truth = walk(out.path()).into_iter().find(|p| p.to_string_lossy().ends_with("S01E01.truth.json")).unwrap();
+    let mut t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&truth).unwrap()).unwrap();
+    for s in t["segments"].as_array_mut().unwrap() {
+        if s["kind"] == "intro" {
+            s["start"] = serde_json::json!(s["start"].as_f64().unwrap() + 1.0);
+        }
+    }
+    std::fs::write(&truth, serde_json::to_string(&t).unwrap()).unwrap();
+    let check = Command::new(reference_python()).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("training/check_truth.py")).arg(out.path()).args(["--split", "dev"]).output().unwrap();
+    assert!(!check.status.success(), "a wrong truth file passed: {}", String::from_utf8_lossy(&check.stdout));
 }

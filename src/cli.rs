@@ -171,12 +171,15 @@ pub enum Command {
         encoder: String,
         #[arg(long)]
         clip_weights: Option<PathBuf>,
-        #[arg(long, default_value_t = 120)]
+        #[arg(long, default_value_t = 100)]
         epochs: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
         #[arg(long, default_value_t = 180)]
         window: u32,
+        /// Ensemble members (seeds seed, seed+1, …): emissions and CRF scores averaged.
+        #[arg(long, default_value_t = 3)]
+        members: usize,
     },
     /// Measure a stage against a baseline run in the same process.
     Bench {
@@ -257,8 +260,8 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::Remux { media, out, segments, titles }) => remux(&media, &out, segments.as_deref(), titles),
         Some(Command::Detect { media, window, model, clip_weights, out, json, single }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single),
-        Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window }) => {
-            train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window)
+        Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members }) => {
+            train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members)
         }
         Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
@@ -385,7 +388,7 @@ fn clock(seconds: f64) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32) -> Result<()> {
+fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize) -> Result<()> {
     let mut enc: Box<dyn crate::encoder::FrameEncoder> = match (encoder, clip_weights) {
         ("embedded", None) => crate::encoder::default_encoder(),
         ("embedded", Some(_)) => return Err(Error::Usage("--clip-weights goes with --encoder clip".into())),
@@ -395,7 +398,8 @@ fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights
     };
     let train_set = crate::model::train::load_examples(train, enc.as_mut(), window)?;
     let dev_set = crate::model::train::load_examples(dev, enc.as_mut(), window)?;
-    let options = crate::model::train::TrainOptions { epochs, seed, window_s: window, ..Default::default() };
+    let defaults = crate::model::train::TrainOptions::default();
+    let options = crate::model::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
     let recipe = serde_json::json!({
         "command": std::env::args().collect::<Vec<_>>().join(" "),
         "train": train, "dev": dev, "data": "training/synth.py (scripts/build-dataset.sh)",

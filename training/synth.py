@@ -511,7 +511,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--split", choices=["dev", "train", "all"], default="all")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--series", type=int, help="series per split (default: dev 4, train 16)")
+    ap.add_argument("--series", type=int, help="series per split (default: dev 4, train 32)")
     ap.add_argument("--episodes", type=int, default=4, help="episodes per series (at most 4)")
     ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
     ap.add_argument("--pool", help="normalised footage pool to use or fill (default: OUT/pool)")
@@ -523,7 +523,7 @@ def main():
     manifest = {"version": VERSION, "seed": args.seed, "episodes": []}
     taken = set()
     for split in ["dev", "train"]:
-        count = args.series or {"dev": 4, "train": 16}[split]
+        count = args.series or {"dev": 4, "train": 32}[split]
         for i in range(count):
             # Planned in a fixed order whatever --split says, so titles never depend on the flags.
             series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken)

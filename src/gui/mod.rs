@@ -393,6 +393,7 @@ impl App {
 
     fn episode_view(&mut self, ui: &mut egui::Ui) {
         let window_s = self.window_s;
+        let skip_visible = self.skip_button_visible();
         let Some(ep) = self.episodes.get_mut(self.selected) else {
             ui.centered_and_justified(|ui| {
                 ui.label("Open an episode or a season folder (buttons above, drag and drop, or a path on the command line).");
@@ -456,7 +457,6 @@ impl App {
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
-        let skip_visible = self.playing && ep.editor.intro().is_some_and(|s| (s.start_ms as f64 / 1000.0..s.end_ms as f64 / 1000.0).contains(&ep.playhead_s));
         ui.horizontal(|ui| {
             // The frame at the playhead, full resolution, scaled to fit.
             let max = egui::vec2((ui.available_width() * 0.5).min(640.0), 300.0);

@@ -249,14 +249,23 @@ pub struct Manifest {
     pub postprocess: postprocess::PostProcess,
     /// How it was trained: data set, seed, epochs, optimiser — enough to retrain it.
     pub training: serde_json::Value,
-    /// Scores on the dev series at the chosen epoch (`introskip eval` numbers).
+    /// Scores on the dev series (`introskip eval` numbers) of the whole model.
     pub dev_metrics: serde_json::Value,
-    /// sha256 of model.safetensors.
-    pub weights_sha256: String,
+    /// The ensemble: members trained from different seeds whose emissions and CRF scores are
+    /// averaged (one member is a plain model).
+    pub members: Vec<Member>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Member {
+    /// File in the model folder.
+    pub weights: String,
+    pub sha256: String,
+    pub seed: u64,
+    pub best_epoch: usize,
 }
 
 pub const MANIFEST: &str = "manifest.json";
-pub const WEIGHTS: &str = "model.safetensors";
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
@@ -283,16 +292,33 @@ pub struct DetectedSegment {
 }
 
 pub struct IntroModel {
-    tagger: Tagger,
+    taggers: Vec<Tagger>,
     pub manifest: Manifest,
     scores: crf::CrfScores,
     device: Device,
 }
 
+/// The members' CRF scores, averaged.
+pub fn average_scores(taggers: &[Tagger]) -> crf::CrfScores {
+    let all: Vec<crf::CrfScores> = taggers.iter().map(|t| t.crf.scores(&allowed_transitions())).collect();
+    let n = all.len().max(1) as f64;
+    let mut out = all[0].clone();
+    for (i, row) in out.transitions.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = all.iter().map(|s| s.transitions[i][j]).sum::<f64>() / n;
+        }
+    }
+    for k in 0..out.start.len() {
+        out.start[k] = all.iter().map(|s| s.start[k]).sum::<f64>() / n;
+        out.end[k] = all.iter().map(|s| s.end[k]).sum::<f64>() / n;
+    }
+    out
+}
+
 impl IntroModel {
-    pub fn from_tagger(tagger: Tagger, manifest: Manifest, device: Device) -> Self {
-        let scores = tagger.crf.scores(&allowed_transitions());
-        IntroModel { tagger, manifest, scores, device }
+    pub fn from_taggers(taggers: Vec<Tagger>, manifest: Manifest, device: Device) -> Self {
+        let scores = average_scores(&taggers);
+        IntroModel { taggers, manifest, scores, device }
     }
 
     /// Load a model folder and check it was trained for `encoder`.
@@ -315,33 +341,46 @@ impl IntroModel {
         if manifest.tags != TAGS {
             return Err(Error::input(&manifest_path, format!("model tags {:?} differ from this build's {:?}", manifest.tags, TAGS)));
         }
-        let weights_path = dir.join(WEIGHTS);
-        let bytes = std::fs::read(&weights_path).map_err(|e| io_error(&weights_path, e))?;
-        if sha256_hex(&bytes) != manifest.weights_sha256 {
-            return Err(Error::input(&weights_path, "sha256 does not match the manifest: the file is damaged or from another model"));
+        if manifest.members.is_empty() {
+            return Err(Error::input(&manifest_path, "lists no weights (members)"));
         }
-        let mut tagger = Tagger::new(&manifest.config, device);
-        let mut store = burn::store::SafetensorsStore::from_bytes(Some(bytes));
-        let result = tagger.load_from(&mut store).map_err(|e| Error::input(&weights_path, format!("cannot load weights: {e}")))?;
-        if !result.missing.is_empty() || !result.errors.is_empty() {
-            return Err(Error::input(&weights_path, format!("weights do not fit the manifest's model: missing {:?}, errors {:?}", result.missing, result.errors)));
+        let mut taggers = Vec::with_capacity(manifest.members.len());
+        for m in &manifest.members {
+            if m.weights.contains('/') || m.weights.contains('\\') {
+                return Err(Error::input(&manifest_path, format!("member weights '{}' must be a file in the model folder", m.weights)));
+            }
+            let weights_path = dir.join(&m.weights);
+            let bytes = std::fs::read(&weights_path).map_err(|e| io_error(&weights_path, e))?;
+            if sha256_hex(&bytes) != m.sha256 {
+                return Err(Error::input(&weights_path, "sha256 does not match the manifest: the file is damaged or from another model"));
+            }
+            let mut tagger = Tagger::new(&manifest.config, device);
+            let mut store = burn::store::SafetensorsStore::from_bytes(Some(bytes));
+            let result = tagger.load_from(&mut store).map_err(|e| Error::input(&weights_path, format!("cannot load weights: {e}")))?;
+            if !result.missing.is_empty() || !result.errors.is_empty() {
+                return Err(Error::input(&weights_path, format!("weights do not fit the manifest's model: missing {:?}, errors {:?}", result.missing, result.errors)));
+            }
+            taggers.push(tagger);
         }
-        Ok(Self::from_tagger(tagger, manifest, device.clone()))
+        Ok(Self::from_taggers(taggers, manifest, device.clone()))
     }
 
-    pub fn save(tagger: &Tagger, manifest: &mut Manifest, dir: &Path) -> Result<()> {
+    /// Write the members' weights and the manifest (whose `members` gain their sha256).
+    pub fn save(taggers: &[Tagger], manifest: &mut Manifest, dir: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-        let mut store = burn::store::SafetensorsStore::from_bytes(None);
-        tagger.save_into(&mut store).map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
-        let bytes = store.get_bytes().map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
-        manifest.weights_sha256 = sha256_hex(&bytes);
-        crate::cli::write_atomic(&dir.join(WEIGHTS), |w| w.write_all(&bytes))?;
+        for (tagger, member) in taggers.iter().zip(manifest.members.iter_mut()) {
+            let mut store = burn::store::SafetensorsStore::from_bytes(None);
+            tagger.save_into(&mut store).map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
+            let bytes = store.get_bytes().map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
+            member.sha256 = sha256_hex(&bytes);
+            crate::cli::write_atomic(&dir.join(&member.weights), |w| w.write_all(&bytes))?;
+        }
         crate::cli::write_atomic(&dir.join(MANIFEST), |w| serde_json::to_writer_pretty(w, &*manifest).map_err(std::io::Error::other))
     }
 
     /// Per-second emissions for one episode's input rows.
     pub fn emissions(&self, rows: &[f32], seconds: usize) -> Vec<Vec<f64>> {
-        emissions_of(&self.tagger, rows, seconds, self.manifest.config.input_dim(), &self.device)
+        emissions_of(&self.taggers, rows, seconds, self.manifest.config.input_dim(), &self.device)
     }
 
     /// Detect on one episode; `season` holds the other episodes of its season (may be empty).
@@ -355,14 +394,22 @@ impl IntroModel {
     }
 }
 
-pub(crate) fn emissions_of(tagger: &Tagger, rows: &[f32], seconds: usize, input_dim: usize, device: &Device) -> Vec<Vec<f64>> {
-    let mut out = Vec::with_capacity(seconds);
-    // Longer than the positional table: the model sees consecutive chunks.
-    for start in (0..seconds).step_by(MAX_SECONDS) {
-        let len = (seconds - start).min(MAX_SECONDS);
-        let x = Tensor::<3>::from_data(TensorData::new(rows[start * input_dim..(start + len) * input_dim].to_vec(), [1, len, input_dim]), device);
-        let em = tagger.emissions(x).into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 emissions");
-        out.extend(em.chunks(TAGS.len()).map(|r| r.iter().map(|&v| v as f64).collect::<Vec<f64>>()));
+/// Per-second emissions, averaged over the ensemble's members.
+pub(crate) fn emissions_of(taggers: &[Tagger], rows: &[f32], seconds: usize, input_dim: usize, device: &Device) -> Vec<Vec<f64>> {
+    let mut out = vec![vec![0.0; TAGS.len()]; seconds];
+    let n = taggers.len().max(1) as f64;
+    for tagger in taggers {
+        // Longer than the positional table: the model sees consecutive chunks.
+        for start in (0..seconds).step_by(MAX_SECONDS) {
+            let len = (seconds - start).min(MAX_SECONDS);
+            let x = Tensor::<3>::from_data(TensorData::new(rows[start * input_dim..(start + len) * input_dim].to_vec(), [1, len, input_dim]), device);
+            let em = tagger.emissions(x).into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 emissions");
+            for (t, r) in em.chunks(TAGS.len()).enumerate() {
+                for (k, v) in r.iter().enumerate() {
+                    out[start + t][k] += *v as f64 / n;
+                }
+            }
+        }
     }
     out
 }
@@ -372,12 +419,13 @@ pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::Post
     let path = crf::viterbi(em, scores);
     let marg = crf::marginals(em, scores);
     let prob = |tag: usize| marg.iter().map(|r| r[tag]).collect::<Vec<f64>>();
-    let to_segments = |tag: usize, runs: Vec<postprocess::Run>| {
-        let _ = tag;
+    // A boundary lies somewhere between the last second of one tag and the first of the next:
+    // the midpoint halves the expected error (the first second of the window is its own start).
+    let to_segments = |runs: Vec<postprocess::Run>| {
         runs.into_iter()
             .map(|r| DetectedSegment {
-                start: seconds[r.start] as f64,
-                end: seconds.get(r.end).map_or(seconds[r.end - 1] as f64 + 1.0, |&s| s as f64),
+                start: if r.start == 0 { seconds[0] as f64 } else { (seconds[r.start - 1] as f64 + seconds[r.start] as f64) / 2.0 },
+                end: seconds.get(r.end).map_or(seconds[r.end - 1] as f64 + 0.5, |&s| (seconds[r.end - 1] as f64 + s as f64) / 2.0),
                 confidence: (r.confidence * 1000.0).round() / 1000.0,
             })
             .collect::<Vec<_>>()
@@ -389,8 +437,8 @@ pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::Post
     let recap_mask: Vec<bool> = path.iter().map(|&t| t == RECAP).collect();
     let recaps = postprocess::clean_runs(&recap_mask, &recap_p, post);
     Detection {
-        intros: to_segments(INTRO, intros),
-        recaps: to_segments(RECAP, recaps),
+        intros: to_segments(intros),
+        recaps: to_segments(recaps),
         intro_probability: intro_p.iter().map(|&p| p as f32).collect(),
         tags: path.iter().map(|&t| TAGS[t]).collect(),
     }

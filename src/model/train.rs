@@ -2,7 +2,7 @@
 //! folder out (weights + manifest + report). Burn autodiff on the configured backend (libtorch in
 //! the shipped build), AdamW, fixed seeds, early stopping on the dev series' scores.
 
-use super::{allowed_transitions, decode, emissions_of, input_rows, IntroModel, Manifest, ModelConfig, Tagger, INTRO, RECAP, TAGS};
+use super::{average_scores, decode, emissions_of, input_rows, IntroModel, Manifest, Member, ModelConfig, Tagger, INTRO, RECAP, TAGS};
 use crate::encoder::{embed_episode, FrameEncoder};
 use crate::error::{io_error, Error, Result};
 use crate::eval::{Interval, Labels};
@@ -121,11 +121,15 @@ pub struct TrainOptions {
     /// Drop up to this many seconds from the start of a training sequence (augmentation: intros
     /// at other offsets); 0 disables.
     pub max_crop_s: usize,
+    /// Ensemble size (members trained from consecutive seeds).
+    pub members: usize,
+    /// Epochs before the dev score may pick a model.
+    pub min_epochs: usize,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 120, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 30, seed: 2026, window_s: 180, max_crop_s: 30 }
+        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20 }
     }
 }
 
@@ -155,14 +159,15 @@ impl Rng {
     }
 }
 
-/// Score a model on examples with `introskip eval`'s numbers, in season or single-episode mode.
-pub fn score(tagger: &Tagger, config: &ModelConfig, examples: &[Example], device: &Device, post: &super::postprocess::PostProcess, window_s: u32, season: bool) -> crate::eval::Report {
-    let scores = tagger.crf.scores(&allowed_transitions());
+/// Score a model (one tagger or an ensemble) on examples with `introskip eval`'s numbers, in
+/// season or single-episode mode.
+pub fn score(taggers: &[Tagger], config: &ModelConfig, examples: &[Example], device: &Device, post: &super::postprocess::PostProcess, window_s: u32, season: bool) -> crate::eval::Report {
+    let scores = average_scores(taggers);
     let pairs: Vec<(String, Labels, Labels)> = examples
         .iter()
         .map(|ex| {
             let rows = if season { &ex.rows } else { &ex.rows_single };
-            let em = emissions_of(tagger, rows, ex.seconds.len(), config.input_dim(), device);
+            let em = emissions_of(taggers, rows, ex.seconds.len(), config.input_dim(), device);
             let d = decode(&em, &scores, post, &ex.seconds);
             let pred = Labels { intros: d.intros.iter().map(|s| Interval { start: s.start, end: s.end }).collect(), probability: d.intro_probability };
             (ex.name.clone(), ex.truth.clone(), pred)
@@ -171,21 +176,79 @@ pub fn score(tagger: &Tagger, config: &ModelConfig, examples: &[Example], device
     crate::eval::evaluate(&pairs, window_s as usize)
 }
 
-/// Train, keep the best epoch on `dev`, save the model folder `out` with its manifest and report.
+/// One trained member: its best epoch's weights (on the plain device) and its epoch log.
+struct Trained {
+    tagger: Tagger,
+    best_epoch: usize,
+    log: Vec<EpochLog>,
+}
+
+/// Train `options.members` members (seeds seed, seed+1, …), each keeping its best epoch on `dev`;
+/// save the ensemble as the model folder `out` with its manifest, report and curves.
 pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEncoder, options: &TrainOptions, recipe: serde_json::Value, out: &Path) -> Result<crate::eval::Report> {
     if train_set.is_empty() || dev_set.is_empty() {
         return Err(Error::Usage("training needs episodes in both the training and the dev set".into()));
     }
-    let device = crate::encoder::burn_device();
-    device.seed(options.seed);
-    let ad = device.clone().autodiff();
+    let started = Instant::now();
     let config = ModelConfig::for_encoder(encoder.dim());
+    let post = super::postprocess::PostProcess::default();
+    let device = crate::encoder::burn_device();
+    let count = options.members.max(1);
+    let mut members = Vec::new();
+    for k in 0..count {
+        let seed = options.seed + k as u64;
+        eprintln!("introskip: training member {} of {count} (seed {seed})", k + 1);
+        members.push(train_member(train_set, dev_set, &config, options, seed)?);
+    }
+    let taggers: Vec<Tagger> = members.iter().map(|m| m.tagger.clone()).collect();
+    let report = score(&taggers, &config, dev_set, &device, &post, options.window_s, true);
+    let single = score(&taggers, &config, dev_set, &device, &post, options.window_s, false);
+    let metrics = |r: &crate::eval::Report| {
+        serde_json::json!({
+            "micro": r.micro,
+            "mean_iou": r.mean_iou,
+            "start_abs_error": r.start_abs_error,
+            "end_abs_error": r.end_abs_error,
+            "reference_style": r.reference_style,
+        })
+    };
+    let mut manifest = Manifest {
+        format: 1,
+        encoder_id: encoder.id(),
+        encoder_version: encoder.version(),
+        config: config.clone(),
+        tags: TAGS.iter().map(|s| s.to_string()).collect(),
+        postprocess: post,
+        training: serde_json::json!({
+            "recipe": recipe,
+            "options": options,
+            "train_episodes": train_set.len(),
+            "dev_episodes": dev_set.len(),
+            "epochs_run": members.iter().map(|m| m.log.len()).collect::<Vec<_>>(),
+            "wall_seconds": started.elapsed().as_secs_f64().round(),
+        }),
+        dev_metrics: serde_json::json!({ "season_mode": metrics(&report), "single_episode_mode": metrics(&single) }),
+        members: members
+            .iter()
+            .enumerate()
+            .map(|(k, m)| Member { weights: format!("member-{k}.safetensors"), sha256: String::new(), seed: options.seed + k as u64, best_epoch: m.best_epoch })
+            .collect(),
+    };
+    IntroModel::save(&taggers, &mut manifest, out)?;
+    write_report(out, &members)?;
+    Ok(report)
+}
+
+fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig, options: &TrainOptions, seed: u64) -> Result<Trained> {
+    let device = crate::encoder::burn_device();
+    device.seed(seed);
+    let ad = device.clone().autodiff();
     let input_dim = config.input_dim();
     let post = super::postprocess::PostProcess::default();
-    let allowed = allowed_transitions();
-    let mut tagger = Tagger::new(&config, &ad);
+    let allowed = super::allowed_transitions();
+    let mut tagger = Tagger::new(config, &ad);
     let mut optim = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
-    let mut rng = Rng(options.seed);
+    let mut rng = Rng(seed);
     let mut log: Vec<EpochLog> = Vec::new();
     let mut best: Option<(f64, usize, Tagger, (crate::eval::Report, crate::eval::Report))> = None;
     let started = Instant::now();
@@ -223,11 +286,14 @@ pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEnco
             let loss = tagger.crf.nll(tagger.emissions(x), gold, &allowed);
             total += loss.clone().into_scalar::<f32>() as f64 * batch.len() as f64;
             let grads = GradientsParams::from_grads(loss.backward(), &tagger);
-            tagger = optim.step(options.learning_rate, tagger, grads);
+            // Cosine decay to a tenth of the rate: late epochs refine rather than jump.
+            let progress = (epoch - 1) as f64 / options.epochs.max(1) as f64;
+            let lr = options.learning_rate * (0.1 + 0.9 * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos()));
+            tagger = optim.step(lr, tagger, grads);
         }
         let valid = tagger.valid();
-        let report = score(&valid, &config, dev_set, &device, &post, options.window_s, true);
-        let single = score(&valid, &config, dev_set, &device, &post, options.window_s, false);
+        let report = score(std::slice::from_ref(&valid), config, dev_set, &device, &post, options.window_s, true);
+        let single = score(std::slice::from_ref(&valid), config, dev_set, &device, &post, options.window_s, false);
         // Chosen on season mode (what the app does with a season), single mode counts a little.
         let objective = (report.micro.f1 + report.mean_iou) / 2.0 * 0.75 + (single.micro.f1 + single.mean_iou) / 2.0 * 0.25;
         let entry = EpochLog {
@@ -244,71 +310,42 @@ pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEnco
             entry.train_nll, entry.dev_f1, entry.dev_mean_iou, entry.dev_single_f1, entry.dev_single_mean_iou, entry.seconds
         );
         log.push(entry);
-        if best.as_ref().is_none_or(|b| objective > b.0) {
+        // Early epochs are not candidates: a lucky dev score of a barely trained model is noise.
+        if epoch >= options.min_epochs && best.as_ref().is_none_or(|b| objective > b.0) {
             best = Some((objective, epoch, valid, (report, single)));
-        } else if best.as_ref().is_some_and(|b| epoch - b.1 >= options.patience) {
+        } else if best.as_ref().is_some_and(|b| epoch.saturating_sub(b.1) >= options.patience) {
             eprintln!("introskip: no dev improvement for {} epochs; stopping", options.patience);
             break;
         }
     }
-    let (_, best_epoch, best_tagger, (report, single)) = best.ok_or_else(|| Error::internal("no epoch ran"))?;
-    let mut manifest = Manifest {
-        format: 1,
-        encoder_id: encoder.id(),
-        encoder_version: encoder.version(),
-        config: config.clone(),
-        tags: TAGS.iter().map(|s| s.to_string()).collect(),
-        postprocess: post,
-        training: serde_json::json!({
-            "recipe": recipe,
-            "options": options,
-            "train_episodes": train_set.len(),
-            "dev_episodes": dev_set.len(),
-            "best_epoch": best_epoch,
-            "epochs_run": log.len(),
-            "wall_seconds": started.elapsed().as_secs_f64().round(),
-        }),
-        dev_metrics: serde_json::json!({
-            "season_mode": {
-                "micro": report.micro,
-                "mean_iou": report.mean_iou,
-                "start_abs_error": report.start_abs_error,
-                "end_abs_error": report.end_abs_error,
-                "reference_style": report.reference_style,
-            },
-            "single_episode_mode": {
-                "micro": single.micro,
-                "mean_iou": single.mean_iou,
-                "start_abs_error": single.start_abs_error,
-                "end_abs_error": single.end_abs_error,
-                "reference_style": single.reference_style,
-            },
-        }),
-        weights_sha256: String::new(),
-    };
-    IntroModel::save(&best_tagger, &mut manifest, out)?;
-    write_report(out, &log, best_epoch)?;
-    Ok(report)
+    let (_, best_epoch, best_tagger, _) = best.ok_or_else(|| Error::internal("no epoch ran"))?;
+    Ok(Trained { tagger: best_tagger, best_epoch, log })
 }
 
-fn write_report(out: &Path, log: &[EpochLog], best_epoch: usize) -> Result<()> {
+fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
     let path = out.join("training-report.json");
-    crate::cli::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &serde_json::json!({"best_epoch": best_epoch, "epochs": log})).map_err(std::io::Error::other))?;
-    let nll: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.train_nll)).collect();
-    crate::report::plot_curves(&out.join("training-loss.png"), "Training NLL per episode", "epoch", &[crate::report::Curve { name: "train NLL", points: nll, colour: (200, 60, 40) }])?;
-    let f1: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_f1)).collect();
-    let iou: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_mean_iou)).collect();
-    let f1_single: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_single_f1)).collect();
-    let iou_single: Vec<(f64, f64)> = log.iter().map(|e| (e.epoch as f64, e.dev_single_mean_iou)).collect();
-    crate::report::plot_curves(
-        &out.join("training-dev.png"),
-        &format!("Dev series (best epoch {best_epoch})"),
-        "epoch",
-        &[
-            crate::report::Curve { name: "F1 season", points: f1, colour: (40, 90, 200) },
-            crate::report::Curve { name: "IoU season", points: iou, colour: (40, 150, 70) },
-            crate::report::Curve { name: "F1 single", points: f1_single, colour: (140, 170, 230) },
-            crate::report::Curve { name: "IoU single", points: iou_single, colour: (150, 210, 160) },
-        ],
-    )
+    let doc: Vec<_> = members.iter().map(|m| serde_json::json!({"best_epoch": m.best_epoch, "epochs": m.log})).collect();
+    crate::cli::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &serde_json::json!({"members": doc})).map_err(std::io::Error::other))?;
+    const COLOURS: [(u8, u8, u8); 4] = [(200, 60, 40), (40, 90, 200), (40, 150, 70), (150, 90, 180)];
+    let names: Vec<String> = (0..members.len()).map(|k| format!("member {k}")).collect();
+    let nll: Vec<crate::report::Curve<'_>> = members
+        .iter()
+        .enumerate()
+        .map(|(k, m)| crate::report::Curve { name: &names[k], points: m.log.iter().map(|e| (e.epoch as f64, e.train_nll)).collect(), colour: COLOURS[k % 4] })
+        .collect();
+    crate::report::plot_curves(&out.join("training-loss.png"), "Training NLL per episode", "epoch", &nll)?;
+    let labels: Vec<String> = (0..members.len()).flat_map(|k| [format!("season {k}"), format!("single {k}")]).collect();
+    let dev: Vec<crate::report::Curve<'_>> = members
+        .iter()
+        .enumerate()
+        .flat_map(|(k, m)| {
+            let c = COLOURS[k % 4];
+            let light = (c.0 / 2 + 120, c.1 / 2 + 120, c.2 / 2 + 120);
+            [
+                crate::report::Curve { name: &labels[2 * k], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_f1)).collect(), colour: c },
+                crate::report::Curve { name: &labels[2 * k + 1], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_single_f1)).collect(), colour: light },
+            ]
+        })
+        .collect();
+    crate::report::plot_curves(&out.join("training-dev.png"), "Dev frame F1 per epoch (season / single-episode mode)", "epoch", &dev)
 }

@@ -19,14 +19,15 @@ fn train_and_detect_end_to_end_with_tiny_random_clip() {
     let out = tempfile::tempdir().unwrap();
     let model = out.path().join("clip-model");
     let mut c = introskip();
-    c.args(["train", "--encoder", "clip", "--epochs", "2", "--clip-weights"]).arg(tiny_clip());
+    c.args(["train", "--encoder", "clip", "--epochs", "2", "--members", "2", "--clip-weights"]).arg(tiny_clip());
     c.arg("--train").arg(&demo).arg("--dev").arg(&demo).arg("--out").arg(&model);
     let o = run_with_timeout(c, 600);
     assert!(o.status.success(), "{}", stderr(&o));
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(model.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["encoder_id"].as_str().unwrap().starts_with("clip"), "{manifest}");
     assert_eq!(manifest["tags"], serde_json::json!(["outside", "intro", "recap"]));
-    assert_eq!(manifest["training"]["epochs_run"], 2);
+    assert_eq!(manifest["training"]["epochs_run"], serde_json::json!([2, 2]));
+    assert_eq!(manifest["members"].as_array().unwrap().len(), 2);
     for png in ["training-loss.png", "training-dev.png"] {
         let img = image::open(model.join(png)).unwrap_or_else(|e| panic!("{png}: {e}"));
         assert!(img.width() > 100 && img.height() > 100);
@@ -53,16 +54,16 @@ fn train_and_detect_end_to_end_with_tiny_random_clip() {
     assert!(e.contains("manifest.json") && e.contains("trained for encoder clip") && e.contains("active encoder is embedded"), "{e}");
 
     // A damaged weights file is named, not loaded.
-    let mut w = std::fs::read(model.join("model.safetensors")).unwrap();
+    let mut w = std::fs::read(model.join("member-1.safetensors")).unwrap();
     let n = w.len();
     w[n - 3] ^= 0xff;
-    std::fs::write(model.join("model.safetensors"), w).unwrap();
+    std::fs::write(model.join("member-1.safetensors"), w).unwrap();
     let mut c = introskip();
     c.arg("detect").arg(&episode).arg("--model").arg(&model).arg("--clip-weights").arg(tiny_clip());
     let o = run_with_timeout(c, 120);
     assert_eq!(o.status.code(), Some(1));
     let e = stderr(&o);
-    assert!(e.contains("model.safetensors") && e.contains("sha256"), "{e}");
+    assert!(e.contains("member-1.safetensors") && e.contains("sha256"), "{e}");
 
     // Not a manifest at all.
     std::fs::write(model.join("manifest.json"), "{\"format\": 1").unwrap();

@@ -48,7 +48,7 @@ fn the_plan_is_a_function_of_the_seed() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let (ta, tb, tc) = (truth_files(a.path()), truth_files(b.path()), truth_files(c.path()));
-    assert_eq!(ta.len(), 4 * 4 + 16 * 4, "dev 4 series × 4 episodes, train 16 × 4");
+    assert_eq!(ta.len(), 4 * 4 + 32 * 4, "dev 4 series × 4 episodes, train 32 × 4");
     assert_eq!(ta, tb, "same seed, same truth, byte for byte");
     assert_ne!(ta, tc, "another seed, other series");
     // Every episode has segments tiling it from 0 without gaps, and at most one intro.

@@ -11,6 +11,25 @@ use std::path::PathBuf;
 pub struct Settings {
     /// CLIP image-tower weights chosen by the user; None: the embedded encoder.
     pub clip_weights: Option<PathBuf>,
+    /// Recently opened episodes and seasons, newest first.
+    pub recent: Vec<PathBuf>,
+    /// Detection window in seconds (0: the default, 180).
+    pub window_s: u32,
+    /// Export format last used in the app (`mkv-xml`, `ffmetadata`, …).
+    pub export_format: Option<String>,
+}
+
+/// How many recent paths are remembered.
+pub const RECENT: usize = 10;
+
+impl Settings {
+    /// Put `path` first in the recent list.
+    pub fn remember(&mut self, path: &std::path::Path) {
+        let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != abs);
+        self.recent.insert(0, abs);
+        self.recent.truncate(RECENT);
+    }
 }
 
 pub fn settings_path() -> PathBuf {
@@ -34,7 +53,11 @@ impl Settings {
     }
 
     pub fn save(&self) -> Result<()> {
-        let path = settings_path();
+        self.save_to(&settings_path())
+    }
+
+    pub fn save_to(&self, path: &std::path::Path) -> Result<()> {
+        let path = path.to_path_buf();
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
         }

@@ -16,6 +16,8 @@ pub struct Editor {
     pub dirty: bool,
     /// Index into `segments.segments`.
     pub selected: Option<usize>,
+    /// The labels before the drag in progress.
+    drag_snapshot: Option<Segments>,
 }
 
 const MIN_MS: u64 = 1000;
@@ -64,9 +66,10 @@ impl Editor {
         });
     }
 
-    /// Move one edge of a segment (a drag); marks it verified.
-    pub fn move_edge(&mut self, index: usize, start: bool, to_ms: u64) {
-        self.edit(|segs| {
+    /// Move one edge of a segment; marks it verified. During a drag, pass `dragging`: the whole
+    /// drag becomes one undo step (taken when it starts), not one per frame.
+    pub fn move_edge(&mut self, index: usize, start: bool, to_ms: u64, dragging: bool) {
+        let apply = |segs: &mut Vec<Segment>| {
             if let Some(s) = segs.get_mut(index) {
                 if start {
                     s.start_ms = to_ms.min(s.end_ms.saturating_sub(MIN_MS));
@@ -76,7 +79,35 @@ impl Editor {
                 s.source = Source::HumanVerified;
                 s.confidence = None;
             }
-        });
+        };
+        if dragging && self.drag_snapshot.is_some() {
+            apply(&mut self.segments.segments);
+            self.dirty = true;
+        } else {
+            if dragging {
+                self.drag_snapshot = Some(self.segments.clone());
+                self.undo.push(self.segments.clone());
+                self.redo.clear();
+                apply(&mut self.segments.segments);
+                self.dirty = true;
+            } else {
+                self.edit(apply);
+            }
+        }
+    }
+
+    /// The drag is over: the next drag starts a new undo step.
+    pub fn end_drag(&mut self) {
+        if let Some(before) = self.drag_snapshot.take() {
+            if before == self.segments {
+                self.undo.pop();
+            }
+        }
+    }
+
+    /// Replace the labels with imported ones (one undo step).
+    pub fn import(&mut self, segments: Vec<Segment>) {
+        self.edit(|segs| *segs = segments);
     }
 
     /// Delete: the selected segment, else the intro.
@@ -203,6 +234,14 @@ mod tests {
         e.undo();
         e.set_intro_end(60_000);
         e.redo();
+        assert_eq!(e.intro().unwrap().end_ms, 60_000);
+        // A drag over many frames is one undo step.
+        for to in [61_000, 62_000, 63_000] {
+            e.move_edge(0, false, to, true);
+        }
+        e.end_drag();
+        assert_eq!(e.intro().unwrap().end_ms, 63_000);
+        e.undo();
         assert_eq!(e.intro().unwrap().end_ms, 60_000);
     }
 

@@ -71,6 +71,7 @@ enum Pick {
     Episode,
     Season,
     ClipWeights,
+    Labels,
 }
 
 pub struct App {
@@ -88,12 +89,111 @@ pub struct App {
     /// What the preview worker was last asked for (so a still playhead asks once).
     preview_requested: Option<(PathBuf, f64)>,
     playing: bool,
+    /// A segment edge being dragged: (segment index, start edge?).
+    dragging: Option<(usize, bool)>,
+    settings: crate::settings::Settings,
+    /// Where the settings are saved (tests point it elsewhere).
+    settings_file: PathBuf,
+    /// Messages from background jobs (export, import) for the banner.
+    notices: (crossbeam_channel::Sender<String>, crossbeam_channel::Receiver<String>),
     /// Durations of the last frames' UI work, ms (the debug overlay, F12).
     frame_ms: std::collections::VecDeque<f32>,
     debug_overlay: bool,
 }
 
+/// The export menu: every format, written beside each episode of the open season.
+const EXPORTS: &[(&str, crate::export::Format)] = &[
+    ("Matroska chapters (mkvmerge XML)", crate::export::Format::MkvXml),
+    ("FFMETADATA (ffmpeg)", crate::export::Format::Ffmetadata),
+    ("WebVTT chapters", crate::export::Format::Webvtt),
+    ("Kodi / MPlayer EDL", crate::export::Format::Edl),
+    ("DaVinci Resolve markers (EDL)", crate::export::Format::ResolveEdl),
+    ("OpenTimelineIO", crate::export::Format::Otio),
+    ("YouTube chapters", crate::export::Format::Youtube),
+    ("SIS labels.json", crate::export::Format::Sis),
+    ("CSV", crate::export::Format::Csv),
+];
+
 impl App {
+    /// Write every episode's labels in `format` beside it, on a background thread.
+    fn export(&mut self, format: crate::export::Format) {
+        let jobs: Vec<(PathBuf, crate::segments::Segments)> = self.episodes.iter().map(|e| (e.path.clone(), e.editor.segments.clone())).collect();
+        let tx = self.notices.0.clone();
+        std::thread::spawn(move || {
+            let mut written = 0;
+            let mut sis = serde_json::Map::new();
+            for (path, segments) in &jobs {
+                let result = (|| -> crate::Result<String> {
+                    let info = crate::video::probe(path)?;
+                    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    let options = crate::export::ExportOptions {
+                        duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64),
+                        fps: info.video.avg_fps,
+                        name: stem.clone(),
+                        media: Some(path.clone()),
+                        ..Default::default()
+                    };
+                    let text = crate::export::render_with(format, segments, &options)?;
+                    if format == crate::export::Format::Sis {
+                        if let Ok(serde_json::Value::Object(m)) = serde_json::from_str(&text) {
+                            sis.extend(m);
+                        }
+                        return Ok(text);
+                    }
+                    let target = path.with_file_name(format!("{stem}.{}", format.extension()));
+                    crate::cli::write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
+                    Ok(text)
+                })();
+                match result {
+                    Ok(_) => written += 1,
+                    Err(e) => {
+                        let _ = tx.send(format!("export: {e}"));
+                    }
+                }
+            }
+            if !sis.is_empty() {
+                let target = jobs[0].0.with_file_name("labels.json");
+                let text = serde_json::to_string_pretty(&serde_json::Value::Object(sis)).unwrap_or_default();
+                if let Err(e) = crate::cli::write_atomic(&target, |w| w.write_all(text.as_bytes())) {
+                    let _ = tx.send(format!("export: {e}"));
+                }
+            }
+            let _ = tx.send(format!("Exported {written} of {} episodes ({}) beside the media", jobs.len(), format.extension()));
+        });
+    }
+
+    /// Labels from a file: SIS labels.json for a whole season (matched by episode name), or any
+    /// chapter/label format for the selected episode.
+    fn import_labels(&mut self, path: &Path) {
+        use crate::segments::{Kind, Segment, Source};
+        if let Ok(all) = crate::eval::read_labels(path) {
+            if all.len() > 1 {
+                let mut matched = 0;
+                for ep in &mut self.episodes {
+                    let stem = ep.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                    if let Some(labels) = all.get(&stem) {
+                        let segs = labels.intros.iter().map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0) as u64, end_ms: (i.end * 1000.0) as u64, source: Source::Imported, confidence: None }).collect();
+                        ep.editor.import(segs);
+                        matched += 1;
+                    }
+                }
+                self.banner = Some(format!("Imported labels for {matched} of {} episodes from {}", self.episodes.len(), path.display()));
+                self.autosave();
+                return;
+            }
+        }
+        match crate::import::read_any(path) {
+            Ok(segments) => {
+                if let Some(ep) = self.episodes.get_mut(self.selected) {
+                    ep.editor.import(segments.segments);
+                    self.banner = Some(format!("Imported {} into {}", path.display(), ep.name()));
+                }
+                self.autosave();
+            }
+            Err(e) => self.banner = Some(e.to_string()),
+        }
+    }
+
     fn new(worker: Worker, preview: preview::Preview) -> Self {
         App {
             episodes: Vec::new(),
@@ -108,6 +208,10 @@ impl App {
             preview_error: None,
             preview_requested: None,
             playing: false,
+            dragging: None,
+            settings: crate::settings::Settings::load(),
+            settings_file: crate::settings::settings_path(),
+            notices: crossbeam_channel::unbounded(),
             frame_ms: std::collections::VecDeque::with_capacity(256),
             debug_overlay: std::env::var_os("INTROSKIP_DEBUG").is_some(),
         }
@@ -194,6 +298,12 @@ impl App {
     pub fn open(&mut self, path: &Path) {
         self.worker.cancel_all();
         self.banner = None;
+        if path.exists() {
+            self.settings.remember(path);
+            if let Err(e) = self.settings.save_to(&self.settings_file) {
+                self.banner = Some(format!("settings not saved: {e}"));
+            }
+        }
         let files = if path.is_dir() {
             match crate::paths::media_files_in(path) {
                 Ok(files) if files.is_empty() => {
@@ -293,6 +403,7 @@ impl App {
                 let Some(path) = picked else { return };
                 match what {
                     Pick::Episode | Pick::Season => self.open(&path),
+                    Pick::Labels => self.import_labels(&path),
                     Pick::ClipWeights => {
                         // Remembered for the next session (and the CLI) once chosen.
                         let mut settings = crate::settings::Settings::load();
@@ -322,6 +433,7 @@ impl App {
             Pick::Episode => 0,
             Pick::Season => 1,
             Pick::ClipWeights => 2,
+            Pick::Labels => 3,
         };
         std::thread::spawn(move || {
             let picked = match kind {
@@ -330,6 +442,10 @@ impl App {
                     .add_filter("Video", &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg"])
                     .pick_file(),
                 1 => rfd::FileDialog::new().set_title("Open season folder").pick_folder(),
+                3 => rfd::FileDialog::new()
+                    .set_title("Import labels or chapters")
+                    .add_filter("Labels and chapters", &["json", "txt", "xml", "vtt", "edl", "mkv", "mp4"])
+                    .pick_file(),
                 _ => rfd::FileDialog::new()
                     .set_title("Use CLIP weights")
                     .add_filter("CLIP checkpoint", &["pt", "bin", "safetensors", "pth"])
@@ -349,6 +465,38 @@ impl App {
             }
             if ui.button("Open season folder…").clicked() {
                 self.ask(Pick::Season);
+            }
+            let mut reopen = None;
+            ui.menu_button("Recent", |ui| {
+                if self.settings.recent.is_empty() {
+                    ui.weak("Nothing opened yet");
+                }
+                for p in &self.settings.recent {
+                    if ui.button(p.display().to_string()).clicked() {
+                        reopen = Some(p.clone());
+                        ui.close();
+                    }
+                }
+            });
+            if let Some(p) = reopen {
+                self.open(&p);
+            }
+            if !self.episodes.is_empty() {
+                if ui.button("Import labels…").clicked() {
+                    self.ask(Pick::Labels);
+                }
+                let mut export = None;
+                ui.menu_button("Export", |ui| {
+                    for (label, format) in EXPORTS {
+                        if ui.button(*label).clicked() {
+                            export = Some(*format);
+                            ui.close();
+                        }
+                    }
+                });
+                if let Some(format) = export {
+                    self.export(format);
+                }
             }
             if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
                 self.worker.cancel_all();
@@ -489,11 +637,25 @@ impl App {
         });
         ui.add_space(6.0);
         let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
-        if let Some(t) = timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s) {
-            ep.playhead_s = t;
-            if self.playing {
-                action = Some("toggle_at");
+        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s) {
+            Some(TimelineAction::Click(t)) => {
+                ep.playhead_s = t;
+                if self.playing {
+                    action = Some("toggle_at");
+                }
             }
+            Some(TimelineAction::GrabEdge(i, start)) => self.dragging = Some((i, start)),
+            Some(TimelineAction::DragTo(t)) => {
+                if let Some((i, start)) = self.dragging {
+                    ep.editor.move_edge(i, start, (t * 1000.0).round() as u64, true);
+                    ep.playhead_s = t;
+                }
+            }
+            Some(TimelineAction::Release) => {
+                self.dragging = None;
+                ep.editor.end_drag();
+            }
+            None => {}
         }
         match action {
             Some("skip") => self.skip_intro(),
@@ -597,11 +759,25 @@ fn clock(seconds: f64) -> String {
 }
 
 /// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of 20 seconds.
-/// Returns the time clicked, if any (moves the playhead).
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64) -> Option<f64> {
+/// What the pointer did on the timeline.
+enum TimelineAction {
+    /// A click: move the playhead here.
+    Click(f64),
+    /// A drag began on a segment's edge (index, start edge?).
+    GrabEdge(usize, bool),
+    /// The pointer is dragging at this time (snapped to whole seconds unless Alt is held).
+    DragTo(f64),
+    Release,
+}
+
+/// Pixels either side of a segment edge that grab it.
+const EDGE_GRAB_PX: f32 = 6.0;
+
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64) -> Option<TimelineAction> {
     const PER_ROW: u32 = 20;
     let Some((_, first)) = thumbs.first() else { return None };
-    let mut clicked = None;
+    let mut action = None;
+    let free = ui.input(|i| i.modifiers.alt);
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
     let cell_w = (avail / PER_ROW as f32).max(8.0);
@@ -613,9 +789,40 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
     egui::ScrollArea::vertical().show(ui, |ui| {
         for row in 0..seconds.div_ceil(PER_ROW) {
             let start = row * PER_ROW;
-            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::click());
-            if let Some(pos) = response.interact_pointer_pos().filter(|_| response.clicked()) {
-                clicked = Some(start as f64 + ((pos.x - rect.left()) / cell_w).clamp(0.0, PER_ROW as f32).floor() as f64);
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::click_and_drag());
+            let time_at = |x: f32| start as f64 + ((x - rect.left()) / cell_w).clamp(0.0, PER_ROW as f32) as f64;
+            if let Some(pos) = response.interact_pointer_pos() {
+                if response.clicked() {
+                    action = Some(TimelineAction::Click(time_at(pos.x).floor()));
+                } else if response.drag_started() {
+                    let edge = segments.iter().enumerate().find_map(|(i, s)| {
+                        [(s.start_ms, true), (s.end_ms, false)].into_iter().find_map(|(ms, is_start)| {
+                            let t = ms as f64 / 1000.0 - start as f64;
+                            let x = rect.left() + t as f32 * cell_w;
+                            ((0.0..=PER_ROW as f64).contains(&t) && (x - pos.x).abs() <= EDGE_GRAB_PX).then_some((i, is_start))
+                        })
+                    });
+                    if let Some((i, is_start)) = edge {
+                        action = Some(TimelineAction::GrabEdge(i, is_start));
+                    }
+                } else if response.dragged() {
+                    // Snap to the second grid (the thumbnails); Alt: free, to a 25 fps frame.
+                    let t = time_at(pos.x);
+                    action = Some(TimelineAction::DragTo(if free { (t * 25.0).round() / 25.0 } else { t.round() }));
+                }
+            }
+            if response.drag_stopped() {
+                action = Some(TimelineAction::Release);
+            }
+            if response.hovered() {
+                if let Some(pos) = response.hover_pos() {
+                    let near = segments.iter().any(|s| {
+                        [s.start_ms, s.end_ms].iter().any(|&ms| ((rect.left() + (ms as f64 / 1000.0 - start as f64) as f32 * cell_w) - pos.x).abs() <= EDGE_GRAB_PX)
+                    });
+                    if near {
+                        ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+                    }
+                }
             }
             let painter = ui.painter_at(rect);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
@@ -685,7 +892,7 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
             ui.add_space(6.0);
         }
     });
-    clicked
+    action
 }
 
 impl eframe::App for App {
@@ -715,6 +922,9 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.keyboard(&ctx);
         self.poll_preview(&ctx);
+        while let Ok(notice) = self.notices.1.try_recv() {
+            self.banner = Some(notice);
+        }
         if self.debug_overlay {
             let (median, p95, max) = self.frame_time_stats();
             egui::Area::new(egui::Id::unique("introskip-frame-time")).anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 40.0)).show(&ctx, |ui| {

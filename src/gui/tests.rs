@@ -6,7 +6,12 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 fn app() -> App {
-    App::new(Worker::start(None, || {}), preview::Preview::start(|| {}))
+    let mut app = App::new(Worker::start(None, || {}), preview::Preview::start(|| {}));
+    // Never the user's own settings file.
+    let dir = std::env::temp_dir().join(format!("introskip-gui-test-{}", std::process::id()));
+    app.settings = crate::settings::Settings::default();
+    app.settings_file = dir.join("settings.json");
+    app
 }
 
 /// Step the UI (the worker runs on its own thread) until `done` holds or 30 s pass.
@@ -147,4 +152,20 @@ fn the_ui_keeps_within_16_ms_a_frame_while_a_season_is_analysed() {
     let (median, p95, max) = h.state().frame_time_stats();
     eprintln!("UI frame time over {frames} frames: median {median:.2} ms, p95 {p95:.2} ms, max {max:.2} ms");
     assert!(p95 <= 16.0, "p95 frame time {p95:.1} ms");
+}
+
+#[test]
+fn opened_paths_are_remembered_newest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.mkv"), dir.path().join("b.mkv"));
+    std::fs::write(&a, b"x").unwrap();
+    std::fs::write(&b, b"x").unwrap();
+    let mut app = app();
+    app.settings_file = dir.path().join("settings.json");
+    app.open(&a);
+    app.open(&b);
+    app.open(&a);
+    let saved: crate::settings::Settings = serde_json::from_slice(&std::fs::read(dir.path().join("settings.json")).unwrap()).unwrap();
+    let names: Vec<String> = saved.recent.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["a.mkv", "b.mkv"]);
 }

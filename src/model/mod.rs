@@ -461,3 +461,38 @@ pub fn default_model_dir(encoder: &dyn FrameEncoder) -> Option<PathBuf> {
     candidates.push(crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/models").join(&id));
     candidates.into_iter().find(|d| d.join(MANIFEST).is_file())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_window_length_works_up_to_ten_minutes_and_beyond() {
+        let device = crate::encoder::burn_device();
+        let config = ModelConfig { embed_bottleneck: 4, ..ModelConfig::for_encoder(8) };
+        let tagger = Tagger::new(&config, &device);
+        for seconds in [1, 180, 600, MAX_SECONDS + 37] {
+            let rows = vec![0.1f32; seconds * config.input_dim()];
+            let em = emissions_of(std::slice::from_ref(&tagger), &rows, seconds, config.input_dim(), &device);
+            assert_eq!(em.len(), seconds);
+            assert!(em.iter().all(|r| r.len() == TAGS.len() && r.iter().all(|v| v.is_finite())));
+            let d = decode(&em, &average_scores(std::slice::from_ref(&tagger)), &postprocess::PostProcess::default(), &(0..seconds as u32).collect::<Vec<_>>());
+            assert_eq!(d.intro_probability.len(), seconds);
+        }
+    }
+
+    #[test]
+    fn boundaries_fall_midway_between_samples() {
+        // Seconds 10..=19 tagged intro by overwhelming emissions: the intro is 9.5–19.5 s.
+        let em: Vec<Vec<f64>> = (0..40).map(|t| if (10..20).contains(&t) { vec![0.0, 50.0, 0.0] } else { vec![50.0, 0.0, 0.0] }).collect();
+        let scores = crf::CrfScores { transitions: vec![vec![0.0; 3]; 3], start: vec![0.0; 3], end: vec![0.0; 3] };
+        let d = decode(&em, &scores, &postprocess::PostProcess::default(), &(0..40).collect::<Vec<u32>>());
+        assert_eq!(d.intros.len(), 1);
+        assert_eq!((d.intros[0].start, d.intros[0].end), (9.5, 19.5));
+        assert!(d.intros[0].confidence > 0.99);
+        // At the window's first second the intro starts at 0.
+        let em: Vec<Vec<f64>> = (0..40).map(|t| if t < 12 { vec![0.0, 50.0, 0.0] } else { vec![50.0, 0.0, 0.0] }).collect();
+        let d = decode(&em, &scores, &postprocess::PostProcess::default(), &(0..40).collect::<Vec<u32>>());
+        assert_eq!((d.intros[0].start, d.intros[0].end), (0.0, 11.5));
+    }
+}

@@ -16,7 +16,9 @@ pub struct PostProcess {
 
 impl Default for PostProcess {
     fn default() -> Self {
-        PostProcess { closing_s: 3, min_len_s: 5, second_intro_confidence: 0.9 }
+        // Closing bridges dips of up to 8 s inside an intro (a dark shot, a title card the model
+        // doubts); two intros must be further apart than that and both confident.
+        PostProcess { closing_s: 9, min_len_s: 5, second_intro_confidence: 0.9 }
     }
 }
 

@@ -91,6 +91,8 @@ pub struct App {
     playing: bool,
     /// A segment edge being dragged: (segment index, start edge?).
     dragging: Option<(usize, bool)>,
+    /// Index into [`ZOOMS`].
+    zoom: usize,
     settings: crate::settings::Settings,
     /// Where the settings are saved (tests point it elsewhere).
     settings_file: PathBuf,
@@ -209,6 +211,7 @@ impl App {
             preview_requested: None,
             playing: false,
             dragging: None,
+            zoom: 2,
             settings: crate::settings::Settings::load(),
             settings_file: crate::settings::settings_path(),
             notices: crossbeam_channel::unbounded(),
@@ -600,7 +603,7 @@ impl App {
                 ui.weak(format!("No intro found in the first {seconds} s"));
             }
             ui.separator();
-            ui.weak(format!("playhead {}   ·   I / O set the intro, Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies", clock_fine(ep.playhead_s)));
+            ui.weak(format!("playhead {}   ·   Space play, I / O set the intro, drag its edges (Alt: by frame), Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies, Ctrl+wheel zooms", clock_fine(ep.playhead_s)));
         });
         ui.add_space(4.0);
         let path = ep.path.clone();
@@ -637,7 +640,7 @@ impl App {
         });
         ui.add_space(6.0);
         let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
-        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s) {
+        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s, ZOOMS[self.zoom]) {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {
@@ -671,10 +674,28 @@ impl App {
 
     /// Keyboard commands on the selected episode (skipped while a text field has focus).
     fn keyboard(&mut self, ctx: &egui::Context) {
-        if ctx.egui_wants_keyboard_input() || self.episodes.is_empty() {
+        if ctx.egui_wants_keyboard_input() {
             return;
         }
-        let (space, f12) = ctx.input(|i| (i.key_pressed(egui::Key::Space), i.key_pressed(egui::Key::F12)));
+        let (space, f12, zoom_in, zoom_out) = ctx.input(|i| {
+            // Ctrl + wheel arrives as egui's zoom factor.
+            let wheel = i.zoom_delta() - 1.0;
+            (
+                i.key_pressed(egui::Key::Space),
+                i.key_pressed(egui::Key::F12),
+                i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals) || wheel > 0.0,
+                i.key_pressed(egui::Key::Minus) || wheel < 0.0,
+            )
+        });
+        if zoom_in {
+            self.zoom = self.zoom.saturating_sub(1);
+        }
+        if zoom_out {
+            self.zoom = (self.zoom + 1).min(ZOOMS.len() - 1);
+        }
+        if self.episodes.is_empty() {
+            return;
+        }
         if f12 {
             self.debug_overlay = !self.debug_overlay;
         }
@@ -773,8 +794,14 @@ enum TimelineAction {
 /// Pixels either side of a segment edge that grab it.
 const EDGE_GRAB_PX: f32 = 6.0;
 
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64) -> Option<TimelineAction> {
-    const PER_ROW: u32 = 20;
+/// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −).
+const ZOOMS: [u32; 6] = [5, 10, 20, 30, 60, 180];
+
+#[allow(clippy::too_many_arguments)]
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
+    let per_row = per_row.max(1);
+    #[allow(non_snake_case)]
+    let PER_ROW = per_row;
     let Some((_, first)) = thumbs.first() else { return None };
     let mut action = None;
     let free = ui.input(|i| i.modifiers.alt);
@@ -867,14 +894,15 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                 let x = x_of(playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
             }
-            // Ruler: a tick each second, labelled every 5 s.
-            for s in 0..=PER_ROW {
+            // Ruler: a tick each second (each 5 s when zoomed out), labelled every 5 s (30 s).
+            let (tick, label_every) = if PER_ROW > 30 { (5, 30) } else { (1, 5) };
+            for s in (0..=PER_ROW).step_by(tick as usize) {
                 let t = start + s;
                 if t > seconds {
                     break;
                 }
                 let x = rect.left() + s as f32 * cell_w;
-                let major = t % 5 == 0;
+                let major = t % label_every == 0;
                 painter.line_segment(
                     [egui::pos2(x, strip.bottom()), egui::pos2(x, strip.bottom() + if major { 6.0 } else { 3.0 })],
                     egui::Stroke::new(1.0, egui::Color32::from_gray(140)),

@@ -169,3 +169,17 @@ fn opened_paths_are_remembered_newest_first() {
     let names: Vec<String> = saved.recent.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["a.mkv", "b.mkv"]);
 }
+
+#[test]
+fn plus_and_minus_zoom_the_timeline() {
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
+    let start = h.state().zoom;
+    assert_eq!(ZOOMS[start], 20, "20 s per row by default");
+    h.key_press(egui::Key::Minus);
+    h.run_steps(1);
+    assert_eq!(ZOOMS[h.state().zoom], 30);
+    h.key_press(egui::Key::Plus);
+    h.key_press(egui::Key::Plus);
+    h.run_steps(1);
+    assert_eq!(ZOOMS[h.state().zoom], 10);
+}

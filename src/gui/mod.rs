@@ -631,6 +631,7 @@ impl App {
                     ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(13.0), egui::Color32::from_gray(160));
                 }
             }
+            ui.add_space(8.0);
             ui.vertical(|ui| {
                 if ui.button(if self.playing { "Pause (Space)" } else { "Play (Space)" }).clicked() {
                     action = Some("toggle");

@@ -92,6 +92,9 @@ impl ModelConfig {
     }
 }
 
+/// The projection width for new models: `INTROSKIP_EMBED_BOTTLENECK` lets `introskip train` try
+/// others (the README's comparison of 0 and 8 was made this way); trained models keep theirs in
+/// the manifest.
 fn bottleneck_from_env(default: usize) -> usize {
     std::env::var("INTROSKIP_EMBED_BOTTLENECK").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }

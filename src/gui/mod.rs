@@ -20,8 +20,12 @@ use worker::{Command, Event, Worker};
 
 pub fn run(path: Option<PathBuf>) -> Result<()> {
     let options = eframe::NativeOptions {
+        // eframe keeps the window's size and position between sessions (its own storage, keyed
+        // by the app id); our settings.json holds what the CLI shares (CLIP weights, recent files).
+        persist_window: true,
         viewport: egui::ViewportBuilder::default()
             .with_title("introskip")
+            .with_app_id("introskip")
             .with_inner_size([1280.0, 760.0])
             .with_min_inner_size([640.0, 400.0]),
         ..Default::default()
@@ -197,6 +201,8 @@ impl App {
     }
 
     fn new(worker: Worker, preview: preview::Preview) -> Self {
+        let settings = crate::settings::Settings::load();
+        let window_s = if settings.window_s > 0 { settings.window_s } else { 180 };
         App {
             episodes: Vec::new(),
             selected: 0,
@@ -204,7 +210,7 @@ impl App {
             encoder: "loading…".into(),
             dialog: None,
             banner: None,
-            window_s: 180,
+            window_s,
             preview,
             preview_frame: None,
             preview_error: None,
@@ -212,7 +218,7 @@ impl App {
             playing: false,
             dragging: None,
             zoom: 2,
-            settings: crate::settings::Settings::load(),
+            settings,
             settings_file: crate::settings::settings_path(),
             notices: crossbeam_channel::unbounded(),
             frame_ms: std::collections::VecDeque::with_capacity(256),
@@ -503,6 +509,20 @@ impl App {
             }
             if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
                 self.worker.cancel_all();
+            }
+            ui.separator();
+            // The detection window: remembered, and a change re-analyses what is open.
+            let mut window = self.window_s;
+            ui.label("Window");
+            let changed = ui.add(egui::DragValue::new(&mut window).range(30..=600).suffix(" s")).changed();
+            if changed && window != self.window_s {
+                self.window_s = window;
+                self.settings.window_s = window;
+                if let Err(e) = self.settings.save_to(&self.settings_file) {
+                    self.banner = Some(format!("settings not saved: {e}"));
+                }
+                self.worker.cancel_all();
+                self.queue_all();
             }
             ui.separator();
             ui.label(format!("Encoder: {}", self.encoder));

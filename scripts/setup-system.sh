@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 
 profile=${1:-app}
 # Build: bindgen (clang) over FFmpeg's headers; FFmpeg's decode/demux/scale libraries.
-pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  # Sound during playback (cpal over ALSA).
+  libasound2-dev
   # Run: the window (X11 + Mesa GL, llvmpipe when there is no GPU), zenity for rfd's fallback dialog.
   libgl1 libgl1-mesa-dri libegl1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 zenity
   # Media: the ffmpeg CLI builds the demo series; fonts for its title cards; the footage comes from PyPI.

@@ -17,6 +17,8 @@ pub struct Settings {
     pub window_s: u32,
     /// Export format last used in the app (`mkv-xml`, `ffmetadata`, …).
     pub export_format: Option<String>,
+    /// Playback sound muted.
+    pub muted: bool,
 }
 
 /// How many recent paths are remembered.

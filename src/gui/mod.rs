@@ -5,6 +5,7 @@
 //! Today: open an episode or a season folder, watch analysis stream in, see the 1 FPS thumbnail
 //! timeline, pick CLIP weights. Detection, the intro band and editing plug in here.
 
+mod audio;
 pub mod edit;
 mod preview;
 #[cfg(test)]
@@ -105,6 +106,8 @@ pub struct App {
     /// Durations of the last frames' UI work, ms (the debug overlay, F12).
     frame_ms: std::collections::VecDeque<f32>,
     debug_overlay: bool,
+    /// What playback does for sound (the device, or why there is none), once known.
+    sound_status: Option<String>,
 }
 
 /// The export menu: every format, written beside each episode of the open season.
@@ -203,7 +206,7 @@ impl App {
     fn new(worker: Worker, preview: preview::Preview) -> Self {
         let settings = crate::settings::Settings::load();
         let window_s = if settings.window_s > 0 { settings.window_s } else { 180 };
-        App {
+        let app = App {
             episodes: Vec::new(),
             selected: 0,
             worker,
@@ -223,6 +226,34 @@ impl App {
             notices: crossbeam_channel::unbounded(),
             frame_ms: std::collections::VecDeque::with_capacity(256),
             debug_overlay: std::env::var_os("INTROSKIP_DEBUG").is_some(),
+            sound_status: None,
+        };
+        if app.settings.muted {
+            app.preview.request(preview::Request::Gain(0.0));
+        }
+        app
+    }
+
+    /// The export format used last (the Export menu's default and Ctrl+E), if any.
+    fn default_export(&self) -> Option<crate::export::Format> {
+        use clap::ValueEnum;
+        let name = self.settings.export_format.as_deref()?;
+        crate::export::Format::from_str(name, true).ok()
+    }
+
+    fn remember_export(&mut self, format: crate::export::Format) {
+        use clap::ValueEnum;
+        self.settings.export_format = format.to_possible_value().map(|v| v.get_name().to_string());
+        if let Err(e) = self.settings.save_to(&self.settings_file) {
+            self.banner = Some(format!("settings not saved: {e}"));
+        }
+    }
+
+    fn toggle_mute(&mut self) {
+        self.settings.muted = !self.settings.muted;
+        self.preview.request(preview::Request::Gain(if self.settings.muted { 0.0 } else { 1.0 }));
+        if let Err(e) = self.settings.save_to(&self.settings_file) {
+            self.banner = Some(format!("settings not saved: {e}"));
         }
     }
 
@@ -259,6 +290,7 @@ impl App {
                     }
                 }
                 preview::Update::Ended => self.playing = false,
+                preview::Update::Sound(message) => self.sound_status = Some(message),
                 preview::Update::Failed(message) => {
                     self.playing = false;
                     self.preview_error = Some(message);
@@ -495,7 +527,16 @@ impl App {
                     self.ask(Pick::Labels);
                 }
                 let mut export = None;
+                let default = self.default_export();
                 ui.menu_button("Export", |ui| {
+                    if let Some(format) = default {
+                        let label = EXPORTS.iter().find(|(_, f)| *f == format).map_or("", |(l, _)| *l);
+                        if ui.button(format!("Again: {label}  (Ctrl+E)")).clicked() {
+                            export = Some(format);
+                            ui.close();
+                        }
+                        ui.separator();
+                    }
                     for (label, format) in EXPORTS {
                         if ui.button(*label).clicked() {
                             export = Some(*format);
@@ -504,6 +545,7 @@ impl App {
                     }
                 });
                 if let Some(format) = export {
+                    self.remember_export(format);
                     self.export(format);
                 }
             }
@@ -656,7 +698,13 @@ impl App {
                 if ui.button(if self.playing { "Pause (Space)" } else { "Play (Space)" }).clicked() {
                     action = Some("toggle");
                 }
-                ui.weak("Video only: no sound yet");
+                let mut muted = self.settings.muted;
+                if ui.checkbox(&mut muted, "Mute (M)").changed() {
+                    action = Some("mute");
+                }
+                if let Some(status) = &self.sound_status {
+                    ui.weak(status);
+                }
             });
         });
         ui.add_space(6.0);
@@ -683,6 +731,7 @@ impl App {
         }
         match action {
             Some("skip") => self.skip_intro(),
+            Some("mute") => self.toggle_mute(),
             Some("toggle") => self.toggle_playback(),
             Some("toggle_at") => {
                 // Playing and clicked elsewhere: keep playing from there.
@@ -722,6 +771,16 @@ impl App {
         }
         if space {
             self.toggle_playback();
+        }
+        let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && i.key_pressed(egui::Key::E)));
+        if mute {
+            self.toggle_mute();
+        }
+        if export_again {
+            match self.default_export() {
+                Some(format) => self.export(format),
+                None => self.banner = Some("Ctrl+E repeats the last export: choose a format in the Export menu first".into()),
+            }
         }
         let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
             let cmd = i.modifiers.command;

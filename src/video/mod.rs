@@ -1,6 +1,7 @@
 //! Stage 1 of the pipeline: open an episode, describe it ([`probe`]) and sample one frame per
 //! second of presentation time ([`sampler`]).
 
+pub mod audio;
 pub mod frames;
 pub mod probe;
 pub mod sampler;

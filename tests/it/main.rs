@@ -1,6 +1,7 @@
 //! introskip's integration tests, in one binary (one link step). Fixtures are small media files the
 //! tests make with the ffmpeg CLI; oracles are independent tools (ffprobe, the ffmpeg CLI, Pillow).
 
+mod audio;
 mod bad_input;
 mod cli;
 mod clip;

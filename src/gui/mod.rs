@@ -63,6 +63,9 @@ struct Episode {
     /// The labels being corrected (recovered from the sidecar on open).
     editor: edit::Editor,
     playhead_s: f64,
+    /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
+    cuts: Vec<f64>,
+    cuts_searched: Vec<(f64, f64)>,
 }
 
 impl Episode {
@@ -108,7 +111,16 @@ pub struct App {
     debug_overlay: bool,
     /// What playback does for sound (the device, or why there is none), once known.
     sound_status: Option<String>,
+    /// Cut searches: one at a time, on its own thread; results come back here.
+    cuts_pending: Option<(PathBuf, (f64, f64))>,
+    cuts_results: (crossbeam_channel::Sender<CutsFound>, crossbeam_channel::Receiver<CutsFound>),
 }
+
+/// Cuts found in a stretch of an episode (or why not).
+type CutsFound = (PathBuf, (f64, f64), std::result::Result<Vec<f64>, String>);
+
+/// Seconds either side of a segment edge (or the pointer) searched for cuts to snap to.
+const CUT_SEARCH_S: f64 = 6.0;
 
 /// The export menu: every format, written beside each episode of the open season.
 const EXPORTS: &[(&str, crate::export::Format)] = &[
@@ -227,6 +239,8 @@ impl App {
             frame_ms: std::collections::VecDeque::with_capacity(256),
             debug_overlay: std::env::var_os("INTROSKIP_DEBUG").is_some(),
             sound_status: None,
+            cuts_pending: None,
+            cuts_results: crossbeam_channel::unbounded(),
         };
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
@@ -309,6 +323,51 @@ impl App {
         }
     }
 
+    /// Keep the selected episode's cuts known around its segment edges and the edge being
+    /// dragged, searching one stretch at a time in the background.
+    fn poll_cuts(&mut self) {
+        while let Ok((path, range, found)) = self.cuts_results.1.try_recv() {
+            self.cuts_pending = None;
+            if let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) {
+                ep.cuts_searched.push(range);
+                match found {
+                    Ok(cuts) => {
+                        ep.cuts.extend(cuts);
+                        ep.cuts.sort_by(f64::total_cmp);
+                        ep.cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
+                    }
+                    // Snapping falls back to seconds; the reason is not worth a banner.
+                    Err(_) => {}
+                }
+            }
+        }
+        if self.cuts_pending.is_some() {
+            return;
+        }
+        let Some(ep) = self.episodes.get(self.selected) else { return };
+        if !matches!(ep.status, Status::Done { .. }) {
+            return;
+        }
+        let mut wanted: Vec<f64> = ep.editor.segments.segments.iter().flat_map(|s| [s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0]).collect();
+        if self.dragging.is_some() {
+            wanted.insert(0, ep.playhead_s);
+        }
+        let covered = |t: f64| ep.cuts_searched.iter().any(|(a, b)| *a <= (t - CUT_SEARCH_S / 2.0).max(0.0) && t + CUT_SEARCH_S / 2.0 <= *b);
+        if let Some(t) = wanted.into_iter().find(|t| !covered(*t)) {
+            let range = ((t - CUT_SEARCH_S).max(0.0), t + CUT_SEARCH_S);
+            let path = ep.path.clone();
+            self.cuts_pending = Some((path.clone(), range));
+            let tx = self.cuts_results.0.clone();
+            std::thread::Builder::new()
+                .name("introskip-cuts".into())
+                .spawn(move || {
+                    let found = crate::video::cuts::find_cuts(&path, range.0, range.1).map_err(|e| e.to_string());
+                    let _ = tx.send((path, range, found));
+                })
+                .ok();
+        }
+    }
+
     fn toggle_playback(&mut self) {
         let Some(ep) = self.episodes.get(self.selected) else { return };
         if self.playing {
@@ -362,7 +421,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0 }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new() }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -665,7 +724,7 @@ impl App {
                 ui.weak(format!("No intro found in the first {seconds} s"));
             }
             ui.separator();
-            ui.weak(format!("playhead {}   ·   Space play, I / O set the intro, drag its edges (Alt: by frame), Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies, Ctrl+wheel zooms", clock_fine(ep.playhead_s)));
+            ui.weak(format!("playhead {}   ·   Space play, I / O set the intro, drag its edges (snap to cuts, green; Alt: by frame), Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies, Ctrl+wheel zooms", clock_fine(ep.playhead_s)));
         });
         ui.add_space(4.0);
         let path = ep.path.clone();
@@ -709,7 +768,7 @@ impl App {
         });
         ui.add_space(6.0);
         let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
-        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, ep.playhead_s, ZOOMS[self.zoom]) {
+        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, ZOOMS[self.zoom]) {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {
@@ -852,6 +911,7 @@ fn clock_fine(seconds: f64) -> String {
 
 const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
 const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
+const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
 
 /// m:ss, as players show it.
 fn clock(seconds: f64) -> String {
@@ -874,11 +934,14 @@ enum TimelineAction {
 /// Pixels either side of a segment edge that grab it.
 const EDGE_GRAB_PX: f32 = 6.0;
 
+/// A dragged edge snaps to a shot cut this close (pixels).
+const SNAP_PX: f32 = 10.0;
+
 /// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −).
 const ZOOMS: [u32; 6] = [5, 10, 20, 30, 60, 180];
 
 #[allow(clippy::too_many_arguments)]
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
+fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
     let per_row = per_row.max(1);
     #[allow(non_snake_case)]
     let PER_ROW = per_row;
@@ -913,9 +976,16 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                         action = Some(TimelineAction::GrabEdge(i, is_start));
                     }
                 } else if response.dragged() {
-                    // Snap to the second grid (the thumbnails); Alt: free, to a 25 fps frame.
+                    // Snap to a shot cut within reach, else to the second grid (the thumbnails);
+                    // Alt: free, to a 25 fps frame.
                     let t = time_at(pos.x);
-                    action = Some(TimelineAction::DragTo(if free { (t * 25.0).round() / 25.0 } else { t.round() }));
+                    let reach = (SNAP_PX / cell_w) as f64;
+                    let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
+                    action = Some(TimelineAction::DragTo(match (free, cut) {
+                        (true, _) => (t * 25.0).round() / 25.0,
+                        (false, Some(c)) => c,
+                        (false, None) => t.round(),
+                    }));
                 }
             }
             if response.drag_stopped() {
@@ -957,6 +1027,11 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                         // The band's edges also mark the thumbnails above.
                         painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 2.0 }, colour), egui::StrokeKind::Inside);
                     }
+                }
+                // Shot cuts: short ticks along the band's top, where edges snap.
+                for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {
+                    let x = x_of(c);
+                    painter.line_segment([egui::pos2(x, band.top()), egui::pos2(x, band.top() + 7.0)], egui::Stroke::new(1.5, CUT_COLOUR));
                 }
                 let points: Vec<egui::Pos2> = (start..(start + PER_ROW).min(seconds))
                     .filter_map(|t| probability.and_then(|p| p.get(t as usize)).map(|&p| (t, p)))
@@ -1030,6 +1105,10 @@ impl App {
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.keyboard(&ctx);
         self.poll_preview(&ctx);
+        self.poll_cuts();
+        if self.cuts_pending.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
         while let Ok(notice) = self.notices.1.try_recv() {
             self.banner = Some(notice);
         }

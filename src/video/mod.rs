@@ -2,6 +2,7 @@
 //! second of presentation time ([`sampler`]).
 
 pub mod audio;
+pub mod cuts;
 pub mod frames;
 pub mod probe;
 pub mod sampler;

@@ -23,3 +23,25 @@ fn frame_at_shows_the_frame_on_screen_at_that_time() {
         assert_eq!(read_counter(&img), n);
     }
 }
+
+#[test]
+fn cuts_are_found_at_the_first_frame_of_each_shot() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("shots.mp4");
+    // Three shots of moving pictures at 25 fps: cuts at frame 55 (2.2 s) and 91 (3.64 s); the
+    // moving parts inside each shot are not cuts. Keyframes every 2 s, so the search must seek.
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=2.2",
+        "-f", "lavfi", "-i", "mandelbrot=s=320x180:r=25,trim=duration=1.44",
+        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2.4",
+        "-filter_complex", "[0:v][1:v][2:v]concat=n=3:v=1,format=yuv420p",
+        "-c:v", "libx264", "-g", "50", clip.to_str().unwrap(),
+    ]);
+    let cuts = introskip::video::cuts::find_cuts(&clip, 0.0, 6.0).unwrap();
+    assert_eq!(cuts.len(), 2, "cuts found: {cuts:?}");
+    assert!((cuts[0] - 2.2).abs() < 1e-3 && (cuts[1] - 3.64).abs() < 1e-3, "cuts found: {cuts:?}");
+    // Only the asked-for stretch.
+    let cuts = introskip::video::cuts::find_cuts(&clip, 3.0, 5.0).unwrap();
+    assert_eq!(cuts.len(), 1, "cuts found: {cuts:?}");
+    assert!((cuts[0] - 3.64).abs() < 1e-3);
+}

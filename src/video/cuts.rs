@@ -1,0 +1,107 @@
+//! Shot cuts at frame precision, for snapping segment edges: intros begin and end on a cut far
+//! more often than between two. Every frame of a short stretch is decoded, shrunk to a 64×36 grey
+//! image, and a cut is a frame that differs from the one before far more than its neighbours do
+//! from theirs (motion and flashes are local; a cut changes everything at once).
+
+use crate::error::{Error, Result};
+use ffmpeg_next as ffmpeg;
+use std::path::Path;
+
+const W: u32 = 64;
+const H: u32 = 36;
+
+/// Times (seconds, the video's clock as in [`super::frames::FrameReader`]) of the first frame of
+/// each new shot in `[from_s, to_s]`.
+pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
+    let mut opened = super::open(path)?;
+    let index = opened.video_index;
+    let stream = opened.input.stream(index).expect("index from this input");
+    let tb = f64::from(stream.time_base());
+    let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
+    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).map_err(|e| Error::input(path, format!("cannot set up the decoder: {e}")))?;
+    let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video codec ({e})")))?;
+    decoder.set_packet_time_base(stream.time_base());
+    let from_s = from_s.max(0.0);
+    let target = origin + ((from_s - 0.1).max(0.0) / tb) as i64;
+    if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
+        return Err(Error::input(path, "cannot seek in this file"));
+    }
+    let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;
+    // (time, mean absolute difference to the previous frame)
+    let mut diffs: Vec<(f64, f64)> = Vec::new();
+    let mut previous: Option<Vec<u8>> = None;
+    let mut frame = ffmpeg::frame::Video::empty();
+    let mut grey = ffmpeg::frame::Video::empty();
+    let mut eof = false;
+    'decode: loop {
+        while decoder.receive_frame(&mut frame).is_ok() {
+            let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) - origin) as f64 * tb;
+            if t > to_s + 1e-6 {
+                break 'decode;
+            }
+            let key = (frame.format(), frame.width(), frame.height());
+            if scaler.as_ref().is_none_or(|(f, w, h, _)| (*f, *w, *h) != key) {
+                let ctx = ffmpeg::software::scaling::Context::get(key.0, key.1, key.2, ffmpeg::format::Pixel::GRAY8, W, H, ffmpeg::software::scaling::Flags::AREA)
+                    .map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
+                scaler = Some((key.0, key.1, key.2, ctx));
+            }
+            let (_, _, _, ctx) = scaler.as_mut().expect("set above");
+            ctx.run(&frame, &mut grey).map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
+            let stride = grey.stride(0);
+            let pixels: Vec<u8> = (0..H as usize).flat_map(|y| grey.data(0)[y * stride..y * stride + W as usize].to_vec()).collect();
+            if let Some(prev) = &previous {
+                let sad: u64 = prev.iter().zip(&pixels).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
+                diffs.push((t, sad as f64 / pixels.len() as f64));
+            }
+            previous = Some(pixels);
+        }
+        if eof {
+            break;
+        }
+        let mut packet = ffmpeg::Packet::empty();
+        match packet.read(&mut opened.input) {
+            Ok(()) => {
+                if packet.stream() == index {
+                    let _ = decoder.send_packet(&packet);
+                }
+            }
+            Err(ffmpeg::Error::Eof) => {
+                eof = true;
+                let _ = decoder.send_eof();
+            }
+            Err(e) => return Err(Error::input(path, format!("read error: {e}"))),
+        }
+    }
+    Ok(pick_cuts(&diffs).into_iter().filter(|t| (from_s - 1e-6..=to_s + 1e-6).contains(t)).collect())
+}
+
+/// A frame is a cut when its change is large in absolute terms (grey levels) and several times
+/// the largest change among its neighbours (half a second either side, the cut itself excluded).
+fn pick_cuts(diffs: &[(f64, f64)]) -> Vec<f64> {
+    const MIN_LEVELS: f64 = 12.0;
+    const RATIO: f64 = 3.0;
+    let mut cuts = Vec::new();
+    for (i, &(t, d)) in diffs.iter().enumerate() {
+        if d < MIN_LEVELS {
+            continue;
+        }
+        let around = diffs.iter().enumerate().filter(|(j, (u, _))| *j != i && (u - t).abs() <= 0.5).map(|(_, (_, e))| *e).fold(0.0, f64::max);
+        if d >= RATIO * around.max(1.0) {
+            cuts.push(t);
+        }
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_cut_stands_out_from_motion_and_noise_does_not() {
+        let mut diffs: Vec<(f64, f64)> = (0..50).map(|i| (i as f64 / 25.0, 2.0 + (i % 3) as f64)).collect();
+        diffs[20].1 = 60.0; // a cut
+        diffs[35].1 = 14.0; // a flash among busy motion
+        diffs[34].1 = 10.0;
+        diffs[36].1 = 9.0;
+        assert_eq!(super::pick_cuts(&diffs), vec![0.8]);
+    }
+}

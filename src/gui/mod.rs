@@ -66,7 +66,27 @@ struct Episode {
     /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
     cuts: Vec<f64>,
     cuts_searched: Vec<(f64, f64)>,
+    /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
+    /// every `step` seconds, made in the background when first shown.
+    overview: Overview,
 }
+
+#[derive(Default)]
+struct Overview {
+    started: bool,
+    duration_s: Option<f64>,
+    step: u32,
+    thumbnails: Vec<(u32, egui::TextureHandle)>,
+}
+
+/// What the overview thread reports.
+enum OverviewMsg {
+    Length { duration_s: f64, step: u32 },
+    Thumbnail(u32, image::RgbImage),
+}
+
+/// About this many thumbnails make the whole-episode strip.
+const OVERVIEW_THUMBNAILS: f64 = 80.0;
 
 impl Episode {
     fn name(&self) -> String {
@@ -114,6 +134,9 @@ pub struct App {
     /// Cut searches: one at a time, on its own thread; results come back here.
     cuts_pending: Option<(PathBuf, (f64, f64))>,
     cuts_results: (crossbeam_channel::Sender<CutsFound>, crossbeam_channel::Receiver<CutsFound>),
+    overview_results: (crossbeam_channel::Sender<(PathBuf, OverviewMsg)>, crossbeam_channel::Receiver<(PathBuf, OverviewMsg)>),
+    /// Bumped when what is open changes: overview threads for the old episodes stop.
+    overview_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Cuts found in a stretch of an episode (or why not).
@@ -241,6 +264,8 @@ impl App {
             sound_status: None,
             cuts_pending: None,
             cuts_results: crossbeam_channel::unbounded(),
+            overview_results: crossbeam_channel::unbounded(),
+            overview_generation: Default::default(),
         };
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
@@ -368,6 +393,60 @@ impl App {
         }
     }
 
+    /// Zoomed all the way out: make the selected episode's overview strip (once), and take in
+    /// what the overview threads made.
+    fn poll_overview(&mut self, ctx: &egui::Context) {
+        use std::sync::atomic::Ordering;
+        while let Ok((path, msg)) = self.overview_results.1.try_recv() {
+            let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) else { continue };
+            match msg {
+                OverviewMsg::Length { duration_s, step } => {
+                    ep.overview.duration_s = Some(duration_s);
+                    ep.overview.step = step;
+                }
+                OverviewMsg::Thumbnail(second, image) => {
+                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    let texture = ctx.load_texture(format!("overview-{}-{second}", path.display()), color, egui::TextureOptions::LINEAR);
+                    ep.overview.thumbnails.push((second, texture));
+                }
+            }
+        }
+        if ZOOMS[self.zoom] != WHOLE_EPISODE {
+            return;
+        }
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if ep.overview.started || matches!(ep.status, Status::Failed(_)) {
+            return;
+        }
+        ep.overview.started = true;
+        let path = ep.path.clone();
+        let tx = self.overview_results.0.clone();
+        let generation = self.overview_generation.clone();
+        let mine = generation.load(Ordering::Relaxed);
+        let repaint = ctx.clone();
+        std::thread::Builder::new()
+            .name("introskip-overview".into())
+            .spawn(move || {
+                let Ok(info) = crate::video::probe(&path) else { return };
+                let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
+                let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
+                let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
+                let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
+                let mut second = 0;
+                while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
+                    if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
+                        let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
+                        if tx.send((path.clone(), OverviewMsg::Thumbnail(second, small))).is_err() {
+                            return;
+                        }
+                        repaint.request_repaint();
+                    }
+                    second += step;
+                }
+            })
+            .ok();
+    }
+
     fn toggle_playback(&mut self) {
         let Some(ep) = self.episodes.get(self.selected) else { return };
         if self.playing {
@@ -397,6 +476,7 @@ impl App {
     /// Open a file (one episode) or a folder (a season), replacing what was open.
     pub fn open(&mut self, path: &Path) {
         self.worker.cancel_all();
+        self.overview_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.banner = None;
         if path.exists() {
             self.settings.remember(path);
@@ -421,7 +501,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new() }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default() }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -724,8 +804,10 @@ impl App {
                 ui.weak(format!("No intro found in the first {seconds} s"));
             }
             ui.separator();
-            ui.weak(format!("playhead {}   ·   Space play, I / O set the intro, drag its edges (snap to cuts, green; Alt: by frame), Delete, Ctrl+Z / Ctrl+Shift+Z, Enter verifies, Ctrl+wheel zooms", clock_fine(ep.playhead_s)));
+            ui.weak(format!("playhead {}", clock_fine(ep.playhead_s)));
         });
+        // The keys, on their own line, cut short rather than widening the window.
+        ui.add(egui::Label::new(egui::RichText::new("Space play · I / O set the intro · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
@@ -768,7 +850,16 @@ impl App {
         });
         ui.add_space(6.0);
         let probability = ep.detection.as_ref().map(|d| d.intro_probability.as_slice());
-        match timeline(ui, &ep.thumbnails, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, ZOOMS[self.zoom]) {
+        // Zoomed all the way out: the whole episode on one row, from the overview strip.
+        let whole = ZOOMS[self.zoom] == WHOLE_EPISODE;
+        let strip = if whole {
+            let length = ep.overview.duration_s.map_or(seconds, |d| d.ceil() as u32).max(seconds).max(1);
+            let thumbs = if ep.overview.thumbnails.is_empty() { Strip { thumbs: &ep.thumbnails, span: 1 } } else { Strip { thumbs: &ep.overview.thumbnails, span: ep.overview.step.max(1) } };
+            (thumbs, length, length)
+        } else {
+            (Strip { thumbs: &ep.thumbnails, span: 1 }, seconds, ZOOMS[self.zoom])
+        };
+        match timeline(ui, strip.0, strip.1, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, strip.2) {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {
@@ -937,21 +1028,32 @@ const EDGE_GRAB_PX: f32 = 6.0;
 /// A dragged edge snaps to a shot cut this close (pixels).
 const SNAP_PX: f32 = 10.0;
 
-/// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −).
-const ZOOMS: [u32; 6] = [5, 10, 20, 30, 60, 180];
+/// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −); the last is the whole
+/// episode on one row.
+const ZOOMS: [u32; 7] = [5, 10, 20, 30, 60, 180, WHOLE_EPISODE];
+const WHOLE_EPISODE: u32 = 0;
+
+/// Thumbnails for the timeline: one per `span` seconds, keyed by their first second.
+#[derive(Clone, Copy)]
+struct Strip<'a> {
+    thumbs: &'a [(u32, egui::TextureHandle)],
+    span: u32,
+}
 
 #[allow(clippy::too_many_arguments)]
-fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
+fn timeline(ui: &mut egui::Ui, strip: Strip<'_>, seconds: u32, analysed: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
     let per_row = per_row.max(1);
     #[allow(non_snake_case)]
     let PER_ROW = per_row;
+    let (thumbs, span) = (strip.thumbs, strip.span);
     let Some((_, first)) = thumbs.first() else { return None };
     let mut action = None;
     let free = ui.input(|i| i.modifiers.alt);
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
-    let cell_w = (avail / PER_ROW as f32).max(8.0);
-    let cell_h = cell_w / aspect;
+    // Seconds are `cell_w` wide; a thumbnail covers `strip.span` of them.
+    let cell_w = avail / PER_ROW as f32;
+    let cell_h = if span > 1 { 40.0 } else { (cell_w / aspect).clamp(18.0, 120.0) };
     let ruler_h = 16.0;
     // Under each strip: the segment band and the intro-probability curve.
     let band_h = if probability.is_some() || !segments.is_empty() { 22.0 } else { 0.0 };
@@ -1004,9 +1106,17 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
             let painter = ui.painter_at(rect);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
             painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
+            // Per-second thumbnails fill their cells; overview thumbnails keep their shape and
+            // leave out any that would overlap the one before.
+            let mut drawn_to = f32::NEG_INFINITY;
             for (second, tex) in thumbs.iter().filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
                 let x = rect.left() + (*second - start) as f32 * cell_w;
-                let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(cell_w - 1.0, cell_h));
+                let w = if span > 1 { cell_h * aspect } else { cell_w }.min(rect.right() - x);
+                if x < drawn_to {
+                    continue;
+                }
+                drawn_to = x + w;
+                let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w - 1.0, cell_h));
                 painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
             let x_of = |t: f64| rect.left() + ((t - start as f64).clamp(0.0, PER_ROW as f64) as f32) * cell_w;
@@ -1026,6 +1136,15 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                         painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if verified { colour } else { colour.gamma_multiply(0.5) });
                         // The band's edges also mark the thumbnails above.
                         painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 2.0 }, colour), egui::StrokeKind::Inside);
+                    }
+                }
+                // Beyond the analysed window (whole-episode view): no thumbnails per second, no curve.
+                if analysed < start + PER_ROW {
+                    let a = x_of(f64::from(analysed.max(start)));
+                    painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top()), band.max), 0.0, egui::Color32::from_gray(26));
+                    if analysed > start {
+                        painter.line_segment([egui::pos2(a, rect.top()), egui::pos2(a, band.bottom())], egui::Stroke::new(1.0, egui::Color32::from_gray(200)));
+                        painter.text(egui::pos2(a + 3.0, band.center().y), egui::Align2::LEFT_CENTER, "end of detection window", label.clone(), egui::Color32::from_gray(150));
                     }
                 }
                 // Shot cuts: short ticks along the band's top, where edges snap.
@@ -1049,8 +1168,11 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                 let x = x_of(playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
             }
-            // Ruler: a tick each second (each 5 s when zoomed out), labelled every 5 s (30 s).
-            let (tick, label_every) = if PER_ROW > 30 { (5, 30) } else { (1, 5) };
+            // Ruler: labels at least ~70 px apart, at a round number of seconds, ticks between.
+            let (tick, label_every) = [(1, 5), (2, 10), (5, 30), (10, 60), (60, 300), (60, 600), (300, 1800)]
+                .into_iter()
+                .find(|(_, every)| *every as f32 * cell_w >= 70.0)
+                .unwrap_or((600, 3600));
             for s in (0..=PER_ROW).step_by(tick as usize) {
                 let t = start + s;
                 if t > seconds {
@@ -1066,7 +1188,7 @@ fn timeline(ui: &mut egui::Ui, thumbs: &[(u32, egui::TextureHandle)], seconds: u
                     painter.text(
                         egui::pos2(x + 2.0, strip.bottom() + 3.0),
                         egui::Align2::LEFT_TOP,
-                        format!("{}:{:02}", t / 60, t % 60),
+                        clock(f64::from(t)),
                         label.clone(),
                         egui::Color32::from_gray(170),
                     );
@@ -1106,6 +1228,7 @@ impl App {
         self.keyboard(&ctx);
         self.poll_preview(&ctx);
         self.poll_cuts();
+        self.poll_overview(&ctx);
         if self.cuts_pending.is_some() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }

@@ -183,3 +183,32 @@ fn plus_and_minus_zoom_the_timeline() {
     h.run_steps(1);
     assert_eq!(ZOOMS[h.state().zoom], 10);
 }
+
+#[test]
+fn zoomed_out_the_timeline_spans_the_whole_episode_and_edges_find_their_cuts() {
+    // S01E01 of the demo (120 s, intro 0:00–0:20 cut in at whole frames) with a 30 s window.
+    let demo = crate::paths::demo_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("episode.mp4");
+    std::fs::copy(demo.join("Bunny Tales - S01E01.mp4"), &copy).unwrap();
+    let truth = crate::segments::Segments::read(&demo.join("Bunny Tales - S01E01.truth.json")).unwrap();
+    crate::gui::edit::save(&copy, &truth).unwrap();
+    let mut app = app();
+    app.window_s = 30;
+    app.open(&copy);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    for _ in 0..ZOOMS.len() {
+        h.key_press(egui::Key::Minus);
+    }
+    h.run_steps(1);
+    assert_eq!(ZOOMS[h.state().zoom], WHOLE_EPISODE);
+    step_until(&mut h, "the overview strip", |a| a.episodes[0].overview.thumbnails.len() >= 60);
+    let overview = &h.state().episodes[0].overview;
+    assert!((overview.duration_s.unwrap() - 120.0).abs() < 0.5, "{:?}", overview.duration_s);
+    assert_eq!(overview.step, 2, "about 80 thumbnails for 120 s");
+    assert!(overview.thumbnails.iter().all(|(s, _)| s % 2 == 0 && *s < 120));
+    // The intro's end is a cut in the footage: it is found, to the frame, ready to snap to.
+    step_until(&mut h, "cuts around the intro's edges", |a| a.episodes[0].cuts_searched.len() >= 2);
+    let cuts = &h.state().episodes[0].cuts;
+    assert!(cuts.iter().any(|c| (c - 20.0).abs() < 0.02), "cuts near the intro's end: {cuts:?}");
+}

@@ -859,7 +859,7 @@ impl App {
         } else {
             (Strip { thumbs: &ep.thumbnails, span: 1 }, seconds, ZOOMS[self.zoom])
         };
-        match timeline(ui, strip.0, strip.1, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, strip.2) {
+        match timeline(ui, self.dragging.is_some(), strip.0, strip.1, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, strip.2) {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {
@@ -1041,7 +1041,7 @@ struct Strip<'a> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn timeline(ui: &mut egui::Ui, strip: Strip<'_>, seconds: u32, analysed: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
+fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, seconds: u32, analysed: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
     let per_row = per_row.max(1);
     #[allow(non_snake_case)]
     let PER_ROW = per_row;
@@ -1077,6 +1077,9 @@ fn timeline(ui: &mut egui::Ui, strip: Strip<'_>, seconds: u32, analysed: u32, pr
                     if let Some((i, is_start)) = edge {
                         action = Some(TimelineAction::GrabEdge(i, is_start));
                     }
+                } else if response.dragged() && !edge_held {
+                    // Not on an edge: the drag pans the timeline (its rows scroll).
+                    ui.scroll_with_delta(egui::vec2(0.0, response.drag_delta().y));
                 } else if response.dragged() {
                     // Snap to a shot cut within reach, else to the second grid (the thumbnails);
                     // Alt: free, to a 25 fps frame.

@@ -38,6 +38,9 @@ pub struct Preview {
 /// a pause stops at once.
 const SOUND_AHEAD_S: f64 = 0.3;
 
+/// Still frames kept for asking again (about 65 MiB at 720p).
+const RECENT_FRAMES: usize = 24;
+
 /// What drives playback.
 #[derive(Clone, Copy)]
 enum Clock {
@@ -140,6 +143,8 @@ impl Preview {
             .name("introskip-preview".into())
             .spawn(move || {
                 let mut reader: Option<(PathBuf, FrameReader)> = None;
+                // Frames shown recently (stepping back and forth over a boundary asks again).
+                let mut recent: std::collections::VecDeque<(PathBuf, i64, f64, RgbImage)> = Default::default();
                 let mut clock: Option<Clock> = None;
                 let mut sound = Sound { out: None, reader: None, next_t: 0.0, ended: true, last_played: (0.0, Instant::now()), gain: 1.0 };
                 let send = |u: Update| {
@@ -183,7 +188,18 @@ impl Preview {
                             Request::Show { path, t } => {
                                 clock = None;
                                 sound.stop();
-                                match open(&mut reader, &path).and_then(|r| r.frame_at(t)) {
+                                let key = (t * 1000.0).round() as i64;
+                                let cached = recent.iter().find(|(p, k, _, _)| *p == path && *k == key).map(|(_, _, shown, image)| (*shown, image.clone()));
+                                let frame = match cached {
+                                    Some(hit) => Ok(hit),
+                                    None => open(&mut reader, &path).and_then(|r| r.frame_at(t)).inspect(|(shown, image)| {
+                                        if recent.len() == RECENT_FRAMES {
+                                            recent.pop_front();
+                                        }
+                                        recent.push_back((path.clone(), key, *shown, image.clone()));
+                                    }),
+                                };
+                                match frame {
                                     Ok((shown, image)) => {
                                         if !send(Update::Frame { path, t: shown, image, playing: false }) {
                                             return;

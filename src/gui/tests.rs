@@ -212,3 +212,34 @@ fn zoomed_out_the_timeline_spans_the_whole_episode_and_edges_find_their_cuts() {
     let cuts = &h.state().episodes[0].cuts;
     assert!(cuts.iter().any(|c| (c - 20.0).abs() < 0.02), "cuts near the intro's end: {cuts:?}");
 }
+
+#[test]
+fn files_without_pictures_and_encoders_without_a_model_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin"]).args(args).status().unwrap().success();
+        assert!(ok, "ffmpeg {args:?}");
+    };
+    let song = dir.path().join("a song.mp4");
+    run(&["-f", "lavfi", "-i", "sine=d=3", song.to_str().unwrap()]);
+    let clip = dir.path().join("clip.mkv");
+    run(&["-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=6", clip.to_str().unwrap()]);
+    // Tiny random CLIP weights: a real encoder for which no intro model was trained.
+    let weights = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-tiny/state_dict.pt");
+    let mut app = App::new(Worker::start(Some(weights), || {}), preview::Preview::start(|| {}));
+    app.settings = crate::settings::Settings::default();
+    app.settings_file = dir.path().join("settings.json");
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "both analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. } | Status::Failed(_))));
+    step_until(&mut h, "the model's answer", |a| a.banner.is_some());
+    let names: Vec<String> = h.state().episodes.iter().map(|e| e.name()).collect();
+    assert_eq!(names, ["a song.mp4", "clip.mkv"]);
+    assert!(matches!(&h.state().episodes[0].status, Status::Failed(m) if m.contains("no video stream (audio only")), "the song says why");
+    // The clip is analysed (thumbnails) while the banner says why there is no intro band.
+    assert!(matches!(h.state().episodes[1].status, Status::Done { samples: 6, .. }));
+    let banner = h.state().banner.clone().unwrap();
+    assert!(banner.starts_with("No intro detection: no trained model for encoder clip"), "{banner}");
+    h.get_by_label_contains("train one with `introskip train`");
+    h.get_by_label_contains("a song.mp4: no video stream (audio only");
+}

@@ -1115,7 +1115,7 @@ fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, seconds: u32, 
             for (second, tex) in thumbs.iter().filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
                 let x = rect.left() + (*second - start) as f32 * cell_w;
                 let w = if span > 1 { cell_h * aspect } else { cell_w }.min(rect.right() - x);
-                if x < drawn_to {
+                if span > 1 && x < drawn_to {
                     continue;
                 }
                 drawn_to = x + w;

@@ -35,6 +35,8 @@ fn app_draws_the_demo_timeline_under_xvfb() {
             .env("DISPLAY", &display)
             .env("XDG_RUNTIME_DIR", runtime.path())
             .env("INTROSKIP_CONFIG", runtime.path().join("settings.json"))
+            // eframe keeps window geometry in the data dir: never the user's.
+            .env("XDG_DATA_HOME", runtime.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

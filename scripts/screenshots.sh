@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The README's screenshots, remade from the real app under Xvfb (needs the demo series and the dev
+# set: scripts/build-demo.sh, scripts/build-dataset.sh dev). Episodes are linked into a scratch
+# folder so the labels the shots create never land beside the data set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/common.sh
+use_backend
+cargo build --release --locked "${FEATURES[@]}"
+bin=$CARGO_TARGET_DIR/release/introskip
+out=assets/screenshots
+scratch=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$scratch"' EXIT
+export DISPLAY=:77 XDG_DATA_HOME=$scratch/data INTROSKIP_CONFIG=$scratch/settings.json XDG_RUNTIME_DIR=$scratch
+Xvfb $DISPLAY -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+sleep 2
+
+# season DIR: a scratch copy (links) of a season folder.
+season() {
+  local dst=$scratch/$(basename "$1")
+  rm -rf "$dst"; mkdir -p "$dst"
+  for f in "$1"/*.mp4; do ln -s "$f" "$dst/"; done
+  echo "$dst"
+}
+start() {
+  "$bin" "$1" >/dev/null 2>&1 &
+  app=$!
+  win=$(timeout 30 xdotool search --sync --onlyvisible --name '^introskip$' | head -1)
+  sleep 1
+  xdotool windowmove --sync "$win" 0 0 windowsize --sync "$win" 1400 900
+  xdotool windowfocus --sync "$win"
+  sleep "${2:-8}"
+}
+stop() { kill "$app"; wait "$app" 2>/dev/null || true; }
+shot() { import -window root "$out/$1"; log "$out/$1"; }
+# The sidebar's episode N (1-based).
+pick() { xdotool mousemove 90 $((75 + 37 * ($1 - 1))) click 1; sleep 1.5; }
+key() { xdotool key "$@"; sleep 0.4; }
+
+dev=$INTROSKIP_CACHE/dataset/v1/dev
+golden=$(season "$dev/Golden Signal (dev02)")
+start "$golden"
+pick 3
+shot season.png
+# Editing: playhead to 0:44, I sets the intro's start there (verified: solid), then play into it.
+xdotool key --delay 120 $(printf 'Right %.0s' $(seq 44))
+sleep 0.5
+key i
+key space
+sleep 2.5
+shot editing-skip-intro.png
+key space
+stop
+
+bright=$(season "$dev/Bright Garden (dev03)")
+start "$bright"
+for _ in 1 2 3 4 5 6 7; do key minus; done
+sleep 6
+shot whole-episode.png
+stop
+
+demo=$(season "$INTROSKIP_CACHE/demo")
+start "$demo"
+pick 2
+shot demo-s01e02.png
+stop

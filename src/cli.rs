@@ -54,7 +54,8 @@ pub enum Command {
         files: Vec<PathBuf>,
         #[arg(long, default_value_t = 180)]
         window: u32,
-        /// Output folder: <episode>.npy (N×dim float32) per file.
+        /// Output folder: <episode>.npy (N×dim float32) and <episode>.sound.npy (seconds × 5: loudness,
+        /// sound change before/after, onsets, tonality) per file.
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Ignore and do not write the embedding cache.
@@ -539,6 +540,12 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
                 let shape = format!("({}, {})", features.seconds.len(), features.dim);
                 write_npy_header(w, &shape)?;
                 let bytes: Vec<u8> = features.embeddings.iter().flat_map(|v| v.to_le_bytes()).collect();
+                w.write_all(&bytes)
+            })?;
+            // The sound features beside them: one row per second of the window.
+            write_atomic(&dir.join(format!("{stem}.sound.npy")), |w| {
+                write_npy_header(w, &format!("({}, {})", features.audio.len(), crate::encoder::audio::AUDIO_DIM))?;
+                let bytes: Vec<u8> = features.audio.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
                 w.write_all(&bytes)
             })?;
         }

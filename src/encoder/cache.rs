@@ -54,6 +54,8 @@ pub struct EpisodeFeatures {
     pub embeddings: Vec<f32>,
     pub thumbnails: Vec<RgbImage>,
     pub note: Option<String>,
+    /// Sound features per second of the window ([`super::audio`]), cached on their own.
+    pub audio: Vec<[f32; super::audio::AUDIO_DIM]>,
 }
 
 impl EpisodeFeatures {
@@ -125,6 +127,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         embeddings,
         thumbnails,
         note: header.note,
+        audio: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! version, which key the embedding cache and the model's manifest) and its dimension. Encoders
 //! run off the UI thread and consume the sampler's stream in batches.
 
+pub mod audio;
 pub mod cache;
 pub mod clip;
 pub mod embedded;
@@ -83,7 +84,8 @@ pub fn embed_episode(
 ) -> Result<(cache::EpisodeFeatures, bool)> {
     let key = cache::CacheKey::new(path, window_s, encoder)?;
     if use_cache {
-        if let Some(features) = cache::load(&key) {
+        if let Some(mut features) = cache::load(&key) {
+            features.audio = sound_or_silence(path, window_s, use_cache);
             let n = features.seconds.len();
             on(Progress::Encoded { done: n, requested: n });
             return Ok((features, true));
@@ -99,6 +101,7 @@ pub fn embed_episode(
         embeddings: Vec::new(),
         thumbnails: Vec::new(),
         note: None,
+        audio: Vec::new(),
     };
     let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
     let mut requested = window_s as usize;
@@ -152,7 +155,17 @@ pub fn embed_episode(
             eprintln!("introskip: note: embedding cache not written: {e}");
         }
     }
+    features.audio = sound_or_silence(path, window_s, use_cache);
     Ok((features, false))
+}
+
+/// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
+/// picture alone still finds most intros), with a note on stderr.
+fn sound_or_silence(path: &std::path::Path, window_s: u32, use_cache: bool) -> Vec<[f32; audio::AUDIO_DIM]> {
+    audio::cached_sound_features(path, window_s, use_cache).unwrap_or_else(|e| {
+        eprintln!("introskip: note: sound not used: {e}");
+        Vec::new()
+    })
 }
 
 /// The device Burn encoders run on: libtorch's CPU (or CUDA) with the `tch` feature, otherwise

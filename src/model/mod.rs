@@ -42,8 +42,15 @@ pub const MAX_SECONDS: usize = 1024;
 /// - `season`: 1 when other episodes were given, 0 for a lone episode (the channels above are
 ///   then 0 and the model relies on the episode alone);
 /// - `luma_mean` / `luma_std`: brightness and contrast of the thumbnail's centre (fades to black,
-///   title cards on flat backgrounds) — the embedded descriptor is blind to both by design.
-pub const CHANNELS: [&str; 9] = ["novelty_prev", "novelty_next", "repeat_max", "repeat_frac", "run_max", "run_frac", "season", "luma_mean", "luma_std"];
+///   title cards on flat backgrounds) — the embedded descriptor is blind to both by design;
+/// - the sound channels of [`crate::encoder::audio::AUDIO_CHANNELS`] (loudness, changes of sound
+///   at either side, onsets, tonality): what a lone episode's soundtrack says.
+///
+/// A model lists the channels it reads in its manifest; older models read a prefix of this list.
+pub const CHANNELS: [&str; 14] = [
+    "novelty_prev", "novelty_next", "repeat_max", "repeat_frac", "run_max", "run_frac", "season", "luma_mean", "luma_std",
+    "loudness", "sound_change_prev", "sound_change_next", "sound_flux", "tonality",
+];
 /// A run this long (seconds) counts as shared footage rather than a coincidence.
 pub const MIN_RUN_S: usize = 5;
 /// Cosine above which two seconds count as the same footage (the baseline's threshold).
@@ -173,8 +180,25 @@ pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Ve
         }
         let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), centre_luma);
         out.extend_from_slice(&[mean, std]);
+        let sound = features.audio.get(features.seconds[i] as usize).copied().unwrap_or_default();
+        out.extend_from_slice(&sound);
     }
     out
+}
+
+/// Keep the embedding and the channels a model reads (`pick`: indices into [`CHANNELS`]) from
+/// rows laid out by [`input_rows`].
+pub fn pick_channels(rows: &[f32], embed_dim: usize, pick: &[usize]) -> Vec<f32> {
+    let width = embed_dim + CHANNELS.len();
+    if pick.len() == CHANNELS.len() && pick.iter().enumerate().all(|(i, &c)| i == c) {
+        return rows.to_vec();
+    }
+    rows.chunks_exact(width).flat_map(|row| row[..embed_dim].iter().copied().chain(pick.iter().map(|&c| row[embed_dim + c]))).collect()
+}
+
+/// The indices into [`CHANNELS`] of a model's channel names; an unknown name is an error.
+pub fn channel_indices(names: &[String]) -> std::result::Result<Vec<usize>, String> {
+    names.iter().map(|n| CHANNELS.iter().position(|c| c == n).ok_or_else(|| format!("model reads channel '{n}', which this build does not compute"))).collect()
 }
 
 /// Mean and standard deviation of luma (0–1) over the central 60 % of a thumbnail, clear of
@@ -299,6 +323,8 @@ pub struct IntroModel {
     pub manifest: Manifest,
     scores: crf::CrfScores,
     device: Device,
+    /// The manifest's channels as indices into [`CHANNELS`].
+    channels: Vec<usize>,
 }
 
 /// The members' CRF scores, averaged.
@@ -321,7 +347,8 @@ pub fn average_scores(taggers: &[Tagger]) -> crf::CrfScores {
 impl IntroModel {
     pub fn from_taggers(taggers: Vec<Tagger>, manifest: Manifest, device: Device) -> Self {
         let scores = average_scores(&taggers);
-        IntroModel { taggers, manifest, scores, device }
+        let channels = channel_indices(&manifest.config.channels).expect("checked when the model was loaded or built");
+        IntroModel { taggers, manifest, scores, device, channels }
     }
 
     /// Load a model folder and check it was trained for `encoder`.
@@ -347,6 +374,7 @@ impl IntroModel {
         if manifest.members.is_empty() {
             return Err(Error::input(&manifest_path, "lists no weights (members)"));
         }
+        channel_indices(&manifest.config.channels).map_err(|e| Error::input(&manifest_path, e))?;
         let mut taggers = Vec::with_capacity(manifest.members.len());
         for m in &manifest.members {
             if m.weights.contains('/') || m.weights.contains('\\') {
@@ -392,7 +420,8 @@ impl IntroModel {
         if n == 0 {
             return Detection { intros: vec![], recaps: vec![], intro_probability: vec![], tags: vec![] };
         }
-        let em = self.emissions(&input_rows(features, season), n);
+        let rows = pick_channels(&input_rows(features, season), features.dim, &self.channels);
+        let em = self.emissions(&rows, n);
         decode(&em, &self.scores, &self.manifest.postprocess, &features.seconds)
     }
 }

@@ -1,6 +1,7 @@
 //! The real app under Xvfb on the demo series: it must open a window, sample the first episode in
 //! the background, draw the thumbnail timeline and, once the shipped model has judged the season,
-//! the intro band over it. Checked on the screenshot's pixels.
+//! the intro band over it. Checked on the screenshot's pixels, found by their colours rather than
+//! at fixed positions (the layout above the timeline may change).
 
 use crate::common::*;
 use std::process::{Child, Command, Stdio};
@@ -62,15 +63,23 @@ fn app_draws_the_demo_timeline_under_xvfb() {
     }
 }
 
-/// The first timeline row (window y ≈ 120–145) is full of footage: many distinct colours, while the
-/// empty app is two shades of grey. The title card cells of S01E01 (0:16–0:19) are black with white text.
+fn is_intro_orange(p: &image::Rgb<u8>) -> bool {
+    p[0].abs_diff(240) < 16 && p[1].abs_diff(140) < 16 && p[2].abs_diff(40) < 16
+}
+
+/// S01E01's intro is 0:00–0:20: the whole first timeline row is outlined in the intro orange
+/// (240, 140, 40). Its top edge is the first screen line with a long orange run.
+fn intro_outline_top(img: &image::RgbImage) -> Option<u32> {
+    (0..img.height()).find(|&y| (0..img.width()).filter(|&x| is_intro_orange(img.get_pixel(x, y))).count() >= 600)
+}
+
+/// Under the outline's top edge, the first row of thumbnails: full of footage (many distinct
+/// colours), where an empty app is two shades of grey.
 fn timeline_drawn(img: &image::RgbImage) -> bool {
-    if img.width() < 1200 || img.height() < 300 {
-        return false;
-    }
+    let Some(top) = intro_outline_top(img) else { return false };
     let mut colours = std::collections::HashSet::new();
-    for y in 122..140 {
-        for x in 230..1250 {
+    for y in top + 4..(top + 22).min(img.height()) {
+        for x in 230..img.width().min(1200) {
             let p = img.get_pixel(x, y);
             colours.insert([p[0] >> 3, p[1] >> 3, p[2] >> 3]);
         }
@@ -78,9 +87,17 @@ fn timeline_drawn(img: &image::RgbImage) -> bool {
     colours.len() > 200
 }
 
-/// The intro band: S01E01's intro is 0:00–0:20, the whole first row; its outline and band are
-/// drawn in the intro orange (240, 140, 40).
+/// The intro band: its outline's top and bottom edges (two long orange runs, a row apart) with
+/// the translucent orange fill between them.
 fn intro_band_drawn(img: &image::RgbImage) -> bool {
-    let orange = img.pixels().filter(|p| p[0].abs_diff(240) < 16 && p[1].abs_diff(140) < 16 && p[2].abs_diff(40) < 16).count();
-    orange > 400
+    let Some(top) = intro_outline_top(img) else { return false };
+    let long_run = |y: u32| (0..img.width()).filter(|&x| is_intro_orange(img.get_pixel(x, y))).count() >= 600;
+    let Some(bottom) = (top + 20..img.height().min(top + 200)).find(|&y| long_run(y)) else { return false };
+    // The fill, just above the bottom edge: orange at half strength over the dark band.
+    let y = bottom - 6;
+    let filled = (240..1100).filter(|&x| {
+        let p = img.get_pixel(x, y);
+        p[0] > 90 && p[0] > p[1] + 30 && p[1] > p[2] + 15
+    });
+    filled.count() > 500
 }

@@ -42,8 +42,9 @@ golden=$(season "$dev/Golden Signal (dev02)")
 start "$golden"
 pick 3
 shot season.png
-# Editing: playhead to 0:44, I sets the intro's start there (verified: solid), then play into it.
-xdotool key --delay 120 $(printf 'Right %.0s' $(seq 44))
+# Editing: playhead to 0:43.12 (seconds, then frames with Shift), I sets the intro's start there
+# (verified: solid), then play into it.
+xdotool key --delay 120 $(printf 'Right %.0s' $(seq 43)) shift+Right shift+Right shift+Right
 sleep 0.5
 key i
 key space

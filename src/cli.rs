@@ -155,6 +155,10 @@ pub enum Command {
         /// Judge each episode alone, even when others of its season (same folder) are given.
         #[arg(long)]
         single: bool,
+        /// Keep the model's boundaries on the 1 FPS grid instead of moving each to the shot cut
+        /// nearest to it within 1 s (found to the frame).
+        #[arg(long)]
+        no_snap: bool,
     },
     /// Train the intro model on synthesised series (scripts/build-dataset.sh) for an encoder.
     Train {
@@ -260,7 +264,9 @@ pub fn run(cli: Cli) -> Result<()> {
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
         Some(Command::Remux { media, out, segments, titles }) => remux(&media, &out, segments.as_deref(), titles),
-        Some(Command::Detect { media, window, model, clip_weights, out, json, single }) => detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single),
+        Some(Command::Detect { media, window, model, clip_weights, out, json, single, no_snap }) => {
+            detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single, !no_snap)
+        }
         Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members }) => {
             train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members)
         }
@@ -300,7 +306,8 @@ pub fn load_model(model: Option<&Path>, encoder: &dyn crate::encoder::FrameEncod
     crate::model::IntroModel::load(&dir, encoder, &crate::encoder::burn_device())
 }
 
-fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool, snap: bool) -> Result<()> {
     let media = media_arguments(inputs)?;
     let mut encoder = crate::encoder::encoder_for(clip_weights)?;
     let model = load_model(model, encoder.as_ref())?;
@@ -312,6 +319,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
         all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true)?.0);
     }
     let mut results = Vec::new();
+    let mut snapper = crate::model::snap::Snapper::default();
     for (i, file) in media.iter().enumerate() {
         let features = &all[i];
         // Season mode: the other episodes from the same folder, unless --single.
@@ -321,8 +329,14 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
             media.iter().zip(&all).enumerate().filter(|(j, (f, _))| *j != i && f.parent() == file.parent()).map(|(_, (_, e))| e).collect()
         };
         let started = std::time::Instant::now();
-        let d = model.detect(features, &season);
+        let mut d = model.detect(features, &season);
         let model_ms = started.elapsed().as_secs_f64() * 1000.0;
+        if snap {
+            // A file that cannot be decoded around a boundary keeps the model's boundary.
+            if let Err(e) = snapper.snap(file, &mut d) {
+                eprintln!("introskip: note: boundaries not snapped to cuts: {e}");
+            }
+        }
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let segment = |kind: &str, s: &crate::model::DetectedSegment| serde_json::json!({"kind": kind, "start": s.start, "end": s.end, "confidence": s.confidence, "source": "predicted"});
         let segments: Vec<_> = d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).collect();

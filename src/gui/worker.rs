@@ -63,6 +63,7 @@ impl Worker {
                 // repeats across episodes is the strongest sign of an intro).
                 let mut season: Vec<(usize, PathBuf, crate::encoder::cache::EpisodeFeatures)> = Vec::new();
                 let mut season_generation = u64::MAX;
+                let mut snapper = crate::model::snap::Snapper::default();
                 for command in rx.iter() {
                     match command {
                         Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
@@ -113,7 +114,10 @@ impl Worker {
                                             for (i, p, f) in &season {
                                                 let others: Vec<&crate::encoder::cache::EpisodeFeatures> =
                                                     season.iter().filter(|(j, q, _)| j != i && q.parent() == p.parent()).map(|(_, _, f)| f).collect();
-                                                send(Event::Detected { index: *i, detection: m.detect(f, &others) });
+                                                let mut detection = m.detect(f, &others);
+                                                // As `detect` does: boundaries onto the nearest cut (kept when the file cannot be read there).
+                                                let _ = snapper.snap(p, &mut detection);
+                                                send(Event::Detected { index: *i, detection });
                                             }
                                         }
                                         Err(message) => send(Event::ModelUnavailable { message: message.clone() }),

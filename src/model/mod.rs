@@ -9,6 +9,7 @@
 
 pub mod crf;
 pub mod postprocess;
+pub mod snap;
 pub mod train;
 
 use crate::encoder::cache::EpisodeFeatures;

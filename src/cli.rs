@@ -378,7 +378,7 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
         all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
         embed_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    println!("{:<40} {:>14} {:>10} {:>12}", "episode", "sample+encode", "model", "model share");
+    println!("{:<40} {:>20} {:>10} {:>12}", "episode", "sample+encode+sound", "model", "model share");
     for (i, file) in media.iter().enumerate() {
         let season: Vec<&crate::encoder::cache::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
         // Median of 5 (the first run warms libtorch up).
@@ -392,7 +392,7 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
         times.sort_by(f64::total_cmp);
         let m = times[2];
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("{name:<40} {:>11.0} ms {:>7.1} ms {:>11.1}%", embed_ms[i], m, m / (m + embed_ms[i]) * 100.0);
+        println!("{name:<40} {:>17.0} ms {:>7.1} ms {:>11.1}%", embed_ms[i], m, m / (m + embed_ms[i]) * 100.0);
     }
     Ok(())
 }

@@ -86,28 +86,8 @@ impl AudioReader {
 
     fn decode_frame(&mut self) -> Result<Option<ffmpeg::frame::Audio>> {
         let mut frame = ffmpeg::frame::Audio::empty();
-        loop {
-            if self.decoder.receive_frame(&mut frame).is_ok() {
-                return Ok(Some(frame));
-            }
-            if self.eof {
-                return Ok(None);
-            }
-            let mut packet = ffmpeg::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) => {
-                    if packet.stream() == self.index {
-                        // A damaged packet costs a few milliseconds of sound, not the playback.
-                        let _ = self.decoder.send_packet(&packet);
-                    }
-                }
-                Err(ffmpeg::Error::Eof) => {
-                    self.eof = true;
-                    let _ = self.decoder.send_eof();
-                }
-                Err(e) => return Err(Error::input(&self.path, format!("read error in the audio stream: {e}"))),
-            }
-        }
+        let got = super::receive_next(&mut self.input, self.index, &mut self.decoder, &mut frame, &mut self.eof, &self.path)?;
+        Ok(got.then_some(frame))
     }
 
     /// The next stretch of sound: its start time and interleaved samples (`channels` per frame

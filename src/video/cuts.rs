@@ -33,44 +33,26 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
     let mut frame = ffmpeg::frame::Video::empty();
     let mut grey = ffmpeg::frame::Video::empty();
     let mut eof = false;
-    'decode: loop {
-        while decoder.receive_frame(&mut frame).is_ok() {
-            let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) - origin) as f64 * tb;
-            if t > to_s + 1e-6 {
-                break 'decode;
-            }
-            let key = (frame.format(), frame.width(), frame.height());
-            if scaler.as_ref().is_none_or(|(f, w, h, _)| (*f, *w, *h) != key) {
-                let ctx = ffmpeg::software::scaling::Context::get(key.0, key.1, key.2, ffmpeg::format::Pixel::GRAY8, W, H, ffmpeg::software::scaling::Flags::AREA)
-                    .map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
-                scaler = Some((key.0, key.1, key.2, ctx));
-            }
-            let (_, _, _, ctx) = scaler.as_mut().expect("set above");
-            ctx.run(&frame, &mut grey).map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
-            let stride = grey.stride(0);
-            let pixels: Vec<u8> = (0..H as usize).flat_map(|y| grey.data(0)[y * stride..y * stride + W as usize].to_vec()).collect();
-            if let Some(prev) = &previous {
-                let sad: u64 = prev.iter().zip(&pixels).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
-                diffs.push((t, sad as f64 / pixels.len() as f64));
-            }
-            previous = Some(pixels);
-        }
-        if eof {
+    while super::receive_next(&mut opened.input, index, &mut decoder, &mut frame, &mut eof, path)? {
+        let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) - origin) as f64 * tb;
+        if t > to_s + 1e-6 {
             break;
         }
-        let mut packet = ffmpeg::Packet::empty();
-        match packet.read(&mut opened.input) {
-            Ok(()) => {
-                if packet.stream() == index {
-                    let _ = decoder.send_packet(&packet);
-                }
-            }
-            Err(ffmpeg::Error::Eof) => {
-                eof = true;
-                let _ = decoder.send_eof();
-            }
-            Err(e) => return Err(Error::input(path, format!("read error: {e}"))),
+        let key = (frame.format(), frame.width(), frame.height());
+        if scaler.as_ref().is_none_or(|(f, w, h, _)| (*f, *w, *h) != key) {
+            let ctx = ffmpeg::software::scaling::Context::get(key.0, key.1, key.2, ffmpeg::format::Pixel::GRAY8, W, H, ffmpeg::software::scaling::Flags::AREA)
+                .map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
+            scaler = Some((key.0, key.1, key.2, ctx));
         }
+        let (_, _, _, ctx) = scaler.as_mut().expect("set above");
+        ctx.run(&frame, &mut grey).map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
+        let stride = grey.stride(0);
+        let pixels: Vec<u8> = (0..H as usize).flat_map(|y| grey.data(0)[y * stride..y * stride + W as usize].to_vec()).collect();
+        if let Some(prev) = &previous {
+            let sad: u64 = prev.iter().zip(&pixels).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
+            diffs.push((t, sad as f64 / pixels.len() as f64));
+        }
+        previous = Some(pixels);
     }
     Ok(pick_cuts(&diffs).into_iter().filter(|t| (from_s - 1e-6..=to_s + 1e-6).contains(t)).collect())
 }

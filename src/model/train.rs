@@ -125,13 +125,11 @@ pub struct TrainOptions {
     pub members: usize,
     /// Epochs before the dev score may pick a model.
     pub min_epochs: usize,
-    /// Share of training sequences whose sound channels are disguised (see [`disguise_sound`]).
-    pub sound_augment: f32,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20, sound_augment: 0.5 }
+        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20 }
     }
 }
 
@@ -158,39 +156,6 @@ impl Rng {
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 24) as f32
-    }
-}
-
-/// Training intros play synthesised beds: loud, steady tones. Real themes (and the dev set's
-/// recorded music) can be quiet, busy, piano or voice. So some sequences are shown with the
-/// episode's level moved, the intro made quieter, and its sound made busier inside (its edges keep
-/// their changes): the model must find the intro from where the sound changes and how it sits
-/// against the picture, not from "loud and steady" alone.
-fn disguise_sound(x: &mut [f32], tags: &[usize], embed_dim: usize, input_dim: usize, rng: &mut Rng) {
-    let col = |name: &str| embed_dim + super::CHANNELS.iter().position(|c| *c == name).expect("a sound channel");
-    let (loud, prev, next, flux) = (col("loudness"), col("sound_change_prev"), col("sound_change_next"), col("sound_flux"));
-    let shift = rng.unit() * 0.4 - 0.3;
-    let intro_gain = 0.55 + 0.45 * rng.unit();
-    let busier = rng.unit() * 0.3;
-    let onsets = rng.unit() * 0.08;
-    for (t, row) in x.chunks_exact_mut(input_dim).enumerate() {
-        let inside = |u: Option<usize>| u.and_then(|u| tags.get(u)).is_some_and(|&g| g == INTRO);
-        if tags[t] == INTRO {
-            row[loud] *= intro_gain;
-            // The first and last second keep their changes: that is where the intro's edges are.
-            if inside(t.checked_sub(1)) && inside(Some(t + 1)) {
-                row[prev] += busier * rng.unit();
-                row[next] += busier * rng.unit();
-                row[flux] += onsets;
-            }
-        }
-        if row[loud] > 0.0 {
-            row[loud] = (row[loud] + shift).clamp(0.0, 1.0);
-        }
     }
 }
 
@@ -311,11 +276,7 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
                     3..=5 if !ex.rows_subsets.is_empty() => &ex.rows_subsets[rng.below(ex.rows_subsets.len())],
                     _ => &ex.rows,
                 };
-                let at = x.len();
                 x.extend_from_slice(&rows[c * input_dim..(c + len) * input_dim]);
-                if rng.unit() < options.sound_augment {
-                    disguise_sound(&mut x[at..], &ex.tags[c..c + len], config.embed_dim, input_dim, &mut rng);
-                }
                 for t in 0..len {
                     gold[(b * len + t) * TAGS.len() + ex.tags[c + t]] = 1.0;
                 }

@@ -14,6 +14,7 @@ rendered by the ffmpeg CLI with a fixed thread count. Only the standard library 
 """
 
 import argparse
+import glob
 import hashlib
 import json
 import os
@@ -559,6 +560,10 @@ def main():
             # Intermediate files (intro masters, voice, credits text): no spaces in the path, as
             # ffmpeg filter arguments name them; keyed by the plan so a new plan never reuses them.
             work = os.path.join(args.out, "work", f"{split}{i:02d}-{plan_hash}")
+            if not args.plan_only:  # an earlier plan's intermediates are never used again
+                for old in glob.glob(os.path.join(args.out, "work", f"{split}{i:02d}-*")):
+                    if old != work:
+                        shutil.rmtree(old)
             os.makedirs(work, exist_ok=True)
             os.makedirs(sdir, exist_ok=True)
             with open(os.path.join(sdir, "series.json"), "w") as fh:

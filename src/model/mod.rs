@@ -8,6 +8,7 @@
 //! dev metrics, sha256), checked against the active encoder when loaded.
 
 pub mod crf;
+pub mod picture;
 pub mod postprocess;
 pub mod snap;
 pub mod train;
@@ -45,12 +46,14 @@ pub const MAX_SECONDS: usize = 1024;
 /// - `luma_mean` / `luma_std`: brightness and contrast of the thumbnail's centre (fades to black,
 ///   title cards on flat backgrounds) — the embedded descriptor is blind to both by design;
 /// - the sound channels of [`crate::encoder::audio::AUDIO_CHANNELS`] (loudness, changes of sound
-///   at either side, onsets, tonality): what a lone episode's soundtrack says.
+///   at either side, onsets, tonality): what a lone episode's soundtrack says;
+/// - `text`: how strongly a line of overlaid text stands out ([`picture::text_line`]): title
+///   cards, captions, credits.
 ///
 /// A model lists the channels it reads in its manifest; older models read a prefix of this list.
-pub const CHANNELS: [&str; 14] = [
+pub const CHANNELS: [&str; 15] = [
     "novelty_prev", "novelty_next", "repeat_max", "repeat_frac", "run_max", "run_frac", "season", "luma_mean", "luma_std",
-    "loudness", "sound_change_prev", "sound_change_next", "sound_flux", "tonality",
+    "loudness", "sound_change_prev", "sound_change_next", "sound_flux", "tonality", "text",
 ];
 /// A run this long (seconds) counts as shared footage rather than a coincidence.
 pub const MIN_RUN_S: usize = 5;
@@ -179,10 +182,11 @@ pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Ve
             let run_frac = others.iter().filter(|o| o.run[i] >= MIN_RUN_S).count() as f32 / others.len() as f32;
             out.extend_from_slice(&[best, frac, (run as f32 / 30.0).min(3.0), run_frac, 1.0]);
         }
-        let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), centre_luma);
+        let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), picture::centre_luma);
         out.extend_from_slice(&[mean, std]);
         let sound = features.audio.get(features.seconds[i] as usize).copied().unwrap_or_default();
         out.extend_from_slice(&sound);
+        out.push(features.thumbnails.get(i).map_or(0.0, picture::text_line));
     }
     out
 }
@@ -200,30 +204,6 @@ pub fn pick_channels(rows: &[f32], embed_dim: usize, pick: &[usize]) -> Vec<f32>
 /// The indices into [`CHANNELS`] of a model's channel names; an unknown name is an error.
 pub fn channel_indices(names: &[String]) -> std::result::Result<Vec<usize>, String> {
     names.iter().map(|n| CHANNELS.iter().position(|c| c == n).ok_or_else(|| format!("model reads channel '{n}', which this build does not compute"))).collect()
-}
-
-/// Mean and standard deviation of luma (0–1) over the central 60 % of a thumbnail, clear of
-/// letterbox bars and corner logos.
-fn centre_luma(img: &image::RgbImage) -> (f32, f32) {
-    let (w, h) = (img.width(), img.height());
-    let (x0, x1, y0, y1) = (w / 5, w - w / 5, h / 5, h - h / 5);
-    let mut sum = 0f64;
-    let mut sq = 0f64;
-    let mut n = 0f64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let p = img.get_pixel(x, y);
-            let l = (0.2126 * p[0] as f64 + 0.7152 * p[1] as f64 + 0.0722 * p[2] as f64) / 255.0;
-            sum += l;
-            sq += l * l;
-            n += 1.0;
-        }
-    }
-    if n == 0.0 {
-        return (0.0, 0.0);
-    }
-    let mean = sum / n;
-    (mean as f32, (sq / n - mean * mean).max(0.0).sqrt() as f32)
 }
 
 /// Per second of an episode, against one other episode: best cosine and longest aligned run.

@@ -1,0 +1,123 @@
+//! Per-second picture cues from the sampled thumbnail (72 px high) that the embedded descriptor
+//! is blind to by design: brightness and contrast of the centre, and overlaid text.
+//!
+//! Text matters because an episode judged alone has few other clues to its intro: the title card
+//! (the series' name, large, over a flat or blurred background) is what a viewer recognises. The
+//! same measure also lights up on credits, "Previously on" captions and signs in the footage; the
+//! model weighs it against position, music and cuts.
+
+use image::RgbImage;
+
+/// Gradient (luma, 0–1) across neighbouring pixels that counts as a sharp vertical edge: a glyph's
+/// stroke against its background or outline.
+const EDGE: f32 = 0.25;
+/// Heights (px of a 72 px thumbnail) of the text lines looked for: captions to large titles.
+const LINE_HEIGHTS: [usize; 4] = [4, 6, 9, 12];
+
+/// Mean and standard deviation of luma (0–1) over the central 60 % of a thumbnail, clear of
+/// letterbox bars and corner logos.
+pub fn centre_luma(img: &RgbImage) -> (f32, f32) {
+    let (w, h) = (img.width(), img.height());
+    let (x0, x1, y0, y1) = (w / 5, w - w / 5, h / 5, h - h / 5);
+    let mut sum = 0f64;
+    let mut sq = 0f64;
+    let mut n = 0f64;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let l = luma(img.get_pixel(x, y)) as f64;
+            sum += l;
+            sq += l * l;
+            n += 1.0;
+        }
+    }
+    if n == 0.0 {
+        return (0.0, 0.0);
+    }
+    let mean = sum / n;
+    (mean as f32, (sq / n - mean * mean).max(0.0).sqrt() as f32)
+}
+
+/// How strongly a line of text stands out in the picture, 0–1: over horizontal bands one text
+/// line high, the largest excess of sharp vertical edges (the share of pixels in a row with one)
+/// over the rows just above and below. A line of glyphs packs many edges into a few rows with calm
+/// rows around it; footage (foliage, crowds) spreads its edges over the whole height, a flat card
+/// has none, and letterbox or pillarbox bars add the same edges to every row or none.
+pub fn text_line(img: &RgbImage) -> f32 {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    if w < 2 || h < 2 * LINE_HEIGHTS[0] + 4 {
+        return 0.0;
+    }
+    let density: Vec<f32> = (0..h)
+        .map(|y| {
+            let row: Vec<f32> = (0..w).map(|x| luma(img.get_pixel(x as u32, y as u32))).collect();
+            row.windows(2).filter(|p| (p[1] - p[0]).abs() > EDGE).count() as f32 / (w - 1) as f32
+        })
+        .collect();
+    // Prefix sums: the mean density of rows a..b in O(1).
+    let mut prefix = vec![0f32; h + 1];
+    for y in 0..h {
+        prefix[y + 1] = prefix[y] + density[y];
+    }
+    let mean = |a: usize, b: usize| if b > a { (prefix[b] - prefix[a]) / (b - a) as f32 } else { 0.0 };
+    let mut best = 0f32;
+    for &line in &LINE_HEIGHTS {
+        // A band at least two rows from the picture's edges, with rows around it to compare.
+        for y in 2..h.saturating_sub(line + 2) {
+            let inside = mean(y, y + line);
+            let (above, below) = ((y.saturating_sub(line), y), (y + line, (y + 2 * line).min(h)));
+            let n_around = (above.1 - above.0) + (below.1 - below.0);
+            let around = (mean(above.0, above.1) * (above.1 - above.0) as f32 + mean(below.0, below.1) * (below.1 - below.0) as f32) / n_around as f32;
+            best = best.max(inside - around);
+        }
+    }
+    best.clamp(0.0, 1.0)
+}
+
+fn luma(p: &image::Rgb<u8>) -> f32 {
+    (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 128×72 picture: `base(x, y)` everywhere, with `glyphs` drawn as white 1-px strokes
+    /// every third pixel on rows `rows` (what a line of text looks like at thumbnail size).
+    fn picture(base: impl Fn(u32, u32) -> u8, rows: std::ops::Range<u32>, glyphs: std::ops::Range<u32>) -> RgbImage {
+        RgbImage::from_fn(128, 72, |x, y| {
+            let v = if rows.contains(&y) && glyphs.contains(&x) && x % 3 == 0 { 255 } else { base(x, y) };
+            image::Rgb([v, v, v])
+        })
+    }
+
+    #[test]
+    fn a_line_of_text_stands_out_and_footage_like_texture_does_not() {
+        let flat = |_, _| 30u8;
+        let title = text_line(&picture(flat, 30..39, 20..108));
+        let caption = text_line(&picture(flat, 60..64, 30..98));
+        assert!(title > 0.4, "title {title}");
+        assert!(caption > 0.3, "caption {caption}");
+        assert_eq!(text_line(&picture(flat, 0..0, 0..0)), 0.0);
+        // Busy texture over the whole picture (foliage): edges in every row, so no band stands out.
+        let mut seed = 7u32;
+        let noise = RgbImage::from_fn(128, 72, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let v = (seed >> 16) as u8;
+            image::Rgb([v, v, v])
+        });
+        assert!(text_line(&noise) < 0.1, "noise {}", text_line(&noise));
+        // Pillarbox bars: two edges in every row.
+        let bars = |x: u32, _| if (16..112).contains(&x) { 200u8 } else { 0 };
+        assert!(text_line(&picture(bars, 0..0, 0..0)) < 0.01);
+        // Text over blurred footage (a gentle gradient) stands out as over a flat card.
+        let blurred = |x: u32, y: u32| (40 + x / 2 + y) as u8;
+        assert!(text_line(&picture(blurred, 30..39, 20..108)) > 0.4);
+    }
+
+    #[test]
+    fn centre_luma_ignores_the_border() {
+        let img = RgbImage::from_fn(100, 50, |x, y| if (20..80).contains(&x) && (10..40).contains(&y) { image::Rgb([255; 3]) } else { image::Rgb([0; 3]) });
+        let (mean, std) = centre_luma(&img);
+        assert!((mean - 1.0).abs() < 1e-6 && std < 1e-3, "{mean} {std}");
+    }
+}

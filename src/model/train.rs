@@ -125,11 +125,13 @@ pub struct TrainOptions {
     pub members: usize,
     /// Epochs before the dev score may pick a model.
     pub min_epochs: usize,
+    /// Share (%) of training sequences whose intro gets [`calm_intro`]; 0 disables.
+    pub calm_intro_percent: usize,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20 }
+        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20, calm_intro_percent: 30 }
     }
 }
 
@@ -249,6 +251,7 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
     let mut tagger = Tagger::new(config, &ad);
     let mut optim = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
     let mut rng = Rng(seed);
+    let novelty = novelty_columns(config);
     let mut log: Vec<EpochLog> = Vec::new();
     let mut best: Option<(f64, usize, Tagger, (crate::eval::Report, crate::eval::Report))> = None;
     let started = Instant::now();
@@ -276,7 +279,12 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
                     3..=5 if !ex.rows_subsets.is_empty() => &ex.rows_subsets[rng.below(ex.rows_subsets.len())],
                     _ => &ex.rows,
                 };
+                let at = x.len();
                 x.extend_from_slice(&rows[c * input_dim..(c + len) * input_dim]);
+                if options.calm_intro_percent > 0 && rng.below(100) < options.calm_intro_percent {
+                    let factor = rng.below(31) as f32 / 100.0;
+                    calm_intro(&mut x[at..], &ex.tags[c..c + len], input_dim, &novelty, factor);
+                }
                 for t in 0..len {
                     gold[(b * len + t) * TAGS.len() + ex.tags[c + t]] = 1.0;
                 }
@@ -323,6 +331,24 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
     Ok(Trained { tagger: best_tagger, best_epoch, log })
 }
 
+/// Where the novelty channels sit in an input row of `config`.
+fn novelty_columns(config: &ModelConfig) -> Vec<usize> {
+    config.channels.iter().enumerate().filter(|(_, c)| c.starts_with("novelty_")).map(|(i, _)| config.embed_dim + i).collect()
+}
+
+/// Augmentation: scale the novelty channels (`columns`) of a sequence's intro seconds by
+/// `factor`, as if its shots were of one calm scene (a static camera, a slow pan). The training
+/// intros are montages of many short shots; without this the model learnt "many cuts" as the sign
+/// of an intro and missed themes over calm footage, which it must find by their music and title
+/// card.
+fn calm_intro(rows: &mut [f32], tags: &[usize], input_dim: usize, columns: &[usize], factor: f32) {
+    for (row, _) in rows.chunks_exact_mut(input_dim).zip(tags).filter(|(_, tag)| **tag == INTRO) {
+        for &c in columns {
+            row[c] *= factor;
+        }
+    }
+}
+
 fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
     let path = out.join("training-report.json");
     let doc: Vec<_> = members.iter().map(|m| serde_json::json!({"best_epoch": m.best_epoch, "epochs": m.log})).collect();
@@ -349,4 +375,26 @@ fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
         })
         .collect();
     crate::report::plot_curves(&out.join("training-dev.png"), "Dev frame F1 per epoch (season / single-episode mode)", "epoch", &dev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_calm_intro_scales_only_the_novelty_of_intro_seconds() {
+        let config = ModelConfig::for_encoder(2);
+        let width = config.input_dim();
+        let columns = novelty_columns(&config);
+        assert_eq!(columns, vec![2, 3], "novelty_prev and novelty_next follow the 2-d embedding");
+        let tags = [0, INTRO, INTRO, RECAP];
+        let mut rows = vec![1.0f32; tags.len() * width];
+        calm_intro(&mut rows, &tags, width, &columns, 0.25);
+        for (t, row) in rows.chunks_exact(width).enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                let want = if tags[t] == INTRO && columns.contains(&c) { 0.25 } else { 1.0 };
+                assert_eq!(v, want, "second {t}, column {c}");
+            }
+        }
+    }
 }

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout] [extra synth.py flags]
+# `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
+# seed 2027) that no training choice has looked at: a check that what the dev set chose carries
+# over (README "Results").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -9,7 +12,12 @@ split=${1:-all}
 shift || true
 scripts/fetch-media.sh
 out=$INTROSKIP_CACHE/dataset/v1
+flags=(--split "$split")
+if [ "$split" = heldout ]; then
+  flags=(--split dev --seed 2027 --pool "$out/pool")
+  out=$INTROSKIP_CACHE/dataset/heldout-2027
+fi
 log "synthesising the $split series into $out"
-/usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" --split "$split" --jobs 2 "$@"
+/usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"
 log "checking their truth independently (intro music located in each episode's audio)"
-/usr/bin/python3 training/check_truth.py "$out" --split "$split"
+/usr/bin/python3 training/check_truth.py "$out" --split "${flags[1]}"

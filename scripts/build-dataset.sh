@@ -3,7 +3,7 @@
 # their truth with the independent check. Deterministic; re-running renders only what changed.
 #   scripts/build-dataset.sh [dev|train|all|heldout] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
-# seed 2027) that no training choice has looked at: a check that what the dev set chose carries
+# seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results").
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,11 +13,14 @@ shift || true
 scripts/fetch-media.sh
 out=$INTROSKIP_CACHE/dataset/v1
 flags=(--split "$split")
+check_split=$split
 if [ "$split" = heldout ]; then
+  # Dev rules, another seed, its own folder; the footage pool is shared.
   flags=(--split dev --seed 2027 --pool "$out/pool")
+  check_split=dev
   out=$INTROSKIP_CACHE/dataset/heldout-2027
 fi
 log "synthesising the $split series into $out"
 /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"
 log "checking their truth independently (intro music located in each episode's audio)"
-/usr/bin/python3 training/check_truth.py "$out" --split "${flags[1]}"
+/usr/bin/python3 training/check_truth.py "$out" --split "$check_split"

@@ -156,7 +156,7 @@ pub enum Command {
         #[arg(long)]
         single: bool,
         /// Keep the model's boundaries on the 1 FPS grid instead of moving each to the shot cut
-        /// nearest to it within 1 s (found to the frame).
+        /// nearest to it within 0.6 s (found to the frame).
         #[arg(long)]
         no_snap: bool,
     },

@@ -64,4 +64,8 @@ demo=$(season "$INTROSKIP_CACHE/demo")
 start "$demo"
 pick 2
 shot demo-s01e02.png
+# The key sheet (F1).
+key F1
+sleep 1
+shot keys.png
 stop

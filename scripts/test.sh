@@ -20,9 +20,7 @@ use_backend
 # libtorch's OpenMP pool collapses when test threads compete for it: one thread per process.
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 # Release mode: the same compiled dependencies as the app, and realistic decoding speed.
+# One build: `--features tch` keeps the default pure-Rust `flex` backend too, and the CLIP parity
+# tests run on every backend compiled in (encoder::burn_devices), so flex keeps its coverage
+# without a second build of the whole crate.
 cargo test --release --locked "${FEATURES[@]}" "$@"
-if [ ${#FEATURES[@]} -gt 0 ] && [ $# -eq 0 ]; then
-  # The pure-Rust backend must keep passing the encoder tests too.
-  log "CLIP encoder tests on the pure-Rust flex backend"
-  cargo test --release --locked --test it clip
-fi

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The user's file (or argument) is unusable: missing, empty, not media, no video, …
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {}", printable(&path.display().to_string()), printable(message))]
     Input { path: PathBuf, message: String },
     /// A command-line or settings value that makes no sense.
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     Usage(String),
     /// The operation was cancelled by the user; not a failure.
     #[error("cancelled")]
@@ -20,6 +20,15 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Text quoted from the user's files or names, safe for one line of a terminal: control
+/// characters (a newline in a file name, an escape sequence in a label file) are shown escaped.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect())
+}
 
 impl Error {
     pub fn input(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
@@ -47,4 +56,17 @@ pub fn io_error(path: impl AsRef<Path>, err: std::io::Error) -> Error {
         _ => err.to_string(),
     };
     Error::input(path, what)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_one_printable_line() {
+        let e = Error::input("new\nline.mp4", "bad title 'In\u{1b}[31mtro\u{7}'");
+        let text = e.to_string();
+        assert!(!text.chars().any(char::is_control), "{text:?}");
+        assert!(text.starts_with("new\\nline.mp4: "), "{text}");
+    }
 }

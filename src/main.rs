@@ -1,3 +1,9 @@
+//! Chooses the front end: a subcommand runs the command line, anything else opens the app.
+//! Neither front end imports the other.
+
+use clap::Parser;
+use introskip::cli::Cli;
+
 fn main() {
     // libtorch sizes its OpenMP pool at start-up: one thread per core unless the user chose.
     if std::env::var_os("OMP_NUM_THREADS").is_none() {
@@ -5,5 +11,48 @@ fn main() {
         // SAFETY: set before any other thread exists.
         unsafe { std::env::set_var("OMP_NUM_THREADS", cores.to_string()) };
     }
-    std::process::exit(introskip::cli::main());
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Some(command) => {
+            // The app keeps Rust's defaults: a panic in a background job must not end it.
+            introskip::cli::install_process_handlers();
+            introskip::cli::main(command)
+        }
+        None => open_app(cli.path, cli.demo),
+    };
+    std::process::exit(code);
+}
+
+/// Open the app on a file, a season folder or the demo season.
+fn open_app(path: Option<std::path::PathBuf>, demo: bool) -> i32 {
+    let result = (|| {
+        let path = if demo {
+            let dir = introskip::paths::demo_dir();
+            if !dir.is_dir() {
+                return Err(introskip::Error::Usage(format!("the demo series is not built yet ({}): run scripts/demo.sh", dir.display())));
+            }
+            Some(dir)
+        } else {
+            path
+        };
+        if let Some(p) = &path {
+            std::fs::metadata(p).map_err(|e| introskip::error::io_error(p, e))?;
+        }
+        #[cfg(feature = "gui")]
+        {
+            introskip::gui::run(path)
+        }
+        #[cfg(not(feature = "gui"))]
+        {
+            let _ = path;
+            Err(introskip::Error::Usage("this build has no GUI (built without the `gui` feature); see `introskip --help`".into()))
+        }
+    })();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("introskip: error: {e}");
+            e.exit_code()
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Where introskip keeps things that are not the user's: cached media, embeddings, demo series.
+//! Where introskip keeps things that are not the user's (cached media, embeddings, demo series),
+//! and how it finds the user's episodes in a folder and groups them into seasons.
 
 use std::path::PathBuf;
 
@@ -40,6 +41,86 @@ pub fn media_files_in(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// Episodes under a folder: its own media files, or, for a show folder holding season folders
+/// (`Show/Season 01/…`), those of each subfolder in natural order (one level down).
+pub fn media_files_under(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
+    let own = media_files_in(dir)?;
+    if !own.is_empty() {
+        return Ok(own);
+    }
+    let mut subdirs: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    subdirs.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+    let mut files = Vec::new();
+    for sub in subdirs {
+        files.extend(media_files_in(&sub).unwrap_or_default());
+    }
+    Ok(files)
+}
+
+/// The series an episode belongs to, from its file name: what comes before its episode number
+/// (`S01E02`, `1x02`, `Episode 2`, `Ep 2`, `E02`), lower-cased, without separators. Episodes of one
+/// folder with different keys are different series (a flat folder holding several shows); a name
+/// with no episode number has no key.
+pub fn series_key(path: &std::path::Path) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    let b = stem.as_bytes();
+    let digits_at = |i: usize| i < b.len() && b[i].is_ascii_digit();
+    let mut cut = None;
+    for i in 0..b.len() {
+        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        // s01e02
+        if b[i] == b's' && boundary && digits_at(i + 1) {
+            let mut j = i + 1;
+            while digits_at(j) {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'e' && digits_at(j + 1) {
+                cut = Some(i);
+                break;
+            }
+        }
+        // 1x02
+        if digits_at(i) && boundary {
+            let mut j = i;
+            while digits_at(j) {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'x' && digits_at(j + 1) {
+                cut = Some(i);
+                break;
+            }
+        }
+        // episode 2, ep 2, ep.2, e02
+        for word in ["episode", "ep", "e"] {
+            if boundary && stem[i..].starts_with(word) {
+                let mut j = i + word.len();
+                while j < b.len() && matches!(b[j], b' ' | b'.' | b'_' | b'-') && word != "e" {
+                    j += 1;
+                }
+                if digits_at(j) {
+                    cut = Some(i);
+                    break;
+                }
+            }
+        }
+        if cut.is_some() {
+            break;
+        }
+    }
+    let key: String = stem[..cut?].chars().filter(|c| c.is_alphanumeric()).collect();
+    Some(key)
+}
+
+/// Whether two episodes are of one season: the same folder, and the same series by name where
+/// both names say.
+pub fn same_season(a: &std::path::Path, b: &std::path::Path) -> bool {
+    a.parent() == b.parent()
+        && match (series_key(a), series_key(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => true,
+        }
+}
+
 /// Compare strings treating runs of digits as numbers.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, String)> {
@@ -70,6 +151,26 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn series_keys_split_a_flat_folder_by_show() {
+        let key = |n: &str| super::series_key(Path::new(n));
+        assert_eq!(key("Golden Signal - S01E02.mkv").as_deref(), Some("goldensignal"));
+        assert_eq!(key("golden.signal.s01e03.1080p.mkv").as_deref(), Some("goldensignal"));
+        assert_eq!(key("Silver Signal 1x02.mp4").as_deref(), Some("silversignal"));
+        assert_eq!(key("Anime - Episode 12.mkv").as_deref(), Some("anime"));
+        assert_eq!(key("Anime - Ep.13.mkv").as_deref(), Some("anime"));
+        assert_eq!(key("S01E01.mkv").as_deref(), Some(""));
+        assert_eq!(key("holiday video.mp4"), None);
+        // "Season 1" or a title with "e" words is not an episode number.
+        assert_eq!(key("Lee Evans - E05.mkv").as_deref(), Some("leeevans"));
+        let (a, b, c) = (Path::new("/tv/Golden Signal - S01E01.mkv"), Path::new("/tv/Golden Signal - S01E02.mkv"), Path::new("/tv/Silver Signal - S01E01.mkv"));
+        assert!(super::same_season(a, b));
+        assert!(!super::same_season(a, c));
+        assert!(super::same_season(Path::new("/tv/a.mkv"), Path::new("/tv/b.mkv")));
+    }
+
     #[test]
     fn natural_order() {
         let mut v = vec!["S01E10.mkv", "S01E2.mkv", "S01E1.mkv"];

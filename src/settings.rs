@@ -42,15 +42,23 @@ pub fn settings_path() -> PathBuf {
 }
 
 impl Settings {
-    /// The saved settings; defaults when there are none or they cannot be read (with a warning).
+    /// The saved settings; defaults when there are none or they cannot be read.
     pub fn load() -> Self {
+        Self::load_checked().0
+    }
+
+    /// The saved settings, and a warning for the front end to show when the file exists but
+    /// cannot be used (the defaults are used then, and the file is left as it is).
+    pub fn load_checked() -> (Self, Option<String>) {
         let path = settings_path();
-        match std::fs::read(&path) {
-            Err(_) => Settings::default(),
-            Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                eprintln!("introskip: warning: {}: unreadable settings ({e}); using defaults", path.display());
-                Settings::default()
-            }),
+        if !path.exists() {
+            return (Settings::default(), None);
+        }
+        let parsed = crate::fsio::read_bounded(&path, 1 << 20)
+            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| Error::input(&path, format!("unreadable settings ({e})"))));
+        match parsed {
+            Ok(s) => (s, None),
+            Err(e) => (Settings::default(), Some(format!("{e}; using defaults"))),
         }
     }
 
@@ -64,6 +72,6 @@ impl Settings {
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
         }
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
-        crate::cli::write_atomic(&path, |w| w.write_all(&json))
+        crate::fsio::write_atomic(&path, |w| w.write_all(&json))
     }
 }

@@ -3,7 +3,7 @@
 //! equivalent on stable: tests/it/import.rs).
 #![no_main]
 
-use introskip::import::{parse_as, Detected};
+use introskip::formats::import::{parse_as, Detected};
 use libfuzzer_sys::fuzz_target;
 
 const FORMATS: [Detected; 7] = [Detected::Json, Detected::Sis, Detected::Ffmetadata, Detected::MkvXml, Detected::Webvtt, Detected::ResolveEdl, Detected::Edl];

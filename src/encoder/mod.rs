@@ -1,14 +1,12 @@
-//! Stage 2 of the pipeline: one embedding per sampled second.
+//! Stage 2 of the pipeline: one embedding per sampled second. Encoders turn samples into vectors
+//! and know nothing of episodes, caches or intros (that is `features/` and above).
 //!
 //! Every encoder declares what it needs from the sampler ([`EncoderInput`]), its identity (id and
 //! version, which key the embedding cache and the model's manifest) and its dimension. Encoders
 //! run off the UI thread and consume the sampler's stream in batches.
 
-pub mod audio;
-pub mod cache;
 pub mod clip;
 pub mod embedded;
-pub mod retrieval;
 pub mod torchscript;
 
 use crate::error::Result;
@@ -64,110 +62,6 @@ pub fn sampler_config_for(encoder: &dyn FrameEncoder, window_s: u32) -> crate::v
     config
 }
 
-/// What [`embed_episode`] reports while it works.
-pub enum Progress<'a> {
-    Started { requested: usize },
-    /// A sample as soon as it is decoded (thumbnails can be shown before encoding).
-    Sampled(&'a Sample),
-    Encoded { done: usize, requested: usize },
-}
-
-/// Sample and embed an episode's window, or read it from the cache. The sampler runs in its own
-/// thread; this thread encodes batches as samples arrive. `on` sees the progress and returns false
-/// to cancel (the result is then `Error::Cancelled`).
-pub fn embed_episode(
-    path: &std::path::Path,
-    window_s: u32,
-    encoder: &mut dyn FrameEncoder,
-    use_cache: bool,
-    on: &mut dyn FnMut(Progress) -> bool,
-) -> Result<(cache::EpisodeFeatures, bool)> {
-    let key = cache::CacheKey::new(path, window_s, encoder)?;
-    if use_cache {
-        if let Some(mut features) = cache::load(&key) {
-            features.audio = sound_or_silence(path, window_s, use_cache);
-            let n = features.seconds.len();
-            on(Progress::Encoded { done: n, requested: n });
-            return Ok((features, true));
-        }
-    }
-    const BATCH: usize = 16;
-    let handle = crate::video::spawn_sampler(path.to_path_buf(), sampler_config_for(encoder, window_s));
-    let dim = encoder.dim();
-    let mut features = cache::EpisodeFeatures {
-        seconds: Vec::new(),
-        frame_times: Vec::new(),
-        dim,
-        embeddings: Vec::new(),
-        thumbnails: Vec::new(),
-        note: None,
-        audio: Vec::new(),
-    };
-    let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
-    let mut requested = window_s as usize;
-    let flush = |pending: &mut Vec<Sample>, features: &mut cache::EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let refs: Vec<&Sample> = pending.iter().collect();
-        for (sample, embedding) in pending.iter().zip(encoder.encode(&refs)?) {
-            if embedding.len() != dim {
-                return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
-            }
-            features.seconds.push(sample.second);
-            features.frame_times.push(sample.frame_time_s);
-            features.embeddings.extend_from_slice(&embedding);
-        }
-        features.thumbnails.extend(pending.drain(..).map(|s| s.thumbnail));
-        Ok(())
-    };
-    for event in handle.events.iter() {
-        let keep_going = match event {
-            crate::video::SamplerEvent::Started { requested: r, .. } => {
-                requested = r;
-                on(Progress::Started { requested })
-            }
-            crate::video::SamplerEvent::Sample(sample) => {
-                let go = on(Progress::Sampled(&sample));
-                pending.push(*sample);
-                if pending.len() == BATCH {
-                    flush(&mut pending, &mut features, encoder)?;
-                    go && on(Progress::Encoded { done: features.seconds.len(), requested })
-                } else {
-                    go
-                }
-            }
-            crate::video::SamplerEvent::Finished(report) => {
-                flush(&mut pending, &mut features, encoder)?;
-                features.note = report.note;
-                on(Progress::Encoded { done: features.seconds.len(), requested });
-                break;
-            }
-            crate::video::SamplerEvent::Failed(e) => return Err(e),
-        };
-        if !keep_going {
-            return Err(crate::Error::Cancelled); // dropping the handle stops the sampler
-        }
-    }
-    if use_cache {
-        // A cache that cannot be written only costs speed next time.
-        if let Err(e) = cache::store(&key, &features) {
-            eprintln!("introskip: note: embedding cache not written: {e}");
-        }
-    }
-    features.audio = sound_or_silence(path, window_s, use_cache);
-    Ok((features, false))
-}
-
-/// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
-/// picture alone still finds most intros), with a note on stderr.
-fn sound_or_silence(path: &std::path::Path, window_s: u32, use_cache: bool) -> Vec<[f32; audio::AUDIO_DIM]> {
-    audio::cached_sound_features(path, window_s, use_cache).unwrap_or_else(|e| {
-        eprintln!("introskip: note: sound not used: {e}");
-        Vec::new()
-    })
-}
-
 /// The device Burn encoders run on: libtorch's CPU (or CUDA) with the `tch` feature, otherwise
 /// Burn's pure-Rust `flex` backend.
 pub fn burn_device() -> burn::tensor::Device {
@@ -184,6 +78,20 @@ pub fn burn_device() -> burn::tensor::Device {
     compile_error!("enable a Burn backend: the `flex` or the `tch` feature")
 }
 
+/// Every Burn backend compiled into this build, by name: libtorch (`tch`) and the pure-Rust
+/// `flex`. A production build has both (`--features tch` keeps the default `flex`), so one build
+/// proves the encoders on each backend instead of building the crate twice.
+pub fn burn_devices() -> Vec<(&'static str, burn::tensor::Device)> {
+    #[allow(unused_mut)]
+    let mut devices = Vec::new();
+    #[cfg(feature = "tch")]
+    #[allow(deprecated)]
+    devices.push(("tch", burn::tensor::Device::libtorch()));
+    #[cfg(feature = "flex")]
+    devices.push(("flex", burn::tensor::Device::flex()));
+    devices
+}
+
 /// CLIP's image tower as a frame encoder, on user-supplied weights.
 pub struct ClipEncoder {
     model: clip::ClipVision,
@@ -195,13 +103,9 @@ impl ClipEncoder {
         let loaded = clip::Weights::load(weights)?;
         let model = clip::ClipVision::new(&loaded, &burn_device())?;
         // The weights' own fingerprint is part of the id: other weights, other embeddings.
-        let fp = cache::fnv64(cache::fingerprint(weights)?.as_bytes());
+        let fp = crate::fsio::fnv64(crate::fsio::fingerprint(weights)?.as_bytes());
         let arch = model.config.name().replace(['/', '@'], "").to_lowercase();
         Ok(ClipEncoder { id: format!("clip-{arch}-{fp:08x}"), model })
-    }
-
-    pub fn config(&self) -> &clip::ClipConfig {
-        &self.model.config
     }
 }
 

@@ -340,9 +340,19 @@ pub fn is_torchscript(path: &Path) -> bool {
     found
 }
 
+/// How many tensors a `data.pkl` names: the unpickler alone, without the archive (the fuzzer
+/// drives it through this; a crafted pickle must give an error, never a panic or a huge allocation).
+pub fn tensors_in_pickle(pkl: &[u8]) -> R<usize> {
+    let value = Machine { data: pkl, pos: 0, stack: Vec::new(), marks: Vec::new(), memo: HashMap::new() }.run()?;
+    let mut found = Vec::new();
+    walk(&value, "", &mut found, 0);
+    Ok(found.len())
+}
+
 /// All float tensors of a TorchScript archive, as f32, by attribute path.
 pub fn read(path: &Path) -> R<Tensors> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let file_len = file.metadata().map(|m| m.len() as usize).unwrap_or(0);
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("not a zip archive: {e}"))?;
     let pkl_name = zip
         .file_names()
@@ -369,9 +379,15 @@ pub fn read(path: &Path) -> R<Tensors> {
             storages.insert(key.clone(), bytes);
         }
         let storage = &storages[&key];
-        let count: usize = shape.iter().product();
+        // Shapes are declared by the file: a crafted one must not make us allocate more than the
+        // storage it reads from could fill.
+        let count = shape.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d)).ok_or_else(|| format!("tensor '{name}' declares an impossible shape {shape:?}"))?;
+        let bytes_needed = count.checked_mul(size).ok_or_else(|| format!("tensor '{name}' declares an impossible shape {shape:?}"))?;
+        if bytes_needed > storage.len().max(1) * 64 || bytes_needed > file_len.saturating_mul(64) {
+            return Err(format!("tensor '{name}' declares shape {shape:?} ({bytes_needed} bytes), far more than the file holds"));
+        }
         // Gather element by element along the strides (views may be non-contiguous).
-        let mut gathered = Vec::with_capacity(count * size);
+        let mut gathered = Vec::with_capacity(bytes_needed);
         let mut index = vec![0usize; shape.len()];
         for _ in 0..count {
             let at = offset + index.iter().zip(&stride).map(|(i, s)| i * s).sum::<usize>();

@@ -30,6 +30,9 @@ impl Editor {
     fn edit(&mut self, f: impl FnOnce(&mut Vec<Segment>)) {
         let before = self.segments.clone();
         f(&mut self.segments.segments);
+        // A kind with a segment again (set by keys, imported) is no longer decided absent.
+        let present: Vec<Kind> = self.segments.segments.iter().map(|s| s.kind).collect();
+        self.segments.absent.retain(|k| !present.contains(k));
         self.segments.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
         if self.segments != before {
             self.undo.push(before);
@@ -42,8 +45,16 @@ impl Editor {
         self.segments.segments.iter().find(|s| s.kind == Kind::Intro)
     }
 
-    /// I: the intro starts at the playhead (a new one-second intro when there is none).
-    pub fn set_intro_start(&mut self, at_ms: u64) {
+    /// I: the intro starts at the playhead (a new one-second intro when there is none). Returns
+    /// why nothing changed when the playhead is not before the intro's end.
+    pub fn set_intro_start(&mut self, at_ms: u64) -> Option<String> {
+        if let Some(end) = self.intro().map(|s| s.end_ms).filter(|&end| at_ms + MIN_MS > end) {
+            return Some(format!(
+                "I at {} is not before the intro's end ({}): move the playhead earlier, or set the end first with O",
+                crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                crate::clock::clock(end as f64 / 1000.0, 2, true)
+            ));
+        }
         self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
             Some(s) => {
                 s.start_ms = at_ms.min(s.end_ms.saturating_sub(MIN_MS));
@@ -52,10 +63,19 @@ impl Editor {
             }
             None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms, end_ms: at_ms + MIN_MS, source: Source::HumanVerified, confidence: None }),
         });
+        None
     }
 
-    /// O: the intro ends at the playhead.
-    pub fn set_intro_end(&mut self, at_ms: u64) {
+    /// O: the intro ends at the playhead. Returns why nothing changed when the playhead is not
+    /// after the intro's start.
+    pub fn set_intro_end(&mut self, at_ms: u64) -> Option<String> {
+        if let Some(start) = self.intro().map(|s| s.start_ms).filter(|&start| at_ms < start + MIN_MS) {
+            return Some(format!(
+                "O at {} is not after the intro's start ({}): move the playhead later, or set the start first with I",
+                crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                crate::clock::clock(start as f64 / 1000.0, 2, true)
+            ));
+        }
         self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
             Some(s) => {
                 s.end_ms = at_ms.max(s.start_ms + MIN_MS);
@@ -64,6 +84,7 @@ impl Editor {
             }
             None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms.saturating_sub(MIN_MS), end_ms: at_ms.max(MIN_MS), source: Source::HumanVerified, confidence: None }),
         });
+        None
     }
 
     /// Move one edge of a segment; marks it verified. During a drag, pass `dragging`: the whole
@@ -110,23 +131,42 @@ impl Editor {
         self.edit(|segs| *segs = segments);
     }
 
-    /// Delete: the selected segment, else the intro.
+    /// Delete: the selected segment, else the intro. Deleting the last segment of a kind is a
+    /// decision: the episode has none, and re-analysis must not bring one back.
     pub fn delete_selected(&mut self) {
         let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == Kind::Intro));
-        if let Some(i) = index {
-            self.edit(|segs| {
-                if i < segs.len() {
-                    segs.remove(i);
-                }
-            });
-            self.selected = None;
-        }
+        let Some(kind) = index.and_then(|i| self.segments.segments.get(i)).map(|s| s.kind) else { return };
+        let i = index.expect("found above");
+        self.edit_all(|segments| {
+            segments.segments.remove(i);
+            if !segments.segments.iter().any(|s| s.kind == kind) && !segments.absent.contains(&kind) {
+                segments.absent.push(kind);
+            }
+        });
+        self.selected = None;
     }
 
-    /// Enter: everything on the episode is now human-verified (an empty list means "no intro").
+    /// Enter: everything on the episode is now human-verified; with no intro on it, that is the
+    /// decision "this episode has no intro".
     pub fn verify_all(&mut self) {
-        self.edit(|segs| segs.iter_mut().for_each(|s| s.source = Source::HumanVerified));
+        self.edit_all(|segments| {
+            segments.segments.iter_mut().for_each(|s| s.source = Source::HumanVerified);
+            if !segments.segments.iter().any(|s| s.kind == Kind::Intro) && !segments.absent.contains(&Kind::Intro) {
+                segments.absent.push(Kind::Intro);
+            }
+        });
         self.dirty = true;
+    }
+
+    /// One undo step over the whole label set, `absent` included.
+    fn edit_all(&mut self, f: impl FnOnce(&mut Segments)) {
+        let before = self.segments.clone();
+        f(&mut self.segments);
+        if self.segments != before {
+            self.undo.push(before);
+            self.redo.clear();
+            self.dirty = true;
+        }
     }
 
     pub fn undo(&mut self) {
@@ -144,12 +184,20 @@ impl Editor {
     }
 
     pub fn is_verified(&self) -> bool {
-        !self.segments.segments.is_empty() && self.segments.segments.iter().all(|s| s.source == Source::HumanVerified)
+        (!self.segments.segments.is_empty() || !self.segments.absent.is_empty()) && self.segments.segments.iter().all(|s| s.source == Source::HumanVerified)
     }
 
-    /// A new detection replaces the predicted intro and recap; what a human verified stays.
+    /// A new detection replaces the predicted intro and recap. What a human decided stays: a kind
+    /// with a verified or imported segment, or one decided absent, gets nothing from the model.
     pub fn merge_detection(&mut self, d: &Detection) {
-        let verified_kinds: Vec<Kind> = self.segments.segments.iter().filter(|s| s.source == Source::HumanVerified).map(|s| s.kind).collect();
+        let verified_kinds: Vec<Kind> = self
+            .segments
+            .segments
+            .iter()
+            .filter(|s| s.source != Source::Predicted)
+            .map(|s| s.kind)
+            .chain(self.segments.absent.iter().copied())
+            .collect();
         let mut segs: Vec<Segment> = self.segments.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
         let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;
         for (kind, list) in [(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)] {
@@ -182,7 +230,7 @@ pub fn sidecar_for(media: &Path) -> PathBuf {
 /// The data-dir copy: keyed by the media's absolute path, so two "S01E01.mkv" never collide.
 pub fn fallback_sidecar(media: &Path) -> PathBuf {
     let abs = std::fs::canonicalize(media).unwrap_or_else(|_| media.to_path_buf());
-    let key = crate::encoder::cache::fnv64(abs.to_string_lossy().as_bytes());
+    let key = crate::fsio::fnv64(abs.to_string_lossy().as_bytes());
     let name = media.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels").join(format!("{name}.{key:016x}.introskip.json"))
 }
@@ -208,7 +256,7 @@ mod tests {
     use crate::model::DetectedSegment;
 
     fn detection(start: f64, end: f64) -> Detection {
-        Detection { intros: vec![DetectedSegment { start, end, confidence: 0.9 }], recaps: vec![], intro_probability: vec![], tags: vec![] }
+        Detection { intros: vec![DetectedSegment { start, end, confidence: 0.9 }], recaps: vec![], intro_probability: vec![] }
     }
 
     #[test]
@@ -272,5 +320,46 @@ mod tests {
         assert_eq!(path, crate::segments::sidecar_path(&media));
         assert_eq!(load_saved(&media).unwrap(), e.segments);
         assert!(std::fs::read_dir(dir.path()).unwrap().all(|f| !f.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+    }
+
+    #[test]
+    fn a_deleted_intro_stays_deleted_through_reopening_and_redetection() {
+        let dir = tempfile::tempdir().unwrap();
+        let media = dir.path().join("ep.mkv");
+        std::fs::write(&media, b"x").unwrap();
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        e.delete_selected();
+        assert_eq!(e.segments.absent, [Kind::Intro]);
+        save(&media, &e.segments).unwrap();
+        // Reopened: the saved decision, then the model's answer arrives again.
+        let mut reopened = Editor::new(load_saved(&media).unwrap());
+        reopened.merge_detection(&detection(30.0, 50.0));
+        assert!(reopened.intro().is_none(), "the model's intro came back: {:?}", reopened.segments);
+        assert!(reopened.is_verified());
+        // The labeller can still change their mind.
+        reopened.set_intro_start(10_000);
+        assert!(reopened.intro().is_some() && reopened.segments.absent.is_empty());
+        // And undo brings the decision back.
+        e.undo();
+        assert!(e.intro().is_some() && e.segments.absent.is_empty());
+    }
+
+    #[test]
+    fn an_imported_intro_is_human_and_not_doubled_by_a_detection() {
+        let mut e = Editor::default();
+        e.import(vec![Segment { kind: Kind::Intro, start_ms: 10_000, end_ms: 40_000, source: Source::Imported, confidence: None }]);
+        e.merge_detection(&detection(60.0, 90.0));
+        assert_eq!(e.segments.segments.len(), 1);
+        assert_eq!(e.intro().unwrap().start_ms, 10_000);
+    }
+
+    #[test]
+    fn verifying_an_episode_without_intro_records_the_decision() {
+        let mut e = Editor::default();
+        e.verify_all();
+        assert_eq!(e.segments.absent, [Kind::Intro]);
+        e.merge_detection(&detection(30.0, 50.0));
+        assert!(e.intro().is_none());
     }
 }

@@ -243,3 +243,151 @@ fn files_without_pictures_and_encoders_without_a_model_are_explained() {
     h.get_by_label_contains("train one with `introskip train`");
     h.get_by_label_contains("a song.mp4: no video stream (audio only");
 }
+
+#[test]
+fn chosen_clip_weights_survive_later_saves_and_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app();
+    app.settings_file = dir.path().join("settings.json");
+    let weights = dir.path().join("ViT-B-32.pt");
+    std::fs::write(&weights, b"not really weights").unwrap();
+    app.use_clip_weights(weights.clone());
+    // Later saves of the app's settings (mute, recent files, window) must keep the choice.
+    app.toggle_mute();
+    app.open(dir.path());
+    // What the next start reads.
+    let saved: crate::settings::Settings = serde_json::from_slice(&std::fs::read(&app.settings_file).unwrap()).unwrap();
+    assert_eq!(saved.clip_weights, Some(weights));
+    assert!(saved.muted);
+}
+
+/// Two unreadable episodes: enough for the episode list, the keys and the top bar.
+fn two_episodes(dir: &Path) -> App {
+    for name in ["ep1.mp4", "ep2.mp4"] {
+        std::fs::write(dir.join(name), b"not a video").unwrap();
+    }
+    let mut app = app();
+    app.settings_file = dir.join("settings.json");
+    app.open(dir);
+    app
+}
+
+#[test]
+fn enter_in_the_window_field_neither_verifies_nor_moves_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    h.get_by_label("Window").focus();
+    h.run_steps(1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().selected, 0, "the selection moved on");
+    assert!(!h.state().episodes[0].editor.is_verified(), "the episode was verified");
+    assert!(!crate::segments::sidecar_path(&dir.path().join("ep1.mp4")).exists(), "labels were written");
+}
+
+#[test]
+fn the_window_field_takes_a_typed_number_on_enter() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    h.get_by_label("Window").focus();
+    h.run_steps(1);
+    h.state_mut().window_text.clear();
+    h.get_by_label("Window").type_text("600");
+    h.run_steps(2);
+    assert_eq!(h.state().window_s, 180, "applied while typing");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().window_s, 600);
+    assert_eq!(h.state().settings.window_s, 600);
+    // Nonsense is refused with a word, and the field shows the window in force.
+    h.get_by_label("Window").focus();
+    h.run_steps(1);
+    h.state_mut().window_text = "ten".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().window_s, 600);
+    assert_eq!(h.state().window_text, "600");
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("'ten' is not a number")));
+}
+
+#[test]
+fn one_wheel_notch_zooms_one_level() {
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
+    h.run_steps(1);
+    let start = h.state().zoom;
+    // egui hands a Ctrl+wheel notch over as a zoom factor spread across frames.
+    for _ in 0..5 {
+        h.event(egui::Event::Zoom(1.05));
+        h.step();
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().zoom, start - 1, "one notch, one level");
+    for _ in 0..5 {
+        h.event(egui::Event::Zoom(1.0 / 1.05));
+        h.step();
+    }
+    h.run_steps(2);
+    assert_eq!(h.state().zoom, start);
+}
+
+#[test]
+fn a_cancelled_analysis_can_be_resumed() {
+    let demo = crate::paths::demo_dir();
+    let mut app = app();
+    app.open(&demo);
+    // Cancelled before the worker picks anything up: every episode ends cancelled.
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analyses to stop", |a| a.episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
+    assert!(h.state().episodes.iter().any(|e| matches!(e.status, Status::Cancelled)));
+    h.get_by_label("Resume analysis").click();
+    step_until(&mut h, "every episode analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    assert!(h.query_by_label("Resume analysis").is_none());
+}
+
+#[test]
+fn arrows_move_between_episodes_and_i_after_the_end_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 1);
+    h.key_press(egui::Key::ArrowUp);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 0);
+    // O at 5 s makes a 4–5 s intro; I at 8 s is after its end: nothing changes, and the app says why.
+    for _ in 0..5 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::O);
+    h.run_steps(1);
+    for _ in 0..3 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::I);
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((4_000, 5_000)));
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("not before the intro's end")), "{:?}", h.state().banner);
+    // `.` and `,` step by a frame.
+    h.key_press(egui::Key::Period);
+    h.run_steps(1);
+    assert!((h.state().episodes[0].playhead_s - 8.04).abs() < 1e-9);
+    h.key_press(egui::Key::Comma);
+    h.key_press(egui::Key::Home);
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].playhead_s, 0.0);
+}
+
+#[test]
+fn f1_shows_the_key_sheet() {
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
+    h.run_steps(1);
+    assert!(h.query_by_label("a frame back / on").is_none());
+    h.key_press(egui::Key::F1);
+    h.run_steps(2);
+    h.get_by_label("a frame back / on");
+    h.get_by_label("verify the episode and go to the next");
+}

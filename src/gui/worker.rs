@@ -1,7 +1,8 @@
 //! The analysis worker: one thread that owns the frame encoder and works through the GUI's
 //! commands, streaming results back. The GUI never waits on it.
 
-use crate::encoder::{self, FrameEncoder, Progress};
+use crate::encoder::{self, FrameEncoder};
+use crate::features::Progress;
 use image::RgbImage;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -61,7 +62,7 @@ impl Worker {
                 let mut model: Option<std::result::Result<crate::model::IntroModel, String>> = None;
                 // Episodes analysed in this generation: each new one re-judges the season (what
                 // repeats across episodes is the strongest sign of an intro).
-                let mut season: Vec<(usize, PathBuf, crate::encoder::cache::EpisodeFeatures)> = Vec::new();
+                let mut season: Vec<(usize, PathBuf, crate::features::EpisodeFeatures)> = Vec::new();
                 let mut season_generation = u64::MAX;
                 let mut snapper = crate::model::snap::Snapper::default();
                 for command in rx.iter() {
@@ -80,7 +81,7 @@ impl Worker {
                                 continue;
                             }
                             let started = std::time::Instant::now();
-                            let result = encoder::embed_episode(&path, window_s, encoder.as_mut(), true, &mut |p| {
+                            let result = crate::features::embed_episode(&path, window_s, encoder.as_mut(), true, &mut |p| {
                                 match p {
                                     Progress::Started { requested } => send(Event::Started { index, requested }),
                                     Progress::Sampled(s) => send(Event::Thumbnail { index, second: s.second, image: s.thumbnail.clone() }),
@@ -100,9 +101,9 @@ impl Worker {
                                         samples: features.seconds.len(),
                                         cached,
                                         seconds: started.elapsed().as_secs_f64(),
-                                        note: features.note.clone(),
+                                        note: Some(features.all_notes().join("; ")).filter(|n| !n.is_empty()),
                                     });
-                                    let loaded = model.get_or_insert_with(|| crate::cli::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
+                                    let loaded = model.get_or_insert_with(|| crate::model::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
                                     match loaded {
                                         Ok(m) => {
                                             if season_generation != generation {
@@ -111,13 +112,13 @@ impl Worker {
                                             }
                                             season.retain(|(i, _, _)| *i != index);
                                             season.push((index, path.clone(), features));
-                                            for (i, p, f) in &season {
-                                                let others: Vec<&crate::encoder::cache::EpisodeFeatures> =
-                                                    season.iter().filter(|(j, q, _)| j != i && q.parent() == p.parent()).map(|(_, _, f)| f).collect();
-                                                let mut detection = m.detect(f, &others);
-                                                // As `detect` does: boundaries onto the nearest cut (kept when the file cannot be read there).
-                                                let _ = snapper.snap(p, &mut detection);
-                                                send(Event::Detected { index: *i, detection });
+                                            let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
+                                            let options = crate::service::detect::JudgeOptions { single: false, snap: true };
+                                            // Boundaries that cannot be snapped keep the model's place; the app says nothing.
+                                            let mut notes = Vec::new();
+                                            let judged = crate::service::detect::judge(&episodes, m, options, &mut snapper, &mut notes);
+                                            for ((i, _, _), j) in season.iter().zip(judged) {
+                                                send(Event::Detected { index: *i, detection: j.detection });
                                             }
                                         }
                                         Err(message) => send(Event::ModelUnavailable { message: message.clone() }),

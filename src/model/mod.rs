@@ -1,4 +1,5 @@
-//! Stage 3 of the pipeline: per-second embeddings → typed segments.
+//! Stage 4 of the pipeline: per-second features → typed segments. It reads what `features/`
+//! computed and never opens a media file itself (snapping asks `video/` for cuts).
 //!
 //! An encoder-specific input projection, sinusoidal positions (any length up to
 //! [`MAX_SECONDS`]), a small transformer encoder, linear emissions and a linear-chain CRF over the
@@ -8,21 +9,19 @@
 //! dev metrics, sha256), checked against the active encoder when loaded.
 
 pub mod crf;
-pub mod picture;
+pub mod loader;
 pub mod postprocess;
 pub mod snap;
-pub mod train;
 
-use crate::encoder::cache::EpisodeFeatures;
-use crate::encoder::{cosine, FrameEncoder};
-use crate::error::{io_error, Error, Result};
+pub use loader::{default_model_dir, load_model, sha256_hex, Manifest, Member, MANIFEST};
+
+use crate::features::channels::{channel_indices, input_rows, pick_channels, CHANNELS};
+use crate::features::EpisodeFeatures;
 use burn::module::Module;
 use burn::nn::transformer::{TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput};
 use burn::nn::{LayerNorm, LayerNormConfig, Linear, LinearConfig, PositionalEncoding, PositionalEncodingConfig};
 use burn::tensor::{Device, Tensor, TensorData};
-use burn::store::ModuleSnapshot;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
 
 /// Per-second tags. Everything that is not intro or recap (cold open, body, credits, preview) is
 /// `outside` for now; the CRF extends to more tags by adding names here and retraining.
@@ -31,34 +30,6 @@ pub const INTRO: usize = 1;
 pub const RECAP: usize = 2;
 /// Longest sequence the positional table covers (17 min at 1 FPS).
 pub const MAX_SECONDS: usize = 1024;
-
-/// Extra per-second channels after the embedding (a new list means a new model):
-/// - `novelty_prev` / `novelty_next`: 1 − cosine to the neighbouring seconds (cuts, fades);
-/// - `repeat_max`: the best cosine to any second of another episode of the season;
-/// - `repeat_frac`: the share of the season's other episodes holding a near-copy (≥ [`REPEAT`]) —
-///   an intro repeats in most episodes, a recap clip in one;
-/// - `run_max`: the longest run of consecutive seconds, through this one, that another episode
-///   shows in the same order (a diagonal in the similarity matrix; steps of 0–2 s allowed, so PAL
-///   speed-ups still align), in units of 30 s, capped at 3;
-/// - `run_frac`: the share of other episodes holding such a run of at least [`MIN_RUN_S`];
-/// - `season`: 1 when other episodes were given, 0 for a lone episode (the channels above are
-///   then 0 and the model relies on the episode alone);
-/// - `luma_mean` / `luma_std`: brightness and contrast of the thumbnail's centre (fades to black,
-///   title cards on flat backgrounds) — the embedded descriptor is blind to both by design;
-/// - the sound channels of [`crate::encoder::audio::AUDIO_CHANNELS`] (loudness, changes of sound
-///   at either side, onsets, tonality): what a lone episode's soundtrack says;
-/// - `text`: how strongly a line of overlaid text stands out ([`picture::text_line`]): title
-///   cards, captions, credits.
-///
-/// A model lists the channels it reads in its manifest; older models read a prefix of this list.
-pub const CHANNELS: [&str; 15] = [
-    "novelty_prev", "novelty_next", "repeat_max", "repeat_frac", "run_max", "run_frac", "season", "luma_mean", "luma_std",
-    "loudness", "sound_change_prev", "sound_change_next", "sound_flux", "tonality", "text",
-];
-/// A run this long (seconds) counts as shared footage rather than a coincidence.
-pub const MIN_RUN_S: usize = 5;
-/// Cosine above which two seconds count as the same footage (the baseline's threshold).
-pub const REPEAT: f32 = crate::baseline::REPEAT_SIMILARITY;
 
 /// Moves the CRF may never make: a recap does not follow the intro.
 pub fn allowed_transitions() -> Vec<Vec<bool>> {
@@ -160,126 +131,6 @@ impl Tagger {
     }
 }
 
-/// The model's input for one episode: each second's embedding followed by [`CHANNELS`].
-/// `season` holds the other episodes of its season when known (season mode), else is empty.
-/// Returns row-major `[seconds × input_dim]`.
-pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Vec<f32> {
-    let n = features.seconds.len();
-    let others: Vec<Against> = season.iter().filter(|o| o.dim == features.dim).map(|o| against(features, o)).collect();
-    let mut out = Vec::with_capacity(n * (features.dim + CHANNELS.len()));
-    for i in 0..n {
-        let e = features.embedding(i);
-        out.extend_from_slice(e);
-        let novelty = |j: Option<usize>| j.filter(|&j| j < n).map_or(0.0, |j| 1.0 - cosine(e, features.embedding(j)));
-        out.push(novelty(i.checked_sub(1)));
-        out.push(novelty(Some(i + 1)));
-        if others.is_empty() {
-            out.extend_from_slice(&[0.0; 5]);
-        } else {
-            let best = others.iter().map(|o| o.best[i]).fold(-1.0f32, f32::max);
-            let frac = others.iter().filter(|o| o.best[i] >= REPEAT).count() as f32 / others.len() as f32;
-            let run = others.iter().map(|o| o.run[i]).max().unwrap_or(0);
-            let run_frac = others.iter().filter(|o| o.run[i] >= MIN_RUN_S).count() as f32 / others.len() as f32;
-            out.extend_from_slice(&[best, frac, (run as f32 / 30.0).min(3.0), run_frac, 1.0]);
-        }
-        let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), picture::centre_luma);
-        out.extend_from_slice(&[mean, std]);
-        let sound = features.audio.get(features.seconds[i] as usize).copied().unwrap_or_default();
-        out.extend_from_slice(&sound);
-        out.push(features.thumbnails.get(i).map_or(0.0, picture::text_line));
-    }
-    out
-}
-
-/// Keep the embedding and the channels a model reads (`pick`: indices into [`CHANNELS`]) from
-/// rows laid out by [`input_rows`].
-pub fn pick_channels(rows: &[f32], embed_dim: usize, pick: &[usize]) -> Vec<f32> {
-    let width = embed_dim + CHANNELS.len();
-    if pick.len() == CHANNELS.len() && pick.iter().enumerate().all(|(i, &c)| i == c) {
-        return rows.to_vec();
-    }
-    rows.chunks_exact(width).flat_map(|row| row[..embed_dim].iter().copied().chain(pick.iter().map(|&c| row[embed_dim + c]))).collect()
-}
-
-/// The indices into [`CHANNELS`] of a model's channel names; an unknown name is an error.
-pub fn channel_indices(names: &[String]) -> std::result::Result<Vec<usize>, String> {
-    names.iter().map(|n| CHANNELS.iter().position(|c| c == n).ok_or_else(|| format!("model reads channel '{n}', which this build does not compute"))).collect()
-}
-
-/// Per second of an episode, against one other episode: best cosine and longest aligned run.
-struct Against {
-    best: Vec<f32>,
-    run: Vec<usize>,
-}
-
-fn against(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Against {
-    let (n, m) = (a.seconds.len(), b.seconds.len());
-    let mut best = vec![-1.0f32; n];
-    let mut hit = vec![false; n * m];
-    for i in 0..n {
-        let e = a.embedding(i);
-        for j in 0..m {
-            let c = cosine(e, b.embedding(j));
-            best[i] = best[i].max(c);
-            hit[i * m + j] = c >= REPEAT;
-        }
-    }
-    // Longest monotone path of hits through (i, j): forward and backward, steps j+0..=2 per i+1.
-    let mut fwd = vec![0usize; n * m];
-    for i in 0..n {
-        for j in 0..m {
-            if hit[i * m + j] {
-                let prev = if i == 0 { 0 } else { (0..=2).filter(|d| j >= *d).map(|d| fwd[(i - 1) * m + j - d]).max().unwrap_or(0) };
-                fwd[i * m + j] = prev + 1;
-            }
-        }
-    }
-    let mut bwd = vec![0usize; n * m];
-    for i in (0..n).rev() {
-        for j in 0..m {
-            if hit[i * m + j] {
-                let next = if i + 1 == n { 0 } else { (0..=2).filter(|d| j + d < m).map(|d| bwd[(i + 1) * m + j + d]).max().unwrap_or(0) };
-                bwd[i * m + j] = next + 1;
-            }
-        }
-    }
-    let run = (0..n).map(|i| (0..m).map(|j| if hit[i * m + j] { fwd[i * m + j] + bwd[i * m + j] - 1 } else { 0 }).max().unwrap_or(0)).collect();
-    Against { best, run }
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format: u32,
-    pub encoder_id: String,
-    pub encoder_version: u32,
-    pub config: ModelConfig,
-    pub tags: Vec<String>,
-    pub postprocess: postprocess::PostProcess,
-    /// How it was trained: data set, seed, epochs, optimiser — enough to retrain it.
-    pub training: serde_json::Value,
-    /// Scores on the dev series (`introskip eval` numbers) of the whole model.
-    pub dev_metrics: serde_json::Value,
-    /// The ensemble: members trained from different seeds whose emissions and CRF scores are
-    /// averaged (one member is a plain model).
-    pub members: Vec<Member>,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Member {
-    /// File in the model folder.
-    pub weights: String,
-    pub sha256: String,
-    pub seed: u64,
-    pub best_epoch: usize,
-}
-
-pub const MANIFEST: &str = "manifest.json";
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// What the model says about one episode.
 #[derive(Clone, Debug, Serialize)]
 pub struct Detection {
@@ -288,8 +139,6 @@ pub struct Detection {
     pub recaps: Vec<DetectedSegment>,
     /// P(intro) for each sampled second.
     pub intro_probability: Vec<f32>,
-    /// The Viterbi tag of each second.
-    pub tags: Vec<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -332,64 +181,6 @@ impl IntroModel {
         IntroModel { taggers, manifest, scores, device, channels }
     }
 
-    /// Load a model folder and check it was trained for `encoder`.
-    pub fn load(dir: &Path, encoder: &dyn FrameEncoder, device: &Device) -> Result<Self> {
-        let manifest_path = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| io_error(&manifest_path, e))?;
-        let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::input(&manifest_path, format!("not a model manifest: {e}")))?;
-        if manifest.format != 1 {
-            return Err(Error::input(&manifest_path, format!("model format {} is not supported (this build reads 1)", manifest.format)));
-        }
-        if manifest.encoder_id != encoder.id() || manifest.encoder_version != encoder.version() || manifest.config.embed_dim != encoder.dim() {
-            return Err(Error::input(
-                &manifest_path,
-                format!(
-                    "this model was trained for encoder {} v{} ({}-d) but the active encoder is {} v{} ({}-d); train one with `introskip train --encoder …` or pick the matching encoder",
-                    manifest.encoder_id, manifest.encoder_version, manifest.config.embed_dim, encoder.id(), encoder.version(), encoder.dim()
-                ),
-            ));
-        }
-        if manifest.tags != TAGS {
-            return Err(Error::input(&manifest_path, format!("model tags {:?} differ from this build's {:?}", manifest.tags, TAGS)));
-        }
-        if manifest.members.is_empty() {
-            return Err(Error::input(&manifest_path, "lists no weights (members)"));
-        }
-        channel_indices(&manifest.config.channels).map_err(|e| Error::input(&manifest_path, e))?;
-        let mut taggers = Vec::with_capacity(manifest.members.len());
-        for m in &manifest.members {
-            if m.weights.contains('/') || m.weights.contains('\\') {
-                return Err(Error::input(&manifest_path, format!("member weights '{}' must be a file in the model folder", m.weights)));
-            }
-            let weights_path = dir.join(&m.weights);
-            let bytes = std::fs::read(&weights_path).map_err(|e| io_error(&weights_path, e))?;
-            if sha256_hex(&bytes) != m.sha256 {
-                return Err(Error::input(&weights_path, "sha256 does not match the manifest: the file is damaged or from another model"));
-            }
-            let mut tagger = Tagger::new(&manifest.config, device);
-            let mut store = burn::store::SafetensorsStore::from_bytes(Some(bytes));
-            let result = tagger.load_from(&mut store).map_err(|e| Error::input(&weights_path, format!("cannot load weights: {e}")))?;
-            if !result.missing.is_empty() || !result.errors.is_empty() {
-                return Err(Error::input(&weights_path, format!("weights do not fit the manifest's model: missing {:?}, errors {:?}", result.missing, result.errors)));
-            }
-            taggers.push(tagger);
-        }
-        Ok(Self::from_taggers(taggers, manifest, device.clone()))
-    }
-
-    /// Write the members' weights and the manifest (whose `members` gain their sha256).
-    pub fn save(taggers: &[Tagger], manifest: &mut Manifest, dir: &Path) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-        for (tagger, member) in taggers.iter().zip(manifest.members.iter_mut()) {
-            let mut store = burn::store::SafetensorsStore::from_bytes(None);
-            tagger.save_into(&mut store).map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
-            let bytes = store.get_bytes().map_err(|e| Error::internal(format!("cannot serialise the model: {e}")))?;
-            member.sha256 = sha256_hex(&bytes);
-            crate::cli::write_atomic(&dir.join(&member.weights), |w| w.write_all(&bytes))?;
-        }
-        crate::cli::write_atomic(&dir.join(MANIFEST), |w| serde_json::to_writer_pretty(w, &*manifest).map_err(std::io::Error::other))
-    }
-
     /// Per-second emissions for one episode's input rows.
     pub fn emissions(&self, rows: &[f32], seconds: usize) -> Vec<Vec<f64>> {
         emissions_of(&self.taggers, rows, seconds, self.manifest.config.input_dim(), &self.device)
@@ -399,7 +190,7 @@ impl IntroModel {
     pub fn detect(&self, features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Detection {
         let n = features.seconds.len();
         if n == 0 {
-            return Detection { intros: vec![], recaps: vec![], intro_probability: vec![], tags: vec![] };
+            return Detection { intros: vec![], recaps: vec![], intro_probability: vec![] };
         }
         let rows = pick_channels(&input_rows(features, season), features.dim, &self.channels);
         let em = self.emissions(&rows, n);
@@ -453,26 +244,7 @@ pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::Post
         intros: to_segments(intros),
         recaps: to_segments(recaps),
         intro_probability: intro_p.iter().map(|&p| p as f32).collect(),
-        tags: path.iter().map(|&t| TAGS[t]).collect(),
     }
-}
-
-/// Where the shipped model for `encoder` lives: `$INTROSKIP_MODELS/<id>` if set, else `models/<id>`
-/// beside the executable's project (the repository when run from it) and the installed data dir.
-pub fn default_model_dir(encoder: &dyn FrameEncoder) -> Option<PathBuf> {
-    let id = encoder.id();
-    let mut candidates = Vec::new();
-    if let Some(dir) = std::env::var_os("INTROSKIP_MODELS") {
-        candidates.push(PathBuf::from(dir).join(&id));
-    }
-    candidates.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("models").join(&id));
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join("models").join(&id));
-        }
-    }
-    candidates.push(crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/models").join(&id));
-    candidates.into_iter().find(|d| d.join(MANIFEST).is_file())
 }
 
 #[cfg(test)]

@@ -31,9 +31,15 @@ pub fn closing(mask: &[bool], size: usize) -> Vec<bool> {
         return mask.to_vec();
     }
     let r = size / 2;
-    let at = |m: &[bool], i: isize| m[i.clamp(0, n as isize - 1) as usize];
-    let dilated: Vec<bool> = (0..n as isize).map(|i| (-(r as isize)..=r as isize).any(|d| at(mask, i + d))).collect();
-    (0..n as isize).map(|i| (-(r as isize)..=r as isize).all(|d| at(&dilated, i + d))).collect()
+    // The mask continues its edge values for 2r seconds on either side, and both steps run on
+    // that padded mask. Clamping the *dilated* mask instead would carry a run that starts 1–4 s
+    // into the window back to 0:00 (its dilation reaches the edge and is then copied outward).
+    let pad = 2 * r;
+    let ext: Vec<bool> = std::iter::repeat_n(mask[0], pad).chain(mask.iter().copied()).chain(std::iter::repeat_n(mask[n - 1], pad)).collect();
+    let len = ext.len() as isize;
+    let at = |m: &[bool], i: isize| m[i.clamp(0, len - 1) as usize];
+    let dilated: Vec<bool> = (0..len).map(|i| (-(r as isize)..=r as isize).any(|d| at(&ext, i + d))).collect();
+    (pad as isize..(pad + n) as isize).map(|i| (-(r as isize)..=r as isize).all(|d| at(&dilated, i + d))).collect()
 }
 
 /// Runs of true as half-open second ranges [start, end).
@@ -99,6 +105,20 @@ mod tests {
         assert_eq!(closing(&m("0110"), 1), m("0110"));
         // Structure 5 closes gaps of up to 4 s.
         assert_eq!(closing(&m("1100001100000"), 5), m("1111111100000"));
+    }
+
+    #[test]
+    fn a_gap_at_either_edge_of_the_window_is_kept() {
+        // An intro starting 1–4 s after 0:00 (or ending 1–4 s before the window's end) is not
+        // stretched to the edge: closing bridges gaps between runs, not gaps at the borders.
+        for gap in 1..=4 {
+            let head: String = "0".repeat(gap) + &"1".repeat(30);
+            assert_eq!(closing(&m(&head), 9), m(&head), "start gap {gap}");
+            let tail: String = "1".repeat(30) + &"0".repeat(gap);
+            assert_eq!(closing(&m(&tail), 9), m(&tail), "end gap {gap}");
+        }
+        // Inside the window the same gap is bridged.
+        assert_eq!(closing(&m("111100111"), 9), m("111111111"));
     }
 
     #[test]

@@ -94,9 +94,15 @@ impl AudioReader {
     /// at `rate`). `None` at the end of the stream.
     pub fn next_chunk(&mut self) -> Result<Option<(f64, Vec<f32>)>> {
         loop {
-            let Some(frame) = self.decode_frame()? else { return Ok(None) };
+            let Some(mut frame) = self.decode_frame()? else { return Ok(None) };
             if frame.samples() == 0 {
                 continue;
+            }
+            // Some demuxers (PCM and WMA in AVI, NUT, MXF, WMV) leave the layout unset or at odds
+            // with the channel count; swresample refuses such frames. The count is what is known.
+            let layout = frame.channel_layout();
+            if layout.bits() == 0 || layout.channels() != i32::from(frame.channels()) {
+                frame.set_channel_layout(ffmpeg::ChannelLayout::default(i32::from(frame.channels().max(1))));
             }
             let in_rate = unsafe { (*frame.as_ptr()).sample_rate as u32 };
             let start = match frame.timestamp().or(frame.pts()) {

@@ -8,7 +8,7 @@ pub mod probe;
 pub mod sampler;
 
 pub use probe::{probe, MediaInfo, VideoInfo};
-pub use sampler::{sample_all, spawn_sampler, Sample, SampleReport, SamplerConfig, SamplerEvent, SamplerHandle, Strategy};
+pub use sampler::{DEFAULT_WINDOW_S, sample_all, spawn_sampler, Sample, SampleReport, SamplerConfig, SamplerEvent, SamplerHandle, Strategy};
 
 use crate::error::{io_error, Error, Result};
 use ffmpeg_next as ffmpeg;
@@ -50,10 +50,12 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
     if meta.is_dir() {
         return Err(Error::input(path, "is a folder, not a video file"));
     }
+    // A fifo would block FFmpeg forever; a device never ends.
+    crate::fsio::check_regular_file(path)?;
     if meta.len() == 0 {
         return Err(Error::input(path, "file is empty (0 bytes)"));
     }
-    let input = ffmpeg::format::input(path).map_err(|e| match e {
+    let input = open_format(path).map_err(|e| match e {
         ffmpeg::Error::InvalidData => Error::input(path, "not a media file FFmpeg can read (invalid data: another kind of file, or a damaged or truncated one)"),
         other => Error::input(path, format!("cannot open as media: {other}")),
     })?;
@@ -77,6 +79,29 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
         return Err(Error::input(path, message));
     };
     Ok(Opened { input, video_index, path: path.to_path_buf() })
+}
+
+/// `avformat_open_input` on the path's own bytes. ffmpeg-next's `format::input` unwraps the path
+/// as UTF-8 and panics on a name like `café.mp4` in Latin-1; such files must open like any other.
+fn open_format(path: &Path) -> std::result::Result<ffmpeg::format::context::Input, ffmpeg::Error> {
+    use ffmpeg::ffi;
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| ffmpeg::Error::InvalidData)?;
+    // SAFETY: the same calls as ffmpeg-next's `format::input`, on a valid NUL-terminated path;
+    // the context is closed on every failure and owned by `Input` on success.
+    unsafe {
+        let mut ps = std::ptr::null_mut();
+        match ffi::avformat_open_input(&mut ps, c_path.as_ptr(), std::ptr::null_mut(), std::ptr::null_mut()) {
+            0 => match ffi::avformat_find_stream_info(ps, std::ptr::null_mut()) {
+                r if r >= 0 => Ok(ffmpeg::format::context::Input::wrap(ps)),
+                e => {
+                    ffi::avformat_close_input(&mut ps);
+                    Err(ffmpeg::Error::from(e))
+                }
+            },
+            e => Err(ffmpeg::Error::from(e)),
+        }
+    }
 }
 
 /// Feed `decoder` the packets of stream `index` until it hands out a frame (into `frame`);

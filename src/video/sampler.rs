@@ -27,6 +27,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+/// The default detection window: seconds from the start of each episode (the one place 180 is typed).
+pub const DEFAULT_WINDOW_S: u32 = 180;
+
 /// How to move through the file between sample points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
 pub enum Strategy {
@@ -56,7 +59,7 @@ pub struct SamplerConfig {
 impl Default for SamplerConfig {
     fn default() -> Self {
         SamplerConfig {
-            window_s: 180,
+            window_s: DEFAULT_WINDOW_S,
             preprocess: Some(PreprocessSpec::clip(224)),
             thumbnail_height: 72,
             keep_full_frame: false,
@@ -130,10 +133,6 @@ impl SamplerHandle {
             let _ = t.join();
         }
     }
-
-    pub fn is_finished(&self) -> bool {
-        self.thread.as_ref().is_none_or(|t| t.is_finished())
-    }
 }
 
 impl Drop for SamplerHandle {
@@ -150,9 +149,17 @@ pub fn spawn_sampler(path: PathBuf, config: SamplerConfig) -> SamplerHandle {
     let thread = std::thread::Builder::new()
         .name("introskip-sampler".into())
         .spawn(move || {
-            let result = run(&path, &config, &flag, &mut |event| {
-                // A dropped receiver means nobody wants more: stop quietly.
-                tx.send(event).is_ok() && !flag.load(Ordering::Relaxed)
+            // A panic here is a bug, but it must reach the consumer as an error: a channel that
+            // merely closes would look like a finished, shorter episode.
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run(&path, &config, &flag, &mut |event| {
+                    // A dropped receiver means nobody wants more: stop quietly.
+                    tx.send(event).is_ok() && !flag.load(Ordering::Relaxed)
+                })
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                Err(Error::internal(format!("the sampler failed on {}: {what}", path.display())))
             });
             let _ = match result {
                 Ok(report) => tx.send(SamplerEvent::Finished(report)),
@@ -338,12 +345,23 @@ fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
         0
     };
     let duration = opened.input.duration();
+    let container = (duration > 0).then(|| duration as f64 / ffmpeg::ffi::AV_TIME_BASE as f64);
+    // The video's own length where the file states it (MP4 track durations, Matroska's DURATION
+    // tag): a file whose sound runs on past the picture is not a truncated file.
+    let own = stream.duration();
+    let video_duration = (own > 0 && own != ffmpeg::ffi::AV_NOPTS_VALUE)
+        .then(|| own as f64 * f64::from(tb))
+        .or_else(|| stream.metadata().get("DURATION").and_then(|d| crate::clock::parse_clock(d.trim())))
+        .filter(|d| *d > 0.0);
     let setup = StreamSetup {
         clock: Clock { num: tb.numerator() as i128, den: tb.denominator() as i128, origin },
         keyframes: keyframes(&stream),
         rotation: stream_rotation(&stream),
         info,
-        container_duration: (duration > 0).then(|| duration as f64 / ffmpeg::ffi::AV_TIME_BASE as f64),
+        container_duration: match (video_duration, container) {
+            (Some(v), Some(c)) => Some(v.min(c)),
+            (v, c) => v.or(c),
+        },
     };
     drop(stream);
     Ok((opened, setup))
@@ -394,6 +412,9 @@ struct SegmentStats {
 
 /// The sampling loop. `emit` returns false to stop early.
 fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn FnMut(SamplerEvent) -> bool) -> Result<SampleReport> {
+    if config.window_s == 0 {
+        return Err(Error::Usage("the window must be at least 1 second".into()));
+    }
     let (opened, setup) = setup(path)?;
     let requested = config.window_s as usize;
     let expected = setup.container_duration.map_or(requested, |d| (d.ceil() as usize).clamp(1, requested));
@@ -553,6 +574,13 @@ fn run_segment(
     let seek = |input: &mut ffmpeg::format::context::Input, pts: i64| -> bool {
         unsafe { ffmpeg::ffi::av_seek_frame(input.as_mut_ptr(), vindex as i32, pts, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) >= 0 }
     };
+    // Ticks of the stream's time base per frame, for frames that come without a timestamp.
+    let frame_ticks = {
+        let stream = opened.input.stream(vindex).expect("index from this input");
+        let rate = [stream.avg_frame_rate(), stream.rate()].into_iter().find(|r| r.numerator() > 0 && r.denominator() > 0);
+        rate.map_or(0, |r| ((clock.den * r.denominator() as i128) / (clock.num * r.numerator() as i128).max(1)) as i64)
+    };
+    let mut next_untimed: i64 = clock.origin;
     // True after a seek until the first frame shows whether the seek overshot the sample point.
     let mut just_seeked = false;
     // The keyframe we last stepped back from: landing there again means there is nothing earlier.
@@ -695,7 +723,20 @@ fn run_segment(
                 Err(_) => break, // EAGAIN: needs more input.
             }
             stats.frames_decoded += 1;
-            let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
+            // A stream without timestamps (raw H.264/HEVC Annex-B) is timed by its frame rate,
+            // counted from the last known timestamp.
+            let pts = match frame.timestamp().or(frame.pts()) {
+                Some(p) => {
+                    next_untimed = p + frame_ticks;
+                    p
+                }
+                None if frame_ticks > 0 => {
+                    let p = next_untimed;
+                    next_untimed += frame_ticks;
+                    p
+                }
+                None => continue,
+            };
             if std::mem::take(&mut just_seeked)
                 && next_k < end_k
                 && !clock.at_or_before(pts, next_k)

@@ -19,17 +19,22 @@ fn check_parity_against(weights_file: &Path, expected_file: &str) {
     let weights = Weights::load(weights_file).unwrap();
     let config = weights.config().unwrap();
     assert_eq!((config.input_resolution, config.patch_size, config.width, config.layers, config.heads, config.output_dim), (32, 8, 128, 2, 2, 64));
-    let model = ClipVision::new(&weights, &introskip::encoder::burn_device()).unwrap();
     let inputs = read_npy_f32(&fixture("inputs.npy"));
     let expected = read_npy_f32(&fixture(expected_file));
     let per_image = 3 * 32 * 32;
     let images: Vec<&[f32]> = inputs.chunks(per_image).collect();
-    let ours = model.embed(&images).unwrap();
-    for (row, theirs) in ours.iter().zip(expected.chunks(64)) {
-        let cosine = introskip::encoder::cosine_similarity(row, theirs);
-        let max_diff = row.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
-        assert!(cosine >= 0.9999, "{}: cosine {cosine}", weights_file.display());
-        assert!(max_diff <= 1e-4, "{}: max abs diff {max_diff}", weights_file.display());
+    // Every backend in this build (libtorch and pure-Rust flex in the production build).
+    let devices = introskip::encoder::burn_devices();
+    assert!(!devices.is_empty());
+    for (backend, device) in &devices {
+        let model = ClipVision::new(&weights, device).unwrap();
+        let ours = model.embed(&images).unwrap();
+        for (row, theirs) in ours.iter().zip(expected.chunks(64)) {
+            let cosine = introskip::encoder::cosine_similarity(row, theirs);
+            let max_diff = row.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+            assert!(cosine >= 0.9999, "{} on {backend}: cosine {cosine}", weights_file.display());
+            assert!(max_diff <= 1e-4, "{} on {backend}: max abs diff {max_diff}", weights_file.display());
+        }
     }
 }
 

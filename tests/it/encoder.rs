@@ -2,18 +2,19 @@
 //! matching frame among all (1 FPS) frames of the original: ≥ 99 % top-1 over all perturbations.
 
 use crate::common::*;
-use introskip::encoder::{cosine, embed_episode, FrameEncoder};
+use introskip::encoder::{cosine, FrameEncoder};
+use introskip::features::embed_episode;
 use std::path::Path;
 
 fn embeddings(path: &Path, encoder: &mut dyn FrameEncoder) -> Vec<Vec<f32>> {
-    introskip::encoder::retrieval::embed(path, introskip::encoder::retrieval::SECONDS, encoder).unwrap()
+    introskip::lab::retrieval::embed(path, introskip::lab::retrieval::SECONDS, encoder).unwrap()
 }
 
 #[test]
 fn embedded_encoder_retrieves_perturbed_frames() {
-    let fixtures = introskip::encoder::retrieval::fixtures().unwrap();
+    let fixtures = introskip::lab::retrieval::fixtures().unwrap();
     let mut encoder = introskip::encoder::embedded::EmbeddedEncoder::default();
-    let score = introskip::encoder::retrieval::score(&fixtures, &mut encoder, true).unwrap();
+    let score = introskip::lab::retrieval::score(&fixtures, &mut encoder, true).unwrap();
     eprintln!("embedded encoder {}; misses: {}", score.summary(), score.misses.join(" "));
     assert_eq!(score.total, 418, "7 variants × ~60 queries");
     assert!(score.accuracy() >= 0.99, "{}; misses: {}", score.summary(), score.misses.join(" "));
@@ -40,7 +41,7 @@ fn demo_intro_frames_match_across_episodes_and_the_body_does_not() {
 
 #[test]
 fn cache_hits_on_reopen_rebuilds_corrupt_entries_and_misses_changed_files() {
-    use introskip::encoder::cache;
+    use introskip::features::cache;
     let dir = tempfile::tempdir().unwrap();
     let clip = dir.path().join("episode.mp4");
     ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=6", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip.to_str().unwrap()]);

@@ -57,7 +57,7 @@ fn chapters_inside_a_file_import_back_as_the_segments_we_wrote() {
     export(&media, &truth, "ffmetadata", &meta);
     let out = dir.path().join("with-chapters.mkv");
     ffmpeg(&["-i", media.to_str().unwrap(), "-i", meta.to_str().unwrap(), "-map", "0", "-map_chapters", "1", "-c", "copy", out.to_str().unwrap()]);
-    let imported = introskip::segments::Segments::from_media_chapters(&out).unwrap();
+    let imported = introskip::formats::import::media_chapters(&out).unwrap();
     let spans: Vec<_> = imported.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms)).collect();
     use introskip::segments::Kind;
     assert_eq!(spans, vec![(Kind::ColdOpen, 0, 30_000), (Kind::Intro, 30_000, 50_000), (Kind::Credits, 130_000, 140_000)]);
@@ -105,6 +105,7 @@ fn segments_round_trip_and_bad_files_name_the_field() {
     let s = Segments {
         version: 1,
         duration_ms: Some(1_234_567),
+        absent: Vec::new(),
         segments: vec![
             Segment { kind: Kind::Recap, start_ms: 0, end_ms: 41_234, source: Source::HumanVerified, confidence: None },
             Segment { kind: Kind::Intro, start_ms: 41_234, end_ms: 92_001, source: Source::Predicted, confidence: Some(0.875) },
@@ -146,7 +147,7 @@ fn every_format_reads_back_what_it_wrote() {
     ] {
         let out = dir.path().join(format!("out.{format}"));
         export(&media, &truth, format, &out);
-        let back = introskip::import::read_any(&out).unwrap_or_else(|e| panic!("{format}: {e}"));
+        let back = introskip::formats::import::read_any(&out).unwrap_or_else(|e| panic!("{format}: {e}"));
         assert_eq!(parts(&back), expected, "{format}");
         // And the CLI takes it as --segments (import, correct, re-export).
         let again = dir.path().join(format!("again-{format}.vtt"));
@@ -243,13 +244,13 @@ fn malformed_chapter_files_name_the_line() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, text).unwrap();
-        let err = introskip::import::read_any(&path).unwrap_err().to_string();
+        let err = introskip::formats::import::read_any(&path).unwrap_err().to_string();
         assert!(err.contains(expected) && err.contains(name), "{name}: {err}");
     }
 }
 
 mod properties {
-    use introskip::export::{render, Format};
+    use introskip::formats::{render_with, ExportOptions, Format};
     use introskip::segments::{Kind, Segment, Segments, Source};
     use proptest::prelude::*;
 
@@ -264,7 +265,7 @@ mod properties {
                 segments.push(Segment { kind, start_ms: start, end_ms: start + len, source: Source::Imported, confidence: None });
                 at = start + len;
             }
-            (Segments { version: 1, duration_ms: None, segments }, at + 1000)
+            (Segments { version: 1, duration_ms: None, absent: Vec::new(), segments }, at + 1000)
         })
     }
 
@@ -277,8 +278,8 @@ mod properties {
         #[test]
         fn chapter_formats_round_trip((segs, duration) in parts()) {
             for format in [Format::Ffmetadata, Format::MkvXml, Format::Webvtt, Format::Json] {
-                let text = render(format, &segs, Some(duration)).unwrap();
-                let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+                let text = render_with(format, &segs, &ExportOptions { duration_ms: Some(duration), ..Default::default() }).unwrap();
+                let back = introskip::formats::import::parse(&text, std::path::Path::new("prop")).unwrap();
                 prop_assert_eq!(spans(&back), spans(&segs), "{:?}\n{}", format, text);
             }
         }
@@ -294,16 +295,16 @@ mod properties {
                 s.source = if verified { Source::HumanVerified } else { Source::Predicted };
             }
             segs.duration_ms = Some(duration);
-            let text = render(Format::Json, &segs, Some(duration)).unwrap();
-            let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+            let text = render_with(Format::Json, &segs, &ExportOptions { duration_ms: Some(duration), ..Default::default() }).unwrap();
+            let back = introskip::formats::import::parse(&text, std::path::Path::new("prop")).unwrap();
             prop_assert_eq!(back, segs);
         }
 
         #[test]
         fn resolve_markers_round_trip_at_frame_precision((segs, duration) in parts()) {
             // At 25 fps a frame is 40 ms: times come back rounded to the frame.
-            let text = introskip::export::render_with(Format::ResolveEdl, &segs, &introskip::export::ExportOptions { duration_ms: Some(duration), fps: Some(25.0), ..Default::default() }).unwrap();
-            let back = introskip::import::parse(&text, std::path::Path::new("prop")).unwrap();
+            let text = introskip::formats::render_with(Format::ResolveEdl, &segs, &introskip::formats::ExportOptions { duration_ms: Some(duration), fps: Some(25.0), ..Default::default() }).unwrap();
+            let back = introskip::formats::import::parse(&text, std::path::Path::new("prop")).unwrap();
             let round = |ms: u64| (ms as f64 / 1000.0 * 25.0).round() as u64 * 40;
             let expected: Vec<_> = segs.segments.iter().map(|s| (s.kind, round(s.start_ms), round(s.start_ms) + ((round(s.end_ms) - round(s.start_ms)) / 40).max(1) * 40)).collect();
             prop_assert_eq!(spans(&back), expected);

@@ -2,16 +2,17 @@
 //! files plus random bytes, deterministic from a seed) runs each reader 100,000 times; a panic
 //! fails with the input that caused it. (`fuzz/` holds the same targets for cargo-fuzz.)
 
-use introskip::import::{parse_as, Detected};
+use introskip::formats::import::{parse_as, Detected};
 use std::path::Path;
 
 /// Seeds: what our writers produce, plus the odd shapes other tools write.
 fn seeds(format: Detected) -> Vec<String> {
-    use introskip::export::{render_with, ExportOptions, Format};
+    use introskip::formats::{render_with, ExportOptions, Format};
     use introskip::segments::{Kind, Segment, Segments, Source};
     let segs = Segments {
         version: 1,
         duration_ms: Some(600_000),
+        absent: Vec::new(),
         segments: vec![
             Segment { kind: Kind::Recap, start_ms: 0, end_ms: 20_000, source: Source::Predicted, confidence: Some(0.5) },
             Segment { kind: Kind::Intro, start_ms: 20_000, end_ms: 75_500, source: Source::HumanVerified, confidence: None },
@@ -116,4 +117,42 @@ fn readers_survive_100k_mutated_inputs_each() {
         fuzz(format, 100_000);
     }
     eprintln!("7 readers × 100,000 executions in {:.1} s", started.elapsed().as_secs_f64());
+}
+
+/// The same mutations, for a reader of raw bytes: it must answer every input without panicking.
+fn fuzz_bytes(name: &str, seeds: &[Vec<u8>], executions: usize, parse: &dyn Fn(&[u8]) -> bool) {
+    let text_seeds: Vec<String> = seeds.iter().map(|s| String::from_utf8_lossy(s).into_owned()).collect();
+    let mut rng = Rng(0x51_7C_C1_B7_27_22_0A_95 ^ name.len() as u64);
+    let mut corpus: Vec<Vec<u8>> = seeds.to_vec();
+    let mut ok = 0usize;
+    for i in 0..executions {
+        let base = corpus[rng.below(corpus.len())].clone();
+        let input = if i % 50 == 0 { (0..rng.below(256)).map(|_| rng.next() as u8).collect() } else { mutate(&mut rng, &base, &text_seeds) };
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(&input))) {
+            Err(_) => panic!("{name} reader panicked on {input:?}"),
+            Ok(true) => {
+                ok += 1;
+                if corpus.len() < 512 {
+                    corpus.push(input);
+                }
+            }
+            Ok(false) => {}
+        }
+    }
+    assert!(ok > 0, "{name}: nothing parsed");
+}
+
+#[test]
+fn torchscript_unpickler_and_settings_survive_100k_mutated_inputs_each() {
+    use std::io::Read;
+    // The real data.pkl of the committed tiny CLIP checkpoint (OpenAI's TorchScript format).
+    let pt = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-tiny/state_dict.pt");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&pt).unwrap()).unwrap();
+    let name = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).find(|n| n.ends_with("data.pkl")).unwrap();
+    let mut pkl = Vec::new();
+    zip.by_name(&name).unwrap().read_to_end(&mut pkl).unwrap();
+    assert!(introskip::encoder::torchscript::tensors_in_pickle(&pkl).unwrap() > 0);
+    fuzz_bytes("torchscript", &[pkl], 100_000, &|b| introskip::encoder::torchscript::tensors_in_pickle(b).is_ok());
+    let settings = br#"{"clip_weights": "/w/ViT-B-32.pt", "recent": ["/tv/Show/Season 1"], "window_s": 240, "export_format": "mkv-xml", "muted": true}"#.to_vec();
+    fuzz_bytes("settings", &[settings], 100_000, &|b| serde_json::from_slice::<introskip::settings::Settings>(b).is_ok());
 }

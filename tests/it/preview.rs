@@ -40,7 +40,7 @@ fn cuts_are_found_at_the_first_frame_of_each_shot() {
     let cuts = introskip::video::cuts::find_cuts(&clip, 0.0, 6.0).unwrap();
     // Detected boundaries move onto a cut within reach, and only then.
     let segment = |start: f64, end: f64| introskip::model::DetectedSegment { start, end, confidence: 0.9 };
-    let mut d = introskip::model::Detection { intros: vec![segment(2.5, 3.9)], recaps: vec![segment(0.5, 1.0)], intro_probability: vec![], tags: vec![] };
+    let mut d = introskip::model::Detection { intros: vec![segment(2.5, 3.9)], recaps: vec![segment(0.5, 1.0)], intro_probability: vec![] };
     let moved = introskip::model::snap::Snapper::default().snap(&clip, &mut d).unwrap();
     assert_eq!(moved, 2);
     assert!((d.intros[0].start - 2.2).abs() < 1e-3 && (d.intros[0].end - 3.64).abs() < 1e-3, "{:?}", d.intros[0]);

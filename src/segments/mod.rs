@@ -1,8 +1,11 @@
-//! Typed segments of an episode (intro, recap, cold open, credits, preview) with millisecond
+//! Stage 5: the label model. Typed segments of an episode (intro, recap, cold open, credits, preview) with millisecond
 //! times, and their versioned JSON sidecar. Reading also accepts the truth and prediction files
-//! (`"start"`/`"end"` in seconds), so every JSON introskip writes can be exported.
+//! (`"start"`/`"end"` in seconds), so every JSON introskip writes can be exported. It knows no
+//! media and no other file format (that is `formats/`).
 
-use crate::error::{io_error, Error, Result};
+
+
+use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -68,6 +71,10 @@ pub struct Segments {
     pub version: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
+    /// Kinds a human decided this episode does not have (a deleted intro, an episode verified
+    /// without one). Re-analysis never brings a predicted segment of these kinds back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<Kind>,
     pub segments: Vec<Segment>,
 }
 
@@ -75,14 +82,14 @@ pub const VERSION: u32 = 1;
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments { version: VERSION, duration_ms: None, segments: Vec::new() }
+        Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments: Vec::new() }
     }
 }
 
 impl Segments {
     /// Read our sidecar, or a truth/prediction file with times in seconds. Errors name file and field.
     pub fn read(path: &Path) -> Result<Self> {
-        let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+        let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
         Self::parse(&bytes, path)
     }
 
@@ -93,15 +100,19 @@ impl Segments {
         let list = doc.get("segments").and_then(|s| s.as_array()).ok_or_else(|| field("segments".into(), "missing or not a list"))?;
         let ms = |v: &serde_json::Value, name: &str, i: usize| -> Result<Option<u64>> {
             if let Some(x) = v.get(format!("{name}_ms")) {
-                return x.as_u64().map(Some).ok_or_else(|| field(format!("segments[{i}].{name}_ms"), "not a whole number of milliseconds"));
+                return x
+                    .as_u64()
+                    .filter(|&v| v as f64 <= crate::clock::MAX_TIME_S * 1000.0)
+                    .map(Some)
+                    .ok_or_else(|| field(format!("segments[{i}].{name}_ms"), "not a whole number of milliseconds from 0 to 100 hours"));
             }
             match v.get(name) {
                 None => Ok(None),
                 Some(x) => x
                     .as_f64()
-                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s <= crate::clock::MAX_TIME_S)
                     .map(|s| Some((s * 1000.0).round() as u64))
-                    .ok_or_else(|| field(format!("segments[{i}].{name}"), "not a time in seconds")),
+                    .ok_or_else(|| field(format!("segments[{i}].{name}"), "not a time in seconds from 0 to 100 hours")),
             }
         };
         let mut segments = Vec::new();
@@ -119,39 +130,27 @@ impl Segments {
         }
         segments.sort_by_key(|s| (s.start_ms, s.end_ms));
         let duration_ms = doc.get("duration_ms").and_then(|d| d.as_u64());
-        Ok(Segments { version: VERSION, duration_ms, segments })
-    }
-
-    /// Import the chapters already inside a media file (MKV, MP4, …): titles that name a part
-    /// (Intro/Opening/OP, Recap/Previously, Credits/Ending/ED, Preview/Next time, Cold open) become
-    /// segments of that kind; other chapters are the episode itself and are left out.
-    pub fn from_media_chapters(path: &Path) -> Result<Self> {
-        let info = crate::video::probe(path)?;
-        let input = crate::video::open_input(path)?;
-        let mut segments = Vec::new();
-        for ch in input.chapters() {
-            let title = ch.metadata().get("title").unwrap_or("").to_lowercase();
-            let Some(kind) = kind_from_title(&title) else { continue };
-            let tb = ch.time_base();
-            let to_ms = |t: i64| (t as f64 * tb.numerator() as f64 / tb.denominator() as f64 * 1000.0).round().max(0.0) as u64;
-            let (start, end) = (to_ms(ch.start()), to_ms(ch.end()));
-            if end > start {
-                segments.push(Segment { kind, start_ms: start, end_ms: end, source: Source::Imported, confidence: None });
-            }
-        }
-        segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-        Ok(Segments { version: VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), segments })
+        let absent: Vec<Kind> = match doc.get("absent") {
+            None => Vec::new(),
+            Some(v) => serde_json::from_value(v.clone()).map_err(|_| field("absent".into(), "not a list of segment kinds"))?,
+        };
+        // A kind cannot be both present and decided absent: the segments win (they were added later).
+        let absent = absent.into_iter().filter(|k| !segments.iter().any(|s: &Segment| s.kind == *k)).collect();
+        Ok(Segments { version: VERSION, duration_ms, absent, segments })
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
-        crate::cli::write_atomic(path, |w| w.write_all(&json))
+        crate::fsio::write_atomic(path, |w| w.write_all(&json))
     }
 }
 
 /// Where an episode's segments live: `<media file>.introskip.json` beside it.
 pub fn sidecar_path(media: &Path) -> std::path::PathBuf {
-    std::path::PathBuf::from(format!("{}.introskip.json", media.display()))
+    // Appended to the raw name: a file name that is not UTF-8 keeps its own bytes.
+    let mut name = media.as_os_str().to_owned();
+    name.push(".introskip.json");
+    std::path::PathBuf::from(name)
 }
 
 /// A segment kind from a chapter title, as players and media servers name them.
@@ -172,4 +171,38 @@ pub fn kind_from_title(title: &str) -> Option<Kind> {
     } else {
         None
     }
+}
+
+/// An intro interval in seconds (end exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    pub start: f64,
+    pub end: f64,
+}
+
+/// Intro intervals of one episode (usually zero or one).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Labels {
+    pub intros: Vec<Interval>,
+    /// Per-second intro probability when the predictor gave one (`"intro_probability"` in its
+    /// JSON); drawn in the per-episode plots, not scored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub probability: Vec<f32>,
+}
+
+impl Labels {
+    /// Per-second intro mask over [0, window).
+    pub fn mask(&self, window: usize) -> Vec<bool> {
+        (0..window).map(|t| self.intros.iter().any(|i| i.start <= t as f64 && (t as f64) < i.end)).collect()
+    }
+    pub fn first(&self) -> Option<Interval> {
+        self.intros.iter().copied().min_by(|a, b| a.start.total_cmp(&b.start))
+    }
+}
+
+/// "Show - S01E02.truth.json" → "Show - S01E02".
+pub fn episode_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = name.strip_suffix(".json").unwrap_or(&name);
+    name.rsplit_once('.').filter(|(_, ext)| ["truth", "pred", "intro", "segments"].contains(ext)).map_or(name, |(stem, _)| stem).to_string()
 }

@@ -14,32 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// An intro interval in seconds (end exclusive).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    pub start: f64,
-    pub end: f64,
-}
-
-/// Intro intervals of one episode (usually zero or one).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Labels {
-    pub intros: Vec<Interval>,
-    /// Per-second intro probability when the predictor gave one (`"intro_probability"` in its
-    /// JSON); drawn in the per-episode plots, not scored.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub probability: Vec<f32>,
-}
-
-impl Labels {
-    /// Per-second intro mask over [0, window).
-    pub fn mask(&self, window: usize) -> Vec<bool> {
-        (0..window).map(|t| self.intros.iter().any(|i| i.start <= t as f64 && (t as f64) < i.end)).collect()
-    }
-    fn first(&self) -> Option<Interval> {
-        self.intros.iter().copied().min_by(|a, b| a.start.total_cmp(&b.start))
-    }
-}
+pub use crate::segments::{Interval, Labels};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
 pub struct Prf {
@@ -188,23 +163,11 @@ pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
 }
 
 /// "H:MM:SS", "MM:SS" or seconds, with optional fraction.
-fn parse_clock(text: &str) -> Option<f64> {
-    let mut total = 0.0;
-    for part in text.trim().split(':') {
-        let v: f64 = part.trim().parse().ok()?;
-        if !v.is_finite() || v < 0.0 {
-            return None;
-        }
-        total = total * 60.0 + v;
-    }
-    Some(total)
-}
-
 /// Read labels: our truth/segment JSON (`{"segments": [{"kind": "intro", "start", "end"}]}`) for
 /// one episode, or an SIS `labels.json` (`{id: {url, name, start: "H:MM:SS", end}}`) for many.
 /// Returns episode name → labels. Errors name the file and the field.
 pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
     let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
     let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
     if doc.get("segments").is_some() {
@@ -227,45 +190,10 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
         out.insert(name, Labels { intros, probability });
         return Ok(out);
     }
-    parse_sis_object(&doc, path)
+    crate::formats::import::parse_sis_object(&doc, path)
 }
 
-/// An SIS labels.json text: episode name → labels.
-pub fn parse_sis_labels(text: &str, path: &Path) -> Result<BTreeMap<String, Labels>> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
-    parse_sis_object(&doc, path)
-}
-
-fn parse_sis_object(doc: &serde_json::Value, path: &Path) -> Result<BTreeMap<String, Labels>> {
-    let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
-    let num = |v: &serde_json::Value, field: &str| -> Result<f64> {
-        match v {
-            serde_json::Value::Number(n) => n.as_f64().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| field_err(field, "not a time")),
-            serde_json::Value::String(s) => parse_clock(s).ok_or_else(|| field_err(field, &format!("'{s}' is not a time (H:MM:SS or seconds)"))),
-            _ => Err(field_err(field, "missing or not a time")),
-        }
-    };
-    let mut out = BTreeMap::new();
-    let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;
-    for (id, entry) in map {
-        let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or(id).to_string();
-        let start = num(entry.get("start").unwrap_or(&serde_json::Value::Null), &format!("{id}.start"))?;
-        let end = num(entry.get("end").unwrap_or(&serde_json::Value::Null), &format!("{id}.end"))?;
-        if end < start {
-            return Err(field_err(&format!("{id}.end"), "ends before it starts"));
-        }
-        out.insert(name, Labels { intros: vec![Interval { start, end }], ..Default::default() });
-    }
-    Ok(out)
-}
-
-
-/// "Show - S01E02.truth.json" → "Show - S01E02".
-pub fn episode_name(path: &Path) -> String {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let name = name.strip_suffix(".json").unwrap_or(&name);
-    name.rsplit_once('.').filter(|(_, ext)| ["truth", "pred", "intro", "segments"].contains(ext)).map_or(name, |(stem, _)| stem).to_string()
-}
+pub use crate::segments::episode_name;
 
 /// All labels under a file or folder (every `.truth.json`, `.pred.json`, `.segments.json`,
 /// `labels.json`… at any depth, so a data set of series folders reads as one), by episode name.
@@ -364,8 +292,8 @@ mod tests {
 
     #[test]
     fn clock_times_parse() {
-        assert_eq!(parse_clock("0:01:32"), Some(92.0));
-        assert_eq!(parse_clock("1:05.5"), Some(65.5));
-        assert_eq!(parse_clock("abc"), None);
+        assert_eq!(crate::clock::parse_clock("0:01:32"), Some(92.0));
+        assert_eq!(crate::clock::parse_clock("1:05.5"), Some(65.5));
+        assert_eq!(crate::clock::parse_clock("abc"), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Readers for the segment formats [`crate::export`] writes (and what other tools write in them), so
+//! Readers for the segment formats [`crate::formats`] writes (and what other tools write in them), so
 //! existing chapter marks can be imported and corrected. The format is recognised from the
 //! content. Malformed input gets an error naming the file and the line; readers never panic (they
 //! are fuzzed: `tests/it/import.rs`, `fuzz/`).
@@ -29,9 +29,10 @@ pub fn detect_format(text: &str) -> Option<Detected> {
         Some(Detected::MkvXml)
     } else if t.starts_with("TITLE:") || t.starts_with("FCM:") {
         Some(Detected::ResolveEdl)
-    } else if t.starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(t).ok()?;
-        if v.get("segments").is_some() {
+    } else if t.starts_with('{') || t.starts_with('[') {
+        // Broken JSON is still JSON: its reader says where it breaks (line, column).
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(t) else { return Some(Detected::Json) };
+        if v.get("segments").is_some() || !v.is_object() {
             Some(Detected::Json)
         } else {
             Some(Detected::Sis)
@@ -44,12 +45,23 @@ pub fn detect_format(text: &str) -> Option<Detected> {
 }
 
 /// Read segments from a file in any supported format (a media file: its chapters).
+/// A text file (no NUL byte in its first 4 KiB) is read as labels and must parse as one, so a
+/// broken label file says what is wrong with it instead of "not a media file"; anything else is
+/// media. Never reads more than [`crate::fsio::MAX_TEXT_FILE`], and never blocks on a fifo.
 pub fn read_any(path: &Path) -> Result<Segments> {
-    let bytes = std::fs::read(path).map_err(|e| crate::error::io_error(path, e))?;
-    match std::str::from_utf8(&bytes) {
-        Ok(text) if detect_format(text).is_some() => parse(text, path),
-        _ => Segments::from_media_chapters(path),
+    use std::io::Read;
+    crate::fsio::check_regular_file(path)?;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).map_err(|e| crate::error::io_error(path, e))?;
+    if head.is_empty() {
+        return Err(Error::input(path, "file is empty (0 bytes)"));
     }
+    if head.contains(&0) {
+        return media_chapters(path);
+    }
+    let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| Error::input(path, format!("not UTF-8 text (invalid byte at offset {}); save the labels as UTF-8", e.valid_up_to())))?;
+    parse(text, path)
 }
 
 /// Parse text whose format is recognised from its content; `origin` names it in errors.
@@ -88,11 +100,11 @@ fn from_chapters(chapters: Vec<(u64, u64, String)>, source: Source) -> Segments 
         .collect();
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
     let duration_ms = None;
-    Segments { version: VERSION, duration_ms, segments }
+    Segments { version: VERSION, duration_ms, absent: Vec::new(), segments }
 }
 
 fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
-    let map = crate::eval::parse_sis_labels(text, origin)?;
+    let map = parse_sis_labels(text, origin)?;
     if map.len() != 1 {
         return Err(Error::input(origin, format!("holds {} episodes; import one episode's labels at a time (or use `introskip eval` for a set)", map.len())));
     }
@@ -103,7 +115,7 @@ fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
         .map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0).round() as u64, end_ms: (i.end * 1000.0).round() as u64, source: Source::Imported, confidence: None })
         .filter(|s| s.end_ms > s.start_ms)
         .collect();
-    Ok(Segments { version: VERSION, duration_ms: None, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
 }
 
 /// Undo FFMETADATA escaping (`\=`, `\;`, `\#`, `\\`, `\` + newline).
@@ -150,8 +162,11 @@ pub fn parse_ffmetadata(text: &str, origin: &Path) -> Result<Segments> {
             if start < 0 || end < start {
                 return Err(line_err(origin, line, format!("chapter ends ({end}) before it starts ({start})")));
             }
-            let ms = |t: i64| ((t as i128 * num as i128 * 1000) as f64 / den as f64).round() as u64;
-            out.push((ms(start), ms(end), title));
+            let ms = |t: i64| ((t as i128 * num as i128 * 1000) as f64 / den as f64).round();
+            if ms(end) > crate::clock::MAX_TIME_S * 1000.0 {
+                return Err(line_err(origin, line, "chapter time beyond 100 hours"));
+            }
+            out.push((ms(start) as u64, ms(end) as u64, title));
         }
         Ok(())
     };
@@ -217,6 +232,9 @@ fn parse_clock_ms(s: &str) -> Option<u64> {
         return None;
     }
     let nanos: u64 = format!("{frac:0<9}").parse().ok()?;
+    if secs as f64 > crate::clock::MAX_TIME_S {
+        return None;
+    }
     secs.checked_mul(1000)?.checked_add((nanos + 500_000) / 1_000_000)
 }
 
@@ -245,55 +263,145 @@ pub fn parse_webvtt(text: &str, origin: &Path) -> Result<Segments> {
     Ok(from_chapters(chapters, Source::Imported))
 }
 
-/// Text between `<tag>` and `</tag>` inside `block`, XML entities decoded.
-fn xml_field<'a>(block: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let close = format!("</{tag}>");
-    let a = block.find(&open)? + open.len();
-    let b = block[a..].find(&close)? + a;
-    Some(&block[a..b])
-}
 
-fn xml_unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
-}
 
+/// Matroska chapters XML (mkvmerge's format), read by a real XML parser (quick-xml): comments,
+/// CDATA and entities mean what XML says, nested atoms are chapters of their own, anything that is
+/// not well-formed is an error with its line, and the work is linear in the file's size.
 pub fn parse_mkv_xml(text: &str, origin: &Path) -> Result<Segments> {
-    let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
-    let mut segments = Vec::new();
-    let mut at = 0;
-    while let Some(rel) = text[at..].find("<ChapterAtom>") {
-        let start = at + rel;
-        let end = text[start..].find("</ChapterAtom>").map(|e| start + e).ok_or_else(|| line_err(origin, line_of(start), "ChapterAtom is not closed"))?;
-        let block = &text[start..end];
-        let line = line_of(start);
-        let t0 = xml_field(block, "ChapterTimeStart").ok_or_else(|| line_err(origin, line, "ChapterAtom without ChapterTimeStart"))?;
-        let t0 = parse_clock_ms(t0).ok_or_else(|| line_err(origin, line, format!("bad ChapterTimeStart '{t0}'")))?;
-        let t1 = match xml_field(block, "ChapterTimeEnd") {
-            Some(t) => Some(parse_clock_ms(t).ok_or_else(|| line_err(origin, line, format!("bad ChapterTimeEnd '{t}'")))?),
-            None => None,
-        };
-        let title = xml_field(block, "ChapterString").map(xml_unescape).unwrap_or_default();
-        // ChapterSkipType says what the part is even when the title does not.
-        let kind = match xml_field(block, "ChapterSkipType").map(str::trim) {
-            Some("1") => Some(Kind::Intro),
-            Some("2") => Some(Kind::Credits),
-            Some("3") => Some(Kind::Recap),
-            Some("4") => Some(Kind::Preview),
-            _ => kind_from_title(&title),
-        };
-        if let (Some(kind), Some(t1)) = (kind, t1) {
-            if t1 > t0 {
-                segments.push(Segment { kind, start_ms: t0, end_ms: t1, source: Source::Imported, confidence: None });
-            }
-        }
-        at = end + "</ChapterAtom>".len();
+    use quick_xml::events::Event;
+    #[derive(Default)]
+    struct Atom {
+        line: usize,
+        start: Option<String>,
+        end: Option<String>,
+        title: Option<String>,
+        skip: Option<String>,
     }
-    if segments.is_empty() && !text.contains("<Chapters") {
+    let mut lines = LineCounter::new(text);
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut open: Vec<String> = Vec::new();
+    let mut atoms: Vec<Atom> = Vec::new();
+    let mut content = String::new();
+    let mut saw_chapters = false;
+    let mut segments = Vec::new();
+    loop {
+        let at = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| {
+            let line = LineCounter::new(text).line_at(reader.error_position() as usize);
+            line_err(origin, line, format!("not well-formed XML: {e}"))
+        })?;
+        let name_of = |raw: &[u8]| String::from_utf8_lossy(raw).into_owned();
+        match event {
+            Event::Eof => break,
+            Event::Start(e) => {
+                let name = name_of(e.name().as_ref());
+                saw_chapters |= name == "Chapters";
+                if name == "ChapterAtom" {
+                    atoms.push(Atom { line: lines.line_at(at), ..Default::default() });
+                }
+                open.push(name);
+                content.clear();
+            }
+            Event::Empty(e) => saw_chapters |= e.name().as_ref() == b"Chapters",
+            Event::Text(t) => {
+                let piece = t.decode().map_err(|e| line_err(origin, lines.line_at(at), format!("bad text: {e}")))?;
+                if open.is_empty() && !piece.trim().is_empty() {
+                    return Err(line_err(origin, lines.line_at(at), "text outside the <Chapters> element"));
+                }
+                content.push_str(&piece);
+            }
+            Event::CData(c) => content.push_str(&String::from_utf8_lossy(&c)),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    Ok(None) => match &*r {
+                        b"lt" => Some('<'),
+                        b"gt" => Some('>'),
+                        b"amp" => Some('&'),
+                        b"quot" => Some('"'),
+                        b"apos" => Some('\''),
+                        _ => None,
+                    },
+                    Err(_) => None,
+                };
+                let c = resolved.ok_or_else(|| line_err(origin, lines.line_at(at), format!("unknown entity '&{};'", String::from_utf8_lossy(&r))))?;
+                content.push(c);
+            }
+            Event::End(e) => {
+                let name = name_of(e.name().as_ref());
+                open.pop();
+                let value = std::mem::take(&mut content).trim().to_string();
+                if name == "ChapterAtom" {
+                    let a = atoms.pop().unwrap_or_default();
+                    let line = a.line;
+                    let t0 = a.start.ok_or_else(|| line_err(origin, line, "ChapterAtom without ChapterTimeStart"))?;
+                    let t0 = parse_clock_ms(&t0).ok_or_else(|| line_err(origin, line, format!("bad ChapterTimeStart '{t0}'")))?;
+                    let t1 = match a.end {
+                        Some(t) => Some(parse_clock_ms(&t).ok_or_else(|| line_err(origin, line, format!("bad ChapterTimeEnd '{t}'")))?),
+                        None => None,
+                    };
+                    let title = a.title.unwrap_or_default();
+                    // ChapterSkipType says what the part is even when the title does not.
+                    let kind = match a.skip.as_deref() {
+                        Some("1") => Some(Kind::Intro),
+                        Some("2") => Some(Kind::Credits),
+                        Some("3") => Some(Kind::Recap),
+                        Some("4") => Some(Kind::Preview),
+                        _ => kind_from_title(&title),
+                    };
+                    if let (Some(kind), Some(t1)) = (kind, t1) {
+                        if t1 > t0 {
+                            segments.push(Segment { kind, start_ms: t0, end_ms: t1, source: Source::Imported, confidence: None });
+                        }
+                    }
+                } else if let Some(a) = atoms.last_mut() {
+                    match name.as_str() {
+                        "ChapterTimeStart" => a.start = Some(value),
+                        "ChapterTimeEnd" => a.end = Some(value),
+                        // The first display string names the chapter (others are translations).
+                        "ChapterString" if a.title.is_none() => a.title = Some(value),
+                        "ChapterSkipType" => a.skip = Some(value),
+                        _ => {}
+                    }
+                }
+            }
+            // Declarations, comments, processing instructions and doctypes carry no chapters.
+            _ => {}
+        }
+    }
+    if let Some(unclosed) = open.last() {
+        return Err(line_err(origin, lines.line_at(text.len()), format!("<{unclosed}> is not closed")));
+    }
+    if !saw_chapters {
         return Err(Error::input(origin, "not a Matroska chapters XML file (no <Chapters>)"));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
+}
+
+/// Line numbers of byte offsets that only grow, in linear time overall.
+struct LineCounter<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { text: text.as_bytes(), at: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.at..offset].iter().filter(|&&b| b == b'\n').count();
+        self.at = offset;
+        self.line
+    }
 }
 
 /// Kodi / MPlayer EDL: "start end action" in seconds (or H:MM:SS.sss); actions 3 (and 0: cut) are
@@ -314,7 +422,7 @@ pub fn parse_edl(text: &str, origin: &Path) -> Result<Segments> {
             if s.contains(':') {
                 parse_clock_ms(s)
             } else {
-                s.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0 && *x < 1e9).map(|x| (x * 1000.0).round() as u64)
+                s.parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0 && *x <= crate::clock::MAX_TIME_S).map(|x| (x * 1000.0).round() as u64)
             }
         };
         let a = time(fields[0]).ok_or_else(|| line_err(origin, i + 1, format!("bad start time '{}'", fields[0])))?;
@@ -342,7 +450,7 @@ pub fn parse_edl(text: &str, origin: &Path) -> Result<Segments> {
     }
     segments.retain(|s| s.end_ms > s.start_ms);
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
 }
 
 /// Resolve marker EDL: `|M:` names the kind, `|D:` the duration in frames at `fps`; record-in
@@ -382,9 +490,61 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
         pending = Some((i + 1, rec_in));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
 }
 
 fn parse_timecode_checked(tc: &str, base: u64) -> Option<u64> {
-    crate::export::parse_timecode(tc, base)
+    crate::formats::parse_timecode(tc, base)
 }
+
+/// Import the chapters already inside a media file (MKV, MP4, …): titles that name a part
+/// (Intro/Opening/OP, Recap/Previously, Credits/Ending/ED, Preview/Next time, Cold open) become
+/// segments of that kind; other chapters are the episode itself and are left out.
+pub fn media_chapters(path: &Path) -> Result<Segments> {
+    let info = crate::video::probe(path)?;
+    let input = crate::video::open_input(path)?;
+    let mut segments = Vec::new();
+    for ch in input.chapters() {
+        let title = ch.metadata().get("title").unwrap_or("").to_lowercase();
+        let Some(kind) = kind_from_title(&title) else { continue };
+        let tb = ch.time_base();
+        let to_ms = |t: i64| (t as f64 * tb.numerator() as f64 / tb.denominator() as f64 * 1000.0).round().max(0.0) as u64;
+        let (start, end) = (to_ms(ch.start()), to_ms(ch.end()));
+        if end > start {
+            segments.push(Segment { kind, start_ms: start, end_ms: end, source: Source::Imported, confidence: None });
+        }
+    }
+    segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+    Ok(Segments { version: crate::segments::VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), absent: Vec::new(), segments })
+}
+
+/// An SIS labels.json text: episode name → labels.
+pub fn parse_sis_labels(text: &str, path: &Path) -> Result<std::collections::BTreeMap<String, crate::segments::Labels>> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+    parse_sis_object(&doc, path)
+}
+
+pub fn parse_sis_object(doc: &serde_json::Value, path: &Path) -> Result<std::collections::BTreeMap<String, crate::segments::Labels>> {
+    let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
+    let num = |v: &serde_json::Value, field: &str| -> Result<f64> {
+        match v {
+            serde_json::Value::Number(n) => n.as_f64().filter(|x| x.is_finite() && *x >= 0.0 && *x <= crate::clock::MAX_TIME_S).ok_or_else(|| field_err(field, "not a time (0 to 100 hours)")),
+            serde_json::Value::String(s) => crate::clock::parse_clock(s).ok_or_else(|| field_err(field, &format!("'{s}' is not a time (H:MM:SS or seconds)"))),
+            _ => Err(field_err(field, "missing or not a time")),
+        }
+    };
+    let mut out = std::collections::BTreeMap::new();
+    let map = doc.as_object().ok_or_else(|| Error::input(path, "expected our segment JSON or an SIS labels.json object"))?;
+    for (id, entry) in map {
+        let name = entry.get("name").and_then(|n| n.as_str()).unwrap_or(id).to_string();
+        let start = num(entry.get("start").unwrap_or(&serde_json::Value::Null), &format!("{id}.start"))?;
+        let end = num(entry.get("end").unwrap_or(&serde_json::Value::Null), &format!("{id}.end"))?;
+        if end < start {
+            return Err(field_err(&format!("{id}.end"), "ends before it starts"));
+        }
+        out.insert(name, crate::segments::Labels { intros: vec![crate::segments::Interval { start, end }], ..Default::default() });
+    }
+    Ok(out)
+}
+
+

@@ -167,17 +167,27 @@ impl Fft {
 
 /// Cached features: `<cache>/audio/<key>.json`, keyed like the embeddings (file fingerprint,
 /// window) plus [`AUDIO_VERSION`]; anything unreadable is recomputed.
-pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Result<Vec<[f32; AUDIO_DIM]>> {
-    let key = format!("{}-{window_s}-v{AUDIO_VERSION}", super::cache::fingerprint(path)?);
-    let file = crate::paths::cache_dir().join("audio").join(format!("{:016x}.json", super::cache::fnv64(key.as_bytes())));
+/// The second value is a note when the cache could not be written (costs only speed next time).
+pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Result<(Vec<[f32; AUDIO_DIM]>, Option<String>)> {
+    let key = format!("{}-{window_s}-v{AUDIO_VERSION}", crate::fsio::fingerprint(path)?);
+    let file = crate::paths::cache_dir().join("audio").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(serde::Serialize, serde::Deserialize)]
     struct Entry {
         key: String,
         rows: Vec<[f32; AUDIO_DIM]>,
+        /// FNV-1a of the rows' little-endian bytes: the embedding cache's discipline, so a
+        /// damaged entry is recomputed, never trusted.
+        checksum: u64,
     }
+    let checksum = |rows: &[[f32; AUDIO_DIM]]| crate::fsio::fnv64(&rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>());
     if use_cache {
-        if let Some(entry) = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok()).filter(|e| e.key == key) {
-            return Ok(entry.rows);
+        let cached = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok());
+        match cached {
+            Some(entry) if entry.key == key && entry.checksum == checksum(&entry.rows) => return Ok((entry.rows, None)),
+            Some(_) => {
+                let _ = std::fs::remove_file(&file);
+            }
+            None => {}
         }
     }
     let rows = sound_features(path, window_s)?;
@@ -185,14 +195,14 @@ pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Res
         let write = (|| -> Result<()> {
             let dir = file.parent().expect("has a folder");
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
-            let json = serde_json::to_vec(&Entry { key, rows: rows.clone() }).map_err(|e| crate::Error::internal(e.to_string()))?;
-            crate::cli::write_atomic(&file, |w| w.write_all(&json))
+            let json = serde_json::to_vec(&Entry { key, checksum: checksum(&rows), rows: rows.clone() }).map_err(|e| crate::Error::internal(e.to_string()))?;
+            crate::fsio::write_atomic(&file, |w| w.write_all(&json))
         })();
         if let Err(e) = write {
-            eprintln!("introskip: note: sound feature cache not written: {e}");
+            return Ok((rows, Some(format!("sound feature cache not written: {e}"))));
         }
     }
-    Ok(rows)
+    Ok((rows, None))
 }
 
 #[cfg(test)]

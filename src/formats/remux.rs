@@ -4,7 +4,7 @@
 //! so a failed or interrupted run leaves nothing half-written; the source is never the target.
 
 use crate::error::{io_error, Error, Result};
-use crate::export::{chapters, ExportOptions};
+use crate::formats::{chapters, ExportOptions};
 use crate::segments::Segments;
 use ffmpeg_next as ffmpeg;
 use std::path::Path;
@@ -35,6 +35,10 @@ pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &Export
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
     let result = (|| -> Result<RemuxReport> {
+        // ffmpeg-next takes the output path as UTF-8 (and panics otherwise).
+        if tmp.to_str().is_none() {
+            return Err(Error::input(target, "cannot write here: the folder's name is not valid UTF-8, which FFmpeg's muxer needs; choose another output folder"));
+        }
         let mut octx = ffmpeg::format::output_as(&tmp, muxer).map_err(|e| Error::input(&tmp, format!("cannot create: {e}")))?;
         let mut mapping = vec![-1i64; ictx.nb_streams() as usize];
         let mut in_tb = vec![ffmpeg::Rational(0, 1); ictx.nb_streams() as usize];

@@ -2,10 +2,12 @@
 //! folder out (weights + manifest + report). Burn autodiff on the configured backend (libtorch in
 //! the shipped build), AdamW, fixed seeds, early stopping on the dev series' scores.
 
-use super::{average_scores, decode, emissions_of, input_rows, IntroModel, Manifest, Member, ModelConfig, Tagger, INTRO, RECAP, TAGS};
-use crate::encoder::{embed_episode, FrameEncoder};
+use crate::features::channels::input_rows;
+use crate::model::{average_scores, decode, emissions_of, IntroModel, Manifest, Member, ModelConfig, Tagger, INTRO, RECAP, TAGS};
+use crate::encoder::FrameEncoder;
+use crate::features::embed_episode;
 use crate::error::{io_error, Error, Result};
-use crate::eval::{Interval, Labels};
+use crate::lab::eval::{Interval, Labels};
 use burn::module::Module;
 use burn::optim::{AdamWConfig, GradientsParams};
 use burn::tensor::{Device, Tensor, TensorData};
@@ -87,7 +89,7 @@ pub fn load_examples(dir: &Path, encoder: &mut dyn FrameEncoder, window_s: u32) 
     eprintln!();
     let mut out = Vec::with_capacity(files.len());
     for (i, (truth, video)) in files.iter().enumerate() {
-        let season: Vec<&crate::encoder::cache::EpisodeFeatures> =
+        let season: Vec<&crate::features::EpisodeFeatures> =
             files.iter().zip(&features).enumerate().filter(|(j, ((_, v), _))| *j != i && v.parent() == video.parent()).map(|(_, (_, f))| f).collect();
         let f = &features[i];
         let (tags, labels) = tags_from_truth(truth, &f.seconds)?;
@@ -97,7 +99,7 @@ pub fn load_examples(dir: &Path, encoder: &mut dyn FrameEncoder, window_s: u32) 
             Vec::new()
         };
         out.push(Example {
-            name: crate::eval::episode_name(truth),
+            name: crate::lab::eval::episode_name(truth),
             rows: input_rows(f, &season),
             rows_subsets,
             rows_single: input_rows(f, &[]),
@@ -131,7 +133,7 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: 180, max_crop_s: 30, members: 3, min_epochs: 20, calm_intro_percent: 30 }
+        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: crate::video::DEFAULT_WINDOW_S, max_crop_s: 30, members: 3, min_epochs: 20, calm_intro_percent: 30 }
     }
 }
 
@@ -163,7 +165,7 @@ impl Rng {
 
 /// Score a model (one tagger or an ensemble) on examples with `introskip eval`'s numbers, in
 /// season or single-episode mode.
-pub fn score(taggers: &[Tagger], config: &ModelConfig, examples: &[Example], device: &Device, post: &super::postprocess::PostProcess, window_s: u32, season: bool) -> crate::eval::Report {
+pub fn score(taggers: &[Tagger], config: &ModelConfig, examples: &[Example], device: &Device, post: &crate::model::postprocess::PostProcess, window_s: u32, season: bool) -> crate::lab::eval::Report {
     let scores = average_scores(taggers);
     let pairs: Vec<(String, Labels, Labels)> = examples
         .iter()
@@ -175,7 +177,7 @@ pub fn score(taggers: &[Tagger], config: &ModelConfig, examples: &[Example], dev
             (ex.name.clone(), ex.truth.clone(), pred)
         })
         .collect();
-    crate::eval::evaluate(&pairs, window_s as usize)
+    crate::lab::eval::evaluate(&pairs, window_s as usize)
 }
 
 /// One trained member: its best epoch's weights (on the plain device) and its epoch log.
@@ -187,13 +189,13 @@ struct Trained {
 
 /// Train `options.members` members (seeds seed, seed+1, …), each keeping its best epoch on `dev`;
 /// save the ensemble as the model folder `out` with its manifest, report and curves.
-pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEncoder, options: &TrainOptions, recipe: serde_json::Value, out: &Path) -> Result<crate::eval::Report> {
+pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEncoder, options: &TrainOptions, recipe: serde_json::Value, out: &Path) -> Result<crate::lab::eval::Report> {
     if train_set.is_empty() || dev_set.is_empty() {
         return Err(Error::Usage("training needs episodes in both the training and the dev set".into()));
     }
     let started = Instant::now();
     let config = ModelConfig::for_encoder(encoder.dim());
-    let post = super::postprocess::PostProcess::default();
+    let post = crate::model::postprocess::PostProcess::default();
     let device = crate::encoder::burn_device();
     let count = options.members.max(1);
     let mut members = Vec::new();
@@ -205,7 +207,7 @@ pub fn train(train_set: &[Example], dev_set: &[Example], encoder: &dyn FrameEnco
     let taggers: Vec<Tagger> = members.iter().map(|m| m.tagger.clone()).collect();
     let report = score(&taggers, &config, dev_set, &device, &post, options.window_s, true);
     let single = score(&taggers, &config, dev_set, &device, &post, options.window_s, false);
-    let metrics = |r: &crate::eval::Report| {
+    let metrics = |r: &crate::lab::eval::Report| {
         serde_json::json!({
             "micro": r.micro,
             "mean_iou": r.mean_iou,
@@ -246,14 +248,14 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
     device.seed(seed);
     let ad = device.clone().autodiff();
     let input_dim = config.input_dim();
-    let post = super::postprocess::PostProcess::default();
-    let allowed = super::allowed_transitions();
+    let post = crate::model::postprocess::PostProcess::default();
+    let allowed = crate::model::allowed_transitions();
     let mut tagger = Tagger::new(config, &ad);
     let mut optim = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
     let mut rng = Rng(seed);
     let novelty = novelty_columns(config);
     let mut log: Vec<EpochLog> = Vec::new();
-    let mut best: Option<(f64, usize, Tagger, (crate::eval::Report, crate::eval::Report))> = None;
+    let mut best: Option<(f64, usize, Tagger, (crate::lab::eval::Report, crate::lab::eval::Report))> = None;
     let started = Instant::now();
     for epoch in 1..=options.epochs {
         let mut order: Vec<usize> = (0..train_set.len()).collect();
@@ -352,29 +354,29 @@ fn calm_intro(rows: &mut [f32], tags: &[usize], input_dim: usize, columns: &[usi
 fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
     let path = out.join("training-report.json");
     let doc: Vec<_> = members.iter().map(|m| serde_json::json!({"best_epoch": m.best_epoch, "epochs": m.log})).collect();
-    crate::cli::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &serde_json::json!({"members": doc})).map_err(std::io::Error::other))?;
+    crate::fsio::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &serde_json::json!({"members": doc})).map_err(std::io::Error::other))?;
     const COLOURS: [(u8, u8, u8); 4] = [(200, 60, 40), (40, 90, 200), (40, 150, 70), (150, 90, 180)];
     let names: Vec<String> = (0..members.len()).map(|k| format!("member {k}")).collect();
-    let nll: Vec<crate::report::Curve<'_>> = members
+    let nll: Vec<crate::lab::report::Curve<'_>> = members
         .iter()
         .enumerate()
-        .map(|(k, m)| crate::report::Curve { name: &names[k], points: m.log.iter().map(|e| (e.epoch as f64, e.train_nll)).collect(), colour: COLOURS[k % 4] })
+        .map(|(k, m)| crate::lab::report::Curve { name: &names[k], points: m.log.iter().map(|e| (e.epoch as f64, e.train_nll)).collect(), colour: COLOURS[k % 4] })
         .collect();
-    crate::report::plot_curves(&out.join("training-loss.png"), "Training NLL per episode", "epoch", &nll)?;
+    crate::lab::report::plot_curves(&out.join("training-loss.png"), "Training NLL per episode", "epoch", &nll)?;
     let labels: Vec<String> = (0..members.len()).flat_map(|k| [format!("season {k}"), format!("single {k}")]).collect();
-    let dev: Vec<crate::report::Curve<'_>> = members
+    let dev: Vec<crate::lab::report::Curve<'_>> = members
         .iter()
         .enumerate()
         .flat_map(|(k, m)| {
             let c = COLOURS[k % 4];
             let light = (c.0 / 2 + 120, c.1 / 2 + 120, c.2 / 2 + 120);
             [
-                crate::report::Curve { name: &labels[2 * k], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_f1)).collect(), colour: c },
-                crate::report::Curve { name: &labels[2 * k + 1], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_single_f1)).collect(), colour: light },
+                crate::lab::report::Curve { name: &labels[2 * k], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_f1)).collect(), colour: c },
+                crate::lab::report::Curve { name: &labels[2 * k + 1], points: m.log.iter().map(|e| (e.epoch as f64, e.dev_single_f1)).collect(), colour: light },
             ]
         })
         .collect();
-    crate::report::plot_curves(&out.join("training-dev.png"), "Dev frame F1 per epoch (season / single-episode mode)", "epoch", &dev)
+    crate::lab::report::plot_curves(&out.join("training-dev.png"), "Dev frame F1 per epoch (season / single-episode mode)", "epoch", &dev)
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@
 //! and last MiB, so a replaced or re-encoded file misses. Entries carry their full key and a
 //! checksum; anything that does not read back exactly is deleted and rebuilt, never trusted.
 
+use super::EpisodeFeatures;
 use crate::error::{io_error, Error, Result};
 use image::RgbImage;
 use serde::{Deserialize, Serialize};
-use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"ISKEMB01";
@@ -27,7 +27,7 @@ pub struct CacheKey {
 }
 
 impl CacheKey {
-    pub fn new(path: &Path, window_s: u32, encoder: &dyn super::FrameEncoder) -> Result<Self> {
+    pub fn new(path: &Path, window_s: u32, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
         Ok(CacheKey {
             fingerprint: fingerprint(path)?,
             window_s,
@@ -41,26 +41,6 @@ impl CacheKey {
     fn file_name(&self) -> String {
         let text = serde_json::to_string(self).expect("key serialises");
         format!("{:016x}.emb", fnv64(text.as_bytes()))
-    }
-}
-
-/// What analysis of one episode's window produced: everything the later stages and the GUI need.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EpisodeFeatures {
-    pub seconds: Vec<u32>,
-    pub frame_times: Vec<f64>,
-    pub dim: usize,
-    /// Row-major, `seconds.len() × dim`.
-    pub embeddings: Vec<f32>,
-    pub thumbnails: Vec<RgbImage>,
-    pub note: Option<String>,
-    /// Sound features per second of the window ([`super::audio`]), cached on their own.
-    pub audio: Vec<[f32; super::audio::AUDIO_DIM]>,
-}
-
-impl EpisodeFeatures {
-    pub fn embedding(&self, i: usize) -> &[f32] {
-        &self.embeddings[i * self.dim..(i + 1) * self.dim]
     }
 }
 
@@ -127,6 +107,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         embeddings,
         thumbnails,
         note: header.note,
+        notes: Vec::new(),
         audio: Vec::new(),
     })
 }
@@ -154,7 +135,7 @@ pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
     let path = cache_path(key);
     let dir = path.parent().expect("cache path has a folder");
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    crate::cli::write_atomic(&path, |w| {
+    crate::fsio::write_atomic(&path, |w| {
         w.write_all(MAGIC)?;
         w.write_all(&(header.len() as u64).to_le_bytes())?;
         w.write_all(&header)?;
@@ -162,31 +143,4 @@ pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
     })
 }
 
-/// Size, modification time and a hash of the first and last MiB.
-pub fn fingerprint(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
-    let mtime = meta
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
-    const CHUNK: u64 = 1 << 20;
-    let mut buf = Vec::with_capacity(2 * CHUNK as usize);
-    (&mut file).take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
-    if meta.len() > 2 * CHUNK {
-        file.seek(SeekFrom::End(-(CHUNK as i64))).map_err(|e| io_error(path, e))?;
-    }
-    file.take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
-    Ok(format!("{}-{}-{:016x}", meta.len(), mtime, fnv64(&buf)))
-}
-
-/// FNV-1a, 64 bit: a fast checksum for cache integrity (not for security).
-pub fn fnv64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
+pub use crate::fsio::{fingerprint, fnv64};

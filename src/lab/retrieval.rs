@@ -76,8 +76,8 @@ pub fn fixtures() -> Result<Fixtures> {
 }
 
 /// Embeddings of a file's first `window` seconds, one row per second.
-pub fn embed(path: &Path, window: u32, encoder: &mut dyn super::FrameEncoder) -> Result<Vec<Vec<f32>>> {
-    let (f, _) = super::embed_episode(path, window, encoder, false, &mut |_| true)?;
+pub fn embed(path: &Path, window: u32, encoder: &mut dyn crate::encoder::FrameEncoder) -> Result<Vec<Vec<f32>>> {
+    let (f, _) = crate::features::embed_episode(path, window, encoder, false, &mut |_| true)?;
     Ok((0..f.seconds.len()).map(|i| f.embedding(i).to_vec()).collect())
 }
 
@@ -101,7 +101,7 @@ impl Score {
 /// Frame-aligned variants query the original's 1 FPS samples and must find the same second; the
 /// PAL speed-up shows source frame 25k at its second k and queries every original frame, ±2
 /// frames (83 ms) for animation holds. `include_pal` off skips its 1,440-frame gallery.
-pub fn score(fixtures: &Fixtures, encoder: &mut dyn super::FrameEncoder, include_pal: bool) -> Result<Score> {
+pub fn score(fixtures: &Fixtures, encoder: &mut dyn crate::encoder::FrameEncoder, include_pal: bool) -> Result<Score> {
     let per_second = embed(&fixtures.original, SECONDS, encoder)?;
     let per_frame = if include_pal { embed(&fixtures.every_frame, SECONDS * 24, encoder)? } else { Vec::new() };
     let mut score = Score { hits: 0, total: 0, per_variant: Vec::new(), misses: Vec::new() };
@@ -119,7 +119,7 @@ pub fn score(fixtures: &Fixtures, encoder: &mut dyn super::FrameEncoder, include
                 break;
             }
             let best = (0..gallery.len())
-                .max_by(|&a, &b| super::cosine(q, &gallery[a]).total_cmp(&super::cosine(q, &gallery[b])))
+                .max_by(|&a, &b| crate::encoder::cosine(q, &gallery[a]).total_cmp(&crate::encoder::cosine(q, &gallery[b])))
                 .expect("non-empty gallery");
             let ok = if pal { best.abs_diff(expected) <= 2 } else { best == expected };
             if !ok {

@@ -4,7 +4,7 @@
 //! and fontconfig. Without the font the figures are drawn without labels (and say so once).
 
 use crate::error::{io_error, Error, Result};
-use crate::eval::Labels;
+use crate::lab::eval::Labels;
 use ab_glyph::{Font, FontVec, PxScale, ScaleFont};
 use plotters::prelude::*;
 use std::path::Path;
@@ -15,13 +15,14 @@ const FONT_PATHS: [&str; 2] = ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 fn font() -> Option<&'static FontVec> {
     static FONT: OnceLock<Option<FontVec>> = OnceLock::new();
     FONT.get_or_init(|| {
-        let found = FONT_PATHS.iter().find_map(|p| std::fs::read(p).ok()).and_then(|b| FontVec::try_from_vec(b).ok());
-        if found.is_none() {
-            eprintln!("introskip: note: DejaVu Sans not found (apt install fonts-dejavu-core); figures have no labels");
-        }
-        found
+        FONT_PATHS.iter().find_map(|p| std::fs::read(p).ok()).and_then(|b| FontVec::try_from_vec(b).ok())
     })
     .as_ref()
+}
+
+/// Why figures come without labels, when they do (for the front end to say once).
+pub fn missing_font_note() -> Option<&'static str> {
+    font().is_none().then_some("DejaVu Sans not found (apt install fonts-dejavu-core); figures have no labels")
 }
 
 /// An RGB canvas: plotters draws into it, then we add text and write a PNG.

@@ -1,13 +1,14 @@
 //! The floor every model must beat: in a season, the intro is the longest run of seconds whose
 //! frames also appear in another episode. A few lines on top of the encoder and its cache.
 
-use crate::encoder::{cosine, embed_episode, FrameEncoder};
+use crate::encoder::{cosine, FrameEncoder};
+use crate::features::embed_episode;
 use crate::error::Result;
-use crate::eval::{Interval, Labels};
+use crate::lab::eval::{Interval, Labels};
 use std::path::PathBuf;
 
 /// A second "repeats" when some frame of another episode is at least this similar.
-pub const REPEAT_SIMILARITY: f32 = 0.92;
+pub const REPEAT_SIMILARITY: f32 = crate::features::channels::REPEAT;
 /// Gaps of up to this many non-repeating seconds inside a run are bridged.
 pub const MAX_GAP_S: usize = 2;
 /// Shorter runs are not intros.

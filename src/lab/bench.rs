@@ -236,9 +236,9 @@ fn bench_clip() -> Result<()> {
         println!("  {name:<10} {r:7.2} frames/s   ({:.2}× {main_name}; cosine to it {:.5})", r / ours, min_cosine(&m.embed(&images)?));
     }
     // A random tower is no frame encoder: show it on the same robustness test as the embedded one.
-    let fixtures = crate::encoder::retrieval::fixtures()?;
+    let fixtures = crate::lab::retrieval::fixtures()?;
     let mut random_clip = crate::encoder::ClipEncoder::load(&fixture.join("openclip.safetensors"))?;
-    let score = crate::encoder::retrieval::score(&fixtures, &mut random_clip, false)?;
+    let score = crate::lab::retrieval::score(&fixtures, &mut random_clip, false)?;
     println!("  random-weight CLIP on the perturbation test (frame-aligned variants): {}", score.summary());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let out = Command::new("/usr/bin/python3").arg(&script).arg(&model_py)

@@ -1,4 +1,6 @@
-//! The headless command line: the same library the GUI uses, for batch work and tests.
+//! The headless command line: argument parsing and printing for the use cases in
+//! [`crate::service`]. It never starts the app (`main.rs` chooses between them) and holds no
+//! logic the app also needs.
 
 use crate::error::{io_error, Error, Result};
 use crate::image_ops::PreprocessSpec;
@@ -32,7 +34,7 @@ pub enum Command {
     Sample {
         file: PathBuf,
         /// Seconds to sample from the start.
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Output folder: contact.png, frames.npy (N×3×S×S float32, CLIP-normalised), samples.json.
         #[arg(long, short)]
@@ -52,7 +54,7 @@ pub enum Command {
     Embed {
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Output folder: <episode>.npy (N×dim float32) and <episode>.sound.npy (seconds × 5: loudness,
         /// sound change before/after, onsets, tonality) per file.
@@ -74,7 +76,7 @@ pub enum Command {
         truth: PathBuf,
         #[arg(long)]
         pred: PathBuf,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         #[arg(long)]
         json: bool,
@@ -88,7 +90,7 @@ pub enum Command {
         season: PathBuf,
         #[arg(long, short)]
         out: PathBuf,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
     /// Write segments for episodes as chapters or markers other tools read.
@@ -97,7 +99,7 @@ pub enum Command {
         #[arg(required = true)]
         media: Vec<PathBuf>,
         #[arg(long, value_enum)]
-        format: crate::export::Format,
+        format: crate::formats::Format,
         /// Segments: any format introskip reads (our JSON, SIS labels, FFMETADATA, Matroska XML,
         /// WebVTT, EDL) or a media file whose chapters to import, for one episode; or a folder of
         /// <episode>.*.json (e.g. from `detect --out`); default: the sidecar <media file>.introskip.json.
@@ -108,11 +110,11 @@ pub enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Chapter title for a kind, e.g. --title intro=Opening (repeatable).
-        #[arg(long = "title", value_parser = crate::export::parse_title_override)]
+        #[arg(long = "title", value_parser = crate::formats::parse_title_override)]
         titles: Vec<(crate::segments::Kind, String)>,
         /// EDL: auto-skip intro and recap (action 3) or only mark them (action 2).
-        #[arg(long, value_enum, default_value_t = crate::export::EdlAction::Skip)]
-        edl_action: crate::export::EdlAction,
+        #[arg(long, value_enum, default_value_t = crate::formats::EdlAction::Skip)]
+        edl_action: crate::formats::EdlAction,
         /// Resolve EDL: timeline start timecode (Resolve's default 01:00:00:00).
         #[arg(long)]
         timeline_start: Option<String>,
@@ -129,7 +131,7 @@ pub enum Command {
         /// As for `export`.
         #[arg(long)]
         segments: Option<PathBuf>,
-        #[arg(long = "title", value_parser = crate::export::parse_title_override)]
+        #[arg(long = "title", value_parser = crate::formats::parse_title_override)]
         titles: Vec<(crate::segments::Kind, String)>,
     },
     /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
@@ -140,7 +142,7 @@ pub enum Command {
         /// Episode files or season folders.
         #[arg(required = true)]
         media: Vec<PathBuf>,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Model folder (manifest.json + model.safetensors); default: the shipped model for the encoder.
         #[arg(long)]
@@ -180,7 +182,7 @@ pub enum Command {
         epochs: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Ensemble members (seeds seed, seed+1, …): emissions and CRF scores averaged.
         #[arg(long, default_value_t = 3)]
@@ -200,7 +202,7 @@ pub enum BenchCommand {
     Detect {
         /// Episodes or a season folder (default: the demo series).
         media: Vec<PathBuf>,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         #[arg(long)]
         model: Option<PathBuf>,
@@ -212,7 +214,7 @@ pub enum BenchCommand {
         file: Vec<PathBuf>,
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        #[arg(long, default_value_t = 180)]
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         #[arg(long)]
         json: bool,
@@ -232,10 +234,29 @@ pub enum BenchCommand {
     },
 }
 
-/// Parse arguments, run, and return the process exit code.
-pub fn main() -> i32 {
-    let cli = Cli::parse();
-    match run(cli) {
+/// Process-wide behaviour of the command line, set before anything runs:
+/// - a panic is a bug: one line naming it, exit status 2 (documented), never Rust's 101;
+/// - a closed pipe (`introskip probe x --json | head -c0`) ends the program quietly, as
+///   command-line tools do, instead of panicking in `println!`.
+pub fn install_process_handlers() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info.payload().downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
+        if what.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("introskip: internal error: {what}{at} (a bug: please report it with the command you ran)");
+        std::process::exit(2);
+    }));
+    // SAFETY: called at start-up before other threads exist; restores the default disposition.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+/// Run a subcommand and return the process exit code (errors printed as one line).
+pub fn main(command: Command) -> i32 {
+    match run(command) {
         Ok(()) => 0,
         Err(Error::Cancelled) => 1,
         Err(e) => {
@@ -245,142 +266,103 @@ pub fn main() -> i32 {
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
-        None => open_app(cli.path, cli.demo),
-        Some(Command::Probe { file, json }) => probe(&file, json),
-        Some(Command::Sample { file, window, out, size, strategy, threads, json }) => {
+/// Print a non-fatal note.
+fn note(n: &crate::service::Note) {
+    eprintln!("introskip: note: {n}");
+}
+
+/// Report each failure of a batch on its own line and turn them into the run's result: the first
+/// error itself when it was the only episode, else a summary.
+fn batch_result(failures: Vec<Error>, total: usize) -> Result<()> {
+    let count = failures.len();
+    if count == 0 {
+        return Ok(());
+    }
+    if total == 1 && count == 1 {
+        return Err(failures.into_iter().next().expect("one failure"));
+    }
+    for e in &failures {
+        eprintln!("introskip: error: {e}");
+    }
+    Err(Error::Usage(format!("{count} of {total} episodes failed (see above)")))
+}
+
+pub fn run(command: Command) -> Result<()> {
+    if let (_, Some(warning)) = crate::settings::Settings::load_checked() {
+        eprintln!("introskip: warning: {warning}");
+    }
+    match command {
+        Command::Probe { file, json } => probe(&file, json),
+        Command::Sample { file, window, out, size, strategy, threads, json } => {
             sample(&file, window, out.as_deref(), size, strategy, threads, json)
         }
-        Some(Command::Bench { what: BenchCommand::Sample { file, runs, window, json } }) => {
-            crate::bench::bench_sample(&file, runs, window, json)
+        Command::Bench { what: BenchCommand::Sample { file, runs, window, json } } => {
+            crate::lab::bench::bench_sample(&file, runs, window, json)
         }
-        Some(Command::Bench { what: BenchCommand::Encode { file, window, clip } }) => crate::bench::bench_encode(file, window, clip),
-        Some(Command::Bench { what: BenchCommand::Detect { media, window, model } }) => bench_detect(&media, window, model.as_deref()),
-        Some(Command::Eval { truth, pred, window, json, plots }) => eval(&truth, &pred, window as usize, json, plots.as_deref()),
-        Some(Command::Baseline { season, out, window }) => baseline(&season, &out, window),
-        Some(Command::Export { media, format, segments, out, titles, edl_action, timeline_start }) => {
-            let options = crate::export::ExportOptions { titles, edl_action, timeline_start, ..Default::default() };
+        Command::Bench { what: BenchCommand::Encode { file, window, clip } } => crate::lab::bench::bench_encode(file, window, clip),
+        Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
+        Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),
+        Command::Baseline { season, out, window } => baseline(&season, &out, window),
+        Command::Export { media, format, segments, out, titles, edl_action, timeline_start } => {
+            let options = crate::formats::ExportOptions { titles, edl_action, timeline_start, ..Default::default() };
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
-        Some(Command::Remux { media, out, segments, titles }) => remux(&media, &out, segments.as_deref(), titles),
-        Some(Command::Detect { media, window, model, clip_weights, out, json, single, no_snap }) => {
+        Command::Remux { media, out, segments, titles } => remux(&media, &out, segments.as_deref(), titles),
+        Command::Detect { media, window, model, clip_weights, out, json, single, no_snap } => {
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single, !no_snap)
         }
-        Some(Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members }) => {
+        Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members } => {
             train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members)
         }
-        Some(Command::Embed { files, window, out, no_cache, clip_weights, json }) => {
+        Command::Embed { files, window, out, no_cache, clip_weights, json } => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
         }
     }
 }
 
-/// Episode files from arguments that may be files or season folders.
-fn media_arguments(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut media = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let found = crate::paths::media_files_in(input).map_err(|e| io_error(input, e))?;
-            if found.is_empty() {
-                return Err(Error::input(input, "no video files in this folder"));
-            }
-            media.extend(found);
-        } else if input.exists() {
-            media.push(input.clone());
-        } else {
-            return Err(Error::input(input, "no such file or directory"));
-        }
-    }
-    Ok(media)
-}
-
-/// The model for the active encoder: `--model`, else the shipped one.
-pub fn load_model(model: Option<&Path>, encoder: &dyn crate::encoder::FrameEncoder) -> Result<crate::model::IntroModel> {
-    let dir = match model {
-        Some(d) => d.to_path_buf(),
-        None => crate::model::default_model_dir(encoder).ok_or_else(|| {
-            Error::Usage(format!("no trained model for encoder {} (looked for models/{}/manifest.json); train one with `introskip train`", encoder.id(), encoder.id()))
-        })?,
-    };
-    crate::model::IntroModel::load(&dir, encoder, &crate::encoder::burn_device())
-}
+use crate::service::episodes_from as media_arguments;
 
 #[allow(clippy::too_many_arguments)]
 fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool, snap: bool) -> Result<()> {
     let media = media_arguments(inputs)?;
     let mut encoder = crate::encoder::encoder_for(clip_weights)?;
-    let model = load_model(model, encoder.as_ref())?;
-    if let Some(dir) = out {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-    }
-    let mut all = Vec::with_capacity(media.len());
-    for file in &media {
-        all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true)?.0);
-    }
-    let mut results = Vec::new();
-    let mut snapper = crate::model::snap::Snapper::default();
-    for (i, file) in media.iter().enumerate() {
-        let features = &all[i];
-        // Season mode: the other episodes from the same folder, unless --single.
-        let season: Vec<&crate::encoder::cache::EpisodeFeatures> = if single {
-            Vec::new()
-        } else {
-            media.iter().zip(&all).enumerate().filter(|(j, (f, _))| *j != i && f.parent() == file.parent()).map(|(_, (_, e))| e).collect()
-        };
-        let started = std::time::Instant::now();
-        let mut d = model.detect(features, &season);
-        let model_ms = started.elapsed().as_secs_f64() * 1000.0;
-        if snap {
-            // A file that cannot be decoded around a boundary keeps the model's boundary.
-            if let Err(e) = snapper.snap(file, &mut d) {
-                eprintln!("introskip: note: boundaries not snapped to cuts: {e}");
-            }
-        }
-        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let segment = |kind: &str, s: &crate::model::DetectedSegment| serde_json::json!({"kind": kind, "start": s.start, "end": s.end, "confidence": s.confidence, "source": "predicted"});
-        let segments: Vec<_> = d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).collect();
-        let doc = serde_json::json!({
-            "version": 1, "episode": name, "file": file, "window_s": window, "encoder": encoder.id(), "season_episodes": season.len() + 1,
-            "segments": segments, "intro_probability": d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect::<Vec<f32>>(),
-            "model_ms": (model_ms * 10.0).round() / 10.0,
-        });
-        if let Some(dir) = out {
-            let path = dir.join(format!("{name}.pred.json"));
-            write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
-        }
-        if !json {
+    let model = crate::model::load_model(model, encoder.as_ref())?;
+    let options = crate::service::detect::JudgeOptions { single, snap };
+    let run = crate::service::detect::detect(&media, window, encoder.as_mut(), &model, options, out)?;
+    run.notes.iter().for_each(note);
+    if json {
+        let all: Vec<_> = run.predictions.iter().map(|(_, _, p)| p).collect();
+        println!("{}", serde_json::to_string_pretty(&all).map_err(|e| Error::internal(e.to_string()))?);
+    } else {
+        for (_, judged, p) in &run.predictions {
+            let d = &judged.detection;
             let what = if d.intros.is_empty() {
                 "no intro found".to_string()
             } else {
                 d.intros.iter().map(|s| format!("intro {} – {} (confidence {:.2})", clock(s.start), clock(s.end), s.confidence)).collect::<Vec<_>>().join(", ")
             };
             let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
-            println!("{name}: {what}{recap}");
+            println!("{}: {what}{recap}", p.episode);
         }
-        results.push(doc);
     }
-    if json {
-        println!("{}", serde_json::to_string_pretty(&results).map_err(|e| Error::internal(e.to_string()))?);
-    }
-    Ok(())
+    batch_result(run.failures, media.len())
 }
 
 fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result<()> {
     let inputs = if inputs.is_empty() { vec![crate::paths::demo_dir()] } else { inputs.to_vec() };
     let media = media_arguments(&inputs)?;
     let mut encoder = crate::encoder::default_encoder();
-    let model = load_model(model, encoder.as_ref())?;
+    let model = crate::model::load_model(model, encoder.as_ref())?;
     let mut all = Vec::new();
     let mut embed_ms = Vec::new();
     for file in &media {
         let t = std::time::Instant::now();
-        all.push(crate::encoder::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
+        all.push(crate::features::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
         embed_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("{:<40} {:>20} {:>10} {:>12}", "episode", "sample+encode+sound", "model", "model share");
     for (i, file) in media.iter().enumerate() {
-        let season: Vec<&crate::encoder::cache::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
+        let season: Vec<&crate::features::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
         // Median of 5 (the first run warms libtorch up).
         let mut times: Vec<f64> = (0..5)
             .map(|_| {
@@ -398,8 +380,7 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
 }
 
 fn clock(seconds: f64) -> String {
-    let s = seconds.max(0.0);
-    format!("{}:{:02}:{:04.1}", (s / 3600.0) as u64, ((s / 60.0) as u64) % 60, s % 60.0)
+    crate::clock::clock(seconds, 1, false)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -411,49 +392,38 @@ fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights
         ("clip", None) => return Err(Error::Usage("--encoder clip needs --clip-weights PATH".into())),
         (other, _) => return Err(Error::Usage(format!("unknown encoder '{other}': use embedded or clip"))),
     };
-    let train_set = crate::model::train::load_examples(train, enc.as_mut(), window)?;
-    let dev_set = crate::model::train::load_examples(dev, enc.as_mut(), window)?;
-    let defaults = crate::model::train::TrainOptions::default();
-    let options = crate::model::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
+    let train_set = crate::lab::train::load_examples(train, enc.as_mut(), window)?;
+    let dev_set = crate::lab::train::load_examples(dev, enc.as_mut(), window)?;
+    let defaults = crate::lab::train::TrainOptions::default();
+    let options = crate::lab::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
+    // Recorded relative to the cache or the repository: a manifest must not name one machine's paths.
+    let portable = |p: &Path| -> String {
+        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let cache = std::fs::canonicalize(crate::paths::cache_dir()).unwrap_or_else(|_| crate::paths::cache_dir());
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        if let Ok(rest) = abs.strip_prefix(&cache) {
+            format!("$INTROSKIP_CACHE/{}", rest.display())
+        } else if let Ok(rest) = abs.strip_prefix(repo) {
+            rest.display().to_string()
+        } else {
+            p.display().to_string()
+        }
+    };
+    let mut args = std::env::args();
+    let command = std::iter::once("introskip".to_string())
+        .chain(args.by_ref().skip(1).map(|a| if Path::new(&a).exists() { portable(Path::new(&a)) } else { a }))
+        .collect::<Vec<_>>()
+        .join(" ");
     let recipe = serde_json::json!({
-        "command": std::env::args().collect::<Vec<_>>().join(" "),
-        "train": train, "dev": dev, "data": "training/synth.py (scripts/build-dataset.sh)",
+        "command": command,
+        "train": portable(train), "dev": portable(dev), "data": "training/synth.py (scripts/build-dataset.sh)",
     });
-    let r = crate::model::train::train(&train_set, &dev_set, enc.as_ref(), &options, recipe, out)?;
+    let r = crate::lab::train::train(&train_set, &dev_set, enc.as_ref(), &options, recipe, out)?;
     println!(
         "dev: frame F1 {:.3}, mean IoU {:.3}, |Δstart| median {:.2} s, |Δend| median {:.2} s; model in {}",
         r.micro.f1, r.mean_iou, r.start_abs_error.median, r.end_abs_error.median, out.display()
     );
     Ok(())
-}
-
-fn open_app(path: Option<PathBuf>, demo: bool) -> Result<()> {
-    let path = if demo {
-        let dir = crate::paths::demo_dir();
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "the demo series is not built yet ({}): run scripts/demo.sh",
-                dir.display()
-            )));
-        }
-        Some(dir)
-    } else {
-        path
-    };
-    if let Some(p) = &path {
-        if !p.exists() {
-            return Err(Error::input(p, "no such file or directory"));
-        }
-    }
-    #[cfg(feature = "gui")]
-    {
-        crate::gui::run(path)
-    }
-    #[cfg(not(feature = "gui"))]
-    {
-        let _ = path;
-        Err(Error::Usage("this build has no GUI (built without the `gui` feature); see `introskip --help`".into()))
-    }
 }
 
 fn probe(file: &Path, json: bool) -> Result<()> {
@@ -499,15 +469,15 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
     if let Some(dir) = out {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         let sheet = contact_sheet(&samples, 10);
-        write_atomic(&dir.join("contact.png"), |w| {
+        crate::fsio::write_atomic(&dir.join("contact.png"), |w| {
             let mut png = std::io::Cursor::new(Vec::new());
             sheet.write_to(&mut png, image::ImageFormat::Png).map_err(std::io::Error::other)?;
             w.write_all(png.get_ref())
         })?;
-        write_atomic(&dir.join("frames.npy"), |w| write_npy(w, &samples, size))?;
+        crate::fsio::write_atomic(&dir.join("frames.npy"), |w| write_npy(w, &samples, size))?;
         let times: Vec<_> = samples.iter().map(|s| serde_json::json!({"second": s.second, "frame_time_s": s.frame_time_s})).collect();
         let doc = serde_json::json!({"report": report, "samples": times});
-        write_atomic(&dir.join("samples.json"), |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
+        crate::fsio::write_atomic(&dir.join("samples.json"), |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
     }
     if json {
         let times: Vec<_> = samples.iter().map(|s| serde_json::json!({"second": s.second, "frame_time_s": s.frame_time_s})).collect();
@@ -536,7 +506,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
     let mut failures = Vec::new();
     for file in files {
         let started = std::time::Instant::now();
-        let result = crate::encoder::embed_episode(file, window, encoder.as_mut(), !no_cache, &mut |_| true);
+        let result = crate::features::embed_episode(file, window, encoder.as_mut(), !no_cache, &mut |_| true);
         let (features, cached) = match result {
             Ok(r) => r,
             Err(e) => {
@@ -550,15 +520,15 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
         if let Some(dir) = out {
             let stem = file.file_stem().map_or("episode".into(), |s| s.to_string_lossy().into_owned());
             let path = dir.join(format!("{stem}.npy"));
-            write_atomic(&path, |w| {
+            crate::fsio::write_atomic(&path, |w| {
                 let shape = format!("({}, {})", features.seconds.len(), features.dim);
                 write_npy_header(w, &shape)?;
                 let bytes: Vec<u8> = features.embeddings.iter().flat_map(|v| v.to_le_bytes()).collect();
                 w.write_all(&bytes)
             })?;
             // The sound features beside them: one row per second of the window.
-            write_atomic(&dir.join(format!("{stem}.sound.npy")), |w| {
-                write_npy_header(w, &format!("({}, {})", features.audio.len(), crate::encoder::audio::AUDIO_DIM))?;
+            crate::fsio::write_atomic(&dir.join(format!("{stem}.sound.npy")), |w| {
+                write_npy_header(w, &format!("({}, {})", features.audio.len(), crate::features::sound::AUDIO_DIM))?;
                 let bytes: Vec<u8> = features.audio.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
                 w.write_all(&bytes)
             })?;
@@ -580,8 +550,8 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
 }
 
 fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Path>) -> Result<()> {
-    let truth_set = crate::eval::read_label_set(truth)?;
-    let pred_set = crate::eval::read_label_set(pred)?;
+    let truth_set = crate::lab::eval::read_label_set(truth)?;
+    let pred_set = crate::lab::eval::read_label_set(pred)?;
     if truth_set.is_empty() {
         return Err(Error::input(truth, "no truth labels found"));
     }
@@ -598,12 +568,17 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
             (name.clone(), t.clone(), p)
         })
         .collect();
-    let r = crate::eval::evaluate(&pairs, window);
+    let r = crate::lab::eval::evaluate(&pairs, window);
+    if plots.is_some() {
+        if let Some(n) = crate::lab::report::missing_font_note() {
+            eprintln!("introskip: note: {n}");
+        }
+    }
     if let Some(dir) = plots {
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
         for ((name, t, p), score) in pairs.iter().zip(&r.episodes) {
             let title = format!("{name}   F1 {:.3}  IoU {:.3}", score.frames.f1, score.iou);
-            crate::report::plot_episode(&dir.join(format!("{name}.png")), &title, window, t, p, &p.probability)?;
+            crate::lab::report::plot_episode(&dir.join(format!("{name}.png")), &title, window, t, p, &p.probability)?;
         }
     }
     if json {
@@ -625,104 +600,35 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
     Ok(())
 }
 
-/// The segments for `file`: from --segments (a file, or a folder of <episode>.*.json), else the
-/// sidecar beside the media.
-fn segments_for(file: &Path, segments: Option<&Path>) -> Result<crate::segments::Segments> {
-    let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let path = match segments {
-        Some(p) if p.is_dir() => std::fs::read_dir(p)
-            .map_err(|e| io_error(p, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|f| f.extension().is_some_and(|x| x == "json"))
-            .find(|f| crate::eval::episode_name(f) == stem)
-            .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
-        Some(p) => p.to_path_buf(),
-        None => {
-            let sidecar = crate::segments::sidecar_path(file);
-            if !sidecar.exists() {
-                return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
-            }
-            sidecar
-        }
-    };
-    crate::import::read_any(&path)
-}
-
-fn export(inputs: &[PathBuf], format: crate::export::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::export::ExportOptions) -> Result<()> {
+fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::formats::ExportOptions) -> Result<()> {
+    use crate::service::export::{export_episodes, segments_for, Destination};
     let media = media_arguments(inputs)?;
-    let many = media.len() > 1;
-    if many && segments.is_some_and(|s| s.is_file()) {
+    if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
-    // SIS labels hold a season in one file.
-    let mut sis = serde_json::Map::new();
-    for file in &media {
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let segs = segments_for(file, segments)?;
-        let info = video::probe(file)?;
-        let mut o = options.clone();
-        o.duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64);
-        o.fps = info.video.avg_fps;
-        o.name = stem.clone();
-        o.media = Some(file.clone());
-        let text = crate::export::render_with(format, &segs, &o)?;
-        if format == crate::export::Format::Sis && many {
-            if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text) {
-                sis.extend(m);
-            }
-            continue;
-        }
-        let name = format!("{stem}.{}", format.extension());
-        let target = match out {
-            Some(o) if many || o.is_dir() => {
-                std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
-                o.join(name)
-            }
-            Some(o) => o.to_path_buf(),
-            None => file.parent().unwrap_or(Path::new(".")).join(name),
-        };
-        if target == *file {
-            return Err(Error::input(file, "refusing to overwrite the episode itself"));
-        }
-        write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
+    let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
+    let destination = out.map_or(Destination::Beside, Destination::Out);
+    let report = export_episodes(&jobs, format, destination, options, false);
+    report.notes.iter().for_each(note);
+    for target in &report.written {
         println!("{}", target.display());
     }
-    if !sis.is_empty() {
-        let target = match out {
-            Some(o) if o.is_dir() || o.extension().is_none() => {
-                std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
-                o.join("labels.json")
-            }
-            Some(o) => o.to_path_buf(),
-            None => media[0].parent().unwrap_or(Path::new(".")).join("labels.json"),
-        };
-        let text = serde_json::to_string_pretty(&serde_json::Value::Object(sis)).map_err(|e| Error::internal(e.to_string()))?;
-        write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
-        println!("{}", target.display());
-    }
-    Ok(())
+    batch_result(report.failures, media.len())
 }
 
 fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(crate::segments::Kind, String)>) -> Result<()> {
+    use crate::service::export::{remux_episodes, segments_for};
     let media = media_arguments(inputs)?;
-    let many = media.len() > 1;
-    if many && segments.is_some_and(|s| s.is_file()) {
+    if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
-    let options = crate::export::ExportOptions { titles, ..Default::default() };
-    for file in &media {
-        let segs = segments_for(file, segments)?;
-        let target = if many || out.is_dir() {
-            std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
-            let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            out.join(format!("{stem}.mkv"))
-        } else {
-            out.to_path_buf()
-        };
-        let r = crate::remux::remux(file, &segs, &target, &options)?;
+    let options = crate::formats::ExportOptions { titles, ..Default::default() };
+    let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
+    let (done, failures) = remux_episodes(&jobs, out, &options);
+    for (target, r) in &done {
         println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
-    Ok(())
+    batch_result(failures, media.len())
 }
 
 fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
@@ -744,12 +650,12 @@ fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
     }
     std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
     let mut encoder = crate::encoder::default_encoder();
-    for (file, labels) in crate::baseline::detect_season(&files, window, encoder.as_mut())? {
-        let name = crate::eval::episode_name(&file.with_extension(""));
+    for (file, labels) in crate::lab::baseline::detect_season(&files, window, encoder.as_mut())? {
+        let name = crate::lab::eval::episode_name(&file.with_extension(""));
         let segments: Vec<_> = labels.intros.iter().map(|i| serde_json::json!({"kind": "intro", "start": i.start, "end": i.end, "source": "baseline"})).collect();
         let doc = serde_json::json!({"version": 1, "episode": name, "segments": segments});
         let path = out.join(format!("{name}.pred.json"));
-        write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
+        crate::fsio::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
         println!("{name}: {}", labels.intros.first().map_or("no intro".into(), |i| format!("intro {:.0}–{:.0} s", i.start, i.end)));
     }
     Ok(())
@@ -796,23 +702,4 @@ fn write_npy(w: &mut dyn Write, samples: &[video::Sample], size: u32) -> std::io
         w.write_all(&bytes)?;
     }
     Ok(())
-}
-
-/// Write through a temp file in the same folder and rename, so a crash never leaves half a file.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut buf = std::io::BufWriter::new(file);
-        write(&mut buf)?;
-        let file = buf.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error(path, e)
-    })
 }

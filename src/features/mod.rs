@@ -1,0 +1,166 @@
+//! Stage 3 of the pipeline: what the model reads about each second of an episode's window.
+//! [`EpisodeFeatures`] is the pipeline's central value: the frame embeddings (from `encoder/`),
+//! thumbnails, the sound features ([`sound`]), and — computed from them — every per-second input
+//! channel the model reads ([`channels`]: picture, sound, text, season repetition). Analysis of an
+//! episode (sample → encode → cache) lives here too. This module never decides what is an intro.
+
+pub mod cache;
+pub mod channels;
+pub mod picture;
+pub mod sound;
+
+use crate::encoder::{sampler_config_for, FrameEncoder};
+use crate::error::Result;
+use crate::video::Sample;
+use image::RgbImage;
+
+/// What analysis of one episode's window produced: everything the later stages and the GUI need.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpisodeFeatures {
+    pub seconds: Vec<u32>,
+    pub frame_times: Vec<f64>,
+    pub dim: usize,
+    /// Row-major, `seconds.len() × dim`.
+    pub embeddings: Vec<f32>,
+    pub thumbnails: Vec<RgbImage>,
+    /// The sampler's note (e.g. the file ends before the window), cached with the embeddings.
+    pub note: Option<String>,
+    /// Non-fatal notes of this run (sound not used, cache not written): each front end shows them
+    /// its own way; the library never prints.
+    pub notes: Vec<String>,
+    /// Sound features per second of the window ([`sound`]), cached on their own.
+    pub audio: Vec<[f32; sound::AUDIO_DIM]>,
+}
+
+impl EpisodeFeatures {
+    pub fn embedding(&self, i: usize) -> &[f32] {
+        &self.embeddings[i * self.dim..(i + 1) * self.dim]
+    }
+
+    /// The sampler's note and this run's notes, for showing.
+    pub fn all_notes(&self) -> Vec<String> {
+        self.note.iter().cloned().chain(self.notes.iter().cloned()).collect()
+    }
+}
+
+/// What [`embed_episode`] reports while it works.
+pub enum Progress<'a> {
+    Started { requested: usize },
+    /// A sample as soon as it is decoded (thumbnails can be shown before encoding).
+    Sampled(&'a Sample),
+    Encoded { done: usize, requested: usize },
+}
+
+/// Sample and embed an episode's window, or read it from the cache. The sampler runs in its own
+/// thread; this thread encodes batches as samples arrive. `on` sees the progress and returns false
+/// to cancel (the result is then `Error::Cancelled`).
+pub fn embed_episode(
+    path: &std::path::Path,
+    window_s: u32,
+    encoder: &mut dyn FrameEncoder,
+    use_cache: bool,
+    on: &mut dyn FnMut(Progress) -> bool,
+) -> Result<(EpisodeFeatures, bool)> {
+    if window_s == 0 {
+        return Err(crate::Error::Usage("the window must be at least 1 second".into()));
+    }
+    let key = cache::CacheKey::new(path, window_s, encoder)?;
+    if use_cache {
+        if let Some(mut features) = cache::load(&key) {
+            add_sound(&mut features, path, window_s, use_cache);
+            let n = features.seconds.len();
+            on(Progress::Encoded { done: n, requested: n });
+            return Ok((features, true));
+        }
+    }
+    const BATCH: usize = 16;
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), sampler_config_for(encoder, window_s));
+    let dim = encoder.dim();
+    let mut features = EpisodeFeatures {
+        seconds: Vec::new(),
+        frame_times: Vec::new(),
+        dim,
+        embeddings: Vec::new(),
+        thumbnails: Vec::new(),
+        note: None,
+        notes: Vec::new(),
+        audio: Vec::new(),
+    };
+    let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
+    let mut requested = window_s as usize;
+    let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<&Sample> = pending.iter().collect();
+        for (sample, embedding) in pending.iter().zip(encoder.encode(&refs)?) {
+            if embedding.len() != dim {
+                return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
+            }
+            features.seconds.push(sample.second);
+            features.frame_times.push(sample.frame_time_s);
+            features.embeddings.extend_from_slice(&embedding);
+        }
+        features.thumbnails.extend(pending.drain(..).map(|s| s.thumbnail));
+        Ok(())
+    };
+    // Only a `Finished` event makes a complete result worth caching: a sampler that stops
+    // without one (a bug, a killed thread) must never leave truncated features behind.
+    let mut finished = false;
+    for event in handle.events.iter() {
+        let keep_going = match event {
+            crate::video::SamplerEvent::Started { requested: r, .. } => {
+                requested = r;
+                on(Progress::Started { requested })
+            }
+            crate::video::SamplerEvent::Sample(sample) => {
+                let go = on(Progress::Sampled(&sample));
+                pending.push(*sample);
+                if pending.len() == BATCH {
+                    flush(&mut pending, &mut features, encoder)?;
+                    go && on(Progress::Encoded { done: features.seconds.len(), requested })
+                } else {
+                    go
+                }
+            }
+            crate::video::SamplerEvent::Finished(report) => {
+                flush(&mut pending, &mut features, encoder)?;
+                features.note = report.note;
+                on(Progress::Encoded { done: features.seconds.len(), requested });
+                finished = true;
+                break;
+            }
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+        };
+        if !keep_going {
+            return Err(crate::Error::Cancelled); // dropping the handle stops the sampler
+        }
+    }
+    if !finished {
+        return Err(crate::Error::internal(format!("{}: the sampler stopped before the end of the window", path.display())));
+    }
+    if use_cache {
+        // A cache that cannot be written only costs speed next time.
+        if let Err(e) = cache::store(&key, &features) {
+            features.notes.push(format!("embedding cache not written: {e}"));
+        }
+    }
+    add_sound(&mut features, path, window_s, use_cache);
+    Ok((features, false))
+}
+
+/// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
+/// picture alone still finds most intros), with a note saying so: five of the model's inputs are
+/// then zero, and the user must know.
+fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, window_s: u32, use_cache: bool) {
+    match sound::cached_sound_features(path, window_s, use_cache) {
+        Ok((rows, note)) => {
+            features.audio = rows;
+            features.notes.extend(note);
+        }
+        Err(e) => {
+            features.audio = Vec::new();
+            features.notes.push(format!("sound not used: {e}"));
+        }
+    }
+}

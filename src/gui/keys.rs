@@ -1,0 +1,158 @@
+//! The keyboard: shortcuts act on the selected episode, never while a text field has focus.
+
+use super::timeline::ZOOMS;
+use super::*;
+
+/// One frame at 25 fps: the step of `,` `.` and Shift+←/→.
+const FRAME_S: f64 = 0.04;
+
+/// egui turns one Ctrl+wheel notch into a zoom factor of about e^0.25, spread over frames.
+const WHEEL_NOTCH: f32 = 0.25;
+/// A step of the timeline's zoom is taken once this much of a notch has arrived.
+const ZOOM_STEP_AT: f32 = 0.14;
+
+impl App {
+    /// Keyboard commands on the selected episode (skipped while a text field has focus).
+    pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        let (space, f12, plus, minus, wheel) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::Space),
+                i.key_pressed(egui::Key::F12),
+                i.key_pressed(egui::Key::Plus) || i.key_pressed(egui::Key::Equals),
+                i.key_pressed(egui::Key::Minus),
+                // Ctrl + wheel arrives as egui's zoom factor, one notch spread over several frames.
+                i.zoom_delta().ln(),
+            )
+        });
+        let (mut zoom_in, mut zoom_out) = (plus, minus);
+        if wheel == 0.0 {
+            self.zoom_wheel = 0.0;
+        } else {
+            // One level per notch: a step once most of a notch has arrived; the rest of that notch
+            // is owed before the next step can come.
+            self.zoom_wheel += wheel;
+            if self.zoom_wheel.abs() >= ZOOM_STEP_AT {
+                zoom_in |= self.zoom_wheel > 0.0;
+                zoom_out |= self.zoom_wheel < 0.0;
+                self.zoom_wheel -= self.zoom_wheel.signum() * WHEEL_NOTCH;
+            }
+        }
+        if zoom_in {
+            self.zoom = self.zoom.saturating_sub(1);
+        }
+        if zoom_out {
+            self.zoom = (self.zoom + 1).min(ZOOMS.len() - 1);
+        }
+        if ctx.input(|i| i.key_pressed(egui::Key::F1) || i.key_pressed(egui::Key::Questionmark)) {
+            self.help = !self.help;
+        }
+        if self.episodes.is_empty() {
+            return;
+        }
+        if f12 {
+            self.debug_overlay = !self.debug_overlay;
+        }
+        if space {
+            self.toggle_playback();
+        }
+        let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && i.key_pressed(egui::Key::E)));
+        if mute {
+            self.toggle_mute();
+        }
+        if export_again {
+            match self.default_export() {
+                Some(format) => self.export(format),
+                None => self.banner = Some("Ctrl+E repeats the last export: choose a format in the Export menu first".into()),
+            }
+        }
+        let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
+            let cmd = i.modifiers.command;
+            (
+                i.key_pressed(egui::Key::I),
+                i.key_pressed(egui::Key::O),
+                i.key_pressed(egui::Key::Delete),
+                cmd && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                cmd && i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                i.key_pressed(egui::Key::Enter),
+                i.key_pressed(egui::Key::ArrowLeft),
+                i.key_pressed(egui::Key::ArrowRight),
+                i.modifiers.shift,
+            )
+        });
+        let (comma, period, home, end, up, down) = ctx.input(|i| {
+            (
+                i.key_pressed(egui::Key::Comma),
+                i.key_pressed(egui::Key::Period),
+                i.key_pressed(egui::Key::Home),
+                i.key_pressed(egui::Key::End),
+                i.key_pressed(egui::Key::ArrowUp),
+                i.key_pressed(egui::Key::ArrowDown),
+            )
+        });
+        let count = self.episodes.len();
+        if up || down {
+            self.selected = if up { self.selected.saturating_sub(1) } else { (self.selected + 1).min(count - 1) };
+            return;
+        }
+        let ep = &mut self.episodes[self.selected];
+        let step = if shift || comma || period { FRAME_S } else { 1.0 };
+        let (left, right) = (left || comma, right || period);
+        if home || end {
+            if self.playing {
+                self.preview.request(preview::Request::Pause);
+                self.playing = false;
+            }
+            ep.playhead_s = if home { 0.0 } else { ep.thumbnails.last().map_or(0.0, |(s, _)| f64::from(*s)) };
+        }
+        if left || right {
+            if self.playing {
+                self.preview.request(preview::Request::Pause);
+                self.playing = false;
+            }
+            ep.playhead_s = if left { (ep.playhead_s - step).max(0.0) } else { ep.playhead_s + step };
+        }
+        let at = (ep.playhead_s * 1000.0).round() as u64;
+        let mut refused = None;
+        if i_key {
+            refused = ep.editor.set_intro_start(at);
+        }
+        if o_key {
+            refused = ep.editor.set_intro_end(at);
+        }
+        if let Some(why) = refused {
+            self.banner = Some(why);
+        }
+        let ep = &mut self.episodes[self.selected];
+        if delete {
+            ep.editor.delete_selected();
+        }
+        if undo {
+            ep.editor.undo();
+        }
+        if redo {
+            ep.editor.redo();
+        }
+        if enter {
+            ep.editor.verify_all();
+        }
+        self.autosave();
+        if enter && self.selected + 1 < count {
+            self.selected += 1;
+        }
+    }
+
+    /// Every edit is on disk at once (temp file + rename): nothing to lose on a crash.
+    pub(super) fn autosave(&mut self) {
+        for ep in &mut self.episodes {
+            if ep.editor.dirty {
+                match edit::save(&ep.path, &ep.editor.segments) {
+                    Ok(_) => ep.editor.dirty = false,
+                    Err(e) => self.banner = Some(format!("labels not saved: {e}")),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+//! The timeline: thumbnail rows with a ruler, the segment band, the probability curve, cuts and
+//! the playhead. One geometry per row maps time to x and finds segment edges, for painting and
+//! for hit-testing alike (as rerun's `TimeRangesUi` does).
+
+use crate::segments::{Kind, Segment};
+use eframe::egui;
+
+/// m:ss.cc for the playhead.
+pub(super) fn clock_fine(seconds: f64) -> String {
+    crate::clock::clock(seconds, 2, true)
+}
+
+pub(super) const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
+pub(super) const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
+pub(super) const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
+
+/// m:ss, as players show it.
+pub(super) fn clock(seconds: f64) -> String {
+    crate::clock::clock(seconds, 0, true)
+}
+
+/// What the pointer did on the timeline.
+pub(super) enum TimelineAction {
+    /// A click: move the playhead here.
+    Click(f64),
+    /// A drag began on a segment's edge (index, start edge?).
+    GrabEdge(usize, bool),
+    /// The pointer is dragging at this time (snapped to whole seconds unless Alt is held).
+    DragTo(f64),
+    Release,
+}
+
+/// Pixels either side of a segment edge that grab it.
+pub(super) const EDGE_GRAB_PX: f32 = 6.0;
+
+/// A dragged edge snaps to a shot cut this close (pixels).
+pub(super) const SNAP_PX: f32 = 10.0;
+
+/// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −); the last is the whole
+/// episode on one row.
+pub(super) const ZOOMS: [u32; 7] = [5, 10, 20, 30, 60, 180, WHOLE_EPISODE];
+pub(super) const WHOLE_EPISODE: u32 = 0;
+
+/// One timeline row's mapping between time and x. Painting and hit-testing use the same one, so
+/// what is drawn at an x is what a press at that x finds.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct RowGeometry {
+    /// x of the row's first second.
+    pub left: f32,
+    /// Width of one second.
+    pub cell_w: f32,
+    /// The row's first second and its length in seconds.
+    pub start: u32,
+    pub per_row: u32,
+}
+
+impl RowGeometry {
+    pub fn time_at(&self, x: f32) -> f64 {
+        f64::from(self.start) + ((x - self.left) / self.cell_w).clamp(0.0, self.per_row as f32) as f64
+    }
+
+    /// x of time `t`, clamped to the row.
+    pub fn x_of(&self, t: f64) -> f32 {
+        self.left + ((t - f64::from(self.start)).clamp(0.0, f64::from(self.per_row)) as f32) * self.cell_w
+    }
+
+    fn shows(&self, t: f64) -> bool {
+        (0.0..=f64::from(self.per_row)).contains(&(t - f64::from(self.start)))
+    }
+
+    /// The segment edge within [`EDGE_GRAB_PX`] of `x` on this row, the nearest one first:
+    /// (segment index, start edge?).
+    pub fn edge_at(&self, segments: &[Segment], x: f32) -> Option<(usize, bool)> {
+        segments
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| [(i, true, s.start_ms), (i, false, s.end_ms)])
+            .map(|(i, is_start, ms)| (i, is_start, ms as f64 / 1000.0))
+            .filter(|&(_, _, t)| self.shows(t))
+            .map(|(i, is_start, t)| (i, is_start, (self.x_of(t) - x).abs()))
+            .filter(|&(_, _, d)| d <= EDGE_GRAB_PX)
+            .min_by(|a, b| a.2.total_cmp(&b.2))
+            .map(|(i, is_start, _)| (i, is_start))
+    }
+}
+
+/// Thumbnails for the timeline: one per `span` seconds, keyed by their first second.
+#[derive(Clone, Copy)]
+pub(super) struct Strip<'a> {
+    pub thumbs: &'a [(u32, egui::TextureHandle)],
+    pub span: u32,
+}
+
+/// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of `per_row` seconds.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, seconds: u32, analysed: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
+    let per_row = per_row.max(1);
+    #[allow(non_snake_case)]
+    let PER_ROW = per_row;
+    let (thumbs, span) = (strip.thumbs, strip.span);
+    let Some((_, first)) = thumbs.first() else { return None };
+    let mut action = None;
+    let free = ui.input(|i| i.modifiers.alt);
+    let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
+    let avail = ui.available_width() - 12.0;
+    // Seconds are `cell_w` wide; a thumbnail covers `strip.span` of them.
+    let cell_w = avail / PER_ROW as f32;
+    let cell_h = if span > 1 { 40.0 } else { (cell_w / aspect).clamp(18.0, 120.0) };
+    let ruler_h = 16.0;
+    // Under each strip: the segment band and the intro-probability curve.
+    let band_h = if probability.is_some() || !segments.is_empty() { 22.0 } else { 0.0 };
+    let label = egui::FontId::monospace(10.0);
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        for row in 0..seconds.div_ceil(PER_ROW) {
+            let start = row * PER_ROW;
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::click_and_drag());
+            let geo = RowGeometry { left: rect.left(), cell_w, start, per_row: PER_ROW };
+            if let Some(pos) = response.interact_pointer_pos() {
+                if response.clicked() {
+                    action = Some(TimelineAction::Click(geo.time_at(pos.x).floor()));
+                } else if response.drag_started() {
+                    // The edge under the press, not where egui decided the drag began (a few
+                    // pixels on, possibly past the grab zone).
+                    let press = ui.input(|i| i.pointer.press_origin()).unwrap_or(pos);
+                    if let Some((i, is_start)) = geo.edge_at(segments, press.x) {
+                        action = Some(TimelineAction::GrabEdge(i, is_start));
+                    }
+                } else if response.dragged() && !edge_held {
+                    // Not on an edge: the drag pans the timeline (its rows scroll).
+                    ui.scroll_with_delta(egui::vec2(0.0, response.drag_delta().y));
+                } else if response.dragged() {
+                    // Snap to a shot cut within reach, else to the second grid (the thumbnails);
+                    // Alt: free, to a 25 fps frame.
+                    let t = geo.time_at(pos.x);
+                    let reach = (SNAP_PX / cell_w) as f64;
+                    let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
+                    action = Some(TimelineAction::DragTo(match (free, cut) {
+                        (true, _) => (t * 25.0).round() / 25.0,
+                        (false, Some(c)) => c,
+                        (false, None) => t.round(),
+                    }));
+                }
+            }
+            if response.drag_stopped() {
+                action = Some(TimelineAction::Release);
+            }
+            if response.hovered() && response.hover_pos().is_some_and(|pos| geo.edge_at(segments, pos.x).is_some()) {
+                ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
+            }
+            let painter = ui.painter_at(rect);
+            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
+            painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
+            // Per-second thumbnails fill their cells; overview thumbnails keep their shape and
+            // leave out any that would overlap the one before.
+            let mut drawn_to = f32::NEG_INFINITY;
+            for (second, tex) in thumbs.iter().filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
+                let x = rect.left() + (*second - start) as f32 * cell_w;
+                let w = if span > 1 { cell_h * aspect } else { cell_w }.min(rect.right() - x);
+                if span > 1 && x < drawn_to {
+                    continue;
+                }
+                drawn_to = x + w;
+                let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w - 1.0, cell_h));
+                painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
+            }
+            let x_of = |t: f64| geo.x_of(t);
+            if band_h > 0.0 {
+                let band = egui::Rect::from_min_size(egui::pos2(rect.left(), strip.bottom()), egui::vec2(avail, band_h));
+                painter.rect_filled(band, 0.0, egui::Color32::from_gray(36));
+                for s in segments {
+                    let colour = match s.kind {
+                        Kind::Intro => INTRO_COLOUR,
+                        Kind::Recap => RECAP_COLOUR,
+                        _ => egui::Color32::from_gray(150),
+                    };
+                    let (a, b) = (x_of(s.start_ms as f64 / 1000.0), x_of(s.end_ms as f64 / 1000.0));
+                    if b > a {
+                        // Verified: solid; predicted: translucent.
+                        let verified = s.source == crate::segments::Source::HumanVerified;
+                        painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if verified { colour } else { colour.gamma_multiply(0.5) });
+                        // The band's edges also mark the thumbnails above.
+                        painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 2.0 }, colour), egui::StrokeKind::Inside);
+                    }
+                }
+                // Beyond the analysed window (whole-episode view): no thumbnails per second, no curve.
+                if analysed < start + PER_ROW {
+                    let a = x_of(f64::from(analysed.max(start)));
+                    painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top()), band.max), 0.0, egui::Color32::from_gray(26));
+                    if analysed > start {
+                        painter.line_segment([egui::pos2(a, rect.top()), egui::pos2(a, band.bottom())], egui::Stroke::new(1.0, egui::Color32::from_gray(200)));
+                        painter.text(egui::pos2(a + 3.0, band.center().y), egui::Align2::LEFT_CENTER, "end of detection window", label.clone(), egui::Color32::from_gray(150));
+                    }
+                }
+                // Shot cuts: short ticks along the band's top, where edges snap.
+                for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {
+                    let x = x_of(c);
+                    painter.line_segment([egui::pos2(x, band.top()), egui::pos2(x, band.top() + 7.0)], egui::Stroke::new(1.5, CUT_COLOUR));
+                }
+                let points: Vec<egui::Pos2> = (start..(start + PER_ROW).min(seconds))
+                    .filter_map(|t| probability.and_then(|p| p.get(t as usize)).map(|&p| (t, p)))
+                    .flat_map(|(t, p)| {
+                        let y = band.bottom() - 2.0 - p * (band_h - 4.0);
+                        [egui::pos2(x_of(t as f64), y), egui::pos2(x_of(t as f64 + 1.0), y)]
+                    })
+                    .collect();
+                if points.len() > 1 {
+                    painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, egui::Color32::from_rgb(250, 230, 120))));
+                }
+            }
+            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + band_h));
+            if (start as f64..(start + PER_ROW) as f64).contains(&playhead_s) {
+                let x = x_of(playhead_s);
+                painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
+            }
+            // Ruler: labels at least ~70 px apart, at a round number of seconds, ticks between.
+            let (tick, label_every) = [(1, 5), (2, 10), (5, 30), (10, 60), (60, 300), (60, 600), (300, 1800)]
+                .into_iter()
+                .find(|(_, every)| *every as f32 * cell_w >= 70.0)
+                .unwrap_or((600, 3600));
+            for s in (0..=PER_ROW).step_by(tick as usize) {
+                let t = start + s;
+                if t > seconds {
+                    break;
+                }
+                let x = rect.left() + s as f32 * cell_w;
+                let major = t % label_every == 0;
+                painter.line_segment(
+                    [egui::pos2(x, strip.bottom()), egui::pos2(x, strip.bottom() + if major { 6.0 } else { 3.0 })],
+                    egui::Stroke::new(1.0, egui::Color32::from_gray(140)),
+                );
+                if major && s < PER_ROW {
+                    painter.text(
+                        egui::pos2(x + 2.0, strip.bottom() + 3.0),
+                        egui::Align2::LEFT_TOP,
+                        clock(f64::from(t)),
+                        label.clone(),
+                        egui::Color32::from_gray(170),
+                    );
+                }
+            }
+            ui.add_space(6.0);
+        }
+    });
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segments::Source;
+
+    #[test]
+    fn edges_are_found_where_they_are_drawn() {
+        let geo = RowGeometry { left: 100.0, cell_w: 20.0, start: 20, per_row: 20 };
+        let intro = |a, b| Segment { kind: Kind::Intro, start_ms: a, end_ms: b, source: Source::Predicted, confidence: None };
+        let segs = [intro(25_000, 31_000)];
+        // 25 s is drawn at x = 100 + 5 × 20.
+        assert_eq!(geo.x_of(25.0), 200.0);
+        assert_eq!(geo.edge_at(&segs, 200.0), Some((0, true)), "pressed exactly on the edge");
+        assert_eq!(geo.edge_at(&segs, 200.0 + EDGE_GRAB_PX), Some((0, true)));
+        assert_eq!(geo.edge_at(&segs, 200.0 + EDGE_GRAB_PX + 1.0), None);
+        assert_eq!(geo.edge_at(&segs, 318.0), Some((0, false)));
+        assert!((geo.time_at(200.0) - 25.0).abs() < 1e-9);
+        // Edges on other rows are not on this one.
+        assert_eq!(geo.edge_at(&[intro(1_000, 2_000)], 100.0), None);
+        // Two edges in reach: the nearer wins.
+        let close = [intro(25_000, 25_400)];
+        assert_eq!(geo.edge_at(&close, 207.0), Some((0, false)));
+    }
+}

@@ -1,0 +1,166 @@
+//! Export and remux: the one path from an episode's segments to the files other tools read, for
+//! `introskip export` / `remux` and the app's Export menu.
+
+use super::{episode_stem, Note};
+use crate::error::{io_error, Error, Result};
+use crate::formats::{ExportOptions, Format};
+use crate::segments::Segments;
+use std::path::{Path, PathBuf};
+
+/// The segments for `file`: from `segments` (a label or chapter file, a media file whose
+/// chapters to import, or a folder of `<episode>.*.json`), else the sidecar beside the media.
+pub fn segments_for(file: &Path, segments: Option<&Path>) -> Result<Segments> {
+    let stem = episode_stem(file);
+    let path = match segments {
+        Some(p) if p.is_dir() => std::fs::read_dir(p)
+            .map_err(|e| io_error(p, e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|f| f.extension().is_some_and(|x| x == "json"))
+            .find(|f| crate::segments::episode_name(f) == stem)
+            .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
+        Some(p) => p.to_path_buf(),
+        None => {
+            let sidecar = crate::segments::sidecar_path(file);
+            if !sidecar.exists() {
+                return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
+            }
+            sidecar
+        }
+    };
+    crate::formats::import::read_any(&path)
+}
+
+/// Render one episode's segments in `format`, with what the format needs from the media (its
+/// duration, frame rate, name). Segments that lie past the episode's end are cut or left out by
+/// the chapter formats; the notes say so.
+pub fn render_episode(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<(String, Vec<Note>)> {
+    let info = crate::video::probe(file)?;
+    let mut o = options.clone();
+    o.duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64);
+    o.fps = info.video.avg_fps;
+    o.name = episode_stem(file);
+    o.media = Some(file.to_path_buf());
+    let mut notes = Vec::new();
+    if let Some(duration) = o.duration_ms {
+        let clock = |ms: u64| crate::clock::clock(ms as f64 / 1000.0, 3, false);
+        for s in segments.segments.iter().filter(|s| s.end_ms > duration + 500) {
+            let what = if s.start_ms >= duration { "left out" } else { "cut at the end" };
+            notes.push(Note::about(file, format!("{} {} – {} lies past the episode's end ({}): {what}", s.kind.title(), clock(s.start_ms), clock(s.end_ms), clock(duration))));
+        }
+    }
+    Ok((crate::formats::render_with(format, segments, &o)?, notes))
+}
+
+/// Where exports go.
+#[derive(Clone, Copy, Debug)]
+pub enum Destination<'a> {
+    /// `<episode>.<ext>` beside each episode (SIS: one `labels.json` beside the first).
+    Beside,
+    /// A file (one episode) or a folder (several, or an existing folder).
+    Out(&'a Path),
+}
+
+/// What an export did: the files written, and per episode what failed.
+#[derive(Debug, Default)]
+pub struct ExportReport {
+    pub written: Vec<PathBuf>,
+    pub failures: Vec<Error>,
+    pub notes: Vec<Note>,
+}
+
+/// Export each (episode, segments) in `format`. An SIS export of several episodes (or any SIS
+/// export with `merge_sis`) writes one `labels.json` for the season. One failing episode does not
+/// stop the others.
+pub fn export_episodes(jobs: &[(PathBuf, Result<Segments>)], format: Format, destination: Destination, options: &ExportOptions, merge_sis: bool) -> ExportReport {
+    let many = jobs.len() > 1;
+    let mut report = ExportReport::default();
+    let mut sis = serde_json::Map::new();
+    let mut sis_any = false;
+    for (file, segments) in jobs {
+        let result = (|| -> Result<Option<PathBuf>> {
+            let segments = segments.as_ref().map_err(clone_error)?;
+            let (text, notes) = render_episode(file, segments, format, options)?;
+            report.notes.extend(notes);
+            if format == Format::Sis && (many || merge_sis) {
+                if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text) {
+                    sis.extend(m);
+                }
+                return Ok(None);
+            }
+            let name = format!("{}.{}", episode_stem(file), format.extension());
+            let target = match destination {
+                Destination::Out(o) if many || o.is_dir() => {
+                    std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
+                    o.join(name)
+                }
+                Destination::Out(o) => o.to_path_buf(),
+                Destination::Beside => file.with_file_name(name),
+            };
+            if target == *file {
+                return Err(Error::input(file, "refusing to overwrite the episode itself"));
+            }
+            crate::fsio::write_atomic(&target, |w| w.write_all(text.as_bytes()))?;
+            Ok(Some(target))
+        })();
+        match result {
+            Ok(Some(target)) => report.written.push(target),
+            Ok(None) => sis_any = true,
+            Err(e) => report.failures.push(e),
+        }
+    }
+    if sis_any {
+        let target = match destination {
+            Destination::Out(o) if o.is_dir() || o.extension().is_none() => o.join("labels.json"),
+            Destination::Out(o) => o.to_path_buf(),
+            Destination::Beside => jobs[0].0.with_file_name("labels.json"),
+        };
+        let result = (|| -> Result<()> {
+            if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+            }
+            let text = serde_json::to_string_pretty(&serde_json::Value::Object(sis)).map_err(|e| Error::internal(e.to_string()))?;
+            crate::fsio::write_atomic(&target, |w| w.write_all(text.as_bytes()))
+        })();
+        match result {
+            Ok(()) => report.written.push(target),
+            Err(e) => report.failures.push(e),
+        }
+    }
+    report
+}
+
+/// Write a stream copy of each episode with its segments as chapters: into `out` (a file for one
+/// episode, else a folder of `<episode>.mkv`). One failing episode does not stop the others.
+pub fn remux_episodes(jobs: &[(PathBuf, Result<Segments>)], out: &Path, options: &ExportOptions) -> (Vec<(PathBuf, crate::formats::remux::RemuxReport)>, Vec<Error>) {
+    let many = jobs.len() > 1;
+    let mut done = Vec::new();
+    let mut failures = Vec::new();
+    for (file, segments) in jobs {
+        let result = (|| {
+            let segments = segments.as_ref().map_err(clone_error)?;
+            let target = if many || out.is_dir() {
+                std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
+                out.join(format!("{}.mkv", episode_stem(file)))
+            } else {
+                out.to_path_buf()
+            };
+            let r = crate::formats::remux::remux(file, segments, &target, options)?;
+            Ok((target, r))
+        })();
+        match result {
+            Ok(r) => done.push(r),
+            Err(e) => failures.push(e),
+        }
+    }
+    (done, failures)
+}
+
+/// Errors are not `Clone`; a job's error is reported once, so its text is enough.
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::Input { path, message } => Error::Input { path: path.clone(), message: message.clone() },
+        Error::Usage(m) => Error::Usage(m.clone()),
+        Error::Cancelled => Error::Cancelled,
+        Error::Internal(m) => Error::Internal(m.clone()),
+    }
+}

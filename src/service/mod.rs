@@ -1,0 +1,69 @@
+//! The use cases, once, for both front ends: analyse and judge a season ([`detect`]), export and
+//! remux it ([`export`]). They return typed results and non-fatal [`Note`]s as data; the CLI
+//! prints them on stderr, the app shows them in its banner. Nothing here prints, draws or parses
+//! arguments.
+
+pub mod detect;
+pub mod export;
+
+use crate::error::{io_error, Error, Result};
+use std::path::{Path, PathBuf};
+
+pub use crate::video::DEFAULT_WINDOW_S;
+/// The longest window the model handles without chunking artefacts (its positional table).
+pub const MAX_WINDOW_S: u32 = crate::model::MAX_SECONDS as u32;
+
+/// The one check of a window the user gave.
+pub fn check_window(window_s: u32) -> Result<u32> {
+    match window_s {
+        0 => Err(Error::Usage("--window must be at least 1 second".into())),
+        w if w > MAX_WINDOW_S * 8 => Err(Error::Usage(format!("--window {w} is longer than {} s; analyse the head of the episode only", MAX_WINDOW_S * 8))),
+        w => Ok(w),
+    }
+}
+
+/// Something the user should know that did not stop the work: sound not used, a cache not
+/// written, boundaries not snapped.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub path: Option<PathBuf>,
+    pub message: String,
+}
+
+impl Note {
+    pub fn about(path: &Path, message: impl Into<String>) -> Self {
+        Note { path: Some(path.to_path_buf()), message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.path {
+            Some(p) => write!(f, "{}: {}", p.display(), self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// Episode files from arguments that may be files, season folders or show folders of seasons.
+pub fn episodes_from(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut media = Vec::new();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|e| io_error(input, e))?;
+        if meta.is_dir() {
+            let found = crate::paths::media_files_under(input).map_err(|e| io_error(input, e))?;
+            if found.is_empty() {
+                return Err(Error::input(input, "no video files in this folder"));
+            }
+            media.extend(found);
+        } else {
+            media.push(input.clone());
+        }
+    }
+    Ok(media)
+}
+
+/// The name an episode goes by in outputs: its file name without the extension.
+pub fn episode_stem(file: &Path) -> String {
+    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}

@@ -1,0 +1,241 @@
+//! The hostile-input corpus (`scripts/hostile-corpus.py`: broken, odd and valid-but-unusual media
+//! and label files) through every CLI command, as a user meets them: no panic, no hang, no run over
+//! 1 GiB, and the expected class of answer — success, or one line that names the file.
+
+use crate::common::*;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    name_hex: String,
+    class: String,
+    why: String,
+}
+
+#[derive(serde::Deserialize)]
+struct Manifest {
+    media: Vec<Entry>,
+    labels: Vec<Entry>,
+}
+
+fn corpus() -> (PathBuf, Manifest) {
+    let dir = introskip::paths::cache_dir().join("hostile");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/hostile-corpus.py");
+    let out = Command::new("python3").arg(&script).arg(&dir).output().expect("python3 runs");
+    assert!(out.status.success(), "building the corpus: {}", String::from_utf8_lossy(&out.stderr));
+    let manifest = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    (dir, manifest)
+}
+
+fn name_of(e: &Entry) -> OsString {
+    let bytes: Vec<u8> = (0..e.name_hex.len()).step_by(2).map(|i| u8::from_str_radix(&e.name_hex[i..i + 2], 16).unwrap()).collect();
+    OsString::from_vec(bytes)
+}
+
+/// Peak resident memory of any child this process has waited for, in bytes.
+fn children_peak_rss() -> u64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as u64 * 1024
+}
+
+struct Outcome {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Run with a time limit; a run past it is killed and reported, not waited for.
+fn run(mut cmd: Command, limit: Duration) -> Result<Outcome, String> {
+    let shown = format!("{cmd:?}");
+    let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("{shown}: {e}"))?;
+    let deadline = Instant::now() + limit;
+    loop {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            return Ok(Outcome { code: out.status.code(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() });
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!("HANG: {shown} ran past {} s", limit.as_secs()));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Judge one run against its expected class; returns what is wrong, if anything.
+fn judge(what: &str, file: &Path, class: &str, outcome: Result<Outcome, String>) -> Option<String> {
+    let o = match outcome {
+        Ok(o) => o,
+        Err(hang) => return Some(hang),
+    };
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
+        return Some(format!("CRASH: {what} {name:?}: exit {:?}: {}", o.code, o.stderr.trim()));
+    }
+    if o.stderr.bytes().any(|b| b == 0x1b || b == 0x07) {
+        return Some(format!("RAW CONTROL BYTES: {what} {name:?}: {:?}", o.stderr));
+    }
+    let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+    match (class, o.code) {
+        ("ok", Some(0)) | ("any", Some(0)) => None,
+        ("ok", _) => Some(format!("REFUSED: {what} {name:?} should work: {}", o.stderr.trim())),
+        ("error", Some(0)) => Some(format!("ACCEPTED: {what} {name:?} should be refused; it printed {}", o.stdout.chars().take(200).collect::<String>())),
+        (_, _) if errors.len() != 1 => Some(format!("NOT ONE LINE: {what} {name:?}: {}", o.stderr.trim())),
+        (_, _) => {
+            // The line names the file (as the file name's printable form).
+            let printable = introskip::error::printable(&name).into_owned();
+            (!errors[0].contains(&printable)).then(|| format!("WRONG FILE NAMED: {what} {name:?}: {}", errors[0]))
+        }
+    }
+}
+
+#[test]
+fn every_command_survives_the_hostile_corpus() {
+    let (dir, manifest) = corpus();
+    assert!(manifest.media.len() >= 200, "{} media files", manifest.media.len());
+    assert!(manifest.labels.len() >= 150, "{} label files", manifest.labels.len());
+    let media_dir = dir.join("media");
+    let label_dir = dir.join("labels");
+    let out = tempfile::tempdir().unwrap();
+    let good_media = media_dir.join("h264.mp4");
+    let good_labels = label_dir.join("ours.json");
+    let mut problems: Vec<String> = Vec::new();
+    let mut runs = 0usize;
+    fn check(problems: &mut Vec<String>, runs: &mut usize, what: &str, file: &Path, class: &str, cmd: Command, limit: u64) {
+        let before = children_peak_rss();
+        let verdict = judge(what, file, class, run(cmd, Duration::from_secs(limit)));
+        *runs += 1;
+        let after = children_peak_rss();
+        if after > before && after > 1 << 30 {
+            problems.push(format!("MEMORY: {what} {:?} peaked at {} MiB", file.file_name().unwrap_or_default(), after >> 20));
+        }
+        problems.extend(verdict);
+    }
+    for e in &manifest.media {
+        let file = media_dir.join(name_of(e));
+        let mut probe = introskip();
+        probe.args(["probe", "--json"]).arg(&file);
+        check(&mut problems, &mut runs, "probe", &file, &e.class, probe, 30);
+        let mut sample = introskip();
+        sample.args(["sample", "--window", "8"]).arg(&file);
+        check(&mut problems, &mut runs, "sample", &file, &e.class, sample, 60);
+        let mut export = introskip();
+        export.args(["export", "--format", "ffmetadata", "--segments"]).arg(&good_labels).arg("--out").arg(out.path().join("x.ffmeta")).arg(&file);
+        check(&mut problems, &mut runs, "export", &file, &e.class, export, 30);
+        let _ = &e.why;
+    }
+    // detect: the whole corpus in batches, each episode alone; one bad file must not stop the others.
+    let names: Vec<(PathBuf, &Entry)> = manifest.media.iter().map(|e| (media_dir.join(name_of(e)), e)).collect();
+    for batch in names.chunks(40) {
+        let mut detect = introskip();
+        detect.args(["detect", "--single", "--no-snap", "--window", "8"]);
+        for (f, _) in batch {
+            detect.arg(f);
+        }
+        match run(detect, Duration::from_secs(600)) {
+            Err(hang) => problems.push(hang),
+            Ok(o) => {
+                runs += 1;
+                if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
+                    problems.push(format!("CRASH: detect batch: exit {:?}: {}", o.code, o.stderr));
+                }
+                for (f, e) in batch {
+                    let stem = f.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+                    let answered = o.stdout.lines().any(|l| l.starts_with(&format!("{stem}: ")));
+                    let printable = introskip::error::printable(&f.file_name().unwrap().to_string_lossy()).into_owned();
+                    let refused = o.stderr.lines().any(|l| l.starts_with("introskip: error:") && l.contains(&printable));
+                    match e.class.as_str() {
+                        "ok" if !answered => problems.push(format!("REFUSED: detect {:?}: {}", f.file_name().unwrap(), o.stderr.lines().find(|l| l.contains(&printable)).unwrap_or("no word about it"))),
+                        "error" if !refused => problems.push(format!("NOT NAMED: detect {:?} is not reported as failing", f.file_name().unwrap())),
+                        "any" if !answered && !refused => problems.push(format!("SILENT: detect {:?}: neither answered nor reported", f.file_name().unwrap())),
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    for e in &manifest.labels {
+        let file = label_dir.join(name_of(e));
+        let mut export = introskip();
+        export.args(["export", "--format", "json", "--segments"]).arg(&file).arg("--out").arg(out.path().join("y.json")).arg(&good_media);
+        check(&mut problems, &mut runs, "export --segments", &file, &e.class, export, 30);
+        let mut eval = introskip();
+        eval.args(["eval", "--truth"]).arg(&file).args(["--pred"]).arg(&good_labels);
+        // eval reads our JSON and SIS only: other formats are refused, and must be refused well.
+        let class = if e.class == "ok" && !file.extension().is_some_and(|x| x == "json") { "any" } else { e.class.as_str() };
+        check(&mut problems, &mut runs, "eval --truth", &file, class, eval, 30);
+    }
+    // Devices: endless or blocking input is refused at once.
+    for special in ["/dev/zero", "/dev/urandom"] {
+        for args in [vec!["probe"], vec!["export", "--format", "json", "--segments", special, "--out"]] {
+            let mut c = introskip();
+            c.args(&args);
+            if args.len() > 1 {
+                c.arg(out.path().join("z.json")).arg(&good_media);
+            } else {
+                c.arg(special);
+            }
+            check(&mut problems, &mut runs, "device", Path::new(special), "error", c, 20);
+        }
+    }
+    eprintln!("hostile corpus: {} media, {} label files, {runs} runs, {} problems", manifest.media.len(), manifest.labels.len(), problems.len());
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ep.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    // `introskip probe x --json | head -c0`: stdout is closed before anything is written.
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(format!("'{}' probe --json '{}' | head -c0; echo \"${{PIPESTATUS[0]}}\"", env!("CARGO_BIN_EXE_introskip"), f.display()));
+    let c = {
+        let mut b = Command::new("bash");
+        b.args(c.get_args());
+        b
+    };
+    let o = run(c, Duration::from_secs(30)).unwrap();
+    assert!(!o.stderr.contains("panicked") && !o.stderr.contains("Broken pipe"), "{}", o.stderr);
+    let status: i32 = o.stdout.trim().parse().unwrap();
+    // Ended by SIGPIPE (141 in the shell) or exit 0, as command-line tools do.
+    assert!(status == 0 || status == 141, "exit status {status}: {}", o.stderr);
+}
+
+#[test]
+fn a_zero_window_is_refused_and_nothing_is_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("ep.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    for cmd in ["detect", "embed", "sample"] {
+        let mut c = introskip();
+        c.args([cmd, "--window", "0"]).arg(&f);
+        let o = run(c, Duration::from_secs(60)).unwrap();
+        assert_eq!(o.code, Some(1), "{cmd}: {}", o.stderr);
+        assert!(o.stderr.contains("at least 1 second"), "{cmd}: {}", o.stderr);
+        assert!(!o.stdout.contains("no intro found"), "{cmd}: {}", o.stdout);
+    }
+}
+
+#[test]
+fn one_unreadable_episode_does_not_stop_the_season() {
+    let dir = tempfile::tempdir().unwrap();
+    for n in 1..=2 {
+        let f = dir.path().join(format!("Show - S01E0{n}.mp4"));
+        ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=160x120:r=25:d=6", "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    }
+    std::fs::write(dir.path().join("Show - S01E03.mp4"), b"broken").unwrap();
+    let mut c = introskip();
+    c.args(["detect", "--window", "6", "--no-snap"]).arg(dir.path());
+    let o = run(c, Duration::from_secs(120)).unwrap();
+    assert_eq!(o.code, Some(1), "a failure means a non-zero exit: {}", o.stderr);
+    assert!(o.stdout.contains("Show - S01E01: ") && o.stdout.contains("Show - S01E02: "), "the others are judged: {}", o.stdout);
+    assert!(o.stderr.contains("Show - S01E03.mp4: not a media file"), "{}", o.stderr);
+    assert!(o.stderr.contains("1 of 3 episodes failed"), "{}", o.stderr);
+}

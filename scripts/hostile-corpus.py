@@ -17,7 +17,7 @@ import struct
 import subprocess
 import sys
 
-VERSION = 1
+VERSION = 2
 out = sys.argv[1]
 marker = os.path.join(out, f".complete-v{VERSION}")
 if os.path.exists(marker):
@@ -36,9 +36,10 @@ def ffmpeg(*args):
     return r.returncode == 0
 
 
-def add(entries, folder, name: bytes, klass, why):
+def add(entries, folder, name: bytes, klass, why, **per_command):
+    """per_command: a class for one command that differs (eval reads a set where export reads one)."""
     assert os.path.lexists(os.path.join(folder, name)), name
-    entries.append({"name_hex": name.hex(), "class": klass, "why": why})
+    entries.append({"name_hex": name.hex(), "class": klass, "why": why, **per_command})
 
 
 def src(seconds=4, size="160x120", rate=25, audio=True):
@@ -246,10 +247,10 @@ VALID = {
 }
 
 
-def label(name, body, klass, why):
+def label(name, body, klass, why, **per_command):
     data = body.encode() if isinstance(body, str) else body
     open(os.path.join(label_dir, name.encode()), "wb").write(data)
-    add(labels, label_dir, name.encode(), klass, why)
+    add(labels, label_dir, name.encode(), klass, why, **per_command)
 
 
 for name, text in VALID.items():
@@ -280,7 +281,7 @@ label("wrong-kind.json", '{"segments": [{"kind": "opening credits", "start": 1, 
 label("ms-float.json", '{"segments": [{"kind": "intro", "start_ms": 1.5, "end_ms": 5000}]}', "error", "fractional milliseconds")
 label("sis-negative.json", '{"a": {"name": "x", "start": "-0:00:05", "end": "0:00:50"}}', "error", "SIS time -0:00:05")
 label("sis-1e308.json", '{"a": {"name": "x", "start": 0, "end": 1e308}}', "error", "SIS end 1e308")
-label("sis-many.json", json.dumps({f"id{i}": {"name": f"ep{i}", "start": "0:00:01", "end": "0:00:02"} for i in range(3)}), "error", "SIS with three episodes for one")
+label("sis-many.json", json.dumps({f"id{i}": {"name": f"ep{i}", "start": "0:00:01", "end": "0:00:02"} for i in range(3)}), "error", "SIS with three episodes for one", eval="ok")
 label("not-xml.xml", "<Chapters>this is <<<< not >>> xml", "error", "Chapters that are not XML")
 label("unclosed.xml", "<Chapters><EditionEntry><ChapterAtom><ChapterTimeStart>00:00:01.000</ChapterTimeStart>", "error", "an unclosed element")
 label("mismatched.xml", "<Chapters><EditionEntry></Chapters></EditionEntry>", "error", "mismatched tags")

@@ -96,6 +96,12 @@ pub fn fingerprint(path: &Path) -> Result<String> {
     Ok(format!("{}-{}-{:016x}", meta.len(), mtime, fnv64(&buf)))
 }
 
+/// Serialise a path as text for JSON output, lossily: a name that is not UTF-8 shows replacement
+/// characters instead of failing the whole document (serde refuses such paths).
+pub fn serialize_path_lossy<S: serde::Serializer>(path: &Path, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    serializer.serialize_str(&path.to_string_lossy())
+}
+
 /// FNV-1a, 64 bit: a fast checksum for cache integrity (not for security).
 pub fn fnv64(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

@@ -6,6 +6,7 @@ use crate::error::{io_error, Error, Result};
 use crate::image_ops::PreprocessSpec;
 use crate::video::{self, SamplerConfig, Strategy};
 use clap::{Parser, Subcommand};
+use ndarray_npy::WriteNpyExt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -320,11 +321,20 @@ pub fn run(command: Command) -> Result<()> {
     }
 }
 
-use crate::service::episodes_from as media_arguments;
+/// Episodes from the arguments; when nothing is left to work on, the arguments' errors are the
+/// answer (the first of them alone when there is one).
+fn media_arguments(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
+    let (media, failures) = crate::service::episodes_from(inputs);
+    if media.is_empty() {
+        return Err(batch_result(failures, inputs.len()).err().unwrap_or_else(|| Error::Usage("no episodes given".into())));
+    }
+    Ok((media, failures))
+}
 
 #[allow(clippy::too_many_arguments)]
 fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool, snap: bool) -> Result<()> {
-    let media = media_arguments(inputs)?;
+    let (media, mut failures) = media_arguments(inputs)?;
+    let total = media.len() + failures.len();
     let mut encoder = crate::encoder::encoder_for(clip_weights)?;
     let model = crate::model::load_model(model, encoder.as_ref())?;
     let options = crate::service::detect::JudgeOptions { single, snap };
@@ -345,12 +355,14 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
             println!("{}: {what}{recap}", p.episode);
         }
     }
-    batch_result(run.failures, media.len())
+    failures.extend(run.failures);
+    batch_result(failures, total)
 }
 
 fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result<()> {
     let inputs = if inputs.is_empty() { vec![crate::paths::demo_dir()] } else { inputs.to_vec() };
-    let media = media_arguments(&inputs)?;
+    let (media, failures) = media_arguments(&inputs)?;
+    batch_result(failures, inputs.len())?;
     let mut encoder = crate::encoder::default_encoder();
     let model = crate::model::load_model(model, encoder.as_ref())?;
     let mut all = Vec::new();
@@ -520,26 +532,17 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
         if let Some(dir) = out {
             let stem = file.file_stem().map_or("episode".into(), |s| s.to_string_lossy().into_owned());
             let path = dir.join(format!("{stem}.npy"));
-            crate::fsio::write_atomic(&path, |w| {
-                let shape = format!("({}, {})", features.seconds.len(), features.dim);
-                write_npy_header(w, &shape)?;
-                let bytes: Vec<u8> = features.embeddings.iter().flat_map(|v| v.to_le_bytes()).collect();
-                w.write_all(&bytes)
-            })?;
+            crate::fsio::write_atomic(&path, |w| features.embeddings.write_npy(w).map_err(std::io::Error::other))?;
             // The sound features beside them: one row per second of the window.
-            crate::fsio::write_atomic(&dir.join(format!("{stem}.sound.npy")), |w| {
-                write_npy_header(w, &format!("({}, {})", features.audio.len(), crate::features::sound::AUDIO_DIM))?;
-                let bytes: Vec<u8> = features.audio.iter().flatten().flat_map(|v| v.to_le_bytes()).collect();
-                w.write_all(&bytes)
-            })?;
+            crate::fsio::write_atomic(&dir.join(format!("{stem}.sound.npy")), |w| features.audio.write_npy(w).map_err(std::io::Error::other))?;
         }
         if json {
             println!("{}", serde_json::json!({
-                "file": file, "encoder": encoder.id(), "encoder_version": encoder.version(), "dim": features.dim,
+                "file": file.to_string_lossy(), "encoder": encoder.id(), "encoder_version": encoder.version(), "dim": features.dim(),
                 "samples": features.seconds.len(), "cached": cached, "elapsed_s": elapsed, "note": features.note,
             }));
         } else {
-            println!("{}: {} × {} ({} {}) in {:.2} s{}", file.display(), features.seconds.len(), features.dim,
+            println!("{}: {} × {} ({} {}) in {:.2} s{}", file.display(), features.seconds.len(), features.dim(),
                 encoder.id(), encoder.version(), elapsed, if cached { " from cache" } else { "" });
         }
     }
@@ -602,7 +605,8 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
 
 fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::formats::ExportOptions) -> Result<()> {
     use crate::service::export::{export_episodes, segments_for, Destination};
-    let media = media_arguments(inputs)?;
+    let (media, mut failures) = media_arguments(inputs)?;
+    let total = media.len() + failures.len();
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
@@ -613,22 +617,25 @@ fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&
     for target in &report.written {
         println!("{}", target.display());
     }
-    batch_result(report.failures, media.len())
+    failures.extend(report.failures);
+    batch_result(failures, total)
 }
 
 fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(crate::segments::Kind, String)>) -> Result<()> {
     use crate::service::export::{remux_episodes, segments_for};
-    let media = media_arguments(inputs)?;
+    let (media, mut failures) = media_arguments(inputs)?;
+    let total = media.len() + failures.len();
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
     let options = crate::formats::ExportOptions { titles, ..Default::default() };
     let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
-    let (done, failures) = remux_episodes(&jobs, out, &options);
+    let (done, remux_failures) = remux_episodes(&jobs, out, &options);
+    failures.extend(remux_failures);
     for (target, r) in &done {
         println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
@@ -679,27 +686,13 @@ pub fn contact_sheet(samples: &[video::Sample], columns: usize) -> image::RgbIma
     sheet
 }
 
-/// NumPy `.npy` v1.0 header for little-endian float32 of the given shape, e.g. "(4, 3)".
-fn write_npy_header(w: &mut dyn Write, shape: &str) -> std::io::Result<()> {
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}");
-    let unpadded = 10 + header.len() + 1;
-    header.push_str(&" ".repeat(unpadded.next_multiple_of(64) - unpadded));
-    header.push('\n');
-    w.write_all(b"\x93NUMPY\x01\x00")?;
-    w.write_all(&(header.len() as u16).to_le_bytes())?;
-    w.write_all(header.as_bytes())
-}
-
-/// Encoder tensors as `.npy`, shape (N, 3, size, size).
+/// Encoder tensors as `.npy`, shape (N, 3, size, size), float32.
 fn write_npy(w: &mut dyn Write, samples: &[video::Sample], size: u32) -> std::io::Result<()> {
-    write_npy_header(w, &format!("({}, 3, {size}, {size})", samples.len()))?;
-    for s in samples {
-        let t = s.tensor.as_ref().ok_or_else(|| std::io::Error::other("sample without tensor"))?;
-        let mut bytes = Vec::with_capacity(t.len() * 4);
-        for v in t {
-            bytes.extend_from_slice(&v.to_le_bytes());
-        }
-        w.write_all(&bytes)?;
+    let s = size as usize;
+    let mut values = Vec::with_capacity(samples.len() * 3 * s * s);
+    for sample in samples {
+        values.extend_from_slice(sample.tensor.as_deref().ok_or_else(|| std::io::Error::other("sample without tensor"))?);
     }
-    Ok(())
+    let tensors = ndarray::Array4::from_shape_vec((samples.len(), 3, s, s), values).map_err(std::io::Error::other)?;
+    tensors.write_npy(w).map_err(std::io::Error::other)
 }

@@ -88,7 +88,8 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         return None;
     }
     let emb_bytes = header.count.checked_mul(header.dim)?.checked_mul(4)?;
-    let embeddings: Vec<f32> = body.get(..emb_bytes)?.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let values: Vec<f32> = body.get(..emb_bytes)?.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+    let embeddings = ndarray::Array2::from_shape_vec((header.count, header.dim), values).ok()?;
     let mut at = emb_bytes;
     let mut thumbnails = Vec::with_capacity(header.count);
     for &(w, h) in &header.thumbnail_sizes {
@@ -103,19 +104,18 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
     Some(EpisodeFeatures {
         seconds: header.seconds,
         frame_times: header.frame_times,
-        dim: header.dim,
         embeddings,
         thumbnails,
         note: header.note,
         notes: Vec::new(),
-        audio: Vec::new(),
+        audio: ndarray::Array2::zeros((0, super::sound::AUDIO_DIM)),
     })
 }
 
 /// Write an entry atomically (temp file + rename).
 pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
     let mut body = Vec::with_capacity(features.embeddings.len() * 4);
-    for v in &features.embeddings {
+    for v in features.embeddings.iter() {
         body.extend_from_slice(&v.to_le_bytes());
     }
     for t in &features.thumbnails {
@@ -124,7 +124,7 @@ pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
     let header = Header {
         key: key.clone(),
         count: features.seconds.len(),
-        dim: features.dim,
+        dim: features.dim(),
         thumbnail_sizes: features.thumbnails.iter().map(|t| t.dimensions()).collect(),
         seconds: features.seconds.clone(),
         frame_times: features.frame_times.clone(),

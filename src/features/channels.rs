@@ -38,8 +38,8 @@ pub const REPEAT: f32 = 0.92;
 /// Returns row-major `[seconds × input_dim]`.
 pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Vec<f32> {
     let n = features.seconds.len();
-    let others: Vec<Against> = season.iter().filter(|o| o.dim == features.dim).map(|o| against(features, o)).collect();
-    let mut out = Vec::with_capacity(n * (features.dim + CHANNELS.len()));
+    let others: Vec<Against> = season.iter().filter(|o| o.dim() == features.dim()).map(|o| against(features, o)).collect();
+    let mut out = Vec::with_capacity(n * (features.dim() + CHANNELS.len()));
     for i in 0..n {
         let e = features.embedding(i);
         out.extend_from_slice(e);
@@ -57,7 +57,7 @@ pub fn input_rows(features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Ve
         }
         let (mean, std) = features.thumbnails.get(i).map_or((0.0, 0.0), picture::centre_luma);
         out.extend_from_slice(&[mean, std]);
-        let sound = features.audio.get(features.seconds[i] as usize).copied().unwrap_or_default();
+        let sound = features.sound_at(features.seconds[i]);
         out.extend_from_slice(&sound);
         out.push(features.thumbnails.get(i).map_or(0.0, picture::text_line));
     }
@@ -87,16 +87,10 @@ struct Against {
 
 fn against(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Against {
     let (n, m) = (a.seconds.len(), b.seconds.len());
-    let mut best = vec![-1.0f32; n];
-    let mut hit = vec![false; n * m];
-    for i in 0..n {
-        let e = a.embedding(i);
-        for j in 0..m {
-            let c = cosine(e, b.embedding(j));
-            best[i] = best[i].max(c);
-            hit[i * m + j] = c >= REPEAT;
-        }
-    }
+    // Every pair's cosine at once: the embeddings are L2-normalised, so it is one matrix product.
+    let similarity = a.embeddings.dot(&b.embeddings.t());
+    let best: Vec<f32> = similarity.rows().into_iter().map(|r| r.iter().copied().fold(-1.0f32, f32::max)).collect();
+    let hit: Vec<bool> = similarity.iter().map(|&c| c >= REPEAT).collect();
     // Longest monotone path of hits through (i, j): forward and backward, steps j+0..=2 per i+1.
     let mut fwd = vec![0usize; n * m];
     for i in 0..n {

@@ -13,28 +13,58 @@ use crate::encoder::{sampler_config_for, FrameEncoder};
 use crate::error::Result;
 use crate::video::Sample;
 use image::RgbImage;
+use ndarray::{Array2, ArrayView1};
 
 /// What analysis of one episode's window produced: everything the later stages and the GUI need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EpisodeFeatures {
     pub seconds: Vec<u32>,
     pub frame_times: Vec<f64>,
-    pub dim: usize,
-    /// Row-major, `seconds.len() × dim`.
-    pub embeddings: Vec<f32>,
+    /// One L2-normalised embedding per sampled second: `seconds.len() × dim`, standard layout.
+    pub embeddings: Array2<f32>,
     pub thumbnails: Vec<RgbImage>,
     /// The sampler's note (e.g. the file ends before the window), cached with the embeddings.
     pub note: Option<String>,
     /// Non-fatal notes of this run (sound not used, cache not written): each front end shows them
     /// its own way; the library never prints.
     pub notes: Vec<String>,
-    /// Sound features per second of the window ([`sound`]), cached on their own.
-    pub audio: Vec<[f32; sound::AUDIO_DIM]>,
+    /// Sound features per second of the window ([`sound`]): `seconds of sound × AUDIO_DIM`
+    /// (empty when the file has no usable sound), cached on their own.
+    pub audio: Array2<f32>,
 }
 
 impl EpisodeFeatures {
+    /// Features with no seconds yet, for an encoder of `dim` dimensions.
+    pub fn empty(dim: usize) -> Self {
+        EpisodeFeatures {
+            seconds: Vec::new(),
+            frame_times: Vec::new(),
+            embeddings: Array2::zeros((0, dim)),
+            thumbnails: Vec::new(),
+            note: None,
+            notes: Vec::new(),
+            audio: Array2::zeros((0, sound::AUDIO_DIM)),
+        }
+    }
+
+    /// The embedding's dimension.
+    pub fn dim(&self) -> usize {
+        self.embeddings.ncols()
+    }
+
+    /// Second `i`'s embedding.
     pub fn embedding(&self, i: usize) -> &[f32] {
-        &self.embeddings[i * self.dim..(i + 1) * self.dim]
+        let row = self.embeddings.row(i);
+        row.to_slice().expect("embeddings are kept in standard layout")
+    }
+
+    /// The sound features of second `second` of the window (zeros where there is no sound).
+    pub fn sound_at(&self, second: u32) -> [f32; sound::AUDIO_DIM] {
+        let mut out = [0.0; sound::AUDIO_DIM];
+        if let Some(row) = (second as usize).lt(&self.audio.nrows()).then(|| self.audio.row(second as usize)) {
+            out.iter_mut().zip(row.iter()).for_each(|(o, v)| *o = *v);
+        }
+        out
     }
 
     /// The sampler's note and this run's notes, for showing.
@@ -76,16 +106,7 @@ pub fn embed_episode(
     const BATCH: usize = 16;
     let handle = crate::video::spawn_sampler(path.to_path_buf(), sampler_config_for(encoder, window_s));
     let dim = encoder.dim();
-    let mut features = EpisodeFeatures {
-        seconds: Vec::new(),
-        frame_times: Vec::new(),
-        dim,
-        embeddings: Vec::new(),
-        thumbnails: Vec::new(),
-        note: None,
-        notes: Vec::new(),
-        audio: Vec::new(),
-    };
+    let mut features = EpisodeFeatures::empty(dim);
     let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
     let mut requested = window_s as usize;
     let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
@@ -99,7 +120,7 @@ pub fn embed_episode(
             }
             features.seconds.push(sample.second);
             features.frame_times.push(sample.frame_time_s);
-            features.embeddings.extend_from_slice(&embedding);
+            features.embeddings.push_row(ArrayView1::from(&embedding)).map_err(|e| crate::Error::internal(format!("embedding row: {e}")))?;
         }
         features.thumbnails.extend(pending.drain(..).map(|s| s.thumbnail));
         Ok(())
@@ -155,11 +176,12 @@ pub fn embed_episode(
 fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, window_s: u32, use_cache: bool) {
     match sound::cached_sound_features(path, window_s, use_cache) {
         Ok((rows, note)) => {
-            features.audio = rows;
+            let n = rows.len();
+            features.audio = Array2::from_shape_vec((n, sound::AUDIO_DIM), rows.into_iter().flatten().collect()).expect("rows of AUDIO_DIM");
             features.notes.extend(note);
         }
         Err(e) => {
-            features.audio = Vec::new();
+            features.audio = Array2::zeros((0, sound::AUDIO_DIM));
             features.notes.push(format!("sound not used: {e}"));
         }
     }

@@ -162,11 +162,14 @@ pub fn parse_ffmetadata(text: &str, origin: &Path) -> Result<Segments> {
             if start < 0 || end < start {
                 return Err(line_err(origin, line, format!("chapter ends ({end}) before it starts ({start})")));
             }
-            let ms = |t: i64| ((t as i128 * num as i128 * 1000) as f64 / den as f64).round();
-            if ms(end) > crate::clock::MAX_TIME_S * 1000.0 {
+            let ms = |t: i64| (t as i128).checked_mul(num as i128).and_then(|v| v.checked_mul(1000)).map(|v| (v as f64 / den as f64).round());
+            let (Some(a), Some(b)) = (ms(start), ms(end)) else {
+                return Err(line_err(origin, line, "chapter times overflow with this TIMEBASE"));
+            };
+            if b > crate::clock::MAX_TIME_S * 1000.0 {
                 return Err(line_err(origin, line, "chapter time beyond 100 hours"));
             }
-            out.push((ms(start) as u64, ms(end) as u64, title));
+            out.push((a as u64, b as u64, title));
         }
         Ok(())
     };

@@ -168,7 +168,8 @@ pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
 /// Returns episode name → labels. Errors name the file and the field.
 pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
     let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
-    let doc: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+    let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
     let field_err = |field: &str, what: &str| Error::input(path, format!("field '{field}': {what}"));
     if doc.get("segments").is_some() {
         let mut out = BTreeMap::new();

@@ -192,7 +192,7 @@ impl IntroModel {
         if n == 0 {
             return Detection { intros: vec![], recaps: vec![], intro_probability: vec![] };
         }
-        let rows = pick_channels(&input_rows(features, season), features.dim, &self.channels);
+        let rows = pick_channels(&input_rows(features, season), features.dim(), &self.channels);
         let em = self.emissions(&rows, n);
         decode(&em, &self.scores, &self.manifest.postprocess, &features.seconds)
     }

@@ -95,6 +95,8 @@ impl Segments {
 
     /// [`Segments::read`] on bytes already in memory; `path` names them in errors.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
+        // A byte-order mark (Windows editors) is not part of the JSON.
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
         let doc: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| Error::input(path, format!("not valid JSON: {e}")))?;
         let field = |f: String, what: &str| Error::input(path, format!("field '{f}': {what}"));
         let list = doc.get("segments").and_then(|s| s.as_array()).ok_or_else(|| field("segments".into(), "missing or not a list"))?;

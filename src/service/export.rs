@@ -48,7 +48,13 @@ pub fn render_episode(file: &Path, segments: &Segments, format: Format, options:
             notes.push(Note::about(file, format!("{} {} – {} lies past the episode's end ({}): {what}", s.kind.title(), clock(s.start_ms), clock(s.end_ms), clock(duration))));
         }
     }
-    Ok((crate::formats::render_with(format, segments, &o)?, notes))
+    // A format's complaint is about this episode (its duration unknown, say): name the file.
+    let text = crate::formats::render_with(format, segments, &o).map_err(|e| match e {
+        Error::Usage(m) if o.duration_ms.is_none() => Error::input(file, format!("its duration is unknown (a damaged or truncated file?), and {m}")),
+        Error::Usage(m) => Error::input(file, m),
+        other => other,
+    })?;
+    Ok((text, notes))
 }
 
 /// Where exports go.

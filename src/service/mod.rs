@@ -45,22 +45,25 @@ impl std::fmt::Display for Note {
     }
 }
 
-/// Episode files from arguments that may be files, season folders or show folders of seasons.
-pub fn episodes_from(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+/// Episode files from arguments that may be files, season folders or show folders of seasons;
+/// beside them, one error per argument that gives no episode (a folder without video files).
+/// Files are taken as given: whatever is wrong with one is found, and named, when it is read,
+/// and does not stop the others.
+pub fn episodes_from(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
     let mut media = Vec::new();
+    let mut failures = Vec::new();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|e| io_error(input, e))?;
-        if meta.is_dir() {
-            let found = crate::paths::media_files_under(input).map_err(|e| io_error(input, e))?;
-            if found.is_empty() {
-                return Err(Error::input(input, "no video files in this folder"));
+        if std::fs::metadata(input).is_ok_and(|m| m.is_dir()) {
+            match crate::paths::media_files_under(input) {
+                Ok(found) if found.is_empty() => failures.push(Error::input(input, "no video files in this folder (nor in its subfolders)")),
+                Ok(found) => media.extend(found),
+                Err(e) => failures.push(io_error(input, e)),
             }
-            media.extend(found);
         } else {
             media.push(input.clone());
         }
     }
-    Ok(media)
+    (media, failures)
 }
 
 /// The name an episode goes by in outputs: its file name without the extension.

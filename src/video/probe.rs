@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct MediaInfo {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
     pub path: PathBuf,
     pub container: String,
     /// Seconds, as the container states it.

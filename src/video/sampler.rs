@@ -86,6 +86,7 @@ pub struct Sample {
 /// What happened, for the CLI, the GUI and the benchmark.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SampleReport {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
     pub path: PathBuf,
     pub samples: usize,
     pub requested: usize,
@@ -242,6 +243,9 @@ impl Converter {
         let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
         // Display size before rotation: stretch non-square pixels horizontally.
         let (dw, dh) = display_size(w, h, self.sar, 0);
+        // Beyond 4K the picture is first brought down to fit 3840×2160 (area averaging): a 16K
+        // frame in RGB is 400 MB, twice over while it is copied, and no encoder input needs it.
+        let (dw, dh) = fit_within(dw, dh, MAX_RGB_PIXELS);
         let key = (fmt, w, h);
         if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
             // Plain conversion uses swscale's unscaled fast path, the same one the ffmpeg CLI and PyAV
@@ -249,6 +253,8 @@ impl Converter {
             // differ from it by about one level).
             let flags = if (dw, dh) == (w, h) {
                 ffmpeg::software::scaling::Flags::POINT
+            } else if dw as u64 * dh as u64 >= MAX_RGB_PIXELS {
+                ffmpeg::software::scaling::Flags::AREA
             } else {
                 ffmpeg::software::scaling::Flags::BICUBIC
             };
@@ -268,9 +274,24 @@ impl Converter {
         for y in 0..rh {
             tight.extend_from_slice(&data[y * stride..y * stride + rw * 3]);
         }
+        drop(rgb);
         let img = RgbImage::from_raw(rw as u32, rh as u32, tight).expect("sized above");
         Ok(image_ops::rotate(img, self.rotation))
     }
+}
+
+/// The most pixels a frame is converted to RGB at: 3840×2160.
+const MAX_RGB_PIXELS: u64 = 3840 * 2160;
+
+/// (w, h) scaled down, keeping its aspect, until it has at most `max` pixels (even sizes).
+fn fit_within(w: u32, h: u32, max: u64) -> (u32, u32) {
+    let pixels = w as u64 * h as u64;
+    if pixels <= max {
+        return (w, h);
+    }
+    let scale = (max as f64 / pixels as f64).sqrt();
+    let even = |v: f64| ((v / 2.0).floor() as u32 * 2).max(2);
+    (even(w as f64 * scale), even(h as f64 * scale))
 }
 
 /// Use the frame's own matrix (BT.709 for HD when unstated, as players do) and range.
@@ -427,6 +448,8 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
         _ if config.threads == 0 => cores,
         _ => config.threads,
     };
+    // Frames beyond 4K (8K, 16K) are hundreds of MB each: one decoder, not one per core.
+    let parts = if setup.info.width as u64 * setup.info.height as u64 > MAX_RGB_PIXELS { 1 } else { parts };
     let segments = plan_segments(&setup, config.window_s, parts);
     // Several segments: one single-threaded decoder per core. One segment: FFmpeg's frame threads.
     let decoder_threads = if segments.len() > 1 { 1 } else { config.threads };

@@ -27,6 +27,14 @@ fn floor(module: &str) -> Option<usize> {
     FLOORS.iter().position(|f| f.contains(&module))
 }
 
+/// Every source file of `src/`: its path relative to `src/` and its code ([`code_of`]).
+fn sources() -> Vec<(String, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.iter().map(|f| (f.strip_prefix(&src).unwrap().to_string_lossy().into_owned(), code_of(&std::fs::read_to_string(f).unwrap()))).collect()
+}
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
@@ -69,12 +77,8 @@ fn imports(code: &str) -> Vec<String> {
 
 #[test]
 fn imports_run_downward_only() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
     let mut wrong = Vec::new();
-    for f in &files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+    for (rel, code) in sources() {
         if rel == "main.rs" || rel == "lib.rs" || rel.ends_with("/tests.rs") {
             continue;
         }
@@ -83,7 +87,6 @@ fn imports_run_downward_only() {
             wrong.push(format!("{rel}: module '{module}' is on no floor of this test"));
             continue;
         };
-        let code = code_of(&std::fs::read_to_string(f).unwrap());
         for dep in imports(&code) {
             if dep == module || dep == "Error" || dep == "Result" {
                 continue;
@@ -99,16 +102,11 @@ fn imports_run_downward_only() {
 
 #[test]
 fn the_library_never_prints() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
     let mut wrong = Vec::new();
-    for f in &files {
-        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+    for (rel, code) in sources() {
         if rel == "main.rs" || MAY_PRINT.contains(&rel.as_str()) {
             continue;
         }
-        let code = code_of(&std::fs::read_to_string(f).unwrap());
         for macro_name in ["println!", "eprintln!", "print!(", "eprint!("] {
             if code.contains(macro_name) {
                 wrong.push(format!("{rel} uses {macro_name}"));

@@ -50,9 +50,17 @@ impl Error {
 
 /// Attach the path to an I/O error so the user sees which file failed.
 pub fn io_error(path: impl AsRef<Path>, err: std::io::Error) -> Error {
-    let what = match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+    let what = match (err.kind(), err.raw_os_error()) {
+        (std::io::ErrorKind::NotFound, _) => "no such file or directory".to_string(),
+        (std::io::ErrorKind::PermissionDenied, _) => "permission denied".to_string(),
+        (_, Some(libc::ELOOP)) => "a loop of symbolic links".to_string(),
+        // The system's words without "(os error N)", in the lower case of the rest of the line.
+        (_, Some(_)) => {
+            let text = err.to_string();
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect())
+        }
         _ => err.to_string(),
     };
     Error::input(path, what)

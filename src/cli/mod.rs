@@ -352,7 +352,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 d.intros.iter().map(|s| format!("intro {} – {} (confidence {:.2})", clock(s.start), clock(s.end), s.confidence)).collect::<Vec<_>>().join(", ")
             };
             let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
-            println!("{}: {what}{recap}", p.episode);
+            println!("{}: {what}{recap}", crate::error::printable(&p.episode));
         }
     }
     failures.extend(run.failures);
@@ -502,7 +502,7 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
         }
     }
     if let Some(note) = &report.note {
-        eprintln!("introskip: note: {}: {note}", file.display());
+        eprintln!("introskip: note: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(note));
     }
     Ok(())
 }

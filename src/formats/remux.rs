@@ -31,6 +31,9 @@ pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &Export
     let info = crate::video::probe(source)?;
     let duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64).ok_or_else(|| Error::input(source, "unknown duration: chapters must cover the whole file"))?;
     let mut ictx = crate::video::open_input(source)?;
+    // Packets without a presentation time (MPEG program streams) get one from the demuxer, as
+    // `ffmpeg -fflags +genpts` does: Matroska and MP4 need timestamps on every packet.
+    unsafe { (*ictx.as_mut_ptr()).flags |= ffmpeg::ffi::AVFMT_FLAG_GENPTS as i32 };
     let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.part", std::process::id()));
@@ -69,7 +72,8 @@ pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &Export
             octx.add_chapter(i as i64 + 1, ffmpeg::Rational(1, 1000), c.start_ms as i64, c.end_ms as i64, &title)
                 .map_err(|e| Error::internal(format!("cannot add chapter '{title}': {e}")))?;
         }
-        octx.write_header().map_err(|e| Error::input(target, format!("the {muxer} muxer refused these streams: {e}")))?;
+        // What the muxer refuses comes from the source (its streams, its timestamps): name it.
+        octx.write_header().map_err(|e| Error::input(source, format!("its streams cannot be copied into {muxer} ({e})")))?;
         let mut packets = 0u64;
         for (stream, mut packet) in ictx.packets() {
             let index = stream.index();
@@ -81,10 +85,10 @@ pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &Export
             packet.rescale_ts(in_tb[index], out_tb);
             packet.set_position(-1);
             packet.set_stream(out_index as usize);
-            packet.write_interleaved(&mut octx).map_err(|e| Error::input(target, format!("writing packet {packets}: {e}")))?;
+            packet.write_interleaved(&mut octx).map_err(|e| Error::input(source, format!("packet {packets} cannot be copied into {muxer} ({e}): damaged, or timestamps that go backwards")))?;
             packets += 1;
         }
-        octx.write_trailer().map_err(|e| Error::input(target, format!("finishing the file: {e}")))?;
+        octx.write_trailer().map_err(|e| Error::input(source, format!("the copy could not be finished ({e}): damaged, or timestamps the {muxer} muxer refuses")))?;
         Ok(RemuxReport { streams: next as usize, chapters: list.len(), packets })
     })();
     match result {

@@ -190,7 +190,7 @@ impl App {
             ui.weak(format!("playhead {}", clock_fine(ep.playhead_s)));
         });
         // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("Space play · I / O set the intro · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · I / O set the intro · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;

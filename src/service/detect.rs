@@ -55,12 +55,14 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
         .collect()
 }
 
-/// Current version of [`Prediction`]'s JSON.
-pub const PREDICTION_VERSION: u32 = 1;
+/// Current version of [`Prediction`]'s JSON. 2: probabilities are printed as the f32 they are
+/// (`0.123`; version 1 printed them through f64: `0.12300000339746475`); the fields are the same,
+/// and every reader takes both.
+pub const PREDICTION_VERSION: u32 = 2;
 
 /// What `detect` says about one episode, as written to `<episode>.pred.json` and printed by
-/// `--json`. Fields are in alphabetical order: the JSON is byte for byte what earlier versions
-/// wrote, and `export --segments` and `eval` read it.
+/// `--json`; `export --segments` and `eval` read it. Fields stay in the alphabetical order the
+/// earlier hand-built JSON had.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
     pub encoder: String,

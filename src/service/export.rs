@@ -50,7 +50,7 @@ pub fn render_episode(file: &Path, segments: &Segments, format: Format, options:
     }
     // A format's complaint is about this episode (its duration unknown, say): name the file.
     let text = crate::formats::render_with(format, segments, &o).map_err(|e| match e {
-        Error::Usage(m) if o.duration_ms.is_none() => Error::input(file, format!("its duration is unknown (a damaged or truncated file?), and {m}")),
+        Error::Usage(_) if o.duration_ms.is_none() => Error::input(file, "its duration is unknown (a damaged or truncated file?), and chapters must cover the whole file"),
         Error::Usage(m) => Error::input(file, m),
         other => other,
     })?;

@@ -38,9 +38,10 @@ impl Note {
 
 impl std::fmt::Display for Note {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let message = crate::error::printable(&self.message);
         match &self.path {
-            Some(p) => write!(f, "{}: {}", p.display(), self.message),
-            None => f.write_str(&self.message),
+            Some(p) => write!(f, "{}: {message}", crate::error::printable(&p.display().to_string())),
+            None => f.write_str(&message),
         }
     }
 }

@@ -522,8 +522,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
         let (features, cached) = match result {
             Ok(r) => r,
             Err(e) => {
-                // One bad episode does not stop a season: report it and go on.
-                eprintln!("introskip: error: {e}");
+                // One bad episode does not stop a season: reported at the end, each once.
                 failures.push(e);
                 continue;
             }
@@ -546,10 +545,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
                 encoder.id(), encoder.version(), elapsed, if cached { " from cache" } else { "" });
         }
     }
-    match failures.into_iter().next() {
-        Some(e) => Err(if files.len() > 1 { Error::Usage("some episodes could not be analysed (see above)".into()) } else { e }),
-        None => Ok(()),
-    }
+    batch_result(failures, files.len())
 }
 
 fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Path>) -> Result<()> {

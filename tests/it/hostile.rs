@@ -128,6 +128,9 @@ fn every_command_survives_the_hostile_corpus() {
         let mut sample = introskip();
         sample.args(["sample", "--window", "8"]).arg(&file);
         check(&mut problems, &mut runs, "sample", &file, &e.class, sample, 60);
+        let mut embed = introskip();
+        embed.args(["embed", "--window", "8", "--no-cache", "--out"]).arg(out.path().join("npy")).arg(&file);
+        check(&mut problems, &mut runs, "embed", &file, &e.class, embed, 60);
         let mut export = introskip();
         export.args(["export", "--format", "ffmetadata", "--segments"]).arg(&good_labels).arg("--out").arg(out.path().join("x.ffmeta")).arg(&file);
         check(&mut problems, &mut runs, "export", &file, &e.class, export, 30);

@@ -280,7 +280,10 @@ fn batch_result(failures: Vec<Error>, total: usize) -> Result<()> {
         return Ok(());
     }
     if total == 1 && count == 1 {
-        return Err(failures.into_iter().next().expect("one failure"));
+        if let Some(only) = failures.into_iter().next() {
+            return Err(only);
+        }
+        return Ok(());
     }
     for e in &failures {
         eprintln!("introskip: error: {e}");

@@ -135,8 +135,7 @@ impl Editor {
     /// decision: the episode has none, and re-analysis must not bring one back.
     pub fn delete_selected(&mut self) {
         let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == Kind::Intro));
-        let Some(kind) = index.and_then(|i| self.segments.segments.get(i)).map(|s| s.kind) else { return };
-        let i = index.expect("found above");
+        let Some((i, kind)) = index.and_then(|i| self.segments.segments.get(i).map(|s| (i, s.kind))) else { return };
         self.edit_all(|segments| {
             segments.segments.remove(i);
             if !segments.segments.iter().any(|s| s.kind == kind) && !segments.absent.contains(&kind) {

@@ -94,6 +94,16 @@ pub enum Command {
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
+    /// What each episode shares with the others of its season, found by sound (Chromaprint) and
+    /// by picture: the spans season judgement weighs against the model, and where each plays
+    /// elsewhere. Explains a season-mode boundary.
+    Repeats {
+        /// Episode files or season folders.
+        #[arg(required = true)]
+        media: Vec<PathBuf>,
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
+        window: u32,
+    },
     /// Write segments for episodes as chapters or markers other tools read.
     Export {
         /// Episode files or season folders.
@@ -307,6 +317,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
         Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Command::Baseline { season, out, window } => baseline(&season, &out, window),
+        Command::Repeats { media, window } => repeats(&media, window),
         Command::Export { media, format, segments, out, titles, edl_action, timeline_start } => {
             let options = crate::formats::ExportOptions { titles, edl_action, timeline_start, ..Default::default() };
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
@@ -635,6 +646,57 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
         println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
     batch_result(failures, total)
+}
+
+fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
+    let (media, mut failures) = media_arguments(inputs)?;
+    let mut encoder = crate::encoder::default_encoder();
+    let mut analysed = Vec::new();
+    for file in &media {
+        match crate::features::embed_episode(file, window, encoder.as_mut(), true, &mut |_| true) {
+            Ok((features, _)) => analysed.push((file.clone(), features)),
+            Err(e) => failures.push(e),
+        }
+    }
+    let mut pairs = crate::features::align::PairCache::default();
+    let mut seasons: Vec<Vec<usize>> = Vec::new();
+    for (i, (file, _)) in analysed.iter().enumerate() {
+        match seasons.iter_mut().find(|s| crate::paths::same_season(&analysed[s[0]].0, file)) {
+            Some(s) => s.push(i),
+            None => seasons.push(vec![i]),
+        }
+    }
+    let t = |s: f64| crate::clock::clock(s, 1, true);
+    for members in seasons {
+        let features: Vec<&crate::features::EpisodeFeatures> = members.iter().map(|&i| &analysed[i].1).collect();
+        let found = crate::features::align::season_repeats(&features, &mut pairs);
+        for (&i, list) in members.iter().zip(found) {
+            let name = crate::service::episode_stem(&analysed[i].0);
+            if list.is_empty() {
+                println!("{}: nothing repeats in the other {} episode(s) of its season", crate::error::printable(&name), members.len() - 1);
+            }
+            for r in list {
+                let by = match (r.sound, r.picture) {
+                    (true, true) => "sound+picture",
+                    (true, false) => "sound",
+                    _ => "picture",
+                };
+                let elsewhere: Vec<String> = r.elsewhere.iter().map(|(j, a, b)| format!("{} {}–{}", crate::service::episode_stem(&analysed[members[*j]].0), t(*a), t(*b))).collect();
+                println!(
+                    "{}: {}–{} ({:.1} s) by {by}, edges by {:?}/{:?}, in {} other(s): {}",
+                    crate::error::printable(&name),
+                    t(r.start),
+                    t(r.end),
+                    r.len(),
+                    r.start_by,
+                    r.end_by,
+                    r.partners.len(),
+                    crate::error::printable(&elsewhere.join(", "))
+                );
+            }
+        }
+    }
+    batch_result(failures, media.len())
 }
 
 fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {

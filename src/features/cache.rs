@@ -109,6 +109,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         note: header.note,
         notes: Vec::new(),
         audio: ndarray::Array2::zeros((0, super::sound::AUDIO_DIM)),
+        fingerprint: Vec::new(),
     })
 }
 

@@ -4,6 +4,7 @@
 //! channel the model reads ([`channels`]: picture, sound, text, season repetition). Analysis of an
 //! episode (sample → encode → cache) lives here too. This module never decides what is an intro.
 
+pub mod align;
 pub mod cache;
 pub mod channels;
 pub mod picture;
@@ -31,6 +32,9 @@ pub struct EpisodeFeatures {
     /// Sound features per second of the window ([`sound`]): `seconds of sound × AUDIO_DIM`
     /// (empty when the file has no usable sound), cached on their own.
     pub audio: Array2<f32>,
+    /// The window's Chromaprint fingerprint ([`sound::fingerprint_of`]; empty without sound),
+    /// cached with the sound features: what season alignment matches.
+    pub fingerprint: Vec<u32>,
 }
 
 impl EpisodeFeatures {
@@ -44,6 +48,7 @@ impl EpisodeFeatures {
             note: None,
             notes: Vec::new(),
             audio: Array2::zeros((0, sound::AUDIO_DIM)),
+            fingerprint: Vec::new(),
         }
     }
 
@@ -175,13 +180,15 @@ pub fn embed_episode(
 /// then zero, and the user must know.
 fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, window_s: u32, use_cache: bool) {
     match sound::cached_sound_features(path, window_s, use_cache) {
-        Ok((rows, note)) => {
-            let n = rows.len();
-            features.audio = Array2::from_shape_vec((n, sound::AUDIO_DIM), rows.into_iter().flatten().collect()).expect("rows of AUDIO_DIM");
+        Ok((sound, note)) => {
+            let n = sound.rows.len();
+            features.audio = Array2::from_shape_vec((n, sound::AUDIO_DIM), sound.rows.into_iter().flatten().collect()).expect("rows of AUDIO_DIM");
+            features.fingerprint = sound.fingerprint;
             features.notes.extend(note);
         }
         Err(e) => {
             features.audio = Array2::zeros((0, sound::AUDIO_DIM));
+            features.fingerprint = Vec::new();
             features.notes.push(format!("sound not used: {e}"));
         }
     }

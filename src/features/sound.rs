@@ -11,7 +11,9 @@
 //!   percussion high, held chords and silence low), /4, capped at 2;
 //! - `tonality`: 1 − spectral flatness over 150 Hz–4 kHz (pitched music and voices near 1, noise
 //!   near 0).
-//! A file without sound gets zeros. Cached beside the embeddings (`<cache>/audio/`).
+//! A file without sound gets zeros. Beside them, the window's Chromaprint fingerprint
+//! ([`fingerprint_of`]): what season alignment ([`super::align`]) matches between episodes.
+//! Cached beside the embeddings (`<cache>/audio/`).
 
 use crate::error::Result;
 use crate::video::audio::AudioReader;
@@ -19,17 +21,26 @@ use std::path::Path;
 
 pub const AUDIO_CHANNELS: [&str; 5] = ["loudness", "sound_change_prev", "sound_change_next", "sound_flux", "tonality"];
 pub const AUDIO_DIM: usize = AUDIO_CHANNELS.len();
-/// Bumped whenever the features for the same file change.
-pub const AUDIO_VERSION: u32 = 1;
+/// Bumped whenever the features for the same file change. 2: the Chromaprint fingerprint.
+pub const AUDIO_VERSION: u32 = 2;
 
 const RATE: u32 = 16_000;
 const FRAME: usize = 512;
 const BANDS: usize = 24;
 
-/// One row per second for seconds `0..window_s` (fewer when the file is shorter).
-pub fn sound_features(path: &Path, window_s: u32) -> Result<Vec<[f32; AUDIO_DIM]>> {
+/// What the soundtrack of an episode's window gives: per-second features and a fingerprint.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Sound {
+    /// One row per second for seconds `0..window_s` (fewer when the file is shorter).
+    pub rows: Vec<[f32; AUDIO_DIM]>,
+    /// Chromaprint items ([`super::align::ITEM_S`] apart) over the same seconds; empty without sound.
+    pub fingerprint: Vec<u32>,
+}
+
+/// The sound of `path`'s window: features and fingerprint.
+pub fn sound_features(path: &Path, window_s: u32) -> Result<Sound> {
     let Some(mut reader) = AudioReader::open(path, RATE, 1)? else {
-        return Ok(vec![[0.0; AUDIO_DIM]; window_s as usize]);
+        return Ok(Sound { rows: vec![[0.0; AUDIO_DIM]; window_s as usize], fingerprint: Vec::new() });
     };
     reader.seek(0.0)?;
     let total = window_s as usize * RATE as usize;
@@ -45,7 +56,21 @@ pub fn sound_features(path: &Path, window_s: u32) -> Result<Vec<[f32; AUDIO_DIM]
         filled = filled.max(at + n);
     }
     let seconds = filled.div_ceil(RATE as usize).min(window_s as usize);
-    Ok(features_of(&samples[..seconds * RATE as usize], seconds))
+    let samples = &samples[..seconds * RATE as usize];
+    Ok(Sound { rows: features_of(samples, seconds), fingerprint: fingerprint_of(samples, RATE) })
+}
+
+/// The Chromaprint fingerprint (the `rusty-chromaprint` port, the configuration AcoustID uses)
+/// of mono samples at `rate`.
+pub fn fingerprint_of(samples: &[f32], rate: u32) -> Vec<u32> {
+    let mut printer = rusty_chromaprint::Fingerprinter::new(&super::align::chromaprint_config());
+    if printer.start(rate, 1).is_err() {
+        return Vec::new();
+    }
+    let pcm: Vec<i16> = samples.iter().map(|&x| (x.clamp(-1.0, 1.0) * 32767.0) as i16).collect();
+    printer.consume(&pcm);
+    printer.finish();
+    printer.fingerprint().to_vec()
 }
 
 /// The features of `seconds` whole seconds of 16 kHz mono sound.
@@ -168,41 +193,44 @@ impl Fft {
 /// Cached features: `<cache>/audio/<key>.json`, keyed like the embeddings (file fingerprint,
 /// window) plus [`AUDIO_VERSION`]; anything unreadable is recomputed.
 /// The second value is a note when the cache could not be written (costs only speed next time).
-pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Result<(Vec<[f32; AUDIO_DIM]>, Option<String>)> {
+pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Result<(Sound, Option<String>)> {
     let key = format!("{}-{window_s}-v{AUDIO_VERSION}", crate::fsio::fingerprint(path)?);
     let file = crate::paths::cache_dir().join("audio").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(serde::Serialize, serde::Deserialize)]
     struct Entry {
         key: String,
-        rows: Vec<[f32; AUDIO_DIM]>,
-        /// FNV-1a of the rows' little-endian bytes: the embedding cache's discipline, so a
-        /// damaged entry is recomputed, never trusted.
+        sound: Sound,
+        /// FNV-1a of the rows' and fingerprint's little-endian bytes: the embedding cache's
+        /// discipline, so a damaged entry is recomputed, never trusted.
         checksum: u64,
     }
-    let checksum = |rows: &[[f32; AUDIO_DIM]]| crate::fsio::fnv64(&rows.iter().flatten().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>());
+    let checksum = |sound: &Sound| {
+        let bytes: Vec<u8> = sound.rows.iter().flatten().flat_map(|v| v.to_le_bytes()).chain(sound.fingerprint.iter().flat_map(|v| v.to_le_bytes())).collect();
+        crate::fsio::fnv64(&bytes)
+    };
     if use_cache {
         let cached = std::fs::read(&file).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok());
         match cached {
-            Some(entry) if entry.key == key && entry.checksum == checksum(&entry.rows) => return Ok((entry.rows, None)),
+            Some(entry) if entry.key == key && entry.checksum == checksum(&entry.sound) => return Ok((entry.sound, None)),
             Some(_) => {
                 let _ = std::fs::remove_file(&file);
             }
             None => {}
         }
     }
-    let rows = sound_features(path, window_s)?;
+    let sound = sound_features(path, window_s)?;
     if use_cache {
         let write = (|| -> Result<()> {
             let dir = file.parent().expect("has a folder");
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
-            let json = serde_json::to_vec(&Entry { key, checksum: checksum(&rows), rows: rows.clone() }).map_err(|e| crate::Error::internal(e.to_string()))?;
+            let json = serde_json::to_vec(&Entry { key, checksum: checksum(&sound), sound: sound.clone() }).map_err(|e| crate::Error::internal(e.to_string()))?;
             crate::fsio::write_atomic(&file, |w| w.write_all(&json))
         })();
         if let Err(e) = write {
-            return Ok((rows, Some(format!("sound feature cache not written: {e}"))));
+            return Ok((sound, Some(format!("sound feature cache not written: {e}"))));
         }
     }
-    Ok((rows, None))
+    Ok((sound, None))
 }
 
 #[cfg(test)]

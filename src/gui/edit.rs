@@ -255,7 +255,7 @@ mod tests {
     use crate::model::DetectedSegment;
 
     fn detection(start: f64, end: f64) -> Detection {
-        Detection { intros: vec![DetectedSegment { start, end, confidence: 0.9 }], recaps: vec![], intro_probability: vec![] }
+        Detection { intros: vec![DetectedSegment::by_model(start, end, 0.9)], ..Detection::empty() }
     }
 
     #[test]

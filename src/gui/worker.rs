@@ -31,9 +31,11 @@ pub enum Event {
 }
 
 pub struct Worker {
-    commands: crossbeam_channel::Sender<Command>,
+    /// None once the worker is being dropped: the thread's command loop then ends.
+    commands: Option<crossbeam_channel::Sender<Command>>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Worker {
@@ -43,7 +45,7 @@ impl Worker {
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("introskip-analysis".into())
             .spawn(move || {
                 let send = |e: Event| {
@@ -64,7 +66,7 @@ impl Worker {
                 // repeats across episodes is the strongest sign of an intro).
                 let mut season: Vec<(usize, PathBuf, crate::features::EpisodeFeatures)> = Vec::new();
                 let mut season_generation = u64::MAX;
-                let mut snapper = crate::model::snap::Snapper::default();
+                let mut memory = crate::service::detect::JudgeMemory::default();
                 for command in rx.iter() {
                     match command {
                         Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
@@ -116,7 +118,7 @@ impl Worker {
                                             let options = crate::service::detect::JudgeOptions { single: false, snap: true };
                                             // Boundaries that cannot be snapped keep the model's place; the app says nothing.
                                             let mut notes = Vec::new();
-                                            let judged = crate::service::detect::judge(&episodes, m, options, &mut snapper, &mut notes);
+                                            let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
                                             for ((i, _, _), j) in season.iter().zip(judged) {
                                                 send(Event::Detected { index: *i, detection: j.detection });
                                             }
@@ -132,11 +134,13 @@ impl Worker {
                 }
             })
             .expect("spawning the analysis thread");
-        Worker { commands, events, generation }
+        Worker { commands: Some(commands), events, generation, thread: Some(thread) }
     }
 
     pub fn send(&self, command: Command) {
-        let _ = self.commands.send(command);
+        if let Some(commands) = &self.commands {
+            let _ = commands.send(command);
+        }
     }
 
     /// The generation new jobs must carry.
@@ -147,6 +151,19 @@ impl Worker {
     /// Cancel the running job and everything queued.
     pub fn cancel_all(&self) {
         self.generation.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Closing the app waits for the analysis thread: the running job is cancelled and stops at its
+/// next sample, so this is quick. A process that exits while the thread is inside libtorch can
+/// crash on the way out.
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.cancel_all();
+        self.commands = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod crf;
 pub mod loader;
 pub mod postprocess;
+pub mod season;
 pub mod snap;
 
 pub use loader::{default_model_dir, load_model, sha256_hex, Manifest, Member, MANIFEST};
@@ -139,6 +140,15 @@ pub struct Detection {
     pub recaps: Vec<DetectedSegment>,
     /// P(intro) for each sampled second.
     pub intro_probability: Vec<f32>,
+    /// P(recap) for each sampled second (what season judgement weighs a repeat against).
+    pub recap_probability: Vec<f32>,
+}
+
+impl Detection {
+    /// Nothing found, no probabilities.
+    pub fn empty() -> Self {
+        Detection { intros: vec![], recaps: vec![], intro_probability: vec![], recap_probability: vec![] }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -146,6 +156,44 @@ pub struct DetectedSegment {
     pub start: f64,
     pub end: f64,
     pub confidence: f64,
+    /// What placed the start and the end, in the order it happened (e.g. sound, then a cut).
+    pub start_by: Vec<Evidence>,
+    pub end_by: Vec<Evidence>,
+    /// How many other episodes of the season play this span too (0 alone or when none does).
+    pub repeats_in: usize,
+}
+
+impl DetectedSegment {
+    /// A segment whose edges the model placed on its own.
+    pub fn by_model(start: f64, end: f64, confidence: f64) -> Self {
+        DetectedSegment { start, end, confidence, start_by: vec![Evidence::Model], end_by: vec![Evidence::Model], repeats_in: 0 }
+    }
+}
+
+/// What placed a boundary: shown in the app and written in `detect`'s JSON, so that a user who
+/// doubts a boundary sees why it is there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Evidence {
+    /// The model's per-second tags (on the 1 s grid).
+    Model,
+    /// The edge of sound another episode plays too (fingerprints, ~0.1–0.5 s).
+    Sound,
+    /// The edge of frames another episode shows too (1 s grid).
+    Picture,
+    /// Moved to a shot cut found to the frame.
+    Cut,
+}
+
+impl Evidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Model => "model",
+            Evidence::Sound => "sound",
+            Evidence::Picture => "picture",
+            Evidence::Cut => "cut",
+        }
+    }
 }
 
 pub struct IntroModel {
@@ -190,7 +238,7 @@ impl IntroModel {
     pub fn detect(&self, features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Detection {
         let n = features.seconds.len();
         if n == 0 {
-            return Detection { intros: vec![], recaps: vec![], intro_probability: vec![] };
+            return Detection::empty();
         }
         let rows = pick_channels(&input_rows(features, season), features.dim(), &self.channels);
         let em = self.emissions(&rows, n);
@@ -227,10 +275,12 @@ pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::Post
     // the midpoint halves the expected error (the first second of the window is its own start).
     let to_segments = |runs: Vec<postprocess::Run>| {
         runs.into_iter()
-            .map(|r| DetectedSegment {
-                start: if r.start == 0 { seconds[0] as f64 } else { (seconds[r.start - 1] as f64 + seconds[r.start] as f64) / 2.0 },
-                end: seconds.get(r.end).map_or(seconds[r.end - 1] as f64 + 0.5, |&s| (seconds[r.end - 1] as f64 + s as f64) / 2.0),
-                confidence: (r.confidence * 1000.0).round() / 1000.0,
+            .map(|r| {
+                DetectedSegment::by_model(
+                    if r.start == 0 { seconds[0] as f64 } else { (seconds[r.start - 1] as f64 + seconds[r.start] as f64) / 2.0 },
+                    seconds.get(r.end).map_or(seconds[r.end - 1] as f64 + 0.5, |&s| (seconds[r.end - 1] as f64 + s as f64) / 2.0),
+                    (r.confidence * 1000.0).round() / 1000.0,
+                )
             })
             .collect::<Vec<_>>()
     };
@@ -244,6 +294,7 @@ pub fn decode(em: &[Vec<f64>], scores: &crf::CrfScores, post: &postprocess::Post
         intros: to_segments(intros),
         recaps: to_segments(recaps),
         intro_probability: intro_p.iter().map(|&p| p as f32).collect(),
+        recap_probability: recap_p.iter().map(|&p| p as f32).collect(),
     }
 }
 

@@ -54,10 +54,12 @@ impl Snapper {
             match target {
                 Some(c) if is_start && c < seg.end => {
                     seg.start = c;
+                    seg.start_by.push(super::Evidence::Cut);
                     moved += 1;
                 }
                 Some(c) if !is_start && c > seg.start => {
                     seg.end = c;
+                    seg.end_by.push(super::Evidence::Cut);
                     moved += 1;
                 }
                 _ => {}

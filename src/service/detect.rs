@@ -4,7 +4,9 @@
 use super::{episode_stem, Note};
 use crate::encoder::FrameEncoder;
 use crate::error::{Error, Result};
+use crate::features::align::{season_repeats, PairCache};
 use crate::features::EpisodeFeatures;
+use crate::model::season::{judge_season, Outcome};
 use crate::model::snap::Snapper;
 use crate::model::{DetectedSegment, Detection, IntroModel};
 use serde::{Deserialize, Serialize};
@@ -28,37 +30,77 @@ pub struct Judged {
     pub model_ms: f64,
 }
 
-/// Judge every episode in `episodes` (file, features): in season mode each against the others
-/// of its season (the same folder, and the same series where the names say:
-/// [`crate::paths::same_season`]). Snapping reads the file around each boundary; a file that cannot be read
-/// there keeps the model's boundary, with a note.
-pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, snapper: &mut Snapper, notes: &mut Vec<Note>) -> Vec<Judged> {
-    episodes
-        .iter()
-        .enumerate()
-        .map(|(i, (file, features))| {
-            let season: Vec<&EpisodeFeatures> = if options.single {
-                Vec::new()
-            } else {
-                episodes.iter().enumerate().filter(|(j, (f, _))| *j != i && crate::paths::same_season(f, file)).map(|(_, (_, e))| *e).collect()
-            };
+/// What judging remembers between calls: the app re-judges its season after every episode, and
+/// the same pairs and boundaries come back many times.
+#[derive(Default)]
+pub struct JudgeMemory {
+    pub snapper: Snapper,
+    pub pairs: PairCache,
+}
+
+/// Judge every episode in `episodes` (file, features). In season mode the episodes are grouped
+/// into seasons (the same folder, and the same series where the names say:
+/// [`crate::paths::same_season`]); within each, the model sees every episode against the others,
+/// alignment finds what they share ([`crate::features::align`]) and [`judge_season`] weighs the
+/// two. Snapping reads the file around each boundary; a file that cannot be read there keeps
+/// its boundary, with a note.
+pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
+    let mut seasons: Vec<Vec<usize>> = Vec::new();
+    for (i, (file, _)) in episodes.iter().enumerate() {
+        match seasons.iter_mut().find(|s| !options.single && crate::paths::same_season(episodes[s[0]].0, file)) {
+            Some(s) => s.push(i),
+            None => seasons.push(vec![i]),
+        }
+    }
+    let mut out: Vec<Option<Judged>> = (0..episodes.len()).map(|_| None).collect();
+    for members in seasons {
+        let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();
+        let mut detections = Vec::with_capacity(members.len());
+        let mut model_ms = Vec::with_capacity(members.len());
+        for k in 0..members.len() {
+            let others: Vec<&EpisodeFeatures> = features.iter().enumerate().filter(|&(j, _)| j != k).map(|(_, f)| *f).collect();
             let started = std::time::Instant::now();
-            let mut detection = model.detect(features, &season);
-            let model_ms = started.elapsed().as_secs_f64() * 1000.0;
+            detections.push(model.detect(features[k], &others));
+            model_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        if members.len() >= 2 {
+            let started = std::time::Instant::now();
+            let repeats = season_repeats(&features, &mut memory.pairs);
+            let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
+            let outcomes = judge_season(&mut detections, &seconds, &repeats);
+            let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
+            model_ms.iter_mut().for_each(|m| *m += share);
+            for (&i, outcome) in members.iter().zip(outcomes) {
+                if let Outcome::DroppedLone { start, end, confidence } = outcome {
+                    notes.push(Note::about(
+                        episodes[i].0,
+                        format!(
+                            "no intro: the model's {}–{} (confidence {confidence:.2}) plays in no other episode, while the others share theirs",
+                            crate::clock::clock(start, 1, true),
+                            crate::clock::clock(end, 1, true)
+                        ),
+                    ));
+                }
+            }
+        }
+        for (k, (&i, mut detection)) in members.iter().zip(detections).enumerate() {
+            let file = episodes[i].0;
             if options.snap {
-                if let Err(e) = snapper.snap(file, &mut detection) {
+                if let Err(e) = memory.snapper.snap(file, &mut detection) {
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts: {e}")));
                 }
             }
-            Judged { detection, season_episodes: season.len() + 1, model_ms }
-        })
-        .collect()
+            out[i] = Some(Judged { detection, season_episodes: members.len(), model_ms: model_ms[k] });
+        }
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// Current version of [`Prediction`]'s JSON. 2: probabilities are printed as the f32 they are
-/// (`0.123`; version 1 printed them through f64: `0.12300000339746475`); the fields are the same,
-/// and every reader takes both.
-pub const PREDICTION_VERSION: u32 = 2;
+/// (`0.123`; version 1 printed them through f64: `0.12300000339746475`). 3: each segment says
+/// what placed its edges (`start_by`, `end_by`) and in how many other episodes it plays
+/// (`repeats_in`). Every reader takes all three.
+pub const PREDICTION_VERSION: u32 = 3;
 
 /// What `detect` says about one episode, as written to `<episode>.pred.json` and printed by
 /// `--json`; `export --segments` and `eval` read it. Fields stay in the alphabetical order the
@@ -83,15 +125,33 @@ pub struct Prediction {
 pub struct PredictedSegment {
     pub confidence: f64,
     pub end: f64,
+    /// What placed the end, in order: `model`, `sound`, `picture`, `cut` (version 3).
+    #[serde(default)]
+    pub end_by: Vec<String>,
     pub kind: String,
+    /// In how many other episodes of the season this span plays too (version 3).
+    #[serde(default)]
+    pub repeats_in: usize,
     pub source: String,
     pub start: f64,
+    #[serde(default)]
+    pub start_by: Vec<String>,
 }
 
 impl Prediction {
     pub fn new(file: &Path, judged: &Judged, window_s: u32, encoder: &str) -> Self {
         let d = &judged.detection;
-        let segment = |kind: &str, s: &DetectedSegment| PredictedSegment { confidence: s.confidence, end: s.end, kind: kind.into(), source: "predicted".into(), start: s.start };
+        let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str().to_string()).collect();
+        let segment = |kind: &str, s: &DetectedSegment| PredictedSegment {
+            confidence: s.confidence,
+            end: s.end,
+            end_by: by(&s.end_by),
+            kind: kind.into(),
+            repeats_in: s.repeats_in,
+            source: "predicted".into(),
+            start: s.start,
+            start_by: by(&s.start_by),
+        };
         Prediction {
             encoder: encoder.to_string(),
             episode: episode_stem(file),
@@ -135,8 +195,7 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
         }
     }
     let refs: Vec<(&Path, &EpisodeFeatures)> = analysed.iter().map(|(f, e)| (f.as_path(), e)).collect();
-    let mut snapper = Snapper::default();
-    let judged = judge(&refs, model, options, &mut snapper, &mut notes);
+    let judged = judge(&refs, model, options, &mut JudgeMemory::default(), &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());
     for ((file, _), judged) in analysed.iter().zip(judged) {
         let prediction = Prediction::new(file, &judged, window_s, &encoder.id());

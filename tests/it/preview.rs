@@ -39,11 +39,14 @@ fn cuts_are_found_at_the_first_frame_of_each_shot() {
     ]);
     let cuts = introskip::video::cuts::find_cuts(&clip, 0.0, 6.0).unwrap();
     // Detected boundaries move onto a cut within reach, and only then.
-    let segment = |start: f64, end: f64| introskip::model::DetectedSegment { start, end, confidence: 0.9 };
-    let mut d = introskip::model::Detection { intros: vec![segment(2.5, 3.9)], recaps: vec![segment(0.5, 1.0)], intro_probability: vec![] };
+    let segment = |start: f64, end: f64| introskip::model::DetectedSegment::by_model(start, end, 0.9);
+    let mut d = introskip::model::Detection { intros: vec![segment(2.5, 3.9)], recaps: vec![segment(0.5, 1.0)], ..introskip::model::Detection::empty() };
     let moved = introskip::model::snap::Snapper::default().snap(&clip, &mut d).unwrap();
     assert_eq!(moved, 2);
     assert!((d.intros[0].start - 2.2).abs() < 1e-3 && (d.intros[0].end - 3.64).abs() < 1e-3, "{:?}", d.intros[0]);
+    use introskip::model::Evidence;
+    assert_eq!(d.intros[0].start_by, vec![Evidence::Model, Evidence::Cut], "the boundary says what moved it");
+    assert_eq!(d.recaps[0].start_by, vec![Evidence::Model]);
     assert_eq!((d.recaps[0].start, d.recaps[0].end), (0.5, 1.0), "no cut near the recap's edges");
     assert_eq!(cuts.len(), 2, "cuts found: {cuts:?}");
     assert!((cuts[0] - 2.2).abs() < 1e-3 && (cuts[1] - 3.64).abs() < 1e-3, "cuts found: {cuts:?}");

@@ -1,0 +1,575 @@
+//! Season alignment: which spans of an episode's window play again in other episodes of its
+//! season, found by sound (Chromaprint fingerprints, one item every ~0.12 s) and by picture (the
+//! per-second frame embeddings). An intro is the span a series repeats; alignment finds it
+//! whatever it looks or sounds like, so the model cannot miss a long repeat without saying why
+//! ([`crate::model::season`] decides what each repeat is).
+//!
+//! Tolerances: head and tail trims (every match has its own offset), re-encodes, letterbox and
+//! logos (fingerprints are of the sound; the picture's cosine threshold is the baseline's), a
+//! changed mix (bit errors up to [`MAX_BIT_ERROR`] of 32), and PAL speed-up (the other
+//! episode's fingerprint is also tried stretched by 25/23.976 and its inverse).
+//!
+//! Cost: matching two 180 s windows is a hash lookup per fingerprint item plus a linear pass per
+//! candidate offset. A season of `n` costs `n − 1` matches per episode; adding an episode costs
+//! one match per episode already there, and [`PairCache`] keeps earlier pairs.
+
+use super::channels::REPEAT;
+use super::EpisodeFeatures;
+use std::collections::HashMap;
+
+/// The Chromaprint configuration every fingerprint here uses (AcoustID's default, "test2").
+pub fn chromaprint_config() -> rusty_chromaprint::Configuration {
+    rusty_chromaprint::Configuration::preset_test2()
+}
+
+/// Seconds between two fingerprint items: 1365 samples at Chromaprint's 11025 Hz.
+pub const ITEM_S: f64 = 1365.0 / 11025.0;
+/// Seconds of sound one item describes, from its first sample: the FFT frame plus the chroma
+/// filter and the widest classifier (Chromaprint's `delay`, 4,096 + 18 × 1,365 samples).
+const ITEM_SPAN_S: f64 = (4096.0 + 18.0 * 1365.0) / 11025.0;
+/// A span this long that repeats in other episodes is an intro candidate the model cannot
+/// silently drop ([`crate::model::season`]).
+pub const MIN_REPEAT_S: f64 = 8.0;
+/// The shortest match alignment reports: a little under [`MIN_REPEAT_S`], so that an 8 s intro
+/// whose edges blur still shows; shorter shared sound (a sting, a logo's jingle) is the model's.
+pub const MIN_MATCH_S: f64 = 6.0;
+/// Mean differing bits (of 32) per item, over a second, below which two items count as the same
+/// sound. Unrelated sound differs in ~16; the same sound re-encoded or remixed in 2–8.
+pub const MAX_BIT_ERROR: f64 = 10.0;
+/// How late the ramp's middle plus half a span places a start and an end: chosen on the dev
+/// series (the validation set; median signed error of aligned edges before snapping, −0.2 s at
+/// starts and −0.4 s at ends with the 0.45/0.7 s first measured on random melodies).
+const START_LAG_S: f64 = 0.25;
+const END_LAG_S: f64 = 0.3;
+/// Speeds tried for the other episode: as is, and PAL speed-up either way.
+const SPEEDS: [f64; 3] = [1.0, 25.0 / 23.976, 23.976 / 25.0];
+
+/// What found a repeat, or placed a boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum By {
+    /// Fingerprints of the sound match (edges to ~0.1 s).
+    Sound,
+    /// The frames match second by second (edges to the 1 s grid).
+    Picture,
+}
+
+/// A span of one episode (`start..end`, seconds) that plays again at `other_start..other_end` in
+/// another episode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    pub start: f64,
+    pub end: f64,
+    pub other_start: f64,
+    pub other_end: f64,
+    pub by: By,
+    /// Mean differing bits per item (sound) or 32 × (1 − mean cosine) (picture): lower is closer.
+    pub distance: f64,
+}
+
+impl Match {
+    pub fn len(&self) -> f64 {
+        self.end - self.start
+    }
+}
+
+/// A span of an episode's window that repeats in other episodes of its season: the union of the
+/// overlapping matches, with the partners that hold it and what placed each edge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Repeat {
+    pub start: f64,
+    pub end: f64,
+    /// Indices (into the season given to [`season_repeats`]) of the other episodes holding it.
+    pub partners: Vec<usize>,
+    pub start_by: By,
+    pub end_by: By,
+    /// Found by sound, by picture, or both.
+    pub sound: bool,
+    pub picture: bool,
+    /// Where the partners hold it: (partner, start, end) in the partner's seconds.
+    pub elsewhere: Vec<(usize, f64, f64)>,
+}
+
+impl Repeat {
+    pub fn len(&self) -> f64 {
+        self.end - self.start
+    }
+}
+
+/// Spans of `a`'s sound that play again in `b`'s, from their fingerprints.
+pub fn sound_matches(a: &[u32], b: &[u32]) -> Vec<Match> {
+    let min_items = (MIN_MATCH_S / ITEM_S) as usize;
+    if a.len() < min_items || b.len() < min_items {
+        return Vec::new();
+    }
+    let mut found: Vec<Match> = Vec::new();
+    for speed in SPEEDS {
+        // `b` as if played at `speed`: item k of the stretched print is item k·speed of `b`.
+        let stretched: Vec<u32> = (0..).map(|k: usize| (k as f64 * speed).round() as usize).take_while(|&j| j < b.len()).map(|j| b[j]).collect();
+        for offset in candidate_offsets(a, &stretched) {
+            for (start, end) in matching_runs(a, &stretched, offset, min_items) {
+                // Items fully inside the shared sound, for the distance.
+                let (i0, i1) = ((start / ITEM_S) as usize, ((end - ITEM_SPAN_S) / ITEM_S).max(start / ITEM_S + 1.0) as usize);
+                let pairs = (i0..i1.min(a.len())).filter_map(|i| stretched.get((i as isize - offset) as usize).map(|&y| f64::from((a[i] ^ y).count_ones())));
+                let (sum, count) = pairs.fold((0.0, 0usize), |(s, c), e| (s + e, c + 1));
+                let shift = offset as f64 * ITEM_S;
+                found.push(Match {
+                    start,
+                    end,
+                    other_start: (start - shift) * speed,
+                    other_end: (end - shift) * speed,
+                    by: By::Sound,
+                    distance: sum / count.max(1) as f64,
+                });
+            }
+        }
+    }
+    keep_best(found)
+}
+
+/// Offsets (index in `a` − index in `b`) at which many items share their top 12 bits: where the
+/// same sound may line up. At most four, two seconds apart.
+fn candidate_offsets(a: &[u32], b: &[u32]) -> Vec<isize> {
+    let key = |x: u32| (x >> 20) as usize;
+    let mut buckets: Vec<Vec<u32>> = vec![Vec::new(); 1 << 12];
+    for (j, &x) in b.iter().enumerate() {
+        // A run of one value is silence or a held tone: it would vote for every offset.
+        if j > 0 && b[j - 1] == x {
+            continue;
+        }
+        buckets[key(x)].push(j as u32);
+    }
+    let width = a.len() + b.len();
+    let mut votes = vec![0u32; width];
+    for (i, &x) in a.iter().enumerate() {
+        if i > 0 && a[i - 1] == x {
+            continue;
+        }
+        for &j in &buckets[key(x)] {
+            votes[i + b.len() - j as usize] += 1;
+        }
+    }
+    // Votes of neighbouring offsets count together (a stretched print drifts by one now and then).
+    let smoothed: Vec<u32> = (0..width).map(|d| votes[d.saturating_sub(1)..(d + 2).min(width)].iter().sum()).collect();
+    let mut order: Vec<usize> = (0..width).filter(|&d| smoothed[d] >= 8).collect();
+    order.sort_by_key(|&d| std::cmp::Reverse(smoothed[d]));
+    let spacing = (2.0 / ITEM_S) as usize;
+    let mut chosen: Vec<usize> = Vec::new();
+    for d in order {
+        if chosen.len() == 4 {
+            break;
+        }
+        if chosen.iter().all(|&c| c.abs_diff(d) > spacing) {
+            chosen.push(d);
+        }
+    }
+    chosen.into_iter().map(|d| d as isize - b.len() as isize).collect()
+}
+
+/// Runs of `a` whose items match `b[i − offset]` (mean bit error over ~1 s below
+/// [`MAX_BIT_ERROR`], gaps under 1 s bridged), at least `min_items` long, as the shared sound's
+/// `(start, end)` in `a`'s seconds. Silent runs (one value repeated) are not sound that repeats.
+///
+/// An item describes [`ITEM_SPAN_S`] of sound, so near an edge its error ramps from "other
+/// sound" to "same sound" over that span; each edge is placed at the ramp's middle (where two
+/// adjacent boxes of a span's items differ most) plus half a span: the edge to ~0.1 s.
+fn matching_runs(a: &[u32], b: &[u32], offset: isize, min_items: usize) -> Vec<(f64, f64)> {
+    let lo = offset.max(0) as usize;
+    let hi = (b.len() as isize + offset).min(a.len() as isize).max(0) as usize;
+    if hi <= lo {
+        return Vec::new();
+    }
+    let errors: Vec<f64> = (lo..hi).map(|i| f64::from((a[i] ^ b[(i as isize - offset) as usize]).count_ones())).collect();
+    let half = 4usize; // 9 items ≈ 1.1 s
+    let n = errors.len();
+    let mut prefix = vec![0.0; n + 1];
+    for (k, e) in errors.iter().enumerate() {
+        prefix[k + 1] = prefix[k] + e;
+    }
+    let mean = |s: usize, e: usize| (prefix[e] - prefix[s]) / (e - s).max(1) as f64;
+    let same: Vec<bool> = (0..n).map(|k| mean(k.saturating_sub(half), (k + half + 1).min(n)) <= MAX_BIT_ERROR).collect();
+    let bridge = (1.0 / ITEM_S) as usize;
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut k = 0;
+    while k < n {
+        if !same[k] {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        while k < n && same[k] {
+            k += 1;
+        }
+        match runs.last_mut() {
+            Some(last) if start - last.1 <= bridge => last.1 = k,
+            _ => runs.push((start, k)),
+        }
+    }
+    let span = (ITEM_SPAN_S / ITEM_S).round() as usize;
+    // The split point near `at` where the box of `span` items on one side differs most from the
+    // box on the other (`rising`: errors fall from before to after, a start).
+    let ramp_middle = |at: usize, rising: bool| -> f64 {
+        let (from, to) = (at.saturating_sub(span).max(1), (at + span).min(n.saturating_sub(1)));
+        let mut best = (f64::MIN, at);
+        for c in from..=to.max(from) {
+            let (l, r) = (c.saturating_sub(span), (c + span).min(n));
+            if l == c || r == c {
+                continue;
+            }
+            let step = if rising { mean(l, c) - mean(c, r) } else { mean(c, r) - mean(l, c) };
+            if step > best.0 {
+                best = (step, c);
+            }
+        }
+        best.1 as f64
+    };
+    let half_span = ITEM_SPAN_S / ITEM_S / 2.0;
+    runs.into_iter()
+        .filter(|&(s, e)| e - s >= min_items)
+        .filter(|&(s, e)| {
+            let distinct = (s + lo..e + lo).filter(|&i| i == s + lo || a[i] != a[i - 1]).count();
+            distinct * 2 >= e - s
+        })
+        .map(|(s, e)| {
+            // A run touching the overlap's edge keeps it: the shared sound may go on beyond.
+            let start = if s == 0 { 0.0 } else { ramp_middle(s, true) + half_span - START_LAG_S / ITEM_S };
+            let end = if e == n { n as f64 + 2.0 * half_span - 1.0 } else { ramp_middle(e, false) + half_span - END_LAG_S / ITEM_S };
+            ((start + lo as f64) * ITEM_S, (end + lo as f64) * ITEM_S)
+        })
+        .collect()
+}
+
+/// Of matches that overlap in `a` by more than half the shorter, the longest (then the closest).
+fn keep_best(mut found: Vec<Match>) -> Vec<Match> {
+    found.sort_by(|x, y| y.len().total_cmp(&x.len()).then(x.distance.total_cmp(&y.distance)));
+    let mut kept: Vec<Match> = Vec::new();
+    for m in found {
+        let clash = kept.iter().any(|k| {
+            let overlap = m.end.min(k.end) - m.start.max(k.start);
+            overlap > 0.5 * m.len().min(k.len())
+        });
+        if !clash {
+            kept.push(m);
+        }
+    }
+    kept.sort_by(|x, y| x.start.total_cmp(&y.start));
+    kept
+}
+
+/// Spans of `a`'s window whose frames `b` shows in the same order (the diagonals of their
+/// similarity matrix, steps of 0–2 s so that speed-ups and held frames still align), at least
+/// [`MIN_MATCH_S`] long, longest first and not sharing seconds of `a`.
+pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
+    let (n, m) = (a.seconds.len(), b.seconds.len());
+    if n == 0 || m == 0 || a.dim() != b.dim() {
+        return Vec::new();
+    }
+    let similarity = a.embeddings.dot(&b.embeddings.t());
+    let hit = |i: usize, j: usize| similarity[[i, j]] >= REPEAT;
+    // Longest monotone path of hits ending at (i, j), and where it came from.
+    let mut len = vec![0u32; n * m];
+    let mut from = vec![usize::MAX; n * m];
+    for i in 0..n {
+        for j in 0..m {
+            if !hit(i, j) {
+                continue;
+            }
+            let mut best = (0u32, usize::MAX);
+            if i > 0 {
+                for d in 0..=2usize.min(j) {
+                    let p = (i - 1) * m + j - d;
+                    if len[p] > best.0 {
+                        best = (len[p], p);
+                    }
+                }
+            }
+            len[i * m + j] = best.0 + 1;
+            from[i * m + j] = best.1;
+        }
+    }
+    let min_len = MIN_MATCH_S.ceil() as u32;
+    let mut ends: Vec<usize> = (0..n * m).filter(|&c| len[c] >= min_len).collect();
+    ends.sort_by_key(|&c| std::cmp::Reverse(len[c]));
+    let mut used = vec![false; n];
+    let mut out = Vec::new();
+    for end in ends {
+        let mut cells = vec![end];
+        while let Some(&p) = cells.last().map(|&c| &from[c]) {
+            if p == usize::MAX {
+                break;
+            }
+            cells.push(p);
+        }
+        let (first, last) = (*cells.last().unwrap_or(&end), end);
+        let (i0, j0, i1, j1) = (first / m, first % m, last / m, last % m);
+        // A path that stands still in `b` is one held frame (a title card, black) matched over
+        // and over, not footage shown again.
+        if (i0..=i1).any(|i| used[i]) || 2 * (j1 - j0 + 1) < i1 - i0 + 1 {
+            continue;
+        }
+        (i0..=i1).for_each(|i| used[i] = true);
+        let mean: f64 = cells.iter().map(|&c| f64::from(similarity[[c / m, c % m]])).sum::<f64>() / cells.len() as f64;
+        // A second's sample stands for the second around it: the span runs to the next sample.
+        let t = |s: &[u32], k: usize| f64::from(s[k]);
+        out.push(Match {
+            start: t(&a.seconds, i0),
+            end: t(&a.seconds, i1) + 1.0,
+            other_start: t(&b.seconds, j0),
+            other_end: t(&b.seconds, j1) + 1.0,
+            by: By::Picture,
+            distance: 32.0 * (1.0 - mean),
+        });
+    }
+    out.sort_by(|x, y| x.start.total_cmp(&y.start));
+    out
+}
+
+/// Matches between two episodes, remembered: the app re-judges its season after every episode,
+/// and a pair's features do not change. Keyed by the two episodes' fingerprints and first
+/// embeddings' bits, so a re-analysed file is matched again.
+#[derive(Default)]
+pub struct PairCache {
+    pairs: HashMap<(u64, u64), Vec<Match>>,
+}
+
+fn identity(e: &EpisodeFeatures) -> u64 {
+    let mut bytes: Vec<u8> = e.fingerprint.iter().flat_map(|v| v.to_le_bytes()).collect();
+    bytes.extend(e.embeddings.iter().take(4096).flat_map(|v| v.to_le_bytes()));
+    bytes.extend((e.seconds.len() as u64).to_le_bytes());
+    crate::fsio::fnv64(&bytes)
+}
+
+impl PairCache {
+    /// Every match of `a` in `b`, by sound and by picture.
+    pub fn matches(&mut self, a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
+        let key = (identity(a), identity(b));
+        self.pairs
+            .entry(key)
+            .or_insert_with(|| {
+                let mut all = sound_matches(&a.fingerprint, &b.fingerprint);
+                all.extend(picture_matches(a, b));
+                all
+            })
+            .clone()
+    }
+}
+
+/// For each episode of a season, the spans that repeat in at least one other: matches against
+/// every other episode, grouped where they overlap. Sound places an edge where it repeats (to
+/// ~0.1–0.5 s), the picture where only the frames do (the 1 s grid).
+pub fn season_repeats(season: &[&EpisodeFeatures], cache: &mut PairCache) -> Vec<Vec<Repeat>> {
+    (0..season.len())
+        .map(|i| {
+            let mut matches: Vec<(usize, Match)> = Vec::new();
+            for (j, other) in season.iter().enumerate() {
+                if j != i {
+                    matches.extend(cache.matches(season[i], other).into_iter().map(|m| (j, m)));
+                }
+            }
+            group(matches)
+        })
+        .collect()
+}
+
+/// Time resolution of the coverage profile [`group`] works on.
+const GRID_S: f64 = 0.1;
+/// How far beyond a core a partner's match may carry its edge: a partner whose copy is trimmed
+/// by up to this much at either end does not shorten the core; longer runs on (the same story
+/// footage after two intros) do not lengthen it.
+const EDGE_REACH_S: f64 = 4.0;
+
+/// Matches against several partners → repeats. Per 0.1 s, how many partners hold it; the spans
+/// that the most partners hold become cores first (level by level, down to one partner), and
+/// time a core has claimed is not claimed again. So an intro that three partners repeat stays
+/// one repeat even where one partner's match runs on into story that partner happens to share.
+/// Each core's edges then reach out to the partners' match edges within [`EDGE_REACH_S`].
+fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let end = matches.iter().map(|(_, m)| m.end).fold(0.0, f64::max);
+    let cells = (end / GRID_S).ceil() as usize + 1;
+    let cell = |t: f64| ((t / GRID_S).round().max(0.0) as usize).min(cells);
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); cells];
+    for (j, m) in &matches {
+        for c in cell(m.start)..cell(m.end) {
+            if !holders[c].contains(j) {
+                holders[c].push(*j);
+            }
+        }
+    }
+    let top = holders.iter().map(Vec::len).max().unwrap_or(0);
+    let mut claimed = vec![false; cells];
+    let min_cells = (MIN_MATCH_S / GRID_S) as usize;
+    let mut cores: Vec<(usize, usize)> = Vec::new();
+    for level in (1..=top).rev() {
+        let mut c = 0;
+        while c < cells {
+            if claimed[c] || holders[c].len() < level {
+                c += 1;
+                continue;
+            }
+            let s = c;
+            while c < cells && !claimed[c] && holders[c].len() >= level {
+                c += 1;
+            }
+            if c - s >= min_cells {
+                claimed[s..c].iter_mut().for_each(|x| *x = true);
+                cores.push((s, c));
+            }
+        }
+    }
+    cores.sort_unstable();
+    let mut out: Vec<Repeat> = cores.iter().map(|&(s, e)| repeat_of(s as f64 * GRID_S, e as f64 * GRID_S, &matches)).collect();
+    // Where reaching out runs into a neighbouring core, the core more partners hold keeps its edge.
+    for k in 1..out.len() {
+        if out[k - 1].end > out[k].start {
+            if out[k - 1].partners.len() >= out[k].partners.len() {
+                out[k].start = out[k - 1].end;
+                out[k].start_by = out[k - 1].end_by;
+            } else {
+                out[k - 1].end = out[k].start;
+                out[k - 1].end_by = out[k].start_by;
+            }
+        }
+    }
+    out.retain(|r| r.len() >= MIN_MATCH_S);
+    out
+}
+
+/// The repeat whose core is `start..end`: partners whose matches cover most of it, edges reached
+/// out to their match edges nearby (sound's where any, else the picture's).
+fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)]) -> Repeat {
+    let core = end - start;
+    let members: Vec<&(usize, Match)> = matches.iter().filter(|(_, m)| m.end.min(end) - m.start.max(start) >= 0.5 * core.min(m.len())).collect();
+    let edge = |at: f64, of: &dyn Fn(&Match) -> f64, earliest: bool| -> (f64, By) {
+        let near = |by: By| {
+            let values = members.iter().filter(|(_, m)| m.by == by).map(|(_, m)| of(m)).filter(|v| (v - at).abs() <= EDGE_REACH_S);
+            if earliest { values.reduce(f64::min) } else { values.reduce(f64::max) }
+        };
+        match (near(By::Sound), near(By::Picture)) {
+            (Some(s), _) => (s, By::Sound),
+            (None, Some(p)) => (p, By::Picture),
+            (None, None) => (at, By::Picture),
+        }
+    };
+    let (s, start_by) = edge(start, &|m| m.start, true);
+    let (e, end_by) = edge(end, &|m| m.end, false);
+    let mut partners: Vec<usize> = members.iter().map(|(j, _)| *j).collect();
+    partners.sort_unstable();
+    partners.dedup();
+    Repeat {
+        start: s,
+        end: e,
+        partners,
+        start_by,
+        end_by,
+        sound: members.iter().any(|(_, m)| m.by == By::Sound),
+        picture: members.iter().any(|(_, m)| m.by == By::Picture),
+        elsewhere: members.iter().map(|(j, m)| (*j, m.other_start, m.other_end)).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic "music": a melody of random notes with harmonics, 0.25–0.6 s each.
+    pub(super) fn melody(seed: u64, seconds: f64, rate: u32) -> Vec<f32> {
+        let mut state = seed;
+        let mut next = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let total = (seconds * f64::from(rate)) as usize;
+        let mut out = Vec::with_capacity(total);
+        while out.len() < total {
+            let freq = 110.0 * 2f64.powf((next() * 36.0).floor() / 12.0);
+            let len = ((0.25 + 0.35 * next()) * f64::from(rate)) as usize;
+            for k in 0..len.min(total - out.len()) {
+                let t = k as f64 / f64::from(rate);
+                let v = (2.0 * std::f64::consts::PI * freq * t).sin() + 0.5 * (4.0 * std::f64::consts::PI * freq * t).sin();
+                out.push((0.3 * v) as f32);
+            }
+        }
+        out
+    }
+
+    pub(super) fn print(samples: &[f32]) -> Vec<u32> {
+        super::super::sound::fingerprint_of(samples, 16_000)
+    }
+
+    fn m(start: f64, end: f64, by: By) -> Match {
+        Match { start, end, other_start: start + 50.0, other_end: end + 50.0, by, distance: 3.0 }
+    }
+
+    #[test]
+    fn an_intro_three_partners_share_stays_one_repeat_where_one_partner_runs_on_into_shared_story() {
+        // Partner 0 repeats the intro 10–40 and runs on through 60 (it shares the story's first
+        // scene too); partner 1 has the intro trimmed by 2 s at the head; partner 2 holds it by
+        // picture only; partner 1 also shares a scene at 100–115.
+        let found = group(vec![
+            (0, m(10.0, 60.0, By::Sound)),
+            (1, m(12.0, 40.2, By::Sound)),
+            (2, m(10.0, 40.0, By::Picture)),
+            (1, m(100.0, 115.0, By::Sound)),
+        ]);
+        let spans: Vec<(f64, f64, usize)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0, r.partners.len())).collect();
+        assert_eq!(spans, vec![(10.0, 40.2, 3), (40.2, 60.0, 1), (100.0, 115.0, 1)], "{found:?}");
+        assert_eq!((found[0].start_by, found[0].end_by), (By::Sound, By::Sound));
+    }
+
+    #[test]
+    fn item_length_is_chromaprints() {
+        assert!((f64::from(chromaprint_config().item_duration_in_seconds()) - ITEM_S).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_shared_theme_is_found_at_its_place_in_both_episodes_within_three_quarters_of_a_second() {
+        let rate = 16_000;
+        let theme = melody(7, 30.0, rate);
+        // Episode A: 40 s of its own sound, the theme, 50 s more. Episode B: 12 s, theme, 60 s.
+        let a: Vec<f32> = melody(1, 40.0, rate).into_iter().chain(theme.iter().copied()).chain(melody(2, 50.0, rate)).collect();
+        // B's copy is quieter and carries a little noise: a re-encode, another mix.
+        let mut noise = 3u32;
+        let b: Vec<f32> = melody(3, 12.0, rate)
+            .into_iter()
+            .chain(theme.iter().map(|&x| {
+                noise = noise.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                0.6 * x + 0.02 * ((noise >> 8) as f32 / (1u32 << 24) as f32 - 0.5)
+            }))
+            .chain(melody(4, 60.0, rate))
+            .collect();
+        let found = sound_matches(&print(&a), &print(&b));
+        assert_eq!(found.len(), 1, "{found:?}");
+        let m = &found[0];
+        assert!((m.start - 40.0).abs() < 0.75 && (m.end - 70.0).abs() < 0.75, "in A: {m:?}");
+        assert!((m.other_start - 12.0).abs() < 0.75 && (m.other_end - 42.0).abs() < 0.75, "in B: {m:?}");
+        assert!(m.distance < MAX_BIT_ERROR);
+    }
+
+    #[test]
+    fn unrelated_sound_and_silence_do_not_match() {
+        let rate = 16_000;
+        let a = melody(11, 90.0, rate);
+        let b = melody(12, 90.0, rate);
+        assert!(sound_matches(&print(&a), &print(&b)).is_empty());
+        let silence = vec![0.0f32; 90 * rate as usize];
+        assert!(sound_matches(&print(&silence), &print(&silence)).is_empty(), "silence is not a repeat");
+    }
+
+    #[test]
+    fn a_pal_speed_up_still_aligns() {
+        let rate = 16_000;
+        let theme = melody(21, 40.0, rate);
+        let a: Vec<f32> = melody(22, 20.0, rate).into_iter().chain(theme.iter().copied()).chain(melody(23, 30.0, rate)).collect();
+        // B plays 25/23.976 faster: resample the theme (pitch rises too, as a plain speed-up).
+        let speed = 25.0 / 23.976;
+        let fast: Vec<f32> = (0..((theme.len() as f64) / speed) as usize).map(|k| theme[((k as f64) * speed) as usize]).collect();
+        let b: Vec<f32> = melody(24, 10.0, rate).into_iter().chain(fast).chain(melody(25, 30.0, rate)).collect();
+        let found = sound_matches(&print(&a), &print(&b));
+        let m = found.iter().max_by(|x, y| x.len().total_cmp(&y.len())).expect("the theme matches");
+        // A plain speed-up raises the pitch too: the prints differ more (7 bits), the edges blur.
+        assert!(m.len() > 30.0 && (m.start - 20.0).abs() < 2.0 && (m.other_start - 10.0).abs() < 2.0, "{found:?}");
+    }
+}

@@ -1,0 +1,279 @@
+//! Season judgement: the repeats that alignment found ([`crate::features::align`]) weighed
+//! against the model's per-second tags. What a series plays in most of its episodes is its intro
+//! whatever it looks or sounds like — a quiet theme after a long cold open, long calm shots — so
+//! such a repeat becomes the intro with alignment's edges even where the model doubted it; the
+//! model decides the rest: a repeat it tags as recap is a recap (a recap plays another episode's
+//! story), and footage that only a minority of episodes share is intro only when the model agrees.
+//! An episode whose season has an intro elsewhere but which repeats none of it keeps no intro the
+//! model found on its own (a loud music scene in the story is not an intro), and says so.
+
+use super::{DetectedSegment, Detection, Evidence};
+use crate::features::align::{By, Repeat, MIN_MATCH_S};
+
+/// A repeat the model tags as recap at least this strongly (and more than as intro) is a recap.
+const RECAP_MIN: f64 = 0.3;
+/// A repeat shared with at least half the season's other episodes is the intro if the model
+/// gives it at least this much; shared with two or more such episodes, whatever it says.
+const MAJORITY_INTRO_MIN: f64 = 0.2;
+/// A repeat shared with fewer episodes is the intro only when the model agrees this much.
+const MINORITY_INTRO_MIN: f64 = 0.5;
+/// A neighbouring repeat joins the intro across at most this gap (seconds), when the model tags
+/// it and the gap as intro at least [`EXTEND_MIN`].
+const EXTEND_GAP_S: f64 = 8.0;
+const EXTEND_MIN: f64 = 0.5;
+/// The model's own intro edge replaces an aligned one this close (seconds).
+const REFINE_S: f64 = 2.0;
+/// An aligned intro's confidence from repetition alone: repeating in every other episode says
+/// this much even where the model doubted it.
+const REPEAT_CONFIDENCE: f64 = 0.95;
+
+/// What season judgement did to one episode: something to tell the user, or nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// The intro is a repeat of the season ([`Repeat`]), with the model's mean P(intro) over it.
+    Aligned { repeats_in: usize, model_probability: f64 },
+    /// No repeat made the intro: the model's own answer stands.
+    ModelOnly,
+    /// The model's intro here repeats nowhere while other episodes share theirs: dropped.
+    DroppedLone { start: f64, end: f64, confidence: f64 },
+}
+
+fn mean_over(p: &[f32], seconds: &[u32], start: f64, end: f64) -> f64 {
+    let inside: Vec<f64> = seconds.iter().zip(p).filter(|(s, _)| f64::from(**s) + 0.5 > start && f64::from(**s) + 0.5 < end).map(|(_, &v)| f64::from(v)).collect();
+    if inside.is_empty() {
+        0.0
+    } else {
+        inside.iter().sum::<f64>() / inside.len() as f64
+    }
+}
+
+fn evidence(by: By) -> Evidence {
+    match by {
+        By::Sound => Evidence::Sound,
+        By::Picture => Evidence::Picture,
+    }
+}
+
+/// Judge a season: `detections[e]` is the model's answer for episode `e`, `seconds[e]` its
+/// sampled seconds, `repeats[e]` what it shares with the others (indices into the same lists).
+/// Changes the detections in place; returns what happened to each.
+pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Outcome> {
+    let n = detections.len();
+    let mut outcomes = vec![Outcome::ModelOnly; n];
+    if n < 2 {
+        return outcomes;
+    }
+    let others = n - 1;
+    for e in 0..n {
+        let d = &detections[e];
+        let window_end = seconds[e].last().map_or(0.0, |&s| f64::from(s) + 1.0);
+        let mut best: Option<(f64, DetectedSegment, f64)> = None;
+        let mut spans: Vec<(f64, f64, f64, &Repeat)> = Vec::new();
+        let mut recaps: Vec<DetectedSegment> = Vec::new();
+        for r in &repeats[e] {
+            let (start, end) = (r.start.max(0.0), r.end.min(window_end));
+            if end - start < super::postprocess::PostProcess::default().min_len_s as f64 {
+                continue;
+            }
+            let pi = mean_over(&d.intro_probability, seconds[e], start, end);
+            let pr = mean_over(&d.recap_probability, seconds[e], start, end);
+            let partners = r.partners.len();
+            spans.push((start, end, pi, r));
+            let segment = DetectedSegment {
+                start,
+                end,
+                confidence: 0.0,
+                start_by: vec![evidence(r.start_by)],
+                end_by: vec![evidence(r.end_by)],
+                repeats_in: partners,
+            };
+            if pr > pi && pr >= RECAP_MIN {
+                recaps.push(DetectedSegment { confidence: (pr * 1000.0).round() / 1000.0, ..segment });
+                continue;
+            }
+            let majority = 2 * partners >= others;
+            let strong = majority && partners >= 2 && end - start >= MIN_MATCH_S;
+            if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN) {
+                continue;
+            }
+            let support = partners as f64 / others as f64;
+            // More partners first, then the model's belief; a longer span breaks near-ties.
+            let score = support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
+            if best.as_ref().is_none_or(|b| score > b.0) {
+                let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
+                best = Some((score, DetectedSegment { confidence, ..segment }, pi));
+            }
+        }
+        // An intro can be longer than what all partners share: an episode whose intro fewer
+        // episodes play in full (a longer cut, a new intro that keeps the old theme's middle).
+        // Neighbouring repeats join it where the model tags them, and the seconds between, as
+        // intro.
+        let best = best.map(|(score, mut intro, pi)| {
+            let p = |a: f64, b: f64| if b - a < 1.0 { 1.0 } else { mean_over(&d.intro_probability, seconds[e], a, b) };
+            let mut grown = true;
+            while grown {
+                grown = false;
+                for &(s, t, pi_r, r) in &spans {
+                    let before = t <= intro.start + 0.5 && intro.start - t <= EXTEND_GAP_S && s < intro.start - 0.5;
+                    let after = s >= intro.end - 0.5 && s - intro.end <= EXTEND_GAP_S && t > intro.end + 0.5;
+                    if before && pi_r >= EXTEND_MIN && p(t, intro.start) >= EXTEND_MIN {
+                        intro.start = s;
+                        intro.start_by = vec![evidence(r.start_by)];
+                        grown = true;
+                    } else if after && pi_r >= EXTEND_MIN && p(intro.end, s) >= EXTEND_MIN {
+                        intro.end = t;
+                        intro.end_by = vec![evidence(r.end_by)];
+                        grown = true;
+                    }
+                }
+            }
+            (score, intro, pi)
+        });
+        // The model refines an aligned edge it places nearby: its tags see cuts, fades and the
+        // title card, where the fingerprint's edge blurs over a fade (~0.5 s).
+        let best = best.map(|(score, mut intro, pi)| {
+            let (a, b) = (intro.start, intro.end);
+            for m in d.intros.iter().filter(|m| m.end > a && m.start < b) {
+                if (m.start - intro.start).abs() <= REFINE_S {
+                    intro.start = m.start;
+                    intro.start_by.push(Evidence::Model);
+                }
+                if (m.end - intro.end).abs() <= REFINE_S {
+                    intro.end = m.end;
+                    intro.end_by.push(Evidence::Model);
+                }
+            }
+            (score, intro, pi)
+        });
+        let d = &mut detections[e];
+        if let Some((_, intro, pi)) = best {
+            outcomes[e] = Outcome::Aligned { repeats_in: intro.repeats_in, model_probability: pi };
+            // The model's recaps, less what the intro covers; then repeats it tags as recap
+            // where it drew none.
+            let mut kept: Vec<DetectedSegment> = Vec::new();
+            for mut r in d.recaps.drain(..).chain(recaps) {
+                if r.end > intro.start && r.start < intro.end {
+                    if r.start < intro.start {
+                        r.end = intro.start;
+                        r.end_by = intro.start_by.clone();
+                    } else {
+                        continue;
+                    }
+                }
+                let clash = kept.iter().any(|k| r.end > k.start && r.start < k.end);
+                if !clash && r.end - r.start >= super::postprocess::PostProcess::default().min_len_s as f64 {
+                    kept.push(r);
+                }
+            }
+            kept.sort_by(|a, b| a.start.total_cmp(&b.start));
+            d.recaps = kept;
+            d.intros = vec![intro];
+        }
+    }
+    // Episodes with no repeated intro, in a season where two or more others have one.
+    let aligned: Vec<bool> = outcomes.iter().map(|o| matches!(o, Outcome::Aligned { .. })).collect();
+    for e in 0..n {
+        if aligned[e] || aligned.iter().enumerate().filter(|&(j, &a)| j != e && a).count() < 2 {
+            continue;
+        }
+        let d = &mut detections[e];
+        let lone: Vec<usize> = (0..d.intros.len()).filter(|&k| !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end)).collect();
+        if let Some(&k) = lone.first() {
+            let s = d.intros.remove(k);
+            outcomes[e] = Outcome::DroppedLone { start: s.start, end: s.end, confidence: s.confidence };
+        }
+    }
+    outcomes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detection(intro: Option<(u32, u32)>, p_intro: &[(u32, u32, f32)], p_recap: &[(u32, u32, f32)]) -> Detection {
+        let fill = |spans: &[(u32, u32, f32)]| (0..180u32).map(|s| spans.iter().find(|(a, b, _)| (*a..*b).contains(&s)).map_or(0.02, |x| x.2)).collect();
+        Detection {
+            intros: intro.map(|(a, b)| DetectedSegment::by_model(f64::from(a), f64::from(b), 0.9)).into_iter().collect(),
+            recaps: vec![],
+            intro_probability: fill(p_intro),
+            recap_probability: fill(p_recap),
+        }
+    }
+
+    fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
+        Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere: vec![] }
+    }
+
+    #[test]
+    fn a_quiet_intro_every_episode_repeats_beats_the_cold_open_the_model_took() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // The model took each 60 s cold open as the intro and barely sees the quiet theme.
+        let mut d: Vec<Detection> = (0..4).map(|_| detection(Some((0, 60)), &[(0, 60, 0.9), (100, 130, 0.05)], &[])).collect();
+        let repeats: Vec<Vec<Repeat>> = (0..4).map(|e| vec![repeat(100.2, 130.4, &(0..4).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        for (e, d) in d.iter().enumerate() {
+            assert_eq!(d.intros.len(), 1);
+            assert_eq!((d.intros[0].start, d.intros[0].end), (100.2, 130.4), "episode {e}");
+            assert_eq!(d.intros[0].start_by, vec![Evidence::Sound]);
+            assert_eq!(d.intros[0].repeats_in, 3);
+            assert!(matches!(out[e], Outcome::Aligned { repeats_in: 3, .. }));
+        }
+    }
+
+    #[test]
+    fn a_recap_repeat_stays_a_recap_and_minority_footage_is_not_an_intro() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episode 0: recap 0–20 (repeats episode 1's story), intro 30–60 (all repeat it).
+        // Episode 1: shares a 12 s shot of story with episode 2 only, at 120–132, model says no.
+        let mut d = vec![
+            detection(Some((30, 60)), &[(30, 60, 0.9)], &[(0, 20, 0.8)]),
+            detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+            detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+            detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+        ];
+        let repeats = vec![
+            vec![repeat(0.0, 20.0, &[1]), repeat(30.0, 60.0, &[1, 2, 3])],
+            vec![repeat(30.0, 60.0, &[0, 2, 3]), repeat(120.0, 132.0, &[2]), repeat(140.0, 160.0, &[0])],
+            vec![repeat(30.0, 60.0, &[0, 1, 3]), repeat(120.0, 132.0, &[1])],
+            vec![repeat(30.0, 60.0, &[0, 1, 2])],
+        ];
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        judge_season(&mut d, &s, &repeats);
+        assert_eq!(d[0].recaps.len(), 1, "the recap repeat is a recap: {:?}", d[0]);
+        assert_eq!((d[0].recaps[0].start, d[0].recaps[0].end), (0.0, 20.0));
+        for d in &d {
+            assert_eq!((d.intros[0].start, d.intros[0].end), (30.0, 60.0));
+        }
+    }
+
+    #[test]
+    fn an_episode_without_the_seasons_intro_keeps_no_lone_intro() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0–2 share an intro; episode 3 has none, and the model calls a loud music scene
+        // at 90–120 an intro with confidence.
+        let mut d = vec![
+            detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+            detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+            detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+            detection(Some((90, 120)), &[(90, 120, 0.97)], &[]),
+        ];
+        let repeats = vec![vec![repeat(20.0, 28.4, &[1, 2])], vec![repeat(20.0, 28.4, &[0, 2])], vec![repeat(20.0, 28.4, &[0, 1])], vec![]];
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(d[3].intros.is_empty(), "{:?}", d[3]);
+        assert_eq!(out[3], Outcome::DroppedLone { start: 90.0, end: 120.0, confidence: 0.9 });
+        assert!((0..3).all(|e| d[e].intros.len() == 1 && d[e].intros[0].end == 28.4));
+    }
+
+    #[test]
+    fn alone_or_without_repeats_the_model_answers() {
+        let seconds: Vec<u32> = (0..180).collect();
+        let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[])];
+        assert_eq!(judge_season(&mut d, &[seconds.as_slice()], &[vec![]]), vec![Outcome::ModelOnly]);
+        let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[]), detection(None, &[], &[])];
+        let out = judge_season(&mut d, &[seconds.as_slice(), seconds.as_slice()], &[vec![], vec![]]);
+        assert_eq!(out, vec![Outcome::ModelOnly, Outcome::ModelOnly]);
+        assert_eq!(d[0].intros.len(), 1);
+    }
+}

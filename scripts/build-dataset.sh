@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
-# over (README "Results").
+# over (README "Results"). `familyb` builds a test set of another convention family (synth.py
+# --family B, seed 2028: long calm shots, short stings, no title card, quiet themes, long cold
+# opens, leaders and idents, intro-less episodes, loud story music, subtitles; README "Data"),
+# on which nothing was chosen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -19,6 +22,10 @@ if [ "$split" = heldout ]; then
   flags=(--split dev --seed 2027 --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/heldout-2027
+elif [ "$split" = familyb ]; then
+  flags=(--split dev --seed 2028 --family B --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/familyb-2028
 fi
 log "synthesising the $split series into $out"
 /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"

@@ -154,18 +154,28 @@ def subtract(intervals, cuts):
     return out
 
 
-def plan_intro(rng, split, label):
-    """A montage of short real shots with a title card somewhere in it and a music bed."""
-    length = rng.choice([rng.uniform(10, 30), rng.uniform(25, 60), rng.uniform(40, 90)])
+def plan_intro(rng, split, label, family="A"):
+    """A montage of short real shots with a title card somewhere in it and a music bed.
+    Family B: short stings or long intros of long calm shots, a title card that may be absent,
+    in other sizes and colours."""
+    if family == "B":
+        length = rng.choice([rng.uniform(6, 12), rng.uniform(20, 45), rng.uniform(30, 70)])
+        shot_s = (3.5, 8.0)
+    else:
+        length = rng.choice([rng.uniform(10, 30), rng.uniform(25, 60), rng.uniform(40, 90)])
+        shot_s = (1.2, 4.0)
     shots, total = [], 0
     pool = INTRO_FOOTAGE[split]
     weights = [b - a for _, a, b in pool]
     card_at = rng.choice(["start", "middle", "end"])
     card_f = frames(rng.uniform(2.5, 5))
+    no_card = family == "B" and rng.random() < 0.3
+    if no_card:
+        card_f = 0
     target = frames(length) - card_f
     while total < target:
         src, a, b = rng.choices(pool, weights)[0]
-        f = min(frames(rng.uniform(1.2, 4.0)), target - total)
+        f = min(frames(rng.uniform(*shot_s)), target - total)
         if f < FPS // 2:
             f = target - total
         start = round(rng.uniform(a, b - f / FPS - 0.1), 2)
@@ -174,10 +184,13 @@ def plan_intro(rng, split, label):
     card = {"frames": card_f, "at": card_at, "over_footage": rng.random() < 0.4,
             "bg": rng.choice(["black", "0x102040", "0x401020", "0x203010"]),
             "size": rng.randint(36, 56), "label": label}
+    if family == "B":
+        card = None if no_card else dict(card, over_footage=rng.random() < 0.6, size=rng.randint(24, 72),
+                                         color=rng.choice(["white", "yellow", "0xffd0a0", "0xa0d0ff"]))
     return {"shots": shots, "card": card, "frames": total + card_f}
 
 
-def plan_series(seed, split, index, dev_music, taken):
+def plan_series(seed, split, index, dev_music, taken, family="A"):
     rng = random.Random(f"{seed}-{split}-{index}")
     names = random.Random(f"{seed}-{split}-{index}-title")
     title = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)}"
@@ -188,11 +201,11 @@ def plan_series(seed, split, index, dev_music, taken):
              "sat": round(rng.uniform(0.7, 1.3), 2), "zoom": round(rng.uniform(1.0, 1.2), 3),
              "zx": round(rng.random(), 2), "zy": round(rng.random(), 2)}
     n_eps = 4
-    intros = [plan_intro(rng, split, title)]
+    intros = [plan_intro(rng, split, title, family)]
     change_at = None
     if rng.random() < 0.25:
         change_at = rng.randint(2, n_eps - 1)  # from this episode (0-based) on, intro B
-        intros.append(plan_intro(rng, split, title))
+        intros.append(plan_intro(rng, split, title, family))
     for k, intro in enumerate(intros):
         if split == "dev":
             intro["music"] = {"kind": "file", "id": dev_music, "offset": round(rng.uniform(0, 20), 2)}
@@ -208,6 +221,8 @@ def plan_series(seed, split, index, dev_music, taken):
                                   "gain_db": round(mr.uniform(-10, 0), 1)}
         intro["fade_in"] = rng.random() < 0.6
         intro["fade_out"] = rng.random() < 0.7
+        if family == "B":  # a theme no louder than the episode
+            intro["music"]["gain_db"] = round(rng.uniform(-16, -8), 1)
     # Body footage: the pool minus this series' intro shots, in chunks used at most once per window.
     cuts = [(s["src"], s["start"] - 1, s["start"] + s["frames"] / FPS + 1) for i in intros for s in i["shots"]]
     free = subtract([(k, 0, v) for k, v in FOOTAGE.items()], cuts)
@@ -224,9 +239,80 @@ def plan_series(seed, split, index, dev_music, taken):
     history = []  # body clips of earlier episodes, for recaps
     for e in range(n_eps):
         ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title)
+        if family == "B":
+            ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music)
         episodes.append(ep)
-    return {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
+    plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
             "intro_change_at": change_at, "episodes": episodes}
+    if family != "A":
+        plan["family"] = family
+    return plan
+
+
+SUBTITLES = ["Where were you last night?", "We have to go. Now.", "I never said that.",
+             "Look at the sky.", "Nobody leaves this room.", "It was always you.", "Trust me."]
+IDENTS = ["CHANNEL 7", "KTV presents", "NORTH ONE", "A STUDIO 9 PRODUCTION"]
+
+
+def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music):
+    """Family B's conventions on top of an episode plan: cold opens of up to 140 s, a black leader
+    or a channel ident before the intro, a quarter of episodes without intro, recaps without
+    caption, louder story sound, burnt-in subtitles in the story, and a loud music scene in the
+    story (music the series' intro does not use)."""
+    used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
+    free = [c for c in chunks if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
+
+    def free_footage(f_total):
+        """Footage pieces of `f_total` frames from chunks this episode does not show elsewhere."""
+        shots, got = [], 0
+        while got < f_total:
+            c = free.pop(rng.randrange(len(free))) if free else rng.choice(chunks)
+            f = min(f_total - got, frames(c[2] - c[1] - 0.2))
+            shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": 0.9})
+            got += f
+        return shots
+
+    pieces = []
+    for kind, ps in ep["pieces"]:
+        if kind == "recap" and rng.random() < 0.5:
+            ps = [dict(p, caption=None, voice=False) for p in ps]
+        if kind == "cold_open":
+            continue
+        if kind == "intro":
+            if rng.random() < 0.6:
+                f_total = frames(rng.choice([rng.uniform(5, 40), rng.uniform(40, 140)]))
+                pieces.append(("cold_open", free_footage(f_total)))
+            if rng.random() < 0.4:
+                f = frames(rng.uniform(1, 4))
+                if rng.random() < 0.5:
+                    pieces.append(("leader", [{"type": "card", "frames": f, "bg": "black", "silent": True}]))
+                else:
+                    pieces.append(("leader", [{"type": "card", "frames": f, "bg": "0x202040", "ident": rng.choice(IDENTS),
+                                               "music": rng.randint(0, 10**6)}]))
+            if rng.random() < 0.25:
+                # No intro this time: its seconds go to the story.
+                continue
+        if kind in ("body", "cold_open"):
+            ps = [dict(p, gain=0.9) for p in ps]
+            for p in ps:
+                if p["type"] == "footage" and rng.random() < 0.35:
+                    p["subtitle"] = rng.choice(SUBTITLES)
+            if kind == "body" and rng.random() < 0.4:
+                k = rng.randrange(min(3, len(ps)))
+                other = [m for m in ["menu", "practice", "sax"] if m != intro_music]
+                ps[k]["music_bed"] = {"kind": "file", "id": rng.choice(other), "offset": round(rng.uniform(0, 20), 2)}
+        pieces.append((kind, ps))
+    # The story fills the window (and 20 s beyond) again where pieces were dropped or shortened.
+    before_body = 0
+    for kind, ps in pieces:
+        if kind == "body":
+            have = sum(p["frames"] for p in ps)
+            need = frames(WINDOW_S + 20) - before_body
+            if have < need:
+                ps.extend(free_footage(need - have))
+            break
+        before_body += sum(p["frames"] for p in ps)
+    return dict(ep, pieces=pieces)
 
 
 def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title):
@@ -364,8 +450,9 @@ def render_intro(series, k, work, pool):
     inputs, vchains, n = [], [], 0
     g = grade_filter(series["grade"])
     card = intro["card"]
-    card_txt = (f"drawtext=fontfile={FONT}:text='{text(card['label'])}':fontcolor=white:fontsize={card['size']}"
-                f":x=(w-tw)/2:y=(h-th)/2:borderw=2")
+    card_txt = "" if card is None else (
+        f"drawtext=fontfile={FONT}:text='{text(card['label'])}':fontcolor={card.get('color', 'white')}"
+        f":fontsize={card['size']}:x=(w-tw)/2:y=(h-th)/2:borderw=2")
     shot_vs = []
     for s in intro["shots"]:
         inputs += ["-ss", str(s["start"]), "-t", f"{s['frames'] / FPS + 0.5:.3f}", "-i",
@@ -373,8 +460,10 @@ def render_intro(series, k, work, pool):
         vchains.append(f"[{n}:v]trim=end_frame={s['frames']},setpts=PTS-STARTPTS,{g}[v{n}]")
         shot_vs.append(f"[v{n}]")
         n += 1
-    # The title card: over a solid background or over the next shot of footage.
-    if card["over_footage"]:
+    # The title card: over a solid background or over the next shot of footage (or none).
+    if card is None:
+        pass
+    elif card["over_footage"]:
         s = intro["shots"][0]
         inputs += ["-ss", str(s["start"]), "-t", f"{card['frames'] / FPS + 0.5:.3f}", "-i",
                    os.path.join(pool, s["src"] + ".mp4")]
@@ -382,10 +471,13 @@ def render_intro(series, k, work, pool):
     else:
         inputs += ["-f", "lavfi", "-i", f"color=c={card['bg']}:s={W}x{H}:r={FPS}:d={card['frames'] / FPS}"]
         vchains.append(f"[{n}:v]trim=end_frame={card['frames']},setpts=PTS-STARTPTS,{card_txt}[v{n}]")
-    card_v = f"[v{n}]"
-    n += 1
-    pos = {"start": 0, "middle": len(shot_vs) // 2, "end": len(shot_vs)}[card["at"]]
-    order = shot_vs[:pos] + [card_v] + shot_vs[pos:]
+    if card is None:
+        order = shot_vs
+    else:
+        card_v = f"[v{n}]"
+        n += 1
+        pos = {"start": 0, "middle": len(shot_vs) // 2, "end": len(shot_vs)}[card["at"]]
+        order = shot_vs[:pos] + [card_v] + shot_vs[pos:]
     dur = intro["frames"] / FPS
     music = dict(intro["music"])
     if music["kind"] == "file":
@@ -421,6 +513,12 @@ def render_episode(series, ep, work, pool, out_path):
             if p.get("caption"):
                 extra.append(f"drawtext=fontfile={FONT}:text='{text(p['caption'])}':fontcolor=white:fontsize=26"
                              f":x=(w-tw)/2:y=h-th-30:borderw=2:enable='lt(t,3)'")
+            if p.get("subtitle"):
+                extra.append(f"drawtext=fontfile={FONT}:text='{text(p['subtitle'])}':fontcolor=white:fontsize=22"
+                             f":x=(w-tw)/2:y=h-th-24:borderw=2")
+            if p.get("ident"):
+                extra.append(f"drawtext=fontfile={FONT}:text='{text(p['ident'])}':fontcolor=white:fontsize=40"
+                             f":x=(w-tw)/2:y=(h-th)/2")
             if p.get("scroll"):
                 lines = "\n".join(["Cast"] + p["scroll"] + ["", series["title"]])
                 tf = os.path.join(work, f"credits{ep['number']}.txt")
@@ -433,8 +531,15 @@ def render_episode(series, ep, work, pool, out_path):
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
                 if p.get("scroll"):
                     v += ",eq=brightness=-0.25"
-                a = f"[{n}:a]volume=0.6,"
-                if p.get("voice"):
+                a = f"[{n}:a]volume={p.get('gain', 0.6)},"
+                if p.get("music_bed"):
+                    bed = dict(p["music_bed"], path=os.path.join(pool, f"music_{p['music_bed']['id']}.wav"))
+                    inputs += music_input(bed, dur)
+                    a = (f"[{n}:a]volume={p.get('gain', 0.6)},aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[fa{n}];"
+                         f"[{n + 1}:a]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[mb{n}];"
+                         f"[fa{n}][mb{n}]amix=inputs=2:duration=first:normalize=0,")
+                    n += 1
+                elif p.get("voice"):
                     if voice is None:
                         voice = os.path.join(work, "voice.wav")
                         subprocess.run(["espeak-ng", "-s", "150", "-w", voice, p["caption"]], check=True)
@@ -450,8 +555,12 @@ def render_episode(series, ep, work, pool, out_path):
                 inputs += ["-f", "lavfi", "-i", f"color=c={p['bg']}:s={W}x{H}:r={FPS}:d={dur + 0.1:.3f}"]
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS"
                 n += 1
-                inputs += music_input({"kind": "synth", "seed": p["music"], "base": 98, "bpm": 70}, dur)
-                a = f"[{n}:a]volume=0.7,"
+                if p.get("silent"):
+                    inputs += ["-f", "lavfi", "-t", f"{dur + 0.1:.3f}", "-i", f"anullsrc=r={AUDIO_RATE}:cl=stereo"]
+                    a = f"[{n}:a]"
+                else:
+                    inputs += music_input({"kind": "synth", "seed": p["music"], "base": 98, "bpm": 70}, dur)
+                    a = f"[{n}:a]volume=0.7,"
             v += "".join("," + x for x in extra) + f",format=yuv420p,setsar=1[v{len(labels)}]"
             a += (f"aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
                   f"apad=whole_dur={dur:.4f},atrim=duration={dur:.4f}[a{len(labels)}]")
@@ -520,7 +629,7 @@ def truth(series, ep, name):
             seg["intro"] = "AB"[p["which"]]
             seg["trimmed_head_s"] = p["head"] / FPS
             seg["trimmed_tail_s"] = (intro["frames"] - p["head"] - p["frames"]) / FPS
-            seg["title_card"] = intro["card"]["at"]
+            seg["title_card"] = intro["card"]["at"] if intro["card"] else None
         segs.append(seg)
         t += f
     return {"version": 1, "episode": name, "series": series["title"], "split": series["split"],
@@ -539,6 +648,8 @@ def main():
     ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
     ap.add_argument("--pool", help="normalised footage pool to use or fill (default: OUT/pool)")
     ap.add_argument("--jobs", type=int, default=1, help="series rendered at once")
+    ap.add_argument("--family", choices=["A", "B"], default="A",
+                    help="convention family: A (the training and dev conventions) or B (README \"Data\")")
     args = ap.parse_args()
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
@@ -551,7 +662,7 @@ def main():
         count = args.series or {"dev": 4, "train": 32}[split]
         for i in range(count):
             # Planned in a fixed order whatever --split says, so titles never depend on the flags.
-            series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken)
+            series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken, args.family)
             if split not in splits:
                 continue
             sdir = os.path.join(args.out, split, f"{series['title']} ({split}{i:02d})")

@@ -360,13 +360,23 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
     } else {
         for (_, judged, p) in &run.predictions {
             let d = &judged.detection;
+            let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
             let what = if d.intros.is_empty() {
                 "no intro found".to_string()
             } else {
-                d.intros.iter().map(|s| format!("intro {} – {} (confidence {:.2})", clock(s.start), clock(s.end), s.confidence)).collect::<Vec<_>>().join(", ")
+                d.intros
+                    .iter()
+                    .map(|s| {
+                        let repeats = if s.repeats_in > 0 { format!("; plays in {} other episode(s)", s.repeats_in) } else { String::new() };
+                        let doubt = if s.confidence < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
+                        format!("intro {} – {} (confidence {:.2}; start by {}, end by {}{repeats}){doubt}", clock(s.start), clock(s.end), s.confidence, by(&s.start_by), by(&s.end_by))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
-            println!("{}: {what}{recap}", crate::error::printable(&p.episode));
+            let alone = if judged.season_episodes == 1 && !single { " (judged alone: open its season folder, or name its other episodes, for an answer checked against them)" } else { "" };
+            println!("{}: {what}{recap}{alone}", crate::error::printable(&p.episode));
         }
     }
     failures.extend(run.failures);
@@ -606,6 +616,9 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
     println!("{:<36} {:6.3} {:6.3} {:6.3} {:6.3}   (micro-average; mean IoU, misses count 0)", format!("all {} episodes", r.episodes.len()), r.micro.precision, r.micro.recall, r.micro.f1, r.mean_iou);
     println!("|Δstart| median {:.2} s, p90 {:.2} s, max {:.2} s; |Δend| median {:.2} s, p90 {:.2} s, max {:.2} s",
         r.start_abs_error.median, r.start_abs_error.p90, r.start_abs_error.max, r.end_abs_error.median, r.end_abs_error.p90, r.end_abs_error.max);
+    println!("{} with an intro, {} without; missed {}, false skips {} (≥ {} s of story skipped); with misses as the window: |Δstart| median {:.2} s, p90 {:.2} s; |Δend| median {:.2} s, p90 {:.2} s",
+        r.with_intro, r.without_intro, r.missed, r.false_skips, crate::lab::eval::FALSE_SKIP_S,
+        r.start_abs_error_with_misses.median, r.start_abs_error_with_misses.p90, r.end_abs_error_with_misses.median, r.end_abs_error_with_misses.p90);
     let rs = &r.reference_style;
     println!("reference project's score (60-frame windows with intro frames only: {} of {}; closing 3): P {:.3} R {:.3} F1 {:.3}, mean IoU {:.3}",
         rs.windows_kept, rs.windows_total, rs.frames.precision, rs.frames.recall, rs.frames.f1, rs.mean_iou);

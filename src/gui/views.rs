@@ -174,7 +174,19 @@ impl App {
                 let colour = if s.kind == Kind::Intro { INTRO_COLOUR } else { RECAP_COLOUR };
                 let how = match (s.source, s.confidence) {
                     (crate::segments::Source::HumanVerified, _) => "verified".to_string(),
-                    (_, Some(c)) => format!("predicted, confidence {c:.2}"),
+                    (_, Some(c)) => {
+                        // What placed the edges, from the model's answer this segment came from.
+                        let found = ep.detection.as_ref().and_then(|d| {
+                            d.intros.iter().chain(&d.recaps).find(|x| (x.start * 1000.0).round() as u64 == s.start_ms && (x.end * 1000.0).round() as u64 == s.end_ms)
+                        });
+                        let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
+                        let evidence = found.map_or(String::new(), |x| {
+                            let repeats = if x.repeats_in > 0 { format!(", in {} other episode(s)", x.repeats_in) } else { String::new() };
+                            format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
+                        });
+                        let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
+                        format!("predicted, confidence {c:.2}{evidence}{doubt}")
+                    }
                     _ => "imported".to_string(),
                 };
                 ui.colored_label(colour, format!("{} {} – {}", s.kind.title(), clock(s.start_ms as f64 / 1000.0), clock(s.end_ms as f64 / 1000.0)));

@@ -41,8 +41,16 @@ pub struct EpisodeScore {
     /// Predicted minus true, seconds; None when either side has no intro.
     pub start_error: Option<f64>,
     pub end_error: Option<f64>,
+    /// A true intro in the window that no predicted intro overlaps.
+    pub missed: bool,
+    /// At least [`FALSE_SKIP_S`] seconds predicted intro outside the true intro: a skip button
+    /// that would skip story (or an intro where the episode has none).
+    pub false_skip: bool,
     counts: (usize, usize, usize),
 }
+
+/// Seconds of story a predicted intro must cover to count as a false skip.
+pub const FALSE_SKIP_S: usize = 5;
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Spread {
@@ -67,6 +75,16 @@ pub struct Report {
     pub mean_iou: f64,
     pub start_abs_error: Spread,
     pub end_abs_error: Spread,
+    /// Episodes with a true intro in the window, and without one.
+    pub with_intro: usize,
+    pub without_intro: usize,
+    /// Counts of [`EpisodeScore::missed`] and [`EpisodeScore::false_skip`].
+    pub missed: usize,
+    pub false_skips: usize,
+    /// Boundary errors where a missed or spurious intro counts as the whole window: the
+    /// issue's "misses included" figures.
+    pub start_abs_error_with_misses: Spread,
+    pub end_abs_error_with_misses: Spread,
     /// The reference project's score, computed as it does (see the module doc for why it flatters).
     pub reference_style: ReferenceScore,
 }
@@ -91,7 +109,9 @@ pub fn score_episode(episode: &str, truth: &Labels, pred: &Labels, window: usize
         (Some(a), Some(b)) => (Some(b.start - a.start), Some(b.end - a.end)),
         _ => (None, None),
     };
-    EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, counts: (tp, fp, fn_) }
+    let missed = ti.is_some() && !pred.intros.iter().any(|i| ti.is_some_and(|t| i.end > t.start && i.start < t.end));
+    let false_skip = fp >= FALSE_SKIP_S;
+    EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, missed, false_skip, counts: (tp, fp, fn_) }
 }
 
 fn spread(mut values: Vec<f64>) -> Spread {
@@ -121,6 +141,15 @@ pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
     let mean_iou = episodes.iter().map(|e| e.iou).sum::<f64>() / episodes.len().max(1) as f64;
     let starts = episodes.iter().filter_map(|e| e.start_error.map(f64::abs)).collect();
     let ends = episodes.iter().filter_map(|e| e.end_error.map(f64::abs)).collect();
+    let with_misses = |f: &dyn Fn(&EpisodeScore) -> Option<f64>| -> Vec<f64> {
+        pairs
+            .iter()
+            .zip(&episodes)
+            .filter(|((_, t, p), _)| !t.intros.is_empty() || !p.intros.is_empty())
+            .map(|(_, e)| if e.missed { window as f64 } else { f(e).map_or(window as f64, |v| v.abs().min(window as f64)) })
+            .collect()
+    };
+    let with_intro = pairs.iter().filter(|(_, t, _)| t.mask(window).iter().any(|&b| b)).count();
 
     let (mut kept, mut total, mut rtp, mut rfp, mut rfn, mut ious) = (0, 0, 0, 0, 0, Vec::new());
     for (_, truth, pred) in pairs {
@@ -152,6 +181,12 @@ pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
         mean_iou,
         start_abs_error: spread(starts),
         end_abs_error: spread(ends),
+        with_intro,
+        without_intro: pairs.len() - with_intro,
+        missed: episodes.iter().filter(|e| e.missed).count(),
+        false_skips: episodes.iter().filter(|e| e.false_skip).count(),
+        start_abs_error_with_misses: spread(with_misses(&|e| e.start_error)),
+        end_abs_error_with_misses: spread(with_misses(&|e| e.end_error)),
         reference_style: ReferenceScore {
             windows_kept: kept,
             windows_total: total,
@@ -254,6 +289,26 @@ mod tests {
         let r = evaluate(&[("a".into(), intro(30.0, 50.0), Labels::default())], 180);
         assert_eq!((r.micro.precision, r.micro.recall, r.micro.f1, r.mean_iou), (0.0, 0.0, 0.0, 0.0));
         assert!(r.episodes[0].start_error.is_none());
+    }
+
+    #[test]
+    fn misses_and_false_skips_are_counted_and_misses_cost_the_window_in_boundary_errors() {
+        let r = evaluate(
+            &[
+                ("found".into(), intro(30.0, 50.0), intro(30.5, 50.0)),
+                ("missed".into(), intro(30.0, 50.0), intro(100.0, 120.0)),
+                ("none, quiet".into(), Labels::default(), Labels::default()),
+                ("none, skipped".into(), Labels::default(), intro(60.0, 70.0)),
+                ("story skipped".into(), intro(30.0, 50.0), intro(20.0, 50.0)),
+            ],
+            180,
+        );
+        assert_eq!((r.with_intro, r.without_intro, r.missed, r.false_skips), (3, 2, 1, 3));
+        let flags: Vec<(bool, bool)> = r.episodes.iter().map(|e| (e.missed, e.false_skip)).collect();
+        assert_eq!(flags, [(false, false), (true, true), (false, false), (false, true), (false, true)]);
+        // Starts: 0.5, 180 (missed), 180 (spurious), 10 → median 95; the quiet one is not counted.
+        assert_eq!(r.start_abs_error_with_misses.median, 95.0);
+        assert_eq!(r.start_abs_error_with_misses.max, 180.0);
     }
 
     #[test]

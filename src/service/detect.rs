@@ -30,6 +30,10 @@ pub struct Judged {
     pub model_ms: f64,
 }
 
+/// Below this confidence a segment is shown as uncertain (the CLI says "check it", the app marks
+/// it): on the dev series, every intro found with confidence ≥ 0.7 overlaps the true one.
+pub const UNCERTAIN: f64 = 0.7;
+
 /// What judging remembers between calls: the app re-judges its season after every episode, and
 /// the same pairs and boundaries come back many times.
 #[derive(Default)]

@@ -110,11 +110,17 @@ fn shipped_model_reproduces_its_dev_scores_and_beats_the_baseline() {
     let median = |r: &serde_json::Value, k: &str| r[k]["median"].as_f64().unwrap();
     assert!(median(&snapped, "start_abs_error") <= median(&season, "start_abs_error"), "snapping moves starts away from the truth");
     let recorded = &manifest["dev_metrics"];
+    // Alone, the model is what the manifest recorded. In season mode, the manifest has the model's
+    // own season scores; season alignment on top must not lose to them.
     for (mode, got) in [("season_mode", &season), ("single_episode_mode", &single)] {
         for (key, value) in [("f1", &got["micro"]["f1"]), ("mean_iou", &got["mean_iou"])] {
             let want = if key == "f1" { &recorded[mode]["micro"]["f1"] } else { &recorded[mode]["mean_iou"] };
             let (v, w) = (value.as_f64().unwrap(), want.as_f64().unwrap());
-            assert!((v - w).abs() < 0.02, "{mode} {key}: {v:.3} now, {w:.3} in the manifest");
+            if mode == "season_mode" {
+                assert!(v >= w - 0.005, "{mode} {key}: {v:.3} with alignment, {w:.3} for the model alone in the manifest");
+            } else {
+                assert!((v - w).abs() < 0.02, "{mode} {key}: {v:.3} now, {w:.3} in the manifest");
+            }
         }
     }
     // The floor: the repeated-frames baseline on the same series.
@@ -128,4 +134,88 @@ fn shipped_model_reproduces_its_dev_scores_and_beats_the_baseline() {
     let (m, f) = (season["micro"]["f1"].as_f64().unwrap(), b["micro"]["f1"].as_f64().unwrap());
     assert!(m > f, "season-mode F1 {m:.3} does not beat the baseline's {f:.3}");
     assert!(season["mean_iou"].as_f64().unwrap() > b["mean_iou"].as_f64().unwrap());
+}
+
+/// `detect` (production settings: snapped) over every series of `set`, in `mode` ("season",
+/// "single", or "pairs": each series' first two episodes as a season of two, and "pairs-single"
+/// the same two judged alone), scored by `introskip eval --json` against the truth of the
+/// episodes judged.
+fn score_set(set: &Path, mode: &str, work: &Path) -> serde_json::Value {
+    let out = work.join(mode);
+    let truth = work.join(format!("{mode}-truth"));
+    std::fs::create_dir_all(&truth).unwrap();
+    let mut seasons: Vec<PathBuf> = std::fs::read_dir(set).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "work" && n != "pool")).collect();
+    seasons.sort();
+    assert!(seasons.len() >= 4, "{}: the series are missing (scripts/build-dataset.sh)", set.display());
+    for season in &seasons {
+        let mut media: Vec<PathBuf> = std::fs::read_dir(season).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "mp4" || x == "mkv")).collect();
+        media.sort();
+        if mode.starts_with("pairs") {
+            media.truncate(2);
+        }
+        for m in &media {
+            let t = m.with_extension("truth.json");
+            std::fs::copy(&t, truth.join(t.file_name().unwrap())).unwrap();
+        }
+        let mut c = introskip();
+        c.arg("detect").args(&media).arg("--out").arg(&out);
+        if mode == "single" || mode == "pairs-single" {
+            c.arg("--single");
+        }
+        let o = run_with_timeout(c, 600);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut c = introskip();
+    c.args(["eval", "--json", "--truth"]).arg(&truth).arg("--pred").arg(&out);
+    let o = run_with_timeout(c, 60);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The README's accuracy numbers are the committed files in `results/`; this regenerates each
+/// from a fresh run and holds it to the file (`INTROSKIP_WRITE_RESULTS=1` rewrites the files
+/// instead). `dev` is the validation set every recipe and threshold was chosen on; `heldout` (seed
+/// 2027, the same conventions) and `familyb` (seed 2028, another convention family: README
+/// "Data") were only looked at to report.
+#[test]
+fn committed_results_match_a_fresh_run() {
+    let cache = introskip::paths::cache_dir();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("results");
+    let write = std::env::var_os("INTROSKIP_WRITE_RESULTS").is_some();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (name, set) in [("dev", cache.join("dataset/v1/dev")), ("heldout", cache.join("dataset/heldout-2027/dev")), ("familyb", cache.join("dataset/familyb-2028/dev"))] {
+        let mut by_mode = std::collections::BTreeMap::new();
+        for mode in ["season", "single", "pairs", "pairs-single"] {
+            let got = score_set(&set, mode, &tmp.path().join(name));
+            let file = root.join(format!("{name}-{mode}.json"));
+            if write {
+                std::fs::create_dir_all(&root).unwrap();
+                std::fs::write(&file, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            } else {
+                let want: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()))).unwrap();
+                let pick = |r: &serde_json::Value| {
+                    [
+                        r["micro"]["f1"].as_f64().unwrap(),
+                        r["mean_iou"].as_f64().unwrap(),
+                        r["missed"].as_f64().unwrap(),
+                        r["false_skips"].as_f64().unwrap(),
+                        r["start_abs_error_with_misses"]["median"].as_f64().unwrap(),
+                        r["end_abs_error_with_misses"]["median"].as_f64().unwrap(),
+                    ]
+                };
+                let (g, w) = (pick(&got), pick(&want));
+                if g.iter().zip(&w).any(|(a, b)| (a - b).abs() > 0.01) {
+                    failures.push(format!("{}: F1, IoU, missed, false skips, |Δstart|, |Δend| medians now {g:.3?}, file says {w:.3?}", file.display()));
+                }
+            }
+            by_mode.insert(mode, got);
+        }
+        // With only two episodes, season mode is at least as good as each judged alone.
+        let (pair, alone) = (&by_mode["pairs"], &by_mode["pairs-single"]);
+        assert!(pair["micro"]["f1"].as_f64().unwrap() >= alone["micro"]["f1"].as_f64().unwrap() - 1e-9, "{name}: a season of two scores below its episodes alone (F1)");
+        assert!(pair["mean_iou"].as_f64().unwrap() >= alone["mean_iou"].as_f64().unwrap() - 1e-9, "{name}: a season of two scores below its episodes alone (IoU)");
+        assert!(pair["missed"].as_u64() <= alone["missed"].as_u64() && pair["false_skips"].as_u64() <= alone["false_skips"].as_u64(), "{name}: a season of two misses or skips more than alone");
+    }
+    assert!(failures.is_empty(), "results differ from the committed files (rerun with INTROSKIP_WRITE_RESULTS=1 and explain the change):\n{}", failures.join("\n"));
 }

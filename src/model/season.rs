@@ -54,6 +54,66 @@ fn evidence(by: By) -> Evidence {
     }
 }
 
+/// A repeat of a season that may be the intro, as [`pick`] weighs it: (start, end, P(intro), repeat).
+type Span<'a> = (f64, f64, f64, &'a Repeat);
+
+/// The best intro among an episode's repeats (score, segment, the model's mean P(intro) over
+/// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
+/// `first` (every episode's pass-1 intro), a partner counts only where its copy overlaps its own
+/// pass-1 intro.
+fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize, first: Option<&[Option<(f64, f64)>]>) -> (Option<(f64, DetectedSegment, f64)>, Vec<Span<'a>>, Vec<DetectedSegment>) {
+    let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
+    let mut best: Option<(f64, DetectedSegment, f64)> = None;
+    let mut spans: Vec<Span<'a>> = Vec::new();
+    let mut recaps: Vec<DetectedSegment> = Vec::new();
+    for r in repeats {
+        let (start, end) = (r.start.max(0.0), r.end.min(window_end));
+        if end - start < super::postprocess::PostProcess::default().min_len_s as f64 {
+            continue;
+        }
+        let pi = mean_over(&d.intro_probability, seconds, start, end);
+        let pr = mean_over(&d.recap_probability, seconds, start, end);
+        let partners = match first {
+            None => r.partners.len(),
+            Some(first) => r
+                .partners
+                .iter()
+                .filter(|&&j| {
+                    r.elsewhere.iter().any(|&(k, a, b)| {
+                        k == j && first.get(j).copied().flatten().is_some_and(|(s, t)| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
+                    })
+                })
+                .count(),
+        };
+        spans.push((start, end, pi, r));
+        let segment = DetectedSegment {
+            start,
+            end,
+            confidence: 0.0,
+            start_by: vec![evidence(r.start_by)],
+            end_by: vec![evidence(r.end_by)],
+            repeats_in: r.partners.len(),
+        };
+        if pr > pi && pr >= RECAP_MIN {
+            recaps.push(DetectedSegment { confidence: (pr * 1000.0).round() / 1000.0, ..segment });
+            continue;
+        }
+        let majority = 2 * partners >= others && partners > 0;
+        let strong = majority && partners >= 2 && end - start >= MIN_MATCH_S;
+        if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN) {
+            continue;
+        }
+        let support = partners as f64 / others as f64;
+        // More partners first, then the model's belief; a longer span breaks near-ties.
+        let score = support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
+        if best.as_ref().is_none_or(|b| score > b.0) {
+            let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
+            best = Some((score, DetectedSegment { confidence, ..segment }, pi));
+        }
+    }
+    (best, spans, recaps)
+}
+
 /// Judge a season: `detections[e]` is the model's answer for episode `e`, `seconds[e]` its
 /// sampled seconds, `repeats[e]` what it shares with the others (indices into the same lists).
 /// Changes the detections in place; returns what happened to each.
@@ -64,46 +124,18 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         return outcomes;
     }
     let others = n - 1;
+    // Pass 1: each episode's best repeat, counting every partner that holds it. Pass 2 counts
+    // only the partners where that copy is (or overlaps) the partner's own pass-1 intro: story
+    // footage two episodes happen to share is not their intro, however many hold it.
+    let first: Vec<Option<(f64, f64)>> = (0..n)
+        .map(|e| match pick(&detections[e], seconds[e], &repeats[e], others, None).0 {
+            Some((_, intro, _)) => Some((intro.start, intro.end)),
+            None => detections[e].intros.first().map(|i| (i.start, i.end)),
+        })
+        .collect();
     for e in 0..n {
         let d = &detections[e];
-        let window_end = seconds[e].last().map_or(0.0, |&s| f64::from(s) + 1.0);
-        let mut best: Option<(f64, DetectedSegment, f64)> = None;
-        let mut spans: Vec<(f64, f64, f64, &Repeat)> = Vec::new();
-        let mut recaps: Vec<DetectedSegment> = Vec::new();
-        for r in &repeats[e] {
-            let (start, end) = (r.start.max(0.0), r.end.min(window_end));
-            if end - start < super::postprocess::PostProcess::default().min_len_s as f64 {
-                continue;
-            }
-            let pi = mean_over(&d.intro_probability, seconds[e], start, end);
-            let pr = mean_over(&d.recap_probability, seconds[e], start, end);
-            let partners = r.partners.len();
-            spans.push((start, end, pi, r));
-            let segment = DetectedSegment {
-                start,
-                end,
-                confidence: 0.0,
-                start_by: vec![evidence(r.start_by)],
-                end_by: vec![evidence(r.end_by)],
-                repeats_in: partners,
-            };
-            if pr > pi && pr >= RECAP_MIN {
-                recaps.push(DetectedSegment { confidence: (pr * 1000.0).round() / 1000.0, ..segment });
-                continue;
-            }
-            let majority = 2 * partners >= others;
-            let strong = majority && partners >= 2 && end - start >= MIN_MATCH_S;
-            if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN) {
-                continue;
-            }
-            let support = partners as f64 / others as f64;
-            // More partners first, then the model's belief; a longer span breaks near-ties.
-            let score = support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
-            if best.as_ref().is_none_or(|b| score > b.0) {
-                let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
-                best = Some((score, DetectedSegment { confidence, ..segment }, pi));
-            }
-        }
+        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], others, Some(&first));
         // An intro can be longer than what all partners share: an episode whose intro fewer
         // episodes play in full (a longer cut, a new intro that keeps the old theme's middle).
         // Neighbouring repeats join it where the model tags them, and the seconds between, as
@@ -200,8 +232,30 @@ mod tests {
         }
     }
 
+    /// A repeat that plays at the same times in each partner.
     fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
-        Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere: vec![] }
+        let elsewhere = partners.iter().map(|&j| (j, start, end)).collect();
+        Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere }
+    }
+
+    #[test]
+    fn story_two_episodes_share_is_not_an_intro_where_it_is_not_theirs() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0–2 share an intro at 30–60; episode 3 has none, and shares 85–97 of its story
+        // with episodes 1 and 2 (their story too: 85–97 there is after their intros).
+        let mut d: Vec<Detection> = (0..3).map(|_| detection(Some((30, 60)), &[(30, 60, 0.9)], &[])).collect();
+        d.push(detection(None, &[], &[]));
+        let repeats = vec![
+            vec![repeat(30.0, 60.0, &[1, 2])],
+            vec![repeat(30.0, 60.0, &[0, 2]), repeat(85.0, 97.0, &[3])],
+            vec![repeat(30.0, 60.0, &[0, 1]), repeat(85.0, 97.0, &[3])],
+            vec![repeat(85.0, 97.0, &[1, 2])],
+        ];
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(d[3].intros.is_empty(), "a false skip of story: {:?}", d[3].intros);
+        assert_eq!(out[3], Outcome::ModelOnly);
+        assert!((0..3).all(|e| d[e].intros[0].start == 30.0));
     }
 
     #[test]

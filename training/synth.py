@@ -621,8 +621,12 @@ def truth(series, ep, name):
     segs, t = [], 0
     for kind, ps in ep["pieces"]:
         f = sum(p["frames"] for p in ps)
-        seg = {"kind": kind, "start": round(t / FPS / speed, 6), "end": round((t + f) / FPS / speed, 6),
-               "footage": "; ".join(describe(p, series) for p in ps)}
+        # A black leader or channel ident before the intro is outside the intro: readers know
+        # the kinds of introskip's segments, so it is written as part of the cold open, marked.
+        seg = {"kind": "cold_open" if kind == "leader" else kind, "start": round(t / FPS / speed, 6),
+               "end": round((t + f) / FPS / speed, 6), "footage": "; ".join(describe(p, series) for p in ps)}
+        if kind == "leader":
+            seg["leader"] = True
         if kind == "intro":
             p = ps[0]
             intro = series["intros"][p["which"]]

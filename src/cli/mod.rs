@@ -397,6 +397,7 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
         embed_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     println!("{:<40} {:>20} {:>10} {:>12}", "episode", "sample+encode+sound", "model", "model share");
+    let mut model_ms = Vec::new();
     for (i, file) in media.iter().enumerate() {
         let season: Vec<&crate::features::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
         // Median of 5 (the first run warms libtorch up).
@@ -411,6 +412,35 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
         let m = times[2];
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         println!("{name:<40} {:>17.0} ms {:>7.1} ms {:>11.1}%", embed_ms[i], m, m / (m + embed_ms[i]) * 100.0);
+        model_ms.push(m);
+    }
+    if all.len() >= 2 {
+        // Season alignment from scratch (no pairs remembered), median of 5; and the fingerprint
+        // of one window's sound (part of "sound" above), on 180 s of tones at 16 kHz.
+        let refs: Vec<&crate::features::EpisodeFeatures> = all.iter().collect();
+        let mut times: Vec<f64> = (0..5)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                let _ = crate::features::align::season_repeats(&refs, &mut crate::features::align::PairCache::default());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let tones: Vec<f32> = (0..window as usize * 16_000).map(|i| 0.3 * ((i as f32) * 0.05 * (1.0 + (i / 8000 % 7) as f32)).sin()).collect();
+        let t = std::time::Instant::now();
+        let _ = crate::features::sound::fingerprint_of(&tones, 16_000);
+        let print_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let analysis: f64 = embed_ms.iter().sum::<f64>() + model_ms.iter().sum::<f64>();
+        let added = times[2] + print_ms * all.len() as f64;
+        println!(
+            "season of {}: alignment {:.1} ms + fingerprints {:.1} ms ({:.1} ms each) = {:.1} % of the season's analysis ({:.0} ms)",
+            all.len(),
+            times[2],
+            print_ms * all.len() as f64,
+            print_ms,
+            added / analysis * 100.0,
+            analysis
+        );
     }
     Ok(())
 }

@@ -390,14 +390,21 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
     let end = matches.iter().map(|(_, m)| m.end).fold(0.0, f64::max);
     let cells = (end / GRID_S).ceil() as usize + 1;
     let cell = |t: f64| ((t / GRID_S).round().max(0.0) as usize).min(cells);
-    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); cells];
+    // Per cell, each partner holding it and where (the partner's time of the same moment).
+    let mut holders: Vec<Vec<(usize, f64)>> = vec![Vec::new(); cells];
     for (j, m) in &matches {
+        let rate = (m.other_end - m.other_start) / m.len().max(GRID_S);
         for c in cell(m.start)..cell(m.end) {
-            if !holders[c].contains(j) {
-                holders[c].push(*j);
+            if !holders[c].iter().any(|(k, _)| k == j) {
+                holders[c].push((*j, m.other_start + (c as f64 * GRID_S - m.start) * rate));
             }
         }
     }
+    // A run of cells stops where a partner's copy jumps elsewhere in the partner: the intro and,
+    // right after it, a scene of story the partner shows later are two repeats, not one.
+    let jumps = |c: usize| {
+        c > 0 && holders[c].iter().any(|(j, at)| holders[c - 1].iter().any(|(k, before)| k == j && (at - before - GRID_S).abs() > 2.0))
+    };
     let top = holders.iter().map(Vec::len).max().unwrap_or(0);
     let mut claimed = vec![false; cells];
     let min_cells = (MIN_MATCH_S / GRID_S) as usize;
@@ -410,7 +417,8 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
                 continue;
             }
             let s = c;
-            while c < cells && !claimed[c] && holders[c].len() >= level {
+            c += 1;
+            while c < cells && !claimed[c] && holders[c].len() >= level && !jumps(c) {
                 c += 1;
             }
             if c - s >= min_cells {
@@ -517,6 +525,19 @@ mod tests {
         let spans: Vec<(f64, f64, usize)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0, r.partners.len())).collect();
         assert_eq!(spans, vec![(10.0, 40.2, 3), (40.2, 60.0, 1), (100.0, 115.0, 1)], "{found:?}");
         assert_eq!((found[0].start_by, found[0].end_by), (By::Sound, By::Sound));
+    }
+
+    #[test]
+    fn an_intro_and_the_story_a_partner_shows_later_are_two_repeats() {
+        // With one partner: its intro 0–25 repeats ours at 0–25, and ours 26–43 is a scene it
+        // shows at 153–170. Contiguous here, a jump there.
+        let mut story = m(25.8, 43.0, By::Sound);
+        (story.other_start, story.other_end) = (153.0, 170.0);
+        let mut intro = m(0.0, 25.8, By::Sound);
+        (intro.other_start, intro.other_end) = (0.0, 25.8);
+        let found = group(vec![(1, intro), (1, story)]);
+        let spans: Vec<(f64, f64)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0)).collect();
+        assert_eq!(spans, vec![(0.0, 25.8), (25.8, 43.0)], "{found:?}");
     }
 
     #[test]

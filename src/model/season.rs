@@ -54,6 +54,10 @@ fn evidence(by: By) -> Evidence {
     }
 }
 
+/// [`pick`]'s choice: score, the intro, the model's mean P(intro) over it, and whether a
+/// majority of the partners backs it.
+type Choice = (f64, DetectedSegment, f64, bool);
+
 /// A repeat of a season that may be the intro, as [`pick`] weighs it: (start, end, P(intro), repeat).
 type Span<'a> = (f64, f64, f64, &'a Repeat);
 
@@ -61,9 +65,9 @@ type Span<'a> = (f64, f64, f64, &'a Repeat);
 /// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
 /// `first` (every episode's pass-1 intro), a partner counts only where its copy overlaps its own
 /// pass-1 intro.
-fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize, first: Option<&[Option<(f64, f64)>]>) -> (Option<(f64, DetectedSegment, f64)>, Vec<Span<'a>>, Vec<DetectedSegment>) {
+fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize, first: Option<&[Option<(f64, f64)>]>) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
     let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
-    let mut best: Option<(f64, DetectedSegment, f64)> = None;
+    let mut best: Option<Choice> = None;
     let mut spans: Vec<Span<'a>> = Vec::new();
     let mut recaps: Vec<DetectedSegment> = Vec::new();
     for r in repeats {
@@ -79,9 +83,7 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
                 .partners
                 .iter()
                 .filter(|&&j| {
-                    r.elsewhere.iter().any(|&(k, a, b)| {
-                        k == j && first.get(j).copied().flatten().is_some_and(|(s, t)| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
-                    })
+                    r.elsewhere.iter().any(|&(k, a, b)| k == j && backs(first, j, a, b))
                 })
                 .count(),
         };
@@ -108,10 +110,46 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
         let score = support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
         if best.as_ref().is_none_or(|b| score > b.0) {
             let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
-            best = Some((score, DetectedSegment { confidence, ..segment }, pi));
+            best = Some((score, DetectedSegment { confidence, ..segment }, pi, majority));
         }
     }
     (best, spans, recaps)
+}
+
+/// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own pass-1 intro.
+fn backs(first: &[Option<(f64, f64)>], j: usize, a: f64, b: f64) -> bool {
+    first.get(j).copied().flatten().is_some_and(|(s, t)| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
+}
+
+/// An intro can be longer than what all partners share: an episode whose intro fewer episodes
+/// play in full (a longer cut, a new intro that keeps the old theme's middle). Neighbouring
+/// repeats join it where the model tags them, and the seconds between, as intro — and, in pass
+/// 2, where some partner's copy of the neighbour is part of that partner's intro too (story that
+/// two episodes share right after their intros is not intro).
+fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Span<'_>], first: Option<&[Option<(f64, f64)>]>) -> DetectedSegment {
+    let p = |a: f64, b: f64| if b - a < 1.0 { 1.0 } else { mean_over(&d.intro_probability, seconds, a, b) };
+    let backed = |r: &Repeat| first.is_none_or(|first| r.elsewhere.iter().any(|&(j, a, b)| backs(first, j, a, b)));
+    let mut grown = true;
+    while grown {
+        grown = false;
+        for &(s, t, pi_r, r) in spans {
+            let before = t <= intro.start + 0.5 && intro.start - t <= EXTEND_GAP_S && s < intro.start - 0.5;
+            let after = s >= intro.end - 0.5 && s - intro.end <= EXTEND_GAP_S && t > intro.end + 0.5;
+            if !(pi_r >= EXTEND_MIN && backed(r)) {
+                continue;
+            }
+            if before && p(t, intro.start) >= EXTEND_MIN {
+                intro.start = s;
+                intro.start_by = vec![evidence(r.start_by)];
+                grown = true;
+            } else if after && p(intro.end, s) >= EXTEND_MIN {
+                intro.end = t;
+                intro.end_by = vec![evidence(r.end_by)];
+                grown = true;
+            }
+        }
+    }
+    intro
 }
 
 /// Judge a season: `detections[e]` is the model's answer for episode `e`, `seconds[e]` its
@@ -127,43 +165,24 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     // Pass 1: each episode's best repeat, counting every partner that holds it. Pass 2 counts
     // only the partners where that copy is (or overlaps) the partner's own pass-1 intro: story
     // footage two episodes happen to share is not their intro, however many hold it.
+    let pass = |first: Option<&[Option<(f64, f64)>]>, e: usize| {
+        let d = &detections[e];
+        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], others, first);
+        let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
+        (best, recaps)
+    };
     let first: Vec<Option<(f64, f64)>> = (0..n)
-        .map(|e| match pick(&detections[e], seconds[e], &repeats[e], others, None).0 {
-            Some((_, intro, _)) => Some((intro.start, intro.end)),
+        .map(|e| match pass(None, e).0 {
+            Some((_, intro, _, _)) => Some((intro.start, intro.end)),
             None => detections[e].intros.first().map(|i| (i.start, i.end)),
         })
         .collect();
-    for e in 0..n {
+    let second: Vec<_> = (0..n).map(|e| pass(Some(&first), e)).collect();
+    for (e, (best, recaps)) in second.into_iter().enumerate() {
         let d = &detections[e];
-        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], others, Some(&first));
-        // An intro can be longer than what all partners share: an episode whose intro fewer
-        // episodes play in full (a longer cut, a new intro that keeps the old theme's middle).
-        // Neighbouring repeats join it where the model tags them, and the seconds between, as
-        // intro.
-        let best = best.map(|(score, mut intro, pi)| {
-            let p = |a: f64, b: f64| if b - a < 1.0 { 1.0 } else { mean_over(&d.intro_probability, seconds[e], a, b) };
-            let mut grown = true;
-            while grown {
-                grown = false;
-                for &(s, t, pi_r, r) in &spans {
-                    let before = t <= intro.start + 0.5 && intro.start - t <= EXTEND_GAP_S && s < intro.start - 0.5;
-                    let after = s >= intro.end - 0.5 && s - intro.end <= EXTEND_GAP_S && t > intro.end + 0.5;
-                    if before && pi_r >= EXTEND_MIN && p(t, intro.start) >= EXTEND_MIN {
-                        intro.start = s;
-                        intro.start_by = vec![evidence(r.start_by)];
-                        grown = true;
-                    } else if after && pi_r >= EXTEND_MIN && p(intro.end, s) >= EXTEND_MIN {
-                        intro.end = t;
-                        intro.end_by = vec![evidence(r.end_by)];
-                        grown = true;
-                    }
-                }
-            }
-            (score, intro, pi)
-        });
         // The model refines an aligned edge it places nearby: its tags see cuts, fades and the
         // title card, where the fingerprint's edge blurs over a fade (~0.5 s).
-        let best = best.map(|(score, mut intro, pi)| {
+        let best = best.map(|(score, mut intro, pi, backed)| {
             let (a, b) = (intro.start, intro.end);
             for m in d.intros.iter().filter(|m| m.end > a && m.start < b) {
                 if (m.start - intro.start).abs() <= REFINE_S {
@@ -175,10 +194,14 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
                     intro.end_by.push(Evidence::Model);
                 }
             }
-            (score, intro, pi)
+            (score, intro, pi, backed)
         });
         let d = &mut detections[e];
-        if let Some((_, intro, pi)) = best {
+        // A repeat that only the model's belief carried (no majority of partners backs it) does
+        // not replace an intro the model drew around it: a shot the intro shares with another
+        // episode's story is not the intro's extent.
+        let best = best.filter(|(_, intro, _, backed)| *backed || !d.intros.iter().any(|m| m.end > intro.start && m.start < intro.end));
+        if let Some((_, intro, pi, _)) = best {
             outcomes[e] = Outcome::Aligned { repeats_in: intro.repeats_in, model_probability: pi };
             // The model's recaps, less what the intro covers; then repeats it tags as recap
             // where it drew none.

@@ -240,7 +240,7 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
     for e in range(n_eps):
         ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title)
         if family == "B":
-            ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music)
+            ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music, usage)
         episodes.append(ep)
     plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
             "intro_change_at": change_at, "episodes": episodes}
@@ -254,19 +254,27 @@ SUBTITLES = ["Where were you last night?", "We have to go. Now.", "I never said 
 IDENTS = ["CHANNEL 7", "KTV presents", "NORTH ONE", "A STUDIO 9 PRODUCTION"]
 
 
-def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music):
+def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
     """Family B's conventions on top of an episode plan: cold opens of up to 140 s, a black leader
     or a channel ident before the intro, a quarter of episodes without intro, recaps without
     caption, louder story sound, burnt-in subtitles in the story, and a loud music scene in the
     story (music the series' intro does not use)."""
     used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
-    free = [c for c in chunks if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
+    free = [i for i, c in enumerate(chunks) if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
 
     def free_footage(f_total):
-        """Footage pieces of `f_total` frames from chunks this episode does not show elsewhere."""
+        """Footage pieces of `f_total` frames from chunks this episode does not show elsewhere,
+        the series' least-used first (as plan_episode's `take`): story does not repeat across
+        episodes while the pool lasts."""
         shots, got = [], 0
         while got < f_total:
-            c = free.pop(rng.randrange(len(free))) if free else rng.choice(chunks)
+            if free:
+                i = min(free, key=lambda k: (usage[k], rng.random()))
+                free.remove(i)
+            else:
+                i = min(range(len(chunks)), key=lambda k: (usage[k], rng.random()))
+            usage[i] += 1
+            c = chunks[i]
             f = min(f_total - got, frames(c[2] - c[1] - 0.2))
             shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": 0.9})
             got += f

@@ -266,45 +266,57 @@ pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
     }
     let similarity = a.embeddings.dot(&b.embeddings.t());
     let hit = |i: usize, j: usize| similarity[[i, j]] >= REPEAT;
-    // Longest monotone path of hits ending at (i, j), and where it came from.
-    let mut len = vec![0u32; n * m];
-    let mut from = vec![usize::MAX; n * m];
+    // Longest monotone path of hits ending at (i, j), and where it came from (compact: an 8,192 s
+    // window pair is 67 M cells).
+    const NONE: u32 = u32::MAX;
+    let mut len = vec![0u16; n * m];
+    let mut from = vec![NONE; n * m];
     for i in 0..n {
         for j in 0..m {
             if !hit(i, j) {
                 continue;
             }
-            let mut best = (0u32, usize::MAX);
+            let mut best = (0u16, NONE);
             if i > 0 {
                 for d in 0..=2usize.min(j) {
                     let p = (i - 1) * m + j - d;
                     if len[p] > best.0 {
-                        best = (len[p], p);
+                        best = (len[p], p as u32);
                     }
                 }
             }
-            len[i * m + j] = best.0 + 1;
+            len[i * m + j] = best.0.saturating_add(1);
             from[i * m + j] = best.1;
         }
     }
-    let min_len = MIN_MATCH_S.ceil() as u32;
-    let mut ends: Vec<usize> = (0..n * m).filter(|&c| len[c] >= min_len).collect();
+    let min_len = MIN_MATCH_S.ceil() as u16;
+    // Matches never share rows of `a`, so each row's longest path end is the only one that can
+    // matter: at most `n` ends to trace, whatever the frames (a static picture hits everywhere).
+    let mut ends: Vec<usize> = (0..n).filter_map(|i| (0..m).map(|j| i * m + j).max_by_key(|&c| (len[c], std::cmp::Reverse(c)))).filter(|&c| len[c] >= min_len).collect();
     ends.sort_by_key(|&c| std::cmp::Reverse(len[c]));
     let mut used = vec![false; n];
     let mut out = Vec::new();
     for end in ends {
+        if used[end / m] {
+            continue;
+        }
         let mut cells = vec![end];
         while let Some(&p) = cells.last().map(|&c| &from[c]) {
-            if p == usize::MAX {
+            if p == NONE {
                 break;
             }
-            cells.push(p);
+            cells.push(p as usize);
         }
         let (first, last) = (*cells.last().unwrap_or(&end), end);
         let (i0, j0, i1, j1) = (first / m, first % m, last / m, last % m);
         // A path that stands still in `b` is one held frame (a title card, black) matched over
         // and over, not footage shown again.
         if (i0..=i1).any(|i| used[i]) || 2 * (j1 - j0 + 1) < i1 - i0 + 1 {
+            continue;
+        }
+        // A picture that hardly changes (black, a held card) is no footage shown again.
+        let changes = (i0 + 1..=i1).filter(|&i| crate::encoder::cosine(a.embedding(i), a.embedding(i - 1)) < 0.98).count();
+        if changes < 2 {
             continue;
         }
         (i0..=i1).for_each(|i| used[i] = true);
@@ -538,6 +550,20 @@ mod tests {
         let found = group(vec![(1, intro), (1, story)]);
         let spans: Vec<(f64, f64)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0)).collect();
         assert_eq!(spans, vec![(0.0, 25.8), (25.8, 43.0)], "{found:?}");
+    }
+
+    #[test]
+    fn a_static_picture_is_no_repeat_and_costs_one_pass() {
+        // Every second of both windows is the same frame: all 1,200 × 1,200 cells hit.
+        let mut a = EpisodeFeatures::empty(4);
+        for s in 0..1200u32 {
+            a.seconds.push(s);
+            a.frame_times.push(f64::from(s));
+            a.embeddings.push_row(ndarray::ArrayView1::from(&[0.5f32, 0.5, 0.5, 0.5])).unwrap();
+        }
+        // One pass (each row's longest path end only), and a picture that never changes is no
+        // footage shown again.
+        assert!(picture_matches(&a, &a.clone()).is_empty());
     }
 
     #[test]

@@ -111,6 +111,19 @@ pub fn series_key(path: &std::path::Path) -> Option<String> {
     Some(key)
 }
 
+/// `files` grouped into seasons by [`same_season`] (indices, in order of first appearance): the
+/// one grouping `detect`, the app and `introskip repeats` judge by.
+pub fn seasons(files: &[&std::path::Path]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        match out.iter_mut().find(|s| same_season(files[s[0]], file)) {
+            Some(s) => s.push(i),
+            None => out.push(vec![i]),
+        }
+    }
+    out
+}
+
 /// Whether two episodes are of one season: the same folder, and the same series by name where
 /// both names say.
 pub fn same_season(a: &std::path::Path, b: &std::path::Path) -> bool {

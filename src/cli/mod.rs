@@ -702,13 +702,7 @@ fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
         }
     }
     let mut pairs = crate::features::align::PairCache::default();
-    let mut seasons: Vec<Vec<usize>> = Vec::new();
-    for (i, (file, _)) in analysed.iter().enumerate() {
-        match seasons.iter_mut().find(|s| crate::paths::same_season(&analysed[s[0]].0, file)) {
-            Some(s) => s.push(i),
-            None => seasons.push(vec![i]),
-        }
-    }
+    let seasons = crate::paths::seasons(&analysed.iter().map(|(f, _)| f.as_path()).collect::<Vec<_>>());
     let t = |s: f64| crate::clock::clock(s, 1, true);
     for members in seasons {
         let features: Vec<&crate::features::EpisodeFeatures> = members.iter().map(|&i| &analysed[i].1).collect();

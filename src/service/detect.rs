@@ -49,13 +49,11 @@ pub struct JudgeMemory {
 /// two. Snapping reads the file around each boundary; a file that cannot be read there keeps
 /// its boundary, with a note.
 pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
-    let mut seasons: Vec<Vec<usize>> = Vec::new();
-    for (i, (file, _)) in episodes.iter().enumerate() {
-        match seasons.iter_mut().find(|s| !options.single && crate::paths::same_season(episodes[s[0]].0, file)) {
-            Some(s) => s.push(i),
-            None => seasons.push(vec![i]),
-        }
-    }
+    let seasons: Vec<Vec<usize>> = if options.single {
+        (0..episodes.len()).map(|i| vec![i]).collect()
+    } else {
+        crate::paths::seasons(&episodes.iter().map(|(f, _)| *f).collect::<Vec<_>>())
+    };
     let mut out: Vec<Option<Judged>> = (0..episodes.len()).map(|_| None).collect();
     for members in seasons {
         let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();

@@ -49,6 +49,86 @@ pub fn parse_clock(text: &str) -> Option<f64> {
     (total.is_finite() && total <= MAX_TIME_S).then_some(total)
 }
 
+/// How the app shows and takes times: an editor's choice (settings), one for every time shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeFormat {
+    /// `HH:MM:SS.mmm`: what the sidecar holds, to the millisecond.
+    #[default]
+    Timecode,
+    /// SMPTE `HH:MM:SS:FF` at the episode's frame rate (non-drop-frame at the nominal rate).
+    Smpte,
+    /// The frame number from the start (0-based), at the episode's frame rate.
+    Frames,
+}
+
+impl TimeFormat {
+    pub const ALL: [TimeFormat; 3] = [TimeFormat::Timecode, TimeFormat::Smpte, TimeFormat::Frames];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeFormat::Timecode => "HH:MM:SS.mmm",
+            TimeFormat::Smpte => "SMPTE HH:MM:SS:FF",
+            TimeFormat::Frames => "frame number",
+        }
+    }
+
+    /// `seconds` in this format; `fps` is the episode's frame rate (25 when unknown).
+    pub fn show(self, seconds: f64, fps: f64) -> String {
+        let seconds = seconds.max(0.0);
+        match self {
+            TimeFormat::Timecode => {
+                let ms = (seconds * 1000.0).round() as u64;
+                format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+            }
+            TimeFormat::Smpte => {
+                let nominal = nominal_rate(fps);
+                // Frames at the real rate, counted out at the nominal one (as NDF timecode does).
+                let frames = frame_of(seconds, fps);
+                let (s, f) = (frames / nominal, frames % nominal);
+                format!("{:02}:{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60, f)
+            }
+            TimeFormat::Frames => frame_of(seconds, fps).to_string(),
+        }
+    }
+
+    /// A typed time: what [`TimeFormat::show`] writes in any of the formats (four parts are SMPTE;
+    /// a bare whole number is a frame in the frame format and seconds otherwise), or anything
+    /// [`parse_clock`] takes. Seconds, or None when it is not a time.
+    pub fn parse(self, text: &str, fps: f64) -> Option<f64> {
+        let text = text.trim();
+        let parts: Vec<&str> = text.split(':').collect();
+        let t = if parts.len() == 4 {
+            let nominal = nominal_rate(fps);
+            let whole = parse_clock(&parts[..3].join(":"))?;
+            let f: u64 = parts[3].parse().ok().filter(|_| parts[3].chars().all(|c| c.is_ascii_digit()) && !parts[3].is_empty())?;
+            if whole.fract() != 0.0 || f >= nominal {
+                return None;
+            }
+            (whole as u64 * nominal + f) as f64 / fps_or_default(fps)
+        } else if self == TimeFormat::Frames && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+            text.parse::<u64>().ok()? as f64 / fps_or_default(fps)
+        } else {
+            parse_clock(text)?
+        };
+        (t <= MAX_TIME_S).then_some(t)
+    }
+}
+
+fn fps_or_default(fps: f64) -> f64 {
+    if fps.is_finite() && fps > 0.0 { fps } else { 25.0 }
+}
+
+/// The whole-number rate SMPTE counts frames at: 30 for 29.97, 24 for 23.976.
+fn nominal_rate(fps: f64) -> u64 {
+    (fps_or_default(fps).round() as u64).max(1)
+}
+
+/// The frame shown at `seconds` (the last frame that started at or before it).
+fn frame_of(seconds: f64, fps: f64) -> u64 {
+    (seconds * fps_or_default(fps) + 1e-6).floor() as u64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +149,30 @@ mod tests {
         assert_eq!(parse_clock("92"), Some(92.0));
         for bad in ["-0:00:05", "-5", "+5", "1e308", "1e3", "abc", "", "1::2", "1:60", "1.5:00", "inf", "NaN", "5.", "1:2:3:4", "400000"] {
             assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn time_formats_show_and_take_back_the_same_time() {
+        use TimeFormat::*;
+        assert_eq!(Timecode.show(43.08, 25.0), "00:00:43.080");
+        assert_eq!(Timecode.show(3725.125, 25.0), "01:02:05.125");
+        assert_eq!(Smpte.show(43.08, 25.0), "00:00:43:02");
+        assert_eq!(Frames.show(43.08, 25.0), "1077");
+        // 29.97: frames counted at 30 a second, non-drop.
+        assert_eq!(Smpte.show(1001.0 / 30000.0 * 45.0, 30000.0 / 1001.0), "00:00:01:15");
+        for f in TimeFormat::ALL {
+            for t in [0.0, 0.04, 43.08, 100.48, 3599.96] {
+                let back = f.parse(&f.show(t, 25.0), 25.0).unwrap();
+                assert!((back - t).abs() < 1e-6, "{f:?} {t} -> {back}");
+            }
+        }
+        // Any format takes what people type.
+        assert_eq!(Smpte.parse("1:32.5", 25.0), Some(92.5));
+        assert_eq!(Timecode.parse("92", 25.0), Some(92.0));
+        assert_eq!(Frames.parse("50", 25.0), Some(2.0));
+        for bad in ["00:00:01:25", "00:00:01:x", "-1", "", "00:00:01:"] {
+            assert_eq!(Smpte.parse(bad, 25.0), None, "{bad}");
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Settings {
     pub export_format: Option<String>,
     /// Playback sound muted.
     pub muted: bool,
+    /// How the app shows times (HH:MM:SS.mmm, SMPTE or frame number).
+    pub time_format: crate::clock::TimeFormat,
 }
 
 /// How many recent paths are remembered.

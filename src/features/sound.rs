@@ -60,6 +60,61 @@ pub fn sound_features(path: &Path, window_s: u32) -> Result<Sound> {
     Ok(Sound { rows: features_of(samples, seconds), fingerprint: fingerprint_of(samples, RATE) })
 }
 
+/// Steps of the waveform lane: 20 a second, fine enough to place a music start by eye.
+pub const ENVELOPE_STEP_S: f64 = 0.05;
+/// Quieter than this (dBFS) is silence in the waveform lane.
+pub const SILENCE_DB: f32 = -50.0;
+/// Silences shorter than this are pauses, not marked.
+pub const SILENCE_MIN_S: f64 = 0.4;
+
+/// The level of `path`'s sound over `[0, window_s)`: RMS in dBFS per [`ENVELOPE_STEP_S`] (floor
+/// −90), for the app's waveform lane. `None` when the file has no sound.
+pub fn envelope(path: &Path, window_s: u32) -> Result<Option<Vec<f32>>> {
+    const ENVELOPE_RATE: u32 = 8_000;
+    let Some(mut reader) = AudioReader::open(path, ENVELOPE_RATE, 1)? else { return Ok(None) };
+    reader.seek(0.0)?;
+    let per_step = (ENVELOPE_STEP_S * f64::from(ENVELOPE_RATE)).round() as usize;
+    let steps = (f64::from(window_s) / ENVELOPE_STEP_S).round() as usize;
+    let mut energy = vec![0f64; steps];
+    let mut filled = 0usize;
+    while let Some((start, chunk)) = reader.next_chunk()? {
+        let at = (start * f64::from(ENVELOPE_RATE)).round().max(0.0) as usize;
+        if at >= steps * per_step {
+            break;
+        }
+        for (i, x) in chunk.iter().enumerate() {
+            let step = (at + i) / per_step;
+            if step >= steps {
+                break;
+            }
+            energy[step] += f64::from(*x) * f64::from(*x);
+            filled = filled.max(step + 1);
+        }
+    }
+    Ok(Some(energy[..filled].iter().map(|e| (10.0 * (e / per_step as f64).max(1e-9).log10()) as f32).collect()))
+}
+
+/// Silent stretches of an [`envelope`] (seconds, end exclusive): below [`SILENCE_DB`] for at
+/// least [`SILENCE_MIN_S`].
+pub fn silences(envelope: &[f32]) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut run: Option<usize> = None;
+    for i in 0..=envelope.len() {
+        let quiet = envelope.get(i).is_some_and(|db| *db < SILENCE_DB);
+        match (quiet, run) {
+            (true, None) => run = Some(i),
+            (false, Some(a)) => {
+                if (i - a) as f64 * ENVELOPE_STEP_S >= SILENCE_MIN_S - 1e-9 {
+                    out.push((a as f64 * ENVELOPE_STEP_S, i as f64 * ENVELOPE_STEP_S));
+                }
+                run = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The Chromaprint fingerprint (the `rusty-chromaprint` port, the configuration AcoustID uses)
 /// of mono samples at `rate`.
 pub fn fingerprint_of(samples: &[f32], rate: u32) -> Vec<u32> {

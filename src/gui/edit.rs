@@ -45,49 +45,77 @@ impl Editor {
         self.segments.segments.iter().find(|s| s.kind == Kind::Intro)
     }
 
-    /// I: the intro starts at the playhead (a new one-second intro when there is none). Returns
-    /// why nothing changed when the playhead is not before the intro's end.
-    pub fn set_intro_start(&mut self, at_ms: u64) -> Option<String> {
-        if let Some(end) = self.intro().map(|s| s.end_ms).filter(|&end| at_ms + MIN_MS > end) {
+    /// The segment of `kind` (the first, if there are several).
+    pub fn of_kind(&self, kind: Kind) -> Option<&Segment> {
+        self.segments.segments.iter().find(|s| s.kind == kind)
+    }
+
+    /// I: the segment of `kind` starts at the playhead (a new one-second segment when there is
+    /// none). Returns why nothing changed when the playhead is not before its end.
+    pub fn set_start(&mut self, kind: Kind, at_ms: u64) -> Option<String> {
+        if let Some(end) = self.of_kind(kind).map(|s| s.end_ms).filter(|&end| at_ms + MIN_MS > end) {
             return Some(format!(
-                "I at {} is not before the intro's end ({}): move the playhead earlier, or set the end first with O",
+                "I at {} is not before the end of the {} ({}): move the playhead earlier, or set the end first with O",
                 crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                kind.title().to_lowercase(),
                 crate::clock::clock(end as f64 / 1000.0, 2, true)
             ));
         }
-        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
+        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
             Some(s) => {
                 s.start_ms = at_ms.min(s.end_ms.saturating_sub(MIN_MS));
-                s.source = Source::HumanVerified;
+                s.source = Source::HumanEdited;
                 s.confidence = None;
             }
-            None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms, end_ms: at_ms + MIN_MS, source: Source::HumanVerified, confidence: None }),
+            None => segs.push(Segment { kind, start_ms: at_ms, end_ms: at_ms + MIN_MS, source: Source::HumanEdited, confidence: None }),
         });
         None
     }
 
-    /// O: the intro ends at the playhead. Returns why nothing changed when the playhead is not
-    /// after the intro's start.
-    pub fn set_intro_end(&mut self, at_ms: u64) -> Option<String> {
-        if let Some(start) = self.intro().map(|s| s.start_ms).filter(|&start| at_ms < start + MIN_MS) {
+    /// O: the segment of `kind` ends at the playhead. Returns why nothing changed when the
+    /// playhead is not after its start.
+    pub fn set_end(&mut self, kind: Kind, at_ms: u64) -> Option<String> {
+        if let Some(start) = self.of_kind(kind).map(|s| s.start_ms).filter(|&start| at_ms < start + MIN_MS) {
             return Some(format!(
-                "O at {} is not after the intro's start ({}): move the playhead later, or set the start first with I",
+                "O at {} is not after the start of the {} ({}): move the playhead later, or set the start first with I",
                 crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                kind.title().to_lowercase(),
                 crate::clock::clock(start as f64 / 1000.0, 2, true)
             ));
         }
-        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == Kind::Intro) {
+        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
             Some(s) => {
                 s.end_ms = at_ms.max(s.start_ms + MIN_MS);
-                s.source = Source::HumanVerified;
+                s.source = Source::HumanEdited;
                 s.confidence = None;
             }
-            None => segs.push(Segment { kind: Kind::Intro, start_ms: at_ms.saturating_sub(MIN_MS), end_ms: at_ms.max(MIN_MS), source: Source::HumanVerified, confidence: None }),
+            None => segs.push(Segment { kind, start_ms: at_ms.saturating_sub(MIN_MS), end_ms: at_ms.max(MIN_MS), source: Source::HumanEdited, confidence: None }),
         });
         None
     }
 
-    /// Move one edge of a segment; marks it verified. During a drag, pass `dragging`: the whole
+    pub fn set_intro_start(&mut self, at_ms: u64) -> Option<String> {
+        self.set_start(Kind::Intro, at_ms)
+    }
+
+    pub fn set_intro_end(&mut self, at_ms: u64) -> Option<String> {
+        self.set_end(Kind::Intro, at_ms)
+    }
+
+    /// A boundary typed in (one undo step): the start or end of segment `index`. Returns why
+    /// nothing changed when it would leave the segment shorter than a second.
+    pub fn type_edge(&mut self, index: usize, start: bool, to_ms: u64) -> Option<String> {
+        let s = self.segments.segments.get(index)?;
+        let too_short = if start { to_ms + MIN_MS > s.end_ms } else { to_ms < s.start_ms + MIN_MS };
+        if too_short {
+            let (edge, other) = if start { ("start", "end") } else { ("end", "start") };
+            return Some(format!("{} {edge} {}: must be at least a second from its {other}", s.kind.title(), crate::clock::clock(to_ms as f64 / 1000.0, 3, true)));
+        }
+        self.move_edge(index, start, to_ms, false);
+        None
+    }
+
+    /// Move one edge of a segment; marks it edited by a human (not yet verified). During a drag, pass `dragging`: the whole
     /// drag becomes one undo step (taken when it starts), not one per frame.
     pub fn move_edge(&mut self, index: usize, start: bool, to_ms: u64, dragging: bool) {
         let apply = |segs: &mut Vec<Segment>| {
@@ -97,7 +125,7 @@ impl Editor {
                 } else {
                     s.end_ms = to_ms.max(s.start_ms + MIN_MS);
                 }
-                s.source = Source::HumanVerified;
+                s.source = Source::HumanEdited;
                 s.confidence = None;
             }
         };
@@ -134,7 +162,12 @@ impl Editor {
     /// Delete: the selected segment, else the intro. Deleting the last segment of a kind is a
     /// decision: the episode has none, and re-analysis must not bring one back.
     pub fn delete_selected(&mut self) {
-        let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == Kind::Intro));
+        self.delete_kind(Kind::Intro);
+    }
+
+    /// Delete the selected segment, else the (first) one of `kind`.
+    pub fn delete_kind(&mut self, kind: Kind) {
+        let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == kind));
         let Some((i, kind)) = index.and_then(|i| self.segments.segments.get(i).map(|s| (i, s.kind))) else { return };
         self.edit_all(|segments| {
             segments.segments.remove(i);
@@ -266,7 +299,7 @@ mod tests {
         e.set_intro_start(28_000);
         e.set_intro_end(51_500);
         let intro = e.intro().unwrap();
-        assert_eq!((intro.start_ms, intro.end_ms, intro.source), (28_000, 51_500, Source::HumanVerified));
+        assert_eq!((intro.start_ms, intro.end_ms, intro.source), (28_000, 51_500, Source::HumanEdited));
         e.undo();
         assert_eq!(e.intro().unwrap().end_ms, 50_000);
         e.undo();
@@ -360,5 +393,43 @@ mod tests {
         assert_eq!(e.segments.absent, [Kind::Intro]);
         e.merge_detection(&detection(30.0, 50.0));
         assert!(e.intro().is_none());
+    }
+
+    #[test]
+    fn an_edit_is_not_a_verification_but_still_outranks_the_model() {
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        // Dragging the end: the start nobody looked at is not confirmed by that.
+        e.move_edge(0, false, 52_000, true);
+        e.end_drag();
+        assert_eq!(e.intro().unwrap().source, Source::HumanEdited);
+        assert!(!e.is_verified(), "a drag is not Submit");
+        // A new detection does not undo the human's edit.
+        e.merge_detection(&detection(100.0, 120.0));
+        assert_eq!((e.intro().unwrap().start_ms, e.intro().unwrap().end_ms), (30_000, 52_000));
+        e.verify_all();
+        assert!(e.is_verified());
+        assert_eq!(e.intro().unwrap().source, Source::HumanVerified);
+    }
+
+    #[test]
+    fn every_kind_takes_the_same_keys_and_typed_times() {
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        e.set_start(Kind::Credits, 150_000);
+        e.set_end(Kind::Credits, 170_000);
+        e.set_end(Kind::Recap, 12_000);
+        e.set_start(Kind::Recap, 2_000);
+        let kinds: Vec<(Kind, u64, u64)> = e.segments.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms)).collect();
+        assert_eq!(kinds, [(Kind::Recap, 2_000, 12_000), (Kind::Intro, 30_000, 50_000), (Kind::Credits, 150_000, 170_000)]);
+        assert_eq!(e.set_start(Kind::Credits, 171_000).unwrap(), "I at 2:51.00 is not before the end of the credits (2:50.00): move the playhead earlier, or set the end first with O");
+        // A typed boundary: one undo step; a typed time past the other edge is refused with why.
+        e.type_edge(1, true, 29_500);
+        assert_eq!(e.intro().unwrap().start_ms, 29_500);
+        assert!(e.type_edge(1, false, 29_800).unwrap().contains("at least a second"));
+        e.undo();
+        assert_eq!(e.intro().unwrap().start_ms, 30_000);
+        e.delete_kind(Kind::Credits);
+        assert!(e.of_kind(Kind::Credits).is_none() && e.segments.absent == [Kind::Credits]);
     }
 }

@@ -3,9 +3,6 @@
 use super::timeline::ZOOMS;
 use super::*;
 
-/// One frame at 25 fps: the step of `,` `.` and Shift+←/→.
-const FRAME_S: f64 = 0.04;
-
 /// egui turns one Ctrl+wheel notch into a zoom factor of about e^0.25, spread over frames.
 const WHEEL_NOTCH: f32 = 0.25;
 /// A step of the timeline's zoom is taken once this much of a notch has arrived.
@@ -63,9 +60,13 @@ impl App {
             self.toggle_mute();
         }
         if export_again {
-            match self.default_export() {
-                Some(format) => self.export(format),
-                None => self.banner = Some("Ctrl+E repeats the last export: choose a format in the Export menu first".into()),
+            // The last export of this session, else the season in the format used last time.
+            let again = self.last_export.clone().or_else(|| {
+                self.default_export().map(|f| super::export_dialog::ExportJob { season: true, formats: vec![f], folder: None, titles: super::export_dialog::Titles::Standard, remux: false })
+            });
+            match again {
+                Some(job) => self.run_export(&job),
+                None => self.banner = Some("Ctrl+E repeats the last export: choose one with Export… first".into()),
             }
         }
         let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
@@ -92,14 +93,26 @@ impl App {
                 i.key_pressed(egui::Key::ArrowDown),
             )
         });
+        let (next_to_check, kind) = ctx.input(|i| (i.key_pressed(egui::Key::N) && !i.modifiers.command, EDIT_KINDS.iter().find(|(_, key, _)| i.key_pressed(*key)).map(|(k, _, _)| *k)));
+        if let Some(kind) = kind {
+            self.apply(Action::EditKind(kind));
+        }
+        if next_to_check {
+            self.apply(Action::NextToCheck);
+            return;
+        }
         let count = self.episodes.len();
+        // One frame at the episode's own rate: the step of `,` `.` and Shift+←/→.
+        let frame_s = 1.0 / self.fps();
+        let edit_kind = self.edit_kind;
         if up || down {
             self.selected = if up { self.selected.saturating_sub(1) } else { (self.selected + 1).min(count - 1) };
             return;
         }
         let ep = &mut self.episodes[self.selected];
-        let step = if shift || comma || period { FRAME_S } else { 1.0 };
+        let step = if shift || comma || period { frame_s } else { 1.0 };
         let (left, right) = (left || comma, right || period);
+        self.follow_playhead |= home || end || left || right || comma || period;
         if home || end {
             if self.playing {
                 self.preview.request(preview::Request::Pause);
@@ -112,22 +125,24 @@ impl App {
                 self.preview.request(preview::Request::Pause);
                 self.playing = false;
             }
-            ep.playhead_s = if left { (ep.playhead_s - step).max(0.0) } else { ep.playhead_s + step };
+            // Frame steps land on frames (a second's step keeps the offset within the second).
+            let to = if left { (ep.playhead_s - step).max(0.0) } else { ep.playhead_s + step };
+            ep.playhead_s = if step < 1.0 { (to / step).round() * step } else { to };
         }
         let at = (ep.playhead_s * 1000.0).round() as u64;
         let mut refused = None;
         if i_key {
-            refused = ep.editor.set_intro_start(at);
+            refused = ep.editor.set_start(edit_kind, at);
         }
         if o_key {
-            refused = ep.editor.set_intro_end(at);
+            refused = ep.editor.set_end(edit_kind, at);
         }
         if let Some(why) = refused {
             self.banner = Some(why);
         }
         let ep = &mut self.episodes[self.selected];
         if delete {
-            ep.editor.delete_selected();
+            ep.editor.delete_kind(edit_kind);
         }
         if undo {
             ep.editor.undo();

@@ -8,7 +8,9 @@
 //! from any of them is a typed [`Action`], applied in one place ([`App::apply`]).
 
 mod audio;
+mod export_dialog;
 mod keys;
+mod lanes;
 mod timeline;
 mod views;
 pub mod edit;
@@ -22,7 +24,7 @@ use eframe::egui;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use crate::segments::Kind;
-use timeline::{WHOLE_EPISODE, ZOOMS};
+use timeline::{DEFAULT_ZOOM, WHOLE_EPISODE, ZOOMS};
 use worker::{Command, Event, Worker};
 
 pub fn run(path: Option<PathBuf>) -> Result<()> {
@@ -75,6 +77,8 @@ struct Episode {
     /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
     /// every `step` seconds, made in the background when first shown.
     overview: Overview,
+    /// The frame rate, the waveform and the zoomed-in frames, made in the background ([`lanes`]).
+    lanes: lanes::Lanes,
 }
 
 #[derive(Default)]
@@ -111,6 +115,10 @@ pub(crate) enum Action {
     ToggleMute,
     /// Analyse again the episodes whose analysis was cancelled.
     ResumeAnalysis,
+    /// Go to the next episode of the review queue (unverified, least confident first).
+    NextToCheck,
+    /// I, O, Delete and typed times act on this kind from now on.
+    EditKind(Kind),
     CancelAnalysis,
     /// Apply a new detection window (typed into the Window field, confirmed).
     SetWindow(u32),
@@ -170,7 +178,37 @@ pub struct App {
     overview_results: (crossbeam_channel::Sender<(PathBuf, OverviewMsg)>, crossbeam_channel::Receiver<(PathBuf, OverviewMsg)>),
     /// Bumped when what is open changes: overview threads for the old episodes stop.
     overview_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// What the lane helpers found, per episode.
+    lane_results: (crossbeam_channel::Sender<(PathBuf, lanes::Found)>, crossbeam_channel::Receiver<(PathBuf, lanes::Found)>),
+    /// The kind that I, O, Delete and the typed boundary fields act on.
+    edit_kind: Kind,
+    /// The boundary fields' text while typed: (start, end).
+    typed: (String, String),
+    /// The episode list shows all, or only those still to check.
+    review: Review,
+    /// The time under the pointer on the timeline, if it is there.
+    hover_s: Option<f64>,
+    /// The playhead moved by a key: its row is scrolled into view on the next frame.
+    follow_playhead: bool,
+    /// The export dialog, while open.
+    export_dialog: Option<export_dialog::ExportDialog>,
+    /// The last export run from the dialog (Ctrl+E repeats it).
+    last_export: Option<export_dialog::ExportJob>,
 }
+
+/// Which episodes the list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Review {
+    #[default]
+    All,
+    /// Not verified yet.
+    ToCheck,
+    /// Not verified, and the model is unsure.
+    Uncertain,
+}
+
+/// The kinds a labeller edits, with the key that picks each.
+pub(crate) const EDIT_KINDS: [(Kind, egui::Key, &str); 4] = [(Kind::Intro, egui::Key::Num1, "1"), (Kind::Recap, egui::Key::Num2, "2"), (Kind::Credits, egui::Key::Num3, "3"), (Kind::Preview, egui::Key::Num4, "4")];
 
 /// Cuts found in a stretch of an episode (or why not).
 type CutsFound = (PathBuf, (f64, f64), std::result::Result<Vec<f64>, String>);
@@ -182,10 +220,12 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     (", / .", "a frame back / on"),
     ("Home / End", "start / end of the analysed window"),
     ("↑ / ↓", "previous / next episode"),
-    ("I / O", "the intro starts / ends at the playhead"),
+    ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
+    ("I / O", "the chosen kind starts / ends at the playhead"),
     ("drag an edge", "move it (snaps to cuts; Alt: by frame)"),
-    ("Delete", "delete the selected segment (the episode then has none of that kind)"),
+    ("Delete", "delete the chosen kind's segment (the episode then has none of it)"),
     ("Enter", "verify the episode and go to the next"),
+    ("N", "next episode to check (unverified, least confident first)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("+ / − or Ctrl+wheel", "zoom the timeline"),
     ("M", "mute"),
@@ -201,7 +241,7 @@ const MAX_WINDOW_S: u32 = 600;
 /// Seconds either side of a segment edge (or the pointer) searched for cuts to snap to.
 const CUT_SEARCH_S: f64 = 6.0;
 
-/// The export menu: every format, written beside each episode of the open season.
+/// The export dialog's formats.
 const EXPORTS: &[(&str, crate::formats::Format)] = &[
     ("Matroska chapters (mkvmerge XML)", crate::formats::Format::MkvXml),
     ("FFMETADATA (ffmpeg)", crate::formats::Format::Ffmetadata),
@@ -215,29 +255,6 @@ const EXPORTS: &[(&str, crate::formats::Format)] = &[
 ];
 
 impl App {
-    /// Write every episode's labels in `format` beside it, on a background thread.
-    fn export(&mut self, format: crate::formats::Format) {
-        use crate::service::export::{export_episodes, Destination};
-        let jobs: Vec<(PathBuf, crate::Result<crate::segments::Segments>)> = self.episodes.iter().map(|e| (e.path.clone(), Ok(e.editor.segments.clone()))).collect();
-        let tx = self.notices.0.clone();
-        let ctx = self.ctx.clone();
-        std::thread::spawn(move || {
-            let report = export_episodes(&jobs, format, Destination::Beside, &crate::formats::ExportOptions::default(), true);
-            let written = jobs.len() - report.failures.len();
-            let summary = format!("Exported {written} of {} episodes ({}) beside the media", jobs.len(), format.extension());
-            // One message: the summary with every reason, so no failure is overwritten.
-            let notice = if report.failures.is_empty() {
-                (summary, false)
-            } else {
-                (format!("{summary}. Failed: {}", report.failures.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")), true)
-            };
-            let _ = tx.send(notice);
-            if let Some(ctx) = ctx {
-                ctx.request_repaint();
-            }
-        });
-    }
-
     /// Labels from a file: SIS labels.json for a whole season (matched by episode name), or any
     /// chapter/label format for the selected episode.
     fn import_labels(&mut self, path: &Path) {
@@ -289,7 +306,7 @@ impl App {
             preview_requested: None,
             playing: false,
             dragging: None,
-            zoom: 2,
+            zoom: DEFAULT_ZOOM,
             settings,
             settings_file: crate::settings::settings_path(),
             notices: crossbeam_channel::unbounded(),
@@ -303,6 +320,14 @@ impl App {
             cuts_results: crossbeam_channel::unbounded(),
             overview_results: crossbeam_channel::unbounded(),
             overview_generation: Default::default(),
+            lane_results: crossbeam_channel::unbounded(),
+            edit_kind: Kind::Intro,
+            typed: Default::default(),
+            review: Review::All,
+            hover_s: None,
+            export_dialog: None,
+            follow_playhead: false,
+            last_export: None,
         };
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
@@ -536,7 +561,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default() }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default() }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -553,6 +578,14 @@ impl App {
             }
             Action::ToggleMute => self.toggle_mute(),
             Action::CancelAnalysis => self.worker.cancel_all(),
+            Action::NextToCheck => match self.next_to_check() {
+                Some(i) => self.selected = i,
+                None => self.info = Some("Nothing left to check: every episode is verified".into()),
+            },
+            Action::EditKind(kind) => {
+                self.edit_kind = kind;
+                self.typed = Default::default();
+            }
             Action::ResumeAnalysis => {
                 let generation = self.worker.generation();
                 for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| matches!(e.status, Status::Cancelled)) {
@@ -711,6 +744,53 @@ impl App {
 }
 
 
+impl App {
+    /// How sure the model is about an episode's answer: its least confident predicted segment;
+    /// with none, how surely the window has no intro. None before the answer or when a human
+    /// decided everything on it.
+    fn confidence(ep: &Episode) -> Option<f64> {
+        let d = ep.detection.as_ref()?;
+        let predicted = ep.editor.segments.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from);
+        let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
+        match least {
+            Some(c) => Some(c),
+            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => Some(1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max))),
+            None => Some(1.0),
+        }
+    }
+
+    fn is_uncertain(ep: &Episode) -> bool {
+        !ep.editor.is_verified() && Self::confidence(ep).is_some_and(|c| c < crate::service::detect::UNCERTAIN)
+    }
+
+    /// The review queue: analysed, unverified episodes, least confident first.
+    pub(crate) fn to_check(&self) -> Vec<usize> {
+        let mut queue: Vec<(usize, f64)> = self.episodes.iter().enumerate().filter(|(_, e)| matches!(e.status, Status::Done { .. }) && !e.editor.is_verified()).map(|(i, e)| (i, Self::confidence(e).unwrap_or(1.0))).collect();
+        queue.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        queue.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// The episode after the selected one in the review queue (its first when the selected one is
+    /// not in it), wrapping round.
+    pub(crate) fn next_to_check(&self) -> Option<usize> {
+        let queue = self.to_check();
+        let at = queue.iter().position(|&i| i == self.selected);
+        match at {
+            Some(k) => queue.get(k + 1).or(queue.first()).copied().filter(|&i| i != self.selected || queue.len() == 1),
+            None => queue.first().copied(),
+        }
+    }
+
+    /// Whether the episode list shows episode `ep` under the current filter.
+    fn listed(&self, ep: &Episode) -> bool {
+        match self.review {
+            Review::All => true,
+            Review::ToCheck => !ep.editor.is_verified(),
+            Review::Uncertain => Self::is_uncertain(ep),
+        }
+    }
+}
+
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
@@ -745,6 +825,7 @@ impl App {
         self.poll_preview(&ctx);
         self.poll_cuts();
         self.poll_overview(&ctx);
+        self.poll_lanes(&ctx);
         if self.cuts_pending.is_some() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
@@ -755,6 +836,7 @@ impl App {
                 self.info = Some(notice);
             }
         }
+        self.export_dialog_ui(&ctx);
         if self.help {
             let mut open = true;
             egui::Window::new("Keys").open(&mut open).collapsible(false).resizable(false).show(&ctx, |ui| {

@@ -64,7 +64,9 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     h.run_steps(2);
     let intro = |h: &Harness<'_, App>| h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms));
     assert_eq!(intro(&h), Some((3_000, 8_040)));
-    h.get_by_label_contains("Intro 0:03 – 0:08");
+    h.get_by_label_contains("Intro 00:00:03.000 – 00:00:08.040");
+    h.get_by_label_contains("edited, not verified yet");
+    assert!(!h.state().episodes[0].editor.is_verified(), "I and O are edits, not a verification");
     let saved = crate::segments::Segments::read(&crate::segments::sidecar_path(&media)).expect("autosaved beside the media");
     assert_eq!(saved.segments[0].end_ms, 8_040);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
@@ -370,7 +372,7 @@ fn arrows_move_between_episodes_and_i_after_the_end_says_why() {
     h.key_press(egui::Key::I);
     h.run_steps(1);
     assert_eq!(h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((4_000, 5_000)));
-    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("not before the intro's end")), "{:?}", h.state().banner);
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("not before the end of the intro")), "{:?}", h.state().banner);
     // `.` and `,` step by a frame.
     h.key_press(egui::Key::Period);
     h.run_steps(1);
@@ -390,4 +392,203 @@ fn f1_shows_the_key_sheet() {
     h.run_steps(2);
     h.get_by_label("a frame back / on");
     h.get_by_label("verify the episode and go to the next");
+}
+
+/// A copy of the demo's S01E01 (120 s, intro 0:00–0:20) in `dir`, with its true labels saved.
+fn demo_episode(dir: &Path) -> PathBuf {
+    let demo = crate::paths::demo_dir();
+    let copy = dir.join("Bunny Tales - S01E01.mp4");
+    std::fs::copy(demo.join("Bunny Tales - S01E01.mp4"), &copy).unwrap();
+    let truth = crate::segments::Segments::read(&demo.join("Bunny Tales - S01E01.truth.json")).unwrap();
+    crate::gui::edit::save(&copy, &truth).unwrap();
+    copy
+}
+
+#[test]
+fn every_kind_takes_the_same_keys_and_a_typed_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // 3 chooses the credits: I and O now set them.
+    h.key_press(egui::Key::Num3);
+    for _ in 0..10 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::I);
+    for _ in 0..5 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::O);
+    h.run_steps(2);
+    let credits = |h: &Harness<'_, App>| h.state().episodes[0].editor.of_kind(Kind::Credits).map(|s| (s.start_ms, s.end_ms));
+    assert_eq!(credits(&h), Some((10_000, 15_000)));
+    assert!(h.state().episodes[0].editor.intro().is_none(), "the intro was not touched");
+    // The start typed in the chosen time format, applied on Enter.
+    h.get_by_label("Start").focus();
+    h.run_steps(1);
+    h.state_mut().typed.0.clear();
+    h.get_by_label("Start").type_text("00:00:09.480");
+    h.run_steps(1);
+    assert_eq!(credits(&h), Some((10_000, 15_000)), "applied while typing");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(credits(&h), Some((9_480, 15_000)));
+    assert!(!h.state().episodes[0].editor.is_verified(), "Enter in the field verifies nothing");
+    // A time that is no time is refused with a word; the edge stays.
+    h.get_by_label("End").focus();
+    h.run_steps(1);
+    h.state_mut().typed.1 = "9:75".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(credits(&h), Some((9_480, 15_000)));
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("End: '9:75' is not a time")), "{:?}", h.state().banner);
+    // Delete removes the chosen kind's segment, and the decision is saved.
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert!(credits(&h).is_none());
+    let saved = crate::segments::Segments::read(&crate::segments::sidecar_path(&dir.path().join("ep1.mp4"))).unwrap();
+    assert_eq!(saved.absent, [Kind::Credits]);
+}
+
+#[test]
+fn times_show_as_timecode_smpte_or_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = two_episodes(dir.path());
+    app.episodes[0].editor.set_start(Kind::Intro, 43_080);
+    app.episodes[0].editor.set_end(Kind::Intro, 100_480);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:43.080 – 00:01:40.480");
+    h.state_mut().settings.time_format = crate::clock::TimeFormat::Smpte;
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:43:02 – 00:01:40:12");
+    h.state_mut().settings.time_format = crate::clock::TimeFormat::Frames;
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 1077 – 2512");
+}
+
+#[test]
+fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["ep1.mp4", "ep2.mp4", "ep3.mp4"] {
+        std::fs::write(dir.path().join(name), b"not a video").unwrap();
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    // As if analysed: ep1 sure (0.95), ep2 unsure (0.4), ep3 fairly sure (0.8).
+    for (ep, c) in h.state_mut().episodes.iter_mut().zip([0.95, 0.4, 0.8]) {
+        ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
+        let d = crate::model::Detection { intros: vec![crate::model::DetectedSegment::by_model(10.0, 40.0, c)], ..crate::model::Detection::empty() };
+        ep.editor.merge_detection(&d);
+        ep.detection = Some(d);
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("0 verified · 3 to check · 1 uncertain");
+    h.key_press(egui::Key::N);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 1, "the least confident first");
+    h.key_press(egui::Key::N);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 2, "then the next least");
+    // Verifying takes an episode out of the queue; Enter moves on.
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    h.get_by_label_contains("1 verified · 2 to check · 1 uncertain");
+    h.state_mut().selected = 0;
+    h.key_press(egui::Key::N);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 1);
+    // The filter lists only the uncertain one.
+    h.state_mut().review = Review::Uncertain;
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("ep2.mp4\nuncertain: intro").is_some());
+    assert!(h.query_by_label_contains("ep1.mp4\n").is_none() && h.query_by_label_contains("ep3.mp4").is_none());
+}
+
+#[test]
+fn the_first_screen_offers_the_demo_season() {
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
+    h.run_steps(1);
+    h.get_by_label_contains("Find, correct and export the intros of a season");
+    h.get_by_label("Open the demo season").click();
+    h.run_steps(2);
+    assert_eq!(h.state().episodes.len(), std::fs::read_dir(crate::paths::demo_dir()).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "mp4")).count());
+    h.state_mut().apply(Action::CancelAnalysis);
+}
+
+#[test]
+fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let out = dir.path().join("chapters");
+    let mut app = app();
+    app.open(&media);
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label("Export…").click();
+    h.run_steps(2);
+    // Kodi EDL instead of the default Matroska XML; Opening/Ending titles; into a folder (the
+    // folder picker is the desktop's own dialog: the choice is set as it would return it).
+    h.get_by_label("Matroska chapters (mkvmerge XML)").click();
+    h.get_by_label("Kodi / MPlayer EDL").click();
+    h.get_by_label("WebVTT chapters").click();
+    h.get_by_label_contains("Opening · Recap · Ending").click();
+    h.run_steps(1);
+    h.state_mut().export_dialog.as_mut().unwrap().job.folder = Some(out.clone());
+    h.run_steps(1);
+    h.get_by_label("Export").click();
+    step_until(&mut h, "the export's summary", |a| a.info.is_some() || a.banner.is_some());
+    assert_eq!(h.state().banner, None);
+    let info = h.state().info.clone().unwrap();
+    assert!(info.starts_with("Exported 2 file(s) for Bunny Tales - S01E01.mp4 into"), "{info}");
+    let edl = std::fs::read_to_string(out.join("Bunny Tales - S01E01.edl")).unwrap();
+    assert!(edl.lines().any(|l| l.split_whitespace().nth(1).is_some_and(|end| end.parse::<f64>().is_ok_and(|e| (e - 20.0).abs() < 0.05))), "the intro 0:00–0:20: {edl}");
+    let vtt = std::fs::read_to_string(out.join("Bunny Tales - S01E01.chapters.vtt")).unwrap();
+    assert!(vtt.contains("Opening"), "{vtt}");
+    assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "nothing beside the media");
+    // Ctrl+E repeats the same export.
+    std::fs::remove_dir_all(&out).unwrap();
+    h.state_mut().info = None;
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    step_until(&mut h, "the repeated export", |a| a.info.is_some());
+    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists());
+}
+
+#[test]
+fn zoomed_in_the_strip_shows_frames_the_waveform_and_the_time_under_the_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.window_s = 30;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analysis", |a| matches!(a.episodes[0].status, Status::Done { .. }));
+    step_until(&mut h, "the waveform and the frame rate", |a| a.episodes[0].lanes.wave.is_some() && a.episodes[0].lanes.fps.is_some());
+    let (levels, silences) = h.state().episodes[0].lanes.wave.clone().unwrap();
+    assert!((levels.len() as f64 * crate::features::sound::ENVELOPE_STEP_S - 30.0).abs() < 0.2, "the window's sound: {} steps", levels.len());
+    assert!(levels.iter().any(|db| *db > -40.0), "the demo has sound");
+    eprintln!("silences in the demo's first 30 s: {silences:?}");
+    // Zoomed in to 2 s a row: frames 0.2 s apart around the playhead.
+    h.key_press(egui::Key::Plus);
+    h.key_press(egui::Key::Plus);
+    h.key_press(egui::Key::Plus);
+    h.run_steps(1);
+    assert_eq!(ZOOMS[h.state().zoom], 2);
+    step_until(&mut h, "frames of the first rows", |a| a.episodes[0].lanes.frames.len() >= 20);
+    let frames: Vec<u64> = h.state().episodes[0].lanes.frames.keys().copied().collect();
+    assert_eq!(&frames[..20], (0..20).map(|k| k * 200).collect::<Vec<u64>>().as_slice());
+    // The pointer over the timeline: its time is shown.
+    // Just below the legend: the timeline's first row.
+    let legend = h.get_by_label("sound level").rect();
+    h.event(egui::Event::PointerMoved(egui::pos2(300.0, legend.bottom() + 40.0)));
+    h.run_steps(2);
+    assert!(h.state().hover_s.is_some(), "no time under the pointer");
+    h.get_by_label_contains("pointer 00:00:0");
+    // `.` steps one frame of this episode (25 fps).
+    h.key_press(egui::Key::Period);
+    h.run_steps(1);
+    assert!((h.state().episodes[0].playhead_s - 1.0 / h.state().episodes[0].lanes.fps.unwrap()).abs() < 1e-9);
 }

@@ -5,19 +5,9 @@
 use crate::segments::{Kind, Segment};
 use eframe::egui;
 
-/// m:ss.cc for the playhead.
-pub(super) fn clock_fine(seconds: f64) -> String {
-    crate::clock::clock(seconds, 2, true)
-}
-
 pub(super) const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
 pub(super) const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
 pub(super) const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
-
-/// m:ss, as players show it.
-pub(super) fn clock(seconds: f64) -> String {
-    crate::clock::clock(seconds, 0, true)
-}
 
 /// What the pointer did on the timeline.
 pub(super) enum TimelineAction {
@@ -38,7 +28,13 @@ pub(super) const SNAP_PX: f32 = 10.0;
 
 /// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −); the last is the whole
 /// episode on one row.
-pub(super) const ZOOMS: [u32; 7] = [5, 10, 20, 30, 60, 180, WHOLE_EPISODE];
+pub(super) const ZOOMS: [u32; 8] = [2, 5, 10, 20, 30, 60, 180, WHOLE_EPISODE];
+/// The zoom the app opens at (20 s a row).
+pub(super) const DEFAULT_ZOOM: usize = 3;
+/// At this many seconds a row or fewer, the strip shows frames, not one thumbnail a second.
+pub(super) const FRAMES_AT_S: u32 = 5;
+/// Frames across one row when zoomed in that far.
+pub(super) const FRAMES_PER_ROW: u32 = 10;
 pub(super) const WHOLE_EPISODE: u32 = 0;
 
 /// One timeline row's mapping between time and x. Painting and hit-testing use the same one, so
@@ -91,33 +87,87 @@ pub(super) struct Strip<'a> {
     pub span: u32,
 }
 
-/// The 1 FPS thumbnail strip with a time ruler, wrapped into rows of `per_row` seconds.
-#[allow(clippy::too_many_arguments)]
-pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, seconds: u32, analysed: u32, probability: Option<&[f32]>, segments: &[Segment], cuts: &[f64], playhead_s: f64, per_row: u32) -> Option<TimelineAction> {
-    let per_row = per_row.max(1);
+/// The sound under the thumbnails: levels (dBFS per `step_s`) and the silent stretches.
+#[derive(Clone, Copy)]
+pub(super) struct Wave<'a> {
+    pub levels: &'a [f32],
+    pub step_s: f64,
+    pub silences: &'a [(f64, f64)],
+}
+
+/// Frames decoded for a zoomed-in strip, keyed by their time in ms, each `step_s` wide.
+#[derive(Clone, Copy)]
+pub(super) struct Frames<'a> {
+    pub textures: &'a std::collections::BTreeMap<u64, egui::TextureHandle>,
+    pub step_s: f64,
+}
+
+/// Everything one timeline draws.
+pub(super) struct View<'a> {
+    /// A segment edge is being dragged (a drag elsewhere pans).
+    pub edge_held: bool,
+    pub strip: Strip<'a>,
+    /// Seconds the timeline spans, and how many of them were analysed.
+    pub seconds: u32,
+    pub analysed: u32,
+    pub probability: Option<&'a [f32]>,
+    pub segments: &'a [Segment],
+    pub cuts: &'a [f64],
+    pub playhead_s: f64,
+    pub per_row: u32,
+    pub wave: Option<Wave<'a>>,
+    pub frames: Option<Frames<'a>>,
+    /// Times as the user chose to read them.
+    pub time: &'a dyn Fn(f64) -> String,
+    /// Scroll the playhead's row into view (it was moved by a key, or is playing).
+    pub follow: bool,
+}
+
+pub(super) const WAVE_COLOUR: egui::Color32 = egui::Color32::from_rgb(110, 170, 200);
+pub(super) const SILENCE_COLOUR: egui::Color32 = egui::Color32::from_rgb(52, 44, 92);
+pub(super) const PROBABILITY_COLOUR: egui::Color32 = egui::Color32::from_rgb(250, 230, 120);
+
+/// dBFS at the bottom of the waveform lane.
+const WAVE_FLOOR_DB: f32 = -60.0;
+
+/// The thumbnail strip with a time ruler, wrapped into rows of `per_row` seconds; under it the
+/// waveform lane, the segment band and the probability curve. Returns what the pointer did and
+/// the time under it.
+pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> (Option<TimelineAction>, Option<f64>) {
+    let per_row = view.per_row.max(1);
     #[allow(non_snake_case)]
     let PER_ROW = per_row;
-    let (thumbs, span) = (strip.thumbs, strip.span);
-    let Some((_, first)) = thumbs.first() else { return None };
+    let (seconds, segments, cuts, probability) = (view.seconds, view.segments, view.cuts, view.probability);
+    let (thumbs, span) = (view.strip.thumbs, view.strip.span);
+    let Some((_, first)) = thumbs.first() else { return (None, None) };
     let mut action = None;
+    let mut hover_s = None;
     let free = ui.input(|i| i.modifiers.alt);
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
     // Seconds are `cell_w` wide; a thumbnail covers `strip.span` of them.
     let cell_w = avail / PER_ROW as f32;
-    let cell_h = if span > 1 { 40.0 } else { (cell_w / aspect).clamp(18.0, 120.0) };
+    let cell_h = match view.frames {
+        // Zoomed in: frames keep their shape, `step_s` wide.
+        Some(f) => (f.step_s as f32 * cell_w / aspect).clamp(18.0, 120.0),
+        None if span > 1 => 40.0,
+        None => (cell_w / aspect).clamp(18.0, 120.0),
+    };
     let ruler_h = 16.0;
+    let wave_h = if view.wave.is_some() { 26.0 } else { 0.0 };
     // Under each strip: the segment band and the intro-probability curve.
     let band_h = if probability.is_some() || !segments.is_empty() { 22.0 } else { 0.0 };
     let label = egui::FontId::monospace(10.0);
     egui::ScrollArea::vertical().show(ui, |ui| {
         for row in 0..seconds.div_ceil(PER_ROW) {
             let start = row * PER_ROW;
-            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + band_h + ruler_h), egui::Sense::click_and_drag());
+            let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + wave_h + band_h + ruler_h), egui::Sense::click_and_drag());
             let geo = RowGeometry { left: rect.left(), cell_w, start, per_row: PER_ROW };
             if let Some(pos) = response.interact_pointer_pos() {
                 if response.clicked() {
-                    action = Some(TimelineAction::Click(geo.time_at(pos.x).floor()));
+                    // Zoomed in to frames, a click lands on the frame; else on the second.
+                    let t = geo.time_at(pos.x);
+                    action = Some(TimelineAction::Click(if view.frames.is_some() { (t * 25.0).floor() / 25.0 } else { t.floor() }));
                 } else if response.drag_started() {
                     // The edge under the press, not where egui decided the drag began (a few
                     // pixels on, possibly past the grab zone).
@@ -125,18 +175,19 @@ pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, sec
                     if let Some((i, is_start)) = geo.edge_at(segments, press.x) {
                         action = Some(TimelineAction::GrabEdge(i, is_start));
                     }
-                } else if response.dragged() && !edge_held {
+                } else if response.dragged() && !view.edge_held {
                     // Not on an edge: the drag pans the timeline (its rows scroll).
                     ui.scroll_with_delta(egui::vec2(0.0, response.drag_delta().y));
                 } else if response.dragged() {
                     // Snap to a shot cut within reach, else to the second grid (the thumbnails);
-                    // Alt: free, to a 25 fps frame.
+                    // Alt (or zoomed in to frames): free, to a 25 fps frame.
                     let t = geo.time_at(pos.x);
                     let reach = (SNAP_PX / cell_w) as f64;
                     let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
                     action = Some(TimelineAction::DragTo(match (free, cut) {
                         (true, _) => (t * 25.0).round() / 25.0,
                         (false, Some(c)) => c,
+                        (false, None) if view.frames.is_some() => (t * 25.0).round() / 25.0,
                         (false, None) => t.round(),
                     }));
                 }
@@ -163,30 +214,62 @@ pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, sec
                 let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w - 1.0, cell_h));
                 painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
+            // Zoomed in: the decoded frames over the seconds' thumbnails (which stand in until
+            // the frames arrive).
+            if let Some(frames) = view.frames {
+                let w = frames.step_s as f32 * cell_w;
+                for (ms, tex) in frames.textures.range(u64::from(start) * 1000..u64::from(start + PER_ROW) * 1000) {
+                    let x = geo.x_of(*ms as f64 / 1000.0);
+                    let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2((w - 1.0).min(rect.right() - x), cell_h));
+                    painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
+                }
+            }
             let x_of = |t: f64| geo.x_of(t);
+            if let Some(wave) = view.wave {
+                let lane = egui::Rect::from_min_size(egui::pos2(rect.left(), strip.bottom()), egui::vec2(avail, wave_h));
+                painter.rect_filled(lane, 0.0, egui::Color32::from_gray(18));
+                for &(a, b) in wave.silences.iter().filter(|(a, b)| *b > f64::from(start) && *a < f64::from(start + PER_ROW)) {
+                    painter.rect_filled(egui::Rect::from_min_max(egui::pos2(x_of(a), lane.top()), egui::pos2(x_of(b).max(x_of(a) + 1.0), lane.bottom())), 0.0, SILENCE_COLOUR);
+                }
+                // One quad per step (or per pixel when steps are narrower): one mesh a row.
+                let mut mesh = egui::Mesh::default();
+                let first_step = (f64::from(start) / wave.step_s) as usize;
+                let last_step = ((f64::from(start + PER_ROW) / wave.step_s).ceil() as usize).min(wave.levels.len());
+                let per_px = ((wave.step_s as f32 * cell_w).recip()).max(1.0) as usize;
+                let mut i = first_step;
+                while i < last_step {
+                    let j = (i + per_px).min(last_step);
+                    let db = wave.levels[i..j].iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                    let h = ((db - WAVE_FLOOR_DB) / -WAVE_FLOOR_DB).clamp(0.0, 1.0) * (wave_h - 4.0) / 2.0;
+                    if h > 0.0 {
+                        let (a, b) = (x_of(i as f64 * wave.step_s), x_of(j as f64 * wave.step_s));
+                        mesh.add_colored_rect(egui::Rect::from_min_max(egui::pos2(a, lane.center().y - h), egui::pos2(b.max(a + 1.0), lane.center().y + h)), WAVE_COLOUR);
+                    }
+                    i = j;
+                }
+                painter.add(egui::Shape::mesh(mesh));
+            }
+            let below = strip.bottom() + wave_h;
             if band_h > 0.0 {
-                let band = egui::Rect::from_min_size(egui::pos2(rect.left(), strip.bottom()), egui::vec2(avail, band_h));
+                let band = egui::Rect::from_min_size(egui::pos2(rect.left(), below), egui::vec2(avail, band_h));
                 painter.rect_filled(band, 0.0, egui::Color32::from_gray(36));
                 for s in segments {
-                    let colour = match s.kind {
-                        Kind::Intro => INTRO_COLOUR,
-                        Kind::Recap => RECAP_COLOUR,
-                        _ => egui::Color32::from_gray(150),
-                    };
+                    let colour = kind_colour(s.kind);
                     let (a, b) = (x_of(s.start_ms as f64 / 1000.0), x_of(s.end_ms as f64 / 1000.0));
                     if b > a {
-                        // Verified: solid; predicted: translucent.
+                        // Verified: solid with a thick frame; edited: solid; predicted: translucent.
                         let verified = s.source == crate::segments::Source::HumanVerified;
-                        painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if verified { colour } else { colour.gamma_multiply(0.5) });
+                        let human = s.source != crate::segments::Source::Predicted;
+                        painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if human { colour } else { colour.gamma_multiply(0.5) });
                         // The band's edges also mark the thumbnails above.
-                        painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 2.0 }, colour), egui::StrokeKind::Inside);
+                        painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 1.5 }, colour), egui::StrokeKind::Inside);
                     }
                 }
                 // Beyond the analysed window (whole-episode view): no thumbnails per second, no curve.
-                if analysed < start + PER_ROW {
-                    let a = x_of(f64::from(analysed.max(start)));
+                if view.analysed < start + PER_ROW {
+                    let a = x_of(f64::from(view.analysed.max(start)));
                     painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top()), band.max), 0.0, egui::Color32::from_gray(26));
-                    if analysed > start {
+                    if view.analysed > start {
                         painter.line_segment([egui::pos2(a, rect.top()), egui::pos2(a, band.bottom())], egui::Stroke::new(1.0, egui::Color32::from_gray(200)));
                         painter.text(egui::pos2(a + 3.0, band.center().y), egui::Align2::LEFT_CENTER, "end of detection window", label.clone(), egui::Color32::from_gray(150));
                     }
@@ -204,18 +287,32 @@ pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, sec
                     })
                     .collect();
                 if points.len() > 1 {
-                    painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, egui::Color32::from_rgb(250, 230, 120))));
+                    painter.add(egui::Shape::line(points, egui::Stroke::new(1.5, PROBABILITY_COLOUR)));
                 }
             }
-            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + band_h));
-            if (start as f64..(start + PER_ROW) as f64).contains(&playhead_s) {
-                let x = x_of(playhead_s);
+            let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + wave_h + band_h));
+            if (start as f64..(start + PER_ROW) as f64).contains(&view.playhead_s) {
+                if view.follow {
+                    ui.scroll_to_rect(rect, None);
+                }
+                let x = x_of(view.playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
             }
-            // Ruler: labels at least ~70 px apart, at a round number of seconds, ticks between.
+            // The time under the pointer: a hairline and its time, as editors show it.
+            if let Some(pos) = response.hover_pos() {
+                let t = geo.time_at(pos.x);
+                hover_s = Some(t);
+                painter.line_segment([egui::pos2(pos.x, rect.top()), egui::pos2(pos.x, strip.bottom())], egui::Stroke::new(1.0, egui::Color32::from_white_alpha(120)));
+                let text = (view.time)(t);
+                let galley = painter.layout_no_wrap(text, label.clone(), egui::Color32::WHITE);
+                let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), rect.top() + 2.0);
+                painter.rect_filled(egui::Rect::from_min_size(at - egui::vec2(2.0, 1.0), galley.size() + egui::vec2(4.0, 2.0)), 2.0, egui::Color32::from_black_alpha(190));
+                painter.galley(at, galley, egui::Color32::WHITE);
+            }
+            // Ruler: labels at least ~80 px apart, at a round number of seconds, ticks between.
             let (tick, label_every) = [(1, 5), (2, 10), (5, 30), (10, 60), (60, 300), (60, 600), (300, 1800)]
                 .into_iter()
-                .find(|(_, every)| *every as f32 * cell_w >= 70.0)
+                .find(|(_, every)| *every as f32 * cell_w >= 80.0)
                 .unwrap_or((600, 3600));
             for s in (0..=PER_ROW).step_by(tick as usize) {
                 let t = start + s;
@@ -223,16 +320,20 @@ pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, sec
                     break;
                 }
                 let x = rect.left() + s as f32 * cell_w;
-                let major = t % label_every == 0;
+                // Each row's first second is labelled too (zoomed in, a row spans less than the
+                // labels' spacing).
+                let major = t % label_every == 0 || (s == 0 && PER_ROW < label_every);
                 painter.line_segment(
                     [egui::pos2(x, strip.bottom()), egui::pos2(x, strip.bottom() + if major { 6.0 } else { 3.0 })],
                     egui::Stroke::new(1.0, egui::Color32::from_gray(140)),
                 );
                 if major && s < PER_ROW {
+                    // Whole seconds: the milliseconds say nothing on a ruler.
+                    let text = (view.time)(f64::from(t));
                     painter.text(
                         egui::pos2(x + 2.0, strip.bottom() + 3.0),
                         egui::Align2::LEFT_TOP,
-                        clock(f64::from(t)),
+                        text.strip_suffix(".000").unwrap_or(&text),
                         label.clone(),
                         egui::Color32::from_gray(170),
                     );
@@ -241,7 +342,18 @@ pub(super) fn timeline(ui: &mut egui::Ui, edge_held: bool, strip: Strip<'_>, sec
             ui.add_space(6.0);
         }
     });
-    action
+    (action, hover_s)
+}
+
+/// Each kind's colour, the same in the band, the segment line and the legend.
+pub(super) fn kind_colour(kind: Kind) -> egui::Color32 {
+    match kind {
+        Kind::Intro => INTRO_COLOUR,
+        Kind::Recap => RECAP_COLOUR,
+        Kind::Credits => egui::Color32::from_rgb(200, 120, 220),
+        Kind::Preview => egui::Color32::from_rgb(120, 200, 120),
+        _ => egui::Color32::from_gray(150),
+    }
 }
 
 #[cfg(test)]

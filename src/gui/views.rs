@@ -2,12 +2,13 @@
 //! episode list and the episode view (status, segments, preview, playback). Drawing only: user
 //! intent leaves as typed actions; nothing here starts a thread.
 
-use super::timeline::{clock, clock_fine, timeline, Strip, TimelineAction, INTRO_COLOUR, RECAP_COLOUR, WHOLE_EPISODE, ZOOMS};
+use super::timeline::{kind_colour, timeline, Frames, Strip, TimelineAction, View, Wave, FRAMES_PER_ROW, INTRO_COLOUR, PROBABILITY_COLOUR, SILENCE_COLOUR, WAVE_COLOUR, WHOLE_EPISODE, ZOOMS};
 use super::*;
 
 impl App {
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        // Wrapped: at 1024 px nothing is cut off, it takes a second line.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("introskip");
             ui.separator();
             if ui.button("Open episode…").clicked() {
@@ -35,27 +36,8 @@ impl App {
                 if ui.button("Import labels…").clicked() {
                     self.ask(Pick::Labels);
                 }
-                let mut export = None;
-                let default = self.default_export();
-                ui.menu_button("Export", |ui| {
-                    if let Some(format) = default {
-                        let label = EXPORTS.iter().find(|(_, f)| *f == format).map_or("", |(l, _)| *l);
-                        if ui.button(format!("Again: {label}  (Ctrl+E)")).clicked() {
-                            export = Some(format);
-                            ui.close();
-                        }
-                        ui.separator();
-                    }
-                    for (label, format) in EXPORTS {
-                        if ui.button(*label).clicked() {
-                            export = Some(*format);
-                            ui.close();
-                        }
-                    }
-                });
-                if let Some(format) = export {
-                    self.remember_export(format);
-                    self.export(format);
+                if ui.button("Export…").on_hover_text("Chapters and labels for this episode or the season, to a folder you choose; Ctrl+E repeats the last export").clicked() {
+                    self.open_export_dialog();
                 }
             }
             if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
@@ -80,6 +62,18 @@ impl App {
                 }
             }
             ui.separator();
+            let mut format = self.settings.time_format;
+            egui::ComboBox::from_label("Time").selected_text(format.name()).show_ui(ui, |ui| {
+                for f in crate::clock::TimeFormat::ALL {
+                    ui.selectable_value(&mut format, f, f.name());
+                }
+            });
+            if format != self.settings.time_format {
+                self.settings.time_format = format;
+                self.typed = Default::default();
+                self.save_settings();
+            }
+            ui.separator();
             ui.label(format!("Encoder: {}", self.encoder));
             if ui.button("Use CLIP weights…").clicked() {
                 self.ask(Pick::ClipWeights);
@@ -96,16 +90,43 @@ impl App {
     pub(super) fn sidebar(&mut self, ui: &mut egui::Ui) {
         ui.add_space(4.0);
         ui.strong(format!("Episodes ({})", self.episodes.len()));
+        // The review queue: labellers clear a season by exception.
+        let verified = self.episodes.iter().filter(|e| e.editor.is_verified()).count();
+        let uncertain = self.episodes.iter().filter(|e| App::is_uncertain(e)).count();
+        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain", self.episodes.len() - verified));
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("shown")
+                .selected_text(match self.review {
+                    Review::All => "All",
+                    Review::ToCheck => "To check",
+                    Review::Uncertain => "Uncertain",
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.review, Review::All, "All");
+                    ui.selectable_value(&mut self.review, Review::ToCheck, "To check");
+                    ui.selectable_value(&mut self.review, Review::Uncertain, "Uncertain");
+                });
+            if ui.button("Next to check (N)").on_hover_text("The next unverified episode, least confident first").clicked() {
+                self.apply(Action::NextToCheck);
+            }
+        });
         ui.separator();
+        let mut chosen = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
-            for (i, ep) in self.episodes.iter().enumerate() {
+            for (i, ep) in self.episodes.iter().enumerate().filter(|(_, e)| self.listed(e)) {
                 let status = match &ep.status {
                     Status::Queued => "queued".to_string(),
                     Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
                     Status::Done { samples, cached, .. } => {
-                        let mark = if ep.editor.is_verified() { "verified: " } else { "" };
+                        let mark = if ep.editor.is_verified() {
+                            "verified: "
+                        } else if App::is_uncertain(ep) {
+                            "uncertain: "
+                        } else {
+                            ""
+                        };
                         match (ep.editor.intro(), &ep.detection) {
-                            (Some(i), _) => format!("{mark}intro {} – {}", clock(i.start_ms as f64 / 1000.0), clock(i.end_ms as f64 / 1000.0)),
+                            (Some(i), _) => format!("{mark}intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
                             (None, Some(_)) => format!("{mark}no intro"),
                             (None, None) => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
                         }
@@ -117,21 +138,52 @@ impl App {
                 let name = ep.name();
                 let shown = if name.chars().count() > 48 { format!("{}…", name.chars().take(47).collect::<String>()) } else { name.clone() };
                 if ui.selectable_label(i == self.selected, format!("{shown}\n{status}")).on_hover_text(name).clicked() {
-                    self.selected = i;
+                    chosen = Some(i);
                 }
             }
+        });
+        if let Some(i) = chosen {
+            self.selected = i;
+        }
+    }
+
+    /// Nothing open: what the app is for and the first steps, with the demo season one click away.
+    fn first_run(&mut self, ui: &mut egui::Ui) {
+        ui.vertical_centered(|ui| {
+            ui.add_space(60.0);
+            ui.heading("Find, correct and export the intros of a season");
+            ui.add_space(8.0);
+            ui.label("Open an episode or a season folder (the buttons above, drag and drop, or a path on the command line).");
+            ui.label("introskip finds the intro (and recaps) in the first minutes of each episode; in a season it checks what repeats.");
+            ui.add_space(12.0);
+            let demo = crate::paths::demo_dir();
+            if demo.is_dir() {
+                if ui.button(egui::RichText::new("Open the demo season").size(16.0)).clicked() {
+                    self.open(&demo);
+                }
+            } else {
+                ui.weak(format!("The demo season is not built yet: scripts/demo.sh builds it into {}", demo.display()));
+            }
+            ui.add_space(12.0);
+            ui.weak("Then: Space plays · I / O set the intro at the playhead · Enter verifies · N goes to the next episode to check · F1 lists every key");
         });
     }
 
     pub(super) fn episode_view(&mut self, ui: &mut egui::Ui) {
         let window_s = self.window_s;
         let skip_visible = self.skip_button_visible();
-        let Some(ep) = self.episodes.get_mut(self.selected) else {
-            ui.centered_and_justified(|ui| {
-                ui.label("Open an episode or a season folder (buttons above, drag and drop, or a path on the command line).");
-            });
+        if self.episodes.is_empty() {
+            self.first_run(ui);
             return;
-        };
+        }
+        let fmt = self.settings.time_format;
+        let fps = self.fps();
+        let time = move |t: f64| fmt.show(t, fps);
+        let edit_kind = self.edit_kind;
+        let frames_zoom = self.frames_zoom();
+        let mut typed = std::mem::take(&mut self.typed);
+        let mut refused = None;
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         ui.heading(ep.name());
         let seconds = match &ep.status {
             Status::Queued => {
@@ -169,11 +221,11 @@ impl App {
                 window_s
             }
         };
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             for s in &ep.editor.segments.segments {
-                let colour = if s.kind == Kind::Intro { INTRO_COLOUR } else { RECAP_COLOUR };
                 let how = match (s.source, s.confidence) {
                     (crate::segments::Source::HumanVerified, _) => "verified".to_string(),
+                    (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
                     (_, Some(c)) => {
                         // What placed the edges, from the model's answer this segment came from.
                         let found = ep.detection.as_ref().and_then(|d| {
@@ -189,7 +241,7 @@ impl App {
                     }
                     _ => "imported".to_string(),
                 };
-                ui.colored_label(colour, format!("{} {} – {}", s.kind.title(), clock(s.start_ms as f64 / 1000.0), clock(s.end_ms as f64 / 1000.0)));
+                ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
                 ui.weak(how);
             }
             if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
@@ -198,11 +250,46 @@ impl App {
             if ep.detection.as_ref().is_some_and(|d| d.intros.iter().any(|i| seconds > 0 && i.end >= f64::from(seconds) - 0.5)) {
                 ui.colored_label(INTRO_COLOUR, format!("⚠ the intro runs to the end of the {seconds} s window and may go on: raise Window"));
             }
+        });
+        // The kind being edited and its boundaries, typed: applied on Enter or when left.
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Edit");
+            for (kind, _, key) in EDIT_KINDS {
+                if ui.selectable_label(edit_kind == kind, egui::RichText::new(format!("{} ({key})", kind.title())).color(kind_colour(kind))).clicked() {
+                    self.edit_kind = kind;
+                    typed = Default::default();
+                }
+            }
+            let index = ep.editor.segments.segments.iter().position(|s| s.kind == self.edit_kind);
+            let current = index.map(|i| &ep.editor.segments.segments[i]).map(|s| (time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
             ui.separator();
-            ui.weak(format!("playhead {}", clock_fine(ep.playhead_s)));
+            for (start, name) in [(true, "Start"), (false, "End")] {
+                let text = if start { &mut typed.0 } else { &mut typed.1 };
+                let shown = current.as_ref().map_or(String::new(), |c| if start { c.0.clone() } else { c.1.clone() });
+                let field_id = ui.make_persistent_id(("boundary", start));
+                let has_focus = ui.memory(|m| m.has_focus(field_id));
+                if !has_focus {
+                    *text = shown.clone();
+                }
+                let label = ui.label(name);
+                let field = ui.add_enabled(index.is_some(), egui::TextEdit::singleline(text).id(field_id).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
+                let field = if index.is_some() { field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name())) } else { field.on_disabled_hover_text("No segment of this kind: set one with I and O first") };
+                if field.lost_focus() && *text != shown {
+                    match (index, fmt.parse(text, fps)) {
+                        (Some(i), Some(t)) => refused = ep.editor.type_edge(i, start, (t * 1000.0).round() as u64),
+                        (_, None) => refused = Some(format!("{name}: '{}' is not a time ({}, or seconds)", text.trim(), fmt.name())),
+                        (None, _) => {}
+                    }
+                }
+            }
+            ui.separator();
+            ui.weak(format!("playhead {}", time(ep.playhead_s)));
+            if let Some(t) = self.hover_s {
+                ui.weak(format!("pointer {}", time(t)));
+            }
         });
         // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · I / O set the intro · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
@@ -254,7 +341,26 @@ impl App {
         } else {
             (Strip { thumbs: &ep.thumbnails, span: 1 }, seconds, ZOOMS[self.zoom])
         };
-        match timeline(ui, self.dragging.is_some(), strip.0, strip.1, seconds, probability, &ep.editor.segments.segments, &ep.cuts, ep.playhead_s, strip.2) {
+        // What the colours mean.
+        ui.horizontal_wrapped(|ui| {
+            let swatch = |ui: &mut egui::Ui, colour: egui::Color32, text: &str| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
+                ui.painter().rect_filled(rect, 2.0, colour);
+                ui.weak(text);
+            };
+            swatch(ui, PROBABILITY_COLOUR, "intro probability");
+            swatch(ui, WAVE_COLOUR, "sound level");
+            swatch(ui, SILENCE_COLOUR, "silence");
+            swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
+            swatch(ui, INTRO_COLOUR, "solid: set by you · pale: predicted · thick frame: verified");
+        });
+        let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
+        let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing };
+        self.follow_playhead = false;
+        let (pointer, hover_s) = timeline(ui, &view);
+        self.hover_s = hover_s;
+        match pointer {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {
@@ -274,6 +380,13 @@ impl App {
             }
             None => {}
         }
+        if self.dragging.is_none() {
+            if let Some(why) = refused {
+                self.banner = Some(why);
+            }
+        }
+        self.typed = typed;
+        self.autosave();
         if let Some(action) = action {
             self.apply(action);
         }

@@ -50,8 +50,12 @@ impl Kind {
 pub enum Source {
     #[default]
     Predicted,
+    /// A human confirmed it (Enter in the app): the label is done.
     HumanVerified,
     Imported,
+    /// A human moved it (keys, drag, typed time) but has not confirmed it yet. It outranks the
+    /// model like a verified one; it is not "verified" until the labeller says so.
+    HumanEdited,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

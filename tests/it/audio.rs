@@ -110,3 +110,33 @@ fn sound_keeps_its_offset_from_the_picture_and_silent_files_have_none() {
     let silent = counter_clip(dir.path(), "silent.mp4", "25", 2.0, &["-c:v", "libx264"], None);
     assert!(AudioReader::open(&silent, 48000, 2).unwrap().is_none());
 }
+
+/// The waveform lane: a −21 dBFS tone, a second of digital silence, the tone again. The levels
+/// and the marked silence are where the file has them (within a step of the lane).
+#[test]
+fn the_waveform_lane_shows_levels_and_marks_the_silence() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tone-gap.mp4");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "color=c=gray:s=160x90:r=25:d=5",
+        "-f", "lavfi", "-i", "sine=f=440:r=48000:d=5",
+        "-filter_complex", "[1:a]volume=enable='between(t,2,3)':volume=0[a]",
+        "-map", "0:v", "-map", "[a]", "-c:v", "libx264", "-c:a", "aac", "-b:a", "128k", "-shortest", path.to_str().unwrap(),
+    ]);
+    let env = introskip::features::sound::envelope(&path, 10).unwrap().expect("the file has sound");
+    let step = introskip::features::sound::ENVELOPE_STEP_S;
+    assert!((env.len() as f64 * step - 5.0).abs() <= 0.1, "the lane ends with the sound: {} steps", env.len());
+    // ffmpeg's sine source has an amplitude of 1/8: an RMS of 0.125/√2, −21.1 dBFS.
+    let at = |t: f64| env[(t / step) as usize];
+    for t in [0.5, 1.5, 3.5, 4.5] {
+        assert!((at(t) + 21.07).abs() < 1.0, "level at {t} s: {} dBFS", at(t));
+    }
+    let silences = introskip::features::sound::silences(&env);
+    assert_eq!(silences.len(), 1, "{silences:?}");
+    let (a, b) = silences[0];
+    assert!((a - 2.0).abs() <= 0.06 && (b - 3.0).abs() <= 0.06, "silence marked at {a}–{b} s");
+    // No sound at all: no lane, and no error.
+    let mute = dir.path().join("mute.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "color=c=gray:s=160x90:r=25:d=2", "-c:v", "libx264", mute.to_str().unwrap()]);
+    assert_eq!(introskip::features::sound::envelope(&mute, 10).unwrap(), None);
+}

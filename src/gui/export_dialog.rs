@@ -1,0 +1,189 @@
+//! The export dialog: this episode or the season, one or more formats, beside the media or into
+//! a chosen folder, chapter titles every consumer recognises, and a stream copy with chapters
+//! (remux). The export itself runs on its own thread through [`crate::service::export`]; its
+//! summary comes back as a notice with every failure named.
+
+use super::*;
+use crate::formats::Format;
+
+/// Chapter titles written for each kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Titles {
+    /// Intro, Recap, Credits, Preview: what Jellyfin's chapter segments provider and
+    /// intro-skipper's chapter analyser match.
+    Standard,
+    /// Opening, Ending: what mpv's chapterskip script skips by default ("Intro" it does not).
+    OpeningEnding,
+}
+
+/// One export, as chosen in the dialog (and repeated by Ctrl+E).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ExportJob {
+    /// The whole season, or only the selected episode.
+    pub season: bool,
+    pub formats: Vec<Format>,
+    /// None: beside each episode.
+    pub folder: Option<PathBuf>,
+    pub titles: Titles,
+    /// Also a Matroska stream copy of each episode with the chapters, into `folder`.
+    pub remux: bool,
+}
+
+pub(crate) struct ExportDialog {
+    pub job: ExportJob,
+    /// The folder picker, while it is open.
+    picking: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
+}
+
+impl App {
+    pub(super) fn open_export_dialog(&mut self) {
+        let job = self.last_export.clone().unwrap_or_else(|| ExportJob {
+            season: self.episodes.len() > 1,
+            formats: vec![self.default_export().unwrap_or(Format::MkvXml)],
+            folder: None,
+            titles: Titles::Standard,
+            remux: false,
+        });
+        self.export_dialog = Some(ExportDialog { job, picking: None });
+    }
+
+    /// Draw the dialog while it is open; Export starts the job and closes it.
+    pub(super) fn export_dialog_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut dialog) = self.export_dialog.take() else { return };
+        if let Some(rx) = &dialog.picking {
+            match rx.try_recv() {
+                Ok(picked) => {
+                    dialog.picking = None;
+                    if picked.is_some() {
+                        dialog.job.folder = picked;
+                    }
+                }
+                Err(crossbeam_channel::TryRecvError::Disconnected) => dialog.picking = None,
+                Err(crossbeam_channel::TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
+            }
+        }
+        let episode = self.episodes.get(self.selected).map(|e| e.name()).unwrap_or_default();
+        let count = self.episodes.len();
+        let mut open = true;
+        let mut go = false;
+        let mut cancel = false;
+        egui::Window::new("Export chapters and labels").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
+            let job = &mut dialog.job;
+            ui.strong("Episodes");
+            ui.radio_value(&mut job.season, false, format!("This episode ({episode})"));
+            ui.radio_value(&mut job.season, true, format!("The season ({count} episodes)"));
+            ui.add_space(6.0);
+            ui.strong("Formats");
+            for (label, format) in EXPORTS {
+                let mut on = job.formats.contains(format);
+                if ui.checkbox(&mut on, *label).changed() {
+                    if on {
+                        job.formats.push(*format);
+                    } else {
+                        job.formats.retain(|f| f != format);
+                    }
+                }
+            }
+            ui.add_space(6.0);
+            ui.strong("Chapter titles");
+            ui.radio_value(&mut job.titles, Titles::Standard, "Intro · Recap · Credits · Preview (Jellyfin, Emby, intro-skipper, Kodi)");
+            ui.radio_value(&mut job.titles, Titles::OpeningEnding, "Opening · Recap · Ending · Preview (mpv's chapterskip skips these)");
+            ui.add_space(6.0);
+            ui.strong("Where");
+            let mut beside = job.folder.is_none();
+            ui.horizontal(|ui| {
+                if ui.radio(beside, "Beside each episode").clicked() {
+                    beside = true;
+                    job.folder = None;
+                }
+            });
+            ui.horizontal(|ui| {
+                let text = job.folder.as_ref().map_or("Into a folder…".to_string(), |f| format!("Into {}", f.display()));
+                if ui.radio(!beside, text).clicked() || ui.button("Choose…").clicked() {
+                    if dialog.picking.is_none() {
+                        let (tx, rx) = crossbeam_channel::bounded(1);
+                        std::thread::spawn(move || {
+                            let _ = tx.send(rfd::FileDialog::new().set_title("Export into folder").pick_folder());
+                        });
+                        dialog.picking = Some(rx);
+                    }
+                }
+            });
+            ui.add_enabled_ui(job.folder.is_some(), |ui| {
+                ui.checkbox(&mut job.remux, "Also a copy of each episode with these chapters (Matroska, streams copied)")
+                    .on_disabled_hover_text("Choose a folder first: the copies never go beside the originals");
+            });
+            ui.add_space(8.0);
+            ui.horizontal(|ui| {
+                let ready = !job.formats.is_empty() || (job.remux && job.folder.is_some());
+                if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                    go = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    cancel = true;
+                }
+            });
+        });
+        if go {
+            let job = dialog.job.clone();
+            if let Some(first) = job.formats.first() {
+                self.remember_export(*first);
+            }
+            self.last_export = Some(job.clone());
+            self.run_export(&job);
+        } else if open && !cancel {
+            self.export_dialog = Some(dialog);
+        }
+    }
+
+    /// Run an export on a background thread; its summary (with every failure) comes back as a
+    /// notice and wakes the UI.
+    pub(crate) fn run_export(&mut self, job: &ExportJob) {
+        use crate::service::export::{export_episodes, remux_episodes, Destination};
+        let chosen: Vec<&Episode> = if job.season { self.episodes.iter().collect() } else { self.episodes.get(self.selected).into_iter().collect() };
+        let jobs: Vec<(PathBuf, crate::Result<crate::segments::Segments>)> = chosen.iter().map(|e| (e.path.clone(), Ok(e.editor.segments.clone()))).collect();
+        if jobs.is_empty() {
+            return;
+        }
+        let job = job.clone();
+        let tx = self.notices.0.clone();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let mut options = crate::formats::ExportOptions::default();
+            if job.titles == Titles::OpeningEnding {
+                options.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
+            }
+            let mut written = 0;
+            let mut failures = Vec::new();
+            // A folder given for one episode is still a folder: never a file named like it.
+            let folder = job.folder.clone();
+            if let Some(f) = &folder {
+                if let Err(e) = std::fs::create_dir_all(f) {
+                    failures.push(crate::error::io_error(f, e).to_string());
+                }
+            }
+            for format in &job.formats {
+                let destination = folder.as_deref().map_or(Destination::Beside, Destination::Out);
+                let report = export_episodes(&jobs, *format, destination, &options, false);
+                written += report.written.len();
+                failures.extend(report.failures.iter().map(|e| e.to_string()));
+            }
+            let mut copies = 0;
+            if let (true, Some(f)) = (job.remux, &folder) {
+                let (done, failed) = remux_episodes(&jobs, f, &options);
+                copies = done.len();
+                failures.extend(failed.iter().map(|e| e.to_string()));
+            }
+            let whom = if jobs.len() == 1 { jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()) } else { format!("{} episodes", jobs.len()) };
+            let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
+            let copies = if copies > 0 { format!(" and {copies} cop{} with chapters", if copies == 1 { "y" } else { "ies" }) } else { String::new() };
+            let summary = format!("Exported {written} file(s){copies} for {whom} {place}");
+            // One message: the summary with every reason, so no failure is overwritten.
+            let notice = if failures.is_empty() { (summary, false) } else { (format!("{summary}. Failed: {}", failures.join("; ")), true) };
+            let _ = tx.send(notice);
+            if let Some(ctx) = ctx {
+                ctx.request_repaint();
+            }
+        });
+    }
+}

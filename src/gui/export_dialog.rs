@@ -31,20 +31,26 @@ pub(crate) struct ExportJob {
 
 pub(crate) struct ExportDialog {
     pub job: ExportJob,
+    /// The folder as typed (or picked); it is the destination while "Into" is chosen.
+    pub folder_text: String,
     /// The folder picker, while it is open.
     picking: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
+    /// The folder field takes the keyboard when the dialog opens.
+    focus_folder: bool,
 }
 
 impl App {
     pub(super) fn open_export_dialog(&mut self) {
+        // This episode by default: the season is one click away, never written by surprise.
         let job = self.last_export.clone().unwrap_or_else(|| ExportJob {
-            season: self.episodes.len() > 1,
+            season: false,
             formats: vec![self.default_export().unwrap_or(Format::MkvXml)],
             folder: None,
             titles: Titles::Standard,
             remux: false,
         });
-        self.export_dialog = Some(ExportDialog { job, picking: None });
+        let folder_text = job.folder.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
+        self.export_dialog = Some(ExportDialog { job, folder_text, picking: None, focus_folder: true });
     }
 
     /// Draw the dialog while it is open; Export starts the job and closes it.
@@ -54,8 +60,9 @@ impl App {
             match rx.try_recv() {
                 Ok(picked) => {
                     dialog.picking = None;
-                    if picked.is_some() {
-                        dialog.job.folder = picked;
+                    if let Some(folder) = picked {
+                        dialog.folder_text = folder.display().to_string();
+                        dialog.job.folder = Some(folder);
                     }
                 }
                 Err(crossbeam_channel::TryRecvError::Disconnected) => dialog.picking = None,
@@ -66,6 +73,7 @@ impl App {
         let count = self.episodes.len();
         let mut open = true;
         let mut go = false;
+        let escape = ctx.input(|i| i.key_pressed(egui::Key::Escape));
         let mut cancel = false;
         egui::Window::new("Export chapters and labels").open(&mut open).collapsible(false).resizable(false).show(ctx, |ui| {
             let job = &mut dialog.job;
@@ -90,23 +98,31 @@ impl App {
             ui.radio_value(&mut job.titles, Titles::OpeningEnding, "Opening · Recap · Ending · Preview (mpv's chapterskip skips these)");
             ui.add_space(6.0);
             ui.strong("Where");
-            let mut beside = job.folder.is_none();
+            if ui.radio(job.folder.is_none(), "Beside each episode").clicked() {
+                job.folder = None;
+            }
             ui.horizontal(|ui| {
-                if ui.radio(beside, "Beside each episode").clicked() {
-                    beside = true;
-                    job.folder = None;
+                if ui.radio(job.folder.is_some(), "Into").clicked() && !dialog.folder_text.trim().is_empty() {
+                    job.folder = Some(PathBuf::from(dialog.folder_text.trim()));
                 }
-            });
-            ui.horizontal(|ui| {
-                let text = job.folder.as_ref().map_or("Into a folder…".to_string(), |f| format!("Into {}", f.display()));
-                if ui.radio(!beside, text).clicked() || ui.button("Choose…").clicked() {
-                    if dialog.picking.is_none() {
-                        let (tx, rx) = crossbeam_channel::bounded(1);
-                        std::thread::spawn(move || {
-                            let _ = tx.send(rfd::FileDialog::new().set_title("Export into folder").pick_folder());
-                        });
-                        dialog.picking = Some(rx);
-                    }
+                let field = ui.add(egui::TextEdit::singleline(&mut dialog.folder_text).hint_text("a folder (typed, pasted or chosen)").desired_width(260.0)).on_hover_text("Created if missing; Enter exports");
+                if std::mem::take(&mut dialog.focus_folder) {
+                    field.request_focus();
+                }
+                if field.changed() {
+                    let text = dialog.folder_text.trim();
+                    job.folder = (!text.is_empty()).then(|| PathBuf::from(text));
+                }
+                // Enter in the folder field is the dialog's default button.
+                if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                    go = true;
+                }
+                if ui.button("Choose…").clicked() && dialog.picking.is_none() {
+                    let (tx, rx) = crossbeam_channel::bounded(1);
+                    std::thread::spawn(move || {
+                        let _ = tx.send(rfd::FileDialog::new().set_title("Export into folder").pick_folder());
+                    });
+                    dialog.picking = Some(rx);
                 }
             });
             ui.add_enabled_ui(job.folder.is_some(), |ui| {
@@ -119,6 +135,7 @@ impl App {
                 if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
                     go = true;
                 }
+                go &= ready;
                 if ui.button("Cancel").clicked() {
                     cancel = true;
                 }
@@ -131,7 +148,7 @@ impl App {
             }
             self.last_export = Some(job.clone());
             self.run_export(&job);
-        } else if open && !cancel {
+        } else if open && !cancel && !escape {
             self.export_dialog = Some(dialog);
         }
     }

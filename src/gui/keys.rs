@@ -14,6 +14,28 @@ impl App {
         if ctx.egui_wants_keyboard_input() {
             return;
         }
+        // The export dialog is modal for keys: Enter there never verifies the episode behind it
+        // (Escape closes it, in the dialog's own code).
+        if self.export_dialog.is_some() {
+            return;
+        }
+        let (escape, resume, export_dialog) = ctx.input(|i| {
+            (i.key_pressed(egui::Key::Escape), i.modifiers.command && i.key_pressed(egui::Key::R), i.modifiers.command && i.modifiers.shift && i.key_pressed(egui::Key::E))
+        });
+        if escape {
+            if self.help {
+                self.help = false;
+            } else {
+                self.apply(Action::CancelAnalysis);
+            }
+        }
+        if resume {
+            self.apply(Action::ResumeAnalysis);
+        }
+        if export_dialog && !self.episodes.is_empty() {
+            self.open_export_dialog();
+            return;
+        }
         let (space, f12, plus, minus, wheel) = ctx.input(|i| {
             (
                 i.key_pressed(egui::Key::Space),
@@ -55,7 +77,7 @@ impl App {
         if space {
             self.toggle_playback();
         }
-        let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && i.key_pressed(egui::Key::E)));
+        let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::E)));
         if mute {
             self.toggle_mute();
         }

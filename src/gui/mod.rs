@@ -229,7 +229,10 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("+ / − or Ctrl+wheel", "zoom the timeline"),
     ("M", "mute"),
-    ("Ctrl+E", "export again in the last format"),
+    ("Ctrl+Shift+E", "export… (this episode or the season, formats, folder)"),
+    ("Ctrl+E", "export again as last time"),
+    ("Esc", "cancel the analysis (or close this sheet)"),
+    ("Ctrl+R", "resume a cancelled analysis"),
     ("F1 or ?", "this sheet"),
     ("F12", "frame-time overlay"),
 ];

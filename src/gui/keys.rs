@@ -75,7 +75,14 @@ impl App {
             self.debug_overlay = !self.debug_overlay;
         }
         if space {
+            self.apply(Action::TogglePlayback);
+        }
+        let (j, k, l) = ctx.input(|i| (i.key_pressed(egui::Key::J), i.key_pressed(egui::Key::K), i.key_pressed(egui::Key::L)));
+        if k && self.playing {
             self.toggle_playback();
+        }
+        if j || l {
+            self.apply(Action::Shuttle(l));
         }
         let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::E)));
         if mute {

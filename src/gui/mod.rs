@@ -110,6 +110,8 @@ impl Episode {
 pub(crate) enum Action {
     SkipIntro,
     TogglePlayback,
+    /// J (false) / L (true): play slower / faster.
+    Shuttle(bool),
     /// Playing, and the playhead moved: keep playing from there.
     PlayFromPlayhead,
     ToggleMute,
@@ -190,6 +192,8 @@ pub struct App {
     hover_s: Option<f64>,
     /// The playhead moved by a key: its row is scrolled into view on the next frame.
     follow_playhead: bool,
+    /// Playback speed (J/K/L); 1 with sound.
+    rate: f64,
     /// The export dialog, while open.
     export_dialog: Option<export_dialog::ExportDialog>,
     /// The last export run from the dialog (Ctrl+E repeats it).
@@ -216,6 +220,7 @@ type CutsFound = (PathBuf, (f64, f64), std::result::Result<Vec<f64>, String>);
 /// The key sheet (F1 or ?): mpv's and LosslessCut's conventions where they exist.
 pub(crate) const KEYS: &[(&str, &str)] = &[
     ("Space", "play / pause"),
+    ("J / K / L", "slower (to ¼×) / pause / faster (to 8×; sound at 1× only)"),
     ("← / →", "a second back / on (Shift: a frame)"),
     (", / .", "a frame back / on"),
     ("Home / End", "start / end of the analysed window"),
@@ -330,6 +335,7 @@ impl App {
             hover_s: None,
             export_dialog: None,
             follow_playhead: false,
+            rate: 1.0,
             last_export: None,
         };
         if app.settings.muted {
@@ -508,6 +514,21 @@ impl App {
             .ok();
     }
 
+    /// J / L: slower / faster (LosslessCut's shuttle): L from a pause plays at 1×, then 2×, 4×,
+    /// 8×; J halves down to ¼×. K pauses.
+    fn shuttle(&mut self, faster: bool) {
+        let rate = if !self.playing {
+            if faster { 1.0 } else { 0.5 }
+        } else if faster {
+            (self.rate * 2.0).min(8.0)
+        } else {
+            (self.rate / 2.0).max(0.25)
+        };
+        self.rate = rate;
+        self.playing = false;
+        self.toggle_playback();
+    }
+
     fn toggle_playback(&mut self) {
         let Some(ep) = self.episodes.get(self.selected) else { return };
         if self.playing {
@@ -515,7 +536,7 @@ impl App {
             self.playing = false;
             self.preview_requested = Some((ep.path.clone(), ep.playhead_s));
         } else {
-            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s });
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
             self.playing = true;
         }
     }
@@ -524,7 +545,7 @@ impl App {
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         if let Some(end) = ep.editor.intro().map(|s| s.end_ms as f64 / 1000.0) {
             ep.playhead_s = end;
-            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end });
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
             self.playing = true;
         }
     }
@@ -574,7 +595,12 @@ impl App {
     pub(crate) fn apply(&mut self, action: Action) {
         match action {
             Action::SkipIntro => self.skip_intro(),
-            Action::TogglePlayback => self.toggle_playback(),
+            Action::TogglePlayback => {
+                // Space always plays at 1× (with sound).
+                self.rate = 1.0;
+                self.toggle_playback()
+            }
+            Action::Shuttle(faster) => self.shuttle(faster),
             Action::PlayFromPlayhead => {
                 self.playing = false;
                 self.toggle_playback();

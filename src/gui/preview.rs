@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 pub enum Request {
     /// Show the frame at `t` (pauses playback).
     Show { path: PathBuf, t: f64 },
-    /// Play from `t` in real time, with sound.
-    Play { path: PathBuf, t: f64 },
+    /// Play from `t` at `rate` × real time: with sound at 1×, silent otherwise (shuttle, J/K/L).
+    Play { path: PathBuf, t: f64, rate: f64 },
     Pause,
     /// Output gain: 0 mutes, 1 is the file's level.
     Gain(f32),
@@ -44,8 +44,8 @@ const RECENT_FRAMES: usize = 24;
 /// What drives playback.
 #[derive(Clone, Copy)]
 enum Clock {
-    /// Media time `t0` was at `start`.
-    Wall { start: Instant, t0: f64 },
+    /// Media time `t0` was at `start`, running at `rate`.
+    Wall { start: Instant, t0: f64, rate: f64 },
     /// Media time `t0` plus what the sound device has played.
     Sound { t0: f64 },
 }
@@ -210,10 +210,15 @@ impl Preview {
                                     }
                                 }
                             }
-                            Request::Play { path, t } => match open(&mut reader, &path).and_then(|r| r.frame_at(t)) {
+                            Request::Play { path, t, rate } => match open(&mut reader, &path).and_then(|r| r.frame_at(t)) {
                                 Ok((shown, image)) => {
-                                    let (with_sound, message) = sound.start(&path, shown);
-                                    clock = Some(if with_sound { Clock::Sound { t0: shown } } else { Clock::Wall { start: Instant::now(), t0: shown } });
+                                    let (with_sound, message) = if rate == 1.0 {
+                                        sound.start(&path, shown)
+                                    } else {
+                                        sound.stop();
+                                        (false, format!("No sound at {rate}×"))
+                                    };
+                                    clock = Some(if with_sound { Clock::Sound { t0: shown } } else { Clock::Wall { start: Instant::now(), t0: shown, rate } });
                                     if !send(Update::Sound(message)) || !send(Update::Frame { path, t: shown, image, playing: true }) {
                                         return;
                                     }
@@ -236,11 +241,11 @@ impl Preview {
                                         sound.top_up();
                                         let now = t0 + sound.played_s();
                                         if !sound.drives() {
-                                            clock = Some(Clock::Wall { start: Instant::now(), t0: now });
+                                            clock = Some(Clock::Wall { start: Instant::now(), t0: now, rate: 1.0 });
                                         }
                                         now
                                     }
-                                    Some(Clock::Wall { start, t0 }) => t0 + start.elapsed().as_secs_f64(),
+                                    Some(Clock::Wall { start, t0, rate }) => t0 + start.elapsed().as_secs_f64() * rate,
                                     None => break,
                                 };
                                 if t <= now || !rx.is_empty() {

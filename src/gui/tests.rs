@@ -605,3 +605,62 @@ fn zoomed_in_the_strip_shows_frames_the_waveform_and_the_time_under_the_pointer(
     h.run_steps(1);
     assert!((h.state().episodes[0].playhead_s - 1.0 / h.state().episodes[0].lanes.fps.unwrap()).abs() < 1e-9);
 }
+
+#[test]
+fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let second = dir.path().join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label_contains("0 of 2 analysed");
+    step_until(&mut h, "the season analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    assert!(h.query_by_label_contains("of 2 analysed").is_none(), "the progress bar goes when done");
+    let _ = media;
+    h.key_press(egui::Key::L);
+    h.run_steps(1);
+    assert!(h.state().playing && h.state().rate == 1.0, "L from a pause plays at 1×");
+    h.key_press(egui::Key::L);
+    h.run_steps(1);
+    assert_eq!(h.state().rate, 2.0);
+    h.get_by_label("Playing at 2× (J / L)");
+    step_until(&mut h, "playback at 2×", |a| a.episodes[0].playhead_s > 1.0);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.run_steps(1);
+    assert_eq!(h.state().rate, 0.25, "J halves down to a quarter");
+    h.key_press(egui::Key::K);
+    h.run_steps(1);
+    assert!(!h.state().playing, "K pauses");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(h.state().playing && h.state().rate == 1.0, "Space plays at 1×");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+}
+
+#[test]
+fn a_deleted_intro_stays_deleted_after_reopening_and_a_new_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("episode.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"), &media).unwrap();
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the model's intro", |a| a.episodes[0].editor.intro().is_some());
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().episodes[0].editor.intro().is_none());
+    // A new session on the same episode: the model finds the intro again, the decision stands.
+    let mut again = self::app();
+    again.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), again);
+    step_until(&mut h, "the new analysis", |a| a.episodes[0].detection.as_ref().is_some_and(|d| !d.intros.is_empty()));
+    assert!(h.state().episodes[0].editor.intro().is_none(), "the deleted intro came back: {:?}", h.state().episodes[0].editor.segments);
+    h.get_by_label_contains("No intro: your decision");
+}

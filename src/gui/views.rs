@@ -110,6 +110,26 @@ impl App {
                 self.apply(Action::NextToCheck);
             }
         });
+        // The season's progress: how many are done, and about how long the rest take (from the
+        // episodes analysed so far in this session; cached ones cost nothing and are left out).
+        let pending = self.episodes.iter().filter(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })).count();
+        if pending > 0 {
+            let done = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
+            let times: Vec<f64> = self.episodes.iter().filter_map(|e| match e.status {
+                Status::Done { cached: false, seconds, .. } => Some(seconds),
+                _ => None,
+            }).collect();
+            let left = (!times.is_empty()).then(|| {
+                let each = times.iter().sum::<f64>() / times.len() as f64;
+                let running: f64 = self.episodes.iter().filter_map(|e| match &e.status {
+                    Status::Analysing { sampled, total, .. } => Some(*sampled as f64 / (*total).max(1) as f64),
+                    _ => None,
+                }).sum();
+                (pending as f64 - running).max(0.0) * each
+            });
+            let eta = left.map_or(String::new(), |s| format!(" · about {} left", crate::clock::clock(s.ceil(), 0, true)));
+            ui.add(egui::ProgressBar::new(done as f32 / self.episodes.len() as f32).text(format!("{done} of {} analysed{eta}", self.episodes.len())));
+        }
         ui.separator();
         let mut chosen = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -244,7 +264,9 @@ impl App {
                 ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
                 ui.weak(how);
             }
-            if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
+            if ep.editor.segments.absent.contains(&Kind::Intro) {
+                ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
+            } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
                 ui.weak(format!("No intro found in the first {seconds} s"));
             }
             if ep.detection.as_ref().is_some_and(|d| d.intros.iter().any(|i| seconds > 0 && i.end >= f64::from(seconds) - 0.5)) {
@@ -320,6 +342,9 @@ impl App {
             ui.vertical(|ui| {
                 if ui.button(if self.playing { "Pause (Space)" } else { "Play (Space)" }).clicked() {
                     action = Some(Action::TogglePlayback);
+                }
+                if self.playing && self.rate != 1.0 {
+                    ui.label(format!("Playing at {}× (J / L)", self.rate));
                 }
                 let mut muted = self.settings.muted;
                 if ui.checkbox(&mut muted, "Mute (M)").changed() {

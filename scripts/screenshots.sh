@@ -33,8 +33,8 @@ start() {
 }
 stop() { kill "$app"; wait "$app" 2>/dev/null || true; }
 shot() { import -window root "$out/$1"; log "$out/$1"; }
-# The sidebar's episode N (1-based).
-pick() { xdotool mousemove 90 $((75 + 37 * ($1 - 1))) click 1; sleep 1.5; }
+# Episode N (1-based) of the season: ↑ to the first, then ↓.
+pick() { xdotool key --delay 80 Up Up Up Up Up Up Up Up; for _ in $(seq 2 "$1"); do xdotool key Down; sleep 0.1; done; sleep 1.5; }
 key() { xdotool key "$@"; sleep 0.4; }
 
 dev=$INTROSKIP_CACHE/dataset/v1/dev
@@ -43,7 +43,7 @@ start "$golden"
 pick 3
 shot season.png
 # Editing: playhead to 0:43.12 (seconds, then frames with Shift), I sets the intro's start there
-# (verified: solid), then play into it.
+# (edited: solid, not yet verified), then play into it.
 xdotool key --delay 120 $(printf 'Right %.0s' $(seq 43)) shift+Right shift+Right shift+Right
 sleep 0.5
 key i
@@ -51,6 +51,22 @@ key space
 sleep 2.5
 shot editing-skip-intro.png
 key space
+stop
+
+# Zoomed in to 2 s a row: real frames, the waveform lane, the time under the pointer.
+start "$golden"
+pick 3
+xdotool mousemove 900 300
+key plus; key plus; key plus
+xdotool key --delay 60 $(printf 'Right %.0s' $(seq 43))
+sleep 4
+xdotool mousemove 760 640
+sleep 1
+shot zoomed-frames.png
+# The export dialog (Ctrl+Shift+E).
+key ctrl+shift+e
+sleep 1
+shot export.png
 stop
 
 bright=$(season "$dev/Bright Garden (dev03)")
@@ -68,4 +84,13 @@ shot demo-s01e02.png
 key F1
 sleep 1
 shot keys.png
+stop
+
+# Nothing open: the first screen.
+"$bin" >/dev/null 2>&1 &
+app=$!
+win=$(timeout 30 xdotool search --sync --onlyvisible --name '^introskip$' | head -1)
+xdotool windowmove --sync "$win" 0 0 windowsize --sync "$win" 1400 900
+sleep 2
+shot first-run.png
 stop

@@ -51,6 +51,10 @@ impl App {
         });
         let folder_text = job.folder.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
         self.export_dialog = Some(ExportDialog { job, folder_text, picking: None, focus_folder: true });
+        // A new window is measured in one frame and shown in the next: ask for that frame.
+        if let Some(ctx) = &self.ctx {
+            ctx.request_repaint();
+        }
     }
 
     /// Draw the dialog while it is open; Export starts the job and closes it.

@@ -8,6 +8,18 @@ const WHEEL_NOTCH: f32 = 0.25;
 /// A step of the timeline's zoom is taken once this much of a notch has arrived.
 const ZOOM_STEP_AT: f32 = 0.14;
 
+/// Whether `key` was pressed this frame with Ctrl/⌘ (`command`) and Shift as given, judged on the
+/// key event's own modifiers: the key-ups of a fast chord can arrive in the same frame, and the
+/// frame's modifiers are then already released.
+fn chord(i: &egui::InputState, key: egui::Key, command: bool, shift: bool) -> bool {
+    i.events.iter().any(|e| matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. } if *k == key && modifiers.command == command && modifiers.shift == shift))
+}
+
+/// Whether `key` was pressed this frame with Shift held (on the event, as in [`chord`]).
+fn shifted(i: &egui::InputState, key: egui::Key) -> bool {
+    i.events.iter().any(|e| matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. } if *k == key && modifiers.shift))
+}
+
 impl App {
     /// Keyboard commands on the selected episode (skipped while a text field has focus).
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
@@ -20,7 +32,7 @@ impl App {
             return;
         }
         let (escape, resume, export_dialog) = ctx.input(|i| {
-            (i.key_pressed(egui::Key::Escape), i.modifiers.command && i.key_pressed(egui::Key::R), i.modifiers.command && i.modifiers.shift && i.key_pressed(egui::Key::E))
+            (i.key_pressed(egui::Key::Escape), chord(i, egui::Key::R, true, false), chord(i, egui::Key::E, true, true))
         });
         if escape {
             if self.help {
@@ -84,7 +96,7 @@ impl App {
         if j || l {
             self.apply(Action::Shuttle(l));
         }
-        let (mute, export_again) = ctx.input(|i| (i.key_pressed(egui::Key::M) && !i.modifiers.command, i.modifiers.command && !i.modifiers.shift && i.key_pressed(egui::Key::E)));
+        let (mute, export_again) = ctx.input(|i| (chord(i, egui::Key::M, false, false), chord(i, egui::Key::E, true, false)));
         if mute {
             self.toggle_mute();
         }
@@ -99,17 +111,16 @@ impl App {
             }
         }
         let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
-            let cmd = i.modifiers.command;
             (
-                i.key_pressed(egui::Key::I),
-                i.key_pressed(egui::Key::O),
+                chord(i, egui::Key::I, false, false),
+                chord(i, egui::Key::O, false, false),
                 i.key_pressed(egui::Key::Delete),
-                cmd && !i.modifiers.shift && i.key_pressed(egui::Key::Z),
-                cmd && i.modifiers.shift && i.key_pressed(egui::Key::Z),
+                chord(i, egui::Key::Z, true, false),
+                chord(i, egui::Key::Z, true, true),
                 i.key_pressed(egui::Key::Enter),
                 i.key_pressed(egui::Key::ArrowLeft),
                 i.key_pressed(egui::Key::ArrowRight),
-                i.modifiers.shift,
+                shifted(i, egui::Key::ArrowLeft) || shifted(i, egui::Key::ArrowRight),
             )
         });
         let (comma, period, home, end, up, down) = ctx.input(|i| {
@@ -122,7 +133,7 @@ impl App {
                 i.key_pressed(egui::Key::ArrowDown),
             )
         });
-        let (next_to_check, kind) = ctx.input(|i| (i.key_pressed(egui::Key::N) && !i.modifiers.command, EDIT_KINDS.iter().find(|(_, key, _)| i.key_pressed(*key)).map(|(k, _, _)| *k)));
+        let (next_to_check, kind) = ctx.input(|i| (chord(i, egui::Key::N, false, false), EDIT_KINDS.iter().find(|(_, key, _)| i.key_pressed(*key)).map(|(k, _, _)| *k)));
         if let Some(kind) = kind {
             self.apply(Action::EditKind(kind));
         }

@@ -664,3 +664,32 @@ fn a_deleted_intro_stays_deleted_after_reopening_and_a_new_analysis() {
     assert!(h.state().episodes[0].editor.intro().is_none(), "the deleted intro came back: {:?}", h.state().episodes[0].editor.segments);
     h.get_by_label_contains("No intro: your decision");
 }
+
+#[test]
+fn a_fast_chord_counts_even_when_its_modifiers_are_released_in_the_same_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // Ctrl+Shift+E typed quickly (as xdotool does): by the end of the frame no modifier is held.
+    let key = |key, pressed, modifiers| egui::Event::Key { key, physical_key: None, pressed, repeat: false, modifiers };
+    h.event(key(egui::Key::E, true, egui::Modifiers::COMMAND | egui::Modifiers::SHIFT));
+    h.event(key(egui::Key::E, false, egui::Modifiers::NONE));
+    h.run_steps(2);
+    assert!(h.state().export_dialog.is_some(), "Ctrl+Shift+E did not open the export dialog");
+    h.get_by_label_contains("This episode (ep1.mp4)");
+    // Keys do not reach the episode behind the dialog; Esc closes it.
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    assert!(!h.state().episodes[0].editor.is_verified());
+    h.key_press(egui::Key::Escape);
+    h.run_steps(2);
+    assert!(h.state().export_dialog.is_none());
+}
+
+#[test]
+fn the_readme_lists_every_key_of_the_key_sheet() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for (keys, what) in KEYS {
+        assert!(readme.contains(&format!("| {keys} | {what} |")), "README's key table lacks: {keys} — {what}");
+    }
+}

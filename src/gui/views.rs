@@ -48,9 +48,11 @@ impl App {
             }
             ui.separator();
             // The detection window: typed freely, applied on Enter or when the field is left
-            // (each keystroke re-analysing the season would make "600" impossible to type).
+            // (each keystroke re-analysing the season would make "600" impossible to type). Its
+            // own id: buttons that come and go before it (Cancel, Resume) must not move its
+            // focus away mid-typing.
             let label = ui.label("Window");
-            let field = ui.add(egui::TextEdit::singleline(&mut self.window_text).desired_width(44.0)).labelled_by(label.id).on_hover_text(format!("Seconds analysed from the start of each episode ({MIN_WINDOW_S}–{MAX_WINDOW_S}); Enter applies"));
+            let field = ui.add(egui::TextEdit::singleline(&mut self.window_text).id(egui::Id::new("window-field")).desired_width(44.0)).labelled_by(label.id).on_hover_text(format!("Seconds analysed from the start of each episode ({MIN_WINDOW_S}–{MAX_WINDOW_S}); Enter applies"));
             ui.label("s");
             if field.lost_focus() {
                 match self.window_text.trim().parse::<u32>() {

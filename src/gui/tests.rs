@@ -693,3 +693,17 @@ fn the_readme_lists_every_key_of_the_key_sheet() {
         assert!(readme.contains(&format!("| {keys} | {what} |")), "README's key table lacks: {keys} — {what}");
     }
 }
+
+#[test]
+fn at_1024_by_700_nothing_in_the_top_bar_is_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1024.0, 700.0)).build_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(3);
+    for label in ["Open episode…", "Export…", "Use CLIP weights…", "Cancel analysis"] {
+        if let Some(node) = h.query_by_label(label) {
+            let r = node.rect();
+            assert!(r.right() <= 1024.0 && r.left() >= 0.0, "{label} drawn at {r:?}, outside the 1024 px window");
+        }
+    }
+    h.get_by_label("Use CLIP weights…");
+}

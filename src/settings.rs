@@ -21,6 +21,23 @@ pub struct Settings {
     pub muted: bool,
     /// How the app shows times (HH:MM:SS.mmm, SMPTE or frame number).
     pub time_format: crate::clock::TimeFormat,
+    /// The app's last export, as chosen in its dialog (Ctrl+E repeats it, after a restart too).
+    pub last_export: Option<LastExport>,
+}
+
+/// An export as the app's dialog chose it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LastExport {
+    /// The whole season (else the selected episode).
+    pub season: bool,
+    /// Formats by their command-line names (`mkv-xml`, `edl`, …).
+    pub formats: Vec<String>,
+    /// None: beside each episode.
+    pub folder: Option<PathBuf>,
+    /// Chapter titles Opening / Ending (mpv) instead of Intro / Credits.
+    pub opening_ending: bool,
+    pub remux: bool,
 }
 
 /// How many recent paths are remembered.

@@ -104,6 +104,37 @@ pub enum Command {
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
+    /// Scan a library: group its episodes into seasons, judge each season that changed, write
+    /// each episode's sidecar (a human's labels are never touched) and the hand-offs media
+    /// servers and players read. A rescan skips what is unchanged.
+    Scan {
+        /// The library (or a show or season folder).
+        library: PathBuf,
+        /// What to write for each episode besides its sidecar (repeatable): kodi (EDL beside the
+        /// file), jellyfin / mpv (a stream copy with chapters, into --out).
+        #[arg(long = "handoff", value_enum)]
+        handoffs: Vec<crate::service::scan::Handoff>,
+        /// Where stream copies go: a tree mirroring the library.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
+        window: u32,
+        /// List what would be judged and what is unchanged; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Judge every season, changed or not.
+        #[arg(long)]
+        force: bool,
+        /// Only this share of the seasons, K/N (1-based): e.g. a job array's index.
+        #[arg(long, value_parser = crate::service::scan::parse_shard)]
+        shard: Option<(u32, u32)>,
+        /// JSON lines (one per season, then the summary) instead of a progress bar; the default
+        /// when stdout is not a terminal.
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
     /// Write segments for episodes as chapters or markers other tools read.
     Export {
         /// Episode files or season folders.
@@ -323,6 +354,10 @@ pub fn run(command: Command) -> Result<()> {
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
         Command::Remux { media, out, segments, titles } => remux(&media, &out, segments.as_deref(), titles),
+        Command::Scan { library, handoffs, out, window, dry_run, force, shard, json, model } => {
+            let options = crate::service::scan::ScanOptions { window_s: window, handoffs, out, dry_run, shard, force };
+            scan(&library, &options, json, model.as_deref())
+        }
         Command::Detect { media, window, model, clip_weights, out, json, single, no_snap } => {
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single, !no_snap)
         }
@@ -689,6 +724,52 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
         println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
     batch_result(failures, total)
+}
+
+fn scan(library: &Path, options: &crate::service::scan::ScanOptions, json: bool, model: Option<&Path>) -> Result<()> {
+    use crate::service::scan::Outcome;
+    use std::io::IsTerminal;
+    let json = json || !std::io::stdout().is_terminal();
+    let mut encoder = crate::encoder::default_encoder();
+    let model = crate::model::load_model(model, encoder.as_ref())?;
+    // The bar counts seasons (the unit of work); its message names the one just done.
+    let bar = (!json).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} seasons · {elapsed} · ETA {eta} · {msg}").expect("a valid template"));
+        bar
+    });
+    let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
+        if json {
+            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "seconds": done.seconds, "at": at, "of": total}));
+        } else if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(at as u64);
+            bar.set_message(crate::error::printable(&done.season).into_owned());
+            for (file, outcome) in &done.episodes {
+                if let Outcome::Failed { reason } = outcome {
+                    bar.println(format!("introskip: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason)));
+                }
+            }
+        }
+    };
+    let report = crate::service::scan::scan(library, options, encoder.as_mut(), &model, &mut progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if json {
+        println!("{}", serde_json::json!({"summary": report}));
+    } else {
+        let shards = if report.other_shards > 0 { format!(" ({} in other shards)", report.other_shards) } else { String::new() };
+        let verb = if options.dry_run { "would judge" } else { "judged" };
+        println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged } else { report.judged }, report.unchanged);
+        if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
+            println!("intro found in {} ({} uncertain: check them in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
+        }
+        for (file, reason) in &report.failed {
+            eprintln!("introskip: failed: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason));
+        }
+    }
+    Ok(())
 }
 
 fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {

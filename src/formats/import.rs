@@ -100,7 +100,7 @@ fn from_chapters(chapters: Vec<(u64, u64, String)>, source: Source) -> Segments 
         .collect();
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
     let duration_ms = None;
-    Segments { version: VERSION, duration_ms, absent: Vec::new(), segments }
+    Segments { version: VERSION, duration_ms, absent: Vec::new(), verified: false, segments }
 }
 
 fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
@@ -115,7 +115,7 @@ fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
         .map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0).round() as u64, end_ms: (i.end * 1000.0).round() as u64, source: Source::Imported, confidence: None })
         .filter(|s| s.end_ms > s.start_ms)
         .collect();
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
 }
 
 /// Undo FFMETADATA escaping (`\=`, `\;`, `\#`, `\\`, `\` + newline).
@@ -380,7 +380,7 @@ pub fn parse_mkv_xml(text: &str, origin: &Path) -> Result<Segments> {
         return Err(Error::input(origin, "not a Matroska chapters XML file (no <Chapters>)"));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
 }
 
 /// Line numbers of byte offsets that only grow, in linear time overall.
@@ -453,7 +453,7 @@ pub fn parse_edl(text: &str, origin: &Path) -> Result<Segments> {
     }
     segments.retain(|s| s.end_ms > s.start_ms);
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
 }
 
 /// Resolve marker EDL: `|M:` names the kind, `|D:` the duration in frames at `fps`; record-in
@@ -493,7 +493,7 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
         pending = Some((i + 1, rec_in));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
 }
 
 fn parse_timecode_checked(tc: &str, base: u64) -> Option<u64> {
@@ -518,7 +518,7 @@ pub fn media_chapters(path: &Path) -> Result<Segments> {
         }
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: crate::segments::VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), absent: Vec::new(), segments })
+    Ok(Segments { version: crate::segments::VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), absent: Vec::new(), verified: false, segments })
 }
 
 /// An SIS labels.json text: episode name → labels.

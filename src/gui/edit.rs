@@ -5,9 +5,8 @@
 
 use crate::model::Detection;
 use crate::segments::{Kind, Segment, Segments, Source};
-use std::path::{Path, PathBuf};
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Editor {
     pub segments: Segments,
     undo: Vec<Segments>,
@@ -18,9 +17,17 @@ pub struct Editor {
     pub selected: Option<usize>,
     /// The labels before the drag in progress.
     drag_snapshot: Option<Segments>,
+    /// How times in messages are written: the app's time format and the episode's frame rate.
+    pub clock: (crate::clock::TimeFormat, f64),
 }
 
 const MIN_MS: u64 = 1000;
+
+impl Default for Editor {
+    fn default() -> Self {
+        Editor { segments: Segments::default(), undo: Vec::new(), redo: Vec::new(), dirty: false, selected: None, drag_snapshot: None, clock: (crate::clock::TimeFormat::default(), 25.0) }
+    }
+}
 
 impl Editor {
     pub fn new(segments: Segments) -> Self {
@@ -34,6 +41,8 @@ impl Editor {
         let present: Vec<Kind> = self.segments.segments.iter().map(|s| s.kind).collect();
         self.segments.absent.retain(|k| !present.contains(k));
         self.segments.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        // An edit after Enter takes the verification back: the episode must be confirmed again.
+        self.segments.verified = false;
         if self.segments != before {
             self.undo.push(before);
             self.redo.clear();
@@ -43,6 +52,10 @@ impl Editor {
 
     pub fn intro(&self) -> Option<&Segment> {
         self.segments.segments.iter().find(|s| s.kind == Kind::Intro)
+    }
+
+    fn time(&self, ms: u64) -> String {
+        self.clock.0.show(ms as f64 / 1000.0, self.clock.1)
     }
 
     /// The segment of `kind` (the first, if there are several).
@@ -56,9 +69,9 @@ impl Editor {
         if let Some(end) = self.of_kind(kind).map(|s| s.end_ms).filter(|&end| at_ms + MIN_MS > end) {
             return Some(format!(
                 "I at {} is not before the end of the {} ({}): move the playhead earlier, or set the end first with O",
-                crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                self.time(at_ms),
                 kind.title().to_lowercase(),
-                crate::clock::clock(end as f64 / 1000.0, 2, true)
+                self.time(end)
             ));
         }
         self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
@@ -78,9 +91,9 @@ impl Editor {
         if let Some(start) = self.of_kind(kind).map(|s| s.start_ms).filter(|&start| at_ms < start + MIN_MS) {
             return Some(format!(
                 "O at {} is not after the start of the {} ({}): move the playhead later, or set the start first with I",
-                crate::clock::clock(at_ms as f64 / 1000.0, 2, true),
+                self.time(at_ms),
                 kind.title().to_lowercase(),
-                crate::clock::clock(start as f64 / 1000.0, 2, true)
+                self.time(start)
             ));
         }
         self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
@@ -106,10 +119,16 @@ impl Editor {
     /// nothing changed when it would leave the segment shorter than a second.
     pub fn type_edge(&mut self, index: usize, start: bool, to_ms: u64) -> Option<String> {
         let s = self.segments.segments.get(index)?;
-        let too_short = if start { to_ms + MIN_MS > s.end_ms } else { to_ms < s.start_ms + MIN_MS };
+        let (kind, other_ms) = (s.kind, if start { s.end_ms } else { s.start_ms });
+        let crossed = if start { to_ms >= other_ms } else { to_ms <= other_ms };
+        let too_short = if start { to_ms + MIN_MS > other_ms } else { to_ms < other_ms + MIN_MS };
+        let (edge, other) = if start { ("start", "end") } else { ("end", "start") };
+        if crossed {
+            let side = if start { "after" } else { "before" };
+            return Some(format!("{} {edge} {}: that is {side} its {other} ({}); move the {other} first", kind.title(), self.time(to_ms), self.time(other_ms)));
+        }
         if too_short {
-            let (edge, other) = if start { ("start", "end") } else { ("end", "start") };
-            return Some(format!("{} {edge} {}: must be at least a second from its {other}", s.kind.title(), crate::clock::clock(to_ms as f64 / 1000.0, 3, true)));
+            return Some(format!("{} {edge} {}: must be at least a second from its {other} ({})", kind.title(), self.time(to_ms), self.time(other_ms)));
         }
         self.move_edge(index, start, to_ms, false);
         None
@@ -131,6 +150,7 @@ impl Editor {
         };
         if dragging && self.drag_snapshot.is_some() {
             apply(&mut self.segments.segments);
+            self.segments.verified = false;
             self.dirty = true;
         } else {
             if dragging {
@@ -138,6 +158,7 @@ impl Editor {
                 self.undo.push(self.segments.clone());
                 self.redo.clear();
                 apply(&mut self.segments.segments);
+                self.segments.verified = false;
                 self.dirty = true;
             } else {
                 self.edit(apply);
@@ -170,6 +191,7 @@ impl Editor {
         let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == kind));
         let Some((i, kind)) = index.and_then(|i| self.segments.segments.get(i).map(|s| (i, s.kind))) else { return };
         self.edit_all(|segments| {
+            segments.verified = false;
             segments.segments.remove(i);
             if !segments.segments.iter().any(|s| s.kind == kind) && !segments.absent.contains(&kind) {
                 segments.absent.push(kind);
@@ -182,6 +204,7 @@ impl Editor {
     /// decision "this episode has no intro".
     pub fn verify_all(&mut self) {
         self.edit_all(|segments| {
+            segments.verified = true;
             segments.segments.iter_mut().for_each(|s| s.source = Source::HumanVerified);
             if !segments.segments.iter().any(|s| s.kind == Kind::Intro) && !segments.absent.contains(&Kind::Intro) {
                 segments.absent.push(Kind::Intro);
@@ -215,77 +238,25 @@ impl Editor {
         }
     }
 
+    /// Enter was pressed on the episode, and nothing changed since.
     pub fn is_verified(&self) -> bool {
-        (!self.segments.segments.is_empty() || !self.segments.absent.is_empty()) && self.segments.segments.iter().all(|s| s.source == Source::HumanVerified)
+        self.segments.verified
     }
 
-    /// A new detection replaces the predicted intro and recap. What a human decided stays: a kind
-    /// with a verified or imported segment, or one decided absent, gets nothing from the model.
+    /// A new detection replaces the predicted intro and recap; what a human decided stays
+    /// ([`Segments::merge_detection`]). Not an edit: no undo step, nothing unsaved.
     pub fn merge_detection(&mut self, d: &Detection) {
-        let verified_kinds: Vec<Kind> = self
-            .segments
-            .segments
-            .iter()
-            .filter(|s| s.source != Source::Predicted)
-            .map(|s| s.kind)
-            .chain(self.segments.absent.iter().copied())
-            .collect();
-        let mut segs: Vec<Segment> = self.segments.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
-        let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;
-        for (kind, list) in [(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)] {
-            if verified_kinds.contains(&kind) {
-                continue;
-            }
-            segs.extend(list.iter().map(|s| Segment { kind, start_ms: ms(s.start), end_ms: ms(s.end), source: Source::Predicted, confidence: Some(s.confidence as f32) }));
-        }
-        segs.sort_by_key(|s| (s.start_ms, s.end_ms));
-        // Not an edit: no undo step, nothing unsaved.
-        self.segments.segments = segs;
+        self.segments.merge_detection(d);
     }
 }
 
-/// Where an episode's labels are saved: beside the media, or (read-only folder) in the data dir.
-pub fn sidecar_for(media: &Path) -> PathBuf {
-    let beside = crate::segments::sidecar_path(media);
-    let dir_writable = media.parent().is_some_and(|d| {
-        let probe = d.join(format!(".introskip-write-test-{}", std::process::id()));
-        let ok = std::fs::write(&probe, b"").is_ok();
-        let _ = std::fs::remove_file(&probe);
-        ok
-    });
-    if dir_writable || beside.exists() {
-        return beside;
-    }
-    fallback_sidecar(media)
-}
-
-/// The data-dir copy: keyed by the media's absolute path, so two "S01E01.mkv" never collide.
-pub fn fallback_sidecar(media: &Path) -> PathBuf {
-    let abs = std::fs::canonicalize(media).unwrap_or_else(|_| media.to_path_buf());
-    let key = crate::fsio::fnv64(abs.to_string_lossy().as_bytes());
-    let name = media.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels").join(format!("{name}.{key:016x}.introskip.json"))
-}
-
-/// Saved labels for an episode (beside it, else in the data dir), if any: recovered on open.
-pub fn load_saved(media: &Path) -> Option<Segments> {
-    [crate::segments::sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).and_then(|p| Segments::read(&p).ok())
-}
-
-/// Write the labels atomically; returns where they went.
-pub fn save(media: &Path, segments: &Segments) -> crate::Result<PathBuf> {
-    let path = sidecar_for(media);
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
-    }
-    segments.write(&path)?;
-    Ok(path)
-}
+pub use crate::segments::{fallback_sidecar, load_saved, save, sidecar_for};
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::DetectedSegment;
+    use std::path::Path;
 
     fn detection(start: f64, end: f64) -> Detection {
         Detection { intros: vec![DetectedSegment::by_model(start, end, 0.9)], ..Detection::empty() }
@@ -368,7 +339,7 @@ mod tests {
         let mut reopened = Editor::new(load_saved(&media).unwrap());
         reopened.merge_detection(&detection(30.0, 50.0));
         assert!(reopened.intro().is_none(), "the model's intro came back: {:?}", reopened.segments);
-        assert!(reopened.is_verified());
+        assert!(!reopened.is_verified(), "a deletion is a decision on the intro, not a verification of the episode");
         // The labeller can still change their mind.
         reopened.set_intro_start(10_000);
         assert!(reopened.intro().is_some() && reopened.segments.absent.is_empty());
@@ -422,14 +393,34 @@ mod tests {
         e.set_start(Kind::Recap, 2_000);
         let kinds: Vec<(Kind, u64, u64)> = e.segments.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms)).collect();
         assert_eq!(kinds, [(Kind::Recap, 2_000, 12_000), (Kind::Intro, 30_000, 50_000), (Kind::Credits, 150_000, 170_000)]);
-        assert_eq!(e.set_start(Kind::Credits, 171_000).unwrap(), "I at 2:51.00 is not before the end of the credits (2:50.00): move the playhead earlier, or set the end first with O");
+        assert_eq!(e.set_start(Kind::Credits, 171_000).unwrap(), "I at 00:02:51.000 is not before the end of the credits (00:02:50.000): move the playhead earlier, or set the end first with O");
         // A typed boundary: one undo step; a typed time past the other edge is refused with why.
         e.type_edge(1, true, 29_500);
         assert_eq!(e.intro().unwrap().start_ms, 29_500);
-        assert!(e.type_edge(1, false, 29_800).unwrap().contains("at least a second"));
+        assert!(e.type_edge(1, false, 30_200).unwrap().contains("at least a second"));
+        assert_eq!(e.type_edge(1, true, 775_000).unwrap(), "Intro start 00:12:55.000: that is after its end (00:00:50.000); move the end first");
         e.undo();
         assert_eq!(e.intro().unwrap().start_ms, 30_000);
         e.delete_kind(Kind::Credits);
         assert!(e.of_kind(Kind::Credits).is_none() && e.segments.absent == [Kind::Credits]);
+    }
+
+    #[test]
+    fn only_enter_verifies_and_any_later_change_takes_it_back() {
+        let mut e = Editor::default();
+        e.merge_detection(&detection(30.0, 50.0));
+        e.delete_selected();
+        assert!(!e.is_verified(), "Delete is not Enter");
+        e.verify_all();
+        assert!(e.is_verified() && e.segments.verified);
+        e.set_start(Kind::Recap, 1_000);
+        assert!(!e.is_verified(), "an edit after Enter needs a new Enter");
+        e.undo();
+        assert!(e.is_verified(), "undo brings the verified state back with the labels");
+        // Sidecars written before the flag: verified when every segment was.
+        let old = br#"{"version": 1, "segments": [{"kind": "intro", "start_ms": 1000, "end_ms": 9000, "source": "human_verified"}]}"#;
+        assert!(Segments::parse(old, Path::new("old.json")).unwrap().verified);
+        let edited = br#"{"version": 1, "segments": [{"kind": "intro", "start_ms": 1000, "end_ms": 9000, "source": "human_edited"}]}"#;
+        assert!(!Segments::parse(edited, Path::new("old.json")).unwrap().verified);
     }
 }

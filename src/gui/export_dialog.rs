@@ -37,12 +37,49 @@ pub(crate) struct ExportDialog {
     picking: Option<crossbeam_channel::Receiver<Option<PathBuf>>>,
     /// The folder field takes the keyboard when the dialog opens.
     focus_folder: bool,
+    /// "Into a folder" is chosen (with no folder yet, Export waits for one: never beside instead).
+    pub into: bool,
+}
+
+impl ExportJob {
+    /// As remembered in the settings (formats by their command-line names).
+    pub fn to_settings(&self) -> crate::settings::LastExport {
+        use clap::ValueEnum;
+        crate::settings::LastExport {
+            season: self.season,
+            formats: self.formats.iter().filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string())).collect(),
+            folder: self.folder.clone(),
+            opening_ending: self.titles == Titles::OpeningEnding,
+            remux: self.remux,
+        }
+    }
+
+    /// From the settings; formats this version does not know are left out.
+    pub fn from_settings(s: &crate::settings::LastExport) -> Option<Self> {
+        use clap::ValueEnum;
+        let formats: Vec<Format> = s.formats.iter().filter_map(|f| Format::from_str(f, true).ok()).collect();
+        (!formats.is_empty() || s.remux).then(|| ExportJob {
+            season: s.season,
+            formats,
+            folder: s.folder.clone(),
+            titles: if s.opening_ending { Titles::OpeningEnding } else { Titles::Standard },
+            remux: s.remux && s.folder.is_some(),
+        })
+    }
 }
 
 impl App {
+    /// The export Ctrl+E repeats: the last one of this session, else the one remembered from the
+    /// last session, else the season in the format used last.
+    pub(super) fn repeatable_export(&self) -> Option<ExportJob> {
+        self.last_export.clone().or_else(|| self.settings.last_export.as_ref().and_then(ExportJob::from_settings)).or_else(|| {
+            self.default_export().map(|f| ExportJob { season: true, formats: vec![f], folder: None, titles: Titles::Standard, remux: false })
+        })
+    }
+
     pub(super) fn open_export_dialog(&mut self) {
         // This episode by default: the season is one click away, never written by surprise.
-        let job = self.last_export.clone().unwrap_or_else(|| ExportJob {
+        let job = self.last_export.clone().or_else(|| self.settings.last_export.as_ref().and_then(ExportJob::from_settings)).unwrap_or_else(|| ExportJob {
             season: false,
             formats: vec![self.default_export().unwrap_or(Format::MkvXml)],
             folder: None,
@@ -50,7 +87,8 @@ impl App {
             remux: false,
         });
         let folder_text = job.folder.as_ref().map(|f| f.display().to_string()).unwrap_or_default();
-        self.export_dialog = Some(ExportDialog { job, folder_text, picking: None, focus_folder: true });
+        let into = job.folder.is_some();
+        self.export_dialog = Some(ExportDialog { job, folder_text, picking: None, focus_folder: true, into });
         // A new window is measured in one frame and shown in the next: ask for that frame.
         if let Some(ctx) = &self.ctx {
             ctx.request_repaint();
@@ -66,7 +104,7 @@ impl App {
                     dialog.picking = None;
                     if let Some(folder) = picked {
                         dialog.folder_text = folder.display().to_string();
-                        dialog.job.folder = Some(folder);
+                        dialog.into = true;
                     }
                 }
                 Err(crossbeam_channel::TryRecvError::Disconnected) => dialog.picking = None,
@@ -102,20 +140,19 @@ impl App {
             ui.radio_value(&mut job.titles, Titles::OpeningEnding, "Opening · Recap · Ending · Preview (mpv's chapterskip skips these)");
             ui.add_space(6.0);
             ui.strong("Where");
-            if ui.radio(job.folder.is_none(), "Beside each episode").clicked() {
-                job.folder = None;
+            if ui.radio(!dialog.into, "Beside each episode").clicked() {
+                dialog.into = false;
             }
             ui.horizontal(|ui| {
-                if ui.radio(job.folder.is_some(), "Into").clicked() && !dialog.folder_text.trim().is_empty() {
-                    job.folder = Some(PathBuf::from(dialog.folder_text.trim()));
+                if ui.radio(dialog.into, "Into").clicked() {
+                    dialog.into = true;
                 }
                 let field = ui.add(egui::TextEdit::singleline(&mut dialog.folder_text).hint_text("a folder (typed, pasted or chosen)").desired_width(260.0)).on_hover_text("Created if missing; Enter exports");
                 if std::mem::take(&mut dialog.focus_folder) {
                     field.request_focus();
                 }
-                if field.changed() {
-                    let text = dialog.folder_text.trim();
-                    job.folder = (!text.is_empty()).then(|| PathBuf::from(text));
+                if field.changed() && !dialog.folder_text.trim().is_empty() {
+                    dialog.into = true;
                 }
                 // Enter in the folder field is the dialog's default button.
                 if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
@@ -129,14 +166,17 @@ impl App {
                     dialog.picking = Some(rx);
                 }
             });
-            ui.add_enabled_ui(job.folder.is_some(), |ui| {
+            let folder = dialog.folder_text.trim();
+            job.folder = (dialog.into && !folder.is_empty()).then(|| PathBuf::from(folder));
+            ui.add_enabled_ui(dialog.into, |ui| {
                 ui.checkbox(&mut job.remux, "Also a copy of each episode with these chapters (Matroska, streams copied)")
                     .on_disabled_hover_text("Choose a folder first: the copies never go beside the originals");
             });
             ui.add_space(8.0);
             ui.horizontal(|ui| {
-                let ready = !job.formats.is_empty() || (job.remux && job.folder.is_some());
-                if ui.add_enabled(ready, egui::Button::new("Export")).clicked() {
+                let ready = (!job.formats.is_empty() || (job.remux && job.folder.is_some())) && (!dialog.into || job.folder.is_some());
+                let why = if dialog.into && job.folder.is_none() { "Type or choose the folder first" } else { "Choose at least one format" };
+                if ui.add_enabled(ready, egui::Button::new("Export")).on_disabled_hover_text(why).clicked() {
                     go = true;
                 }
                 go &= ready;
@@ -151,6 +191,8 @@ impl App {
                 self.remember_export(*first);
             }
             self.last_export = Some(job.clone());
+            self.settings.last_export = Some(job.to_settings());
+            self.save_settings();
             self.run_export(&job);
         } else if open && !cancel && !escape {
             self.export_dialog = Some(dialog);

@@ -15,6 +15,12 @@ fn chord(i: &egui::InputState, key: egui::Key, command: bool, shift: bool) -> bo
     i.events.iter().any(|e| matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. } if *k == key && modifiers.command == command && modifiers.shift == shift))
 }
 
+/// How many times `key` was pressed this frame with or without Shift (`shift`), on the events'
+/// own modifiers: fast or auto-repeated presses arrive several to a frame, and each one counts.
+fn presses(i: &egui::InputState, key: egui::Key, shift: bool) -> i64 {
+    i.events.iter().filter(|e| matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. } if *k == key && modifiers.shift == shift && !modifiers.command)).count() as i64
+}
+
 /// Whether `key` was pressed this frame with Shift held (on the event, as in [`chord`]).
 fn shifted(i: &egui::InputState, key: egui::Key) -> bool {
     i.events.iter().any(|e| matches!(e, egui::Event::Key { key: k, pressed: true, modifiers, .. } if *k == key && modifiers.shift))
@@ -101,13 +107,9 @@ impl App {
             self.toggle_mute();
         }
         if export_again {
-            // The last export of this session, else the season in the format used last time.
-            let again = self.last_export.clone().or_else(|| {
-                self.default_export().map(|f| super::export_dialog::ExportJob { season: true, formats: vec![f], folder: None, titles: super::export_dialog::Titles::Standard, remux: false })
-            });
-            match again {
+            match self.repeatable_export() {
                 Some(job) => self.run_export(&job),
-                None => self.banner = Some("Ctrl+E repeats the last export: choose one with Export… first".into()),
+                None => self.refuse("Ctrl+E repeats the last export: choose one with Export… first".into()),
             }
         }
         let (i_key, o_key, delete, undo, redo, enter, left, right, shift) = ctx.input(|i| {
@@ -147,12 +149,22 @@ impl App {
         let edit_kind = self.edit_kind;
         if up || down {
             self.selected = if up { self.selected.saturating_sub(1) } else { (self.selected + 1).min(count - 1) };
+            self.follow_playhead = true;
             return;
         }
+        // Every press counts, however many arrive in one frame: seconds by ← →, frames by
+        // Shift+← → and , .
+        let (seconds, frames) = ctx.input(|i| {
+            let by = |k: egui::Key, shift: bool| presses(i, k, shift);
+            (
+                by(egui::Key::ArrowRight, false) - by(egui::Key::ArrowLeft, false),
+                by(egui::Key::ArrowRight, true) - by(egui::Key::ArrowLeft, true) + by(egui::Key::Period, false) + by(egui::Key::Period, true) - by(egui::Key::Comma, false) - by(egui::Key::Comma, true),
+            )
+        });
+        let _ = (shift, comma, period);
         let ep = &mut self.episodes[self.selected];
-        let step = if shift || comma || period { frame_s } else { 1.0 };
-        let (left, right) = (left || comma, right || period);
-        self.follow_playhead |= home || end || left || right || comma || period;
+        ep.editor.clock = (self.settings.time_format, 1.0 / frame_s);
+        self.follow_playhead |= home || end || left || right || seconds != 0 || frames != 0;
         if home || end {
             if self.playing {
                 self.preview.request(preview::Request::Pause);
@@ -160,14 +172,17 @@ impl App {
             }
             ep.playhead_s = if home { 0.0 } else { ep.thumbnails.last().map_or(0.0, |(s, _)| f64::from(*s)) };
         }
-        if left || right {
+        if seconds != 0 || frames != 0 {
             if self.playing {
                 self.preview.request(preview::Request::Pause);
                 self.playing = false;
             }
             // Frame steps land on frames (a second's step keeps the offset within the second).
-            let to = if left { (ep.playhead_s - step).max(0.0) } else { ep.playhead_s + step };
-            ep.playhead_s = if step < 1.0 { (to / step).round() * step } else { to };
+            let mut to = (ep.playhead_s + seconds as f64).max(0.0);
+            if frames != 0 {
+                to = (((to / frame_s).round() + frames as f64) * frame_s).max(0.0);
+            }
+            ep.playhead_s = to;
         }
         let at = (ep.playhead_s * 1000.0).round() as u64;
         let mut refused = None;
@@ -178,7 +193,7 @@ impl App {
             refused = ep.editor.set_end(edit_kind, at);
         }
         if let Some(why) = refused {
-            self.banner = Some(why);
+            self.refuse(why);
         }
         let ep = &mut self.episodes[self.selected];
         if delete {

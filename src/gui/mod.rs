@@ -198,6 +198,9 @@ pub struct App {
     export_dialog: Option<export_dialog::ExportDialog>,
     /// The last export run from the dialog (Ctrl+E repeats it).
     last_export: Option<export_dialog::ExportJob>,
+    /// A refusal or a success message and when it goes: transient messages never linger over
+    /// later work (errors that stay true, like a missing model, have no deadline).
+    fades: Vec<(String, Instant)>,
 }
 
 /// Which episodes the list shows.
@@ -278,7 +281,7 @@ impl App {
                         matched += 1;
                     }
                 }
-                self.banner = Some(format!("Imported labels for {matched} of {} episodes from {}", self.episodes.len(), path.display()));
+                self.tell(format!("Imported labels for {matched} of {} episodes from {}", self.episodes.len(), path.display()));
                 self.autosave();
                 return;
             }
@@ -287,7 +290,8 @@ impl App {
             Ok(segments) => {
                 if let Some(ep) = self.episodes.get_mut(self.selected) {
                     ep.editor.import(segments.segments);
-                    self.banner = Some(format!("Imported {} into {}", path.display(), ep.name()));
+                    let what = format!("Imported {} into {}", path.display(), ep.name());
+                    self.tell(what);
                 }
                 self.autosave();
             }
@@ -337,6 +341,7 @@ impl App {
             follow_playhead: false,
             rate: 1.0,
             last_export: None,
+            fades: Vec::new(),
         };
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
@@ -609,7 +614,7 @@ impl App {
             Action::CancelAnalysis => self.worker.cancel_all(),
             Action::NextToCheck => match self.next_to_check() {
                 Some(i) => self.selected = i,
-                None => self.info = Some("Nothing left to check: every episode is verified".into()),
+                None => self.tell("Nothing left to check: every episode is verified".into()),
             },
             Action::EditKind(kind) => {
                 self.edit_kind = kind;
@@ -731,6 +736,37 @@ impl App {
         self.encoder = "loading…".into();
         self.worker.send(Command::UseEncoder(Some(path)));
         self.queue_all();
+    }
+
+    /// Say why a key or a typed value changed nothing; the line clears itself after a while.
+    pub(crate) fn refuse(&mut self, why: String) {
+        self.fades.push((why.clone(), Instant::now() + Duration::from_secs(8)));
+        self.banner = Some(why);
+    }
+
+    /// A success message (normal colour) that clears itself.
+    pub(crate) fn tell(&mut self, what: String) {
+        self.fades.push((what.clone(), Instant::now() + Duration::from_secs(15)));
+        self.info = Some(what);
+    }
+
+    /// Clear messages whose time is up; wake up when the next one is due.
+    fn fade_messages(&mut self, ctx: &egui::Context) {
+        let now = Instant::now();
+        for (text, due) in &self.fades {
+            if *due <= now {
+                if self.banner.as_ref() == Some(text) {
+                    self.banner = None;
+                }
+                if self.info.as_ref() == Some(text) {
+                    self.info = None;
+                }
+            }
+        }
+        self.fades.retain(|(_, due)| *due > now);
+        if let Some(next) = self.fades.iter().map(|(_, due)| *due).min() {
+            ctx.request_repaint_after(next - now);
+        }
     }
 
     fn save_settings(&mut self) {
@@ -862,13 +898,14 @@ impl App {
             if error {
                 self.banner = Some(notice);
             } else {
-                self.info = Some(notice);
+                self.tell(notice);
             }
         }
         self.export_dialog_ui(&ctx);
+        self.fade_messages(&ctx);
         if self.help {
             let mut open = true;
-            egui::Window::new("Keys").open(&mut open).collapsible(false).resizable(false).show(&ctx, |ui| {
+            egui::Window::new("Keys").open(&mut open).collapsible(false).resizable(false).default_pos(egui::pos2(260.0, 90.0)).show(&ctx, |ui| {
                 egui::Grid::new("keys").striped(true).show(ui, |ui| {
                     for (keys, what) in KEYS {
                         ui.monospace(*keys);

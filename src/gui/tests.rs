@@ -550,7 +550,10 @@ fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
     h.get_by_label("WebVTT chapters").click();
     h.get_by_label_contains("Opening · Recap · Ending").click();
     h.run_steps(1);
-    h.state_mut().export_dialog.as_mut().unwrap().job.folder = Some(out.clone());
+    // Typed into the folder field (as a person pastes a path).
+    let dialog = h.state_mut().export_dialog.as_mut().unwrap();
+    dialog.folder_text = out.display().to_string();
+    dialog.into = true;
     h.run_steps(1);
     h.get_by_label("Export").click();
     step_until(&mut h, "the export's summary", |a| a.info.is_some() || a.banner.is_some());
@@ -562,12 +565,34 @@ fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
     let vtt = std::fs::read_to_string(out.join("Bunny Tales - S01E01.chapters.vtt")).unwrap();
     assert!(vtt.contains("Opening"), "{vtt}");
     assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "nothing beside the media");
-    // Ctrl+E repeats the same export.
+    // Ctrl+E repeats the same export, also after a restart (the choice is in the settings).
     std::fs::remove_dir_all(&out).unwrap();
     h.state_mut().info = None;
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
     step_until(&mut h, "the repeated export", |a| a.info.is_some());
-    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists());
+    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists() && out.join("Bunny Tales - S01E01.edl").exists());
+    let settings_file = h.state().settings_file.clone();
+    drop(h);
+    std::fs::remove_dir_all(&out).unwrap();
+    let mut again = self::app();
+    again.settings = serde_json::from_slice(&std::fs::read(&settings_file).unwrap()).unwrap();
+    again.settings_file = settings_file;
+    again.open(&media);
+    again.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), again);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    step_until(&mut h, "the export repeated after a restart", |a| a.info.is_some());
+    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists() && out.join("Bunny Tales - S01E01.edl").exists(), "both formats, into the folder");
+    // "Into" with the folder field emptied: Export waits for a folder, never writes beside.
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::E);
+    h.run_steps(2);
+    h.state_mut().export_dialog.as_mut().unwrap().folder_text.clear();
+    h.run_steps(2);
+    h.get_by_label("Export").click();
+    h.run_steps(3);
+    assert!(h.state().export_dialog.is_some(), "Export went ahead with Into and no folder");
+    assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "written beside the media instead");
 }
 
 #[test]
@@ -706,4 +731,39 @@ fn at_1024_by_700_nothing_in_the_top_bar_is_cut_off() {
         }
     }
     h.get_by_label("Use CLIP weights…");
+}
+
+#[test]
+fn typing_a_time_for_a_kind_the_episode_lacks_sets_it_and_never_reaches_the_shortcuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    h.key_press(egui::Key::Num2);
+    h.run_steps(1);
+    h.get_by_label("Start").focus();
+    h.run_steps(1);
+    h.get_by_label("Start").type_text("00:00:05.000");
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].playhead_s, 0.0, "a '.' typed into the field stepped the playhead");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let recap = h.state().episodes[0].editor.of_kind(Kind::Recap).map(|s| (s.start_ms, s.end_ms, s.source));
+    assert_eq!(recap, Some((5_000, 6_000, crate::segments::Source::HumanEdited)));
+    assert!(!h.state().episodes[0].editor.is_verified() && h.state().selected == 0, "Enter in the field verified the episode");
+}
+
+#[test]
+fn every_press_counts_when_several_arrive_in_one_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // Ten → and three , in one frame (a fast typist, or key repeat on a slow frame).
+    for _ in 0..10 {
+        h.event(egui::Event::Key { key: egui::Key::ArrowRight, physical_key: None, pressed: true, repeat: false, modifiers: egui::Modifiers::NONE });
+    }
+    for _ in 0..3 {
+        h.event(egui::Event::Key { key: egui::Key::Comma, physical_key: None, pressed: true, repeat: false, modifiers: egui::Modifiers::NONE });
+    }
+    h.run_steps(1);
+    assert!((h.state().episodes[0].playhead_s - (10.0 - 3.0 * 0.04)).abs() < 1e-9, "{}", h.state().episodes[0].playhead_s);
 }

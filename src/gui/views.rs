@@ -52,13 +52,13 @@ impl App {
             // own id: buttons that come and go before it (Cancel, Resume) must not move its
             // focus away mid-typing.
             let label = ui.label("Window");
-            let field = ui.add(egui::TextEdit::singleline(&mut self.window_text).id(egui::Id::new("window-field")).desired_width(44.0)).labelled_by(label.id).on_hover_text(format!("Seconds analysed from the start of each episode ({MIN_WINDOW_S}–{MAX_WINDOW_S}); Enter applies"));
+            let field = ui.add(egui::TextEdit::singleline(&mut self.window_text).id(egui::Id::unique("window-field")).desired_width(44.0)).labelled_by(label.id).on_hover_text(format!("Seconds analysed from the start of each episode ({MIN_WINDOW_S}–{MAX_WINDOW_S}); Enter applies"));
             ui.label("s");
             if field.lost_focus() {
                 match self.window_text.trim().parse::<u32>() {
                     Ok(w) => self.apply(Action::SetWindow(w)),
                     Err(_) => {
-                        self.banner = Some(format!("Window: '{}' is not a number of seconds ({MIN_WINDOW_S}–{MAX_WINDOW_S})", self.window_text.trim()));
+                        self.refuse(format!("Window: '{}' is not a number of seconds ({MIN_WINDOW_S}–{MAX_WINDOW_S})", self.window_text.trim()));
                         self.window_text = self.window_s.to_string();
                     }
                 }
@@ -81,12 +81,15 @@ impl App {
                 self.ask(Pick::ClipWeights);
             }
         });
-        if let Some(info) = &self.info {
-            ui.label(info);
-        }
-        if let Some(banner) = &self.banner {
-            ui.colored_label(egui::Color32::from_rgb(230, 90, 80), banner);
-        }
+        // One status line, always there (a message appearing never moves the layout below):
+        // a problem in the error colour, else the last success.
+        let line = match (&self.banner, &self.info) {
+            (Some(banner), _) => egui::RichText::new(banner.as_str()).color(egui::Color32::from_rgb(230, 90, 80)),
+            (None, Some(info)) => egui::RichText::new(info.as_str()),
+            (None, None) => egui::RichText::new(" "),
+        };
+        let full = self.banner.clone().or_else(|| self.info.clone()).unwrap_or_default();
+        ui.add(egui::Label::new(line).truncate()).on_hover_text(full);
     }
 
     pub(super) fn sidebar(&mut self, ui: &mut egui::Ui) {
@@ -135,6 +138,12 @@ impl App {
         ui.separator();
         let mut chosen = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
+            if !self.episodes.iter().any(|e| self.listed(e)) {
+                ui.weak(match self.review {
+                    Review::Uncertain => "No episode is uncertain",
+                    _ => "Every episode is verified",
+                });
+            }
             for (i, ep) in self.episodes.iter().enumerate().filter(|(_, e)| self.listed(e)) {
                 let status = match &ep.status {
                     Status::Queued => "queued".to_string(),
@@ -166,6 +175,7 @@ impl App {
         });
         if let Some(i) = chosen {
             self.selected = i;
+            self.follow_playhead = true;
         }
     }
 
@@ -206,6 +216,7 @@ impl App {
         let mut typed = std::mem::take(&mut self.typed);
         let mut refused = None;
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        ep.editor.clock = (fmt, fps);
         ui.heading(ep.name());
         let seconds = match &ep.status {
             Status::Queued => {
@@ -296,13 +307,21 @@ impl App {
                     *text = shown.clone();
                 }
                 let label = ui.label(name);
-                let field = ui.add_enabled(index.is_some(), egui::TextEdit::singleline(text).id(field_id).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
-                let field = if index.is_some() { field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name())) } else { field.on_disabled_hover_text("No segment of this kind: set one with I and O first") };
-                if field.lost_focus() && *text != shown {
-                    match (index, fmt.parse(text, fps)) {
+                // Always editable: typing a start or end of a kind the episode lacks makes one
+                // (as I and O do), and the field keeps the keys away from the shortcuts.
+                let hint = if index.is_some() { "" } else { "none: type to set" };
+                let field = ui.add(egui::TextEdit::singleline(text).id(field_id).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
+                let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name()));
+                if field.lost_focus() && *text != shown && !text.trim().is_empty() {
+                    // In frame formats a typed time lands on a frame, as the field shows it.
+                    let on_frame = |t: f64| if fmt == crate::clock::TimeFormat::Timecode { t } else { (t * fps).round() / fps };
+                    match (index, fmt.parse(text, fps).map(on_frame)) {
                         (Some(i), Some(t)) => refused = ep.editor.type_edge(i, start, (t * 1000.0).round() as u64),
+                        (None, Some(t)) => {
+                            let ms = (t * 1000.0).round() as u64;
+                            refused = if start { ep.editor.set_start(self.edit_kind, ms) } else { ep.editor.set_end(self.edit_kind, ms) };
+                        }
                         (_, None) => refused = Some(format!("{name}: '{}' is not a time ({}, or seconds)", text.trim(), fmt.name())),
-                        (None, _) => {}
                     }
                 }
             }
@@ -313,7 +332,7 @@ impl App {
             }
         });
         // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate());
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
@@ -409,7 +428,7 @@ impl App {
         }
         if self.dragging.is_none() {
             if let Some(why) = refused {
-                self.banner = Some(why);
+                self.refuse(why);
             }
         }
         self.typed = typed;

@@ -79,6 +79,10 @@ pub struct Segments {
     /// without one). Re-analysis never brings a predicted segment of these kinds back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<Kind>,
+    /// A human confirmed the whole episode (Enter in the app, Label Studio's Submit). Any later
+    /// edit takes it back. Sidecars from before this field: verified when every segment is.
+    #[serde(default)]
+    pub verified: bool,
     pub segments: Vec<Segment>,
 }
 
@@ -86,7 +90,7 @@ pub const VERSION: u32 = 1;
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments { version: VERSION, duration_ms: None, absent: Vec::new(), segments: Vec::new() }
+        Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments: Vec::new() }
     }
 }
 
@@ -141,8 +145,12 @@ impl Segments {
             Some(v) => serde_json::from_value(v.clone()).map_err(|_| field("absent".into(), "not a list of segment kinds"))?,
         };
         // A kind cannot be both present and decided absent: the segments win (they were added later).
-        let absent = absent.into_iter().filter(|k| !segments.iter().any(|s: &Segment| s.kind == *k)).collect();
-        Ok(Segments { version: VERSION, duration_ms, absent, segments })
+        let absent: Vec<Kind> = absent.into_iter().filter(|k| !segments.iter().any(|s: &Segment| s.kind == *k)).collect();
+        let verified = match doc.get("verified") {
+            Some(v) => v.as_bool().ok_or_else(|| field("verified".into(), "not true or false"))?,
+            None => (!segments.is_empty() || !absent.is_empty()) && segments.iter().all(|s| s.source == Source::HumanVerified),
+        };
+        Ok(Segments { version: VERSION, duration_ms, absent, verified, segments })
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
@@ -158,6 +166,69 @@ pub fn sidecar_path(media: &Path) -> std::path::PathBuf {
     name.push(".introskip.json");
     std::path::PathBuf::from(name)
 }
+
+impl Segments {
+    /// A new detection replaces the predicted intro and recap. What a human decided stays: a
+    /// kind with a segment a human set, edited, verified or imported, or one decided absent, gets
+    /// nothing from the model.
+    pub fn merge_detection(&mut self, d: &crate::model::Detection) {
+        let human_kinds: Vec<Kind> = self.segments.iter().filter(|s| s.source != Source::Predicted).map(|s| s.kind).chain(self.absent.iter().copied()).collect();
+        let mut segs: Vec<Segment> = self.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
+        let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;
+        for (kind, list) in [(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)] {
+            if human_kinds.contains(&kind) {
+                continue;
+            }
+            segs.extend(list.iter().map(|s| Segment { kind, start_ms: ms(s.start), end_ms: ms(s.end), source: Source::Predicted, confidence: Some(s.confidence as f32) }));
+        }
+        segs.sort_by_key(|s| (s.start_ms, s.end_ms));
+        self.segments = segs;
+    }
+
+    /// Whether a human decided anything on this episode (then a scan never rewrites those kinds).
+    pub fn has_human_labels(&self) -> bool {
+        !self.absent.is_empty() || self.segments.iter().any(|s| s.source != Source::Predicted)
+    }
+}
+
+/// Where an episode's labels are saved: beside the media, or (read-only folder) in the data dir.
+pub fn sidecar_for(media: &Path) -> std::path::PathBuf {
+    let beside = sidecar_path(media);
+    let dir_writable = media.parent().is_some_and(|d| {
+        let probe = d.join(format!(".introskip-write-test-{}", std::process::id()));
+        let ok = std::fs::write(&probe, b"").is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    });
+    if dir_writable || beside.exists() {
+        return beside;
+    }
+    fallback_sidecar(media)
+}
+
+/// The data-dir copy: keyed by the media's absolute path, so two "S01E01.mkv" never collide.
+pub fn fallback_sidecar(media: &Path) -> std::path::PathBuf {
+    let abs = std::fs::canonicalize(media).unwrap_or_else(|_| media.to_path_buf());
+    let key = crate::fsio::fnv64(abs.to_string_lossy().as_bytes());
+    let name = media.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels").join(format!("{name}.{key:016x}.introskip.json"))
+}
+
+/// Saved labels for an episode (beside it, else in the data dir), if any: recovered on open.
+pub fn load_saved(media: &Path) -> Option<Segments> {
+    [sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).and_then(|p| Segments::read(&p).ok())
+}
+
+/// Write the labels atomically; returns where they went.
+pub fn save(media: &Path, segments: &Segments) -> crate::Result<std::path::PathBuf> {
+    let path = sidecar_for(media);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
+    }
+    segments.write(&path)?;
+    Ok(path)
+}
+
 
 /// A segment kind from a chapter title, as players and media servers name them.
 pub fn kind_from_title(title: &str) -> Option<Kind> {

@@ -5,6 +5,7 @@
 
 pub mod detect;
 pub mod export;
+pub mod scan;
 
 use crate::error::{io_error, Error, Result};
 use std::path::{Path, PathBuf};

@@ -106,6 +106,7 @@ fn segments_round_trip_and_bad_files_name_the_field() {
         version: 1,
         duration_ms: Some(1_234_567),
         absent: Vec::new(),
+        verified: false,
         segments: vec![
             Segment { kind: Kind::Recap, start_ms: 0, end_ms: 41_234, source: Source::HumanVerified, confidence: None },
             Segment { kind: Kind::Intro, start_ms: 41_234, end_ms: 92_001, source: Source::Predicted, confidence: Some(0.875) },
@@ -265,7 +266,7 @@ mod properties {
                 segments.push(Segment { kind, start_ms: start, end_ms: start + len, source: Source::Imported, confidence: None });
                 at = start + len;
             }
-            (Segments { version: 1, duration_ms: None, absent: Vec::new(), segments }, at + 1000)
+            (Segments { version: 1, duration_ms: None, absent: Vec::new(), verified: false, segments }, at + 1000)
         })
     }
 

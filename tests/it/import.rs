@@ -13,6 +13,7 @@ fn seeds(format: Detected) -> Vec<String> {
         version: 1,
         duration_ms: Some(600_000),
         absent: Vec::new(),
+        verified: false,
         segments: vec![
             Segment { kind: Kind::Recap, start_ms: 0, end_ms: 20_000, source: Source::Predicted, confidence: Some(0.5) },
             Segment { kind: Kind::Intro, start_ms: 20_000, end_ms: 75_500, source: Source::HumanVerified, confidence: None },

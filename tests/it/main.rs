@@ -17,4 +17,5 @@ mod model;
 mod preprocess;
 mod preview;
 mod sampling;
+mod scan;
 mod synth;

@@ -1,0 +1,357 @@
+//! A library scan: walk a collection, group its episodes into seasons (by folder and by the
+//! series in the file names), judge each season that changed in season mode, merge the answer into
+//! each episode's sidecar (what a human decided is never touched) and write the hand-offs media
+//! servers and players read. What was done is remembered per season in the cache, so a rescan of
+//! an unchanged library only reads file sizes and times, and a season with a new episode is
+//! re-judged from cached features. Every file is written by an atomic rename: an interrupted scan
+//! leaves complete files and a record only of seasons it finished.
+//!
+//! The unit of work is a season (repetition needs the whole season; seasons are independent):
+//! `shard K/N` takes a deterministic share of them, so any job array (or `scale/ray_scan.py`) can
+//! split a library across processes and machines that share the cache.
+
+use super::detect::{detect, JudgeOptions, UNCERTAIN};
+use crate::encoder::FrameEncoder;
+use crate::error::{io_error, Error, Result};
+use crate::formats::{ExportOptions, Format};
+use crate::model::IntroModel;
+use crate::segments::{Kind, Segments};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Where the segments go, besides the sidecar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Handoff {
+    /// Kodi: `<episode>.edl` beside the file, action 3 (skipped once, automatically).
+    Kodi,
+    /// Jellyfin 10.10+ (Chapter Segments Provider), Emby-style chapter names and intro-skipper's
+    /// chapter analyser: a stream copy with chapters titled Intro / Recap / Credits / Preview,
+    /// in `--out` mirroring the library.
+    Jellyfin,
+    /// mpv's chapterskip script: a stream copy with chapters titled Opening / Ending (what it
+    /// skips by default; it does not skip "Intro"), in `--out` mirroring the library.
+    Mpv,
+}
+
+impl Handoff {
+    /// Whether this hand-off writes a copy of the episode (and so needs `--out`).
+    pub fn remuxes(self) -> bool {
+        matches!(self, Handoff::Jellyfin | Handoff::Mpv)
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Handoff::Kodi => "kodi",
+            Handoff::Jellyfin => "jellyfin",
+            Handoff::Mpv => "mpv",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ScanOptions {
+    pub window_s: u32,
+    pub handoffs: Vec<Handoff>,
+    /// The tree the stream copies go to (mirrors the library).
+    pub out: Option<PathBuf>,
+    /// List what would be done; write nothing.
+    pub dry_run: bool,
+    /// This process's share of the seasons: (K, N), 1 ≤ K ≤ N.
+    pub shard: Option<(u32, u32)>,
+    /// Judge every season even when nothing changed.
+    pub force: bool,
+}
+
+/// A season of the library: its key (the folder relative to the library, and the series when a
+/// folder holds several) and its episodes in natural order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Season {
+    pub key: String,
+    pub episodes: Vec<PathBuf>,
+}
+
+/// What happened to one episode.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Judged: the intro in seconds (None: none found) and the model's confidence.
+    Judged { intro: Option<(f64, f64)>, confidence: Option<f64>, uncertain: bool },
+    /// A human's labels stand (verified, edited, imported, or decided absent): hand-offs are
+    /// written from them, the model's answer is not merged.
+    Human { intro: Option<(f64, f64)> },
+    /// Nothing changed since the last scan.
+    Unchanged,
+    /// What a dry run would do.
+    WouldJudge,
+    Failed { reason: String },
+}
+
+/// One line of progress: a season done (or skipped), with its episodes' outcomes.
+#[derive(Clone, Debug, Serialize)]
+pub struct SeasonDone {
+    pub season: String,
+    pub episodes: Vec<(PathBuf, Outcome)>,
+    /// Files written for this season (sidecars and hand-offs).
+    pub written: Vec<PathBuf>,
+    pub seconds: f64,
+}
+
+/// The whole scan, for the summary.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ScanReport {
+    pub seasons: usize,
+    /// Seasons outside this shard.
+    pub other_shards: usize,
+    pub episodes: usize,
+    pub judged: usize,
+    pub unchanged: usize,
+    pub found: usize,
+    pub uncertain: usize,
+    pub human: usize,
+    pub failed: Vec<(PathBuf, String)>,
+    pub written: usize,
+    pub seconds: f64,
+}
+
+/// How deep a library is walked: Show/Season/Extras/… is four; links that loop stop here.
+const MAX_DEPTH: usize = 8;
+
+/// Every season under `library`, in natural order of folders. Hidden folders and `skip` (the
+/// scan's own output tree) are left out.
+pub fn seasons_in(library: &Path, skip: Option<&Path>) -> Result<Vec<Season>> {
+    let meta = std::fs::metadata(library).map_err(|e| io_error(library, e))?;
+    if !meta.is_dir() {
+        return Err(Error::input(library, "not a folder: scan takes a library, a show or a season folder"));
+    }
+    let skip = skip.and_then(|s| std::fs::canonicalize(s).ok());
+    let mut files = Vec::new();
+    let mut stack = vec![(library.to_path_buf(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        if skip.as_ref().is_some_and(|s| std::fs::canonicalize(&dir).is_ok_and(|d| d == *s)) {
+            continue;
+        }
+        files.extend(crate::paths::media_files_in(&dir).map_err(|e| io_error(&dir, e))?);
+        if depth < MAX_DEPTH {
+            let mut subdirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+                .map_err(|e| io_error(&dir, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                .collect();
+            subdirs.sort_by(|a, b| crate::paths::natural_cmp(&b.to_string_lossy(), &a.to_string_lossy()));
+            stack.extend(subdirs.into_iter().map(|d| (d, depth + 1)));
+        }
+    }
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let mut seasons: Vec<Season> = crate::paths::seasons(&refs)
+        .into_iter()
+        .map(|group| {
+            let first = &files[group[0]];
+            let folder = first.parent().and_then(|p| p.strip_prefix(library).ok()).map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+            let series = crate::paths::series_key(first).unwrap_or_default();
+            let key = if series.is_empty() { folder } else { format!("{folder}#{series}") };
+            Season { key, episodes: group.into_iter().map(|i| files[i].clone()).collect() }
+        })
+        .collect();
+    seasons.sort_by(|a, b| crate::paths::natural_cmp(&a.key, &b.key));
+    Ok(seasons)
+}
+
+/// The shard (1-based) a season belongs to among `n`: by a hash of its key, so the split is the
+/// same on every machine and for every run.
+pub fn shard_of(key: &str, n: u32) -> u32 {
+    (crate::fsio::fnv64(key.as_bytes()) % u64::from(n.max(1))) as u32 + 1
+}
+
+/// `"K/N"` → (K, N).
+pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
+    let (k, n) = text.split_once('/').ok_or_else(|| format!("'{text}' is not K/N (e.g. 2/8)"))?;
+    let (k, n): (u32, u32) = (k.trim().parse().map_err(|_| format!("'{k}' is not a whole number"))?, n.trim().parse().map_err(|_| format!("'{n}' is not a whole number"))?);
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: K must be from 1 to N"));
+    }
+    Ok((k, n))
+}
+
+/// What a season's last scan saw: each episode's size and modification time, and the settings
+/// its outputs were made with. Equal again: nothing to do.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct SeasonRecord {
+    stamp: String,
+    episodes: Vec<(String, u64, i128)>,
+}
+
+fn record_path(season: &Season, library: &Path) -> PathBuf {
+    let abs = std::fs::canonicalize(library).unwrap_or_else(|_| library.to_path_buf());
+    let key = format!("{}\u{0}{}", abs.to_string_lossy(), season.key);
+    crate::paths::cache_dir().join("scan").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())))
+}
+
+fn current_record(season: &Season, stamp: &str) -> SeasonRecord {
+    let episodes = season
+        .episodes
+        .iter()
+        .map(|p| {
+            let meta = std::fs::metadata(p).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let mtime = meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
+            (p.to_string_lossy().into_owned(), size, mtime)
+        })
+        .collect();
+    SeasonRecord { stamp: stamp.to_string(), episodes }
+}
+
+/// What the outputs depend on besides the episodes: model, encoder, window, hand-offs and where
+/// they go.
+fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) -> String {
+    let members: Vec<&str> = model.manifest.members.iter().map(|m| m.sha256.as_str()).collect();
+    let mut handoffs = options.handoffs.clone();
+    handoffs.sort();
+    let handoffs: Vec<&str> = handoffs.iter().map(|h| h.name()).collect();
+    format!("model {} · encoder {} · window {} · handoffs {} · out {}", members.join(","), encoder.id(), options.window_s, handoffs.join(","), options.out.as_ref().map_or(String::new(), |o| o.display().to_string()))
+}
+
+/// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each
+/// season (skipped ones too). Ctrl+C between seasons loses nothing; within one, only that season.
+pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncoder, model: &IntroModel, progress: &mut dyn FnMut(&SeasonDone, usize, usize)) -> Result<ScanReport> {
+    let started = std::time::Instant::now();
+    let window_s = super::check_window(options.window_s)?;
+    if options.handoffs.iter().any(|h| h.remuxes()) && options.out.is_none() {
+        return Err(Error::Usage("--handoff jellyfin and mpv write stream copies: give --out DIR for them (a tree mirroring the library)".into()));
+    }
+    let remuxers: Vec<Handoff> = options.handoffs.iter().copied().filter(|h| h.remuxes()).collect();
+    let all = seasons_in(library, options.out.as_deref())?;
+    let mut report = ScanReport { seasons: all.len(), ..Default::default() };
+    let mine: Vec<Season> = all.into_iter().filter(|s| options.shard.is_none_or(|(k, n)| shard_of(&s.key, n) == k)).collect();
+    report.other_shards = report.seasons - mine.len();
+    let stamp = stamp(model, encoder, options);
+    let total = mine.len();
+    for (i, season) in mine.iter().enumerate() {
+        let season_started = std::time::Instant::now();
+        report.episodes += season.episodes.len();
+        let record_file = record_path(season, library);
+        let now = current_record(season, &stamp);
+        let before: Option<SeasonRecord> = std::fs::read(&record_file).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        let unchanged = !options.force && before.as_ref() == Some(&now);
+        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), seconds: 0.0 };
+        if unchanged || options.dry_run {
+            let outcome = if unchanged { Outcome::Unchanged } else { Outcome::WouldJudge };
+            done.episodes = season.episodes.iter().map(|e| (e.clone(), outcome.clone())).collect();
+            if unchanged {
+                report.unchanged += season.episodes.len();
+            }
+            progress(&done, i + 1, total);
+            continue;
+        }
+        let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { single: false, snap: true }, None)?;
+        for failure in &run.failures {
+            let path = match failure {
+                Error::Input { path, .. } => path.clone(),
+                _ => PathBuf::new(),
+            };
+            report.failed.push((path.clone(), failure.to_string()));
+            done.episodes.push((path, Outcome::Failed { reason: failure.to_string() }));
+        }
+        for (file, judged, _) in &run.predictions {
+            let mut labels = crate::segments::load_saved(file).unwrap_or_default();
+            let human = labels.has_human_labels();
+            let before_merge = labels.clone();
+            labels.merge_detection(&judged.detection);
+            let intro = labels.segments.iter().find(|s| s.kind == Kind::Intro).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0));
+            let outcome = if human && labels.segments.iter().filter(|s| s.kind == Kind::Intro).all(|s| s.source != crate::segments::Source::Predicted) {
+                report.human += 1;
+                Outcome::Human { intro }
+            } else {
+                let confidence = judged.detection.intros.first().map(|s| s.confidence);
+                let uncertain = confidence.is_some_and(|c| c < UNCERTAIN);
+                report.found += usize::from(intro.is_some());
+                report.uncertain += usize::from(uncertain);
+                Outcome::Judged { intro, confidence, uncertain }
+            };
+            report.judged += 1;
+            let written = (|| -> Result<Vec<PathBuf>> {
+                let mut written = Vec::new();
+                if labels != before_merge || !crate::segments::sidecar_path(file).exists() {
+                    written.push(crate::segments::save(file, &labels)?);
+                }
+                written.extend(handoffs(file, &labels, library, options, &remuxers)?);
+                Ok(written)
+            })();
+            match written {
+                Ok(w) => {
+                    done.written.extend(w);
+                    done.episodes.push((file.clone(), outcome));
+                }
+                Err(e) => {
+                    report.failed.push((file.clone(), e.to_string()));
+                    done.episodes.push((file.clone(), Outcome::Failed { reason: e.to_string() }));
+                }
+            }
+        }
+        report.written += done.written.len();
+        // Remembered only when every episode made it: a failed one is tried again next time.
+        if run.failures.is_empty() && done.episodes.iter().all(|(_, o)| !matches!(o, Outcome::Failed { .. })) {
+            if let Some(dir) = record_file.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+            }
+            crate::fsio::write_atomic(&record_file, |w| serde_json::to_writer(w, &now).map_err(std::io::Error::other))?;
+        }
+        done.seconds = season_started.elapsed().as_secs_f64();
+        progress(&done, i + 1, total);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Write `file`'s hand-offs from its labels; returns the files written.
+fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOptions, remuxers: &[Handoff]) -> Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    if options.handoffs.contains(&Handoff::Kodi) {
+        let report = super::export::export_episodes(&[(file.to_path_buf(), Ok(labels.clone()))], Format::Edl, super::export::Destination::Beside, &ExportOptions::default(), false);
+        if let Some(e) = report.failures.into_iter().next() {
+            return Err(e);
+        }
+        written.extend(report.written);
+    }
+    for &handoff in remuxers {
+        let out = options.out.as_deref().expect("checked in scan");
+        // One consumer: the tree mirrors the library; several: a tree for each.
+        let root = if remuxers.len() > 1 { out.join(handoff.name()) } else { out.to_path_buf() };
+        let relative = file.parent().and_then(|p| p.strip_prefix(library).ok()).unwrap_or(Path::new(""));
+        let dir = root.join(relative);
+        std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
+        let target = dir.join(format!("{}.mkv", super::episode_stem(file)));
+        let mut o = ExportOptions::default();
+        if handoff == Handoff::Mpv {
+            o.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
+        }
+        crate::formats::remux::remux(file, labels, &target, &o)?;
+        written.push(target);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_split_every_season_once_and_the_same_way_each_time() {
+        let keys: Vec<String> = (0..200).map(|i| format!("Show {}/Season {}", i / 7, i % 7)).collect();
+        for n in [1, 2, 3, 8] {
+            let mut counts = vec![0; n as usize];
+            for k in &keys {
+                let s = shard_of(k, n);
+                assert!((1..=n).contains(&s));
+                assert_eq!(s, shard_of(k, n), "deterministic");
+                counts[s as usize - 1] += 1;
+            }
+            assert_eq!(counts.iter().sum::<usize>(), keys.len());
+            assert!(counts.iter().all(|&c| c > 0), "{n} shards: {counts:?}");
+        }
+        assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+        for bad in ["0/3", "4/3", "1/0", "x/2", "2"] {
+            assert!(parse_shard(bad).is_err(), "{bad}");
+        }
+    }
+}

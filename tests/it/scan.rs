@@ -1,0 +1,115 @@
+//! `introskip scan` on a small library made of the demo's episodes: nested and flat layouts,
+//! several series in one folder, absolute numbering, an unreadable file. Checked on what a media
+//! server and a player read: the sidecars, Kodi's EDL lines, the chapters ffprobe finds in the
+//! stream copies; then incremental rescans, a human's labels, a new episode, dry runs and shards.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+
+fn copy_demo(n: u32, to: &Path) -> PathBuf {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(introskip::paths::demo_dir().join(format!("Bunny Tales - S01E0{n}.mp4")), to).unwrap();
+    to.to_path_buf()
+}
+
+/// Runs `scan` with `args`; returns its JSON lines (seasons, then the summary).
+fn scan(library: &Path, args: &[&str]) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let mut cmd = introskip();
+    cmd.arg("scan").arg(library).args(["--window", "60", "--json"]).args(args).env("OMP_NUM_THREADS", "1");
+    let out = run_with_timeout(cmd, 600);
+    assert!(out.status.success(), "scan failed: {}", String::from_utf8_lossy(&out.stderr));
+    let mut lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary = lines.pop().unwrap()["summary"].clone();
+    (lines, summary)
+}
+
+fn outcomes(lines: &[serde_json::Value]) -> Vec<(String, String)> {
+    let mut all: Vec<(String, String)> = lines
+        .iter()
+        .flat_map(|l| l["episodes"].as_array().unwrap().iter().map(|e| (Path::new(e["file"].as_str().unwrap()).file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned()), e["outcome"]["status"].as_str().unwrap().to_string())))
+        .collect();
+    all.sort();
+    all
+}
+
+fn chapter_titles(file: &Path) -> Vec<(f64, String)> {
+    let out = std::process::Command::new("ffprobe").args(["-v", "error", "-show_chapters", "-of", "json"]).arg(file).output().unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["chapters"].as_array().unwrap().iter().map(|c| (c["start_time"].as_str().unwrap().parse().unwrap(), c["tags"]["title"].as_str().unwrap_or("").to_string())).collect()
+}
+
+#[test]
+fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("Library");
+    let out = work.path().join("jellyfin");
+    let bunny = lib.join("Bunny Tales/Season 01");
+    let e01 = copy_demo(1, &bunny.join("Bunny Tales - S01E01.mp4"));
+    copy_demo(2, &bunny.join("Bunny Tales - S01E02.mp4"));
+    // A flat folder with two series, one file of which is not a video.
+    for (n, name) in [(1, "Alpha - S01E01.mp4"), (2, "Alpha - S01E02.mp4"), (3, "Beta - 1x01.mp4"), (2, "Beta - 1x02.mp4")] {
+        copy_demo(n, &lib.join("Mixed").join(name));
+    }
+    std::fs::write(lib.join("Mixed/Alpha - S01E03.mp4"), b"not a video").unwrap();
+    // Absolute numbering inside a show folder.
+    copy_demo(3, &lib.join("Anime Show/Anime Show - 01.mp4"));
+    copy_demo(1, &lib.join("Anime Show/Anime Show - 02.mp4"));
+
+    // What a dry run would do: every season, nothing written.
+    let (lines, summary) = scan(&lib, &["--dry-run"]);
+    assert_eq!(summary["seasons"], 4, "{summary}");
+    let seasons: Vec<&str> = lines.iter().map(|l| l["season"].as_str().unwrap()).collect();
+    assert_eq!(seasons, ["Anime Show", "Bunny Tales/Season 01#bunnytales", "Mixed#alpha", "Mixed#beta"]);
+    assert!(outcomes(&lines).iter().all(|(_, o)| o == "would_judge"));
+    assert!(!introskip::segments::sidecar_path(&e01).exists(), "a dry run wrote a sidecar");
+
+    // Shards split the seasons between them, each season once.
+    let (a, _) = scan(&lib, &["--dry-run", "--shard", "1/2"]);
+    let (b, _) = scan(&lib, &["--dry-run", "--shard", "2/2"]);
+    let mut both: Vec<&str> = a.iter().chain(&b).map(|l| l["season"].as_str().unwrap()).collect();
+    both.sort();
+    assert_eq!(both, seasons);
+
+    // The first scan: Kodi EDLs beside the episodes, Jellyfin copies in a tree like the library.
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    assert_eq!((summary["episodes"].as_u64(), summary["judged"].as_u64()), (Some(9), Some(8)), "{summary}");
+    let failed = summary["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0][0].as_str().unwrap().ends_with("Alpha - S01E03.mp4") && failed[0][1].as_str().unwrap().contains("not a media file"), "{failed:?}");
+    assert!(summary["found"].as_u64().unwrap() >= 6, "intros found: {summary}");
+    let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E01.edl")).unwrap();
+    let fields: Vec<&str> = edl.lines().next().expect("an EDL line").split_whitespace().collect();
+    assert_eq!(fields.len(), 3, "{edl}");
+    let (start, end): (f64, f64) = (fields[0].parse().unwrap(), fields[1].parse().unwrap());
+    assert!(start < 1.0 && (end - 20.0).abs() < 1.5 && fields[2] == "3", "S01E01's intro 0–20 s, skipped: {edl}");
+    let copy = out.join("Bunny Tales/Season 01/Bunny Tales - S01E01.mkv");
+    let chapters = chapter_titles(&copy);
+    assert!(chapters.iter().any(|(t, title)| *t < 1.0 && title == "Intro"), "{chapters:?}");
+    assert!(out.join("Mixed/Beta - 1x02.mkv").exists() && out.join("Anime Show/Anime Show - 02.mkv").exists());
+    assert!(lines.iter().all(|l| l["written"].as_array().is_some()));
+
+    // A rescan of the unchanged library: nothing judged but the season whose file failed.
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    assert_eq!(summary["unchanged"], 6, "{summary}");
+    assert_eq!(summary["judged"], 2, "only Mixed#alpha again (its unreadable file is tried again)");
+    assert!(outcomes(&lines).iter().filter(|(n, _)| n.starts_with("Bunny")).all(|(_, o)| o == "unchanged"));
+
+    // A human's labels on S01E01, and a new episode in its season: the season is judged again,
+    // the human's intro stays and is what the hand-offs carry.
+    let mut labels = introskip::segments::Segments::read(&introskip::segments::sidecar_path(&e01)).unwrap();
+    labels.segments.retain(|s| s.kind != introskip::segments::Kind::Intro);
+    labels.segments.push(introskip::segments::Segment { kind: introskip::segments::Kind::Intro, start_ms: 1_000, end_ms: 19_000, source: introskip::segments::Source::HumanVerified, confidence: None });
+    labels.verified = true;
+    labels.write(&introskip::segments::sidecar_path(&e01)).unwrap();
+    copy_demo(3, &bunny.join("Bunny Tales - S01E03.mp4"));
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    let bunny_outcomes: Vec<(String, String)> = outcomes(&lines).into_iter().filter(|(n, _)| n.starts_with("Bunny")).collect();
+    assert_eq!(bunny_outcomes, [("Bunny Tales - S01E01.mp4".to_string(), "human".to_string()), ("Bunny Tales - S01E02.mp4".into(), "judged".into()), ("Bunny Tales - S01E03.mp4".into(), "judged".into())]);
+    assert_eq!(summary["human"], 1);
+    let kept = introskip::segments::Segments::read(&introskip::segments::sidecar_path(&e01)).unwrap();
+    assert!(kept.verified && kept.segments.iter().any(|s| s.kind == introskip::segments::Kind::Intro && s.start_ms == 1_000 && s.end_ms == 19_000), "{kept:?}");
+    let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E01.edl")).unwrap();
+    assert!(edl.starts_with("1.000\t19.000\t3") || edl.starts_with("1.000 19.000 3"), "the EDL carries the human's intro: {edl}");
+    assert!(chapter_titles(&copy).iter().any(|(t, title)| (*t - 1.0).abs() < 0.01 && title == "Intro"));
+    assert!(out.join("Bunny Tales/Season 01/Bunny Tales - S01E03.mkv").exists());
+}

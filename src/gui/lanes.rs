@@ -101,6 +101,7 @@ impl App {
         }
         // Zoomed in: the frames of the playhead's row and the rows either side.
         let Some(per_row) = frames_zoom else { return };
+        let visible_s = self.visible_s;
         if ep.lanes.frames_busy {
             return;
         }
@@ -110,8 +111,13 @@ impl App {
             ep.lanes.frames.clear();
             ep.lanes.frames_asked.clear();
         }
+        // The rows on screen (at most eight), else those around the playhead.
         let row = (ep.playhead_s / f64::from(per_row)).floor().max(0.0) as u64;
-        let wanted: Vec<u64> = (row.saturating_sub(1)..=row + 1)
+        let rows = match visible_s {
+            Some((a, b)) => (u64::from(a / per_row), (u64::from(b.div_ceil(per_row)).saturating_sub(1)).min(u64::from(a / per_row) + 7)),
+            None => (row.saturating_sub(1), row + 1),
+        };
+        let wanted: Vec<u64> = (rows.0..=rows.1)
             .flat_map(|r| (0..u64::from(FRAMES_PER_ROW)).map(move |k| r * u64::from(per_row) * 1000 + k * step_ms))
             .filter(|ms| *ms < u64::from(window_s) * 1000 && !ep.lanes.frames_asked.contains(ms))
             .collect();

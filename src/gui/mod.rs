@@ -190,6 +190,10 @@ pub struct App {
     review: Review,
     /// The time under the pointer on the timeline, if it is there.
     hover_s: Option<f64>,
+    /// The seconds the timeline's rows on screen span.
+    visible_s: Option<(u32, u32)>,
+    /// The timeline's rows on screen and their geometry, as last drawn.
+    timeline_rows: Vec<(egui::Rect, timeline::RowGeometry)>,
     /// The playhead moved by a key: its row is scrolled into view on the next frame.
     follow_playhead: bool,
     /// Playback speed (J/K/L); 1 with sound.
@@ -337,6 +341,8 @@ impl App {
             typed: Default::default(),
             review: Review::All,
             hover_s: None,
+            visible_s: None,
+            timeline_rows: Vec::new(),
             export_dialog: None,
             follow_playhead: false,
             rate: 1.0,

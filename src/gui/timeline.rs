@@ -133,15 +133,30 @@ const WAVE_FLOOR_DB: f32 = -60.0;
 /// The thumbnail strip with a time ruler, wrapped into rows of `per_row` seconds; under it the
 /// waveform lane, the segment band and the probability curve. Returns what the pointer did and
 /// the time under it.
-pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> (Option<TimelineAction>, Option<f64>) {
+/// What a drawn timeline reports back.
+#[derive(Default)]
+pub(super) struct Drawn {
+    pub action: Option<TimelineAction>,
+    /// The time under the pointer.
+    pub hover_s: Option<f64>,
+    /// The seconds the rows on screen span.
+    pub visible: Option<(u32, u32)>,
+    /// Each row on screen and its geometry (what a press there finds).
+    pub rows: Vec<(egui::Rect, RowGeometry)>,
+}
+
+pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     let per_row = view.per_row.max(1);
     #[allow(non_snake_case)]
     let PER_ROW = per_row;
     let (seconds, segments, cuts, probability) = (view.seconds, view.segments, view.cuts, view.probability);
     let (thumbs, span) = (view.strip.thumbs, view.strip.span);
-    let Some((_, first)) = thumbs.first() else { return (None, None) };
+    let Some((_, first)) = thumbs.first() else { return Drawn::default() };
+    let mut rows = Vec::new();
     let mut action = None;
     let mut hover_s = None;
+    // The seconds of the rows on screen: where zoomed-in frames are wanted.
+    let mut visible: Option<(u32, u32)> = None;
     let free = ui.input(|i| i.modifiers.alt);
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
@@ -163,6 +178,10 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> (Option<TimelineAc
             let start = row * PER_ROW;
             let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + wave_h + band_h + ruler_h), egui::Sense::click_and_drag());
             let geo = RowGeometry { left: rect.left(), cell_w, start, per_row: PER_ROW };
+            if ui.is_rect_visible(rect) {
+                visible = Some(visible.map_or((start, start + PER_ROW), |(a, _)| (a, start + PER_ROW)));
+                rows.push((rect, geo));
+            }
             if let Some(pos) = response.interact_pointer_pos() {
                 if response.clicked() {
                     // Zoomed in to frames, a click lands on the frame; else on the second.
@@ -342,7 +361,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> (Option<TimelineAc
             ui.add_space(6.0);
         }
     });
-    (action, hover_s)
+    Drawn { action, hover_s, visible, rows }
 }
 
 /// Each kind's colour, the same in the band, the segment line and the legend.

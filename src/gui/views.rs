@@ -404,9 +404,11 @@ impl App {
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
         let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing };
         self.follow_playhead = false;
-        let (pointer, hover_s) = timeline(ui, &view);
-        self.hover_s = hover_s;
-        match pointer {
+        let drawn = timeline(ui, &view);
+        self.hover_s = drawn.hover_s;
+        self.visible_s = drawn.visible;
+        self.timeline_rows = drawn.rows;
+        match drawn.action {
             Some(TimelineAction::Click(t)) => {
                 ep.playhead_s = t;
                 if self.playing {

@@ -249,6 +249,14 @@ pub enum BenchCommand {
         #[arg(long)]
         model: Option<PathBuf>,
     },
+    /// `scan` on a library of N fresh copies of the demo's episodes (seasons of 10): the first
+    /// scan's episodes per minute, then an unchanged rescan's time as a share of it.
+    Scan {
+        #[arg(long, default_value_t = 200)]
+        episodes: usize,
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
+        window: u32,
+    },
     /// 180 samples from 45-min 1080p H.264 episodes (10 s and 2 s GOP) vs the ffmpeg CLI.
     Sample {
         /// Files to measure instead of the generated 1080p episodes.
@@ -346,6 +354,7 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Bench { what: BenchCommand::Encode { file, window, clip } } => crate::lab::bench::bench_encode(file, window, clip),
         Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
+        Command::Bench { what: BenchCommand::Scan { episodes, window } } => bench_scan(episodes, window),
         Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Command::Baseline { season, out, window } => baseline(&season, &out, window),
         Command::Repeats { media, window } => repeats(&media, window),
@@ -724,6 +733,36 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
         println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
     }
     batch_result(failures, total)
+}
+
+fn bench_scan(episodes: usize, window: u32) -> Result<()> {
+    let demo = crate::paths::demo_dir();
+    let sources: Vec<PathBuf> = crate::paths::media_files_in(&demo).map_err(|e| crate::error::io_error(&demo, e))?;
+    if sources.is_empty() {
+        return Err(Error::Usage(format!("the demo series is not built yet ({}): run scripts/build-demo.sh", demo.display())));
+    }
+    // Fresh copies each run (new modification times): nothing is in the embedding cache.
+    let library = crate::paths::cache_dir().join("bench").join("scan-library");
+    let _ = std::fs::remove_dir_all(&library);
+    for i in 0..episodes {
+        let (show, ep) = (i / 10 + 1, i % 10 + 1);
+        let dir = library.join(format!("Show {show:03}")).join("Season 01");
+        std::fs::create_dir_all(&dir).map_err(|e| crate::error::io_error(&dir, e))?;
+        let to = dir.join(format!("Show {show:03} - S01E{ep:02}.mp4"));
+        std::fs::copy(&sources[i % sources.len()], &to).map_err(|e| crate::error::io_error(&to, e))?;
+    }
+    let mut encoder = crate::encoder::default_encoder();
+    let model = crate::model::load_model(None, encoder.as_ref())?;
+    let options = crate::service::scan::ScanOptions { window_s: window, handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false };
+    let first = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
+    let again = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
+    let per_minute = first.episodes as f64 / (first.seconds / 60.0);
+    println!("library: {} episodes of {} s ({} seasons), window {window} s, embedded encoder, Kodi hand-off", first.episodes, 120, first.seasons);
+    println!("first scan   {:>8.1} s   {:>7.1} episodes/min   (judged {}, failed {})", first.seconds, per_minute, first.judged, first.failed.len());
+    println!("rescan       {:>8.3} s   {:>7.2} % of the first scan   (unchanged {})", again.seconds, 100.0 * again.seconds / first.seconds, again.unchanged);
+    println!("at this rate 50,000 episodes take {:.1} h on this machine per scan from scratch", 50_000.0 / per_minute / 60.0);
+    let _ = std::fs::remove_dir_all(&library);
+    Ok(())
 }
 
 fn scan(library: &Path, options: &crate::service::scan::ScanOptions, json: bool, model: Option<&Path>) -> Result<()> {

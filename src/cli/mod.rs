@@ -111,7 +111,7 @@ pub enum Command {
         /// The library (or a show or season folder).
         library: PathBuf,
         /// What to write for each episode besides its sidecar (repeatable): kodi (EDL beside the
-        /// file), jellyfin / mpv (a stream copy with chapters, into --out).
+        /// file), jellyfin / mpv / emby (a stream copy with chapters, into --out).
         #[arg(long = "handoff", value_enum)]
         handoffs: Vec<crate::service::scan::Handoff>,
         /// Where stream copies go: a tree mirroring the library.

@@ -16,7 +16,39 @@ pub struct RemuxReport {
     pub packets: u64,
 }
 
+/// How the copy's chapters are named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ChapterNames {
+    /// Each chapter by its kind (with the options' title overrides): Intro, Recap, Episode, …
+    #[default]
+    ByKind,
+    /// Emby's markers: the chapter starting where the intro starts is `IntroStart`, the one
+    /// starting where it ends `IntroEnd`, the credits' `CreditsStart`; the others by kind.
+    EmbyMarkers,
+}
+
 pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &ExportOptions) -> Result<RemuxReport> {
+    remux_named(source, segments, target, options, ChapterNames::ByKind)
+}
+
+/// The titles of `list` under `names`.
+pub fn chapter_titles(list: &[crate::formats::Chapter], options: &ExportOptions, names: ChapterNames) -> Vec<String> {
+    use crate::segments::Kind;
+    list.iter()
+        .enumerate()
+        .map(|(i, c)| match names {
+            ChapterNames::ByKind => options.title(c.kind),
+            ChapterNames::EmbyMarkers => match c.kind {
+                Kind::Intro => "IntroStart".into(),
+                Kind::Credits => "CreditsStart".into(),
+                _ if i > 0 && list[i - 1].kind == Kind::Intro => "IntroEnd".into(),
+                _ => options.title(c.kind),
+            },
+        })
+        .collect()
+}
+
+pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &ExportOptions, names: ChapterNames) -> Result<RemuxReport> {
     crate::video::init();
     let same = |a: &Path, b: &Path| std::fs::canonicalize(a).ok().zip(std::fs::canonicalize(b).ok()).is_some_and(|(a, b)| a == b);
     if same(source, target) || source == target {
@@ -67,8 +99,8 @@ pub fn remux(source: &Path, segments: &Segments, target: &Path, options: &Export
         }
         octx.set_metadata(ictx.metadata().to_owned());
         let list = chapters(segments, duration_ms);
-        for (i, c) in list.iter().enumerate() {
-            let title = options.title(c.kind);
+        let titles = chapter_titles(&list, options, names);
+        for (i, (c, title)) in list.iter().zip(titles).enumerate() {
             octx.add_chapter(i as i64 + 1, ffmpeg::Rational(1, 1000), c.start_ms as i64, c.end_ms as i64, &title)
                 .map_err(|e| Error::internal(format!("cannot add chapter '{title}': {e}")))?;
         }

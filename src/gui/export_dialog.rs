@@ -136,7 +136,7 @@ impl App {
             }
             ui.add_space(6.0);
             ui.strong("Chapter titles");
-            ui.radio_value(&mut job.titles, Titles::Standard, "Intro · Recap · Credits · Preview (Jellyfin, Emby, intro-skipper, Kodi)");
+            ui.radio_value(&mut job.titles, Titles::Standard, "Intro · Recap · Credits · Preview (Jellyfin, intro-skipper, Kodi)");
             ui.radio_value(&mut job.titles, Titles::OpeningEnding, "Opening · Recap · Ending · Preview (mpv's chapterskip skips these)");
             ui.add_space(6.0);
             ui.strong("Where");

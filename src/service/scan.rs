@@ -32,12 +32,15 @@ pub enum Handoff {
     /// mpv's chapterskip script: a stream copy with chapters titled Opening / Ending (what it
     /// skips by default; it does not skip "Intro"), in `--out` mirroring the library.
     Mpv,
+    /// Emby: a stream copy whose chapters start at the markers it reads (IntroStart, IntroEnd,
+    /// CreditsStart), in `--out` mirroring the library.
+    Emby,
 }
 
 impl Handoff {
     /// Whether this hand-off writes a copy of the episode (and so needs `--out`).
     pub fn remuxes(self) -> bool {
-        matches!(self, Handoff::Jellyfin | Handoff::Mpv)
+        matches!(self, Handoff::Jellyfin | Handoff::Mpv | Handoff::Emby)
     }
 
     fn name(self) -> &'static str {
@@ -45,6 +48,7 @@ impl Handoff {
             Handoff::Kodi => "kodi",
             Handoff::Jellyfin => "jellyfin",
             Handoff::Mpv => "mpv",
+            Handoff::Emby => "emby",
         }
     }
 }
@@ -217,7 +221,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
     let started = std::time::Instant::now();
     let window_s = super::check_window(options.window_s)?;
     if options.handoffs.iter().any(|h| h.remuxes()) && options.out.is_none() {
-        return Err(Error::Usage("--handoff jellyfin and mpv write stream copies: give --out DIR for them (a tree mirroring the library)".into()));
+        return Err(Error::Usage("--handoff jellyfin, mpv and emby write stream copies: give --out DIR for them (a tree mirroring the library)".into()));
     }
     let remuxers: Vec<Handoff> = options.handoffs.iter().copied().filter(|h| h.remuxes()).collect();
     let all = seasons_in(library, options.out.as_deref())?;
@@ -325,7 +329,8 @@ fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOption
         if handoff == Handoff::Mpv {
             o.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
         }
-        crate::formats::remux::remux(file, labels, &target, &o)?;
+        let names = if handoff == Handoff::Emby { crate::formats::remux::ChapterNames::EmbyMarkers } else { crate::formats::remux::ChapterNames::ByKind };
+        crate::formats::remux::remux_named(file, labels, &target, &o, names)?;
         written.push(target);
     }
     Ok(written)
@@ -350,6 +355,14 @@ mod tests {
             assert!(counts.iter().all(|&c| c > 0), "{n} shards: {counts:?}");
         }
         assert_eq!(parse_shard("2/8"), Ok((2, 8)));
+        // Emby's markers: the chapters start where the intro starts and ends, and at the credits.
+        use crate::segments::{Segment, Source};
+        let seg = |kind, a, b| Segment { kind, start_ms: a, end_ms: b, source: Source::Predicted, confidence: None };
+        let labels = Segments { segments: vec![seg(Kind::Recap, 0, 8_000), seg(Kind::Intro, 30_000, 50_000), seg(Kind::Credits, 1_400_000, 1_450_000)], ..Default::default() };
+        let list = crate::formats::chapters(&labels, 1_500_000);
+        let titles = crate::formats::remux::chapter_titles(&list, &ExportOptions::default(), crate::formats::remux::ChapterNames::EmbyMarkers);
+        let starts: Vec<(u64, &str)> = list.iter().zip(&titles).map(|(c, t)| (c.start_ms, t.as_str())).collect();
+        assert_eq!(starts, [(0, "Recap"), (8_000, "Episode"), (30_000, "IntroStart"), (50_000, "IntroEnd"), (1_400_000, "CreditsStart"), (1_450_000, "Episode")]);
         for bad in ["0/3", "4/3", "1/0", "x/2", "2"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }

@@ -112,4 +112,12 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     assert!(edl.starts_with("1.000\t19.000\t3") || edl.starts_with("1.000 19.000 3"), "the EDL carries the human's intro: {edl}");
     assert!(chapter_titles(&copy).iter().any(|(t, title)| (*t - 1.0).abs() < 0.01 && title == "Intro"));
     assert!(out.join("Bunny Tales/Season 01/Bunny Tales - S01E03.mkv").exists());
+
+    // Emby reads markers: chapters that start where the intro starts and ends.
+    let emby = work.path().join("emby");
+    let (_, summary) = scan(&lib.join("Bunny Tales"), &["--handoff", "emby", "--out", emby.to_str().unwrap()]);
+    assert_eq!(summary["judged"], 3, "{summary}");
+    let markers = chapter_titles(&emby.join("Season 01/Bunny Tales - S01E02.mkv"));
+    let at = |name: &str| markers.iter().find(|(_, t)| t == name).map(|(s, _)| *s);
+    assert!(at("IntroStart").is_some_and(|s| (s - 30.0).abs() < 1.5) && at("IntroEnd").is_some_and(|s| (s - 50.0).abs() < 1.5), "S01E02's intro 30–50 s: {markers:?}");
 }

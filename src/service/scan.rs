@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub enum Handoff {
     /// Kodi: `<episode>.edl` beside the file, action 3 (skipped once, automatically).
     Kodi,
-    /// Jellyfin 10.10+ (Chapter Segments Provider), Emby-style chapter names and intro-skipper's
+    /// Jellyfin 10.10+ (Chapter Segments Provider) and intro-skipper's
     /// chapter analyser: a stream copy with chapters titled Intro / Recap / Credits / Preview,
     /// in `--out` mirroring the library.
     Jellyfin,

@@ -804,9 +804,14 @@ fn scan(library: &Path, options: &crate::service::scan::ScanOptions, json: bool,
         if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
             println!("intro found in {} ({} uncertain: check them in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
         }
-        for (file, reason) in &report.failed {
-            eprintln!("introskip: failed: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason));
-        }
+    }
+    // Failures on stderr in either mode (the JSON lines carry them too).
+    for (file, reason) in &report.failed {
+        eprintln!("introskip: failed: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason));
+    }
+    // Exit 1 when any episode failed, so job arrays and CI notice.
+    if !report.failed.is_empty() {
+        return Err(Error::Usage(format!("{} of {} episodes failed (see above)", report.failed.len(), report.episodes)));
     }
     Ok(())
 }

@@ -417,6 +417,11 @@ mod tests {
         assert!(!e.is_verified(), "an edit after Enter needs a new Enter");
         e.undo();
         assert!(e.is_verified(), "undo brings the verified state back with the labels");
+        // A verified episode takes nothing from a new detection (no recap slips in unconfirmed).
+        let mut d = detection(30.0, 50.0);
+        d.recaps = vec![DetectedSegment::by_model(0.0, 8.0, 0.9)];
+        e.merge_detection(&d);
+        assert!(e.is_verified() && e.of_kind(Kind::Recap).is_none() && e.intro().is_none(), "{:?}", e.segments);
         // Sidecars written before the flag: verified when every segment was.
         let old = br#"{"version": 1, "segments": [{"kind": "intro", "start_ms": 1000, "end_ms": 9000, "source": "human_verified"}]}"#;
         assert!(Segments::parse(old, Path::new("old.json")).unwrap().verified);

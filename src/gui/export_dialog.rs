@@ -221,8 +221,14 @@ impl App {
             // A folder given for one episode is still a folder: never a file named like it.
             let folder = job.folder.clone();
             if let Some(f) = &folder {
-                if let Err(e) = std::fs::create_dir_all(f) {
-                    failures.push(crate::error::io_error(f, e).to_string());
+                // Not a folder (an existing file, or no permission): nothing is written at all,
+                // never into a file that happens to have that name.
+                if let Err(e) = std::fs::create_dir_all(f).and_then(|_| if f.is_dir() { Ok(()) } else { Err(std::io::Error::other("not a folder")) }) {
+                    let _ = tx.send((format!("Export stopped: {}", crate::error::io_error(f, e)), true));
+                    if let Some(ctx) = ctx {
+                        ctx.request_repaint();
+                    }
+                    return;
                 }
             }
             for format in &job.formats {

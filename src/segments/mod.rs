@@ -172,6 +172,10 @@ impl Segments {
     /// kind with a segment a human set, edited, verified or imported, or one decided absent, gets
     /// nothing from the model.
     pub fn merge_detection(&mut self, d: &crate::model::Detection) {
+        // A verified episode is what the human confirmed, whole: nothing is added to it.
+        if self.verified {
+            return;
+        }
         let human_kinds: Vec<Kind> = self.segments.iter().filter(|s| s.source != Source::Predicted).map(|s| s.kind).chain(self.absent.iter().copied()).collect();
         let mut segs: Vec<Segment> = self.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
         let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;

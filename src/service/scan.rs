@@ -182,7 +182,9 @@ pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct SeasonRecord {
     stamp: String,
-    episodes: Vec<(String, u64, i128)>,
+    /// Each episode: path, size and modification time, and the same of its sidecar (a human's
+    /// edit in the app changes what the hand-offs must carry).
+    episodes: Vec<(String, (u64, i128), (u64, i128))>,
 }
 
 fn record_path(season: &Season, library: &Path) -> PathBuf {
@@ -192,14 +194,18 @@ fn record_path(season: &Season, library: &Path) -> PathBuf {
 }
 
 fn current_record(season: &Season, stamp: &str) -> SeasonRecord {
+    let stat = |p: &Path| {
+        let meta = std::fs::metadata(p).ok();
+        let size = meta.as_ref().map_or(0, |m| m.len());
+        let mtime = meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
+        (size, mtime)
+    };
     let episodes = season
         .episodes
         .iter()
         .map(|p| {
-            let meta = std::fs::metadata(p).ok();
-            let size = meta.as_ref().map_or(0, |m| m.len());
-            let mtime = meta.and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos() as i128);
-            (p.to_string_lossy().into_owned(), size, mtime)
+            let sidecar = [crate::segments::sidecar_path(p), crate::segments::fallback_sidecar(p)].into_iter().find(|s| s.exists());
+            (p.to_string_lossy().into_owned(), stat(p), sidecar.map_or((0, 0), |s| stat(&s)))
         })
         .collect();
     SeasonRecord { stamp: stamp.to_string(), episodes }
@@ -224,6 +230,16 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         return Err(Error::Usage("--handoff jellyfin, mpv and emby write stream copies: give --out DIR for them (a tree mirroring the library)".into()));
     }
     let remuxers: Vec<Handoff> = options.handoffs.iter().copied().filter(|h| h.remuxes()).collect();
+    if let Some(out) = &options.out {
+        std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
+        let (lib, o) = (std::fs::canonicalize(library).map_err(|e| io_error(library, e))?, std::fs::canonicalize(out).map_err(|e| io_error(out, e))?);
+        if lib.starts_with(&o) {
+            return Err(Error::input(out, "--out is the library or holds it: choose a folder outside the library (or inside it, of its own)"));
+        }
+        if crate::paths::media_files_in(&o).is_ok_and(|f| !f.is_empty()) {
+            return Err(Error::input(out, "--out holds video files: choose an empty folder of its own for the copies"));
+        }
+    }
     let all = seasons_in(library, options.out.as_deref())?;
     let mut report = ScanReport { seasons: all.len(), ..Default::default() };
     let mine: Vec<Season> = all.into_iter().filter(|s| options.shard.is_none_or(|(k, n)| shard_of(&s.key, n) == k)).collect();
@@ -257,7 +273,18 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             done.episodes.push((path, Outcome::Failed { reason: failure.to_string() }));
         }
         for (file, judged, _) in &run.predictions {
-            let mut labels = crate::segments::load_saved(file).unwrap_or_default();
+            // A sidecar that cannot be read is a human's file with a problem: never replaced.
+            let saved = [crate::segments::sidecar_path(file), crate::segments::fallback_sidecar(file)].into_iter().find(|p| p.exists());
+            let mut labels = match saved.as_deref().map(Segments::read) {
+                None => Segments::default(),
+                Some(Ok(labels)) => labels,
+                Some(Err(e)) => {
+                    let reason = format!("{e} (its labels are left as they are: fix or remove the file)");
+                    report.failed.push((file.clone(), reason.clone()));
+                    done.episodes.push((file.clone(), Outcome::Failed { reason }));
+                    continue;
+                }
+            };
             let human = labels.has_human_labels();
             let before_merge = labels.clone();
             labels.merge_detection(&judged.detection);
@@ -298,7 +325,10 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             if let Some(dir) = record_file.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
             }
-            crate::fsio::write_atomic(&record_file, |w| serde_json::to_writer(w, &now).map_err(std::io::Error::other))?;
+            // Taken after this scan's own writes: only a later change (a new file, a human's
+            // edit) makes the season differ.
+            let after = current_record(season, &stamp);
+            crate::fsio::write_atomic(&record_file, |w| serde_json::to_writer(w, &after).map_err(std::io::Error::other))?;
         }
         done.seconds = season_started.elapsed().as_secs_f64();
         progress(&done, i + 1, total);

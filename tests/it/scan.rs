@@ -17,9 +17,11 @@ fn scan(library: &Path, args: &[&str]) -> (Vec<serde_json::Value>, serde_json::V
     let mut cmd = introskip();
     cmd.arg("scan").arg(library).args(["--window", "60", "--json"]).args(args).env("OMP_NUM_THREADS", "1");
     let out = run_with_timeout(cmd, 600);
-    assert!(out.status.success(), "scan failed: {}", String::from_utf8_lossy(&out.stderr));
     let mut lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let summary = lines.pop().unwrap()["summary"].clone();
+    // Exit 1 exactly when an episode failed.
+    let failed = summary["failed"].as_array().is_some_and(|f| !f.is_empty());
+    assert_eq!(out.status.code(), Some(i32::from(failed)), "scan: {}", String::from_utf8_lossy(&out.stderr));
     (lines, summary)
 }
 
@@ -120,4 +122,31 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     let markers = chapter_titles(&emby.join("Season 01/Bunny Tales - S01E02.mkv"));
     let at = |name: &str| markers.iter().find(|(_, t)| t == name).map(|(s, _)| *s);
     assert!(at("IntroStart").is_some_and(|s| (s - 30.0).abs() < 1.5) && at("IntroEnd").is_some_and(|s| (s - 50.0).abs() < 1.5), "S01E02's intro 30–50 s: {markers:?}");
+}
+
+#[test]
+fn a_broken_sidecar_is_reported_and_kept_and_out_must_be_a_folder_of_its_own() {
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("Library");
+    let season = lib.join("Show/Season 01");
+    let e01 = copy_demo(1, &season.join("Show - S01E01.mp4"));
+    copy_demo(2, &season.join("Show - S01E02.mp4"));
+    let broken = introskip::segments::sidecar_path(&e01);
+    std::fs::write(&broken, b"{\"version\": 1, \"segments\": [{\"kind\": \"intro\", \"start\": 20, \"end\": 5}]}").unwrap();
+    let mut cmd = introskip();
+    cmd.arg("scan").arg(&lib).args(["--window", "60", "--handoff", "kodi"]).env("OMP_NUM_THREADS", "1");
+    let out = run_with_timeout(cmd, 600);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "a failed episode makes the exit status 1: {stderr}");
+    assert!(stderr.contains("Show - S01E01.mp4.introskip.json") && stderr.contains("must be after start") && stderr.contains("left as they are"), "{stderr}");
+    assert!(std::fs::read_to_string(&broken).unwrap().contains("\"start\": 20"), "the human's broken file was replaced");
+    assert!(season.join("Show - S01E02.edl").exists(), "the other episode is still handed off");
+    // --out may not be the library (nor hold it, nor hold videos).
+    for bad in [lib.clone(), work.path().to_path_buf(), season.clone()] {
+        let mut cmd = introskip();
+        cmd.arg("scan").arg(&lib).args(["--handoff", "jellyfin", "--out"]).arg(&bad);
+        let out = run_with_timeout(cmd, 60);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains("--out"), "{}: {stderr}", bad.display());
+    }
 }

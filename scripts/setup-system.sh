@@ -18,7 +18,8 @@ pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev
 if [ "$profile" = test ]; then
   # Tests: Pillow is the preprocessing reference; Xvfb + imagemagick for GUI screenshots.
   # Data: espeak-ng voices the synthesised recaps; curl fetches the Debian source tarball.
-  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix espeak-ng curl)
+  # Library hand-offs: mpv reads the chapters a scan writes; python3-venv holds Ray (scale/).
+  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix espeak-ng curl mpv python3-venv)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

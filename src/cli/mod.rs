@@ -128,6 +128,15 @@ pub enum Command {
         /// Only this share of the seasons, K/N (1-based): e.g. a job array's index.
         #[arg(long, value_parser = crate::service::scan::parse_shard)]
         shard: Option<(u32, u32)>,
+        /// Only this season (repeatable), by the key `--dry-run --json` lists: one unit of work
+        /// for a scheduler (scale/ray_scan.py).
+        #[arg(long = "season")]
+        seasons: Vec<String>,
+        /// Replace each episode with its copy carrying the chapters (one of jellyfin, mpv or
+        /// emby; same container; atomic rename), keeping the first original as
+        /// `<file>.introskip-backup`.
+        #[arg(long)]
+        in_place: bool,
         /// JSON lines (one per season, then the summary) instead of a progress bar; the default
         /// when stdout is not a terminal.
         #[arg(long)]
@@ -363,8 +372,8 @@ pub fn run(command: Command) -> Result<()> {
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
         Command::Remux { media, out, segments, titles } => remux(&media, &out, segments.as_deref(), titles),
-        Command::Scan { library, handoffs, out, window, dry_run, force, shard, json, model } => {
-            let options = crate::service::scan::ScanOptions { window_s: window, handoffs, out, dry_run, shard, force };
+        Command::Scan { library, handoffs, out, window, dry_run, force, shard, seasons, in_place, json, model } => {
+            let options = crate::service::scan::ScanOptions { window_s: window, handoffs, out, dry_run, shard, force, seasons, in_place };
             scan(&library, &options, json, model.as_deref())
         }
         Command::Detect { media, window, model, clip_weights, out, json, single, no_snap } => {
@@ -753,7 +762,7 @@ fn bench_scan(episodes: usize, window: u32) -> Result<()> {
     }
     let mut encoder = crate::encoder::default_encoder();
     let model = crate::model::load_model(None, encoder.as_ref())?;
-    let options = crate::service::scan::ScanOptions { window_s: window, handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false };
+    let options = crate::service::scan::ScanOptions { window_s: window, handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false, seasons: Vec::new(), in_place: false };
     let first = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
     let again = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
     let per_minute = first.episodes as f64 / (first.seconds / 60.0);

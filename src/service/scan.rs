@@ -65,7 +65,17 @@ pub struct ScanOptions {
     pub shard: Option<(u32, u32)>,
     /// Judge every season even when nothing changed.
     pub force: bool,
+    /// Only the seasons with these keys (as `--dry-run --json` lists them) or in these folders:
+    /// one unit of work for a scheduler (`scale/ray_scan.py` runs one season per task). Empty:
+    /// every season.
+    pub seasons: Vec<String>,
+    /// The remuxing hand-off replaces each episode (atomic rename) instead of writing into
+    /// `out`; the first original is kept beside it as `<file>.introskip-backup`.
+    pub in_place: bool,
 }
+
+/// The suffix of the original kept beside an episode a scan with `in_place` replaced.
+pub const BACKUP_SUFFIX: &str = "introskip-backup";
 
 /// A season of the library: its key (the folder relative to the library, and the series when a
 /// folder holds several) and its episodes in natural order.
@@ -218,7 +228,8 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     let mut handoffs = options.handoffs.clone();
     handoffs.sort();
     let handoffs: Vec<&str> = handoffs.iter().map(|h| h.name()).collect();
-    format!("model {} · encoder {} · window {} · handoffs {} · out {}", members.join(","), encoder.id(), options.window_s, handoffs.join(","), options.out.as_ref().map_or(String::new(), |o| o.display().to_string()))
+    let out = if options.in_place { "in place".to_string() } else { options.out.as_ref().map_or(String::new(), |o| o.display().to_string()) };
+    format!("model {} · encoder {} · window {} · handoffs {} · out {out}", members.join(","), encoder.id(), options.window_s, handoffs.join(","))
 }
 
 /// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each
@@ -226,10 +237,14 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
 pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncoder, model: &IntroModel, progress: &mut dyn FnMut(&SeasonDone, usize, usize)) -> Result<ScanReport> {
     let started = std::time::Instant::now();
     let window_s = super::check_window(options.window_s)?;
-    if options.handoffs.iter().any(|h| h.remuxes()) && options.out.is_none() {
-        return Err(Error::Usage("--handoff jellyfin, mpv and emby write stream copies: give --out DIR for them (a tree mirroring the library)".into()));
-    }
     let remuxers: Vec<Handoff> = options.handoffs.iter().copied().filter(|h| h.remuxes()).collect();
+    if options.in_place {
+        if remuxers.len() != 1 || options.out.is_some() {
+            return Err(Error::Usage("--in-place replaces each episode with a copy carrying chapters: give exactly one of --handoff jellyfin, mpv or emby, and no --out".into()));
+        }
+    } else if !remuxers.is_empty() && options.out.is_none() {
+        return Err(Error::Usage("--handoff jellyfin, mpv and emby write stream copies: give --out DIR for them (a tree mirroring the library), or --in-place to replace each episode (its original kept as a backup)".into()));
+    }
     if let Some(out) = &options.out {
         std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
         let (lib, o) = (std::fs::canonicalize(library).map_err(|e| io_error(library, e))?, std::fs::canonicalize(out).map_err(|e| io_error(out, e))?);
@@ -242,7 +257,16 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
     }
     let all = seasons_in(library, options.out.as_deref())?;
     let mut report = ScanReport { seasons: all.len(), ..Default::default() };
-    let mine: Vec<Season> = all.into_iter().filter(|s| options.shard.is_none_or(|(k, n)| shard_of(&s.key, n) == k)).collect();
+    // A key as listed, or its folder (every season in that folder).
+    let picked = |season: &Season, wanted: &str| season.key == wanted || season.key.split('#').next() == Some(wanted);
+    if let Some(unknown) = options.seasons.iter().find(|k| !all.iter().any(|s| picked(s, k))) {
+        return Err(Error::input(library, format!("no season '{unknown}' here (`introskip scan --dry-run --json` lists the seasons)")));
+    }
+    let mine: Vec<Season> = all
+        .into_iter()
+        .filter(|s| options.shard.is_none_or(|(k, n)| shard_of(&s.key, n) == k))
+        .filter(|s| options.seasons.is_empty() || options.seasons.iter().any(|k| picked(s, k)))
+        .collect();
     report.other_shards = report.seasons - mine.len();
     let stamp = stamp(model, encoder, options);
     let total = mine.len();
@@ -348,6 +372,15 @@ fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOption
         written.extend(report.written);
     }
     for &handoff in remuxers {
+        let mut o = ExportOptions::default();
+        if handoff == Handoff::Mpv {
+            o.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
+        }
+        let names = if handoff == Handoff::Emby { crate::formats::remux::ChapterNames::EmbyMarkers } else { crate::formats::remux::ChapterNames::ByKind };
+        if options.in_place {
+            written.push(replace_in_place(file, labels, &o, names)?);
+            continue;
+        }
         let out = options.out.as_deref().expect("checked in scan");
         // One consumer: the tree mirrors the library; several: a tree for each.
         let root = if remuxers.len() > 1 { out.join(handoff.name()) } else { out.to_path_buf() };
@@ -355,15 +388,39 @@ fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOption
         let dir = root.join(relative);
         std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, e))?;
         let target = dir.join(format!("{}.mkv", super::episode_stem(file)));
-        let mut o = ExportOptions::default();
-        if handoff == Handoff::Mpv {
-            o.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
-        }
-        let names = if handoff == Handoff::Emby { crate::formats::remux::ChapterNames::EmbyMarkers } else { crate::formats::remux::ChapterNames::ByKind };
         crate::formats::remux::remux_named(file, labels, &target, &o, names)?;
         written.push(target);
     }
     Ok(written)
+}
+
+/// `--in-place`: the episode becomes a stream copy of itself with the chapters, in the same
+/// container. The copy is written beside it first; the original gets a second name
+/// (`<file>.introskip-backup`, a hard link, or a copy where links are not possible) unless one
+/// exists already (the first original is the one worth keeping); then one rename replaces the
+/// episode. A crash at any step leaves either the old or the new file under the episode's name.
+fn replace_in_place(file: &Path, labels: &Segments, options: &ExportOptions, names: crate::formats::remux::ChapterNames) -> Result<PathBuf> {
+    let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if !matches!(ext.as_str(), "mkv" | "mp4" | "m4v" | "mov") {
+        return Err(Error::input(file, format!("--in-place keeps the container, and chapters cannot be written into .{ext}: use --out DIR for this library (the copies are .mkv)")));
+    }
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let staged = dir.join(format!(".{}.introskip-new.{ext}", super::episode_stem(file)));
+    crate::formats::remux::remux_named(file, labels, &staged, options, names).inspect_err(|_| {
+        let _ = std::fs::remove_file(&staged);
+    })?;
+    let backup = dir.join(format!("{name}.{BACKUP_SUFFIX}"));
+    if !backup.exists() {
+        let partial = dir.join(format!(".{name}.{BACKUP_SUFFIX}.part"));
+        let kept = std::fs::hard_link(file, &backup).or_else(|_| std::fs::copy(file, &partial).and_then(|_| std::fs::rename(&partial, &backup)));
+        if let Err(e) = kept {
+            let _ = std::fs::remove_file(&staged);
+            return Err(io_error(&backup, e));
+        }
+    }
+    std::fs::rename(&staged, file).map_err(|e| io_error(file, e))?;
+    Ok(file.to_path_buf())
 }
 
 #[cfg(test)]

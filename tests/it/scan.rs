@@ -150,3 +150,82 @@ fn a_broken_sidecar_is_reported_and_kept_and_out_must_be_a_folder_of_its_own() {
         assert!(!out.status.success() && stderr.contains("--out"), "{}: {stderr}", bad.display());
     }
 }
+
+/// The chapters mpv itself reports for `file` (Debian's mpv, no video or audio output): title
+/// and start of each.
+fn mpv_chapters(file: &Path) -> Vec<(String, f64)> {
+    let fields: Vec<String> = (0..6).map(|i| format!("${{?chapter-list/{i}/title:${{chapter-list/{i}/title}}@${{=chapter-list/{i}/time}}}}")).collect();
+    let out = std::process::Command::new("mpv")
+        .args(["--no-config", "--vo=null", "--ao=null", "--frames=1", "--msg-level=all=no,term-msg=info"])
+        .arg(format!("--term-playing-msg=MPVCHAPTERS {}", fields.join("|")))
+        .arg(file)
+        .output()
+        .expect("mpv (Debian's mpv; scripts/setup-system.sh test installs it)");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = text.lines().find_map(|l| l.split("MPVCHAPTERS ").nth(1)).unwrap_or_else(|| panic!("mpv printed no chapter line: {text} {}", String::from_utf8_lossy(&out.stderr)));
+    line.split('|').filter(|f| !f.is_empty()).map(|f| {
+        let (title, time) = f.rsplit_once('@').unwrap();
+        (title.to_string(), time.trim().parse().unwrap_or(f64::NAN))
+    }).collect()
+}
+
+#[test]
+fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup() {
+    let work = tempfile::tempdir().unwrap();
+    let lib = work.path().join("Library");
+    let a = lib.join("Bunny Tales/Season 01");
+    copy_demo(1, &a.join("Bunny Tales - S01E01.mp4"));
+    let a2 = copy_demo(2, &a.join("Bunny Tales - S01E02.mp4"));
+    let b = lib.join("Other Show/Season 02");
+    copy_demo(3, &b.join("Other Show - S02E01.mp4"));
+    copy_demo(1, &b.join("Other Show - S02E02.mp4"));
+
+    // One season by its key: the unit a scheduler hands out (scale/ray_scan.py).
+    let (lines, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "kodi"]);
+    assert_eq!((lines.len(), summary["judged"].as_u64()), (1, Some(2)), "{summary}");
+    assert!(a.join("Bunny Tales - S01E02.edl").exists() && !b.join("Other Show - S02E01.edl").exists());
+    let mut cmd = introskip();
+    cmd.arg("scan").arg(&lib).args(["--season", "No Such Show"]);
+    let out = run_with_timeout(cmd, 60);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no season 'No Such Show'"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // mpv: copies titled as its chapterskip script skips them, read back by mpv itself.
+    let mpv_out = work.path().join("for-mpv");
+    let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "mpv", "--out", mpv_out.to_str().unwrap()]);
+    assert_eq!(summary["judged"], 2, "{summary}");
+    let chapters = mpv_chapters(&mpv_out.join("Bunny Tales/Season 01/Bunny Tales - S01E02.mkv"));
+    let opening = chapters.iter().find(|(t, _)| t == "Opening").unwrap_or_else(|| panic!("no Opening chapter: {chapters:?}"));
+    assert!((opening.1 - 30.0).abs() < 1.5, "S01E02's intro starts at 30 s: {chapters:?}");
+    assert!(chapters.iter().all(|(t, _)| t != "Intro"), "mpv's chapterskip does not skip 'Intro': {chapters:?}");
+
+    // In place: the episode itself gets the chapters (same container), the original is kept once.
+    let size = std::fs::metadata(&a2).unwrap().len();
+    let mut cmd = introskip();
+    cmd.arg("scan").arg(&lib).args(["--handoff", "jellyfin", "--in-place", "--out", "x"]);
+    let out = run_with_timeout(cmd, 60);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--in-place"), "--in-place with --out is refused");
+    let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
+    assert_eq!(summary["judged"], 2, "{summary}");
+    let backup = a.join(format!("Bunny Tales - S01E02.mp4.{}", introskip::service::scan::BACKUP_SUFFIX));
+    assert_eq!(std::fs::metadata(&backup).unwrap().len(), size, "the original is kept beside the episode");
+    let chapters = chapter_titles(&a2);
+    assert!(chapters.iter().any(|(t, title)| (*t - 30.0).abs() < 1.5 && title == "Intro"), "{chapters:?}");
+    // The replaced file is still an episode of the season (the backup is not), and a rescan
+    // finds nothing to do.
+    let (lines, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
+    assert_eq!((summary["episodes"].as_u64(), summary["unchanged"].as_u64()), (Some(2), Some(2)), "{summary} {lines:?}");
+    // A human's correction is carried into the file on the next scan; the first original stays.
+    let mut labels = introskip::segments::Segments::read(&introskip::segments::sidecar_path(&a2)).unwrap();
+    labels.segments.retain(|s| s.kind != introskip::segments::Kind::Intro);
+    labels.segments.push(introskip::segments::Segment { kind: introskip::segments::Kind::Intro, start_ms: 31_000, end_ms: 49_000, source: introskip::segments::Source::HumanVerified, confidence: None });
+    labels.verified = true;
+    labels.write(&introskip::segments::sidecar_path(&a2)).unwrap();
+    let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
+    assert_eq!(summary["human"], 1, "{summary}");
+    let chapters = chapter_titles(&a2);
+    assert_eq!(chapters.iter().filter(|(_, t)| t == "Intro").count(), 1, "chapters replaced, not added: {chapters:?}");
+    assert!(chapters.iter().any(|(t, title)| (*t - 31.0).abs() < 0.01 && title == "Intro"), "{chapters:?}");
+    assert_eq!(std::fs::metadata(&backup).unwrap().len(), size, "the first original is the backup");
+    let stray: Vec<_> = std::fs::read_dir(&a).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.') || n.ends_with(".part")).collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

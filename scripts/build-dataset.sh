@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyc] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
-# over (README "Results"). `familyb` builds a test set of another convention family (synth.py
+# over (README "Results"). `familyb` builds a set of another convention family (synth.py
 # --family B, seed 2028: long calm shots, short stings, no title card, quiet themes, long cold
-# opens, leaders and idents, intro-less episodes, loud story music, subtitles; README "Data"),
-# on which nothing was chosen.
+# opens, leaders and idents, intro-less episodes, loud story music, subtitles; README "Data").
+# `familyc` builds a third family (synth.py --family C, seed 2029: cross-fades, the theme leading
+# the picture, sung themes, opening credits instead of an intro, signs in the story, title cards in
+# other fonts that fade in), on which nothing was chosen: the set the README reports on last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -26,6 +28,10 @@ elif [ "$split" = familyb ]; then
   flags=(--split dev --seed 2028 --family B --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/familyb-2028
+elif [ "$split" = familyc ]; then
+  flags=(--split dev --seed 2029 --family C --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/familyc-2029
 fi
 log "synthesising the $split series into $out"
 /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"

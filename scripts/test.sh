@@ -9,15 +9,24 @@ scripts/setup-system.sh test
 scripts/fetch-media.sh
 scripts/build-demo.sh
 # The series the shipped model is scored on (README "Results": committed files a test checks):
-# dev, the held-out dev-like set and the family-B test set (~25 min the first time, cached after).
+# dev, the held-out dev-like set, family B and family C (~30 min the first time, cached after).
 scripts/build-dataset.sh dev
 scripts/build-dataset.sh heldout
 scripts/build-dataset.sh familyb
+scripts/build-dataset.sh familyc
 # The real OpenTimelineIO reads our .otio files in the export tests.
 otio=$INTROSKIP_CACHE/reference/otio
 if [ ! -d "$otio/opentimelineio" ]; then
   log "installing OpenTimelineIO 0.18.1 (PyPI) into $otio"
   /usr/bin/python3 -m pip install --quiet --target "$otio" opentimelineio==0.18.1
+fi
+# Ray (PyPI) for the library scan's scale-out test (scale/test_ray_scan.py): a venv of Debian's Python.
+ray=$INTROSKIP_CACHE/reference/ray-2.60.0
+if [ ! -x "$ray/bin/ray" ]; then
+  log "installing Ray 2.60.0 (PyPI) into $ray"
+  rm -rf "$ray"
+  /usr/bin/python3 -m venv "$ray"
+  "$ray/bin/pip" install --quiet ray==2.60.0
 fi
 use_backend
 # libtorch's OpenMP pool collapses when test threads compete for it: one thread per process.

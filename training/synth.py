@@ -161,6 +161,8 @@ def plan_intro(rng, split, label, family="A"):
     if family == "B":
         length = rng.choice([rng.uniform(6, 12), rng.uniform(20, 45), rng.uniform(30, 70)])
         shot_s = (3.5, 8.0)
+    elif family == "C":
+        return plan_intro_c(rng, split, label)
     else:
         length = rng.choice([rng.uniform(10, 30), rng.uniform(25, 60), rng.uniform(40, 90)])
         shot_s = (1.2, 4.0)
@@ -190,6 +192,48 @@ def plan_intro(rng, split, label, family="A"):
     return {"shots": shots, "card": card, "frames": total + card_f}
 
 
+FONTS_C = ["/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
+           "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf",
+           "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed-Oblique.ttf",
+           "/usr/share/fonts/truetype/dejavu/DejaVuSans-ExtraLight.ttf", FONT]
+
+
+def plan_intro_c(rng, split, label):
+    """Family C (README "Data"): stings of 5-10 s, intros of 15-40 s or 40-100 s; fast, mixed
+    (0.5-10 s) or calm shots; cross-fades between shots in half of them; a title card absent in a
+    quarter, otherwise in one of five fonts, 20-80 px, fading in half the time; sung words over
+    the theme in 40 %."""
+    length = rng.choice([rng.uniform(5, 10), rng.uniform(15, 40), rng.uniform(40, 100)])
+    shot_s = rng.choice([(0.5, 2.0), (0.5, 10.0), (4.0, 10.0)])
+    xfade_f = frames(rng.uniform(0.3, 1.0)) if rng.random() < 0.5 else 0
+    card_f = 0 if rng.random() < 0.25 else frames(rng.uniform(1.5, 5))
+    card_f = min(card_f, frames(length) // 2)
+    target = frames(length) - card_f
+    shots, total = [], 0
+    pool = INTRO_FOOTAGE[split]
+    weights = [b - a for _, a, b in pool]
+    while total < target:
+        src, a, b = rng.choices(pool, weights)[0]
+        f = min(frames(rng.uniform(*shot_s)), target - total)
+        if target - total - f < max(FPS // 2, 2 * xfade_f + 2):
+            f = target - total  # no shot shorter than a cross-fade (or half a second) at the end
+        # A cross-fade overlaps each shot with the next: the shot reads xfade_f more frames.
+        start = round(rng.uniform(a, b - (f + xfade_f) / FPS - 0.2), 2)
+        shots.append({"src": src, "start": start, "frames": f})
+        total += f
+    card = None
+    if card_f:
+        card = {"frames": card_f, "at": rng.choice(["start", "middle", "end"]),
+                "over_footage": rng.random() < 0.5,
+                "bg": rng.choice(["black", "0x102040", "0x401020", "0x203010", "0x303030"]),
+                "size": rng.randint(20, 80), "label": label, "font": rng.choice(FONTS_C),
+                "color": rng.choice(["white", "yellow", "0xffd0a0", "0xa0d0ff", "0xff8080"]),
+                "fade_in": rng.random() < 0.5}
+    vocals = f"{label}, {rng.choice(['oh oh', 'la la la', 'come home', 'all night long'])}" \
+        if rng.random() < 0.4 else None
+    return {"shots": shots, "card": card, "frames": total + card_f, "xfade": xfade_f, "vocals": vocals}
+
+
 def plan_series(seed, split, index, dev_music, taken, family="A"):
     rng = random.Random(f"{seed}-{split}-{index}")
     names = random.Random(f"{seed}-{split}-{index}-title")
@@ -203,8 +247,8 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
     n_eps = 4
     intros = [plan_intro(rng, split, title, family)]
     change_at = None
-    if rng.random() < 0.25:
-        change_at = rng.randint(2, n_eps - 1)  # from this episode (0-based) on, intro B
+    if rng.random() < (0.5 if family == "C" else 0.25):
+        change_at = rng.randint(2 if family != "C" else 1, n_eps - 1)  # from this episode (0-based) on, intro B
         intros.append(plan_intro(rng, split, title, family))
     for k, intro in enumerate(intros):
         if split == "dev":
@@ -223,6 +267,9 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
         intro["fade_out"] = rng.random() < 0.7
         if family == "B":  # a theme no louder than the episode
             intro["music"]["gain_db"] = round(rng.uniform(-16, -8), 1)
+        if family == "C":  # from quieter than the story to loud; room before it for a lead-in
+            intro["music"]["gain_db"] = round(rng.uniform(-12, 2), 1)
+            intro["music"]["offset"] = round(rng.uniform(6, 25), 2)
     # Body footage: the pool minus this series' intro shots, in chunks used at most once per window.
     cuts = [(s["src"], s["start"] - 1, s["start"] + s["frames"] / FPS + 1) for i in intros for s in i["shots"]]
     free = subtract([(k, 0, v) for k, v in FOOTAGE.items()], cuts)
@@ -235,17 +282,23 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
             t += length
     rng.shuffle(chunks)
     usage = [0] * len(chunks)  # episodes of this series that used each chunk: fresh footage first
+    # Family C: one series in four has no intro at all, only names over the story's first shots.
+    opening_credits = family == "C" and index % 4 == 3
     episodes = []
     history = []  # body clips of earlier episodes, for recaps
     for e in range(n_eps):
         ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title)
         if family == "B":
             ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music, usage)
+        elif family == "C":
+            ep = plan_family_c(rng, ep, intros, opening_credits, chunks, dev_music, usage)
         episodes.append(ep)
     plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
             "intro_change_at": change_at, "episodes": episodes}
     if family != "A":
         plan["family"] = family
+    if opening_credits:
+        plan["opening_credits"] = True
     return plan
 
 
@@ -311,6 +364,106 @@ def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
                 ps[k]["music_bed"] = {"kind": "file", "id": rng.choice(other), "offset": round(rng.uniform(0, 20), 2)}
         pieces.append((kind, ps))
     # The story fills the window (and 20 s beyond) again where pieces were dropped or shortened.
+    before_body = 0
+    for kind, ps in pieces:
+        if kind == "body":
+            have = sum(p["frames"] for p in ps)
+            need = frames(WINDOW_S + 20) - before_body
+            if have < need:
+                ps.extend(free_footage(need - have))
+            break
+        before_body += sum(p["frames"] for p in ps)
+    return dict(ep, pieces=pieces)
+
+
+SIGNS = ["HOTEL", "EXIT", "POLICE", "MAIN ST", "OPEN 24H", "PHARMACY", "NO PARKING"]
+
+
+def free_footage_of(rng, ep, chunks, usage, gain):
+    """A function giving footage pieces of f frames from chunks this episode does not show yet,
+    the series' least-used first (as plan_episode's `take`)."""
+    used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
+    free = [i for i, c in enumerate(chunks) if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
+
+    def take(f_total):
+        shots, got = [], 0
+        while got < f_total:
+            if free:
+                i = min(free, key=lambda k: (usage[k], rng.random()))
+                free.remove(i)
+            else:
+                i = min(range(len(chunks)), key=lambda k: (usage[k], rng.random()))
+            usage[i] += 1
+            c = chunks[i]
+            f = min(f_total - got, frames(min(c[2] - c[1] - 0.2, rng.uniform(3, 12))))
+            shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": gain})
+            got += f
+        return shots
+    return take
+
+
+def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
+    """Family C's conventions on top of an episode plan (README "Data"): cold opens of up to
+    150 s; the theme starting 1-5 s before the intro's picture, over the last shot before it, in
+    40 % of episodes; a black leader in 20 %; 15 % of episodes without intro (all of them in a
+    series with opening credits: names over the story's first shots instead); recaps without
+    caption half the time; story sound at 0.6-1.0; signs and subtitles burnt into the story; a
+    loud music scene in the story in 30 %."""
+    gain = round(rng.uniform(0.6, 1.0), 2)
+    free_footage = free_footage_of(rng, ep, chunks, usage, gain)
+    pieces = []
+    for kind, ps in ep["pieces"]:
+        if kind == "recap" and rng.random() < 0.5:
+            ps = [dict(p, caption=None, voice=False) for p in ps]
+        if kind == "cold_open":
+            continue
+        if kind == "intro":
+            if rng.random() < 0.7:
+                f_total = frames(rng.choice([rng.uniform(5, 60), rng.uniform(60, 150)]))
+                pieces.append(("cold_open", free_footage(f_total)))
+            if rng.random() < 0.2:
+                f = frames(rng.uniform(1, 3))
+                pieces.append(("leader", [{"type": "card", "frames": f, "bg": "black", "silent": True}]))
+            if opening_credits or rng.random() < 0.15:
+                continue  # no intro this time: its seconds go to the story
+            # Trims of at most a tenth of the intro at each end (a sting stays a sting).
+            whole = intros[ps[0]["which"]]["frames"]
+            tail = whole - ps[0]["head"] - ps[0]["frames"]
+            head, tail = min(ps[0]["head"], whole // 10), min(tail, whole // 10)
+            ps = [dict(ps[0], head=head, frames=whole - head - tail)]
+            if pieces and pieces[-1][1][-1]["type"] == "footage" and rng.random() < 0.4:
+                # The theme leads the picture: it starts over the last shot before the intro.
+                ps = [dict(ps[0], lead_f=min(frames(rng.uniform(1, 5)), pieces[-1][1][-1]["frames"] - 1))]
+        if kind in ("body", "cold_open"):
+            ps = [dict(p, gain=gain) for p in ps]
+            for p in ps:
+                if p["type"] != "footage":
+                    continue
+                r = rng.random()
+                if r < 0.25:
+                    p["subtitle"] = rng.choice(SUBTITLES)
+                elif r < 0.45:
+                    p["sign"] = {"text": rng.choice(SIGNS), "x": round(rng.uniform(0.05, 0.6), 2),
+                                 "y": round(rng.uniform(0.05, 0.6), 2), "size": rng.randint(18, 40)}
+            if kind == "body" and rng.random() < 0.3:
+                k = rng.randrange(min(3, len(ps)))
+                other = [m for m in ["menu", "practice", "sax"] if m != intro_music]
+                ps[k]["music_bed"] = {"kind": "file", "id": rng.choice(other), "offset": round(rng.uniform(0, 20), 2),
+                                      "gain_db": round(rng.uniform(-6, 2), 1)}
+        pieces.append((kind, ps))
+    if opening_credits:
+        # Names over the first shots of the story (whatever comes first after a recap).
+        names = rng.sample(NAMES, 5)
+        for kind, ps in pieces:
+            if kind in ("cold_open", "body"):
+                for p, name in zip([p for p in ps if p["type"] == "footage"], names):
+                    p["sign"] = {"text": name, "x": "center", "y": 0.75, "size": 30}
+                break
+    # A lead-in: the shot before the intro carries the intro's music from lead_f frames before its end.
+    for i, (kind, ps) in enumerate(pieces):
+        if kind == "intro" and ps[0].get("lead_f"):
+            pieces[i - 1][1][-1]["theme_lead"] = {"frames": ps[0]["lead_f"], "head": ps[0]["head"],
+                                                   "which": ps[0]["which"]}
     before_body = 0
     for kind, ps in pieces:
         if kind == "body":
@@ -455,6 +608,8 @@ def render_intro(series, k, work, pool):
     out = os.path.join(work, f"intro{k}.mkv")
     if os.path.exists(out):
         return out
+    if "xfade" in intro:
+        return render_intro_c(series, k, work, pool, intro, out)
     inputs, vchains, n = [], [], 0
     g = grade_filter(series["grade"])
     card = intro["card"]
@@ -509,6 +664,79 @@ def render_intro(series, k, work, pool):
     return out
 
 
+def render_intro_c(series, k, work, pool, intro, out):
+    """Family C's intro master: cross-fades, a fading title card in its own font, sung words."""
+    inputs, vchains, n = [], [], 0
+    g = grade_filter(series["grade"])
+    card = intro["card"]
+    xf = intro.get("xfade", 0)  # family C: cross-fades of xf frames between consecutive pictures
+    card_txt = "" if card is None else (
+        f"drawtext=fontfile={card.get('font', FONT)}:text='{text(card['label'])}':fontcolor={card.get('color', 'white')}"
+        f":fontsize={card['size']}:x=(w-tw)/2:y=(h-th)/2:borderw=2"
+        + (":alpha='min(1,t/0.8)'" if card.get("fade_in") else ""))
+    # The pictures in order (shots, the title card among them), each (input args, chain, frames).
+    pictures = []
+    for s in intro["shots"]:
+        pictures.append(("shot", s))
+    if card is not None:
+        pos = {"start": 0, "middle": len(pictures) // 2, "end": len(pictures)}[card["at"]]
+        pictures.insert(pos, ("card", card))
+    order = []
+    for i, (what, p) in enumerate(pictures):
+        ext = xf if i < len(pictures) - 1 else 0  # each picture overlaps the next by xf frames
+        f = p["frames"] + ext
+        if what == "shot":
+            inputs += ["-ss", str(p["start"]), "-t", f"{f / FPS + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
+            vchains.append(f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g},format=yuv420p[v{n}]")
+        elif p["over_footage"]:  # the title card over blurred footage (the first shot's)
+            s = intro["shots"][0]
+            inputs += ["-ss", str(s["start"]), "-t", f"{f / FPS + 0.5:.3f}", "-i", os.path.join(pool, s["src"] + ".mp4")]
+            vchains.append(f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g},boxblur=4,{card_txt},format=yuv420p[v{n}]")
+        else:
+            inputs += ["-f", "lavfi", "-i", f"color=c={p['bg']}:s={W}x{H}:r={FPS}:d={f / FPS + 0.1}"]
+            vchains.append(f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{card_txt},format=yuv420p[v{n}]")
+        order.append((f"[v{n}]", p["frames"]))
+        n += 1
+    dur = intro["frames"] / FPS
+    music = dict(intro["music"])
+    if music["kind"] == "file":
+        music["path"] = os.path.join(pool, f"music_{music['id']}.wav")
+    inputs += music_input(music, dur)
+    fades = []
+    if intro["fade_in"]:
+        fades.append("fade=t=in:d=0.5")
+    if intro["fade_out"]:
+        fades.append(f"fade=t=out:st={dur - 0.6:.3f}:d=0.6")
+    if xf:
+        chain, label, at = [], order[0][0], 0
+        for i, (lab, f) in enumerate(order[1:], 1):
+            at += order[i - 1][1]
+            chain.append(f"{label}{lab}xfade=transition=fade:duration={xf / FPS:.3f}:offset={at / FPS:.3f}[x{i}]")
+            label = f"[x{i}]"
+        joined = (";".join(chain) + ";" if chain else "") + f"{label}settb=1/{FPS},setpts=N"
+    else:
+        joined = "".join(lab for lab, _ in order) + f"concat=n={len(order)}:v=1:a=0,settb=1/{FPS},setpts=N"
+    vf = ";".join(vchains) + ";" + joined + ("," + ",".join(fades) if fades else "") + "[v]"
+    gain = f"volume={music['gain_db']}dB," if "gain_db" in music else ""
+    # Family C's masters fade in briefly: a lead-in (the theme before the picture) plays into them.
+    fade_in = 0.1 if "xfade" in intro else 1
+    # Timestamps from the sample count: a looped Ogg restarts its own, which atrim would let through.
+    af = f"[{n}:a]{gain}aresample={AUDIO_RATE},asetpts=N/SR/TB,aformat=sample_fmts=fltp:channel_layouts=stereo"
+    if intro.get("vocals"):  # sung words (espeak-ng) over the theme from 1 s in
+        voc = os.path.join(work, f"vocals{k}.wav")
+        subprocess.run(["espeak-ng", "-s", "110", "-p", "70", "-w", voc, intro["vocals"]], check=True)
+        inputs += ["-i", voc]
+        af += (f"[m];[{n + 1}:a]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,"
+               f"adelay=1000|1000,volume=1.5[vo];[m][vo]amix=inputs=2:duration=first:normalize=0")
+    af += (f",apad=whole_dur={dur:.3f},atrim=duration={dur:.3f},afade=t=in:d={fade_in},"
+           f"afade=t=out:st={max(dur - 2, 0):.3f}:d=2[a]")
+    run(FFMPEG + inputs + ["-filter_complex", vf + ";" + af, "-map", "[v]", "-map", "[a]",
+                           "-c:v", "libx264", "-preset", "veryfast", "-crf", "14", "-g", str(FPS),
+                           "-threads", "2", "-c:a", "pcm_s16le", out + ".tmp.mkv"])
+    os.replace(out + ".tmp.mkv", out)
+    return out
+
+
 def render_episode(series, ep, work, pool, out_path):
     g = grade_filter(series["grade"])
     inputs, chains, labels, n = [], [], [], 0
@@ -524,6 +752,11 @@ def render_episode(series, ep, work, pool, out_path):
             if p.get("subtitle"):
                 extra.append(f"drawtext=fontfile={FONT}:text='{text(p['subtitle'])}':fontcolor=white:fontsize=22"
                              f":x=(w-tw)/2:y=h-th-24:borderw=2")
+            if p.get("sign"):  # a sign or a name in the picture (family C)
+                sg = p["sign"]
+                x = "(w-tw)/2" if sg["x"] == "center" else f"w*{sg['x']}"
+                extra.append(f"drawtext=fontfile={FONT}:text='{text(sg['text'])}':fontcolor=white:fontsize={sg['size']}"
+                             f":x={x}:y=h*{sg['y']}:box=1:boxcolor=0x202020@0.6:boxborderw=6")
             if p.get("ident"):
                 extra.append(f"drawtext=fontfile={FONT}:text='{text(p['ident'])}':fontcolor=white:fontsize=40"
                              f":x=(w-tw)/2:y=(h-th)/2")
@@ -543,8 +776,25 @@ def render_episode(series, ep, work, pool, out_path):
                 if p.get("music_bed"):
                     bed = dict(p["music_bed"], path=os.path.join(pool, f"music_{p['music_bed']['id']}.wav"))
                     inputs += music_input(bed, dur)
+                    bed_gain = f"volume={bed['gain_db']}dB," if "gain_db" in bed else ""
                     a = (f"[{n}:a]volume={p.get('gain', 0.6)},aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[fa{n}];"
-                         f"[{n + 1}:a]aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[mb{n}];"
+                         f"[{n + 1}:a]{bed_gain}aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[mb{n}];"
+                         f"[fa{n}][mb{n}]amix=inputs=2:duration=first:normalize=0,")
+                    n += 1
+                elif p.get("theme_lead"):
+                    # The intro's theme from lead frames before the picture: the music the master
+                    # plays at its first frame, started earlier by the lead, mixed into this shot.
+                    tl = p["theme_lead"]
+                    m = dict(series["intros"][tl["which"]]["music"])
+                    m["path"] = os.path.join(pool, f"music_{m['id']}.wav")
+                    lead = tl["frames"] / FPS
+                    m["offset"] = round(m["offset"] + tl["head"] / FPS - lead, 4)
+                    inputs += music_input(m, lead)
+                    mg = f"volume={m['gain_db']}dB," if "gain_db" in m else ""
+                    delay = int(round((dur - lead) * 1000))
+                    a = (f"[{n}:a]volume={p.get('gain', 0.6)},aresample={AUDIO_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo[fa{n}];"
+                         f"[{n + 1}:a]{mg}aresample={AUDIO_RATE},asetpts=N/SR/TB,aformat=sample_fmts=fltp:channel_layouts=stereo,"
+                         f"afade=t=in:d={min(1.0, lead / 2):.3f},adelay={delay}|{delay}[mb{n}];"
                          f"[fa{n}][mb{n}]amix=inputs=2:duration=first:normalize=0,")
                     n += 1
                 elif p.get("voice"):
@@ -642,6 +892,8 @@ def truth(series, ep, name):
             seg["trimmed_head_s"] = p["head"] / FPS
             seg["trimmed_tail_s"] = (intro["frames"] - p["head"] - p["frames"]) / FPS
             seg["title_card"] = intro["card"]["at"] if intro["card"] else None
+            if p.get("lead_f"):  # the theme began this long before the picture (family C)
+                seg["theme_lead_s"] = round(p["lead_f"] / FPS / speed, 6)
         segs.append(seg)
         t += f
     return {"version": 1, "episode": name, "series": series["title"], "split": series["split"],
@@ -660,8 +912,8 @@ def main():
     ap.add_argument("--plan-only", action="store_true", help="write the plan and truth, render nothing")
     ap.add_argument("--pool", help="normalised footage pool to use or fill (default: OUT/pool)")
     ap.add_argument("--jobs", type=int, default=1, help="series rendered at once")
-    ap.add_argument("--family", choices=["A", "B"], default="A",
-                    help="convention family: A (the training and dev conventions) or B (README \"Data\")")
+    ap.add_argument("--family", choices=["A", "B", "C"], default="A",
+                    help="convention family: A (the training and dev conventions), B or C (README \"Data\")")
     args = ap.parse_args()
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:

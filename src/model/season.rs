@@ -23,6 +23,11 @@ const EXTEND_GAP_S: f64 = 8.0;
 const EXTEND_MIN: f64 = 0.5;
 /// The model's own intro edge replaces an aligned one this close (seconds).
 const REFINE_S: f64 = 2.0;
+/// Passes of season judgement at most (each counts partners against the previous one's intros).
+const MAX_PASSES: usize = 4;
+/// Added to the score of a repeat most partners both play and show: it outranks any repeat found
+/// by sound or picture alone (scores are otherwise below 2.2).
+const SEEN_AND_HEARD: f64 = 10.0;
 /// An aligned intro's confidence from repetition alone: repeating in every other episode says
 /// this much even where the model doubted it.
 const REPEAT_CONFIDENCE: f64 = 0.95;
@@ -96,7 +101,10 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
             end_by: vec![evidence(r.end_by)],
             repeats_in: r.partners.len(),
         };
-        if pr > pi && pr >= RECAP_MIN {
+        // A recap replays other episodes' story. Where most partners' copies are their own
+        // intros (pass 2), this is the intro again, however much it looks like a recap.
+        let intro_elsewhere = first.is_some() && partners >= 2 && 2 * partners >= others;
+        if pr > pi && pr >= RECAP_MIN && !intro_elsewhere {
             recaps.push(DetectedSegment { confidence: (pr * 1000.0).round() / 1000.0, ..segment });
             continue;
         }
@@ -106,8 +114,12 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
             continue;
         }
         let support = partners as f64 / others as f64;
-        // More partners first, then the model's belief; a longer span breaks near-ties.
-        let score = support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
+        // Heard and seen again in most partners outranks everything else: a series' intro
+        // repeats its pictures with its theme, while a recurring score cue plays over other
+        // pictures and stock footage comes with other sound. Then more partners, then the
+        // model's belief; a longer span breaks near-ties.
+        let tier = if majority && r.sound && r.picture { SEEN_AND_HEARD } else { 0.0 };
+        let score = tier + support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
         if best.as_ref().is_none_or(|b| score > b.0) {
             let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
             best = Some((score, DetectedSegment { confidence, ..segment }, pi, majority));
@@ -171,12 +183,25 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
         (best, recaps)
     };
-    let first: Vec<Option<(f64, f64)>> = (0..n)
-        .map(|e| match pass(None, e).0 {
-            Some((_, intro, _, _)) => Some((intro.start, intro.end)),
-            None => detections[e].intros.first().map(|i| (i.start, i.end)),
-        })
-        .collect();
+    let intros_of = |first: Option<&[Option<(f64, f64)>]>| -> Vec<Option<(f64, f64)>> {
+        (0..n)
+            .map(|e| match pass(first, e).0 {
+                Some((_, intro, _, _)) => Some((intro.start, intro.end)),
+                None => detections[e].intros.first().map(|i| (i.start, i.end)),
+            })
+            .collect()
+    };
+    // Later passes count partners against the previous pass's intros, until nothing changes:
+    // an episode whose first guess was a score cue that all episodes share, once it settles on
+    // the intro, backs the same intro in the episodes that share it.
+    let mut first = intros_of(None);
+    for _ in 1..MAX_PASSES {
+        let next = intros_of(Some(&first));
+        if next == first {
+            break;
+        }
+        first = next;
+    }
     let second: Vec<_> = (0..n).map(|e| pass(Some(&first), e)).collect();
     for (e, (best, recaps)) in second.into_iter().enumerate() {
         let d = &detections[e];
@@ -232,7 +257,13 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
             continue;
         }
         let d = &mut detections[e];
-        let lone: Vec<usize> = (0..d.intros.len()).filter(|&k| !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end)).collect();
+        // Lone: it overlaps no repeat that some other episode plays as (part of) its intro.
+        // Footage or a score cue another episode has in its story does not make it an intro.
+        let lone: Vec<usize> = (0..d.intros.len())
+            .filter(|&k| {
+                !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end && r.elsewhere.iter().any(|&(j, a, b)| backs(&first, j, a, b)))
+            })
+            .collect();
         if let Some(&k) = lone.first() {
             let s = d.intros.remove(k);
             outcomes[e] = Outcome::DroppedLone { start: s.start, end: s.end, confidence: s.confidence };
@@ -259,6 +290,40 @@ mod tests {
     fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
         let elsewhere = partners.iter().map(|&j| (j, start, end)).collect();
         Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere }
+    }
+
+    #[test]
+    fn an_intro_seen_and_heard_again_beats_a_score_cue_every_episode_plays() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0–2 play the intro (sound and picture) at different times, after cold opens;
+        // all four play a loud score cue over other pictures, which the model takes for the
+        // intro. Episode 3 has no intro; the model's pick there overlaps only the cue.
+        let at = [(10.0, 50.0), (60.0, 100.0), (110.0, 150.0)];
+        let cue = [(150.0, 165.0), (120.0, 135.0), (20.0, 35.0), (40.0, 55.0)];
+        let mut d: Vec<Detection> = (0..4).map(|e| {
+            let (a, b) = (cue[e].0 as u32, cue[e].1 as u32);
+            detection(Some((a, b)), &[(a, b, 0.95)], &[])
+        }).collect();
+        let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+        for e in 0..4 {
+            let mut list = Vec::new();
+            if e < 3 {
+                let partners: Vec<usize> = (0..3).filter(|&j| j != e).collect();
+                let elsewhere = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
+                list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, elsewhere });
+            }
+            let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+            let elsewhere = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
+            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere });
+            repeats.push(list);
+        }
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        for e in 0..3 {
+            assert_eq!((d[e].intros[0].start, d[e].intros[0].end), at[e], "episode {e}: {:?}", d[e].intros);
+        }
+        assert!(d[3].intros.is_empty(), "the cue is no intro where the season's intro is absent: {:?}", d[3].intros);
+        assert!(matches!(out[3], Outcome::DroppedLone { .. }), "{:?}", out[3]);
     }
 
     #[test]

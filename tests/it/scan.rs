@@ -229,3 +229,25 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
     let stray: Vec<_> = std::fs::read_dir(&a).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.') || n.ends_with(".part")).collect();
     assert!(stray.is_empty(), "{stray:?}");
 }
+
+/// The Ray driver (`scale/ray_scan.py`) on a local cluster of three nodes bound to the loopback
+/// address: a library of 12 seasons, one season per task; a worker node is killed (every process
+/// of it) while its season runs. The harness checks that every season is done exactly once, that
+/// each episode has one sidecar and one EDL and nothing partial anywhere, that the lost season
+/// ran again elsewhere, and that a rescan finds every season complete; then it stops only the Ray
+/// processes it started. Ray comes from PyPI (`scripts/test.sh` installs it).
+#[test]
+fn a_library_scanned_on_a_ray_cluster_survives_a_lost_node() {
+    let python = introskip::paths::cache_dir().join("reference/ray-2.60.0/bin/python");
+    assert!(python.exists(), "{} is missing: scripts/test.sh installs Ray (PyPI ray 2.60.0) there", python.display());
+    let mut cmd = std::process::Command::new(&python);
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scale/test_ray_scan.py")).arg("--introskip").arg(env!("CARGO_BIN_EXE_introskip"));
+    let out = run_with_timeout(cmd, 600);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let tail: String = stderr.chars().skip(stderr.chars().count().saturating_sub(6000)).collect();
+    assert!(out.status.success(), "the Ray scan test failed:\n{stdout}\n{tail}");
+    let summary: serde_json::Value = stdout.lines().rev().find_map(|l| serde_json::from_str::<serde_json::Value>(l).ok().filter(|v| v.get("ray_scan_test").is_some())).expect("the harness's summary line");
+    let s = &summary["ray_scan_test"];
+    assert!(s["ok"] == true && s["seasons_done"].as_u64() >= Some(12) && s["node_addresses"] == serde_json::json!(["127.0.0.1"]), "{summary}");
+}

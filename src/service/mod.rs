@@ -6,6 +6,7 @@
 pub mod detect;
 pub mod export;
 pub mod scan;
+pub mod search;
 
 use crate::error::{io_error, Error, Result};
 use std::path::{Path, PathBuf};

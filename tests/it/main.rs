@@ -18,4 +18,5 @@ mod preprocess;
 mod preview;
 mod sampling;
 mod scan;
+mod search;
 mod synth;

@@ -1,0 +1,200 @@
+//! Search a collection through the per-second embeddings introskip already computes (and
+//! caches) for every episode: where else a shot appears, and which files are the same episode.
+//!
+//! Exact search: one matrix product per episode against the query (a 180 s window is 180 rows;
+//! 100,000 indexed seconds are ~0.1 GFLOP at the embedded encoder's 259 dimensions). A shot is
+//! "the same" at the cosine the season alignment uses for near-copies
+//! ([`crate::features::channels::REPEAT`]): the embedded encoder is built to keep re-encodes,
+//! letterbox, logos and grading above it.
+
+use crate::encoder::FrameEncoder;
+use crate::error::{Error, Result};
+use crate::features::EpisodeFeatures;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// What to look for.
+pub enum Query {
+    /// The frame sampled at this second of this episode.
+    Frame { episode: PathBuf, second: f64 },
+    /// A still image (PNG, JPEG), encoded as a sampled frame would be.
+    Image(PathBuf),
+}
+
+/// One place a shot appears: a run of consecutive seconds above the threshold in one episode,
+/// given by its best second.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Hit {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
+    pub episode: PathBuf,
+    /// The best-matching second, and the run of matching seconds around it.
+    pub second: u32,
+    pub from: u32,
+    pub to: u32,
+    pub similarity: f32,
+}
+
+/// Two files that hold the same episode (another encode, another cut): the share of each one's
+/// window that plays in the other, and where.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Duplicate {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
+    pub a: PathBuf,
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
+    pub b: PathBuf,
+    /// Share of `a`'s window that `b` holds, and of `b`'s that `a` holds.
+    pub share_a: f64,
+    pub share_b: f64,
+    /// Aligned ranges: (a_start, a_end, b_start, b_end) in seconds.
+    pub ranges: Vec<(f64, f64, f64, f64)>,
+}
+
+/// The query's embedding (unit length).
+pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEncoder) -> Result<Vec<f32>> {
+    match query {
+        Query::Frame { episode, second } => {
+            let (features, _) = crate::features::embed_episode(episode, window_s.max(second.ceil() as u32 + 1), encoder, true, &mut |_| true)?;
+            let row = features
+                .seconds
+                .iter()
+                .enumerate()
+                .min_by(|a, b| (f64::from(*a.1) - second).abs().total_cmp(&(f64::from(*b.1) - second).abs()))
+                .map(|(i, _)| i)
+                .ok_or_else(|| Error::input(episode, "no frame could be sampled from it"))?;
+            Ok(features.embeddings.row(row).to_vec())
+        }
+        Query::Image(path) => {
+            let bytes = crate::fsio::read_bounded(path, 64 << 20)?;
+            let image = image::load_from_memory(&bytes).map_err(|e| Error::input(path, format!("not an image introskip can read ({e}); give a PNG or JPEG")))?.to_rgb8();
+            let (tensor, thumbnail) = match encoder.input() {
+                crate::encoder::EncoderInput::Thumbnail { height } => (None, crate::image_ops::thumbnail(&image, height)),
+                crate::encoder::EncoderInput::Tensor(spec) => {
+                    let resized = spec.resize_short_side(&image);
+                    (Some(spec.normalise(&spec.center_crop(&resized))), crate::image_ops::thumbnail(&resized, 96))
+                }
+            };
+            let sample = crate::video::Sample { second: 0, frame_time_s: 0.0, tensor, thumbnail, full_frame: None };
+            let mut out = encoder.encode(&[&sample])?;
+            let v = out.pop().ok_or_else(|| Error::internal("the encoder returned nothing for one image"))?;
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            Ok(v.into_iter().map(|x| x / norm).collect())
+        }
+    }
+}
+
+/// Every place in `episodes` whose frame is at least `min_similarity` like `query` (one hit per
+/// run of consecutive seconds), best first. The query's own second (±2 s) is left out.
+pub fn find_shot(query: &[f32], episodes: &[(PathBuf, &EpisodeFeatures)], exclude: Option<(&Path, f64)>, min_similarity: f32) -> Vec<Hit> {
+    let q = ndarray::ArrayView1::from(query);
+    let mut hits = Vec::new();
+    // The same file however it was named ("x.mkv", "./x.mkv").
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let exclude = exclude.map(|(p, s)| (canonical(p), s));
+    for (path, f) in episodes {
+        if f.embeddings.ncols() != query.len() {
+            continue;
+        }
+        let is_query = exclude.as_ref().is_some_and(|(p, _)| *p == canonical(path));
+        let sims = f.embeddings.dot(&q);
+        let mut run: Option<Hit> = None;
+        let close = |run: &mut Option<Hit>, hits: &mut Vec<Hit>| {
+            if let Some(h) = run.take() {
+                let own = is_query && exclude.as_ref().is_some_and(|&(_, s)| f64::from(h.from) <= s + 2.0 && f64::from(h.to) >= s - 2.0);
+                if !own {
+                    hits.push(h);
+                }
+            }
+        };
+        for (i, &s) in sims.iter().enumerate() {
+            let second = f.seconds[i];
+            if s >= min_similarity {
+                match run.as_mut() {
+                    Some(h) if second <= h.to + 1 => {
+                        h.to = second;
+                        if s > h.similarity {
+                            h.similarity = s;
+                            h.second = second;
+                        }
+                    }
+                    _ => {
+                        close(&mut run, &mut hits);
+                        run = Some(Hit { episode: path.clone(), second, from: second, to: second, similarity: s });
+                    }
+                }
+            } else {
+                close(&mut run, &mut hits);
+            }
+        }
+        close(&mut run, &mut hits);
+    }
+    hits.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.episode.cmp(&b.episode)).then(a.second.cmp(&b.second)));
+    hits
+}
+
+/// Pairs of `episodes` that are the same episode: each window's share that the other plays (by
+/// picture, and by sound where both have it, in the same order) at least `min_share`. Episodes of
+/// one series share their intro (and recaps share scenes), so the bar is well above an intro's
+/// share of a window. Every pair is compared: fine for a season or a show; a library is searched
+/// show by show.
+pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> Vec<Duplicate> {
+    let mut found = Vec::new();
+    for i in 0..episodes.len() {
+        for j in i + 1..episodes.len() {
+            let (a, b) = (episodes[i].1, episodes[j].1);
+            let mut matches = crate::features::align::picture_matches(a, b);
+            matches.extend(crate::features::align::sound_matches(&a.fingerprint, &b.fingerprint));
+            if matches.is_empty() {
+                continue;
+            }
+            let span = |f: &EpisodeFeatures| f.seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
+            let covered = |ranges: Vec<(f64, f64)>| {
+                let mut ranges = ranges;
+                ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
+                let (mut total, mut end) = (0.0, f64::NEG_INFINITY);
+                for (s, e) in ranges {
+                    if e > end {
+                        total += e - s.max(end);
+                        end = e;
+                    }
+                }
+                total
+            };
+            let share_a = covered(matches.iter().map(|m| (m.start, m.end)).collect()) / span(a).max(1.0);
+            let share_b = covered(matches.iter().map(|m| (m.other_start, m.other_end)).collect()) / span(b).max(1.0);
+            if share_a.min(share_b) >= min_share {
+                let mut ranges: Vec<(f64, f64, f64, f64)> = matches.iter().map(|m| (m.start, m.end, m.other_start, m.other_end)).collect();
+                ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
+                found.push(Duplicate { a: episodes[i].0.clone(), b: episodes[j].0.clone(), share_a, share_b, ranges });
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {
+        let mut f = EpisodeFeatures::empty(2);
+        f.seconds = (0..rows.len() as u32).collect();
+        f.embeddings = Array2::from_shape_vec((rows.len(), 2), rows.iter().flat_map(|r| r.iter().copied()).collect()).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_shot_is_found_once_per_run_of_seconds_and_its_own_second_is_left_out() {
+        let x = [1.0, 0.0];
+        let y = [0.0, 1.0];
+        let near = [0.96, 0.28];
+        let a = features(&[y, x, x, y, y]);
+        let b = features(&[y, y, near, x, y, y, x]);
+        let eps = vec![(PathBuf::from("a"), &a), (PathBuf::from("b"), &b)];
+        let hits = find_shot(&x, &eps, Some((Path::new("a"), 1.0)), 0.92);
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        assert_eq!((hits[0].episode.to_str(), hits[0].second, hits[0].from, hits[0].to), (Some("b"), 3, 2, 3));
+        assert_eq!((hits[1].episode.to_str(), hits[1].second), (Some("b"), 6));
+        assert!(find_shot(&y, &eps, None, 0.92).iter().all(|h| h.similarity >= 0.92));
+    }
+}

@@ -31,12 +31,15 @@ import time
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent():
-    """In the child, before exec: SIGKILL it if the Ray worker running it dies."""
+def _die_with_parent_fn():
+    """A preexec function for the child: SIGKILL it if the Ray worker running it dies. libc is
+    loaded here, in the worker (dlopen after fork in a threaded process can deadlock), and not at
+    import: the task function is pickled with the module's globals when run as a script."""
     try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
     except OSError:
-        pass
+        return None
+    return lambda: libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def _json_lines(text):
@@ -71,7 +74,7 @@ def run_season(binary, library, season, extra, cache, delay):
         capture_output=True,
         text=True,
         env=env,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_die_with_parent_fn(),
     )
     return {
         "season": season,

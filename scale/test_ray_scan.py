@@ -223,8 +223,8 @@ def main():
     env = dict(os.environ)
     env.update(RAY_USAGE_STATS_ENABLED="0", INTROSKIP_CACHE=cache,
                # notice a dead node in seconds, not the default ~30 s
-               RAY_health_check_initial_delay_ms="1000", RAY_health_check_period_ms="500",
-               RAY_health_check_timeout_ms="1000", RAY_health_check_failure_threshold="3")
+               RAY_health_check_initial_delay_ms="1000", RAY_health_check_period_ms="1000",
+               RAY_health_check_timeout_ms="2000", RAY_health_check_failure_threshold="5")
     env.pop("RAY_ADDRESS", None)
     if subprocess.run([binary, "--help"], capture_output=True, env=env).returncode != 0 and os.path.isdir(LIBTORCH):
         env["LD_LIBRARY_PATH"] = LIBTORCH + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
@@ -265,7 +265,7 @@ def main():
                         if nodes[name].poll() is not None:
                             raise RuntimeError("head node exited; see ray-head.log")
                         time.sleep(0.5)
-        deadline = time.time() + 90
+        deadline = time.time() + 150
         while True:
             info = ray_nodes(args.python, address, env)
             if sum(1 for n in info if n["Alive"]) >= 3 or time.time() > deadline:
@@ -308,7 +308,7 @@ def main():
         reader.start()
         killed_at, kill_target, first_done = None, None, None
         w2 = nodes["w2"]
-        deadline = time.time() + 240
+        deadline = time.time() + 420
         while driver.poll() is None and time.time() < deadline:
             if killed_at is None and any(l.get("status") == "done" for l in lines):
                 first_done = first_done or time.time()
@@ -319,7 +319,7 @@ def main():
                     if argv and argv[0].decode(errors="replace") == binary:
                         season = argv[argv.index(b"--season") + 1].decode() if b"--season" in argv else None
                         # a season that just started, not one about to finish
-                        if season not in reported and proc_age(pid) < 1.5:
+                        if season not in reported and proc_age(pid) < 5.0:
                             running["binary"] = pid
                             summary["killed_season"] = season
                     elif argv and argv[0].startswith(b"ray::") and b"season" in argv[0]:

@@ -31,7 +31,10 @@ pub fn media_files_in(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
+            // Hidden files are never episodes: macOS's `._` shadows, and introskip's own staged
+            // copies (`.x.introskip-new.mkv`) should a crash leave one.
             p.is_file()
+                && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
                 && p.extension()
                     .and_then(|e| e.to_str())
                     .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))

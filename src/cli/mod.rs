@@ -752,6 +752,10 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
     println!("reference project's score (60-frame windows with intro frames only: {} of {}; closing 3): P {:.3} R {:.3} F1 {:.3}, mean IoU {:.3}",
         rs.windows_kept, rs.windows_total, rs.frames.precision, rs.frames.recall, rs.frames.f1, rs.mean_iou);
     println!("  (flatters: windows without intro are dropped, so spurious intros there cost nothing; compare its published F1 0.7111 / IoU 0.6295)");
+    let bins: Vec<String> = r.reliability.iter().filter(|b| b.episodes > 0).map(|b| format!("{:.2}–{:.2}: {}/{} right", b.from, b.to, b.right, b.episodes)).collect();
+    if !bins.is_empty() {
+        println!("reliability of the intro's confidence (right: IoU ≥ 0.5, no false skip): {}", bins.join("; "));
+    }
     Ok(())
 }
 
@@ -932,6 +936,9 @@ fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
             failures.extend(f);
         }
     }
+    // The same file named twice (a folder and a file in it) is one episode.
+    let mut seen = std::collections::HashSet::new();
+    media.retain(|m| seen.insert(std::fs::canonicalize(m).unwrap_or_else(|_| m.clone())));
     if media.is_empty() {
         return Err(batch_result(failures, inputs.len()).err().unwrap_or_else(|| Error::Usage("no episodes given".into())));
     }

@@ -16,6 +16,15 @@ pub struct RemuxReport {
     pub packets: u64,
 }
 
+/// The container tag every copy carries.
+const MARK_KEY: &str = "introskip";
+
+/// Whether `file` is a copy introskip wrote (it carries the `introskip` container tag).
+pub fn made_by_introskip(file: &Path) -> bool {
+    crate::video::init();
+    crate::video::open_input(file).is_ok_and(|ictx| ictx.metadata().get(MARK_KEY).is_some())
+}
+
 /// How the copy's chapters are named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum ChapterNames {
@@ -97,7 +106,11 @@ pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &
                 (*ost.as_mut_ptr()).disposition = (*ist.as_ptr()).disposition;
             }
         }
-        octx.set_metadata(ictx.metadata().to_owned());
+        // The copy says it is one (`introskip=chapters`): `scan --in-place` replaces only
+        // episodes it made itself once a backup exists.
+        let mut metadata = ictx.metadata().to_owned();
+        metadata.set(MARK_KEY, "chapters");
+        octx.set_metadata(metadata);
         let list = chapters(segments, duration_ms);
         let titles = chapter_titles(&list, options, names);
         for (i, (c, title)) in list.iter().zip(titles).enumerate() {
@@ -105,7 +118,12 @@ pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &
                 .map_err(|e| Error::internal(format!("cannot add chapter '{title}': {e}")))?;
         }
         // What the muxer refuses comes from the source (its streams, its timestamps): name it.
-        octx.write_header().map_err(|e| Error::input(source, format!("its streams cannot be copied into {muxer} ({e})")))?;
+        // MP4 and MOV keep free-form tags only when asked to.
+        let mut header = ffmpeg::Dictionary::new();
+        if muxer != "matroska" {
+            header.set("movflags", "use_metadata_tags");
+        }
+        octx.write_header_with(header).map_err(|e| Error::input(source, format!("its streams cannot be copied into {muxer} ({e})")))?;
         let mut packets = 0u64;
         for (stream, mut packet) in ictx.packets() {
             let index = stream.index();

@@ -46,8 +46,25 @@ pub struct EpisodeScore {
     /// At least [`FALSE_SKIP_S`] seconds predicted intro outside the true intro: a skip button
     /// that would skip story (or an intro where the episode has none).
     pub false_skip: bool,
+    /// The predictor's confidence in its intro (None: it gave none, or no intro).
+    pub confidence: Option<f64>,
     counts: (usize, usize, usize),
 }
+
+/// Reliability of the predictor's confidence: the episodes whose predicted intro's confidence
+/// falls in `[from, to)`, and how many of those intros are right (IoU ≥ 0.5 with the truth and
+/// no false skip). A calibrated confidence has `right / episodes` near the bin's confidences.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReliabilityBin {
+    pub from: f64,
+    pub to: f64,
+    pub episodes: usize,
+    pub right: usize,
+    pub mean_confidence: f64,
+}
+
+/// The bins of [`Report::reliability`]; 0.7 is where the CLI and the app say "uncertain".
+pub const RELIABILITY_EDGES: [f64; 6] = [0.0, 0.5, 0.7, 0.9, 0.97, 1.0001];
 
 /// Seconds of story a predicted intro must cover to count as a false skip.
 pub const FALSE_SKIP_S: usize = 5;
@@ -87,6 +104,8 @@ pub struct Report {
     pub end_abs_error_with_misses: Spread,
     /// The reference project's score, computed as it does (see the module doc for why it flatters).
     pub reference_style: ReferenceScore,
+    /// How often a predicted intro is right, by its confidence ([`RELIABILITY_EDGES`]).
+    pub reliability: Vec<ReliabilityBin>,
 }
 
 pub fn score_episode(episode: &str, truth: &Labels, pred: &Labels, window: usize) -> EpisodeScore {
@@ -111,7 +130,8 @@ pub fn score_episode(episode: &str, truth: &Labels, pred: &Labels, window: usize
     };
     let missed = ti.is_some() && !pred.intros.iter().any(|i| ti.is_some_and(|t| i.end > t.start && i.start < t.end));
     let false_skip = fp >= FALSE_SKIP_S;
-    EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, missed, false_skip, counts: (tp, fp, fn_) }
+    let confidence = if p.iter().any(|&b| b) { pred.confidence } else { None };
+    EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, missed, false_skip, confidence, counts: (tp, fp, fn_) }
 }
 
 fn spread(mut values: Vec<f64>) -> Spread {
@@ -193,6 +213,20 @@ pub fn evaluate(pairs: &[(String, Labels, Labels)], window: usize) -> Report {
             frames: Prf::from_counts(rtp, rfp, rfn),
             mean_iou: ious.iter().sum::<f64>() / ious.len().max(1) as f64,
         },
+        reliability: RELIABILITY_EDGES
+            .windows(2)
+            .map(|w| {
+                let inside: Vec<&EpisodeScore> = episodes.iter().filter(|e| e.confidence.is_some_and(|c| c >= w[0] && c < w[1])).collect();
+                let n = inside.len();
+                ReliabilityBin {
+                    from: w[0],
+                    to: w[1].min(1.0),
+                    episodes: n,
+                    right: inside.iter().filter(|e| e.iou >= 0.5 && !e.false_skip).count(),
+                    mean_confidence: inside.iter().filter_map(|e| e.confidence).sum::<f64>() / n.max(1) as f64,
+                }
+            })
+            .collect(),
         episodes,
     }
 }
@@ -209,12 +243,10 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
     if doc.get("segments").is_some() {
         let mut out = BTreeMap::new();
         // Our own segment format: one reader for it, in `segments`.
-        let intros = crate::segments::Segments::read(path)?
-            .segments
-            .into_iter()
-            .filter(|s| s.kind == crate::segments::Kind::Intro)
-            .map(|s| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 })
-            .collect();
+        let mut segments: Vec<crate::segments::Segment> = crate::segments::Segments::read(path)?.segments.into_iter().filter(|s| s.kind == crate::segments::Kind::Intro).collect();
+        segments.sort_by_key(|s| s.start_ms);
+        let confidence = segments.first().and_then(|s| s.confidence).map(f64::from);
+        let intros = segments.iter().map(|s| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 }).collect();
         let name = doc.get("episode").and_then(|e| e.as_str()).map(str::to_string).unwrap_or_else(|| episode_name(path));
         let probability = match doc.get("intro_probability") {
             None => Vec::new(),
@@ -223,7 +255,7 @@ pub fn read_labels(path: &Path) -> Result<BTreeMap<String, Labels>> {
                 .and_then(|a| a.iter().map(|x| x.as_f64().map(|x| x as f32)).collect::<Option<Vec<f32>>>())
                 .ok_or_else(|| field_err("intro_probability", "not an array of numbers"))?,
         };
-        out.insert(name, Labels { intros, probability });
+        out.insert(name, Labels { intros, probability, confidence });
         return Ok(out);
     }
     crate::formats::import::parse_sis_object(&doc, path)

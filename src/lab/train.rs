@@ -173,7 +173,7 @@ pub fn score(taggers: &[Tagger], config: &ModelConfig, examples: &[Example], dev
             let rows = if season { &ex.rows } else { &ex.rows_single };
             let em = emissions_of(taggers, rows, ex.seconds.len(), config.input_dim(), device);
             let d = decode(&em, &scores, post, &ex.seconds);
-            let pred = Labels { intros: d.intros.iter().map(|s| Interval { start: s.start, end: s.end }).collect(), probability: d.intro_probability };
+            let pred = Labels { intros: d.intros.iter().map(|s| Interval { start: s.start, end: s.end }).collect(), probability: d.intro_probability, confidence: d.intros.first().map(|s| s.confidence) };
             (ex.name.clone(), ex.truth.clone(), pred)
         })
         .collect();

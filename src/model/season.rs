@@ -39,7 +39,8 @@ pub enum Outcome {
     Aligned { repeats_in: usize, model_probability: f64 },
     /// No repeat made the intro: the model's own answer stands.
     ModelOnly,
-    /// The model's intro here repeats nowhere while other episodes share theirs: dropped.
+    /// The model's intro here is nothing another episode plays as its (aligned) intro, while
+    /// other episodes share theirs: dropped.
     DroppedLone { start: f64, end: f64, confidence: f64 },
 }
 
@@ -252,6 +253,10 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     }
     // Episodes with no repeated intro, in a season where two or more others have one.
     let aligned: Vec<bool> = outcomes.iter().map(|o| matches!(o, Outcome::Aligned { .. })).collect();
+    // What each episode plays as its intro, counted only where alignment made it (an episode's
+    // own model guess backs nothing: two intro-less episodes whose model sits on the same score
+    // cue would otherwise back each other).
+    let settled: Vec<Option<(f64, f64)>> = (0..n).map(|e| if aligned[e] { detections[e].intros.first().map(|i| (i.start, i.end)) } else { None }).collect();
     for e in 0..n {
         if aligned[e] || aligned.iter().enumerate().filter(|&(j, &a)| j != e && a).count() < 2 {
             continue;
@@ -261,7 +266,7 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         // Footage or a score cue another episode has in its story does not make it an intro.
         let lone: Vec<usize> = (0..d.intros.len())
             .filter(|&k| {
-                !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end && r.elsewhere.iter().any(|&(j, a, b)| backs(&first, j, a, b)))
+                !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end && r.elsewhere.iter().any(|&(j, a, b)| backs(&settled, j, a, b)))
             })
             .collect();
         if let Some(&k) = lone.first() {
@@ -324,6 +329,47 @@ mod tests {
         }
         assert!(d[3].intros.is_empty(), "the cue is no intro where the season's intro is absent: {:?}", d[3].intros);
         assert!(matches!(out[3], Outcome::DroppedLone { .. }), "{:?}", out[3]);
+    }
+
+    #[test]
+    fn the_passes_repeat_until_an_episode_that_first_took_a_score_cue_backs_the_intro() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Four episodes; 0, 1 and 3 play the intro, 2 has none; all four play a score cue. In
+        // episode 0 alignment hears the intro but does not see it, so pass 1 takes the cue there
+        // (every partner plays it); episodes 1 and 3 see and hear theirs, and the model drew an
+        // intro inside them. Pass 2 settles episode 0 on the intro, but then 1 and 3 have only one
+        // backing partner each; pass 3 gives them two again.
+        let intro = [(20.0, 60.0), (70.0, 110.0), (0.0, 0.0), (100.0, 140.0)];
+        let cue = [(150.0, 165.0), (20.0, 35.0), (40.0, 55.0), (60.0, 75.0)];
+        let mut d: Vec<Detection> = (0..4)
+            .map(|e| {
+                let (a, b) = intro[e];
+                if e == 1 || e == 3 { detection(Some((a as u32 + 10, b as u32)), &[(a as u32 + 10, b as u32, 0.6)], &[]) } else { detection(None, &[], &[]) }
+            })
+            .collect();
+        let with = [0usize, 1, 3];
+        let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+        for e in 0..4 {
+            let mut list = Vec::new();
+            if e != 2 {
+                let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
+                let elsewhere = partners.iter().map(|&j| (j, intro[j].0, intro[j].1)).collect();
+                list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, elsewhere });
+            }
+            // The cue is a music scene played from different points: each partner's copy is
+            // another part of it than the part that partner repeats most.
+            let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+            let elsewhere = partners.iter().map(|&j| (j, cue[j].0 + 30.0, cue[j].1 + 30.0)).collect();
+            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere });
+            repeats.push(list);
+        }
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        judge_season(&mut d, &s, &repeats);
+        for e in [0, 1, 3] {
+            assert_eq!(d[e].intros.len(), 1, "episode {e}: {:?}", d[e].intros);
+            assert_eq!((d[e].intros[0].start, d[e].intros[0].end), intro[e], "episode {e}");
+        }
+        assert!(d[2].intros.is_empty(), "{:?}", d[2].intros);
     }
 
     #[test]

@@ -269,6 +269,10 @@ pub struct Labels {
     /// JSON); drawn in the per-episode plots, not scored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub probability: Vec<f32>,
+    /// The predictor's confidence in its (first) intro, when it gave one: what `eval`'s
+    /// reliability table is made of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 impl Labels {

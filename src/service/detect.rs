@@ -77,7 +77,7 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     notes.push(Note::about(
                         episodes[i].0,
                         format!(
-                            "no intro: the model's {}–{} (confidence {confidence:.2}) plays in no other episode, while the others share theirs",
+                            "no intro: the model's {}–{} (confidence {confidence:.2}) is nothing another episode plays as its intro, while the others share theirs",
                             crate::clock::clock(start, 1, true),
                             crate::clock::clock(end, 1, true)
                         ),

@@ -395,10 +395,12 @@ fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOption
 }
 
 /// `--in-place`: the episode becomes a stream copy of itself with the chapters, in the same
-/// container. The copy is written beside it first; the original gets a second name
-/// (`<file>.introskip-backup`, a hard link, or a copy where links are not possible) unless one
-/// exists already (the first original is the one worth keeping); then one rename replaces the
-/// episode. A crash at any step leaves either the old or the new file under the episode's name.
+/// container. The copy is written beside it first (a hidden name: never taken for an episode) and
+/// flushed to disk; the original gets a second name (`<file>.introskip-backup`, a hard link, or a
+/// copy where links are not possible) unless it has one already; then one rename replaces the
+/// episode. A crash at any step leaves either the old or the new file under the episode's name,
+/// and the backup is never replaced: a backup that exists while the episode is not a copy
+/// introskip made (a new release under the same name) stops this episode with a message.
 fn replace_in_place(file: &Path, labels: &Segments, options: &ExportOptions, names: crate::formats::remux::ChapterNames) -> Result<PathBuf> {
     let ext = file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     if !matches!(ext.as_str(), "mkv" | "mp4" | "m4v" | "mov") {
@@ -406,21 +408,44 @@ fn replace_in_place(file: &Path, labels: &Segments, options: &ExportOptions, nam
     }
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let dir = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let staged = dir.join(format!(".{}.introskip-new.{ext}", super::episode_stem(file)));
-    crate::formats::remux::remux_named(file, labels, &staged, options, names).inspect_err(|_| {
-        let _ = std::fs::remove_file(&staged);
-    })?;
     let backup = dir.join(format!("{name}.{BACKUP_SUFFIX}"));
-    if !backup.exists() {
-        let partial = dir.join(format!(".{name}.{BACKUP_SUFFIX}.part"));
-        let kept = std::fs::hard_link(file, &backup).or_else(|_| std::fs::copy(file, &partial).and_then(|_| std::fs::rename(&partial, &backup)));
-        if let Err(e) = kept {
-            let _ = std::fs::remove_file(&staged);
-            return Err(io_error(&backup, e));
-        }
+    if backup.exists() && !crate::formats::remux::made_by_introskip(file) {
+        return Err(Error::input(file, format!("{} exists, but this file is not a copy introskip made (a new release under the same name?): move the old backup away to replace this file in place", backup.display())));
     }
-    std::fs::rename(&staged, file).map_err(|e| io_error(file, e))?;
-    Ok(file.to_path_buf())
+    let staged = dir.join(format!(".{}.introskip-new.{ext}", super::episode_stem(file)));
+    let result = (|| -> Result<PathBuf> {
+        crate::formats::remux::remux_named(file, labels, &staged, options, names)?;
+        std::fs::File::open(&staged).and_then(|f| f.sync_all()).map_err(|e| io_error(&staged, e))?;
+        keep_original(file, &backup, dir, &name)?;
+        std::fs::rename(&staged, file).map_err(|e| io_error(file, e))?;
+        Ok(file.to_path_buf())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    result
+}
+
+/// The original's second name. Never replaces an existing backup: "already exists" means a
+/// backup is there (another scan made it a moment ago), which is what was wanted.
+fn keep_original(file: &Path, backup: &Path, dir: &Path, name: &str) -> Result<()> {
+    let exists = |e: &std::io::Error| e.kind() == std::io::ErrorKind::AlreadyExists;
+    match std::fs::hard_link(file, backup) {
+        Ok(()) => return Ok(()),
+        Err(e) if exists(&e) => return Ok(()),
+        Err(_) => {}
+    }
+    // No links here (another file system, FAT): a copy under a name of this process, linked
+    // into place (which also never replaces), then the temporary name removed.
+    let partial = dir.join(format!(".{name}.{BACKUP_SUFFIX}.{}.part", std::process::id()));
+    let linked = std::fs::copy(file, &partial).and_then(|_| std::fs::File::open(&partial)?.sync_all()).and_then(|()| match std::fs::hard_link(&partial, backup) {
+        Err(e) if exists(&e) => Ok(()),
+        // Links impossible even here: a rename, but only where no backup appeared meanwhile.
+        Err(_) if !backup.exists() => std::fs::rename(&partial, backup),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&partial);
+    linked.map_err(|e| io_error(backup, e))
 }
 
 #[cfg(test)]

@@ -61,6 +61,10 @@ pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEnco
                 .min_by(|a, b| (f64::from(*a.1) - second).abs().total_cmp(&(f64::from(*b.1) - second).abs()))
                 .map(|(i, _)| i)
                 .ok_or_else(|| Error::input(episode, "no frame could be sampled from it"))?;
+            if (f64::from(features.seconds[row]) - second).abs() > 1.0 {
+                let last = features.seconds.last().copied().unwrap_or(0);
+                return Err(Error::input(episode, format!("no frame at {}: its last sampled second is {}", crate::clock::clock(*second, 1, true), crate::clock::clock(f64::from(last), 0, true))));
+            }
             Ok(features.embeddings.row(row).to_vec())
         }
         Query::Image(path) => {

@@ -177,7 +177,7 @@ fn score_set(set: &Path, mode: &str, work: &Path) -> serde_json::Value {
 /// instead). `dev` is the validation set every recipe and threshold was chosen on; `heldout` (seed
 /// 2027, the same conventions) was looked at to report; `familyb` (seed 2028, another convention
 /// family: README "Data") chose the season rules of 2026-11-29 (the second validation set);
-/// `familyc` (seed 2029, a third family) was made after them and chose nothing.
+/// `familyc` (seed 2029, a third family) was made before those rules and chose nothing.
 #[test]
 fn committed_results_match_a_fresh_run() {
     let cache = introskip::paths::cache_dir();

@@ -228,6 +228,13 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
     assert_eq!(std::fs::metadata(&backup).unwrap().len(), size, "the first original is the backup");
     let stray: Vec<_> = std::fs::read_dir(&a).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.') || n.ends_with(".part")).collect();
     assert!(stray.is_empty(), "{stray:?}");
+    // A new release under the same name while the old backup is there: refused, nothing lost.
+    copy_demo(3, &a2);
+    let new_size = std::fs::metadata(&a2).unwrap().len();
+    let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
+    let failed = summary["failed"].as_array().unwrap();
+    assert!(failed.len() == 1 && failed[0][1].as_str().unwrap().contains("move the old backup away"), "{summary}");
+    assert_eq!((std::fs::metadata(&backup).unwrap().len(), std::fs::metadata(&a2).unwrap().len()), (size, new_size), "the backup and the new release are both kept as they were");
 }
 
 /// The Ray driver (`scale/ray_scan.py`) on a local cluster of three nodes bound to the loopback

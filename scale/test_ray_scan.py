@@ -279,9 +279,12 @@ def main():
         w1_id = by_tmp["w1"] and by_tmp["w1"]["NodeID"]
         w2_id = by_tmp["w2"] and by_tmp["w2"]["NodeID"]
         sids = {p.pid for p in nodes.values()}
-        listen = listening(pids_in_sessions(sids)) or []
+        listen = listening(pids_in_sessions(sids))
+        check(listen is not None, "`ss` (Debian's iproute2) is missing: what Ray listens on cannot be checked")
+        check(bool(listen), "no listening socket of the cluster was seen: the loopback check would prove nothing")
+        listen = listen or []
         summary["listen"] = sorted({f"{a} {n}" for a, n in listen})
-        summary["listen_loopback_only"] = all(is_loopback(a) for a, _ in listen)
+        summary["listen_loopback_only"] = bool(listen) and all(is_loopback(a) for a, _ in listen)
         check(summary["listen_loopback_only"], f"non-loopback listeners: {summary['listen']}")
 
         # ---- the driver, losing worker 2 mid-season

@@ -18,8 +18,9 @@ pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev
 if [ "$profile" = test ]; then
   # Tests: Pillow is the preprocessing reference; Xvfb + imagemagick for GUI screenshots.
   # Data: espeak-ng voices the synthesised recaps; curl fetches the Debian source tarball.
-  # Library hand-offs: mpv reads the chapters a scan writes; python3-venv holds Ray (scale/).
-  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix espeak-ng curl mpv python3-venv)
+  # Library hand-offs: mpv reads the chapters a scan writes; python3-venv holds Ray (scale/), whose
+  # test checks with iproute2's `ss` that every Ray socket listens on loopback only.
+  pkgs+=(python3-pil python3-numpy xvfb xauth imagemagick xdotool mkvtoolnix espeak-ng curl mpv python3-venv iproute2)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -312,26 +312,7 @@ def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
     or a channel ident before the intro, a quarter of episodes without intro, recaps without
     caption, louder story sound, burnt-in subtitles in the story, and a loud music scene in the
     story (music the series' intro does not use)."""
-    used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
-    free = [i for i, c in enumerate(chunks) if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
-
-    def free_footage(f_total):
-        """Footage pieces of `f_total` frames from chunks this episode does not show elsewhere,
-        the series' least-used first (as plan_episode's `take`): story does not repeat across
-        episodes while the pool lasts."""
-        shots, got = [], 0
-        while got < f_total:
-            if free:
-                i = min(free, key=lambda k: (usage[k], rng.random()))
-                free.remove(i)
-            else:
-                i = min(range(len(chunks)), key=lambda k: (usage[k], rng.random()))
-            usage[i] += 1
-            c = chunks[i]
-            f = min(f_total - got, frames(c[2] - c[1] - 0.2))
-            shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": 0.9})
-            got += f
-        return shots
+    free_footage = free_footage_of(rng, ep, chunks, usage, gain=0.9)
 
     pieces = []
     for kind, ps in ep["pieces"]:
@@ -363,7 +344,15 @@ def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
                 other = [m for m in ["menu", "practice", "sax"] if m != intro_music]
                 ps[k]["music_bed"] = {"kind": "file", "id": rng.choice(other), "offset": round(rng.uniform(0, 20), 2)}
         pieces.append((kind, ps))
-    # The story fills the window (and 20 s beyond) again where pieces were dropped or shortened.
+    fill_window(pieces, free_footage)
+    return dict(ep, pieces=pieces)
+
+
+SIGNS = ["HOTEL", "EXIT", "POLICE", "MAIN ST", "OPEN 24H", "PHARMACY", "NO PARKING"]
+
+
+def fill_window(pieces, free_footage):
+    """The story fills the window (and 20 s beyond) again where pieces were dropped or shortened."""
     before_body = 0
     for kind, ps in pieces:
         if kind == "body":
@@ -373,15 +362,13 @@ def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
                 ps.extend(free_footage(need - have))
             break
         before_body += sum(p["frames"] for p in ps)
-    return dict(ep, pieces=pieces)
 
 
-SIGNS = ["HOTEL", "EXIT", "POLICE", "MAIN ST", "OPEN 24H", "PHARMACY", "NO PARKING"]
-
-
-def free_footage_of(rng, ep, chunks, usage, gain):
+def free_footage_of(rng, ep, chunks, usage, gain, shot_s=None):
     """A function giving footage pieces of f frames from chunks this episode does not show yet,
-    the series' least-used first (as plan_episode's `take`)."""
+    the series' least-used first (as plan_episode's `take`): story does not repeat across
+    episodes while the pool lasts. Each piece is a whole chunk, or with `shot_s` (family C) a
+    shot of that many seconds at most."""
     used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
     free = [i for i, c in enumerate(chunks) if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
 
@@ -395,7 +382,8 @@ def free_footage_of(rng, ep, chunks, usage, gain):
                 i = min(range(len(chunks)), key=lambda k: (usage[k], rng.random()))
             usage[i] += 1
             c = chunks[i]
-            f = min(f_total - got, frames(min(c[2] - c[1] - 0.2, rng.uniform(3, 12))))
+            longest = c[2] - c[1] - 0.2
+            f = min(f_total - got, frames(longest if shot_s is None else min(longest, rng.uniform(*shot_s))))
             shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": gain})
             got += f
         return shots
@@ -410,7 +398,7 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
     caption half the time; story sound at 0.6-1.0; signs and subtitles burnt into the story; a
     loud music scene in the story in 30 %."""
     gain = round(rng.uniform(0.6, 1.0), 2)
-    free_footage = free_footage_of(rng, ep, chunks, usage, gain)
+    free_footage = free_footage_of(rng, ep, chunks, usage, gain, shot_s=(3, 12))
     pieces = []
     for kind, ps in ep["pieces"]:
         if kind == "recap" and rng.random() < 0.5:
@@ -464,15 +452,7 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
         if kind == "intro" and ps[0].get("lead_f"):
             pieces[i - 1][1][-1]["theme_lead"] = {"frames": ps[0]["lead_f"], "head": ps[0]["head"],
                                                    "which": ps[0]["which"]}
-    before_body = 0
-    for kind, ps in pieces:
-        if kind == "body":
-            have = sum(p["frames"] for p in ps)
-            need = frames(WINDOW_S + 20) - before_body
-            if have < need:
-                ps.extend(free_footage(need - have))
-            break
-        before_body += sum(p["frames"] for p in ps)
+    fill_window(pieces, free_footage)
     return dict(ep, pieces=pieces)
 
 

@@ -1,0 +1,85 @@
+//! `scan` (a library, season by season, with a progress bar or JSON lines) and `bench scan`.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+pub(super) fn bench_scan(episodes: usize, window: u32) -> Result<()> {
+    let demo = crate::paths::demo_dir();
+    let sources: Vec<PathBuf> = crate::paths::media_files_in(&demo).map_err(|e| crate::error::io_error(&demo, e))?;
+    if sources.is_empty() {
+        return Err(Error::Usage(format!("the demo series is not built yet ({}): run scripts/build-demo.sh", demo.display())));
+    }
+    // Fresh copies each run (new modification times): nothing is in the embedding cache.
+    let library = crate::paths::cache_dir().join("bench").join("scan-library");
+    let _ = std::fs::remove_dir_all(&library);
+    for i in 0..episodes {
+        let (show, ep) = (i / 10 + 1, i % 10 + 1);
+        let dir = library.join(format!("Show {show:03}")).join("Season 01");
+        std::fs::create_dir_all(&dir).map_err(|e| crate::error::io_error(&dir, e))?;
+        let to = dir.join(format!("Show {show:03} - S01E{ep:02}.mp4"));
+        std::fs::copy(&sources[i % sources.len()], &to).map_err(|e| crate::error::io_error(&to, e))?;
+    }
+    let mut encoder = crate::encoder::default_encoder();
+    let model = crate::model::load_model(None, encoder.as_ref())?;
+    let options = crate::service::scan::ScanOptions { window_s: window, handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false, seasons: Vec::new(), in_place: false };
+    let first = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
+    let again = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
+    let per_minute = first.episodes as f64 / (first.seconds / 60.0);
+    println!("library: {} episodes of {} s ({} seasons), window {window} s, embedded encoder, Kodi hand-off", first.episodes, 120, first.seasons);
+    println!("first scan   {:>8.1} s   {:>7.1} episodes/min   (judged {}, failed {})", first.seconds, per_minute, first.judged, first.failed.len());
+    println!("rescan       {:>8.3} s   {:>7.2} % of the first scan   (unchanged {})", again.seconds, 100.0 * again.seconds / first.seconds, again.unchanged);
+    println!("at this rate 50,000 episodes take {:.1} h on this machine per scan from scratch", 50_000.0 / per_minute / 60.0);
+    let _ = std::fs::remove_dir_all(&library);
+    Ok(())
+}
+
+pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, json: bool, model: Option<&Path>) -> Result<()> {
+    use crate::service::scan::Outcome;
+    use std::io::IsTerminal;
+    let json = json || !std::io::stdout().is_terminal();
+    let mut encoder = crate::encoder::default_encoder();
+    let model = crate::model::load_model(model, encoder.as_ref())?;
+    // The bar counts seasons (the unit of work); its message names the one just done.
+    let bar = (!json).then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} seasons · {elapsed} · ETA {eta} · {msg}").expect("a valid template"));
+        bar
+    });
+    let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
+        if json {
+            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "seconds": done.seconds, "at": at, "of": total}));
+        } else if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(at as u64);
+            bar.set_message(crate::error::printable(&done.season).into_owned());
+            for (file, outcome) in &done.episodes {
+                if let Outcome::Failed { reason } = outcome {
+                    bar.println(format!("introskip: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason)));
+                }
+            }
+        }
+    };
+    let report = crate::service::scan::scan(library, options, encoder.as_mut(), &model, &mut progress)?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    if json {
+        println!("{}", serde_json::json!({"summary": report}));
+    } else {
+        let shards = if report.other_shards > 0 { format!(" ({} in other shards)", report.other_shards) } else { String::new() };
+        let verb = if options.dry_run { "would judge" } else { "judged" };
+        println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged } else { report.judged }, report.unchanged);
+        if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
+            println!("intro found in {} ({} uncertain: check them in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
+        }
+    }
+    // Failures on stderr in either mode (the JSON lines carry them too).
+    for (file, reason) in &report.failed {
+        eprintln!("introskip: failed: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason));
+    }
+    // Exit 1 when any episode failed, so job arrays and CI notice.
+    if !report.failed.is_empty() {
+        return Err(Error::Usage(format!("{} of {} episodes failed (see above)", report.failed.len(), report.episodes)));
+    }
+    Ok(())
+}

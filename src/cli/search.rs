@@ -1,0 +1,152 @@
+//! `search` and `duplicates`: the cached per-second embeddings as an index of the collection
+//! (the use cases are in `service::search`); `bench search`.
+
+use super::batch_result;
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+
+/// Episodes named on the command line, folders walked like a library (seasons in order).
+fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
+    let mut media = Vec::new();
+    let mut failures = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            media.extend(crate::service::scan::seasons_in(input, None)?.into_iter().flat_map(|s| s.episodes));
+        } else {
+            let (m, f) = crate::service::episodes_from(std::slice::from_ref(input));
+            media.extend(m);
+            failures.extend(f);
+        }
+    }
+    // The same file named twice (a folder and a file in it) is one episode.
+    let mut seen = std::collections::HashSet::new();
+    media.retain(|m| seen.insert(std::fs::canonicalize(m).unwrap_or_else(|_| m.clone())));
+    if media.is_empty() {
+        return Err(batch_result(failures, inputs.len()).err().unwrap_or_else(|| Error::Usage("no episodes given".into())));
+    }
+    Ok((media, failures))
+}
+
+/// Features of every episode (cached ones are read, others computed and cached); failures kept.
+fn analysed(media: &[PathBuf], window: u32, encoder: &mut dyn crate::encoder::FrameEncoder, failures: &mut Vec<Error>) -> Vec<(PathBuf, crate::features::EpisodeFeatures)> {
+    let mut out = Vec::new();
+    for file in media {
+        match crate::features::embed_episode(file, window, encoder, true, &mut |_| true) {
+            Ok((features, _)) => out.push((file.clone(), features)),
+            Err(e) => failures.push(e),
+        }
+    }
+    out
+}
+
+/// `EPISODE@TIME`: the last `@` splits (file names may hold one).
+fn parse_frame_arg(text: &str) -> Result<(PathBuf, f64)> {
+    let (file, time) = text.rsplit_once('@').ok_or_else(|| Error::Usage(format!("--frame '{text}': give EPISODE@TIME, e.g. 'Show - S01E01.mkv@0:01:05'")))?;
+    let seconds = crate::clock::parse_clock(time).filter(|s| s.is_finite() && *s >= 0.0).ok_or_else(|| Error::Usage(format!("--frame '{text}': the time '{time}' is not seconds or [HH:]MM:SS[.mmm]")))?;
+    Ok((PathBuf::from(file), seconds))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[PathBuf], min_similarity: f32, top: usize, window: u32, json: bool) -> Result<()> {
+    use crate::service::search::{find_shot, query_embedding, Query};
+    let query = match (frame, image) {
+        (Some(f), _) => {
+            let (episode, second) = parse_frame_arg(f)?;
+            Query::Frame { episode, second }
+        }
+        (None, Some(image)) => Query::Image(image),
+        (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME or --image FILE.png".into())),
+    };
+    let (media, mut failures) = collection(inputs)?;
+    let mut encoder = crate::encoder::default_encoder();
+    let q = query_embedding(&query, window, encoder.as_mut())?;
+    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
+    let exclude = match &query {
+        Query::Frame { episode, second } => Some((episode.as_path(), *second)),
+        Query::Image(_) => None,
+    };
+    let mut hits = find_shot(&q, &refs, exclude, min_similarity);
+    hits.truncate(top);
+    if json {
+        println!("{}", serde_json::json!({"hits": hits}));
+    } else if hits.is_empty() {
+        println!("no place in {} episode(s) looks like it (similarity ≥ {min_similarity:.2})", refs.len());
+    } else {
+        for h in &hits {
+            let span = if h.to > h.from { format!(" (seconds {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
+            println!("{:.3}  {}  {}{span}", h.similarity, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()));
+        }
+    }
+    batch_result(failures, media.len())
+}
+
+pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: bool) -> Result<()> {
+    let (media, mut failures) = collection(inputs)?;
+    let mut encoder = crate::encoder::default_encoder();
+    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
+    let found = crate::service::search::duplicates(&refs, min_share);
+    if json {
+        println!("{}", serde_json::json!({"duplicates": found}));
+    } else if found.is_empty() {
+        println!("no duplicates among {} episode(s) (each window ≥ {:.0} % in the other)", refs.len(), min_share * 100.0);
+    } else {
+        let t = |s: f64| crate::clock::clock(s, 1, true);
+        for d in &found {
+            println!("{} = {}: {:.0} % / {:.0} % of the windows aligned", crate::error::printable(&d.a.display().to_string()), crate::error::printable(&d.b.display().to_string()), d.share_a * 100.0, d.share_b * 100.0);
+            for &(a, b, c, e) in &d.ranges {
+                println!("    {}–{}  ↔  {}–{}", t(a), t(b), t(c), t(e));
+            }
+        }
+    }
+    batch_result(failures, media.len())
+}
+
+/// The index is the per-second embeddings detection already computes, so indexing costs nothing
+/// beyond analysis; what is measured is a query's time, beside the analysis of one episode.
+pub(super) fn bench_search(seconds: usize) -> Result<()> {
+    let demo = crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4");
+    let mut encoder = crate::encoder::default_encoder();
+    let started = std::time::Instant::now();
+    let (features, _) = crate::features::embed_episode(&demo, crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), false, &mut |_| true)?;
+    let analyse_s = started.elapsed().as_secs_f64();
+    // Episodes of 180 s made of the demo's rows, each perturbed (a deterministic LCG), renormalised.
+    let dim = features.embeddings.ncols();
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 0.05
+    };
+    let rows = features.embeddings.nrows();
+    let mut episodes = Vec::new();
+    for e in 0..seconds.div_ceil(180) {
+        let mut f = crate::features::EpisodeFeatures::empty(dim);
+        let n = 180.min(seconds - e * 180);
+        f.seconds = (0..n as u32).collect();
+        let mut m = ndarray::Array2::<f32>::zeros((n, dim));
+        for i in 0..n {
+            let src = features.embeddings.row((i * 7 + e) % rows);
+            let mut row: Vec<f32> = src.iter().map(|&x| x + noise()).collect();
+            let norm = row.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            row.iter_mut().for_each(|x| *x /= norm);
+            m.row_mut(i).assign(&ndarray::ArrayView1::from(&row[..]));
+        }
+        f.embeddings = m;
+        episodes.push((PathBuf::from(format!("episode {e}")), f));
+    }
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = episodes.iter().map(|(p, f)| (p.clone(), f)).collect();
+    let queries = 20;
+    let started = std::time::Instant::now();
+    let mut found = 0;
+    for q in 0..queries {
+        let query = features.embeddings.row((q * 5) % rows).to_vec();
+        found += crate::service::search::find_shot(&query, &refs, None, crate::features::channels::REPEAT).len();
+    }
+    let per_query = started.elapsed().as_secs_f64() / queries as f64;
+    println!("index        {seconds} seconds in {} episodes ({dim} dimensions), {:.0} places found per query", refs.len(), found as f64 / queries as f64);
+    println!("query        {:>8.1} ms   exact search (one matrix product per episode)", per_query * 1000.0);
+    println!("analysis     {:>8.1} ms   one demo episode's embeddings, the same run: a query costs {:.1} % of it", analyse_s * 1000.0, 100.0 * per_query / analyse_s);
+    println!("indexing     the per-second embeddings detection caches are the index: no extra cost");
+    Ok(())
+}

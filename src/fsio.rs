@@ -26,6 +26,27 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::
     })
 }
 
+/// Remove what a killed writer left in `dir`: hidden temporaries named `.<file>.<pid>.tmp` or
+/// `.<file>.<pid>.part` (ours: [`write_atomic`], the remux) whose process no longer runs. A
+/// SIGKILL between writing and renaming leaves one; its content never showed under the real name.
+/// Linux only (it asks /proc); elsewhere nothing is removed. Returns how many went.
+pub fn remove_stale_temps(dir: &Path) -> usize {
+    if !Path::new("/proc/self").exists() {
+        return 0;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(stem) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".tmp").or_else(|| n.strip_suffix(".part"))) else { continue };
+        let Some(pid) = stem.rsplit_once('.').and_then(|(_, pid)| pid.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 /// The largest label, chapter or settings file introskip reads (64 MiB: a million chapters).
 pub const MAX_TEXT_FILE: u64 = 64 << 20;
 
@@ -115,6 +136,21 @@ pub fn fnv64(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_writers_temporaries_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid above the kernel's maximum (4,194,304) never runs.
+        let dead = [".x.edl.4999999.tmp", ".x.mkv.4999999.part"];
+        let kept = [format!(".x.edl.{}.tmp", std::process::id()), "x.edl".into(), ".hidden".into(), ".y.notapid.tmp".into()];
+        for n in dead.iter().map(|s| s.to_string()).chain(kept.iter().cloned()) {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        assert_eq!(remove_stale_temps(dir.path()), 2);
+        for n in &kept {
+            assert!(dir.path().join(n).exists(), "{n} removed");
+        }
+    }
 
     #[test]
     fn a_fifo_is_refused_without_blocking() {

@@ -287,6 +287,13 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             progress(&done, i + 1, total);
             continue;
         }
+        // A scan killed in this season before (a lost node, Ctrl+C at the wrong moment) may have
+        // left a temporary beside an episode: gone before this one writes there.
+        let mut folders: Vec<&Path> = season.episodes.iter().filter_map(|e| e.parent()).collect();
+        folders.dedup();
+        for folder in folders {
+            crate::fsio::remove_stale_temps(folder);
+        }
         let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { single: false, snap: true }, None)?;
         for failure in &run.failures {
             let path = match failure {

@@ -161,6 +161,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// The end of each episode looked at for credits and a preview ("25%", "300", "off").
+        #[arg(long, default_value = "25%", value_parser = parse_tail)]
+        tail: crate::features::tail::TailSpec,
         /// List what would be judged and what is unchanged; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -254,6 +257,10 @@ pub enum Command {
         /// nearest to it within 0.6 s (found to the frame).
         #[arg(long)]
         no_snap: bool,
+        /// The end of each episode to look at for credits, a preview and a post-credits scene:
+        /// a share ("25%", at most 10 minutes; "25%:300" at most 300 s), seconds ("300"), or "off".
+        #[arg(long, default_value = "25%", value_parser = parse_tail)]
+        tail: crate::features::tail::TailSpec,
     },
     /// Train the intro model on synthesised series (scripts/build-dataset.sh) for an encoder.
     Train {
@@ -423,12 +430,13 @@ pub fn run(command: Command) -> Result<()> {
             export(&media, format, segments.as_deref(), out.as_deref(), &options)
         }
         Command::Remux { media, out, segments, titles } => remux(&media, &out, segments.as_deref(), titles),
-        Command::Scan { library, handoffs, out, window, dry_run, force, shard, seasons, in_place, json, model } => {
-            let options = crate::service::scan::ScanOptions { window_s: window, handoffs, out, dry_run, shard, force, seasons, in_place };
+        Command::Scan { library, handoffs, out, window, tail, dry_run, force, shard, seasons, in_place, json, model } => {
+            let options = crate::service::scan::ScanOptions { window_s: window, tail, handoffs, out, dry_run, shard, force, seasons, in_place };
             scan(&library, &options, json, model.as_deref())
         }
-        Command::Detect { media, window, model, clip_weights, out, json, single, no_snap } => {
-            detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, single, !no_snap)
+        Command::Detect { media, window, model, clip_weights, out, json, single, no_snap, tail } => {
+            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail };
+            detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, options)
         }
         Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members } => {
             train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members)
@@ -437,6 +445,11 @@ pub fn run(command: Command) -> Result<()> {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)
         }
     }
+}
+
+/// `--tail`'s parser: [`crate::features::tail::TailSpec::parse`], its error as clap shows it.
+fn parse_tail(text: &str) -> std::result::Result<crate::features::tail::TailSpec, String> {
+    crate::features::tail::TailSpec::parse(text).map_err(|e| e.to_string())
 }
 
 /// Episodes from the arguments; when nothing is left to work on, the arguments' errors are the
@@ -450,12 +463,12 @@ fn media_arguments(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, single: bool, snap: bool) -> Result<()> {
+fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: Option<&Path>, out: Option<&Path>, json: bool, options: crate::service::detect::JudgeOptions) -> Result<()> {
     let (media, mut failures) = media_arguments(inputs)?;
     let total = media.len() + failures.len();
     let mut encoder = crate::encoder::encoder_for(clip_weights)?;
     let model = crate::model::load_model(model, encoder.as_ref())?;
-    let options = crate::service::detect::JudgeOptions { single, snap };
+    let single = options.single;
     let run = crate::service::detect::detect(&media, window, encoder.as_mut(), &model, options, out)?;
     run.notes.iter().for_each(note);
     if json {
@@ -479,8 +492,24 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                     .join(", ")
             };
             let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
+            let tail = judged.tail.as_ref().map_or(String::new(), |t| {
+                let f = &t.found;
+                match &f.credits {
+                    None => format!("; no credits in the last {}", clock(f64::from(t.len_s))),
+                    Some(c) => {
+                        let mut s = format!("; credits {} – {} (confidence {:.2})", clock(c.start), clock(c.end), c.confidence);
+                        if let Some(p) = &f.preview {
+                            s += &format!(", preview {} – {}", clock(p.start), clock(p.end));
+                        }
+                        if let Some((a, b)) = f.after_credits {
+                            s += &format!(", story after the credits {} – {} (not skipped)", clock(a), clock(b));
+                        }
+                        s
+                    }
+                }
+            });
             let alone = if judged.season_episodes == 1 && !single { " (judged alone: open its season folder, or name its other episodes, for an answer checked against them)" } else { "" };
-            println!("{}: {what}{recap}{alone}", crate::error::printable(&p.episode));
+            println!("{}: {what}{recap}{tail}{alone}", crate::error::printable(&p.episode));
         }
     }
     failures.extend(run.failures);
@@ -726,6 +755,15 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
         })
         .collect();
     let r = crate::lab::eval::evaluate(&pairs, window);
+    // The end of the episode, when the truth labels credits and the predictions looked for them.
+    let tail = {
+        let (truth_tail, pred_tail) = (crate::lab::eval_tail::read_tail_label_set(truth)?, crate::lab::eval_tail::read_tail_label_set(pred)?);
+        let looked = pred_tail.values().any(|p| !p.is_empty());
+        (looked && truth_tail.values().any(|t| t.credits.is_some())).then(|| {
+            let pairs: Vec<_> = truth_tail.iter().map(|(name, t)| (name.clone(), t.clone(), pred_tail.get(name).cloned().unwrap_or_default())).collect();
+            crate::lab::eval_tail::evaluate_tail(&pairs)
+        })
+    };
     if plots.is_some() {
         if let Some(n) = crate::lab::report::missing_font_note() {
             eprintln!("introskip: note: {n}");
@@ -739,7 +777,11 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
         }
     }
     if json {
-        println!("{}", serde_json::to_string_pretty(&r).map_err(|e| Error::internal(e.to_string()))?);
+        let mut doc = serde_json::to_value(&r).map_err(|e| Error::internal(e.to_string()))?;
+        if let (Some(t), Some(obj)) = (&tail, doc.as_object_mut()) {
+            obj.insert("tail".into(), serde_json::to_value(t).map_err(|e| Error::internal(e.to_string()))?);
+        }
+        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| Error::internal(e.to_string()))?);
         return Ok(());
     }
     let err = |e: Option<f64>| e.map_or("     —".to_string(), |v| format!("{v:+6.2}"));
@@ -760,6 +802,17 @@ fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Pat
     let bins: Vec<String> = r.reliability.iter().filter(|b| b.episodes > 0).map(|b| format!("{:.2}–{:.2}: {}/{} right", b.from, b.to, b.right, b.episodes)).collect();
     if !bins.is_empty() {
         println!("reliability of the intro's confidence (right: IoU ≥ 0.5, no false skip): {}", bins.join("; "));
+    }
+    if let Some(t) = &tail {
+        println!();
+        println!("{:<36} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8}", "end of episode", "P", "R", "F1", "IoU", "Δstart", "Δend", "preview");
+        for e in &t.episodes {
+            println!("{:<36} {:6.3} {:6.3} {:6.3} {:6.3} {:>7} {:>7} {:8.3}{}", e.episode, e.credits.precision, e.credits.recall, e.credits.f1, e.credits_iou, err(e.start_error), err(e.end_error), e.preview.f1,
+                if e.swallowed > 0 { "  post-credits scene skipped" } else { "" });
+        }
+        println!("credits: F1 {:.3}, mean IoU {:.3} (misses count 0); |Δstart| median {:.2} s, p90 {:.2} s; |Δend| median {:.2} s, p90 {:.2} s; {} with credits, missed {}, spurious {}",
+            t.credits.f1, t.credits_mean_iou, t.credits_start_abs_error.median, t.credits_start_abs_error.p90, t.credits_end_abs_error.median, t.credits_end_abs_error.p90, t.with_credits, t.missed, t.spurious);
+        println!("preview: F1 {:.3} over {} episodes with one; post-credits scenes: {}, skipped by a prediction: {}", t.preview.f1, t.with_preview, t.post_credits_scenes, t.swallowed);
     }
     Ok(())
 }

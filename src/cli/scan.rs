@@ -21,7 +21,7 @@ pub(super) fn bench_scan(episodes: usize, window: u32) -> Result<()> {
     }
     let mut encoder = crate::encoder::default_encoder();
     let model = crate::model::load_model(None, encoder.as_ref())?;
-    let options = crate::service::scan::ScanOptions { window_s: window, handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false, seasons: Vec::new(), in_place: false };
+    let options = crate::service::scan::ScanOptions { window_s: window, tail: Default::default(), handoffs: vec![crate::service::scan::Handoff::Kodi], out: None, dry_run: false, shard: None, force: false, seasons: Vec::new(), in_place: false };
     let first = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
     let again = crate::service::scan::scan(&library, &options, encoder.as_mut(), &model, &mut |_, _, _| {})?;
     let per_minute = first.episodes as f64 / (first.seconds / 60.0);

@@ -19,6 +19,12 @@ pub const SAMPLER_VERSION: u32 = 1;
 pub struct CacheKey {
     pub fingerprint: String,
     pub window_s: u32,
+    /// The window's first second: absent (0) for the head, so head entries keep their names.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub start_s: u32,
+    /// Text cues read at [`super::picture::TEXT_HEIGHT`] are part of the entry (the tail).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub text_cues: bool,
     pub sampler_version: u32,
     /// The encoder's input (thumbnail height or preprocessing), as text.
     pub input: String,
@@ -28,9 +34,16 @@ pub struct CacheKey {
 
 impl CacheKey {
     pub fn new(path: &Path, window_s: u32, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
+        Self::from(path, 0, window_s, false, encoder)
+    }
+
+    /// The key of the window `[start_s, start_s + window_s)`, with text cues or without.
+    pub fn from(path: &Path, start_s: u32, window_s: u32, text_cues: bool, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
         Ok(CacheKey {
             fingerprint: fingerprint(path)?,
             window_s,
+            start_s,
+            text_cues,
             sampler_version: SAMPLER_VERSION,
             input: format!("{:?}", encoder.input()),
             encoder: encoder.id(),
@@ -44,6 +57,10 @@ impl CacheKey {
     }
 }
 
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
 #[derive(Serialize, Deserialize)]
 struct Header {
     key: CacheKey,
@@ -53,6 +70,9 @@ struct Header {
     seconds: Vec<u32>,
     frame_times: Vec<f64>,
     note: Option<String>,
+    /// Per second (with `key.text_cues`): lines of text and how clear the clearest is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    text: Vec<super::picture::TextCue>,
     checksum: u64,
 }
 
@@ -80,7 +100,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
     let header_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
     let header_end = 16usize.checked_add(header_len)?;
     let header: Header = serde_json::from_slice(bytes.get(16..header_end)?).ok()?;
-    if &header.key != key || header.seconds.len() != header.count || header.frame_times.len() != header.count {
+    if &header.key != key || header.seconds.len() != header.count || header.frame_times.len() != header.count || (key.text_cues && header.text.len() != header.count) {
         return None;
     }
     let body = bytes.get(header_end..)?;
@@ -102,6 +122,8 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         return None;
     }
     Some(EpisodeFeatures {
+        start_s: key.start_s,
+        text: header.text,
         seconds: header.seconds,
         frame_times: header.frame_times,
         embeddings,
@@ -130,6 +152,7 @@ pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
         seconds: features.seconds.clone(),
         frame_times: features.frame_times.clone(),
         note: features.note.clone(),
+        text: features.text.clone(),
         checksum: fnv64(&body),
     };
     let header = serde_json::to_vec(&header).map_err(|e| Error::internal(e.to_string()))?;

@@ -9,6 +9,7 @@ pub mod cache;
 pub mod channels;
 pub mod picture;
 pub mod sound;
+pub mod tail;
 
 use crate::encoder::{sampler_config_for, FrameEncoder};
 use crate::error::Result;
@@ -19,7 +20,13 @@ use ndarray::{Array2, ArrayView1};
 /// What analysis of one episode's window produced: everything the later stages and the GUI need.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EpisodeFeatures {
+    /// The window's first second in the file: 0 for the head, later for the tail. `seconds` hold
+    /// times in the file; `audio` and `fingerprint` count from here.
+    pub start_s: u32,
     pub seconds: Vec<u32>,
+    /// Per second, on-screen text read from a taller picture than the thumbnail
+    /// ([`picture::TEXT_HEIGHT`]); empty unless asked for (the tail asks).
+    pub text: Vec<picture::TextCue>,
     pub frame_times: Vec<f64>,
     /// One L2-normalised embedding per sampled second: `seconds.len() × dim`, standard layout.
     pub embeddings: Array2<f32>,
@@ -41,7 +48,9 @@ impl EpisodeFeatures {
     /// Features with no seconds yet, for an encoder of `dim` dimensions.
     pub fn empty(dim: usize) -> Self {
         EpisodeFeatures {
+            start_s: 0,
             seconds: Vec::new(),
+            text: Vec::new(),
             frame_times: Vec::new(),
             embeddings: Array2::zeros((0, dim)),
             thumbnails: Vec::new(),
@@ -63,10 +72,12 @@ impl EpisodeFeatures {
         row.to_slice().expect("embeddings are kept in standard layout")
     }
 
-    /// The sound features of second `second` of the window (zeros where there is no sound).
+    /// The sound features of second `second` of the file (zeros where there is no sound or the
+    /// second is outside the window).
     pub fn sound_at(&self, second: u32) -> [f32; sound::AUDIO_DIM] {
         let mut out = [0.0; sound::AUDIO_DIM];
-        if let Some(row) = (second as usize).lt(&self.audio.nrows()).then(|| self.audio.row(second as usize)) {
+        let Some(i) = second.checked_sub(self.start_s).map(|i| i as usize) else { return out };
+        if let Some(row) = i.lt(&self.audio.nrows()).then(|| self.audio.row(i)) {
             out.iter_mut().zip(row.iter()).for_each(|(o, v)| *o = *v);
         }
         out
@@ -96,22 +107,38 @@ pub fn embed_episode(
     use_cache: bool,
     on: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<(EpisodeFeatures, bool)> {
+    embed_window(path, 0, window_s, false, encoder, use_cache, on)
+}
+
+/// [`embed_episode`] for the window `[start_s, start_s + window_s)` of the file (the tail),
+/// with per-second text cues ([`EpisodeFeatures::text`]) when `text_cues`.
+pub fn embed_window(
+    path: &std::path::Path,
+    start_s: u32,
+    window_s: u32,
+    text_cues: bool,
+    encoder: &mut dyn FrameEncoder,
+    use_cache: bool,
+    on: &mut dyn FnMut(Progress) -> bool,
+) -> Result<(EpisodeFeatures, bool)> {
     if window_s == 0 {
         return Err(crate::Error::Usage("the window must be at least 1 second".into()));
     }
-    let key = cache::CacheKey::new(path, window_s, encoder)?;
+    let key = cache::CacheKey::from(path, start_s, window_s, text_cues, encoder)?;
     if use_cache {
         if let Some(mut features) = cache::load(&key) {
-            add_sound(&mut features, path, window_s, use_cache);
+            add_sound(&mut features, path, start_s, window_s, use_cache);
             let n = features.seconds.len();
             on(Progress::Encoded { done: n, requested: n });
             return Ok((features, true));
         }
     }
     const BATCH: usize = 16;
-    let handle = crate::video::spawn_sampler(path.to_path_buf(), sampler_config_for(encoder, window_s));
+    let text_height = text_cues.then_some(picture::TEXT_HEIGHT);
+    let config = crate::video::SamplerConfig { start_s, text_height, ..sampler_config_for(encoder, window_s) };
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
     let dim = encoder.dim();
-    let mut features = EpisodeFeatures::empty(dim);
+    let mut features = EpisodeFeatures { start_s, ..EpisodeFeatures::empty(dim) };
     let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
     let mut requested = window_s as usize;
     let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
@@ -124,6 +151,9 @@ pub fn embed_episode(
                 return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
             }
             features.seconds.push(sample.second);
+            if let Some(frame) = &sample.text_frame {
+                features.text.push(picture::text_cue(frame));
+            }
             features.frame_times.push(sample.frame_time_s);
             features.embeddings.push_row(ArrayView1::from(&embedding)).map_err(|e| crate::Error::internal(format!("embedding row: {e}")))?;
         }
@@ -171,15 +201,15 @@ pub fn embed_episode(
             features.notes.push(format!("embedding cache not written: {e}"));
         }
     }
-    add_sound(&mut features, path, window_s, use_cache);
+    add_sound(&mut features, path, start_s, window_s, use_cache);
     Ok((features, false))
 }
 
 /// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
 /// picture alone still finds most intros), with a note saying so: five of the model's inputs are
 /// then zero, and the user must know.
-fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, window_s: u32, use_cache: bool) {
-    match sound::cached_sound_features(path, window_s, use_cache) {
+fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, start_s: u32, window_s: u32, use_cache: bool) {
+    match sound::cached_sound_features_from(path, start_s, window_s, use_cache) {
         Ok((sound, note)) => {
             let n = sound.rows.len();
             features.audio = Array2::from_shape_vec((n, sound::AUDIO_DIM), sound.rows.into_iter().flatten().collect()).expect("rows of AUDIO_DIM");

@@ -47,12 +47,7 @@ pub fn text_line(img: &RgbImage) -> f32 {
     if w < 2 || h < 2 * LINE_HEIGHTS[0] + 4 {
         return 0.0;
     }
-    let density: Vec<f32> = (0..h)
-        .map(|y| {
-            let row: Vec<f32> = (0..w).map(|x| luma(img.get_pixel(x as u32, y as u32))).collect();
-            row.windows(2).filter(|p| (p[1] - p[0]).abs() > EDGE).count() as f32 / (w - 1) as f32
-        })
-        .collect();
+    let density = edge_density(img);
     // Prefix sums: the mean density of rows a..b in O(1).
     let mut prefix = vec![0f32; h + 1];
     for y in 0..h {
@@ -71,6 +66,71 @@ pub fn text_line(img: &RgbImage) -> f32 {
         }
     }
     best.clamp(0.0, 1.0)
+}
+
+/// What a picture shows of on-screen text: [`text_lines`] and [`text_line`] of one picture.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct TextCue {
+    pub lines: u8,
+    pub strength: f32,
+}
+
+/// Height (px) of the picture text cues are read from in the tail: names 3 px high in a 72 px
+/// thumbnail are lost over busy footage; at 144 px they stand out.
+pub const TEXT_HEIGHT: u32 = 144;
+
+pub fn text_cue(img: &RgbImage) -> TextCue {
+    TextCue { lines: text_lines(img).min(u8::MAX as usize) as u8, strength: text_line(img) }
+}
+
+/// Per row, the share of pixels with a sharp vertical edge beside them (glyph strokes).
+fn edge_density(img: &RgbImage) -> Vec<f32> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    (0..h)
+        .map(|y| {
+            let row: Vec<f32> = (0..w).map(|x| luma(img.get_pixel(x as u32, y as u32))).collect();
+            row.windows(2).filter(|p| (p[1] - p[0]).abs() > EDGE).count() as f32 / (w.max(2) - 1) as f32
+        })
+        .collect()
+}
+
+/// Rows of glyph edges above the picture's typical row that count as part of a text line.
+const LINE_EXCESS: f32 = 0.06;
+
+/// The separate lines of text in the picture: bands of rows whose edge density stands out from
+/// the picture's typical row ([`LINE_EXCESS`] above the median), each 2–14 px high at the 72 px
+/// thumbnail (scaled for other heights). Credits show several lines at once (a role and a name,
+/// a scrolling list); subtitles, signs, captions and title cards show one. Letterbox bars add
+/// the same edges to every row, or none, and count nothing.
+pub fn text_lines(img: &RgbImage) -> usize {
+    let h = img.height() as usize;
+    if img.width() < 8 || h < 8 {
+        return 0;
+    }
+    bands(&edge_density(img), h)
+}
+
+/// Bands of rows whose density stands [`LINE_EXCESS`] above the picture's median row, 2–14 px
+/// high at 72 px (scaled for other heights).
+fn bands(density: &[f32], h: usize) -> usize {
+    let mut sorted = density.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let typical = sorted[h / 2];
+    let scale = h as f32 / 72.0;
+    let (min_h, max_h) = ((2.0 * scale).round().max(1.0) as usize, (14.0 * scale).round() as usize);
+    let mut count = 0;
+    let mut run = 0usize;
+    for y in 0..=h {
+        if density.get(y).is_some_and(|&d| d >= typical + LINE_EXCESS) {
+            run += 1;
+        } else {
+            if (min_h..=max_h).contains(&run) {
+                count += 1;
+            }
+            run = 0;
+        }
+    }
+    count
 }
 
 fn luma(p: &image::Rgb<u8>) -> f32 {
@@ -112,6 +172,30 @@ mod tests {
         // Text over blurred footage (a gentle gradient) stands out as over a flat card.
         let blurred = |x: u32, y: u32| (40 + x / 2 + y) as u8;
         assert!(text_line(&picture(blurred, 30..39, 20..108)) > 0.4);
+    }
+
+    #[test]
+    fn credits_show_several_lines_and_a_subtitle_one() {
+        let flat = |_, _| 20u8;
+        // Three lines (a role, a name, another name), 4 px high, 3 px apart.
+        let credits = RgbImage::from_fn(128, 72, |x, y| {
+            let on = [(20..24), (27..31), (34..38)].iter().any(|r| r.contains(&y)) && (30..98).contains(&x) && x % 3 == 0;
+            image::Rgb([if on { 255 } else { 20 }; 3])
+        });
+        assert_eq!(text_lines(&credits), 3);
+        assert_eq!(text_lines(&picture(flat, 60..64, 30..98)), 1, "a subtitle");
+        assert_eq!(text_lines(&picture(flat, 0..0, 0..0)), 0, "a flat card");
+        // A title card's large line (12 px) is one line, not several.
+        assert_eq!(text_lines(&picture(flat, 30..42, 20..108)), 1);
+        // Footage-like texture as the sampler sees it: fine detail brought down to a thumbnail.
+        let mut seed = 11u32;
+        let detail = RgbImage::from_fn(512, 288, |_, _| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            let v = (seed >> 16) as u8;
+            image::Rgb([v, v, v])
+        });
+        let foliage = crate::image_ops::thumbnail(&detail, 72);
+        assert_eq!(text_lines(&foliage), 0, "footage-like texture");
     }
 
     #[test]

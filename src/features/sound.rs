@@ -39,15 +39,31 @@ pub struct Sound {
 
 /// The sound of `path`'s window: features and fingerprint.
 pub fn sound_features(path: &Path, window_s: u32) -> Result<Sound> {
+    sound_features_from(path, 0, window_s)
+}
+
+/// The sound of `[start_s, start_s + len_s)` (the tail of an episode): rows and fingerprint
+/// count from `start_s`.
+pub fn sound_features_from(path: &Path, start_s: u32, len_s: u32) -> Result<Sound> {
     let Some(mut reader) = AudioReader::open(path, RATE, 1)? else {
-        return Ok(Sound { rows: vec![[0.0; AUDIO_DIM]; window_s as usize], fingerprint: Vec::new() });
+        return Ok(Sound { rows: vec![[0.0; AUDIO_DIM]; len_s as usize], fingerprint: Vec::new() });
     };
-    reader.seek(0.0)?;
-    let total = window_s as usize * RATE as usize;
+    reader.seek(f64::from(start_s))?;
+    let total = len_s as usize * RATE as usize;
     let mut samples = vec![0f32; total];
     let mut filled = 0usize;
     while let Some((start, chunk)) = reader.next_chunk()? {
-        let at = (start * f64::from(RATE)).round().max(0.0) as usize;
+        let offset = ((start - f64::from(start_s)) * f64::from(RATE)).round();
+        // A chunk that began before the seek point: keep only its part inside the window.
+        let (at, chunk) = if offset < 0.0 {
+            let skip = (-offset) as usize;
+            if skip >= chunk.len() {
+                continue;
+            }
+            (0usize, &chunk[skip..])
+        } else {
+            (offset as usize, &chunk[..])
+        };
         if at >= total {
             break;
         }
@@ -55,7 +71,7 @@ pub fn sound_features(path: &Path, window_s: u32) -> Result<Sound> {
         samples[at..at + n].copy_from_slice(&chunk[..n]);
         filled = filled.max(at + n);
     }
-    let seconds = filled.div_ceil(RATE as usize).min(window_s as usize);
+    let seconds = filled.div_ceil(RATE as usize).min(len_s as usize);
     let samples = &samples[..seconds * RATE as usize];
     Ok(Sound { rows: features_of(samples, seconds), fingerprint: fingerprint_of(samples, RATE) })
 }
@@ -249,7 +265,14 @@ impl Fft {
 /// window) plus [`AUDIO_VERSION`]; anything unreadable is recomputed.
 /// The second value is a note when the cache could not be written (costs only speed next time).
 pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Result<(Sound, Option<String>)> {
-    let key = format!("{}-{window_s}-v{AUDIO_VERSION}", crate::fsio::fingerprint(path)?);
+    cached_sound_features_from(path, 0, window_s, use_cache)
+}
+
+/// [`cached_sound_features`] of `[start_s, start_s + window_s)`.
+pub fn cached_sound_features_from(path: &Path, start_s: u32, window_s: u32, use_cache: bool) -> Result<(Sound, Option<String>)> {
+    let fp = crate::fsio::fingerprint(path)?;
+    // The head's key is the one it always had, so existing caches stay valid.
+    let key = if start_s == 0 { format!("{fp}-{window_s}-v{AUDIO_VERSION}") } else { format!("{fp}-{start_s}+{window_s}-v{AUDIO_VERSION}") };
     let file = crate::paths::cache_dir().join("audio").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(serde::Serialize, serde::Deserialize)]
     struct Entry {
@@ -273,7 +296,7 @@ pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Res
             None => {}
         }
     }
-    let sound = sound_features(path, window_s)?;
+    let sound = sound_features_from(path, start_s, window_s)?;
     if use_cache {
         let write = (|| -> Result<()> {
             let dir = file.parent().expect("has a folder");

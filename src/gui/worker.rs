@@ -115,7 +115,7 @@ impl Worker {
                                             season.retain(|(i, _, _)| *i != index);
                                             season.push((index, path.clone(), features));
                                             let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
-                                            let options = crate::service::detect::JudgeOptions { single: false, snap: true };
+                                            let options = crate::service::detect::JudgeOptions::season();
                                             // Boundaries that cannot be snapped keep the model's place; the app says nothing.
                                             let mut notes = Vec::new();
                                             let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);

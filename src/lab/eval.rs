@@ -23,6 +23,11 @@ pub struct Prf {
     pub f1: f64,
 }
 
+/// [`Prf`] from true positives, false positives and false negatives.
+pub fn prf_from_counts(tp: usize, fp: usize, fn_: usize) -> Prf {
+    Prf::from_counts(tp, fp, fn_)
+}
+
 impl Prf {
     fn from_counts(tp: usize, fp: usize, fn_: usize) -> Self {
         // Nothing to find and nothing claimed is perfect; otherwise the usual ratios.
@@ -134,7 +139,7 @@ pub fn score_episode(episode: &str, truth: &Labels, pred: &Labels, window: usize
     EpisodeScore { episode: episode.to_string(), frames: Prf::from_counts(tp, fp, fn_), iou, start_error, end_error, missed, false_skip, confidence, counts: (tp, fp, fn_) }
 }
 
-fn spread(mut values: Vec<f64>) -> Spread {
+pub fn spread(mut values: Vec<f64>) -> Spread {
     if values.is_empty() {
         return Spread::default();
     }
@@ -267,15 +272,8 @@ pub use crate::segments::episode_name;
 /// `labels.json`… at any depth, so a data set of series folders reads as one), by episode name.
 /// Other JSON (a series plan, a manifest) is skipped.
 pub fn read_label_set(path: &Path) -> Result<BTreeMap<String, Labels>> {
-    let mut files = Vec::new();
-    if path.is_dir() {
-        collect_label_files(path, &mut files)?;
-        files.sort();
-    } else {
-        files.push(path.to_path_buf());
-    }
     let mut all = BTreeMap::new();
-    for f in files {
+    for f in label_files(path)? {
         for (name, labels) in read_labels(&f)? {
             if all.insert(name.clone(), labels).is_some() {
                 return Err(Error::input(&f, format!("episode '{name}' is labelled twice in {}", path.display())));
@@ -283,6 +281,18 @@ pub fn read_label_set(path: &Path) -> Result<BTreeMap<String, Labels>> {
         }
     }
     Ok(all)
+}
+
+/// The label files [`read_label_set`] reads: `path` itself, or every label file under it.
+pub fn label_files(path: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if path.is_dir() {
+        collect_label_files(path, &mut files)?;
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    Ok(files)
 }
 
 fn collect_label_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod bench;
 pub mod eval;
+pub mod eval_tail;
 pub mod report;
 pub mod retrieval;
 pub mod train;

@@ -8,6 +8,7 @@
 //! A trained model is a folder: `model.safetensors` + `manifest.json` (encoder, dims, tags, recipe,
 //! dev metrics, sha256), checked against the active encoder when loaded.
 
+pub mod credits;
 pub mod crf;
 pub mod loader;
 pub mod postprocess;
@@ -183,6 +184,8 @@ pub enum Evidence {
     Picture,
     /// Moved to a shot cut found to the frame.
     Cut,
+    /// On-screen text: where the names of the credits begin and end.
+    Text,
 }
 
 impl Evidence {
@@ -192,6 +195,7 @@ impl Evidence {
             Evidence::Sound => "sound",
             Evidence::Picture => "picture",
             Evidence::Cut => "cut",
+            Evidence::Text => "text",
         }
     }
 }

@@ -33,7 +33,8 @@ impl Snapper {
         Ok(moved)
     }
 
-    fn snap_segment(&mut self, path: &Path, seg: &mut DetectedSegment) -> Result<usize> {
+    /// Snap both edges of one segment (an edge at 0 stays).
+    pub fn snap_segment(&mut self, path: &Path, seg: &mut DetectedSegment) -> Result<usize> {
         let mut moved = 0;
         for is_start in [true, false] {
             let b = if is_start { seg.start } else { seg.end };

@@ -172,18 +172,33 @@ impl Segments {
     /// kind with a segment a human set, edited, verified or imported, or one decided absent, gets
     /// nothing from the model.
     pub fn merge_detection(&mut self, d: &crate::model::Detection) {
+        self.merge_predicted(&[(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)]);
+    }
+
+    /// [`Segments::merge_detection`] for the end of the episode: predicted credits and preview
+    /// are replaced, a human's are kept.
+    pub fn merge_tail(&mut self, found: &crate::model::credits::TailFound) {
+        let credits: Vec<_> = found.credits.iter().cloned().collect();
+        let preview: Vec<_> = found.preview.iter().cloned().collect();
+        self.merge_predicted(&[(Kind::Credits, &credits), (Kind::Preview, &preview)]);
+    }
+
+    /// Replace the predicted segments of these kinds with the model's; kinds a human labelled
+    /// (or marked absent) keep the human's.
+    fn merge_predicted(&mut self, predicted: &[(Kind, &Vec<crate::model::DetectedSegment>)]) {
         // A verified episode is what the human confirmed, whole: nothing is added to it.
         if self.verified {
             return;
         }
+        let kinds: Vec<Kind> = predicted.iter().map(|(k, _)| *k).collect();
         let human_kinds: Vec<Kind> = self.segments.iter().filter(|s| s.source != Source::Predicted).map(|s| s.kind).chain(self.absent.iter().copied()).collect();
-        let mut segs: Vec<Segment> = self.segments.iter().filter(|s| s.source != Source::Predicted || !matches!(s.kind, Kind::Intro | Kind::Recap)).cloned().collect();
+        let mut segs: Vec<Segment> = self.segments.iter().filter(|s| s.source != Source::Predicted || !kinds.contains(&s.kind)).cloned().collect();
         let ms = |t: f64| (t * 1000.0).round().max(0.0) as u64;
-        for (kind, list) in [(Kind::Intro, &d.intros), (Kind::Recap, &d.recaps)] {
-            if human_kinds.contains(&kind) {
+        for (kind, list) in predicted {
+            if human_kinds.contains(kind) {
                 continue;
             }
-            segs.extend(list.iter().map(|s| Segment { kind, start_ms: ms(s.start), end_ms: ms(s.end), source: Source::Predicted, confidence: Some(s.confidence as f32) }));
+            segs.extend(list.iter().map(|s| Segment { kind: *kind, start_ms: ms(s.start), end_ms: ms(s.end), source: Source::Predicted, confidence: Some(s.confidence as f32) }));
         }
         segs.sort_by_key(|s| (s.start_ms, s.end_ms));
         self.segments = segs;

@@ -5,7 +5,9 @@ use super::{episode_stem, Note};
 use crate::encoder::FrameEncoder;
 use crate::error::{Error, Result};
 use crate::features::align::{season_repeats, PairCache};
+use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
+use crate::model::credits::{find_tail, TailFound};
 use crate::model::season::{judge_season, Outcome};
 use crate::model::snap::Snapper;
 use crate::model::{DetectedSegment, Detection, IntroModel};
@@ -19,12 +21,23 @@ pub struct JudgeOptions {
     pub single: bool,
     /// Move boundaries to the nearest shot cut within [`crate::model::snap::SNAP_REACH_S`].
     pub snap: bool,
+    /// The end of each episode to analyse for credits ([`TailSpec::Off`]: none).
+    pub tail: TailSpec,
+}
+
+impl JudgeOptions {
+    /// Season mode, boundaries snapped, the default tail.
+    pub fn season() -> Self {
+        JudgeOptions { single: false, snap: true, tail: TailSpec::default() }
+    }
 }
 
 /// The model's answer for one episode of a season.
 #[derive(Clone, Debug)]
 pub struct Judged {
     pub detection: Detection,
+    /// What the episode's tail holds (credits, preview, a post-credits scene), when analysed.
+    pub tail: Option<Tail>,
     /// Episodes the judgement saw: this one and the others of its season.
     pub season_episodes: usize,
     pub model_ms: f64,
@@ -92,23 +105,93 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts: {e}")));
                 }
             }
-            out[i] = Some(Judged { detection, season_episodes: members.len(), model_ms: model_ms[k] });
+            out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k] });
         }
     }
     out.into_iter().flatten().collect()
 }
 
+/// An episode's analysed tail and what it holds.
+#[derive(Clone, Debug)]
+pub struct Tail {
+    /// The window: first second and length.
+    pub start_s: u32,
+    pub len_s: u32,
+    pub duration_s: f64,
+    pub found: TailFound,
+}
+
+/// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
+/// none or it cannot be read: the head's answer stands either way.
+pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, notes: &mut Vec<Note>) -> Result<Option<(EpisodeFeatures, f64)>> {
+    if spec == TailSpec::Off {
+        return Ok(None);
+    }
+    let duration = match crate::video::probe(file) {
+        Ok(info) => info.duration_s,
+        Err(e) => {
+            notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+            return Ok(None);
+        }
+    };
+    let Some((start, len)) = duration.and_then(|d| spec.range(d)) else {
+        if duration.is_none() {
+            notes.push(Note::about(file, "end credits not looked for: the file does not say how long it is"));
+        }
+        return Ok(None);
+    };
+    match crate::features::embed_window(file, start, len, true, encoder, true, &mut |_| true) {
+        Ok((features, _)) => Ok(Some((features, duration.unwrap_or_default()))),
+        Err(Error::Cancelled) => Err(Error::Cancelled),
+        Err(e) => {
+            notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+            Ok(None)
+        }
+    }
+}
+
+/// Find what `features` (an episode's tail) holds, with the credits' edges snapped to cuts.
+pub fn judge_tail(file: &Path, features: &EpisodeFeatures, duration_s: f64, snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Tail {
+    let mut found = find_tail(features, duration_s);
+    if let (true, Some(credits)) = (snap, found.credits.as_mut()) {
+        let at_end = credits.end >= duration_s;
+        let old_end = credits.end;
+        match memory.snapper.snap_segment(file, credits) {
+            Ok(_) => {
+                if at_end {
+                    credits.end = old_end; // the end of the file is exact
+                    credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+                }
+                let end = credits.end;
+                if let Some(p) = found.preview.as_mut() {
+                    p.start = end;
+                }
+                if let Some(a) = found.after_credits.as_mut() {
+                    a.0 = end;
+                }
+            }
+            Err(e) => notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}"))),
+        }
+    }
+    Tail { start_s: features.start_s, len_s: features.seconds.len() as u32, duration_s, found }
+}
+
 /// Current version of [`Prediction`]'s JSON. 2: probabilities are printed as the f32 they are
 /// (`0.123`; version 1 printed them through f64: `0.12300000339746475`). 3: each segment says
 /// what placed its edges (`start_by`, `end_by`) and in how many other episodes it plays
-/// (`repeats_in`). Every reader takes all three.
-pub const PREDICTION_VERSION: u32 = 3;
+/// (`repeats_in`). 4: the tail — `credits` and `preview` segments, `tail_window`,
+/// `credits_evidence`, `post_credits`. Every reader takes all four.
+pub const PREDICTION_VERSION: u32 = 4;
 
 /// What `detect` says about one episode, as written to `<episode>.pred.json` and printed by
 /// `--json`; `export --segments` and `eval` read it. Fields stay in the alphabetical order the
 /// earlier hand-built JSON had.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Prediction {
+    /// Per second of the tail window: 1 credits (several lines of text, or text over black),
+    /// 0.5 one line of text, 0 none (version 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credits_evidence: Vec<f32>,
     pub encoder: String,
     pub episode: String,
     /// The media file, as text (a name that is not UTF-8 is shown with replacement characters).
@@ -116,8 +199,14 @@ pub struct Prediction {
     /// P(intro) per sampled second, to three decimals.
     pub intro_probability: Vec<f32>,
     pub model_ms: f64,
+    /// Story after the credits, `[start, end]` in seconds: never skipped (version 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_credits: Option<[f64; 2]>,
     pub season_episodes: usize,
     pub segments: Vec<PredictedSegment>,
+    /// The tail analysed, `[start, end]` in seconds (version 4; absent when none was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_window: Option<[f64; 2]>,
     pub version: u32,
     pub window_s: u32,
 }
@@ -127,7 +216,7 @@ pub struct Prediction {
 pub struct PredictedSegment {
     pub confidence: f64,
     pub end: f64,
-    /// What placed the end, in order: `model`, `sound`, `picture`, `cut` (version 3).
+    /// What placed the end, in order: `model`, `sound`, `picture`, `cut`, `text` (version 3; `text` 4).
     #[serde(default)]
     pub end_by: Vec<String>,
     pub kind: String,
@@ -154,14 +243,20 @@ impl Prediction {
             start: s.start,
             start_by: by(&s.start_by),
         };
+        let tail = judged.tail.as_ref();
+        let found = tail.map(|t| &t.found);
+        let tail_segments = found.into_iter().flat_map(|f| f.credits.iter().map(|s| segment("credits", s)).chain(f.preview.iter().map(|s| segment("preview", s))));
         Prediction {
+            credits_evidence: found.map(|f| f.evidence.clone()).unwrap_or_default(),
             encoder: encoder.to_string(),
             episode: episode_stem(file),
             file: file.to_string_lossy().into_owned(),
             intro_probability: d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect(),
             model_ms: (judged.model_ms * 10.0).round() / 10.0,
+            post_credits: found.and_then(|f| f.after_credits).map(|(a, b)| [a, b]),
             season_episodes: judged.season_episodes,
-            segments: d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).collect(),
+            segments: d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).chain(tail_segments).collect(),
+            tail_window: tail.map(|t| [f64::from(t.start_s), (f64::from(t.start_s + t.len_s)).min(t.duration_s.max(f64::from(t.start_s)))]),
             version: PREDICTION_VERSION,
             window_s,
         }
@@ -186,20 +281,26 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
     let mut notes = Vec::new();
     let mut failures = Vec::new();
     let mut analysed = Vec::with_capacity(media.len());
+    let mut tails = Vec::with_capacity(media.len());
     for file in media {
         match crate::features::embed_episode(file, window_s, encoder, true, &mut |_| true) {
             Ok((features, _)) => {
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
+                tails.push(analyse_tail(file, options.tail, encoder, &mut notes)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
             Err(e) => failures.push(e),
         }
     }
     let refs: Vec<(&Path, &EpisodeFeatures)> = analysed.iter().map(|(f, e)| (f.as_path(), e)).collect();
-    let judged = judge(&refs, model, options, &mut JudgeMemory::default(), &mut notes);
+    let mut memory = JudgeMemory::default();
+    let judged = judge(&refs, model, options, &mut memory, &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());
-    for ((file, _), judged) in analysed.iter().zip(judged) {
+    for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(&tails) {
+        if let Some((features, duration)) = tail {
+            judged.tail = Some(judge_tail(file, features, *duration, options.snap, &mut memory, &mut notes));
+        }
         let prediction = Prediction::new(file, &judged, window_s, &encoder.id());
         if let Some(dir) = out {
             let path = dir.join(format!("{}.pred.json", prediction.episode));

@@ -56,6 +56,8 @@ impl Handoff {
 #[derive(Clone, Debug)]
 pub struct ScanOptions {
     pub window_s: u32,
+    /// The end of each episode looked at for credits.
+    pub tail: crate::features::tail::TailSpec,
     pub handoffs: Vec<Handoff>,
     /// The tree the stream copies go to (mirrors the library).
     pub out: Option<PathBuf>,
@@ -229,7 +231,9 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     handoffs.sort();
     let handoffs: Vec<&str> = handoffs.iter().map(|h| h.name()).collect();
     let out = if options.in_place { "in place".to_string() } else { options.out.as_ref().map_or(String::new(), |o| o.display().to_string()) };
-    format!("model {} · encoder {} · window {} · handoffs {} · out {out}", members.join(","), encoder.id(), options.window_s, handoffs.join(","))
+    // The tail joined the stamp with credits detection: a library scanned before is judged again
+    // once, and gains its credits.
+    format!("model {} · encoder {} · window {} · tail {} · handoffs {} · out {out}", members.join(","), encoder.id(), options.window_s, options.tail, handoffs.join(","))
 }
 
 /// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each
@@ -294,7 +298,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         for folder in folders {
             crate::fsio::remove_stale_temps(folder);
         }
-        let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { single: false, snap: true }, None)?;
+        let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { tail: options.tail, ..JudgeOptions::season() }, None)?;
         for failure in &run.failures {
             let path = match failure {
                 Error::Input { path, .. } => path.clone(),
@@ -319,6 +323,9 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             let human = labels.has_human_labels();
             let before_merge = labels.clone();
             labels.merge_detection(&judged.detection);
+            if let Some(tail) = &judged.tail {
+                labels.merge_tail(&tail.found);
+            }
             let intro = labels.segments.iter().find(|s| s.kind == Kind::Intro).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0));
             let outcome = if human && labels.segments.iter().filter(|s| s.kind == Kind::Intro).all(|s| s.source != crate::segments::Source::Predicted) {
                 report.human += 1;

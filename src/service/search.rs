@@ -77,7 +77,7 @@ pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEnco
                     (Some(spec.normalise(&spec.center_crop(&resized))), crate::image_ops::thumbnail(&resized, 96))
                 }
             };
-            let sample = crate::video::Sample { second: 0, frame_time_s: 0.0, tensor, thumbnail, full_frame: None };
+            let sample = crate::video::Sample { second: 0, frame_time_s: 0.0, tensor, thumbnail, full_frame: None, text_frame: None };
             let mut out = encoder.encode(&[&sample])?;
             let v = out.pop().ok_or_else(|| Error::internal("the encoder returned nothing for one image"))?;
             let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);

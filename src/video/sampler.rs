@@ -43,14 +43,21 @@ pub enum Strategy {
 
 #[derive(Clone, Debug)]
 pub struct SamplerConfig {
-    /// Sample t = 0, 1, …, window_s − 1 (fewer when the stream is shorter).
+    /// Sample t = start_s, start_s + 1, …, start_s + window_s − 1 (fewer when the stream is
+    /// shorter).
     pub window_s: u32,
+    /// The first second sampled: 0 for the head of an episode, later for its tail (end credits),
+    /// which is reached by one seek, never by decoding the middle.
+    pub start_s: u32,
     /// Encoder input to compute for every sample; None to skip (e.g. thumbnails only).
     pub preprocess: Option<PreprocessSpec>,
     /// Thumbnail height in pixels (the width follows the display aspect).
     pub thumbnail_height: u32,
     /// Keep the full-resolution RGB frame (preview, tests). Costs memory: off by default.
     pub keep_full_frame: bool,
+    /// Also give each sample a picture this many pixels high for reading on-screen text
+    /// (credits' names are 3 px high in a 72 px thumbnail, lost over busy footage).
+    pub text_height: Option<u32>,
     /// FFmpeg decoder threads; 0 lets FFmpeg choose.
     pub threads: usize,
     pub strategy: Strategy,
@@ -60,9 +67,11 @@ impl Default for SamplerConfig {
     fn default() -> Self {
         SamplerConfig {
             window_s: DEFAULT_WINDOW_S,
+            start_s: 0,
             preprocess: Some(PreprocessSpec::clip(224)),
             thumbnail_height: 72,
             keep_full_frame: false,
+            text_height: None,
             threads: 0,
             strategy: Strategy::Auto,
         }
@@ -81,6 +90,8 @@ pub struct Sample {
     pub tensor: Option<Vec<f32>>,
     pub thumbnail: RgbImage,
     pub full_frame: Option<RgbImage>,
+    /// The frame [`SamplerConfig::text_height`] pixels high, when asked for.
+    pub text_frame: Option<RgbImage>,
 }
 
 /// What happened, for the CLI, the GUI and the benchmark.
@@ -395,15 +406,16 @@ struct Segment {
     end: u32,
 }
 
-/// Split the window at keyframes into up to `parts` segments of similar length, so that each core
-/// decodes its own GOPs. Segment `j` starts at the first second that surely shows a frame at or
-/// after its keyframe.
-fn plan_segments(setup: &StreamSetup, window: u32, parts: usize) -> Vec<Segment> {
+/// Split the window `[start, start + window)` at keyframes into up to `parts` segments of similar
+/// length, so that each core decodes its own GOPs. Segment `j` starts at the first second that
+/// surely shows a frame at or after its keyframe.
+fn plan_segments(setup: &StreamSetup, start: u32, window: u32, parts: usize) -> Vec<Segment> {
     let clock = &setup.clock;
-    let span = setup.container_duration.map_or(window, |d| (d.ceil() as u32).clamp(1, window));
-    let mut segments = vec![Segment { first: 0, end: window }];
+    let end = start.saturating_add(window);
+    let span = setup.container_duration.map_or(end, |d| (d.ceil() as u32).clamp(start.saturating_add(1), end));
+    let mut segments = vec![Segment { first: start, end }];
     for j in 1..parts {
-        let ideal = (span as u64 * j as u64 / parts as u64) as f64;
+        let ideal = start as f64 + ((span - start) as u64 * j as u64 / parts as u64) as f64;
         let limit = clock.ts_of(ideal - SEEK_MARGIN_S);
         let Some(kf) = setup.keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| setup.keyframes[i]) else {
             continue;
@@ -414,7 +426,7 @@ fn plan_segments(setup: &StreamSetup, window: u32, parts: usize) -> Vec<Segment>
             continue;
         }
         last.end = first;
-        segments.push(Segment { first, end: window });
+        segments.push(Segment { first, end });
     }
     segments
 }
@@ -438,7 +450,8 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
     }
     let (opened, setup) = setup(path)?;
     let requested = config.window_s as usize;
-    let expected = setup.container_duration.map_or(requested, |d| (d.ceil() as usize).clamp(1, requested));
+    let start = config.start_s as usize;
+    let expected = setup.container_duration.map_or(requested, |d| (d.ceil() as usize).saturating_sub(start).clamp(1, requested));
     if !emit(SamplerEvent::Started { info: Box::new(setup.info.clone()), requested: expected }) {
         return Err(Error::Cancelled);
     }
@@ -450,7 +463,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
     };
     // Frames beyond 4K (8K, 16K) are hundreds of MB each: one decoder, not one per core.
     let parts = if setup.info.width as u64 * setup.info.height as u64 > MAX_RGB_PIXELS { 1 } else { parts };
-    let segments = plan_segments(&setup, config.window_s, parts);
+    let segments = plan_segments(&setup, config.start_s, config.window_s, parts);
     // Several segments: one single-threaded decoder per core. One segment: FFmpeg's frame threads.
     let decoder_threads = if segments.len() > 1 { 1 } else { config.threads };
     let stop = AtomicBool::new(false);
@@ -529,9 +542,10 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
     if report.samples < requested {
         let reached = report.samples;
         report.note = Some(match setup.container_duration {
-            Some(d) if (d as usize) > reached + 1 => format!(
+            Some(d) if (d as usize) > start + reached + 1 => format!(
                 "video ends after {reached} s although the file says {d:.1} s: the file looks truncated or damaged; {reached} of {requested} samples"
             ),
+            _ if start > 0 => format!("video ends before the {requested} s from {start} s: {reached} samples"),
             _ => format!("video is shorter than the {requested} s window: {reached} samples"),
         });
     }
@@ -641,6 +655,7 @@ fn run_segment(
             frame_time_s: clock.seconds(pts),
             tensor,
             thumbnail,
+            text_frame: config.text_height.map(|h| image_ops::thumbnail(&rgb, h.min(rgb.height()))),
             full_frame: config.keep_full_frame.then_some(rgb),
         };
         stats.samples += 1;

@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod clip;
 mod common;
+mod credits;
 mod encoder;
 mod eval;
 mod export;

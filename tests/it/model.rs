@@ -209,6 +209,16 @@ fn committed_results_match_a_fresh_run() {
                 if g.iter().zip(&w).any(|(a, b)| (a - b).abs() > 0.01) {
                     failures.push(format!("{}: F1, IoU, missed, false skips, |Δstart|, |Δend| medians now {g:.3?}, file says {w:.3?}", file.display()));
                 }
+                // The end of the episode: credits and preview (README "The end of the episode").
+                let tail = |r: &serde_json::Value| {
+                    let t = &r["tail"];
+                    ["credits.f1", "credits_mean_iou", "missed", "spurious", "credits_start_abs_error.median", "preview.f1", "swallowed"]
+                        .map(|k| k.split('.').fold(t, |v, part| &v[part]).as_f64().unwrap_or(f64::NAN))
+                };
+                let (g, w) = (tail(&got), tail(&want));
+                if g.iter().zip(&w).any(|(a, b)| !((a - b).abs() <= 0.01)) {
+                    failures.push(format!("{}: credits F1, IoU, missed, spurious, |Δstart| median, preview F1, swallowed now {g:.3?}, file says {w:.3?}", file.display()));
+                }
             }
             by_mode.insert(mode, got);
         }

@@ -1,0 +1,228 @@
+//! The end of an episode: end credits, a "next time" preview after them, and story after the
+//! credits (a post-credits scene, which must never be skipped), found in the tail window
+//! ([`crate::features::tail`]).
+//!
+//! A transparent rule over per-second picture cues rather than a second learned model: no
+//! labelled TV tails exist here and the synthesised ones come from one generator, so a learned
+//! tail model would learn that generator (the intro model did). Credits are what a viewer
+//! recognises them by: several lines of text at once (a role and a name, a scrolling list) or
+//! text over black, second after second. One line of text (a subtitle, a sign, a caption, a
+//! title) is not credits. The rule's thresholds were chosen on the dev and family B series.
+//!
+//! - **Credits**: the longest run of credit seconds (gaps up to [`GAP_S`] closed) holding at
+//!   least [`MIN_CREDIT_S`] of them. Its start goes back over a black lead-in to the cut before
+//!   it; its end runs on over the same picture (the last names leave, the card stays) to the next
+//!   cut, or to the end of the file.
+//! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview when it opens with a
+//!   caption ("Next time") or cuts fast (shots under 4 s); otherwise story, a post-credits scene,
+//!   which is reported so that nothing skips it.
+
+use super::{DetectedSegment, Evidence};
+use crate::features::picture::{centre_luma, text_line, text_lines};
+use crate::features::EpisodeFeatures;
+
+/// A line of text at least this clear ([`text_line`]) counts as text even where no separate
+/// line stands out (a caption with an outline).
+pub const TEXT: f32 = 0.12;
+/// Centre luma below this is a black card, or footage darkened under names (text included: the
+/// names lift a black card's centre to about 0.13).
+pub const DARK: f32 = 0.15;
+/// Gaps of at most this many seconds inside a credits run are closed (a page turns, the list
+/// scrolls past a blank line).
+pub const GAP_S: usize = 3;
+/// A credits run holds at least this many credit seconds.
+pub const MIN_CREDIT_S: usize = 6;
+/// How far a boundary may move from the first or last credit second over black or the same shot.
+pub const REACH_S: usize = 6;
+/// 1 − cosine between neighbouring seconds above which the picture changed (a cut).
+pub const CUT: f32 = 0.25;
+/// Picture after the credits shorter than this is the credits' own tail, not a scene.
+pub const MIN_AFTER_S: f64 = 3.0;
+
+/// What the tail holds.
+#[derive(Clone, Debug, Default)]
+pub struct TailFound {
+    pub credits: Option<DetectedSegment>,
+    pub preview: Option<DetectedSegment>,
+    /// Story after the credits (start, end): a post-credits scene, never to be skipped.
+    pub after_credits: Option<(f64, f64)>,
+    /// Per tail second: 1 a credit second (several lines, or text over black), 0.5 one line of
+    /// text, 0 none. What the app's lane draws and a user checks the rule against.
+    pub evidence: Vec<f32>,
+}
+
+/// Per-second picture cues of the tail.
+struct Cues {
+    text: Vec<bool>,
+    credit: Vec<bool>,
+    dark: Vec<bool>,
+    /// 1 − cosine to the previous second (0 for the first).
+    change: Vec<f32>,
+}
+
+fn cues(tail: &EpisodeFeatures) -> Cues {
+    let n = tail.seconds.len().min(tail.thumbnails.len());
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), change: Vec::with_capacity(n) };
+    for i in 0..n {
+        let thumb = &tail.thumbnails[i];
+        // Text read from the taller picture where the analysis kept one, else the thumbnail.
+        let (lines, strength) = match tail.text.get(i) {
+            Some(cue) => (cue.lines as usize, cue.strength),
+            None => (text_lines(thumb), text_line(thumb)),
+        };
+        let text = lines >= 1 || strength >= TEXT;
+        let dark = centre_luma(thumb).0 < DARK;
+        c.text.push(text);
+        c.dark.push(dark);
+        c.credit.push(lines >= 2 || (dark && lines >= 1));
+        c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
+    }
+    c
+}
+
+/// Find credits, a preview and a post-credits scene in `tail`, an episode's tail window of an
+/// episode `duration_s` long. Times are seconds in the file.
+pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
+    let c = cues(tail);
+    let n = c.credit.len();
+    let evidence = (0..n).map(|i| if c.credit[i] { 1.0 } else if c.text[i] { 0.5 } else { 0.0 }).collect();
+    let mut found = TailFound { evidence, ..Default::default() };
+    let Some((first, last, count)) = best_run(&c.credit) else { return found };
+    let second = |i: usize| f64::from(tail.seconds[i]);
+    // Start: back over a black lead-in (the card before the names arrive) to the cut before it.
+    let mut a = first;
+    while a > 0 && first - a < REACH_S && c.dark[a - 1] {
+        a -= 1;
+    }
+    // End: on over black or the same picture (the last names leave, the card or shot stays), up
+    // to a cut or a caption.
+    let mut b = last;
+    while b + 1 < n && b - last < REACH_S && (c.dark[b + 1] || c.change[b + 1] < CUT) && !(c.text[b + 1] && !c.credit[b + 1]) {
+        b += 1;
+    }
+    let start = (second(a) - 0.5).max(0.0);
+    let confidence = count as f64 / (last - first + 1) as f64;
+    let mut credits = DetectedSegment { start, end: duration_s.max(start), confidence, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+    if a < first {
+        credits.start_by.push(Evidence::Picture);
+    }
+    let end = second(b) + 0.5;
+    // What follows the credits, when there is enough of it to be a scene.
+    if b + 1 < n && duration_s - end >= MIN_AFTER_S {
+        credits.end = end;
+        let rest = b + 1..n;
+        let opens_with_caption = rest.clone().take(3).any(|i| c.text[i] && !c.credit[i]);
+        let cuts = rest.clone().skip(1).filter(|&i| c.change[i] >= CUT).count();
+        let fast = cuts >= 2 && rest.len() as f64 / (cuts as f64 + 1.0) < 4.0;
+        if opens_with_caption || fast {
+            let confidence = if opens_with_caption { 0.8 } else { 0.6 };
+            found.preview = Some(DetectedSegment { start: end, end: duration_s, confidence, start_by: vec![Evidence::Picture], end_by: vec![Evidence::Picture], repeats_in: 0 });
+        } else {
+            found.after_credits = Some((end, duration_s));
+        }
+    }
+    found.credits = Some(credits);
+    found
+}
+
+/// The run of credit seconds (gaps ≤ [`GAP_S`] closed) with the most credit seconds, at least
+/// [`MIN_CREDIT_S`]; a later run wins a tie (credits end an episode). (first, last, count).
+fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
+    let mut best: Option<(usize, usize, usize)> = None;
+    let mut i = 0;
+    while i < credit.len() {
+        if !credit[i] {
+            i += 1;
+            continue;
+        }
+        let (first, mut last, mut count) = (i, i, 1);
+        let mut j = i + 1;
+        while j < credit.len() && j - last <= GAP_S + 1 {
+            if credit[j] {
+                last = j;
+                count += 1;
+            }
+            j += 1;
+        }
+        if count >= MIN_CREDIT_S && best.is_none_or(|(_, _, c)| count >= c) {
+            best = Some((first, last, count));
+        }
+        i = last + 1;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::RgbImage;
+    use ndarray::Array2;
+
+    /// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
+    /// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
+    /// with a caption, 'u' story with a subtitle.
+    fn tail(kinds: &str) -> EpisodeFeatures {
+        let n = kinds.len();
+        let mut f = EpisodeFeatures::empty(2);
+        f.start_s = 100;
+        f.seconds = (100..100 + n as u32).collect();
+        let mut shot = 0usize;
+        let mut rows = Vec::new();
+        for (i, k) in kinds.chars().enumerate() {
+            if k == 'S' || k == 'p' || (i > 0 && kinds.as_bytes()[i - 1] != k as u8) {
+                shot += 1;
+            }
+            let angle = shot as f32 * 1.1;
+            rows.extend([angle.cos(), angle.sin()]);
+            let lines: &[std::ops::Range<u32>] = match k {
+                'c' => &[20..24, 27..31, 34..38],
+                'p' | 'u' => &[60..64],
+                _ => &[],
+            };
+            let base = |x: u32, y: u32| -> u8 {
+                match k {
+                    'b' | 'c' => 10,
+                    _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
+                }
+            };
+            f.thumbnails.push(RgbImage::from_fn(128, 72, |x, y| {
+                let on = lines.iter().any(|r| r.contains(&y)) && (30..98).contains(&x) && x % 3 == 0;
+                image::Rgb([if on { 255 } else { base(x, y) }; 3])
+            }));
+        }
+        f.embeddings = Array2::from_shape_vec((n, 2), rows).unwrap();
+        f
+    }
+
+    #[test]
+    fn credits_over_black_then_a_preview_with_a_caption() {
+        // 10 s story, 2 s black, 15 s credits, 1 s black, then a 6 s preview of 2 s shots.
+        let t = tail("ssssssssssbbcccccccccccccccbpSSSSS");
+        let found = find_tail(&t, 134.0);
+        let credits = found.credits.expect("credits");
+        assert_eq!((credits.start, credits.end), (109.5, 127.5), "credits: {credits:?}");
+        let preview = found.preview.expect("preview");
+        assert_eq!((preview.start, preview.end), (127.5, 134.0));
+        assert!(found.after_credits.is_none());
+    }
+
+    #[test]
+    fn story_after_the_credits_is_a_post_credits_scene_and_credits_at_the_end_run_to_it() {
+        let t = tail("sssssssscccccccccccsssssssss");
+        let found = find_tail(&t, 128.0);
+        let credits = found.credits.expect("credits");
+        assert_eq!((credits.start, credits.end), (107.5, 118.5));
+        assert_eq!(found.after_credits, Some((118.5, 128.0)));
+        assert!(found.preview.is_none());
+        // Credits to the very end of the file.
+        let found = find_tail(&tail("ssssssssccccccccccccbb"), 122.0);
+        assert_eq!(found.credits.map(|c| (c.start, c.end)), Some((107.5, 122.0)));
+    }
+
+    #[test]
+    fn subtitled_story_and_short_text_are_not_credits() {
+        assert!(find_tail(&tail("ssssuuuuuuuuuuuuuuussss"), 123.0).credits.is_none(), "a subtitled scene");
+        assert!(find_tail(&tail("ssssssccccssssss"), 116.0).credits.is_none(), "4 s of names");
+    }
+}
+

@@ -1,0 +1,92 @@
+//! The end of the episode: credits scrolling over black, then a "Next time" preview, found in the
+//! tail and handed to the exports; story after the credits is reported, never skipped.
+
+use crate::common::{ffmpeg, introskip, run_with_timeout};
+use std::path::{Path, PathBuf};
+
+const FONT: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+
+/// 40 s of story (a zooming fractal, no text), 20 s of names scrolling up over black, then
+/// `after`: a preview of 2 s shots opening with a "Next time" caption, or 12 s more story.
+fn episode(dir: &Path, name: &str, after: &str) -> PathBuf {
+    let names = dir.join(format!("{name}.txt"));
+    std::fs::write(&names, "Cast\nAda Brook\nBen Castell\nCora Diaz\nDev Ellis\nEva Fontaine\n\nDirected by\nFinn Gray").unwrap();
+    let scroll = format!(
+        "drawtext=fontfile={FONT}:textfile={}:fontcolor=white:fontsize=24:line_spacing=12:x=(w-tw)/2:y=h-38*t",
+        names.display()
+    );
+    let tail = match after {
+        "preview" => format!(
+            "testsrc2=s=640x360:r=25:d=2[p1];smptebars=s=640x360:r=25:d=2[p2];rgbtestsrc=s=640x360:r=25:d=2[p3];mandelbrot=s=640x360:r=25:start_scale=0.5,trim=duration=2[p4];\
+             [p1][p2][p3][p4]concat=n=4,setpts=PTS-STARTPTS,drawtext=fontfile={FONT}:text='Next time':fontcolor=white:fontsize=26:x=(w-tw)/2:y=h-th-30:borderw=2:enable='lt(t,3)'[after]"
+        ),
+        _ => "mandelbrot=s=640x360:r=25:start_scale=0.2,trim=duration=12,setpts=PTS-STARTPTS[after]".to_string(),
+    };
+    let graph = format!(
+        "mandelbrot=s=640x360:r=25,trim=duration=40,setpts=PTS-STARTPTS,format=yuv420p[story];\
+         color=c=black:s=640x360:r=25:d=20,{scroll},format=yuv420p[credits];{tail};[after]format=yuv420p[after2];\
+         [story][credits][after2]concat=n=3[v]"
+    );
+    let out = dir.join(format!("{name}.mkv"));
+    ffmpeg(&["-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "50", out.to_str().unwrap()]);
+    out
+}
+
+fn detect(file: &Path, out: &Path) -> serde_json::Value {
+    let mut c = introskip();
+    c.arg("detect").arg(file).args(["--tail", "35", "--single", "--out"]).arg(out);
+    let o = run_with_timeout(c, 300);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("credits 0:00:40") || text.contains("credits 0:00:39"), "the summary names the credits: {text}");
+    serde_json::from_slice(&std::fs::read(out.join(format!("{stem}.pred.json"))).unwrap()).unwrap()
+}
+
+fn segment(pred: &serde_json::Value, kind: &str) -> Option<(f64, f64)> {
+    pred["segments"].as_array().unwrap().iter().find(|s| s["kind"] == kind).map(|s| (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap()))
+}
+
+#[test]
+fn credits_over_black_and_the_preview_after_them_are_found_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = episode(dir.path(), "Show - S01E01", "preview");
+    let pred = detect(&file, &dir.path().join("pred"));
+    let (start, end) = segment(&pred, "credits").expect("credits found");
+    assert!((start - 40.0).abs() <= 1.0 && (end - 60.0).abs() <= 1.0, "credits {start}–{end}, truth 40–60");
+    let (p0, p1) = segment(&pred, "preview").expect("preview found");
+    assert!((p0 - 60.0).abs() <= 1.0 && (p1 - 68.0).abs() <= 0.1, "preview {p0}–{p1}, truth 60–68");
+    assert_eq!(pred["tail_window"], serde_json::json!([33.0, 68.0]));
+    assert!(pred["post_credits"].is_null());
+
+    // The exports carry them: Matroska chapters skip credits as type 2 and the preview as 4, and
+    // Kodi's EDL gets a line for the credits.
+    let pred_file = dir.path().join("pred/Show - S01E01.pred.json");
+    let export = |format: &str| {
+        let mut c = introskip();
+        c.arg("export").arg(&file).args(["--format", format, "--segments"]).arg(&pred_file).arg("--out").arg(dir.path().join(format));
+        let o = run_with_timeout(c, 60);
+        assert!(o.status.success(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(String::from_utf8_lossy(&o.stdout).trim()).unwrap()
+    };
+    let xml = export("mkv-xml");
+    for want in ["<ChapterSkipType>2</ChapterSkipType>", "<ChapterSkipType>4</ChapterSkipType>", "Credits", "Preview"] {
+        assert!(xml.contains(want), "the Matroska chapters lack {want}: {xml}");
+    }
+    // Kodi: the credits as a scene marker (action 2), where they start and end.
+    let edl = export("edl");
+    let marks: Vec<Vec<f64>> = edl.lines().map(|l| l.split('\t').map(|v| v.parse().unwrap()).collect()).collect();
+    assert!(marks.iter().any(|m| (m[0] - start).abs() < 0.01 && (m[1] - end).abs() < 0.01 && m[2] == 2.0), "{edl}");
+}
+
+#[test]
+fn story_after_the_credits_is_a_post_credits_scene_and_is_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = episode(dir.path(), "Show - S01E02", "story");
+    let pred = detect(&file, &dir.path().join("pred"));
+    let (start, end) = segment(&pred, "credits").expect("credits found");
+    assert!((start - 40.0).abs() <= 1.0 && (end - 60.0).abs() <= 1.0, "credits {start}–{end}, truth 40–60");
+    assert!(segment(&pred, "preview").is_none(), "no preview: {pred}");
+    let scene = pred["post_credits"].as_array().expect("the scene after the credits is reported");
+    assert!((scene[0].as_f64().unwrap() - 60.0).abs() <= 1.0 && (scene[1].as_f64().unwrap() - 72.0).abs() <= 0.1, "{scene:?}");
+}

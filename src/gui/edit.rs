@@ -248,6 +248,16 @@ impl Editor {
     pub fn merge_detection(&mut self, d: &Detection) {
         self.segments.merge_detection(d);
     }
+
+    /// The same for the end of the episode: predicted credits and preview.
+    pub fn merge_tail(&mut self, found: &crate::model::credits::TailFound) {
+        self.segments.merge_tail(found);
+    }
+
+    /// The first segment of `kind`.
+    pub fn first_of(&self, kind: crate::segments::Kind) -> Option<&crate::segments::Segment> {
+        self.segments.segments.iter().filter(|s| s.kind == kind).min_by_key(|s| s.start_ms)
+    }
 }
 
 pub use crate::segments::{fallback_sidecar, load_saved, save, sidecar_for};

@@ -79,6 +79,8 @@ struct Episode {
     overview: Overview,
     /// The frame rate, the waveform and the zoomed-in frames, made in the background ([`lanes`]).
     lanes: lanes::Lanes,
+    /// The end of the episode as analysed (credits, preview, a post-credits scene).
+    tail: Option<crate::service::detect::Tail>,
 }
 
 #[derive(Default)]
@@ -104,11 +106,39 @@ impl Episode {
     }
 }
 
+/// A button offered over the picture during playback ([`App::offers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Offer {
+    SkipIntro,
+    SkipCredits,
+    NextEpisode,
+}
+
+impl Offer {
+    fn label(self) -> &'static str {
+        match self {
+            Offer::SkipIntro => "Skip intro",
+            Offer::SkipCredits => "Skip credits",
+            Offer::NextEpisode => "Next episode",
+        }
+    }
+
+    fn action(self) -> Action {
+        match self {
+            Offer::SkipIntro => Action::SkipIntro,
+            Offer::SkipCredits => Action::SkipCredits,
+            Offer::NextEpisode => Action::NextEpisode,
+        }
+    }
+}
+
 /// What the user asked for, from a view or a key. Applied in one place, [`App::apply`].
 #[must_use]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Action {
     SkipIntro,
+    SkipCredits,
+    NextEpisode,
     TogglePlayback,
     /// J (false) / L (true): play slower / faster.
     Shuttle(bool),
@@ -561,9 +591,58 @@ impl App {
         }
     }
 
-    /// True while playback is inside the intro: the moment streaming players offer "Skip intro".
-    pub(crate) fn skip_button_visible(&self) -> bool {
-        self.playing && self.episodes.get(self.selected).and_then(|ep| ep.editor.intro().map(|s| (s, ep.playhead_s))).is_some_and(|(s, t)| (s.start_ms as f64 / 1000.0..s.end_ms as f64 / 1000.0).contains(&t))
+    /// The buttons streaming players show over the picture at this moment of playback: "Skip
+    /// intro" inside the intro; "Skip credits" inside credits that something follows (a preview,
+    /// a post-credits scene); "Next episode" once only credits and a preview remain and the
+    /// season has a next episode. A post-credits scene is never skipped to.
+    pub(crate) fn offers(&self) -> Vec<Offer> {
+        let Some(ep) = self.episodes.get(self.selected).filter(|_| self.playing) else { return Vec::new() };
+        let t = ep.playhead_s;
+        let span = |s: &crate::segments::Segment| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0);
+        let inside = |s: Option<&crate::segments::Segment>| s.map(span).is_some_and(|(a, b)| (a..b).contains(&t));
+        let mut offers = Vec::new();
+        if inside(ep.editor.intro()) {
+            offers.push(Offer::SkipIntro);
+        }
+        let credits = ep.editor.first_of(Kind::Credits);
+        let preview = ep.editor.first_of(Kind::Preview);
+        let duration = ep.tail.as_ref().map(|t| t.duration_s).or(ep.overview.duration_s);
+        if let (true, Some((_, end))) = (inside(credits), credits.map(span)) {
+            if duration.is_some_and(|d| end < d - 0.5) {
+                offers.push(Offer::SkipCredits);
+            }
+        }
+        // Only credits and the preview are left: from here to the end is theirs.
+        let rest_skippable = duration.is_some_and(|d| {
+            let covered = [credits, preview].into_iter().flatten().map(span).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
+            covered >= d - 0.5
+        });
+        if (inside(credits) || inside(preview)) && rest_skippable && self.selected + 1 < self.episodes.len() {
+            offers.push(Offer::NextEpisode);
+        }
+        offers
+    }
+
+    fn skip_credits(&mut self) {
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if let Some(end) = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0) {
+            ep.playhead_s = end;
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
+            self.playing = true;
+        }
+    }
+
+    /// The next episode of the season, from its start, playing.
+    fn next_episode(&mut self) {
+        if self.selected + 1 >= self.episodes.len() {
+            return;
+        }
+        self.preview.request(preview::Request::Pause);
+        self.selected += 1;
+        let ep = &mut self.episodes[self.selected];
+        ep.playhead_s = 0.0;
+        self.preview.request(preview::Request::Play { path: ep.path.clone(), t: 0.0, rate: self.rate });
+        self.playing = true;
     }
 
     /// Open a file (one episode) or a folder (a season), replacing what was open.
@@ -596,7 +675,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default() }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -606,6 +685,8 @@ impl App {
     pub(crate) fn apply(&mut self, action: Action) {
         match action {
             Action::SkipIntro => self.skip_intro(),
+            Action::SkipCredits => self.skip_credits(),
+            Action::NextEpisode => self.next_episode(),
             Action::TogglePlayback => {
                 // Space always plays at 1× (with sound).
                 self.rate = 1.0;
@@ -696,6 +777,12 @@ impl App {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.editor.merge_detection(&detection);
                         ep.detection = Some(detection);
+                    }
+                }
+                Event::Tail { index, tail } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.editor.merge_tail(&tail.found);
+                        ep.tail = Some(tail);
                     }
                 }
                 Event::ModelUnavailable { message } => self.banner = Some(format!("No intro detection: {message}")),

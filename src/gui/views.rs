@@ -203,7 +203,7 @@ impl App {
 
     pub(super) fn episode_view(&mut self, ui: &mut egui::Ui) {
         let window_s = self.window_s;
-        let skip_visible = self.skip_button_visible();
+        let offers = self.offers();
         if self.episodes.is_empty() {
             self.first_run(ui);
             return;
@@ -283,7 +283,7 @@ impl App {
                 ui.weak(format!("No intro found in the first {seconds} s"));
             }
             if ep.detection.as_ref().is_some_and(|d| d.intros.iter().any(|i| seconds > 0 && i.end >= f64::from(seconds) - 0.5)) {
-                ui.colored_label(INTRO_COLOUR, format!("⚠ the intro runs to the end of the {seconds} s window and may go on: raise Window"));
+                ui.colored_label(INTRO_COLOUR, format!("Check: the intro runs to the end of the {seconds} s window and may go on: raise Window"));
             }
         });
         // The kind being edited and its boundaries, typed: applied on Enter or when left.
@@ -344,11 +344,12 @@ impl App {
                     let size = tex.size_vec2();
                     let scale = (max.x / size.x).min(max.y / size.y);
                     let response = ui.add(egui::Image::new((tex.id(), size * scale)));
-                    if skip_visible {
+                    // What streaming players offer at this moment, bottom right over the picture.
+                    for (k, offer) in offers.iter().rev().enumerate() {
                         let r = response.rect;
-                        let button = egui::Rect::from_min_size(r.right_bottom() - egui::vec2(120.0, 44.0), egui::vec2(108.0, 32.0));
-                        if ui.put(button, egui::Button::new(egui::RichText::new("Skip intro").strong().size(15.0))).clicked() {
-                            action = Some(Action::SkipIntro);
+                        let button = egui::Rect::from_min_size(r.right_bottom() - egui::vec2(132.0, 44.0 + 40.0 * k as f32), egui::vec2(120.0, 32.0));
+                        if ui.put(button, egui::Button::new(egui::RichText::new(offer.label()).strong().size(15.0))).clicked() {
+                            action = Some(offer.action());
                         }
                     }
                 }

@@ -24,6 +24,8 @@ pub enum Event {
     Done { index: usize, samples: usize, cached: bool, seconds: f64, note: Option<String> },
     /// The model's answer for an episode (after `Done`).
     Detected { index: usize, detection: crate::model::Detection },
+    /// What the episode's tail holds (after `Done`; credits need no model).
+    Tail { index: usize, tail: crate::service::detect::Tail },
     /// No usable model for the active encoder: analysis still shows thumbnails, no intro.
     ModelUnavailable { message: String },
     Failed { index: usize, message: String },
@@ -124,6 +126,16 @@ impl Worker {
                                             }
                                         }
                                         Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
+                                    }
+                                    // Then the end of the episode: credits, a preview, a post-credits scene.
+                                    let mut notes = Vec::new();
+                                    let go = || current.load(Ordering::Relaxed) == generation;
+                                    match crate::service::detect::analyse_tail(&path, crate::features::tail::TailSpec::default(), encoder.as_mut(), &mut notes, &go) {
+                                        Ok(Some((features, duration))) => {
+                                            let tail = crate::service::detect::judge_tail(&path, &features, duration, true, &mut memory, &mut notes);
+                                            send(Event::Tail { index, tail });
+                                        }
+                                        Ok(None) | Err(_) => {}
                                     }
                                 }
                                 Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),

@@ -122,8 +122,8 @@ pub struct Tail {
 }
 
 /// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
-/// none or it cannot be read: the head's answer stands either way.
-pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, notes: &mut Vec<Note>) -> Result<Option<(EpisodeFeatures, f64)>> {
+/// none or it cannot be read: the head's answer stands either way. `go` returns false to cancel.
+pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<(EpisodeFeatures, f64)>> {
     if spec == TailSpec::Off {
         return Ok(None);
     }
@@ -140,7 +140,7 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
         }
         return Ok(None);
     };
-    match crate::features::embed_window(file, start, len, true, encoder, true, &mut |_| true) {
+    match crate::features::embed_window(file, start, len, true, encoder, true, &mut |_| go()) {
         Ok((features, _)) => Ok(Some((features, duration.unwrap_or_default()))),
         Err(Error::Cancelled) => Err(Error::Cancelled),
         Err(e) => {
@@ -287,7 +287,7 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
             Ok((features, _)) => {
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
-                tails.push(analyse_tail(file, options.tail, encoder, &mut notes)?);
+                tails.push(analyse_tail(file, options.tail, encoder, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
             Err(e) => failures.push(e),

@@ -15,6 +15,9 @@ pub struct Settings {
     pub recent: Vec<PathBuf>,
     /// Detection window in seconds (0: the default, 180).
     pub window_s: u32,
+    /// The end of each episode analysed for credits, as `--tail` takes it ("25%", "300", "off");
+    /// None: the default, the last 25 % capped at 10 minutes.
+    pub tail: Option<String>,
     /// Export format last used in the app (`mkv-xml`, `ffmetadata`, …).
     pub export_format: Option<String>,
     /// Playback sound muted.

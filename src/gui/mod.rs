@@ -154,6 +154,7 @@ pub(crate) enum Action {
     CancelAnalysis,
     /// Apply a new detection window (typed into the Window field, confirmed).
     SetWindow(u32),
+    SetTail(crate::features::tail::TailSpec),
 }
 
 /// What a file dialog was opened for.
@@ -173,6 +174,9 @@ pub struct App {
     dialog: Option<(Pick, crossbeam_channel::Receiver<Option<PathBuf>>)>,
     banner: Option<String>,
     window_s: u32,
+    /// The end of each episode analysed for credits, and its field's text.
+    tail: crate::features::tail::TailSpec,
+    tail_text: String,
     /// The Window field's text while it is being typed; applied on Enter or when focus leaves.
     window_text: String,
     /// Ctrl+wheel zoom gathered over frames (egui spreads one notch over several): log factor.
@@ -336,6 +340,8 @@ impl App {
     fn new(worker: Worker, preview: preview::Preview) -> Self {
         let (settings, settings_warning) = crate::settings::Settings::load_checked();
         let window_s = if settings.window_s > 0 { settings.window_s } else { crate::service::DEFAULT_WINDOW_S };
+        // A tail setting this build cannot read (edited by hand) falls back to the default.
+        let tail = settings.tail.as_deref().and_then(|t| crate::features::tail::TailSpec::parse(t).ok()).unwrap_or_default();
         let app = App {
             episodes: Vec::new(),
             selected: 0,
@@ -345,6 +351,8 @@ impl App {
             banner: settings_warning,
             window_s,
             window_text: window_s.to_string(),
+            tail,
+            tail_text: tail.to_string(),
             zoom_wheel: 0.0,
             preview,
             preview_frame: None,
@@ -711,7 +719,17 @@ impl App {
                 let generation = self.worker.generation();
                 for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| matches!(e.status, Status::Cancelled)) {
                     ep.status = Status::Queued;
-                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, generation });
+                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation });
+                }
+            }
+            Action::SetTail(tail) => {
+                self.tail_text = tail.to_string();
+                if tail != self.tail {
+                    self.tail = tail;
+                    self.settings.tail = Some(tail.to_string());
+                    self.save_settings();
+                    self.worker.cancel_all();
+                    self.queue_all();
                 }
             }
             Action::SetWindow(window) => {
@@ -735,7 +753,12 @@ impl App {
             ep.status = Status::Queued;
             ep.thumbnails.clear();
             ep.detection = None;
-            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, generation });
+            ep.tail = None;
+            if self.tail == crate::features::tail::TailSpec::Off {
+                // No tail looked at: no predicted credits or preview either (a human's stay).
+                ep.editor.merge_tail(&Default::default());
+            }
+            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation });
         }
     }
 

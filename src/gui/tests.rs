@@ -379,6 +379,30 @@ fn the_window_field_takes_a_typed_number_on_enter() {
 }
 
 #[test]
+fn the_tail_field_takes_what_tail_takes_and_refuses_nonsense() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    assert_eq!(h.state().tail_text, "25%:600", "the default: a quarter, at most 10 minutes");
+    h.get_by_label("Tail").focus();
+    h.run_steps(1);
+    h.state_mut().tail_text.clear();
+    h.get_by_label("Tail").type_text("300");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().tail, crate::features::tail::TailSpec::Seconds(300));
+    assert_eq!(h.state().settings.tail.as_deref(), Some("300"));
+    h.get_by_label("Tail").focus();
+    h.run_steps(1);
+    h.state_mut().tail_text = "soon".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().tail_text, "300", "the field shows the tail in force");
+    let banner = h.state().banner.clone().unwrap_or_default();
+    assert!(banner.contains("'soon'") && banner.contains("25%"), "{banner}");
+}
+
+#[test]
 fn one_wheel_notch_zooms_one_level() {
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
     h.run_steps(1);

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 pub enum Command {
     /// Analyse episode `index`; dropped if a cancel came after it was sent (`generation`).
-    Analyse { index: usize, path: PathBuf, window_s: u32, generation: u64 },
+    Analyse { index: usize, path: PathBuf, window_s: u32, tail: crate::features::tail::TailSpec, generation: u64 },
     /// Switch encoder: CLIP weights, or None for the embedded encoder.
     UseEncoder(Option<PathBuf>),
 }
@@ -79,7 +79,7 @@ impl Worker {
                             }
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
                         },
-                        Command::Analyse { index, path, window_s, generation } => {
+                        Command::Analyse { index, path, window_s, tail, generation } => {
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });
                                 continue;
@@ -130,7 +130,7 @@ impl Worker {
                                     // Then the end of the episode: credits, a preview, a post-credits scene.
                                     let mut notes = Vec::new();
                                     let go = || current.load(Ordering::Relaxed) == generation;
-                                    match crate::service::detect::analyse_tail(&path, crate::features::tail::TailSpec::default(), encoder.as_mut(), &mut notes, &go) {
+                                    match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), &mut notes, &go) {
                                         Ok(Some((features, duration))) => {
                                             let tail = crate::service::detect::judge_tail(&path, &features, duration, true, &mut memory, &mut notes);
                                             send(Event::Tail { index, tail });

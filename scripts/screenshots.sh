@@ -53,6 +53,19 @@ shot editing-skip-intro.png
 key space
 stop
 
+# The end of the episode: the whole episode on one row, playing inside the credits of S01E03
+# (they run to the end of the file): "Next episode" over the picture.
+start "$golden" 12
+pick 3
+for _ in 1 2 3 4 5 6 7 8; do key minus; done
+xdotool key --delay 15 $(printf 'Right %.0s' $(seq 214))
+sleep 1
+key space
+sleep 2.5
+shot credits-next-episode.png
+key space
+stop
+
 # Zoomed in to 2 s a row: real frames, the waveform lane, the time under the pointer.
 start "$golden"
 pick 3

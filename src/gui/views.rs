@@ -66,7 +66,7 @@ impl App {
             // The tail looked at for credits: the same text `--tail` takes.
             let label = ui.label("Tail");
             let field = ui
-                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(52.0))
+                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(64.0))
                 .labelled_by(label.id)
                 .on_hover_text("The end of each episode looked at for credits, a preview and a post-credits scene: a share ('25%', at most 10 minutes; '25%:300'), seconds ('300') or 'off'; Enter applies");
             if field.lost_focus() {

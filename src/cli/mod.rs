@@ -531,17 +531,26 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
     }
     // The tail (credits): its own seek, sampling with text cues, and the rule; against the head's
     // analysis of the same episode in this run (#18's budget: at most 30 % more).
-    let mut tail_ms = Vec::new();
+    // Beside it, the same tail sampled whole at 1 FPS (what a long tail costs without the
+    // keyframe pass).
+    let (mut tail_ms, mut whole_ms) = (Vec::new(), Vec::new());
     for file in &media {
         let t = std::time::Instant::now();
-        let range = crate::video::probe(file)?.duration_s.and_then(|d| crate::features::tail::DEFAULT_TAIL.range(d).map(|r| (r, d)));
-        if let Some(((start, len), duration)) = range {
-            let (tail, _) = crate::features::embed_window(file, start, len, true, encoder.as_mut(), false, &mut |_| true)?;
-            let _ = crate::model::credits::find_tail(&tail, duration);
+        let mut notes = Vec::new();
+        let tail = crate::service::detect::analyse_tail(file, crate::features::tail::DEFAULT_TAIL, encoder.as_mut(), false, &mut notes, &|| true)?;
+        if let Some(tail) = &tail {
+            let _ = crate::model::credits::find_tail(&tail.features, tail.duration_s);
         }
         tail_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = std::time::Instant::now();
+        if let Some(tail) = &tail {
+            let (start, len) = tail.window;
+            let (features, _) = crate::features::embed_window(file, start, len, true, encoder.as_mut(), false, &mut |_| true)?;
+            let _ = crate::model::credits::find_tail(&features, tail.duration_s);
+        }
+        whole_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    println!("{:<40} {:>20} {:>10} {:>12} {:>10} {:>11}", "episode", "sample+encode+sound", "model", "model share", "tail", "tail / head");
+    println!("{:<40} {:>20} {:>10} {:>12} {:>10} {:>11} {:>16}", "episode", "sample+encode+sound", "model", "model share", "tail", "tail / head", "1 FPS tail / head");
     let mut model_ms = Vec::new();
     for (i, file) in media.iter().enumerate() {
         let season: Vec<&crate::features::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
@@ -556,7 +565,8 @@ fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result
         times.sort_by(f64::total_cmp);
         let m = times[2];
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("{name:<40} {:>17.0} ms {:>7.1} ms {:>11.1}% {:>7.0} ms {:>10.1}%", embed_ms[i], m, m / (m + embed_ms[i]) * 100.0, tail_ms[i], tail_ms[i] / (m + embed_ms[i]) * 100.0);
+        let head = m + embed_ms[i];
+        println!("{name:<40} {:>17.0} ms {:>7.1} ms {:>11.1}% {:>7.0} ms {:>10.1}% {:>15.1}%", embed_ms[i], m, m / head * 100.0, tail_ms[i], tail_ms[i] / head * 100.0, whole_ms[i] / head * 100.0);
         model_ms.push(m);
     }
     if all.len() >= 2 {

@@ -130,9 +130,9 @@ impl Worker {
                                     // Then the end of the episode: credits, a preview, a post-credits scene.
                                     let mut notes = Vec::new();
                                     let go = || current.load(Ordering::Relaxed) == generation;
-                                    match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), &mut notes, &go) {
-                                        Ok(Some((features, duration))) => {
-                                            let tail = crate::service::detect::judge_tail(&path, &features, duration, true, &mut memory, &mut notes);
+                                    match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
+                                        Ok(Some(features)) => {
+                                            let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
                                             send(Event::Tail { index, tail });
                                         }
                                         Ok(None) | Err(_) => {}

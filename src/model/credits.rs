@@ -60,6 +60,39 @@ struct Cues {
     change: Vec<f32>,
 }
 
+/// One picture's verdict: several lines of text, or text over black.
+fn is_credit(lines: usize, dark: bool) -> bool {
+    lines >= 2 || (dark && lines >= 1)
+}
+
+/// Keyframes further apart than this do not join one stretch of credits in the coarse pass.
+const COARSE_GAP_S: f64 = 30.0;
+/// The coarse pass looks at no more keyframes than this (evenly thinned beyond).
+const COARSE_KEYFRAMES: usize = 400;
+
+/// The coarse pass over a long tail `[start_s, end_s)` of `path`: its keyframes alone (each
+/// decodes on its own), and where those showing credits cluster: (first, last) time of the
+/// cluster with the most, a later one on a tie. None when no keyframe shows credits. The 1 FPS
+/// pass then looks only from there to the end of the file.
+pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64) -> crate::error::Result<Option<(f64, f64)>> {
+    let frames = crate::video::keyframes::keyframes(path, start_s, end_s, crate::features::picture::TEXT_HEIGHT, COARSE_KEYFRAMES)?;
+    let hits: Vec<f64> = frames.iter().filter(|(_, img)| is_credit(text_lines(img), centre_luma(img).0 < DARK)).map(|(t, _)| *t).collect();
+    let mut best: Option<(f64, f64, usize)> = None;
+    let mut i = 0;
+    while i < hits.len() {
+        let mut j = i;
+        while j + 1 < hits.len() && hits[j + 1] - hits[j] <= COARSE_GAP_S {
+            j += 1;
+        }
+        let count = j - i + 1;
+        if best.is_none_or(|(_, _, c)| count >= c) {
+            best = Some((hits[i], hits[j], count));
+        }
+        i = j + 1;
+    }
+    Ok(best.map(|(a, b, _)| (a, b)))
+}
+
 fn cues(tail: &EpisodeFeatures) -> Cues {
     let n = tail.seconds.len().min(tail.thumbnails.len());
     let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), change: Vec::with_capacity(n) };
@@ -74,7 +107,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         let dark = centre_luma(thumb).0 < DARK;
         c.text.push(text);
         c.dark.push(dark);
-        c.credit.push(lines >= 2 || (dark && lines >= 1));
+        c.credit.push(is_credit(lines, dark));
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c

@@ -121,9 +121,26 @@ pub struct Tail {
     pub found: TailFound,
 }
 
+/// An episode's tail as analysed: the window looked at, and the 1 FPS features of the part of
+/// it that may hold credits.
+pub struct TailFeatures {
+    pub features: EpisodeFeatures,
+    pub duration_s: f64,
+    /// The tail window `[start, start + len)` ([`TailSpec::range`]).
+    pub window: (u32, u32),
+}
+
+/// Tails longer than this get a coarse pass over their keyframes first
+/// ([`crate::model::credits::coarse_credits`]); the 1 FPS pass then covers only the stretch from
+/// just before the credits to the end. Shorter tails are sampled whole at 1 FPS.
+pub const COARSE_ABOVE_S: u32 = 120;
+/// The 1 FPS pass starts this long before the first keyframe that shows credits (keyframes
+/// can be seconds apart; the black lead-in and the cut before the names lie there).
+const BEFORE_CREDITS_S: f64 = 15.0;
+
 /// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
 /// none or it cannot be read: the head's answer stands either way. `go` returns false to cancel.
-pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<(EpisodeFeatures, f64)>> {
+pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
     if spec == TailSpec::Off {
         return Ok(None);
     }
@@ -134,24 +151,68 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
             return Ok(None);
         }
     };
-    let Some((start, len)) = duration.and_then(|d| spec.range(d)) else {
+    let (Some(duration), Some((start, len))) = (duration, duration.and_then(|d| spec.range(d))) else {
         if duration.is_none() {
             notes.push(Note::about(file, "end credits not looked for: the file does not say how long it is"));
         }
         return Ok(None);
     };
-    match crate::features::embed_window(file, start, len, true, encoder, true, &mut |_| go()) {
-        Ok((features, _)) => Ok(Some((features, duration.unwrap_or_default()))),
-        Err(Error::Cancelled) => Err(Error::Cancelled),
-        Err(e) => {
-            notes.push(Note::about(file, format!("end credits not looked for: {e}")));
-            Ok(None)
+    let failed = |e: Error, notes: &mut Vec<Note>| {
+        notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+        Ok(None)
+    };
+    // A long tail: its keyframes first, then 1 FPS only from just before the credits.
+    let (fine_start, fine_len) = if len > COARSE_ABOVE_S {
+        match coarse_cached(file, start, len, use_cache) {
+            Ok(None) => {
+                let features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(encoder.dim()) };
+                return Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }));
+            }
+            Ok(Some((first, _))) => {
+                let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
+                (from, start + len - from)
+            }
+            Err(e) => return failed(e, notes),
         }
+    } else {
+        (start, len)
+    };
+    match crate::features::embed_window(file, fine_start, fine_len, true, encoder, use_cache, &mut |_| go()) {
+        Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) })),
+        Err(Error::Cancelled) => Err(Error::Cancelled),
+        Err(e) => failed(e, notes),
     }
 }
 
+/// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
+fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
+    let key = format!("{}-{start}+{len}-coarse-v1", crate::fsio::fingerprint(file)?);
+    let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        key: String,
+        span: Option<(f64, f64)>,
+    }
+    if use_cache {
+        if let Some(entry) = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok()).filter(|e| e.key == key) {
+            return Ok(entry.span);
+        }
+    }
+    let span = crate::model::credits::coarse_credits(file, f64::from(start), f64::from(start + len))?;
+    if use_cache {
+        // A cache that cannot be written costs only time next run.
+        if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&Entry { key, span })) {
+            if std::fs::create_dir_all(dir).is_ok() {
+                let _ = crate::fsio::write_atomic(&path, |w| w.write_all(&json));
+            }
+        }
+    }
+    Ok(span)
+}
+
 /// Find what `features` (an episode's tail) holds, with the credits' edges snapped to cuts.
-pub fn judge_tail(file: &Path, features: &EpisodeFeatures, duration_s: f64, snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Tail {
+pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Tail {
+    let (features, duration_s) = (&tail.features, tail.duration_s);
     let mut found = find_tail(features, duration_s);
     if let (true, Some(credits)) = (snap, found.credits.as_mut()) {
         let at_end = credits.end >= duration_s;
@@ -173,7 +234,7 @@ pub fn judge_tail(file: &Path, features: &EpisodeFeatures, duration_s: f64, snap
             Err(e) => notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}"))),
         }
     }
-    Tail { start_s: features.start_s, len_s: features.seconds.len() as u32, duration_s, found }
+    Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
 }
 
 /// Current version of [`Prediction`]'s JSON. 2: probabilities are printed as the f32 they are
@@ -287,7 +348,7 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
             Ok((features, _)) => {
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
-                tails.push(analyse_tail(file, options.tail, encoder, &mut notes, &|| true)?);
+                tails.push(analyse_tail(file, options.tail, encoder, true, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
             Err(e) => failures.push(e),
@@ -298,8 +359,8 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
     let judged = judge(&refs, model, options, &mut memory, &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());
     for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(&tails) {
-        if let Some((features, duration)) = tail {
-            judged.tail = Some(judge_tail(file, features, *duration, options.snap, &mut memory, &mut notes));
+        if let Some(tail) = tail {
+            judged.tail = Some(judge_tail(file, tail, options.snap, &mut memory, &mut notes));
         }
         let prediction = Prediction::new(file, &judged, window_s, &encoder.id());
         if let Some(dir) = out {

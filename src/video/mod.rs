@@ -4,6 +4,7 @@
 pub mod audio;
 pub mod cuts;
 pub mod frames;
+pub mod keyframes;
 pub mod probe;
 pub mod sampler;
 

@@ -90,3 +90,34 @@ fn story_after_the_credits_is_a_post_credits_scene_and_is_not_skipped() {
     let scene = pred["post_credits"].as_array().expect("the scene after the credits is reported");
     assert!((scene[0].as_f64().unwrap() - 60.0).abs() <= 1.0 && (scene[1].as_f64().unwrap() - 72.0).abs() <= 0.1, "{scene:?}");
 }
+
+#[test]
+fn a_long_tail_is_looked_at_through_its_keyframes_first_and_sampled_only_where_the_credits_are() {
+    // A 10-minute episode (its tail: the last 150 s): story, names over black at 8:40–9:20, then
+    // 40 s of story after them. Keyframes every 2 s.
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "Cast\nAda Brook\nBen Castell\nCora Diaz\nDev Ellis\nEva Fontaine\nFinn Gray\nGia Holt\n\nDirected by\nHugo Ito").unwrap();
+    let graph = format!(
+        "gradients=s=320x180:r=25:d=520:speed=0.02[a];\
+         color=c=black:s=320x180:r=25:d=40,drawtext=fontfile={FONT}:textfile={}:fontcolor=white:fontsize=14:line_spacing=6:x=(w-tw)/2:y=h-9*t[b];\
+         gradients=s=320x180:r=25:d=40:seed=7[c];[a][b][c]concat=n=3,format=yuv420p[v]",
+        names.display()
+    );
+    let file = dir.path().join("Long - S01E01.mkv");
+    ffmpeg(&["-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-g", "50", file.to_str().unwrap()]);
+    let out = dir.path().join("pred");
+    let mut c = introskip();
+    c.arg("detect").arg(&file).args(["--single", "--out"]).arg(&out);
+    let o = run_with_timeout(c, 300);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pred: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("Long - S01E01.pred.json")).unwrap()).unwrap();
+    assert_eq!(pred["tail_window"], serde_json::json!([450.0, 600.0]));
+    let (start, end) = segment(&pred, "credits").expect("credits found");
+    assert!((start - 520.0).abs() <= 1.0 && (end - 560.0).abs() <= 1.0, "credits {start}–{end}, truth 520–560");
+    let scene = pred["post_credits"].as_array().expect("the story after the credits is reported");
+    assert!((scene[0].as_f64().unwrap() - 560.0).abs() <= 1.0, "{scene:?}");
+    // Only the stretch from shortly before the credits was sampled at 1 FPS, not all 150 s.
+    let sampled = pred["credits_evidence"].as_array().unwrap().len();
+    assert!((80..=100).contains(&sampled), "{sampled} seconds sampled at 1 FPS");
+}

@@ -1,0 +1,81 @@
+//! A quick look at a stretch of a file through its keyframes alone: each one decodes on its own
+//! (no reference chain), so ten minutes of a 1080p episode cost a few hundred intra frames
+//! instead of every frame the 1 FPS sampler needs. The tail's coarse pass: where on-screen text
+//! may be credits, before the 1 FPS sampler looks closely there.
+
+use super::probe::stream_rotation;
+use super::sampler::Converter;
+use crate::error::{Error, Result};
+use crate::image_ops;
+use ffmpeg_next as ffmpeg;
+use image::RgbImage;
+use std::path::Path;
+
+/// The keyframes shown in `[start_s, end_s)`: (time in seconds from the file's start, the frame
+/// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
+pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize) -> Result<Vec<(f64, RgbImage)>> {
+    let mut opened = super::open(path)?;
+    let index = opened.video_index;
+    let (tb, origin, params, sar, rotation) = {
+        let stream = opened.input.stream(index).expect("index from this input");
+        let tb = stream.time_base();
+        let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
+        let p = unsafe { &*stream.parameters().as_ptr() };
+        (tb, origin, stream.parameters(), (p.sample_aspect_ratio.num, p.sample_aspect_ratio.den), stream_rotation(&stream))
+    };
+    if tb.numerator() <= 0 || tb.denominator() <= 0 {
+        return Err(Error::input(path, "video stream has no valid time base"));
+    }
+    let seconds = |pts: i64| (pts - origin) as f64 * f64::from(tb);
+    let mut ctx = ffmpeg::codec::context::Context::from_parameters(params).map_err(|e| Error::input(path, format!("cannot set up the video decoder: {e}")))?;
+    ctx.set_threading(ffmpeg::codec::threading::Config { kind: ffmpeg::codec::threading::Type::Frame, count: 1, ..Default::default() });
+    let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
+    decoder.skip_frame(ffmpeg::Discard::NonKey);
+    let target = origin + (start_s / f64::from(tb)).floor() as i64;
+    unsafe {
+        // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
+        ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);
+    }
+    let mut converter = Converter::new(sar, rotation);
+    let mut out = Vec::new();
+    let mut frame = ffmpeg::frame::Video::empty();
+    let mut take = |decoder: &mut ffmpeg::decoder::Video, out: &mut Vec<(f64, RgbImage)>| -> Result<()> {
+        while decoder.receive_frame(&mut frame).is_ok() {
+            let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
+            let t = seconds(pts);
+            if t >= end_s {
+                continue;
+            }
+            let rgb = converter.to_rgb(&frame)?;
+            out.push((t.max(start_s), image_ops::thumbnail(&rgb, height.min(rgb.height()))));
+        }
+        Ok(())
+    };
+    loop {
+        let mut packet = ffmpeg::Packet::empty();
+        match packet.read(&mut opened.input) {
+            Ok(()) => {}
+            Err(ffmpeg::Error::Eof) => break,
+            Err(ffmpeg::Error::Other { errno }) if errno == ffmpeg::util::error::EAGAIN => continue,
+            Err(_) => break, // a damaged file: what was read is what there is
+        }
+        if packet.stream() != index || !packet.is_key() {
+            continue;
+        }
+        if packet.pts().or(packet.dts()).is_some_and(|p| seconds(p) >= end_s) {
+            break;
+        }
+        let _ = decoder.send_packet(&packet);
+        take(&mut decoder, &mut out)?;
+    }
+    let _ = decoder.send_eof();
+    take(&mut decoder, &mut out)?;
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The keyframe before the start stands for the start; later ones keep their time.
+    out.dedup_by(|b, a| a.0 == b.0);
+    if out.len() > limit && limit > 0 {
+        let stride = out.len().div_ceil(limit);
+        out = out.into_iter().step_by(stride).collect();
+    }
+    Ok(out)
+}

@@ -11,6 +11,9 @@ use ffmpeg_next as ffmpeg;
 use image::RgbImage;
 use std::path::Path;
 
+/// Keyframes this long before the start are not decoded (the longest usual GOP is 10 s).
+const LEAD_S: f64 = 20.0;
+
 /// The keyframes shown in `[start_s, end_s)`: (time in seconds from the file's start, the frame
 /// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
 pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize) -> Result<Vec<(f64, RgbImage)>> {
@@ -62,8 +65,14 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
         if packet.stream() != index || !packet.is_key() {
             continue;
         }
-        if packet.pts().or(packet.dts()).is_some_and(|p| seconds(p) >= end_s) {
+        let at = packet.pts().or(packet.dts()).map(seconds);
+        if at.is_some_and(|t| t >= end_s) {
             break;
+        }
+        // Where seeking failed (or landed far back), keyframes long before the start are read
+        // past, not decoded: only the last one or two before it can still be on screen there.
+        if at.is_some_and(|t| t < start_s - LEAD_S) {
+            continue;
         }
         let _ = decoder.send_packet(&packet);
         take(&mut decoder, &mut out)?;

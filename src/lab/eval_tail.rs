@@ -127,10 +127,9 @@ fn prf(c: (usize, usize, usize)) -> Prf {
 /// Score one episode; None when the truth does not say how long the episode is.
 pub fn score_tail(episode: &str, truth: &TailLabels, pred: &TailLabels) -> Option<TailEpisodeScore> {
     let duration = truth.duration?;
-    let (start, len) = crate::features::tail::DEFAULT_TAIL.range(duration)?;
+    let (start, _) = crate::features::tail::DEFAULT_TAIL.range(duration)?;
     let window = [f64::from(start), duration];
     let clip = |i: Option<Interval>| i.map(|i| Interval { start: i.start.clamp(window[0], window[1]), end: i.end.clamp(window[0], window[1]) }).filter(|i| i.end > i.start);
-    let _ = len;
     let (tc, pc) = (clip(truth.credits), clip(pred.credits));
     let overlap = |a: Interval, b: Interval| (a.end.min(b.end) - a.start.max(b.start)).max(0.0);
     let credits_iou = match (tc, pc) {
@@ -142,8 +141,9 @@ pub fn score_tail(episode: &str, truth: &TailLabels, pred: &TailLabels) -> Optio
         (Some(a), Some(b)) => (Some(b.start - a.start), Some(b.end - a.end)),
         _ => (None, None),
     };
-    let missed = tc.is_some() && pc.is_none_or(|p| overlap(p, tc.expect("some")) == 0.0);
-    let spurious = pc.is_some() && tc.is_none_or(|t| overlap(pc.expect("some"), t) == 0.0);
+    let overlapping = matches!((tc, pc), (Some(t), Some(p)) if overlap(t, p) > 0.0);
+    let missed = tc.is_some() && !overlapping;
+    let spurious = pc.is_some() && !overlapping;
     let swallowed = truth
         .after_credits
         .iter()

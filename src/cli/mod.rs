@@ -264,12 +264,14 @@ pub enum Command {
     },
     /// Train the intro model on synthesised series (scripts/build-dataset.sh) for an encoder.
     Train {
-        /// Training series (folder of series folders with <episode>.truth.json + .mp4).
-        #[arg(long)]
-        train: PathBuf,
-        /// Dev series: early stopping and the manifest's metrics.
-        #[arg(long)]
-        dev: PathBuf,
+        /// Training series (folder of series folders with <episode>.truth.json + .mp4); repeat
+        /// the flag to train on several sets (convention families) at once.
+        #[arg(long, required = true)]
+        train: Vec<PathBuf>,
+        /// Dev series: early stopping and the manifest's metrics; repeat it to choose on several
+        /// families at once (their episodes are scored as one set).
+        #[arg(long, required = true)]
+        dev: Vec<PathBuf>,
         /// Model folder to write (weights, manifest, training report and curves).
         #[arg(long, short)]
         out: PathBuf,
@@ -605,7 +607,7 @@ fn clock(seconds: f64) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize) -> Result<()> {
+fn train_model(train: &[PathBuf], dev: &[PathBuf], out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize) -> Result<()> {
     let mut enc: Box<dyn crate::encoder::FrameEncoder> = match (encoder, clip_weights) {
         ("embedded", None) => crate::encoder::default_encoder(),
         ("embedded", Some(_)) => return Err(Error::Usage("--clip-weights goes with --encoder clip".into())),
@@ -613,8 +615,15 @@ fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights
         ("clip", None) => return Err(Error::Usage("--encoder clip needs --clip-weights PATH".into())),
         (other, _) => return Err(Error::Usage(format!("unknown encoder '{other}': use embedded or clip"))),
     };
-    let train_set = crate::lab::train::load_examples(train, enc.as_mut(), window)?;
-    let dev_set = crate::lab::train::load_examples(dev, enc.as_mut(), window)?;
+    let mut load = |dirs: &[PathBuf]| -> Result<Vec<crate::lab::train::Example>> {
+        let mut all = Vec::new();
+        for d in dirs {
+            all.extend(crate::lab::train::load_examples(d, enc.as_mut(), window)?);
+        }
+        Ok(all)
+    };
+    let train_set = load(train)?;
+    let dev_set = load(dev)?;
     let defaults = crate::lab::train::TrainOptions::default();
     let options = crate::lab::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
     // Recorded relative to the cache or the repository: a manifest must not name one machine's paths.
@@ -637,7 +646,7 @@ fn train_model(train: &Path, dev: &Path, out: &Path, encoder: &str, clip_weights
         .join(" ");
     let recipe = serde_json::json!({
         "command": command,
-        "train": portable(train), "dev": portable(dev), "data": "training/synth.py (scripts/build-dataset.sh)",
+        "train": train.iter().map(|p| portable(p)).collect::<Vec<_>>(), "dev": dev.iter().map(|p| portable(p)).collect::<Vec<_>>(), "data": "training/synth.py (scripts/build-dataset.sh)",
     });
     let r = crate::lab::train::train(&train_set, &dev_set, enc.as_ref(), &options, recipe, out)?;
     println!(

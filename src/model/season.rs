@@ -42,7 +42,15 @@ pub enum Outcome {
     /// The model's intro here is nothing another episode plays as its (aligned) intro, while
     /// other episodes share theirs: dropped.
     DroppedLone { start: f64, end: f64, confidence: f64 },
+    /// The model's intro here, in a season of [`UNREPEATED_SEASON`] or more where no episode's
+    /// intro repeats in another: dropped (a series plays its intro again; what no episode plays
+    /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
+    DroppedUnrepeated { start: f64, end: f64, confidence: f64 },
 }
+
+/// Seasons at least this large where nothing repeats as an intro keep no intro the model found
+/// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
+pub const UNREPEATED_SEASON: usize = 3;
 
 fn mean_over(p: &[f32], seconds: &[u32], start: f64, end: f64) -> f64 {
     let inside: Vec<f64> = seconds.iter().zip(p).filter(|(s, _)| f64::from(**s) + 0.5 > start && f64::from(**s) + 0.5 < end).map(|(_, &v)| f64::from(v)).collect();
@@ -274,6 +282,15 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
             outcomes[e] = Outcome::DroppedLone { start: s.start, end: s.end, confidence: s.confidence };
         }
     }
+    // A season where no episode's intro repeats: every intro is the model's lone guess.
+    if n >= UNREPEATED_SEASON && !aligned.iter().any(|&a| a) {
+        for (e, d) in detections.iter_mut().enumerate() {
+            if let Some(s) = d.intros.first().cloned() {
+                d.intros.clear();
+                outcomes[e] = Outcome::DroppedUnrepeated { start: s.start, end: s.end, confidence: s.confidence };
+            }
+        }
+    }
     outcomes
 }
 
@@ -464,5 +481,26 @@ mod tests {
         let out = judge_season(&mut d, &[seconds.as_slice(), seconds.as_slice()], &[vec![], vec![]]);
         assert_eq!(out, vec![Outcome::ModelOnly, Outcome::ModelOnly]);
         assert_eq!(d[0].intros.len(), 1);
+    }
+
+    #[test]
+    fn a_season_where_nothing_repeats_as_an_intro_keeps_none_of_the_models_guesses() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Three episodes of a series without an intro (opening credits over the story); the
+        // model calls a different stretch of each an intro, and nothing repeats.
+        let guesses = [(0, 12), (40, 70), (90, 120)];
+        let mut d: Vec<Detection> = guesses.iter().map(|&(a, b)| detection(Some((a, b)), &[(a, b, 0.8)], &[])).collect();
+        let s: Vec<&[u32]> = (0..3).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &[vec![], vec![], vec![]]);
+        assert!(d.iter().all(|d| d.intros.is_empty()), "{d:?}");
+        for (o, &(a, b)) in out.iter().zip(&guesses) {
+            assert_eq!(*o, Outcome::DroppedUnrepeated { start: f64::from(a), end: f64::from(b), confidence: 0.9 });
+        }
+        // One repeat that two episodes play as their intro is enough to keep those.
+        let mut d: Vec<Detection> = [(20, 40), (20, 40), (90, 120)].iter().map(|&(a, b)| detection(Some((a, b)), &[(a, b, 0.8)], &[])).collect();
+        let repeats = vec![vec![repeat(20.0, 40.0, &[1])], vec![repeat(20.0, 40.0, &[0])], vec![]];
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(matches!(out[0], Outcome::Aligned { .. }) && matches!(out[1], Outcome::Aligned { .. }), "{out:?}");
+        assert!(matches!(out[2], Outcome::DroppedLone { .. }) && d[2].intros.is_empty(), "the third's guess repeats nowhere: {out:?}");
     }
 }

@@ -86,15 +86,26 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (&i, outcome) in members.iter().zip(outcomes) {
-                if let Outcome::DroppedLone { start, end, confidence } = outcome {
-                    notes.push(Note::about(
+                let clock = |t: f64| crate::clock::clock(t, 1, true);
+                match outcome {
+                    Outcome::DroppedLone { start, end, confidence } => notes.push(Note::about(
                         episodes[i].0,
                         format!(
                             "no intro: the model's {}–{} (confidence {confidence:.2}) is nothing another episode plays as its intro, while the others share theirs",
-                            crate::clock::clock(start, 1, true),
-                            crate::clock::clock(end, 1, true)
+                            clock(start),
+                            clock(end)
                         ),
-                    ));
+                    )),
+                    Outcome::DroppedUnrepeated { start, end, confidence } => notes.push(Note::about(
+                        episodes[i].0,
+                        format!(
+                            "no intro: the model's {}–{} (confidence {confidence:.2}) repeats in no other episode, and no episode of these {} repeats an intro (mark it by hand if the series has one)",
+                            clock(start),
+                            clock(end),
+                            members.len()
+                        ),
+                    )),
+                    _ => {}
                 }
             }
         }

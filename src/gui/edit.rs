@@ -58,6 +58,18 @@ impl Editor {
         self.clock.0.show(ms as f64 / 1000.0, self.clock.1)
     }
 
+    /// The edge after (`forward`) or before `at_ms`: where PageDown / PageUp take the playhead,
+    /// as mpv's keys step by chapter. Edges within half a second of `at_ms` are passed over, so a
+    /// second press goes on from the edge the first landed on.
+    pub fn edge_beyond(&self, at_ms: u64, forward: bool) -> Option<u64> {
+        let edges = self.segments.segments.iter().flat_map(|s| [s.start_ms, s.end_ms]);
+        if forward {
+            edges.filter(|&e| e > at_ms + 500).min()
+        } else {
+            edges.filter(|&e| e + 500 < at_ms).max()
+        }
+    }
+
     /// The segment of `kind` (the first, if there are several).
     pub fn of_kind(&self, kind: Kind) -> Option<&Segment> {
         self.segments.segments.iter().find(|s| s.kind == kind)

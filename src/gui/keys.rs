@@ -125,6 +125,7 @@ impl App {
                 shifted(i, egui::Key::ArrowLeft) || shifted(i, egui::Key::ArrowRight),
             )
         });
+        let (page_up, page_down) = ctx.input(|i| (i.key_pressed(egui::Key::PageUp), i.key_pressed(egui::Key::PageDown)));
         let (comma, period, home, end, up, down) = ctx.input(|i| {
             (
                 i.key_pressed(egui::Key::Comma),
@@ -164,7 +165,16 @@ impl App {
         let _ = (shift, comma, period);
         let ep = &mut self.episodes[self.selected];
         ep.editor.clock = (self.settings.time_format, 1.0 / frame_s);
-        self.follow_playhead |= home || end || left || right || seconds != 0 || frames != 0;
+        self.follow_playhead |= home || end || page_up || page_down || left || right || seconds != 0 || frames != 0;
+        let at_ms = (ep.playhead_s * 1000.0).round() as u64;
+        let edge = if page_down { ep.editor.edge_beyond(at_ms, true) } else if page_up { ep.editor.edge_beyond(at_ms, false) } else { None };
+        if let Some(to) = edge {
+            // Playback goes on from the edge (a player's "next chapter"); a still playhead stays still.
+            ep.playhead_s = to as f64 / 1000.0;
+            if self.playing {
+                self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
+            }
+        }
         if home || end {
             if self.playing {
                 self.preview.request(preview::Request::Pause);

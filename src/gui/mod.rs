@@ -265,6 +265,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("← / →", "a second back / on (Shift: a frame)"),
     (", / .", "a frame back / on"),
     ("Home / End", "start / end of the analysed window"),
+    ("PgUp / PgDn", "previous / next segment edge (intro, recap, credits, preview)"),
     ("↑ / ↓", "previous / next episode"),
     ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
     ("I / O", "the chosen kind starts / ends at the playhead"),

@@ -469,6 +469,14 @@ fn arrows_move_between_episodes_and_i_after_the_end_says_why() {
     h.key_press(egui::Key::Home);
     h.run_steps(1);
     assert_eq!(h.state().episodes[0].playhead_s, 0.0);
+    // PgDn / PgUp step from segment edge to segment edge (the 4–5 s intro), as a player steps by chapter.
+    let mut stops = Vec::new();
+    for key in [egui::Key::PageDown, egui::Key::PageDown, egui::Key::PageDown, egui::Key::PageUp] {
+        h.key_press(key);
+        h.run_steps(1);
+        stops.push(h.state().episodes[0].playhead_s);
+    }
+    assert_eq!(stops, vec![4.0, 5.0, 5.0, 4.0], "past the last edge PgDn stays put");
 }
 
 #[test]

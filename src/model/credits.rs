@@ -128,9 +128,10 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
         a -= 1;
     }
     // End: on over black or the same picture (the last names leave, the card or shot stays), up
-    // to a cut or a caption.
+    // to a cut or a caption over black (a "Next time" card). Over the same shot of footage a
+    // lone line is the last name scrolling out, not a caption: a preview opens on a new shot.
     let mut b = last;
-    while b + 1 < n && b - last < REACH_S && (c.dark[b + 1] || c.change[b + 1] < CUT) && !(c.text[b + 1] && !c.credit[b + 1]) {
+    while b + 1 < n && b - last < REACH_S && (c.dark[b + 1] || c.change[b + 1] < CUT) && !(c.text[b + 1] && !c.credit[b + 1] && c.dark[b + 1]) {
         b += 1;
     }
     let start = (second(a) - 0.5).max(0.0);
@@ -201,15 +202,18 @@ mod tests {
         f.seconds = (100..100 + n as u32).collect();
         let mut shot = 0usize;
         let mut rows = Vec::new();
+        // 'f', 'l' and 'g' are one shot of footage: names over it, the last line leaving, none.
+        let group = |k: u8| if matches!(k, b'f' | b'l' | b'g') { b'f' } else { k };
         for (i, k) in kinds.chars().enumerate() {
-            if k == 'S' || k == 'p' || (i > 0 && kinds.as_bytes()[i - 1] != k as u8) {
+            if k == 'S' || k == 'p' || (i > 0 && group(kinds.as_bytes()[i - 1]) != group(k as u8)) {
                 shot += 1;
             }
             let angle = shot as f32 * 1.1;
             rows.extend([angle.cos(), angle.sin()]);
             let lines: &[std::ops::Range<u32>] = match k {
-                'c' => &[20..24, 27..31, 34..38],
+                'c' | 'f' => &[20..24, 27..31, 34..38],
                 'p' | 'u' => &[60..64],
+                'l' => &[8..12],
                 _ => &[],
             };
             let base = |x: u32, y: u32| -> u8 {
@@ -250,6 +254,19 @@ mod tests {
         // Credits to the very end of the file.
         let found = find_tail(&tail("ssssssssccccccccccccbb"), 122.0);
         assert_eq!(found.credits.map(|c| (c.start, c.end)), Some((107.5, 122.0)));
+    }
+
+    #[test]
+    fn credits_over_footage_run_to_the_end_as_their_last_line_scrolls_out() {
+        // Names over one shot of footage; the last line leaves at the top, the shot plays on to
+        // the end of the file: all credits, not a preview opening with a caption.
+        let found = find_tail(&tail("ssssssffffffffffllggg"), 121.0);
+        let credits = found.credits.expect("credits over footage");
+        assert_eq!((credits.start, credits.end), (105.5, 121.0));
+        assert!(found.preview.is_none() && found.after_credits.is_none(), "{:?} {:?}", found.preview, found.after_credits);
+        // A caption over black after the names is still a preview's card.
+        let found = find_tail(&tail("ssssccccccccccccbpppp"), 121.0);
+        assert!(found.preview.is_some(), "{found:?}");
     }
 
     #[test]

@@ -81,6 +81,9 @@ struct Episode {
     lanes: lanes::Lanes,
     /// The end of the episode as analysed (credits, preview, a post-credits scene).
     tail: Option<crate::service::detect::Tail>,
+    /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
+    /// in no other episode…"): why the intro is where it is, or absent.
+    judgement: Option<String>,
 }
 
 #[derive(Default)]
@@ -684,7 +687,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, judgement: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -797,8 +800,9 @@ impl App {
                         ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
-                Event::Detected { index, detection } => {
+                Event::Detected { index, detection, judgement } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.judgement = judgement;
                         ep.editor.merge_detection(&detection);
                         ep.detection = Some(detection);
                     }

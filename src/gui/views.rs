@@ -258,6 +258,9 @@ impl App {
                 if let Some(note) = note {
                     ui.weak(note);
                 }
+                if let Some(said) = &ep.judgement {
+                    ui.weak(said);
+                }
                 *samples as u32
             }
             Status::Failed(message) => {

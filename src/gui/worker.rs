@@ -23,7 +23,8 @@ pub enum Event {
     Progress { index: usize, encoded: usize, requested: usize },
     Done { index: usize, samples: usize, cached: bool, seconds: f64, note: Option<String> },
     /// The model's answer for an episode (after `Done`).
-    Detected { index: usize, detection: crate::model::Detection },
+    /// With what season judgement said about it, if anything.
+    Detected { index: usize, detection: crate::model::Detection, judgement: Option<String> },
     /// What the episode's tail holds (after `Done`; credits need no model).
     Tail { index: usize, tail: crate::service::detect::Tail },
     /// No usable model for the active encoder: analysis still shows thumbnails, no intro.
@@ -118,11 +119,14 @@ impl Worker {
                                             season.push((index, path.clone(), features));
                                             let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
                                             let options = crate::service::detect::JudgeOptions::season();
-                                            // Boundaries that cannot be snapped keep the model's place; the app says nothing.
+                                            // What the judgement says about an episode (an intro it dropped, boundaries
+                                            // not snapped) goes with its answer.
                                             let mut notes = Vec::new();
                                             let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
-                                            for ((i, _, _), j) in season.iter().zip(judged) {
-                                                send(Event::Detected { index: *i, detection: j.detection });
+                                            for ((i, p, _), j) in season.iter().zip(judged) {
+                                                let said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
+                                                let judgement = Some(said.join("; ")).filter(|s| !s.is_empty());
+                                                send(Event::Detected { index: *i, detection: j.detection, judgement });
                                             }
                                         }
                                         Err(message) => send(Event::ModelUnavailable { message: message.clone() }),

@@ -99,10 +99,10 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     Outcome::DroppedUnrepeated { start, end, confidence } => notes.push(Note::about(
                         episodes[i].0,
                         format!(
-                            "no intro: the model's {}–{} (confidence {confidence:.2}) repeats in no other episode, and no episode of these {} repeats an intro (mark it by hand if the series has one)",
+                            "no intro: no episode of these {} shares its intro with another, so the model's {}–{} (confidence {confidence:.2}) is its guess alone (mark it by hand if the series has one)",
+                            members.len(),
                             clock(start),
-                            clock(end),
-                            members.len()
+                            clock(end)
                         ),
                     )),
                     _ => {}

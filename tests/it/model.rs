@@ -230,3 +230,22 @@ fn committed_results_match_a_fresh_run() {
     }
     assert!(failures.is_empty(), "results differ from the committed files (rerun with INTROSKIP_WRITE_RESULTS=1 and explain the change):\n{}", failures.join("\n"));
 }
+
+/// A series where no episode shares an intro with another (family B's Silver Meadow: two
+/// episodes open with a 7 s sting, two with none; the model calls 5–34 s of each an intro): no
+/// episode keeps the model's lone guess — it would skip story in two of them — and `detect` says
+/// why for each, naming the guess so a user can mark it by hand.
+#[test]
+fn a_season_that_repeats_no_intro_keeps_none_and_says_why() {
+    let season = introskip::paths::cache_dir().join("dataset/familyb-2028/dev/Silver Meadow (dev02)");
+    assert!(season.is_dir(), "{}: build it with scripts/build-dataset.sh familyb", season.display());
+    let mut c = introskip();
+    c.arg("detect").arg(&season).args(["--tail", "off"]);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.matches("no intro found").count(), 4, "{out}");
+    let err = stderr(&o);
+    assert_eq!(err.matches("no intro: no episode of these 4 shares its intro with another, so the model's").count(), 4, "{err}");
+    assert!(err.contains("Silver Meadow - S01E04.mp4: no intro: no episode of these 4 shares its intro with another, so the model's 0:51.5–1:25.5"), "{err}");
+}

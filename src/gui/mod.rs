@@ -758,6 +758,7 @@ impl App {
             ep.thumbnails.clear();
             ep.detection = None;
             ep.tail = None;
+            ep.judgement = None;
             if self.tail == crate::features::tail::TailSpec::Off {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
                 ep.editor.merge_tail(&Default::default());

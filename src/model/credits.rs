@@ -128,8 +128,9 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
         a -= 1;
     }
     // End: on over black or the same picture (the last names leave, the card or shot stays), up
-    // to a cut or a caption over black (a "Next time" card). Over the same shot of footage a
-    // lone line is the last name scrolling out, not a caption: a preview opens on a new shot.
+    // to a cut, or to black showing text too faint to count as a line (only the strength of one
+    // line sees it: a caption card). Over the same shot of footage a lone line is the last name
+    // scrolling out, not a caption: a preview or a post-credits scene opens on a new shot.
     let mut b = last;
     while b + 1 < n && b - last < REACH_S && (c.dark[b + 1] || c.change[b + 1] < CUT) && !(c.text[b + 1] && !c.credit[b + 1] && c.dark[b + 1]) {
         b += 1;
@@ -264,9 +265,12 @@ mod tests {
         let credits = found.credits.expect("credits over footage");
         assert_eq!((credits.start, credits.end), (105.5, 121.0));
         assert!(found.preview.is_none() && found.after_credits.is_none(), "{:?} {:?}", found.preview, found.after_credits);
-        // A caption over black after the names is still a preview's card.
-        let found = find_tail(&tail("ssssccccccccccccbpppp"), 121.0);
-        assert!(found.preview.is_some(), "{found:?}");
+        // Names over footage, then a cut to a scene: the run-on stops at the cut, and the scene
+        // is story after the credits, not credits and not a preview.
+        let found = find_tail(&tail("ssssffffffffffSssssss"), 121.0);
+        let credits = found.credits.clone().expect("credits over footage");
+        assert_eq!(credits.end, 113.5, "{found:?}");
+        assert!(found.preview.is_none() && found.after_credits == Some((113.5, 121.0)), "{found:?}");
     }
 
     #[test]

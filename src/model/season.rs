@@ -5,7 +5,8 @@
 //! model decides the rest: a repeat it tags as recap is a recap (a recap plays another episode's
 //! story), and footage that only a minority of episodes share is intro only when the model agrees.
 //! An episode whose season has an intro elsewhere but which repeats none of it keeps no intro the
-//! model found on its own (a loud music scene in the story is not an intro), and says so.
+//! model found on its own (a loud music scene in the story is not an intro), and says so; so does
+//! every episode of a season of three or more where no episode's intro repeats at all.
 
 use super::{DetectedSegment, Detection, Evidence};
 use crate::features::align::{By, Repeat, MIN_MATCH_S};
@@ -45,7 +46,8 @@ pub enum Outcome {
     /// The model's intro here, in a season of [`UNREPEATED_SEASON`] or more where no episode's
     /// intro repeats in another: dropped (a series plays its intro again; what no episode plays
     /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
-    DroppedUnrepeated { start: f64, end: f64, confidence: f64 },
+    /// Every intro the model drew (start, end, confidence), usually one.
+    DroppedUnrepeated { dropped: Vec<(f64, f64, f64)> },
 }
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
@@ -285,9 +287,9 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     // A season where no episode's intro repeats: every intro is the model's lone guess.
     if n >= UNREPEATED_SEASON && !aligned.iter().any(|&a| a) {
         for (e, d) in detections.iter_mut().enumerate() {
-            if let Some(s) = d.intros.first().cloned() {
-                d.intros.clear();
-                outcomes[e] = Outcome::DroppedUnrepeated { start: s.start, end: s.end, confidence: s.confidence };
+            if !d.intros.is_empty() {
+                let dropped = d.intros.drain(..).map(|s| (s.start, s.end, s.confidence)).collect();
+                outcomes[e] = Outcome::DroppedUnrepeated { dropped };
             }
         }
     }
@@ -494,7 +496,7 @@ mod tests {
         let out = judge_season(&mut d, &s, &[vec![], vec![], vec![]]);
         assert!(d.iter().all(|d| d.intros.is_empty()), "{d:?}");
         for (o, &(a, b)) in out.iter().zip(&guesses) {
-            assert_eq!(*o, Outcome::DroppedUnrepeated { start: f64::from(a), end: f64::from(b), confidence: 0.9 });
+            assert_eq!(*o, Outcome::DroppedUnrepeated { dropped: vec![(f64::from(a), f64::from(b), 0.9)] });
         }
         // One repeat that two episodes play as their intro is enough to keep those.
         let mut d: Vec<Detection> = [(20, 40), (20, 40), (90, 120)].iter().map(|&(a, b)| detection(Some((a, b)), &[(a, b, 0.8)], &[])).collect();

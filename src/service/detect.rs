@@ -96,15 +96,17 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                             clock(end)
                         ),
                     )),
-                    Outcome::DroppedUnrepeated { start, end, confidence } => notes.push(Note::about(
-                        episodes[i].0,
-                        format!(
-                            "no intro: no episode of these {} shares its intro with another, so the model's {}–{} (confidence {confidence:.2}) is its guess alone (mark it by hand if the series has one)",
-                            members.len(),
-                            clock(start),
-                            clock(end)
-                        ),
-                    )),
+                    Outcome::DroppedUnrepeated { dropped } => {
+                        let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
+                        notes.push(Note::about(
+                            episodes[i].0,
+                            format!(
+                                "no intro: no episode of these {} shares its intro with another, so the model's {} is its guess alone (where an episode has an intro, mark it by hand)",
+                                members.len(),
+                                guesses.join(" and ")
+                            ),
+                        ))
+                    }
                     _ => {}
                 }
             }

@@ -232,7 +232,8 @@ fn committed_results_match_a_fresh_run() {
 }
 
 /// A series where no episode shares an intro with another (family B's Silver Meadow: two
-/// episodes open with a 7 s sting, two with none; the model calls 5–34 s of each an intro): no
+/// episodes open with a 7 s sting, two with none; the model calls a stretch of 5 to 34 s in
+/// each an intro, 0:51.5–1:25.5 in the fourth): no
 /// episode keeps the model's lone guess — it would skip story in two of them — and `detect` says
 /// why for each, naming the guess so a user can mark it by hand.
 #[test]

@@ -10,8 +10,10 @@ use ndarray_npy::WriteNpyExt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+mod lab;
 mod scan;
 mod search;
+use lab::{baseline, bench_detect, eval, train_model};
 use scan::{bench_scan, scan};
 use search::{bench_search, duplicates, search};
 
@@ -518,142 +520,8 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
     batch_result(failures, total)
 }
 
-fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>) -> Result<()> {
-    let inputs = if inputs.is_empty() { vec![crate::paths::demo_dir()] } else { inputs.to_vec() };
-    let (media, failures) = media_arguments(&inputs)?;
-    batch_result(failures, inputs.len())?;
-    let mut encoder = crate::encoder::default_encoder();
-    let model = crate::model::load_model(model, encoder.as_ref())?;
-    let mut all = Vec::new();
-    let mut embed_ms = Vec::new();
-    for file in &media {
-        let t = std::time::Instant::now();
-        all.push(crate::features::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
-        embed_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    // The tail (credits): its own seek, sampling with text cues, and the rule; against the head's
-    // analysis of the same episode in this run (#18's budget: at most 30 % more).
-    // Beside it, the same tail sampled whole at 1 FPS (what a long tail costs without the
-    // keyframe pass).
-    let (mut tail_ms, mut whole_ms) = (Vec::new(), Vec::new());
-    for file in &media {
-        let t = std::time::Instant::now();
-        let mut notes = Vec::new();
-        let tail = crate::service::detect::analyse_tail(file, crate::features::tail::DEFAULT_TAIL, encoder.as_mut(), false, &mut notes, &|| true)?;
-        if let Some(tail) = &tail {
-            let _ = crate::model::credits::find_tail(&tail.features, tail.duration_s);
-        }
-        tail_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-        let t = std::time::Instant::now();
-        if let Some(tail) = &tail {
-            let (start, len) = tail.window;
-            let (features, _) = crate::features::embed_window(file, start, len, true, encoder.as_mut(), false, &mut |_| true)?;
-            let _ = crate::model::credits::find_tail(&features, tail.duration_s);
-        }
-        whole_ms.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    println!("{:<40} {:>20} {:>10} {:>12} {:>10} {:>11} {:>16}", "episode", "sample+encode+sound", "model", "model share", "tail", "tail / head", "1 FPS tail / head");
-    let mut model_ms = Vec::new();
-    for (i, file) in media.iter().enumerate() {
-        let season: Vec<&crate::features::EpisodeFeatures> = all.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, f)| f).collect();
-        // Median of 5 (the first run warms libtorch up).
-        let mut times: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = std::time::Instant::now();
-                let _ = model.detect(&all[i], &season);
-                t.elapsed().as_secs_f64() * 1000.0
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        let m = times[2];
-        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let head = m + embed_ms[i];
-        println!("{name:<40} {:>17.0} ms {:>7.1} ms {:>11.1}% {:>7.0} ms {:>10.1}% {:>15.1}%", embed_ms[i], m, m / head * 100.0, tail_ms[i], tail_ms[i] / head * 100.0, whole_ms[i] / head * 100.0);
-        model_ms.push(m);
-    }
-    if all.len() >= 2 {
-        // Season alignment from scratch (no pairs remembered), median of 5; and the fingerprint
-        // of one window's sound (part of "sound" above), on 180 s of tones at 16 kHz.
-        let refs: Vec<&crate::features::EpisodeFeatures> = all.iter().collect();
-        let mut times: Vec<f64> = (0..5)
-            .map(|_| {
-                let t = std::time::Instant::now();
-                let _ = crate::features::align::season_repeats(&refs, &mut crate::features::align::PairCache::default());
-                t.elapsed().as_secs_f64() * 1000.0
-            })
-            .collect();
-        times.sort_by(f64::total_cmp);
-        let tones: Vec<f32> = (0..window as usize * 16_000).map(|i| 0.3 * ((i as f32) * 0.05 * (1.0 + (i / 8000 % 7) as f32)).sin()).collect();
-        let t = std::time::Instant::now();
-        let _ = crate::features::sound::fingerprint_of(&tones, 16_000);
-        let print_ms = t.elapsed().as_secs_f64() * 1000.0;
-        let analysis: f64 = embed_ms.iter().sum::<f64>() + model_ms.iter().sum::<f64>();
-        let added = times[2] + print_ms * all.len() as f64;
-        println!(
-            "season of {}: alignment {:.1} ms + fingerprints {:.1} ms ({:.1} ms each) = {:.1} % of the season's analysis ({:.0} ms)",
-            all.len(),
-            times[2],
-            print_ms * all.len() as f64,
-            print_ms,
-            added / analysis * 100.0,
-            analysis
-        );
-    }
-    Ok(())
-}
-
 fn clock(seconds: f64) -> String {
     crate::clock::clock(seconds, 1, false)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn train_model(train: &[PathBuf], dev: &[PathBuf], out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize) -> Result<()> {
-    let mut enc: Box<dyn crate::encoder::FrameEncoder> = match (encoder, clip_weights) {
-        ("embedded", None) => crate::encoder::default_encoder(),
-        ("embedded", Some(_)) => return Err(Error::Usage("--clip-weights goes with --encoder clip".into())),
-        ("clip", Some(w)) => Box::new(crate::encoder::ClipEncoder::load(w)?),
-        ("clip", None) => return Err(Error::Usage("--encoder clip needs --clip-weights PATH".into())),
-        (other, _) => return Err(Error::Usage(format!("unknown encoder '{other}': use embedded or clip"))),
-    };
-    let mut load = |dirs: &[PathBuf]| -> Result<Vec<crate::lab::train::Example>> {
-        let mut all = Vec::new();
-        for d in dirs {
-            all.extend(crate::lab::train::load_examples(d, enc.as_mut(), window)?);
-        }
-        Ok(all)
-    };
-    let train_set = load(train)?;
-    let dev_set = load(dev)?;
-    let defaults = crate::lab::train::TrainOptions::default();
-    let options = crate::lab::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
-    // Recorded relative to the cache or the repository: a manifest must not name one machine's paths.
-    let portable = |p: &Path| -> String {
-        let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-        let cache = std::fs::canonicalize(crate::paths::cache_dir()).unwrap_or_else(|_| crate::paths::cache_dir());
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        if let Ok(rest) = abs.strip_prefix(&cache) {
-            format!("$INTROSKIP_CACHE/{}", rest.display())
-        } else if let Ok(rest) = abs.strip_prefix(repo) {
-            rest.display().to_string()
-        } else {
-            p.display().to_string()
-        }
-    };
-    let mut args = std::env::args();
-    let command = std::iter::once("introskip".to_string())
-        .chain(args.by_ref().skip(1).map(|a| if Path::new(&a).exists() { portable(Path::new(&a)) } else { a }))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let recipe = serde_json::json!({
-        "command": command,
-        "train": train.iter().map(|p| portable(p)).collect::<Vec<_>>(), "dev": dev.iter().map(|p| portable(p)).collect::<Vec<_>>(), "data": "training/synth.py (scripts/build-dataset.sh)",
-    });
-    let r = crate::lab::train::train(&train_set, &dev_set, enc.as_ref(), &options, recipe, out)?;
-    println!(
-        "dev: frame F1 {:.3}, mean IoU {:.3}, |Δstart| median {:.2} s, |Δend| median {:.2} s; model in {}",
-        r.micro.f1, r.mean_iou, r.start_abs_error.median, r.end_abs_error.median, out.display()
-    );
-    Ok(())
 }
 
 fn probe(file: &Path, json: bool) -> Result<()> {
@@ -766,88 +634,6 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
     batch_result(failures, files.len())
 }
 
-fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: Option<&Path>) -> Result<()> {
-    let truth_set = crate::lab::eval::read_label_set(truth)?;
-    let pred_set = crate::lab::eval::read_label_set(pred)?;
-    if truth_set.is_empty() {
-        return Err(Error::input(truth, "no truth labels found"));
-    }
-    for name in pred_set.keys().filter(|n| !truth_set.contains_key(*n)) {
-        eprintln!("introskip: note: prediction for '{name}' has no truth; ignored");
-    }
-    let pairs: Vec<_> = truth_set
-        .iter()
-        .map(|(name, t)| {
-            let p = pred_set.get(name).cloned().unwrap_or_else(|| {
-                eprintln!("introskip: note: no prediction for '{name}'; scored as no intro found");
-                Default::default()
-            });
-            (name.clone(), t.clone(), p)
-        })
-        .collect();
-    let r = crate::lab::eval::evaluate(&pairs, window);
-    // The end of the episode, when the truth labels credits and the predictions looked for them.
-    let tail = {
-        let (truth_tail, pred_tail) = (crate::lab::eval_tail::read_tail_label_set(truth)?, crate::lab::eval_tail::read_tail_label_set(pred)?);
-        let looked = pred_tail.values().any(|p| !p.is_empty());
-        (looked && truth_tail.values().any(|t| t.credits.is_some())).then(|| {
-            let pairs: Vec<_> = truth_tail.iter().map(|(name, t)| (name.clone(), t.clone(), pred_tail.get(name).cloned().unwrap_or_default())).collect();
-            crate::lab::eval_tail::evaluate_tail(&pairs)
-        })
-    };
-    if plots.is_some() {
-        if let Some(n) = crate::lab::report::missing_font_note() {
-            eprintln!("introskip: note: {n}");
-        }
-    }
-    if let Some(dir) = plots {
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-        for ((name, t, p), score) in pairs.iter().zip(&r.episodes) {
-            let title = format!("{name}   F1 {:.3}  IoU {:.3}", score.frames.f1, score.iou);
-            crate::lab::report::plot_episode(&dir.join(format!("{name}.png")), &title, window, t, p, &p.probability)?;
-        }
-    }
-    if json {
-        let mut doc = serde_json::to_value(&r).map_err(|e| Error::internal(e.to_string()))?;
-        if let (Some(t), Some(obj)) = (&tail, doc.as_object_mut()) {
-            obj.insert("tail".into(), serde_json::to_value(t).map_err(|e| Error::internal(e.to_string()))?);
-        }
-        println!("{}", serde_json::to_string_pretty(&doc).map_err(|e| Error::internal(e.to_string()))?);
-        return Ok(());
-    }
-    let err = |e: Option<f64>| e.map_or("     —".to_string(), |v| format!("{v:+6.2}"));
-    println!("{:<36} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7}", "episode", "P", "R", "F1", "IoU", "Δstart", "Δend");
-    for e in &r.episodes {
-        println!("{:<36} {:6.3} {:6.3} {:6.3} {:6.3} {:>7} {:>7}", e.episode, e.frames.precision, e.frames.recall, e.frames.f1, e.iou, err(e.start_error), err(e.end_error));
-    }
-    println!("{:<36} {:6.3} {:6.3} {:6.3} {:6.3}   (micro-average; mean IoU, misses count 0)", format!("all {} episodes", r.episodes.len()), r.micro.precision, r.micro.recall, r.micro.f1, r.mean_iou);
-    println!("|Δstart| median {:.2} s, p90 {:.2} s, max {:.2} s; |Δend| median {:.2} s, p90 {:.2} s, max {:.2} s",
-        r.start_abs_error.median, r.start_abs_error.p90, r.start_abs_error.max, r.end_abs_error.median, r.end_abs_error.p90, r.end_abs_error.max);
-    println!("{} with an intro, {} without; missed {}, false skips {} (≥ {} s of story skipped); with misses as the window: |Δstart| median {:.2} s, p90 {:.2} s; |Δend| median {:.2} s, p90 {:.2} s",
-        r.with_intro, r.without_intro, r.missed, r.false_skips, crate::lab::eval::FALSE_SKIP_S,
-        r.start_abs_error_with_misses.median, r.start_abs_error_with_misses.p90, r.end_abs_error_with_misses.median, r.end_abs_error_with_misses.p90);
-    let rs = &r.reference_style;
-    println!("reference project's score (60-frame windows with intro frames only: {} of {}; closing 3): P {:.3} R {:.3} F1 {:.3}, mean IoU {:.3}",
-        rs.windows_kept, rs.windows_total, rs.frames.precision, rs.frames.recall, rs.frames.f1, rs.mean_iou);
-    println!("  (flatters: windows without intro are dropped, so spurious intros there cost nothing; compare its published F1 0.7111 / IoU 0.6295)");
-    let bins: Vec<String> = r.reliability.iter().filter(|b| b.episodes > 0).map(|b| format!("{:.2}–{:.2}: {}/{} right", b.from, b.to, b.right, b.episodes)).collect();
-    if !bins.is_empty() {
-        println!("reliability of the intro's confidence (right: IoU ≥ 0.5, no false skip): {}", bins.join("; "));
-    }
-    if let Some(t) = &tail {
-        println!();
-        println!("{:<36} {:>6} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8}", "end of episode", "P", "R", "F1", "IoU", "Δstart", "Δend", "preview");
-        for e in &t.episodes {
-            println!("{:<36} {:6.3} {:6.3} {:6.3} {:6.3} {:>7} {:>7} {:8.3}{}", e.episode, e.credits.precision, e.credits.recall, e.credits.f1, e.credits_iou, err(e.start_error), err(e.end_error), e.preview.f1,
-                if e.swallowed > 0 { "  post-credits scene skipped" } else { "" });
-        }
-        println!("credits: F1 {:.3}, mean IoU {:.3} (misses count 0); |Δstart| median {:.2} s, p90 {:.2} s; |Δend| median {:.2} s, p90 {:.2} s; {} with credits, missed {}, spurious {}",
-            t.credits.f1, t.credits_mean_iou, t.credits_start_abs_error.median, t.credits_start_abs_error.p90, t.credits_end_abs_error.median, t.credits_end_abs_error.p90, t.with_credits, t.missed, t.spurious);
-        println!("preview: F1 {:.3} over {} episodes with one; post-credits scenes: {}, skipped by a prediction: {}", t.preview.f1, t.with_preview, t.post_credits_scenes, t.swallowed);
-    }
-    Ok(())
-}
-
 fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::formats::ExportOptions) -> Result<()> {
     use crate::service::export::{export_episodes, segments_for, Destination};
     let (media, mut failures) = media_arguments(inputs)?;
@@ -927,36 +713,6 @@ fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
         }
     }
     batch_result(failures, media.len())
-}
-
-fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
-    let files = crate::paths::media_files_in(season).map_err(|e| io_error(season, e))?;
-    if files.is_empty() {
-        // A data set: one season per subfolder.
-        let mut seasons: Vec<PathBuf> = std::fs::read_dir(season)
-            .map_err(|e| io_error(season, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir() && crate::paths::media_files_in(p).is_ok_and(|f| f.len() >= 2))
-            .collect();
-        seasons.sort();
-        if !seasons.is_empty() {
-            return seasons.iter().try_for_each(|s| baseline(s, out, window));
-        }
-    }
-    if files.len() < 2 {
-        return Err(Error::input(season, "the baseline needs a season folder with at least two episodes"));
-    }
-    std::fs::create_dir_all(out).map_err(|e| io_error(out, e))?;
-    let mut encoder = crate::encoder::default_encoder();
-    for (file, labels) in crate::lab::baseline::detect_season(&files, window, encoder.as_mut())? {
-        let name = crate::lab::eval::episode_name(&file.with_extension(""));
-        let segments: Vec<_> = labels.intros.iter().map(|i| serde_json::json!({"kind": "intro", "start": i.start, "end": i.end, "source": "baseline"})).collect();
-        let doc = serde_json::json!({"version": 1, "episode": name, "segments": segments});
-        let path = out.join(format!("{name}.pred.json"));
-        crate::fsio::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;
-        println!("{name}: {}", labels.intros.first().map_or("no intro".into(), |i| format!("intro {:.0}–{:.0} s", i.start, i.end)));
-    }
-    Ok(())
 }
 
 /// Thumbnails in a grid, `columns` per row, 2 px apart on dark grey.

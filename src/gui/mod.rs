@@ -11,6 +11,8 @@ mod audio;
 mod export_dialog;
 mod keys;
 mod lanes;
+mod playback;
+mod review;
 mod timeline;
 mod views;
 pub mod edit;
@@ -26,6 +28,8 @@ use std::time::{Duration, Instant};
 use crate::segments::Kind;
 use timeline::{DEFAULT_ZOOM, WHOLE_EPISODE, ZOOMS};
 use worker::{Command, Event, Worker};
+#[cfg(test)]
+use playback::Offer;
 
 pub fn run(path: Option<PathBuf>) -> Result<()> {
     let options = eframe::NativeOptions {
@@ -106,32 +110,6 @@ const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     fn name(&self) -> String {
         self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
-    }
-}
-
-/// A button offered over the picture during playback ([`App::offers`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Offer {
-    SkipIntro,
-    SkipCredits,
-    NextEpisode,
-}
-
-impl Offer {
-    fn label(self) -> &'static str {
-        match self {
-            Offer::SkipIntro => "Skip intro",
-            Offer::SkipCredits => "Skip credits",
-            Offer::NextEpisode => "Next episode",
-        }
-    }
-
-    fn action(self) -> Action {
-        match self {
-            Offer::SkipIntro => Action::SkipIntro,
-            Offer::SkipCredits => Action::SkipCredits,
-            Offer::NextEpisode => Action::NextEpisode,
-        }
     }
 }
 
@@ -567,96 +545,6 @@ impl App {
             .ok();
     }
 
-    /// J / L: slower / faster (LosslessCut's shuttle): L from a pause plays at 1×, then 2×, 4×,
-    /// 8×; J halves down to ¼×. K pauses.
-    fn shuttle(&mut self, faster: bool) {
-        let rate = if !self.playing {
-            if faster { 1.0 } else { 0.5 }
-        } else if faster {
-            (self.rate * 2.0).min(8.0)
-        } else {
-            (self.rate / 2.0).max(0.25)
-        };
-        self.rate = rate;
-        self.playing = false;
-        self.toggle_playback();
-    }
-
-    fn toggle_playback(&mut self) {
-        let Some(ep) = self.episodes.get(self.selected) else { return };
-        if self.playing {
-            self.preview.request(preview::Request::Pause);
-            self.playing = false;
-            self.preview_requested = Some((ep.path.clone(), ep.playhead_s));
-        } else {
-            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
-            self.playing = true;
-        }
-    }
-
-    fn skip_intro(&mut self) {
-        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
-        if let Some(end) = ep.editor.intro().map(|s| s.end_ms as f64 / 1000.0) {
-            ep.playhead_s = end;
-            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
-            self.playing = true;
-        }
-    }
-
-    /// The buttons streaming players show over the picture at this moment of playback: "Skip
-    /// intro" inside the intro; "Skip credits" inside credits that something follows (a preview,
-    /// a post-credits scene); "Next episode" once only credits and a preview remain and the
-    /// season has a next episode. A post-credits scene is never skipped to.
-    pub(crate) fn offers(&self) -> Vec<Offer> {
-        let Some(ep) = self.episodes.get(self.selected).filter(|_| self.playing) else { return Vec::new() };
-        let t = ep.playhead_s;
-        let span = |s: &crate::segments::Segment| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0);
-        let inside = |s: Option<&crate::segments::Segment>| s.map(span).is_some_and(|(a, b)| (a..b).contains(&t));
-        let mut offers = Vec::new();
-        if inside(ep.editor.intro()) {
-            offers.push(Offer::SkipIntro);
-        }
-        let credits = ep.editor.first_of(Kind::Credits);
-        let preview = ep.editor.first_of(Kind::Preview);
-        let duration = ep.tail.as_ref().map(|t| t.duration_s).or(ep.overview.duration_s);
-        if let (true, Some((_, end))) = (inside(credits), credits.map(span)) {
-            if duration.is_some_and(|d| end < d - 0.5) {
-                offers.push(Offer::SkipCredits);
-            }
-        }
-        // Only credits and the preview are left: from here to the end is theirs.
-        let rest_skippable = duration.is_some_and(|d| {
-            let covered = [credits, preview].into_iter().flatten().map(span).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
-            covered >= d - 0.5
-        });
-        if (inside(credits) || inside(preview)) && rest_skippable && self.selected + 1 < self.episodes.len() {
-            offers.push(Offer::NextEpisode);
-        }
-        offers
-    }
-
-    fn skip_credits(&mut self) {
-        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
-        if let Some(end) = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0) {
-            ep.playhead_s = end;
-            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
-            self.playing = true;
-        }
-    }
-
-    /// The next episode of the season, from its start, playing.
-    fn next_episode(&mut self) {
-        if self.selected + 1 >= self.episodes.len() {
-            return;
-        }
-        self.preview.request(preview::Request::Pause);
-        self.selected += 1;
-        let ep = &mut self.episodes[self.selected];
-        ep.playhead_s = 0.0;
-        self.preview.request(preview::Request::Play { path: ep.path.clone(), t: 0.0, rate: self.rate });
-        self.playing = true;
-    }
-
     /// Open a file (one episode) or a folder (a season), replacing what was open.
     pub fn open(&mut self, path: &Path) {
         self.worker.cancel_all();
@@ -930,53 +818,6 @@ impl App {
 
 }
 
-
-impl App {
-    /// How sure the model is about an episode's answer: its least confident predicted segment;
-    /// with none, how surely the window has no intro. None before the answer or when a human
-    /// decided everything on it.
-    fn confidence(ep: &Episode) -> Option<f64> {
-        let d = ep.detection.as_ref()?;
-        let predicted = ep.editor.segments.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from);
-        let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
-        match least {
-            Some(c) => Some(c),
-            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => Some(1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max))),
-            None => Some(1.0),
-        }
-    }
-
-    fn is_uncertain(ep: &Episode) -> bool {
-        !ep.editor.is_verified() && Self::confidence(ep).is_some_and(|c| c < crate::service::detect::UNCERTAIN)
-    }
-
-    /// The review queue: analysed, unverified episodes, least confident first.
-    pub(crate) fn to_check(&self) -> Vec<usize> {
-        let mut queue: Vec<(usize, f64)> = self.episodes.iter().enumerate().filter(|(_, e)| matches!(e.status, Status::Done { .. }) && !e.editor.is_verified()).map(|(i, e)| (i, Self::confidence(e).unwrap_or(1.0))).collect();
-        queue.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        queue.into_iter().map(|(i, _)| i).collect()
-    }
-
-    /// The episode after the selected one in the review queue (its first when the selected one is
-    /// not in it), wrapping round.
-    pub(crate) fn next_to_check(&self) -> Option<usize> {
-        let queue = self.to_check();
-        let at = queue.iter().position(|&i| i == self.selected);
-        match at {
-            Some(k) => queue.get(k + 1).or(queue.first()).copied().filter(|&i| i != self.selected || queue.len() == 1),
-            None => queue.first().copied(),
-        }
-    }
-
-    /// Whether the episode list shows episode `ep` under the current filter.
-    fn listed(&self, ep: &Episode) -> bool {
-        match self.review {
-            Review::All => true,
-            Review::ToCheck => !ep.editor.is_verified(),
-            Review::Uncertain => Self::is_uncertain(ep),
-        }
-    }
-}
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {

@@ -1,0 +1,124 @@
+//! Playback in the app: the shuttle (J/K/L), play/pause, and what is offered over the picture
+//! while an episode plays — "Skip intro", "Skip credits", "Next episode" — as streaming players
+//! offer them. A post-credits scene is never skipped to.
+
+use super::{preview, Action, App};
+use crate::segments::Kind;
+
+/// A button offered over the picture during playback ([`App::offers`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Offer {
+    SkipIntro,
+    SkipCredits,
+    NextEpisode,
+}
+
+impl Offer {
+    pub(super) fn label(self) -> &'static str {
+        match self {
+            Offer::SkipIntro => "Skip intro",
+            Offer::SkipCredits => "Skip credits",
+            Offer::NextEpisode => "Next episode",
+        }
+    }
+
+    pub(super) fn action(self) -> Action {
+        match self {
+            Offer::SkipIntro => Action::SkipIntro,
+            Offer::SkipCredits => Action::SkipCredits,
+            Offer::NextEpisode => Action::NextEpisode,
+        }
+    }
+}
+
+impl App {
+    /// J / L: slower / faster (LosslessCut's shuttle): L from a pause plays at 1×, then 2×, 4×,
+    /// 8×; J halves down to ¼×. K pauses.
+    pub(super) fn shuttle(&mut self, faster: bool) {
+        let rate = if !self.playing {
+            if faster { 1.0 } else { 0.5 }
+        } else if faster {
+            (self.rate * 2.0).min(8.0)
+        } else {
+            (self.rate / 2.0).max(0.25)
+        };
+        self.rate = rate;
+        self.playing = false;
+        self.toggle_playback();
+    }
+
+    pub(super) fn toggle_playback(&mut self) {
+        let Some(ep) = self.episodes.get(self.selected) else { return };
+        if self.playing {
+            self.preview.request(preview::Request::Pause);
+            self.playing = false;
+            self.preview_requested = Some((ep.path.clone(), ep.playhead_s));
+        } else {
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
+            self.playing = true;
+        }
+    }
+
+    pub(super) fn skip_intro(&mut self) {
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if let Some(end) = ep.editor.intro().map(|s| s.end_ms as f64 / 1000.0) {
+            ep.playhead_s = end;
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
+            self.playing = true;
+        }
+    }
+
+    /// The buttons streaming players show over the picture at this moment of playback: "Skip
+    /// intro" inside the intro; "Skip credits" inside credits that something follows (a preview,
+    /// a post-credits scene); "Next episode" once only credits and a preview remain and the
+    /// season has a next episode. A post-credits scene is never skipped to.
+    pub(crate) fn offers(&self) -> Vec<Offer> {
+        let Some(ep) = self.episodes.get(self.selected).filter(|_| self.playing) else { return Vec::new() };
+        let t = ep.playhead_s;
+        let span = |s: &crate::segments::Segment| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0);
+        let inside = |s: Option<&crate::segments::Segment>| s.map(span).is_some_and(|(a, b)| (a..b).contains(&t));
+        let mut offers = Vec::new();
+        if inside(ep.editor.intro()) {
+            offers.push(Offer::SkipIntro);
+        }
+        let credits = ep.editor.first_of(Kind::Credits);
+        let preview = ep.editor.first_of(Kind::Preview);
+        let duration = ep.tail.as_ref().map(|t| t.duration_s).or(ep.overview.duration_s);
+        if let (true, Some((_, end))) = (inside(credits), credits.map(span)) {
+            if duration.is_some_and(|d| end < d - 0.5) {
+                offers.push(Offer::SkipCredits);
+            }
+        }
+        // Only credits and the preview are left: from here to the end is theirs.
+        let rest_skippable = duration.is_some_and(|d| {
+            let covered = [credits, preview].into_iter().flatten().map(span).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
+            covered >= d - 0.5
+        });
+        if (inside(credits) || inside(preview)) && rest_skippable && self.selected + 1 < self.episodes.len() {
+            offers.push(Offer::NextEpisode);
+        }
+        offers
+    }
+
+    pub(super) fn skip_credits(&mut self) {
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if let Some(end) = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0) {
+            ep.playhead_s = end;
+            self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
+            self.playing = true;
+        }
+    }
+
+    /// The next episode of the season, from its start, playing.
+    pub(super) fn next_episode(&mut self) {
+        if self.selected + 1 >= self.episodes.len() {
+            return;
+        }
+        self.preview.request(preview::Request::Pause);
+        self.selected += 1;
+        let ep = &mut self.episodes[self.selected];
+        ep.playhead_s = 0.0;
+        self.preview.request(preview::Request::Play { path: ep.path.clone(), t: 0.0, rate: self.rate });
+        self.playing = true;
+    }
+}

@@ -1,0 +1,52 @@
+//! The review queue: which episodes of a season a labeller should check first (unverified, the
+//! least confident first) and which the episode list shows.
+
+use super::{App, Episode, Review, Status};
+use crate::segments::Kind;
+
+impl App {
+    /// How sure the model is about an episode's answer: its least confident predicted segment;
+    /// with none, how surely the window has no intro. None before the answer or when a human
+    /// decided everything on it.
+    pub(super) fn confidence(ep: &Episode) -> Option<f64> {
+        let d = ep.detection.as_ref()?;
+        let predicted = ep.editor.segments.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from);
+        let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
+        match least {
+            Some(c) => Some(c),
+            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => Some(1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max))),
+            None => Some(1.0),
+        }
+    }
+
+    pub(super) fn is_uncertain(ep: &Episode) -> bool {
+        !ep.editor.is_verified() && Self::confidence(ep).is_some_and(|c| c < crate::service::detect::UNCERTAIN)
+    }
+
+    /// The review queue: analysed, unverified episodes, least confident first.
+    pub(crate) fn to_check(&self) -> Vec<usize> {
+        let mut queue: Vec<(usize, f64)> = self.episodes.iter().enumerate().filter(|(_, e)| matches!(e.status, Status::Done { .. }) && !e.editor.is_verified()).map(|(i, e)| (i, Self::confidence(e).unwrap_or(1.0))).collect();
+        queue.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        queue.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// The episode after the selected one in the review queue (its first when the selected one is
+    /// not in it), wrapping round.
+    pub(crate) fn next_to_check(&self) -> Option<usize> {
+        let queue = self.to_check();
+        let at = queue.iter().position(|&i| i == self.selected);
+        match at {
+            Some(k) => queue.get(k + 1).or(queue.first()).copied().filter(|&i| i != self.selected || queue.len() == 1),
+            None => queue.first().copied(),
+        }
+    }
+
+    /// Whether the episode list shows episode `ep` under the current filter.
+    pub(super) fn listed(&self, ep: &Episode) -> bool {
+        match self.review {
+            Review::All => true,
+            Review::ToCheck => !ep.editor.is_verified(),
+            Review::Uncertain => Self::is_uncertain(ep),
+        }
+    }
+}

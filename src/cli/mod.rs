@@ -55,6 +55,10 @@ pub enum Command {
         /// Decoder threads (0: FFmpeg decides).
         #[arg(long, default_value_t = 0)]
         threads: usize,
+        /// Decode exactly: deblock every reference frame, also those no sample shows (for
+        /// pixel-accurate work such as CLIP parity; slower on most encodes).
+        #[arg(long)]
+        exact: bool,
         #[arg(long)]
         json: bool,
     },
@@ -325,7 +329,8 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         seconds: usize,
     },
-    /// 180 samples from 45-min 1080p H.264 episodes (10 s and 2 s GOP) vs the ffmpeg CLI.
+    /// 180 samples from 45-min 1080p episodes (H.264 at x264's defaults and with fixed GOPs; more
+    /// codecs with --encoders) vs the ffmpeg CLI, and the default's fidelity against exact decoding.
     Sample {
         /// Files to measure instead of the generated 1080p episodes.
         #[arg(long)]
@@ -334,6 +339,9 @@ pub enum BenchCommand {
         runs: usize,
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Also HEVC (8- and 10-bit), AV1, VP9 and MPEG-2 encodes of the same footage.
+        #[arg(long)]
+        encoders: bool,
         #[arg(long)]
         json: bool,
     },
@@ -414,11 +422,11 @@ pub fn run(command: Command) -> Result<()> {
     }
     match command {
         Command::Probe { file, json } => probe(&file, json),
-        Command::Sample { file, window, out, size, strategy, threads, json } => {
-            sample(&file, window, out.as_deref(), size, strategy, threads, json)
+        Command::Sample { file, window, out, size, strategy, threads, exact, json } => {
+            sample(&file, window, out.as_deref(), size, strategy, threads, exact, json)
         }
-        Command::Bench { what: BenchCommand::Sample { file, runs, window, json } } => {
-            crate::lab::bench::bench_sample(&file, runs, window, json)
+        Command::Bench { what: BenchCommand::Sample { file, runs, window, encoders, json } } => {
+            crate::lab::bench::bench_sample(&file, runs, window, encoders, json)
         }
         Command::Bench { what: BenchCommand::Encode { file, window, clip } } => crate::lab::bench::bench_encode(file, window, clip),
         Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
@@ -550,7 +558,8 @@ fn probe(file: &Path, json: bool) -> Result<()> {
     Ok(())
 }
 
-fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Strategy, threads: usize, json: bool) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Strategy, threads: usize, exact: bool, json: bool) -> Result<()> {
     if window == 0 {
         return Err(Error::Usage("--window must be at least 1 second".into()));
     }
@@ -559,6 +568,7 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
         preprocess: out.map(|_| PreprocessSpec::clip(size)),
         strategy,
         threads,
+        exact,
         ..Default::default()
     };
     let started = std::time::Instant::now();

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"ISKEMB01";
-/// Bumped when the sampler's output for the same file and parameters changes.
-pub const SAMPLER_VERSION: u32 = 1;
+/// Bumped when the sampler's output for the same file and parameters changes (2: unshown
+/// reference frames skip deblocking).
+pub const SAMPLER_VERSION: u32 = 2;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheKey {

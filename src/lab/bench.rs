@@ -8,14 +8,40 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-/// The benchmark episodes: 45 min of 1080p H.264 (x264 veryfast, 3 B-frames) built from Big Buck
-/// Bunny, one with a 10 s GOP and one with a 2 s GOP, cached after the first run.
-fn bench_episodes() -> Result<Vec<PathBuf>> {
+/// One benchmark encode: a file name, what it stands for, and the ffmpeg CLI's encoder arguments.
+struct BenchEncode {
+    name: &'static str,
+    label: &'static str,
+    args: &'static [&'static str],
+}
+
+/// The encodes `bench sample` measures. The first three are H.264 as most files people have are
+/// (x264 `veryfast` at its defaults: b-pyramid, scene-cut keyframes) and with the fixed GOPs the
+/// first measurements used; `--encoders` adds one file per other codec family
+/// a library holds. Where an encoder's default preset would take an hour for 200 s of 1080p on
+/// 2 cores, a faster preset keeps its GOP structure (B-pyramid, scene cuts, hidden frames).
+const BENCH_ENCODES: &[BenchEncode] = &[
+    BenchEncode { name: "gop10s.mp4", label: "H.264 x264 veryfast, 3 B, fixed 10 s GOP", args: &["-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "240", "-keyint_min", "240", "-sc_threshold", "0"] },
+    BenchEncode { name: "gop2s.mp4", label: "H.264 x264 veryfast, 3 B, fixed 2 s GOP", args: &["-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", "48", "-keyint_min", "48", "-sc_threshold", "0"] },
+    BenchEncode { name: "x264-defaults.mp4", label: "H.264 x264 veryfast CRF 18 defaults (b-pyramid, scene cuts)", args: &["-c:v", "libx264", "-preset", "veryfast", "-crf", "18"] },
+];
+const BENCH_ENCODES_MORE: &[BenchEncode] = &[
+    BenchEncode { name: "x265.mp4", label: "HEVC x265 veryfast defaults (b-pyramid, scene cuts)", args: &["-c:v", "libx265", "-preset", "veryfast", "-x265-params", "log-level=error", "-tag:v", "hvc1"] },
+    BenchEncode { name: "hevc10.mp4", label: "HEVC 10-bit x265 veryfast", args: &["-c:v", "libx265", "-preset", "veryfast", "-pix_fmt", "yuv420p10le", "-x265-params", "log-level=error", "-tag:v", "hvc1"] },
+    BenchEncode { name: "av1.mkv", label: "AV1 SVT-AV1 preset 10 (decoded by libdav1d)", args: &["-c:v", "libsvtav1", "-preset", "10", "-crf", "35"] },
+    BenchEncode { name: "vp9.webm", label: "VP9 libvpx realtime, 4 Mb/s", args: &["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-row-mt", "1", "-b:v", "4M"] },
+    BenchEncode { name: "mpeg2.ts", label: "MPEG-2 broadcast GOP (15 frames, 2 B)", args: &["-c:v", "mpeg2video", "-q:v", "4", "-g", "15", "-bf", "2"] },
+];
+
+/// The benchmark episodes: 45 min of 1080p built from Big Buck Bunny (200 s encoded, then looped
+/// without re-encoding so the file has a real episode's length and index size while the
+/// benchmark reads only its first 180 s), cached after the first run.
+fn bench_episodes(more: bool) -> Result<Vec<(PathBuf, &'static str)>> {
     let dir = cache_dir().join("bench");
     let source = cache_dir().join("media").join("bbb.mp4");
     let mut out = Vec::new();
-    for gop_s in [10u32, 2] {
-        let target = dir.join(format!("episode-1080p-45min-gop{gop_s}s.mp4"));
+    for encode in BENCH_ENCODES.iter().chain(if more { BENCH_ENCODES_MORE } else { &[] }) {
+        let target = dir.join(format!("episode-1080p-45min-{}", encode.name));
         if !target.exists() {
             if !source.exists() {
                 return Err(Error::Usage(format!(
@@ -25,21 +51,19 @@ fn bench_episodes() -> Result<Vec<PathBuf>> {
             }
             std::fs::create_dir_all(&dir).map_err(|e| crate::error::io_error(&dir, e))?;
             eprintln!("building {} (one-off, a few minutes)…", target.display());
-            let part = dir.join(format!(".part-gop{gop_s}.mp4"));
-            let gop = (24 * gop_s).to_string();
-            ffmpeg_cli(&[
-                "-y", "-v", "error", "-i", path_str(&source)?, "-t", "200", "-vf", "scale=1920:1080",
-                "-c:v", "libx264", "-preset", "veryfast", "-bf", "3", "-g", &gop, "-keyint_min", &gop,
-                "-sc_threshold", "0", "-c:a", "aac", "-b:a", "128k", path_str(&part)?,
-            ])?;
-            // Loop the 200 s part to 45 min without re-encoding: the file has a real episode's
-            // length (and index size) while the benchmark only ever reads the first 180 s.
-            let tmp = dir.join(format!(".tmp-gop{gop_s}.mp4"));
+            let part = dir.join(format!(".part-{}", encode.name));
+            let audio: &[&str] = if encode.name.ends_with(".webm") { &["-c:a", "libopus"] } else { &["-c:a", "aac", "-b:a", "128k"] };
+            let mut args = vec!["-y", "-v", "error", "-i", path_str(&source)?, "-t", "200", "-vf", "scale=1920:1080"];
+            args.extend_from_slice(encode.args);
+            args.extend_from_slice(audio);
+            args.push(path_str(&part)?);
+            ffmpeg_cli(&args)?;
+            let tmp = dir.join(format!(".tmp-{}", encode.name));
             ffmpeg_cli(&["-y", "-v", "error", "-stream_loop", "14", "-i", path_str(&part)?, "-t", "2700", "-c", "copy", path_str(&tmp)?])?;
             std::fs::rename(&tmp, &target).map_err(|e| crate::error::io_error(&target, e))?;
             let _ = std::fs::remove_file(&part);
         }
-        out.push(target);
+        out.push((target, encode.label));
     }
     Ok(out)
 }
@@ -66,25 +90,37 @@ fn median(mut v: Vec<f64>) -> f64 {
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
 }
 
-pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> Result<()> {
-    let files = if files.is_empty() { bench_episodes()? } else { files.to_vec() };
+/// Sampling speed per file: ours (skipping the deblocking of unshown references), ours exact,
+/// ours decoding everything, and the ffmpeg CLI, interleaved; and how far the default's shown
+/// frames are from exact decoding, as the embedded encoder's cosine and the CLIP input's.
+pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, encoders: bool, json: bool) -> Result<()> {
+    let files: Vec<(PathBuf, &str)> = if files.is_empty() { bench_episodes(encoders)? } else { files.iter().map(|f| (f.clone(), "")).collect() };
     let runs = runs.max(1);
+    let mut embedded = crate::encoder::default_encoder();
+    let thumbnail_height = match embedded.input() {
+        crate::encoder::EncoderInput::Thumbnail { height } => height,
+        crate::encoder::EncoderInput::Tensor(_) => 72,
+    };
+    // The encoder input (CLIP's preprocessing) and the embedded encoder's thumbnail, as `detect` makes them.
+    let config = |exact: bool, strategy: Strategy| SamplerConfig { window_s: window, thumbnail_height, exact, strategy, ..Default::default() };
     let mut rows = Vec::new();
-    for file in &files {
+    for (file, label) in &files {
         let info = video::probe(file)?;
-        let mut ours = Vec::new();
-        let mut decode_all = Vec::new();
-        let mut cli = Vec::new();
-        let mut report = None;
+        let (mut fast, mut exact, mut decode_all, mut cli) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut kept = None;
         // Interleave the contenders so background noise hits all of them alike.
         for _ in 0..runs {
             let t = Instant::now();
-            let (_, r) = video::sample_all(file, &SamplerConfig { window_s: window, ..Default::default() })?;
-            ours.push(t.elapsed().as_secs_f64());
-            report = Some(r);
+            let (fast_samples, report) = video::sample_all(file, &config(false, Strategy::Auto))?;
+            fast.push(t.elapsed().as_secs_f64());
 
             let t = Instant::now();
-            video::sample_all(file, &SamplerConfig { window_s: window, strategy: Strategy::DecodeAll, ..Default::default() })?;
+            let (exact_samples, exact_report) = video::sample_all(file, &config(true, Strategy::Auto))?;
+            exact.push(t.elapsed().as_secs_f64());
+            kept = Some((fast_samples, exact_samples, report, exact_report));
+
+            let t = Instant::now();
+            video::sample_all(file, &config(true, Strategy::DecodeAll))?;
             decode_all.push(t.elapsed().as_secs_f64());
 
             let t = Instant::now();
@@ -101,23 +137,48 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, json: bool) -> 
             }
             cli.push(t.elapsed().as_secs_f64());
         }
-        let report = report.expect("runs ≥ 1");
-        let (o, d, c) = (median(ours), median(decode_all), median(cli));
+        let (fast_samples, exact_samples, report, exact_report) = kept.expect("runs ≥ 1");
+        // Fidelity of the default against exact decoding, sample by sample.
+        let a: Vec<&video::Sample> = fast_samples.iter().collect();
+        let b: Vec<&video::Sample> = exact_samples.iter().collect();
+        let (ea, eb) = (embedded.encode(&a)?, embedded.encode(&b)?);
+        // (A black frame embeds as zeros in both: identical, not orthogonal.)
+        let embed_cos: Vec<f64> = ea.iter().zip(&eb).map(|(x, y)| if x == y { 1.0 } else { crate::encoder::cosine(x, y) as f64 }).collect();
+        let tensor_cos: Vec<f64> = fast_samples
+            .iter()
+            .zip(&exact_samples)
+            .filter_map(|(x, y)| Some(crate::encoder::cosine_similarity(x.tensor.as_ref()?, y.tensor.as_ref()?) as f64))
+            .collect();
+        let worst = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+        let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+        let (f, e, d, c) = (median(fast), median(exact), median(decode_all), median(cli));
         rows.push(serde_json::json!({
-            "file": file, "gop_s": info.video.keyframe_interval_s, "size": format!("{}x{}", info.video.width, info.video.height),
+            "file": file, "encode": label, "codec": info.video.codec, "gop_s": info.video.keyframe_interval_s,
+            "size": format!("{}x{}", info.video.width, info.video.height),
             "samples": report.samples, "seeks": report.seeks, "packets_sent": report.packets_decoded,
             "packets_skippable": report.packets_skippable, "frames_decoded": report.frames_decoded, "convert_cpu_s": report.convert_cpu_s,
-            "ours_s": o, "ours_decode_all_s": d, "ffmpeg_cli_s": c, "ratio_vs_ffmpeg_cli": o / c,
+            "ours_s": f, "ours_exact_s": e, "ours_decode_all_s": d, "ffmpeg_cli_s": c,
+            "ratio_vs_ffmpeg_cli": f / c, "exact_ratio_vs_ffmpeg_cli": e / c, "ratio_vs_exact": f / e,
+            "embedded_cosine_min": worst(&embed_cos), "embedded_cosine_mean": mean(&embed_cos),
+            "clip_input_cosine_min": worst(&tensor_cos), "same_samples": report.samples == exact_report.samples,
         }));
         if !json {
-            println!("{}", file.display());
-            println!("  {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded, {:.2} CPU s converting",
-                info.video.width, info.video.height,
+            println!("{}{}", file.display(), if label.is_empty() { String::new() } else { format!(" ({label})") });
+            println!("  {} {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded, {:.2} CPU s converting",
+                info.video.codec, info.video.width, info.video.height,
                 info.video.keyframe_interval_s.map_or("?".into(), |k| format!("{k:.1} s")),
                 report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.frames_decoded, report.convert_cpu_s);
-            println!("  introskip (auto)        {o:7.2} s   ratio vs ffmpeg CLI {:.2}×", o / c);
+            println!("  introskip (default)     {f:7.2} s   ratio vs ffmpeg CLI {:.2}×, vs exact {:.2}×", f / c, f / e);
+            println!("  introskip (--exact)     {e:7.2} s   ratio vs ffmpeg CLI {:.2}×", e / c);
             println!("  introskip (decode all)  {d:7.2} s   ratio vs ffmpeg CLI {:.2}×", d / c);
             println!("  ffmpeg -vf fps=1,scale  {c:7.2} s   (baseline; median of {runs})");
+            println!("  default vs exact: embedded-encoder cosine min {:.4} (mean {:.5}), CLIP-input cosine min {:.4}",
+                worst(&embed_cos), mean(&embed_cos), worst(&tensor_cos));
+            let mut low: Vec<(usize, f64)> = embed_cos.iter().copied().enumerate().filter(|(_, c)| *c < 0.99).collect();
+            low.sort_by(|a, b| a.1.total_cmp(&b.1));
+            if !low.is_empty() {
+                println!("  seconds below 0.99: {}", low.iter().take(8).map(|(k, c)| format!("{k} s ({c:.3})")).collect::<Vec<_>>().join(", "));
+            }
         }
     }
     if json {

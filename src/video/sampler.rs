@@ -8,6 +8,8 @@
 //! - a look-ahead of demuxed packets tells, before decoding, whether a frame can be shown at a
 //!   sample point (another frame follows it before the next whole second); such frames are sent
 //!   with `skip_frame = NONREF`, so the decoder drops them when nothing references them;
+//! - unless `exact` is asked for, reference frames no sample shows skip the in-loop deblocking
+//!   filter (the shown frames still get theirs);
 //! - when the keyframe before the next sample point lies ahead of the decoder, we seek to it
 //!   instead of decoding the gap. With short GOPs this skips most of the stream; with long GOPs it
 //!   never triggers, and decoding runs forward — the per-file choice the measurements call for.
@@ -61,6 +63,12 @@ pub struct SamplerConfig {
     /// FFmpeg decoder threads; 0 lets FFmpeg choose.
     pub threads: usize,
     pub strategy: Strategy,
+    /// Decode every frame exactly as the standard says. Off by default: reference frames that no
+    /// sample shows are decoded without the in-loop deblocking filter (`skip_loop_filter`), which
+    /// the frames that are shown inherit only as faint blocking; `bench sample` prints the saving
+    /// and the embedding cosine against exact decoding (README "How sampling works"). On for
+    /// pixel-accurate work (CLIP parity, `introskip sample --exact`).
+    pub exact: bool,
 }
 
 impl Default for SamplerConfig {
@@ -74,6 +82,7 @@ impl Default for SamplerConfig {
             text_height: None,
             threads: 0,
             strategy: Strategy::Auto,
+            exact: false,
         }
     }
 }
@@ -732,6 +741,10 @@ fn run_segment(
                 eprintln!("send pts={:?} dts={:?} key={} skip={skippable} next_k={next_k}", packet.pts(), packet.dts(), packet.is_key());
             }
             decoder.skip_frame(if skippable { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
+            if !config.exact {
+                // A reference frame nobody sees is only a source of prediction: skip its deblocking.
+                decoder.skip_loop_filter(if skippable { ffmpeg::Discard::All } else { ffmpeg::Discard::Default });
+            }
             stats.packets_decoded += 1;
             if decoder.send_packet(&packet).is_err() {
                 stats.decode_errors += 1;

@@ -154,6 +154,35 @@ fn letterboxed_source_keeps_its_bars() {
     assert!(f.get_pixel(160, 90)[0] > 215, "picture stays white");
 }
 
+/// The default skips deblocking on reference frames no sample shows; the frames it does show stay
+/// within the documented bound of exact decoding: the same frame at every second, embedded-encoder
+/// cosine ≥ 0.99 (README "How sampling works"). Measured on real footage at a low bitrate, where
+/// deblocking does the most, encoded with x264's defaults (b-pyramid, scene-cut keyframes).
+#[test]
+fn skipping_unshown_deblocking_stays_within_the_bound_of_exact_decoding() {
+    let source = introskip::paths::cache_dir().join("media").join("bbb.mp4");
+    assert!(source.exists(), "{}: run scripts/fetch-media.sh", source.display());
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("bbb-crf30.mp4");
+    ffmpeg(&["-ss", "60", "-t", "40", "-i", source.to_str().unwrap(), "-an", "-vf", "scale=960:540",
+        "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", clip.to_str().unwrap()]);
+    let mut encoder = introskip::encoder::default_encoder();
+    let run = |exact: bool| {
+        let cfg = SamplerConfig { exact, ..introskip::encoder::sampler_config_for(encoder.as_ref(), 40) };
+        sample_all(&clip, &cfg).unwrap().0
+    };
+    let (fast, exact) = (run(false), run(true));
+    assert_eq!(fast.len(), 40);
+    assert_eq!(fast.iter().map(|s| s.frame_time_s).collect::<Vec<_>>(), exact.iter().map(|s| s.frame_time_s).collect::<Vec<_>>(), "the same frames are shown");
+    assert!(fast.iter().zip(&exact).any(|(a, b)| a.thumbnail != b.thumbnail), "the default decodes differently from exact (else the option does nothing)");
+    let ea = encoder.encode(&fast.iter().collect::<Vec<_>>()).unwrap();
+    let eb = encoder.encode(&exact.iter().collect::<Vec<_>>()).unwrap();
+    for (k, (a, b)) in ea.iter().zip(&eb).enumerate() {
+        let cos = if a == b { 1.0 } else { introskip::encoder::cosine(a, b) };
+        assert!(cos >= 0.99, "second {k}: embedding cosine {cos:.4} against exact decoding");
+    }
+}
+
 #[test]
 fn tensors_are_the_preprocessed_full_frames() {
     let dir = tempfile::tempdir().unwrap();

@@ -133,6 +133,43 @@ pub fn embed_window(
             return Ok((features, true));
         }
     }
+    // The sound decodes in its own thread while the picture is sampled and encoded: a core the
+    // picture leaves idle (between segments, while the encoder waits) does the sound's work, so
+    // the episode costs about the larger of the two, not their sum. A cancelled analysis drops
+    // the receiver; the thread finishes its window and its result is discarded.
+    let sound_rx = {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let owned = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("sound".into())
+            .spawn(move || {
+                let _ = tx.send(sound::cached_sound_features_from(&owned, start_s, window_s, use_cache));
+            })
+            .map_err(|e| crate::Error::internal(format!("cannot start the sound thread: {e}")))?;
+        rx
+    };
+    let mut features = picture_features(path, start_s, window_s, text_cues, encoder, on)?;
+    if use_cache {
+        // A cache that cannot be written only costs speed next time.
+        if let Err(e) = cache::store(&key, &features) {
+            features.notes.push(format!("embedding cache not written: {e}"));
+        }
+    }
+    let sound = sound_rx.recv().unwrap_or_else(|_| Err(crate::Error::internal("the sound thread stopped without a result")));
+    apply_sound(&mut features, sound);
+    Ok((features, false))
+}
+
+/// The picture half of [`embed_window`], uncached and without sound: sample, encode and read
+/// text cues (`bench detect` times it apart from the sound).
+pub fn picture_features(
+    path: &std::path::Path,
+    start_s: u32,
+    window_s: u32,
+    text_cues: bool,
+    encoder: &mut dyn FrameEncoder,
+    on: &mut dyn FnMut(Progress) -> bool,
+) -> Result<EpisodeFeatures> {
     const BATCH: usize = 16;
     let text_height = text_cues.then_some(picture::TEXT_HEIGHT);
     let config = crate::video::SamplerConfig { start_s, text_height, ..sampler_config_for(encoder, window_s) };
@@ -195,21 +232,18 @@ pub fn embed_window(
     if !finished {
         return Err(crate::Error::internal(format!("{}: the sampler stopped before the end of the window", path.display())));
     }
-    if use_cache {
-        // A cache that cannot be written only costs speed next time.
-        if let Err(e) = cache::store(&key, &features) {
-            features.notes.push(format!("embedding cache not written: {e}"));
-        }
-    }
-    add_sound(&mut features, path, start_s, window_s, use_cache);
-    Ok((features, false))
+    Ok(features)
 }
 
 /// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
 /// picture alone still finds most intros), with a note saying so: five of the model's inputs are
 /// then zero, and the user must know.
 fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, start_s: u32, window_s: u32, use_cache: bool) {
-    match sound::cached_sound_features_from(path, start_s, window_s, use_cache) {
+    apply_sound(features, sound::cached_sound_features_from(path, start_s, window_s, use_cache));
+}
+
+fn apply_sound(features: &mut EpisodeFeatures, sound: Result<(sound::Sound, Option<String>)>) {
+    match sound {
         Ok((sound, note)) => {
             let n = sound.rows.len();
             features.audio = Array2::from_shape_vec((n, sound::AUDIO_DIM), sound.rows.into_iter().flatten().collect()).expect("rows of AUDIO_DIM");

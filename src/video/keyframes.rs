@@ -14,9 +14,37 @@ use std::path::Path;
 /// Keyframes this long before the start are not decoded (the longest usual GOP is 10 s).
 const LEAD_S: f64 = 20.0;
 
+/// Stretches shorter than this are not split between cores.
+const SPLIT_ABOVE_S: f64 = 60.0;
+
 /// The keyframes shown in `[start_s, end_s)`: (time in seconds from the file's start, the frame
 /// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
+/// A long stretch is cut into one part per core, each read and decoded by its own thread; the
+/// keyframe on screen where a part begins stands for that moment, as at `start_s`.
 pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize) -> Result<Vec<(f64, RgbImage)>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
+    let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
+    let mut out = Vec::new();
+    std::thread::scope(|scope| -> Result<()> {
+        let handles: Vec<_> = bounds.windows(2).map(|w| scope.spawn(move || keyframes_in(path, w[0], w[1], height))).collect();
+        for handle in handles {
+            out.extend(handle.join().map_err(|_| Error::internal("a keyframe reader panicked"))??);
+        }
+        Ok(())
+    })?;
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The keyframe before the start stands for the start; later ones keep their time.
+    out.dedup_by(|b, a| a.0 == b.0);
+    if out.len() > limit && limit > 0 {
+        let stride = out.len().div_ceil(limit);
+        out = out.into_iter().step_by(stride).collect();
+    }
+    Ok(out)
+}
+
+/// [`keyframes`] of one part, by one thread, unthinned.
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32) -> Result<Vec<(f64, RgbImage)>> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let (tb, origin, params, sar, rotation) = {
@@ -34,6 +62,8 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     ctx.set_threading(ffmpeg::codec::threading::Config { kind: ffmpeg::codec::threading::Type::Frame, count: 1, ..Default::default() });
     let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
     decoder.skip_frame(ffmpeg::Discard::NonKey);
+    // A coarse look at small pictures: the deblocking filter changes nothing it reads.
+    decoder.skip_loop_filter(ffmpeg::Discard::All);
     let target = origin + (start_s / f64::from(tb)).floor() as i64;
     unsafe {
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
@@ -79,12 +109,5 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     }
     let _ = decoder.send_eof();
     take(&mut decoder, &mut out)?;
-    out.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The keyframe before the start stands for the start; later ones keep their time.
-    out.dedup_by(|b, a| a.0 == b.0);
-    if out.len() > limit && limit > 0 {
-        let stride = out.len().div_ceil(limit);
-        out = out.into_iter().step_by(stride).collect();
-    }
     Ok(out)
 }

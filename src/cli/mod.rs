@@ -142,6 +142,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The scenes a season returns to (places, set-ups, its intro's shots): its shots clustered by
+    /// picture, those found in two or more episodes, with where each plays.
+    Scenes {
+        /// Episodes or folders (walked like a library; one season is the usual input).
+        #[arg(required = true)]
+        media: Vec<PathBuf>,
+        /// How alike a scene's shots are on average (cosine of the embeddings).
+        #[arg(long, default_value_t = 0.85)]
+        min_similarity: f32,
+        /// Also write a contact sheet: one row per scene, a picture of each occurrence (PNG).
+        #[arg(long)]
+        sheet: Option<PathBuf>,
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
+        window: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// What each episode shares with the others of its season, found by sound (Chromaprint) and
     /// by picture: the spans season judgement weighs against the model, and where each plays
     /// elsewhere. Explains a season-mode boundary.
@@ -437,6 +454,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Repeats { media, window } => repeats(&media, window),
         Command::Search { frame, image, media, min_similarity, top, window, json } => search(frame.as_deref(), image, &media, min_similarity, top, window, json),
         Command::Duplicates { media, min_share, window, json } => duplicates(&media, min_share, window, json),
+        Command::Scenes { media, min_similarity, sheet, window, json } => search::scenes(&media, min_similarity, sheet.as_deref(), window, json),
         Command::Export { media, format, segments, out, titles, edl_action, timeline_start } => {
             let options = crate::formats::ExportOptions { titles, edl_action, timeline_start, ..Default::default() };
             export(&media, format, segments.as_deref(), out.as_deref(), &options)

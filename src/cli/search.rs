@@ -103,6 +103,64 @@ pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: 
     batch_result(failures, media.len())
 }
 
+/// `introskip scenes`: the season's recurring scenes, printed (or as JSON), and a contact sheet.
+pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std::path::Path>, window: u32, json: bool) -> Result<()> {
+    if !(0.0..=1.0).contains(&min_similarity) {
+        return Err(Error::Usage(format!("--min-similarity {min_similarity}: give a cosine between 0 and 1 (0.85 groups a place's shots)")));
+    }
+    let (media, mut failures) = collection(inputs)?;
+    let mut encoder = crate::encoder::default_encoder();
+    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
+    let found = crate::service::search::recurring_scenes(&refs, min_similarity);
+    if let Some(path) = sheet {
+        // One row per scene: the middle second of each occurrence, at thumbnail size.
+        let rows: Vec<Vec<&image::RgbImage>> = found
+            .iter()
+            .map(|scene| {
+                scene
+                    .occurrences
+                    .iter()
+                    .filter_map(|o| {
+                        let f = &features.iter().find(|(p, _)| *p == o.episode)?.1;
+                        let mid = (o.from + o.to) / 2;
+                        f.seconds.iter().position(|&s| s == mid).and_then(|i| f.thumbnails.get(i))
+                    })
+                    .take(12)
+                    .collect()
+            })
+            .collect();
+        let (w, h) = rows.iter().flatten().next().map_or((1, 1), |t| (t.width(), t.height()));
+        let cols = rows.iter().map(Vec::len).max().unwrap_or(1).max(1) as u32;
+        let mut canvas = image::RgbImage::new(cols * (w + 4), (rows.len().max(1) as u32) * (h + 4));
+        for (r, row) in rows.iter().enumerate() {
+            for (c, thumb) in row.iter().enumerate() {
+                image::imageops::replace(&mut canvas, *thumb, i64::from(c as u32 * (w + 4)), i64::from(r as u32 * (h + 4)));
+            }
+        }
+        crate::fsio::write_atomic(path, |out| {
+            let mut png = std::io::Cursor::new(Vec::new());
+            canvas.write_to(&mut png, image::ImageFormat::Png).map_err(std::io::Error::other)?;
+            out.write_all(png.get_ref())
+        })?;
+    }
+    if json {
+        println!("{}", serde_json::json!({"scenes": found}));
+    } else if found.is_empty() {
+        println!("no scene recurs among {} episode(s) (shots at least {min_similarity:.2} alike)", refs.len());
+    } else {
+        let t = |s: u32| crate::clock::clock(f64::from(s), 0, true);
+        for (i, scene) in found.iter().enumerate() {
+            println!("scene {}: {} episodes, {} s", i + 1, scene.episodes, scene.seconds);
+            for o in &scene.occurrences {
+                let name = o.episode.file_name().map_or_else(|| o.episode.display().to_string(), |n| n.to_string_lossy().into_owned());
+                println!("    {}  {}–{}", crate::error::printable(&name), t(o.from), t(o.to + 1));
+            }
+        }
+    }
+    batch_result(failures, media.len())
+}
+
 /// The index is the per-second embeddings detection already computes, so indexing costs nothing
 /// beyond analysis; what is measured is a query's time, beside the analysis of one episode.
 pub(super) fn bench_search(seconds: usize) -> Result<()> {

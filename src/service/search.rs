@@ -202,3 +202,121 @@ mod tests {
         assert!(find_shot(&y, &eps, None, 0.92).iter().all(|h| h.similarity >= 0.92));
     }
 }
+
+/// Consecutive seconds at least this alike are one shot (a cut drops well below it).
+const SHOT_COS: f32 = 0.9;
+
+/// Where a recurring scene plays: seconds `from..=to` of one episode.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Occurrence {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
+    pub episode: PathBuf,
+    pub from: u32,
+    pub to: u32,
+}
+
+/// A place or set-up a season returns to: shots alike enough to be one scene, from at least two
+/// episodes. `seconds` is the time it fills over the season.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Scene {
+    pub episodes: usize,
+    pub seconds: u32,
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// One shot: its episode (index), first and last second, row range, and mean embedding.
+struct Shot {
+    episode: usize,
+    from: u32,
+    to: u32,
+    mean: Vec<f32>,
+}
+
+/// Cut each episode into shots (a run of seconds each at least [`SHOT_COS`] like the one before;
+/// black seconds, whose embedding is empty, belong to none) with their unit mean embeddings.
+fn shots(episodes: &[(PathBuf, &EpisodeFeatures)]) -> Vec<Shot> {
+    let mut out: Vec<Shot> = Vec::new();
+    for (e, (_, f)) in episodes.iter().enumerate() {
+        let mut open = false;
+        for (i, &second) in f.seconds.iter().enumerate() {
+            let row = f.embeddings.row(i);
+            if row.iter().all(|&x| x == 0.0) {
+                open = false;
+                continue;
+            }
+            let joins = open && i > 0 && f.embeddings.row(i - 1).dot(&row) >= SHOT_COS;
+            match out.last_mut() {
+                Some(shot) if joins => {
+                    shot.to = second;
+                    shot.mean.iter_mut().zip(row.iter()).for_each(|(m, x)| *m += x);
+                }
+                _ => out.push(Shot { episode: e, from: second, to: second, mean: row.to_vec() }),
+            }
+            open = true;
+        }
+    }
+    for shot in &mut out {
+        let norm = shot.mean.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        shot.mean.iter_mut().for_each(|x| *x /= norm);
+    }
+    out
+}
+
+/// The scenes `episodes` (a season) return to: their shots clustered by average linkage
+/// (`kodama`, Müllner's algorithm) on cosine distance, cut where clusters stop being at least
+/// `min_similarity` alike on average; clusters with shots from two or more episodes, most
+/// episodes first, then most seconds. Adjacent shots of one episode in one scene are one
+/// occurrence.
+pub fn recurring_scenes(episodes: &[(PathBuf, &EpisodeFeatures)], min_similarity: f32) -> Vec<Scene> {
+    let dim = episodes.first().map_or(0, |(_, f)| f.embeddings.ncols());
+    let episodes: Vec<(PathBuf, &EpisodeFeatures)> = episodes.iter().filter(|(_, f)| f.embeddings.ncols() == dim).cloned().collect();
+    let shots = shots(&episodes);
+    let n = shots.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let mut condensed = Vec::with_capacity(n * (n - 1) / 2);
+    for i in 0..n {
+        for j in i + 1..n {
+            let cos: f32 = shots[i].mean.iter().zip(&shots[j].mean).map(|(a, b)| a * b).sum();
+            condensed.push((1.0 - f64::from(cos)).clamp(0.0, 2.0));
+        }
+    }
+    let dendrogram = kodama::linkage(&mut condensed, n, kodama::Method::Average);
+    // Step k makes cluster n + k from two earlier ones (SciPy's labelling); stop at the cut.
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+    let mut alive = vec![true; n];
+    for step in dendrogram.steps() {
+        if step.dissimilarity > 1.0 - f64::from(min_similarity) {
+            break;
+        }
+        let merged: Vec<usize> = members[step.cluster1].iter().chain(&members[step.cluster2]).copied().collect();
+        alive[step.cluster1] = false;
+        alive[step.cluster2] = false;
+        members.push(merged);
+        alive.push(true);
+    }
+    let mut scenes: Vec<Scene> = Vec::new();
+    for (label, group) in members.iter().enumerate() {
+        if !alive[label] {
+            continue;
+        }
+        let mut group: Vec<&Shot> = group.iter().map(|&i| &shots[i]).collect();
+        let seen: std::collections::BTreeSet<usize> = group.iter().map(|s| s.episode).collect();
+        if seen.len() < 2 {
+            continue;
+        }
+        group.sort_by_key(|s| (s.episode, s.from));
+        let mut occurrences: Vec<(usize, Occurrence)> = Vec::new();
+        for s in group {
+            match occurrences.last_mut() {
+                Some((e, o)) if *e == s.episode && s.from <= o.to + 1 => o.to = o.to.max(s.to),
+                _ => occurrences.push((s.episode, Occurrence { episode: episodes[s.episode].0.clone(), from: s.from, to: s.to })),
+            }
+        }
+        let seconds = occurrences.iter().map(|(_, o)| o.to - o.from + 1).sum();
+        scenes.push(Scene { episodes: seen.len(), seconds, occurrences: occurrences.into_iter().map(|(_, o)| o).collect() });
+    }
+    scenes.sort_by(|a, b| b.episodes.cmp(&a.episodes).then(b.seconds.cmp(&a.seconds)));
+    scenes
+}

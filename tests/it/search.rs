@@ -97,3 +97,42 @@ fn a_shot_is_found_where_the_season_plays_it_and_copies_of_an_episode_are_duplic
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && stderr.contains("EPISODE@TIME"), "{stderr}");
 }
+
+/// The demo season's bodies are different footage; what it returns to is its intro (its title
+/// card and shots) and its end credits. `scenes` finds those in all three episodes, nothing
+/// else, and draws one sheet row per scene.
+#[test]
+fn a_season_s_recurring_scenes_are_its_intro_and_credits() {
+    let demo = introskip::paths::demo_dir();
+    let work = tempfile::tempdir().unwrap();
+    let sheet = work.path().join("scenes.png");
+    let found = json(&["scenes", "--sheet", sheet.to_str().unwrap()], &[&demo]);
+    let scenes = found["scenes"].as_array().unwrap();
+    // The truth: each episode's intro and credits, in seconds.
+    let spans = |episode: &str| -> Vec<(String, f64, f64)> {
+        let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(demo.join(episode.replace(".mp4", ".truth.json"))).unwrap()).unwrap();
+        truth["segments"].as_array().unwrap().iter()
+            .filter(|s| ["intro", "credits"].contains(&s["kind"].as_str().unwrap()))
+            .map(|s| (s["kind"].as_str().unwrap().to_string(), s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap()))
+            .collect()
+    };
+    let mut covered: std::collections::BTreeMap<(String, String), u32> = Default::default();
+    for scene in scenes {
+        assert!(scene["episodes"].as_u64().unwrap() >= 2, "{scene}");
+        for o in scene["occurrences"].as_array().unwrap() {
+            let episode = name(&o["episode"]);
+            let (from, to) = (o["from"].as_f64().unwrap(), o["to"].as_f64().unwrap() + 1.0);
+            let inside = spans(&episode).into_iter().find(|(_, a, b)| from >= *a - 1.0 && to <= *b + 1.0);
+            let (kind, _, _) = inside.unwrap_or_else(|| panic!("{episode} {from}–{to} s recurs but is neither its intro nor its credits: {scene}"));
+            *covered.entry((episode, kind)).or_default() += (to - from) as u32;
+        }
+    }
+    for n in 1..=3 {
+        let episode = format!("Bunny Tales - S01E0{n}.mp4");
+        let intro = covered.get(&(episode.clone(), "intro".into())).copied().unwrap_or(0);
+        assert!(intro >= 16, "{episode}: only {intro} of the intro's 20 s are found recurring: {found}");
+        assert!(covered.contains_key(&(episode.clone(), "credits".into())), "{episode}: its credits are not found recurring: {found}");
+    }
+    let png = image::open(&sheet).unwrap();
+    assert_eq!(png.height() as usize, scenes.len() * (72 + 4), "one sheet row per scene");
+}

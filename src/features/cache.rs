@@ -12,9 +12,9 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"ISKEMB01";
-/// Bumped when the sampler's output for the same file and parameters changes (2: unshown
-/// reference frames skip deblocking).
-pub const SAMPLER_VERSION: u32 = 2;
+/// Bumped when the sampler's output for the same file and parameters changes (3: H.264's
+/// unshown reference frames skip deblocking).
+pub const SAMPLER_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheKey {

@@ -173,6 +173,23 @@ fn every_command_survives_the_hostile_corpus() {
             }
         }
     }
+    // scenes: a "season" of hostile files is clustered from what could be read; the rest is named.
+    for batch in names.chunks(40).take(2) {
+        let mut scenes = introskip();
+        scenes.args(["scenes", "--window", "8"]);
+        for (f, _) in batch {
+            scenes.arg(f);
+        }
+        match run(scenes, Duration::from_secs(600)) {
+            Err(hang) => problems.push(hang),
+            Ok(o) => {
+                runs += 1;
+                if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
+                    problems.push(format!("CRASH: scenes batch: exit {:?}: {}", o.code, o.stderr));
+                }
+            }
+        }
+    }
     for e in &manifest.labels {
         let file = label_dir.join(name_of(e));
         let mut export = introskip();

@@ -68,6 +68,20 @@ fn exact_at_29_97_fps_short_gop_seeking() {
     assert!(report.frames_decoded < 900 / 2, "decoded {} of 900 frames", report.frames_decoded);
 }
 
+/// VP9 and AV1 encoders often write one keyframe for a whole file: there is nowhere to split the
+/// window between cores, so no frame may be decoded twice (once per part) — FFmpeg's frame threads
+/// share the one part instead.
+#[test]
+fn exact_in_vp9_with_a_single_keyframe_and_no_frame_decoded_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let enc = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "4", "-b:v", "0", "-g", "100000"];
+    let clip = counter_clip(dir.path(), "one-keyframe.webm", "25", 30.0, &enc, None);
+    assert_eq!(assert_exact(&clip, 30), 30);
+    let (_, auto) = sample_all(&clip, &config(30, Strategy::Auto)).unwrap();
+    let (_, all) = sample_all(&clip, &config(30, Strategy::DecodeAll)).unwrap();
+    assert!(auto.frames_decoded <= all.frames_decoded, "decoded {} frames, decoding everything takes {}", auto.frames_decoded, all.frames_decoded);
+}
+
 #[test]
 fn exact_at_60_fps_and_shorter_than_window() {
     let dir = tempfile::tempdir().unwrap();

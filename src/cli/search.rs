@@ -112,7 +112,7 @@ pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std
     let mut encoder = crate::encoder::default_encoder();
     let features = analysed(&media, window, encoder.as_mut(), &mut failures);
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
-    let found = crate::service::search::recurring_scenes(&refs, min_similarity);
+    let found = crate::service::search::recurring_scenes(&refs, min_similarity)?;
     if let Some(path) = sheet {
         // One row per scene: the middle second of each occurrence, at thumbnail size.
         let rows: Vec<Vec<&image::RgbImage>> = found

@@ -135,15 +135,24 @@ pub fn embed_window(
     }
     // The sound decodes in its own thread while the picture is sampled and encoded: a core the
     // picture leaves idle (between segments, while the encoder waits) does the sound's work, so
-    // the episode costs about the larger of the two, not their sum. A cancelled analysis drops
-    // the receiver; the thread finishes its window and its result is discarded.
+    // the episode costs about the larger of the two, not their sum. When the picture fails or is
+    // cancelled, the guard's drop stops the sound at its next chunk (nothing is cached).
+    struct StopOnDrop(std::sync::Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let stop = StopOnDrop(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)));
     let sound_rx = {
         let (tx, rx) = crossbeam_channel::bounded(1);
         let owned = path.to_path_buf();
+        let flag = stop.0.clone();
         std::thread::Builder::new()
             .name("sound".into())
             .spawn(move || {
-                let _ = tx.send(sound::cached_sound_features_from(&owned, start_s, window_s, use_cache));
+                let stopped = || flag.load(std::sync::atomic::Ordering::Relaxed);
+                let _ = tx.send(sound::cached_sound_features_until(&owned, start_s, window_s, use_cache, &stopped));
             })
             .map_err(|e| crate::Error::internal(format!("cannot start the sound thread: {e}")))?;
         rx

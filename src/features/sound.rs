@@ -45,6 +45,11 @@ pub fn sound_features(path: &Path, window_s: u32) -> Result<Sound> {
 /// The sound of `[start_s, start_s + len_s)` (the tail of an episode): rows and fingerprint
 /// count from `start_s`.
 pub fn sound_features_from(path: &Path, start_s: u32, len_s: u32) -> Result<Sound> {
+    sound_features_until(path, start_s, len_s, &|| false)
+}
+
+/// [`sound_features_from`] that gives up (`Error::Cancelled`) as soon as `stop` says so.
+fn sound_features_until(path: &Path, start_s: u32, len_s: u32, stop: &dyn Fn() -> bool) -> Result<Sound> {
     let Some(mut reader) = AudioReader::open(path, RATE, 1)? else {
         return Ok(Sound { rows: vec![[0.0; AUDIO_DIM]; len_s as usize], fingerprint: Vec::new() });
     };
@@ -53,6 +58,9 @@ pub fn sound_features_from(path: &Path, start_s: u32, len_s: u32) -> Result<Soun
     let mut samples = vec![0f32; total];
     let mut filled = 0usize;
     while let Some((start, chunk)) = reader.next_chunk()? {
+        if stop() {
+            return Err(crate::Error::Cancelled);
+        }
         let offset = ((start - f64::from(start_s)) * f64::from(RATE)).round();
         // A chunk that began before the seek point: keep only its part inside the window.
         let (at, chunk) = if offset < 0.0 {
@@ -270,6 +278,12 @@ pub fn cached_sound_features(path: &Path, window_s: u32, use_cache: bool) -> Res
 
 /// [`cached_sound_features`] of `[start_s, start_s + window_s)`.
 pub fn cached_sound_features_from(path: &Path, start_s: u32, window_s: u32, use_cache: bool) -> Result<(Sound, Option<String>)> {
+    cached_sound_features_until(path, start_s, window_s, use_cache, &|| false)
+}
+
+/// [`cached_sound_features_from`] that gives up (`Error::Cancelled`, nothing cached) as soon as
+/// `stop` says so: an analysis cancelled or failed on the picture stops its sound too.
+pub fn cached_sound_features_until(path: &Path, start_s: u32, window_s: u32, use_cache: bool, stop: &dyn Fn() -> bool) -> Result<(Sound, Option<String>)> {
     let fp = crate::fsio::fingerprint(path)?;
     // The head's key is the one it always had, so existing caches stay valid.
     let key = if start_s == 0 { format!("{fp}-{window_s}-v{AUDIO_VERSION}") } else { format!("{fp}-{start_s}+{window_s}-v{AUDIO_VERSION}") };
@@ -296,7 +310,7 @@ pub fn cached_sound_features_from(path: &Path, start_s: u32, window_s: u32, use_
             None => {}
         }
     }
-    let sound = sound_features_from(path, start_s, window_s)?;
+    let sound = sound_features_until(path, start_s, window_s, stop)?;
     if use_cache {
         let write = (|| -> Result<()> {
             let dir = file.parent().expect("has a folder");

@@ -205,6 +205,8 @@ mod tests {
 
 /// Consecutive seconds at least this alike are one shot (a cut drops well below it).
 const SHOT_COS: f32 = 0.9;
+/// The most shots [`recurring_scenes`] clusters at once (their distances take ~400 MB).
+const MAX_SHOTS: usize = 10_000;
 
 /// Where a recurring scene plays: seconds `from..=to` of one episode.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -240,7 +242,7 @@ fn shots(episodes: &[(PathBuf, &EpisodeFeatures)]) -> Vec<Shot> {
         let mut open = false;
         for (i, &second) in f.seconds.iter().enumerate() {
             let row = f.embeddings.row(i);
-            if row.iter().all(|&x| x == 0.0) {
+            if row.iter().all(|&x| x == 0.0) || row.iter().any(|x| !x.is_finite()) {
                 open = false;
                 continue;
             }
@@ -267,13 +269,21 @@ fn shots(episodes: &[(PathBuf, &EpisodeFeatures)]) -> Vec<Shot> {
 /// `min_similarity` alike on average; clusters with shots from two or more episodes, most
 /// episodes first, then most seconds. Adjacent shots of one episode in one scene are one
 /// occurrence.
-pub fn recurring_scenes(episodes: &[(PathBuf, &EpisodeFeatures)], min_similarity: f32) -> Vec<Scene> {
+pub fn recurring_scenes(episodes: &[(PathBuf, &EpisodeFeatures)], min_similarity: f32) -> Result<Vec<Scene>> {
     let dim = episodes.first().map_or(0, |(_, f)| f.embeddings.ncols());
     let episodes: Vec<(PathBuf, &EpisodeFeatures)> = episodes.iter().filter(|(_, f)| f.embeddings.ncols() == dim).cloned().collect();
     let shots = shots(&episodes);
     let n = shots.len();
     if n < 2 {
-        return Vec::new();
+        return Ok(Vec::new());
+    }
+    // Every pair's distance is held at once (n² / 2 numbers): a season's windows are a few
+    // thousand shots; a whole library is not one season.
+    if n > MAX_SHOTS {
+        return Err(Error::Usage(format!(
+            "{n} shots in {} episodes are too many to cluster at once (at most {MAX_SHOTS}): give one season at a time, or a shorter --window",
+            episodes.len()
+        )));
     }
     let mut condensed = Vec::with_capacity(n * (n - 1) / 2);
     for i in 0..n {
@@ -318,5 +328,5 @@ pub fn recurring_scenes(episodes: &[(PathBuf, &EpisodeFeatures)], min_similarity
         scenes.push(Scene { episodes: seen.len(), seconds, occurrences: occurrences.into_iter().map(|(_, o)| o).collect() });
     }
     scenes.sort_by(|a, b| b.episodes.cmp(&a.episodes).then(b.seconds.cmp(&a.seconds)));
-    scenes
+    Ok(scenes)
 }

@@ -26,13 +26,19 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
     let mut out = Vec::new();
-    std::thread::scope(|scope| -> Result<()> {
-        let handles: Vec<_> = bounds.windows(2).map(|w| scope.spawn(move || keyframes_in(path, w[0], w[1], height))).collect();
-        for handle in handles {
-            out.extend(handle.join().map_err(|_| Error::internal("a keyframe reader panicked"))??);
-        }
-        Ok(())
-    })?;
+    let results: Vec<Result<Vec<(f64, RgbImage)>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .enumerate()
+            // Only the first part stands a keyframe before its start in for the start: a later
+            // part's is already its predecessor's last, at its own time.
+            .map(|(i, w)| scope.spawn(move || keyframes_in(path, w[0], w[1], height, i == 0)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly")))).collect()
+    });
+    for part in results {
+        out.extend(part?);
+    }
     out.sort_by(|a, b| a.0.total_cmp(&b.0));
     // The keyframe before the start stands for the start; later ones keep their time.
     out.dedup_by(|b, a| a.0 == b.0);
@@ -43,8 +49,9 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     Ok(out)
 }
 
-/// [`keyframes`] of one part, by one thread, unthinned.
-fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32) -> Result<Vec<(f64, RgbImage)>> {
+/// [`keyframes`] of one part, by one thread, unthinned; `lead` keeps the keyframe on screen at
+/// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool) -> Result<Vec<(f64, RgbImage)>> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let (tb, origin, params, sar, rotation) = {
@@ -62,7 +69,7 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32) -> Result<Ve
     ctx.set_threading(ffmpeg::codec::threading::Config { kind: ffmpeg::codec::threading::Type::Frame, count: 1, ..Default::default() });
     let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
     decoder.skip_frame(ffmpeg::Discard::NonKey);
-    // A coarse look at small pictures: the deblocking filter changes nothing it reads.
+    // A coarse look at 144-pixel pictures: what the deblocking filter changes is negligible there.
     decoder.skip_loop_filter(ffmpeg::Discard::All);
     let target = origin + (start_s / f64::from(tb)).floor() as i64;
     unsafe {
@@ -76,7 +83,7 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32) -> Result<Ve
         while decoder.receive_frame(&mut frame).is_ok() {
             let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
             let t = seconds(pts);
-            if t >= end_s {
+            if t >= end_s || (!lead && t < start_s) {
                 continue;
             }
             let rgb = converter.to_rgb(&frame)?;
@@ -101,7 +108,7 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32) -> Result<Ve
         }
         // Where seeking failed (or landed far back), keyframes long before the start are read
         // past, not decoded: only the last one or two before it can still be on screen there.
-        if at.is_some_and(|t| t < start_s - LEAD_S) {
+        if at.is_some_and(|t| t < start_s - LEAD_S || (!lead && t < start_s)) {
             continue;
         }
         let _ = decoder.send_packet(&packet);

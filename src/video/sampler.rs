@@ -429,11 +429,12 @@ fn plan_segments(setup: &StreamSetup, start: u32, window: u32, parts: usize) -> 
         let Some(kf) = setup.keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| setup.keyframes[i]) else {
             continue;
         };
-        // Without a keyframe near the split (one keyframe per file, as VP9 and AV1 encoders
-        // often write), the new part would decode its predecessor's frames again, alone on its
-        // core: keep one part, which FFmpeg's frame threads then decode on every core.
+        // Without a keyframe well after the previous split (one keyframe per file, or an index
+        // the demuxer has not read), the new part would decode its predecessor's frames again,
+        // alone on its core: keep fewer parts (one: FFmpeg's frame threads use every core).
         let part_s = f64::from(span - start) / parts as f64;
-        if clock.seconds(kf) < ideal - part_s / 2.0 {
+        let previous = f64::from(segments.last().expect("non-empty").first);
+        if clock.seconds(kf) < previous + part_s / 2.0 {
             continue;
         }
         let first = (clock.seconds(kf) + SEEK_MARGIN_S).ceil().max(0.0) as u32;

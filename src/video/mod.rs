@@ -79,7 +79,31 @@ pub(crate) fn open(path: &Path) -> Result<Opened> {
         };
         return Err(Error::input(path, message));
     };
+    let mut input = input;
+    load_deferred_index(&mut input, video_index);
     Ok(Opened { input, video_index, path: path.to_path_buf() })
+}
+
+/// Matroska and WebM keep their keyframe index (Cues) after the clusters, and FFmpeg reads it only
+/// on the first seek: until then the stream has no index, and the sampler would see no keyframe
+/// to split the work between cores at or to seek to. One seek to the start reads it (where the
+/// Cues were read at open, the seek only rewinds); reading then begins at the start as before.
+/// Other formats index at open; a file without Cues, or one that cannot seek, stays as it was.
+fn load_deferred_index(input: &mut ffmpeg::format::context::Input, video_index: usize) {
+    // The demuxer indexes the keyframes it has read so far (those `find_stream_info` read), so
+    // a stream's index is not empty before the Cues are read: seek in every Matroska file.
+    if !input.format().name().contains("matroska") || input.stream(video_index).is_none() {
+        return;
+    }
+    let start = match unsafe { (*input.as_ptr()).start_time } {
+        ffmpeg::ffi::AV_NOPTS_VALUE => 0,
+        t => t,
+    };
+    // SAFETY: a seek on an open context; on failure FFmpeg leaves the position where it was
+    // (at the first cluster, where nothing has been read yet).
+    unsafe {
+        ffmpeg::ffi::avformat_seek_file(input.as_mut_ptr(), -1, i64::MIN, start, start, 0);
+    }
 }
 
 /// `avformat_open_input` on the path's own bytes. ffmpeg-next's `format::input` unwraps the path

@@ -83,6 +83,23 @@ fn exact_in_vp9_with_a_single_keyframe_and_no_frame_decoded_twice() {
     assert!(auto.frames_decoded <= all.frames_decoded, "decoded {} frames, decoding everything takes {}", auto.frames_decoded, all.frames_decoded);
 }
 
+/// Matroska/WebM keep their keyframe index (Cues) after the clusters, where FFmpeg reads it only
+/// on a first seek: the sampler reads it at open, so a WebM with short GOPs is jumped through like
+/// an MP4 (before, it saw no keyframes and decoded every frame) and its keyframes are listed.
+#[test]
+fn webm_keyframe_index_is_read_so_short_gops_are_jumped() {
+    let dir = tempfile::tempdir().unwrap();
+    let enc = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "4", "-b:v", "0", "-g", "12"];
+    let clip = counter_clip(dir.path(), "short-gops.webm", "25", 30.0, &enc, None);
+    assert_eq!(assert_exact(&clip, 30), 30);
+    let info = introskip::video::probe(&clip).unwrap();
+    let gop = info.video.keyframe_interval_s.expect("the WebM's keyframes are indexed");
+    assert!((gop - 0.48).abs() < 0.1, "keyframes every {gop} s, encoded every 12 frames at 25 fps");
+    let (_, report) = sample_all(&clip, &SamplerConfig { threads: 1, ..config(30, Strategy::Auto) }).unwrap();
+    assert!(report.seeks > 5, "expected keyframe seeks, got {report:?}");
+    assert!(report.frames_decoded < 750 / 2, "decoded {} of 750 frames", report.frames_decoded);
+}
+
 #[test]
 fn exact_at_60_fps_and_shorter_than_window() {
     let dir = tempfile::tempdir().unwrap();

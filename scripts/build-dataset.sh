@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyc] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -10,6 +10,9 @@
 # `familyc` builds a third family (synth.py --family C, seed 2029: cross-fades, the theme leading
 # the picture, sung themes, opening credits instead of an intro, signs in the story, title cards in
 # other fonts that fade in), on which nothing was chosen: the set the README reports on last.
+# `familyb-wide` builds 16 more family-B series (seed 3028, the training split's footage and
+# music; 64 episodes, ~30 min): a wider look at the family the season rules were chosen on, run
+# with scripts/eval-set.sh (README "Results": not part of the test suite, which it would double).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -27,11 +30,15 @@ if [ "$split" = heldout ]; then
 elif [ "$split" = familyb ]; then
   flags=(--split dev --seed 2028 --family B --pool "$out/pool")
   check_split=dev
-  out=$INTROSKIP_CACHE/dataset/familyb-2028
+  out=$INTROSKIP_CACHE/dataset/familyb-v2-2028
+elif [ "$split" = familyb-wide ]; then
+  flags=(--split train --seed 3028 --family B --series 16 --pool "$out/pool")
+  check_split=train
+  out=$INTROSKIP_CACHE/dataset/familyb-wide-v2-3028
 elif [ "$split" = familyc ]; then
   flags=(--split dev --seed 2029 --family C --pool "$out/pool")
   check_split=dev
-  out=$INTROSKIP_CACHE/dataset/familyc-2029
+  out=$INTROSKIP_CACHE/dataset/familyc-v2-2029
 fi
 log "synthesising the $split series into $out"
 /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"

@@ -80,8 +80,11 @@ def locate(master, episode):
 
 
 def matched_span(master, episode, lag, win=50, threshold=0.4):
-    """First and last frame (episode time) of the 0.5-s windows whose spectral shape follows the
-    master's (mean cosine above `threshold`)."""
+    """First and last frame (episode time) of the audio that follows the master's spectral shape:
+    the centres of the first and last 0.5-s windows whose mean cosine is above `threshold`. (A
+    window's centre, not its outer edge: the features subtract a ±0.5 s moving average, so a
+    window that ends just inside the intro already follows the master; the outer edges put the
+    span up to a window early at the start and late at the end.)"""
     hits = []
     for i in range(0, len(master) - win + 1, 5):
         j = lag + i
@@ -91,7 +94,7 @@ def matched_span(master, episode, lag, win=50, threshold=0.4):
             hits.append(j)
     if not hits:
         return None
-    return hits[0], hits[-1] + win
+    return hits[0] + win // 2, hits[-1] + win // 2
 
 
 def main():

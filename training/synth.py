@@ -38,6 +38,9 @@ FOOTAGE = {
     "bbb": 596.0, "sintel": 52.0, "vtest": 79.0, "tree": 29.0, "megamind": 11.0,
     "test_video": 29.0, "world": 30.0, "bikes": 10.0, "gradio_a": 7.0, "run": 5.0, "test_avi": 16.0,
 }
+# Footage with a soundtrack of its own (the other clips are silent: the pool gives them quiet
+# noise), whose sound reframed footage takes (reframe()).
+SOUNDTRACKS = ["bbb", "sintel"]
 FOOTAGE_FILES = {
     "bbb": "bbb.mp4", "sintel": "sintel_trailer.mp4", "vtest": "vtest.avi", "tree": "tree.avi",
     "megamind": "megamind.avi", "test_video": "test_video.mp4", "world": "world.mp4",
@@ -282,16 +285,17 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
             t += length
     rng.shuffle(chunks)
     usage = [0] * len(chunks)  # episodes of this series that used each chunk: fresh footage first
+    consumed = [0.0] * len(chunks)  # seconds of each chunk the series has shown (families B, C)
     # Family C: one series in four has no intro at all, only names over the story's first shots.
     opening_credits = family == "C" and index % 4 == 3
     episodes = []
     history = []  # body clips of earlier episodes, for recaps
     for e in range(n_eps):
-        ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title)
+        ep = plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title, consumed if family != "A" else None)
         if family == "B":
-            ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music, usage)
+            ep = plan_family_b(rng, ep, intros, change_at, e, chunks, dev_music, usage, consumed)
         elif family == "C":
-            ep = plan_family_c(rng, ep, intros, opening_credits, chunks, dev_music, usage)
+            ep = plan_family_c(rng, ep, intros, opening_credits, chunks, dev_music, usage, consumed)
         episodes.append(ep)
     plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
             "intro_change_at": change_at, "episodes": episodes}
@@ -307,12 +311,12 @@ SUBTITLES = ["Where were you last night?", "We have to go. Now.", "I never said 
 IDENTS = ["CHANNEL 7", "KTV presents", "NORTH ONE", "A STUDIO 9 PRODUCTION"]
 
 
-def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage):
+def plan_family_b(rng, ep, intros, change_at, e, chunks, intro_music, usage, consumed):
     """Family B's conventions on top of an episode plan: cold opens of up to 140 s, a black leader
     or a channel ident before the intro, a quarter of episodes without intro, recaps without
     caption, louder story sound, burnt-in subtitles in the story, and a loud music scene in the
     story (music the series' intro does not use)."""
-    free_footage = free_footage_of(rng, ep, chunks, usage, gain=0.9)
+    free_footage = free_footage_of(rng, ep, chunks, usage, gain=0.9, consumed=consumed)
 
     pieces = []
     for kind, ps in ep["pieces"]:
@@ -364,33 +368,80 @@ def fill_window(pieces, free_footage):
         before_body += sum(p["frames"] for p in ps)
 
 
-def free_footage_of(rng, ep, chunks, usage, gain, shot_s=None):
+def reframe(rng, dur):
+    """Footage the series has shown already, shown again as other footage (families B and C,
+    version 2, once the pool is spent): a mirrored close-up of one quarter of the frame, with the
+    sound of another moment of the pool. Real episodes do not replay their story; a synthesised
+    series whose pool ran out must not either, or alignment finds story that repeats (README
+    "Data")."""
+    src = rng.choice([k for k in SOUNDTRACKS if FOOTAGE[k] >= dur + 2])
+    return {"qx": rng.choice([0, 0.5]), "qy": rng.choice([0, 0.5]), "audio_src": src,
+            "audio_start": round(rng.uniform(0, FOOTAGE[src] - dur - 1), 2)}
+
+
+def free_footage_of(rng, ep, chunks, usage, gain, shot_s=None, consumed=None):
     """A function giving footage pieces of f frames from chunks this episode does not show yet,
     the series' least-used first (as plan_episode's `take`): story does not repeat across
     episodes while the pool lasts. Each piece is a whole chunk, or with `shot_s` (family C) a
-    shot of that many seconds at most."""
-    used = {p["src"] + str(p["start"]) for _, q in ep["pieces"] for p in q if p.get("type") == "footage"}
+    shot of that many seconds at most.
+
+    With `consumed` (seconds of each chunk already shown by the series, from its start; generator
+    version 2 of families B and C), a piece continues where the chunk's last use ended, and the
+    cold open plan_episode drew (which these families replace) gives its chunks back. Before,
+    every piece began at its chunk's start and the dropped cold open's chunks stayed counted, so
+    a quarter of family B's and half of family C's story in the window was footage another
+    episode of the series had shown too (README "Data")."""
+    index = {(c[0], c[1]): i for i, c in enumerate(chunks)}
+    if consumed is not None:
+        for kind, q in ep["pieces"]:
+            for p in q:
+                i = index.get((p.get("src"), p.get("start"))) if p.get("type") == "footage" else None
+                if i is None:
+                    continue
+                if kind == "cold_open":
+                    usage[i] -= 1
+                else:
+                    consumed[i] = max(consumed[i], p["frames"] / FPS)
+    kept = [q for kind, q in ep["pieces"] if consumed is None or kind != "cold_open"]
+    used = {p["src"] + str(p["start"]) for q in kept for p in q if p.get("type") == "footage"}
     free = [i for i, c in enumerate(chunks) if c[0] + str(c[1]) not in used and c[2] - c[1] > 6]
+
+    def left(i):
+        return chunks[i][2] - chunks[i][1] - 0.2 - (consumed[i] if consumed is not None else 0.0)
 
     def take(f_total):
         shots, got = [], 0
         while got < f_total:
-            if free:
+            # Unshown footage first: a chunk's unshown rest, one this episode has not drawn on yet
+            # before another part of one it has (not a repeat: other frames).
+            fresh = [i for i in range(len(chunks)) if left(i) >= 3] if consumed is not None else []
+            if fresh:
+                i = min(fresh, key=lambda k: (k not in free, usage[k], -left(k), rng.random()))
+                if i in free:
+                    free.remove(i)
+                offset = consumed[i]
+            elif free:
                 i = min(free, key=lambda k: (usage[k], rng.random()))
                 free.remove(i)
+                offset = 0.0
             else:
                 i = min(range(len(chunks)), key=lambda k: (usage[k], rng.random()))
+                offset = 0.0
             usage[i] += 1
             c = chunks[i]
-            longest = c[2] - c[1] - 0.2
+            longest = c[2] - c[1] - 0.2 - offset
             f = min(f_total - got, frames(longest if shot_s is None else min(longest, rng.uniform(*shot_s))))
-            shots.append({"type": "footage", "src": c[0], "start": c[1], "frames": f, "gain": gain})
+            shots.append({"type": "footage", "src": c[0], "start": round(c[1] + offset, 2), "frames": f, "gain": gain})
+            if consumed is not None and not fresh:
+                shots[-1]["reframe"] = reframe(rng, f / FPS)
+            if consumed is not None:
+                consumed[i] = max(consumed[i], offset + f / FPS + 0.2)
             got += f
         return shots
     return take
 
 
-def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
+def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage, consumed):
     """Family C's conventions on top of an episode plan (README "Data"): cold opens of up to
     150 s; the theme starting 1-5 s before the intro's picture, over the last shot before it, in
     40 % of episodes; a black leader in 20 %; 15 % of episodes without intro (all of them in a
@@ -398,7 +449,7 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
     caption half the time; story sound at 0.6-1.0; signs and subtitles burnt into the story; a
     loud music scene in the story in 30 %."""
     gain = round(rng.uniform(0.6, 1.0), 2)
-    free_footage = free_footage_of(rng, ep, chunks, usage, gain, shot_s=(3, 12))
+    free_footage = free_footage_of(rng, ep, chunks, usage, gain, shot_s=(3, 12), consumed=consumed)
     pieces = []
     for kind, ps in ep["pieces"]:
         if kind == "recap" and rng.random() < 0.5:
@@ -456,25 +507,34 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage):
     return dict(ep, pieces=pieces)
 
 
-def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title):
+def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title, consumed=None):
     used = set()
 
     def take(min_len, fresh=True):
         """A chunk of the series not yet in this episode (never repeats in one episode): inside the
         detection window the least-used one, so episodes of a series show different footage there
         (as real episodes do); after the window the most-used one, to keep fresh footage for later
-        episodes' windows."""
+        episodes' windows. With `consumed` (families B and C), inside the window: the part of a
+        chunk no episode of the series has shown yet, where one is long enough."""
         best = None
         for i, c in enumerate(chunks):
             if i in used or c[2] - c[1] < min_len:
                 continue
+            if consumed is not None and fresh and c[2] - c[1] - consumed[i] < min_len:
+                continue
             if best is None or (usage[i] < usage[best] if fresh else usage[i] > usage[best]):
                 best = i
+        if best is None and consumed is not None and fresh:
+            c = take(min_len, fresh=False)
+            return c and (c[0], c[1], c[2], None)  # shown already: fill reframes it
         if best is None:
             return None
         used.add(best)
         usage[best] += 1
-        return chunks[best]
+        c = chunks[best]
+        if consumed is not None and fresh:
+            return (c[0], round(c[1] + consumed[best], 2), c[2], best)
+        return c
 
     pieces = []  # (kind, piece)
     if e > 0 and history and rng.random() < 0.35:
@@ -487,7 +547,7 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
         clips[0]["caption"] = f"Previously on {title}"
         clips[0]["voice"] = True
         pieces.append(("recap", clips))
-    if rng.random() < 0.5:
+    if rng.random() < 0.5 and consumed is None:  # families B and C plan their own
         f_total = frames(rng.choice([rng.uniform(5, 40), rng.uniform(30, 110)]))
         pieces.append(("cold_open", fill(rng, take, f_total)))
     has_intro = rng.random() > 0.1
@@ -499,7 +559,7 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
         pieces.append(("intro", [{"type": "intro", "which": which, "head": head,
                                   "frames": intro["frames"] - head - tail}]))
     before = sum(p["frames"] for _, ps in pieces for p in ps)
-    body = fill(rng, take, max(frames(WINDOW_S) - before, 0))
+    body = fill(rng, take, max(frames(WINDOW_S) - before, 0), consumed=consumed)
     body += fill(rng, lambda n: take(n, fresh=False), frames(rng.uniform(20, 60)))
     pieces.append(("body", body))
     history.extend((p["src"], p["start"], p["start"] + p["frames"] / FPS) for p in body)
@@ -519,8 +579,10 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
     return {"number": e + 1, "pieces": pieces, "grade": grade, "perturb": plan_perturbation(rng)}
 
 
-def fill(rng, take, total_f, shot=None):
-    """Footage pieces totalling exactly total_f frames, each from a chunk unused in this episode."""
+def fill(rng, take, total_f, shot=None, consumed=None):
+    """Footage pieces totalling exactly total_f frames, each from a chunk unused in this episode.
+    A chunk `take` hands out as (src, start, end, index) is a chunk's unshown rest: what the piece
+    shows is marked in `consumed`."""
     out, got = [], 0
     while got < total_f:
         want = total_f - got
@@ -531,6 +593,10 @@ def fill(rng, take, total_f, shot=None):
             sys.exit("synth: the footage pool ran out of unused chunks for one episode")
         f = min(want, frames(c[2] - c[1] - 0.2))
         out.append({"type": "footage", "src": c[0], "start": c[1], "frames": f})
+        if len(c) == 4 and c[3] is None:
+            out[-1]["reframe"] = reframe(rng, f / FPS)
+        elif len(c) == 4:
+            consumed[c[3]] += f / FPS + 0.2
         got += f
     return out
 
@@ -675,6 +741,8 @@ def render_intro_c(series, k, work, pool, intro, out):
         else:
             inputs += ["-f", "lavfi", "-i", f"color=c={p['bg']}:s={W}x{H}:r={FPS}:d={f / FPS + 0.1}"]
             vchains.append(f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{card_txt},format=yuv420p[v{n}]")
+        if xf:  # xfade needs one time base on both sides: the card's lavfi source has 1/FPS
+            vchains[-1] = vchains[-1][: -len(f"[v{n}]")] + f",settb=1/{FPS}[v{n}]"
         order.append((f"[v{n}]", p["frames"]))
         n += 1
     dur = intro["frames"] / FPS
@@ -750,6 +818,12 @@ def render_episode(series, ep, work, pool, out_path):
             if p["type"] == "footage":
                 inputs += ["-ss", str(p["start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
+                if p.get("reframe"):  # footage shown again as other footage: see reframe()
+                    rf = p["reframe"]
+                    inputs += ["-ss", str(rf["audio_start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, rf["audio_src"] + ".mp4")]
+                    v = (f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,crop=iw/2:ih/2:iw*{rf['qx']}:ih*{rf['qy']},"
+                         f"scale={W}:{H},hflip,{g}")
+                    n += 1  # the footage's sound is this input's
                 if p.get("scroll"):
                     v += ",eq=brightness=-0.25"
                 a = f"[{n}:a]volume={p.get('gain', 0.6)},"
@@ -848,7 +922,7 @@ def render_episode(series, ep, work, pool, out_path):
 
 def describe(p, series):
     if p["type"] == "footage":
-        return f"{p['src']} {p['start']:.2f}+{p['frames'] / FPS:.2f}s"
+        return f"{p['src']} {p['start']:.2f}+{p['frames'] / FPS:.2f}s" + (" reframed" if p.get("reframe") else "")
     if p["type"] == "intro":
         return f"intro {'AB'[p['which']]} frames {p['head']}-{p['head'] + p['frames']}"
     return "text on black"

@@ -88,6 +88,11 @@ pub struct Repeat {
     pub picture: bool,
     /// Where the partners hold it: (partner, start, end) in the partner's seconds.
     pub elsewhere: Vec<(usize, f64, f64)>,
+    /// Some partner plays it and shows it at the same place: the same sound with the same
+    /// pictures (an intro), not a score cue over other pictures beside a look-alike shot.
+    pub together: bool,
+    /// Where the partners play it ([`Repeat::elsewhere`]'s sound matches only).
+    pub heard_in: Vec<(usize, f64, f64)>,
 }
 
 impl Repeat {
@@ -491,6 +496,10 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)]) -> Repeat {
         sound: members.iter().any(|(_, m)| m.by == By::Sound),
         picture: members.iter().any(|(_, m)| m.by == By::Picture),
         elsewhere: members.iter().map(|(j, m)| (*j, m.other_start, m.other_end)).collect(),
+        together: members.iter().any(|(j, m)| {
+            m.by == By::Sound && members.iter().any(|(k, p)| k == j && p.by == By::Picture && p.other_end.min(m.other_end) > p.other_start.max(m.other_start))
+        }),
+        heard_in: members.iter().filter(|(_, m)| m.by == By::Sound).map(|(j, m)| (*j, m.other_start, m.other_end)).collect(),
     }
 }
 

@@ -81,7 +81,7 @@ type Span<'a> = (f64, f64, f64, &'a Repeat);
 /// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
 /// `first` (every episode's pass-1 intro), a partner counts only where its copy overlaps its own
 /// pass-1 intro.
-fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize, first: Option<&[Option<(f64, f64)>]>) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
+fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
     let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
     let mut best: Option<Choice> = None;
     let mut spans: Vec<Span<'a>> = Vec::new();
@@ -130,6 +130,18 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
         // pictures and stock footage comes with other sound. Then more partners, then the
         // model's belief; a longer span breaks near-ties.
         let tier = if majority && r.sound && r.picture { SEEN_AND_HEARD } else { 0.0 };
+        // Heard again but never seen with it (no partner shows the same pictures where it plays
+        // the sound): a score cue or a song the story plays again, however many episodes play it
+        // (family B's loud music scenes) — unless the model calls it intro, or a partner plays
+        // that sound as its intro where it is also seen and heard with another episode (a new
+        // title sequence keeping the old theme).
+        if !r.together && pi < MINORITY_INTRO_MIN {
+            let seen_there = |j: usize, a: f64, b: f64| season.get(j).is_some_and(|rs| rs.iter().any(|q| q.together && q.end.min(b) - q.start.max(a) > 0.5 * (b - a).min(q.end - q.start)));
+            let seen_intro = first.is_some_and(|first| r.heard_in.iter().any(|&(j, a, b)| backs(first, j, a, b) && seen_there(j, a, b)));
+            if !seen_intro {
+                continue;
+            }
+        }
         let score = tier + support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
         if best.as_ref().is_none_or(|b| score > b.0) {
             let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
@@ -140,8 +152,15 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], others: usize
 }
 
 /// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own pass-1 intro.
-fn backs(first: &[Option<(f64, f64)>], j: usize, a: f64, b: f64) -> bool {
-    first.get(j).copied().flatten().is_some_and(|(s, t)| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
+fn backs(first: &[Option<Past>], j: usize, a: f64, b: f64) -> bool {
+    first.get(j).copied().flatten().is_some_and(|Past { start: s, end: t, .. }| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
+}
+
+/// An episode's intro after a pass.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Past {
+    start: f64,
+    end: f64,
 }
 
 /// An intro can be longer than what all partners share: an episode whose intro fewer episodes
@@ -149,7 +168,7 @@ fn backs(first: &[Option<(f64, f64)>], j: usize, a: f64, b: f64) -> bool {
 /// repeats join it where the model tags them, and the seconds between, as intro — and, in pass
 /// 2, where some partner's copy of the neighbour is part of that partner's intro too (story that
 /// two episodes share right after their intros is not intro).
-fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Span<'_>], first: Option<&[Option<(f64, f64)>]>) -> DetectedSegment {
+fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Span<'_>], first: Option<&[Option<Past>]>) -> DetectedSegment {
     let p = |a: f64, b: f64| if b - a < 1.0 { 1.0 } else { mean_over(&d.intro_probability, seconds, a, b) };
     let backed = |r: &Repeat| first.is_none_or(|first| r.elsewhere.iter().any(|&(j, a, b)| backs(first, j, a, b)));
     let mut grown = true;
@@ -188,17 +207,17 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     // Pass 1: each episode's best repeat, counting every partner that holds it. Pass 2 counts
     // only the partners where that copy is (or overlaps) the partner's own pass-1 intro: story
     // footage two episodes happen to share is not their intro, however many hold it.
-    let pass = |first: Option<&[Option<(f64, f64)>]>, e: usize| {
+    let pass = |first: Option<&[Option<Past>]>, e: usize| {
         let d = &detections[e];
-        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], others, first);
+        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], repeats, others, first);
         let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
         (best, recaps)
     };
-    let intros_of = |first: Option<&[Option<(f64, f64)>]>| -> Vec<Option<(f64, f64)>> {
+    let intros_of = |first: Option<&[Option<Past>]>| -> Vec<Option<Past>> {
         (0..n)
             .map(|e| match pass(first, e).0 {
-                Some((_, intro, _, _)) => Some((intro.start, intro.end)),
-                None => detections[e].intros.first().map(|i| (i.start, i.end)),
+                Some((_, intro, _, _)) => Some(Past { start: intro.start, end: intro.end }),
+                None => detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }),
             })
             .collect()
     };
@@ -236,7 +255,9 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         // A repeat that only the model's belief carried (no majority of partners backs it) does
         // not replace an intro the model drew around it: a shot the intro shares with another
         // episode's story is not the intro's extent.
-        let best = best.filter(|(_, intro, _, backed)| *backed || !d.intros.iter().any(|m| m.end > intro.start && m.start < intro.end));
+        let best = best.filter(|(_, intro, _, backed)| {
+            *backed || !d.intros.iter().any(|m| m.end > intro.start && m.start < intro.end)
+        });
         if let Some((_, intro, pi, _)) = best {
             outcomes[e] = Outcome::Aligned { repeats_in: intro.repeats_in, model_probability: pi };
             // The model's recaps, less what the intro covers; then repeats it tags as recap
@@ -266,7 +287,7 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     // What each episode plays as its intro, counted only where alignment made it (an episode's
     // own model guess backs nothing: two intro-less episodes whose model sits on the same score
     // cue would otherwise back each other).
-    let settled: Vec<Option<(f64, f64)>> = (0..n).map(|e| if aligned[e] { detections[e].intros.first().map(|i| (i.start, i.end)) } else { None }).collect();
+    let settled: Vec<Option<Past>> = (0..n).map(|e| if aligned[e] { detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }) } else { None }).collect();
     for e in 0..n {
         if aligned[e] || aligned.iter().enumerate().filter(|&(j, &a)| j != e && a).count() < 2 {
             continue;
@@ -276,7 +297,11 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         // Footage or a score cue another episode has in its story does not make it an intro.
         let lone: Vec<usize> = (0..d.intros.len())
             .filter(|&k| {
-                !repeats[e].iter().any(|r| r.end > d.intros[k].start && r.start < d.intros[k].end && r.elsewhere.iter().any(|&(j, a, b)| backs(&settled, j, a, b)))
+                let (s, t) = (d.intros[k].start, d.intros[k].end);
+                // Overlapping it, not touching it: the model's grid edge may reach a repeat that
+                // starts right after by a fraction of a second.
+                let overlaps = |r: &Repeat| r.end.min(t) - r.start.max(s) > 0.5 * (t - s).min(r.end - r.start);
+                !repeats[e].iter().any(|r| overlaps(r) && r.elsewhere.iter().any(|&(j, a, b)| backs(&settled, j, a, b)))
             })
             .collect();
         if let Some(&k) = lone.first() {
@@ -312,8 +337,8 @@ mod tests {
 
     /// A repeat that plays at the same times in each partner.
     fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
-        let elsewhere = partners.iter().map(|&j| (j, start, end)).collect();
-        Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere }
+        let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, start, end)).collect();
+        Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false }
     }
 
     #[test]
@@ -333,12 +358,12 @@ mod tests {
             let mut list = Vec::new();
             if e < 3 {
                 let partners: Vec<usize> = (0..3).filter(|&j| j != e).collect();
-                let elsewhere = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
-                list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, elsewhere });
+                let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
+                list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
             }
             let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
-            let elsewhere = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
-            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere });
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
+            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
             repeats.push(list);
         }
         let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -372,14 +397,14 @@ mod tests {
             let mut list = Vec::new();
             if e != 2 {
                 let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
-                let elsewhere = partners.iter().map(|&j| (j, intro[j].0, intro[j].1)).collect();
-                list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, elsewhere });
+                let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, intro[j].0, intro[j].1)).collect();
+                list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, heard_in: elsewhere.clone(), elsewhere, together: e != 0 });
             }
             // The cue is a music scene played from different points: each partner's copy is
             // another part of it than the part that partner repeats most.
             let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
-            let elsewhere = partners.iter().map(|&j| (j, cue[j].0 + 30.0, cue[j].1 + 30.0)).collect();
-            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, elsewhere });
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0 + 30.0, cue[j].1 + 30.0)).collect();
+            list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
             repeats.push(list);
         }
         let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -416,7 +441,7 @@ mod tests {
         let seconds: Vec<u32> = (0..180).collect();
         // The model took each 60 s cold open as the intro and barely sees the quiet theme.
         let mut d: Vec<Detection> = (0..4).map(|_| detection(Some((0, 60)), &[(0, 60, 0.9), (100, 130, 0.05)], &[])).collect();
-        let repeats: Vec<Vec<Repeat>> = (0..4).map(|e| vec![repeat(100.2, 130.4, &(0..4).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
+        let repeats: Vec<Vec<Repeat>> = (0..4).map(|e| vec![seen_repeat(100.2, 130.4, &(0..4).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
         let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
         let out = judge_season(&mut d, &s, &repeats);
         for (e, d) in d.iter().enumerate() {
@@ -504,5 +529,69 @@ mod tests {
         let out = judge_season(&mut d, &s, &repeats);
         assert!(matches!(out[0], Outcome::Aligned { .. }) && matches!(out[1], Outcome::Aligned { .. }), "{out:?}");
         assert!(matches!(out[2], Outcome::DroppedLone { .. }) && d[2].intros.is_empty(), "the third's guess repeats nowhere: {out:?}");
+    }
+
+    /// A repeat some partner plays *and shows* at the same place.
+    fn seen_repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
+        Repeat { picture: true, together: true, ..repeat(start, end, partners) }
+    }
+
+    #[test]
+    fn a_score_cue_every_episode_plays_over_other_pictures_is_no_intro_where_the_model_doubts_it() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // A series without an intro whose story plays the same loud cue in all four episodes,
+        // each time over other pictures; the model calls none of it intro. Before 2026-11-30 a
+        // cue shared with most of the season was the intro whatever the model said (a false
+        // skip of story in every episode).
+        let cue = [(150.0, 165.0), (120.0, 135.0), (20.0, 35.0), (40.0, 55.0)];
+        let mut d: Vec<Detection> = (0..4).map(|e| detection(None, &[(cue[e].0 as u32, cue[e].1 as u32, 0.1)], &[])).collect();
+        let repeats: Vec<Vec<Repeat>> = (0..4)
+            .map(|e| {
+                let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+                let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
+                vec![Repeat { heard_in: elsewhere.clone(), elsewhere, ..repeat(cue[e].0, cue[e].1, &partners) }]
+            })
+            .collect();
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(d.iter().all(|d| d.intros.is_empty()), "{out:?} {d:?}");
+    }
+
+    #[test]
+    fn a_new_title_sequence_keeping_the_old_theme_is_the_intro_where_partners_play_that_theme_as_theirs() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0 and 1 share their intro at 10–40 (theme and pictures); episode 2 plays the
+        // same theme there over new pictures (heard only) and the model doubts it.
+        let mut d: Vec<Detection> = vec![
+            detection(Some((10, 40)), &[(10, 40, 0.9)], &[]),
+            detection(Some((10, 40)), &[(10, 40, 0.9)], &[]),
+            detection(None, &[(10, 40, 0.2)], &[]),
+        ];
+        let repeats = vec![
+            vec![Repeat { partners: vec![1, 2], elsewhere: vec![(1, 10.0, 40.0), (2, 10.0, 40.0)], heard_in: vec![(1, 10.0, 40.0), (2, 10.0, 40.0)], ..seen_repeat(10.0, 40.0, &[1]) }],
+            vec![Repeat { partners: vec![0, 2], elsewhere: vec![(0, 10.0, 40.0), (2, 10.0, 40.0)], heard_in: vec![(0, 10.0, 40.0), (2, 10.0, 40.0)], ..seen_repeat(10.0, 40.0, &[0]) }],
+            vec![repeat(10.0, 40.0, &[0, 1])],
+        ];
+        let s: Vec<&[u32]> = (0..3).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(out.iter().all(|o| matches!(o, Outcome::Aligned { .. })), "{out:?}");
+        assert_eq!((d[2].intros[0].start, d[2].intros[0].end), (10.0, 40.0));
+    }
+
+    #[test]
+    fn a_lone_guess_that_only_touches_a_repeat_is_still_lone() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0–2 share their intro at 10–40; episode 3 has none, and the model's guess
+        // there, 41.5–73.5, ends where a scene starts that episode 0 shows in its intro's last
+        // seconds (a look-alike): touching it by 0.1 s does not make the guess an intro.
+        let mut d: Vec<Detection> = (0..3).map(|_| detection(Some((10, 40)), &[(10, 40, 0.9)], &[])).collect();
+        let mut guess = detection(Some((41, 73)), &[(41, 73, 0.97)], &[]);
+        (guess.intros[0].start, guess.intros[0].end) = (41.5, 73.5);
+        d.push(guess);
+        let mut repeats: Vec<Vec<Repeat>> = (0..3).map(|e| vec![seen_repeat(10.0, 40.0, &(0..3).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
+        repeats.push(vec![Repeat { elsewhere: vec![(0, 30.0, 48.0)], heard_in: vec![(0, 30.0, 48.0)], ..seen_repeat(73.4, 91.4, &[0]) }]);
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert!(matches!(out[3], Outcome::DroppedLone { .. }) && d[3].intros.is_empty(), "{out:?}");
     }
 }

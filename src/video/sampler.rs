@@ -429,8 +429,8 @@ fn plan_segments(setup: &StreamSetup, start: u32, window: u32, parts: usize) -> 
         let Some(kf) = setup.keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| setup.keyframes[i]) else {
             continue;
         };
-        // Without a keyframe well after the previous split (one keyframe per file, or an index
-        // the demuxer has not read), the new part would decode its predecessor's frames again,
+        // Without a keyframe well after the previous split (one keyframe per file, or a file
+        // without an index: MPEG-TS, Matroska without Cues), the new part would decode its predecessor's frames again,
         // alone on its core: keep fewer parts (one: FFmpeg's frame threads use every core).
         let part_s = f64::from(span - start) / parts as f64;
         let previous = f64::from(segments.last().expect("non-empty").first);

@@ -68,14 +68,19 @@ fn exact_at_29_97_fps_short_gop_seeking() {
     assert!(report.frames_decoded < 900 / 2, "decoded {} of 900 frames", report.frames_decoded);
 }
 
+/// A 30 s, 25 fps counter clip in VP9 (WebM) with a keyframe every `gop` frames.
+fn vp9_clip(dir: &Path, name: &str, gop: &str) -> std::path::PathBuf {
+    let enc = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "4", "-b:v", "0", "-g", gop];
+    counter_clip(dir, name, "25", 30.0, &enc, None)
+}
+
 /// VP9 and AV1 encoders often write one keyframe for a whole file: there is nowhere to split the
 /// window between cores, so no frame may be decoded twice (once per part) — FFmpeg's frame threads
 /// share the one part instead.
 #[test]
 fn exact_in_vp9_with_a_single_keyframe_and_no_frame_decoded_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let enc = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "4", "-b:v", "0", "-g", "100000"];
-    let clip = counter_clip(dir.path(), "one-keyframe.webm", "25", 30.0, &enc, None);
+    let clip = vp9_clip(dir.path(), "one-keyframe.webm", "100000");
     assert_eq!(assert_exact(&clip, 30), 30);
     // Four parts asked for, whatever the machine's cores.
     let (_, auto) = sample_all(&clip, &SamplerConfig { threads: 4, ..config(30, Strategy::Auto) }).unwrap();
@@ -89,8 +94,7 @@ fn exact_in_vp9_with_a_single_keyframe_and_no_frame_decoded_twice() {
 #[test]
 fn webm_keyframe_index_is_read_so_short_gops_are_jumped() {
     let dir = tempfile::tempdir().unwrap();
-    let enc = ["-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8", "-crf", "4", "-b:v", "0", "-g", "12"];
-    let clip = counter_clip(dir.path(), "short-gops.webm", "25", 30.0, &enc, None);
+    let clip = vp9_clip(dir.path(), "short-gops.webm", "12");
     assert_eq!(assert_exact(&clip, 30), 30);
     let info = introskip::video::probe(&clip).unwrap();
     let gop = info.video.keyframe_interval_s.expect("the WebM's keyframes are indexed");

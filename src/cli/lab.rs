@@ -103,7 +103,7 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
 }
 
 #[allow(clippy::too_many_arguments)]
-pub(super) fn train_model(train: &[PathBuf], dev: &[PathBuf], out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize) -> Result<()> {
+pub(super) fn train_model(train: &[PathBuf], dev: &[PathBuf], out: &Path, encoder: &str, clip_weights: Option<&Path>, epochs: usize, seed: u64, window: u32, members: usize, shared_story: usize) -> Result<()> {
     let mut enc: Box<dyn crate::encoder::FrameEncoder> = match (encoder, clip_weights) {
         ("embedded", None) => crate::encoder::default_encoder(),
         ("embedded", Some(_)) => return Err(Error::Usage("--clip-weights goes with --encoder clip".into())),
@@ -121,7 +121,7 @@ pub(super) fn train_model(train: &[PathBuf], dev: &[PathBuf], out: &Path, encode
     let train_set = load(train)?;
     let dev_set = load(dev)?;
     let defaults = crate::lab::train::TrainOptions::default();
-    let options = crate::lab::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), ..defaults };
+    let options = crate::lab::train::TrainOptions { epochs, seed, window_s: window, members, min_epochs: defaults.min_epochs.min(epochs), shared_story_percent: shared_story, ..defaults };
     // Recorded relative to the cache or the repository: a manifest must not name one machine's paths.
     let portable = |p: &Path| -> String {
         let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());

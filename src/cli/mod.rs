@@ -312,6 +312,10 @@ pub enum Command {
         /// Ensemble members (seeds seed, seed+1, …): emissions and CRF scores averaged.
         #[arg(long, default_value_t = 3)]
         members: usize,
+        /// Share (%) of season-mode training sequences in which a span of story gets the intro's
+        /// repetition (the model must not take "repeated" for "intro").
+        #[arg(long, default_value_t = crate::lab::train::TrainOptions::default().shared_story_percent)]
+        shared_story: usize,
     },
     /// Measure a stage against a baseline run in the same process.
     Bench {
@@ -468,8 +472,8 @@ pub fn run(command: Command) -> Result<()> {
             let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail };
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, options)
         }
-        Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members } => {
-            train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members)
+        Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members, shared_story } => {
+            train_model(&train, &dev, &out, &encoder, clip_weights.as_deref(), epochs, seed, window, members, shared_story)
         }
         Command::Embed { files, window, out, no_cache, clip_weights, json } => {
             embed(&files, window, out.as_deref(), no_cache, clip_weights.as_deref(), json)

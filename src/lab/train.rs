@@ -129,11 +129,14 @@ pub struct TrainOptions {
     pub min_epochs: usize,
     /// Share (%) of training sequences whose intro gets [`calm_intro`]; 0 disables.
     pub calm_intro_percent: usize,
+    /// Share (%) of season-mode training sequences in which a span of story gets the season
+    /// repetition of the intro ([`shared_story`]); 0 disables.
+    pub shared_story_percent: usize,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: crate::video::DEFAULT_WINDOW_S, max_crop_s: 30, members: 3, min_epochs: 20, calm_intro_percent: 30 }
+        TrainOptions { epochs: 100, batch: 8, learning_rate: 1e-3, weight_decay: 1e-2, patience: 40, seed: 2026, window_s: crate::video::DEFAULT_WINDOW_S, max_crop_s: 30, members: 3, min_epochs: 20, calm_intro_percent: 30, shared_story_percent: 0 }
     }
 }
 
@@ -254,6 +257,7 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
     let mut optim = AdamWConfig::new().with_weight_decay(options.weight_decay).init();
     let mut rng = Rng(seed);
     let novelty = novelty_columns(config);
+    let repetition = repetition_columns(config);
     let mut log: Vec<EpochLog> = Vec::new();
     let mut best: Option<(f64, usize, Tagger, (crate::lab::eval::Report, crate::lab::eval::Report))> = None;
     let started = Instant::now();
@@ -286,6 +290,10 @@ fn train_member(train_set: &[Example], dev_set: &[Example], config: &ModelConfig
                 if options.calm_intro_percent > 0 && rng.below(100) < options.calm_intro_percent {
                     let factor = rng.below(31) as f32 / 100.0;
                     calm_intro(&mut x[at..], &ex.tags[c..c + len], input_dim, &novelty, factor);
+                }
+                if options.shared_story_percent > 0 && rng.below(100) < options.shared_story_percent {
+                    let (length, place) = (rng.below(33) + 8, rng.next());
+                    shared_story(&mut x[at..], &ex.tags[c..c + len], input_dim, &repetition, length, place);
                 }
                 for t in 0..len {
                     gold[(b * len + t) * TAGS.len() + ex.tags[c + t]] = 1.0;
@@ -351,6 +359,36 @@ fn calm_intro(rows: &mut [f32], tags: &[usize], input_dim: usize, columns: &[usi
     }
 }
 
+/// Where the season-repetition channels sit in an input row of `config` (`season` excluded).
+fn repetition_columns(config: &ModelConfig) -> Vec<usize> {
+    config.channels.iter().enumerate().filter(|(_, c)| c.starts_with("repeat_") || c.starts_with("run_")).map(|(i, _)| config.embed_dim + i).collect()
+}
+
+/// Augmentation: give `length` seconds of story (outside seconds, placed by `place` among the
+/// runs long enough) the repetition channels (`columns`) of the sequence's intro, second by
+/// second. The training series never show their story again, so without this the model learnt
+/// "repeated" as the sign of an intro; real series replay scenes, songs and stock shots, and other
+/// generators (family B's loud music scenes) do too. Nothing happens to a sequence seen alone
+/// (its repetition is zero) or without an intro.
+fn shared_story(rows: &mut [f32], tags: &[usize], input_dim: usize, columns: &[usize], length: usize, place: u64) {
+    let intro: Vec<usize> = (0..tags.len()).filter(|&t| tags[t] == INTRO).collect();
+    if intro.is_empty() || columns.is_empty() || intro.iter().all(|&t| columns.iter().all(|&c| rows[t * input_dim + c] == 0.0)) {
+        return;
+    }
+    // Starts of `length` outside seconds in a row.
+    let starts: Vec<usize> = (0..tags.len().saturating_sub(length - 1)).filter(|&s| tags[s..s + length].iter().all(|&t| t == 0)).collect();
+    if starts.is_empty() {
+        return;
+    }
+    let start = starts[(place % starts.len() as u64) as usize];
+    for k in 0..length {
+        let from = intro[k % intro.len()];
+        for &c in columns {
+            rows[(start + k) * input_dim + c] = rows[from * input_dim + c];
+        }
+    }
+}
+
 fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
     let path = out.join("training-report.json");
     let doc: Vec<_> = members.iter().map(|m| serde_json::json!({"best_epoch": m.best_epoch, "epochs": m.log})).collect();
@@ -382,6 +420,36 @@ fn write_report(out: &Path, members: &[Trained]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_story_copies_the_intros_repetition_onto_story_only() {
+        let config = ModelConfig::for_encoder(2);
+        let width = config.input_dim();
+        let columns = repetition_columns(&config);
+        assert_eq!(columns, vec![4, 5, 6, 7], "repeat_max, repeat_frac, run_max and run_frac follow the novelty");
+        // recap, 3 s story, 2 s intro, 10 s story.
+        let tags: Vec<usize> = [RECAP].into_iter().chain([0; 3]).chain([INTRO; 2]).chain([0; 10]).collect();
+        let mut rows = vec![0.0f32; tags.len() * width];
+        for (t, row) in rows.chunks_exact_mut(width).enumerate() {
+            if tags[t] == INTRO {
+                for &c in &columns {
+                    row[c] = 0.5 + t as f32;
+                }
+            }
+        }
+        let before = rows.clone();
+        shared_story(&mut rows, &tags, width, &columns, 8, 1);
+        let changed: Vec<usize> = (0..tags.len()).filter(|&t| rows[t * width..(t + 1) * width] != before[t * width..(t + 1) * width]).collect();
+        // 8 s fit only in the last 10 s of story: starts 6, 7 or 8; place 1 picks 7.
+        assert_eq!(changed, (7..15).collect::<Vec<_>>());
+        assert_eq!(rows[7 * width + 4], 4.5, "first shared second takes the intro's first second");
+        assert_eq!(rows[8 * width + 5], 5.5, "then its second");
+        assert_eq!(rows[9 * width + 6], 4.5, "and round again");
+        // A sequence seen alone has no repetition to copy: untouched.
+        let mut alone = vec![0.0f32; tags.len() * width];
+        shared_story(&mut alone, &tags, width, &columns, 8, 1);
+        assert!(alone.iter().all(|&v| v == 0.0));
+    }
 
     #[test]
     fn a_calm_intro_scales_only_the_novelty_of_intro_seconds() {

@@ -7,8 +7,11 @@ use egui_kittest::Harness;
 
 fn app() -> App {
     let mut app = App::new(Worker::start(None, || {}), preview::Preview::start(|| {}));
-    // Never the user's own settings file.
-    let dir = std::env::temp_dir().join(format!("introskip-gui-test-{}", std::process::id()));
+    // Never the user's own settings file, and never another test's: each app its own folder, so
+    // that what one test saves (recent files, an export choice) cannot reach another's.
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("introskip-gui-test-{}-{n}", std::process::id()));
     app.settings = crate::settings::Settings::default();
     app.settings_file = dir.join("settings.json");
     app

@@ -33,6 +33,11 @@ pub const MIN_REPEAT_S: f64 = 8.0;
 /// The shortest match alignment reports: a little under [`MIN_REPEAT_S`], so that an 8 s intro
 /// whose edges blur still shows; shorter shared sound (a sting, a logo's jingle) is the model's.
 pub const MIN_MATCH_S: f64 = 6.0;
+/// The shortest repeat at all: a sting (a 5 s title and jingle) trimmed by a few tenths. Shorter
+/// than [`MIN_MATCH_S`], a shared sound is kept only where the pictures along its alignment are
+/// the same too ([`seen_along`]): the same sound with the same pictures is a sting, while a brief
+/// shared sound alone is as likely a score cue or a jingle over other pictures.
+pub const MIN_SHORT_S: f64 = 4.0;
 /// Mean differing bits (of 32) per item, over a second, below which two items count as the same
 /// sound. Unrelated sound differs in ~16; the same sound re-encoded or remixed in 2–8.
 pub const MAX_BIT_ERROR: f64 = 10.0;
@@ -103,7 +108,12 @@ impl Repeat {
 
 /// Spans of `a`'s sound that play again in `b`'s, from their fingerprints.
 pub fn sound_matches(a: &[u32], b: &[u32]) -> Vec<Match> {
-    let min_items = (MIN_MATCH_S / ITEM_S) as usize;
+    sound_matches_of(a, b, MIN_MATCH_S)
+}
+
+/// [`sound_matches`] down to `min_s` seconds.
+fn sound_matches_of(a: &[u32], b: &[u32], min_s: f64) -> Vec<Match> {
+    let min_items = (min_s / ITEM_S) as usize;
     if a.len() < min_items || b.len() < min_items {
         return Vec::new();
     }
@@ -341,6 +351,35 @@ pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
     out
 }
 
+/// Whether `b` shows the same pictures as `a` along a sound match `m` (each of `a`'s sampled
+/// seconds inside it against `b`'s samples nearest its aligned time, the best of three: the two
+/// grids are up to half a second apart). Some when at least three seconds, and half of those
+/// compared, are the same footage (cosine ≥ [`REPEAT`]; a second at either edge is often half
+/// another shot), with the picture distance of [`Match::distance`].
+fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match) -> Option<f64> {
+    if a.dim() != b.dim() || b.seconds.is_empty() {
+        return None;
+    }
+    let rate = (m.other_end - m.other_start) / m.len().max(1e-9);
+    let mut best: Vec<f32> = Vec::new();
+    for (i, &s) in a.seconds.iter().enumerate() {
+        // The sample stands for the second s..s+1; its middle must lie inside the match.
+        let t = f64::from(s) + 0.5;
+        if t <= m.start || t >= m.end {
+            continue;
+        }
+        let there = m.other_start + (t - m.start) * rate;
+        let j = b.seconds.partition_point(|&x| f64::from(x) + 0.5 < there);
+        let near = j.saturating_sub(1)..(j + 1).min(b.seconds.len());
+        best.push(near.map(|k| crate::encoder::cosine(a.embedding(i), b.embedding(k))).fold(-1.0, f32::max));
+    }
+    let same = best.iter().filter(|&&c| c >= REPEAT).count();
+    if same < 3 || 2 * same < best.len() {
+        return None;
+    }
+    Some(32.0 * (1.0 - f64::from(best.iter().sum::<f32>()) / best.len() as f64))
+}
+
 /// Matches between two episodes, remembered: the app re-judges its season after every episode,
 /// and a pair's features do not change. Keyed by the two episodes' fingerprints and first
 /// embeddings' bits, so a re-analysed file is matched again.
@@ -363,7 +402,16 @@ impl PairCache {
         self.pairs
             .entry(key)
             .or_insert_with(|| {
-                let mut all = sound_matches(&a.fingerprint, &b.fingerprint);
+                let mut all = Vec::new();
+                for m in sound_matches_of(&a.fingerprint, &b.fingerprint, MIN_SHORT_S) {
+                    if m.len() >= MIN_MATCH_S {
+                        all.push(m);
+                    } else if let Some(distance) = seen_along(a, b, &m) {
+                        // The pictures repeat with the sound: a picture match of the same span.
+                        all.push(Match { by: By::Picture, distance, ..m.clone() });
+                        all.push(m);
+                    }
+                }
                 all.extend(picture_matches(a, b));
                 all
             })
@@ -429,6 +477,10 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
     let top = holders.iter().map(Vec::len).max().unwrap_or(0);
     let mut claimed = vec![false; cells];
     let min_cells = (MIN_MATCH_S / GRID_S) as usize;
+    // A core shorter than that must lie inside a short match (a sting seen and heard again).
+    let short_cells = (MIN_SHORT_S / GRID_S) as usize;
+    let short: Vec<(usize, usize)> = matches.iter().filter(|(_, m)| m.len() < MIN_MATCH_S).map(|(_, m)| (cell(m.start), cell(m.end))).collect();
+    let inside_short = |s: usize, e: usize| short.iter().any(|&(a, b)| a <= s + 2 && e <= b + 2);
     let mut cores: Vec<(usize, usize)> = Vec::new();
     for level in (1..=top).rev() {
         let mut c = 0;
@@ -442,7 +494,7 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
             while c < cells && !claimed[c] && holders[c].len() >= level && !jumps(c) {
                 c += 1;
             }
-            if c - s >= min_cells {
+            if c - s >= min_cells || (c - s >= short_cells && inside_short(s, c)) {
                 claimed[s..c].iter_mut().for_each(|x| *x = true);
                 cores.push((s, c));
             }
@@ -462,7 +514,7 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
             }
         }
     }
-    out.retain(|r| r.len() >= MIN_MATCH_S);
+    out.retain(|r| r.len() >= MIN_MATCH_S || (r.len() >= MIN_SHORT_S && r.together));
     out
 }
 
@@ -616,6 +668,55 @@ mod tests {
         assert!(sound_matches(&print(&a), &print(&b)).is_empty());
         let silence = vec![0.0f32; 90 * rate as usize];
         assert!(sound_matches(&print(&silence), &print(&silence)).is_empty(), "silence is not a repeat");
+    }
+
+    /// An episode of `seconds` whose sound is `sound` (16 kHz) and whose pictures are
+    /// `picture(second)`: unrelated seconds get unrelated directions.
+    fn episode(sound: &[f32], seconds: u32, picture: impl Fn(u32) -> u64) -> EpisodeFeatures {
+        let dim = 32;
+        let mut e = EpisodeFeatures::empty(dim);
+        for s in 0..seconds {
+            let mut state = picture(s).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+            let mut v: Vec<f32> = (0..dim)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+                })
+                .collect();
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+            v.iter_mut().for_each(|x| *x /= norm);
+            e.seconds.push(s);
+            e.frame_times.push(f64::from(s));
+            e.embeddings.push_row(ndarray::ArrayView1::from(&v)).unwrap();
+        }
+        e.fingerprint = print(sound);
+        e
+    }
+
+    #[test]
+    fn a_five_second_sting_seen_and_heard_again_is_a_repeat_but_its_sound_over_other_pictures_is_not() {
+        let rate = 16_000;
+        let sting = melody(40, 5.0, rate);
+        // A: the sting at 20–25 s; B: at 10–15 s with the same pictures; C: at 30–35 s over its
+        // own pictures (a jingle over other footage).
+        let a_sound: Vec<f32> = melody(31, 20.0, rate).into_iter().chain(sting.iter().copied()).chain(melody(32, 35.0, rate)).collect();
+        let b_sound: Vec<f32> = melody(33, 10.0, rate).into_iter().chain(sting.iter().copied()).chain(melody(34, 45.0, rate)).collect();
+        let c_sound: Vec<f32> = melody(35, 30.0, rate).into_iter().chain(sting.iter().copied()).chain(melody(36, 25.0, rate)).collect();
+        let a = episode(&a_sound, 60, |s| if (20..25).contains(&s) { 1000 + u64::from(s - 20) } else { 100 + u64::from(s) });
+        let b = episode(&b_sound, 60, |s| if (10..15).contains(&s) { 1000 + u64::from(s - 10) } else { 200 + u64::from(s) });
+        let c = episode(&c_sound, 60, |s| 300 + u64::from(s));
+        assert!(sound_matches(&a.fingerprint, &b.fingerprint).is_empty(), "under 6 s: no plain sound match");
+        let mut cache = PairCache::default();
+        let found = season_repeats(&[&a, &b], &mut cache);
+        assert_eq!(found[0].len(), 1, "{found:?}");
+        let r = &found[0][0];
+        assert!(r.together && r.sound && r.picture, "{r:?}");
+        assert!((r.start - 20.0).abs() < 0.75 && (r.end - 25.0).abs() < 0.75, "{r:?}");
+        assert!((r.elsewhere[0].1 - 10.0).abs() < 0.75, "{r:?}");
+        let found = season_repeats(&[&a, &c], &mut cache);
+        assert!(found[0].is_empty() && found[1].is_empty(), "the sting's sound over other pictures: {found:?}");
     }
 
     #[test]

@@ -6,10 +6,12 @@
 //! story), and footage that only a minority of episodes share is intro only when the model agrees.
 //! An episode whose season has an intro elsewhere but which repeats none of it keeps no intro the
 //! model found on its own (a loud music scene in the story is not an intro), and says so; so does
-//! every episode of a season of three or more where no episode's intro repeats at all.
+//! every episode of a season of three or more where no episode's intro repeats at all. Footage
+//! seen and heard again where a partner plays it as its own intro counts as the intro even when
+//! only two episodes of the season play it, and a sting of 4–6 s counts when seen and heard.
 
 use super::{DetectedSegment, Detection, Evidence};
-use crate::features::align::{By, Repeat, MIN_MATCH_S};
+use crate::features::align::{By, Repeat, MIN_MATCH_S, MIN_SHORT_S};
 
 /// A repeat the model tags as recap at least this strongly (and more than as intro) is a recap.
 const RECAP_MIN: f64 = 0.3;
@@ -88,7 +90,9 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
     let mut recaps: Vec<DetectedSegment> = Vec::new();
     for r in repeats {
         let (start, end) = (r.start.max(0.0), r.end.min(window_end));
-        if end - start < super::postprocess::PostProcess::default().min_len_s as f64 {
+        // Shorter than the model's shortest intro only where seen and heard again (a sting).
+        let shortest = if r.together { MIN_SHORT_S } else { super::postprocess::PostProcess::default().min_len_s as f64 };
+        if end - start < shortest {
             continue;
         }
         let pi = mean_over(&d.intro_probability, seconds, start, end);
@@ -120,7 +124,7 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
             continue;
         }
         let majority = 2 * partners >= others && partners > 0;
-        let strong = majority && partners >= 2 && end - start >= MIN_MATCH_S;
+        let strong = majority && partners >= 2 && (end - start >= MIN_MATCH_S || r.together);
         if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN) {
             continue;
         }
@@ -145,7 +149,11 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         let score = tier + support + pi + 0.1 * ((end - start) / 60.0).min(1.0);
         if best.as_ref().is_none_or(|b| score > b.0) {
             let confidence = (pi.max(REPEAT_CONFIDENCE * support) * 1000.0).round() / 1000.0;
-            best = Some((score, DetectedSegment { confidence, ..segment }, pi, majority));
+            // Seen and heard where a partner's own intro is (pass 2 on): two episodes play it as
+            // their intro, not only the model here. It may replace the intro the model drew
+            // around it (a guess that took in the cold open), like a majority's repeat.
+            let mutual = first.is_some() && r.together && partners >= 1;
+            best = Some((score, DetectedSegment { confidence, ..segment }, pi, majority || mutual));
         }
     }
     (best, spans, recaps)
@@ -283,11 +291,28 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         }
     }
     // Episodes with no repeated intro, in a season where two or more others have one.
-    let aligned: Vec<bool> = outcomes.iter().map(|o| matches!(o, Outcome::Aligned { .. })).collect();
+    let mut aligned: Vec<bool> = outcomes.iter().map(|o| matches!(o, Outcome::Aligned { .. })).collect();
     // What each episode plays as its intro, counted only where alignment made it (an episode's
     // own model guess backs nothing: two intro-less episodes whose model sits on the same score
     // cue would otherwise back each other).
-    let settled: Vec<Option<Past>> = (0..n).map(|e| if aligned[e] { detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }) } else { None }).collect();
+    let mut settled: Vec<Option<Past>> = (0..n).map(|e| if aligned[e] { detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }) } else { None }).collect();
+    // ... or where the model's intro sits on footage seen and heard again (`together`: not a
+    // score cue) where an aligned episode plays it as its intro: a sting inside a longer stretch
+    // of shared sound that the model did not tag whole.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for e in 0..n {
+            let Some(i) = detections[e].intros.first() else { continue };
+            let (s, t) = (i.start, i.end);
+            let sits = repeats[e].iter().any(|r| r.together && r.end.min(t) - r.start.max(s) > 0.5 * (t - s).min(r.end - r.start) && r.elsewhere.iter().any(|&(j, a, b)| backs(&settled, j, a, b)));
+            if !aligned[e] && sits {
+                aligned[e] = true;
+                settled[e] = Some(Past { start: s, end: t });
+                changed = true;
+            }
+        }
+    }
     for e in 0..n {
         if aligned[e] || aligned.iter().enumerate().filter(|&(j, &a)| j != e && a).count() < 2 {
             continue;
@@ -576,6 +601,65 @@ mod tests {
         let out = judge_season(&mut d, &s, &repeats);
         assert!(out.iter().all(|o| matches!(o, Outcome::Aligned { .. })), "{out:?}");
         assert_eq!((d[2].intros[0].start, d[2].intros[0].end), (10.0, 40.0));
+    }
+
+    #[test]
+    fn a_five_second_sting_every_episode_sees_and_hears_is_the_intro_where_the_model_took_story() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Four episodes open with a 5.2 s sting (seen and heard: together); the model, which
+        // never learnt stings, draws a 30 s "intro" of story in two of them and nothing in two.
+        let at = [(0.0, 5.2), (14.7, 19.9), (0.0, 5.2), (3.2, 8.4)];
+        let mut d: Vec<Detection> = (0..4).map(|e| if e % 2 == 0 { detection(Some((40, 70)), &[(40, 70, 0.9)], &[]) } else { detection(None, &[], &[]) }).collect();
+        let repeats: Vec<Vec<Repeat>> = (0..4)
+            .map(|e| {
+                let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+                let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
+                vec![Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+            })
+            .collect();
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        judge_season(&mut d, &s, &repeats);
+        for e in 0..4 {
+            assert_eq!(d[e].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[e]], "episode {e}");
+        }
+        // Heard only, the same 5.2 s are too short to outrank the model: no sting without pictures.
+        let mut d: Vec<Detection> = (0..4).map(|_| detection(None, &[], &[])).collect();
+        let heard: Vec<Vec<Repeat>> = repeats.iter().map(|list| list.iter().map(|r| Repeat { picture: false, together: false, ..r.clone() }).collect()).collect();
+        judge_season(&mut d, &s, &heard);
+        assert!(d.iter().all(|d| d.intros.is_empty()), "{:?}", d.iter().map(|d| &d.intros).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_intro_two_of_four_episodes_see_and_hear_as_theirs_is_kept_and_the_others_guesses_dropped() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // Episodes 0 and 2 play the intro (seen and heard) at 0–50 and 70–120; the model took in
+        // part of episode 2's cold open. Episodes 1 and 3 have none; the model guesses story.
+        let at = [(0.0, 50.0), (0.0, 0.0), (70.0, 120.0), (0.0, 0.0)];
+        let mut d = vec![
+            detection(Some((0, 45)), &[(0, 45, 0.9)], &[]),
+            detection(Some((20, 40)), &[(20, 40, 0.8)], &[]),
+            detection(Some((60, 125)), &[(60, 125, 0.9)], &[]),
+            detection(Some((30, 60)), &[(30, 60, 0.8)], &[]),
+        ];
+        let repeats: Vec<Vec<Repeat>> = (0..4)
+            .map(|e| {
+                if e % 2 == 1 {
+                    return Vec::new();
+                }
+                let j = 2 - e;
+                let elsewhere = vec![(j, at[j].0, at[j].1)];
+                vec![Repeat { start: at[e].0, end: at[e].1, partners: vec![j], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+            })
+            .collect();
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        let out = judge_season(&mut d, &s, &repeats);
+        assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[0]]);
+        assert_eq!(d[2].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[2]], "the repeat replaces the guess that took in the cold open");
+        assert!(matches!(out[2], Outcome::Aligned { repeats_in: 1, .. }), "{:?}", out[2]);
+        for e in [1, 3] {
+            assert!(d[e].intros.is_empty(), "episode {e}: {:?}", d[e].intros);
+            assert!(matches!(out[e], Outcome::DroppedLone { .. }), "{:?}", out[e]);
+        }
     }
 
     #[test]

@@ -352,8 +352,8 @@ pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
 }
 
 /// Whether `b` shows the same pictures as `a` along a sound match `m` (each of `a`'s sampled
-/// seconds inside it against `b`'s samples nearest its aligned time, the best of three: the two
-/// grids are up to half a second apart). Some when at least three seconds, and half of those
+/// seconds inside it against the better of `b`'s two samples either side of its aligned time:
+/// the two grids are up to half a second apart). Some when at least three seconds, and half of those
 /// compared, are the same footage (cosine ≥ [`REPEAT`]; a second at either edge is often half
 /// another shot), with the picture distance of [`Match::distance`].
 fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match) -> Option<f64> {

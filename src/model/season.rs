@@ -133,7 +133,9 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // repeats its pictures with its theme, while a recurring score cue plays over other
         // pictures and stock footage comes with other sound. Then more partners, then the
         // model's belief; a longer span breaks near-ties.
-        let tier = if majority && r.sound && r.picture { SEEN_AND_HEARD } else { 0.0 };
+        // Not a sting: a channel ident every episode shares must not outrank an intro alignment
+        // missed in one partner.
+        let tier = if majority && r.sound && r.picture && end - start >= MIN_MATCH_S { SEEN_AND_HEARD } else { 0.0 };
         // Heard again but never seen with it (no partner shows the same pictures where it plays
         // the sound): a score cue or a song the story plays again, however many episodes play it
         // (family B's loud music scenes) — unless the model calls it intro, or a partner plays
@@ -659,6 +661,30 @@ mod tests {
         for e in [1, 3] {
             assert!(d[e].intros.is_empty(), "episode {e}: {:?}", d[e].intros);
             assert!(matches!(out[e], Outcome::DroppedLone { .. }), "{:?}", out[e]);
+        }
+    }
+
+    #[test]
+    fn a_channel_ident_every_episode_shares_does_not_outrank_an_intro_one_partner_misses() {
+        let seconds: Vec<u32> = (0..180).collect();
+        // A 4.5 s ident, seen and heard in all four episodes at 0–4.5; the intro at 10–50, seen
+        // and heard, which alignment found in only two partners of episode 0; the model doubts
+        // both (P 0.2 over the intro).
+        let mut d: Vec<Detection> = (0..4).map(|_| detection(None, &[(10, 50, 0.2)], &[])).collect();
+        let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+        for e in 0..4usize {
+            let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 0.0, 4.5)).collect();
+            let mut list = vec![Repeat { start: 0.0, end: 4.5, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }];
+            let partners: Vec<usize> = if e == 0 { vec![1, 2] } else { (0..4).filter(|&j| j != e).collect() };
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 10.0, 50.0)).collect();
+            list.push(Repeat { start: 10.0, end: 50.0, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+            repeats.push(list);
+        }
+        let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+        judge_season(&mut d, &s, &repeats);
+        for (e, d) in d.iter().enumerate() {
+            assert_eq!(d.intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(10.0, 50.0)], "episode {e}");
         }
     }
 

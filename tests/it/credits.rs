@@ -115,7 +115,7 @@ fn a_long_tail_is_looked_at_through_its_keyframes_first_and_sampled_only_where_t
     assert_eq!(pred["tail_window"], serde_json::json!([450.0, 600.0]));
     let (start, end) = segment(&pred, "credits").expect("credits found");
     assert!((start - 520.0).abs() <= 1.0 && (end - 560.0).abs() <= 1.0, "credits {start}–{end}, truth 520–560");
-    let scene = pred["post_credits"].as_array().expect("the story after the credits is reported");
+    let scene = pred["post_credits"].as_array().unwrap_or_else(|| panic!("the story after the credits is reported: {pred}"));
     assert!((scene[0].as_f64().unwrap() - 560.0).abs() <= 1.0, "{scene:?}");
     // Only the stretch from shortly before the credits was sampled at 1 FPS, not all 150 s.
     let sampled = pred["credits_evidence"].as_array().unwrap().len();

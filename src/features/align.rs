@@ -362,14 +362,16 @@ fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match) -> Option<f64
     }
     let rate = (m.other_end - m.other_start) / m.len().max(1e-9);
     let mut best: Vec<f32> = Vec::new();
+    // Sound counts from each window's start, the samples in the file's seconds.
+    let (from_a, from_b) = (f64::from(a.start_s), f64::from(b.start_s));
     for (i, &s) in a.seconds.iter().enumerate() {
         // The sample stands for the second s..s+1; its middle must lie inside the match.
-        let t = f64::from(s) + 0.5;
+        let t = f64::from(s) - from_a + 0.5;
         if t <= m.start || t >= m.end {
             continue;
         }
         let there = m.other_start + (t - m.start) * rate;
-        let j = b.seconds.partition_point(|&x| f64::from(x) + 0.5 < there);
+        let j = b.seconds.partition_point(|&x| f64::from(x) - from_b + 0.5 < there);
         let near = j.saturating_sub(1)..(j + 1).min(b.seconds.len());
         best.push(near.map(|k| crate::encoder::cosine(a.embedding(i), b.embedding(k))).fold(-1.0, f32::max));
     }

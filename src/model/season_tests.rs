@@ -1,0 +1,356 @@
+//! Season judgement on hand-made seasons: what each rule of [`super`] keeps and drops.
+
+use super::*;
+
+fn detection(intro: Option<(u32, u32)>, p_intro: &[(u32, u32, f32)], p_recap: &[(u32, u32, f32)]) -> Detection {
+    let fill = |spans: &[(u32, u32, f32)]| (0..180u32).map(|s| spans.iter().find(|(a, b, _)| (*a..*b).contains(&s)).map_or(0.02, |x| x.2)).collect();
+    Detection {
+        intros: intro.map(|(a, b)| DetectedSegment::by_model(f64::from(a), f64::from(b), 0.9)).into_iter().collect(),
+        recaps: vec![],
+        intro_probability: fill(p_intro),
+        recap_probability: fill(p_recap),
+    }
+}
+
+/// A repeat that plays at the same times in each partner.
+fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
+    let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, start, end)).collect();
+    Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false }
+}
+
+#[test]
+fn an_intro_seen_and_heard_again_beats_a_score_cue_every_episode_plays() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0–2 play the intro (sound and picture) at different times, after cold opens;
+    // all four play a loud score cue over other pictures, which the model takes for the
+    // intro. Episode 3 has no intro; the model's pick there overlaps only the cue.
+    let at = [(10.0, 50.0), (60.0, 100.0), (110.0, 150.0)];
+    let cue = [(150.0, 165.0), (120.0, 135.0), (20.0, 35.0), (40.0, 55.0)];
+    let mut d: Vec<Detection> = (0..4).map(|e| {
+        let (a, b) = (cue[e].0 as u32, cue[e].1 as u32);
+        detection(Some((a, b)), &[(a, b, 0.95)], &[])
+    }).collect();
+    let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+    for e in 0..4 {
+        let mut list = Vec::new();
+        if e < 3 {
+            let partners: Vec<usize> = (0..3).filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
+            list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+        }
+        let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+        let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
+        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
+        repeats.push(list);
+    }
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    for e in 0..3 {
+        assert_eq!((d[e].intros[0].start, d[e].intros[0].end), at[e], "episode {e}: {:?}", d[e].intros);
+    }
+    assert!(d[3].intros.is_empty(), "the cue is no intro where the season's intro is absent: {:?}", d[3].intros);
+    assert!(matches!(out[3], Outcome::DroppedLone { .. }), "{:?}", out[3]);
+}
+
+#[test]
+fn the_passes_repeat_until_an_episode_that_first_took_a_score_cue_backs_the_intro() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Four episodes; 0, 1 and 3 play the intro, 2 has none; all four play a score cue. In
+    // episode 0 alignment hears the intro but does not see it, so pass 1 takes the cue there
+    // (every partner plays it); episodes 1 and 3 see and hear theirs, and the model drew an
+    // intro inside them. Pass 2 settles episode 0 on the intro, but then 1 and 3 have only one
+    // backing partner each; pass 3 gives them two again.
+    let intro = [(20.0, 60.0), (70.0, 110.0), (0.0, 0.0), (100.0, 140.0)];
+    let cue = [(150.0, 165.0), (20.0, 35.0), (40.0, 55.0), (60.0, 75.0)];
+    let mut d: Vec<Detection> = (0..4)
+        .map(|e| {
+            let (a, b) = intro[e];
+            if e == 1 || e == 3 { detection(Some((a as u32 + 10, b as u32)), &[(a as u32 + 10, b as u32, 0.6)], &[]) } else { detection(None, &[], &[]) }
+        })
+        .collect();
+    let with = [0usize, 1, 3];
+    let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+    for e in 0..4 {
+        let mut list = Vec::new();
+        if e != 2 {
+            let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, intro[j].0, intro[j].1)).collect();
+            list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, heard_in: elsewhere.clone(), elsewhere, together: e != 0 });
+        }
+        // The cue is a music scene played from different points: each partner's copy is
+        // another part of it than the part that partner repeats most.
+        let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+        let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0 + 30.0, cue[j].1 + 30.0)).collect();
+        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
+        repeats.push(list);
+    }
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    for e in [0, 1, 3] {
+        assert_eq!(d[e].intros.len(), 1, "episode {e}: {:?}", d[e].intros);
+        assert_eq!((d[e].intros[0].start, d[e].intros[0].end), intro[e], "episode {e}");
+    }
+    assert!(d[2].intros.is_empty(), "{:?}", d[2].intros);
+}
+
+#[test]
+fn story_two_episodes_share_is_not_an_intro_where_it_is_not_theirs() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0–2 share an intro at 30–60; episode 3 has none, and shares 85–97 of its story
+    // with episodes 1 and 2 (their story too: 85–97 there is after their intros).
+    let mut d: Vec<Detection> = (0..3).map(|_| detection(Some((30, 60)), &[(30, 60, 0.9)], &[])).collect();
+    d.push(detection(None, &[], &[]));
+    let repeats = vec![
+        vec![repeat(30.0, 60.0, &[1, 2])],
+        vec![repeat(30.0, 60.0, &[0, 2]), repeat(85.0, 97.0, &[3])],
+        vec![repeat(30.0, 60.0, &[0, 1]), repeat(85.0, 97.0, &[3])],
+        vec![repeat(85.0, 97.0, &[1, 2])],
+    ];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d[3].intros.is_empty(), "a false skip of story: {:?}", d[3].intros);
+    assert_eq!(out[3], Outcome::ModelOnly);
+    assert!((0..3).all(|e| d[e].intros[0].start == 30.0));
+}
+
+#[test]
+fn a_quiet_intro_every_episode_repeats_beats_the_cold_open_the_model_took() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // The model took each 60 s cold open as the intro and barely sees the quiet theme.
+    let mut d: Vec<Detection> = (0..4).map(|_| detection(Some((0, 60)), &[(0, 60, 0.9), (100, 130, 0.05)], &[])).collect();
+    let repeats: Vec<Vec<Repeat>> = (0..4).map(|e| vec![seen_repeat(100.2, 130.4, &(0..4).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    for (e, d) in d.iter().enumerate() {
+        assert_eq!(d.intros.len(), 1);
+        assert_eq!((d.intros[0].start, d.intros[0].end), (100.2, 130.4), "episode {e}");
+        assert_eq!(d.intros[0].start_by, vec![Evidence::Sound]);
+        assert_eq!(d.intros[0].repeats_in, 3);
+        assert!(matches!(out[e], Outcome::Aligned { repeats_in: 3, .. }));
+    }
+}
+
+#[test]
+fn a_recap_repeat_stays_a_recap_and_minority_footage_is_not_an_intro() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episode 0: recap 0–20 (repeats episode 1's story), intro 30–60 (all repeat it).
+    // Episode 1: shares a 12 s shot of story with episode 2 only, at 120–132, model says no.
+    let mut d = vec![
+        detection(Some((30, 60)), &[(30, 60, 0.9)], &[(0, 20, 0.8)]),
+        detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+        detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+        detection(Some((30, 60)), &[(30, 60, 0.9)], &[]),
+    ];
+    let repeats = vec![
+        vec![repeat(0.0, 20.0, &[1]), repeat(30.0, 60.0, &[1, 2, 3])],
+        vec![repeat(30.0, 60.0, &[0, 2, 3]), repeat(120.0, 132.0, &[2]), repeat(140.0, 160.0, &[0])],
+        vec![repeat(30.0, 60.0, &[0, 1, 3]), repeat(120.0, 132.0, &[1])],
+        vec![repeat(30.0, 60.0, &[0, 1, 2])],
+    ];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    assert_eq!(d[0].recaps.len(), 1, "the recap repeat is a recap: {:?}", d[0]);
+    assert_eq!((d[0].recaps[0].start, d[0].recaps[0].end), (0.0, 20.0));
+    for d in &d {
+        assert_eq!((d.intros[0].start, d.intros[0].end), (30.0, 60.0));
+    }
+}
+
+#[test]
+fn an_episode_without_the_seasons_intro_keeps_no_lone_intro() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0–2 share an intro; episode 3 has none, and the model calls a loud music scene
+    // at 90–120 an intro with confidence.
+    let mut d = vec![
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((90, 120)), &[(90, 120, 0.97)], &[]),
+    ];
+    let repeats = vec![vec![repeat(20.0, 28.4, &[1, 2])], vec![repeat(20.0, 28.4, &[0, 2])], vec![repeat(20.0, 28.4, &[0, 1])], vec![]];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d[3].intros.is_empty(), "{:?}", d[3]);
+    assert_eq!(out[3], Outcome::DroppedLone { start: 90.0, end: 120.0, confidence: 0.9 });
+    // The model's own end, 0.4 s from the aligned one, refines it.
+    assert!((0..3).all(|e| d[e].intros.len() == 1 && d[e].intros[0].end == 28.0 && d[e].intros[0].end_by == [Evidence::Sound, Evidence::Model]));
+}
+
+#[test]
+fn alone_or_without_repeats_the_model_answers() {
+    let seconds: Vec<u32> = (0..180).collect();
+    let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[])];
+    assert_eq!(judge_season(&mut d, &[seconds.as_slice()], &[vec![]]), vec![Outcome::ModelOnly]);
+    let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[]), detection(None, &[], &[])];
+    let out = judge_season(&mut d, &[seconds.as_slice(), seconds.as_slice()], &[vec![], vec![]]);
+    assert_eq!(out, vec![Outcome::ModelOnly, Outcome::ModelOnly]);
+    assert_eq!(d[0].intros.len(), 1);
+}
+
+#[test]
+fn a_season_where_nothing_repeats_as_an_intro_keeps_none_of_the_models_guesses() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Three episodes of a series without an intro (opening credits over the story); the
+    // model calls a different stretch of each an intro, and nothing repeats.
+    let guesses = [(0, 12), (40, 70), (90, 120)];
+    let mut d: Vec<Detection> = guesses.iter().map(|&(a, b)| detection(Some((a, b)), &[(a, b, 0.8)], &[])).collect();
+    let s: Vec<&[u32]> = (0..3).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &[vec![], vec![], vec![]]);
+    assert!(d.iter().all(|d| d.intros.is_empty()), "{d:?}");
+    for (o, &(a, b)) in out.iter().zip(&guesses) {
+        assert_eq!(*o, Outcome::DroppedUnrepeated { dropped: vec![(f64::from(a), f64::from(b), 0.9)] });
+    }
+    // One repeat that two episodes play as their intro is enough to keep those.
+    let mut d: Vec<Detection> = [(20, 40), (20, 40), (90, 120)].iter().map(|&(a, b)| detection(Some((a, b)), &[(a, b, 0.8)], &[])).collect();
+    let repeats = vec![vec![repeat(20.0, 40.0, &[1])], vec![repeat(20.0, 40.0, &[0])], vec![]];
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(matches!(out[0], Outcome::Aligned { .. }) && matches!(out[1], Outcome::Aligned { .. }), "{out:?}");
+    assert!(matches!(out[2], Outcome::DroppedLone { .. }) && d[2].intros.is_empty(), "the third's guess repeats nowhere: {out:?}");
+}
+
+/// A repeat some partner plays *and shows* at the same place.
+fn seen_repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
+    Repeat { picture: true, together: true, ..repeat(start, end, partners) }
+}
+
+#[test]
+fn a_score_cue_every_episode_plays_over_other_pictures_is_no_intro_where_the_model_doubts_it() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // A series without an intro whose story plays the same loud cue in all four episodes,
+    // each time over other pictures; the model calls none of it intro. Before 2026-11-30 a
+    // cue shared with most of the season was the intro whatever the model said (a false
+    // skip of story in every episode).
+    let cue = [(150.0, 165.0), (120.0, 135.0), (20.0, 35.0), (40.0, 55.0)];
+    let mut d: Vec<Detection> = (0..4).map(|e| detection(None, &[(cue[e].0 as u32, cue[e].1 as u32, 0.1)], &[])).collect();
+    let repeats: Vec<Vec<Repeat>> = (0..4)
+        .map(|e| {
+            let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
+            vec![Repeat { heard_in: elsewhere.clone(), elsewhere, ..repeat(cue[e].0, cue[e].1, &partners) }]
+        })
+        .collect();
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d.iter().all(|d| d.intros.is_empty()), "{out:?} {d:?}");
+}
+
+#[test]
+fn a_new_title_sequence_keeping_the_old_theme_is_the_intro_where_partners_play_that_theme_as_theirs() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0 and 1 share their intro at 10–40 (theme and pictures); episode 2 plays the
+    // same theme there over new pictures (heard only) and the model doubts it.
+    let mut d: Vec<Detection> = vec![
+        detection(Some((10, 40)), &[(10, 40, 0.9)], &[]),
+        detection(Some((10, 40)), &[(10, 40, 0.9)], &[]),
+        detection(None, &[(10, 40, 0.2)], &[]),
+    ];
+    let repeats = vec![
+        vec![Repeat { partners: vec![1, 2], elsewhere: vec![(1, 10.0, 40.0), (2, 10.0, 40.0)], heard_in: vec![(1, 10.0, 40.0), (2, 10.0, 40.0)], ..seen_repeat(10.0, 40.0, &[1]) }],
+        vec![Repeat { partners: vec![0, 2], elsewhere: vec![(0, 10.0, 40.0), (2, 10.0, 40.0)], heard_in: vec![(0, 10.0, 40.0), (2, 10.0, 40.0)], ..seen_repeat(10.0, 40.0, &[0]) }],
+        vec![repeat(10.0, 40.0, &[0, 1])],
+    ];
+    let s: Vec<&[u32]> = (0..3).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(out.iter().all(|o| matches!(o, Outcome::Aligned { .. })), "{out:?}");
+    assert_eq!((d[2].intros[0].start, d[2].intros[0].end), (10.0, 40.0));
+}
+
+#[test]
+fn a_five_second_sting_every_episode_sees_and_hears_is_the_intro_where_the_model_took_story() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Four episodes open with a 5.2 s sting (seen and heard: together); the model, which
+    // never learnt stings, draws a 30 s "intro" of story in two of them and nothing in two.
+    let at = [(0.0, 5.2), (14.7, 19.9), (0.0, 5.2), (3.2, 8.4)];
+    let mut d: Vec<Detection> = (0..4).map(|e| if e % 2 == 0 { detection(Some((40, 70)), &[(40, 70, 0.9)], &[]) } else { detection(None, &[], &[]) }).collect();
+    let repeats: Vec<Vec<Repeat>> = (0..4)
+        .map(|e| {
+            let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
+            vec![Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+        })
+        .collect();
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    for e in 0..4 {
+        assert_eq!(d[e].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[e]], "episode {e}");
+    }
+    // Heard only, the same 5.2 s are too short to outrank the model: no sting without pictures.
+    let mut d: Vec<Detection> = (0..4).map(|_| detection(None, &[], &[])).collect();
+    let heard: Vec<Vec<Repeat>> = repeats.iter().map(|list| list.iter().map(|r| Repeat { picture: false, together: false, ..r.clone() }).collect()).collect();
+    judge_season(&mut d, &s, &heard);
+    assert!(d.iter().all(|d| d.intros.is_empty()), "{:?}", d.iter().map(|d| &d.intros).collect::<Vec<_>>());
+}
+
+#[test]
+fn an_intro_two_of_four_episodes_see_and_hear_as_theirs_is_kept_and_the_others_guesses_dropped() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0 and 2 play the intro (seen and heard) at 0–50 and 70–120; the model took in
+    // part of episode 2's cold open. Episodes 1 and 3 have none; the model guesses story.
+    let at = [(0.0, 50.0), (0.0, 0.0), (70.0, 120.0), (0.0, 0.0)];
+    let mut d = vec![
+        detection(Some((0, 45)), &[(0, 45, 0.9)], &[]),
+        detection(Some((20, 40)), &[(20, 40, 0.8)], &[]),
+        detection(Some((60, 125)), &[(60, 125, 0.9)], &[]),
+        detection(Some((30, 60)), &[(30, 60, 0.8)], &[]),
+    ];
+    let repeats: Vec<Vec<Repeat>> = (0..4)
+        .map(|e| {
+            if e % 2 == 1 {
+                return Vec::new();
+            }
+            let j = 2 - e;
+            let elsewhere = vec![(j, at[j].0, at[j].1)];
+            vec![Repeat { start: at[e].0, end: at[e].1, partners: vec![j], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+        })
+        .collect();
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[0]]);
+    assert_eq!(d[2].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[2]], "the repeat replaces the guess that took in the cold open");
+    assert!(matches!(out[2], Outcome::Aligned { repeats_in: 1, .. }), "{:?}", out[2]);
+    for e in [1, 3] {
+        assert!(d[e].intros.is_empty(), "episode {e}: {:?}", d[e].intros);
+        assert!(matches!(out[e], Outcome::DroppedLone { .. }), "{:?}", out[e]);
+    }
+}
+
+#[test]
+fn a_channel_ident_every_episode_shares_does_not_outrank_an_intro_one_partner_misses() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // A 4.5 s ident, seen and heard in all four episodes at 0–4.5; the intro at 10–50, seen
+    // and heard, which alignment found in only two partners of episode 0; the model doubts
+    // both (P 0.2 over the intro).
+    let mut d: Vec<Detection> = (0..4).map(|_| detection(None, &[(10, 50, 0.2)], &[])).collect();
+    let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+    for e in 0..4usize {
+        let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
+        let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 0.0, 4.5)).collect();
+        let mut list = vec![Repeat { start: 0.0, end: 4.5, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }];
+        let partners: Vec<usize> = if e == 0 { vec![1, 2] } else { (0..4).filter(|&j| j != e).collect() };
+        let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 10.0, 50.0)).collect();
+        list.push(Repeat { start: 10.0, end: 50.0, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+        repeats.push(list);
+    }
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    for (e, d) in d.iter().enumerate() {
+        assert_eq!(d.intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(10.0, 50.0)], "episode {e}");
+    }
+}
+
+#[test]
+fn a_lone_guess_that_only_touches_a_repeat_is_still_lone() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0–2 share their intro at 10–40; episode 3 has none, and the model's guess
+    // there, 41.5–73.5, ends where a scene starts that episode 0 shows in its intro's last
+    // seconds (a look-alike): touching it by 0.1 s does not make the guess an intro.
+    let mut d: Vec<Detection> = (0..3).map(|_| detection(Some((10, 40)), &[(10, 40, 0.9)], &[])).collect();
+    let mut guess = detection(Some((41, 73)), &[(41, 73, 0.97)], &[]);
+    (guess.intros[0].start, guess.intros[0].end) = (41.5, 73.5);
+    d.push(guess);
+    let mut repeats: Vec<Vec<Repeat>> = (0..3).map(|e| vec![seen_repeat(10.0, 40.0, &(0..3).filter(|&j| j != e).collect::<Vec<_>>())]).collect();
+    repeats.push(vec![Repeat { elsewhere: vec![(0, 30.0, 48.0)], heard_in: vec![(0, 30.0, 48.0)], ..seen_repeat(73.4, 91.4, &[0]) }]);
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(matches!(out[3], Outcome::DroppedLone { .. }) && d[3].intros.is_empty(), "{out:?}");
+}

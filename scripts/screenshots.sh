@@ -97,6 +97,19 @@ shot demo-s01e02.png
 key F1
 sleep 1
 shot keys.png
+key F1
+# The search panel: where else S01E01's 0:10 appears (Ctrl+F at the playhead), then the
+# scenes the season returns to (the panel's Scenes tab and its button, at 1400×900).
+pick 1
+xdotool key --delay 60 $(printf 'Right %.0s' $(seq 10))
+key ctrl+f
+sleep 2
+shot search-shot.png
+xdotool mousemove 1093 107 click 1
+sleep 1
+xdotool mousemove 999 172 click 1
+sleep 3
+shot search-scenes.png
 stop
 
 # Nothing open: the first screen.

@@ -102,6 +102,15 @@ impl App {
         if j || l {
             self.apply(Action::Shuttle(l));
         }
+        let (find, search_panel) = ctx.input(|i| (chord(i, egui::Key::F, true, false), chord(i, egui::Key::F, true, true)));
+        if find {
+            if let Some(action) = self.find_shot_at_playhead() {
+                self.apply(action);
+            }
+        }
+        if search_panel {
+            self.apply(Action::ToggleSearch);
+        }
         let (mute, export_again) = ctx.input(|i| (chord(i, egui::Key::M, false, false), chord(i, egui::Key::E, true, false)));
         if mute {
             self.toggle_mute();

@@ -13,6 +13,7 @@ mod keys;
 mod lanes;
 mod playback;
 mod review;
+mod search;
 mod timeline;
 mod views;
 pub mod edit;
@@ -136,6 +137,12 @@ pub(crate) enum Action {
     /// Apply a new detection window (typed into the Window field, confirmed).
     SetWindow(u32),
     SetTail(crate::features::tail::TailSpec),
+    /// Ask the season (the search panel opens on the question's tab).
+    Find(search::Query),
+    /// Show this second of this episode (a search result was clicked).
+    GoTo { episode: usize, second: u32 },
+    /// Open or close the search panel.
+    ToggleSearch,
 }
 
 /// What a file dialog was opened for.
@@ -220,6 +227,11 @@ pub struct App {
     /// A refusal or a success message and when it goes: transient messages never linger over
     /// later work (errors that stay true, like a missing model, have no deadline).
     fades: Vec<(String, Instant)>,
+    /// What is open, for the worker: bumped when the episodes, the window, the tail or the
+    /// encoder change (not by a cancel), so that results about other files are never mixed in.
+    season_id: u64,
+    /// The search panel: the season's shots, duplicate files and recurring scenes.
+    search: search::Panel,
 }
 
 /// Which episodes the list shows.
@@ -259,6 +271,8 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("M", "mute"),
     ("Ctrl+Shift+E", "export… (this episode or the season, formats, folder)"),
     ("Ctrl+E", "export again as last time"),
+    ("Ctrl+F", "find where the shot at the playhead appears in the season"),
+    ("Ctrl+Shift+F", "open / close the search panel (shots, duplicate files, recurring scenes)"),
     ("Esc", "cancel the analysis (or close this sheet)"),
     ("Ctrl+R", "resume a cancelled analysis"),
     ("F1 or ?", "this sheet"),
@@ -368,6 +382,8 @@ impl App {
             rate: 1.0,
             last_export: None,
             fades: Vec::new(),
+            season_id: 0,
+            search: search::Panel::default(),
         };
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
@@ -611,7 +627,7 @@ impl App {
                 let generation = self.worker.generation();
                 for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| matches!(e.status, Status::Cancelled)) {
                     ep.status = Status::Queued;
-                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation });
+                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id });
                 }
             }
             Action::SetTail(tail) => {
@@ -624,6 +640,22 @@ impl App {
                     self.queue_all();
                 }
             }
+            Action::Find(query) => {
+                self.search.asked(query);
+                self.worker.search(self.season_id, query);
+            }
+            Action::GoTo { episode, second } => {
+                if let Some(ep) = self.episodes.get_mut(episode) {
+                    self.selected = episode;
+                    ep.playhead_s = f64::from(second);
+                    self.follow_playhead = true;
+                    if self.playing {
+                        self.playing = false;
+                        self.toggle_playback();
+                    }
+                }
+            }
+            Action::ToggleSearch => self.search.open = !self.search.open,
             Action::SetWindow(window) => {
                 let window = window.clamp(MIN_WINDOW_S, MAX_WINDOW_S);
                 self.window_text = window.to_string();
@@ -641,6 +673,8 @@ impl App {
     /// Send every episode to the worker, in order.
     fn queue_all(&mut self) {
         let generation = self.worker.generation();
+        self.season_id += 1;
+        self.search.clear();
         for (index, ep) in self.episodes.iter_mut().enumerate() {
             ep.status = Status::Queued;
             ep.thumbnails.clear();
@@ -651,7 +685,7 @@ impl App {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
                 ep.editor.merge_tail(&Default::default());
             }
-            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation });
+            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id });
         }
     }
 
@@ -702,6 +736,7 @@ impl App {
                         ep.tail = Some(tail);
                     }
                 }
+                Event::Searched(answer) => self.search.answered(answer),
                 Event::ModelUnavailable { message } => self.banner = Some(format!("No intro detection: {message}")),
                 Event::Failed { index, message } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
@@ -848,6 +883,9 @@ impl App {
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         if self.episodes.len() > 1 {
             egui::Panel::left("episodes").resizable(true).default_size(220.0).show(ui, |ui| self.sidebar(ui));
+        }
+        if self.search.open && !self.episodes.is_empty() {
+            egui::Panel::right("search").resizable(true).default_size(320.0).show(ui, |ui| self.search_panel(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.poll_preview(&ctx);

@@ -18,6 +18,8 @@ pub(super) enum TimelineAction {
     /// The pointer is dragging at this time (snapped to whole seconds unless Alt is held).
     DragTo(f64),
     Release,
+    /// The context menu's "Find this shot": where else the season shows this second's shot.
+    FindShot(f64),
 }
 
 /// Pixels either side of a segment edge that grab it.
@@ -214,6 +216,26 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             if response.drag_stopped() {
                 action = Some(TimelineAction::Release);
             }
+            // Right-click: the time under the pointer is kept for the menu it opens (the menu
+            // stays open while the pointer moves on).
+            let menu_time = egui::Id::unique("introskip-timeline-menu-time");
+            if response.secondary_clicked() {
+                if let Some(pos) = response.interact_pointer_pos() {
+                    let t = geo.time_at(pos.x).floor().max(0.0);
+                    ui.ctx().data_mut(|d| d.insert_temp(menu_time, t));
+                }
+            }
+            response.context_menu(|ui| {
+                let t = ui.ctx().data(|d| d.get_temp::<f64>(menu_time)).unwrap_or(0.0);
+                if ui.button(format!("Find this shot ({}) in the season", (view.time)(t))).clicked() {
+                    action = Some(TimelineAction::FindShot(t));
+                    ui.close();
+                }
+                if ui.button("Move the playhead here").clicked() {
+                    action = Some(TimelineAction::Click(t));
+                    ui.close();
+                }
+            });
             if response.hovered() && response.hover_pos().is_some_and(|pos| geo.edge_at(segments, pos.x).is_some()) {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
             }

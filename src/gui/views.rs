@@ -39,6 +39,9 @@ impl App {
                 if ui.button("Export…").on_hover_text("Chapters and labels for this episode or the season, to a folder you choose; Ctrl+E repeats the last export").clicked() {
                     self.open_export_dialog();
                 }
+                if ui.selectable_label(self.search.open, "Search").on_hover_text("Where else a shot appears, duplicate files, recurring scenes (Ctrl+Shift+F; Ctrl+F finds the shot at the playhead)").clicked() {
+                    self.apply(Action::ToggleSearch);
+                }
             }
             if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
                 self.apply(Action::CancelAnalysis);
@@ -361,7 +364,13 @@ impl App {
                 Some((p, _, tex)) if *p == path => {
                     let size = tex.size_vec2();
                     let scale = (max.x / size.x).min(max.y / size.y);
-                    let response = ui.add(egui::Image::new((tex.id(), size * scale)));
+                    let response = ui.add(egui::Image::new((tex.id(), size * scale)).sense(egui::Sense::click()));
+                    response.context_menu(|ui| {
+                        if ui.button("Find this shot in the season (Ctrl+F)").clicked() {
+                            action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second: ep.playhead_s.max(0.0).floor() as u32 }));
+                            ui.close();
+                        }
+                    });
                     // What streaming players offer at this moment, bottom right over the picture.
                     for (k, offer) in offers.iter().rev().enumerate() {
                         let r = response.rect;
@@ -445,6 +454,7 @@ impl App {
                 self.dragging = None;
                 ep.editor.end_drag();
             }
+            Some(TimelineAction::FindShot(t)) => action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second: t as u32 })),
             None => {}
         }
         if self.dragging.is_none() {

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 pub enum Command {
     /// Analyse episode `index`; dropped if a cancel came after it was sent (`generation`).
-    Analyse { index: usize, path: PathBuf, window_s: u32, tail: crate::features::tail::TailSpec, generation: u64 },
+    /// `season` names what is open (bumped when the files, the window, the tail or the encoder
+    /// change, not by a cancel): episodes analysed for the same season are judged together
+    /// (a resumed analysis joins the episodes done before the cancel) and searched together.
+    Analyse { index: usize, path: PathBuf, window_s: u32, tail: crate::features::tail::TailSpec, generation: u64, season: u64 },
     /// Switch encoder: CLIP weights, or None for the embedded encoder.
     UseEncoder(Option<PathBuf>),
 }
@@ -27,6 +30,8 @@ pub enum Event {
     Detected { index: usize, detection: crate::model::Detection, judgement: Option<String> },
     /// What the episode's tail holds (after `Done`; credits need no model).
     Tail { index: usize, tail: crate::service::detect::Tail },
+    /// A search of the episodes analysed so far, answered.
+    Searched(super::search::Answer),
     /// No usable model for the active encoder: analysis still shows thumbnails, no intro.
     ModelUnavailable { message: String },
     Failed { index: usize, message: String },
@@ -36,6 +41,9 @@ pub enum Event {
 pub struct Worker {
     /// None once the worker is being dropped: the thread's command loop then ends.
     commands: Option<crossbeam_channel::Sender<Command>>,
+    /// Searches: their own channel, answered before any queued analysis (a question about
+    /// what is analysed need not wait for the rest of the season).
+    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query)>>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -46,6 +54,7 @@ impl Worker {
     pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> Self {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
+        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query)>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
         let thread = std::thread::Builder::new()
@@ -68,9 +77,24 @@ impl Worker {
                 // Episodes analysed in this generation: each new one re-judges the season (what
                 // repeats across episodes is the strongest sign of an intro).
                 let mut season: Vec<(usize, PathBuf, crate::features::EpisodeFeatures)> = Vec::new();
-                let mut season_generation = u64::MAX;
+                let mut season_id = u64::MAX;
                 let mut memory = crate::service::detect::JudgeMemory::default();
-                for command in rx.iter() {
+                loop {
+                    // Searches first; either channel closing (the worker dropped) ends the loop.
+                    let command = crossbeam_channel::select_biased! {
+                        recv(questions) -> q => match q {
+                            Ok((asked_of, query)) => {
+                                let season: &[(usize, PathBuf, crate::features::EpisodeFeatures)] = if season_id == asked_of { &season } else { &[] };
+                                send(Event::Searched(super::search::answer(season, query)));
+                                continue;
+                            }
+                            Err(_) => break,
+                        },
+                        recv(rx) -> c => match c {
+                            Ok(c) => c,
+                            Err(_) => break,
+                        },
+                    };
                     match command {
                         Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
                             Ok(e) => {
@@ -80,7 +104,7 @@ impl Worker {
                             }
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
                         },
-                        Command::Analyse { index, path, window_s, tail, generation } => {
+                        Command::Analyse { index, path, window_s, tail, generation, season: this_season } => {
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });
                                 continue;
@@ -108,15 +132,15 @@ impl Worker {
                                         seconds: started.elapsed().as_secs_f64(),
                                         note: Some(features.all_notes().join("; ")).filter(|n| !n.is_empty()),
                                     });
+                                    if season_id != this_season {
+                                        season.clear();
+                                        season_id = this_season;
+                                    }
+                                    season.retain(|(i, _, _)| *i != index);
+                                    season.push((index, path.clone(), features));
                                     let loaded = model.get_or_insert_with(|| crate::model::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
                                     match loaded {
                                         Ok(m) => {
-                                            if season_generation != generation {
-                                                season.clear();
-                                                season_generation = generation;
-                                            }
-                                            season.retain(|(i, _, _)| *i != index);
-                                            season.push((index, path.clone(), features));
                                             let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
                                             let options = crate::service::detect::JudgeOptions::season();
                                             // What the judgement says about an episode (an intro it dropped, boundaries
@@ -150,12 +174,19 @@ impl Worker {
                 }
             })
             .expect("spawning the analysis thread");
-        Worker { commands: Some(commands), events, generation, thread: Some(thread) }
+        Worker { commands: Some(commands), searches: Some(searches), events, generation, thread: Some(thread) }
     }
 
     pub fn send(&self, command: Command) {
         if let Some(commands) = &self.commands {
             let _ = commands.send(command);
+        }
+    }
+
+    /// Ask about the episodes analysed for `season` (see [`Command::Analyse`]).
+    pub fn search(&self, season: u64, query: super::search::Query) {
+        if let Some(searches) = &self.searches {
+            let _ = searches.send((season, query));
         }
     }
 
@@ -177,6 +208,7 @@ impl Drop for Worker {
     fn drop(&mut self) {
         self.cancel_all();
         self.commands = None;
+        self.searches = None;
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }

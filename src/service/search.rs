@@ -54,18 +54,13 @@ pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEnco
     match query {
         Query::Frame { episode, second } => {
             let (features, _) = crate::features::embed_episode(episode, window_s.max(second.ceil() as u32 + 1), encoder, true, &mut |_| true)?;
-            let row = features
-                .seconds
-                .iter()
-                .enumerate()
-                .min_by(|a, b| (f64::from(*a.1) - second).abs().total_cmp(&(f64::from(*b.1) - second).abs()))
-                .map(|(i, _)| i)
-                .ok_or_else(|| Error::input(episode, "no frame could be sampled from it"))?;
-            if (f64::from(features.seconds[row]) - second).abs() > 1.0 {
-                let last = features.seconds.last().copied().unwrap_or(0);
-                return Err(Error::input(episode, format!("no frame at {}: its last sampled second is {}", crate::clock::clock(*second, 1, true), crate::clock::clock(f64::from(last), 0, true))));
+            if features.seconds.is_empty() {
+                return Err(Error::input(episode, "no frame could be sampled from it"));
             }
-            Ok(features.embeddings.row(row).to_vec())
+            embedding_at(&features, *second).ok_or_else(|| {
+                let last = features.seconds.last().copied().unwrap_or(0);
+                Error::input(episode, format!("no frame at {}: its last sampled second is {}", crate::clock::clock(*second, 1, true), crate::clock::clock(f64::from(last), 0, true)))
+            })
         }
         Query::Image(path) => {
             let bytes = crate::fsio::read_bounded(path, 64 << 20)?;
@@ -84,6 +79,12 @@ pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEnco
             Ok(v.into_iter().map(|x| x / norm).collect())
         }
     }
+}
+
+/// The embedding of the sampled second nearest `second`, if one lies within a second of it.
+pub fn embedding_at(features: &EpisodeFeatures, second: f64) -> Option<Vec<f32>> {
+    let row = features.seconds.iter().enumerate().min_by(|a, b| (f64::from(*a.1) - second).abs().total_cmp(&(f64::from(*b.1) - second).abs())).map(|(i, _)| i)?;
+    ((f64::from(features.seconds[row]) - second).abs() <= 1.0).then(|| features.embeddings.row(row).to_vec())
 }
 
 /// Every place in `episodes` whose frame is at least `min_similarity` like `query` (one hit per

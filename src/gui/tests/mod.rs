@@ -885,3 +885,5 @@ fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
     assert!(matches!(intro, Some((0, end, crate::segments::Source::HumanEdited)) if (16_500..=17_500).contains(&end)), "the end was not dragged: {intro:?}");
     assert!(h.state().dragging.is_none());
 }
+
+mod search;

@@ -1,0 +1,402 @@
+//! The search panel: where else a shot appears in the open season, which of its files are the
+//! same episode, and the scenes it returns to — the CLI's `search`, `duplicates` and `scenes` on
+//! the features the analysis worker already holds ([`crate::service::search`]). The worker
+//! answers a [`Query`] with an [`Answer`] ([`answer`], run on its thread between analyses); the
+//! panel draws the answer and sends [`Action::GoTo`] when a place is clicked.
+
+use super::*;
+use crate::features::EpisodeFeatures;
+
+/// What the user asked the season. `Copy`, so that it travels inside an [`Action`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Query {
+    /// The shot sampled at this second of this episode (index into the open episodes).
+    Shot { episode: usize, second: u32 },
+    Duplicates,
+    Scenes,
+}
+
+/// A place in an episode of the open season: seconds `from..=to`, best at `second`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Place {
+    pub episode: usize,
+    pub from: u32,
+    pub to: u32,
+    pub second: u32,
+    /// Cosine to the query (1 for a scene's occurrence).
+    pub similarity: f32,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Pair {
+    pub a: usize,
+    pub b: usize,
+    pub share_a: f64,
+    pub share_b: f64,
+    /// Aligned ranges: (a_start, a_end, b_start, b_end) in seconds.
+    pub ranges: Vec<(f64, f64, f64, f64)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SceneRow {
+    pub episodes: usize,
+    pub seconds: u32,
+    pub places: Vec<Place>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Found {
+    Shots(Vec<Place>),
+    Duplicates(Vec<Pair>),
+    Scenes(Vec<SceneRow>),
+}
+
+/// The worker's answer: what was asked, over how many analysed episodes, and what was found
+/// (or why nothing could be: the queried episode is not analysed yet, too many shots).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Answer {
+    pub query: Query,
+    pub searched: usize,
+    pub found: std::result::Result<Found, String>,
+}
+
+/// How alike a frame must be to count as the same shot: the near-copy level of season alignment.
+pub(crate) const SHOT_SIMILARITY: f32 = crate::features::channels::REPEAT;
+/// The share of both windows two files must play of each other to be one episode (as the CLI).
+pub(crate) const DUPLICATE_SHARE: f64 = 0.6;
+/// How alike a cluster's shots must be on average to be one scene (as the CLI).
+pub(crate) const SCENE_SIMILARITY: f32 = 0.85;
+/// Places listed for a shot; the rest are counted.
+const MAX_PLACES: usize = 200;
+
+/// Answer `query` over the episodes analysed so far: `(index, path, features)` as the worker
+/// holds them.
+pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query) -> Answer {
+    let episodes: Vec<(PathBuf, &EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.clone(), f)).collect();
+    let index_of = |path: &Path| season.iter().find(|(_, p, _)| p == path).map(|(i, _, _)| *i);
+    let found = match query {
+        Query::Shot { episode, second } => match season.iter().find(|(i, _, _)| *i == episode) {
+            None => Err("this episode is not analysed yet: search once its analysis is done".to_string()),
+            Some((_, path, features)) => match crate::service::search::embedding_at(features, f64::from(second)) {
+                None => Err(format!("{} was not sampled (its window ends at {} s)", crate::clock::clock(f64::from(second), 0, true), features.seconds.last().map_or(0, |s| s + 1))),
+                Some(query) => {
+                    let hits = crate::service::search::find_shot(&query, &episodes, Some((path, f64::from(second))), SHOT_SIMILARITY);
+                    Ok(Found::Shots(
+                        hits.into_iter()
+                            .take(MAX_PLACES)
+                            .filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity }))
+                            .collect(),
+                    ))
+                }
+            },
+        },
+        Query::Duplicates => Ok(Found::Duplicates(
+            crate::service::search::duplicates(&episodes, DUPLICATE_SHARE)
+                .into_iter()
+                .filter_map(|d| Some(Pair { a: index_of(&d.a)?, b: index_of(&d.b)?, share_a: d.share_a, share_b: d.share_b, ranges: d.ranges }))
+                .collect(),
+        )),
+        Query::Scenes => crate::service::search::recurring_scenes(&episodes, SCENE_SIMILARITY).map_err(|e| e.to_string()).map(|scenes| {
+            Found::Scenes(
+                scenes
+                    .into_iter()
+                    .map(|s| SceneRow {
+                        episodes: s.episodes,
+                        seconds: s.seconds,
+                        places: s.occurrences.iter().filter_map(|o| Some(Place { episode: index_of(&o.episode)?, from: o.from, to: o.to, second: (o.from + o.to) / 2, similarity: 1.0 })).collect(),
+                    })
+                    .collect(),
+            )
+        }),
+    };
+    Answer { query, searched: season.len(), found }
+}
+
+/// The panel's tabs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Tab {
+    #[default]
+    Shot,
+    Duplicates,
+    Scenes,
+}
+
+impl Tab {
+    fn of(query: Query) -> Tab {
+        match query {
+            Query::Shot { .. } => Tab::Shot,
+            Query::Duplicates => Tab::Duplicates,
+            Query::Scenes => Tab::Scenes,
+        }
+    }
+}
+
+/// The panel's state: open or not, the tab, and per tab the question asked last and its answer.
+#[derive(Default)]
+pub(crate) struct Panel {
+    pub open: bool,
+    pub tab: Tab,
+    /// Asked, not answered yet.
+    pub pending: Vec<Query>,
+    pub answers: Vec<Answer>,
+}
+
+impl Panel {
+    pub(crate) fn asked(&mut self, query: Query) {
+        self.open = true;
+        self.tab = Tab::of(query);
+        self.pending.retain(|q| Tab::of(*q) != self.tab);
+        self.pending.push(query);
+    }
+
+    pub(crate) fn answered(&mut self, answer: Answer) {
+        let tab = Tab::of(answer.query);
+        // Only the latest question of a tab counts (a slow answer to an older one is dropped).
+        if !self.pending.contains(&answer.query) {
+            return;
+        }
+        self.pending.retain(|q| Tab::of(*q) != tab);
+        self.answers.retain(|a| Tab::of(a.query) != tab);
+        self.answers.push(answer);
+    }
+
+    pub(crate) fn answer(&self, tab: Tab) -> Option<&Answer> {
+        self.answers.iter().find(|a| Tab::of(a.query) == tab)
+    }
+
+    /// What was open changed: answers about other episodes mean nothing now.
+    pub(crate) fn clear(&mut self) {
+        self.pending.clear();
+        self.answers.clear();
+    }
+}
+
+/// Thumbnails drawn in the panel (the timeline's per-second ones, scaled).
+const THUMB_W: f32 = 96.0;
+
+impl App {
+    /// The search panel (right side), drawing only: clicks become actions.
+    pub(super) fn search_panel(&mut self, ui: &mut egui::Ui) {
+        let mut action = None;
+        ui.add_space(4.0);
+        ui.horizontal(|ui| {
+            ui.strong("Search the season");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.small_button("Close").on_hover_text("Close the search panel (Ctrl+Shift+F)").clicked() {
+                    action = Some(Action::ToggleSearch);
+                }
+            });
+        });
+        ui.horizontal(|ui| {
+            for (tab, name) in [(Tab::Shot, "Shot"), (Tab::Duplicates, "Duplicates"), (Tab::Scenes, "Scenes")] {
+                if ui.selectable_label(self.search.tab == tab, name).clicked() {
+                    self.search.tab = tab;
+                }
+            }
+        });
+        ui.separator();
+        let analysed = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
+        let tab = self.search.tab;
+        let waiting = self.search.pending.iter().any(|q| Tab::of(*q) == tab);
+        match tab {
+            Tab::Shot => {
+                ui.label("Where else the season shows a shot: right-click a thumbnail or the picture, or press Ctrl+F for the shot at the playhead.");
+                if ui.button("Find the shot at the playhead (Ctrl+F)").clicked() {
+                    action = self.find_shot_at_playhead();
+                }
+            }
+            Tab::Duplicates => {
+                ui.label(format!("Files that hold the same episode (another encode or cut): at least {:.0} % of each one's analysed window plays in the other.", DUPLICATE_SHARE * 100.0));
+                if ui.button("Find duplicate episodes").clicked() {
+                    action = Some(Action::Find(Query::Duplicates));
+                }
+            }
+            Tab::Scenes => {
+                ui.label("The places and set-ups the season returns to: its shots clustered, those seen in two or more episodes.");
+                if ui.button("Find recurring scenes").clicked() {
+                    action = Some(Action::Find(Query::Scenes));
+                }
+            }
+        }
+        if waiting {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.weak(if analysed < self.episodes.len() { "Searching (after the episode being analysed)…" } else { "Searching…" });
+            });
+        }
+        ui.separator();
+        if let Some(answer) = self.search.answer(tab).cloned() {
+            let name = |i: usize| self.episodes.get(i).map_or_else(String::new, |e| crate::service::episode_stem(&e.path));
+            let scope = if answer.searched < self.episodes.len() {
+                format!("{} of {} episodes searched (the others are not analysed yet; search again when they are)", answer.searched, self.episodes.len())
+            } else {
+                format!("all {} episodes searched", answer.searched)
+            };
+            egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| match &answer.found {
+                Err(why) => {
+                    ui.colored_label(egui::Color32::from_rgb(230, 90, 80), why);
+                }
+                Ok(Found::Shots(places)) => {
+                    if let Query::Shot { episode, second } = answer.query {
+                        ui.horizontal(|ui| {
+                            self.thumbnail(ui, episode, second);
+                            ui.vertical(|ui| {
+                                ui.strong("The shot");
+                                ui.label(format!("{} at {}", name(episode), self.time(f64::from(second))));
+                            });
+                        });
+                    }
+                    let in_episodes: std::collections::BTreeSet<usize> = places.iter().map(|p| p.episode).collect();
+                    ui.weak(match places.len() {
+                        0 => format!("Not found anywhere else ({scope}; the same shot is at least {:.0} % alike)", SHOT_SIMILARITY * 100.0),
+                        n => format!("Found in {n} place(s) in {} episode(s); {scope}", in_episodes.len()),
+                    });
+                    for place in places {
+                        let label = format!("{}  {} – {}  ·  {:.0} %", name(place.episode), self.time(f64::from(place.from)), self.time(f64::from(place.to) + 1.0), place.similarity * 100.0);
+                        if self.place_row(ui, place, &label) {
+                            action = Some(Action::GoTo { episode: place.episode, second: place.second });
+                        }
+                    }
+                }
+                Ok(Found::Duplicates(pairs)) => {
+                    ui.weak(match pairs.len() {
+                        0 => format!("No two files hold the same episode ({scope})"),
+                        n => format!("{n} pair(s) of files hold the same episode; {scope}"),
+                    });
+                    for pair in pairs {
+                        ui.separator();
+                        ui.label(format!("{}  and  {}", name(pair.a), name(pair.b)));
+                        ui.weak(format!("{:.0} % of the first plays in the second, {:.0} % of the second in the first", pair.share_a * 100.0, pair.share_b * 100.0));
+                        ui.horizontal_wrapped(|ui| {
+                            for &(a0, a1, b0, b1) in pair.ranges.iter().take(6) {
+                                let text = format!("{}–{} is {}–{}", self.time(a0), self.time(a1), self.time(b0), self.time(b1));
+                                if ui.link(text).on_hover_text(format!("Go to {} at {}", name(pair.a), self.time(a0))).clicked() {
+                                    action = Some(Action::GoTo { episode: pair.a, second: a0.floor().max(0.0) as u32 });
+                                }
+                            }
+                            if pair.ranges.len() > 6 {
+                                ui.weak(format!("and {} more", pair.ranges.len() - 6));
+                            }
+                        });
+                        ui.horizontal(|ui| {
+                            for e in [pair.a, pair.b] {
+                                if ui.button(format!("Show {}", name(e))).clicked() {
+                                    action = Some(Action::GoTo { episode: e, second: 0 });
+                                }
+                            }
+                        });
+                    }
+                }
+                Ok(Found::Scenes(scenes)) => {
+                    ui.weak(match scenes.len() {
+                        0 => format!("No scene recurs in two episodes ({scope})"),
+                        n => format!("{n} recurring scene(s), most episodes first; {scope}"),
+                    });
+                    for (k, scene) in scenes.iter().enumerate() {
+                        ui.separator();
+                        ui.label(format!("Scene {}: {} episodes, {} s in all", k + 1, scene.episodes, scene.seconds));
+                        // One strip per scene: a picture of each place, clicking goes there.
+                        egui::ScrollArea::horizontal().id_salt(("scene", k)).show(ui, |ui| {
+                            ui.horizontal(|ui| {
+                                for place in &scene.places {
+                                    ui.vertical(|ui| {
+                                        let clicked = self.thumbnail(ui, place.episode, place.second).clicked();
+                                        let link = ui.small(format!("{} {}", name(place.episode), self.time(f64::from(place.from))));
+                                        if clicked || link.clicked() {
+                                            action = Some(Action::GoTo { episode: place.episode, second: place.second });
+                                        }
+                                    });
+                                }
+                            });
+                        });
+                    }
+                }
+            });
+        } else if !waiting {
+            ui.weak(format!("{analysed} of {} episodes analysed", self.episodes.len()));
+        }
+        if let Some(action) = action {
+            self.apply(action);
+        }
+    }
+
+    /// One place: its thumbnail and a line; true when clicked.
+    fn place_row(&self, ui: &mut egui::Ui, place: &Place, label: &str) -> bool {
+        ui.horizontal(|ui| {
+            let picture = self.thumbnail(ui, place.episode, place.second);
+            let line = ui.selectable_label(false, label).on_hover_text("Go there");
+            picture.clicked() || line.clicked()
+        })
+        .inner
+    }
+
+    /// The episode's sampled thumbnail at `second` (a grey box while there is none), clickable.
+    fn thumbnail(&self, ui: &mut egui::Ui, episode: usize, second: u32) -> egui::Response {
+        let texture = self.episodes.get(episode).and_then(|e| e.thumbnails.iter().find(|(s, _)| *s == second).map(|(_, t)| t));
+        match texture {
+            Some(t) => {
+                let size = t.size_vec2();
+                ui.add(egui::Image::new((t.id(), egui::vec2(THUMB_W, THUMB_W * size.y / size.x.max(1.0)))).sense(egui::Sense::click()))
+            }
+            None => {
+                let (rect, response) = ui.allocate_exact_size(egui::vec2(THUMB_W, THUMB_W * 9.0 / 16.0), egui::Sense::click());
+                ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(40));
+                response
+            }
+        }
+    }
+
+    /// Ctrl+F: the shot at the selected episode's playhead, if the episode is analysed.
+    pub(super) fn find_shot_at_playhead(&mut self) -> Option<Action> {
+        let ep = self.episodes.get(self.selected)?;
+        if !matches!(ep.status, Status::Done { .. }) {
+            self.refuse(format!("{}: not analysed yet; search once its analysis is done", ep.name()));
+            return None;
+        }
+        Some(Action::Find(Query::Shot { episode: self.selected, second: ep.playhead_s.max(0.0).floor() as u32 }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {
+        let mut f = EpisodeFeatures::empty(2);
+        f.seconds = (0..rows.len() as u32).collect();
+        f.embeddings = Array2::from_shape_vec((rows.len(), 2), rows.iter().flat_map(|r| r.iter().copied()).collect()).unwrap();
+        f
+    }
+
+    #[test]
+    fn a_shot_is_answered_with_the_open_episodes_indexes_and_an_unanalysed_one_says_so() {
+        let (x, y) = ([1.0, 0.0], [0.0, 1.0]);
+        // Episodes 0 and 2 are analysed; 1 is not.
+        let season = vec![(2, PathBuf::from("c.mkv"), features(&[y, y, x, x])), (0, PathBuf::from("a.mkv"), features(&[x, y, y]))];
+        let answer = answer(&season, Query::Shot { episode: 0, second: 0 });
+        assert_eq!(answer.searched, 2);
+        match answer.found {
+            Ok(Found::Shots(places)) => assert_eq!(places, vec![Place { episode: 2, from: 2, to: 3, second: 2, similarity: 1.0 }]),
+            other => panic!("{other:?}"),
+        }
+        let refused = super::answer(&season, Query::Shot { episode: 1, second: 0 });
+        assert!(matches!(&refused.found, Err(why) if why.contains("not analysed yet")), "{refused:?}");
+        let past = super::answer(&season, Query::Shot { episode: 0, second: 90 });
+        assert!(matches!(&past.found, Err(why) if why.contains("not sampled")), "{past:?}");
+    }
+
+    #[test]
+    fn only_the_latest_question_of_a_tab_is_answered() {
+        let mut panel = Panel::default();
+        let first = Query::Shot { episode: 0, second: 1 };
+        let second = Query::Shot { episode: 0, second: 5 };
+        panel.asked(first);
+        panel.asked(second);
+        panel.answered(Answer { query: first, searched: 1, found: Ok(Found::Shots(Vec::new())) });
+        assert!(panel.answer(Tab::Shot).is_none(), "an older question's answer is dropped");
+        panel.answered(Answer { query: second, searched: 1, found: Ok(Found::Shots(Vec::new())) });
+        assert_eq!(panel.answer(Tab::Shot).map(|a| a.query), Some(second));
+        assert!(panel.pending.is_empty());
+    }
+}

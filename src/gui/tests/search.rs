@@ -1,0 +1,88 @@
+//! The search panel: a shot found across the season, duplicate files, recurring scenes.
+
+use super::*;
+use crate::gui::search as panel;
+
+/// The demo's S01E01 and S01E02, and a byte-for-byte copy of S01E01 under another name.
+fn season_with_a_copy(dir: &Path) -> App {
+    let demo = crate::paths::demo_dir();
+    for (from, to) in [("S01E01", "Bunny Tales - S01E01.mp4"), ("S01E02", "Bunny Tales - S01E02.mp4"), ("S01E01", "Bunny Tales - S01E01 (copy).mp4")] {
+        std::fs::copy(demo.join(format!("Bunny Tales - {from}.mp4")), dir.join(to)).unwrap();
+    }
+    let mut app = app();
+    app.open(dir);
+    app
+}
+
+fn index_of(app: &App, name: &str) -> usize {
+    app.episodes.iter().position(|e| e.name() == name).unwrap_or_else(|| panic!("{name} is not open"))
+}
+
+#[test]
+fn ctrl_f_finds_the_shot_in_every_episode_and_a_click_goes_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), season_with_a_copy(dir.path()));
+    // Before its analysis is done, an episode cannot be searched, and the app says so.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    h.run_steps(1);
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("not analysed yet")), "{:?}", h.state().banner);
+    step_until(&mut h, "the season's analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    // The intro's second shot (S01E01 0:10) is in S01E02's intro at 36–42 s and in the copy.
+    let first = index_of(h.state(), "Bunny Tales - S01E01.mp4");
+    let second = index_of(h.state(), "Bunny Tales - S01E02.mp4");
+    let copy = index_of(h.state(), "Bunny Tales - S01E01 (copy).mp4");
+    h.state_mut().selected = first;
+    h.state_mut().episodes[first].playhead_s = 10.4;
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    step_until(&mut h, "the shot's answer", |a| a.search.answer(panel::Tab::Shot).is_some());
+    let answer = h.state().search.answer(panel::Tab::Shot).cloned().unwrap();
+    assert_eq!(answer.query, panel::Query::Shot { episode: first, second: 10 });
+    assert_eq!(answer.searched, 3);
+    let Ok(panel::Found::Shots(places)) = &answer.found else { panic!("{answer:?}") };
+    let in_second = places.iter().find(|p| p.episode == second).unwrap_or_else(|| panic!("not found in S01E02: {places:?}"));
+    assert!((35..=43).contains(&in_second.second), "{in_second:?}");
+    assert!(places.iter().any(|p| p.episode == copy && (9..=11).contains(&p.second)), "the copy's own 0:10: {places:?}");
+    // Only intro footage: nothing from the bodies (different films), nothing in the query's own run.
+    assert!(places.iter().all(|p| p.from < 60), "{places:?}");
+    assert!(!places.iter().any(|p| p.episode == first && (8..=12).contains(&p.second)), "{places:?}");
+    h.get_by_label_contains("Found in");
+    // Clicking the S01E02 line shows that episode at that second.
+    h.get_by_label_contains("Bunny Tales - S01E02  ").click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, second);
+    assert_eq!(h.state().episodes[second].playhead_s, f64::from(in_second.second));
+}
+
+#[test]
+fn the_search_panel_lists_the_duplicate_file_and_the_scenes_the_season_returns_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), season_with_a_copy(dir.path()));
+    step_until(&mut h, "the season's analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Duplicates").click();
+    h.run_steps(1);
+    h.get_by_label("Find duplicate episodes").click();
+    step_until(&mut h, "the duplicates' answer", |a| a.search.answer(panel::Tab::Duplicates).is_some());
+    let first = index_of(h.state(), "Bunny Tales - S01E01.mp4");
+    let copy = index_of(h.state(), "Bunny Tales - S01E01 (copy).mp4");
+    let answer = h.state().search.answer(panel::Tab::Duplicates).cloned().unwrap();
+    let Ok(panel::Found::Duplicates(pairs)) = &answer.found else { panic!("{answer:?}") };
+    let pairs: Vec<(usize, usize)> = pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+    assert_eq!(pairs, [(first.min(copy), first.max(copy))], "only the copy is the same episode");
+    h.get_by_label_contains("1 pair(s) of files hold the same episode");
+    // Scenes: the intro's shots recur in all three files; each place is a clickable picture.
+    h.get_by_label("Scenes").click();
+    h.run_steps(1);
+    h.get_by_label("Find recurring scenes").click();
+    step_until(&mut h, "the scenes' answer", |a| a.search.answer(panel::Tab::Scenes).is_some());
+    let answer = h.state().search.answer(panel::Tab::Scenes).cloned().unwrap();
+    let Ok(panel::Found::Scenes(scenes)) = &answer.found else { panic!("{answer:?}") };
+    assert!(scenes.first().is_some_and(|s| s.episodes == 3), "{scenes:?}");
+    h.get_by_label_contains("Scene 1: 3 episodes");
+    // Opening other files clears answers about these.
+    h.state_mut().open(&crate::paths::demo_dir());
+    h.run_steps(1);
+    assert!(h.state().search.answer(panel::Tab::Scenes).is_none());
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -13,6 +13,9 @@
 # `familyb-wide` builds 16 more family-B series (seed 3028, the training split's footage and
 # music; 64 episodes, ~30 min): a wider look at the family the season rules were chosen on, run
 # with scripts/eval-set.sh (README "Results": not part of the test suite, which it would double).
+# `tails` builds 6 series (24 episodes, ~110 min of video) whose ends take the forms the other sets
+# lack (synth.py --tails varied): scored for credits with scripts/eval-set.sh (README "The end of
+# the episode"); no rule was chosen on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -35,6 +38,12 @@ elif [ "$split" = familyb-wide ]; then
   flags=(--split train --seed 3028 --family B --series 16 --pool "$out/pool")
   check_split=train
   out=$INTROSKIP_CACHE/dataset/familyb-wide-v2-3028
+elif [ "$split" = tails ]; then
+  # Family A heads (dev rules); varied ends: static cards, squeeze-back, long credits,
+  # post-credits scenes, season end themes (seed chosen on the plan's coverage of those forms).
+  flags=(--split dev --seed 4033 --series 6 --tails varied --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-4033
 elif [ "$split" = familyc ]; then
   flags=(--split dev --seed 2029 --family C --pool "$out/pool")
   check_split=dev

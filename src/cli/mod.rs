@@ -106,20 +106,30 @@ pub enum Command {
         window: u32,
     },
     /// Where else a shot appears: every place in the given episodes and folders (walked like a
-    /// library) whose frame looks like the query's, with time codes and similarity.
+    /// library) whose frame looks like the query's, with time codes and similarity; or, with
+    /// --text, the frames most like a description (CLIP's image–text similarity).
     Search {
         /// The query frame: EPISODE@TIME (TIME in seconds or HH:MM:SS[.mmm]).
-        #[arg(long, conflicts_with = "image")]
+        #[arg(long, conflicts_with_all = ["image", "text"])]
         frame: Option<String>,
         /// The query as a still image (PNG or JPEG).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "text")]
         image: Option<PathBuf>,
+        /// The query as words ("title card"): one line per shot, most alike first. Needs CLIP
+        /// weights with both towers.
+        #[arg(long)]
+        text: Option<String>,
+        /// CLIP weights for --text (a whole model: OpenAI .pt, open_clip or Hugging Face CLIPModel
+        /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the app's setting.
+        #[arg(long, requires = "text")]
+        clip_weights: Option<PathBuf>,
         /// Episodes or folders to search (folders are walked like a library).
         #[arg(required = true)]
         media: Vec<PathBuf>,
-        /// Cosine similarity a match must reach (default: the near-copy level alignment uses).
-        #[arg(long, default_value_t = crate::features::channels::REPEAT)]
-        min_similarity: f32,
+        /// Cosine similarity a match must reach (default: the near-copy level alignment uses,
+        /// 0.92; with --text none: CLIP's image–text cosines are low whether a frame matches or not).
+        #[arg(long)]
+        min_similarity: Option<f32>,
         /// At most this many places.
         #[arg(long, default_value_t = 20)]
         top: usize,
@@ -456,7 +466,13 @@ pub fn run(command: Command) -> Result<()> {
         Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Command::Baseline { season, out, window } => baseline(&season, &out, window),
         Command::Repeats { media, window } => repeats(&media, window),
-        Command::Search { frame, image, media, min_similarity, top, window, json } => search(frame.as_deref(), image, &media, min_similarity, top, window, json),
+        // clap lets --text come with neither --frame nor --image.
+        Command::Search { text: Some(text), clip_weights, media, min_similarity, top, window, json, .. } => {
+            search::search_text(&text, clip_weights.as_deref(), &media, min_similarity, top, window, json)
+        }
+        Command::Search { frame, image, media, min_similarity, top, window, json, .. } => {
+            search(frame.as_deref(), image, &media, min_similarity.unwrap_or(crate::features::channels::REPEAT), top, window, json)
+        }
         Command::Duplicates { media, min_share, window, json } => duplicates(&media, min_share, window, json),
         Command::Scenes { media, min_similarity, sheet, window, json } => search::scenes(&media, min_similarity, sheet.as_deref(), window, json),
         Command::Export { media, format, segments, out, titles, edl_action, timeline_start } => {

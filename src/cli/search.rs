@@ -3,7 +3,7 @@
 
 use super::batch_result;
 use crate::error::{Error, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Episodes named on the command line, folders walked like a library (seasons in order).
 fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
@@ -55,7 +55,7 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
             Query::Frame { episode, second }
         }
         (None, Some(image)) => Query::Image(image),
-        (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME or --image FILE.png".into())),
+        (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME, --image FILE.png or --text WORDS".into())),
     };
     let (media, mut failures) = collection(inputs)?;
     let mut encoder = crate::encoder::default_encoder();
@@ -75,6 +75,42 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
     } else {
         for h in &hits {
             let span = if h.to > h.from { format!(" (seconds {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
+            println!("{:.3}  {}  {}{span}", h.similarity, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()));
+        }
+    }
+    batch_result(failures, media.len())
+}
+
+/// What `search --text` says when no CLIP weights are configured: the embedded encoder has no
+/// text side, so there is nothing to rank by.
+pub const TEXT_NEEDS_CLIP: &str = "search --text needs CLIP weights (a whole model: its text tower reads the words, its image tower the frames): \
+give --clip-weights FILE (OpenAI's ViT-B-32.pt, or an open_clip or Hugging Face CLIPModel checkpoint), set INTROSKIP_CLIP_WEIGHTS, or choose them in the app";
+
+/// `search --text`: frames ranked by CLIP's image–text cosine, one line per shot.
+pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[PathBuf], min_similarity: Option<f32>, top: usize, window: u32, json: bool) -> Result<()> {
+    let (weights, saved) = crate::encoder::clip_weights_for(clip_weights).ok_or_else(|| Error::Usage(TEXT_NEEDS_CLIP.into()))?;
+    let (mut image, words) = crate::encoder::clip_pair(&weights).map_err(|e| if saved { crate::encoder::saved_weights_error(e) } else { e })?;
+    let (media, mut failures) = collection(inputs)?;
+    let (query, truncated) = words.embed(text)?;
+    if truncated {
+        eprintln!("note: the text is longer than CLIP's 77 tokens; only its start is used");
+    }
+    let features = analysed(&media, window, &mut image, &mut failures);
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
+    let mut hits = crate::service::search::find_text(&query, &refs, top);
+    if let Some(min) = min_similarity {
+        hits.retain(|h| h.similarity >= min);
+    }
+    if json {
+        println!("{}", serde_json::json!({"hits": hits, "truncated": truncated}));
+    } else if hits.is_empty() {
+        match min_similarity {
+            Some(min) => println!("no frame in {} episode(s) is that alike to the text (similarity ≥ {min:.2})", refs.len()),
+            None => println!("no frame to rank in {} episode(s)", refs.len()),
+        }
+    } else {
+        for h in &hits {
+            let span = if h.to > h.from { format!(" (shot {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
             println!("{:.3}  {}  {}{span}", h.similarity, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()));
         }
     }

@@ -136,6 +136,45 @@ pub fn find_shot(query: &[f32], episodes: &[(PathBuf, &EpisodeFeatures)], exclud
     hits
 }
 
+/// Frames of `episodes` ranked by their cosine to `query` (a unit text embedding from the text
+/// tower of the CLIP whose image tower embedded the frames): one hit per shot — a run of seconds
+/// each at least [`SHOT_COS`] like the one before, as [`recurring_scenes`] cuts them — at its best
+/// second, best first, at most `top`. No threshold: CLIP's image–text cosines sit in a narrow band
+/// (about 0.2–0.35 on OpenAI's weights) whether a frame matches or not, so only the order speaks.
+/// Black seconds (empty embeddings) are not ranked.
+pub fn find_text(query: &[f32], episodes: &[(PathBuf, &EpisodeFeatures)], top: usize) -> Vec<Hit> {
+    let q = ndarray::ArrayView1::from(query);
+    let mut hits: Vec<Hit> = Vec::new();
+    for (path, f) in episodes {
+        if f.embeddings.ncols() != query.len() {
+            continue;
+        }
+        let sims = f.embeddings.dot(&q);
+        let mut shot: Option<Hit> = None;
+        for (i, &second) in f.seconds.iter().enumerate() {
+            let row = f.embeddings.row(i);
+            if row.iter().all(|&x| x == 0.0) || !sims[i].is_finite() {
+                hits.extend(shot.take());
+                continue;
+            }
+            let joins = shot.as_ref().is_some_and(|h| second == h.to + 1 && f.embeddings.row(i - 1).dot(&row) >= SHOT_COS);
+            if !joins {
+                hits.extend(shot.take());
+            }
+            let h = shot.get_or_insert_with(|| Hit { episode: path.clone(), second, from: second, to: second, similarity: sims[i] });
+            h.to = second;
+            if sims[i] > h.similarity {
+                h.similarity = sims[i];
+                h.second = second;
+            }
+        }
+        hits.extend(shot);
+    }
+    hits.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.episode.cmp(&b.episode)).then(a.second.cmp(&b.second)));
+    hits.truncate(top);
+    hits
+}
+
 /// Pairs of `episodes` that are the same episode: each window's share that the other plays (by
 /// picture, and by sound where both have it, in the same order) at least `min_share`. Episodes of
 /// one series share their intro (and recaps share scenes), so the bar is well above an intro's
@@ -201,6 +240,21 @@ mod tests {
         assert_eq!((hits[0].episode.to_str(), hits[0].second, hits[0].from, hits[0].to), (Some("b"), 3, 2, 3));
         assert_eq!((hits[1].episode.to_str(), hits[1].second), (Some("b"), 6));
         assert!(find_shot(&y, &eps, None, 0.92).iter().all(|h| h.similarity >= 0.92));
+    }
+
+    #[test]
+    fn text_search_ranks_one_hit_per_shot_and_skips_black_seconds() {
+        let (x, y, z) = ([1.0, 0.0], [0.0, 1.0], [0.0, 0.0]);
+        let tilt = [0.8, 0.6];
+        // a: shot x (0–1), black (2), shot x again (3), shot y (4–5); b: tilt then y.
+        let a = features(&[x, x, z, x, y, y]);
+        let b = features(&[tilt, y]);
+        let eps = vec![(PathBuf::from("a"), &a), (PathBuf::from("b"), &b)];
+        let hits = find_text(&[1.0, 0.0], &eps, 10);
+        let got: Vec<(&str, u32, u32, u32)> = hits.iter().map(|h| (h.episode.to_str().unwrap(), h.second, h.from, h.to)).collect();
+        assert_eq!(got, [("a", 0, 0, 1), ("a", 3, 3, 3), ("b", 0, 0, 0), ("a", 4, 4, 5), ("b", 1, 1, 1)]);
+        assert!(hits.windows(2).all(|w| w[0].similarity >= w[1].similarity));
+        assert_eq!(find_text(&[1.0, 0.0], &eps, 2).len(), 2);
     }
 }
 

@@ -136,3 +136,96 @@ fn a_season_s_recurring_scenes_are_its_intro_and_credits() {
     let png = image::open(&sheet).unwrap();
     assert_eq!(png.height() as usize, scenes.len() * (72 + 4), "one sheet row per scene");
 }
+
+/// The tiny whole-model fixture with its 1000-token vocabulary widened to OpenAI's 49408 (rows
+/// repeated), so that the real tokenizer's ids fit; its numbers mean nothing, its shape is CLIP's.
+fn tiny_clip_for_text(dir: &Path) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-text-tiny/openclip.safetensors");
+    let bytes = std::fs::read(fixture).unwrap();
+    let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+    let table = st.tensor("token_embedding.weight").unwrap();
+    assert_eq!(table.shape(), [1000, 128]);
+    let row = table.data().len() / 1000;
+    let wide: Vec<u8> = (0..49408).flat_map(|i| table.data()[(i % 1000) * row..(i % 1000 + 1) * row].iter().copied()).collect();
+    let mut views: Vec<(String, safetensors::tensor::TensorView)> = st.tensors().into_iter().filter(|(n, _)| n != "token_embedding.weight").collect();
+    views.push(("token_embedding.weight".into(), safetensors::tensor::TensorView::new(table.dtype(), vec![49408, 128], &wide).unwrap()));
+    let path = dir.join("tiny-clip.safetensors");
+    safetensors::serialize_to_file(views, None, &path).unwrap();
+    path
+}
+
+/// `search --text` end to end on a demo episode with a whole tiny CLIP: the frames come ranked by
+/// their cosine to the text, which this test recomputes with the library's own towers. Without
+/// weights it is one line saying how to give them; weights with no text tower are named.
+#[test]
+fn text_search_ranks_frames_by_clip_similarity_and_says_when_it_has_no_weights() {
+    let work = tempfile::tempdir().unwrap();
+    let weights = tiny_clip_for_text(work.path());
+    let episode = introskip::paths::demo_dir().join("Bunny Tales - S01E01.mp4");
+    let run = |args: &[&str]| {
+        let mut cmd = introskip();
+        cmd.arg("search").args(args).arg(&episode);
+        // Nothing from the environment or the user's settings: only what the command gives.
+        cmd.env_remove("INTROSKIP_CLIP_WEIGHTS").env("INTROSKIP_CONFIG", work.path().join("settings.json")).env("INTROSKIP_CACHE", work.path().join("cache")).env("OMP_NUM_THREADS", "1");
+        run_with_timeout(cmd, 600)
+    };
+    let out = run(&["--text", "title card", "--clip-weights", weights.to_str().unwrap(), "--top", "5", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits = found["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 5, "{found}");
+    assert_eq!(found["truncated"], false);
+
+    // The same ranking from the library: the text through the text tower, every sampled second
+    // through the image tower.
+    let (_, text) = introskip::encoder::clip::Weights::load_both(&weights).unwrap();
+    let model = introskip::encoder::clip_text::ClipText::new(&text, &introskip::encoder::burn_device()).unwrap();
+    let tokens = introskip::encoder::clip_tokenizer::ClipTokenizer::shared().unwrap().tokenize("title card", 77);
+    let mut q = model.embed(&[&tokens.ids]).unwrap().remove(0);
+    let norm = q.iter().map(|x| x * x).sum::<f32>().sqrt();
+    q.iter_mut().for_each(|x| *x /= norm);
+    let mut encoder = introskip::encoder::ClipEncoder::load(&weights).unwrap();
+    let (features, _) = introskip::features::embed_episode(&episode, introskip::service::DEFAULT_WINDOW_S, &mut encoder, false, &mut |_| true).unwrap();
+    let cos_at = |second: u64| -> f32 {
+        let row = features.seconds.iter().position(|&s| u64::from(s) == second).unwrap_or_else(|| panic!("no sampled second {second}"));
+        features.embeddings.row(row).iter().zip(&q).map(|(a, b)| a * b).sum()
+    };
+    let best = (0..features.seconds.len()).map(|i| features.embeddings.row(i).iter().zip(&q).map(|(a, b)| a * b).sum::<f32>()).fold(f32::MIN, f32::max);
+    let mut previous = f64::INFINITY;
+    for h in hits {
+        assert_eq!(name(&h["episode"]), "Bunny Tales - S01E01.mp4");
+        let (second, from, to) = (h["second"].as_u64().unwrap(), h["from"].as_u64().unwrap(), h["to"].as_u64().unwrap());
+        let similarity = h["similarity"].as_f64().unwrap();
+        assert!(from <= second && second <= to, "{h}");
+        assert!(similarity <= previous, "not best first: {found}");
+        assert!((similarity - f64::from(cos_at(second))).abs() < 1e-3, "{h}: the library says {}", cos_at(second));
+        for s in from..=to {
+            assert!(f64::from(cos_at(s)) <= similarity + 1e-3, "{h}: second {s} of the shot is more alike");
+        }
+        previous = similarity;
+    }
+    assert!((hits[0]["similarity"].as_f64().unwrap() - f64::from(best)).abs() < 1e-3, "the best frame is {best}: {found}");
+    // Shots do not overlap.
+    let mut spans: Vec<(u64, u64)> = hits.iter().map(|h| (h["from"].as_u64().unwrap(), h["to"].as_u64().unwrap())).collect();
+    spans.sort();
+    assert!(spans.windows(2).all(|w| w[0].1 < w[1].0), "{spans:?}");
+
+    // Printed: one line per shot with its time code.
+    let out = run(&["--text", "title card", "--clip-weights", weights.to_str().unwrap(), "--top", "3"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && stdout.lines().count() == 3 && stdout.lines().all(|l| l.split_whitespace().nth(1).and_then(introskip::clock::parse_clock).is_some() && l.contains("S01E01")), "{stdout}");
+
+    // No weights anywhere: one line on how to give them, exit status 1, nothing listed.
+    let out = run(&["--text", "title card"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(stderr.contains("needs CLIP weights") && stderr.contains("--clip-weights") && stderr.contains("INTROSKIP_CLIP_WEIGHTS") && stderr.trim().lines().count() == 1, "{stderr}");
+
+    // Weights with an image tower only: refused naming the file.
+    let image_only = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-tiny/state_dict.pt");
+    let out = run(&["--text", "title card", "--clip-weights", image_only.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("state_dict.pt") && stderr.contains("not a CLIP text tower"), "{stderr}");
+}

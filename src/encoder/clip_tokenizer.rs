@@ -74,7 +74,7 @@ fn bytes_to_unicode() -> Vec<(u8, char)> {
 }
 
 impl ClipTokenizer {
-    /// The tokenizer every caller shares (its tables take ~50 ms to build).
+    /// The tokenizer every caller shares: its vocabulary and tables are built once.
     pub fn shared() -> Result<&'static ClipTokenizer> {
         static SHARED: OnceLock<std::result::Result<ClipTokenizer, String>> = OnceLock::new();
         SHARED.get_or_init(|| ClipTokenizer::new().map_err(|e| e.to_string())).as_ref().map_err(|e| Error::internal(e.clone()))

@@ -13,9 +13,9 @@
 //!   least [`MIN_CREDIT_S`] of them. Its start goes back over a black lead-in to the cut before
 //!   it; its end runs on over the same picture (the last names leave, the card stays) to the next
 //!   cut, or to the end of the file.
-//! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview when it opens with a
-//!   caption ("Next time") or cuts fast (shots under 4 s); otherwise story, a post-credits scene,
-//!   which is reported so that nothing skips it.
+//! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview from its caption
+//!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
+//!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 
 use super::{DetectedSegment, Evidence};
 use crate::features::picture::{centre_luma, text_line, text_lines};
@@ -66,7 +66,7 @@ fn is_credit(lines: usize, dark: bool) -> bool {
 }
 
 /// Keyframes further apart than this do not join one stretch of credits in the coarse pass.
-const COARSE_GAP_S: f64 = 30.0;
+pub const COARSE_GAP_S: f64 = 30.0;
 /// The coarse pass looks at no more keyframes than this (evenly thinned beyond).
 const COARSE_KEYFRAMES: usize = 400;
 
@@ -145,15 +145,24 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     // What follows the credits, when there is enough of it to be a scene.
     if b + 1 < n && duration_s - end >= MIN_AFTER_S {
         credits.end = end;
-        let rest = b + 1..n;
-        let opens_with_caption = rest.clone().take(3).any(|i| c.text[i] && !c.credit[i]);
-        let cuts = rest.clone().skip(1).filter(|&i| c.change[i] >= CUT).count();
-        let fast = cuts >= 2 && rest.len() as f64 / (cuts as f64 + 1.0) < 4.0;
-        if opens_with_caption || fast {
-            let confidence = if opens_with_caption { 0.8 } else { 0.6 };
-            found.preview = Some(DetectedSegment { start: end, end: duration_s, confidence, start_by: vec![Evidence::Picture], end_by: vec![Evidence::Picture], repeats_in: 0 });
-        } else {
-            found.after_credits = Some((end, duration_s));
+        // A preview is what opens with its caption ("Next time"): fast cutting alone is no sign
+        // of one — story is edited fast too, and skipping a post-credits scene costs the viewer
+        // story where missing a preview costs seconds. Story before a later caption, on a new
+        // shot, is a post-credits scene with the preview after it.
+        let caption = |i: usize| c.text[i] && !c.credit[i];
+        let preview_from = (b + 1..n).find(|&i| caption(i) && (i <= b + 3 || (i - 3..=i).any(|j| c.change[j] >= CUT))).map(|i| {
+            // The caption's shot begins at the cut at most 3 s before it.
+            let shot = (i.saturating_sub(3).max(b + 1)..=i).rev().find(|&j| c.change[j] >= CUT).unwrap_or(i);
+            if shot <= b + 3 { end } else { second(shot) - 0.5 }
+        });
+        match preview_from {
+            Some(at) => {
+                found.preview = Some(DetectedSegment { start: at, end: duration_s, confidence: 0.8, start_by: vec![Evidence::Picture], end_by: vec![Evidence::Picture], repeats_in: 0 });
+                if at - end >= MIN_AFTER_S {
+                    found.after_credits = Some((end, at));
+                }
+            }
+            None => found.after_credits = Some((end, duration_s)),
         }
     }
     found.credits = Some(credits);
@@ -271,6 +280,18 @@ mod tests {
         let credits = found.credits.clone().expect("credits over footage");
         assert_eq!(credits.end, 113.5, "{found:?}");
         assert!(found.preview.is_none() && found.after_credits == Some((113.5, 121.0)), "{found:?}");
+    }
+
+    #[test]
+    fn a_scene_after_the_credits_keeps_playing_before_a_preview_and_fast_cuts_are_not_a_preview() {
+        // Credits, a 9 s scene cut fast (3 s shots), then a preview opening with its caption.
+        let found = find_tail(&tail("ssssccccccccccSssSssSsspSSSS"), 128.0);
+        assert_eq!(found.credits.as_ref().map(|c| c.end), Some(113.5), "{found:?}");
+        assert_eq!(found.after_credits, Some((113.5, 122.5)), "the scene is story: {found:?}");
+        assert_eq!(found.preview.map(|p| (p.start, p.end)), Some((122.5, 128.0)));
+        // The same scene with no preview after it: story to the end, however fast it cuts.
+        let found = find_tail(&tail("ssssccccccccccSsSsSsSsSs"), 124.0);
+        assert!(found.preview.is_none() && found.after_credits == Some((113.5, 124.0)), "{found:?}");
     }
 
     #[test]

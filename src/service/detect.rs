@@ -190,11 +190,51 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
     } else {
         (start, len)
     };
-    match crate::features::embed_window(file, fine_start, fine_len, true, encoder, use_cache, &mut |_| go()) {
-        Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) })),
-        Err(Error::Cancelled) => Err(Error::Cancelled),
-        Err(e) => failed(e, notes),
+    let features = match crate::features::embed_window(file, fine_start, fine_len, true, encoder, use_cache, &mut |_| go()) {
+        Ok((features, _)) => features,
+        Err(Error::Cancelled) => return Err(Error::Cancelled),
+        Err(e) => return failed(e, notes),
+    };
+    // Credits already running when the window opens (long credits, a short episode): look back
+    // through the keyframes for where they begin, and sample from there.
+    let opens_in_credits = crate::model::credits::find_tail(&features, duration).credits.is_some_and(|c| c.start <= f64::from(fine_start) + 2.0);
+    if opens_in_credits && fine_start > 0 {
+        if let Some(from) = credits_before(file, fine_start, use_cache) {
+            let from = ((from - BEFORE_CREDITS_S).floor().max(0.0)) as u32;
+            let window = (from, start + len - from);
+            return match crate::features::embed_window(file, from, start + len - from, true, encoder, use_cache, &mut |_| go()) {
+                Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window })),
+                Err(Error::Cancelled) => Err(Error::Cancelled),
+                Err(e) => failed(e, notes),
+            };
+        }
     }
+    Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }))
+}
+
+/// How far back to look, each step, for the start of credits already running at a window's start.
+const LOOK_BACK_S: u32 = 120;
+
+/// Where credits that run into `at` from before it begin, found through keyframes a step of
+/// [`LOOK_BACK_S`] at a time (at most ten): None when the keyframes just before `at` show none.
+fn credits_before(file: &Path, at: u32, use_cache: bool) -> Option<f64> {
+    let mut begin = None;
+    let mut hi = at;
+    for _ in 0..10 {
+        let lo = hi.saturating_sub(LOOK_BACK_S);
+        match coarse_cached(file, lo, hi - lo, use_cache) {
+            // The stretch of credit keyframes must reach the step's end (run into what follows).
+            Ok(Some((first, last))) if last + crate::model::credits::COARSE_GAP_S >= f64::from(hi) => {
+                begin = Some(first);
+                if first > f64::from(lo) + crate::model::credits::COARSE_GAP_S || lo == 0 {
+                    break;
+                }
+                hi = lo;
+            }
+            _ => break,
+        }
+    }
+    begin
 }
 
 /// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
@@ -237,7 +277,9 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
                     credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
                 }
                 let end = credits.end;
-                if let Some(p) = found.preview.as_mut() {
+                // A preview right after the credits follows their edge; one after a
+                // post-credits scene keeps its own start.
+                if let Some(p) = found.preview.as_mut().filter(|p| (p.start - old_end).abs() < 1e-6) {
                     p.start = end;
                 }
                 if let Some(a) = found.after_credits.as_mut() {

@@ -122,6 +122,11 @@ pub struct ClipTextEncoder {
 }
 
 impl ClipTextEncoder {
+    /// The text tower of a whole CLIP checkpoint (the app's word search loads it on first use).
+    pub fn load(path: &std::path::Path) -> Result<Self> {
+        Self::new(&clip::Weights::load_text(path)?)
+    }
+
     fn new(weights: &clip::Weights) -> Result<Self> {
         let model = clip_text::ClipText::new(weights, &burn_device())?;
         let tokenizer = clip_tokenizer::ClipTokenizer::shared()?;

@@ -642,7 +642,8 @@ impl App {
             }
             Action::Find(query) => {
                 self.search.asked(query);
-                self.worker.search(self.season_id, query);
+                let words = if query == search::Query::Words { self.search.words.clone() } else { String::new() };
+                self.worker.search(self.season_id, query, words);
             }
             Action::GoTo { episode, second } => {
                 if let Some(ep) = self.episodes.get_mut(episode) {

@@ -14,6 +14,8 @@ pub(crate) enum Query {
     Shot { episode: usize, second: u32 },
     Duplicates,
     Scenes,
+    /// The words typed in the panel (sent beside the query: a `String` is not `Copy`).
+    Words,
 }
 
 /// A place in an episode of the open season: seconds `from..=to`, best at `second`.
@@ -69,9 +71,16 @@ pub(crate) const SCENE_SIMILARITY: f32 = 0.85;
 /// Places listed for a shot; the rest are counted.
 const MAX_PLACES: usize = 200;
 
+/// Places listed for words (CLIP's best-ranked shots).
+const MAX_WORD_PLACES: usize = 30;
+
+/// What the Words tab says, and a word search answers, without CLIP weights: the embedded
+/// encoder has no text side.
+pub(crate) const WORDS_NEED_CLIP: &str = "Searching by words needs CLIP weights: choose \"Use CLIP weights…\" in the top bar and give a whole CLIP model (OpenAI's ViT-B-32.pt, an open_clip or a Hugging Face CLIPModel checkpoint): its text tower reads the words, its image tower the frames. The built-in encoder cannot read words.";
+
 /// Answer `query` over the episodes analysed so far: `(index, path, features)` as the worker
-/// holds them.
-pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query) -> Answer {
+/// holds them. `words` and the CLIP text tower (or why there is none) serve [`Query::Words`].
+pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query, words: &str, text: std::result::Result<&crate::encoder::ClipTextEncoder, String>) -> Answer {
     let episodes: Vec<(PathBuf, &EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.clone(), f)).collect();
     let index_of = |path: &Path| season.iter().find(|(_, p, _)| p == path).map(|(i, _, _)| *i);
     let found = match query {
@@ -89,6 +98,14 @@ pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query)
                     ))
                 }
             },
+        },
+        Query::Words => match text {
+            Err(why) => Err(why),
+            Ok(_) if words.trim().is_empty() => Err("Type what to look for first (\"title card\", \"a beach at night\")".to_string()),
+            Ok(tower) => tower.embed(words.trim()).map_err(|e| e.to_string()).map(|(q, _)| {
+                let hits = crate::service::search::find_text(&q, &episodes, MAX_WORD_PLACES);
+                Found::Shots(hits.into_iter().filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity })).collect())
+            }),
         },
         Query::Duplicates => Ok(Found::Duplicates(
             crate::service::search::duplicates(&episodes, DUPLICATE_SHARE)
@@ -119,6 +136,7 @@ pub(crate) enum Tab {
     Shot,
     Duplicates,
     Scenes,
+    Words,
 }
 
 impl Tab {
@@ -127,6 +145,7 @@ impl Tab {
             Query::Shot { .. } => Tab::Shot,
             Query::Duplicates => Tab::Duplicates,
             Query::Scenes => Tab::Scenes,
+            Query::Words => Tab::Words,
         }
     }
 }
@@ -139,6 +158,8 @@ pub(crate) struct Panel {
     /// Asked, not answered yet.
     pub pending: Vec<Query>,
     pub answers: Vec<Answer>,
+    /// The Words tab's text.
+    pub words: String,
 }
 
 impl Panel {
@@ -188,7 +209,7 @@ impl App {
             });
         });
         ui.horizontal(|ui| {
-            for (tab, name) in [(Tab::Shot, "Shot"), (Tab::Duplicates, "Duplicates"), (Tab::Scenes, "Scenes")] {
+            for (tab, name) in [(Tab::Shot, "Shot"), (Tab::Words, "Words"), (Tab::Duplicates, "Duplicates"), (Tab::Scenes, "Scenes")] {
                 if ui.selectable_label(self.search.tab == tab, name).clicked() {
                     self.search.tab = tab;
                 }
@@ -204,6 +225,20 @@ impl App {
                 if ui.button("Find the shot at the playhead (Ctrl+F)").clicked() {
                     action = self.find_shot_at_playhead();
                 }
+            }
+            Tab::Words => {
+                if self.encoder.starts_with("clip") {
+                    ui.label("Frames ranked by how well CLIP finds the words in them (best first; CLIP's scores sit in a narrow band, so only the order speaks).");
+                } else {
+                    ui.colored_label(egui::Color32::from_rgb(230, 170, 80), WORDS_NEED_CLIP);
+                }
+                ui.horizontal(|ui| {
+                    let field = ui.add(egui::TextEdit::singleline(&mut self.search.words).hint_text("title card").desired_width(180.0));
+                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui.button("Find").clicked() || enter {
+                        action = Some(Action::Find(Query::Words));
+                    }
+                });
             }
             Tab::Duplicates => {
                 ui.label(format!("Files that hold the same episode (another encode or cut): at least {:.0} % of each one's analysed window plays in the other.", DUPLICATE_SHARE * 100.0));
@@ -237,6 +272,9 @@ impl App {
                     ui.colored_label(egui::Color32::from_rgb(230, 90, 80), why);
                 }
                 Ok(Found::Shots(places)) => {
+                    if answer.query == Query::Words {
+                        ui.strong(format!("Best matches for \"{}\"", self.search.words.trim()));
+                    }
                     if let Query::Shot { episode, second } = answer.query {
                         ui.horizontal(|ui| {
                             self.thumbnail(ui, episode, second);
@@ -248,11 +286,13 @@ impl App {
                     }
                     let in_episodes: std::collections::BTreeSet<usize> = places.iter().map(|p| p.episode).collect();
                     ui.weak(match places.len() {
+                        0 if answer.query == Query::Words => format!("No frame to rank ({scope})"),
                         0 => format!("Not found anywhere else ({scope}; the same shot is at least {:.0} % alike)", SHOT_SIMILARITY * 100.0),
                         n => format!("Found in {n} place(s) in {} episode(s); {scope}", in_episodes.len()),
                     });
                     for place in places {
-                        let label = format!("{}  {} – {}  ·  {:.0} %", name(place.episode), self.time(f64::from(place.from)), self.time(f64::from(place.to) + 1.0), place.similarity * 100.0);
+                        let score = if answer.query == Query::Words { format!("{:.3}", place.similarity) } else { format!("{:.0} %", place.similarity * 100.0) };
+                        let label = format!("{}  {} – {}  ·  {score}", name(place.episode), self.time(f64::from(place.from)), self.time(f64::from(place.to) + 1.0));
                         if self.place_row(ui, place, &label) {
                             action = Some(Action::GoTo { episode: place.episode, second: place.second });
                         }
@@ -374,16 +414,19 @@ mod tests {
         let (x, y) = ([1.0, 0.0], [0.0, 1.0]);
         // Episodes 0 and 2 are analysed; 1 is not.
         let season = vec![(2, PathBuf::from("c.mkv"), features(&[y, y, x, x])), (0, PathBuf::from("a.mkv"), features(&[x, y, y]))];
-        let answer = answer(&season, Query::Shot { episode: 0, second: 0 });
+        let answer = answer(&season, Query::Shot { episode: 0, second: 0 }, "", Err(String::new()));
         assert_eq!(answer.searched, 2);
         match answer.found {
             Ok(Found::Shots(places)) => assert_eq!(places, vec![Place { episode: 2, from: 2, to: 3, second: 2, similarity: 1.0 }]),
             other => panic!("{other:?}"),
         }
-        let refused = super::answer(&season, Query::Shot { episode: 1, second: 0 });
+        let refused = super::answer(&season, Query::Shot { episode: 1, second: 0 }, "", Err(String::new()));
         assert!(matches!(&refused.found, Err(why) if why.contains("not analysed yet")), "{refused:?}");
-        let past = super::answer(&season, Query::Shot { episode: 0, second: 90 });
+        let past = super::answer(&season, Query::Shot { episode: 0, second: 90 }, "", Err(String::new()));
         assert!(matches!(&past.found, Err(why) if why.contains("not sampled")), "{past:?}");
+        // Words without CLIP: the answer says how to get it, never an empty list.
+        let words = super::answer(&season, Query::Words, "title card", Err(WORDS_NEED_CLIP.to_string()));
+        assert!(matches!(&words.found, Err(why) if why.contains("CLIP weights")), "{words:?}");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub struct Worker {
     commands: Option<crossbeam_channel::Sender<Command>>,
     /// Searches: their own channel, answered before any queued analysis (a question about
     /// what is analysed need not wait for the rest of the season).
-    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query)>>,
+    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query, String)>>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -54,7 +54,7 @@ impl Worker {
     pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> Self {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
-        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query)>();
+        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query, String)>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
         let thread = std::thread::Builder::new()
@@ -64,8 +64,14 @@ impl Worker {
                     let _ = tx.send(e);
                     repaint();
                 };
+                // The CLIP weights in use (None: the embedded encoder), and their text tower once loaded.
+                let mut weights: Option<PathBuf> = None;
+                let mut text_tower: Option<(PathBuf, std::result::Result<crate::encoder::ClipTextEncoder, String>)> = None;
                 let mut encoder: Box<dyn FrameEncoder> = match encoder::encoder_for(clip_weights.as_deref()) {
-                    Ok(e) => e,
+                    Ok(e) => {
+                        weights = encoder::clip_weights_for(clip_weights.as_deref()).map(|(p, _)| p);
+                        e
+                    }
                     Err(e) => {
                         send(Event::EncoderFailed(e.to_string()));
                         encoder::default_encoder()
@@ -83,9 +89,19 @@ impl Worker {
                     // Searches first; either channel closing (the worker dropped) ends the loop.
                     let command = crossbeam_channel::select_biased! {
                         recv(questions) -> q => match q {
-                            Ok((asked_of, query)) => {
+                            Ok((asked_of, query, words)) => {
                                 let season: &[(usize, PathBuf, crate::features::EpisodeFeatures)] = if season_id == asked_of { &season } else { &[] };
-                                send(Event::Searched(super::search::answer(season, query)));
+                                // CLIP's text tower, loaded from the active weights on first use.
+                                let tower = match (&weights, query) {
+                                    (Some(path), super::search::Query::Words) => {
+                                        if text_tower.as_ref().is_none_or(|(p, _)| p != path) {
+                                            text_tower = Some((path.clone(), crate::encoder::ClipTextEncoder::load(path).map_err(|e| e.to_string())));
+                                        }
+                                        text_tower.as_ref().map_or(Err(String::new()), |(_, t)| t.as_ref().map_err(Clone::clone))
+                                    }
+                                    _ => Err(super::search::WORDS_NEED_CLIP.to_string()),
+                                };
+                                send(Event::Searched(super::search::answer(season, query, &words, tower)));
                                 continue;
                             }
                             Err(_) => break,
@@ -96,9 +112,10 @@ impl Worker {
                         },
                     };
                     match command {
-                        Command::UseEncoder(weights) => match encoder::encoder_for(weights.as_deref()) {
+                        Command::UseEncoder(chosen) => match encoder::encoder_for(chosen.as_deref()) {
                             Ok(e) => {
                                 encoder = e;
+                                weights = encoder::clip_weights_for(chosen.as_deref()).map(|(p, _)| p);
                                 model = None;
                                 send(Event::EncoderReady(describe(encoder.as_ref())));
                             }
@@ -184,9 +201,10 @@ impl Worker {
     }
 
     /// Ask about the episodes analysed for `season` (see [`Command::Analyse`]).
-    pub fn search(&self, season: u64, query: super::search::Query) {
+    /// `words` serve [`super::search::Query::Words`] (empty for the other questions).
+    pub fn search(&self, season: u64, query: super::search::Query, words: String) {
         if let Some(searches) = &self.searches {
-            let _ = searches.send((season, query));
+            let _ = searches.send((season, query, words));
         }
     }
 

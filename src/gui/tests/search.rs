@@ -86,3 +86,25 @@ fn the_search_panel_lists_the_duplicate_file_and_the_scenes_the_season_returns_t
     h.run_steps(1);
     assert!(h.state().search.answer(panel::Tab::Scenes).is_none());
 }
+
+#[test]
+fn words_without_clip_weights_say_how_to_get_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("Bunny Tales - S01E01.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"), &media).unwrap();
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    h.get_by_label("Search").click();
+    h.run_steps(1);
+    h.get_by_label("Words").click();
+    h.run_steps(1);
+    // Said before anything is typed, not an empty list after.
+    h.get_by_label_contains("Searching by words needs CLIP weights");
+    h.state_mut().search.words = "title card".into();
+    h.get_by_label("Find").click();
+    step_until(&mut h, "the words' answer", |a| a.search.answer(panel::Tab::Words).is_some());
+    let answer = h.state().search.answer(panel::Tab::Words).cloned().unwrap();
+    assert!(matches!(&answer.found, Err(why) if why.contains("Use CLIP weights")), "{answer:?}");
+}

@@ -641,9 +641,9 @@ impl App {
                 }
             }
             Action::Find(query) => {
-                self.search.asked(query);
+                let ticket = self.search.asked(query);
                 let words = if query == search::Query::Words { self.search.words.clone() } else { String::new() };
-                self.worker.search(self.season_id, query, words);
+                self.worker.search(self.season_id, query, words, ticket);
             }
             Action::GoTo { episode, second } => {
                 if let Some(ep) = self.episodes.get_mut(episode) {

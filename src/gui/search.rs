@@ -58,6 +58,10 @@ pub(crate) enum Found {
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Answer {
     pub query: Query,
+    /// The question's ticket ([`Panel::asked`]): only the latest question of a tab is answered.
+    pub ticket: u64,
+    /// The words asked ([`Query::Words`]).
+    pub words: String,
     pub searched: usize,
     pub found: std::result::Result<Found, String>,
 }
@@ -68,7 +72,7 @@ pub(crate) const SHOT_SIMILARITY: f32 = crate::features::channels::REPEAT;
 pub(crate) const DUPLICATE_SHARE: f64 = 0.6;
 /// How alike a cluster's shots must be on average to be one scene (as the CLI).
 pub(crate) const SCENE_SIMILARITY: f32 = 0.85;
-/// Places listed for a shot; the rest are counted.
+/// Places listed for a shot (the best; the rest are left out).
 const MAX_PLACES: usize = 200;
 
 /// Places listed for words (CLIP's best-ranked shots).
@@ -126,7 +130,7 @@ pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query,
             )
         }),
     };
-    Answer { query, searched: season.len(), found }
+    Answer { query, ticket: 0, words: words.to_string(), searched: season.len(), found }
 }
 
 /// The panel's tabs.
@@ -155,28 +159,34 @@ impl Tab {
 pub(crate) struct Panel {
     pub open: bool,
     pub tab: Tab,
-    /// Asked, not answered yet.
-    pub pending: Vec<Query>,
+    /// Asked, not answered yet: the question and its ticket.
+    pub pending: Vec<(Query, u64)>,
+    /// The next question's ticket.
+    next_ticket: u64,
     pub answers: Vec<Answer>,
     /// The Words tab's text.
     pub words: String,
 }
 
 impl Panel {
-    pub(crate) fn asked(&mut self, query: Query) {
+    /// A question asked: its ticket, which its answer must carry.
+    pub(crate) fn asked(&mut self, query: Query) -> u64 {
         self.open = true;
         self.tab = Tab::of(query);
-        self.pending.retain(|q| Tab::of(*q) != self.tab);
-        self.pending.push(query);
+        self.next_ticket += 1;
+        self.pending.retain(|(q, _)| Tab::of(*q) != self.tab);
+        self.pending.push((query, self.next_ticket));
+        self.next_ticket
     }
 
     pub(crate) fn answered(&mut self, answer: Answer) {
         let tab = Tab::of(answer.query);
-        // Only the latest question of a tab counts (a slow answer to an older one is dropped).
-        if !self.pending.contains(&answer.query) {
+        // Only the latest question of a tab counts: a slow answer to an older one (other words,
+        // files open before) is dropped.
+        if !self.pending.contains(&(answer.query, answer.ticket)) {
             return;
         }
-        self.pending.retain(|q| Tab::of(*q) != tab);
+        self.pending.retain(|(q, _)| Tab::of(*q) != tab);
         self.answers.retain(|a| Tab::of(a.query) != tab);
         self.answers.push(answer);
     }
@@ -218,7 +228,7 @@ impl App {
         ui.separator();
         let analysed = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
         let tab = self.search.tab;
-        let waiting = self.search.pending.iter().any(|q| Tab::of(*q) == tab);
+        let waiting = self.search.pending.iter().any(|(q, _)| Tab::of(*q) == tab);
         match tab {
             Tab::Shot => {
                 ui.label("Where else the season shows a shot: right-click a thumbnail or the picture, or press Ctrl+F for the shot at the playhead.");
@@ -273,7 +283,7 @@ impl App {
                 }
                 Ok(Found::Shots(places)) => {
                     if answer.query == Query::Words {
-                        ui.strong(format!("Best matches for \"{}\"", self.search.words.trim()));
+                        ui.strong(format!("Best matches for \"{}\"", answer.words.trim()));
                     }
                     if let Query::Shot { episode, second } = answer.query {
                         ui.horizontal(|ui| {
@@ -434,11 +444,16 @@ mod tests {
         let mut panel = Panel::default();
         let first = Query::Shot { episode: 0, second: 1 };
         let second = Query::Shot { episode: 0, second: 5 };
-        panel.asked(first);
-        panel.asked(second);
-        panel.answered(Answer { query: first, searched: 1, found: Ok(Found::Shots(Vec::new())) });
+        let a = panel.asked(first);
+        let b = panel.asked(second);
+        let reply = |query, ticket| Answer { query, ticket, words: String::new(), searched: 1, found: Ok(Found::Shots(Vec::new())) };
+        panel.answered(reply(first, a));
         assert!(panel.answer(Tab::Shot).is_none(), "an older question's answer is dropped");
-        panel.answered(Answer { query: second, searched: 1, found: Ok(Found::Shots(Vec::new())) });
+        // The same question asked again (other words, other files open): only its latest ticket.
+        let c = panel.asked(second);
+        panel.answered(reply(second, b));
+        assert!(panel.answer(Tab::Shot).is_none(), "an answer to the same question asked earlier is dropped");
+        panel.answered(reply(second, c));
         assert_eq!(panel.answer(Tab::Shot).map(|a| a.query), Some(second));
         assert!(panel.pending.is_empty());
     }

@@ -43,7 +43,7 @@ pub struct Worker {
     commands: Option<crossbeam_channel::Sender<Command>>,
     /// Searches: their own channel, answered before any queued analysis (a question about
     /// what is analysed need not wait for the rest of the season).
-    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query, String)>>,
+    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query, String, u64)>>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -54,7 +54,7 @@ impl Worker {
     pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> Self {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
-        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query, String)>();
+        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query, String, u64)>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
         let thread = std::thread::Builder::new()
@@ -89,7 +89,7 @@ impl Worker {
                     // Searches first; either channel closing (the worker dropped) ends the loop.
                     let command = crossbeam_channel::select_biased! {
                         recv(questions) -> q => match q {
-                            Ok((asked_of, query, words)) => {
+                            Ok((asked_of, query, words, ticket)) => {
                                 let season: &[(usize, PathBuf, crate::features::EpisodeFeatures)] = if season_id == asked_of { &season } else { &[] };
                                 // CLIP's text tower, loaded from the active weights on first use.
                                 let tower = match (&weights, query) {
@@ -101,7 +101,9 @@ impl Worker {
                                     }
                                     _ => Err(super::search::WORDS_NEED_CLIP.to_string()),
                                 };
-                                send(Event::Searched(super::search::answer(season, query, &words, tower)));
+                                let mut answer = super::search::answer(season, query, &words, tower);
+                                answer.ticket = ticket;
+                                send(Event::Searched(answer));
                                 continue;
                             }
                             Err(_) => break,
@@ -201,10 +203,11 @@ impl Worker {
     }
 
     /// Ask about the episodes analysed for `season` (see [`Command::Analyse`]).
-    /// `words` serve [`super::search::Query::Words`] (empty for the other questions).
-    pub fn search(&self, season: u64, query: super::search::Query, words: String) {
+    /// `words` serve [`super::search::Query::Words`] (empty for the other questions); the
+    /// answer carries `ticket` back.
+    pub fn search(&self, season: u64, query: super::search::Query, words: String, ticket: u64) {
         if let Some(searches) = &self.searches {
-            let _ = searches.send((season, query, words));
+            let _ = searches.send((season, query, words, ticket));
         }
     }
 

@@ -139,7 +139,8 @@ pub struct Tail {
 pub struct TailFeatures {
     pub features: EpisodeFeatures,
     pub duration_s: f64,
-    /// The tail window `[start, start + len)` ([`TailSpec::range`]).
+    /// The tail window `[start, start + len)`: [`TailSpec::range`], or from earlier where credits
+    /// already ran at its start ([`analyse_tail`] looks back for where they begin).
     pub window: (u32, u32),
 }
 

@@ -365,9 +365,15 @@ impl App {
                     let size = tex.size_vec2();
                     let scale = (max.x / size.x).min(max.y / size.y);
                     let response = ui.add(egui::Image::new((tex.id(), size * scale)).sense(egui::Sense::click()));
+                    // The second on screen when the menu opened (playback goes on meanwhile).
+                    let menu_time = egui::Id::unique("introskip-picture-menu-time");
+                    if response.secondary_clicked() {
+                        ui.ctx().data_mut(|d| d.insert_temp(menu_time, ep.playhead_s.max(0.0).floor() as u32));
+                    }
                     response.context_menu(|ui| {
                         if ui.button("Find this shot in the season (Ctrl+F)").clicked() {
-                            action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second: ep.playhead_s.max(0.0).floor() as u32 }));
+                            let second = ui.ctx().data(|d| d.get_temp::<u32>(menu_time)).unwrap_or(ep.playhead_s.max(0.0).floor() as u32);
+                            action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second }));
                             ui.close();
                         }
                     });

@@ -200,7 +200,7 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
     // through the keyframes for where they begin, and sample from there.
     let opens_in_credits = crate::model::credits::find_tail(&features, duration).credits.is_some_and(|c| c.start <= f64::from(fine_start) + 2.0);
     if opens_in_credits && fine_start > 0 {
-        if let Some(from) = credits_before(file, fine_start, use_cache) {
+        if let Some(from) = credits_before(file, fine_start, use_cache, go) {
             let from = ((from - BEFORE_CREDITS_S).floor().max(0.0)) as u32;
             let window = (from, start + len - from);
             return match crate::features::embed_window(file, from, start + len - from, true, encoder, use_cache, &mut |_| go()) {
@@ -218,10 +218,13 @@ const LOOK_BACK_S: u32 = 120;
 
 /// Where credits that run into `at` from before it begin, found through keyframes a step of
 /// [`LOOK_BACK_S`] at a time (at most ten): None when the keyframes just before `at` show none.
-fn credits_before(file: &Path, at: u32, use_cache: bool) -> Option<f64> {
+fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) -> Option<f64> {
     let mut begin = None;
     let mut hi = at;
     for _ in 0..10 {
+        if !go() {
+            break; // cancelled: what was found so far (the caller's next step sees the cancel)
+        }
         let lo = hi.saturating_sub(LOOK_BACK_S);
         match coarse_cached(file, lo, hi - lo, use_cache) {
             // The stretch of credit keyframes must reach the step's end (run into what follows).

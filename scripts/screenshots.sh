@@ -99,13 +99,17 @@ sleep 1
 shot keys.png
 key F1
 # The search panel: where else S01E01's 0:10 appears (Ctrl+F at the playhead), then the
-# scenes the season returns to (the panel's Scenes tab and its button, at 1400×900).
+# scenes the season returns to (the panel's Words and Scenes tabs and a button, at 1400×900).
 pick 1
 xdotool key --delay 60 $(printf 'Right %.0s' $(seq 10))
 key ctrl+f
 sleep 2
 shot search-shot.png
-xdotool mousemove 1093 107 click 1
+# The Words tab without CLIP weights: what it needs, said before anything is typed.
+xdotool mousemove 1007 107 click 1
+sleep 1
+shot search-words.png
+xdotool mousemove 1154 107 click 1
 sleep 1
 xdotool mousemove 999 172 click 1
 sleep 3

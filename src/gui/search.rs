@@ -410,14 +410,7 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
-
-    fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {
-        let mut f = EpisodeFeatures::empty(2);
-        f.seconds = (0..rows.len() as u32).collect();
-        f.embeddings = Array2::from_shape_vec((rows.len(), 2), rows.iter().flat_map(|r| r.iter().copied()).collect()).unwrap();
-        f
-    }
+    use crate::service::search::tests::features;
 
     #[test]
     fn a_shot_is_answered_with_the_open_episodes_indexes_and_an_unanalysed_one_says_so() {

@@ -216,11 +216,12 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ndarray::Array2;
 
-    fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {
+    /// Features of one second per row (2-d embeddings), for search tests here and in the app.
+    pub(crate) fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {
         let mut f = EpisodeFeatures::empty(2);
         f.seconds = (0..rows.len() as u32).collect();
         f.embeddings = Array2::from_shape_vec((rows.len(), 2), rows.iter().flat_map(|r| r.iter().copied()).collect()).unwrap();

@@ -1,0 +1,184 @@
+//! Label editing: I/O, typed times, every kind, undo, dragged edges, what survives a reopen.
+
+use super::*;
+
+#[test]
+fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("episode.mkv");
+    std::fs::write(&media, b"not a video").unwrap();
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    for _ in 0..3 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::I);
+    h.run_steps(1);
+    for _ in 0..5 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::ArrowRight); // one frame
+    h.key_press(egui::Key::O);
+    h.run_steps(2);
+    let intro = |h: &Harness<'_, App>| h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms));
+    assert_eq!(intro(&h), Some((3_000, 8_040)));
+    h.get_by_label_contains("Intro 00:00:03.000 – 00:00:08.040");
+    h.get_by_label_contains("edited, not verified yet");
+    assert!(!h.state().episodes[0].editor.is_verified(), "I and O are edits, not a verification");
+    let saved = crate::segments::Segments::read(&crate::segments::sidecar_path(&media)).expect("autosaved beside the media");
+    assert_eq!(saved.segments[0].end_ms, 8_040);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(1);
+    assert_eq!(intro(&h), Some((3_000, 4_000)), "undo takes back the O");
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::Z);
+    h.run_steps(1);
+    assert_eq!(intro(&h), Some((3_000, 8_040)), "redo puts it back");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    assert!(h.state().episodes[0].editor.is_verified());
+    // Opening the episode again (a new session) recovers the saved, verified labels.
+    let mut again = self::app();
+    again.open(&media);
+    assert_eq!(again.episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source)), Some((3_000, 8_040, crate::segments::Source::HumanVerified)));
+    h.key_press(egui::Key::Delete);
+    h.run_steps(1);
+    assert_eq!(intro(&h), None);
+    assert!(crate::segments::Segments::read(&crate::segments::sidecar_path(&media)).unwrap().segments.is_empty(), "the deletion is saved too");
+}
+
+#[test]
+fn every_kind_takes_the_same_keys_and_a_typed_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // 3 chooses the credits: I and O now set them.
+    h.key_press(egui::Key::Num3);
+    for _ in 0..10 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::I);
+    for _ in 0..5 {
+        h.key_press(egui::Key::ArrowRight);
+    }
+    h.key_press(egui::Key::O);
+    h.run_steps(2);
+    let credits = |h: &Harness<'_, App>| h.state().episodes[0].editor.of_kind(Kind::Credits).map(|s| (s.start_ms, s.end_ms));
+    assert_eq!(credits(&h), Some((10_000, 15_000)));
+    assert!(h.state().episodes[0].editor.intro().is_none(), "the intro was not touched");
+    // The start typed in the chosen time format, applied on Enter.
+    h.get_by_label("Start").focus();
+    h.run_steps(1);
+    h.state_mut().typed.0.clear();
+    h.get_by_label("Start").type_text("00:00:09.480");
+    h.run_steps(1);
+    assert_eq!(credits(&h), Some((10_000, 15_000)), "applied while typing");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(credits(&h), Some((9_480, 15_000)));
+    assert!(!h.state().episodes[0].editor.is_verified(), "Enter in the field verifies nothing");
+    // A time that is no time is refused with a word; the edge stays.
+    h.get_by_label("End").focus();
+    h.run_steps(1);
+    h.state_mut().typed.1 = "9:75".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(credits(&h), Some((9_480, 15_000)));
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("End: '9:75' is not a time")), "{:?}", h.state().banner);
+    // Delete removes the chosen kind's segment, and the decision is saved.
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert!(credits(&h).is_none());
+    let saved = crate::segments::Segments::read(&crate::segments::sidecar_path(&dir.path().join("ep1.mp4"))).unwrap();
+    assert_eq!(saved.absent, [Kind::Credits]);
+}
+
+#[test]
+fn typing_a_time_for_a_kind_the_episode_lacks_sets_it_and_never_reaches_the_shortcuts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    h.key_press(egui::Key::Num2);
+    h.run_steps(1);
+    h.get_by_label("Start").focus();
+    h.run_steps(1);
+    h.get_by_label("Start").type_text("00:00:05.000");
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].playhead_s, 0.0, "a '.' typed into the field stepped the playhead");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    let recap = h.state().episodes[0].editor.of_kind(Kind::Recap).map(|s| (s.start_ms, s.end_ms, s.source));
+    assert_eq!(recap, Some((5_000, 6_000, crate::segments::Source::HumanEdited)));
+    assert!(!h.state().episodes[0].editor.is_verified() && h.state().selected == 0, "Enter in the field verified the episode");
+}
+
+#[test]
+fn a_deleted_intro_stays_deleted_after_reopening_and_a_new_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("episode.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"), &media).unwrap();
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the model's intro", |a| a.episodes[0].editor.intro().is_some());
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert!(h.state().episodes[0].editor.intro().is_none());
+    // A new session on the same episode: the model finds the intro again, the decision stands.
+    let mut again = self::app();
+    again.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), again);
+    step_until(&mut h, "the new analysis", |a| a.episodes[0].detection.as_ref().is_some_and(|d| !d.intros.is_empty()));
+    assert!(h.state().episodes[0].editor.intro().is_none(), "the deleted intro came back: {:?}", h.state().episodes[0].editor.segments);
+    h.get_by_label_contains("No intro: your decision");
+}
+
+#[test]
+fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.window_s = 30;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    h.key_press(egui::Key::Minus); // 30 s a row: the intro's end (20 s) inside the first row
+    h.run_steps(2);
+    let (rect, geo) = h.state().timeline_rows[0];
+    assert_eq!(geo.start, 0);
+    // Pressed exactly on the end edge, then moved left in small steps, as a hand does: egui
+    // decides a drag began only some pixels later, past the 6 px grab zone.
+    let x = geo.x_of(20.0);
+    let y = rect.top() + 10.0;
+    h.event(egui::Event::PointerMoved(egui::pos2(x, y)));
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton { pos: egui::pos2(x, y), button: egui::PointerButton::Primary, pressed: true, modifiers: egui::Modifiers::NONE });
+    h.run_steps(1);
+    for k in 1..=10 {
+        h.event(egui::Event::PointerMoved(egui::pos2(x - 3.0 * geo.cell_w * k as f32 / 10.0, y)));
+        h.run_steps(1);
+    }
+    h.event(egui::Event::PointerButton { pos: egui::pos2(x - 3.0 * geo.cell_w, y), button: egui::PointerButton::Primary, pressed: false, modifiers: egui::Modifiers::NONE });
+    h.run_steps(2);
+    let intro = h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source));
+    assert!(matches!(intro, Some((0, end, crate::segments::Source::HumanEdited)) if (16_500..=17_500).contains(&end)), "the end was not dragged: {intro:?}");
+    assert!(h.state().dragging.is_none());
+}
+
+#[test]
+fn times_show_as_timecode_smpte_or_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = two_episodes(dir.path());
+    app.episodes[0].editor.set_start(Kind::Intro, 43_080);
+    app.episodes[0].editor.set_end(Kind::Intro, 100_480);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:43.080 – 00:01:40.480");
+    h.state_mut().settings.time_format = crate::clock::TimeFormat::Smpte;
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:43:02 – 00:01:40:12");
+    h.state_mut().settings.time_format = crate::clock::TimeFormat::Frames;
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 1077 – 2512");
+}

@@ -1,0 +1,117 @@
+//! Playback: what streaming players offer (skip intro, skip credits, next episode) and J/K/L.
+
+use super::*;
+
+#[test]
+fn skip_intro_appears_while_playback_is_inside_the_intro() {
+    // S01E01 of the demo: intro 0:00–0:20 (its truth file is the labels here).
+    let demo = crate::paths::demo_dir();
+    let media = demo.join("Bunny Tales - S01E01.mp4");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("episode.mp4");
+    std::fs::copy(&media, &copy).unwrap();
+    let truth = crate::segments::Segments::read(&demo.join("Bunny Tales - S01E01.truth.json")).unwrap();
+    crate::gui::edit::save(&copy, &truth).unwrap();
+    let mut app = app();
+    app.open(&copy);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    assert!(h.query_by_label("Skip intro").is_none(), "not while paused");
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "playback inside the intro", |a| a.playing && a.episodes[0].playhead_s > 0.2);
+    assert_eq!(h.state().offers(), [Offer::SkipIntro]);
+    h.get_by_label("Skip intro").click();
+    step_until(&mut h, "playback after the intro", |a| a.episodes[0].playhead_s >= 20.0);
+    assert!(h.query_by_label("Skip intro").is_none(), "gone after the intro");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+    assert!(!h.state().playing);
+}
+
+#[test]
+fn skip_credits_and_next_episode_are_offered_at_the_end_and_a_post_credits_scene_is_kept() {
+    // Two episodes of 48 s: story 0–20, credits 20–40 (names scrolling over black), then a
+    // "Next time" preview 40–48 in the first and a post-credits scene 35–48 in the second.
+    let dir = tempfile::tempdir().unwrap();
+    let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    let mut files = Vec::new();
+    for n in 1..=2 {
+        let file = dir.path().join(format!("Show - S01E0{n}.mkv"));
+        let graph = format!(
+            "mandelbrot=s=320x180:r=25,trim=duration=20,setpts=PTS-STARTPTS[a];color=c=black:s=320x180:r=25:d=20,drawtext=fontfile={font}:text='Cast':fontcolor=white:fontsize=14:x=(w-tw)/2:y=h-20*t[b];testsrc2=s=320x180:r=25:d=8[c];[a][b][c]concat=n=3,format=yuv420p[v]"
+        );
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        let seg = |kind, start_ms, end_ms| crate::segments::Segment { kind, start_ms, end_ms, source: crate::segments::Source::HumanVerified, confidence: None };
+        let labels = if n == 1 {
+            vec![seg(Kind::Credits, 20_000, 40_000), seg(Kind::Preview, 40_000, 48_000)]
+        } else {
+            vec![seg(Kind::Credits, 20_000, 35_000)]
+        };
+        // No intro: the human said so, and the model's guesses on these short files never count.
+        crate::gui::edit::save(&file, &crate::segments::Segments { segments: labels, absent: vec![Kind::Intro], ..Default::default() }).unwrap();
+        files.push(file);
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "both tails analysed", |a| a.episodes.iter().all(|e| e.tail.is_some()));
+    // The human's labels stand: the tail analysis adds nothing of those kinds.
+    assert_eq!(h.state().episodes[0].editor.first_of(Kind::Credits).map(|s| (s.start_ms, s.end_ms)), Some((20_000, 40_000)));
+    h.state_mut().episodes[0].playhead_s = 21.0;
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "playback inside the credits", |a| a.playing && a.episodes[0].playhead_s > 21.2);
+    assert_eq!(h.state().offers(), [Offer::SkipCredits, Offer::NextEpisode], "credits, then only the preview is left");
+    h.get_by_label("Skip credits").click();
+    step_until(&mut h, "playback in the preview", |a| a.episodes[0].playhead_s > 40.2);
+    assert_eq!(h.state().offers(), [Offer::NextEpisode]);
+    h.get_by_label("Next episode").click();
+    step_until(&mut h, "the next episode playing from its start", |a| a.selected == 1 && a.playing && a.episodes[1].playhead_s > 0.1);
+    assert!(h.state().episodes[1].playhead_s < 5.0);
+    // In the second episode story follows the credits: skip them, but never to the next episode.
+    h.state_mut().episodes[1].playhead_s = 25.0;
+    h.key_press(egui::Key::Space);
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "playback inside the second credits", |a| a.playing && a.episodes[1].playhead_s > 25.2);
+    assert_eq!(h.state().offers(), [Offer::SkipCredits], "a post-credits scene follows: no Next episode");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+}
+
+#[test]
+fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let second = dir.path().join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label_contains("0 of 2 analysed");
+    step_until(&mut h, "the season analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    assert!(h.query_by_label_contains("of 2 analysed").is_none(), "the progress bar goes when done");
+    let _ = media;
+    h.key_press(egui::Key::L);
+    h.run_steps(1);
+    assert!(h.state().playing && h.state().rate == 1.0, "L from a pause plays at 1×");
+    h.key_press(egui::Key::L);
+    h.run_steps(1);
+    assert_eq!(h.state().rate, 2.0);
+    h.get_by_label("Playing at 2× (J / L)");
+    step_until(&mut h, "playback at 2×", |a| a.episodes[0].playhead_s > 1.0);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.key_press(egui::Key::J);
+    h.run_steps(1);
+    assert_eq!(h.state().rate, 0.25, "J halves down to a quarter");
+    h.key_press(egui::Key::K);
+    h.run_steps(1);
+    assert!(!h.state().playing, "K pauses");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(h.state().playing && h.state().rate == 1.0, "Space plays at 1×");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+}

@@ -1,0 +1,146 @@
+//! Taking in what the background jobs made: the preview frame at the playhead, shot cuts around
+//! segment edges, and the whole-episode overview strip. Polled each frame, never waited on.
+
+use super::*;
+
+impl App {
+    pub(super) fn poll_preview(&mut self, ctx: &egui::Context) {
+        while let Ok(update) = self.preview.updates.try_recv() {
+            match update {
+                preview::Update::Frame { path, t, image, playing } => {
+                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    match &mut self.preview_frame {
+                        Some((p, time, tex)) => {
+                            tex.set(color, egui::TextureOptions::LINEAR);
+                            *p = path.clone();
+                            *time = t;
+                        }
+                        None => self.preview_frame = Some((path.clone(), t, ctx.load_texture("preview", color, egui::TextureOptions::LINEAR))),
+                    }
+                    self.preview_error = None;
+                    if playing && self.playing {
+                        if let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) {
+                            ep.playhead_s = t;
+                        }
+                        self.preview_requested = Some((path, t));
+                    }
+                }
+                preview::Update::Ended => self.playing = false,
+                preview::Update::Sound(message) => self.sound_status = Some(message),
+                preview::Update::Failed(message) => {
+                    self.playing = false;
+                    self.preview_error = Some(message);
+                }
+            }
+        }
+        // A still playhead: ask for its frame once.
+        if !self.playing {
+            if let Some(ep) = self.episodes.get(self.selected) {
+                let want = (ep.path.clone(), ep.playhead_s);
+                if self.preview_requested.as_ref() != Some(&want) && !matches!(ep.status, Status::Failed(_)) {
+                    self.preview.request(preview::Request::Show { path: want.0.clone(), t: want.1 });
+                    self.preview_requested = Some(want);
+                }
+            }
+        }
+    }
+
+    /// Keep the selected episode's cuts known around its segment edges and the edge being
+    /// dragged, searching one stretch at a time in the background.
+    pub(super) fn poll_cuts(&mut self) {
+        while let Ok((path, range, found)) = self.cuts_results.1.try_recv() {
+            self.cuts_pending = None;
+            if let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) {
+                ep.cuts_searched.push(range);
+                match found {
+                    Ok(cuts) => {
+                        ep.cuts.extend(cuts);
+                        ep.cuts.sort_by(f64::total_cmp);
+                        ep.cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
+                    }
+                    // Snapping falls back to seconds; the reason is not worth a banner.
+                    Err(_) => {}
+                }
+            }
+        }
+        if self.cuts_pending.is_some() {
+            return;
+        }
+        let Some(ep) = self.episodes.get(self.selected) else { return };
+        if !matches!(ep.status, Status::Done { .. }) {
+            return;
+        }
+        let mut wanted: Vec<f64> = ep.editor.segments.segments.iter().flat_map(|s| [s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0]).collect();
+        if self.dragging.is_some() {
+            wanted.insert(0, ep.playhead_s);
+        }
+        let covered = |t: f64| ep.cuts_searched.iter().any(|(a, b)| *a <= (t - CUT_SEARCH_S / 2.0).max(0.0) && t + CUT_SEARCH_S / 2.0 <= *b);
+        if let Some(t) = wanted.into_iter().find(|t| !covered(*t)) {
+            let range = ((t - CUT_SEARCH_S).max(0.0), t + CUT_SEARCH_S);
+            let path = ep.path.clone();
+            self.cuts_pending = Some((path.clone(), range));
+            let tx = self.cuts_results.0.clone();
+            std::thread::Builder::new()
+                .name("introskip-cuts".into())
+                .spawn(move || {
+                    let found = crate::video::cuts::find_cuts(&path, range.0, range.1).map_err(|e| e.to_string());
+                    let _ = tx.send((path, range, found));
+                })
+                .ok();
+        }
+    }
+
+    /// Zoomed all the way out: make the selected episode's overview strip (once), and take in
+    /// what the overview threads made.
+    pub(super) fn poll_overview(&mut self, ctx: &egui::Context) {
+        use std::sync::atomic::Ordering;
+        while let Ok((path, msg)) = self.overview_results.1.try_recv() {
+            let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) else { continue };
+            match msg {
+                OverviewMsg::Length { duration_s, step } => {
+                    ep.overview.duration_s = Some(duration_s);
+                    ep.overview.step = step;
+                }
+                OverviewMsg::Thumbnail(second, image) => {
+                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    let texture = ctx.load_texture(format!("overview-{}-{second}", path.display()), color, egui::TextureOptions::LINEAR);
+                    ep.overview.thumbnails.push((second, texture));
+                }
+            }
+        }
+        if ZOOMS[self.zoom] != WHOLE_EPISODE {
+            return;
+        }
+        let Some(ep) = self.episodes.get_mut(self.selected) else { return };
+        if ep.overview.started || matches!(ep.status, Status::Failed(_)) {
+            return;
+        }
+        ep.overview.started = true;
+        let path = ep.path.clone();
+        let tx = self.overview_results.0.clone();
+        let generation = self.overview_generation.clone();
+        let mine = generation.load(Ordering::Relaxed);
+        let repaint = ctx.clone();
+        std::thread::Builder::new()
+            .name("introskip-overview".into())
+            .spawn(move || {
+                let Ok(info) = crate::video::probe(&path) else { return };
+                let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
+                let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
+                let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
+                let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
+                let mut second = 0;
+                while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
+                    if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
+                        let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
+                        if tx.send((path.clone(), OverviewMsg::Thumbnail(second, small))).is_err() {
+                            return;
+                        }
+                        repaint.request_repaint();
+                    }
+                    second += step;
+                }
+            })
+            .ok();
+    }
+}

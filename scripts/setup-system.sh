@@ -11,6 +11,8 @@ profile=${1:-app}
 pkgs=(pkg-config clang libclang-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   # Sound during playback (cpal over ALSA).
   libasound2-dev
+  # On-screen text (search --ocr): Tesseract 5.3 and Leptonica to build against, English to read.
+  libtesseract-dev libleptonica-dev tesseract-ocr-eng
   # Run: the window (X11 + Mesa GL, llvmpipe when there is no GPU), zenity for rfd's fallback dialog.
   libgl1 libgl1-mesa-dri libegl1 libx11-6 libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 zenity
   # Media: the ffmpeg CLI builds the demo series; fonts for its title cards; the footage comes from PyPI.

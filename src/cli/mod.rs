@@ -106,19 +106,25 @@ pub enum Command {
         window: u32,
     },
     /// Where else a shot appears: every place in the given episodes and folders (walked like a
-    /// library) whose frame looks like the query's, with time codes and similarity; or, with
-    /// --text, the frames most like a description (CLIP's image–text similarity).
+    /// library) whose frame looks like the query's, with time codes and similarity; with
+    /// --text, the frames most like a description (CLIP's image–text similarity); with --ocr,
+    /// the frames whose on-screen text holds the words (Tesseract).
     Search {
         /// The query frame: EPISODE@TIME (TIME in seconds or HH:MM:SS[.mmm]).
-        #[arg(long, conflicts_with_all = ["image", "text"])]
+        #[arg(long, conflicts_with_all = ["image", "text", "ocr"])]
         frame: Option<String>,
         /// The query as a still image (PNG or JPEG).
-        #[arg(long, conflicts_with = "text")]
+        #[arg(long, conflicts_with_all = ["text", "ocr"])]
         image: Option<PathBuf>,
         /// The query as words ("title card"): one line per shot, most alike first. Needs CLIP
         /// weights with both towers.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "ocr")]
         text: Option<String>,
+        /// Words read on screen ("previously on"): every run of seconds whose text holds them
+        /// all, one misread letter allowed in words of 5 or more. The text is read once per
+        /// episode (seconds that show text only) and cached.
+        #[arg(long)]
+        ocr: Option<String>,
         /// CLIP weights for --text (a whole model: OpenAI .pt, open_clip or Hugging Face CLIPModel
         /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the app's setting.
         #[arg(long, requires = "text")]
@@ -466,7 +472,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),
         Command::Baseline { season, out, window } => baseline(&season, &out, window),
         Command::Repeats { media, window } => repeats(&media, window),
-        // clap lets --text come with neither --frame nor --image.
+        // clap lets --text and --ocr come with neither --frame nor --image.
+        Command::Search { ocr: Some(words), media, top, window, json, .. } => search::search_ocr(&words, &media, top, window, json),
         Command::Search { text: Some(text), clip_weights, media, min_similarity, top, window, json, .. } => {
             search::search_text(&text, clip_weights.as_deref(), &media, min_similarity, top, window, json)
         }

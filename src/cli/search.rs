@@ -117,6 +117,38 @@ pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[Pat
     batch_result(failures, media.len())
 }
 
+/// `search --ocr`: the seconds whose on-screen text holds every word, one line per run.
+pub(super) fn search_ocr(words: &str, inputs: &[PathBuf], top: usize, window: u32, json: bool) -> Result<()> {
+    use crate::features::ocr;
+    if words.split_whitespace().all(|w| ocr::normalise(w).is_empty()) {
+        return Err(Error::Usage(format!("search --ocr '{words}': give words with letters or digits")));
+    }
+    let mut reader = ocr::Ocr::new()?;
+    let (media, mut failures) = collection(inputs)?;
+    let mut texts = Vec::new();
+    for path in &media {
+        match ocr::read_episode(path, 0, window, &mut reader, true, &mut |_| true) {
+            Ok(text) => texts.push((path.clone(), text)),
+            Err(e) => failures.push(e),
+        }
+    }
+    let refs: Vec<(PathBuf, &ocr::EpisodeText)> = texts.iter().map(|(p, t)| (p.clone(), t)).collect();
+    let mut hits = ocr::find_words(words, &refs);
+    hits.truncate(top);
+    if json {
+        println!("{}", serde_json::json!({"hits": hits}));
+    } else if hits.is_empty() {
+        let looked: usize = texts.iter().map(|(_, t)| t.looked_at).sum();
+        println!("no on-screen text in {} episode(s) holds those words ({looked} second(s) with text read)", refs.len());
+    } else {
+        for h in &hits {
+            let span = if h.to > h.from { format!(" (seconds {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
+            println!("{:.2}  {}  {}{span}  \"{}\"", h.score, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()), crate::error::printable(&h.line));
+        }
+    }
+    batch_result(failures, media.len())
+}
+
 pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: bool) -> Result<()> {
     let (media, mut failures) = collection(inputs)?;
     let mut encoder = crate::encoder::default_encoder();

@@ -7,6 +7,7 @@
 pub mod align;
 pub mod cache;
 pub mod channels;
+pub mod ocr;
 pub mod picture;
 pub mod sound;
 pub mod tail;

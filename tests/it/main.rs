@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod layers;
 mod model;
+mod ocr;
 mod preprocess;
 mod preview;
 mod sampling;

@@ -1,0 +1,438 @@
+//! On-screen text: the words Tesseract reads in the seconds where text is on screen (title cards,
+//! credits, captions, signs), cached per episode like the embeddings. `search --ocr` and the app's
+//! Search panel find frames by those words; the credits rule can read them as evidence.
+//!
+//! Only seconds whose thumbnail shows a line of text ([`super::picture`]'s cues, the same the
+//! credits rule uses) are read: OCR costs ~0.1–0.3 s a frame, and most of a window is footage
+//! without text. Each is read from the full frame at the sampled time, in grey, scaled to 720 px
+//! high (Tesseract reads best with capitals 20–40 px tall: a 22 px caption of a 360p file is
+//! doubled, 1080p is reduced).
+
+use super::picture::{text_line, text_lines};
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Bumped when what is read for the same frames changes (gate, scaling, engine settings).
+pub const OCR_VERSION: u32 = 2;
+/// Height (px) frames are read at.
+const READ_HEIGHT: u32 = 720;
+/// A line of text at least this clear in the thumbnail gates a second (the credits rule's
+/// `model::credits::TEXT`).
+const GATE: f32 = 0.12;
+/// A word read this surely (of 3 letters or more) means the bright-pixel reading found the text.
+const SURE: f32 = 80.0;
+/// Screen text's ink: pixels at least this share of the picture's brightest luma...
+const INK_OF_BRIGHTEST: f32 = 0.8;
+/// ...and never darker than this (0–255): a black frame's noise is not text.
+const MIN_INK: u8 = 96;
+/// Words Tesseract is less sure of than this (0–100) are dropped: footage texture read as
+/// letters comes out at 0–40.
+const MIN_CONFIDENCE: f32 = 50.0;
+
+/// One word read on screen, as Tesseract spelled it, with its confidence (0–100).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Word {
+    pub text: String,
+    pub confidence: f32,
+}
+
+/// The words read in one sampled second.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    pub second: u32,
+    pub words: Vec<Word>,
+}
+
+/// What was read in an episode's window: every second that showed text, in order.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeText {
+    pub readings: Vec<Reading>,
+    /// Seconds looked at (gated by the text cue), read or found empty.
+    pub looked_at: usize,
+}
+
+impl EpisodeText {
+    /// The words of one second, joined by spaces ("" where nothing was read).
+    pub fn line_at(&self, second: u32) -> String {
+        self.readings.iter().find(|r| r.second == second).map(|r| r.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default()
+    }
+}
+
+/// Whether a picture (at [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT)) shows text worth
+/// reading: a separate line of text, or one clear line, as the credits rule counts them.
+pub fn shows_text(picture: &image::RgbImage) -> bool {
+    text_lines(picture) >= 1 || text_line(picture) >= GATE
+}
+
+/// Tesseract with English, set up once and reused for every frame (loading its model takes
+/// ~0.2 s). Built without the `ocr` feature, [`Ocr::new`] says what is missing.
+pub struct Ocr {
+    #[cfg(feature = "ocr")]
+    engine: Option<tesseract::Tesseract>,
+}
+
+/// What `Ocr::new` says when this build cannot read text.
+pub const OCR_MISSING: &str = "reading on-screen text needs Tesseract: install Debian's libtesseract-dev and tesseract-ocr-eng (scripts/setup-system.sh does) and build with the default features";
+
+impl Ocr {
+    #[cfg(feature = "ocr")]
+    pub fn new() -> Result<Self> {
+        let engine = tesseract::Tesseract::new(None, Some("eng")).map_err(|e| Error::Usage(format!("Tesseract could not start with English ({e}): {OCR_MISSING}")))?;
+        // Its diagnostics go nowhere: the library never prints.
+        let engine = engine.set_variable("debug_file", "/dev/null").map_err(|e| Error::internal(format!("Tesseract refused a setting: {e}")))?;
+        Ok(Ocr { engine: Some(engine) })
+    }
+
+    #[cfg(not(feature = "ocr"))]
+    pub fn new() -> Result<Self> {
+        Err(Error::Usage(OCR_MISSING.into()))
+    }
+
+    /// The words in one picture, in reading order, those Tesseract is sure enough of. Screen
+    /// text is mostly light (white titles with a dark outline or shadow, credits on black) over
+    /// anything: it is read first from the picture's bright pixels alone (black on white, as
+    /// Tesseract wants a page), where busy footage behind a title falls away; a picture where
+    /// that finds no sure word (dark text on a light ground) is read again in plain grey.
+    #[cfg(feature = "ocr")]
+    pub fn read(&mut self, image: &image::RgbImage) -> Result<Vec<Word>> {
+        // The ink is picked out at the picture's own size: scaled first, a thin font's strokes
+        // blur below the threshold ("Lost C Cire" against "Lost Circuit").
+        let grey = image::imageops::grayscale(image);
+        let words = self.read_grey(&to_read_height(&bright_as_ink(&grey)))?;
+        if words.iter().any(|w| w.confidence >= SURE && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3) {
+            return Ok(words);
+        }
+        let mut more = self.read_grey(&to_read_height(&grey))?;
+        if more.is_empty() {
+            return Ok(words);
+        }
+        // Both readings, each word once (the surer spelling), the plain reading's order.
+        for w in words {
+            if !more.iter().any(|m| normalise(&m.text) == normalise(&w.text)) {
+                more.push(w);
+            }
+        }
+        Ok(more)
+    }
+
+    #[cfg(feature = "ocr")]
+    fn read_grey(&mut self, grey: &image::GrayImage) -> Result<Vec<Word>> {
+        // Debian's Tesseract parallelises with OpenMP (up to 10 threads a layer, asked for by
+        // name, so a thread count does not bind it); on 2 busy cores its threads waited on each
+        // other 5x longer than the work took (12.6 s against 2.7 s for a demo episode's 23
+        // frames). Dynamic adjustment lets OpenMP give it only the cores that are idle; it is
+        // set per thread, so on the thread that reads.
+        // SAFETY: libgomp's documented entry point, linked in by libtesseract; no pointers.
+        unsafe { omp_set_dynamic(1) };
+        let (w, h) = (grey.width() as i32, grey.height() as i32);
+        let engine = self.engine.take().ok_or_else(|| Error::internal("Tesseract was lost after an earlier failure"))?;
+        let mut engine = engine
+            .set_frame(grey.as_raw(), w, h, 1, w)
+            .map_err(|e| Error::internal(format!("Tesseract refused a {w}x{h} picture: {e}")))?
+            // Pixels per inch as Tesseract assumes for screen text: without it, it guesses (and says so on stderr).
+            .set_source_resolution(96);
+        // Sparse text: titles, names and signs scattered over a picture, not a page of prose.
+        engine.set_page_seg_mode(tesseract::PageSegMode::PsmSparseText);
+        let mut engine = engine.recognize().map_err(|e| Error::internal(format!("Tesseract failed on a frame: {e}")))?;
+        let tsv = engine.get_tsv_text(0).map_err(|e| Error::internal(format!("Tesseract gave no text: {e}")));
+        self.engine = Some(engine);
+        Ok(words_from_tsv(&tsv?))
+    }
+
+    #[cfg(not(feature = "ocr"))]
+    pub fn read(&mut self, _image: &image::RgbImage) -> Result<Vec<Word>> {
+        Err(Error::Usage(OCR_MISSING.into()))
+    }
+}
+
+#[cfg(feature = "ocr")]
+#[link(name = "gomp")]
+unsafe extern "C" {
+    fn omp_set_dynamic(dynamic: std::ffi::c_int);
+}
+
+/// A grey picture [`READ_HEIGHT`] px high, as Tesseract reads best.
+fn to_read_height(grey: &image::GrayImage) -> image::GrayImage {
+    if grey.height() == 0 || grey.height() == READ_HEIGHT {
+        return grey.clone();
+    }
+    let w = ((u64::from(grey.width()) * u64::from(READ_HEIGHT)) / u64::from(grey.height())).max(1) as u32;
+    image::imageops::resize(grey, w, READ_HEIGHT, image::imageops::FilterType::Triangle)
+}
+
+/// The bright pixels as black ink on white paper, all else white. Bright is relative to the
+/// picture's brightest (the 99.5th percentile): a title fading in or out is dim for a second or
+/// two, and a dimmed grade lowers every white.
+fn bright_as_ink(grey: &image::GrayImage) -> image::GrayImage {
+    let mut histogram = [0usize; 256];
+    for p in grey.pixels() {
+        histogram[p[0] as usize] += 1;
+    }
+    let total = grey.pixels().len();
+    let (mut seen, mut top) = (0usize, 255usize);
+    while top > 0 && (seen + histogram[top]) * 200 <= total {
+        seen += histogram[top];
+        top -= 1;
+    }
+    let ink = ((top as f32 * INK_OF_BRIGHTEST) as u8).max(MIN_INK);
+    image::GrayImage::from_fn(grey.width(), grey.height(), |x, y| image::Luma([if grey.get_pixel(x, y)[0] >= ink { 0 } else { 255 }]))
+}
+
+/// Words (level 5 rows) of Tesseract's TSV output at [`MIN_CONFIDENCE`] or more, in order.
+fn words_from_tsv(tsv: &str) -> Vec<Word> {
+    tsv.lines()
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.len() < 12 || cols[0] != "5" {
+                return None;
+            }
+            let confidence: f32 = cols[10].parse().ok()?;
+            let text = cols[11].trim();
+            (confidence >= MIN_CONFIDENCE && text.chars().any(char::is_alphanumeric)).then(|| Word { text: text.to_string(), confidence })
+        })
+        .collect()
+}
+
+/// Read the text of the window `[start_s, start_s + window_s)` of `path` (or take it from the
+/// cache): the window is sampled at 1 FPS again, at full size, and every second whose picture
+/// shows text ([`shows_text`], judged [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT) px high:
+/// a thin title font vanishes in the 72 px thumbnail) is read. `on(second)` sees the progress
+/// and returns false to cancel.
+pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use_cache: bool, on: &mut dyn FnMut(u32) -> bool) -> Result<EpisodeText> {
+    let key = cache_key(path, start_s, window_s)?;
+    if use_cache {
+        if let Some(text) = load(&key) {
+            return Ok(text);
+        }
+    }
+    let config = crate::video::SamplerConfig {
+        window_s,
+        start_s,
+        preprocess: None,
+        keep_full_frame: true,
+        text_height: Some(super::picture::TEXT_HEIGHT),
+        ..Default::default()
+    };
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    let mut out = EpisodeText::default();
+    let mut finished = false;
+    for event in handle.events.iter() {
+        match event {
+            crate::video::SamplerEvent::Started { .. } => {}
+            crate::video::SamplerEvent::Sample(sample) => {
+                if !on(sample.second) {
+                    return Err(Error::Cancelled); // dropping the handle stops the sampler
+                }
+                let (Some(frame), Some(small)) = (&sample.full_frame, &sample.text_frame) else { continue };
+                if !shows_text(small) {
+                    continue;
+                }
+                out.looked_at += 1;
+                let words = ocr.read(frame)?;
+                if !words.is_empty() {
+                    out.readings.push(Reading { second: sample.second, words });
+                }
+            }
+            crate::video::SamplerEvent::Finished(_) => {
+                finished = true;
+                break;
+            }
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+        }
+    }
+    if !finished {
+        return Err(Error::internal(format!("{}: the sampler stopped before the end of the window", path.display())));
+    }
+    if use_cache {
+        // A cache that cannot be written only costs time next search.
+        let _ = store(&key, &out);
+    }
+    Ok(out)
+}
+
+/// The file fingerprint, window and reader version, as one cache file name.
+fn cache_key(path: &Path, start_s: u32, window_s: u32) -> Result<String> {
+    let fingerprint = crate::fsio::fingerprint(path)?;
+    let text = format!("{fingerprint}|{start_s}|{window_s}|ocr{OCR_VERSION}");
+    Ok(format!("{:016x}.json", crate::fsio::fnv64(text.as_bytes())))
+}
+
+fn cache_path(key: &str) -> PathBuf {
+    crate::paths::cache_dir().join("ocr").join(key)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    text: EpisodeText,
+}
+
+fn load(key: &str) -> Option<EpisodeText> {
+    let path = cache_path(key);
+    let bytes = crate::fsio::read_bounded(&path, 64 << 20).ok()?;
+    match serde_json::from_slice::<Entry>(&bytes) {
+        Ok(entry) if entry.key == key => Some(entry.text),
+        _ => {
+            let _ = std::fs::remove_file(&path);
+            None
+        }
+    }
+}
+
+fn store(key: &str, text: &EpisodeText) -> Result<()> {
+    let path = cache_path(key);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
+    }
+    let entry = Entry { key: key.to_string(), text: text.clone() };
+    crate::fsio::write_atomic(&path, |w| serde_json::to_writer(w, &entry).map_err(std::io::Error::other))
+}
+
+/// A word as matched: lower case, letters and digits only ("Previously" and "previously," agree).
+pub fn normalise(word: &str) -> String {
+    word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// How well a query word matches a second's words (normalised), 0–1: a word read exactly 1;
+/// for query words of 4 letters or more, found inside the line's letters run together (OCR
+/// splits and joins words: "wil d Empire", "Wild-Empire") 0.9; for 5 or more, so found with one
+/// letter wrong, missing or extra ("Empiry", "Previousiy") 0.8; otherwise 0. Short words must be
+/// read as words: "on" is not in "conditions".
+fn word_match(query: &str, words: &[String], joined: &[char]) -> f32 {
+    if words.iter().any(|w| w == query) {
+        return 1.0;
+    }
+    let q: Vec<char> = query.chars().collect();
+    if q.len() >= 4 && joined.windows(q.len()).any(|w| w == q.as_slice()) {
+        return 0.9;
+    }
+    if q.len() >= 5 && min_substring_edits(&q, joined) <= 1 {
+        return 0.8;
+    }
+    0.0
+}
+
+/// The fewest edits (insertions, deletions, substitutions) that turn `query` into some substring
+/// of `text` (Sellers' dynamic programme: a match may start anywhere for free).
+fn min_substring_edits(query: &[char], text: &[char]) -> usize {
+    let mut prev: Vec<usize> = vec![0; text.len() + 1];
+    for (i, &qc) in query.iter().enumerate() {
+        let mut row = vec![i + 1; text.len() + 1];
+        for (j, &tc) in text.iter().enumerate() {
+            row[j + 1] = (prev[j] + usize::from(qc != tc)).min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        prev = row;
+    }
+    prev.into_iter().min().unwrap_or(query.len())
+}
+
+/// One place the words were read: a run of consecutive seconds of one episode where every query
+/// word is on screen, given by its best second and the line read there.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TextHit {
+    #[serde(serialize_with = "crate::fsio::serialize_path_lossy")]
+    pub episode: PathBuf,
+    pub second: u32,
+    pub from: u32,
+    pub to: u32,
+    /// Mean of the words' match (1 exact, 0.8 one letter off) times Tesseract's confidence (0–1).
+    pub score: f32,
+    pub line: String,
+}
+
+/// Every run of seconds in `episodes` whose read text holds all the words of `query` (in any
+/// order), best first. A query with no letters or digits finds nothing.
+pub fn find_words(query: &str, episodes: &[(PathBuf, &EpisodeText)]) -> Vec<TextHit> {
+    let wanted: Vec<String> = query.split_whitespace().map(normalise).filter(|w| !w.is_empty()).collect();
+    let mut hits = Vec::new();
+    if wanted.is_empty() {
+        return hits;
+    }
+    for (path, text) in episodes {
+        let mut run: Option<TextHit> = None;
+        for reading in &text.readings {
+            let read: Vec<String> = reading.words.iter().map(|w| normalise(&w.text)).collect();
+            let joined: Vec<char> = read.concat().chars().collect();
+            let confidence = reading.words.iter().map(|w| w.confidence).sum::<f32>() / reading.words.len().max(1) as f32 / 100.0;
+            let scores: Vec<f32> = wanted.iter().map(|q| word_match(q, &read, &joined) * confidence).collect();
+            let score = if scores.iter().all(|&s| s > 0.0) { scores.iter().sum::<f32>() / scores.len() as f32 } else { 0.0 };
+            if score <= 0.0 {
+                hits.extend(run.take());
+                continue;
+            }
+            let line = reading.words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
+            match run.as_mut() {
+                Some(h) if reading.second == h.to + 1 => {
+                    h.to = reading.second;
+                    if score > h.score {
+                        (h.score, h.second, h.line) = (score, reading.second, line);
+                    }
+                }
+                _ => {
+                    hits.extend(run.take());
+                    run = Some(TextHit { episode: path.clone(), second: reading.second, from: reading.second, to: reading.second, score, line });
+                }
+            }
+        }
+        hits.extend(run);
+    }
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.episode.cmp(&b.episode)).then(a.second.cmp(&b.second)));
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(readings: &[(u32, &str)]) -> EpisodeText {
+        EpisodeText {
+            readings: readings.iter().map(|&(second, line)| Reading { second, words: line.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect() }).collect(),
+            looked_at: readings.len(),
+        }
+    }
+
+    #[test]
+    fn words_are_found_in_any_order_one_hit_per_run_of_seconds_and_one_letter_may_be_misread() {
+        let a = text(&[(3, "Previously on"), (4, "Previously on Golden Signal"), (5, "PREVIOUSLY, on"), (9, "Previousiy on")]);
+        let b = text(&[(0, "on previously"), (10, "Golden")]);
+        let eps = vec![(PathBuf::from("a"), &a), (PathBuf::from("b"), &b)];
+        let hits = find_words("previously on", &eps);
+        let got: Vec<(&str, u32, u32, u32)> = hits.iter().map(|h| (h.episode.to_str().unwrap(), h.second, h.from, h.to)).collect();
+        assert_eq!(got, [("a", 3, 3, 5), ("b", 0, 0, 0), ("a", 9, 9, 9)]);
+        assert!(hits[2].score < hits[0].score, "a misread word scores lower");
+        assert_eq!(find_words("golden signal", &eps).len(), 1, "every word must be on screen");
+        assert!(find_words("  ,. ", &eps).is_empty());
+        // Short words must match exactly: "on" is not "in".
+        assert!(find_words("in", &eps).is_empty());
+    }
+
+    #[test]
+    fn tesseract_tsv_gives_the_sure_words_in_order() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t640\t360\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t10\t10\t50\t20\t96.5\tBUNNY\n\
+                   5\t1\t1\t1\t1\t2\t70\t10\t50\t20\t91.0\tTALES\n\
+                   5\t1\t2\t1\t1\t1\t5\t300\t9\t9\t12.0\t~\n\
+                   5\t1\t2\t1\t1\t2\t5\t300\t9\t9\t80.0\t--\n";
+        let words = words_from_tsv(tsv);
+        assert_eq!(words.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["BUNNY", "TALES"]);
+    }
+
+    #[test]
+    fn words_split_or_joined_by_the_reader_are_found_and_short_words_must_stand_alone() {
+        let a = text(&[(1, "JV wil d Empire"), (2, "a Wild-Empi ry"), (5, "conditions"), (7, "Wild Emperor")]);
+        let eps = vec![(PathBuf::from("a"), &a)];
+        let got: Vec<(u32, u32)> = find_words("wild empire", &eps).iter().map(|h| (h.from, h.to)).collect();
+        assert_eq!(got, [(1, 2)]);
+        assert!(find_words("on", &eps).is_empty());
+    }
+
+    #[test]
+    fn substring_edits_count_the_cheapest_place() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(min_substring_edits(&c("empire"), &c("awildempiry")), 1);
+        assert_eq!(min_substring_edits(&c("signal"), &c("xxsignalxx")), 0);
+        assert_eq!(min_substring_edits(&c("signal"), &c("sgnl")), 2);
+    }
+}

@@ -504,7 +504,11 @@ impl App {
             }
             Action::Find(query) => {
                 let ticket = self.search.asked(query);
-                let words = if query == search::Query::Words { self.search.words.clone() } else { String::new() };
+                let words = match query {
+                    search::Query::Words => self.search.words.clone(),
+                    search::Query::OnScreen => self.search.screen_words.clone(),
+                    _ => String::new(),
+                };
                 self.worker.search(self.season_id, query, words, ticket);
             }
             Action::GoTo { episode, second } => {

@@ -16,6 +16,8 @@ pub(crate) enum Query {
     Scenes,
     /// The words typed in the panel (sent beside the query: a `String` is not `Copy`).
     Words,
+    /// Words read on screen (Tesseract), typed in the On screen tab.
+    OnScreen,
 }
 
 /// A place in an episode of the open season: seconds `from..=to`, best at `second`.
@@ -25,8 +27,10 @@ pub(crate) struct Place {
     pub from: u32,
     pub to: u32,
     pub second: u32,
-    /// Cosine to the query (1 for a scene's occurrence).
+    /// Cosine to the query (1 for a scene's occurrence; for words on screen, the match score).
     pub similarity: f32,
+    /// The text read on screen there (words on screen only).
+    pub line: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,9 +86,19 @@ const MAX_WORD_PLACES: usize = 30;
 /// encoder has no text side.
 pub(crate) const WORDS_NEED_CLIP: &str = "Searching by words needs CLIP weights: choose \"Use CLIP weights…\" in the top bar and give a whole CLIP model (OpenAI's ViT-B-32.pt, an open_clip or a Hugging Face CLIPModel checkpoint): its text tower reads the words, its image tower the frames. The built-in encoder cannot read words.";
 
+/// What the On screen tab says while nothing is typed.
+const SCREEN_HINT: &str = "Type words shown on screen first (\"previously on\", a name in the credits)";
+
 /// Answer `query` over the episodes analysed so far: `(index, path, features)` as the worker
-/// holds them. `words` and the CLIP text tower (or why there is none) serve [`Query::Words`].
-pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query, words: &str, text: std::result::Result<&crate::encoder::ClipTextEncoder, String>) -> Answer {
+/// holds them. `words` and the CLIP text tower (or why there is none) serve [`Query::Words`];
+/// `words` and `read` (an episode's on-screen text, read once and cached) [`Query::OnScreen`].
+pub(crate) fn answer(
+    season: &[(usize, PathBuf, EpisodeFeatures)],
+    query: Query,
+    words: &str,
+    text: std::result::Result<&crate::encoder::ClipTextEncoder, String>,
+    read: &mut dyn FnMut(&Path, &EpisodeFeatures) -> std::result::Result<crate::features::ocr::EpisodeText, String>,
+) -> Answer {
     let episodes: Vec<(PathBuf, &EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.clone(), f)).collect();
     let index_of = |path: &Path| season.iter().find(|(_, p, _)| p == path).map(|(i, _, _)| *i);
     let found = match query {
@@ -97,7 +111,7 @@ pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query,
                     Ok(Found::Shots(
                         hits.into_iter()
                             .take(MAX_PLACES)
-                            .filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity }))
+                            .filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity, line: String::new() }))
                             .collect(),
                     ))
                 }
@@ -108,9 +122,29 @@ pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query,
             Ok(_) if words.trim().is_empty() => Err("Type what to look for first (\"title card\", \"a beach at night\")".to_string()),
             Ok(tower) => tower.embed(words.trim()).map_err(|e| e.to_string()).map(|(q, _)| {
                 let hits = crate::service::search::find_text(&q, &episodes, MAX_WORD_PLACES);
-                Found::Shots(hits.into_iter().filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity })).collect())
+                Found::Shots(hits.into_iter().filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.similarity, line: String::new() })).collect())
             }),
         },
+        Query::OnScreen if words.split_whitespace().all(|w| crate::features::ocr::normalise(w).is_empty()) => Err(SCREEN_HINT.to_string()),
+        Query::OnScreen => {
+            let mut texts = Vec::new();
+            let mut failed = None;
+            for (_, path, features) in season {
+                match read(path, features) {
+                    Ok(t) => texts.push((path.clone(), t)),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            match failed {
+                // Tesseract missing says so once; one unreadable file leaves the others searched.
+                Some(e) if texts.is_empty() => Err(e),
+                _ => {
+                    let refs: Vec<(PathBuf, &crate::features::ocr::EpisodeText)> = texts.iter().map(|(p, t)| (p.clone(), t)).collect();
+                    let hits = crate::features::ocr::find_words(words, &refs);
+                    Ok(Found::Shots(hits.into_iter().take(MAX_PLACES).filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.score, line: h.line })).collect()))
+                }
+            }
+        }
         Query::Duplicates => Ok(Found::Duplicates(
             crate::service::search::duplicates(&episodes, DUPLICATE_SHARE)
                 .into_iter()
@@ -124,7 +158,7 @@ pub(crate) fn answer(season: &[(usize, PathBuf, EpisodeFeatures)], query: Query,
                     .map(|s| SceneRow {
                         episodes: s.episodes,
                         seconds: s.seconds,
-                        places: s.occurrences.iter().filter_map(|o| Some(Place { episode: index_of(&o.episode)?, from: o.from, to: o.to, second: (o.from + o.to) / 2, similarity: 1.0 })).collect(),
+                        places: s.occurrences.iter().filter_map(|o| Some(Place { episode: index_of(&o.episode)?, from: o.from, to: o.to, second: (o.from + o.to) / 2, similarity: 1.0, line: String::new() })).collect(),
                     })
                     .collect(),
             )
@@ -141,6 +175,7 @@ pub(crate) enum Tab {
     Duplicates,
     Scenes,
     Words,
+    OnScreen,
 }
 
 impl Tab {
@@ -150,6 +185,7 @@ impl Tab {
             Query::Duplicates => Tab::Duplicates,
             Query::Scenes => Tab::Scenes,
             Query::Words => Tab::Words,
+            Query::OnScreen => Tab::OnScreen,
         }
     }
 }
@@ -166,6 +202,8 @@ pub(crate) struct Panel {
     pub answers: Vec<Answer>,
     /// The Words tab's text.
     pub words: String,
+    /// The On screen tab's text.
+    pub screen_words: String,
 }
 
 impl Panel {
@@ -219,7 +257,7 @@ impl App {
             });
         });
         ui.horizontal(|ui| {
-            for (tab, name) in [(Tab::Shot, "Shot"), (Tab::Words, "Words"), (Tab::Duplicates, "Duplicates"), (Tab::Scenes, "Scenes")] {
+            for (tab, name) in [(Tab::Shot, "Shot"), (Tab::Words, "Words"), (Tab::OnScreen, "On screen"), (Tab::Duplicates, "Duplicates"), (Tab::Scenes, "Scenes")] {
                 if ui.selectable_label(self.search.tab == tab, name).clicked() {
                     self.search.tab = tab;
                 }
@@ -247,6 +285,16 @@ impl App {
                     let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     if ui.button("Find").clicked() || enter {
                         action = Some(Action::Find(Query::Words));
+                    }
+                });
+            }
+            Tab::OnScreen => {
+                ui.label("Frames whose on-screen text holds every word (title cards, credits, captions, signs), read by Tesseract once per episode: the first search of a season takes a few seconds an episode.");
+                ui.horizontal(|ui| {
+                    let field = ui.add(egui::TextEdit::singleline(&mut self.search.screen_words).hint_text("previously on").desired_width(180.0));
+                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if ui.button("Find").clicked() || enter {
+                        action = Some(Action::Find(Query::OnScreen));
                     }
                 });
             }
@@ -285,6 +333,9 @@ impl App {
                     if answer.query == Query::Words {
                         ui.strong(format!("Best matches for \"{}\"", answer.words.trim()));
                     }
+                    if answer.query == Query::OnScreen {
+                        ui.strong(format!("\"{}\" on screen", answer.words.trim()));
+                    }
                     if let Query::Shot { episode, second } = answer.query {
                         ui.horizontal(|ui| {
                             self.thumbnail(ui, episode, second);
@@ -297,11 +348,16 @@ impl App {
                     let in_episodes: std::collections::BTreeSet<usize> = places.iter().map(|p| p.episode).collect();
                     ui.weak(match places.len() {
                         0 if answer.query == Query::Words => format!("No frame to rank ({scope})"),
+                        0 if answer.query == Query::OnScreen => format!("No on-screen text holds those words ({scope})"),
                         0 => format!("Not found anywhere else ({scope}; the same shot is at least {:.0} % alike)", SHOT_SIMILARITY * 100.0),
                         n => format!("Found in {n} place(s) in {} episode(s); {scope}", in_episodes.len()),
                     });
                     for place in places {
-                        let score = if answer.query == Query::Words { format!("{:.3}", place.similarity) } else { format!("{:.0} %", place.similarity * 100.0) };
+                        let score = match answer.query {
+                            Query::Words => format!("{:.3}", place.similarity),
+                            Query::OnScreen => format!("\"{}\"", place.line),
+                            _ => format!("{:.0} %", place.similarity * 100.0),
+                        };
                         let label = format!("{}  {} – {}  ·  {score}", name(place.episode), self.time(f64::from(place.from)), self.time(f64::from(place.to) + 1.0));
                         if self.place_row(ui, place, &label) {
                             action = Some(Action::GoTo { episode: place.episode, second: place.second });
@@ -417,19 +473,34 @@ mod tests {
         let (x, y) = ([1.0, 0.0], [0.0, 1.0]);
         // Episodes 0 and 2 are analysed; 1 is not.
         let season = vec![(2, PathBuf::from("c.mkv"), features(&[y, y, x, x])), (0, PathBuf::from("a.mkv"), features(&[x, y, y]))];
-        let answer = answer(&season, Query::Shot { episode: 0, second: 0 }, "", Err(String::new()));
+        let mut unread = |_: &Path, _: &EpisodeFeatures| Err("not read".to_string());
+        let answer = answer(&season, Query::Shot { episode: 0, second: 0 }, "", Err(String::new()), &mut unread);
         assert_eq!(answer.searched, 2);
         match answer.found {
-            Ok(Found::Shots(places)) => assert_eq!(places, vec![Place { episode: 2, from: 2, to: 3, second: 2, similarity: 1.0 }]),
+            Ok(Found::Shots(places)) => assert_eq!(places, vec![Place { episode: 2, from: 2, to: 3, second: 2, similarity: 1.0, line: String::new() }]),
             other => panic!("{other:?}"),
         }
-        let refused = super::answer(&season, Query::Shot { episode: 1, second: 0 }, "", Err(String::new()));
+        let refused = super::answer(&season, Query::Shot { episode: 1, second: 0 }, "", Err(String::new()), &mut unread);
         assert!(matches!(&refused.found, Err(why) if why.contains("not analysed yet")), "{refused:?}");
-        let past = super::answer(&season, Query::Shot { episode: 0, second: 90 }, "", Err(String::new()));
+        let past = super::answer(&season, Query::Shot { episode: 0, second: 90 }, "", Err(String::new()), &mut unread);
         assert!(matches!(&past.found, Err(why) if why.contains("not sampled")), "{past:?}");
         // Words without CLIP: the answer says how to get it, never an empty list.
-        let words = super::answer(&season, Query::Words, "title card", Err(WORDS_NEED_CLIP.to_string()));
+        let words = super::answer(&season, Query::Words, "title card", Err(WORDS_NEED_CLIP.to_string()), &mut unread);
         assert!(matches!(&words.found, Err(why) if why.contains("CLIP weights")), "{words:?}");
+        // Words on screen: found in the episodes whose text holds them, with the line read.
+        let mut read = |path: &Path, _: &EpisodeFeatures| {
+            let line = if path == Path::new("a.mkv") { "Previously on Golden Signal" } else { "Golden Signal" };
+            Ok(crate::features::ocr::EpisodeText { readings: vec![crate::features::ocr::Reading { second: 1, words: line.split(' ').map(|w| crate::features::ocr::Word { text: w.into(), confidence: 90.0 }).collect() }], looked_at: 1 })
+        };
+        match super::answer(&season, Query::OnScreen, "previously ON", Err(String::new()), &mut read).found {
+            Ok(Found::Shots(places)) => assert_eq!(places.iter().map(|p| (p.episode, p.second, p.line.as_str())).collect::<Vec<_>>(), [(0, 1, "Previously on Golden Signal")]),
+            other => panic!("{other:?}"),
+        }
+        let empty = super::answer(&season, Query::OnScreen, " ", Err(String::new()), &mut read);
+        assert!(matches!(&empty.found, Err(why) if why.contains("Type words")), "{empty:?}");
+        // Without Tesseract, the reason, not an empty list.
+        let missing = super::answer(&season, Query::OnScreen, "golden", Err(String::new()), &mut |_, _| Err(crate::features::ocr::OCR_MISSING.to_string()));
+        assert!(matches!(&missing.found, Err(why) if why.contains("Tesseract")), "{missing:?}");
     }
 
     #[test]

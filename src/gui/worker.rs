@@ -4,7 +4,7 @@
 use crate::encoder::{self, FrameEncoder};
 use crate::features::Progress;
 use image::RgbImage;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -85,6 +85,10 @@ impl Worker {
                 let mut season: Vec<(usize, PathBuf, crate::features::EpisodeFeatures)> = Vec::new();
                 let mut season_id = u64::MAX;
                 let mut memory = crate::service::detect::JudgeMemory::default();
+                // Tesseract, started on the first search by words on screen; the head window
+                // analysed last (the on-screen text is read over the same window).
+                let mut ocr: Option<std::result::Result<crate::features::ocr::Ocr, String>> = None;
+                let mut window = crate::service::DEFAULT_WINDOW_S;
                 loop {
                     // Searches first; either channel closing (the worker dropped) ends the loop.
                     let command = crossbeam_channel::select_biased! {
@@ -101,7 +105,11 @@ impl Worker {
                                     }
                                     _ => Err(super::search::WORDS_NEED_CLIP.to_string()),
                                 };
-                                let mut answer = super::search::answer(season, query, &words, tower);
+                                let mut read = |path: &Path, features: &crate::features::EpisodeFeatures| {
+                                    let engine = ocr.get_or_insert_with(|| crate::features::ocr::Ocr::new().map_err(|e| e.to_string())).as_mut().map_err(|e| e.clone())?;
+                                    crate::features::ocr::read_episode(path, features.start_s, window, engine, true, &mut |_| true).map_err(|e| e.to_string())
+                                };
+                                let mut answer = super::search::answer(season, query, &words, tower, &mut read);
                                 answer.ticket = ticket;
                                 send(Event::Searched(answer));
                                 continue;
@@ -124,6 +132,7 @@ impl Worker {
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
                         },
                         Command::Analyse { index, path, window_s, tail, generation, season: this_season } => {
+                            window = window_s;
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });
                                 continue;

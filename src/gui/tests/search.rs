@@ -97,9 +97,11 @@ fn words_without_clip_weights_say_how_to_get_them() {
     let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
     step_until(&mut h, "the analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
     h.get_by_label("Search").click();
-    h.run_steps(1);
+    // The panel takes its width over a few frames (the tab row is wider than it starts).
+    h.run_steps(3);
     h.get_by_label("Words").click();
     h.run_steps(1);
+    assert_eq!(h.state().search.tab, panel::Tab::Words);
     // Said before anything is typed, not an empty list after.
     h.get_by_label_contains("Searching by words needs CLIP weights");
     h.state_mut().search.words = "title card".into();
@@ -107,4 +109,34 @@ fn words_without_clip_weights_say_how_to_get_them() {
     step_until(&mut h, "the words' answer", |a| a.search.answer(panel::Tab::Words).is_some());
     let answer = h.state().search.answer(panel::Tab::Words).cloned().unwrap();
     assert!(matches!(&answer.found, Err(why) if why.contains("Use CLIP weights")), "{answer:?}");
+}
+
+#[test]
+fn words_on_screen_find_the_title_card_in_every_episode_and_a_click_goes_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), season_with_a_copy(dir.path()));
+    step_until(&mut h, "the season's analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    h.get_by_label("Search").click();
+    h.run_steps(3);
+    h.get_by_label("On screen").click();
+    h.run_steps(1);
+    // Typed as a user would: any case, the words of the card "BUNNY TALES".
+    h.state_mut().search.screen_words = "Bunny tales".into();
+    h.get_by_label("Find").click();
+    step_until(&mut h, "the on-screen answer", |a| a.search.answer(panel::Tab::OnScreen).is_some());
+    let answer = h.state().search.answer(panel::Tab::OnScreen).cloned().unwrap();
+    let Ok(panel::Found::Shots(places)) = &answer.found else { panic!("{answer:?}") };
+    // The card closes each intro: 16–20 s, in S01E02 46–50 s; nothing else on screen says it.
+    let second = index_of(h.state(), "Bunny Tales - S01E02.mp4");
+    let mut got: Vec<(usize, u32, u32)> = places.iter().map(|p| (p.episode, p.from, p.to)).collect();
+    got.sort();
+    let mut want: Vec<(usize, u32, u32)> = (0..3).map(|e| if e == second { (e, 46, 49) } else { (e, 16, 19) }).collect();
+    want.sort();
+    assert_eq!(got, want, "{places:?}");
+    assert!(places.iter().all(|p| p.line == "BUNNY TALES"), "{places:?}");
+    h.get_by_label_contains("Found in 3 place(s) in 3 episode(s)");
+    h.get_by_label_contains("Bunny Tales - S01E02  ").click();
+    h.run_steps(2);
+    assert_eq!(h.state().selected, second);
+    assert!((46.0..50.0).contains(&h.state().episodes[second].playhead_s));
 }

@@ -125,6 +125,10 @@ pub enum Command {
         /// episode (seconds that show text only) and cached.
         #[arg(long)]
         ocr: Option<String>,
+        /// How --frame and --image search: exact (every second compared), ann (the approximate
+        /// index beside the cache, grown with the library), or auto (ann from 200,000 seconds on).
+        #[arg(long, value_enum, default_value_t = search::IndexMode::Auto)]
+        index: search::IndexMode,
         /// CLIP weights for --text (a whole model: OpenAI .pt, open_clip or Hugging Face CLIPModel
         /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the app's setting.
         #[arg(long, requires = "text")]
@@ -477,8 +481,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Search { text: Some(text), clip_weights, media, min_similarity, top, window, json, .. } => {
             search::search_text(&text, clip_weights.as_deref(), &media, min_similarity, top, window, json)
         }
-        Command::Search { frame, image, media, min_similarity, top, window, json, .. } => {
-            search(frame.as_deref(), image, &media, min_similarity.unwrap_or(crate::features::channels::REPEAT), top, window, json)
+        Command::Search { frame, image, media, min_similarity, top, window, json, index, .. } => {
+            search(frame.as_deref(), image, &media, min_similarity.unwrap_or(crate::features::channels::REPEAT), top, window, json, index)
         }
         Command::Duplicates { media, min_share, window, json } => duplicates(&media, min_share, window, json),
         Command::Scenes { media, min_similarity, sheet, window, json } => search::scenes(&media, min_similarity, sheet.as_deref(), window, json),

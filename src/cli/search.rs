@@ -46,8 +46,20 @@ fn parse_frame_arg(text: &str) -> Result<(PathBuf, f64)> {
     Ok((PathBuf::from(file), seconds))
 }
 
+/// How a shot is searched for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum IndexMode {
+    Exact,
+    Ann,
+    Auto,
+}
+
+/// From this many seconds on, `--index auto` uses the approximate index: below it exact search
+/// takes well under 50 ms (17 ms at 100,000 seconds, `bench search`).
+const ANN_FROM_SECONDS: usize = 200_000;
+
 #[allow(clippy::too_many_arguments)]
-pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[PathBuf], min_similarity: f32, top: usize, window: u32, json: bool) -> Result<()> {
+pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[PathBuf], min_similarity: f32, top: usize, window: u32, json: bool, mode: IndexMode) -> Result<()> {
     use crate::service::search::{find_shot, query_embedding, Query};
     let query = match (frame, image) {
         (Some(f), _) => {
@@ -66,7 +78,21 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
         Query::Frame { episode, second } => Some((episode.as_path(), *second)),
         Query::Image(_) => None,
     };
-    let mut hits = find_shot(&q, &refs, exclude, min_similarity);
+    let seconds: usize = refs.iter().map(|(_, f)| f.seconds.len()).sum();
+    let mut hits = if mode == IndexMode::Ann || (mode == IndexMode::Auto && seconds >= ANN_FROM_SECONDS) {
+        let keys = features.iter().map(|(p, _)| Ok((p.clone(), crate::features::cache::CacheKey::new(p, window, encoder.as_ref())?.file_name()))).collect::<Result<Vec<_>>>()?;
+        let path = crate::service::index::ShotIndex::path_for(&encoder.id());
+        let mut index = crate::service::index::ShotIndex::load_or_new(&path, &encoder.id(), encoder.dim());
+        let new: Vec<(String, &crate::features::EpisodeFeatures)> = keys.iter().zip(&features).map(|((_, k), (_, f))| (k.clone(), f)).collect();
+        if index.add(&new)? > 0 {
+            if let Err(e) = index.store(&path) {
+                eprintln!("note: the search index was not saved ({e}); it is rebuilt next time");
+            }
+        }
+        crate::service::search::find_shot_indexed(&q, &index, &keys, exclude, min_similarity, crate::service::index::NEIGHBOURS)
+    } else {
+        find_shot(&q, &refs, exclude, min_similarity)
+    };
     hits.truncate(top);
     if json {
         println!("{}", serde_json::json!({"hits": hits}));
@@ -274,5 +300,56 @@ pub(super) fn bench_search(seconds: usize) -> Result<()> {
     println!("query        {:>8.1} ms   exact search (one matrix product per episode)", per_query * 1000.0);
     println!("analysis     {:>8.1} ms   one demo episode's embeddings, the same run: a query costs {:.1} % of it", analyse_s * 1000.0, 100.0 * per_query / analyse_s);
     println!("indexing     the per-second embeddings detection caches are the index: no extra cost");
+    bench_index(seconds, encoder.as_ref(), analyse_s)
+}
+
+/// The approximate index on the library this machine has analysed (its cached head windows, up
+/// to `seconds`): build costs, query time against exact search, and how often its top 10 is
+/// exact's.
+fn bench_index(seconds: usize, encoder: &dyn crate::encoder::FrameEncoder, analyse_s: f64) -> Result<()> {
+    use crate::service::index::{agreement, ShotIndex};
+    let library = crate::features::cache::cached_heads(&encoder.id(), seconds);
+    let total: usize = library.iter().map(|(_, f)| f.seconds.len()).sum();
+    if library.len() < 8 {
+        println!("ann          skipped: only {} analysed episode(s) in the cache (analyse a library first)", library.len());
+        return Ok(());
+    }
+    let keyed: Vec<(String, &crate::features::EpisodeFeatures)> = library.iter().map(|(k, f)| (k.file_name(), f)).collect();
+    let started = std::time::Instant::now();
+    let mut index = ShotIndex::new(&encoder.id(), encoder.dim());
+    index.add(&keyed[..keyed.len() - 4])?;
+    let build_s = started.elapsed().as_secs_f64();
+    let started = std::time::Instant::now();
+    index.add(&keyed[keyed.len() - 4..])?;
+    let grow_s = started.elapsed().as_secs_f64();
+    // Queries: seconds spread over the library (a fixed stride), black ones skipped.
+    let mut queries = Vec::new();
+    let mut k = 0usize;
+    while queries.len() < 200 && k < total * 2 {
+        let e = (k * 7919) % keyed.len();
+        let f = keyed[e].1;
+        let row = (k * 104_729) % f.seconds.len().max(1);
+        if f.seconds.len() > row && f.embeddings.row(row).iter().any(|&x| x != 0.0) {
+            queries.push((e, row));
+        }
+        k += 1;
+    }
+    let started = std::time::Instant::now();
+    for &(e, row) in &queries {
+        std::hint::black_box(index.nearest(keyed[e].1.embeddings.row(row).as_slice().unwrap_or(&[]), 10));
+    }
+    let ann_q = started.elapsed().as_secs_f64() / queries.len().max(1) as f64;
+    let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = library.iter().map(|(k, f)| (PathBuf::from(k.file_name()), f)).collect();
+    let started = std::time::Instant::now();
+    for &(e, row) in &queries {
+        std::hint::black_box(crate::service::search::find_shot(&keyed[e].1.embeddings.row(row).to_vec(), &refs, None, crate::features::channels::REPEAT));
+    }
+    let exact_q = started.elapsed().as_secs_f64() / queries.len().max(1) as f64;
+    let (same, recall) = agreement(&index, &keyed, &queries, 10);
+    println!("ann library  {total} seconds of {} analysed episodes from this machine's cache, {} segment(s)", library.len(), index.segments());
+    println!("ann build    {:>8.1} s    all but 4 episodes at once ({:.1} ms a second indexed, {:.1} % of analysing one)", build_s, build_s * 1000.0 / total as f64, 100.0 * build_s / total as f64 * 180.0 / analyse_s);
+    println!("ann grow     {:>8.1} ms   4 more episodes as a new segment", grow_s * 1000.0);
+    println!("ann query    {:>8.2} ms   against exact {:.2} ms on the same library ({:.2}x)", ann_q * 1000.0, exact_q * 1000.0, ann_q / exact_q.max(1e-12));
+    println!("ann top-10   {:>8.1} %    of {} queries get exact search's top 10; mean recall@10 {:.3}", same * 100.0, queries.len(), recall);
     Ok(())
 }

@@ -52,7 +52,8 @@ impl CacheKey {
         })
     }
 
-    fn file_name(&self) -> String {
+    /// The entry's file name: a hash of the whole key, also what names the episode in the search index.
+    pub fn file_name(&self) -> String {
         let text = serde_json::to_string(self).expect("key serialises");
         format!("{:016x}.emb", fnv64(text.as_bytes()))
     }
@@ -134,6 +135,36 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
         audio: ndarray::Array2::zeros((0, super::sound::AUDIO_DIM)),
         fingerprint: Vec::new(),
     })
+}
+
+/// Every cached head window (start 0, one per file) of the encoder `encoder_id`, in file-name order, until
+/// `max_seconds` are gathered: the library as this machine has analysed it (`bench search`).
+/// Entries that do not read back are skipped.
+pub fn cached_heads(encoder_id: &str, max_seconds: usize) -> Vec<(CacheKey, EpisodeFeatures)> {
+    let dir = crate::paths::cache_dir().join("embeddings");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
+    files.sort();
+    let mut out = Vec::new();
+    let mut seconds = 0;
+    for path in files {
+        if seconds >= max_seconds {
+            break;
+        }
+        let Ok(bytes) = std::fs::read(&path) else { continue };
+        let key = (|| {
+            let header_len = u64::from_le_bytes(bytes.get(8..16)?.try_into().ok()?) as usize;
+            let header: Header = serde_json::from_slice(bytes.get(16..16usize.checked_add(header_len)?)?).ok()?;
+            Some(header.key)
+        })();
+        // One window per file: the same file analysed with two windows is one episode.
+        if let Some(key) = key.filter(|k| k.encoder == encoder_id && k.start_s == 0 && !k.text_cues && !out.iter().any(|(o, _): &(CacheKey, _)| o.fingerprint == k.fingerprint)) {
+            if let Some(f) = decode(&bytes, &key) {
+                seconds += f.seconds.len();
+                out.push((key, f));
+            }
+        }
+    }
+    out
 }
 
 /// Write an entry atomically (temp file + rename).

@@ -5,6 +5,7 @@
 
 pub mod detect;
 pub mod export;
+pub mod index;
 pub mod scan;
 pub mod search;
 

@@ -91,49 +91,81 @@ pub fn embedding_at(features: &EpisodeFeatures, second: f64) -> Option<Vec<f32>>
 /// run of consecutive seconds), best first. The query's own second (±2 s) is left out.
 pub fn find_shot(query: &[f32], episodes: &[(PathBuf, &EpisodeFeatures)], exclude: Option<(&Path, f64)>, min_similarity: f32) -> Vec<Hit> {
     let q = ndarray::ArrayView1::from(query);
-    let mut hits = Vec::new();
-    // The same file however it was named ("x.mkv", "./x.mkv").
-    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let exclude = exclude.map(|(p, s)| (canonical(p), s));
+    let mut hits = Vec::new();
     for (path, f) in episodes {
         if f.embeddings.ncols() != query.len() {
             continue;
         }
-        let is_query = exclude.as_ref().is_some_and(|(p, _)| *p == canonical(path));
         let sims = f.embeddings.dot(&q);
-        let mut run: Option<Hit> = None;
-        let close = |run: &mut Option<Hit>, hits: &mut Vec<Hit>| {
-            if let Some(h) = run.take() {
-                let own = is_query && exclude.as_ref().is_some_and(|&(_, s)| f64::from(h.from) <= s + 2.0 && f64::from(h.to) >= s - 2.0);
-                if !own {
-                    hits.push(h);
-                }
-            }
-        };
-        for (i, &s) in sims.iter().enumerate() {
-            let second = f.seconds[i];
-            if s >= min_similarity {
-                match run.as_mut() {
-                    Some(h) if second <= h.to + 1 => {
-                        h.to = second;
-                        if s > h.similarity {
-                            h.similarity = s;
-                            h.second = second;
-                        }
-                    }
-                    _ => {
-                        close(&mut run, &mut hits);
-                        run = Some(Hit { episode: path.clone(), second, from: second, to: second, similarity: s });
-                    }
-                }
-            } else {
-                close(&mut run, &mut hits);
+        let matches: Vec<(u32, f32)> = f.seconds.iter().zip(sims.iter()).filter(|&(_, &s)| s >= min_similarity).map(|(&second, &s)| (second, s)).collect();
+        runs(path, &matches, exclude.as_ref(), &mut hits);
+    }
+    sort_hits(&mut hits);
+    hits
+}
+
+/// [`find_shot`] through the approximate index: the `k` seconds nearest `query` among those
+/// indexed, kept when they belong to `episodes` (path and embedding-cache key) and reach
+/// `min_similarity`, grouped into runs as exact search groups them.
+pub fn find_shot_indexed(query: &[f32], index: &super::index::ShotIndex, episodes: &[(PathBuf, String)], exclude: Option<(&Path, f64)>, min_similarity: f32, k: usize) -> Vec<Hit> {
+    let exclude = exclude.map(|(p, s)| (canonical(p), s));
+    let mut by_episode: Vec<Vec<(u32, f32)>> = vec![Vec::new(); episodes.len()];
+    for n in index.nearest(query, k) {
+        if n.similarity < min_similarity {
+            continue;
+        }
+        if let Some(i) = episodes.iter().position(|(_, key)| *key == n.episode) {
+            by_episode[i].push((n.second, n.similarity));
+        }
+    }
+    let mut hits = Vec::new();
+    for ((path, _), mut matches) in episodes.iter().zip(by_episode) {
+        matches.sort_by_key(|m| m.0);
+        runs(path, &matches, exclude.as_ref(), &mut hits);
+    }
+    sort_hits(&mut hits);
+    hits
+}
+
+/// The same file however it was named ("x.mkv", "./x.mkv").
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// One hit per run of consecutive matching seconds (in time order) of the episode at `path`,
+/// at its best second; the run around the query's own second is left out.
+fn runs(path: &Path, matches: &[(u32, f32)], exclude: Option<&(PathBuf, f64)>, hits: &mut Vec<Hit>) {
+    let is_query = exclude.is_some_and(|(p, _)| *p == canonical(path));
+    let mut run: Option<Hit> = None;
+    let mut close = |run: &mut Option<Hit>| {
+        if let Some(h) = run.take() {
+            let own = is_query && exclude.is_some_and(|&(_, s)| f64::from(h.from) <= s + 2.0 && f64::from(h.to) >= s - 2.0);
+            if !own {
+                hits.push(h);
             }
         }
-        close(&mut run, &mut hits);
+    };
+    for &(second, s) in matches {
+        match run.as_mut() {
+            Some(h) if second <= h.to + 1 => {
+                h.to = second;
+                if s > h.similarity {
+                    h.similarity = s;
+                    h.second = second;
+                }
+            }
+            _ => {
+                close(&mut run);
+                run = Some(Hit { episode: path.to_path_buf(), second, from: second, to: second, similarity: s });
+            }
+        }
     }
+    close(&mut run);
+}
+
+fn sort_hits(hits: &mut [Hit]) {
     hits.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then_with(|| a.episode.cmp(&b.episode)).then(a.second.cmp(&b.second)));
-    hits
 }
 
 /// Frames of `episodes` ranked by their cosine to `query` (a unit text embedding from the text

@@ -229,3 +229,57 @@ fn text_search_ranks_frames_by_clip_similarity_and_says_when_it_has_no_weights()
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("state_dict.pt") && stderr.contains("not a CLIP text tower"), "{stderr}");
 }
+
+/// The approximate index, grown season by season over the 64 episodes of the four scored sets
+/// (dev, held-out, families B and C; their embeddings are cached by the results test), gets exact
+/// search's top 10 for at least 95 % of queries; and `search --index ann` answers as exact does.
+#[test]
+fn the_approximate_index_gets_exact_searchs_top_ten_for_most_queries() {
+    use introskip::service::index::{agreement, ShotIndex};
+    let cache = introskip::paths::cache_dir();
+    let mut encoder = introskip::encoder::default_encoder();
+    let mut seasons: Vec<Vec<(String, introskip::features::EpisodeFeatures)>> = Vec::new();
+    let mut some_episode = None;
+    for set in ["dataset/v1/dev", "dataset/heldout-2027/dev", "dataset/familyb-v2-2028/dev", "dataset/familyc-v2-2029/dev"] {
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(cache.join(set)).unwrap_or_else(|e| panic!("{set}: {e}")).map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+        dirs.sort();
+        for dir in dirs {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "mp4")).collect();
+            files.sort();
+            let mut season = Vec::new();
+            for f in files {
+                let (features, _) = introskip::features::embed_episode(&f, 180, encoder.as_mut(), true, &mut |_| true).unwrap();
+                let key = introskip::features::cache::CacheKey::new(&f, 180, encoder.as_ref()).unwrap().file_name();
+                some_episode.get_or_insert((f.clone(), dir.clone()));
+                season.push((key, features));
+            }
+            seasons.push(season);
+        }
+    }
+    let mut index = ShotIndex::new(&encoder.id(), encoder.dim());
+    for season in &seasons {
+        let refs: Vec<(String, &introskip::features::EpisodeFeatures)> = season.iter().map(|(k, f)| (k.clone(), f)).collect();
+        index.add(&refs).unwrap();
+    }
+    let all: Vec<(String, &introskip::features::EpisodeFeatures)> = seasons.iter().flatten().map(|(k, f)| (k.clone(), f)).collect();
+    assert_eq!(all.len(), 64);
+    assert!(index.segments() <= 8, "seasons were merged: {} segments", index.segments());
+    let mut queries = Vec::new();
+    let mut k = 0usize;
+    while queries.len() < 300 {
+        let (e, row) = ((k * 7919) % all.len(), (k * 104_729) % 180);
+        if all[e].1.seconds.len() > row && all[e].1.embeddings.row(row).iter().any(|&x| x != 0.0) {
+            queries.push((e, row));
+        }
+        k += 1;
+    }
+    let (same, recall) = agreement(&index, &all, &queries, 10);
+    eprintln!("approximate index: exact top 10 for {:.1} % of {} queries, recall@10 {recall:.3}", same * 100.0, queries.len());
+    assert!(same >= 0.95, "exact top 10 for {:.1} % of queries (recall@10 {recall:.3})", same * 100.0);
+    // The command line through the index (built or grown in the cache) answers as exact search.
+    let (episode, dir) = some_episode.unwrap();
+    let query = format!("{}@0:30", episode.display());
+    let exact = json(&["search", "--frame", &query, "--index", "exact"], &[&dir]);
+    let ann = json(&["search", "--frame", &query, "--index", "ann"], &[&dir]);
+    assert_eq!(exact["hits"], ann["hits"]);
+}

@@ -127,7 +127,7 @@ pub enum Command {
         ocr: Option<String>,
         /// How --frame and --image search: exact (every second compared), ann (the approximate
         /// index beside the cache, grown with the library), or auto (ann from 200,000 seconds on).
-        #[arg(long, value_enum, default_value_t = search::IndexMode::Auto)]
+        #[arg(long, value_enum, default_value_t = search::IndexMode::Auto, conflicts_with_all = ["text", "ocr"])]
         index: search::IndexMode,
         /// CLIP weights for --text (a whole model: OpenAI .pt, open_clip or Hugging Face CLIPModel
         /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the app's setting.

@@ -11,7 +11,12 @@ fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
     let mut failures = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            media.extend(crate::service::scan::seasons_in(input, None)?.into_iter().flat_map(|s| s.episodes));
+            let found: Vec<PathBuf> = crate::service::scan::seasons_in(input, None)?.into_iter().flat_map(|s| s.episodes).collect();
+            if found.is_empty() {
+                // Named, as a file that cannot be read is ("folder.mp4" may be a folder).
+                failures.push(Error::input(input, "is a folder with no video files in it"));
+            }
+            media.extend(found);
         } else {
             let (m, f) = crate::service::episodes_from(std::slice::from_ref(input));
             media.extend(m);
@@ -83,7 +88,12 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
         let keys = features.iter().map(|(p, _)| Ok((p.clone(), crate::features::cache::CacheKey::new(p, window, encoder.as_ref())?.file_name()))).collect::<Result<Vec<_>>>()?;
         let path = crate::service::index::ShotIndex::path_for(&encoder.id());
         let mut index = crate::service::index::ShotIndex::load_or_new(&path, &encoder.id(), encoder.dim());
-        let new: Vec<(String, &crate::features::EpisodeFeatures)> = keys.iter().zip(&features).map(|((_, k), (_, f))| (k.clone(), f)).collect();
+        let new: Vec<(String, &crate::features::EpisodeFeatures)> = keys.iter().zip(&features).filter(|((_, k), _)| !index.contains(k)).map(|((_, k), (_, f))| (k.clone(), f)).collect();
+        let new_seconds: usize = new.iter().map(|(_, f)| f.seconds.len()).sum();
+        if new_seconds > 20_000 {
+            // ~2 ms a second on 2 cores (README "Search"): say so before a long wait.
+            eprintln!("note: indexing {new_seconds} new seconds for approximate search (about {} s, once)", new_seconds / 500);
+        }
         if index.add(&new)? > 0 {
             if let Err(e) = index.store(&path) {
                 eprintln!("note: the search index was not saved ({e}); it is rebuilt next time");

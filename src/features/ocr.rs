@@ -50,6 +50,9 @@ pub struct EpisodeText {
     pub readings: Vec<Reading>,
     /// Seconds looked at (gated by the text cue), read or found empty.
     pub looked_at: usize,
+    /// Seconds Tesseract failed on (skipped; the rest of the episode is read).
+    #[serde(default)]
+    pub failed: usize,
 }
 
 impl EpisodeText {
@@ -78,10 +81,14 @@ pub const OCR_MISSING: &str = "reading on-screen text needs Tesseract: install D
 impl Ocr {
     #[cfg(feature = "ocr")]
     pub fn new() -> Result<Self> {
+        Ok(Ocr { engine: Some(Self::start()?) })
+    }
+
+    #[cfg(feature = "ocr")]
+    fn start() -> Result<tesseract::Tesseract> {
         let engine = tesseract::Tesseract::new(None, Some("eng")).map_err(|e| Error::Usage(format!("Tesseract could not start with English ({e}): {OCR_MISSING}")))?;
         // Its diagnostics go nowhere: the library never prints.
-        let engine = engine.set_variable("debug_file", "/dev/null").map_err(|e| Error::internal(format!("Tesseract refused a setting: {e}")))?;
-        Ok(Ocr { engine: Some(engine) })
+        engine.set_variable("debug_file", "/dev/null").map_err(|e| Error::internal(format!("Tesseract refused a setting: {e}")))
     }
 
     #[cfg(not(feature = "ocr"))]
@@ -126,7 +133,14 @@ impl Ocr {
         // SAFETY: libgomp's documented entry point, linked in by libtesseract; no pointers.
         unsafe { omp_set_dynamic(1) };
         let (w, h) = (grey.width() as i32, grey.height() as i32);
-        let engine = self.engine.take().ok_or_else(|| Error::internal("Tesseract was lost after an earlier failure"))?;
+        if w == 0 || h == 0 {
+            return Ok(Vec::new());
+        }
+        // A frame Tesseract failed on consumed the engine (its API takes it by value): start another.
+        let engine = match self.engine.take() {
+            Some(engine) => engine,
+            None => Self::start()?,
+        };
         let mut engine = engine
             .set_frame(grey.as_raw(), w, h, 1, w)
             .map_err(|e| Error::internal(format!("Tesseract refused a {w}x{h} picture: {e}")))?
@@ -157,7 +171,8 @@ fn to_read_height(grey: &image::GrayImage) -> image::GrayImage {
     if grey.height() == 0 || grey.height() == READ_HEIGHT {
         return grey.clone();
     }
-    let w = ((u64::from(grey.width()) * u64::from(READ_HEIGHT)) / u64::from(grey.height())).max(1) as u32;
+    // At most 4:1 wide (a strip a few pixels high would otherwise become gigapixels).
+    let w = ((u64::from(grey.width()) * u64::from(READ_HEIGHT)) / u64::from(grey.height())).clamp(1, 4 * u64::from(READ_HEIGHT)) as u32;
     image::imageops::resize(grey, w, READ_HEIGHT, image::imageops::FilterType::Triangle)
 }
 
@@ -229,9 +244,12 @@ pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use
                     continue;
                 }
                 out.looked_at += 1;
-                let words = ocr.read(frame)?;
-                if !words.is_empty() {
-                    out.readings.push(Reading { second: sample.second, words });
+                match ocr.read(frame) {
+                    Ok(words) if !words.is_empty() => out.readings.push(Reading { second: sample.second, words }),
+                    Ok(_) => {}
+                    // Tesseract missing is for the caller; a frame it chokes on is skipped.
+                    Err(e @ Error::Usage(_)) => return Err(e),
+                    Err(_) => out.failed += 1,
                 }
             }
             crate::video::SamplerEvent::Finished(_) => {
@@ -251,10 +269,23 @@ pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use
     Ok(out)
 }
 
+/// Tesseract's version, as its library reports it.
+#[cfg(feature = "ocr")]
+fn tesseract_version() -> String {
+    tesseract::plumbing::version().to_string_lossy().into_owned()
+}
+
+#[cfg(not(feature = "ocr"))]
+fn tesseract_version() -> String {
+    String::new()
+}
+
 /// The file fingerprint, window and reader version, as one cache file name.
 fn cache_key(path: &Path, start_s: u32, window_s: u32) -> Result<String> {
     let fingerprint = crate::fsio::fingerprint(path)?;
-    let text = format!("{fingerprint}|{start_s}|{window_s}|ocr{OCR_VERSION}");
+    // Everything that changes what is read: the frames (sampler), the gate's picture, the reader
+    // (ours and Tesseract's own version).
+    let text = format!("{fingerprint}|{start_s}|{window_s}|ocr{OCR_VERSION}|sampler{}|text{}|{}", super::cache::SAMPLER_VERSION, super::picture::TEXT_HEIGHT, tesseract_version());
     Ok(format!("{:016x}.json", crate::fsio::fnv64(text.as_bytes())))
 }
 
@@ -389,6 +420,7 @@ mod tests {
         EpisodeText {
             readings: readings.iter().map(|&(second, line)| Reading { second, words: line.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect() }).collect(),
             looked_at: readings.len(),
+            failed: 0,
         }
     }
 

@@ -100,6 +100,7 @@ pub(crate) fn answer(
     read: &mut dyn FnMut(&Path, &EpisodeFeatures) -> std::result::Result<crate::features::ocr::EpisodeText, String>,
 ) -> Answer {
     let episodes: Vec<(PathBuf, &EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.clone(), f)).collect();
+    let mut searched = season.len();
     let index_of = |path: &Path| season.iter().find(|(_, p, _)| p == path).map(|(i, _, _)| *i);
     let found = match query {
         Query::Shot { episode, second } => match season.iter().find(|(i, _, _)| *i == episode) {
@@ -136,9 +137,11 @@ pub(crate) fn answer(
                 }
             }
             match failed {
-                // Tesseract missing says so once; one unreadable file leaves the others searched.
+                // Tesseract missing says so once; one unreadable file leaves the others searched
+                // (the count of those searched says so).
                 Some(e) if texts.is_empty() => Err(e),
                 _ => {
+                    searched = texts.len();
                     let refs: Vec<(PathBuf, &crate::features::ocr::EpisodeText)> = texts.iter().map(|(p, t)| (p.clone(), t)).collect();
                     let hits = crate::features::ocr::find_words(words, &refs);
                     Ok(Found::Shots(hits.into_iter().take(MAX_PLACES).filter_map(|h| Some(Place { episode: index_of(&h.episode)?, from: h.from, to: h.to, second: h.second, similarity: h.score, line: h.line })).collect()))
@@ -164,7 +167,7 @@ pub(crate) fn answer(
             )
         }),
     };
-    Answer { query, ticket: 0, words: words.to_string(), searched: season.len(), found }
+    Answer { query, ticket: 0, words: words.to_string(), searched, found }
 }
 
 /// The panel's tabs.
@@ -490,7 +493,7 @@ mod tests {
         // Words on screen: found in the episodes whose text holds them, with the line read.
         let mut read = |path: &Path, _: &EpisodeFeatures| {
             let line = if path == Path::new("a.mkv") { "Previously on Golden Signal" } else { "Golden Signal" };
-            Ok(crate::features::ocr::EpisodeText { readings: vec![crate::features::ocr::Reading { second: 1, words: line.split(' ').map(|w| crate::features::ocr::Word { text: w.into(), confidence: 90.0 }).collect() }], looked_at: 1 })
+            Ok(crate::features::ocr::EpisodeText { readings: vec![crate::features::ocr::Reading { second: 1, words: line.split(' ').map(|w| crate::features::ocr::Word { text: w.into(), confidence: 90.0 }).collect() }], looked_at: 1, failed: 0 })
         };
         match super::answer(&season, Query::OnScreen, "previously ON", Err(String::new()), &mut read).found {
             Ok(Found::Shots(places)) => assert_eq!(places.iter().map(|p| (p.episode, p.second, p.line.as_str())).collect::<Vec<_>>(), [(0, 1, "Previously on Golden Signal")]),

@@ -105,9 +105,13 @@ impl Worker {
                                     }
                                     _ => Err(super::search::WORDS_NEED_CLIP.to_string()),
                                 };
+                                // Reading stops when the user opens other files or quits (the generation moves on).
+                                let asked_in = current.load(Ordering::Relaxed);
                                 let mut read = |path: &Path, features: &crate::features::EpisodeFeatures| {
                                     let engine = ocr.get_or_insert_with(|| crate::features::ocr::Ocr::new().map_err(|e| e.to_string())).as_mut().map_err(|e| e.clone())?;
-                                    crate::features::ocr::read_episode(path, features.start_s, window, engine, true, &mut |_| true).map_err(|e| e.to_string())
+                                    // The window this episode was analysed over (a short episode: all of it).
+                                    let analysed = features.seconds.last().map_or(window, |&s| (s + 1).saturating_sub(features.start_s).max(1));
+                                    crate::features::ocr::read_episode(path, features.start_s, analysed, engine, true, &mut |_| current.load(Ordering::Relaxed) == asked_in).map_err(|e| e.to_string())
                                 };
                                 let mut answer = super::search::answer(season, query, &words, tower, &mut read);
                                 answer.ticket = ticket;

@@ -84,15 +84,15 @@ impl ShotIndex {
     /// Index the episodes (cache key, features) not indexed yet, as one new segment; returns how
     /// many were added. Black seconds (empty embeddings) are left out: they match nothing.
     pub fn add(&mut self, episodes: &[(String, &EpisodeFeatures)]) -> Result<usize> {
+        if let Some((key, f)) = episodes.iter().find(|(_, f)| f.embeddings.ncols() != self.dim) {
+            return Err(Error::internal(format!("episode {key} has {}-d embeddings, the index {}-d", f.embeddings.ncols(), self.dim)));
+        }
         let mut points = Vec::new();
         let mut values = Vec::new();
         let mut added = 0;
         for (key, f) in episodes {
             if self.contains(key) {
                 continue;
-            }
-            if f.embeddings.ncols() != self.dim {
-                return Err(Error::internal(format!("episode {key} has {}-d embeddings, the index {}-d", f.embeddings.ncols(), self.dim)));
             }
             let number = self.episodes.len() as u32;
             self.episodes.push(key.clone());
@@ -147,9 +147,16 @@ impl ShotIndex {
     pub fn load_or_new(path: &Path, encoder: &str, dim: usize) -> Self {
         let loaded = std::fs::File::open(path).ok().and_then(|f| ciborium::from_reader::<ShotIndex, _>(std::io::BufReader::new(f)).ok());
         match loaded {
-            Some(index) if index.version == INDEX_VERSION && index.encoder == encoder && index.dim == dim => index,
+            Some(index) if index.version == INDEX_VERSION && index.encoder == encoder && index.dim == dim && index.is_consistent() => index,
             _ => ShotIndex::new(encoder, dim),
         }
+    }
+
+    /// Every value names an indexed episode and every point has the index's dimension (a file
+    /// that decodes is still not trusted beyond that).
+    fn is_consistent(&self) -> bool {
+        let n = self.episodes.len() as u32;
+        self.segments.iter().all(|s| s.values.iter().all(|&(e, _)| e < n) && s.iter().all(|(_, p)| p.0.len() == self.dim))
     }
 
     pub fn store(&self, path: &Path) -> Result<()> {

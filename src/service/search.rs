@@ -107,7 +107,9 @@ pub fn find_shot(query: &[f32], episodes: &[(PathBuf, &EpisodeFeatures)], exclud
 
 /// [`find_shot`] through the approximate index: the `k` seconds nearest `query` among those
 /// indexed, kept when they belong to `episodes` (path and embedding-cache key) and reach
-/// `min_similarity`, grouped into runs as exact search groups them.
+/// `min_similarity`, grouped into runs as exact search groups them. Unlike exact search it sees
+/// at most `k` seconds per graph (HNSW's ef): a shot shown for longer than that over the whole
+/// library has its runs cut short.
 pub fn find_shot_indexed(query: &[f32], index: &super::index::ShotIndex, episodes: &[(PathBuf, String)], exclude: Option<(&Path, f64)>, min_similarity: f32, k: usize) -> Vec<Hit> {
     let exclude = exclude.map(|(p, s)| (canonical(p), s));
     let mut by_episode: Vec<Vec<(u32, f32)>> = vec![Vec::new(); episodes.len()];
@@ -115,8 +117,11 @@ pub fn find_shot_indexed(query: &[f32], index: &super::index::ShotIndex, episode
         if n.similarity < min_similarity {
             continue;
         }
-        if let Some(i) = episodes.iter().position(|(_, key)| *key == n.episode) {
-            by_episode[i].push((n.second, n.similarity));
+        // Every file with that content (copies share the cache key).
+        for (i, (_, key)) in episodes.iter().enumerate() {
+            if *key == n.episode {
+                by_episode[i].push((n.second, n.similarity));
+            }
         }
     }
     let mut hits = Vec::new();

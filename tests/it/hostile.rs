@@ -131,6 +131,13 @@ fn every_command_survives_the_hostile_corpus() {
         let mut embed = introskip();
         embed.args(["embed", "--window", "8", "--no-cache", "--out"]).arg(out.path().join("npy")).arg(&file);
         check(&mut problems, &mut runs, "embed", &file, &e.class, embed, 60);
+        // Words on screen: the file is sampled again at full size and its text read.
+        #[cfg(feature = "ocr")]
+        {
+            let mut ocr = introskip();
+            ocr.args(["search", "--ocr", "credits", "--window", "8"]).arg(&file);
+            check(&mut problems, &mut runs, "search --ocr", &file, &e.class, ocr, 60);
+        }
         let mut export = introskip();
         export.args(["export", "--format", "ffmetadata", "--segments"]).arg(&good_labels).arg("--out").arg(out.path().join("x.ffmeta")).arg(&file);
         check(&mut problems, &mut runs, "export", &file, &e.class, export, 30);

@@ -15,6 +15,7 @@ mod hostile;
 mod import;
 mod layers;
 mod model;
+#[cfg(feature = "ocr")]
 mod ocr;
 mod preprocess;
 mod preview;

@@ -111,6 +111,7 @@ fn words_without_clip_weights_say_how_to_get_them() {
     assert!(matches!(&answer.found, Err(why) if why.contains("Use CLIP weights")), "{answer:?}");
 }
 
+#[cfg(feature = "ocr")]
 #[test]
 fn words_on_screen_find_the_title_card_in_every_episode_and_a_click_goes_there() {
     let dir = tempfile::tempdir().unwrap();

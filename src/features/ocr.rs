@@ -8,6 +8,8 @@
 //! high (Tesseract reads best with capitals 20–40 px tall: a 22 px caption of a 360p file is
 //! doubled, 1080p is reduced).
 
+// Built without Tesseract, the reading half is unused (and says what is missing when asked).
+#![cfg_attr(not(feature = "ocr"), allow(dead_code))]
 use super::picture::{text_line, text_lines};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};

@@ -99,7 +99,7 @@ sleep 1
 shot keys.png
 key F1
 # The search panel: where else S01E01's 0:10 appears (Ctrl+F at the playhead), then the
-# words on screen, and the scenes the season returns to (the panel's tabs and buttons, at 1400×900).
+# scenes the season returns to, and the words on screen (the panel's tabs and buttons, at 1400×900).
 pick 1
 xdotool key --delay 60 $(printf 'Right %.0s' $(seq 10))
 key ctrl+f
@@ -109,7 +109,13 @@ shot search-shot.png
 xdotool mousemove 1007 107 click 1
 sleep 1
 shot search-words.png
-# The On screen tab: the words of the title card, read by Tesseract in every episode.
+xdotool mousemove 1237 107 click 1
+sleep 1
+xdotool mousemove 999 172 click 1
+sleep 3
+shot search-scenes.png
+# The On screen tab: the words of the title card, read by Tesseract in every episode (last: its
+# long result lines widen the panel, moving the tabs).
 xdotool mousemove 1079 107 click 1
 sleep 1
 xdotool mousemove 1020 187 click 1
@@ -118,11 +124,6 @@ xdotool type --delay 50 "bunny tales"
 key Return
 sleep 15
 shot search-onscreen.png
-xdotool mousemove 1237 107 click 1
-sleep 1
-xdotool mousemove 999 172 click 1
-sleep 3
-shot search-scenes.png
 stop
 
 # Nothing open: the first screen.

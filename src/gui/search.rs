@@ -243,6 +243,16 @@ impl Panel {
     }
 }
 
+/// A line to type words into and its Find button: true when asked (the button, or Enter in the field).
+fn words_field(ui: &mut egui::Ui, text: &mut String, hint: &str) -> bool {
+    ui.horizontal(|ui| {
+        let field = ui.add(egui::TextEdit::singleline(text).hint_text(hint).desired_width(180.0));
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        ui.button("Find").clicked() || enter
+    })
+    .inner
+}
+
 /// Thumbnails drawn in the panel (the timeline's per-second ones, scaled).
 const THUMB_W: f32 = 96.0;
 
@@ -283,23 +293,15 @@ impl App {
                 } else {
                     ui.colored_label(egui::Color32::from_rgb(230, 170, 80), WORDS_NEED_CLIP);
                 }
-                ui.horizontal(|ui| {
-                    let field = ui.add(egui::TextEdit::singleline(&mut self.search.words).hint_text("title card").desired_width(180.0));
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if ui.button("Find").clicked() || enter {
-                        action = Some(Action::Find(Query::Words));
-                    }
-                });
+                if words_field(ui, &mut self.search.words, "title card") {
+                    action = Some(Action::Find(Query::Words));
+                }
             }
             Tab::OnScreen => {
                 ui.label("Frames whose on-screen text holds every word (title cards, credits, captions, signs), read by Tesseract once per episode: the first search of a season takes a few seconds an episode.");
-                ui.horizontal(|ui| {
-                    let field = ui.add(egui::TextEdit::singleline(&mut self.search.screen_words).hint_text("previously on").desired_width(180.0));
-                    let enter = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    if ui.button("Find").clicked() || enter {
-                        action = Some(Action::Find(Query::OnScreen));
-                    }
-                });
+                if words_field(ui, &mut self.search.screen_words, "previously on") {
+                    action = Some(Action::Find(Query::OnScreen));
+                }
             }
             Tab::Duplicates => {
                 ui.label(format!("Files that hold the same episode (another encode or cut): at least {:.0} % of each one's analysed window plays in the other.", DUPLICATE_SHARE * 100.0));

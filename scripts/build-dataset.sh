@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails|tails-other] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -16,6 +16,10 @@
 # `tails` builds 6 series (24 episodes, ~110 min of video) whose ends take the forms the other sets
 # lack (synth.py --tails varied): scored for credits with scripts/eval-set.sh (README "The end of
 # the episode"); no rule was chosen on it.
+# `tails-other` builds 6 more series of varied ends (seed 5044, family C heads) set in other
+# typography and layouts per series (synth.py --tails other: fonts, sizes, alignment, tinted text,
+# less darkened footage, squeeze-back on either side, other preview captions), fixed before the
+# credits rule met it: the tail's test set, scored once per change of the rule, never chosen on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -44,6 +48,10 @@ elif [ "$split" = tails ]; then
   flags=(--split dev --seed 4033 --series 6 --tails varied --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-4033
+elif [ "$split" = tails-other ]; then
+  flags=(--split dev --seed "${TAILS_OTHER_SEED:-5044}" --series 6 --family C --tails other --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-other-${TAILS_OTHER_SEED:-5044}
 elif [ "$split" = familyc ]; then
   flags=(--split dev --seed 2029 --family C --pool "$out/pool")
   check_split=dev

@@ -298,9 +298,11 @@ def plan_series(seed, split, index, dev_music, taken, family="A", tails="simple"
             ep = plan_family_c(rng, ep, intros, opening_credits, chunks, dev_music, usage, consumed)
         episodes.append(ep)
     tail_style = None
-    if tails == "varied":
+    if tails in ("varied", "other"):
         # Own random streams: the head of every episode is planned exactly as without --tails.
         tail_style = plan_tail_style(random.Random(f"{seed}-{split}-{index}-tails"), index)
+        if tails == "other":
+            tail_style["type"] = plan_typography(random.Random(f"{seed}-{split}-{index}-type"))
         for ep in episodes:
             vary_tail(random.Random(f"{seed}-{split}-{index}-tail{ep['number']}"), ep, tail_style, chunks, title)
     plan = {"title": title, "split": split, "index": index, "grade": grade, "intros": intros,
@@ -529,6 +531,23 @@ def plan_tail_style(trng, index):
             "post_credits": round(trng.uniform(0.2, 0.6), 2), "preview": round(trng.uniform(0.1, 0.5), 2)}
 
 
+TAIL_COLOURS = ["white", "0xF0E6B4", "0xC8D2DC", "0xFFD060"]
+CAPTIONS = ["Next time", "Next week", "Coming up", "On the next episode"]
+
+
+def plan_typography(trng):
+    """`--tails other`: the varied forms set in another house style, fixed per series before any
+    detector met it (README "Data"): another font and size, text set left, right or centred,
+    tinted text, with or without an outline, footage under names darkened less or not at all,
+    the squeeze-back on either side at another size, and other words and places for the
+    preview's caption. A test of the credits rule on typography it was not chosen on."""
+    return {"font": trng.choice(FONTS_C), "scale": round(trng.uniform(0.75, 1.35), 2),
+            "align": trng.choice(["centre", "left", "right"]), "colour": trng.choice(TAIL_COLOURS),
+            "border": trng.random() < 0.5, "dim": trng.choice([0.0, -0.1, -0.18]),
+            "squeeze_side": trng.choice(["left", "right"]), "squeeze_scale": round(trng.uniform(0.5, 0.72), 2),
+            "caption": trng.choice(CAPTIONS), "caption_top": trng.random() < 0.4}
+
+
 def credit_lines(trng, n):
     """n lines of roles and names, as end credits list them."""
     lines = []
@@ -583,7 +602,7 @@ def vary_tail(trng, ep, style, chunks, title):
         pieces.append(("body", scene))
     if trng.random() < style["preview"]:
         clips = [clip(trng.uniform(2, 4)) for _ in range(trng.randint(3, 5))]
-        clips[0]["caption"] = "Next time"
+        clips[0]["caption"] = style["type"]["caption"] if "type" in style else "Next time"
         pieces.append(("preview", clips))
     ep["pieces"] = pieces
 
@@ -866,8 +885,17 @@ def render_intro_c(series, k, work, pool, intro, out):
     return out
 
 
+def tail_text(ty, size, x=None):
+    """drawtext options for credits and captions in a series' `--tails other` typography."""
+    if x is None:
+        x = {"centre": "(w-tw)/2", "left": "w*0.08", "right": "w*0.92-tw"}[ty["align"]]
+    border = ":borderw=2" if ty["border"] else ""
+    return f"fontfile={ty['font']}:fontcolor={ty['colour']}:fontsize={round(size * ty['scale'])}{border}:x={x}"
+
+
 def render_episode(series, ep, work, pool, out_path):
     g = grade_filter(series["grade"])
+    ty = (series.get("tail_style") or {}).get("type")  # `--tails other`: the series' typography
     inputs, chains, labels, n = [], [], [], 0
     voice = None
     for kind, ps in ep["pieces"]:
@@ -875,7 +903,10 @@ def render_episode(series, ep, work, pool, out_path):
             f = p["frames"]
             dur = f / FPS
             extra = []
-            if p.get("caption"):
+            if p.get("caption") and kind == "preview" and ty:
+                y = "30" if ty["caption_top"] else "h-th-30"
+                extra.append(f"drawtext=text='{text(p['caption'])}':{tail_text(ty, 26)}:y={y}:enable='lt(t,3)'")
+            elif p.get("caption"):
                 extra.append(f"drawtext=fontfile={FONT}:text='{text(p['caption'])}':fontcolor=white:fontsize=26"
                              f":x=(w-tw)/2:y=h-th-30:borderw=2:enable='lt(t,3)'")
             if p.get("subtitle"):
@@ -897,16 +928,17 @@ def render_episode(series, ep, work, pool, out_path):
                 # Varied tails (`scroll_all`) scroll every line through the picture, at a speed
                 # that grows with the list; the simple tails move 400 px past the picture's height.
                 travel = H + 36 * (len(p["scroll"]) + 3) if p.get("scroll_all") else H + 400
-                extra.append(f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=24:line_spacing=12"
-                             f":x=(w-tw)/2:y=h-{travel / dur:.3f}*t")
+                look = tail_text(ty, 24) if ty else f"fontfile={FONT}:fontcolor=white:fontsize=24:x=(w-tw)/2"
+                extra.append(f"drawtext=textfile={tf}:{look}:line_spacing=12:y=h-{travel / dur:.3f}*t")
             if p.get("pages"):  # static cards: one page of names after another, no motion
                 for k, page in enumerate(p["pages"]):
                     tf = os.path.join(work, f"credits{ep['number']}-page{k}.txt")
                     with open(tf, "w") as fh:
                         fh.write("\n".join(page))
                     a0, a1 = k * p["page_f"] / FPS, (k + 1) * p["page_f"] / FPS
-                    extra.append(f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=26:line_spacing=14"
-                                 f":x=(w-tw)/2:y=(h-th)/2:enable='between(t,{a0:.3f},{a1 - 0.001:.3f})'")
+                    look = tail_text(ty, 26) if ty else f"fontfile={FONT}:fontcolor=white:fontsize=26:x=(w-tw)/2"
+                    extra.append(f"drawtext=textfile={tf}:{look}:line_spacing=14"
+                                 f":y=(h-th)/2:enable='between(t,{a0:.3f},{a1 - 0.001:.3f})'")
             if p["type"] == "footage":
                 inputs += ["-ss", str(p["start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
@@ -914,17 +946,25 @@ def render_episode(series, ep, work, pool, out_path):
                     tf = os.path.join(work, f"credits{ep['number']}-squeeze.txt")
                     with open(tf, "w") as fh:
                         fh.write("\n".join(p["squeeze"] + ["", series["title"]]))
-                    sw, sh = W * 3 // 5 // 2 * 2, H * 3 // 5 // 2 * 2
-                    v += (f",scale={sw}:{sh},pad={W}:{H}:{W // 40}:{(H - sh) // 2}:black,"
-                          f"drawtext=fontfile={FONT}:textfile={tf}:fontcolor=white:fontsize=18:line_spacing=8"
-                          f":x={W * 2 // 3}:y=h-{(H + 600) / dur:.3f}*t")
+                    k = ty["squeeze_scale"] if ty else 0.6
+                    sw, sh = int(W * k) // 2 * 2, int(H * k) // 2 * 2
+                    right = bool(ty) and ty["squeeze_side"] == "right"
+                    px = W - sw - W // 40 if right else W // 40
+                    # The names in the free part of the frame, beside the picture.
+                    free_x = W // 40 if right else px + sw + W // 30
+                    look = (tail_text(ty, 18, x=str(free_x)) if ty else
+                            f"fontfile={FONT}:fontcolor=white:fontsize=18:x={W * 2 // 3}")
+                    v += (f",scale={sw}:{sh},pad={W}:{H}:{px}:{(H - sh) // 2}:black,"
+                          f"drawtext=textfile={tf}:{look}:line_spacing=8:y=h-{(H + 600) / dur:.3f}*t")
                 if p.get("reframe"):  # footage shown again as other footage: see reframe()
                     rf = p["reframe"]
                     inputs += ["-ss", str(rf["audio_start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, rf["audio_src"] + ".mp4")]
                     v = (f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,crop=iw/2:ih/2:iw*{rf['qx']}:ih*{rf['qy']},"
                          f"scale={W}:{H},hflip,{g}")
                     n += 1  # the footage's sound is this input's
-                if p.get("scroll"):
+                if p.get("scroll") and ty:
+                    v += f",eq=brightness={ty['dim']}" if ty["dim"] else ""
+                elif p.get("scroll"):
                     v += ",eq=brightness=-0.25"
                 a = f"[{n}:a]volume={p.get('gain', 0.6)},"
                 if p.get("music_bed"):
@@ -1068,9 +1108,10 @@ def main():
     ap.add_argument("--jobs", type=int, default=1, help="series rendered at once")
     ap.add_argument("--family", choices=["A", "B", "C"], default="A",
                     help="convention family: A (the training and dev conventions), B or C (README \"Data\")")
-    ap.add_argument("--tails", choices=["simple", "varied"], default="simple",
-                    help="episode ends: simple (every set so far) or varied (static cards, squeeze-back, "
-                         "long credits, post-credits scenes, season end themes; README \"Data\")")
+    ap.add_argument("--tails", choices=["simple", "varied", "other"], default="simple",
+                    help="episode ends: simple (every set so far), varied (static cards, squeeze-back, "
+                         "long credits, post-credits scenes, season end themes; README \"Data\") or "
+                         "other (the varied forms in another typography and layout per series)")
     args = ap.parse_args()
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:

@@ -16,6 +16,10 @@ const MAGIC: &[u8; 8] = b"ISKEMB01";
 /// unshown reference frames skip deblocking).
 pub const SAMPLER_VERSION: u32 = 3;
 
+/// Bumped when the text cues of the tail change (3: where each line of text is, to see a roll;
+/// fainter glyph edges count).
+pub const TEXT_CUE_VERSION: u32 = 3;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CacheKey {
     pub fingerprint: String,
@@ -26,6 +30,9 @@ pub struct CacheKey {
     /// Text cues read at [`super::picture::TEXT_HEIGHT`] are part of the entry (the tail).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub text_cues: bool,
+    /// [`TEXT_CUE_VERSION`] where text cues are part of the entry (absent, 0, for the head).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub text_version: u32,
     pub sampler_version: u32,
     /// The encoder's input (thumbnail height or preprocessing), as text.
     pub input: String,
@@ -45,6 +52,7 @@ impl CacheKey {
             window_s,
             start_s,
             text_cues,
+            text_version: if text_cues { TEXT_CUE_VERSION } else { 0 },
             sampler_version: SAMPLER_VERSION,
             input: format!("{:?}", encoder.input()),
             encoder: encoder.id(),

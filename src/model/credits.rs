@@ -18,7 +18,7 @@
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 
 use super::{DetectedSegment, Evidence};
-use crate::features::picture::{centre_luma, text_line, text_lines};
+use crate::features::picture::{centre_luma, rolled_up, squeezed, text_line, text_lines, TextCue, ROLL_TOLERANCE};
 use crate::features::EpisodeFeatures;
 
 /// A line of text at least this clear ([`text_line`]) counts as text even where no separate
@@ -56,6 +56,10 @@ struct Cues {
     text: Vec<bool>,
     credit: Vec<bool>,
     dark: Vec<bool>,
+    /// The text rolls up the screen (a list of names; however few lines show).
+    roll: Vec<bool>,
+    /// The picture is squeezed into one side of the frame ([`squeezed`]).
+    squeeze: Vec<bool>,
     /// 1 − cosine to the previous second (0 for the first).
     change: Vec<f32>,
 }
@@ -93,9 +97,20 @@ pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64) -> crate
     Ok(best.map(|(a, b, _)| (a, b)))
 }
 
+/// Per tail second: whether its text rolls up, moving with the second before it and at about the
+/// same speed as the step before or after (one step alone can be a new shot's text that happens
+/// to sit higher).
+fn rolling(text: &[TextCue], n: usize) -> Vec<bool> {
+    let step: Vec<Option<f32>> = (0..n).map(|i| if i == 0 || i >= text.len() { None } else { rolled_up(&text[i - 1], &text[i]) }).collect();
+    let alike = |a: Option<f32>, b: Option<f32>| matches!((a, b), (Some(a), Some(b)) if (a - b).abs() <= (0.3 * a.max(b)).max(ROLL_TOLERANCE));
+    (0..n).map(|i| step[i].is_some() && ((i > 0 && alike(step[i], step[i - 1])) || (i + 1 < n && alike(step[i], step[i + 1])))).collect()
+}
+
 fn cues(tail: &EpisodeFeatures) -> Cues {
     let n = tail.seconds.len().min(tail.thumbnails.len());
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), change: Vec::with_capacity(n) };
+    let roll = rolling(&tail.text, n);
+    let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, change: Vec::with_capacity(n) };
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
         // Text read from the taller picture where the analysis kept one, else the thumbnail.
@@ -107,7 +122,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         let dark = centre_luma(thumb).0 < DARK;
         c.text.push(text);
         c.dark.push(dark);
-        c.credit.push(is_credit(lines, dark));
+        c.credit.push(is_credit(lines, dark) || c.roll[i] || (c.squeeze[i] && lines >= 1));
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c
@@ -122,18 +137,31 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     let mut found = TailFound { evidence, ..Default::default() };
     let Some((first, last, count)) = best_run(&c.credit) else { return found };
     let second = |i: usize| f64::from(tail.seconds[i]);
-    // Start: back over a black lead-in (the card before the names arrive) to the cut before it.
+    // Start: back over a black lead-in (the card before the names arrive) or the squeeze-back
+    // the names roll beside, to the cut before it.
     let mut a = first;
-    while a > 0 && first - a < REACH_S && c.dark[a - 1] {
+    while a > 0 && first - a < REACH_S && (c.dark[a - 1] || c.squeeze[a - 1]) {
         a -= 1;
     }
     // End: on over black or the same picture (the last names leave, the card or shot stays), up
     // to a cut, or to black showing text too faint to count as a line (only the strength of one
     // line sees it: a caption card). Over the same shot of footage a lone line is the last name
-    // scrolling out, not a caption: a preview or a post-credits scene opens on a new shot.
+    // scrolling out, not a caption: a preview or a post-credits scene opens on a new shot. Text
+    // still rolling up and a squeezed picture are the credits whatever the cuts: the list goes
+    // on over the footage's own cuts, and a squeeze-back plays until the picture fills the
+    // frame again.
     let mut b = last;
-    while b + 1 < n && b - last < REACH_S && (c.dark[b + 1] || c.change[b + 1] < CUT) && !(c.text[b + 1] && !c.credit[b + 1] && c.dark[b + 1]) {
-        b += 1;
+    let mut held = last;
+    while b + 1 < n {
+        let j = b + 1;
+        if c.roll[j] || c.squeeze[j] {
+            b = j;
+            held = j;
+        } else if j - held <= REACH_S && (c.dark[j] || c.change[j] < CUT) && !(c.text[j] && !c.credit[j] && c.dark[j]) {
+            b = j;
+        } else {
+            break;
+        }
     }
     let start = (second(a) - 0.5).max(0.0);
     let confidence = count as f64 / (last - first + 1) as f64;
@@ -204,7 +232,9 @@ mod tests {
 
     /// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
     /// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
-    /// with a caption, 'u' story with a subtitle.
+    /// with a caption, 'u' story with a subtitle; 'R' a new shot with one line that rolls up
+    /// 10 px a second over the run of 'R's; 'q' the picture squeezed to the left with names
+    /// beside it, 'Q' squeezed, a new shot, no names.
     fn tail(kinds: &str) -> EpisodeFeatures {
         let n = kinds.len();
         let mut f = EpisodeFeatures::empty(2);
@@ -215,25 +245,34 @@ mod tests {
         // 'f', 'l' and 'g' are one shot of footage: names over it, the last line leaving, none.
         let group = |k: u8| if matches!(k, b'f' | b'l' | b'g') { b'f' } else { k };
         for (i, k) in kinds.chars().enumerate() {
-            if k == 'S' || k == 'p' || (i > 0 && group(kinds.as_bytes()[i - 1]) != group(k as u8)) {
+            if matches!(k, 'S' | 'p' | 'R' | 'Q') || (i > 0 && group(kinds.as_bytes()[i - 1]) != group(k as u8)) {
                 shot += 1;
             }
             let angle = shot as f32 * 1.1;
             rows.extend([angle.cos(), angle.sin()]);
+            // How many 'R's came before this one in its run: the rolling line's step.
+            let rolled = kinds[..i].chars().rev().take_while(|&c| c == 'R').count() as u32;
+            let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
             let lines: &[std::ops::Range<u32>] = match k {
                 'c' | 'f' => &[20..24, 27..31, 34..38],
                 'p' | 'u' => &[60..64],
                 'l' => &[8..12],
+                'R' => &roll,
+                'q' => &[14..18, 30..34, 46..50],
                 _ => &[],
             };
+            let squeeze = matches!(k, 'q' | 'Q');
             let base = |x: u32, y: u32| -> u8 {
                 match k {
                     'b' | 'c' => 10,
+                    'q' | 'Q' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
                     _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
                 }
             };
+            // The squeezed picture's names sit beside it, in the right part of the frame.
+            let glyphs = if squeeze { 88..124 } else { 30..98 };
             f.thumbnails.push(RgbImage::from_fn(128, 72, |x, y| {
-                let on = lines.iter().any(|r| r.contains(&y)) && (30..98).contains(&x) && x % 3 == 0;
+                let on = lines.iter().any(|r| r.contains(&y)) && glyphs.contains(&x) && x % 3 == 0;
                 image::Rgb([if on { 255 } else { base(x, y) }; 3])
             }));
         }
@@ -292,6 +331,36 @@ mod tests {
         // The same scene with no preview after it: story to the end, however fast it cuts.
         let found = find_tail(&tail("ssssccccccccccSsSsSsSsSs"), 124.0);
         assert!(found.preview.is_none() && found.after_credits == Some((113.5, 124.0)), "{found:?}");
+    }
+
+    /// The fixture with text cues read from its pictures, as the tail's analysis keeps them.
+    fn with_text(mut f: EpisodeFeatures) -> EpisodeFeatures {
+        f.text = f.thumbnails.iter().map(crate::features::picture::text_cue).collect();
+        f
+    }
+
+    #[test]
+    fn a_last_line_rolling_up_over_the_footages_own_cuts_is_still_the_credits() {
+        // Names over footage, then the list's last line rolls on alone across three cuts of the
+        // footage to the end of the file: credits to the end, not a preview opening with a
+        // caption (a caption stays where it is).
+        let found = find_tail(&with_text(tail("ssssffffffffRRRRR")), 117.0);
+        assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((103.5, 117.0)), "{found:?}");
+        assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+        // The same cuts with a caption that stays put: a preview after the credits.
+        let found = find_tail(&with_text(tail("ssssffffffffpSSSS")), 117.0);
+        assert_eq!(found.preview.map(|p| p.start), Some(111.5));
+    }
+
+    #[test]
+    fn a_squeeze_back_is_the_credits_until_the_picture_fills_the_frame_again() {
+        assert!(squeezed(&tail("q").thumbnails[0]) && squeezed(&tail("Q").thumbnails[0]));
+        assert!(!squeezed(&tail("s").thumbnails[0]) && !squeezed(&tail("c").thumbnails[0]));
+        // Names roll beside the squeezed picture, end, and the promo plays on squeezed over its
+        // own cuts: all credits. Then story fills the frame: a post-credits scene.
+        let found = find_tail(&with_text(tail("ssssqqqqqqqqQQQQQQQQSsssss")), 126.0);
+        assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((103.5, 119.5)), "{found:?}");
+        assert_eq!(found.after_credits, Some((119.5, 126.0)), "{found:?}");
     }
 
     #[test]

@@ -19,7 +19,8 @@
 # `tails-other` builds 6 more series of varied ends (seed 5044, family C heads) set in other
 # typography and layouts per series (synth.py --tails other: fonts, sizes, alignment, tinted text,
 # less darkened footage, squeeze-back on either side, other preview captions), fixed before the
-# credits rule met it: the tail's test set, scored once per change of the rule, never chosen on.
+# credits rule met it. Seed 5044 was looked at (a validation set now); TAILS_OTHER_SEED=5045
+# builds the second draw, the tail's test set: scored once per change of the rule, never chosen on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh

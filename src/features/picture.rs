@@ -161,6 +161,41 @@ pub fn squeezed(img: &RgbImage) -> bool {
     on * 100 <= n * 12
 }
 
+/// The share of a picture's pixels that are black ([`SQUEEZE_BLACK`]).
+pub fn black_share(img: &RgbImage) -> f32 {
+    let n = (img.width() * img.height()).max(1) as f32;
+    img.pixels().filter(|p| luma(p) <= SQUEEZE_BLACK).count() as f32 / n
+}
+
+/// A picture at least this black is a card (names over black), not footage: a dark scene still
+/// shows its picture over much of the frame.
+pub const BLACK_CARD: f32 = 0.7;
+
+/// Over a black picture: bands of rows where at least 1 % of the pixels are lit (text), 2–14 px
+/// high at 72 px (scaled); taller lit bands are picture, not a line of text.
+fn lit_spans(img: &RgbImage) -> Vec<(usize, usize)> {
+    let (w, h) = (img.width() as usize, img.height() as usize);
+    let lit: Vec<bool> = (0..h).map(|y| (0..w).filter(|&x| luma(img.get_pixel(x as u32, y as u32)) > LIT).count() * 100 >= w).collect();
+    let scale = h as f32 / 72.0;
+    let (min_h, max_h) = ((2.0 * scale).round().max(1.0) as usize, (14.0 * scale).round() as usize);
+    let mut out = Vec::new();
+    let mut run = 0usize;
+    for y in 0..=h {
+        if lit.get(y).copied().unwrap_or(false) {
+            run += 1;
+        } else {
+            if (min_h..=max_h).contains(&run) {
+                out.push((y - run, y));
+            }
+            run = 0;
+        }
+    }
+    out
+}
+
+/// Luma above this over black is a glyph's ink for [`lit_spans`].
+const LIT: f32 = 0.25;
+
 /// Luma at or below this is black for [`squeezed`] (the padding; footage's own darkest parts are
 /// rarely this dark over most of a column).
 const SQUEEZE_BLACK: f32 = 0.08;
@@ -193,7 +228,10 @@ pub fn text_cue(img: &RgbImage) -> TextCue {
     let mut bands = [0u8; MAX_BANDS];
     let mut lines = 0usize;
     if img.width() >= 8 && h >= 8 {
-        for (k, (a, b)) in band_spans(&edge_density_at(img, TAIL_EDGE), h).into_iter().enumerate() {
+        // Over black, text is what is lit: a thin or light font whose strokes blur below any
+        // edge threshold once scaled down still lifts its rows above black.
+        let spans = if black_share(img) >= BLACK_CARD { lit_spans(img) } else { band_spans(&edge_density_at(img, TAIL_EDGE), h) };
+        for (k, (a, b)) in spans.into_iter().enumerate() {
             if k < MAX_BANDS {
                 bands[k] = (((a + b) as f32 / 2.0 / h as f32) * 255.0).round().clamp(1.0, 255.0) as u8;
             }
@@ -350,6 +388,23 @@ mod tests {
         assert_eq!(rolled_up(&cue(&[]), &cue(&[0.5])), None);
         // Lines that do not move together: not one list rolling.
         assert_eq!(rolled_up(&cue(&[0.3, 0.6]), &cue(&[0.2, 0.3])), None);
+    }
+
+    #[test]
+    fn over_black_a_thin_faint_font_still_counts_as_lines() {
+        // Two lines of hairline strokes blurred by scaling (2, 40, 80, 40 across each stroke)
+        // on black: no step between neighbours is an edge, but the strokes are lit.
+        let card = RgbImage::from_fn(256, 144, |x, y| {
+            let line = (40..48).contains(&y) || (60..68).contains(&y);
+            image::Rgb([if line && (60..200).contains(&x) { [2, 40, 80, 40][x as usize % 4] } else { 2 }; 3])
+        });
+        assert_eq!(text_lines(&card), 0, "edges miss it");
+        let cue = text_cue(&card);
+        assert_eq!(cue.lines, 2, "{cue:?}");
+        assert_eq!(cue.band_centres().count(), 2);
+        // A lit picture taking many rows over black (a squeezed picture, a globe) is no line.
+        let globe = RgbImage::from_fn(256, 144, |x, y| image::Rgb([if (80..180).contains(&x) && (20..120).contains(&y) { 120 } else { 2 }; 3]));
+        assert_eq!(text_cue(&globe).lines, 0);
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 
 use super::{DetectedSegment, Evidence};
-use crate::features::picture::{centre_luma, rolled_up, squeezed, text_line, text_lines, TextCue, ROLL_TOLERANCE};
+use crate::features::picture::{black_share, centre_luma, rolled_up, squeezed, text_line, text_lines, TextCue, BLACK_CARD, ROLL_TOLERANCE};
 use crate::features::EpisodeFeatures;
 
 /// A line of text at least this clear ([`text_line`]) counts as text even where no separate
@@ -120,9 +120,11 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         };
         let text = lines >= 1 || strength >= TEXT;
         let dark = centre_luma(thumb).0 < DARK;
+        // One line of text counts over a black card, not over a dark scene with a subtitle.
+        let card = dark && black_share(thumb) >= BLACK_CARD;
         c.text.push(text);
         c.dark.push(dark);
-        c.credit.push(is_credit(lines, dark) || c.roll[i] || (c.squeeze[i] && lines >= 1));
+        c.credit.push(is_credit(lines, card) || c.roll[i] || c.squeeze[i]);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c
@@ -366,6 +368,18 @@ mod tests {
     #[test]
     fn subtitled_story_and_short_text_are_not_credits() {
         assert!(find_tail(&tail("ssssuuuuuuuuuuuuuuussss"), 123.0).credits.is_none(), "a subtitled scene");
+        // A subtitle under a dark scene that still shows its picture (a globe on black): one
+        // line over a dark picture, but not over a black card.
+        let mut f = tail("ssssuuuuuuuuuuuuuuussss");
+        for img in &mut f.thumbnails[4..19] {
+            for (x, y, p) in img.enumerate_pixels_mut() {
+                if !(56..66).contains(&y) {
+                    let globe = (x as i32 - 64).pow(2) + (y as i32 - 28).pow(2) < 26 * 26;
+                    *p = image::Rgb([if globe { 40 + (x % 5) as u8 * 8 } else { 3 }; 3]);
+                }
+            }
+        }
+        assert!(find_tail(&f, 123.0).credits.is_none(), "a subtitle over a dark scene");
         assert!(find_tail(&tail("ssssssccccssssss"), 116.0).credits.is_none(), "4 s of names");
     }
 }

@@ -105,11 +105,29 @@ impl Ocr {
     /// that finds no sure word (dark text on a light ground) is read again in plain grey.
     #[cfg(feature = "ocr")]
     pub fn read(&mut self, image: &image::RgbImage) -> Result<Vec<Word>> {
+        self.read_passes(image, false)
+    }
+
+    /// [`Ocr::read`] with both readings always made and joined: for the few frames the credits
+    /// rule asks about, where bright footage behind a caption can fill the first reading with
+    /// sure-looking junk.
+    #[cfg(feature = "ocr")]
+    pub fn read_thoroughly(&mut self, image: &image::RgbImage) -> Result<Vec<Word>> {
+        self.read_passes(image, true)
+    }
+
+    #[cfg(not(feature = "ocr"))]
+    pub fn read_thoroughly(&mut self, _image: &image::RgbImage) -> Result<Vec<Word>> {
+        Err(Error::Usage(OCR_MISSING.into()))
+    }
+
+    #[cfg(feature = "ocr")]
+    fn read_passes(&mut self, image: &image::RgbImage, both: bool) -> Result<Vec<Word>> {
         // The ink is picked out at the picture's own size: scaled first, a thin font's strokes
         // blur below the threshold ("Lost C Cire" against "Lost Circuit").
         let grey = image::imageops::grayscale(image);
         let words = self.read_grey(&to_read_height(&bright_as_ink(&grey)))?;
-        if words.iter().any(|w| w.confidence >= SURE && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3) {
+        if !both && words.iter().any(is_sure) {
             return Ok(words);
         }
         let mut more = self.read_grey(&to_read_height(&grey))?;
@@ -267,6 +285,39 @@ pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use
     if use_cache {
         // A cache that cannot be written only costs time next search.
         let _ = store(&key, &out);
+    }
+    Ok(out)
+}
+
+/// A word read surely: at least [`SURE`] confidence and 3 letters or digits.
+pub fn is_sure(w: &Word) -> bool {
+    w.confidence >= SURE && w.text.chars().filter(|c| c.is_alphanumeric()).count() >= 3
+}
+
+/// Read the given seconds of `path` (sorted, within one stretch of the file), whatever their
+/// text cue says: the credits rule asks what a few chosen frames say (the first second of each
+/// shot after the credits), where a caption in a thin font can pass under the cue. Uncached:
+/// a handful of frames. Seconds where nothing is read are left out.
+pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<Reading>> {
+    let (Some(&first), Some(&last)) = (seconds.iter().min(), seconds.iter().max()) else { return Ok(Vec::new()) };
+    let config = crate::video::SamplerConfig { window_s: last - first + 1, start_s: first, preprocess: None, keep_full_frame: true, ..Default::default() };
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    let mut out = Vec::new();
+    for event in handle.events.iter() {
+        match event {
+            crate::video::SamplerEvent::Sample(sample) if seconds.contains(&sample.second) => {
+                let Some(frame) = &sample.full_frame else { continue };
+                match ocr.read_thoroughly(frame) {
+                    Ok(words) if !words.is_empty() => out.push(Reading { second: sample.second, words }),
+                    Ok(_) => {}
+                    Err(e @ Error::Usage(_)) => return Err(e),
+                    Err(_) => {} // a frame Tesseract chokes on says nothing
+                }
+            }
+            crate::video::SamplerEvent::Finished(_) => break,
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+            _ => {}
+        }
     }
     Ok(out)
 }

@@ -199,6 +199,76 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     found
 }
 
+/// Words that open a preview's caption in English ("Next time", "Next week on…", "Coming up",
+/// "Soon", "Upcoming", "Preview"), matched in the words read run together (a reader often joins
+/// "Nexttime"). A preview without a caption, or one in another language, is not found by them.
+const PREVIEW_WORDS: [&str; 5] = ["next", "comingup", "soon", "upcoming", "preview"];
+
+/// Whether the words read in one picture open a preview.
+pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
+    let line: String = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).collect();
+    PREVIEW_WORDS.iter().any(|p| line.contains(p))
+}
+
+/// The seconds of the tail worth reading to tell a preview from story after the credits: the
+/// first second after the credits and the first second of each shot after it (a preview's
+/// caption comes at its opening), at most [`MAX_READ`]. Empty when nothing follows the credits.
+pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<u32> {
+    let Some(credits) = &found.credits else { return Vec::new() };
+    if found.preview.is_none() && found.after_credits.is_none() {
+        return Vec::new();
+    }
+    let n = tail.seconds.len();
+    let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= credits.end).unwrap_or(n);
+    let mut out = Vec::new();
+    for i in from..n {
+        let cut = i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
+        if cut && out.len() < MAX_READ {
+            out.push(tail.seconds[i]);
+        }
+    }
+    out
+}
+
+/// At most this many frames are read after the credits.
+const MAX_READ: usize = 8;
+
+/// One picture after the credits as read, for [`weigh_words`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ReadAfter {
+    /// The second, in the file.
+    pub second: u32,
+    /// Its words open a preview ([`reads_as_preview`]); false where nothing was read.
+    pub preview: bool,
+}
+
+/// Weigh what was read after the credits (every picture looked at): one that reads as a
+/// preview's caption begins a preview there (story before it stays a post-credits scene). A
+/// preview the text cue found, whose opening was read without a preview's words, is story after
+/// all — a sign, a subtitle, the footage's own title, or a fence the cue took for a line of text:
+/// never skipped (missing a preview costs the viewer seconds; skipping story costs the story).
+pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
+    let Some(end) = found.credits.as_ref().map(|c| c.end) else { return };
+    let first_after = read.iter().map(|r| r.second).min();
+    if let Some(at) = read.iter().find(|r| r.preview).map(|r| r.second) {
+        let start = if Some(at) == first_after { end } else { (f64::from(at) - 0.5).max(end) };
+        let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
+        if !keeps {
+            found.preview = Some(DetectedSegment { start, end: duration_s, confidence: 0.9, start_by: vec![Evidence::Text], end_by: vec![Evidence::Picture], repeats_in: 0 });
+        }
+        let p = found.preview.as_ref().map_or(start, |p| p.start);
+        found.after_credits = (p - end >= MIN_AFTER_S).then_some((end, p));
+        return;
+    }
+    if let Some(p) = &found.preview {
+        // Words read where its caption was seen (its first seconds), none of them a preview's.
+        if read.iter().any(|r| f64::from(r.second) + 1.0 > p.start && f64::from(r.second) < p.start + 4.0) {
+            found.preview = None;
+            found.after_credits = Some((end, duration_s));
+        }
+    }
+}
+
 /// The run of credit seconds (gaps ≤ [`GAP_S`] closed) with the most credit seconds, at least
 /// [`MIN_CREDIT_S`]; a later run wins a tie (credits end an episode). (first, last, count).
 fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
@@ -363,6 +433,47 @@ mod tests {
         let found = find_tail(&with_text(tail("ssssqqqqqqqqQQQQQQQQSsssss")), 126.0);
         assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((103.5, 119.5)), "{found:?}");
         assert_eq!(found.after_credits, Some((119.5, 126.0)), "{found:?}");
+    }
+
+    #[test]
+    fn what_is_read_after_the_credits_decides_preview_or_story() {
+        use crate::features::ocr::Word;
+        let words = |t: &str| t.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect::<Vec<_>>();
+        assert!(reads_as_preview(&words("Next time")) && reads_as_preview(&words("Nexttime on")) && reads_as_preview(&words("COMING UP")));
+        assert!(!reads_as_preview(&words("NO PARKING")) && !reads_as_preview(&words("Where were you last night?")));
+        // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
+        let t = tail("ssssccccccccccSssSssSsspSSSS");
+        let base = find_tail(&t, 128.0);
+        assert_eq!(base.preview.as_ref().map(|p| p.start), Some(122.5));
+        let seconds = seconds_to_read(&t, &base);
+        assert_eq!(seconds.first(), Some(&114), "the first second after the credits: {seconds:?}");
+        assert!(seconds.contains(&123), "each shot's first second: {seconds:?}");
+        // Its opening read, no preview's words: story to the end, never skipped.
+        let mut found = base.clone();
+        weigh_words(&mut found, 128.0, &seconds.iter().map(|&second| ReadAfter { second, preview: false }).collect::<Vec<_>>());
+        assert!(found.preview.is_none() && found.after_credits == Some((113.5, 128.0)), "{found:?}");
+        // "Next time" read there: the preview stands, the scene before it is story.
+        let mut found = base.clone();
+        weigh_words(&mut found, 128.0, &seconds.iter().map(|&second| ReadAfter { second, preview: second == 123 }).collect::<Vec<_>>());
+        assert_eq!(found.preview.as_ref().map(|p| p.start), Some(122.5));
+        assert_eq!(found.after_credits, Some((113.5, 122.5)));
+        // A caption the cue missed, read at a later shot of what looked like story: a preview
+        // from that shot on.
+        let plain = find_tail(&t_without_caption(), 128.0);
+        assert!(plain.preview.is_none());
+        let mut found = plain.clone();
+        weigh_words(&mut found, 128.0, &[ReadAfter { second: 114, preview: false }, ReadAfter { second: 120, preview: true }]);
+        assert_eq!(found.preview.as_ref().map(|p| p.start), Some(119.5));
+        assert_eq!(found.after_credits, Some((113.5, 119.5)));
+        // Nothing looked at: the picture's answer stands.
+        let mut found = base.clone();
+        weigh_words(&mut found, 128.0, &[]);
+        assert_eq!(found.preview.map(|p| p.start), Some(122.5));
+    }
+
+    /// Credits, then a scene and a preview whose caption the text cue cannot see.
+    fn t_without_caption() -> EpisodeFeatures {
+        tail("ssssccccccccccSssSssSssSSSSS")
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub const UNCERTAIN: f64 = 0.7;
 pub struct JudgeMemory {
     pub snapper: Snapper,
     pub pairs: PairCache,
+    /// Tesseract, started the first time a tail asks what its pictures say (None until then,
+    /// and when it cannot start: [`JudgeMemory::reader_missing`] says so once).
+    reader: Option<crate::features::ocr::Ocr>,
+    reader_missing: bool,
 }
 
 /// Judge every episode in `episodes` (file, features). In season mode the episodes are grouped
@@ -293,7 +297,40 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
             Err(e) => notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}"))),
         }
     }
+    read_after_credits(file, features, duration_s, &mut found, memory, notes);
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
+}
+
+/// What follows the credits, read: the first frame of each shot after them goes to Tesseract,
+/// and [`crate::model::credits::weigh_words`] decides preview or story from the words (a caption
+/// the text cue missed begins a preview; a "caption" that reads as a sign or a subtitle is
+/// story). Without Tesseract, or where nothing is read, the picture cues' answer stands.
+fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    let seconds = crate::model::credits::seconds_to_read(features, found);
+    if seconds.is_empty() || memory.reader_missing {
+        return;
+    }
+    if memory.reader.is_none() {
+        match crate::features::ocr::Ocr::new() {
+            Ok(reader) => memory.reader = Some(reader),
+            Err(e) => {
+                memory.reader_missing = true;
+                notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}")));
+                return;
+            }
+        }
+    }
+    let Some(reader) = memory.reader.as_mut() else { return };
+    match crate::features::ocr::read_seconds(file, &seconds, reader) {
+        Ok(readings) => {
+            let read: Vec<_> = seconds
+                .iter()
+                .map(|&second| crate::model::credits::ReadAfter { second, preview: readings.iter().any(|r| r.second == second && crate::model::credits::reads_as_preview(&r.words)) })
+                .collect();
+            crate::model::credits::weigh_words(found, duration_s, &read);
+        }
+        Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),
+    }
 }
 
 /// Current version of [`Prediction`]'s JSON. 2: probabilities are printed as the f32 they are

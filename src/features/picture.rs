@@ -107,10 +107,11 @@ pub fn rolled_up(prev: &TextCue, cur: &TextCue) -> Option<f32> {
             if !(ROLL_MIN..=ROLL_MAX).contains(&shift) {
                 continue;
             }
-            let matched = c.iter().filter(|&&y| p.iter().any(|&x| (x - y - shift).abs() <= ROLL_TOLERANCE)).count();
+            let partnered = |y: f32| p.iter().any(|&x| (x - y - shift).abs() <= ROLL_TOLERANCE);
+            let matched = c.iter().filter(|&&y| partnered(y)).count();
             // Lines low enough to have just entered from below need no partner.
-            let entering = c.iter().filter(|&&y| y + shift > 1.0 - ROLL_TOLERANCE).count();
-            if matched + entering >= c.len() && best.is_none_or(|(m, _)| matched > m) {
+            let accounted = c.iter().filter(|&&y| partnered(y) || y + shift > 1.0 - ROLL_TOLERANCE).count();
+            if matched > 0 && accounted == c.len() && best.is_none_or(|(m, _)| matched > m) {
                 best = Some((matched, shift));
             }
         }

@@ -5,14 +5,17 @@
 //! A transparent rule over per-second picture cues rather than a second learned model: no
 //! labelled TV tails exist here and the synthesised ones come from one generator, so a learned
 //! tail model would learn that generator (the intro model did). Credits are what a viewer
-//! recognises them by: several lines of text at once (a role and a name, a scrolling list) or
-//! text over black, second after second. One line of text (a subtitle, a sign, a caption, a
-//! title) is not credits. The rule's thresholds were chosen on the dev and family B series.
+//! recognises them by: several lines of text at once (a role and a name, a scrolling list),
+//! text over black, a list rolling up, a squeeze-back, second after second. One line of text (a
+//! subtitle, a sign, a caption, a title) over a scene is not credits. The thresholds were chosen
+//! on the dev, held-out, family B, varied-ends and other-typography (5044) sets (README "The end
+//! of the episode"). With Tesseract, the words read after the credits decide preview or story.
 //!
-//! - **Credits**: the longest run of credit seconds (gaps up to [`GAP_S`] closed) holding at
-//!   least [`MIN_CREDIT_S`] of them. Its start goes back over a black lead-in to the cut before
-//!   it; its end runs on over the same picture (the last names leave, the card stays) to the next
-//!   cut, or to the end of the file.
+//! - **Credits**: the longest run of credit seconds — several lines of text, a line over a black
+//!   card, text rolling up, or the picture squeezed to one side — (gaps up to [`GAP_S`] closed)
+//!   holding at least [`MIN_CREDIT_S`] of them. Its start goes back over a black lead-in or a
+//!   squeeze-back; its end runs on over text still rolling and a squeezed picture, then over the
+//!   same picture (the last names leave, the card stays) to the next cut, or to the end of the file.
 //! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview from its caption
 //!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
@@ -46,8 +49,8 @@ pub struct TailFound {
     pub preview: Option<DetectedSegment>,
     /// Story after the credits (start, end): a post-credits scene, never to be skipped.
     pub after_credits: Option<(f64, f64)>,
-    /// Per tail second: 1 a credit second (several lines, or text over black), 0.5 one line of
-    /// text, 0 none. What the app's lane draws and a user checks the rule against.
+    /// Per tail second: 1 a credit second (several lines, a line over a black card, text
+    /// rolling up, a squeezed picture), 0.5 one line of text, 0 none. What the app's lane draws and a user checks the rule against.
     pub evidence: Vec<f32>,
 }
 
@@ -199,15 +202,21 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     found
 }
 
-/// Words that open a preview's caption in English ("Next time", "Next week on…", "Coming up",
-/// "Soon", "Upcoming", "Preview"), matched in the words read run together (a reader often joins
-/// "Nexttime"). A preview without a caption, or one in another language, is not found by them.
-const PREVIEW_WORDS: [&str; 5] = ["next", "comingup", "soon", "upcoming", "preview"];
+/// Words that open a preview's caption in English: a word that is or begins with "next" ("Next
+/// time", "Next week", "On the next…", run together as a reader often does: "Nexttime"),
+/// "coming" followed by "up" or "soon", "upcoming", "preview". Whole words only ("annex" and
+/// "Anne Xu" are not "next"), and "soon" alone is dialogue. A caption read only in part still
+/// counts by its "next" (pairs alone lost a third of the previews to "Next" read without
+/// "time"); the price is a line of dialogue with "next" in it ("Who's next?") opening a shot
+/// after the credits. A preview without a caption, or captioned in another language, is not
+/// found.
+const PREVIEW_WORDS: [&str; 4] = ["upcoming", "preview", "previews", "comingup"];
 
 /// Whether the words read in one picture open a preview.
 pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
-    let line: String = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).collect();
-    PREVIEW_WORDS.iter().any(|p| line.contains(p))
+    let tokens: Vec<String> = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).filter(|t| !t.is_empty()).collect();
+    let coming = tokens.windows(2).any(|w| w[0] == "coming" && (w[1] == "up" || w[1] == "soon"));
+    coming || tokens.iter().any(|t| t.starts_with("next") || t == "comingsoon" || PREVIEW_WORDS.contains(&t.as_str()))
 }
 
 /// The seconds of the tail worth reading to tell a preview from story after the credits: the
@@ -238,15 +247,16 @@ const MAX_READ: usize = 8;
 pub struct ReadAfter {
     /// The second, in the file.
     pub second: u32,
-    /// Its words open a preview ([`reads_as_preview`]); false where nothing was read.
+    /// Its words open a preview ([`reads_as_preview`]).
     pub preview: bool,
 }
 
-/// Weigh what was read after the credits (every picture looked at): one that reads as a
-/// preview's caption begins a preview there (story before it stays a post-credits scene). A
-/// preview the text cue found, whose opening was read without a preview's words, is story after
-/// all — a sign, a subtitle, the footage's own title, or a fence the cue took for a line of text:
-/// never skipped (missing a preview costs the viewer seconds; skipping story costs the story).
+/// Weigh what was read after the credits (the pictures where words were read): one that reads
+/// as a preview's caption begins a preview there (story before it stays a post-credits scene).
+/// A preview the text cue found, whose opening reads words but not a preview's, is story after
+/// all — a sign, a subtitle, the footage's own title, or a fence the cue took for a line of text
+/// (read as junk): never skipped (missing a preview costs the viewer seconds; skipping story
+/// costs the story). Where nothing was read, the picture's answer stands.
 pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
     let Some(end) = found.credits.as_ref().map(|c| c.end) else { return };
     let first_after = read.iter().map(|r| r.second).min();
@@ -439,8 +449,13 @@ mod tests {
     fn what_is_read_after_the_credits_decides_preview_or_story() {
         use crate::features::ocr::Word;
         let words = |t: &str| t.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect::<Vec<_>>();
-        assert!(reads_as_preview(&words("Next time")) && reads_as_preview(&words("Nexttime on")) && reads_as_preview(&words("COMING UP")));
+        assert!(reads_as_preview(&words("Next time")) && reads_as_preview(&words("Nexttime on")) && reads_as_preview(&words("KTV COMING UP")));
+        assert!(reads_as_preview(&words("On the next episode")) && reads_as_preview(&words("Next week.")));
         assert!(!reads_as_preview(&words("NO PARKING")) && !reads_as_preview(&words("Where were you last night?")));
+        // "Soon" alone is dialogue; words that only run together into "next" are not it.
+        assert!(!reads_as_preview(&words("See you soon")) && !reads_as_preview(&words("Anne Xu also on")) && !reads_as_preview(&words("the annex")));
+        // A caption read in part still counts.
+        assert!(reads_as_preview(&words("Next tme")));
         // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
         let t = tail("ssssccccccccccSssSssSsspSSSS");
         let base = find_tail(&t, 128.0);
@@ -491,6 +506,7 @@ mod tests {
             }
         }
         assert!(find_tail(&f, 123.0).credits.is_none(), "a subtitle over a dark scene");
+        assert!(find_tail(&with_text(f), 123.0).credits.is_none(), "the same, with the tail's own text cues");
         assert!(find_tail(&tail("ssssssccccssssss"), 116.0).credits.is_none(), "4 s of names");
     }
 }

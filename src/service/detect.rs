@@ -323,10 +323,9 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
     let Some(reader) = memory.reader.as_mut() else { return };
     match crate::features::ocr::read_seconds(file, &seconds, reader) {
         Ok(readings) => {
-            let read: Vec<_> = seconds
-                .iter()
-                .map(|&second| crate::model::credits::ReadAfter { second, preview: readings.iter().any(|r| r.second == second && crate::model::credits::reads_as_preview(&r.words)) })
-                .collect();
+            // Only pictures where words were read: a frame Tesseract read nothing in (or failed
+            // on) says nothing either way.
+            let read: Vec<_> = readings.iter().map(|r| crate::model::credits::ReadAfter { second: r.second, preview: crate::model::credits::reads_as_preview(&r.words) }).collect();
             crate::model::credits::weigh_words(found, duration_s, &read);
         }
         Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),

@@ -296,10 +296,16 @@ pub fn is_sure(w: &Word) -> bool {
 
 /// Read the given seconds of `path` (sorted, within one stretch of the file), whatever their
 /// text cue says: the credits rule asks what a few chosen frames say (the first second of each
-/// shot after the credits), where a caption in a thin font can pass under the cue. Uncached:
-/// a handful of frames. Seconds where nothing is read are left out.
+/// shot after the credits), where a caption in a thin font can pass under the cue. Cached like
+/// [`read_episode`] (a warm `detect` must not read them again). Seconds where nothing is read
+/// are left out.
 pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<Reading>> {
     let (Some(&first), Some(&last)) = (seconds.iter().min(), seconds.iter().max()) else { return Ok(Vec::new()) };
+    let list: Vec<String> = seconds.iter().map(u32::to_string).collect();
+    let key = key_for(path, &format!("seconds {}|thorough", list.join(",")))?;
+    if let Some(text) = load(&key) {
+        return Ok(text.readings);
+    }
     let config = crate::video::SamplerConfig { window_s: last - first + 1, start_s: first, preprocess: None, keep_full_frame: true, ..Default::default() };
     let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
     let mut out = Vec::new();
@@ -319,6 +325,8 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
             _ => {}
         }
     }
+    // A cache that cannot be written only costs time next run.
+    let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at: seconds.len(), failed: 0 });
     Ok(out)
 }
 
@@ -335,10 +343,15 @@ fn tesseract_version() -> String {
 
 /// The file fingerprint, window and reader version, as one cache file name.
 fn cache_key(path: &Path, start_s: u32, window_s: u32) -> Result<String> {
+    key_for(path, &format!("{start_s}|{window_s}"))
+}
+
+/// The cache file name for reading `what` (a window, or chosen seconds) of `path`.
+fn key_for(path: &Path, what: &str) -> Result<String> {
     let fingerprint = crate::fsio::fingerprint(path)?;
     // Everything that changes what is read: the frames (sampler), the gate's picture, the reader
     // (ours and Tesseract's own version).
-    let text = format!("{fingerprint}|{start_s}|{window_s}|ocr{OCR_VERSION}|sampler{}|text{}|{}", super::cache::SAMPLER_VERSION, super::picture::TEXT_HEIGHT, tesseract_version());
+    let text = format!("{fingerprint}|{what}|ocr{OCR_VERSION}|sampler{}|text{}|{}", super::cache::SAMPLER_VERSION, super::picture::TEXT_HEIGHT, tesseract_version());
     Ok(format!("{:016x}.json", crate::fsio::fnv64(text.as_bytes())))
 }
 

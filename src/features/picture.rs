@@ -177,21 +177,7 @@ pub const BLACK_CARD: f32 = 0.7;
 fn lit_spans(img: &RgbImage) -> Vec<(usize, usize)> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let lit: Vec<bool> = (0..h).map(|y| (0..w).filter(|&x| luma(img.get_pixel(x as u32, y as u32)) > LIT).count() * 100 >= w).collect();
-    let scale = h as f32 / 72.0;
-    let (min_h, max_h) = ((2.0 * scale).round().max(1.0) as usize, (14.0 * scale).round() as usize);
-    let mut out = Vec::new();
-    let mut run = 0usize;
-    for y in 0..=h {
-        if lit.get(y).copied().unwrap_or(false) {
-            run += 1;
-        } else {
-            if (min_h..=max_h).contains(&run) {
-                out.push((y - run, y));
-            }
-            run = 0;
-        }
-    }
-    out
+    line_runs(&lit)
 }
 
 /// Luma above this over black is a glyph's ink for [`lit_spans`].
@@ -285,12 +271,20 @@ fn band_spans(density: &[f32], h: usize) -> Vec<(usize, usize)> {
     let mut sorted = density.to_vec();
     sorted.sort_by(f32::total_cmp);
     let typical = sorted[h / 2];
+    let on: Vec<bool> = density.iter().map(|&d| d >= typical + LINE_EXCESS).collect();
+    line_runs(&on)
+}
+
+/// Runs of marked rows one text line high: 2–14 px at 72 px, scaled for the picture's height
+/// (`on.len()`). `(first row, end row)` each, top to bottom.
+fn line_runs(on: &[bool]) -> Vec<(usize, usize)> {
+    let h = on.len();
     let scale = h as f32 / 72.0;
     let (min_h, max_h) = ((2.0 * scale).round().max(1.0) as usize, (14.0 * scale).round() as usize);
     let mut out = Vec::new();
     let mut run = 0usize;
     for y in 0..=h {
-        if density.get(y).is_some_and(|&d| d >= typical + LINE_EXCESS) {
+        if on.get(y).copied().unwrap_or(false) {
             run += 1;
         } else {
             if (min_h..=max_h).contains(&run) {

@@ -10,6 +10,8 @@
 # `familyc` builds a third family (synth.py --family C, seed 2029: cross-fades, the theme leading
 # the picture, sung themes, opening credits instead of an intro, signs in the story, title cards in
 # other fonts that fade in), on which nothing was chosen: the set the README reports on last.
+# FAMILYC_SEED / FAMILYB_SEED draw other series of the same family into their own folders (a
+# fresh draw to test a rule chosen on the first one).
 # `familyb-wide` builds 16 more family-B series (seed 3028, the training split's footage and
 # music; 64 episodes, ~30 min): a wider look at the family the season rules were chosen on, run
 # with scripts/eval-set.sh (README "Results": not part of the test suite, which it would double).
@@ -36,9 +38,9 @@ if [ "$split" = heldout ]; then
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/heldout-2027
 elif [ "$split" = familyb ]; then
-  flags=(--split dev --seed 2028 --family B --pool "$out/pool")
+  flags=(--split dev --seed "${FAMILYB_SEED:-2028}" --family B --pool "$out/pool")
   check_split=dev
-  out=$INTROSKIP_CACHE/dataset/familyb-v2-2028
+  out=$INTROSKIP_CACHE/dataset/familyb-v2-${FAMILYB_SEED:-2028}
 elif [ "$split" = familyb-wide ]; then
   flags=(--split train --seed 3028 --family B --series 16 --pool "$out/pool")
   check_split=train
@@ -54,9 +56,9 @@ elif [ "$split" = tails-other ]; then
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-other-${TAILS_OTHER_SEED:-5044}
 elif [ "$split" = familyc ]; then
-  flags=(--split dev --seed 2029 --family C --pool "$out/pool")
+  flags=(--split dev --seed "${FAMILYC_SEED:-2029}" --family C --pool "$out/pool")
   check_split=dev
-  out=$INTROSKIP_CACHE/dataset/familyc-v2-2029
+  out=$INTROSKIP_CACHE/dataset/familyc-v2-${FAMILYC_SEED:-2029}
 fi
 log "synthesising the $split series into $out"
 /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"

@@ -16,8 +16,11 @@ fn embedded_encoder_retrieves_perturbed_frames() {
     let mut encoder = introskip::encoder::embedded::EmbeddedEncoder::default();
     let score = introskip::lab::retrieval::score(&fixtures, &mut encoder, true).unwrap();
     eprintln!("embedded encoder {}; misses: {}", score.summary(), score.misses.join(" "));
-    assert_eq!(score.total, 418, "7 variants × ~60 queries");
+    assert_eq!(score.total, 478, "8 variants × ~60 queries");
     assert!(score.accuracy() >= 0.99, "{}; misses: {}", score.summary(), score.misses.join(" "));
+    // A logo in the letterbox bar: the same shot still a near-copy, as alignment needs.
+    let &(_, _, n, near) = score.per_variant.iter().find(|v| v.0 == "letterbox-logo-in-bar").unwrap();
+    assert!(near * 10 >= n * 9, "letterbox with a logo in the bar: {near} of {n} near-copies; {}", score.summary());
 }
 
 #[test]

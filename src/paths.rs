@@ -95,7 +95,8 @@ pub fn series_key(path: &std::path::Path) -> Option<String> {
         }
         // episode 2, ep 2, ep.2, e02
         for word in ["episode", "ep", "e"] {
-            if boundary && stem[i..].starts_with(word) {
+            // Bytes, not `str` slices: `i` may sit inside a multi-byte character ("Pokémon").
+            if boundary && b[i..].starts_with(word.as_bytes()) {
                 let mut j = i + word.len();
                 while j < b.len() && matches!(b[j], b' ' | b'.' | b'_' | b'-') && word != "e" {
                     j += 1;
@@ -181,6 +182,17 @@ mod tests {
         assert_eq!(key("holiday video.mp4"), None);
         // "Season 1" or a title with "e" words is not an episode number.
         assert_eq!(key("Lee Evans - E05.mkv").as_deref(), Some("leeevans"));
+        // Letters outside ASCII before the number (a panic until 2026-11-30: a `str` slice
+        // inside "é"), and a name that is not UTF-8 (read lossily).
+        assert_eq!(key("Pokémon - S01E01.mkv").as_deref(), Some("pokémon"));
+        assert_eq!(key("Café Ümlaut – Épisode 3.mkv"), None);
+        assert_eq!(key("Café Ümlaut ep 3.mkv").as_deref(), Some("caféümlaut"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"Caf\xe9 - S01E02.mkv");
+            assert_eq!(super::series_key(Path::new(name)).as_deref(), Some("caf"));
+        }
         let (a, b, c) = (Path::new("/tv/Golden Signal - S01E01.mkv"), Path::new("/tv/Golden Signal - S01E02.mkv"), Path::new("/tv/Silver Signal - S01E01.mkv"));
         assert!(super::same_season(a, b));
         assert!(!super::same_season(a, c));

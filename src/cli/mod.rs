@@ -458,6 +458,22 @@ fn batch_result(failures: Vec<Error>, total: usize) -> Result<()> {
 }
 
 pub fn run(command: Command) -> Result<()> {
+    // `--window`, checked before anything is read: a window past what analysis takes would
+    // allocate its sound buffer whole (16 kHz × seconds) first.
+    if let Command::Sample { window, .. }
+    | Command::Embed { window, .. }
+    | Command::Eval { window, .. }
+    | Command::Baseline { window, .. }
+    | Command::Search { window, .. }
+    | Command::Duplicates { window, .. }
+    | Command::Scenes { window, .. }
+    | Command::Repeats { window, .. }
+    | Command::Scan { window, .. }
+    | Command::Detect { window, .. }
+    | Command::Train { window, .. } = &command
+    {
+        crate::service::check_window(*window)?;
+    }
     if let (_, Some(warning)) = crate::settings::Settings::load_checked() {
         eprintln!("introskip: warning: {warning}");
     }

@@ -86,7 +86,7 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
     let seconds: usize = refs.iter().map(|(_, f)| f.seconds.len()).sum();
     let mut hits = if mode == IndexMode::Ann || (mode == IndexMode::Auto && seconds >= ANN_FROM_SECONDS) {
         let keys = features.iter().map(|(p, _)| Ok((p.clone(), crate::features::cache::CacheKey::new(p, window, encoder.as_ref())?.file_name()))).collect::<Result<Vec<_>>>()?;
-        let path = crate::service::index::ShotIndex::path_for(&encoder.id());
+        let path = crate::service::index::ShotIndex::path_for(&format!("{}-{}", encoder.id(), encoder.version()));
         let mut index = crate::service::index::ShotIndex::load_or_new(&path, &encoder.id(), encoder.dim());
         let new: Vec<(String, &crate::features::EpisodeFeatures)> = keys.iter().zip(&features).filter(|((_, k), _)| !index.contains(k)).map(|((_, k), (_, f))| (k.clone(), f)).collect();
         let new_seconds: usize = new.iter().map(|(_, f)| f.seconds.len()).sum();

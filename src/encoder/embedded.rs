@@ -150,30 +150,38 @@ fn planes(img: &RgbImage) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
 }
 
 /// Remove letterbox/pillarbox bars: outer rows/columns that are near-black. A channel's logo
-/// often sits in a bar (drawn over the padded frame, in a corner): a row is still bar where its
-/// middle 60 % is all near-black and at least 80 % of it is, and so is a column. Until encoder
-/// version 2 one lit pixel kept a bar, and a letterboxed episode with its logo in the bar matched
-/// the same intro of a full-frame one at cosine ~0.7 (family C, seed 2030: no picture match).
+/// often sits in a bar (drawn over the padded frame, in a corner), so a row also counts as bar
+/// where its middle 60 % is all near-black and at least 80 % of it is (a column likewise) — but
+/// only where that finds bars of the same size on both sides (within 2 px or 2 %), as padding
+/// makes them: one dark side of a night scene is picture, not a bar. Until encoder version 2 one
+/// lit pixel kept a bar, and a letterboxed episode with its logo in the bar matched the same intro
+/// of a full-frame one at cosine ~0.7 (family C, seed 2030: no picture match).
 pub fn crop_black_bars(img: &RgbImage) -> RgbImage {
     let (w, h) = (img.width(), img.height());
     let dark = |x: u32, y: u32| max_channel(img, x, y) < 32;
-    let bar = |len: u32, at: &dyn Fn(u32) -> bool| (len / 5..len - len / 5).all(at) && 5 * (0..len).filter(|&i| at(i)).count() >= 4 * len as usize;
-    let dark_row = |y: u32| bar(w, &|x| dark(x, y));
-    let dark_col = |x: u32| bar(h, &|y| dark(x, y));
-    let (mut top, mut bottom) = (0, h);
-    while top < h / 3 && dark_row(top) {
-        top += 1;
-    }
-    while bottom > h - h / 3 && dark_row(bottom - 1) {
-        bottom -= 1;
-    }
-    let (mut left, mut right) = (0, w);
-    while left < w / 3 && dark_col(left) {
-        left += 1;
-    }
-    while right > w - w / 3 && dark_col(right - 1) {
-        right -= 1;
-    }
+    let all_dark = |len: u32, at: &dyn Fn(u32) -> bool| (0..len).all(at);
+    let mostly_dark = |len: u32, at: &dyn Fn(u32) -> bool| (len / 5..len - len / 5).all(at) && 5 * (0..len).filter(|&i| at(i)).count() >= 4 * len as usize;
+    // How far bars reach in from each end of an axis of `len` lines (`line(i, strict)` says
+    // whether line i is bar), at most a third.
+    let edges = |len: u32, line: &dyn Fn(u32, bool) -> bool| -> (u32, u32) {
+        let reach = |strict: bool| {
+            let (mut near, mut far) = (0, len);
+            while near < len / 3 && line(near, strict) {
+                near += 1;
+            }
+            while far > len - len / 3 && line(far - 1, strict) {
+                far -= 1;
+            }
+            (near, far)
+        };
+        let strict = reach(true);
+        let loose = reach(false);
+        let (near, gap) = (loose.0, len - loose.1);
+        let same_size = near > 0 && gap > 0 && near.abs_diff(gap) <= 2.max(len / 50);
+        if same_size && (loose.0 > strict.0 || loose.1 < strict.1) { loose } else { strict }
+    };
+    let (top, bottom) = edges(h, &|y, strict| if strict { all_dark(w, &|x| dark(x, y)) } else { mostly_dark(w, &|x| dark(x, y)) });
+    let (left, right) = edges(w, &|x, strict| if strict { all_dark(h, &|y| dark(x, y)) } else { mostly_dark(h, &|y| dark(x, y)) });
     // A dark picture (night scene, fade) is not bars: keep it whole.
     if top >= h / 3 || left >= w / 3 || (top == 0 && bottom == h && left == 0 && right == w) {
         return img.clone();
@@ -317,6 +325,32 @@ mod tests {
             }
         }
         assert_eq!(crop_black_bars(&boxed).dimensions(), (128, band));
+        // The same with a 4:3 pillarbox whose logo sits in the right bar.
+        let mut pillar = RgbImage::from_pixel(128, 72, image::Rgb([0, 0, 0]));
+        for y in 0..72 {
+            for x in 16..112 {
+                pillar.put_pixel(x, y, shot(x, y));
+            }
+        }
+        for y in 3..8 {
+            for x in 115..125 {
+                pillar.put_pixel(x, y, image::Rgb([230, 230, 230]));
+            }
+        }
+        assert_eq!(crop_black_bars(&pillar).dimensions(), (96, 72));
+        // A night scene dark on one side with a lamp in its corner is picture, not a bar.
+        let mut night = RgbImage::from_fn(128, 72, shot);
+        for y in 0..72 {
+            for x in 0..20 {
+                night.put_pixel(x, y, image::Rgb([8, 8, 10]));
+            }
+        }
+        for y in 2..6 {
+            for x in 0..4 {
+                night.put_pixel(x, y, image::Rgb([250, 240, 200]));
+            }
+        }
+        assert_eq!(crop_black_bars(&night).dimensions(), (128, 72));
         let e = EmbeddedEncoder::default();
         let cos = crate::encoder::cosine(&e.describe(&full), &e.describe(&boxed));
         assert!(cos >= 0.92, "letterboxed with a logo in the bar against full frame: cosine {cos}");

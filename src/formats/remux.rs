@@ -127,12 +127,14 @@ pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &
         let mut packets = 0u64;
         for (stream, mut packet) in ictx.packets() {
             let index = stream.index();
-            let out_index = mapping[index];
+            // Transport streams and FLV add streams while they are read: one the header did
+            // not list is not copied.
+            let (Some(&out_index), Some(&tb)) = (mapping.get(index), in_tb.get(index)) else { continue };
             if out_index < 0 {
                 continue;
             }
             let out_tb = octx.stream(out_index as usize).map(|s| s.time_base()).ok_or_else(|| Error::internal("output stream vanished"))?;
-            packet.rescale_ts(in_tb[index], out_tb);
+            packet.rescale_ts(tb, out_tb);
             packet.set_position(-1);
             packet.set_stream(out_index as usize);
             packet.write_interleaved(&mut octx).map_err(|e| Error::input(source, format!("packet {packets} cannot be copied into {muxer} ({e}): damaged, or timestamps that go backwards")))?;

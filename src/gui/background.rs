@@ -129,7 +129,7 @@ impl App {
                 let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
                 let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
                 let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
-                let mut second = 0;
+                let mut second: u32 = 0;
                 while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
                     if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
                         let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
@@ -138,7 +138,9 @@ impl App {
                         }
                         repaint.request_repaint();
                     }
-                    second += step;
+                    // A duration past u32 seconds (a damaged header) must end the strip, not wrap.
+                    let Some(next) = second.checked_add(step) else { break };
+                    second = next;
                 }
             })
             .ok();

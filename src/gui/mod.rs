@@ -337,7 +337,8 @@ impl App {
 
     fn new(worker: Worker, preview: preview::Preview) -> Self {
         let (settings, settings_warning) = crate::settings::Settings::load_checked();
-        let window_s = if settings.window_s > 0 { settings.window_s } else { crate::service::DEFAULT_WINDOW_S };
+        // A window edited by hand beyond what analysis takes falls back to the default.
+        let window_s = crate::service::check_window(settings.window_s).unwrap_or(crate::service::DEFAULT_WINDOW_S);
         // A tail setting this build cannot read (edited by hand) falls back to the default.
         let tail = settings.tail.as_deref().and_then(|t| crate::features::tail::TailSpec::parse(t).ok()).unwrap_or_default();
         let app = App {

@@ -135,7 +135,9 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // model's belief; a longer span breaks near-ties.
         // Not a sting: a channel ident every episode shares must not outrank an intro alignment
         // missed in one partner.
-        let tier = if majority && r.sound && r.picture && end - start >= MIN_MATCH_S { SEEN_AND_HEARD } else { 0.0 };
+        // Both in one partner (`together`): a sound one partner plays beside pictures another
+        // shows is not "seen and heard" (before 2026-11-30 it was; no set changed by this).
+        let tier = if majority && r.together && end - start >= MIN_MATCH_S { SEEN_AND_HEARD } else { 0.0 };
         // Heard again but never seen with it (no partner shows the same pictures where it plays
         // the sound): a score cue or a song the story plays again, however many episodes play it
         // (family B's loud music scenes) — unless the model calls it intro, or a partner plays

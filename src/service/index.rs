@@ -136,7 +136,8 @@ impl ShotIndex {
         found.into_iter().map(|(similarity, e, second)| Neighbour { episode: self.episodes[e as usize].clone(), second, similarity }).collect()
     }
 
-    /// The index file of an encoder, beside the embedding cache.
+    /// The index file of an encoder (`id-version`: another version's points are other points),
+    /// beside the embedding cache.
     pub fn path_for(encoder: &str) -> PathBuf {
         let safe: String = encoder.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
         crate::paths::cache_dir().join("index").join(format!("{safe}-v{INDEX_VERSION}.cbor"))

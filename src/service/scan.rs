@@ -233,7 +233,9 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     let out = if options.in_place { "in place".to_string() } else { options.out.as_ref().map_or(String::new(), |o| o.display().to_string()) };
     // The tail joined the stamp with credits detection: a library scanned before is judged again
     // once, and gains its credits.
-    format!("model {} · encoder {} · window {} · tail {} · handoffs {} · out {out}", members.join(","), encoder.id(), options.window_s, options.tail, handoffs.join(","))
+    // The encoder's version too: a new descriptor (version 2 cuts bars that carry a logo) judges
+    // the library again even where the model's members did not change.
+    format!("model {} · encoder {} v{} · window {} · tail {} · handoffs {} · out {out}", members.join(","), encoder.id(), encoder.version(), options.window_s, options.tail, handoffs.join(","))
 }
 
 /// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each

@@ -53,7 +53,15 @@ pub struct Duplicate {
 pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEncoder) -> Result<Vec<f32>> {
     match query {
         Query::Frame { episode, second } => {
-            let (features, _) = crate::features::embed_episode(episode, window_s.max(second.ceil() as u32 + 1), encoder, true, &mut |_| true)?;
+            // A time past the end is refused before the window grows to reach it (the sound
+            // buffer of a window is allocated whole).
+            if let Some(duration) = crate::video::probe(episode)?.duration_s.filter(|d| d.is_finite() && *d > 0.0) {
+                if *second >= duration {
+                    return Err(Error::input(episode, format!("no frame at {}: the episode is {} long", crate::clock::clock(*second, 1, true), crate::clock::clock(duration, 1, true))));
+                }
+            }
+            let reach = crate::service::check_window((second.ceil() as u32).saturating_add(1)).map_err(|_| Error::input(episode, format!("{} is past the {} s the search reads of an episode", crate::clock::clock(*second, 1, true), crate::service::MAX_WINDOW_S * 8)))?;
+            let (features, _) = crate::features::embed_episode(episode, window_s.max(reach), encoder, true, &mut |_| true)?;
             if features.seconds.is_empty() {
                 return Err(Error::input(episode, "no frame could be sampled from it"));
             }

@@ -76,6 +76,9 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool) 
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
         ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);
     }
+    // An unknown aspect (0/1: common in VP9, AV1, HEVC) is square pixels, as the sampler reads
+    // it; taken raw (0/1) it made every keyframe one pixel wide.
+    let sar = if sar.0 > 0 && sar.1 > 0 { sar } else { (1, 1) };
     let mut converter = Converter::new(sar, rotation);
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();

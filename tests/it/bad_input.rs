@@ -107,3 +107,21 @@ fn zero_window_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--window must be at least 1 second"));
 }
+
+#[test]
+fn a_window_past_the_limit_is_refused_by_every_command_before_anything_is_read() {
+    // Until 2026-11-30 only `detect` and `scan` checked it; the others allocated the window's
+    // sound buffer whole (a million seconds: 64 GB) and died.
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=160x90:r=25:d=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    for cmd in ["embed", "repeats", "scenes", "duplicates"] {
+        let mut c = introskip();
+        c.args([cmd, "--window", "1000000"]).arg(&f);
+        let out = run_with_timeout(c, 30);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {err}");
+        assert!(err.contains("--window 1000000 is longer than"), "{cmd}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{cmd}: one line: {err}");
+    }
+}

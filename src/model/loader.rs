@@ -38,6 +38,29 @@ pub struct Member {
 
 pub const MANIFEST: &str = "manifest.json";
 
+/// The numbers of a manifest edited by hand, checked before Burn builds the network (which would
+/// panic on a dropout outside [0, 1], zero heads or a width the heads do not divide) or the
+/// closing allocates its structure.
+fn check_shape(manifest: &Manifest) -> std::result::Result<(), String> {
+    let c = &manifest.config;
+    for (name, p) in [("embed_dropout", c.embed_dropout), ("dropout", c.dropout)] {
+        if !(0.0..=1.0).contains(&p) {
+            return Err(format!("config.{name} is {p}; a dropout lies between 0 and 1"));
+        }
+    }
+    if c.n_heads == 0 || c.d_model == 0 || c.d_model % c.n_heads != 0 {
+        return Err(format!("config.d_model {} is not a positive multiple of config.n_heads {}", c.d_model, c.n_heads));
+    }
+    if c.n_layers == 0 || c.d_ff == 0 || c.n_layers > 64 || c.d_model > 8192 || c.d_ff > 65536 || c.embed_bottleneck > 65536 {
+        return Err(format!("config.n_layers {}, d_model {}, d_ff {} or embed_bottleneck {} is out of range", c.n_layers, c.d_model, c.d_ff, c.embed_bottleneck));
+    }
+    let post = &manifest.postprocess;
+    if post.closing_s > 601 || post.min_len_s > 3600 {
+        return Err(format!("postprocess.closing_s {} or min_len_s {} is out of range (closing at most 601 s)", post.closing_s, post.min_len_s));
+    }
+    Ok(())
+}
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -68,6 +91,7 @@ impl IntroModel {
             return Err(Error::input(&manifest_path, "lists no weights (members)"));
         }
         channel_indices(&manifest.config.channels).map_err(|e| Error::input(&manifest_path, e))?;
+        check_shape(&manifest).map_err(|e| Error::input(&manifest_path, e))?;
         let mut taggers = Vec::with_capacity(manifest.members.len());
         for m in &manifest.members {
             if m.weights.contains('/') || m.weights.contains('\\') {

@@ -74,6 +74,31 @@ fn train_and_detect_end_to_end_with_tiny_random_clip() {
     assert!(stderr(&o).contains("manifest.json") && stderr(&o).contains("not a model manifest"), "{}", stderr(&o));
 }
 
+#[test]
+fn a_model_manifest_edited_into_impossible_numbers_is_refused_naming_the_field() {
+    // Burn panics on a dropout outside [0, 1] or zero heads while building the network: the
+    // loader says which number is wrong first (an outside audit's finding, 2026-11-30).
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/embedded");
+    let episode = introskip::paths::demo_dir().join("Bunny Tales - S01E01.mp4");
+    for (field, value, says) in [("n_heads", serde_json::json!(0), "n_heads"), ("dropout", serde_json::json!(1.5), "dropout")] {
+        let dir = tempfile::tempdir().unwrap();
+        for entry in std::fs::read_dir(&shipped).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+        let manifest_path = dir.path().join("manifest.json");
+        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).unwrap()).unwrap();
+        manifest["config"][field] = value;
+        std::fs::write(&manifest_path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+        let mut c = introskip();
+        c.arg("detect").arg(&episode).arg("--model").arg(dir.path()).arg("--single");
+        let o = run_with_timeout(c, 120);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{field}: {e}");
+        assert!(e.contains("manifest.json") && e.contains(says), "{field}: {e}");
+    }
+}
+
 /// Season-mode `detect` on every dev series, scored by `introskip eval --json`.
 fn score_dev(dev: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
     let mut seasons: Vec<PathBuf> = std::fs::read_dir(dev).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Score a whole synthesised set the way the committed results are scored (one `detect` per
 # series folder, then `eval --json`), for sets the test suite does not run:
-#   scripts/eval-set.sh SET_DIR OUT.json [season|single]
+#   [BIN=introskip] scripts/eval-set.sh SET_DIR OUT.json [season|single]
 # e.g. scripts/eval-set.sh ~/.cache/introskip/dataset/familyb-train-3028/train results/familyb-wide-season.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 set_dir=$1 out=$2 mode=${3:-season}
-bin=$INTROSKIP_CACHE/target/release/introskip
+bin=${BIN:-$INTROSKIP_CACHE/target/release/introskip}
 [ -x "$bin" ] || { echo "eval-set: $bin missing; build first: cargo build --release --features tch" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

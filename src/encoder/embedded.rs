@@ -74,7 +74,8 @@ impl FrameEncoder for EmbeddedEncoder {
     }
     fn version(&self) -> u32 {
         // 2: a logo in a letterbox bar no longer keeps the bar ([`crop_black_bars`]).
-        2
+        // 3: an episode's bars are found from all its frames ([`episode_bars`]).
+        3
     }
     fn dim(&self) -> usize {
         DIM
@@ -85,12 +86,31 @@ impl FrameEncoder for EmbeddedEncoder {
     fn encode(&mut self, samples: &[&Sample]) -> Result<Vec<Vec<f32>>> {
         Ok(samples.iter().map(|s| self.describe(&s.thumbnail)).collect())
     }
+    fn refine_episode(&mut self, thumbnails: &[RgbImage]) -> Result<Vec<(usize, Vec<f32>)>> {
+        let frames: Vec<&RgbImage> = thumbnails.iter().collect();
+        let Some(bars) = episode_bars(&frames) else {
+            return Ok(Vec::new());
+        };
+        let (w, h) = thumbnails[0].dimensions();
+        // Only frames whose own crop differs are described again.
+        Ok(thumbnails
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.dimensions() == (w, h) && frame_bars(t) != bars)
+            .map(|(i, t)| (i, self.describe_without(t, bars)))
+            .collect())
+    }
 }
 
 impl EmbeddedEncoder {
     /// The descriptor of one picture (any size; thumbnails of ~128×72 are plenty).
     pub fn describe(&self, img: &RgbImage) -> Vec<f32> {
-        let content = common_region(&crop_black_bars(img));
+        self.describe_without(img, frame_bars(img))
+    }
+
+    /// The descriptor of a picture without the given bars (an episode's, [`episode_bars`]).
+    pub fn describe_without(&self, img: &RgbImage, bars: Bars) -> Vec<f32> {
+        let content = common_region(&crop_bars(img, bars));
         let small = resize(&content, SIDE as u32, SIDE as u32, Filter::Bilinear);
         let (luma, cb, cr) = planes(&small);
         let mut out = Vec::with_capacity(DIM);
@@ -149,44 +169,124 @@ fn planes(img: &RgbImage) -> (Vec<f32>, Vec<f32>, Vec<f32>) {
     (y, cb, cr)
 }
 
-/// Remove letterbox/pillarbox bars: outer rows/columns that are near-black. A channel's logo
+/// Lines cut from each side of a picture: letterbox (top, bottom) and pillarbox (left, right)
+/// bars.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Bars {
+    pub top: u32,
+    pub bottom: u32,
+    pub left: u32,
+    pub right: u32,
+}
+
+/// Lines of an axis of `len` lines that count as bar from each end: `near` from the start, `far`
+/// from the end. `line(i, strict)` says whether line i is bar (strict: all of it near-black;
+/// loose: its middle 60 % near-black and 80 % of it). At most a third from each end; `None` on a
+/// side whose bar would reach that far (a dark picture tells nothing there).
+fn reach(len: u32, strict: bool, line: &dyn Fn(u32, bool) -> bool) -> (Option<u32>, Option<u32>) {
+    let (mut near, mut far) = (0, 0);
+    while near < len / 3 && line(near, strict) {
+        near += 1;
+    }
+    while far < len / 3 && line(len - 1 - far, strict) {
+        far += 1;
+    }
+    let known = |n: u32| (n < len / 3).then_some(n);
+    (known(near), known(far))
+}
+
+fn dark(img: &RgbImage, x: u32, y: u32) -> bool {
+    max_channel(img, x, y) < 32
+}
+
+fn dark_line(len: u32, strict: bool, at: &dyn Fn(u32) -> bool) -> bool {
+    if strict {
+        (0..len).all(at)
+    } else {
+        (len / 5..len - len / 5).all(at) && 5 * (0..len).filter(|&i| at(i)).count() >= 4 * len as usize
+    }
+}
+
+fn row_is_bar(img: &RgbImage) -> impl Fn(u32, bool) -> bool + '_ {
+    move |y, strict| dark_line(img.width(), strict, &|x| dark(img, x, y))
+}
+
+fn column_is_bar(img: &RgbImage) -> impl Fn(u32, bool) -> bool + '_ {
+    move |x, strict| dark_line(img.height(), strict, &|y| dark(img, x, y))
+}
+
+/// The bars of one picture seen alone: outer rows/columns that are near-black. A channel's logo
 /// often sits in a bar (drawn over the padded frame, in a corner), so a row also counts as bar
 /// where its middle 60 % is all near-black and at least 80 % of it is (a column likewise) — but
 /// only where that finds bars of the same size on both sides (within 2 px or 2 %), as padding
-/// makes them: one dark side of a night scene is picture, not a bar. Until encoder version 2 one
-/// lit pixel kept a bar, and a letterboxed episode with its logo in the bar matched the same intro
-/// of a full-frame one at cosine ~0.7 (family C, seed 2030: no picture match).
-pub fn crop_black_bars(img: &RgbImage) -> RgbImage {
+/// makes them: one dark side of a night scene is picture, not a bar. A picture dark a third of
+/// the way in from any side keeps everything. Until encoder version 2 one lit pixel kept a bar.
+pub fn frame_bars(img: &RgbImage) -> Bars {
     let (w, h) = (img.width(), img.height());
-    let dark = |x: u32, y: u32| max_channel(img, x, y) < 32;
-    let all_dark = |len: u32, at: &dyn Fn(u32) -> bool| (0..len).all(at);
-    let mostly_dark = |len: u32, at: &dyn Fn(u32) -> bool| (len / 5..len - len / 5).all(at) && 5 * (0..len).filter(|&i| at(i)).count() >= 4 * len as usize;
-    // How far bars reach in from each end of an axis of `len` lines (`line(i, strict)` says
-    // whether line i is bar), at most a third.
-    let edges = |len: u32, line: &dyn Fn(u32, bool) -> bool| -> (u32, u32) {
-        let reach = |strict: bool| {
-            let (mut near, mut far) = (0, len);
-            while near < len / 3 && line(near, strict) {
-                near += 1;
-            }
-            while far > len - len / 3 && line(far - 1, strict) {
-                far -= 1;
-            }
-            (near, far)
-        };
-        let strict = reach(true);
-        let loose = reach(false);
-        let (near, gap) = (loose.0, len - loose.1);
-        let same_size = near > 0 && gap > 0 && near.abs_diff(gap) <= 2.max(len / 50);
-        if same_size && (loose.0 > strict.0 || loose.1 < strict.1) { loose } else { strict }
+    let edges = |len: u32, line: &dyn Fn(u32, bool) -> bool| -> Option<(u32, u32)> {
+        let strict = reach(len, true, line);
+        let loose = reach(len, false, line);
+        let (s0, s1) = (strict.0?, strict.1?);
+        match loose {
+            (Some(l0), Some(l1)) if l0 > 0 && l1 > 0 && l0.abs_diff(l1) <= 2.max(len / 50) && (l0 > s0 || l1 > s1) => Some((l0, l1)),
+            _ => Some((s0, s1)),
+        }
     };
-    let (top, bottom) = edges(h, &|y, strict| if strict { all_dark(w, &|x| dark(x, y)) } else { mostly_dark(w, &|x| dark(x, y)) });
-    let (left, right) = edges(w, &|x, strict| if strict { all_dark(h, &|y| dark(x, y)) } else { mostly_dark(h, &|y| dark(x, y)) });
-    // A dark picture (night scene, fade) is not bars: keep it whole.
-    if top >= h / 3 || left >= w / 3 || (top == 0 && bottom == h && left == 0 && right == w) {
+    match (edges(h, &row_is_bar(img)), edges(w, &column_is_bar(img))) {
+        (Some((top, bottom)), Some((left, right))) => Bars { top, bottom, left, right },
+        _ => Bars::default(),
+    }
+}
+
+/// The bars of an episode, from all its frames of one size: padding is the same in every frame,
+/// while the picture's own dark edges (night scenes, a planet on black, a fade) come and go. Per
+/// side, the bar is the 25th percentile of the loose per-frame reach ([`frame_bars`]' rule, so a
+/// logo in the bar does not keep it) over the frames where it is known; of two opposite sides
+/// that differ by more than 2 px or 2 %, both take the smaller (padding is centred; a dark side
+/// of the picture is not). `None` when fewer than 8 frames, or a quarter of them, tell a side.
+///
+/// Seen one frame at a time, a dark shot of a pillarboxed episode lost columns of picture with its
+/// bars, and the same intro shot matched the full-frame episodes at cosine ~0.2 (family C, seed
+/// 2030: Last Meadow's title over a dark planet).
+pub fn episode_bars(frames: &[&RgbImage]) -> Option<Bars> {
+    let first = frames.first()?;
+    let (w, h) = first.dimensions();
+    let same: Vec<&&RgbImage> = frames.iter().filter(|f| f.dimensions() == (w, h)).collect();
+    let mut sides: [Vec<u32>; 4] = Default::default();
+    for f in &same {
+        let (top, bottom) = reach(h, false, &row_is_bar(f));
+        let (left, right) = reach(w, false, &column_is_bar(f));
+        for (side, value) in sides.iter_mut().zip([top, bottom, left, right]) {
+            side.extend(value);
+        }
+    }
+    let need = 8.max(same.len() / 4);
+    let mut picked = [0u32; 4];
+    for (out, side) in picked.iter_mut().zip(sides.iter_mut()) {
+        if side.len() < need {
+            return None;
+        }
+        side.sort_unstable();
+        *out = side[side.len() / 4];
+    }
+    let centred = |a: u32, b: u32, len: u32| if a.abs_diff(b) <= 2.max(len / 50) { (a, b) } else { (a.min(b), a.min(b)) };
+    let (top, bottom) = centred(picked[0], picked[1], h);
+    let (left, right) = centred(picked[2], picked[3], w);
+    Some(Bars { top, bottom, left, right })
+}
+
+/// `img` without `bars`.
+pub fn crop_bars(img: &RgbImage, bars: Bars) -> RgbImage {
+    let (w, h) = img.dimensions();
+    if bars == Bars::default() || bars.left + bars.right >= w || bars.top + bars.bottom >= h {
         return img.clone();
     }
-    image::imageops::crop_imm(img, left, top, right - left, bottom - top).to_image()
+    image::imageops::crop_imm(img, bars.left, bars.top, w - bars.left - bars.right, h - bars.top - bars.bottom).to_image()
+}
+
+/// Remove the letterbox/pillarbox bars of one picture seen alone ([`frame_bars`]).
+pub fn crop_black_bars(img: &RgbImage) -> RgbImage {
+    crop_bars(img, frame_bars(img))
 }
 
 /// The part of a 16:9 picture that survives every common centre cut: a 4:3 pillarbox keeps the
@@ -354,6 +454,51 @@ mod tests {
         let e = EmbeddedEncoder::default();
         let cos = crate::encoder::cosine(&e.describe(&full), &e.describe(&boxed));
         assert!(cos >= 0.92, "letterboxed with a logo in the bar against full frame: cosine {cos}");
+    }
+
+    #[test]
+    fn an_episode_keeps_the_picture_its_dark_shots_show_beside_its_bars() {
+        // A 4:3 pillarboxed episode (bars 16 px each side of 128): most shots are lit to their
+        // edges; some are a planet on black, dark far into the picture on both sides but not
+        // by the same amount. Alone, such a frame loses columns of picture with its bars; in
+        // its episode, only the bars go.
+        let lit = |seed: u32| {
+            let mut f = RgbImage::from_pixel(128, 72, image::Rgb([0, 0, 0]));
+            for y in 0..72 {
+                for x in 16..112 {
+                    f.put_pixel(x, y, image::Rgb([(60 + (x * seed + y * 3) % 150) as u8, (80 + (x + y * seed) % 120) as u8, 90]));
+                }
+            }
+            f
+        };
+        let mut planet = RgbImage::from_pixel(128, 72, image::Rgb([0, 0, 0]));
+        for y in 10..62 {
+            for x in 40..98 {
+                planet.put_pixel(x, y, image::Rgb([70, 80, 140]));
+            }
+        }
+        assert_ne!(frame_bars(&planet), Bars { top: 0, bottom: 0, left: 16, right: 16 }, "alone, the planet's frame is cut further");
+        let mut frames: Vec<RgbImage> = (1..=12).map(lit).collect();
+        frames.extend(std::iter::repeat_n(planet.clone(), 6));
+        let refs: Vec<&RgbImage> = frames.iter().collect();
+        assert_eq!(episode_bars(&refs), Some(Bars { top: 0, bottom: 0, left: 16, right: 16 }));
+        // Re-described with the episode's bars: only the planet's frames change.
+        let mut e = EmbeddedEncoder::default();
+        let changed: Vec<usize> = e.refine_episode(&frames).unwrap().into_iter().map(|(i, _)| i).collect();
+        assert_eq!(changed, (12..18).collect::<Vec<_>>());
+        // A full-frame episode whose night scenes are dark at one side keeps every column.
+        let shot = |s: u32| RgbImage::from_fn(128, 72, move |x, y| image::Rgb([(60 + (x * s + y) % 150) as u8, 90, 120]));
+        let mut night = shot(5);
+        for y in 0..72 {
+            for x in 0..30 {
+                night.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+        let full: Vec<RgbImage> = (1..=12).map(shot).chain(std::iter::repeat_n(night, 6)).collect();
+        let refs: Vec<&RgbImage> = full.iter().collect();
+        assert_eq!(episode_bars(&refs), Some(Bars::default()));
+        // Too few frames to tell: each frame alone.
+        assert_eq!(episode_bars(&refs[..5]), None);
     }
 
     #[test]

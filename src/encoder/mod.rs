@@ -33,6 +33,12 @@ pub trait FrameEncoder: Send {
     fn input(&self) -> EncoderInput;
     /// Embed a batch of samples, one L2-normalised vector each.
     fn encode(&mut self, samples: &[&Sample]) -> Result<Vec<Vec<f32>>>;
+    /// Once a window's samples are all encoded: what only the whole window tells (the embedded
+    /// encoder's letterbox, the same in every frame of a file), as (row, new embedding) for the
+    /// rows that change. Thumbnails are the samples' own, in order.
+    fn refine_episode(&mut self, _thumbnails: &[image::RgbImage]) -> Result<Vec<(usize, Vec<f32>)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// Cosine similarity of two L2-normalised vectors.

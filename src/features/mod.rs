@@ -242,6 +242,12 @@ pub fn picture_features(
     if !finished {
         return Err(crate::Error::internal(format!("{}: the sampler stopped before the end of the window", path.display())));
     }
+    for (row, embedding) in encoder.refine_episode(&features.thumbnails)? {
+        if embedding.len() != dim || row >= features.seconds.len() {
+            return Err(crate::Error::internal(format!("encoder {} refined row {row} with {} values", encoder.id(), embedding.len())));
+        }
+        features.embeddings.row_mut(row).assign(&ArrayView1::from(&embedding));
+    }
     Ok(features)
 }
 

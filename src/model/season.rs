@@ -31,6 +31,9 @@ const MAX_PASSES: usize = 4;
 /// Added to the score of a repeat most partners both play and show: it outranks any repeat found
 /// by sound or picture alone (scores are otherwise below 2.2).
 const SEEN_AND_HEARD: f64 = 10.0;
+/// Added (pass 2 on) to a repeat whose copies are most partners' own intros: it outranks what
+/// only the model believes, below [`SEEN_AND_HEARD`].
+const BACKED_BY_INTROS: f64 = 5.0;
 /// An aligned intro's confidence from repetition alone: repeating in every other episode says
 /// this much even where the model doubted it.
 const REPEAT_CONFIDENCE: f64 = 0.95;
@@ -137,7 +140,16 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // missed in one partner.
         // Both in one partner (`together`): a sound one partner plays beside pictures another
         // shows is not "seen and heard" (before 2026-11-30 it was; no set changed by this).
-        let tier = if majority && r.together && end - start >= MIN_MATCH_S { SEEN_AND_HEARD } else { 0.0 };
+        let tier = if majority && r.together && end - start >= MIN_MATCH_S {
+            SEEN_AND_HEARD
+        } else if first.is_some() && strong {
+            // Pass 2 on: most partners (two or more) play their copy as their own intro. That
+            // outranks what only the model here believes (a model-backed minority or none): a
+            // sting too short for the tier above, or one heard but not seen again.
+            BACKED_BY_INTROS
+        } else {
+            0.0
+        };
         // Heard again but never seen with it (no partner shows the same pictures where it plays
         // the sound): a score cue or a song the story plays again, however many episodes play it
         // (family B's loud music scenes) — unless the model calls it intro, or a partner plays
@@ -225,24 +237,31 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
         (best, recaps)
     };
-    let intros_of = |first: Option<&[Option<Past>]>| -> Vec<Option<Past>> {
-        (0..n)
-            .map(|e| match pass(first, e).0 {
-                Some((_, intro, _, _)) => Some(Past { start: intro.start, end: intro.end }),
-                None => detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }),
-            })
-            .collect()
+    let intro_of = |first: Option<&[Option<Past>]>, e: usize| -> Option<Past> {
+        match pass(first, e).0 {
+            Some((_, intro, _, _)) => Some(Past { start: intro.start, end: intro.end }),
+            None => detections[e].intros.first().map(|i| Past { start: i.start, end: i.end }),
+        }
     };
-    // Later passes count partners against the previous pass's intros, until nothing changes:
-    // an episode whose first guess was a score cue that all episodes share, once it settles on
-    // the intro, backs the same intro in the episodes that share it.
-    let mut first = intros_of(None);
+    // Later passes count partners against the others' latest intros, one episode at a time, until
+    // a pass changes nothing: an episode whose first guess was a score cue that all episodes
+    // share, once it settles on the intro, backs the same intro in the episodes that share it.
+    // One at a time, not all at once: updated together, two episodes that each move to the
+    // other's previous choice swap places pass after pass and never meet (family C, seed 2030:
+    // a 6 s sting three episodes play, lost to the model's guess at story).
+    let mut first: Vec<Option<Past>> = (0..n).map(|e| intro_of(None, e)).collect();
     for _ in 1..MAX_PASSES {
-        let next = intros_of(Some(&first));
-        if next == first {
+        let mut changed = false;
+        for e in 0..n {
+            let next = intro_of(Some(&first), e);
+            if next != first[e] {
+                first[e] = next;
+                changed = true;
+            }
+        }
+        if !changed {
             break;
         }
-        first = next;
     }
     let second: Vec<_> = (0..n).map(|e| pass(Some(&first), e)).collect();
     for (e, (best, recaps)) in second.into_iter().enumerate() {

@@ -354,3 +354,39 @@ fn a_lone_guess_that_only_touches_a_repeat_is_still_lone() {
     let out = judge_season(&mut d, &s, &repeats);
     assert!(matches!(out[3], Outcome::DroppedLone { .. }) && d[3].intros.is_empty(), "{out:?}");
 }
+
+#[test]
+fn a_sting_three_episodes_play_wins_over_the_story_the_model_took_in_one_of_them() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Family C, seed 2030 (Last Meadow), reduced: episodes 0, 1 and 3 play a 5.5 s sting seen
+    // and heard again, episode 2 has no intro. Episode 0's model calls 95–105 of its story an
+    // intro, and that story is also seen and heard in episodes 1 and 2. Pass 1 gives episode 0
+    // the story (the model's belief outranks the sting there; the story is heard in two partners, seen in one), 1 and 3 the sting. Counted all at
+    // once, pass 2 moved episode 0 to the sting while 1 and 3 lost their backing from 0, and the
+    // passes swapped back and forth until nothing was kept.
+    let sting = [(37.0, 42.5), (81.0, 86.5), (0.0, 0.0), (11.5, 17.0)];
+    let story = [(95.0, 105.0), (128.0, 138.0), (81.0, 91.0), (0.0, 0.0)];
+    let mut d: Vec<Detection> = (0..4)
+        .map(|e| if e == 0 { detection(Some((84, 106)), &[(84, 106, 0.95)], &[]) } else { detection(None, &[], &[]) })
+        .collect();
+    let mut repeats: Vec<Vec<Repeat>> = Vec::new();
+    for e in 0..4 {
+        let mut list = Vec::new();
+        // The story is heard in both partners and seen in one, never both in the same one.
+        for (spans, with, together) in [(&sting, [0usize, 1, 3], true), (&story, [0, 1, 2], false)] {
+            if !with.contains(&e) {
+                continue;
+            }
+            let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
+            let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, spans[j].0, spans[j].1)).collect();
+            list.push(Repeat { start: spans[e].0, end: spans[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together });
+        }
+        repeats.push(list);
+    }
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    for e in [0, 1, 3] {
+        assert_eq!(d[e].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![sting[e]], "episode {e}");
+    }
+    assert!(d[2].intros.is_empty(), "{:?}", d[2].intros);
+}

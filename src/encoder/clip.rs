@@ -119,6 +119,8 @@ impl Weights {
 /// Read a checkpoint and split it into its image and its text tower's tensors (either may be
 /// empty; the names are normalised per tower afterwards).
 fn read_towers(path: &Path) -> Result<(RawTensors, RawTensors)> {
+    // A fifo or a device would block (or never end) the reads below.
+    crate::fsio::check_regular_file(path)?;
     let head = {
         use std::io::Read;
         let mut f = std::fs::File::open(path).map_err(|e| crate::error::io_error(path, e))?;
@@ -133,6 +135,12 @@ fn read_towers(path: &Path) -> Result<(RawTensors, RawTensors)> {
     } else {
         read_pytorch(path)?
     };
+    // A dimension of size 0 makes a network of nothing (zero heads, a 0-pixel input): Burn
+    // panicked building it. No CLIP tensor has one.
+    let mut empty: Vec<(&String, &Vec<usize>)> = raw.iter().filter(|(_, (shape, _))| shape.contains(&0)).map(|(name, (shape, _))| (name, shape)).collect();
+    if let Some((name, shape)) = { empty.sort(); empty.first() } {
+        return Err(Error::input(path, format!("tensor '{name}' has shape {shape:?}: a dimension of size 0 (damaged or not CLIP weights)")));
+    }
     Ok(split_towers(raw))
 }
 

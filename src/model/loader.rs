@@ -70,7 +70,9 @@ impl IntroModel {
     /// Load a model folder and check it was trained for `encoder`.
     pub fn load(dir: &Path, encoder: &dyn FrameEncoder, device: &Device) -> Result<Self> {
         let manifest_path = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| io_error(&manifest_path, e))?;
+        // Regular files only (a fifo named manifest.json would block the read forever).
+        let text = crate::fsio::read_bounded(&manifest_path, 64 << 20)?;
+        let text = String::from_utf8(text).map_err(|_| Error::input(&manifest_path, "not a model manifest: not UTF-8 text"))?;
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| Error::input(&manifest_path, format!("not a model manifest: {e}")))?;
         if manifest.format != 1 {
             return Err(Error::input(&manifest_path, format!("model format {} is not supported (this build reads 1)", manifest.format)));
@@ -98,6 +100,7 @@ impl IntroModel {
                 return Err(Error::input(&manifest_path, format!("member weights '{}' must be a file in the model folder", m.weights)));
             }
             let weights_path = dir.join(&m.weights);
+            crate::fsio::check_regular_file(&weights_path)?;
             let bytes = std::fs::read(&weights_path).map_err(|e| io_error(&weights_path, e))?;
             if sha256_hex(&bytes) != m.sha256 {
                 return Err(Error::input(&weights_path, "sha256 does not match the manifest: the file is damaged or from another model"));

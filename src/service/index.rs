@@ -15,8 +15,10 @@ use crate::features::EpisodeFeatures;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-/// Bumped when the stored layout or the graph parameters change.
-const INDEX_VERSION: u32 = 1;
+/// Bumped when the stored layout or the graph parameters change. 2: the file carries a checksum.
+const INDEX_VERSION: u32 = 2;
+/// What an index file starts with, before the checksum of the rest and the rest.
+const MAGIC: &[u8; 8] = b"isknn\0\0\x02";
 /// Segments kept before the two smallest are merged.
 const MAX_SEGMENTS: usize = 8;
 /// Candidates each segment's search keeps (HNSW's ef): measured in `bench search` and the test,
@@ -144,9 +146,16 @@ impl ShotIndex {
     }
 
     /// The stored index of `encoder`, or a new one when there is none (or it is damaged, or of
-    /// another version: it is rebuilt from the cached embeddings, never trusted).
+    /// another version: it is rebuilt from the cached embeddings, never trusted). A file whose
+    /// checksum does not match is damaged: a flipped bit in a graph link would send the search
+    /// out of bounds (before version 2 such a file was trusted).
     pub fn load_or_new(path: &Path, encoder: &str, dim: usize) -> Self {
-        let loaded = std::fs::File::open(path).ok().and_then(|f| ciborium::from_reader::<ShotIndex, _>(std::io::BufReader::new(f)).ok());
+        let loaded = std::fs::read(path).ok().and_then(|bytes| {
+            let body = bytes.strip_prefix(MAGIC.as_slice())?;
+            let (sum, body) = body.split_first_chunk::<8>()?;
+            (u64::from_le_bytes(*sum) == crate::fsio::fnv64(body)).then_some(())?;
+            ciborium::from_reader::<ShotIndex, _>(body).ok()
+        });
         match loaded {
             Some(index) if index.version == INDEX_VERSION && index.encoder == encoder && index.dim == dim && index.is_consistent() => index,
             _ => ShotIndex::new(encoder, dim),
@@ -164,7 +173,13 @@ impl ShotIndex {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
         }
-        crate::fsio::write_atomic(path, |w| ciborium::into_writer(self, w).map_err(|e| std::io::Error::other(e.to_string())))
+        let mut body = Vec::new();
+        ciborium::into_writer(self, &mut body).map_err(|e| Error::internal(format!("cannot encode the shot index: {e}")))?;
+        crate::fsio::write_atomic(path, |w| {
+            w.write_all(MAGIC)?;
+            w.write_all(&crate::fsio::fnv64(&body).to_le_bytes())?;
+            w.write_all(&body)
+        })
     }
 }
 
@@ -255,8 +270,16 @@ mod tests {
         assert_eq!(back.len(), index.len());
         let q = eps[5].embeddings.row(9).to_vec();
         assert_eq!(back.nearest(&q, 5), index.nearest(&q, 5));
-        // Another encoder's (or a damaged) file starts a new index.
+        // Another encoder's (or a damaged) file starts a new index: one flipped bit anywhere
+        // (a graph link, a float) is caught by the checksum.
         assert!(ShotIndex::load_or_new(&path, "other", 16).is_empty());
+        let stored = std::fs::read(&path).unwrap();
+        for at in [MAGIC.len() + 3, stored.len() / 3, stored.len() / 2, stored.len() - 1] {
+            let mut flipped = stored.clone();
+            flipped[at] ^= 0x10;
+            std::fs::write(&path, &flipped).unwrap();
+            assert!(ShotIndex::load_or_new(&path, "test", 16).is_empty(), "bit flipped at byte {at} of {}", stored.len());
+        }
         std::fs::write(&path, b"not cbor").unwrap();
         assert!(ShotIndex::load_or_new(&path, "test", 16).is_empty());
     }

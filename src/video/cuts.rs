@@ -22,7 +22,7 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
     let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video codec ({e})")))?;
     decoder.set_packet_time_base(stream.time_base());
     let from_s = from_s.max(0.0);
-    let target = origin + ((from_s - 0.1).max(0.0) / tb) as i64;
+    let target = origin.saturating_add(((from_s - 0.1).max(0.0) / tb) as i64);
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
         return Err(Error::input(path, "cannot seek in this file"));
     }
@@ -34,7 +34,7 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
     let mut grey = ffmpeg::frame::Video::empty();
     let mut eof = false;
     while super::receive_next(&mut opened.input, index, &mut decoder, &mut frame, &mut eof, path)? {
-        let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) - origin) as f64 * tb;
+        let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) as i128 - origin as i128) as f64 * tb;
         if t > to_s + 1e-6 {
             break;
         }

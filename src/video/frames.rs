@@ -57,11 +57,11 @@ impl FrameReader {
     }
 
     fn seconds(&self, pts: i64) -> f64 {
-        (pts - self.origin) as f64 * self.tb.0 as f64 / self.tb.1 as f64
+        (pts as i128 - self.origin as i128) as f64 * self.tb.0 as f64 / self.tb.1 as f64
     }
 
     fn pts(&self, seconds: f64) -> i64 {
-        self.origin + (seconds * self.tb.1 as f64 / self.tb.0 as f64).floor() as i64
+        self.origin.saturating_add((seconds * self.tb.1 as f64 / self.tb.0 as f64).floor() as i64)
     }
 
     /// The next decoded frame in presentation order, without conversion.

@@ -64,14 +64,14 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool) 
     if tb.numerator() <= 0 || tb.denominator() <= 0 {
         return Err(Error::input(path, "video stream has no valid time base"));
     }
-    let seconds = |pts: i64| (pts - origin) as f64 * f64::from(tb);
+    let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
     let mut ctx = ffmpeg::codec::context::Context::from_parameters(params).map_err(|e| Error::input(path, format!("cannot set up the video decoder: {e}")))?;
     ctx.set_threading(ffmpeg::codec::threading::Config { kind: ffmpeg::codec::threading::Type::Frame, count: 1, ..Default::default() });
     let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
     decoder.skip_frame(ffmpeg::Discard::NonKey);
     // A coarse look at 144-pixel pictures: what the deblocking filter changes is negligible there.
     decoder.skip_loop_filter(ffmpeg::Discard::All);
-    let target = origin + (start_s / f64::from(tb)).floor() as i64;
+    let target = origin.saturating_add((start_s / f64::from(tb)).floor() as i64);
     unsafe {
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
         ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);

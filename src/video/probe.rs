@@ -136,11 +136,20 @@ pub(crate) fn video_info(input: &ffmpeg::format::context::Input, index: usize) -
 
 /// Shown size for a coded size, pixel aspect and rotation.
 pub(crate) fn display_size(width: u32, height: u32, sar: (i32, i32), rotation: i32) -> (u32, u32) {
-    let w = ((width as u64 * sar.0 as u64 + sar.1 as u64 / 2) / sar.1.max(1) as u64).max(1) as u32;
+    let (num, den) = (sar.0.max(1) as u64, sar.1.max(1) as u64);
+    let w = ((width as u64 * num + den / 2) / den).max(1);
+    // Squeezed to MAX_ASPECT at most: a 65536×1 stream (or an absurd pixel aspect) would make a
+    // thumbnail of 4.7 million by 72 pixels per sample; no episode is shaped like that.
+    let h = u64::from(height.max(1));
+    let (w, h) = (w.min(h * MAX_ASPECT), h.min(w * MAX_ASPECT));
+    let (w, height) = (w as u32, h as u32);
     // Even widths keep chroma-subsampled conversions exact.
     let w = if w != width { w + (w & 1) } else { w };
     if rotation.rem_euclid(180) == 90 { (height, w) } else { (w, height) }
 }
+
+/// The widest (or tallest) picture shape introskip converts frames to; beyond it, squeezed.
+pub(crate) const MAX_ASPECT: u64 = 16;
 
 /// Clockwise rotation from the stream's display matrix, snapped to a multiple of 90 degrees.
 pub(crate) fn stream_rotation(stream: &ffmpeg::format::stream::Stream) -> i32 {
@@ -186,4 +195,22 @@ fn keyframe_interval(stream: &ffmpeg::format::stream::Stream, horizon_s: f64) ->
         return None;
     }
     Some((within[within.len() - 1] - within[0]) as f64 * tb / (within.len() - 1) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_shapes_are_squeezed_to_sixteen_to_one() {
+        assert_eq!(display_size(1920, 1080, (1, 1), 0), (1920, 1080));
+        assert_eq!(display_size(720, 576, (64, 45), 0), (1024, 576));
+        assert_eq!(display_size(1080, 1920, (1, 1), 90), (1920, 1080));
+        // 65536×1 would be thumbnailed 4.7 million pixels wide; 1×65536 likewise tall.
+        assert_eq!(display_size(65536, 1, (1, 1), 0), (16, 1));
+        assert_eq!(display_size(1, 65536, (1, 1), 0), (1, 16));
+        // A pixel aspect of 2³¹−1 no longer wraps the width.
+        assert_eq!(display_size(1920, 1080, (i32::MAX, 1), 0), (17280, 1080));
+        assert_eq!(display_size(1920, 1080, (1, i32::MAX), 0), (2, 16));
+    }
 }

@@ -239,11 +239,11 @@ impl Clock {
 
     /// Stream timestamp of second `k` (floor).
     fn ts_of(&self, seconds: f64) -> i64 {
-        self.origin + (seconds * self.den as f64 / self.num as f64).floor() as i64
+        self.origin.saturating_add((seconds * self.den as f64 / self.num as f64).floor() as i64)
     }
 
     fn seconds(&self, pts: i64) -> f64 {
-        (pts - self.origin) as f64 * self.num as f64 / self.den as f64
+        (pts as i128 - self.origin as i128) as f64 * self.num as f64 / self.den as f64
     }
 }
 
@@ -694,7 +694,7 @@ fn run_segment(
             // The index says where keyframes are (possibly as DTS: slightly early, fine for deciding).
             let kf = kf_list.partition_point(|&t| t <= target).checked_sub(1).map(|i| kf_list[i]);
             if let (Some(kf), Some(pos)) = (kf, decode_pos) {
-                if kf > pos + seek_gain && seek(&mut opened.input, target) {
+                if kf > pos.saturating_add(seek_gain) && seek(&mut opened.input, target) {
                     decoder.flush();
                     queue.clear();
                     seen_pts.clear();
@@ -773,7 +773,7 @@ fn run_segment(
                 Err(ffmpeg::Error::Eof) => {
                     // Stream over: the last frame stays on screen for its duration.
                     if let Some((pts, f)) = held.take() {
-                        let end = pts + last_duration.max(1);
+                        let end = pts.saturating_add(last_duration.max(1));
                         while next_k < end_k && !clock.at_or_before(end, next_k) {
                             if !produce(next_k, pts, &f, &mut converter, stats)? {
                                 return Err(Error::Cancelled);
@@ -790,12 +790,12 @@ fn run_segment(
             // counted from the last known timestamp.
             let pts = match frame.timestamp().or(frame.pts()) {
                 Some(p) => {
-                    next_untimed = p + frame_ticks;
+                    next_untimed = p.saturating_add(frame_ticks);
                     p
                 }
                 None if frame_ticks > 0 => {
                     let p = next_untimed;
-                    next_untimed += frame_ticks;
+                    next_untimed = next_untimed.saturating_add(frame_ticks);
                     p
                 }
                 None => continue,
@@ -808,11 +808,11 @@ fn run_segment(
                 // The seek landed on a keyframe shown after the sample point: the frame we need lies
                 // before it. Step back to the previous keyframe.
                 overshot_at = Some(pts);
-                if seek(&mut opened.input, pts - 1) {
+                if seek(&mut opened.input, pts.saturating_sub(1)) {
                     decoder.flush();
                     queue.clear();
                     seen_pts.clear();
-                    decode_pos = Some(pts - 1);
+                    decode_pos = Some(pts.saturating_sub(1));
                     just_seeked = true;
                     stats.seeks += 1;
                     continue 'outer;
@@ -846,7 +846,7 @@ fn run_segment(
             // The held frame is final for every sample point before its successor's PTS.
             if let Some((hpts, _)) = &held {
                 let hpts = *hpts;
-                if let Some(&succ) = seen_pts.range(hpts + 1..).next() {
+                if let Some(&succ) = seen_pts.range((std::ops::Bound::Excluded(hpts), std::ops::Bound::Unbounded)).next() {
                     while next_k < end_k && clock.at_or_before(hpts, next_k) && !clock.at_or_before(succ, next_k) {
                         let (_, hf) = held.as_ref().expect("checked");
                         if !produce(next_k, hpts, hf, &mut converter, stats)? {

@@ -98,6 +98,12 @@ fn a_checkpoint_that_does_not_fit_is_refused_naming_the_tensor() {
     let err = ClipVision::new(&Weights::load(&reshaped).unwrap(), &introskip::encoder::burn_device()).err().expect("refused").to_string();
     assert!(err.contains("transformer.resblocks.0.mlp.c_fc.weight") && err.contains("[512, 127]"), "{err}");
 
+    // Zero-sized tensors (the hostile corpus's): refused on load, naming one, not a Burn panic.
+    let zero = doctored(dir.path(), None, Some(("visual.conv1.weight", vec![0, 3, 8, 8])));
+    let err = Weights::load(&zero).err().expect("refused").to_string();
+    assert!(err.contains("visual.conv1.weight") || err.contains("size 0"), "{err}");
+    assert!(err.contains(&zero.display().to_string()) && err.contains("size 0"), "{err}");
+
     let text = dir.path().join("weights.safetensors");
     std::fs::write(&text, "this is not a checkpoint").unwrap();
     let err = Weights::load(&text).err().expect("refused").to_string();

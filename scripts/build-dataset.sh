@@ -22,7 +22,8 @@
 # typography and layouts per series (synth.py --tails other: fonts, sizes, alignment, tinted text,
 # less darkened footage, squeeze-back on either side, other preview captions), fixed before the
 # credits rule met it. Seed 5044 was looked at (a validation set now); TAILS_OTHER_SEED=5045
-# builds the second draw, the tail's test set: scored once per change of the rule, never chosen on.
+# builds the second draw, the tail's test set: scored once per change of the rule, never chosen on
+# (5046 and 5047 likewise: 5046 was looked at for the half-picture line rule, 5047 built after it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh

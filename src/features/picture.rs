@@ -217,7 +217,7 @@ pub fn text_cue(img: &RgbImage) -> TextCue {
     if img.width() >= 8 && h >= 8 {
         // Over black, text is what is lit: a thin or light font whose strokes blur below any
         // edge threshold once scaled down still lifts its rows above black.
-        let spans = if black_share(img) >= BLACK_CARD { lit_spans(img) } else { band_spans(&edge_density_at(img, TAIL_EDGE), h) };
+        let spans = if black_share(img) >= BLACK_CARD { lit_spans(img) } else { side_spans(img) };
         for (k, (a, b)) in spans.into_iter().enumerate() {
             if k < MAX_BANDS {
                 bands[k] = (((a + b) as f32 / 2.0 / h as f32) * 255.0).round().clamp(1.0, 255.0) as u8;
@@ -227,6 +227,31 @@ pub fn text_cue(img: &RgbImage) -> TextCue {
     }
     TextCue { lines: lines.min(u8::MAX as usize) as u8, strength: text_line(img), bands }
 }
+
+/// The text lines of a picture that is not a black card: over the whole width, or over one half
+/// where that finds more — names set in a column beside the story (over the last scene, or
+/// beside a character) are lines there, while across the whole width the footage's own edges in
+/// the other half bury them (tails-other seed 5046: a series whose credits all ran so, all
+/// missed).
+fn side_spans(img: &RgbImage) -> Vec<(usize, usize)> {
+    let (w, h) = (img.width(), img.height());
+    let mut best = band_spans(&edge_density_at(img, TAIL_EDGE), h as usize);
+    if w >= 16 {
+        for (x, half) in [(0, w / 2), (w / 2, w - w / 2)] {
+            let side = image::imageops::crop_imm(img, x, 0, half, h).to_image();
+            let spans = band_spans(&edge_density_at(&side, TAIL_EDGE), h as usize);
+            // Three lines at least: two bands in half a picture are as often the footage's own
+            // edges (a fence, a window frame) as text.
+            if spans.len() >= SIDE_LINES && spans.len() > best.len() {
+                best = spans;
+            }
+        }
+    }
+    best
+}
+
+/// Lines one half of a picture must show to count over the whole width's ([`side_spans`]).
+const SIDE_LINES: usize = 3;
 
 /// Per row, the share of pixels with a sharp vertical edge beside them (glyph strokes).
 fn edge_density(img: &RgbImage) -> Vec<f32> {
@@ -359,6 +384,44 @@ mod tests {
         });
         let foliage = crate::image_ops::thumbnail(&detail, 72);
         assert_eq!(text_lines(&foliage), 0, "footage-like texture");
+    }
+
+    #[test]
+    fn names_in_a_column_beside_the_story_are_lines_and_two_bands_of_footage_are_not() {
+        // Left half: busy footage (edges in every row); right half: four names in a thin font
+        // (few strokes) on a calm sky. Across the whole width the names add too few edges to
+        // the footage's to stand out; in their half they do.
+        let mut seed = 5u32;
+        let mut noise = move || {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (seed >> 16) as u8
+        };
+        let strokes = |x: u32| (72..120).contains(&x) && x % 16 == 0;
+        let names = [(10..14), (17..21), (34..38), (41..45)];
+        let column = RgbImage::from_fn(128, 72, |x, y| {
+            let v = if x < 64 {
+                noise()
+            } else if names.iter().any(|r| r.contains(&y)) && strokes(x) {
+                255
+            } else {
+                150
+            };
+            image::Rgb([v, v, v])
+        });
+        assert_eq!(band_spans(&edge_density_at(&column, TAIL_EDGE), 72).len(), 0, "the whole width sees no line");
+        assert_eq!(text_cue(&column).lines, 4, "the column of names");
+        // The same beside two bands of edges in the other half (a fence rail): not text.
+        let fence = RgbImage::from_fn(128, 72, |x, y| {
+            let v = if x < 64 {
+                noise()
+            } else if [(20..26), (40..46)].iter().any(|r| r.contains(&y)) && strokes(x) {
+                250
+            } else {
+                150
+            };
+            image::Rgb([v, v, v])
+        });
+        assert_eq!(text_cue(&fence).lines, 0, "{:?}", text_cue(&fence));
     }
 
     /// A cue with lines centred at these shares of the height.

@@ -75,7 +75,9 @@ impl FrameEncoder for EmbeddedEncoder {
     fn version(&self) -> u32 {
         // 2: a logo in a letterbox bar no longer keeps the bar ([`crop_black_bars`]).
         // 3: an episode's bars are found from all its frames ([`episode_bars`]).
-        3
+        // 4: ... but never cut a frame where it is lit (a full-frame ident in a letterboxed
+        // episode keeps its picture).
+        4
     }
     fn dim(&self) -> usize {
         DIM
@@ -88,16 +90,20 @@ impl FrameEncoder for EmbeddedEncoder {
     }
     fn refine_episode(&mut self, thumbnails: &[RgbImage]) -> Result<Vec<(usize, Vec<f32>)>> {
         let frames: Vec<&RgbImage> = thumbnails.iter().collect();
-        let Some(bars) = episode_bars(&frames) else {
+        let Some((size, bars)) = episode_bars(&frames) else {
             return Ok(Vec::new());
         };
-        let (w, h) = thumbnails[0].dimensions();
-        // Only frames whose own crop differs are described again.
+        // Each frame loses the episode's bars, but never where it is lit (a full-frame ident,
+        // recap or intro in a letterboxed episode keeps its picture); only frames whose crop
+        // then differs from their own are described again.
         Ok(thumbnails
             .iter()
             .enumerate()
-            .filter(|(_, t)| t.dimensions() == (w, h) && frame_bars(t) != bars)
-            .map(|(i, t)| (i, self.describe_without(t, bars)))
+            .filter(|(_, t)| t.dimensions() == size)
+            .filter_map(|(i, t)| {
+                let cut = within_lit(t, bars);
+                (frame_bars(t) != cut).then(|| (i, self.describe_without(t, cut)))
+            })
             .collect())
     }
 }
@@ -248,9 +254,11 @@ pub fn frame_bars(img: &RgbImage) -> Bars {
 /// Seen one frame at a time, a dark shot of a pillarboxed episode lost columns of picture with its
 /// bars, and the same intro shot matched the full-frame episodes at cosine ~0.2 (family C, seed
 /// 2030: Last Meadow's title over a dark planet).
-pub fn episode_bars(frames: &[&RgbImage]) -> Option<Bars> {
-    let first = frames.first()?;
-    let (w, h) = first.dimensions();
+pub fn episode_bars(frames: &[&RgbImage]) -> Option<((u32, u32), Bars)> {
+    // The most common size (a window may open on an odd frame).
+    let mut sizes: Vec<(u32, u32)> = frames.iter().map(|f| f.dimensions()).collect();
+    sizes.sort_unstable();
+    let (w, h) = sizes.chunk_by(|a, b| a == b).max_by_key(|run| run.len())?[0];
     let same: Vec<&&RgbImage> = frames.iter().filter(|f| f.dimensions() == (w, h)).collect();
     let mut sides: [Vec<u32>; 4] = Default::default();
     for f in &same {
@@ -272,7 +280,16 @@ pub fn episode_bars(frames: &[&RgbImage]) -> Option<Bars> {
     let centred = |a: u32, b: u32, len: u32| if a.abs_diff(b) <= 2.max(len / 50) { (a, b) } else { (a.min(b), a.min(b)) };
     let (top, bottom) = centred(picked[0], picked[1], h);
     let (left, right) = centred(picked[2], picked[3], w);
-    Some(Bars { top, bottom, left, right })
+    Some(((w, h), Bars { top, bottom, left, right }))
+}
+
+/// `bars`, less wherever `img` is lit inside them (its own loose reach is smaller).
+pub fn within_lit(img: &RgbImage, bars: Bars) -> Bars {
+    let (w, h) = img.dimensions();
+    let (top, bottom) = reach(h, false, &row_is_bar(img));
+    let (left, right) = reach(w, false, &column_is_bar(img));
+    let cap = |side: u32, own: Option<u32>| own.map_or(side, |o| side.min(o));
+    Bars { top: cap(bars.top, top), bottom: cap(bars.bottom, bottom), left: cap(bars.left, left), right: cap(bars.right, right) }
 }
 
 /// `img` without `bars`.
@@ -481,7 +498,7 @@ mod tests {
         let mut frames: Vec<RgbImage> = (1..=12).map(lit).collect();
         frames.extend(std::iter::repeat_n(planet.clone(), 6));
         let refs: Vec<&RgbImage> = frames.iter().collect();
-        assert_eq!(episode_bars(&refs), Some(Bars { top: 0, bottom: 0, left: 16, right: 16 }));
+        assert_eq!(episode_bars(&refs), Some(((128, 72), Bars { top: 0, bottom: 0, left: 16, right: 16 })));
         // Re-described with the episode's bars: only the planet's frames change.
         let mut e = EmbeddedEncoder::default();
         let changed: Vec<usize> = e.refine_episode(&frames).unwrap().into_iter().map(|(i, _)| i).collect();
@@ -496,7 +513,10 @@ mod tests {
         }
         let full: Vec<RgbImage> = (1..=12).map(shot).chain(std::iter::repeat_n(night, 6)).collect();
         let refs: Vec<&RgbImage> = full.iter().collect();
-        assert_eq!(episode_bars(&refs), Some(Bars::default()));
+        assert_eq!(episode_bars(&refs), Some(((128, 72), Bars::default())));
+        // A full-frame shot in a pillarboxed episode (an ident, a recap) keeps its picture.
+        let ident = RgbImage::from_fn(128, 72, |x, y| image::Rgb([(40 + (x * 3 + y) % 200) as u8, 120, 90]));
+        assert_eq!(within_lit(&ident, Bars { top: 0, bottom: 0, left: 16, right: 16 }), Bars::default());
         // Too few frames to tell: each frame alone.
         assert_eq!(episode_bars(&refs[..5]), None);
     }

@@ -17,8 +17,8 @@ const MAGIC: &[u8; 8] = b"ISKEMB01";
 pub const SAMPLER_VERSION: u32 = 3;
 
 /// Bumped when the text cues of the tail change (3: where each line of text is, to see a roll;
-/// fainter glyph edges count; 4: over black, lit rows are the lines; 5: lines in one half of
-/// the picture count).
+/// fainter glyph edges count; 4: over black, lit rows are the lines; 5 and 6: lines in one half
+/// of the picture count — 5 was a first cut, two lines a half, not kept).
 pub const TEXT_CUE_VERSION: u32 = 6;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

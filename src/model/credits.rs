@@ -21,7 +21,7 @@
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 
 use super::{DetectedSegment, Evidence};
-use crate::features::picture::{black_share, centre_luma, rolled_up, squeezed, text_line, text_lines, TextCue, BLACK_CARD, ROLL_TOLERANCE};
+use crate::features::picture::{black_share, centre_luma, rolled_up, squeezed, text_cue, text_line, text_lines, TextCue, BLACK_CARD, ROLL_TOLERANCE};
 use crate::features::EpisodeFeatures;
 
 /// A line of text at least this clear ([`text_line`]) counts as text even where no separate
@@ -83,7 +83,9 @@ const COARSE_KEYFRAMES: usize = 400;
 /// pass then looks only from there to the end of the file.
 pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64) -> crate::error::Result<Option<(f64, f64)>> {
     let frames = crate::video::keyframes::keyframes(path, start_s, end_s, crate::features::picture::TEXT_HEIGHT, COARSE_KEYFRAMES)?;
-    let hits: Vec<f64> = frames.iter().filter(|(_, img)| is_credit(text_lines(img), centre_luma(img).0 < DARK)).map(|(t, _)| *t).collect();
+    // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
+    // names in one half), or credits the fine pass would find are never looked for.
+    let hits: Vec<f64> = frames.iter().filter(|(_, img)| is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK)).map(|(t, _)| *t).collect();
     let mut best: Option<(f64, f64, usize)> = None;
     let mut i = 0;
     while i < hits.len() {

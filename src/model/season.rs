@@ -55,6 +55,10 @@ pub enum Outcome {
     DroppedUnrepeated { dropped: Vec<(f64, f64, f64)> },
 }
 
+/// Bumped when season judgement's rules change (part of a library scan's stamp: a scanned library
+/// is judged again). 2: passes one episode at a time, intros backed by partners' intros.
+pub const JUDGE_VERSION: u32 = 2;
+
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
 pub const UNREPEATED_SEASON: usize = 3;
@@ -84,8 +88,8 @@ type Span<'a> = (f64, f64, f64, &'a Repeat);
 
 /// The best intro among an episode's repeats (score, segment, the model's mean P(intro) over
 /// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
-/// `first` (every episode's pass-1 intro), a partner counts only where its copy overlaps its own
-/// pass-1 intro.
+/// `first` (every episode's intro as the passes stand), a partner counts only where its copy
+/// overlaps that partner's intro there.
 fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
     let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
     let mut best: Option<Choice> = None;
@@ -175,7 +179,8 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
     (best, spans, recaps)
 }
 
-/// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own pass-1 intro.
+/// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own intro in `first` (the
+/// passes' latest choices).
 fn backs(first: &[Option<Past>], j: usize, a: f64, b: f64) -> bool {
     first.get(j).copied().flatten().is_some_and(|Past { start: s, end: t, .. }| b.min(t) - a.max(s) > 0.5 * (b - a).min(t - s))
 }
@@ -228,9 +233,9 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         return outcomes;
     }
     let others = n - 1;
-    // Pass 1: each episode's best repeat, counting every partner that holds it. Pass 2 counts
-    // only the partners where that copy is (or overlaps) the partner's own pass-1 intro: story
-    // footage two episodes happen to share is not their intro, however many hold it.
+    // Pass 1: each episode's best repeat, counting every partner that holds it. Later passes
+    // count only the partners where that copy is (or overlaps) the partner's own latest intro:
+    // story footage two episodes happen to share is not their intro, however many hold it.
     let pass = |first: Option<&[Option<Past>]>, e: usize| {
         let d = &detections[e];
         let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], repeats, others, first);
@@ -244,8 +249,10 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         }
     };
     // Later passes count partners against the others' latest intros, one episode at a time, until
-    // a pass changes nothing: an episode whose first guess was a score cue that all episodes
-    // share, once it settles on the intro, backs the same intro in the episodes that share it.
+    // a pass changes nothing or MAX_PASSES − 1 of them have run (a cycle these sweeps do not
+    // break ends where the last sweep left it, which depends on the episodes' order): an episode
+    // whose first guess was a score cue that all episodes share, once it settles on the intro,
+    // backs the same intro in the episodes that share it.
     // One at a time, not all at once: updated together, two episodes that each move to the
     // other's previous choice swap places pass after pass and never meet (family C, seed 2030:
     // a 6 s sting three episodes play, lost to the model's guess at story).

@@ -247,7 +247,7 @@ fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) 
 
 /// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
 fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
-    let key = format!("{}-{start}+{len}-coarse-v3", crate::fsio::fingerprint(file)?);
+    let key = format!("{}-{start}+{len}-coarse-v4", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {

@@ -166,7 +166,7 @@ impl ShotIndex {
     /// that decodes is still not trusted beyond that).
     fn is_consistent(&self) -> bool {
         let n = self.episodes.len() as u32;
-        self.segments.iter().all(|s| s.values.iter().all(|&(e, _)| e < n) && s.iter().all(|(_, p)| p.0.len() == self.dim))
+        self.segments.iter().all(|s| s.values.len() == s.iter().count() && s.values.iter().all(|&(e, _)| e < n) && s.iter().all(|(_, p)| p.0.len() == self.dim))
     }
 
     pub fn store(&self, path: &Path) -> Result<()> {

@@ -235,7 +235,19 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     // once, and gains its credits.
     // The encoder's version too: a new descriptor (version 2 cuts bars that carry a logo) judges
     // the library again even where the model's members did not change.
-    format!("model {} · encoder {} v{} · window {} · tail {} · handoffs {} · out {out}", members.join(","), encoder.id(), encoder.version(), options.window_s, options.tail, handoffs.join(","))
+    // And the versions of the text cues (the credits rule reads them) and of season judgement:
+    // a rule that changed judges the library again.
+    format!(
+        "model {} · encoder {} v{} · text v{} · judge v{} · window {} · tail {} · handoffs {} · out {out}",
+        members.join(","),
+        encoder.id(),
+        encoder.version(),
+        crate::features::cache::TEXT_CUE_VERSION,
+        crate::model::season::JUDGE_VERSION,
+        options.window_s,
+        options.tail,
+        handoffs.join(",")
+    )
 }
 
 /// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each

@@ -190,11 +190,11 @@ fn keyframe_interval(stream: &ffmpeg::format::stream::Stream, horizon_s: f64) ->
     let tb = rational_f64(stream.time_base())?;
     let kf = keyframes(stream);
     let first = *kf.first()?;
-    let within: Vec<i64> = kf.into_iter().take_while(|&t| (t - first) as f64 * tb <= horizon_s).collect();
+    let within: Vec<i64> = kf.into_iter().take_while(|&t| (t as i128 - first as i128) as f64 * tb <= horizon_s).collect();
     if within.len() < 2 {
         return None;
     }
-    Some((within[within.len() - 1] - within[0]) as f64 * tb / (within.len() - 1) as f64)
+    Some((within[within.len() - 1] as i128 - within[0] as i128) as f64 * tb / (within.len() - 1) as f64)
 }
 
 #[cfg(test)]

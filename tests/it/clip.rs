@@ -101,7 +101,7 @@ fn a_checkpoint_that_does_not_fit_is_refused_naming_the_tensor() {
     // Zero-sized tensors (the hostile corpus's): refused on load, naming one, not a Burn panic.
     let zero = doctored(dir.path(), None, Some(("visual.conv1.weight", vec![0, 3, 8, 8])));
     let err = Weights::load(&zero).err().expect("refused").to_string();
-    assert!(err.contains("visual.conv1.weight") || err.contains("size 0"), "{err}");
+    assert!(err.contains("conv1.weight"), "the tensor is named: {err}");
     assert!(err.contains(&zero.display().to_string()) && err.contains("size 0"), "{err}");
 
     let text = dir.path().join("weights.safetensors");

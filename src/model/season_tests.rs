@@ -360,10 +360,10 @@ fn a_sting_three_episodes_play_wins_over_the_story_the_model_took_in_one_of_them
     let seconds: Vec<u32> = (0..180).collect();
     // Family C, seed 2030 (Last Meadow), reduced: episodes 0, 1 and 3 play a 5.5 s sting seen
     // and heard again, episode 2 has no intro. Episode 0's model calls 95–105 of its story an
-    // intro, and that story is also seen and heard in episodes 1 and 2. Pass 1 gives episode 0
-    // the story (the model's belief outranks the sting there; the story is heard in two partners, seen in one), 1 and 3 the sting. Counted all at
-    // once, pass 2 moved episode 0 to the sting while 1 and 3 lost their backing from 0, and the
-    // passes swapped back and forth until nothing was kept.
+    // intro; that story is heard in episodes 1 and 2 and seen in one of them. Pass 1 gives
+    // episode 0 the story (the model's belief outranks the sting there), 1 and 3 the sting.
+    // Counted all at once, pass 2 moved episode 0 to the sting while 1 and 3 lost their backing
+    // from 0, and the passes swapped back and forth until nothing was kept.
     let sting = [(37.0, 42.5), (81.0, 86.5), (0.0, 0.0), (11.5, 17.0)];
     let story = [(95.0, 105.0), (128.0, 138.0), (81.0, 91.0), (0.0, 0.0)];
     let mut d: Vec<Detection> = (0..4)

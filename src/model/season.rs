@@ -24,6 +24,9 @@ const MINORITY_INTRO_MIN: f64 = 0.5;
 /// it and the gap as intro at least [`EXTEND_MIN`].
 const EXTEND_GAP_S: f64 = 8.0;
 const EXTEND_MIN: f64 = 0.5;
+/// An intro only one partner plays (seen and heard) is weighed from this long (seconds), in
+/// both episodes.
+const PAIRED_MIN_S: f64 = 20.0;
 /// The model's own intro edge replaces an aligned one this close (seconds).
 const REFINE_S: f64 = 2.0;
 /// Passes of season judgement at most (each counts partners against the previous one's intros).
@@ -57,7 +60,8 @@ pub enum Outcome {
 
 /// Bumped when season judgement's rules change (part of a library scan's stamp: a scanned library
 /// is judged again). 2: passes one episode at a time, intros backed by partners' intros.
-pub const JUDGE_VERSION: u32 = 2;
+/// 3: an intro two episodes see and hear, which the model backs in one of them.
+pub const JUDGE_VERSION: u32 = 3;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -90,7 +94,7 @@ type Span<'a> = (f64, f64, f64, &'a Repeat);
 /// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
 /// `first` (every episode's intro as the passes stand), a partner counts only where its copy
 /// overlaps that partner's intro there.
-fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
+fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>, p_elsewhere: &dyn Fn(usize, f64, f64) -> f64) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
     let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
     let mut best: Option<Choice> = None;
     let mut spans: Vec<Span<'a>> = Vec::new();
@@ -132,7 +136,17 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         }
         let majority = 2 * partners >= others && partners > 0;
         let strong = majority && partners >= 2 && (end - start >= MIN_MATCH_S || r.together);
-        if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN) {
+        // Pass 2 on: an intro only two episodes play (a new intro halfway through the season,
+        // intro-less episodes around it), seen and heard in both, where the partner plays it as
+        // its intro and the model there agrees: the intro here too, whatever the model says
+        // here. Both copies an intro's length: story two episodes share, with a model that takes
+        // it for an intro in one of them, is rarely that long, and a sting needs a majority.
+        let paired = first.is_some_and(|first| {
+            r.together
+                && end - start >= PAIRED_MIN_S
+                && r.elsewhere.iter().any(|&(j, a, b)| b - a >= PAIRED_MIN_S && backs(first, j, a, b) && p_elsewhere(j, a, b) >= MINORITY_INTRO_MIN)
+        });
+        if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN || paired) {
             continue;
         }
         let support = partners as f64 / others as f64;
@@ -238,7 +252,8 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     // story footage two episodes happen to share is not their intro, however many hold it.
     let pass = |first: Option<&[Option<Past>]>, e: usize| {
         let d = &detections[e];
-        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], repeats, others, first);
+        let p_elsewhere = |j: usize, a: f64, b: f64| mean_over(&detections[j].intro_probability, seconds[j], a, b);
+        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], repeats, others, first, &p_elsewhere);
         let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
         (best, recaps)
     };

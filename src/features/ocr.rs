@@ -391,6 +391,21 @@ pub fn normalise(word: &str) -> String {
     word.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// Whether the words read in one picture show a series' title: `key` (the series as
+/// [`crate::paths::series_key`] spells it from the file names: lower case, no separators) inside
+/// the words run together, or for a key of 6 letters or more with one letter wrong, missing or
+/// extra (a title card's stylised letters). Keys under 4 letters match nothing: "up" is in too
+/// many lines.
+pub fn reads_title(words: &[Word], key: &str) -> bool {
+    let key: Vec<char> = key.chars().filter(|c| c.is_alphanumeric()).collect();
+    if key.len() < 4 {
+        return false;
+    }
+    let joined: Vec<char> = words.iter().flat_map(|w| normalise(&w.text).chars().collect::<Vec<_>>()).collect();
+    let edits = min_substring_edits(&key, &joined);
+    edits == 0 || (key.len() >= 6 && edits <= 1)
+}
+
 /// How well a query word matches a second's words (normalised), 0–1: a word read exactly 1;
 /// for query words of 4 letters or more, found inside the line's letters run together (OCR
 /// splits and joins words: "wil d Empire", "Wild-Empire") 0.9; for 5 or more, so found with one
@@ -488,6 +503,20 @@ mod tests {
             looked_at: readings.len(),
             failed: 0,
         }
+    }
+
+    #[test]
+    fn a_title_card_reads_the_series_key_from_the_file_names_even_split_or_with_one_letter_wrong() {
+        let words = |line: &str| line.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect::<Vec<_>>();
+        assert!(reads_title(&words("LAST EMPIRE"), "lastempire"));
+        assert!(reads_title(&words("~ Last-Empire ~"), "lastempire"));
+        assert!(reads_title(&words("LAST EMP1RE"), "lastempire"), "one letter misread");
+        assert!(reads_title(&words("LAS EMPIRE"), "lastempire"), "one letter lost");
+        assert!(!reads_title(&words("LAS EMP1RE"), "lastempire"), "two letters wrong");
+        assert!(!reads_title(&words("NO PARKING"), "lastempire"));
+        assert!(!reads_title(&words("Last night in the empire"), "lastempire"));
+        assert!(!reads_title(&words("UP"), "up"), "a key under 4 letters matches nothing");
+        assert!(!reads_title(&[], "lastempire"));
     }
 
     #[test]

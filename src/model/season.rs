@@ -60,8 +60,9 @@ pub enum Outcome {
 
 /// Bumped when season judgement's rules change (part of a library scan's stamp: a scanned library
 /// is judged again). 2: passes one episode at a time, intros backed by partners' intros.
-/// 3: an intro two episodes see and hear, which the model backs in one of them.
-pub const JUDGE_VERSION: u32 = 3;
+/// 3: an intro two episodes see and hear, which the model backs in one of them. 4: a dropped
+/// guess whose pictures read the series' title is kept (`service::detect`).
+pub const JUDGE_VERSION: u32 = 4;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

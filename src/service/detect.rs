@@ -89,8 +89,22 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             let outcomes = judge_season(&mut detections, &seconds, &repeats);
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
-            for (&i, outcome) in members.iter().zip(outcomes) {
+            for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
                 let clock = |t: f64| crate::clock::clock(t, 1, true);
+                let dropped = match &outcome {
+                    Outcome::DroppedLone { start, end, confidence } => vec![(*start, *end, *confidence)],
+                    Outcome::DroppedUnrepeated { dropped } => dropped.clone(),
+                    _ => Vec::new(),
+                };
+                // A dropped guess whose pictures read the series' title is its intro after all.
+                if let Some(((start, end, confidence), second, key)) = titled(episodes[i].0, features[k], &dropped, memory, notes) {
+                    detections[k].intros.push(crate::model::DetectedSegment::by_model(start, end, confidence));
+                    notes.push(Note::about(
+                        episodes[i].0,
+                        format!("intro kept though no other episode shares it: the model's {}–{} shows the series' title (\"{key}\" read at {})", clock(start), clock(end), clock(f64::from(second))),
+                    ));
+                    continue;
+                }
                 match outcome {
                     Outcome::DroppedLone { start, end, confidence } => notes.push(Note::about(
                         episodes[i].0,
@@ -126,6 +140,67 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
         }
     }
     out.into_iter().flatten().collect()
+}
+
+/// Seconds of a dropped guess read for the series' title, at most.
+const TITLE_READS: usize = 8;
+
+/// The first of `dropped` (start, end, confidence: intros season judgement dropped) whose
+/// pictures read the series' title as the file names spell it ([`crate::features::ocr::reads_title`]),
+/// with the second it was read at and the key. Only seconds where text shows are read, up to
+/// [`TITLE_READS`] of each guess; None without Tesseract, a series key of 4 letters or more, or a
+/// title.
+fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<((f64, f64, f64), u32, String)> {
+    let key = crate::paths::series_key(file).filter(|k| k.len() >= 4)?;
+    // The head keeps no text cues; its thumbnails say where text shows (as `search --ocr` reads).
+    let lit = |i: usize| match features.text.get(i) {
+        Some(c) => c.lines >= 1 || c.strength >= crate::model::credits::TEXT,
+        None => features.thumbnails.get(i).is_some_and(crate::features::ocr::shows_text),
+    };
+    let per_guess: Vec<Vec<u32>> = dropped
+        .iter()
+        .map(|&(a, b, _)| {
+            let inside: Vec<u32> = (0..features.seconds.len()).filter(|&i| lit(i) && f64::from(features.seconds[i]) + 0.5 > a && f64::from(features.seconds[i]) + 0.5 < b).map(|i| features.seconds[i]).collect();
+            let k = TITLE_READS.min(inside.len());
+            (0..k).map(|j| inside[(2 * j + 1) * inside.len() / (2 * k)]).collect()
+        })
+        .collect();
+    let mut seconds: Vec<u32> = per_guess.iter().flatten().copied().collect();
+    if seconds.is_empty() {
+        return None;
+    }
+    seconds.sort_unstable();
+    seconds.dedup();
+    let reader = reader(file, memory, notes)?;
+    let readings = match crate::features::ocr::read_seconds(file, &seconds, reader) {
+        Ok(r) => r,
+        Err(e) => {
+            notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
+            return None;
+        }
+    };
+    dropped.iter().zip(&per_guess).find_map(|(&guess, at)| {
+        readings.iter().find(|r| at.contains(&r.second) && crate::features::ocr::reads_title(&r.words, &key)).map(|r| (guess, r.second, key.clone()))
+    })
+}
+
+/// Tesseract, started the first time judging needs it; None (said once in `notes`) where it
+/// cannot start.
+fn reader<'m>(file: &Path, memory: &'m mut JudgeMemory, notes: &mut Vec<Note>) -> Option<&'m mut crate::features::ocr::Ocr> {
+    if memory.reader_missing {
+        return None;
+    }
+    if memory.reader.is_none() {
+        match crate::features::ocr::Ocr::new() {
+            Ok(reader) => memory.reader = Some(reader),
+            Err(e) => {
+                memory.reader_missing = true;
+                notes.push(Note::about(file, format!("on-screen words not read (titles and what follows the credits judged from the picture alone): {e}")));
+                return None;
+            }
+        }
+    }
+    memory.reader.as_mut()
 }
 
 /// An episode's analysed tail and what it holds.
@@ -307,20 +382,10 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 /// story). Without Tesseract, or where nothing is read, the picture cues' answer stands.
 fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
     let seconds = crate::model::credits::seconds_to_read(features, found);
-    if seconds.is_empty() || memory.reader_missing {
+    if seconds.is_empty() {
         return;
     }
-    if memory.reader.is_none() {
-        match crate::features::ocr::Ocr::new() {
-            Ok(reader) => memory.reader = Some(reader),
-            Err(e) => {
-                memory.reader_missing = true;
-                notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}")));
-                return;
-            }
-        }
-    }
-    let Some(reader) = memory.reader.as_mut() else { return };
+    let Some(reader) = reader(file, memory, notes) else { return };
     match crate::features::ocr::read_seconds(file, &seconds, reader) {
         Ok(readings) => {
             // Only pictures where words were read: a frame Tesseract read nothing in (or failed
@@ -465,4 +530,34 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
         predictions.push((file.clone(), judged, prediction));
     }
     Ok(DetectRun { predictions, failures, notes })
+}
+
+#[cfg(all(test, feature = "ocr"))]
+mod tests {
+    use super::*;
+    use crate::features::picture::{TextCue, MAX_BANDS};
+
+    #[test]
+    fn a_dropped_guess_is_kept_where_its_pictures_read_the_series_title_and_not_where_they_read_a_sign() {
+        // 30 s of story; the title "QUIET HARBOR" over it from 10 to 14 s, a sign "EXIT" from 22
+        // to 26 s. Season judgement dropped two guesses: 5–18 s (the title inside) and 20–30 s.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Quiet Harbor - S01E02.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25,trim=duration=30,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,10,14)',drawtext=fontfile={font}:text='EXIT':fontcolor=white:fontsize=30:borderw=2:x=40:y=40:enable='between(t,22,26)',format=yuv420p[v]"
+        );
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        let mut features = EpisodeFeatures::empty(4);
+        features.seconds = (0..30).collect();
+        features.text = (0..30u32).map(|s| TextCue { lines: u8::from((10..14).contains(&s) || (22..26).contains(&s)), strength: 0.0, bands: [0; MAX_BANDS] }).collect();
+        let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
+        let got = titled(&file, &features, &[(20.0, 30.0, 0.8), (5.0, 18.0, 0.9)], &mut memory, &mut notes);
+        let (guess, second, key) = got.unwrap_or_else(|| panic!("title not read: {notes:?}"));
+        assert_eq!((guess, key.as_str()), ((5.0, 18.0, 0.9), "quietharbor"));
+        assert!((10..14).contains(&second), "read at {second}");
+        assert!(titled(&file, &features, &[(20.0, 30.0, 0.8)], &mut memory, &mut notes).is_none(), "a sign is no title");
+        assert!(notes.is_empty(), "{notes:?}");
+    }
 }

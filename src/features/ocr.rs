@@ -401,9 +401,13 @@ pub fn reads_title(words: &[Word], key: &str) -> bool {
     if key.len() < 4 {
         return false;
     }
-    let joined: Vec<char> = words.iter().flat_map(|w| normalise(&w.text).chars().collect::<Vec<_>>()).collect();
-    let edits = min_substring_edits(&key, &joined);
-    edits == 0 || (key.len() >= 6 && edits <= 1)
+    // Read whole, and without the one- and two-letter bits a reader makes of a title's
+    // decoration ("Bright oe Meadow").
+    [0, 3].iter().any(|&shortest| {
+        let joined: Vec<char> = words.iter().map(|w| normalise(&w.text)).filter(|t| t.chars().count() >= shortest).flat_map(|t| t.chars().collect::<Vec<_>>()).collect();
+        let edits = min_substring_edits(&key, &joined);
+        edits == 0 || (key.len() >= 6 && edits <= 1)
+    })
 }
 
 /// How well a query word matches a second's words (normalised), 0–1: a word read exactly 1;
@@ -512,6 +516,7 @@ mod tests {
         assert!(reads_title(&words("~ Last-Empire ~"), "lastempire"));
         assert!(reads_title(&words("LAST EMP1RE"), "lastempire"), "one letter misread");
         assert!(reads_title(&words("LAS EMPIRE"), "lastempire"), "one letter lost");
+        assert!(reads_title(&words("Bright oe Meadow"), "brightmeadow"), "junk between the words");
         assert!(!reads_title(&words("LAS EMP1RE"), "lastempire"), "two letters wrong");
         assert!(!reads_title(&words("NO PARKING"), "lastempire"));
         assert!(!reads_title(&words("Last night in the empire"), "lastempire"));

@@ -128,6 +128,7 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     _ => {}
                 }
             }
+            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes);
         }
         for (k, (&i, mut detection)) in members.iter().zip(detections).enumerate() {
             let file = episodes[i].0;
@@ -142,8 +143,43 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
     out.into_iter().flatten().collect()
 }
 
+/// Repeats of an episode read for the series' title, at most (the longest).
+const TITLE_REPEATS: usize = 4;
+
+/// An episode that season judgement left without an intro, whose pictures show the series'
+/// title inside a stretch another episode plays too: that stretch is its intro (a sting two
+/// episodes of four play, too short and too rare for the passes), with alignment's edges,
+/// flagged for a check (confidence 0.6: nothing measured says more).
+fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    for (k, &i) in members.iter().enumerate() {
+        if !detections[k].intros.is_empty() {
+            continue;
+        }
+        // Seen again (a title card is a picture): a sound another episode plays over other
+        // pictures is a score cue far more often, and reading costs ~0.1–0.3 s a frame (taking
+        // sounds too found two more stings on tails-other 5045 and 5047 and one on the wider
+        // family-B set, and a sound that ran 9 s on into the story there: a false skip).
+        let mut shared: Vec<&crate::features::align::Repeat> = repeats[k].iter().filter(|r| r.picture && r.len() >= crate::features::align::MIN_SHORT_S).collect();
+        shared.sort_by(|a, b| b.len().total_cmp(&a.len()));
+        shared.truncate(TITLE_REPEATS);
+        let spans: Vec<(f64, f64, f64)> = shared.iter().map(|r| (r.start, r.end, 0.6)).collect();
+        let Some(((start, end, confidence), second, key)) = titled(episodes[i].0, features[k], &spans, memory, notes) else { continue };
+        let Some(r) = shared.iter().find(|r| r.start == start && r.end == end) else { continue };
+        let by = |b: crate::features::align::By| match b {
+            crate::features::align::By::Sound => crate::model::Evidence::Sound,
+            crate::features::align::By::Picture => crate::model::Evidence::Picture,
+        };
+        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
+        let clock = |t: f64| crate::clock::clock(t, 1, true);
+        notes.push(Note::about(
+            episodes[i].0,
+            format!("intro found by its title: {}–{} plays in {} other episode(s) and shows the series' title (\"{key}\" read at {})", clock(start), clock(end), r.partners.len(), clock(f64::from(second))),
+        ));
+    }
+}
+
 /// Seconds of a dropped guess read for the series' title, at most.
-const TITLE_READS: usize = 8;
+const TITLE_READS: usize = 4;
 
 /// The first of `dropped` (start, end, confidence: intros season judgement dropped) whose
 /// pictures read the series' title as the file names spell it ([`crate::features::ocr::reads_title`]),

@@ -401,6 +401,12 @@ pub fn reads_title(words: &[Word], key: &str) -> bool {
     if key.len() < 4 {
         return false;
     }
+    // A short key ("home") must be a word of its own (or two run together), not part of one.
+    let tokens: Vec<String> = words.iter().map(|w| normalise(&w.text)).filter(|t| !t.is_empty()).collect();
+    if key.len() < 6 {
+        let key: String = key.iter().collect();
+        return tokens.iter().any(|t| *t == key) || tokens.windows(2).any(|w| format!("{}{}", w[0], w[1]) == key);
+    }
     // Read whole, and without the one- and two-letter bits a reader makes of a title's
     // decoration ("Bright oe Meadow").
     [0, 3].iter().any(|&shortest| {
@@ -521,6 +527,8 @@ mod tests {
         assert!(!reads_title(&words("NO PARKING"), "lastempire"));
         assert!(!reads_title(&words("Last night in the empire"), "lastempire"));
         assert!(!reads_title(&words("UP"), "up"), "a key under 4 letters matches nothing");
+        assert!(reads_title(&words("THE HOME"), "home") && reads_title(&words("Ho me"), "home"));
+        assert!(!reads_title(&words("HOMEWORK"), "home"), "a short key is a word of its own");
         assert!(!reads_title(&[], "lastempire"));
     }
 

@@ -24,8 +24,8 @@ const MINORITY_INTRO_MIN: f64 = 0.5;
 /// it and the gap as intro at least [`EXTEND_MIN`].
 const EXTEND_GAP_S: f64 = 8.0;
 const EXTEND_MIN: f64 = 0.5;
-/// An intro only one partner plays (seen and heard) is weighed from this long (seconds), in
-/// both episodes.
+/// An intro a partner plays as its own (seen and heard) but no majority backs is weighed from
+/// this long (seconds), in both episodes.
 const PAIRED_MIN_S: f64 = 20.0;
 /// The model's own intro edge replaces an aligned one this close (seconds).
 const REFINE_S: f64 = 2.0;
@@ -61,8 +61,9 @@ pub enum Outcome {
 /// Bumped when season judgement's rules change (part of a library scan's stamp: a scanned library
 /// is judged again). 2: passes one episode at a time, intros backed by partners' intros.
 /// 3: an intro two episodes see and hear, which the model backs in one of them. 4: a dropped
-/// guess whose pictures read the series' title is kept (`service::detect`).
-pub const JUDGE_VERSION: u32 = 4;
+/// guess whose pictures read the series' title is kept (`service::detect`). 5: a repeat seen
+/// again that shows the title is the intro of an episode left without one.
+pub const JUDGE_VERSION: u32 = 5;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -425,6 +425,17 @@ fn an_intro_that_changes_mid_season_is_kept_in_both_episodes_of_each_pair() {
         assert_eq!(d[e].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![want], "episode {e}: {:?}", out[e]);
         assert!(matches!(out[e], Outcome::Aligned { repeats_in: 1, .. }), "episode {e}: {:?}", out[e]);
     }
+    // Heard again but not seen with it, the same pair carries nothing where the model doubts it.
+    let mut d = vec![
+        detection(Some((0, 50)), &[(0, 50, 0.9)], &[]),
+        detection(Some((20, 45)), &[(20, 45, 0.8), (60, 110, 0.05)], &[]),
+        detection(Some((30, 60)), &[(30, 60, 0.8), (90, 130, 0.05)], &[]),
+        detection(Some((20, 60)), &[(20, 60, 0.9)], &[]),
+    ];
+    let mut repeats = pair_repeats(4, &[((0, a[0]), (1, a[1])), ((2, b[0]), (3, b[1]))]);
+    repeats.iter_mut().flatten().for_each(|r| r.together = false);
+    judge_season(&mut d, &s, &repeats);
+    assert!(d[1].intros.iter().all(|i| (i.start, i.end) != a[1]) && d[2].intros.iter().all(|i| (i.start, i.end) != b[0]), "{:?} / {:?}", d[1].intros, d[2].intros);
 }
 
 #[test]
@@ -432,15 +443,19 @@ fn story_two_episodes_share_stays_story_where_the_model_doubts_it_or_it_is_short
     let seconds: Vec<u32> = (0..180).collect();
     // Episodes 0 and 2 share their intro (the model agrees in both); 1 and 3 have none and
     // share 28 s of story, where episode 1's model drew a weak intro (P 0.3): not enough to
-    // carry the pair. Episode 3 also shares 14 s with a part of episode 0's intro (a shot the
-    // intro borrows from the story): too short to carry a pair.
+    // carry the pair. Episode 3 shares 14 s of its story with 25 s of episode 0's intro (a shot
+    // the intro borrows from the story), and episode 1 25 s of its story with 14 s of episode
+    // 2's intro: too short to carry a pair, on either side.
     let mut d = vec![
         detection(Some((10, 50)), &[(10, 50, 0.9)], &[]),
         detection(Some((0, 28)), &[(0, 28, 0.3)], &[]),
         detection(Some((70, 110)), &[(70, 110, 0.9)], &[]),
         detection(None, &[], &[]),
     ];
-    let repeats = pair_repeats(4, &[((0, (10.0, 50.0)), (2, (70.0, 110.0))), ((1, (0.0, 28.0)), (3, (150.0, 178.0))), ((0, (30.0, 44.0)), (3, (100.0, 114.0)))]);
+    let repeats = pair_repeats(
+        4,
+        &[((0, (10.0, 50.0)), (2, (70.0, 110.0))), ((1, (0.0, 28.0)), (3, (150.0, 178.0))), ((0, (25.0, 50.0)), (3, (100.0, 114.0))), ((2, (80.0, 94.0)), (1, (120.0, 145.0)))],
+    );
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
     judge_season(&mut d, &s, &repeats);
     assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(10.0, 50.0)]);

@@ -237,8 +237,12 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     // the library again even where the model's members did not change.
     // And the versions of the text cues (the credits rule reads them) and of season judgement:
     // a rule that changed judges the library again.
+    // And whether Tesseract reads here: season judgement keeps or finds intros by the series'
+    // title, and the credits rule reads what follows them; a library scanned without it is
+    // judged again once it is installed.
+    let ocr = if crate::features::ocr::Ocr::new().is_ok() { "on" } else { "off" };
     format!(
-        "model {} · encoder {} v{} · text v{} · judge v{} · window {} · tail {} · handoffs {} · out {out}",
+        "model {} · encoder {} v{} · text v{} · judge v{} · ocr {ocr} · window {} · tail {} · handoffs {} · out {out}",
         members.join(","),
         encoder.id(),
         encoder.version(),

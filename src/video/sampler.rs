@@ -167,7 +167,11 @@ pub fn spawn_sampler(path: PathBuf, config: SamplerConfig) -> SamplerHandle {
     let (tx, rx) = crossbeam_channel::bounded(32);
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = cancel.clone();
-    let thread = std::thread::Builder::new()
+    // A thread that cannot start (out of memory or of threads) is an error the consumer reads,
+    // not a panic.
+    let failed = tx.clone();
+    let shown = path.display().to_string();
+    let spawned = std::thread::Builder::new()
         .name("introskip-sampler".into())
         .spawn(move || {
             // A panic here is a bug, but it must reach the consumer as an error: a channel that
@@ -186,9 +190,16 @@ pub fn spawn_sampler(path: PathBuf, config: SamplerConfig) -> SamplerHandle {
                 Ok(report) => tx.send(SamplerEvent::Finished(report)),
                 Err(e) => tx.send(SamplerEvent::Failed(e)),
             };
-        })
-        .expect("spawning a thread");
-    SamplerHandle { events: rx, cancel, thread: Some(thread) }
+        });
+    let thread = match spawned {
+        Ok(thread) => Some(thread),
+        Err(e) => {
+            let _ = failed.send(SamplerEvent::Failed(Error::internal(format!("could not start a sampler for {shown}: {e}"))));
+            None
+        }
+    };
+    drop(failed);
+    SamplerHandle { events: rx, cancel, thread }
 }
 
 /// Sample synchronously and collect everything (CLI, tests, benchmarks).

@@ -401,8 +401,14 @@ pub fn reads_title(words: &[Word], key: &str) -> bool {
     if key.len() < 4 {
         return false;
     }
-    // A short key ("home") must be a word of its own (or two run together), not part of one.
     let tokens: Vec<String> = words.iter().map(|w| normalise(&w.text)).filter(|t| !t.is_empty()).collect();
+    // "Previously on Bright Meadow" opens a recap, "Next time on…" a preview: the name, not a
+    // title card.
+    let caption = tokens.iter().any(|t| t == "previously") || tokens.windows(2).any(|w| (w[0] == "last" || w[0] == "next") && w[1] == "time");
+    if caption {
+        return false;
+    }
+    // A short key ("home") must be a word of its own (or two run together), not part of one.
     if key.len() < 6 {
         let key: String = key.iter().collect();
         return tokens.iter().any(|t| *t == key) || tokens.windows(2).any(|w| format!("{}{}", w[0], w[1]) == key);
@@ -528,6 +534,8 @@ mod tests {
         assert!(!reads_title(&words("Last night in the empire"), "lastempire"));
         assert!(!reads_title(&words("UP"), "up"), "a key under 4 letters matches nothing");
         assert!(reads_title(&words("THE HOME"), "home") && reads_title(&words("Ho me"), "home"));
+        assert!(!reads_title(&words("Previously on Bright Meadow"), "brightmeadow"), "a recap's caption is no title card");
+        assert!(!reads_title(&words("Next time on Bright Meadow"), "brightmeadow"), "nor a preview's");
         assert!(!reads_title(&words("HOMEWORK"), "home"), "a short key is a word of its own");
         assert!(!reads_title(&[], "lastempire"));
     }

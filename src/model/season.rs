@@ -27,6 +27,11 @@ const EXTEND_MIN: f64 = 0.5;
 /// An intro a partner plays as its own (seen and heard) but no majority backs is weighed from
 /// this long (seconds), in both episodes.
 const PAIRED_MIN_S: f64 = 20.0;
+/// A stretch of repeats at least this long (seconds) where the model sees no intro in any copy
+/// ([`STORY_MAX_P`]) may be story the season shares ([`shared_story`]).
+const STORY_MIN_S: f64 = 20.0;
+/// The model's mean P(intro) below which a copy is story to it.
+const STORY_MAX_P: f64 = 0.35;
 /// The model's own intro edge replaces an aligned one this close (seconds).
 const REFINE_S: f64 = 2.0;
 /// Passes of season judgement at most (each counts partners against the previous one's intros).
@@ -56,14 +61,19 @@ pub enum Outcome {
     /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
     /// Every intro the model drew (start, end, confidence), usually one.
     DroppedUnrepeated { dropped: Vec<(f64, f64, f64)> },
+    /// No intro: what this episode shares with the season is a long stretch where the model sees
+    /// story in every copy and no title shows ([`shared_story`]): footage the series reuses with
+    /// its sound. Those repeats (start, end).
+    DroppedStory { dropped: Vec<(f64, f64)> },
 }
 
 /// Bumped when season judgement's rules change (part of a library scan's stamp: a scanned library
 /// is judged again). 2: passes one episode at a time, intros backed by partners' intros.
 /// 3: an intro two episodes see and hear, which the model backs in one of them. 4: a dropped
 /// guess whose pictures read the series' title is kept (`service::detect`). 5: a repeat seen
-/// again that shows the title is the intro of an episode left without one.
-pub const JUDGE_VERSION: u32 = 5;
+/// again that shows the title is the intro of an episode left without one. 6: long repeats the
+/// model sees as story in every copy, where no title is read, are no intro ([`shared_story`]).
+pub const JUDGE_VERSION: u32 = 6;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -89,6 +99,28 @@ fn evidence(by: By) -> Evidence {
 /// majority of the partners backs it.
 type Choice = (f64, DetectedSegment, f64, bool);
 
+/// What [`pick`] finds in an episode's repeats: its choice, the spans long enough to weigh, the
+/// repeats the model tags as recap, and the story the season shares that it passed over.
+type Picked<'a> = (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>, Vec<(f64, f64)>);
+
+/// The length of the run of touching repeats (gaps under a second) that `r` is part of: footage
+/// the series reuses comes as one long stretch cut into pieces by alignment, a sting alone.
+fn stretch(repeats: &[Repeat], r: &Repeat) -> f64 {
+    let (mut a, mut b) = (r.start, r.end);
+    let mut grown = true;
+    while grown {
+        grown = false;
+        for q in repeats {
+            if q.start <= b + 1.0 && q.end >= a - 1.0 && (q.start < a || q.end > b) {
+                a = a.min(q.start);
+                b = b.max(q.end);
+                grown = true;
+            }
+        }
+    }
+    b - a
+}
+
 /// A repeat of a season that may be the intro, as [`pick`] weighs it: (start, end, P(intro), repeat).
 type Span<'a> = (f64, f64, f64, &'a Repeat);
 
@@ -96,12 +128,13 @@ type Span<'a> = (f64, f64, f64, &'a Repeat);
 /// it), every repeat long enough to weigh, and the repeats the model tags as recap. With
 /// `first` (every episode's intro as the passes stand), a partner counts only where its copy
 /// overlaps that partner's intro there.
-fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>, p_elsewhere: &dyn Fn(usize, f64, f64) -> f64) -> (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>) {
+fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec<Repeat>], others: usize, first: Option<&[Option<Past>]>, p_elsewhere: &dyn Fn(usize, f64, f64) -> f64, story: &[usize]) -> Picked<'a> {
     let window_end = seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
     let mut best: Option<Choice> = None;
     let mut spans: Vec<Span<'a>> = Vec::new();
     let mut recaps: Vec<DetectedSegment> = Vec::new();
-    for r in repeats {
+    let mut shared_story: Vec<(f64, f64)> = Vec::new();
+    for (k, r) in repeats.iter().enumerate() {
         let (start, end) = (r.start.max(0.0), r.end.min(window_end));
         // Shorter than the model's shortest intro only where seen and heard again (a sting).
         let shortest = if r.together { MIN_SHORT_S } else { super::postprocess::PostProcess::default().min_len_s as f64 };
@@ -134,6 +167,10 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         let intro_elsewhere = first.is_some() && partners >= 2 && 2 * partners >= others;
         if pr > pi && pr >= RECAP_MIN && !intro_elsewhere {
             recaps.push(DetectedSegment { confidence: (pr * 1000.0).round() / 1000.0, ..segment });
+            continue;
+        }
+        if story.contains(&k) {
+            shared_story.push((start, end));
             continue;
         }
         let majority = 2 * partners >= others && partners > 0;
@@ -192,7 +229,29 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
             best = Some((score, DetectedSegment { confidence, ..segment }, pi, majority || mutual));
         }
     }
-    (best, spans, recaps)
+    (best, spans, recaps, shared_story)
+}
+
+/// Repeats that may be story the season reuses with its sound, not its intro (indices into each
+/// episode's repeats): part of a stretch of touching repeats at least [`STORY_MIN_S`] long, where
+/// the model sees no intro ([`STORY_MAX_P`]) here or in any copy. An intro the model doubts in one
+/// episode it believes in another, and a sting is short; but a quiet intro can look like this
+/// too, so these are only candidates: [`judge_season_with`] passes over those whose pictures were
+/// read without finding the series' title (family C seed 2031 and tails-other 5046: 25–55 s of
+/// story three episodes play, taken for the intro of episodes that have none).
+pub fn shared_story(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Vec<usize>> {
+    let p = |j: usize, a: f64, b: f64| detections.get(j).map_or(1.0, |d| mean_over(&d.intro_probability, seconds[j], a, b));
+    repeats
+        .iter()
+        .enumerate()
+        .map(|(e, list)| {
+            list.iter()
+                .enumerate()
+                .filter(|(_, r)| p(e, r.start, r.end) < STORY_MAX_P && stretch(list, r) >= STORY_MIN_S && r.elsewhere.iter().all(|&(j, a, b)| p(j, a, b) < STORY_MAX_P))
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .collect()
 }
 
 /// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own intro in `first` (the
@@ -243,6 +302,12 @@ fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Spa
 /// sampled seconds, `repeats[e]` what it shares with the others (indices into the same lists).
 /// Changes the detections in place; returns what happened to each.
 pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Outcome> {
+    judge_season_with(detections, seconds, repeats, &[])
+}
+
+/// [`judge_season`], passing over the repeats `story[e]` lists for episode `e` (indices into
+/// `repeats[e]`; see [`shared_story`]): they are no intro.
+pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>], story: &[Vec<usize>]) -> Vec<Outcome> {
     let n = detections.len();
     let mut outcomes = vec![Outcome::ModelOnly; n];
     if n < 2 {
@@ -255,9 +320,9 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
     let pass = |first: Option<&[Option<Past>]>, e: usize| {
         let d = &detections[e];
         let p_elsewhere = |j: usize, a: f64, b: f64| mean_over(&detections[j].intro_probability, seconds[j], a, b);
-        let (best, spans, recaps) = pick(d, seconds[e], &repeats[e], repeats, others, first, &p_elsewhere);
+        let (best, spans, recaps, passed) = pick(d, seconds[e], &repeats[e], repeats, others, first, &p_elsewhere, story.get(e).map_or(&[], |s| s.as_slice()));
         let best = best.map(|(score, intro, pi, backed)| (score, grow(intro, d, seconds[e], &spans, first), pi, backed));
-        (best, recaps)
+        (best, recaps, passed)
     };
     let intro_of = |first: Option<&[Option<Past>]>, e: usize| -> Option<Past> {
         match pass(first, e).0 {
@@ -288,7 +353,9 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
         }
     }
     let second: Vec<_> = (0..n).map(|e| pass(Some(&first), e)).collect();
-    for (e, (best, recaps)) in second.into_iter().enumerate() {
+    let mut passed: Vec<Vec<(f64, f64)>> = vec![Vec::new(); n];
+    for (e, (best, recaps, passed_over)) in second.into_iter().enumerate() {
+        passed[e] = passed_over;
         let d = &detections[e];
         // The model refines an aligned edge it places nearby: its tags see cuts, fades and the
         // title card, where the fingerprint's edge blurs over a fade (~0.5 s).
@@ -388,6 +455,11 @@ pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &
                 let dropped = d.intros.drain(..).map(|s| (s.start, s.end, s.confidence)).collect();
                 outcomes[e] = Outcome::DroppedUnrepeated { dropped };
             }
+        }
+    }
+    for (e, d) in detections.iter().enumerate() {
+        if d.intros.is_empty() && outcomes[e] == Outcome::ModelOnly && !passed[e].is_empty() {
+            outcomes[e] = Outcome::DroppedStory { dropped: passed[e].clone() };
         }
     }
     outcomes

@@ -8,7 +8,7 @@ use crate::features::align::{season_repeats, PairCache};
 use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
 use crate::model::credits::{find_tail, TailFound};
-use crate::model::season::{judge_season, Outcome};
+use crate::model::season::{judge_season_with, shared_story, Outcome};
 use crate::model::snap::Snapper;
 use crate::model::{DetectedSegment, Detection, IntroModel};
 use serde::{Deserialize, Serialize};
@@ -86,7 +86,8 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             let started = std::time::Instant::now();
             let repeats = season_repeats(&features, &mut memory.pairs);
             let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
-            let outcomes = judge_season(&mut detections, &seconds, &repeats);
+            let story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
+            let outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
@@ -124,6 +125,26 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                                 "no intro: no episode of these {} shares its intro with another, so the model's {} is its guess alone (where an episode has an intro, mark it by hand)",
                                 members.len(),
                                 guesses.join(" and ")
+                            ),
+                        ))
+                    }
+                    Outcome::DroppedStory { dropped } => {
+                        // Touching pieces as the one stretch a viewer sees.
+                        let mut stretches: Vec<(f64, f64)> = Vec::new();
+                        let mut sorted = dropped.clone();
+                        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+                        for (s, e) in sorted {
+                            match stretches.last_mut() {
+                                Some(last) if s <= last.1 + 1.0 => last.1 = last.1.max(e),
+                                _ => stretches.push((s, e)),
+                            }
+                        }
+                        let spans: Vec<String> = stretches.iter().map(|&(s, e)| format!("{}–{}", clock(s), clock(e))).collect();
+                        notes.push(Note::about(
+                            episodes[i].0,
+                            format!(
+                                "no intro: {} plays in other episodes too, but the model sees story there in every one of them and the series' title does not show (footage the series reuses; if it is the intro, mark it by hand)",
+                                spans.join(" and ")
                             ),
                         ))
                     }
@@ -191,6 +212,29 @@ fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], fea
     }
 }
 
+/// The repeats of each episode of a season that are story it shares, not its intro
+/// ([`shared_story`]'s candidates whose pictures were looked at and do not show the series'
+/// title); none where the title cannot be looked for (no series name in the file names, text
+/// showing but no Tesseract): a quiet intro looks the same to the model.
+#[allow(clippy::too_many_arguments)]
+fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], detections: &[crate::model::Detection], seconds: &[&[u32]], repeats: &[Vec<crate::features::align::Repeat>], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Vec<usize>> {
+    let candidates = shared_story(detections, seconds, repeats);
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(k, list)| {
+            if list.is_empty() {
+                return list;
+            }
+            let spans: Vec<(f64, f64, f64)> = list.iter().map(|&r| (repeats[k][r].start, repeats[k][r].end, 0.0)).collect();
+            match title_reads(episodes[members[k]].0, features[k], &spans, memory, notes) {
+                Some((reads, _)) => list.into_iter().zip(reads).filter(|(_, read)| read.is_none()).map(|(r, _)| r).collect(),
+                None => Vec::new(),
+            }
+        })
+        .collect()
+}
+
 /// Seconds of a dropped guess read for the series' title, at most.
 const TITLE_READS: usize = 4;
 
@@ -200,6 +244,14 @@ const TITLE_READS: usize = 4;
 /// [`TITLE_READS`] of each guess; None without Tesseract, a series key of 4 letters or more, or a
 /// title.
 fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(usize, u32, String)> {
+    let (reads, key) = title_reads(file, features, dropped, memory, notes)?;
+    reads.iter().enumerate().find_map(|(g, read)| read.map(|second| (g, second, key.clone())))
+}
+
+/// For each of `spans` (start, end, _), the second where its pictures read the series' title, if
+/// any, and the key looked for; None where it cannot be looked for (no series key of 4 letters
+/// or more; text showing but Tesseract missing or failing). A span without text shows no title.
+fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(Vec<Option<u32>>, String)> {
     let key = crate::paths::series_key(file).filter(|k| k.len() >= 4)?;
     // The head keeps no text cues: its 72 px thumbnails say where text shows (`search --ocr`
     // gates on 144 px pictures; a thin title font can vanish at 72 px, and such a title is not
@@ -208,7 +260,7 @@ fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], 
         Some(c) => c.lines >= 1 || c.strength >= crate::model::credits::TEXT,
         None => features.thumbnails.get(i).is_some_and(crate::features::ocr::shows_text),
     };
-    let per_guess: Vec<Vec<u32>> = dropped
+    let per_guess: Vec<Vec<u32>> = spans
         .iter()
         .map(|&(a, b, _)| {
             let inside: Vec<u32> = (0..features.seconds.len()).filter(|&i| lit(i) && f64::from(features.seconds[i]) + 0.5 > a && f64::from(features.seconds[i]) + 0.5 < b).map(|i| features.seconds[i]).collect();
@@ -218,7 +270,7 @@ fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], 
         .collect();
     let mut seconds: Vec<u32> = per_guess.iter().flatten().copied().collect();
     if seconds.is_empty() {
-        return None;
+        return Some((vec![None; spans.len()], key));
     }
     seconds.sort_unstable();
     seconds.dedup();
@@ -230,9 +282,8 @@ fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], 
             return None;
         }
     };
-    per_guess.iter().enumerate().find_map(|(g, at)| {
-        readings.iter().find(|r| at.contains(&r.second) && crate::features::ocr::reads_title(&r.words, &key)).map(|r| (g, r.second, key.clone()))
-    })
+    let reads = per_guess.iter().map(|at| readings.iter().find(|r| at.contains(&r.second) && crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second)).collect();
+    Some((reads, key))
 }
 
 /// Tesseract, started the first time judging needs it; None (said once in `notes`) where it
@@ -609,6 +660,11 @@ mod tests {
         assert_eq!((guess, key.as_str()), (1, "quietharbor"), "the second guess holds the title");
         assert!((10..14).contains(&second), "read at {second}");
         assert!(titled(&file, &features, &[(20.0, 30.0, 0.8)], &mut memory, &mut notes).is_none(), "a sign is no title");
+        // Shared story is passed over only where it was looked at: no text, or text without the
+        // title, is looked at; a file name without a series name cannot be.
+        let (reads, _) = title_reads(&file, &features, &[(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)], &mut memory, &mut notes).expect("looked at");
+        assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
+        assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes).is_none());
         assert!(notes.is_empty(), "{notes:?}");
     }
 }

@@ -330,6 +330,108 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
     Ok(out)
 }
 
+/// Read `[start_s, end_s)` of `path` for its text: of each run of seconds that show text (the
+/// same card held for several seconds), the second that shows the most and the run's last one;
+/// the `n` runs that show the most text. The season rules ask whether a stretch shows the
+/// series' title, and a title card is among the strongest text in it. Text is judged as
+/// [`read_episode`] judges it (a thin title font vanishes in the 72 px thumbnails the head keeps,
+/// so those cannot choose). One pass; at most 2(`n` + 1) full frames held. Cached like
+/// [`read_seconds`].
+pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut Ocr) -> Result<Vec<Reading>> {
+    if end_s <= start_s || n == 0 {
+        return Ok(Vec::new());
+    }
+    let key = key_for(path, &format!("text runs {start_s}-{end_s} {n} strongest+last|thorough"))?;
+    if let Some(text) = load(&key) {
+        return Ok(text.readings);
+    }
+    let config = crate::video::SamplerConfig {
+        window_s: end_s - start_s,
+        start_s,
+        preprocess: None,
+        keep_full_frame: true,
+        text_height: Some(super::picture::TEXT_HEIGHT),
+        ..Default::default()
+    };
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    /// A run of seconds showing text: its most text, that second and its picture, its last
+    /// second and, where that is another, its picture.
+    struct Run {
+        score: f32,
+        second: u32,
+        frame: image::RgbImage,
+        last: u32,
+        last_frame: Option<image::RgbImage>,
+    }
+    let mut kept: Vec<Run> = Vec::new();
+    let mut open: Option<Run> = None;
+    let mut looked_at = 0;
+    let close = |run: Run, kept: &mut Vec<Run>| {
+        if kept.len() < n || kept.last().is_some_and(|k| run.score > k.score) {
+            kept.push(run);
+            kept.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.second.cmp(&b.second)));
+            kept.truncate(n);
+        }
+    };
+    for event in handle.events.iter() {
+        match event {
+            crate::video::SamplerEvent::Sample(sample) => {
+                let (Some(frame), Some(small)) = (sample.full_frame, &sample.text_frame) else { continue };
+                if !shows_text(small) {
+                    if let Some(run) = open.take() {
+                        close(run, &mut kept);
+                    }
+                    continue;
+                }
+                looked_at += 1;
+                let score = super::picture::text_lines(small) as f32 + super::picture::text_line(small);
+                match open.as_mut() {
+                    Some(run) if sample.second == run.last + 1 => {
+                        // Its strongest second and its last: a title that fades, types or builds
+                        // in is whole at one of them (at the strongest, a word can still be
+                        // missing: tails-other's Bright Meadow read "Meadow:" there).
+                        if score >= run.score {
+                            (run.score, run.second, run.frame, run.last_frame) = (score, sample.second, frame, None);
+                        } else {
+                            run.last_frame = Some(frame);
+                        }
+                        run.last = sample.second;
+                    }
+                    _ => {
+                        if let Some(run) = open.take() {
+                            close(run, &mut kept);
+                        }
+                        open = Some(Run { score, second: sample.second, frame, last: sample.second, last_frame: None });
+                    }
+                }
+            }
+            crate::video::SamplerEvent::Finished(_) => break,
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+            _ => {}
+        }
+    }
+    if let Some(run) = open.take() {
+        close(run, &mut kept);
+    }
+    kept.sort_by_key(|k| k.second);
+    let mut out = Vec::new();
+    let pictures = kept.into_iter().flat_map(|run| {
+        let last = run.last_frame.map(|f| (run.last, f));
+        std::iter::once((run.second, run.frame)).chain(last)
+    });
+    for (second, frame) in pictures {
+        match ocr.read_thoroughly(&frame) {
+            Ok(words) if !words.is_empty() => out.push(Reading { second, words }),
+            Ok(_) => {}
+            Err(e @ Error::Usage(_)) => return Err(e),
+            Err(_) => {} // a frame Tesseract chokes on says nothing
+        }
+    }
+    // A cache that cannot be written only costs time next run.
+    let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at, failed: 0 });
+    Ok(out)
+}
+
 /// Tesseract's version, as its library reports it.
 #[cfg(feature = "ocr")]
 fn tesseract_version() -> String {

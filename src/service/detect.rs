@@ -235,54 +235,42 @@ fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], fea
         .collect()
 }
 
-/// Seconds of a dropped guess read for the series' title, at most.
+/// Seconds of a span read for the series' title, at most (those that show the most text).
 const TITLE_READS: usize = 4;
 
 /// The index of the first of `dropped` (start, end, confidence: intros season judgement dropped) whose
 /// pictures read the series' title as the file names spell it ([`crate::features::ocr::reads_title`]),
-/// with the second it was read at and the key. Only seconds where text shows are read, up to
-/// [`TITLE_READS`] of each guess; None without Tesseract, a series key of 4 letters or more, or a
-/// title.
+/// with the second it was read at and the key ([`title_reads`]); None without Tesseract, a series
+/// key of 4 letters or more, or a title.
 fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(usize, u32, String)> {
     let (reads, key) = title_reads(file, features, dropped, memory, notes)?;
     reads.iter().enumerate().find_map(|(g, read)| read.map(|second| (g, second, key.clone())))
 }
 
 /// For each of `spans` (start, end, _), the second where its pictures read the series' title, if
-/// any, and the key looked for; None where it cannot be looked for (no series key of 4 letters
-/// or more; text showing but Tesseract missing or failing). A span without text shows no title.
+/// any (the [`TITLE_READS`] seconds that show the most text are read), and the key looked for;
+/// None where it cannot be looked for (no series key of 4 letters or more; Tesseract missing or
+/// failing). A span without text shows no title.
 fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(Vec<Option<u32>>, String)> {
     let key = crate::paths::series_key(file).filter(|k| k.len() >= 4)?;
-    // The head keeps no text cues: its 72 px thumbnails say where text shows (`search --ocr`
-    // gates on 144 px pictures; a thin title font can vanish at 72 px, and such a title is not
-    // looked for here).
-    let lit = |i: usize| match features.text.get(i) {
-        Some(c) => c.lines >= 1 || c.strength >= crate::model::credits::TEXT,
-        None => features.thumbnails.get(i).is_some_and(crate::features::ocr::shows_text),
-    };
-    let per_guess: Vec<Vec<u32>> = spans
-        .iter()
-        .map(|&(a, b, _)| {
-            let inside: Vec<u32> = (0..features.seconds.len()).filter(|&i| lit(i) && f64::from(features.seconds[i]) + 0.5 > a && f64::from(features.seconds[i]) + 0.5 < b).map(|i| features.seconds[i]).collect();
-            let k = TITLE_READS.min(inside.len());
-            (0..k).map(|j| inside[(2 * j + 1) * inside.len() / (2 * k)]).collect()
-        })
-        .collect();
-    let mut seconds: Vec<u32> = per_guess.iter().flatten().copied().collect();
-    if seconds.is_empty() {
-        return Some((vec![None; spans.len()], key));
-    }
-    seconds.sort_unstable();
-    seconds.dedup();
+    let window_end = features.seconds.last().map_or(0, |&s| s + 1);
     let reader = reader(file, memory, notes)?;
-    let readings = match crate::features::ocr::read_seconds(file, &seconds, reader) {
-        Ok(r) => r,
-        Err(e) => {
-            notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
-            return None;
+    let mut reads = Vec::with_capacity(spans.len());
+    for &(a, b, _) in spans {
+        // The seconds k whose middle lies inside: k + 0.5 in (a, b).
+        let first = ((a - 0.5).floor() + 1.0).max(0.0) as u32;
+        let end = ((b - 0.5).ceil().max(0.0) as u32).min(window_end);
+        // The 144 px pictures choose what to read, not the head's 72 px thumbnails: a title in
+        // a thin font vanishes at 72 px (tails-other 5044's Last River, whose title read at once
+        // once looked at).
+        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, reader) {
+            Ok(readings) => reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second)),
+            Err(e) => {
+                notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
+                return None;
+            }
         }
-    };
-    let reads = per_guess.iter().map(|at| readings.iter().find(|r| at.contains(&r.second) && crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second)).collect();
+    }
     Some((reads, key))
 }
 
@@ -637,7 +625,6 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
 #[cfg(all(test, feature = "ocr"))]
 mod tests {
     use super::*;
-    use crate::features::picture::{TextCue, MAX_BANDS};
 
     #[test]
     fn a_dropped_guess_is_kept_where_its_pictures_read_the_series_title_and_not_where_they_read_a_sign() {
@@ -651,9 +638,9 @@ mod tests {
         );
         let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
         assert!(ok, "ffmpeg");
+        // What shows text is judged from the file's own 144 px pictures, not from these features.
         let mut features = EpisodeFeatures::empty(4);
         features.seconds = (0..30).collect();
-        features.text = (0..30u32).map(|s| TextCue { lines: u8::from((10..14).contains(&s) || (22..26).contains(&s)), strength: 0.0, bands: [0; MAX_BANDS] }).collect();
         let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
         let got = titled(&file, &features, &[(20.0, 30.0, 0.8), (5.0, 18.0, 0.9)], &mut memory, &mut notes);
         let (guess, second, key) = got.unwrap_or_else(|| panic!("title not read: {notes:?}"));

@@ -38,6 +38,11 @@ pub const MIN_MATCH_S: f64 = 6.0;
 /// the same too ([`seen_along`]): the same sound with the same pictures is a sting, while a brief
 /// shared sound alone is as likely a score cue or a jingle over other pictures.
 pub const MIN_SHORT_S: f64 = 4.0;
+/// Cosine at which the pictures along a sound match of [`MIN_MATCH_S`] or more count as the same
+/// where no picture match found them (a held picture: a title over a still, which picture
+/// matching leaves out because a held frame matches anywhere): the same frames re-encoded, not
+/// a fixed camera's other moments.
+const SAME_PICTURE: f32 = 0.985;
 /// Mean differing bits (of 32) per item, over a second, below which two items count as the same
 /// sound. Unrelated sound differs in ~16; the same sound re-encoded or remixed in 2–8.
 pub const MAX_BIT_ERROR: f64 = 10.0;
@@ -356,7 +361,7 @@ pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
 /// the two grids are up to half a second apart). Some when at least three seconds, and half of those
 /// compared, are the same footage (cosine ≥ [`REPEAT`]; a second at either edge is often half
 /// another shot), with the picture distance of [`Match::distance`].
-fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match) -> Option<f64> {
+fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, same: f32) -> Option<f64> {
     if a.dim() != b.dim() || b.seconds.is_empty() {
         return None;
     }
@@ -375,7 +380,7 @@ fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match) -> Option<f64
         let near = j.saturating_sub(1)..(j + 1).min(b.seconds.len());
         best.push(near.map(|k| crate::encoder::cosine(a.embedding(i), b.embedding(k))).fold(-1.0, f32::max));
     }
-    let same = best.iter().filter(|&&c| c >= REPEAT).count();
+    let same = best.iter().filter(|&&c| c >= same).count();
     if same < 3 || 2 * same < best.len() {
         return None;
     }
@@ -404,17 +409,30 @@ impl PairCache {
         self.pairs
             .entry(key)
             .or_insert_with(|| {
+                let pictures = picture_matches(a, b);
                 let mut all = Vec::new();
                 for m in sound_matches_of(&a.fingerprint, &b.fingerprint, MIN_SHORT_S) {
-                    if m.len() >= MIN_MATCH_S {
+                    // Where no picture match covers it (a held picture, as a title sting over a
+                    // still, is no picture match on its own: it would match everywhere), the
+                    // pictures are compared along the sound, which fixes where to look.
+                    // Along a longer sound, the same picture, not the same place: a fixed camera
+                    // filmed at other times looks alike at 0.95-0.98 (family B's loud music scene
+                    // over such footage), a still re-encoded at 0.995.
+                    let covered = pictures.iter().any(|p| p.end.min(m.end) - p.start.max(m.start) > 0.5 * m.len());
+                    let same = if m.len() >= MIN_MATCH_S { SAME_PICTURE } else { REPEAT };
+                    let seen = if covered { None } else { seen_along(a, b, &m, same) };
+                    if covered {
+                        // The picture match says the pictures repeat with it.
                         all.push(m);
-                    } else if let Some(distance) = seen_along(a, b, &m) {
+                    } else if let Some(distance) = seen {
                         // The pictures repeat with the sound: a picture match of the same span.
                         all.push(Match { by: By::Picture, distance, ..m.clone() });
                         all.push(m);
+                    } else if m.len() >= MIN_MATCH_S {
+                        all.push(m);
                     }
                 }
-                all.extend(picture_matches(a, b));
+                all.extend(pictures);
                 all
             })
             .clone()
@@ -719,6 +737,37 @@ mod tests {
         assert!((r.elsewhere[0].1 - 10.0).abs() < 0.75, "{r:?}");
         let found = season_repeats(&[&a, &c], &mut cache);
         assert!(found[0].is_empty() && found[1].is_empty(), "the sting's sound over other pictures: {found:?}");
+    }
+
+    #[test]
+    fn a_sting_over_a_held_still_is_seen_and_heard_but_a_fixed_camera_at_other_times_is_only_heard() {
+        let rate = 16_000;
+        let sting = melody(50, 9.0, rate);
+        // A: a 9 s sting at 20–29 s over one held still; B: the same at 40–49 s. C plays the same
+        // sound over a fixed camera's other moments (alike at cosine ~0.96, not the same frames).
+        let sound = |before: u64, at: f64, after: u64| -> Vec<f32> { melody(before, at, rate).into_iter().chain(sting.iter().copied()).chain(melody(after, 60.0 - at - 9.0, rate)).collect() };
+        let unit = |seed: u64| -> Vec<f32> { episode(&[], 1, |_| seed).embeddings.row(0).to_vec() };
+        let (still, camera) = (unit(7000), unit(8000));
+        let with = |sound: &[f32], at: u32, picture: &dyn Fn(u32) -> Vec<f32>| {
+            let mut e = episode(sound, 60, |s| 500 + u64::from(s) + u64::from(at) * 1000);
+            for s in at..at + 9 {
+                let v = picture(s);
+                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                e.embeddings.row_mut(s as usize).assign(&ndarray::Array1::from_iter(v.iter().map(|x| x / norm)));
+            }
+            e
+        };
+        let a = with(&sound(51, 20.0, 52), 20, &|_| still.clone());
+        let b = with(&sound(53, 40.0, 54), 40, &|_| still.clone());
+        let c = with(&sound(55, 30.0, 56), 30, &|s| camera.iter().zip(unit(9000 + u64::from(s))).map(|(x, y)| x + 0.2 * y).collect());
+        let mut cache = PairCache::default();
+        let found = season_repeats(&[&a, &b], &mut cache);
+        let r = found[0].iter().find(|r| r.start < 25.0 && r.end > 25.0).unwrap_or_else(|| panic!("{found:?}"));
+        assert!(r.together && r.picture && r.sound, "a still is the same picture along the sound: {r:?}");
+        let a_camera = with(&sound(51, 20.0, 52), 20, &|s| camera.iter().zip(unit(9100 + u64::from(s))).map(|(x, y)| x + 0.2 * y).collect());
+        let found = season_repeats(&[&a_camera, &c], &mut cache);
+        let r = found[0].iter().find(|r| r.start < 25.0 && r.end > 25.0).unwrap_or_else(|| panic!("{found:?}"));
+        assert!(r.sound && !r.together, "another moment of the same place is not the same picture: {r:?}");
     }
 
     #[test]

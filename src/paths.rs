@@ -115,6 +115,30 @@ pub fn series_key(path: &std::path::Path) -> Option<String> {
     Some(key)
 }
 
+/// The series' name as its title card would show it, from the file name: [`series_key`] without
+/// what release names put around it — bracketed or parenthesised parts (`[Group]`, `(2019)`,
+/// `(US)`) and a trailing year — or None where that leaves nothing.
+pub fn title_key(path: &std::path::Path) -> Option<String> {
+    series_key(path)?;
+    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    let mut plain = String::with_capacity(stem.len());
+    let mut depth = 0usize;
+    for c in stem.chars() {
+        match c {
+            '[' | '(' | '{' => depth += 1,
+            ']' | ')' | '}' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let key = series_key(&std::path::PathBuf::from(format!("{}.mkv", plain.trim())))?;
+    // "Show 2019 - S01E01": a year the name ends on is the release's, not the title's.
+    let cut = key.len().saturating_sub(4);
+    let year = key.len() > 4 && key.is_char_boundary(cut) && key[cut..].chars().all(|c| c.is_ascii_digit()) && matches!(&key[cut..cut + 2], "19" | "20");
+    let key = if year { key[..cut].to_string() } else { key };
+    Some(key).filter(|k| !k.is_empty())
+}
+
 /// `files` grouped into seasons by [`same_season`] (indices, in order of first appearance): the
 /// one grouping `detect`, the app and `introskip repeats` judge by.
 pub fn seasons(files: &[&std::path::Path]) -> Vec<Vec<usize>> {
@@ -168,6 +192,19 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_title_key_leaves_out_release_groups_years_and_countries() {
+        use std::path::Path;
+        let key = |n: &str| super::title_key(Path::new(n));
+        assert_eq!(key("[Grp] Quiet Harbor (2019) - S01E01 [1080p].mkv").as_deref(), Some("quietharbor"));
+        assert_eq!(key("Quiet Harbor 2019 - S01E01.mkv").as_deref(), Some("quietharbor"));
+        assert_eq!(key("The Office (US) - S01E01.mkv").as_deref(), Some("theoffice"));
+        assert_eq!(key("Last Empire - S01E02.mp4").as_deref(), Some("lastempire"));
+        assert_eq!(key("1923 - S01E01.mkv").as_deref(), Some("1923"), "a name that is a year stays");
+        assert_eq!(key("[Grp] - S01E01.mkv"), None);
+        assert_eq!(key("clip.mkv"), None);
+    }
+
     use std::path::Path;
 
     #[test]

@@ -36,7 +36,9 @@ pub const MIN_MATCH_S: f64 = 6.0;
 /// The shortest repeat at all: a sting (a 5 s title and jingle) trimmed by a few tenths. Shorter
 /// than [`MIN_MATCH_S`], a shared sound is kept only where the pictures along its alignment are
 /// the same too ([`seen_along`]): the same sound with the same pictures is a sting, while a brief
-/// shared sound alone is as likely a score cue or a jingle over other pictures.
+/// shared sound alone is as likely a score cue or a jingle over other pictures. (Longer sound
+/// matches are kept either way; their pictures are compared along them where picture matching
+/// found nothing there, [`SAME_PICTURE`].)
 pub const MIN_SHORT_S: f64 = 4.0;
 /// Cosine at which the pictures along a sound match of [`MIN_MATCH_S`] or more count as the same
 /// where no picture match found them (a held picture: a title over a still, which picture
@@ -359,8 +361,9 @@ pub fn picture_matches(a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
 /// Whether `b` shows the same pictures as `a` along a sound match `m` (each of `a`'s sampled
 /// seconds inside it against the better of `b`'s two samples either side of its aligned time:
 /// the two grids are up to half a second apart). Some when at least three seconds, and half of those
-/// compared, are the same footage (cosine ≥ [`REPEAT`]; a second at either edge is often half
-/// another shot), with the picture distance of [`Match::distance`].
+/// compared, are the same footage (cosine ≥ `same`: [`REPEAT`] for a short sound, [`SAME_PICTURE`]
+/// for a longer one; a second at either edge is often half another shot), with the picture
+/// distance of [`Match::distance`].
 fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, same: f32) -> Option<f64> {
     if a.dim() != b.dim() || b.seconds.is_empty() {
         return None;
@@ -412,25 +415,29 @@ impl PairCache {
                 let pictures = picture_matches(a, b);
                 let mut all = Vec::new();
                 for m in sound_matches_of(&a.fingerprint, &b.fingerprint, MIN_SHORT_S) {
-                    // Where no picture match covers it (a held picture, as a title sting over a
-                    // still, is no picture match on its own: it would match everywhere), the
-                    // pictures are compared along the sound, which fixes where to look.
-                    // Along a longer sound, the same picture, not the same place: a fixed camera
-                    // filmed at other times looks alike at 0.95-0.98 (family B's loud music scene
-                    // over such footage), a still re-encoded at 0.995.
-                    let covered = pictures.iter().any(|p| p.end.min(m.end) - p.start.max(m.start) > 0.5 * m.len());
-                    let same = if m.len() >= MIN_MATCH_S { SAME_PICTURE } else { REPEAT };
-                    let seen = if covered { None } else { seen_along(a, b, &m, same) };
-                    if covered {
-                        // The picture match says the pictures repeat with it.
-                        all.push(m);
-                    } else if let Some(distance) = seen {
-                        // The pictures repeat with the sound: a picture match of the same span.
-                        all.push(Match { by: By::Picture, distance, ..m.clone() });
-                        all.push(m);
-                    } else if m.len() >= MIN_MATCH_S {
-                        all.push(m);
+                    if m.len() < MIN_MATCH_S {
+                        // Shorter than a plain sound match: kept only where the pictures along it
+                        // are the same too (a sting), as a picture match of the same span.
+                        if let Some(distance) = seen_along(a, b, &m, REPEAT) {
+                            all.push(Match { by: By::Picture, distance, ..m.clone() });
+                            all.push(m);
+                        }
+                        continue;
                     }
+                    // Where no picture match covers it in both episodes (a held picture, as a
+                    // title sting over a still, is no picture match on its own: it would match
+                    // anywhere), the pictures are compared along the sound, which fixes where to
+                    // look: the same picture, not the same place — a fixed camera filmed at other
+                    // times looks alike at 0.95-0.98 (family B's loud music scene over such
+                    // footage), a still re-encoded at 0.995.
+                    let overlap = |a0: f64, a1: f64, b0: f64, b1: f64| a1.min(b1) - a0.max(b0) > 0.5 * (b1 - b0);
+                    let covered = pictures.iter().any(|p| overlap(p.start, p.end, m.start, m.end) && overlap(p.other_start, p.other_end, m.other_start, m.other_end));
+                    if !covered {
+                        if let Some(distance) = seen_along(a, b, &m, SAME_PICTURE) {
+                            all.push(Match { by: By::Picture, distance, ..m.clone() });
+                        }
+                    }
+                    all.push(m);
                 }
                 all.extend(pictures);
                 all
@@ -744,7 +751,9 @@ mod tests {
         let rate = 16_000;
         let sting = melody(50, 9.0, rate);
         // A: a 9 s sting at 20–29 s over one held still; B: the same at 40–49 s. C plays the same
-        // sound over a fixed camera's other moments (alike at cosine ~0.96, not the same frames).
+        // sound over a fixed camera's other moments: each episode's take barely changes from one
+        // second to the next (a held picture to picture matching) and is alike to the other take
+        // at cosine ~0.96, not the same frames.
         let sound = |before: u64, at: f64, after: u64| -> Vec<f32> { melody(before, at, rate).into_iter().chain(sting.iter().copied()).chain(melody(after, 60.0 - at - 9.0, rate)).collect() };
         let unit = |seed: u64| -> Vec<f32> { episode(&[], 1, |_| seed).embeddings.row(0).to_vec() };
         let (still, camera) = (unit(7000), unit(8000));
@@ -759,12 +768,16 @@ mod tests {
         };
         let a = with(&sound(51, 20.0, 52), 20, &|_| still.clone());
         let b = with(&sound(53, 40.0, 54), 40, &|_| still.clone());
-        let c = with(&sound(55, 30.0, 56), 30, &|s| camera.iter().zip(unit(9000 + u64::from(s))).map(|(x, y)| x + 0.2 * y).collect());
+        let take = |moment: u64| -> Box<dyn Fn(u32) -> Vec<f32>> {
+            let (camera, at) = (camera.clone(), unit(moment));
+            Box::new(move |s: u32| camera.iter().zip(&at).zip(unit(moment + 1 + u64::from(s))).map(|((x, y), z)| x + 0.2 * y + 0.02 * z).collect())
+        };
+        let c = with(&sound(55, 30.0, 56), 30, &*take(9000));
         let mut cache = PairCache::default();
         let found = season_repeats(&[&a, &b], &mut cache);
         let r = found[0].iter().find(|r| r.start < 25.0 && r.end > 25.0).unwrap_or_else(|| panic!("{found:?}"));
         assert!(r.together && r.picture && r.sound, "a still is the same picture along the sound: {r:?}");
-        let a_camera = with(&sound(51, 20.0, 52), 20, &|s| camera.iter().zip(unit(9100 + u64::from(s))).map(|(x, y)| x + 0.2 * y).collect());
+        let a_camera = with(&sound(51, 20.0, 52), 20, &*take(9100));
         let found = season_repeats(&[&a_camera, &c], &mut cache);
         let r = found[0].iter().find(|r| r.start < 25.0 && r.end > 25.0).unwrap_or_else(|| panic!("{found:?}"));
         assert!(r.sound && !r.together, "another moment of the same place is not the same picture: {r:?}");

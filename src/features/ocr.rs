@@ -373,6 +373,7 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut
             kept.truncate(n);
         }
     };
+    let mut finished = false;
     for event in handle.events.iter() {
         match event {
             crate::video::SamplerEvent::Sample(sample) => {
@@ -405,10 +406,17 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut
                     }
                 }
             }
-            crate::video::SamplerEvent::Finished(_) => break,
+            crate::video::SamplerEvent::Finished(_) => {
+                finished = true;
+                break;
+            }
             crate::video::SamplerEvent::Failed(e) => return Err(e),
             _ => {}
         }
+    }
+    // What was not looked at is not "no text": the rules would take a stretch for story.
+    if !finished {
+        return Err(Error::internal(format!("{}: the sampler stopped before the end of {start_s}–{end_s} s", path.display())));
     }
     if let Some(run) = open.take() {
         close(run, &mut kept);
@@ -423,8 +431,8 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut
         match ocr.read_thoroughly(&frame) {
             Ok(words) if !words.is_empty() => out.push(Reading { second, words }),
             Ok(_) => {}
-            Err(e @ Error::Usage(_)) => return Err(e),
-            Err(_) => {} // a frame Tesseract chokes on says nothing
+            // A frame Tesseract fails on is not a frame without the title: said, and not cached.
+            Err(e) => return Err(e),
         }
     }
     // A cache that cannot be written only costs time next run.
@@ -494,7 +502,7 @@ pub fn normalise(word: &str) -> String {
 }
 
 /// Whether the words read in one picture show a series' title: `key` (the series as
-/// [`crate::paths::series_key`] spells it from the file names: lower case, no separators) inside
+/// [`crate::paths::title_key`] spells it from the file names: lower case, no separators) inside
 /// the words run together, or for a key of 6 letters or more with one letter wrong, missing or
 /// extra (a title card's stylised letters). Keys under 4 letters match nothing: "up" is in too
 /// many lines.

@@ -73,7 +73,8 @@ pub enum Outcome {
 /// guess whose pictures read the series' title is kept (`service::detect`). 5: a repeat seen
 /// again that shows the title is the intro of an episode left without one. 6: long repeats the
 /// model sees as story in every copy, where no title is read, are no intro ([`shared_story`]).
-pub const JUDGE_VERSION: u32 = 6;
+/// 7: the title is looked for in 144 px pictures; a sting over a held still is seen and heard.
+pub const JUDGE_VERSION: u32 = 7;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -103,9 +104,10 @@ type Choice = (f64, DetectedSegment, f64, bool);
 /// repeats the model tags as recap, and the story the season shares that it passed over.
 type Picked<'a> = (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>, Vec<(f64, f64)>);
 
-/// The length of the run of touching repeats (gaps under a second) that `r` is part of: footage
-/// the series reuses comes as one long stretch cut into pieces by alignment, a sting alone.
-fn stretch(repeats: &[Repeat], r: &Repeat) -> f64 {
+/// The length of the run of touching repeats (gaps under a second) among `repeats` that `r` is
+/// part of: footage the series reuses comes as one long stretch cut into pieces by alignment, a
+/// sting alone.
+fn stretch(repeats: &[&Repeat], r: &Repeat) -> f64 {
     let (mut a, mut b) = (r.start, r.end);
     let mut grown = true;
     while grown {
@@ -240,16 +242,24 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
 /// read without finding the series' title (family C seed 2031 and tails-other 5046: 25–55 s of
 /// story three episodes play, taken for the intro of episodes that have none).
 pub fn shared_story(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Vec<usize>> {
-    let p = |j: usize, a: f64, b: f64| detections.get(j).map_or(1.0, |d| mean_over(&d.intro_probability, seconds[j], a, b));
+    // A copy with no sampled second inside says nothing: not story.
+    let p = |j: usize, a: f64, b: f64| {
+        let (Some(d), Some(&s)) = (detections.get(j), seconds.get(j)) else { return 1.0 };
+        if s.iter().any(|&x| f64::from(x) + 0.5 > a && f64::from(x) + 0.5 < b) {
+            mean_over(&d.intro_probability, s, a, b)
+        } else {
+            1.0
+        }
+    };
     repeats
         .iter()
         .enumerate()
         .map(|(e, list)| {
-            list.iter()
-                .enumerate()
-                .filter(|(_, r)| p(e, r.start, r.end) < STORY_MAX_P && stretch(list, r) >= STORY_MIN_S && r.elsewhere.iter().all(|&(j, a, b)| p(j, a, b) < STORY_MAX_P))
-                .map(|(k, _)| k)
-                .collect()
+            // Pieces the model sees as story everywhere; the stretch is counted among those alone
+            // (a recap or an intro the model believes in beside a sting does not make it long).
+            let storied: Vec<(usize, &Repeat)> = list.iter().enumerate().filter(|(_, r)| p(e, r.start, r.end) < STORY_MAX_P && r.elsewhere.iter().all(|&(j, a, b)| p(j, a, b) < STORY_MAX_P)).collect();
+            let pieces: Vec<&Repeat> = storied.iter().map(|&(_, r)| r).collect();
+            storied.iter().filter(|(_, r)| stretch(&pieces, r) >= STORY_MIN_S).map(|&(k, _)| k).collect()
         })
         .collect()
 }

@@ -499,4 +499,14 @@ fn story_three_episodes_reuse_is_no_intro_once_its_pictures_show_no_title() {
     // ... nor where the stretch is sting-short (a 9 s sting the model never learnt).
     let sting: Vec<Vec<Repeat>> = repeats.iter().map(|list| list.iter().take(1).map(|r| Repeat { end: r.start + 9.0, ..r.clone() }).collect()).collect();
     assert!(shared_story(&fresh(), &s, &sting).iter().all(Vec::is_empty));
+    // ... nor where the sting touches footage the model believes in (an intro, a recap): the
+    // stretch counts story pieces only.
+    let beside: Vec<Vec<Repeat>> = vec![vec![piece(0, 0.0, 9.0, &[1]), piece(0, 9.0, 30.0, &[1])], vec![piece(1, 0.0, 9.0, &[0]), piece(1, 9.0, 30.0, &[0])], vec![], vec![]];
+    let mut believed = fresh();
+    believed[0] = detection(None, &[(9, 30, 0.6)], &[]);
+    believed[1] = detection(None, &[(109, 130, 0.6)], &[]);
+    assert!(shared_story(&believed, &s, &beside).iter().all(Vec::is_empty), "{:?}", shared_story(&believed, &s, &beside));
+    // ... nor where a copy has no sampled second to say what the model sees there.
+    let short: Vec<&[u32]> = vec![seconds.as_slice(), &seconds[..50], seconds.as_slice(), seconds.as_slice()];
+    assert!(shared_story(&fresh(), &short, &repeats)[0].iter().all(|&k| k != 1), "episode 1's copy at 124–140 s is unsampled");
 }

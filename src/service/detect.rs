@@ -62,7 +62,7 @@ pub struct JudgeMemory {
 /// Judge every episode in `episodes` (file, features). In season mode the episodes are grouped
 /// into seasons (the same folder, and the same series where the names say:
 /// [`crate::paths::same_season`]); within each, the model sees every episode against the others,
-/// alignment finds what they share ([`crate::features::align`]) and [`judge_season`] weighs the
+/// alignment finds what they share ([`crate::features::align`]) and [`judge_season_with`] weighs the
 /// two. Snapping reads the file around each boundary; a file that cannot be read there keeps
 /// its boundary, with a note.
 pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
@@ -214,8 +214,8 @@ fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], fea
 
 /// The repeats of each episode of a season that are story it shares, not its intro
 /// ([`shared_story`]'s candidates whose pictures were looked at and do not show the series'
-/// title); none where the title cannot be looked for (no series name in the file names, text
-/// showing but no Tesseract): a quiet intro looks the same to the model.
+/// title); none where the title cannot be looked for (no series name in the file names, no
+/// Tesseract, a frame it failed on): a quiet intro looks the same to the model.
 #[allow(clippy::too_many_arguments)]
 fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], detections: &[crate::model::Detection], seconds: &[&[u32]], repeats: &[Vec<crate::features::align::Repeat>], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Vec<usize>> {
     let candidates = shared_story(detections, seconds, repeats);
@@ -241,18 +241,23 @@ const TITLE_READS: usize = 4;
 /// The index of the first of `dropped` (start, end, confidence: intros season judgement dropped) whose
 /// pictures read the series' title as the file names spell it ([`crate::features::ocr::reads_title`]),
 /// with the second it was read at and the key ([`title_reads`]); None without Tesseract, a series
-/// key of 4 letters or more, or a title.
+/// name of 4 letters or more, or a title.
 fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(usize, u32, String)> {
     let (reads, key) = title_reads(file, features, dropped, memory, notes)?;
     reads.iter().enumerate().find_map(|(g, read)| read.map(|second| (g, second, key.clone())))
 }
 
 /// For each of `spans` (start, end, _), the second where its pictures read the series' title, if
-/// any (the [`TITLE_READS`] seconds that show the most text are read), and the key looked for;
-/// None where it cannot be looked for (no series key of 4 letters or more; Tesseract missing or
-/// failing). A span without text shows no title.
+/// any (of the [`TITLE_READS`] runs of seconds that show the most text, two seconds each:
+/// [`crate::features::ocr::read_most_text`]), and the key looked for; None where it cannot be
+/// looked for (no series name of 4 letters or more in the file name; Tesseract missing, or
+/// failing on a frame). A span without text shows no title.
 fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(Vec<Option<u32>>, String)> {
-    let key = crate::paths::series_key(file).filter(|k| k.len() >= 4)?;
+    let key = crate::paths::title_key(file).filter(|k| k.len() >= 4)?;
+    if spans.is_empty() {
+        // Nothing to read: Tesseract is not started (nor missed, in a build without it).
+        return Some((Vec::new(), key));
+    }
     let window_end = features.seconds.last().map_or(0, |&s| s + 1);
     let reader = reader(file, memory, notes)?;
     let mut reads = Vec::with_capacity(spans.len());
@@ -652,6 +657,9 @@ mod tests {
         let (reads, _) = title_reads(&file, &features, &[(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)], &mut memory, &mut notes).expect("looked at");
         assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
         assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes).is_none());
+        // Without Tesseract nothing is looked at (and no stretch is taken for story).
+        let mut blind = JudgeMemory { reader_missing: true, ..Default::default() };
+        assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes).is_none());
         assert!(notes.is_empty(), "{notes:?}");
     }
 }

@@ -65,7 +65,11 @@ pub fn media_files_under(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>>
 /// folder with different keys are different series (a flat folder holding several shows); a name
 /// with no episode number has no key.
 pub fn series_key(path: &std::path::Path) -> Option<String> {
-    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    key_of(&path.file_stem()?.to_string_lossy().to_lowercase())
+}
+
+/// [`series_key`] of a lower-cased file stem.
+fn key_of(stem: &str) -> Option<String> {
     let b = stem.as_bytes();
     let digits_at = |i: usize| i < b.len() && b[i].is_ascii_digit();
     let mut cut = None;
@@ -119,7 +123,6 @@ pub fn series_key(path: &std::path::Path) -> Option<String> {
 /// what release names put around it — bracketed or parenthesised parts (`[Group]`, `(2019)`,
 /// `(US)`) and a trailing year — or None where that leaves nothing.
 pub fn title_key(path: &std::path::Path) -> Option<String> {
-    series_key(path)?;
     let stem = path.file_stem()?.to_string_lossy().to_lowercase();
     let mut plain = String::with_capacity(stem.len());
     let mut depth = 0usize;
@@ -131,7 +134,7 @@ pub fn title_key(path: &std::path::Path) -> Option<String> {
             _ => {}
         }
     }
-    let key = series_key(&std::path::PathBuf::from(format!("{}.mkv", plain.trim())))?;
+    let key = key_of(plain.trim())?;
     // "Show 2019 - S01E01": a year the name ends on is the release's, not the title's.
     let cut = key.len().saturating_sub(4);
     let year = key.len() > 4 && key.is_char_boundary(cut) && key[cut..].chars().all(|c| c.is_ascii_digit()) && matches!(&key[cut..cut + 2], "19" | "20");

@@ -229,6 +229,20 @@ fn words_from_tsv(tsv: &str) -> Vec<Word> {
         .collect()
 }
 
+/// The window sampled at 1 FPS for reading: each second at full size (what Tesseract reads) and
+/// [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT) px high (what [`shows_text`] judges).
+fn text_sampler(path: &Path, start_s: u32, window_s: u32) -> crate::video::SamplerHandle {
+    let config = crate::video::SamplerConfig {
+        window_s,
+        start_s,
+        preprocess: None,
+        keep_full_frame: true,
+        text_height: Some(super::picture::TEXT_HEIGHT),
+        ..Default::default()
+    };
+    crate::video::spawn_sampler(path.to_path_buf(), config)
+}
+
 /// Read the text of the window `[start_s, start_s + window_s)` of `path` (or take it from the
 /// cache): the window is sampled at 1 FPS again, at full size, and every second whose picture
 /// shows text ([`shows_text`], judged [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT) px high:
@@ -241,15 +255,7 @@ pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use
             return Ok(text);
         }
     }
-    let config = crate::video::SamplerConfig {
-        window_s,
-        start_s,
-        preprocess: None,
-        keep_full_frame: true,
-        text_height: Some(super::picture::TEXT_HEIGHT),
-        ..Default::default()
-    };
-    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    let handle = text_sampler(path, start_s, window_s);
     let mut out = EpisodeText::default();
     let mut finished = false;
     for event in handle.events.iter() {
@@ -345,15 +351,7 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut
     if let Some(text) = load(&key) {
         return Ok(text.readings);
     }
-    let config = crate::video::SamplerConfig {
-        window_s: end_s - start_s,
-        start_s,
-        preprocess: None,
-        keep_full_frame: true,
-        text_height: Some(super::picture::TEXT_HEIGHT),
-        ..Default::default()
-    };
-    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    let handle = text_sampler(path, start_s, end_s - start_s);
     /// A run of seconds showing text: its most text, that second and its picture, its last
     /// second and, where that is another, its picture.
     struct Run {

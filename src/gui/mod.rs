@@ -52,7 +52,7 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let ctx2 = cc.egui_ctx.clone();
-            let mut app = App::new(Worker::start(None, move || ctx.request_repaint()), preview::Preview::start(move || ctx2.request_repaint()));
+            let mut app = App::new(Worker::start(None, move || ctx.request_repaint())?, preview::Preview::start(move || ctx2.request_repaint())?);
             if let Some(p) = path {
                 app.open(&p);
             }

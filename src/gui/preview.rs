@@ -135,7 +135,8 @@ impl Sound {
 }
 
 impl Preview {
-    pub fn start(repaint: impl Fn() + Send + 'static) -> Self {
+    /// An error when the system refuses a thread (a process limit).
+    pub fn start(repaint: impl Fn() + Send + 'static) -> crate::Result<Self> {
         let (requests, rx) = crossbeam_channel::unbounded::<Request>();
         // Two frames in flight at most: a slow UI slows playback rather than piling up frames.
         let (tx, updates) = crossbeam_channel::bounded::<Update>(2);
@@ -270,8 +271,8 @@ impl Preview {
                     }
                 }
             })
-            .expect("spawning the preview thread");
-        Preview { requests, updates }
+            .map_err(|e| crate::Error::internal(format!("cannot start the preview thread: {e}")))?;
+        Ok(Preview { requests, updates })
     }
 
     pub fn request(&self, r: Request) {

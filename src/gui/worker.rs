@@ -51,7 +51,8 @@ pub struct Worker {
 
 impl Worker {
     /// Start the worker with the encoder chosen by `clip_weights` (or `INTROSKIP_CLIP_WEIGHTS`).
-    pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> Self {
+    /// An error when the system refuses a thread (a process limit): the window cannot work.
+    pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> crate::Result<Self> {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
         let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query, String, u64)>();
@@ -180,7 +181,11 @@ impl Worker {
                                             let mut notes = Vec::new();
                                             let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
                                             for ((i, p, _), j) in season.iter().zip(judged) {
-                                                let said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
+                                                let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
+                                                // Said once per memory, true of every answer since: kept on each re-judge.
+                                                if let Some(unread) = memory.unread().filter(|u| !said.iter().any(|s| s == u)) {
+                                                    said.push(unread.to_string());
+                                                }
                                                 let judgement = Some(said.join("; ")).filter(|s| !s.is_empty());
                                                 send(Event::Detected { index: *i, detection: j.detection, judgement });
                                             }
@@ -205,8 +210,8 @@ impl Worker {
                     }
                 }
             })
-            .expect("spawning the analysis thread");
-        Worker { commands: Some(commands), searches: Some(searches), events, generation, thread: Some(thread) }
+            .map_err(|e| crate::Error::internal(format!("cannot start the analysis thread: {e}")))?;
+        Ok(Worker { commands: Some(commands), searches: Some(searches), events, generation, thread: Some(thread) })
     }
 
     pub fn send(&self, command: Command) {

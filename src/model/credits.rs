@@ -281,6 +281,97 @@ pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
     }
 }
 
+/// How far beyond the credits' first or last credit second their words are looked for: names
+/// rolling in over bright footage, in a light or tinted font, pass under the text cue for up to
+/// 8 s on the synthesised sets (tails-other 5046's Crimson Meadow) though Tesseract reads them,
+/// and the last lines rolling out over the footage's own cuts end the run-on early.
+pub const READ_BACK_S: u32 = 12;
+
+/// The words of one reading that can tie a second to the credits: those read surely
+/// ([`crate::features::ocr::is_sure`]: footage texture read as letters comes out unsure),
+/// normalised.
+fn tying_words(words: &[crate::features::ocr::Word]) -> Vec<String> {
+    words.iter().filter(|w| crate::features::ocr::is_sure(w)).map(|w| crate::features::ocr::normalise(&w.text)).collect()
+}
+
+/// Two words read as one line's: one inside the other, the longer of 4 letters or more. A line
+/// at the picture's edge is read in part ("ast" for "Cast", "Directe" for "Directed"); a logo of
+/// three letters ("KTV", in every picture) ties nothing.
+fn ties(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.chars().count() >= 4 && long.contains(short)
+}
+
+/// Where the credits begin by their words: `first` is their first credit second, `readings`
+/// what was read in the seconds before it and in `first` and `first + 1`. A second before
+/// `first` is the credits when a word read there is read in a later second of theirs too — the
+/// list rolling in, its lines still on screen once the cue sees them. The walk back stops at a
+/// second whose words tie none (a subtitle, a sign: the story before), or at two seconds running
+/// where nothing was read surely. The earliest such second, or None.
+///
+/// Only a list that moves is followed: the two seconds the walk starts from must differ by a
+/// word of 4 letters or more. A subtitle held over a dark scene, which the cue can take for the
+/// credits' first lines, reads the same words second after second, and walking back over it
+/// carried the credits 12 s into the story (the wider family B set's Golden Orchard).
+pub fn rolled_in(first: u32, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
+    walk(first, first + 1, (first.saturating_sub(READ_BACK_S)..first).rev(), readings)
+}
+
+/// Where the credits end by their words: [`rolled_in`] the other way, from their last credit
+/// second `last` on over the seconds after it — the last lines rolling out. The list must have
+/// moved between `last − 2` and `last` (the last line alone, the series' title, reads the same
+/// from one second to the next). Story after the credits (a post-credits scene, a preview's
+/// caption) reads no word of theirs.
+pub fn rolled_out(last: u32, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
+    walk(last, last.checked_sub(2)?, last + 1..=last + READ_BACK_S, readings)
+}
+
+/// The walk of [`rolled_in`] and [`rolled_out`]: from the credit seconds `edge` and `inner`
+/// over `steps`, away from the credits.
+fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
+    let at = |second: u32| readings.iter().find(|r| r.second == second).map(|r| tying_words(&r.words)).unwrap_or_default();
+    let (a, b) = (at(edge), at(inner));
+    let new_line = |x: &[String], y: &[String]| x.iter().any(|w| w.chars().count() >= 4 && !y.iter().any(|v| ties(w, v)));
+    if a.is_empty() || b.is_empty() || !(new_line(&a, &b) || new_line(&b, &a)) {
+        return None;
+    }
+    let mut credits: Vec<String> = a.into_iter().chain(b).collect();
+    let mut reached = None;
+    let mut unread = 0;
+    for second in steps {
+        let words = at(second);
+        if words.is_empty() {
+            unread += 1;
+            if unread >= 2 {
+                break;
+            }
+            continue;
+        }
+        if !words.iter().any(|w| credits.iter().any(|c| ties(w, c))) {
+            break;
+        }
+        reached = Some(second);
+        unread = 0;
+        credits.extend(words);
+    }
+    reached
+}
+
+/// Move the credits' end to `end` (seconds in the file; a later end found by reading), and what
+/// follows them with it: a preview begins no earlier, story after the credits shorter than
+/// [`MIN_AFTER_S`] is the credits' own tail.
+pub fn end_credits_at(found: &mut TailFound, end: f64) {
+    let Some(credits) = found.credits.as_mut() else { return };
+    credits.end = end;
+    if let Some(p) = found.preview.as_mut() {
+        p.start = p.start.max(end);
+    }
+    if found.preview.as_ref().is_some_and(|p| p.end - p.start < MIN_AFTER_S) {
+        found.preview = None;
+    }
+    found.after_credits = found.after_credits.and_then(|(a, b)| (b - a.max(end) >= MIN_AFTER_S).then_some((a.max(end), b)));
+}
+
 /// The run of credit seconds (gaps ≤ [`GAP_S`] closed) with the most credit seconds, at least
 /// [`MIN_CREDIT_S`]; a later run wins a tie (credits end an episode). (first, last, count).
 fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
@@ -486,6 +577,70 @@ mod tests {
         let mut found = base.clone();
         weigh_words(&mut found, 128.0, &[]);
         assert_eq!(found.preview.map(|p| p.start), Some(122.5));
+    }
+
+    #[test]
+    fn the_credits_begin_where_their_rolling_names_are_first_read() {
+        use crate::features::ocr::{Reading, Word};
+        let read = |second: u32, t: &str| Reading { second, words: t.split(' ').map(|w| Word { text: w.into(), confidence: if w.starts_with('~') { 60.0 } else { 90.0 } }).collect() };
+        // The cue saw the names from 110; from 107 the list was rolling in over bright footage,
+        // its lines read in part at the picture's edge ("ast", "Directe"); before it, a
+        // subtitle. The channel's logo is in every picture.
+        let readings = [
+            read(105, "KTV Look at the sky."),
+            read(106, "KTV Look at the sky."),
+            read(107, "KTV ast"),
+            read(108, "KTV Cast Directe"),
+            read(109, "KTV Cast Directed by"),
+            read(110, "KTV Cast Directed by Nova Brook"),
+            read(111, "KTV Directed by Nova Brook Visual"),
+        ];
+        assert_eq!(rolled_in(110, &readings), Some(107));
+        // The story before reads the logo alone: no tie (three letters tie nothing).
+        let logo = [read(108, "KTV"), read(109, "KTV ~wi"), read(110, "KTV Cast Directed"), read(111, "KTV Cast")];
+        assert_eq!(rolled_in(110, &logo), None);
+        // One second read as nothing (a frame between lines) is passed over, two end the walk.
+        let gap = [read(105, "Cast"), read(108, "Cast"), read(110, "Cast Directed"), read(111, "Cast")];
+        assert_eq!(rolled_in(110, &gap), Some(108));
+        // Unsure junk ties nothing, and an opening read as junk decides nothing.
+        assert_eq!(rolled_in(110, &[read(109, "~Cast"), read(110, "Cast"), read(111, "Cast Directed")]), None);
+        assert_eq!(rolled_in(110, &[read(109, "Cast"), read(110, "~Cast"), read(111, "~a")]), None);
+        // A subtitle held over a dark scene, taken by the cue for the credits' first lines: the
+        // same words second after second, not a list rolling in.
+        let held: Vec<Reading> = (100..112).map(|s| read(s, "I never said that.")).collect();
+        assert_eq!(rolled_in(110, &held), None);
+        // Not further back than READ_BACK_S.
+        let long: Vec<Reading> = (80..112).map(|s| read(s, &format!("Cast N{s}x"))).collect();
+        assert_eq!(rolled_in(110, &long), Some(110 - READ_BACK_S));
+    }
+
+    #[test]
+    fn the_credits_end_where_their_last_lines_are_last_read_and_what_follows_moves_with_them() {
+        use crate::features::ocr::{Reading, Word};
+        let read = |second: u32, t: &str| Reading { second, words: t.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect() };
+        // The cue's run ends at 121; the list's last lines roll out over two more seconds, then
+        // a preview opens on its caption.
+        let out = [read(119, "Music by Noah Olsen Silver Signal"), read(120, "Silver Signal"), read(121, "Silver Signal"), read(122, "Silver Signal"), read(123, "Signal"), read(124, "Next time")];
+        assert_eq!(rolled_out(121, &out), Some(123));
+        // A post-credits scene's subtitle ties nothing: the end stands.
+        let scene = [read(119, "Music by Noah Olsen"), read(121, "Noah Olsen Silver Signal"), read(122, "Where were you?")];
+        assert_eq!(rolled_out(121, &scene), None);
+        // A subtitle the cue's run ended on, held: not a list rolling out.
+        let scene = [read(119, "Where were you?"), read(120, "Where were you?"), read(121, "Where were you?"), read(122, "Where were you?")];
+        assert_eq!(rolled_out(121, &scene), None);
+        let credits = DetectedSegment { start: 100.5, end: 121.5, confidence: 1.0, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+        let preview = DetectedSegment { start: 121.5, end: 130.0, ..credits.clone() };
+        let mut found = TailFound { credits: Some(credits.clone()), preview: Some(preview), ..Default::default() };
+        end_credits_at(&mut found, 123.5);
+        assert_eq!((found.credits.as_ref().map(|c| c.end), found.preview.as_ref().map(|p| p.start)), (Some(123.5), Some(123.5)));
+        // A post-credits scene keeps playing from the new end; one left shorter than
+        // MIN_AFTER_S was the credits' own tail.
+        let mut found = TailFound { credits: Some(credits.clone()), after_credits: Some((121.5, 130.0)), ..Default::default() };
+        end_credits_at(&mut found, 123.5);
+        assert_eq!(found.after_credits, Some((123.5, 130.0)));
+        let mut found = TailFound { credits: Some(credits), after_credits: Some((121.5, 125.0)), ..Default::default() };
+        end_credits_at(&mut found, 123.5);
+        assert_eq!(found.after_credits, None);
     }
 
     /// Credits, then a scene and a preview whose caption the text cue cannot see.

@@ -56,7 +56,16 @@ pub struct JudgeMemory {
     /// Tesseract, started the first time judging reads a picture (a series' title, what follows
     /// the credits; None until then, and when it cannot start: said once per memory).
     reader: Option<crate::features::ocr::Ocr>,
-    reader_missing: bool,
+    /// Why Tesseract could not start, once it was asked for and could not.
+    reader_missing: Option<String>,
+}
+
+impl JudgeMemory {
+    /// What every judgement since Tesseract failed to start lacks, for a front end that shows
+    /// each episode's answer again after a re-judge (the note itself is said once per memory).
+    pub fn unread(&self) -> Option<&str> {
+        self.reader_missing.as_deref()
+    }
 }
 
 /// Judge every episode in `episodes` (file, features). In season mode the episodes are grouped
@@ -282,15 +291,16 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
 /// Tesseract, started the first time judging needs it; None (said once in `notes`) where it
 /// cannot start.
 fn reader<'m>(file: &Path, memory: &'m mut JudgeMemory, notes: &mut Vec<Note>) -> Option<&'m mut crate::features::ocr::Ocr> {
-    if memory.reader_missing {
+    if memory.reader_missing.is_some() {
         return None;
     }
     if memory.reader.is_none() {
         match crate::features::ocr::Ocr::new() {
             Ok(reader) => memory.reader = Some(reader),
             Err(e) => {
-                memory.reader_missing = true;
-                notes.push(Note::about(file, format!("on-screen words not read (no intro kept or found by the series' title; what follows the credits judged from the picture alone): {e}")));
+                let said = format!("on-screen words not read (no intro kept or found by the series' title; the credits' start and what follows them judged from the picture alone): {e}");
+                notes.push(Note::about(file, said.clone()));
+                memory.reader_missing = Some(said);
                 return None;
             }
         }
@@ -445,6 +455,7 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<O
 pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Tail {
     let (features, duration_s) = (&tail.features, tail.duration_s);
     let mut found = find_tail(features, duration_s);
+    read_credits_edges(file, duration_s, &mut found, memory, notes);
     if let (true, Some(credits)) = (snap, found.credits.as_mut()) {
         let at_end = credits.end >= duration_s;
         let old_end = credits.end;
@@ -469,6 +480,60 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
     }
     read_after_credits(file, features, duration_s, &mut found, memory, notes);
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
+}
+
+/// Where the credits begin and end, read: names rolling in over bright footage in a light font
+/// pass under the picture's text cue for seconds that Tesseract reads, and the last lines
+/// rolling out over the footage's own cuts end the cue's run-on early
+/// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]). At each edge
+/// the credit seconds there and the one beyond are read; while the seconds beyond share
+/// words with the credits, three more, to [`crate::model::credits::READ_BACK_S`]. Without
+/// Tesseract the picture's edges stand.
+fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    use crate::model::credits::{end_credits_at, rolled_in, rolled_out, READ_BACK_S};
+    let Some(credits) = found.credits.as_ref() else { return };
+    // The run's first credit second, half a second after its start (over a black lead-in, the
+    // lead-in's first second: black reads nothing, and the start stands); its last, half a
+    // second before its end, unless they run to the end of the file.
+    let first = (credits.start + 0.5).round() as u32;
+    let last = (credits.end < duration_s && credits.end >= 1.5).then(|| (credits.end - 0.5).round() as u32);
+    let Some(reader) = reader(file, memory, notes) else { return };
+    let start = read_from_edge(file, reader, first, true, first.saturating_sub(READ_BACK_S), |r| rolled_in(first, r));
+    // Seconds whole inside the file only: a frame past its end is never sampled.
+    let end = last.map(|last| read_from_edge(file, reader, last, false, (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32), |r| rolled_out(last, r)));
+    match start {
+        Ok(Some(e)) => {
+            if let Some(c) = found.credits.as_mut() {
+                c.start = (f64::from(e) - 0.5).max(0.0);
+            }
+        }
+        Ok(None) => {}
+        Err(e) => notes.push(Note::about(file, format!("where the credits begin judged from the picture alone: {e}"))),
+    }
+    match end {
+        Some(Ok(Some(e))) => end_credits_at(found, (f64::from(e) + 0.5).min(duration_s)),
+        Some(Err(e)) => notes.push(Note::about(file, format!("where the credits end judged from the picture alone: {e}"))),
+        _ => {}
+    }
+}
+
+/// Read from a credits edge (`edge`, the credit second next to it — two before the end, whose
+/// last line alone reads the same second after second — and the second beyond), then
+/// on away from the credits three seconds at a time while `walk` reaches the farthest second
+/// read, up to `limit`. What `walk` makes of all that was read.
+fn read_from_edge(file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, walk: impl Fn(&[crate::features::ocr::Reading]) -> Option<u32>) -> Result<Option<u32>> {
+    let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
+    let mut readings = Vec::new();
+    loop {
+        readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
+        let reached = walk(&readings);
+        let farthest = if back { seconds.first() } else { seconds.last() }.copied();
+        match reached {
+            Some(e) if Some(e) == farthest && back && e > limit => seconds = (e.saturating_sub(3).max(limit)..e).collect(),
+            Some(e) if Some(e) == farthest && !back && e < limit => seconds = (e + 1..=(e + 3).min(limit)).collect(),
+            _ => return Ok(reached),
+        }
+    }
 }
 
 /// What follows the credits, read: the first frame of each shot after them goes to Tesseract,
@@ -658,7 +723,7 @@ mod tests {
         assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
         assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes).is_none());
         // Without Tesseract nothing is looked at (and no stretch is taken for story).
-        let mut blind = JudgeMemory { reader_missing: true, ..Default::default() };
+        let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
         assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes).is_none());
         assert!(notes.is_empty(), "{notes:?}");
     }

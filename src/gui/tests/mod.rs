@@ -6,7 +6,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 
 fn app() -> App {
-    let mut app = App::new(Worker::start(None, || {}), preview::Preview::start(|| {}));
+    let mut app = App::new(Worker::start(None, || {}).unwrap(), preview::Preview::start(|| {}).unwrap());
     // Never the user's own settings file, and never another test's: each app its own folder, so
     // that what one test saves (recent files, an export choice) cannot reach another's.
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -160,7 +160,7 @@ fn files_without_pictures_and_encoders_without_a_model_are_explained() {
     run(&["-f", "lavfi", "-i", "testsrc=s=160x120:r=25:d=6", clip.to_str().unwrap()]);
     // Tiny random CLIP weights: a real encoder for which no intro model was trained.
     let weights = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fixtures/clip-tiny/state_dict.pt");
-    let mut app = App::new(Worker::start(Some(weights), || {}), preview::Preview::start(|| {}));
+    let mut app = App::new(Worker::start(Some(weights), || {}).unwrap(), preview::Preview::start(|| {}).unwrap());
     app.settings = crate::settings::Settings::default();
     app.settings_file = dir.path().join("settings.json");
     app.open(dir.path());

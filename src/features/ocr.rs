@@ -315,6 +315,7 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
     let config = crate::video::SamplerConfig { window_s: last - first + 1, start_s: first, preprocess: None, keep_full_frame: true, ..Default::default() };
     let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
     let mut out = Vec::new();
+    let mut failed = 0;
     for event in handle.events.iter() {
         match event {
             crate::video::SamplerEvent::Sample(sample) if seconds.contains(&sample.second) => {
@@ -323,7 +324,7 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
                     Ok(words) if !words.is_empty() => out.push(Reading { second: sample.second, words }),
                     Ok(_) => {}
                     Err(e @ Error::Usage(_)) => return Err(e),
-                    Err(_) => {} // a frame Tesseract chokes on says nothing
+                    Err(_) => failed += 1, // a frame Tesseract chokes on says nothing
                 }
             }
             crate::video::SamplerEvent::Finished(_) => break,
@@ -331,8 +332,11 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
             _ => {}
         }
     }
-    // A cache that cannot be written only costs time next run.
-    let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at: seconds.len(), failed: 0 });
+    // A cache that cannot be written only costs time next run; a frame Tesseract failed on is
+    // not "nothing read", so such an answer is not kept.
+    if failed == 0 {
+        let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at: seconds.len(), failed: 0 });
+    }
     Ok(out)
 }
 

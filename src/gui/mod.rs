@@ -46,20 +46,36 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
             .with_min_inner_size([640.0, 400.0]),
         ..Default::default()
     };
-    eframe::run_native(
+    // A thread the app could not start is our own error, said once as it is, not wrapped in
+    // eframe's "app creation error" and ours again.
+    let failed: std::sync::Arc<std::sync::Mutex<Option<Error>>> = Default::default();
+    let failed_in = failed.clone();
+    let shown = eframe::run_native(
         "introskip",
         options,
         Box::new(move |cc| {
             let ctx = cc.egui_ctx.clone();
             let ctx2 = cc.egui_ctx.clone();
-            let mut app = App::new(Worker::start(None, move || ctx.request_repaint())?, preview::Preview::start(move || ctx2.request_repaint())?);
+            let started = Worker::start(None, move || ctx.request_repaint()).and_then(|w| Ok((w, preview::Preview::start(move || ctx2.request_repaint())?)));
+            let (worker, preview) = match started {
+                Ok(both) => both,
+                Err(e) => {
+                    let said = e.to_string();
+                    *failed_in.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    return Err(said.into());
+                }
+            };
+            let mut app = App::new(worker, preview);
             if let Some(p) = path {
                 app.open(&p);
             }
             Ok(Box::new(app))
         }),
-    )
-    .map_err(|e| Error::internal(format!("cannot start the window: {e}")))
+    );
+    if let Some(e) = failed.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        return Err(e);
+    }
+    shown.map_err(|e| Error::internal(format!("cannot start the window: {e}")))
 }
 
 enum Status {

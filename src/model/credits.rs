@@ -294,51 +294,88 @@ fn tying_words(words: &[crate::features::ocr::Word]) -> Vec<String> {
     words.iter().filter(|w| crate::features::ocr::is_sure(w)).map(|w| crate::features::ocr::normalise(&w.text)).collect()
 }
 
-/// Two words read as one line's: one inside the other, the longer of 4 letters or more. A line
-/// at the picture's edge is read in part ("ast" for "Cast", "Directe" for "Directed"); a logo of
-/// three letters ("KTV", in every picture) ties nothing.
+/// Two words read as one line's: the same word, or one inside the other where the shorter has 4
+/// letters or more, or 3 of a 4-letter word ("ast" at the picture's edge for "Cast", "Directe"
+/// for "Directed"). "her" in a line of dialogue does not tie "Heather", and a word of 3 letters
+/// ties nothing of its own length: a channel's logo ("KTV") is in every picture, and the
+/// picture read far away to find it may show it too faintly to be sure.
 fn ties(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.chars().count() >= 4 && long.contains(short)
+    let (s, l) = (short.chars().count(), long.chars().count());
+    (s >= 4 || (s == 3 && l == 4)) && long.contains(short)
 }
 
-/// Where the credits begin by their words: `first` is their first credit second, `readings`
-/// what was read in the seconds before it and in `first` and `first + 1`. A second before
-/// `first` is the credits when a word read there is read in a later second of theirs too — the
-/// list rolling in, its lines still on screen once the cue sees them. The walk back stops at a
-/// second whose words tie none (a subtitle, a sign: the story before), or at two seconds running
-/// where nothing was read surely. The earliest such second, or None.
+/// What was read around the credits, for the walks of [`rolled_in`] and [`rolled_out`].
+pub struct EdgeReads<'a> {
+    /// Every second looked at, words found there or not.
+    pub looked: &'a [u32],
+    /// The seconds where words were read.
+    pub readings: &'a [crate::features::ocr::Reading],
+    /// Words read in a picture well away from the credits: the picture's furniture (a channel's
+    /// logo, a watermark), read in every second, which ties nothing.
+    pub furniture: &'a [String],
+}
+
+/// Where a walk from a credits edge stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Walk {
+    /// The farthest second from the edge that reads as the credits, if any.
+    pub reached: Option<u32>,
+    /// The walk ran into a second not looked at yet: read on and walk again.
+    pub wants_more: bool,
+}
+
+/// Where the credits begin by their words: `first` is their first credit second; `reads` what
+/// was read in `first`, `first + 1` and the seconds before. A second before `first` is the
+/// credits when most of the words read surely there are words of theirs ([`ties`]) — the list
+/// rolling in, its lines still on screen once the cue sees them. The walk back stops at a second
+/// whose words mostly tie none (a subtitle, a sign: the story before), at two seconds running
+/// where nothing was read surely, or [`READ_BACK_S`] back; the words of each second reached join
+/// the credits' words.
 ///
 /// Only a list that moves is followed: the two seconds the walk starts from must differ by a
 /// word of 4 letters or more. A subtitle held over a dark scene, which the cue can take for the
 /// credits' first lines, reads the same words second after second, and walking back over it
 /// carried the credits 12 s into the story (the wider family B set's Golden Orchard).
-pub fn rolled_in(first: u32, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
-    walk(first, first + 1, (first.saturating_sub(READ_BACK_S)..first).rev(), readings)
+pub fn rolled_in(first: u32, reads: &EdgeReads) -> Walk {
+    walk(first, first + 1, (first.saturating_sub(READ_BACK_S)..first).rev(), reads)
 }
 
 /// Where the credits end by their words: [`rolled_in`] the other way, from their last credit
 /// second `last` on over the seconds after it — the last lines rolling out. The list must have
 /// moved between `last − 2` and `last` (the last line alone, the series' title, reads the same
-/// from one second to the next). Story after the credits (a post-credits scene, a preview's
-/// caption) reads no word of theirs.
-pub fn rolled_out(last: u32, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
-    walk(last, last.checked_sub(2)?, last + 1..=last + READ_BACK_S, readings)
+/// from one second to the next). A post-credits scene's subtitle or a preview's caption is
+/// mostly words of its own, and stops the walk.
+pub fn rolled_out(last: u32, reads: &EdgeReads) -> Walk {
+    match last.checked_sub(2) {
+        Some(inner) => walk(last, inner, last + 1..=last + READ_BACK_S, reads),
+        None => Walk { reached: None, wants_more: false },
+    }
 }
 
 /// The walk of [`rolled_in`] and [`rolled_out`]: from the credit seconds `edge` and `inner`
 /// over `steps`, away from the credits.
-fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, readings: &[crate::features::ocr::Reading]) -> Option<u32> {
-    let at = |second: u32| readings.iter().find(|r| r.second == second).map(|r| tying_words(&r.words)).unwrap_or_default();
+fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeReads) -> Walk {
+    let done = |reached| Walk { reached, wants_more: false };
+    let at = |second: u32| -> Vec<String> {
+        let words = reads.readings.iter().find(|r| r.second == second).map(|r| tying_words(&r.words)).unwrap_or_default();
+        words.into_iter().filter(|w| !reads.furniture.iter().any(|f| f == w)).collect()
+    };
+    if !reads.looked.contains(&edge) || !reads.looked.contains(&inner) {
+        return done(None);
+    }
     let (a, b) = (at(edge), at(inner));
     let new_line = |x: &[String], y: &[String]| x.iter().any(|w| w.chars().count() >= 4 && !y.iter().any(|v| ties(w, v)));
     if a.is_empty() || b.is_empty() || !(new_line(&a, &b) || new_line(&b, &a)) {
-        return None;
+        return done(None);
     }
     let mut credits: Vec<String> = a.into_iter().chain(b).collect();
     let mut reached = None;
     let mut unread = 0;
     for second in steps {
+        if !reads.looked.contains(&second) {
+            return Walk { reached, wants_more: true };
+        }
         let words = at(second);
         if words.is_empty() {
             unread += 1;
@@ -347,14 +384,23 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, readings: &[cra
             }
             continue;
         }
-        if !words.iter().any(|w| credits.iter().any(|c| ties(w, c))) {
+        let tied = words.iter().filter(|w| credits.iter().any(|c| ties(w, c))).count();
+        // Most of what is read there, not one word among a line of dialogue.
+        if tied == 0 || tied * 2 < words.len() {
             break;
         }
         reached = Some(second);
         unread = 0;
+        // A second mostly of the credits' words is theirs, its other lines too (the next title
+        // of the list rolling in: "STORYBOARD AND SCRIPT" above the names the edge showed).
         credits.extend(words);
     }
-    reached
+    done(reached)
+}
+
+/// The words a picture far from the credits shows surely, normalised: see [`EdgeReads::furniture`].
+pub fn furniture(readings: &[crate::features::ocr::Reading]) -> Vec<String> {
+    readings.iter().flat_map(|r| tying_words(&r.words)).collect()
 }
 
 /// Move the credits' end to `end` (seconds in the file; a later end found by reading), and what
@@ -579,13 +625,30 @@ mod tests {
         assert_eq!(found.preview.map(|p| p.start), Some(122.5));
     }
 
+    /// What [`rolled_in`] or [`rolled_out`] make of `readings`, every second from 90 to 130
+    /// looked at unless `looked` says which, the words of `furniture` read far away.
+    fn walked(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, furniture: &[&str]) -> Walk {
+        let all: Vec<u32> = (90..=130).collect();
+        let furniture: Vec<String> = furniture.iter().map(|w| w.to_string()).collect();
+        let reads = EdgeReads { looked: looked.unwrap_or(&all), readings, furniture: &furniture };
+        if out { rolled_out(edge, &reads) } else { rolled_in(edge, &reads) }
+    }
+
+    fn reading(second: u32, text: &str) -> crate::features::ocr::Reading {
+        use crate::features::ocr::Word;
+        // A word written "~word" was read unsurely.
+        let words = text.split(' ').map(|w| Word { text: w.into(), confidence: if w.starts_with('~') { 60.0 } else { 90.0 } }).collect();
+        crate::features::ocr::Reading { second, words }
+    }
+
     #[test]
     fn the_credits_begin_where_their_rolling_names_are_first_read() {
-        use crate::features::ocr::{Reading, Word};
-        let read = |second: u32, t: &str| Reading { second, words: t.split(' ').map(|w| Word { text: w.into(), confidence: if w.starts_with('~') { 60.0 } else { 90.0 } }).collect() };
+        use crate::features::ocr::Reading;
+        let read = reading;
+        let start = |readings: &[Reading], furniture: &[&str]| walked(false, 110, readings, None, furniture).reached;
         // The cue saw the names from 110; from 107 the list was rolling in over bright footage,
         // its lines read in part at the picture's edge ("ast", "Directe"); before it, a
-        // subtitle. The channel's logo is in every picture.
+        // subtitle. The channel's logo is in every picture, and in the one read far away.
         let readings = [
             read(105, "KTV Look at the sky."),
             read(106, "KTV Look at the sky."),
@@ -595,39 +658,54 @@ mod tests {
             read(110, "KTV Cast Directed by Nova Brook"),
             read(111, "KTV Directed by Nova Brook Visual"),
         ];
-        assert_eq!(rolled_in(110, &readings), Some(107));
-        // The story before reads the logo alone: no tie (three letters tie nothing).
+        assert_eq!(start(&readings, &["ktv"]), Some(107));
+        // The story before shows the logo alone: it ties nothing once read far away, whatever
+        // its length.
         let logo = [read(108, "KTV"), read(109, "KTV ~wi"), read(110, "KTV Cast Directed"), read(111, "KTV Cast")];
-        assert_eq!(rolled_in(110, &logo), None);
+        assert_eq!(start(&logo, &["ktv"]), None);
+        // A three-letter logo ties nothing even where the picture read far away missed it.
+        assert_eq!(start(&logo, &[]), None);
+        let logo = [read(108, "NETFLIX"), read(109, "NETFLIX"), read(110, "NETFLIX Cast Directed"), read(111, "NETFLIX Cast")];
+        assert_eq!(start(&logo, &["netflix"]), None);
+        // A second mostly theirs brings its other lines: the list's next title, read first in
+        // the second before.
+        let titles = [read(108, "STORYBOARD SCRIPT"), read(109, "STORYBOARD SCRIPT Jansen Keller"), read(110, "Cast Jansen Keller"), read(111, "Keller Novak")];
+        assert_eq!(start(&titles, &[]), Some(108));
+        // One word of theirs among a line of dialogue is the story.
+        assert_eq!(start(&[read(109, "Cast where were you"), read(110, "Cast Directed"), read(111, "Cast")], &[]), None);
         // One second read as nothing (a frame between lines) is passed over, two end the walk.
         let gap = [read(105, "Cast"), read(108, "Cast"), read(110, "Cast Directed"), read(111, "Cast")];
-        assert_eq!(rolled_in(110, &gap), Some(108));
+        assert_eq!(start(&gap, &[]), Some(108));
+        // A second not looked at yet asks for more, however the last one read was.
+        let looked = [109, 110, 111];
+        assert_eq!(walked(false, 110, &gap[2..], Some(&looked), &[]), Walk { reached: None, wants_more: true });
+        assert_eq!(walked(false, 110, &[read(109, "Cast"), gap[2].clone(), gap[3].clone()], Some(&looked), &[]), Walk { reached: Some(109), wants_more: true });
         // Unsure junk ties nothing, and an opening read as junk decides nothing.
-        assert_eq!(rolled_in(110, &[read(109, "~Cast"), read(110, "Cast"), read(111, "Cast Directed")]), None);
-        assert_eq!(rolled_in(110, &[read(109, "Cast"), read(110, "~Cast"), read(111, "~a")]), None);
+        assert_eq!(start(&[read(109, "~Cast"), read(110, "Cast"), read(111, "Cast Directed")], &[]), None);
+        assert_eq!(start(&[read(109, "Cast"), read(110, "~Cast"), read(111, "~a")], &[]), None);
         // A subtitle held over a dark scene, taken by the cue for the credits' first lines: the
         // same words second after second, not a list rolling in.
         let held: Vec<Reading> = (100..112).map(|s| read(s, "I never said that.")).collect();
-        assert_eq!(rolled_in(110, &held), None);
+        assert_eq!(start(&held, &[]), None);
         // Not further back than READ_BACK_S.
         let long: Vec<Reading> = (80..112).map(|s| read(s, &format!("Cast N{s}x"))).collect();
-        assert_eq!(rolled_in(110, &long), Some(110 - READ_BACK_S));
+        assert_eq!(start(&long, &[]), Some(110 - READ_BACK_S));
     }
 
     #[test]
     fn the_credits_end_where_their_last_lines_are_last_read_and_what_follows_moves_with_them() {
-        use crate::features::ocr::{Reading, Word};
-        let read = |second: u32, t: &str| Reading { second, words: t.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect() };
+        let read = reading;
+        let end = |readings: &[crate::features::ocr::Reading]| walked(true, 121, readings, None, &[]).reached;
         // The cue's run ends at 121; the list's last lines roll out over two more seconds, then
         // a preview opens on its caption.
         let out = [read(119, "Music by Noah Olsen Silver Signal"), read(120, "Silver Signal"), read(121, "Silver Signal"), read(122, "Silver Signal"), read(123, "Signal"), read(124, "Next time")];
-        assert_eq!(rolled_out(121, &out), Some(123));
-        // A post-credits scene's subtitle ties nothing: the end stands.
-        let scene = [read(119, "Music by Noah Olsen"), read(121, "Noah Olsen Silver Signal"), read(122, "Where were you?")];
-        assert_eq!(rolled_out(121, &scene), None);
+        assert_eq!(end(&out), Some(123));
+        // A post-credits scene's subtitle ties nothing: the end stands ("her" is not "Heather").
+        let scene = [read(119, "Music by Heather Olsen"), read(121, "Heather Olsen Silver Signal"), read(122, "I told her.")];
+        assert_eq!(end(&scene), None);
         // A subtitle the cue's run ended on, held: not a list rolling out.
         let scene = [read(119, "Where were you?"), read(120, "Where were you?"), read(121, "Where were you?"), read(122, "Where were you?")];
-        assert_eq!(rolled_out(121, &scene), None);
+        assert_eq!(end(&scene), None);
         let credits = DetectedSegment { start: 100.5, end: 121.5, confidence: 1.0, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
         let preview = DetectedSegment { start: 121.5, end: 130.0, ..credits.clone() };
         let mut found = TailFound { credits: Some(credits.clone()), preview: Some(preview), ..Default::default() };

@@ -74,7 +74,8 @@ pub enum Outcome {
 /// again that shows the title is the intro of an episode left without one. 6: long repeats the
 /// model sees as story in every copy, where no title is read, are no intro ([`shared_story`]).
 /// 7: the title is looked for in 144 px pictures; a sting over a held still is seen and heard.
-/// 8: the credits begin where their words are first read ([`crate::model::credits::rolled_in`]).
+/// 8: the credits begin and end where their words are first and last read
+/// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]).
 pub const JUDGE_VERSION: u32 = 8;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

@@ -66,6 +66,15 @@ impl JudgeMemory {
     pub fn unread(&self) -> Option<&str> {
         self.reader_missing.as_deref()
     }
+
+    /// Start Tesseract now rather than when a picture is first read: the app attaches
+    /// [`JudgeMemory::unread`] to every answer, and the first read may come in the tail, whose
+    /// notes it does not show. What it lacks, if anything.
+    pub fn start_reader(&mut self) -> Option<&str> {
+        let mut notes = Vec::new();
+        let _ = reader(Path::new(""), self, &mut notes);
+        self.unread()
+    }
 }
 
 /// Judge every episode in `episodes` (file, features). In season mode the episodes are grouped
@@ -298,7 +307,7 @@ fn reader<'m>(file: &Path, memory: &'m mut JudgeMemory, notes: &mut Vec<Note>) -
         match crate::features::ocr::Ocr::new() {
             Ok(reader) => memory.reader = Some(reader),
             Err(e) => {
-                let said = format!("on-screen words not read (no intro kept or found by the series' title; the credits' start and what follows them judged from the picture alone): {e}");
+                let said = format!("on-screen words not read (no intro kept or found by the series' title; the credits' edges and what follows them judged from the picture alone): {e}");
                 notes.push(Note::about(file, said.clone()));
                 memory.reader_missing = Some(said);
                 return None;
@@ -486,52 +495,73 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 /// pass under the picture's text cue for seconds that Tesseract reads, and the last lines
 /// rolling out over the footage's own cuts end the cue's run-on early
 /// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]). At each edge
-/// the credit seconds there and the one beyond are read; while the seconds beyond share
-/// words with the credits, three more, to [`crate::model::credits::READ_BACK_S`]. Without
-/// Tesseract the picture's edges stand.
+/// the credit seconds there and the one beyond are read; while the walk asks for more, three
+/// more, to [`crate::model::credits::READ_BACK_S`]. One picture well before the credits is read
+/// first for what every picture shows (a channel's logo), which ties nothing. Without Tesseract
+/// the picture's edges stand.
 fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
-    use crate::model::credits::{end_credits_at, rolled_in, rolled_out, READ_BACK_S};
+    use crate::model::credits::{end_credits_at, furniture, rolled_in, rolled_out, READ_BACK_S};
     let Some(credits) = found.credits.as_ref() else { return };
     // The run's first credit second, half a second after its start (over a black lead-in, the
     // lead-in's first second: black reads nothing, and the start stands); its last, half a
     // second before its end, unless they run to the end of the file.
     let first = (credits.start + 0.5).round() as u32;
-    let last = (credits.end < duration_s && credits.end >= 1.5).then(|| (credits.end - 0.5).round() as u32);
+    let last = (credits.end < duration_s && credits.end >= 2.5).then(|| (credits.end - 0.5).round() as u32);
     let Some(reader) = reader(file, memory, notes) else { return };
-    let start = read_from_edge(file, reader, first, true, first.saturating_sub(READ_BACK_S), |r| rolled_in(first, r));
+    // The picture's furniture: words read 6 s before the farthest a walk back can reach.
+    let probe = first.checked_sub(READ_BACK_S + 6);
+    let furniture = match probe.map(|p| crate::features::ocr::read_seconds(file, &[p], reader)).transpose() {
+        Ok(read) => furniture(&read.unwrap_or_default()),
+        Err(e) => {
+            notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}")));
+            return;
+        }
+    };
+    let start = read_from_edge(file, reader, first, true, first.saturating_sub(READ_BACK_S), |looked, readings| {
+        rolled_in(first, &crate::model::credits::EdgeReads { looked, readings, furniture: &furniture })
+    });
     // Seconds whole inside the file only: a frame past its end is never sampled.
-    let end = last.map(|last| read_from_edge(file, reader, last, false, (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32), |r| rolled_out(last, r)));
-    match start {
-        Ok(Some(e)) => {
-            if let Some(c) = found.credits.as_mut() {
+    let end = last.map(|last| {
+        read_from_edge(file, reader, last, false, (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32), |looked, readings| {
+            rolled_out(last, &crate::model::credits::EdgeReads { looked, readings, furniture: &furniture })
+        })
+    });
+    match (start, end.transpose()) {
+        (Ok(start), Ok(end)) => {
+            if let (Some(e), Some(c)) = (start, found.credits.as_mut()) {
                 c.start = (f64::from(e) - 0.5).max(0.0);
             }
+            if let Some(e) = end.flatten() {
+                end_credits_at(found, (f64::from(e) + 0.5).min(duration_s));
+            }
         }
-        Ok(None) => {}
-        Err(e) => notes.push(Note::about(file, format!("where the credits begin judged from the picture alone: {e}"))),
-    }
-    match end {
-        Some(Ok(Some(e))) => end_credits_at(found, (f64::from(e) + 0.5).min(duration_s)),
-        Some(Err(e)) => notes.push(Note::about(file, format!("where the credits end judged from the picture alone: {e}"))),
-        _ => {}
+        (Err(e), _) | (_, Err(e)) => notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}"))),
     }
 }
 
 /// Read from a credits edge (`edge`, the credit second next to it — two before the end, whose
-/// last line alone reads the same second after second — and the second beyond), then
-/// on away from the credits three seconds at a time while `walk` reaches the farthest second
-/// read, up to `limit`. What `walk` makes of all that was read.
-fn read_from_edge(file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, walk: impl Fn(&[crate::features::ocr::Reading]) -> Option<u32>) -> Result<Option<u32>> {
+/// last line alone reads the same second after second — and the second beyond), then on away
+/// from the credits three seconds at a time while `walk` asks for more, up to `limit`. Where
+/// `walk` got to.
+fn read_from_edge(
+    file: &Path,
+    reader: &mut crate::features::ocr::Ocr,
+    edge: u32,
+    back: bool,
+    limit: u32,
+    walk: impl Fn(&[u32], &[crate::features::ocr::Reading]) -> crate::model::credits::Walk,
+) -> Result<Option<u32>> {
     let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
-    let mut readings = Vec::new();
+    let (mut looked, mut readings) = (Vec::new(), Vec::new());
     loop {
         readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
-        let reached = walk(&readings);
-        let farthest = if back { seconds.first() } else { seconds.last() }.copied();
-        match reached {
-            Some(e) if Some(e) == farthest && back && e > limit => seconds = (e.saturating_sub(3).max(limit)..e).collect(),
-            Some(e) if Some(e) == farthest && !back && e < limit => seconds = (e + 1..=(e + 3).min(limit)).collect(),
-            _ => return Ok(reached),
+        looked.extend(seconds.iter().copied());
+        let walked = walk(&looked, &readings);
+        let farthest = if back { looked.iter().min() } else { looked.iter().max() }.copied().unwrap_or(edge);
+        match walked.wants_more {
+            true if back && farthest > limit => seconds = (farthest.saturating_sub(3).max(limit)..farthest).collect(),
+            true if !back && farthest < limit => seconds = (farthest + 1..=(farthest + 3).min(limit)).collect(),
+            _ => return Ok(walked.reached),
         }
     }
 }

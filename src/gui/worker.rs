@@ -179,7 +179,7 @@ impl Worker {
                                             // What the judgement says about an episode (an intro it dropped, boundaries
                                             // not snapped) goes with its answer.
                                             let mut notes = Vec::new();
-                                            let _ = memory.start_reader();
+                                            memory.start_reader();
                                             let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
                                             for ((i, p, _), j) in season.iter().zip(judged) {
                                                 let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();

@@ -24,6 +24,10 @@ use super::{DetectedSegment, Evidence};
 use crate::features::picture::{black_share, centre_luma, rolled_up, squeezed, text_cue, text_line, text_lines, TextCue, BLACK_CARD, ROLL_TOLERANCE};
 use crate::features::EpisodeFeatures;
 
+/// Reading the credits' edges: where their words are first and last read.
+mod edges;
+pub use edges::{furniture, rolled_in, rolled_out, EdgeReads, Walk, READ_BACK_S};
+
 /// A line of text at least this clear ([`text_line`]) counts as text even where no separate
 /// line stands out (a caption with an outline).
 pub const TEXT: f32 = 0.12;
@@ -279,128 +283,6 @@ pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
             found.after_credits = Some((end, duration_s));
         }
     }
-}
-
-/// How far beyond the credits' first or last credit second their words are looked for: names
-/// rolling in over bright footage, in a light or tinted font, pass under the text cue for up to
-/// 8 s on the synthesised sets (tails-other 5046's Crimson Meadow) though Tesseract reads them,
-/// and the last lines rolling out over the footage's own cuts end the run-on early.
-pub const READ_BACK_S: u32 = 12;
-
-/// The words of one reading that can tie a second to the credits: those read surely
-/// ([`crate::features::ocr::is_sure`]: footage texture read as letters comes out unsure),
-/// normalised.
-fn tying_words(words: &[crate::features::ocr::Word]) -> Vec<String> {
-    words.iter().filter(|w| crate::features::ocr::is_sure(w)).map(|w| crate::features::ocr::normalise(&w.text)).collect()
-}
-
-/// Two words read as one line's: the same word, or one inside the other where the shorter has 4
-/// letters or more, or 3 of a 4-letter word ("ast" at the picture's edge for "Cast", "Directe"
-/// for "Directed"). "her" in a line of dialogue does not tie "Heather", and a word of 3 letters
-/// ties nothing of its own length: a channel's logo ("KTV") is in every picture, and the
-/// picture read far away to find it may show it too faintly to be sure.
-fn ties(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let (s, l) = (short.chars().count(), long.chars().count());
-    (s >= 4 || (s == 3 && l == 4)) && long.contains(short)
-}
-
-/// What was read around the credits, for the walks of [`rolled_in`] and [`rolled_out`].
-pub struct EdgeReads<'a> {
-    /// Every second looked at, words found there or not.
-    pub looked: &'a [u32],
-    /// The seconds where words were read.
-    pub readings: &'a [crate::features::ocr::Reading],
-    /// Words read in a picture well away from the credits: the picture's furniture (a channel's
-    /// logo, a watermark), read in every second, which ties nothing.
-    pub furniture: &'a [String],
-}
-
-/// Where a walk from a credits edge stopped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Walk {
-    /// The farthest second from the edge that reads as the credits, if any.
-    pub reached: Option<u32>,
-    /// The walk ran into a second not looked at yet: read on and walk again.
-    pub wants_more: bool,
-}
-
-/// Where the credits begin by their words: `first` is their first credit second; `reads` what
-/// was read in `first`, `first + 1` and the seconds before. A second before `first` is the
-/// credits when most of the words read surely there are words of theirs ([`ties`]) — the list
-/// rolling in, its lines still on screen once the cue sees them. The walk back stops at a second
-/// whose words mostly tie none (a subtitle, a sign: the story before), at two seconds running
-/// where nothing was read surely, or [`READ_BACK_S`] back; the words of each second reached join
-/// the credits' words.
-///
-/// Only a list that moves is followed: the two seconds the walk starts from must differ by a
-/// word of 4 letters or more. A subtitle held over a dark scene, which the cue can take for the
-/// credits' first lines, reads the same words second after second, and walking back over it
-/// carried the credits 12 s into the story (the wider family B set's Golden Orchard).
-pub fn rolled_in(first: u32, reads: &EdgeReads) -> Walk {
-    walk(first, first + 1, (first.saturating_sub(READ_BACK_S)..first).rev(), reads)
-}
-
-/// Where the credits end by their words: [`rolled_in`] the other way, from their last credit
-/// second `last` on over the seconds after it — the last lines rolling out. The list must have
-/// moved between `last − 2` and `last` (the last line alone, the series' title, reads the same
-/// from one second to the next). A post-credits scene's subtitle or a preview's caption is
-/// mostly words of its own, and stops the walk.
-pub fn rolled_out(last: u32, reads: &EdgeReads) -> Walk {
-    match last.checked_sub(2) {
-        Some(inner) => walk(last, inner, last + 1..=last + READ_BACK_S, reads),
-        None => Walk { reached: None, wants_more: false },
-    }
-}
-
-/// The walk of [`rolled_in`] and [`rolled_out`]: from the credit seconds `edge` and `inner`
-/// over `steps`, away from the credits.
-fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeReads) -> Walk {
-    let done = |reached| Walk { reached, wants_more: false };
-    let at = |second: u32| -> Vec<String> {
-        let words = reads.readings.iter().find(|r| r.second == second).map(|r| tying_words(&r.words)).unwrap_or_default();
-        words.into_iter().filter(|w| !reads.furniture.iter().any(|f| f == w)).collect()
-    };
-    if !reads.looked.contains(&edge) || !reads.looked.contains(&inner) {
-        return done(None);
-    }
-    let (a, b) = (at(edge), at(inner));
-    let new_line = |x: &[String], y: &[String]| x.iter().any(|w| w.chars().count() >= 4 && !y.iter().any(|v| ties(w, v)));
-    if a.is_empty() || b.is_empty() || !(new_line(&a, &b) || new_line(&b, &a)) {
-        return done(None);
-    }
-    let mut credits: Vec<String> = a.into_iter().chain(b).collect();
-    let mut reached = None;
-    let mut unread = 0;
-    for second in steps {
-        if !reads.looked.contains(&second) {
-            return Walk { reached, wants_more: true };
-        }
-        let words = at(second);
-        if words.is_empty() {
-            unread += 1;
-            if unread >= 2 {
-                break;
-            }
-            continue;
-        }
-        let tied = words.iter().filter(|w| credits.iter().any(|c| ties(w, c))).count();
-        // Most of what is read there, not one word among a line of dialogue.
-        if tied == 0 || tied * 2 < words.len() {
-            break;
-        }
-        reached = Some(second);
-        unread = 0;
-        // A second mostly of the credits' words is theirs, its other lines too (the next title
-        // of the list rolling in: "STORYBOARD AND SCRIPT" above the names the edge showed).
-        credits.extend(words);
-    }
-    done(reached)
-}
-
-/// The words a picture far from the credits shows surely, normalised: see [`EdgeReads::furniture`].
-pub fn furniture(readings: &[crate::features::ocr::Reading]) -> Vec<String> {
-    readings.iter().flat_map(|r| tying_words(&r.words)).collect()
 }
 
 /// Move the credits' end to `end` (seconds in the file; a later end found by reading), and what

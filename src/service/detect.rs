@@ -69,11 +69,9 @@ impl JudgeMemory {
 
     /// Start Tesseract now rather than when a picture is first read: the app attaches
     /// [`JudgeMemory::unread`] to every answer, and the first read may come in the tail, whose
-    /// notes it does not show. What it lacks, if anything.
-    pub fn start_reader(&mut self) -> Option<&str> {
-        let mut notes = Vec::new();
-        let _ = reader(Path::new(""), self, &mut notes);
-        self.unread()
+    /// notes it does not show.
+    pub fn start_reader(&mut self) {
+        let _ = reader(Path::new(""), self, &mut Vec::new());
     }
 }
 

@@ -494,11 +494,13 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 /// rolling out over the footage's own cuts end the cue's run-on early
 /// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]). At each edge
 /// the credit seconds there and the one beyond are read; while the walk asks for more, three
-/// more, to [`crate::model::credits::READ_BACK_S`]. One picture well before the credits is read
-/// first for what every picture shows (a channel's logo), which ties nothing. Without Tesseract
-/// the picture's edges stand.
+/// more, to [`crate::model::credits::READ_BACK_S`]. Where a walk gets anywhere, one picture
+/// well before the credits is read for what every picture shows (a channel's logo), which ties
+/// nothing, and both walks are made again without it: most credits are not walked past their
+/// cue at all, and that picture, busy footage, is the dearest read of the tail. Without
+/// Tesseract the picture's edges stand.
 fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
-    use crate::model::credits::{end_credits_at, furniture, rolled_in, rolled_out, READ_BACK_S};
+    use crate::model::credits::{end_credits_at, furniture, READ_BACK_S};
     let Some(credits) = found.credits.as_ref() else { return };
     // The run's first credit second, half a second after its start (over a black lead-in, the
     // lead-in's first second: black reads nothing, and the start stands); its last, half a
@@ -506,60 +508,70 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     let first = (credits.start + 0.5).round() as u32;
     let last = (credits.end < duration_s && credits.end >= 2.5).then(|| (credits.end - 0.5).round() as u32);
     let Some(reader) = reader(file, memory, notes) else { return };
-    // The picture's furniture: words read 6 s before the farthest a walk back can reach.
-    let probe = first.checked_sub(READ_BACK_S + 6);
-    let furniture = match probe.map(|p| crate::features::ocr::read_seconds(file, &[p], reader)).transpose() {
-        Ok(read) => furniture(&read.unwrap_or_default()),
-        Err(e) => {
-            notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}")));
-            return;
-        }
-    };
-    let start = read_from_edge(file, reader, first, true, first.saturating_sub(READ_BACK_S), |looked, readings| {
-        rolled_in(first, &crate::model::credits::EdgeReads { looked, readings, furniture: &furniture })
-    });
     // Seconds whole inside the file only: a frame past its end is never sampled.
-    let end = last.map(|last| {
-        read_from_edge(file, reader, last, false, (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32), |looked, readings| {
-            rolled_out(last, &crate::model::credits::EdgeReads { looked, readings, furniture: &furniture })
-        })
+    let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
+    let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
+    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Option<u32>, Option<u32>)> {
+        let start = before.walk(file, reader, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
+        let end = match (last, end_limit) {
+            (Some(last), Some(limit)) => after.walk(file, reader, last, false, limit, furniture)?,
+            _ => None,
+        };
+        Ok((start, end))
+    };
+    let walked = walk_both(&[], reader).and_then(|walked| {
+        // The picture's furniture: words read 6 s before the farthest a walk back can reach.
+        let probe = first.checked_sub(READ_BACK_S + 6);
+        match (walked, probe) {
+            ((None, None), _) | (_, None) => Ok(walked),
+            (_, Some(probe)) => {
+                let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?);
+                if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
+            }
+        }
     });
-    match (start, end.transpose()) {
-        (Ok(start), Ok(end)) => {
+    match walked {
+        Ok((start, end)) => {
             if let (Some(e), Some(c)) = (start, found.credits.as_mut()) {
                 c.start = (f64::from(e) - 0.5).max(0.0);
             }
-            if let Some(e) = end.flatten() {
+            if let Some(e) = end {
                 end_credits_at(found, (f64::from(e) + 0.5).min(duration_s));
             }
         }
-        (Err(e), _) | (_, Err(e)) => notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}"))),
+        Err(e) => notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}"))),
     }
 }
 
-/// Read from a credits edge (`edge`, the credit second next to it — two before the end, whose
-/// last line alone reads the same second after second — and the second beyond), then on away
-/// from the credits three seconds at a time while `walk` asks for more, up to `limit`. Where
-/// `walk` got to.
-fn read_from_edge(
-    file: &Path,
-    reader: &mut crate::features::ocr::Ocr,
-    edge: u32,
-    back: bool,
-    limit: u32,
-    walk: impl Fn(&[u32], &[crate::features::ocr::Reading]) -> crate::model::credits::Walk,
-) -> Result<Option<u32>> {
-    let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
-    let (mut looked, mut readings) = (Vec::new(), Vec::new());
-    loop {
-        readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
-        looked.extend(seconds.iter().copied());
-        let walked = walk(&looked, &readings);
-        let farthest = if back { looked.iter().min() } else { looked.iter().max() }.copied().unwrap_or(edge);
-        match walked.wants_more {
-            true if back && farthest > limit => seconds = (farthest.saturating_sub(3).max(limit)..farthest).collect(),
-            true if !back && farthest < limit => seconds = (farthest + 1..=(farthest + 3).min(limit)).collect(),
-            _ => return Ok(walked.reached),
+/// What was read from one credits edge outward: kept so that a second walk (with the picture's
+/// furniture known) reads only seconds the first did not.
+#[derive(Default)]
+struct EdgeRead {
+    looked: Vec<u32>,
+    readings: Vec<crate::features::ocr::Reading>,
+}
+
+impl EdgeRead {
+    /// Read from a credits edge (`edge`, the credit second next to it — two before the end,
+    /// whose last line alone reads the same second after second — and the second beyond), then
+    /// on away from the credits three seconds at a time while the walk asks for more, up to
+    /// `limit`. Where the walk got to.
+    fn walk(&mut self, file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Option<u32>> {
+        use crate::model::credits::{rolled_in, rolled_out, EdgeReads};
+        let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
+        loop {
+            if !seconds.iter().all(|s| self.looked.contains(s)) {
+                self.readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
+                self.looked.extend(seconds.iter().copied());
+            }
+            let reads = EdgeReads { looked: &self.looked, readings: &self.readings, furniture };
+            let walked = if back { rolled_in(edge, &reads) } else { rolled_out(edge, &reads) };
+            let farthest = if back { self.looked.iter().min() } else { self.looked.iter().max() }.copied().unwrap_or(edge);
+            match walked.wants_more {
+                true if back && farthest > limit => seconds = (farthest.saturating_sub(3).max(limit)..farthest).collect(),
+                true if !back && farthest < limit => seconds = (farthest + 1..=(farthest + 3).min(limit)).collect(),
+                _ => return Ok(walked.reached),
+            }
         }
     }
 }

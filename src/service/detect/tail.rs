@@ -1,0 +1,295 @@
+//! The end of an episode: its tail sampled (keyframes first where it is long, then 1 FPS from
+//! just before the credits), the credits rule, and Tesseract reading the credits' edges and
+//! what follows them. The head's judgement ([`super::judge`]) never waits on it.
+
+use super::{reader, JudgeMemory};
+use crate::encoder::FrameEncoder;
+use crate::error::{Error, Result};
+use crate::features::tail::TailSpec;
+use crate::features::EpisodeFeatures;
+use crate::model::credits::{find_tail, TailFound};
+use crate::service::Note;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// An episode's analysed tail and what it holds.
+#[derive(Clone, Debug)]
+pub struct Tail {
+    /// The window: first second and length.
+    pub start_s: u32,
+    pub len_s: u32,
+    pub duration_s: f64,
+    pub found: TailFound,
+}
+
+/// An episode's tail as analysed: the window looked at, and the 1 FPS features of the part of
+/// it that may hold credits.
+pub struct TailFeatures {
+    pub features: EpisodeFeatures,
+    pub duration_s: f64,
+    /// The tail window `[start, start + len)`: [`TailSpec::range`], or from earlier where credits
+    /// already ran at its start ([`analyse_tail`] looks back for where they begin).
+    pub window: (u32, u32),
+}
+
+/// Tails longer than this get a coarse pass over their keyframes first
+/// ([`crate::model::credits::coarse_credits`]); the 1 FPS pass then covers only the stretch from
+/// just before the credits to the end. Shorter tails are sampled whole at 1 FPS.
+pub const COARSE_ABOVE_S: u32 = 120;
+/// The 1 FPS pass starts this long before the first keyframe that shows credits (keyframes
+/// can be seconds apart; the black lead-in and the cut before the names lie there).
+const BEFORE_CREDITS_S: f64 = 15.0;
+
+/// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
+/// none or it cannot be read: the head's answer stands either way. `go` returns false to cancel.
+pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
+    if spec == TailSpec::Off {
+        return Ok(None);
+    }
+    let duration = match crate::video::probe(file) {
+        Ok(info) => info.duration_s,
+        Err(e) => {
+            notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+            return Ok(None);
+        }
+    };
+    let (Some(duration), Some((start, len))) = (duration, duration.and_then(|d| spec.range(d))) else {
+        if duration.is_none() {
+            notes.push(Note::about(file, "end credits not looked for: the file does not say how long it is"));
+        }
+        return Ok(None);
+    };
+    let failed = |e: Error, notes: &mut Vec<Note>| {
+        notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+        Ok(None)
+    };
+    // A long tail: its keyframes first, then 1 FPS only from just before the credits.
+    let (fine_start, fine_len) = if len > COARSE_ABOVE_S {
+        match coarse_cached(file, start, len, use_cache) {
+            Ok(None) => {
+                let features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(encoder.dim()) };
+                return Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }));
+            }
+            Ok(Some((first, _))) => {
+                let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
+                (from, start + len - from)
+            }
+            Err(e) => return failed(e, notes),
+        }
+    } else {
+        (start, len)
+    };
+    let features = match crate::features::embed_window(file, fine_start, fine_len, true, encoder, use_cache, &mut |_| go()) {
+        Ok((features, _)) => features,
+        Err(Error::Cancelled) => return Err(Error::Cancelled),
+        Err(e) => return failed(e, notes),
+    };
+    // Credits already running when the window opens (long credits, a short episode): look back
+    // through the keyframes for where they begin, and sample from there.
+    let opens_in_credits = crate::model::credits::find_tail(&features, duration).credits.is_some_and(|c| c.start <= f64::from(fine_start) + 2.0);
+    if opens_in_credits && fine_start > 0 {
+        if let Some(from) = credits_before(file, fine_start, use_cache, go) {
+            let from = ((from - BEFORE_CREDITS_S).floor().max(0.0)) as u32;
+            let window = (from, start + len - from);
+            return match crate::features::embed_window(file, from, start + len - from, true, encoder, use_cache, &mut |_| go()) {
+                Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window })),
+                Err(Error::Cancelled) => Err(Error::Cancelled),
+                Err(e) => failed(e, notes),
+            };
+        }
+    }
+    Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }))
+}
+
+/// How far back to look, each step, for the start of credits already running at a window's start.
+const LOOK_BACK_S: u32 = 120;
+
+/// Where credits that run into `at` from before it begin, found through keyframes a step of
+/// [`LOOK_BACK_S`] at a time (at most ten): None when the keyframes just before `at` show none.
+fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) -> Option<f64> {
+    let mut begin = None;
+    let mut hi = at;
+    for _ in 0..10 {
+        if !go() {
+            break; // cancelled: what was found so far (the caller's next step sees the cancel)
+        }
+        let lo = hi.saturating_sub(LOOK_BACK_S);
+        match coarse_cached(file, lo, hi - lo, use_cache) {
+            // The stretch of credit keyframes must reach the step's end (run into what follows).
+            Ok(Some((first, last))) if last + crate::model::credits::COARSE_GAP_S >= f64::from(hi) => {
+                begin = Some(first);
+                if first > f64::from(lo) + crate::model::credits::COARSE_GAP_S || lo == 0 {
+                    break;
+                }
+                hi = lo;
+            }
+            _ => break,
+        }
+    }
+    begin
+}
+
+/// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
+fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
+    let key = format!("{}-{start}+{len}-coarse-v4", crate::fsio::fingerprint(file)?);
+    let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        key: String,
+        span: Option<(f64, f64)>,
+    }
+    if use_cache {
+        if let Some(entry) = std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<Entry>(&b).ok()).filter(|e| e.key == key) {
+            return Ok(entry.span);
+        }
+    }
+    let span = crate::model::credits::coarse_credits(file, f64::from(start), f64::from(start + len))?;
+    if use_cache {
+        // A cache that cannot be written costs only time next run.
+        if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&Entry { key, span })) {
+            if std::fs::create_dir_all(dir).is_ok() {
+                let _ = crate::fsio::write_atomic(&path, |w| w.write_all(&json));
+            }
+        }
+    }
+    Ok(span)
+}
+
+/// Find what `features` (an episode's tail) holds, with the credits' edges snapped to cuts.
+pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Tail {
+    let (features, duration_s) = (&tail.features, tail.duration_s);
+    let mut found = find_tail(features, duration_s);
+    read_credits_edges(file, duration_s, &mut found, memory, notes);
+    if let (true, Some(credits)) = (snap, found.credits.as_mut()) {
+        let at_end = credits.end >= duration_s;
+        let old_end = credits.end;
+        match memory.snapper.snap_segment(file, credits) {
+            Ok(_) => {
+                if at_end {
+                    credits.end = old_end; // the end of the file is exact
+                    credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+                }
+                let end = credits.end;
+                // A preview right after the credits follows their edge; one after a
+                // post-credits scene keeps its own start.
+                if let Some(p) = found.preview.as_mut().filter(|p| (p.start - old_end).abs() < 1e-6) {
+                    p.start = end;
+                }
+                if let Some(a) = found.after_credits.as_mut() {
+                    a.0 = end;
+                }
+            }
+            Err(e) => notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}"))),
+        }
+    }
+    read_after_credits(file, features, duration_s, &mut found, memory, notes);
+    Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
+}
+
+/// Where the credits begin and end, read: names rolling in over bright footage in a light font
+/// pass under the picture's text cue for seconds that Tesseract reads, and the last lines
+/// rolling out over the footage's own cuts end the cue's run-on early
+/// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]). At each edge
+/// the credit seconds there and the one beyond are read; while the walk asks for more, three
+/// more, to [`crate::model::credits::READ_BACK_S`]. Where a walk gets anywhere, one picture
+/// well before the credits is read for what every picture shows (a channel's logo), which ties
+/// nothing, and both walks are made again without it: most credits are not walked past their
+/// cue at all, and that picture, busy footage, is the dearest read of the tail. Without
+/// Tesseract the picture's edges stand.
+fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    use crate::model::credits::{end_credits_at, furniture, READ_BACK_S};
+    let Some(credits) = found.credits.as_ref() else { return };
+    // The run's first credit second, half a second after its start (over a black lead-in, the
+    // lead-in's first second: black reads nothing, and the start stands); its last, half a
+    // second before its end, unless they run to the end of the file.
+    let first = (credits.start + 0.5).round() as u32;
+    let last = (credits.end < duration_s && credits.end >= 2.5).then(|| (credits.end - 0.5).round() as u32);
+    let Some(reader) = reader(file, memory, notes) else { return };
+    // Seconds whole inside the file only: a frame past its end is never sampled.
+    let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
+    let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
+    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Option<u32>, Option<u32>)> {
+        let start = before.walk(file, reader, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
+        let end = match (last, end_limit) {
+            (Some(last), Some(limit)) => after.walk(file, reader, last, false, limit, furniture)?,
+            _ => None,
+        };
+        Ok((start, end))
+    };
+    let walked = walk_both(&[], reader).and_then(|walked| {
+        // The picture's furniture: words read 6 s before the farthest a walk back can reach.
+        let probe = first.checked_sub(READ_BACK_S + 6);
+        match (walked, probe) {
+            ((None, None), _) | (_, None) => Ok(walked),
+            (_, Some(probe)) => {
+                let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?);
+                if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
+            }
+        }
+    });
+    match walked {
+        Ok((start, end)) => {
+            if let (Some(e), Some(c)) = (start, found.credits.as_mut()) {
+                c.start = (f64::from(e) - 0.5).max(0.0);
+            }
+            if let Some(e) = end {
+                end_credits_at(found, (f64::from(e) + 0.5).min(duration_s));
+            }
+        }
+        Err(e) => notes.push(Note::about(file, format!("where the credits begin and end judged from the picture alone: {e}"))),
+    }
+}
+
+/// What was read from one credits edge outward: kept so that a second walk (with the picture's
+/// furniture known) reads only seconds the first did not.
+#[derive(Default)]
+struct EdgeRead {
+    looked: Vec<u32>,
+    readings: Vec<crate::features::ocr::Reading>,
+}
+
+impl EdgeRead {
+    /// Read from a credits edge (`edge`, the credit second next to it — two before the end,
+    /// whose last line alone reads the same second after second — and the second beyond), then
+    /// on away from the credits three seconds at a time while the walk asks for more, up to
+    /// `limit`. Where the walk got to.
+    fn walk(&mut self, file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Option<u32>> {
+        use crate::model::credits::{rolled_in, rolled_out, EdgeReads};
+        let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
+        loop {
+            if !seconds.iter().all(|s| self.looked.contains(s)) {
+                self.readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
+                self.looked.extend(seconds.iter().copied());
+            }
+            let reads = EdgeReads { looked: &self.looked, readings: &self.readings, furniture };
+            let walked = if back { rolled_in(edge, &reads) } else { rolled_out(edge, &reads) };
+            let farthest = if back { self.looked.iter().min() } else { self.looked.iter().max() }.copied().unwrap_or(edge);
+            match walked.wants_more {
+                true if back && farthest > limit => seconds = (farthest.saturating_sub(3).max(limit)..farthest).collect(),
+                true if !back && farthest < limit => seconds = (farthest + 1..=(farthest + 3).min(limit)).collect(),
+                _ => return Ok(walked.reached),
+            }
+        }
+    }
+}
+
+/// What follows the credits, read: the first frame of each shot after them goes to Tesseract,
+/// and [`crate::model::credits::weigh_words`] decides preview or story from the words (a caption
+/// the text cue missed begins a preview; a "caption" that reads as a sign or a subtitle is
+/// story). Without Tesseract, or where nothing is read, the picture cues' answer stands.
+fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    let seconds = crate::model::credits::seconds_to_read(features, found);
+    if seconds.is_empty() {
+        return;
+    }
+    let Some(reader) = reader(file, memory, notes) else { return };
+    match crate::features::ocr::read_seconds(file, &seconds, reader) {
+        Ok(readings) => {
+            // Only pictures where words were read: a frame Tesseract read nothing in (or failed
+            // on) says nothing either way.
+            let read: Vec<_> = readings.iter().map(|r| crate::model::credits::ReadAfter { second: r.second, preview: crate::model::credits::reads_as_preview(&r.words) }).collect();
+            crate::model::credits::weigh_words(found, duration_s, &read);
+        }
+        Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),
+    }
+}

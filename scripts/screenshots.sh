@@ -126,6 +126,19 @@ sleep 15
 shot search-onscreen.png
 stop
 
+# The Duplicates tab: the demo season and a re-encode of S01E01 (480×270, another gamma, CRF 30).
+copies=$(season "$INTROSKIP_CACHE/demo")
+ffmpeg -y -v error -i "$INTROSKIP_CACHE/demo/Bunny Tales - S01E01.mp4" -vf "scale=480:270,eq=gamma=1.2" \
+  -c:v libx264 -crf 30 -c:a aac "$copies/Bunny Tales - S01E01 (re-encode).mp4"
+start "$copies" 12
+key ctrl+shift+f
+xdotool mousemove 1289 107 click 1
+sleep 1
+xdotool mousemove 1132 187 click 1
+sleep 3
+shot search-duplicates.png
+stop
+
 # Nothing open: the first screen.
 "$bin" >/dev/null 2>&1 &
 app=$!

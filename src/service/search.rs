@@ -230,14 +230,15 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
     for i in 0..episodes.len() {
         for j in i + 1..episodes.len() {
             let (a, b) = (episodes[i].1, episodes[j].1);
-            let mut matches = crate::features::align::picture_matches(a, b);
+            let mut matches = crate::features::align::copy_matches(a, b);
             matches.extend(crate::features::align::sound_matches(&a.fingerprint, &b.fingerprint));
             if matches.is_empty() {
                 continue;
             }
             let span = |f: &EpisodeFeatures| f.seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
-            let covered = |ranges: Vec<(f64, f64)>| {
-                let mut ranges = ranges;
+            // Within the window: the sound's fingerprint runs past the last sampled second.
+            let covered = |ranges: Vec<(f64, f64)>, span: f64| {
+                let mut ranges: Vec<(f64, f64)> = ranges.into_iter().map(|(s, e)| (s.max(0.0), e.min(span))).filter(|(s, e)| e > s).collect();
                 ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
                 let (mut total, mut end) = (0.0, f64::NEG_INFINITY);
                 for (s, e) in ranges {
@@ -248,8 +249,8 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
                 }
                 total
             };
-            let share_a = covered(matches.iter().map(|m| (m.start, m.end)).collect()) / span(a).max(1.0);
-            let share_b = covered(matches.iter().map(|m| (m.other_start, m.other_end)).collect()) / span(b).max(1.0);
+            let share_a = covered(matches.iter().map(|m| (m.start, m.end)).collect(), span(a)) / span(a).max(1.0);
+            let share_b = covered(matches.iter().map(|m| (m.other_start, m.other_end)).collect(), span(b)) / span(b).max(1.0);
             if share_a.min(share_b) >= min_share {
                 let mut ranges: Vec<(f64, f64, f64, f64)> = matches.iter().map(|m| (m.start, m.end, m.other_start, m.other_end)).collect();
                 ranges.sort_by(|x, y| x.0.total_cmp(&y.0));

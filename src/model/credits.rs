@@ -560,8 +560,8 @@ mod tests {
         assert_eq!(start(&gap, &[]), Some(108));
         // A second not looked at yet asks for more, however the last one read was.
         let looked = [109, 110, 111];
-        assert_eq!(walked(false, 110, &gap[2..], Some(&looked), &[]), Walk { reached: None, wants_more: true });
-        assert_eq!(walked(false, 110, &[read(109, "Cast"), gap[2].clone(), gap[3].clone()], Some(&looked), &[]), Walk { reached: Some(109), wants_more: true });
+        assert_eq!(walked(false, 110, &gap[2..], Some(&looked), &[]), Walk { reached: None, wants_more: true, stopped_by_words: false });
+        assert_eq!(walked(false, 110, &[read(109, "Cast"), gap[2].clone(), gap[3].clone()], Some(&looked), &[]), Walk { reached: Some(109), wants_more: true, stopped_by_words: false });
         // Unsure junk ties nothing, and an opening read as junk decides nothing.
         assert_eq!(start(&[read(109, "~Cast"), read(110, "Cast"), read(111, "Cast Directed")], &[]), None);
         assert_eq!(start(&[read(109, "Cast"), read(110, "~Cast"), read(111, "~a")], &[]), None);
@@ -572,6 +572,27 @@ mod tests {
         // Not further back than READ_BACK_S.
         let long: Vec<Reading> = (80..112).map(|s| read(s, &format!("Cast N{s}x"))).collect();
         assert_eq!(start(&long, &[]), Some(110 - READ_BACK_S));
+    }
+
+    #[test]
+    fn a_walk_says_whether_the_picture_read_far_away_could_change_it() {
+        // The far picture is read only where its words could: the caller's answers must be
+        // those of reading it always.
+        let read = reading;
+        let walk = |readings: &[crate::features::ocr::Reading], furniture: &[&str]| walked(false, 110, readings, None, furniture);
+        // Stopped by a logo beside a name: 1 of 3 words ties. The logo left out, 1 of 2 does.
+        let logo = [read(109, "KTV Smith Xqzt"), read(110, "Cast Smith"), read(111, "Cast Smith Directed")];
+        let without = walk(&logo, &[]);
+        assert_eq!((without.reached, without.stopped_by_words), (None, true));
+        assert_eq!(walk(&logo, &["ktv"]).reached, Some(109));
+        // Two seconds read as nothing before the credits (on black after a silent scene): no
+        // word can be taken away to let it on, and it says so.
+        let black = [read(110, "Cast Smith"), read(111, "Cast Smith Directed")];
+        let w = walk(&black, &[]);
+        assert_eq!((w.reached, w.stopped_by_words, w.wants_more), (None, false, false));
+        // A held subtitle stops it by its words (no list moving).
+        let held = [read(110, "Where were you"), read(111, "Where were you")];
+        assert!(walk(&held, &[]).stopped_by_words);
     }
 
     #[test]

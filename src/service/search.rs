@@ -252,7 +252,15 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
             let share_a = covered(matches.iter().map(|m| (m.start, m.end)).collect(), span(a)) / span(a).max(1.0);
             let share_b = covered(matches.iter().map(|m| (m.other_start, m.other_end)).collect(), span(b)) / span(b).max(1.0);
             if share_a.min(share_b) >= min_share {
-                let mut ranges: Vec<(f64, f64, f64, f64)> = matches.iter().map(|m| (m.start, m.end, m.other_start, m.other_end)).collect();
+                // Listed within the windows too (shifted together where one is cut).
+                let mut ranges: Vec<(f64, f64, f64, f64)> = matches
+                    .iter()
+                    .map(|m| {
+                        let cut = (m.end - span(a)).max(m.other_end - span(b)).max(0.0);
+                        (m.start, m.end - cut, m.other_start, m.other_end - cut)
+                    })
+                    .filter(|r| r.1 > r.0 && r.3 > r.2)
+                    .collect();
                 ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
                 found.push(Duplicate { a: episodes[i].0.clone(), b: episodes[j].0.clone(), share_a, share_b, ranges });
             }

@@ -2,7 +2,7 @@
 //! calls the credits, a walk over what Tesseract reads beyond them, while most of each second's
 //! sure words are the credits' own (a list rolling in or out over bright footage in a tinted
 //! font, which the cue misses). The reading itself is the caller's
-//! (`service::detect::read_credits_edges`): these functions only weigh words.
+//! (`service::detect::tail::read_credits_edges`): these functions only weigh words.
 
 /// How far beyond the credits' first or last credit second their words are looked for: names
 /// rolling in over bright footage, in a light or tinted font, pass under the text cue for up to
@@ -46,6 +46,10 @@ pub struct Walk {
     pub reached: Option<u32>,
     /// The walk ran into a second not looked at yet: read on and walk again.
     pub wants_more: bool,
+    /// Words stopped it: it broke on a second with sure words, or its two seconds showed words
+    /// but no moving list. Left out of the words as furniture, a logo could let it on; a walk
+    /// stopped by seconds that read nothing, or by its reach, only goes as far or less.
+    pub stopped_by_words: bool,
 }
 
 /// Where the credits begin by their words: `first` is their first credit second; `reads` what
@@ -72,32 +76,35 @@ pub fn rolled_in(first: u32, reads: &EdgeReads) -> Walk {
 pub fn rolled_out(last: u32, reads: &EdgeReads) -> Walk {
     match last.checked_sub(2) {
         Some(inner) => walk(last, inner, last + 1..=last + READ_BACK_S, reads),
-        None => Walk { reached: None, wants_more: false },
+        None => Walk { reached: None, wants_more: false, stopped_by_words: false },
     }
 }
 
 /// The walk of [`rolled_in`] and [`rolled_out`]: from the credit seconds `edge` and `inner`
 /// over `steps`, away from the credits.
 fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeReads) -> Walk {
-    let done = |reached| Walk { reached, wants_more: false };
+    let done = |reached, stopped_by_words| Walk { reached, wants_more: false, stopped_by_words };
     let at = |second: u32| -> Vec<String> {
         let words = reads.readings.iter().find(|r| r.second == second).map(|r| tying_words(&r.words)).unwrap_or_default();
         words.into_iter().filter(|w| !reads.furniture.iter().any(|f| f == w)).collect()
     };
     if !reads.looked.contains(&edge) || !reads.looked.contains(&inner) {
-        return done(None);
+        return done(None, false);
     }
     let (a, b) = (at(edge), at(inner));
     let new_line = |x: &[String], y: &[String]| x.iter().any(|w| w.chars().count() >= 4 && !y.iter().any(|v| ties(w, v)));
-    if a.is_empty() || b.is_empty() || !(new_line(&a, &b) || new_line(&b, &a)) {
-        return done(None);
+    if a.is_empty() || b.is_empty() {
+        return done(None, false);
+    }
+    if !(new_line(&a, &b) || new_line(&b, &a)) {
+        return done(None, true);
     }
     let mut credits: Vec<String> = a.into_iter().chain(b).collect();
     let mut reached = None;
     let mut unread = 0;
     for second in steps {
         if !reads.looked.contains(&second) {
-            return Walk { reached, wants_more: true };
+            return Walk { reached, wants_more: true, stopped_by_words: false };
         }
         let words = at(second);
         if words.is_empty() {
@@ -110,7 +117,7 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
         let tied = words.iter().filter(|w| credits.iter().any(|c| ties(w, c))).count();
         // Most of what is read there, not one word among a line of dialogue.
         if tied == 0 || tied * 2 < words.len() {
-            break;
+            return done(reached, true);
         }
         reached = Some(second);
         unread = 0;
@@ -118,7 +125,7 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
         // of the list rolling in: "STORYBOARD AND SCRIPT" above the names the edge showed).
         credits.extend(words);
     }
-    done(reached)
+    done(reached, false)
 }
 
 /// The words a picture far from the credits shows surely, normalised: see [`EdgeReads::furniture`].

@@ -7,7 +7,7 @@ use crate::encoder::FrameEncoder;
 use crate::error::{Error, Result};
 use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
-use crate::model::credits::{find_tail, TailFound};
+use crate::model::credits::{find_tail, TailFound, Walk};
 use crate::service::Note;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -191,11 +191,13 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 /// rolling out over the footage's own cuts end the cue's run-on early
 /// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]). At each edge
 /// the credit seconds there and the one beyond are read; while the walk asks for more, three
-/// more, to [`crate::model::credits::READ_BACK_S`]. Where a walk gets anywhere, one picture
-/// well before the credits is read for what every picture shows (a channel's logo), which ties
-/// nothing, and both walks are made again without it: most credits are not walked past their
-/// cue at all, and that picture, busy footage, is the dearest read of the tail. Without
-/// Tesseract the picture's edges stand.
+/// more, to [`crate::model::credits::READ_BACK_S`]. One picture well before the credits shows
+/// what every picture shows (a channel's logo), which ties nothing: it is read only where its
+/// words could change a walk — one got past the cue, or words stopped one
+/// ([`crate::model::credits::Walk::stopped_by_words`]) — and both walks are made again knowing
+/// them. The answers are those of reading it always; credits on black after a scene without
+/// text never need it, and that picture, busy footage, is the dearest read of the tail.
+/// Without Tesseract the picture's edges stand.
 fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
     use crate::model::credits::{end_credits_at, furniture, READ_BACK_S};
     let Some(credits) = found.credits.as_ref() else { return };
@@ -208,26 +210,27 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     // Seconds whole inside the file only: a frame past its end is never sampled.
     let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
     let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
-    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Option<u32>, Option<u32>)> {
+    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>)> {
         let start = before.walk(file, reader, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
         let end = match (last, end_limit) {
-            (Some(last), Some(limit)) => after.walk(file, reader, last, false, limit, furniture)?,
+            (Some(last), Some(limit)) => Some(after.walk(file, reader, last, false, limit, furniture)?),
             _ => None,
         };
         Ok((start, end))
     };
+    let could_change = |w: &Walk| w.reached.is_some() || w.stopped_by_words;
     let walked = walk_both(&[], reader).and_then(|walked| {
         // The picture's furniture: words read 6 s before the farthest a walk back can reach.
         let probe = first.checked_sub(READ_BACK_S + 6);
-        match (walked, probe) {
-            ((None, None), _) | (_, None) => Ok(walked),
-            (_, Some(probe)) => {
+        match probe {
+            Some(probe) if could_change(&walked.0) || walked.1.as_ref().is_some_and(could_change) => {
                 let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?);
                 if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
             }
+            _ => Ok(walked),
         }
     });
-    match walked {
+    match walked.map(|(start, end)| (start.reached, end.and_then(|e| e.reached))) {
         Ok((start, end)) => {
             if let (Some(e), Some(c)) = (start, found.credits.as_mut()) {
                 c.start = (f64::from(e) - 0.5).max(0.0);
@@ -252,8 +255,8 @@ impl EdgeRead {
     /// Read from a credits edge (`edge`, the credit second next to it — two before the end,
     /// whose last line alone reads the same second after second — and the second beyond), then
     /// on away from the credits three seconds at a time while the walk asks for more, up to
-    /// `limit`. Where the walk got to.
-    fn walk(&mut self, file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Option<u32>> {
+    /// `limit`. How the walk ended.
+    fn walk(&mut self, file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Walk> {
         use crate::model::credits::{rolled_in, rolled_out, EdgeReads};
         let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
         loop {
@@ -267,7 +270,7 @@ impl EdgeRead {
             match walked.wants_more {
                 true if back && farthest > limit => seconds = (farthest.saturating_sub(3).max(limit)..farthest).collect(),
                 true if !back && farthest < limit => seconds = (farthest + 1..=(farthest + 3).min(limit)).collect(),
-                _ => return Ok(walked.reached),
+                _ => return Ok(walked),
             }
         }
     }

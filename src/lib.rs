@@ -15,6 +15,7 @@ pub mod fsio;
 pub mod image_ops;
 pub mod paths;
 pub mod settings;
+pub mod words;
 
 pub mod video;
 pub mod encoder;

@@ -561,7 +561,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 d.intros
                     .iter()
                     .map(|s| {
-                        let repeats = if s.repeats_in > 0 { format!("; plays in {} other episode(s)", s.repeats_in) } else { String::new() };
+                        let repeats = if s.repeats_in > 0 { format!("; plays in {} other {}", s.repeats_in, if s.repeats_in == 1 { "episode" } else { "episodes" }) } else { String::new() };
                         let doubt = if s.confidence < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
                         format!("intro {} – {} (confidence {:.2}; start by {}, end by {}{repeats}){doubt}", clock(s.start), clock(s.end), s.confidence, by(&s.start_by), by(&s.end_by))
                     })
@@ -764,7 +764,7 @@ fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
         for (&i, list) in members.iter().zip(found) {
             let name = crate::service::episode_stem(&analysed[i].0);
             if list.is_empty() {
-                println!("{}: nothing repeats in the other {} episode(s) of its season", crate::error::printable(&name), members.len() - 1);
+                println!("{}: nothing repeats in the other {} of its season", crate::error::printable(&name), crate::words::count(members.len() - 1, "episode", "episodes"));
             }
             for r in list {
                 let by = match (r.sound, r.picture) {

@@ -107,7 +107,7 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
     if json {
         println!("{}", serde_json::json!({"hits": hits}));
     } else if hits.is_empty() {
-        println!("no place in {} episode(s) looks like it (similarity ≥ {min_similarity:.2})", refs.len());
+        println!("no place in {} looks like it (similarity ≥ {min_similarity:.2})", crate::words::count(refs.len(), "episode", "episodes"));
     } else {
         for h in &hits {
             let span = if h.to > h.from { format!(" (seconds {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
@@ -141,8 +141,8 @@ pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[Pat
         println!("{}", serde_json::json!({"hits": hits, "truncated": truncated}));
     } else if hits.is_empty() {
         match min_similarity {
-            Some(min) => println!("no frame in {} episode(s) is that alike to the text (similarity ≥ {min:.2})", refs.len()),
-            None => println!("no frame to rank in {} episode(s)", refs.len()),
+            Some(min) => println!("no frame in {} is that alike to the text (similarity ≥ {min:.2})", crate::words::count(refs.len(), "episode", "episodes")),
+            None => println!("no frame to rank in {}", crate::words::count(refs.len(), "episode", "episodes")),
         }
     } else {
         for h in &hits {
@@ -175,7 +175,7 @@ pub(super) fn search_ocr(words: &str, inputs: &[PathBuf], top: usize, window: u3
         println!("{}", serde_json::json!({"hits": hits}));
     } else if hits.is_empty() {
         let looked: usize = texts.iter().map(|(_, t)| t.looked_at).sum();
-        println!("no on-screen text in {} episode(s) holds those words ({looked} second(s) with text read)", refs.len());
+        println!("no on-screen text in {} holds those words ({} with text read)", crate::words::count(refs.len(), "episode", "episodes"), crate::words::count(looked, "second", "seconds"));
     } else {
         for h in &hits {
             let span = if h.to > h.from { format!(" (seconds {}–{})", crate::clock::clock(f64::from(h.from), 0, true), crate::clock::clock(f64::from(h.to) + 1.0, 0, true)) } else { String::new() };
@@ -194,7 +194,7 @@ pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: 
     if json {
         println!("{}", serde_json::json!({"duplicates": found}));
     } else if found.is_empty() {
-        println!("no duplicates among {} episode(s) (each window ≥ {:.0} % in the other)", refs.len(), min_share * 100.0);
+        println!("no duplicates among {} (each window ≥ {:.0} % in the other)", crate::words::count(refs.len(), "episode", "episodes"), min_share * 100.0);
     } else {
         let t = |s: f64| crate::clock::clock(s, 1, true);
         for d in &found {
@@ -251,7 +251,7 @@ pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std
     if json {
         println!("{}", serde_json::json!({"scenes": found}));
     } else if found.is_empty() {
-        println!("no scene recurs among {} episode(s) (shots at least {min_similarity:.2} alike)", refs.len());
+        println!("no scene recurs among {} (shots at least {min_similarity:.2} alike)", crate::words::count(refs.len(), "episode", "episodes"));
     } else {
         let t = |s: u32| crate::clock::clock(f64::from(s), 0, true);
         for (i, scene) in found.iter().enumerate() {
@@ -321,7 +321,7 @@ fn bench_index(seconds: usize, encoder: &dyn crate::encoder::FrameEncoder, analy
     let library = crate::features::cache::cached_heads(&encoder.id(), seconds);
     let total: usize = library.iter().map(|(_, f)| f.seconds.len()).sum();
     if library.len() < 8 {
-        println!("ann          skipped: only {} analysed episode(s) in the cache (analyse a library first)", library.len());
+        println!("ann          skipped: only {} in the cache (analyse a library first)", crate::words::count(library.len(), "analysed episode", "analysed episodes"));
         return Ok(());
     }
     let keyed: Vec<(String, &crate::features::EpisodeFeatures)> = library.iter().map(|(k, f)| (k.file_name(), f)).collect();
@@ -356,7 +356,7 @@ fn bench_index(seconds: usize, encoder: &dyn crate::encoder::FrameEncoder, analy
     }
     let exact_q = started.elapsed().as_secs_f64() / queries.len().max(1) as f64;
     let (same, recall) = agreement(&index, &keyed, &queries, 10);
-    println!("ann library  {total} seconds of {} analysed episodes from this machine's cache, {} segment(s)", library.len(), index.segments());
+    println!("ann library  {total} seconds of {} analysed episodes from this machine's cache, {}", library.len(), crate::words::count(index.segments(), "segment", "segments"));
     println!("ann build    {:>8.1} s    all but 4 episodes at once ({:.1} ms a second indexed, {:.1} % of analysing one)", build_s, build_s * 1000.0 / total as f64, 100.0 * build_s / total as f64 * 180.0 / analyse_s);
     println!("ann grow     {:>8.1} ms   4 more episodes as a new segment", grow_s * 1000.0);
     println!("ann query    {:>8.2} ms   against exact {:.2} ms on the same library ({:.2}x)", ann_q * 1000.0, exact_q * 1000.0, ann_q / exact_q.max(1e-12));

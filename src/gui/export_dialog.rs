@@ -245,8 +245,8 @@ impl App {
             }
             let whom = if jobs.len() == 1 { jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()) } else { format!("{} episodes", jobs.len()) };
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
-            let copies = if copies > 0 { format!(" and {copies} cop{} with chapters", if copies == 1 { "y" } else { "ies" }) } else { String::new() };
-            let summary = format!("Exported {written} file(s){copies} for {whom} {place}");
+            let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
+            let summary = format!("Exported {}{copies} for {whom} {place}", crate::words::count(written, "file", "files"));
             // One message: the summary with every reason, so no failure is overwritten.
             let notice = if failures.is_empty() { (summary, false) } else { (format!("{summary}. Failed: {}", failures.join("; ")), true) };
             let _ = tx.send(notice);

@@ -20,7 +20,8 @@ pub(super) struct Lanes {
     wave_started: bool,
     /// Decoded frames when zoomed in, by time in ms, `frames_step_ms` apart.
     pub frames: BTreeMap<u64, egui::TextureHandle>,
-    frames_step_ms: u64,
+    /// Their spacing: the zoom they were decoded for (those of a zoom left behind are dropped).
+    pub frames_step_ms: u64,
     /// Frame times asked for (done or in flight): never asked twice.
     frames_asked: std::collections::BTreeSet<u64>,
     frames_busy: bool,

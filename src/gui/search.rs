@@ -355,7 +355,7 @@ impl App {
                         0 if answer.query == Query::Words => format!("No frame to rank ({scope})"),
                         0 if answer.query == Query::OnScreen => format!("No on-screen text holds those words ({scope})"),
                         0 => format!("Not found anywhere else ({scope}; the same shot is at least {:.0} % alike)", SHOT_SIMILARITY * 100.0),
-                        n => format!("Found in {n} place(s) in {} episode(s); {scope}", in_episodes.len()),
+                        n => format!("Found in {} in {}; {scope}", crate::words::count(n, "place", "places"), crate::words::count(in_episodes.len(), "episode", "episodes")),
                     });
                     for place in places {
                         let score = match answer.query {
@@ -372,7 +372,7 @@ impl App {
                 Ok(Found::Duplicates(pairs)) => {
                     ui.weak(match pairs.len() {
                         0 => format!("No two files hold the same episode ({scope})"),
-                        n => format!("{n} pair(s) of files hold the same episode; {scope}"),
+                        n => format!("{} of files {} the same episode; {scope}", crate::words::count(n, "pair", "pairs"), if n == 1 { "holds" } else { "hold" }),
                     });
                     for pair in pairs {
                         ui.separator();
@@ -401,7 +401,7 @@ impl App {
                 Ok(Found::Scenes(scenes)) => {
                     ui.weak(match scenes.len() {
                         0 => format!("No scene recurs in two episodes ({scope})"),
-                        n => format!("{n} recurring scene(s), most episodes first; {scope}"),
+                        n => format!("{}, most episodes first; {scope}", crate::words::count(n, "recurring scene", "recurring scenes")),
                     });
                     for (k, scene) in scenes.iter().enumerate() {
                         ui.separator();

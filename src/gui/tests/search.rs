@@ -71,7 +71,7 @@ fn the_search_panel_lists_the_duplicate_file_and_the_scenes_the_season_returns_t
     let Ok(panel::Found::Duplicates(pairs)) = &answer.found else { panic!("{answer:?}") };
     let pairs: Vec<(usize, usize)> = pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
     assert_eq!(pairs, [(first.min(copy), first.max(copy))], "only the copy is the same episode");
-    h.get_by_label_contains("1 pair(s) of files hold the same episode");
+    h.get_by_label_contains("1 pair of files holds the same episode");
     // Scenes: the intro's shots recur in all three files; each place is a clickable picture.
     h.get_by_label("Scenes").click();
     h.run_steps(1);
@@ -135,7 +135,7 @@ fn words_on_screen_find_the_title_card_in_every_episode_and_a_click_goes_there()
     want.sort();
     assert_eq!(got, want, "{places:?}");
     assert!(places.iter().all(|p| p.line == "BUNNY TALES"), "{places:?}");
-    h.get_by_label_contains("Found in 3 place(s) in 3 episode(s)");
+    h.get_by_label_contains("Found in 3 places in 3 episodes");
     h.get_by_label_contains("Bunny Tales - S01E02  ").click();
     h.run_steps(2);
     assert_eq!(h.state().selected, second);

@@ -131,10 +131,12 @@ copies=$(season "$INTROSKIP_CACHE/demo")
 ffmpeg -y -v error -i "$INTROSKIP_CACHE/demo/Bunny Tales - S01E01.mp4" -vf "scale=480:270,eq=gamma=1.2" \
   -c:v libx264 -crf 30 -c:a aac "$copies/Bunny Tales - S01E01 (re-encode).mp4"
 start "$copies" 12
-key ctrl+shift+f
-xdotool mousemove 1289 107 click 1
+# Ctrl+F opens the panel on a shot (as above: the same width, the same tab places).
+key ctrl+f
+sleep 2
+xdotool mousemove 1160 107 click 1
 sleep 1
-xdotool mousemove 1132 187 click 1
+xdotool mousemove 999 172 click 1
 sleep 3
 shot search-duplicates.png
 stop

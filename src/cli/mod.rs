@@ -561,7 +561,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 d.intros
                     .iter()
                     .map(|s| {
-                        let repeats = if s.repeats_in > 0 { format!("; plays in {} other {}", s.repeats_in, if s.repeats_in == 1 { "episode" } else { "episodes" }) } else { String::new() };
+                        let repeats = if s.repeats_in > 0 { format!("; plays in {}", crate::words::count(s.repeats_in, "other episode", "other episodes")) } else { String::new() };
                         let doubt = if s.confidence < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
                         format!("intro {} – {} (confidence {:.2}; start by {}, end by {}{repeats}){doubt}", clock(s.start), clock(s.end), s.confidence, by(&s.start_by), by(&s.end_by))
                     })

@@ -287,7 +287,7 @@ impl App {
                         });
                         let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
                         let evidence = found.map_or(String::new(), |x| {
-                            let repeats = if x.repeats_in > 0 { format!(", in {} other {}", x.repeats_in, if x.repeats_in == 1 { "episode" } else { "episodes" }) } else { String::new() };
+                            let repeats = if x.repeats_in > 0 { format!(", in {}", crate::words::count(x.repeats_in, "other episode", "other episodes")) } else { String::new() };
                             format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
                         });
                         let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };

@@ -5,43 +5,18 @@ use super::batch_result;
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};
 
-/// Episodes named on the command line, folders walked like a library (seasons in order).
+/// The episodes named (folders walked as a library); none at all is refused with the reason.
 fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
-    let mut media = Vec::new();
-    let mut failures = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let found: Vec<PathBuf> = crate::service::scan::seasons_in(input, None)?.into_iter().flat_map(|s| s.episodes).collect();
-            if found.is_empty() {
-                // Named, as a file that cannot be read is ("folder.mp4" may be a folder).
-                failures.push(Error::input(input, "is a folder with no video files in it"));
-            }
-            media.extend(found);
-        } else {
-            let (m, f) = crate::service::episodes_from(std::slice::from_ref(input));
-            media.extend(m);
-            failures.extend(f);
-        }
-    }
-    // The same file named twice (a folder and a file in it) is one episode.
-    let mut seen = std::collections::HashSet::new();
-    media.retain(|m| seen.insert(std::fs::canonicalize(m).unwrap_or_else(|_| m.clone())));
+    let (media, failures) = crate::service::library::collection(inputs)?;
     if media.is_empty() {
         return Err(batch_result(failures, inputs.len()).err().unwrap_or_else(|| Error::Usage("no episodes given".into())));
     }
     Ok((media, failures))
 }
 
-/// Features of every episode (cached ones are read, others computed and cached); failures kept.
-fn analysed(media: &[PathBuf], window: u32, encoder: &mut dyn crate::encoder::FrameEncoder, failures: &mut Vec<Error>) -> Vec<(PathBuf, crate::features::EpisodeFeatures)> {
-    let mut out = Vec::new();
-    for file in media {
-        match crate::features::embed_episode(file, window, encoder, true, &mut |_| true) {
-            Ok((features, _)) => out.push((file.clone(), features)),
-            Err(e) => failures.push(e),
-        }
-    }
-    out
+/// Features of every episode, failures kept (`pictures`: with their thumbnails).
+fn analysed(media: &[PathBuf], window: u32, encoder: &mut dyn crate::encoder::FrameEncoder, pictures: bool, failures: &mut Vec<Error>) -> Result<Vec<(PathBuf, crate::features::EpisodeFeatures)>> {
+    crate::service::library::analysed(media, window, encoder, pictures, failures, &mut |_, _| true)
 }
 
 /// `EPISODE@TIME`: the last `@` splits (file names may hold one).
@@ -51,21 +26,11 @@ fn parse_frame_arg(text: &str) -> Result<(PathBuf, f64)> {
     Ok((PathBuf::from(file), seconds))
 }
 
-/// How a shot is searched for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum IndexMode {
-    Exact,
-    Ann,
-    Auto,
-}
-
-/// From this many seconds on, `--index auto` uses the approximate index: below it exact search
-/// takes well under 50 ms (17 ms at 100,000 seconds, `bench search`).
-const ANN_FROM_SECONDS: usize = 200_000;
+pub use crate::service::library::IndexMode;
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[PathBuf], min_similarity: f32, top: usize, window: u32, json: bool, mode: IndexMode) -> Result<()> {
-    use crate::service::search::{find_shot, query_embedding, Query};
+    use crate::service::search::{query_embedding, Query};
     let query = match (frame, image) {
         (Some(f), _) => {
             let (episode, second) = parse_frame_arg(f)?;
@@ -77,32 +42,13 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
     let (media, mut failures) = collection(inputs)?;
     let mut encoder = crate::encoder::default_encoder();
     let q = query_embedding(&query, window, encoder.as_mut())?;
-    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let features = analysed(&media, window, encoder.as_mut(), false, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
     let exclude = match &query {
         Query::Frame { episode, second } => Some((episode.as_path(), *second)),
         Query::Image(_) => None,
     };
-    let seconds: usize = refs.iter().map(|(_, f)| f.seconds.len()).sum();
-    let mut hits = if mode == IndexMode::Ann || (mode == IndexMode::Auto && seconds >= ANN_FROM_SECONDS) {
-        let keys = features.iter().map(|(p, _)| Ok((p.clone(), crate::features::cache::CacheKey::new(p, window, encoder.as_ref())?.file_name()))).collect::<Result<Vec<_>>>()?;
-        let path = crate::service::index::ShotIndex::path_for(&format!("{}-{}", encoder.id(), encoder.version()));
-        let mut index = crate::service::index::ShotIndex::load_or_new(&path, &encoder.id(), encoder.dim());
-        let new: Vec<(String, &crate::features::EpisodeFeatures)> = keys.iter().zip(&features).filter(|((_, k), _)| !index.contains(k)).map(|((_, k), (_, f))| (k.clone(), f)).collect();
-        let new_seconds: usize = new.iter().map(|(_, f)| f.seconds.len()).sum();
-        if new_seconds > 20_000 {
-            // ~2 ms a second on 2 cores (README "Search"): say so before a long wait.
-            eprintln!("note: indexing {new_seconds} new seconds for approximate search (about {} s, once)", new_seconds / 500);
-        }
-        if index.add(&new)? > 0 {
-            if let Err(e) = index.store(&path) {
-                eprintln!("note: the search index was not saved ({e}); it is rebuilt next time");
-            }
-        }
-        crate::service::search::find_shot_indexed(&q, &index, &keys, exclude, min_similarity, crate::service::index::NEIGHBOURS)
-    } else {
-        find_shot(&q, &refs, exclude, min_similarity)
-    };
+    let mut hits = crate::service::library::find_shot_in(&q, &refs, window, encoder.as_ref(), exclude, min_similarity, mode, &mut |note| eprintln!("note: {note}"))?;
     hits.truncate(top);
     if json {
         println!("{}", serde_json::json!({"hits": hits}));
@@ -131,7 +77,7 @@ pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[Pat
     if truncated {
         eprintln!("note: the text is longer than CLIP's 77 tokens; only its start is used");
     }
-    let features = analysed(&media, window, &mut image, &mut failures);
+    let features = analysed(&media, window, &mut image, false, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
     let mut hits = crate::service::search::find_text(&query, &refs, top);
     if let Some(min) = min_similarity {
@@ -188,7 +134,7 @@ pub(super) fn search_ocr(words: &str, inputs: &[PathBuf], top: usize, window: u3
 pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: bool) -> Result<()> {
     let (media, mut failures) = collection(inputs)?;
     let mut encoder = crate::encoder::default_encoder();
-    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let features = analysed(&media, window, encoder.as_mut(), false, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
     let found = crate::service::search::duplicates(&refs, min_share);
     if json {
@@ -214,7 +160,7 @@ pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std
     }
     let (media, mut failures) = collection(inputs)?;
     let mut encoder = crate::encoder::default_encoder();
-    let features = analysed(&media, window, encoder.as_mut(), &mut failures);
+    let features = analysed(&media, window, encoder.as_mut(), true, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
     let found = crate::service::search::recurring_scenes(&refs, min_similarity)?;
     if let Some(path) = sheet {

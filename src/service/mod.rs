@@ -6,6 +6,7 @@
 pub mod detect;
 pub mod export;
 pub mod index;
+pub mod library;
 pub mod scan;
 pub mod search;
 

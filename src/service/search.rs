@@ -261,18 +261,43 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
                     })
                     .filter(|r| r.1 > r.0 && r.3 > r.2)
                     .collect();
-                ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
-                found.push(Duplicate { a: episodes[i].0.clone(), b: episodes[j].0.clone(), share_a, share_b, ranges });
+                found.push(Duplicate { a: episodes[i].0.clone(), b: episodes[j].0.clone(), share_a, share_b, ranges: merge_ranges(ranges) });
             }
         }
     }
     found
 }
 
+/// Aligned ranges in `a`'s order, those at the same offset that overlap or touch made one: the
+/// picture and the sound align the same stretch, and a copy is one range, not two alike.
+fn merge_ranges(mut ranges: Vec<(f64, f64, f64, f64)>) -> Vec<(f64, f64, f64, f64)> {
+    ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let mut merged: Vec<(f64, f64, f64, f64)> = Vec::new();
+    for r in ranges {
+        if let Some(last) = merged.last_mut() {
+            // Within a second of the same offset (the sound's edges are finer than the pictures').
+            if ((r.2 - r.0) - (last.2 - last.0)).abs() <= 1.0 && r.0 <= last.1 + 0.5 {
+                *last = (last.0, last.1.max(r.1), last.2.min(r.2), last.3.max(r.3));
+                continue;
+            }
+        }
+        merged.push(r);
+    }
+    merged
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use ndarray::Array2;
+
+    #[test]
+    fn the_picture_and_the_sound_aligning_one_stretch_are_one_range() {
+        // Picture 0-120 and sound 0.2-119.8 at the same offset; a cut copy's second part 10 s on.
+        let ranges = vec![(70.0, 120.0, 60.0, 110.0), (0.0, 120.0, 0.0, 120.0), (0.2, 59.8, 0.3, 59.9), (70.5, 119.5, 60.4, 109.4)];
+        assert_eq!(merge_ranges(ranges.clone()), [(0.0, 120.0, 0.0, 120.0), (70.0, 120.0, 60.0, 110.0)]);
+        assert_eq!(merge_ranges(ranges[2..].to_vec()), [(0.2, 59.8, 0.3, 59.9), (70.5, 119.5, 60.4, 109.4)]);
+    }
 
     /// Features of one second per row (2-d embeddings), for search tests here and in the app.
     pub(crate) fn features(rows: &[[f32; 2]]) -> EpisodeFeatures {

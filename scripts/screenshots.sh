@@ -136,9 +136,37 @@ key ctrl+f
 sleep 2
 xdotool mousemove 1160 107 click 1
 sleep 1
-xdotool mousemove 999 172 click 1
+# Below the "Look in" row.
+xdotool mousemove 999 194 click 1
 sleep 3
 shot search-duplicates.png
+stop
+
+# A library: the demo season, the re-encode in another folder, and a dev series; the Shot tab
+# looks in it (chosen in the settings as the folder dialog would), Ctrl+F at S01E01 0:10.
+library=$scratch/library
+mkdir -p "$library/Bunny Tales/Season 1" "$library/Old Rips" "$library/Golden Signal"
+for f in "$INTROSKIP_CACHE/demo"/*.mp4; do ln -s "$f" "$library/Bunny Tales/Season 1/"; done
+cp "$copies/Bunny Tales - S01E01 (re-encode).mp4" "$library/Old Rips/bunny-1x01.mp4"
+for f in "$dev/Golden Signal (dev02)"/*.mp4; do ln -s "$f" "$library/Golden Signal/"; done
+python3 - "$INTROSKIP_CONFIG" "$library" <<'PY'
+import json, os, sys
+path, library = sys.argv[1], sys.argv[2]
+settings = json.load(open(path)) if os.path.exists(path) else {}
+settings["search_library"] = library
+json.dump(settings, open(path, "w"))
+PY
+start "$library/Bunny Tales/Season 1" 12
+key ctrl+shift+f
+sleep 1
+xdotool mousemove 1223 130 click 1
+sleep 0.5
+xdotool mousemove 700 300
+pick 1
+xdotool key --delay 60 $(printf 'Right %.0s' $(seq 10))
+key ctrl+f
+sleep 8
+shot search-library.png
 stop
 
 # Nothing open: the first screen.

@@ -26,6 +26,8 @@ pub struct Settings {
     pub time_format: crate::clock::TimeFormat,
     /// The app's last export, as chosen in its dialog (Ctrl+E repeats it, after a restart too).
     pub last_export: Option<LastExport>,
+    /// The library folder the app's search panel looks in, once chosen.
+    pub search_library: Option<PathBuf>,
 }
 
 /// An export as the app's dialog chose it.

@@ -134,7 +134,7 @@ impl Episode {
 
 /// What the user asked for, from a view or a key. Applied in one place, [`App::apply`].
 #[must_use]
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Action {
     SkipIntro,
     SkipCredits,
@@ -159,6 +159,13 @@ pub(crate) enum Action {
     Find(search::Query),
     /// Show this second of this episode (a search result was clicked).
     GoTo { episode: usize, second: u32 },
+    /// Open this file with its season (its folder) and show this second (a library's search
+    /// result, in an episode that is not open, was clicked).
+    OpenAt { path: PathBuf, second: u32 },
+    /// Choose the library folder the search panel looks in.
+    ChooseLibrary,
+    /// Stop reading the library for a search.
+    StopSearch,
     /// Open or close the search panel.
     ToggleSearch,
 }
@@ -170,6 +177,7 @@ enum Pick {
     Season,
     ClipWeights,
     Labels,
+    Library,
 }
 
 pub struct App {
@@ -357,7 +365,7 @@ impl App {
         let window_s = crate::service::check_window(settings.window_s).unwrap_or(crate::service::DEFAULT_WINDOW_S);
         // A tail setting this build cannot read (edited by hand) falls back to the default.
         let tail = settings.tail.as_deref().and_then(|t| crate::features::tail::TailSpec::parse(t).ok()).unwrap_or_default();
-        let app = App {
+        let mut app = App {
             episodes: Vec::new(),
             selected: 0,
             worker,
@@ -404,6 +412,7 @@ impl App {
             season_id: 0,
             search: search::Panel::default(),
         };
+        app.search.library = app.settings.search_library.clone();
         if app.settings.muted {
             app.preview.request(preview::Request::Gain(0.0));
         }
@@ -526,8 +535,19 @@ impl App {
                     search::Query::OnScreen => self.search.screen_words.clone(),
                     _ => String::new(),
                 };
-                self.worker.search(self.season_id, query, words, ticket);
+                self.worker.search(self.season_id, query, words, self.search.looks_in(query), ticket);
             }
+            Action::OpenAt { path, second } => {
+                // The season is the file's folder, as the Open season menu opens it.
+                let season = path.parent().filter(|d| d.is_dir()).map_or_else(|| path.clone(), Path::to_path_buf);
+                self.open(&season);
+                match self.open_index(&path) {
+                    Some(episode) => self.apply(Action::GoTo { episode, second }),
+                    None => self.refuse(format!("{}: not found in its folder any more", path.display())),
+                }
+            }
+            Action::ChooseLibrary => self.ask(Pick::Library),
+            Action::StopSearch => self.worker.stop_library_search(),
             Action::GoTo { episode, second } => {
                 if let Some(ep) = self.episodes.get_mut(episode) {
                     self.selected = episode;
@@ -558,7 +578,8 @@ impl App {
     fn queue_all(&mut self) {
         let generation = self.worker.generation();
         self.season_id += 1;
-        self.search.clear();
+        let open: Vec<PathBuf> = self.episodes.iter().map(|e| e.path.clone()).collect();
+        self.search.reopened(&open);
         for (index, ep) in self.episodes.iter_mut().enumerate() {
             ep.status = Status::Queued;
             ep.thumbnails.clear();
@@ -620,7 +641,11 @@ impl App {
                         ep.tail = Some(tail);
                     }
                 }
-                Event::Searched(answer) => self.search.answered(answer),
+                Event::Searched(answer) => {
+                    let open: Vec<PathBuf> = self.episodes.iter().map(|e| e.path.clone()).collect();
+                    self.search.answered(answer, &open);
+                }
+                Event::SearchProgress { ticket, done, total } => self.search.progress = Some((ticket, done, total)),
                 Event::ModelUnavailable { message } => self.banner = Some(format!("No intro detection: {message}")),
                 Event::Failed { index, message } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
@@ -648,6 +673,12 @@ impl App {
                     Pick::Episode | Pick::Season => self.open(&path),
                     Pick::Labels => self.import_labels(&path),
                     Pick::ClipWeights => self.use_clip_weights(path),
+                    Pick::Library => {
+                        self.search.library = Some(path.clone());
+                        self.search.scope = search::Scope::Library;
+                        self.settings.search_library = Some(path);
+                        self.save_settings();
+                    }
                 }
             }
             Err(crossbeam_channel::TryRecvError::Disconnected) => self.dialog = None,
@@ -717,6 +748,7 @@ impl App {
                     .add_filter("Video", &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg"])
                     .pick_file(),
                 Pick::Season => rfd::FileDialog::new().set_title("Open season folder").pick_folder(),
+                Pick::Library => rfd::FileDialog::new().set_title("Search in library folder").pick_folder(),
                 Pick::Labels => rfd::FileDialog::new()
                     .set_title("Import labels or chapters")
                     .add_filter("Labels and chapters", &["json", "txt", "xml", "vtt", "edl", "mkv", "mp4"])

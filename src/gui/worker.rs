@@ -30,20 +30,29 @@ pub enum Event {
     Detected { index: usize, detection: crate::model::Detection, judgement: Option<String> },
     /// What the episode's tail holds (after `Done`; credits need no model).
     Tail { index: usize, tail: crate::service::detect::Tail },
-    /// A search of the episodes analysed so far, answered.
+    /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
+    /// A library being read for the search with this ticket: episodes read, of how many.
+    SearchProgress { ticket: u64, done: usize, total: usize },
     /// No usable model for the active encoder: analysis still shows thumbnails, no intro.
     ModelUnavailable { message: String },
     Failed { index: usize, message: String },
     Cancelled { index: usize },
 }
 
+/// A search: the season it is about, the query, its words, the library folder to look in (None:
+/// the season), its ticket.
+type Question = (u64, super::search::Query, String, Option<PathBuf>, u64);
+
 pub struct Worker {
     /// None once the worker is being dropped: the thread's command loop then ends.
     commands: Option<crossbeam_channel::Sender<Command>>,
     /// Searches: their own channel, answered before any queued analysis (a question about
     /// what is analysed need not wait for the rest of the season).
-    searches: Option<crossbeam_channel::Sender<(u64, super::search::Query, String, u64)>>,
+    searches: Option<crossbeam_channel::Sender<Question>>,
+    /// The ticket of the library search that may go on reading (0: none; a newer library
+    /// question, Stop and closing the app move it, and the reading stops at its next episode).
+    library_ticket: Arc<AtomicU64>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -55,9 +64,11 @@ impl Worker {
     pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> crate::Result<Self> {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
         let (tx, events) = crossbeam_channel::unbounded::<Event>();
-        let (searches, questions) = crossbeam_channel::unbounded::<(u64, super::search::Query, String, u64)>();
+        let (searches, questions) = crossbeam_channel::unbounded::<Question>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
+        let library_ticket = Arc::new(AtomicU64::new(0));
+        let reading = library_ticket.clone();
         let thread = std::thread::Builder::new()
             .name("introskip-analysis".into())
             .spawn(move || {
@@ -94,8 +105,24 @@ impl Worker {
                     // Searches first; either channel closing (the worker dropped) ends the loop.
                     let command = crossbeam_channel::select_biased! {
                         recv(questions) -> q => match q {
-                            Ok((asked_of, query, words, ticket)) => {
+                            Ok((asked_of, query, words, folder, ticket)) => {
                                 let season: &[(usize, PathBuf, crate::features::EpisodeFeatures)] = if season_id == asked_of { &season } else { &[] };
+                                // A library's episodes: read (cached) or analysed, without their pictures.
+                                let mut unread = Vec::new();
+                                let library = match &folder {
+                                    None => None,
+                                    Some(folder) => match read_library(folder, season, window, encoder.as_mut(), &mut unread, &mut |done, total| {
+                                        send(Event::SearchProgress { ticket, done, total });
+                                        reading.load(Ordering::Relaxed) == ticket
+                                    }) {
+                                        Ok(library) => Some(library),
+                                        Err(why) => {
+                                            let answer = super::search::Answer { query, ticket, words, library: Some(folder.clone()), shot: None, searched: 0, found: Err(why), unread };
+                                            send(Event::Searched(answer));
+                                            continue;
+                                        }
+                                    },
+                                };
                                 // CLIP's text tower, loaded from the active weights on first use.
                                 let tower = match (&weights, query) {
                                     (Some(path), super::search::Query::Words) => {
@@ -114,8 +141,24 @@ impl Worker {
                                     let analysed = features.seconds.last().map_or(window, |&s| (s + 1).saturating_sub(features.start_s).max(1));
                                     crate::features::ocr::read_episode(path, features.start_s, analysed, engine, true, &mut |_| current.load(Ordering::Relaxed) == asked_in).map_err(|e| e.to_string())
                                 };
-                                let mut answer = super::search::answer(season, query, &words, tower, &mut read);
+                                let mut said = Vec::new();
+                                let mut find_shot = |q: &[f32], episodes: &[(PathBuf, &crate::features::EpisodeFeatures)], exclude: Option<(&Path, f64)>, min: f32| match &library {
+                                    // A library: the approximate index once it is large, as the CLI's `search`.
+                                    Some(_) => crate::service::library::find_shot_in(q, episodes, window, encoder.as_ref(), exclude, min, crate::service::library::IndexMode::Auto, &mut |note| said.push(note)).unwrap_or_else(|e| {
+                                        said.push(e.to_string());
+                                        Vec::new()
+                                    }),
+                                    None => crate::service::search::find_shot(q, episodes, exclude, min),
+                                };
+                                let mut answer = super::search::answer(season, library.as_deref(), query, &words, tower, &mut read, &mut find_shot);
                                 answer.ticket = ticket;
+                                answer.library = folder;
+                                unread.extend(said);
+                                answer.unread = unread;
+                                if answer.library.is_some() {
+                                    // Places in episodes that are not open bring their picture.
+                                    attach_pictures(&mut answer, season, window, encoder.as_mut());
+                                }
                                 send(Event::Searched(answer));
                                 continue;
                             }
@@ -212,7 +255,7 @@ impl Worker {
                 }
             })
             .map_err(|e| crate::Error::internal(format!("cannot start the analysis thread: {e}")))?;
-        Ok(Worker { commands: Some(commands), searches: Some(searches), events, generation, thread: Some(thread) })
+        Ok(Worker { commands: Some(commands), searches: Some(searches), library_ticket, events, generation, thread: Some(thread) })
     }
 
     pub fn send(&self, command: Command) {
@@ -224,10 +267,20 @@ impl Worker {
     /// Ask about the episodes analysed for `season` (see [`Command::Analyse`]).
     /// `words` serve [`super::search::Query::Words`] (empty for the other questions); the
     /// answer carries `ticket` back.
-    pub fn search(&self, season: u64, query: super::search::Query, words: String, ticket: u64) {
-        if let Some(searches) = &self.searches {
-            let _ = searches.send((season, query, words, ticket));
+    /// `library`: the folder to look in instead of the season (a newer library question stops
+    /// the reading of an older one).
+    pub fn search(&self, season: u64, query: super::search::Query, words: String, library: Option<PathBuf>, ticket: u64) {
+        if library.is_some() {
+            self.library_ticket.store(ticket, Ordering::Relaxed);
         }
+        if let Some(searches) = &self.searches {
+            let _ = searches.send((season, query, words, library, ticket));
+        }
+    }
+
+    /// Stop reading a library for a search (its answer says it stopped).
+    pub fn stop_library_search(&self) {
+        self.library_ticket.store(0, Ordering::Relaxed);
     }
 
     /// The generation new jobs must carry.
@@ -247,6 +300,7 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.cancel_all();
+        self.stop_library_search();
         self.commands = None;
         self.searches = None;
         if let Some(thread) = self.thread.take() {
@@ -257,4 +311,99 @@ impl Drop for Worker {
 
 fn describe(encoder: &dyn FrameEncoder) -> String {
     format!("{} v{} ({}-d)", encoder.id(), encoder.version(), encoder.dim())
+}
+
+/// The episodes under `folder` with their features, for a search: the open episodes' paths
+/// stand for the same files (so that the shot asked about is left out of its own answer and
+/// places map to what is open). Files that cannot be read join `unread`; `go(done, total)` false
+/// stops, and the answer says after how many.
+fn read_library(
+    folder: &Path,
+    season: &[(usize, PathBuf, crate::features::EpisodeFeatures)],
+    window: u32,
+    encoder: &mut dyn FrameEncoder,
+    unread: &mut Vec<String>,
+    go: &mut dyn FnMut(usize, usize) -> bool,
+) -> std::result::Result<Vec<(PathBuf, crate::features::EpisodeFeatures)>, String> {
+    let (media, failures) = crate::service::library::collection(&[folder.to_path_buf()]).map_err(|e| e.to_string())?;
+    unread.extend(failures.iter().map(ToString::to_string));
+    if media.is_empty() {
+        return Err(format!("{}: no video files under this folder", folder.display()));
+    }
+    let open: Vec<(PathBuf, &PathBuf)> = season.iter().map(|(_, p, _)| (std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()), p)).collect();
+    let media: Vec<PathBuf> = media
+        .into_iter()
+        .map(|m| {
+            let c = std::fs::canonicalize(&m).unwrap_or_else(|_| m.clone());
+            open.iter().find(|(o, _)| *o == c).map_or(m, |(_, p)| (*p).clone())
+        })
+        .collect();
+    let mut failures = Vec::new();
+    let mut read = 0;
+    let result = crate::service::library::analysed(&media, window, encoder, false, &mut failures, &mut |done, total| {
+        read = done;
+        go(done, total)
+    });
+    unread.extend(failures.iter().map(ToString::to_string));
+    match result {
+        Ok(library) => Ok(library),
+        Err(crate::Error::Cancelled) => Err(format!("Stopped after reading {read} of {} of the library", crate::words::count(media.len(), "episode", "episodes"))),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Pictures for the places of a library's answer that are not in the open season, and for the
+/// shot asked about: from the season's features where they are open, else read back from the cache.
+fn attach_pictures(answer: &mut super::search::Answer, season: &[(usize, PathBuf, crate::features::EpisodeFeatures)], window: u32, encoder: &mut dyn FrameEncoder) {
+    use super::search::Found;
+    let Ok(Found::Shots(places)) = &mut answer.found else { return };
+    let from_season = |path: &Path, second: u32| {
+        let (_, _, f) = season.iter().find(|(_, p, _)| p == path)?;
+        f.seconds.iter().position(|&s| s == second).and_then(|i| f.thumbnails.get(i)).map(|t| Arc::new(t.clone()))
+    };
+    let mut wanted = Vec::new();
+    for place in places.iter_mut() {
+        place.picture = from_season(&place.path, place.second);
+        if place.picture.is_none() {
+            wanted.push((place.path.clone(), place.second));
+        }
+    }
+    let found = crate::service::library::pictures_at(&wanted, window, encoder);
+    let mut found = wanted.into_iter().zip(found);
+    for place in places.iter_mut().filter(|p| p.picture.is_none()) {
+        if let Some((_, Some(picture))) = found.next() {
+            place.picture = Some(Arc::new(picture));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_library_read_for_a_search_stops_when_asked_and_says_after_how_many() {
+        let library = tempfile::tempdir().unwrap();
+        let demo = crate::paths::demo_dir();
+        for e in ["S01E01", "S01E02"] {
+            std::fs::copy(demo.join(format!("Bunny Tales - {e}.mp4")), library.path().join(format!("Bunny Tales - {e}.mp4"))).unwrap();
+        }
+        std::fs::write(library.path().join("Bunny Tales - S01E03.mp4"), b"not a video").unwrap();
+        let mut encoder = crate::encoder::default_encoder();
+        let mut unread = Vec::new();
+        let mut asked = Vec::new();
+        let read = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut unread, &mut |done, total| {
+            asked.push((done, total));
+            true
+        })
+        .unwrap();
+        assert_eq!(read.len(), 2);
+        assert!(read.iter().all(|(_, f)| f.thumbnails.is_empty() && f.seconds.len() >= 120), "pictures are not held");
+        assert_eq!(asked, [(0, 3), (1, 3), (2, 3)]);
+        assert_eq!(unread.len(), 1, "{unread:?}");
+        assert!(unread[0].contains("S01E03"), "the file that cannot be read is named: {unread:?}");
+        // Stopped once the first episode is read.
+        let stopped = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut Vec::new(), &mut |done, _| done < 1);
+        assert_eq!(stopped.err().as_deref(), Some("Stopped after reading 1 of 3 episodes of the library"));
+    }
 }

@@ -40,12 +40,12 @@ fn ctrl_f_finds_the_shot_in_every_episode_and_a_click_goes_there() {
     assert_eq!(answer.query, panel::Query::Shot { episode: first, second: 10 });
     assert_eq!(answer.searched, 3);
     let Ok(panel::Found::Shots(places)) = &answer.found else { panic!("{answer:?}") };
-    let in_second = places.iter().find(|p| p.episode == second).unwrap_or_else(|| panic!("not found in S01E02: {places:?}"));
+    let in_second = places.iter().find(|p| p.episode == Some(second)).unwrap_or_else(|| panic!("not found in S01E02: {places:?}"));
     assert!((35..=43).contains(&in_second.second), "{in_second:?}");
-    assert!(places.iter().any(|p| p.episode == copy && (9..=11).contains(&p.second)), "the copy's own 0:10: {places:?}");
+    assert!(places.iter().any(|p| p.episode == Some(copy) && (9..=11).contains(&p.second)), "the copy's own 0:10: {places:?}");
     // Only intro footage: nothing from the bodies (different films), nothing in the query's own run.
     assert!(places.iter().all(|p| p.from < 60), "{places:?}");
-    assert!(!places.iter().any(|p| p.episode == first && (8..=12).contains(&p.second)), "{places:?}");
+    assert!(!places.iter().any(|p| p.episode == Some(first) && (8..=12).contains(&p.second)), "{places:?}");
     h.get_by_label_contains("Found in");
     // Clicking the S01E02 line shows that episode at that second.
     h.get_by_label_contains("Bunny Tales - S01E02  ").click();
@@ -69,7 +69,7 @@ fn the_search_panel_lists_the_duplicate_file_and_the_scenes_the_season_returns_t
     let copy = index_of(h.state(), "Bunny Tales - S01E01 (copy).mp4");
     let answer = h.state().search.answer(panel::Tab::Duplicates).cloned().unwrap();
     let Ok(panel::Found::Duplicates(pairs)) = &answer.found else { panic!("{answer:?}") };
-    let pairs: Vec<(usize, usize)> = pairs.iter().map(|p| (p.a.min(p.b), p.a.max(p.b))).collect();
+    let pairs: Vec<(usize, usize)> = pairs.iter().map(|p| (p.open[0].unwrap().min(p.open[1].unwrap()), p.open[0].unwrap().max(p.open[1].unwrap()))).collect();
     assert_eq!(pairs, [(first.min(copy), first.max(copy))], "only the copy is the same episode");
     h.get_by_label_contains("1 pair of files holds the same episode");
     // Scenes: the intro's shots recur in all three files; each place is a clickable picture.
@@ -85,6 +85,63 @@ fn the_search_panel_lists_the_duplicate_file_and_the_scenes_the_season_returns_t
     h.state_mut().open(&crate::paths::demo_dir());
     h.run_steps(1);
     assert!(h.state().search.answer(panel::Tab::Scenes).is_none());
+}
+
+#[test]
+fn in_a_library_the_shot_and_the_duplicate_are_found_in_another_season_and_a_click_opens_it() {
+    // A library of two folders: the open season (S01E01, S01E02), and old rips holding a copy
+    // of S01E01 under another name.
+    let library = tempfile::tempdir().unwrap();
+    let (open, other) = (library.path().join("Bunny Tales").join("Season 1"), library.path().join("Old Rips"));
+    std::fs::create_dir_all(&open).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    let demo = crate::paths::demo_dir();
+    for e in ["S01E01", "S01E02"] {
+        std::fs::copy(demo.join(format!("Bunny Tales - {e}.mp4")), open.join(format!("Bunny Tales - {e}.mp4"))).unwrap();
+    }
+    std::fs::copy(demo.join("Bunny Tales - S01E01.mp4"), other.join("bunny-1x01.mp4")).unwrap();
+    let mut app = app();
+    app.open(&open);
+    app.search.scope = panel::Scope::Library;
+    app.search.library = Some(library.path().to_path_buf());
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the season's analysis", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    let first = index_of(h.state(), "Bunny Tales - S01E01.mp4");
+    h.state_mut().selected = first;
+    h.state_mut().episodes[first].playhead_s = 10.4;
+    h.run_steps(1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    step_until(&mut h, "the library's answer", |a| a.search.answer(panel::Tab::Shot).is_some());
+    let answer = h.state().search.answer(panel::Tab::Shot).cloned().unwrap();
+    assert_eq!(answer.searched, 3, "{answer:?}");
+    let Ok(panel::Found::Shots(places)) = &answer.found else { panic!("{answer:?}") };
+    let elsewhere = places.iter().find(|p| p.path.ends_with("Old Rips/bunny-1x01.mp4")).unwrap_or_else(|| panic!("not found in the other folder: {places:?}"));
+    assert_eq!(elsewhere.episode, None, "not open");
+    assert!((9..=11).contains(&elsewhere.second), "{elsewhere:?}");
+    assert!(elsewhere.picture.is_some(), "a place that is not open brings its picture");
+    assert!(!places.iter().any(|p| p.episode == Some(first) && (8..=12).contains(&p.second)), "the shot itself is left out: {places:?}");
+    h.get_by_label_contains("3 episodes of the library");
+    // Duplicates across the library: the copy in the other folder.
+    h.get_by_label("Duplicates").click();
+    h.run_steps(1);
+    h.get_by_label("Find duplicate episodes").click();
+    step_until(&mut h, "the duplicates' answer", |a| a.search.answer(panel::Tab::Duplicates).is_some());
+    let answer = h.state().search.answer(panel::Tab::Duplicates).cloned().unwrap();
+    let Ok(panel::Found::Duplicates(pairs)) = &answer.found else { panic!("{answer:?}") };
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0].open, [Some(first), None]);
+    assert!(pairs[0].paths[1].ends_with("Old Rips/bunny-1x01.mp4"), "{pairs:?}");
+    // Clicking the copy's place opens its folder as the season, at that second; the answers stay.
+    h.get_by_label("Shot").click();
+    h.run_steps(1);
+    h.get_by_label_contains("bunny-1x01  ").click();
+    h.run_steps(2);
+    assert_eq!(h.state().episodes.len(), 1);
+    assert!(h.state().episodes[0].path.ends_with("Old Rips/bunny-1x01.mp4"));
+    assert_eq!(h.state().episodes[0].playhead_s, f64::from(elsewhere.second));
+    let kept = h.state().search.answer(panel::Tab::Shot).cloned().unwrap();
+    let Ok(panel::Found::Shots(places)) = &kept.found else { panic!("{kept:?}") };
+    assert!(places.iter().any(|p| p.path.ends_with("Old Rips/bunny-1x01.mp4") && p.episode == Some(0)), "{places:?}");
 }
 
 #[test]
@@ -129,7 +186,7 @@ fn words_on_screen_find_the_title_card_in_every_episode_and_a_click_goes_there()
     let Ok(panel::Found::Shots(places)) = &answer.found else { panic!("{answer:?}") };
     // The card closes each intro: 16–20 s, in S01E02 46–50 s; nothing else on screen says it.
     let second = index_of(h.state(), "Bunny Tales - S01E02.mp4");
-    let mut got: Vec<(usize, u32, u32)> = places.iter().map(|p| (p.episode, p.from, p.to)).collect();
+    let mut got: Vec<(usize, u32, u32)> = places.iter().map(|p| (p.episode.expect("open"), p.from, p.to)).collect();
     got.sort();
     let mut want: Vec<(usize, u32, u32)> = (0..3).map(|e| if e == second { (e, 46, 49) } else { (e, 16, 19) }).collect();
     want.sort();

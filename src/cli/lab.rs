@@ -35,6 +35,9 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     // (what a long tail costs without the keyframe pass).
     let (mut tail_ms, mut whole_ms) = (Vec::new(), Vec::new());
     let mut memory = crate::service::detect::JudgeMemory::default();
+    // Tesseract starts once per process (its language model loaded), not once per tail: outside
+    // the first episode's time, as `detect` on a season pays it once.
+    memory.start_reader();
     for file in &media {
         let t = std::time::Instant::now();
         let mut notes = Vec::new();

@@ -16,7 +16,7 @@ fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
 
 /// Features of every episode, failures kept (`pictures`: with their thumbnails).
 fn analysed(media: &[PathBuf], window: u32, encoder: &mut dyn crate::encoder::FrameEncoder, pictures: bool, failures: &mut Vec<Error>) -> Result<Vec<(PathBuf, crate::features::EpisodeFeatures)>> {
-    crate::service::library::analysed(media, window, encoder, pictures, failures, &mut |_, _| true)
+    crate::service::library::analysed(media, window, encoder, pictures, failures, &|| true, &mut |_, _| {})
 }
 
 /// `EPISODE@TIME`: the last `@` splits (file names may hold one).

@@ -164,8 +164,8 @@ pub(crate) enum Action {
     OpenAt { path: PathBuf, second: u32 },
     /// Choose the library folder the search panel looks in.
     ChooseLibrary,
-    /// Stop reading the library for a search.
-    StopSearch,
+    /// Stop reading the library for this search.
+    StopSearch(search::Query),
     /// Open or close the search panel.
     ToggleSearch,
 }
@@ -535,7 +535,7 @@ impl App {
                     search::Query::OnScreen => self.search.screen_words.clone(),
                     _ => String::new(),
                 };
-                self.worker.search(self.season_id, query, words, self.search.looks_in(query), ticket);
+                self.worker.search(self.season_id, query, words, self.search.looks_in(query).map(|folder| (folder, self.window_s)), ticket);
             }
             Action::OpenAt { path, second } => {
                 // The season is the file's folder, as the Open season menu opens it.
@@ -547,7 +547,7 @@ impl App {
                 }
             }
             Action::ChooseLibrary => self.ask(Pick::Library),
-            Action::StopSearch => self.worker.stop_library_search(),
+            Action::StopSearch(query) => self.worker.stop_library_search(Some(query)),
             Action::GoTo { episode, second } => {
                 if let Some(ep) = self.episodes.get_mut(episode) {
                     self.selected = episode;

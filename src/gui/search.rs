@@ -84,6 +84,8 @@ pub(crate) struct Answer {
     pub found: std::result::Result<Found, String>,
     /// Files of the library that could not be read (one line each).
     pub unread: Vec<String>,
+    /// What else the search says (an index being built, one not saved).
+    pub notes: Vec<String>,
 }
 
 impl Answer {
@@ -225,7 +227,7 @@ pub(crate) fn answer(
             )
         }),
     };
-    Answer { query, ticket: 0, words: words.to_string(), library: None, shot, searched, found, unread: Vec::new() }
+    Answer { query, ticket: 0, words: words.to_string(), library: None, shot, searched, found, unread: Vec::new(), notes: Vec::new() }
 }
 
 /// A hit as the panel lists it.
@@ -429,7 +431,7 @@ impl App {
         }
         ui.separator();
         let analysed = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
-        let pending = self.search.pending.iter().find(|(q, _)| Tab::of(*q) == tab).map(|(_, t)| *t);
+        let pending = self.search.pending.iter().find(|(q, _)| Tab::of(*q) == tab).copied();
         let in_library = tab.reaches_library() && self.search.scope == Scope::Library && self.search.library.is_some();
         match tab {
             Tab::Shot => {
@@ -475,14 +477,17 @@ impl App {
                 }
             }
         }
-        if let Some(ticket) = pending {
+        if let Some((query, ticket)) = pending {
             ui.horizontal(|ui| {
                 ui.spinner();
                 match self.search.progress.filter(|(t, _, _)| *t == ticket) {
+                    Some((_, done, total)) if done >= total => {
+                        ui.weak("Searching the library…");
+                    }
                     Some((_, done, total)) => {
                         ui.weak(format!("Reading the library: {done} of {} (new ones are analysed once, then cached)", crate::words::count(total, "episode", "episodes")));
                         if ui.small_button("Stop").on_hover_text("Stop reading the library (what is cached stays cached)").clicked() {
-                            action = Some(Action::StopSearch);
+                            action = Some(Action::StopSearch(query));
                         }
                     }
                     None => {
@@ -613,6 +618,9 @@ impl App {
                         }
                     }
                 }
+                for note in &answer.notes {
+                    ui.weak(crate::error::printable(note));
+                }
                 if !answer.unread.is_empty() {
                     ui.separator();
                     for line in answer.unread.iter().take(5) {
@@ -632,8 +640,12 @@ impl App {
     }
 
     /// The open episode at `path`, if it is open.
+    /// Matched as [`Answer::reindex`] matches: the same path, else the same file.
     pub(super) fn open_index(&self, path: &Path) -> Option<usize> {
-        self.episodes.iter().position(|e| e.path == path)
+        self.episodes.iter().position(|e| e.path == path).or_else(|| {
+            let file = std::fs::canonicalize(path).ok()?;
+            self.episodes.iter().position(|e| std::fs::canonicalize(&e.path).ok().as_ref() == Some(&file))
+        })
     }
 
     /// One place: its picture and a line; true when clicked.
@@ -648,8 +660,12 @@ impl App {
 
     /// A place's picture: the open episode's sampled thumbnail, else the one the answer brought.
     fn place_picture(&mut self, ui: &mut egui::Ui, place: &Place) -> egui::Response {
+        // An open episode's own thumbnail, once it has one (a kept library place whose
+        // episode was just opened shows the picture it brought until then).
         if let Some(episode) = place.episode {
-            return self.thumbnail(ui, episode, place.second);
+            if place.picture.is_none() || self.episodes.get(episode).is_some_and(|e| e.thumbnails.iter().any(|(s, _)| *s == place.second)) {
+                return self.thumbnail(ui, episode, place.second);
+            }
         }
         let key = (place.path.clone(), place.second);
         let texture = match (self.search.pictures.get(&key), &place.picture) {
@@ -765,7 +781,7 @@ mod tests {
         let second = Query::Shot { episode: 0, second: 5 };
         let a = panel.asked(first);
         let b = panel.asked(second);
-        let reply = |query, ticket| Answer { query, ticket, words: String::new(), library: None, shot: None, searched: 1, found: Ok(Found::Shots(Vec::new())), unread: Vec::new() };
+        let reply = |query, ticket| Answer { query, ticket, words: String::new(), library: None, shot: None, searched: 1, found: Ok(Found::Shots(Vec::new())), unread: Vec::new(), notes: Vec::new() };
         panel.answered(reply(first, a), &[]);
         assert!(panel.answer(Tab::Shot).is_none(), "an older question's answer is dropped");
         // The same question asked again (other words, other files open): only its latest ticket.

@@ -41,8 +41,20 @@ pub enum Event {
 }
 
 /// A search: the season it is about, the query, its words, the library folder to look in (None:
-/// the season), its ticket.
-type Question = (u64, super::search::Query, String, Option<PathBuf>, u64);
+/// the season) and the window to analyse its episodes over, its ticket.
+type Question = (u64, super::search::Query, String, Option<PathBuf>, u32, u64);
+
+/// Library questions of one tab replace each other; another tab's go on.
+const LIBRARY_SLOTS: usize = 4;
+fn library_slot(query: super::search::Query) -> usize {
+    use super::search::Query;
+    match query {
+        Query::Shot { .. } => 0,
+        Query::Words => 1,
+        Query::Duplicates => 2,
+        Query::Scenes | Query::OnScreen => 3,
+    }
+}
 
 pub struct Worker {
     /// None once the worker is being dropped: the thread's command loop then ends.
@@ -50,9 +62,10 @@ pub struct Worker {
     /// Searches: their own channel, answered before any queued analysis (a question about
     /// what is analysed need not wait for the rest of the season).
     searches: Option<crossbeam_channel::Sender<Question>>,
-    /// The ticket of the library search that may go on reading (0: none; a newer library
-    /// question, Stop and closing the app move it, and the reading stops at its next episode).
-    library_ticket: Arc<AtomicU64>,
+    /// Per tab that reaches a library ([`library_slot`]), the ticket of the library question that
+    /// may go on reading (0: none; a newer question of that tab, Stop and closing the app move
+    /// it, and the reading stops at its next sample).
+    library_tickets: Arc<[AtomicU64; LIBRARY_SLOTS]>,
     pub events: crossbeam_channel::Receiver<Event>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -67,8 +80,8 @@ impl Worker {
         let (searches, questions) = crossbeam_channel::unbounded::<Question>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
-        let library_ticket = Arc::new(AtomicU64::new(0));
-        let reading = library_ticket.clone();
+        let library_tickets: Arc<[AtomicU64; LIBRARY_SLOTS]> = Arc::new(std::array::from_fn(|_| AtomicU64::new(0)));
+        let reading = library_tickets.clone();
         let thread = std::thread::Builder::new()
             .name("introskip-analysis".into())
             .spawn(move || {
@@ -105,24 +118,8 @@ impl Worker {
                     // Searches first; either channel closing (the worker dropped) ends the loop.
                     let command = crossbeam_channel::select_biased! {
                         recv(questions) -> q => match q {
-                            Ok((asked_of, query, words, folder, ticket)) => {
+                            Ok((asked_of, query, words, folder, window_s, ticket)) => {
                                 let season: &[(usize, PathBuf, crate::features::EpisodeFeatures)] = if season_id == asked_of { &season } else { &[] };
-                                // A library's episodes: read (cached) or analysed, without their pictures.
-                                let mut unread = Vec::new();
-                                let library = match &folder {
-                                    None => None,
-                                    Some(folder) => match read_library(folder, season, window, encoder.as_mut(), &mut unread, &mut |done, total| {
-                                        send(Event::SearchProgress { ticket, done, total });
-                                        reading.load(Ordering::Relaxed) == ticket
-                                    }) {
-                                        Ok(library) => Some(library),
-                                        Err(why) => {
-                                            let answer = super::search::Answer { query, ticket, words, library: Some(folder.clone()), shot: None, searched: 0, found: Err(why), unread };
-                                            send(Event::Searched(answer));
-                                            continue;
-                                        }
-                                    },
-                                };
                                 // CLIP's text tower, loaded from the active weights on first use.
                                 let tower = match (&weights, query) {
                                     (Some(path), super::search::Query::Words) => {
@@ -133,6 +130,28 @@ impl Worker {
                                     }
                                     _ => Err(super::search::WORDS_NEED_CLIP.to_string()),
                                 };
+                                // A library's episodes: read (cached) or analysed, without their pictures; not
+                                // before the question is known to be answerable (words typed and a text tower, a
+                                // shot in an analysed episode), as reading a library can take long.
+                                let answerable = match query {
+                                    super::search::Query::Words => tower.is_ok() && !words.trim().is_empty(),
+                                    super::search::Query::Shot { episode, .. } => season.iter().any(|(i, _, _)| *i == episode),
+                                    _ => true,
+                                };
+                                let slot = library_slot(query);
+                                let wanted = || reading[slot].load(Ordering::Relaxed) == ticket;
+                                let mut unread = Vec::new();
+                                let library = match &folder {
+                                    Some(folder) if answerable => match read_library(folder, season, window_s, encoder.as_mut(), &mut unread, &wanted, &mut |done, total| send(Event::SearchProgress { ticket, done, total })) {
+                                        Ok(library) => Some(library),
+                                        Err(why) => {
+                                            let answer = super::search::Answer { query, ticket, words, library: Some(folder.clone()), shot: None, searched: 0, found: Err(why), unread, notes: Vec::new() };
+                                            send(Event::Searched(answer));
+                                            continue;
+                                        }
+                                    },
+                                    _ => None,
+                                };
                                 // Reading stops when the user opens other files or quits (the generation moves on).
                                 let asked_in = current.load(Ordering::Relaxed);
                                 let mut read = |path: &Path, features: &crate::features::EpisodeFeatures| {
@@ -141,23 +160,27 @@ impl Worker {
                                     let analysed = features.seconds.last().map_or(window, |&s| (s + 1).saturating_sub(features.start_s).max(1));
                                     crate::features::ocr::read_episode(path, features.start_s, analysed, engine, true, &mut |_| current.load(Ordering::Relaxed) == asked_in).map_err(|e| e.to_string())
                                 };
-                                let mut said = Vec::new();
+                                let mut notes = Vec::new();
+                                let mut failed = None;
                                 let mut find_shot = |q: &[f32], episodes: &[(PathBuf, &crate::features::EpisodeFeatures)], exclude: Option<(&Path, f64)>, min: f32| match &library {
                                     // A library: the approximate index once it is large, as the CLI's `search`.
-                                    Some(_) => crate::service::library::find_shot_in(q, episodes, window, encoder.as_ref(), exclude, min, crate::service::library::IndexMode::Auto, &mut |note| said.push(note)).unwrap_or_else(|e| {
-                                        said.push(e.to_string());
+                                    Some(_) => crate::service::library::find_shot_in(q, episodes, window_s, encoder.as_ref(), exclude, min, crate::service::library::IndexMode::Auto, &mut |note| notes.push(note)).unwrap_or_else(|e| {
+                                        failed = Some(e.to_string());
                                         Vec::new()
                                     }),
                                     None => crate::service::search::find_shot(q, episodes, exclude, min),
                                 };
                                 let mut answer = super::search::answer(season, library.as_deref(), query, &words, tower, &mut read, &mut find_shot);
                                 answer.ticket = ticket;
+                                if let Some(why) = failed {
+                                    answer.found = Err(why);
+                                }
                                 answer.library = folder;
-                                unread.extend(said);
                                 answer.unread = unread;
-                                if answer.library.is_some() {
+                                answer.notes = notes;
+                                if library.is_some() && wanted() {
                                     // Places in episodes that are not open bring their picture.
-                                    attach_pictures(&mut answer, season, window, encoder.as_mut());
+                                    attach_pictures(&mut answer, season, window_s, encoder.as_mut());
                                 }
                                 send(Event::Searched(answer));
                                 continue;
@@ -255,7 +278,7 @@ impl Worker {
                 }
             })
             .map_err(|e| crate::Error::internal(format!("cannot start the analysis thread: {e}")))?;
-        Ok(Worker { commands: Some(commands), searches: Some(searches), library_ticket, events, generation, thread: Some(thread) })
+        Ok(Worker { commands: Some(commands), searches: Some(searches), library_tickets, events, generation, thread: Some(thread) })
     }
 
     pub fn send(&self, command: Command) {
@@ -267,20 +290,28 @@ impl Worker {
     /// Ask about the episodes analysed for `season` (see [`Command::Analyse`]).
     /// `words` serve [`super::search::Query::Words`] (empty for the other questions); the
     /// answer carries `ticket` back.
-    /// `library`: the folder to look in instead of the season (a newer library question stops
-    /// the reading of an older one).
-    pub fn search(&self, season: u64, query: super::search::Query, words: String, library: Option<PathBuf>, ticket: u64) {
-        if library.is_some() {
-            self.library_ticket.store(ticket, Ordering::Relaxed);
-        }
+    /// `library`: the folder to look in instead of the season, its episodes analysed over
+    /// `window_s` where not cached (a newer library question of the same tab stops the reading
+    /// of an older one).
+    pub fn search(&self, season: u64, query: super::search::Query, words: String, library: Option<(PathBuf, u32)>, ticket: u64) {
+        let (folder, window_s) = match library {
+            Some((folder, window_s)) => {
+                self.library_tickets[library_slot(query)].store(ticket, Ordering::Relaxed);
+                (Some(folder), window_s)
+            }
+            None => (None, crate::service::DEFAULT_WINDOW_S),
+        };
         if let Some(searches) = &self.searches {
-            let _ = searches.send((season, query, words, library, ticket));
+            let _ = searches.send((season, query, words, folder, window_s, ticket));
         }
     }
 
-    /// Stop reading a library for a search (its answer says it stopped).
-    pub fn stop_library_search(&self) {
-        self.library_ticket.store(0, Ordering::Relaxed);
+    /// Stop reading a library for `query`'s tab, or for every tab (its answer says it stopped).
+    pub fn stop_library_search(&self, query: Option<super::search::Query>) {
+        match query {
+            Some(q) => self.library_tickets[library_slot(q)].store(0, Ordering::Relaxed),
+            None => self.library_tickets.iter().for_each(|t| t.store(0, Ordering::Relaxed)),
+        }
     }
 
     /// The generation new jobs must carry.
@@ -300,7 +331,7 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.cancel_all();
-        self.stop_library_search();
+        self.stop_library_search(None);
         self.commands = None;
         self.searches = None;
         if let Some(thread) = self.thread.take() {
@@ -315,21 +346,23 @@ fn describe(encoder: &dyn FrameEncoder) -> String {
 
 /// The episodes under `folder` with their features, for a search: the open episodes' paths
 /// stand for the same files (so that the shot asked about is left out of its own answer and
-/// places map to what is open). Files that cannot be read join `unread`; `go(done, total)` false
-/// stops, and the answer says after how many.
+/// places map to what is open). Files that cannot be read join `unread`; `progress(done, total)`
+/// hears each episode begun and the end; `wanted()` false stops (at the next sample), and the
+/// answer says after how many.
 fn read_library(
     folder: &Path,
     season: &[(usize, PathBuf, crate::features::EpisodeFeatures)],
     window: u32,
     encoder: &mut dyn FrameEncoder,
     unread: &mut Vec<String>,
-    go: &mut dyn FnMut(usize, usize) -> bool,
+    wanted: &dyn Fn() -> bool,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> std::result::Result<Vec<(PathBuf, crate::features::EpisodeFeatures)>, String> {
     let (media, failures) = crate::service::library::collection(&[folder.to_path_buf()]).map_err(|e| e.to_string())?;
-    unread.extend(failures.iter().map(ToString::to_string));
     if media.is_empty() {
         return Err(format!("{}: no video files under this folder", folder.display()));
     }
+    unread.extend(failures.iter().map(ToString::to_string));
     let open: Vec<(PathBuf, &PathBuf)> = season.iter().map(|(_, p, _)| (std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()), p)).collect();
     let media: Vec<PathBuf> = media
         .into_iter()
@@ -340,9 +373,9 @@ fn read_library(
         .collect();
     let mut failures = Vec::new();
     let mut read = 0;
-    let result = crate::service::library::analysed(&media, window, encoder, false, &mut failures, &mut |done, total| {
+    let result = crate::service::library::analysed(&media, window, encoder, false, &mut failures, wanted, &mut |done, total| {
         read = done;
-        go(done, total)
+        progress(done, total);
     });
     unread.extend(failures.iter().map(ToString::to_string));
     match result {
@@ -352,8 +385,8 @@ fn read_library(
     }
 }
 
-/// Pictures for the places of a library's answer that are not in the open season, and for the
-/// shot asked about: from the season's features where they are open, else read back from the cache.
+/// Pictures for the places of a library's answer: from the season's features where they are
+/// open, else read back from the cache.
 fn attach_pictures(answer: &mut super::search::Answer, season: &[(usize, PathBuf, crate::features::EpisodeFeatures)], window: u32, encoder: &mut dyn FrameEncoder) {
     use super::search::Found;
     let Ok(Found::Shots(places)) = &mut answer.found else { return };
@@ -392,18 +425,26 @@ mod tests {
         let mut encoder = crate::encoder::default_encoder();
         let mut unread = Vec::new();
         let mut asked = Vec::new();
-        let read = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut unread, &mut |done, total| {
-            asked.push((done, total));
-            true
-        })
-        .unwrap();
+        let read = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut unread, &|| true, &mut |done, total| asked.push((done, total))).unwrap();
         assert_eq!(read.len(), 2);
         assert!(read.iter().all(|(_, f)| f.thumbnails.is_empty() && f.seconds.len() >= 120), "pictures are not held");
-        assert_eq!(asked, [(0, 3), (1, 3), (2, 3)]);
+        assert_eq!(asked, [(0, 3), (1, 3), (2, 3), (3, 3)], "each episode begun, and the end");
         assert_eq!(unread.len(), 1, "{unread:?}");
         assert!(unread[0].contains("S01E03"), "the file that cannot be read is named: {unread:?}");
-        // Stopped once the first episode is read.
-        let stopped = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut Vec::new(), &mut |done, _| done < 1);
+        // Stopped once the first episode is read (a flag the progress sets, as Stop sets the ticket).
+        let stop = std::cell::Cell::new(false);
+        let stopped = read_library(library.path(), &[], crate::service::DEFAULT_WINDOW_S, encoder.as_mut(), &mut Vec::new(), &|| !stop.get(), &mut |done, _| stop.set(done >= 1));
         assert_eq!(stopped.err().as_deref(), Some("Stopped after reading 1 of 3 episodes of the library"));
+        // Stopped inside an episode that is not cached yet: at its next sample, not at its end.
+        let fresh = tempfile::tempdir().unwrap();
+        let sampled = std::cell::Cell::new(0);
+        let mut counting = crate::encoder::default_encoder();
+        std::fs::copy(demo.join("Bunny Tales - S01E03.mp4"), fresh.path().join("x.mp4")).unwrap();
+        let inside = crate::service::library::analysed(&[fresh.path().join("x.mp4")], 17, counting.as_mut(), false, &mut Vec::new(), &|| {
+            sampled.set(sampled.get() + 1);
+            sampled.get() < 5
+        }, &mut |_, _| {});
+        assert!(matches!(inside, Err(crate::Error::Cancelled)), "{:?}", inside.map(|v| v.len()));
+        assert_eq!(sampled.get(), 5, "asked before the episode, then at each step of its sampling until it says stop");
     }
 }

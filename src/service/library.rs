@@ -37,7 +37,8 @@ pub fn collection(inputs: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Error>)> {
 /// Features of every episode of `media` (cached ones read, others computed and cached), in order;
 /// an episode that cannot be read joins `failures`. Without `pictures` the thumbnails are dropped
 /// as each episode is read: a search needs only the embeddings and the sound, and a library's
-/// thumbnails take ~4 MB an episode. `go(done, total)` is asked before each episode; false
+/// thumbnails take ~4 MB an episode. `progress(done, total)` hears each episode begun and the
+/// end; `wanted()` is asked before each episode and at each step of its analysis, and false
 /// stops with [`Error::Cancelled`].
 pub fn analysed(
     media: &[PathBuf],
@@ -45,14 +46,16 @@ pub fn analysed(
     encoder: &mut dyn FrameEncoder,
     pictures: bool,
     failures: &mut Vec<Error>,
-    go: &mut dyn FnMut(usize, usize) -> bool,
+    wanted: &dyn Fn() -> bool,
+    progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<(PathBuf, EpisodeFeatures)>> {
     let mut out = Vec::new();
     for (done, file) in media.iter().enumerate() {
-        if !go(done, media.len()) {
+        progress(done, media.len());
+        if !wanted() {
             return Err(Error::Cancelled);
         }
-        match crate::features::embed_episode(file, window, encoder, true, &mut |_| true) {
+        match crate::features::embed_episode(file, window, encoder, true, &mut |_| wanted()) {
             Ok((mut features, _)) => {
                 if !pictures {
                     features.thumbnails = Vec::new();
@@ -63,6 +66,7 @@ pub fn analysed(
             Err(e) => failures.push(e),
         }
     }
+    progress(media.len(), media.len());
     Ok(out)
 }
 

@@ -253,7 +253,7 @@ pub fn duplicates(episodes: &[(PathBuf, &EpisodeFeatures)], min_share: f64) -> V
             let share_b = covered(matches.iter().map(|m| (m.other_start, m.other_end)).collect(), span(b)) / span(b).max(1.0);
             if share_a.min(share_b) >= min_share {
                 // Listed within the windows too (shifted together where one is cut).
-                let mut ranges: Vec<(f64, f64, f64, f64)> = matches
+                let ranges: Vec<(f64, f64, f64, f64)> = matches
                     .iter()
                     .map(|m| {
                         let cut = (m.end - span(a)).max(m.other_end - span(b)).max(0.0);
@@ -274,14 +274,12 @@ fn merge_ranges(mut ranges: Vec<(f64, f64, f64, f64)>) -> Vec<(f64, f64, f64, f6
     ranges.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut merged: Vec<(f64, f64, f64, f64)> = Vec::new();
     for r in ranges {
-        if let Some(last) = merged.last_mut() {
-            // Within a second of the same offset (the sound's edges are finer than the pictures').
-            if ((r.2 - r.0) - (last.2 - last.0)).abs() <= 1.0 && r.0 <= last.1 + 0.5 {
-                *last = (last.0, last.1.max(r.1), last.2.min(r.2), last.3.max(r.3));
-                continue;
-            }
+        // Within a second of the same offset (the sound's edges are finer than the pictures'),
+        // whatever was listed between them.
+        match merged.iter_mut().find(|m| ((r.2 - r.0) - (m.2 - m.0)).abs() <= 1.0 && r.0 <= m.1 + 0.5) {
+            Some(m) => *m = (m.0, m.1.max(r.1), m.2.min(r.2), m.3.max(r.3)),
+            None => merged.push(r),
         }
-        merged.push(r);
     }
     merged
 }
@@ -297,6 +295,8 @@ pub(crate) mod tests {
         let ranges = vec![(70.0, 120.0, 60.0, 110.0), (0.0, 120.0, 0.0, 120.0), (0.2, 59.8, 0.3, 59.9), (70.5, 119.5, 60.4, 109.4)];
         assert_eq!(merge_ranges(ranges.clone()), [(0.0, 120.0, 0.0, 120.0), (70.0, 120.0, 60.0, 110.0)]);
         assert_eq!(merge_ranges(ranges[2..].to_vec()), [(0.2, 59.8, 0.3, 59.9), (70.5, 119.5, 60.4, 109.4)]);
+        // Another offset listed between the picture's and the sound's range of one stretch.
+        assert_eq!(merge_ranges(vec![(0.0, 50.0, 0.0, 50.0), (10.0, 20.0, 100.0, 110.0), (30.0, 60.0, 30.2, 60.2)]), [(0.0, 60.0, 0.0, 60.2), (10.0, 20.0, 100.0, 110.0)]);
     }
 
     /// Features of one second per row (2-d embeddings), for search tests here and in the app.

@@ -302,8 +302,14 @@ fn bench_index(seconds: usize, encoder: &dyn crate::encoder::FrameEncoder, analy
     }
     let exact_q = started.elapsed().as_secs_f64() / queries.len().max(1) as f64;
     let (same, recall) = agreement(&index, &keyed, &queries, 10);
-    println!("ann library  {total} seconds of {} analysed episodes from this machine's cache, {}", library.len(), crate::words::count(index.segments(), "segment", "segments"));
-    println!("ann build    {:>8.1} s    all but 4 episodes at once ({:.1} ms a second indexed, {:.1} % of analysing one)", build_s, build_s * 1000.0 / total as f64, 100.0 * build_s / total as f64 * 180.0 / analyse_s);
+    println!("ann library  {total} seconds of {} analysed episodes from this machine's cache ({} distinct pictures), {}", library.len(), index.points(), crate::words::count(index.segments(), "segment", "segments"));
+    println!(
+        "ann build    {:>8.1} s    all but 4 episodes at once ({:.1} ms a second indexed, {:.1} % of analysing one; {:.1} ms a distinct picture)",
+        build_s,
+        build_s * 1000.0 / total as f64,
+        100.0 * build_s / total as f64 * 180.0 / analyse_s,
+        build_s * 1000.0 / index.points().max(1) as f64
+    );
     println!("ann grow     {:>8.1} ms   4 more episodes as a new segment", grow_s * 1000.0);
     println!("ann query    {:>8.2} ms   against exact {:.2} ms on the same library ({:.2}x)", ann_q * 1000.0, exact_q * 1000.0, ann_q / exact_q.max(1e-12));
     println!("ann top-10   {:>8.1} %    of {} queries get exact search's top 10; mean recall@10 {:.3}", same * 100.0, queries.len(), recall);

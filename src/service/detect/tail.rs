@@ -211,9 +211,10 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
     let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
     let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>)> {
-        let start = before.walk(file, reader, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
+        let mut read = |seconds: &[u32]| crate::features::ocr::read_seconds(file, seconds, reader);
+        let start = before.walk(&mut read, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
         let end = match (last, end_limit) {
-            (Some(last), Some(limit)) => Some(after.walk(file, reader, last, false, limit, furniture)?),
+            (Some(last), Some(limit)) => Some(after.walk(&mut read, last, false, limit, furniture)?),
             _ => None,
         };
         Ok((start, end))
@@ -255,13 +256,13 @@ impl EdgeRead {
     /// Read from a credits edge (`edge`, the credit second next to it — two before the end,
     /// whose last line alone reads the same second after second — and the second beyond), then
     /// on away from the credits three seconds at a time while the walk asks for more, up to
-    /// `limit`. How the walk ended.
-    fn walk(&mut self, file: &Path, reader: &mut crate::features::ocr::Ocr, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Walk> {
+    /// `limit`. How the walk ended. `read` reads seconds of the file (Tesseract; a test's fake).
+    fn walk(&mut self, read: &mut dyn FnMut(&[u32]) -> Result<Vec<crate::features::ocr::Reading>>, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Walk> {
         use crate::model::credits::{rolled_in, rolled_out, EdgeReads};
         let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
         loop {
             if !seconds.iter().all(|s| self.looked.contains(s)) {
-                self.readings.extend(crate::features::ocr::read_seconds(file, &seconds, reader)?);
+                self.readings.extend(read(&seconds)?);
                 self.looked.extend(seconds.iter().copied());
             }
             let reads = EdgeReads { looked: &self.looked, readings: &self.readings, furniture };
@@ -294,5 +295,68 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
             crate::model::credits::weigh_words(found, duration_s, &read);
         }
         Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::ocr::{Reading, Word};
+
+    /// A list rolling in from second 95 (each second three names, one line on per second; the
+    /// text cue sees it from 100), and a logo of 5 letters in every picture from 85 on.
+    fn picture(second: u32) -> Option<Reading> {
+        const NAMES: [&str; 12] = ["Alice Morgan", "Robert Haines", "Sofia Lindqvist", "Daniel Okafor", "Marta Kowalska", "Jonas Becker", "Priya Raman", "Tomasz Wolski", "Helen Carter", "Oscar Nilsen", "Ingrid Solberg", "Victor Hale"];
+        let mut words: Vec<Word> = Vec::new();
+        if (95..=110).contains(&second) {
+            for k in 0..3 {
+                words.extend(NAMES[(second - 95 + k) as usize % NAMES.len()].split(' ').map(|w| Word { text: w.into(), confidence: 92.0 }));
+            }
+        }
+        if second >= 85 {
+            words.push(Word { text: "ZETAV".into(), confidence: 95.0 });
+        }
+        (!words.is_empty()).then_some(Reading { second, words })
+    }
+
+    #[test]
+    fn an_edge_is_read_outward_three_seconds_at_a_time_and_a_second_walk_reads_nothing_again() {
+        let mut asked: Vec<Vec<u32>> = Vec::new();
+        let mut read = |seconds: &[u32]| -> Result<Vec<Reading>> {
+            asked.push(seconds.to_vec());
+            Ok(seconds.iter().filter_map(|&s| picture(s)).collect())
+        };
+        let mut before = EdgeRead::default();
+        // Not knowing the logo: it ties every picture to the credits, and the walk runs to its reach.
+        let blind = before.walk(&mut read, 100, true, 88, &[]).unwrap();
+        assert_eq!(blind.reached, Some(88));
+        assert!(!blind.stopped_by_words);
+        // Knowing it (the far picture's furniture): the list's first second, from what was read.
+        let seen = before.walk(&mut read, 100, true, 88, &["zetav".to_string()]).unwrap();
+        assert_eq!(seen.reached, Some(95));
+        assert_eq!(asked, [vec![99, 100, 101], vec![96, 97, 98], vec![93, 94, 95], vec![90, 91, 92], vec![88, 89]], "each second read once, outward in threes to the reach");
+    }
+
+    #[test]
+    fn a_walk_reads_on_only_while_the_list_goes_on() {
+        let asked: std::cell::RefCell<Vec<Vec<u32>>> = Default::default();
+        // No logo: the names end at 95, the seconds before read nothing.
+        let mut read = |seconds: &[u32]| -> Result<Vec<Reading>> {
+            asked.borrow_mut().push(seconds.to_vec());
+            Ok(seconds.iter().filter_map(|&s| picture(s).filter(|_| s >= 95).map(|mut r| {
+                r.words.retain(|w| w.text != "ZETAV");
+                r
+            })).filter(|r| !r.words.is_empty()).collect())
+        };
+        let mut before = EdgeRead::default();
+        let walked = before.walk(&mut read, 100, true, 88, &[]).unwrap();
+        assert_eq!(walked.reached, Some(95));
+        assert_eq!(*asked.borrow(), [vec![99, 100, 101], vec![96, 97, 98], vec![93, 94, 95]], "two seconds of nothing end the reading");
+        // From the end: the list rolls out at 110; the walk from 108 reads 106-109, then on to 112.
+        let mut after = EdgeRead::default();
+        asked.borrow_mut().clear();
+        let out = after.walk(&mut read, 108, false, 120, &[]).unwrap();
+        assert_eq!(out.reached, Some(110));
+        assert_eq!(*asked.borrow(), [vec![106, 107, 108, 109], vec![110, 111, 112]]);
     }
 }

@@ -297,7 +297,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("M", "mute"),
     ("Ctrl+Shift+E", "export… (this episode or the season, formats, folder)"),
     ("Ctrl+E", "export again as last time"),
-    ("Ctrl+F", "find where the shot at the playhead appears in the season"),
+    ("Ctrl+F", "find where the shot at the playhead appears (in the season, or the library the search panel looks in)"),
     ("Ctrl+Shift+F", "open / close the search panel (shots, duplicate files, recurring scenes)"),
     ("Esc", "cancel the analysis (or close this sheet)"),
     ("Ctrl+R", "resume a cancelled analysis"),

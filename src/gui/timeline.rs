@@ -18,7 +18,7 @@ pub(super) enum TimelineAction {
     /// The pointer is dragging at this time (snapped to whole seconds unless Alt is held).
     DragTo(f64),
     Release,
-    /// The context menu's "Find this shot": where else the season shows this second's shot.
+    /// The context menu's "Find where this shot appears": where else the season (or the search panel's library) shows this second's shot.
     FindShot(f64),
 }
 
@@ -227,7 +227,8 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             }
             response.context_menu(|ui| {
                 let t = ui.ctx().data(|d| d.get_temp::<f64>(menu_time)).unwrap_or(0.0);
-                if ui.button(format!("Find this shot ({}) in the season", (view.time)(t))).clicked() {
+                // Where the search panel looks: the season, or its library folder.
+                if ui.button(format!("Find where this shot ({}) appears", (view.time)(t))).clicked() {
                     action = Some(TimelineAction::FindShot(t));
                     ui.close();
                 }

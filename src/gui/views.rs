@@ -371,7 +371,7 @@ impl App {
                         ui.ctx().data_mut(|d| d.insert_temp(menu_time, ep.playhead_s.max(0.0).floor() as u32));
                     }
                     response.context_menu(|ui| {
-                        if ui.button("Find this shot in the season (Ctrl+F)").clicked() {
+                        if ui.button("Find where this shot appears (Ctrl+F)").clicked() {
                             let second = ui.ctx().data(|d| d.get_temp::<u32>(menu_time)).unwrap_or(ep.playhead_s.max(0.0).floor() as u32);
                             action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second }));
                             ui.close();

@@ -13,6 +13,13 @@ const H: u32 = 36;
 /// Times (seconds, the video's clock as in [`super::frames::FrameReader`]) of the first frame of
 /// each new shot in `[from_s, to_s]`.
 pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
+    find_cuts_with(path, from_s, to_s, false)
+}
+
+/// [`find_cuts`], or with `exact` every frame from the keyframe on decoded in full (the way it
+/// was done before 2026-12-01: `bench detect`'s baseline, and the test that both find the same
+/// cuts).
+pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<Vec<f64>> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let stream = opened.input.stream(index).expect("index from this input");
@@ -26,6 +33,15 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
         return Err(Error::input(path, "cannot seek in this file"));
     }
+    // A 64×36 grey picture does not see what the in-loop deblocking filter changes, so it is
+    // skipped everywhere (H.264, HEVC); and a frame shown before `lead` is compared with nothing
+    // that decides a cut in [from_s, to_s] (neighbours count half a second either side), so one
+    // that no other frame references is not decoded at all.
+    if !exact {
+        decoder.skip_loop_filter(ffmpeg::Discard::All);
+    }
+    let lead = if exact { f64::NEG_INFINITY } else { from_s - 0.7 };
+    let lead_pts = origin.saturating_add((lead / tb).floor() as i64);
     let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;
     // (time, mean absolute difference to the previous frame)
     let mut diffs: Vec<(f64, f64)> = Vec::new();
@@ -33,10 +49,34 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
     let mut frame = ffmpeg::frame::Video::empty();
     let mut grey = ffmpeg::frame::Video::empty();
     let mut eof = false;
-    while super::receive_next(&mut opened.input, index, &mut decoder, &mut frame, &mut eof, path)? {
+    loop {
+        if decoder.receive_frame(&mut frame).is_err() {
+            if eof {
+                break;
+            }
+            let mut packet = ffmpeg::Packet::empty();
+            match packet.read(&mut opened.input) {
+                Ok(()) if packet.stream() == index => {
+                    let before = lead.is_finite() && packet.pts().is_some_and(|p| p < lead_pts);
+                    decoder.skip_frame(if before { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
+                    let _ = decoder.send_packet(&packet);
+                }
+                Ok(()) => {}
+                Err(ffmpeg::Error::Eof) => {
+                    eof = true;
+                    let _ = decoder.send_eof();
+                }
+                Err(e) => return Err(Error::input(path, format!("read error: {e}"))),
+            }
+            continue;
+        }
         let t = (frame.timestamp().or(frame.pts()).unwrap_or(0) as i128 - origin as i128) as f64 * tb;
         if t > to_s + 1e-6 {
             break;
+        }
+        if t < lead {
+            previous = None;
+            continue;
         }
         let key = (frame.format(), frame.width(), frame.height());
         if scaler.as_ref().is_none_or(|(f, w, h, _)| (*f, *w, *h) != key) {

@@ -33,14 +33,19 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
         return Err(Error::input(path, "cannot seek in this file"));
     }
-    // A 64×36 grey picture does not see what the in-loop deblocking filter changes, so it is
-    // skipped everywhere (H.264, HEVC); and a frame shown before `lead` is compared with nothing
-    // that decides a cut in [from_s, to_s] (neighbours count half a second either side), so one
-    // that no other frame references is not decoded at all.
-    if !exact {
+    // Two savings where the codec allows them (H.264; MPEG-2 has no loop filter): a frame shown
+    // before `lead` is compared with nothing that decides a cut in [from_s, to_s] (neighbours
+    // count half a second either side), so one that no other frame references is not decoded;
+    // and for H.264 the in-loop deblocking is skipped, which a 64×36 grey picture barely sees
+    // (not exact: the references drift a little, so the test holds the cuts to full decoding on
+    // real footage at a low quality). HEVC's "non-reference" frames can be referenced across
+    // temporal sub-layers, so other codecs are decoded in full.
+    let codec = decoder.id();
+    let skips = !exact && matches!(codec, ffmpeg::codec::Id::H264 | ffmpeg::codec::Id::MPEG2VIDEO | ffmpeg::codec::Id::MPEG1VIDEO);
+    if skips && codec == ffmpeg::codec::Id::H264 {
         decoder.skip_loop_filter(ffmpeg::Discard::All);
     }
-    let lead = if exact { f64::NEG_INFINITY } else { from_s - 0.7 };
+    let lead = if skips { from_s - 0.7 } else { f64::NEG_INFINITY };
     let lead_pts = origin.saturating_add((lead / tb).floor() as i64);
     let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;
     // (time, mean absolute difference to the previous frame)
@@ -49,6 +54,8 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
     let mut frame = ffmpeg::frame::Video::empty();
     let mut grey = ffmpeg::frame::Video::empty();
     let mut eof = false;
+    // Whether frames before `lead` were passed over, and the first frame kept after them.
+    let (mut dropped, mut first_kept) = (false, None::<f64>);
     loop {
         if decoder.receive_frame(&mut frame).is_err() {
             if eof {
@@ -58,6 +65,7 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
             match packet.read(&mut opened.input) {
                 Ok(()) if packet.stream() == index => {
                     let before = lead.is_finite() && packet.pts().is_some_and(|p| p < lead_pts);
+                    dropped |= before;
                     decoder.skip_frame(if before { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
                     let _ = decoder.send_packet(&packet);
                 }
@@ -76,8 +84,10 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
         }
         if t < lead {
             previous = None;
+            dropped = true;
             continue;
         }
+        first_kept.get_or_insert(t);
         let key = (frame.format(), frame.width(), frame.height());
         if scaler.as_ref().is_none_or(|(f, w, h, _)| (*f, *w, *h) != key) {
             let ctx = ffmpeg::software::scaling::Context::get(key.0, key.1, key.2, ffmpeg::format::Pixel::GRAY8, W, H, ffmpeg::software::scaling::Flags::AREA)
@@ -93,6 +103,12 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
             diffs.push((t, sad as f64 / pixels.len() as f64));
         }
         previous = Some(pixels);
+    }
+    // The first frame kept has no difference (its predecessor may not have been decoded): exact
+    // only where it is shown more than half a second before the stretch. A gap in the frames
+    // (a low or variable frame rate) puts it later; then decode in full.
+    if dropped && first_kept.is_none_or(|f| f >= from_s - 0.5) {
+        return find_cuts_with(path, from_s, to_s, true);
     }
     Ok(pick_cuts(&diffs).into_iter().filter(|t| (from_s - 1e-6..=to_s + 1e-6).contains(t)).collect())
 }

@@ -77,3 +77,21 @@ fn cut_finding_without_deblocking_or_unseen_frames_finds_the_cuts_of_exact_decod
     }
     assert!(found >= 5, "the footage has cuts to find: {found}");
 }
+
+#[test]
+fn a_cut_after_a_gap_in_the_frames_is_found() {
+    // A variable frame rate: no frame between 2.04 and 3.0 s, and the cut at 3.0 s is the first
+    // frame after the gap; the frame before the stretch is too far back to be passed over.
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("gap.mp4");
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=3",
+        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=2,negate",
+        "-filter_complex", "[0:v][1:v]concat=n=2:v=1,select='not(between(t,2.05,2.99))',format=yuv420p",
+        "-fps_mode", "vfr", "-c:v", "libx264", "-bf", "2", "-g", "250", clip.to_str().unwrap(),
+    ]);
+    let fast = introskip::video::cuts::find_cuts(&clip, 3.0, 3.6).unwrap();
+    let exact = introskip::video::cuts::find_cuts_with(&clip, 3.0, 3.6, true).unwrap();
+    assert_eq!(fast, exact);
+    assert!(fast.len() == 1 && (fast[0] - 3.0).abs() < 1e-3, "cuts found: {fast:?}");
+}

@@ -228,8 +228,15 @@ impl App {
             ep.editor.verify_all();
         }
         self.autosave();
-        if enter && self.selected + 1 < count {
-            self.selected += 1;
+        if enter {
+            // On to the next episode still to check, in the list's order and wrapping round
+            // (one verified earlier is passed over); when none is left, say so and stay.
+            let next = (1..count).map(|k| (self.selected + k) % count).find(|&i| matches!(self.episodes[i].status, Status::Done { .. }) && !self.episodes[i].editor.is_verified());
+            match next {
+                Some(i) => self.selected = i,
+                None if count > 1 => self.tell("Every episode is verified".into()),
+                None => {}
+            }
         }
     }
 

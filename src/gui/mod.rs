@@ -290,7 +290,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("I / O", "the chosen kind starts / ends at the playhead"),
     ("drag an edge", "move it (snaps to cuts; Alt: by frame)"),
     ("Delete", "delete the chosen kind's segment (the episode then has none of it)"),
-    ("Enter", "verify the episode and go to the next"),
+    ("Enter", "verify the episode and go to the next one to check"),
     ("N", "next episode to check (unverified, least confident first)"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("+ / − or Ctrl+wheel", "zoom the timeline"),
@@ -801,7 +801,7 @@ impl App {
             egui::Panel::left("episodes").resizable(true).default_size(220.0).show(ui, |ui| self.sidebar(ui));
         }
         if self.search.open && !self.episodes.is_empty() {
-            egui::Panel::right("search").resizable(true).default_size(320.0).show(ui, |ui| self.search_panel(ui));
+            egui::Panel::right("search").resizable(true).default_size(320.0).size_range(240.0..=(ui.available_width() * 0.5).max(320.0)).show(ui, |ui| self.search_panel(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.poll_preview(&ctx);

@@ -160,6 +160,8 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     // The seconds of the rows on screen: where zoomed-in frames are wanted.
     let mut visible: Option<(u32, u32)> = None;
     let free = ui.input(|i| i.modifiers.alt);
+    let pointer = ui.input(|i| i.pointer.latest_pos());
+    let mut drag_pos = None;
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
     let avail = ui.available_width() - 12.0;
     // Seconds are `cell_w` wide; a thumbnail covers `strip.span` of them.
@@ -200,17 +202,9 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                     // Not on an edge: the drag pans the timeline (its rows scroll).
                     ui.scroll_with_delta(egui::vec2(0.0, response.drag_delta().y));
                 } else if response.dragged() {
-                    // Snap to a shot cut within reach, else to the second grid (the thumbnails);
-                    // Alt (or zoomed in to frames): free, to a 25 fps frame.
-                    let t = geo.time_at(pos.x);
-                    let reach = (SNAP_PX / cell_w) as f64;
-                    let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
-                    action = Some(TimelineAction::DragTo(match (free, cut) {
-                        (true, _) => (t * 25.0).round() / 25.0,
-                        (false, Some(c)) => c,
-                        (false, None) if view.frames.is_some() => (t * 25.0).round() / 25.0,
-                        (false, None) => t.round(),
-                    }));
+                    // An edge dragged: the time is read once every row is laid out, on the row
+                    // under the pointer (egui keeps reporting the drag to the row it began on).
+                    drag_pos = Some(pos);
                 }
             }
             if response.drag_stopped() {
@@ -340,8 +334,12 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 let x = x_of(view.playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
             }
-            // The time under the pointer: a hairline and its time, as editors show it.
-            if let Some(pos) = response.hover_pos() {
+            // The time under the pointer: a hairline and its time, as editors show it. On the
+            // row the pointer is over: while an edge is dragged, egui calls the row the drag
+            // began on hovered wherever the pointer is.
+            let over_row = |p: &egui::Pos2| rect.contains(*p) && ui.clip_rect().contains(*p);
+            let hover = response.hover_pos().filter(over_row).or_else(|| if view.edge_held { pointer.filter(over_row) } else { None });
+            if let Some(pos) = hover {
                 let t = geo.time_at(pos.x);
                 hover_s = Some(t);
                 painter.line_segment([egui::pos2(pos.x, rect.top()), egui::pos2(pos.x, strip.bottom())], egui::Stroke::new(1.0, egui::Color32::from_white_alpha(120)));
@@ -382,6 +380,24 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 }
             }
             ui.add_space(6.0);
+        }
+        if let Some(pos) = drag_pos {
+            // The row under the pointer, else the nearest one on screen (above or below them all,
+            // or in the gap between two).
+            let distance = |r: &egui::Rect| if (r.top()..=r.bottom()).contains(&pos.y) { 0.0 } else { (r.top() - pos.y).abs().min((r.bottom() - pos.y).abs()) };
+            if let Some((_, geo)) = rows.iter().min_by(|a, b| distance(&a.0).total_cmp(&distance(&b.0))) {
+                // Snap to a shot cut within reach, else to the second grid (the thumbnails);
+                // Alt (or zoomed in to frames): free, to a 25 fps frame.
+                let t = geo.time_at(pos.x);
+                let reach = (SNAP_PX / cell_w) as f64;
+                let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
+                action = Some(TimelineAction::DragTo(match (free, cut) {
+                    (true, _) => (t * 25.0).round() / 25.0,
+                    (false, Some(c)) => c,
+                    (false, None) if view.frames.is_some() => (t * 25.0).round() / 25.0,
+                    (false, None) => t.round(),
+                }));
+            }
         }
     });
     Drawn { action, hover_s, visible, rows }

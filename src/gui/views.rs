@@ -116,7 +116,10 @@ impl App {
         // The review queue: labellers clear a season by exception.
         let verified = self.episodes.iter().filter(|e| e.editor.is_verified()).count();
         let uncertain = self.episodes.iter().filter(|e| App::is_uncertain(e)).count();
-        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain", self.episodes.len() - verified));
+        // A file that could not be read is not one to check: it is counted apart.
+        let failed = self.episodes.iter().filter(|e| matches!(e.status, Status::Failed(_)) && !e.editor.is_verified()).count();
+        let unreadable = if failed > 0 { format!(" · {failed} unreadable") } else { String::new() };
+        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain{unreadable}", self.episodes.len() - verified - failed));
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("shown")
                 .selected_text(match self.review {

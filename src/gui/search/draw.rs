@@ -133,6 +133,7 @@ impl App {
         }
         if let Some((query, ticket)) = pending {
             ui.horizontal(|ui| {
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 ui.spinner();
                 match self.search.progress.filter(|(t, _, _)| *t == ticket) {
                     Some((_, done, total)) if done >= total => {
@@ -165,6 +166,9 @@ impl App {
                 None => format!("all {} episodes searched", answer.searched),
             };
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                // Long lines are cut at the panel's edge (the whole line on hover), so an answer
+                // never widens the panel and squeezes the editor beside it.
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 match &answer.found {
                     Err(why) => {
                         ui.colored_label(egui::Color32::from_rgb(230, 90, 80), why);
@@ -306,7 +310,7 @@ impl App {
     fn place_row(&mut self, ui: &mut egui::Ui, place: &Place, label: &str) -> bool {
         ui.horizontal(|ui| {
             let picture = self.place_picture(ui, place);
-            let line = ui.selectable_label(false, label).on_hover_text(if place.episode.is_some() { "Go there".to_string() } else { format!("Open {} there", place.path.display()) });
+            let line = ui.selectable_label(false, label).on_hover_text(if place.episode.is_some() { format!("{label}\nGo there") } else { format!("{label}\nOpen {} there", place.path.display()) });
             picture.clicked() || line.clicked()
         })
         .inner

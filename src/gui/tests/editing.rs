@@ -167,6 +167,40 @@ fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
 }
 
 #[test]
+fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
+    // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
+    // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.window_s = 30;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && a.timeline_rows.len() >= 2);
+    let end = h.state().episodes[0].editor.intro().expect("the model's intro").end_ms as f64 / 1000.0;
+    let rows = h.state().timeline_rows.clone();
+    // The row showing the end, and the other one: the drag goes to its 5th second.
+    let from = rows.iter().rev().find(|(_, g)| (f64::from(g.start)..=f64::from(g.start + g.per_row)).contains(&end)).copied().expect("a row shows the end");
+    let (to_rect, to_geo) = rows.iter().find(|(_, g)| g.start != from.1.start).copied().expect("another row");
+    let target = f64::from(to_geo.start) + 5.0;
+    let press = egui::pos2(from.1.x_of(end), from.0.top() + 10.0);
+    let release = egui::pos2(to_geo.x_of(target), to_rect.top() + 10.0);
+    h.event(egui::Event::PointerMoved(press));
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton { pos: press, button: egui::PointerButton::Primary, pressed: true, modifiers: egui::Modifiers::NONE });
+    h.run_steps(1);
+    for k in 1..=10 {
+        h.event(egui::Event::PointerMoved(press + (release - press) * (k as f32 / 10.0)));
+        h.run_steps(1);
+    }
+    h.event(egui::Event::PointerButton { pos: release, button: egui::PointerButton::Primary, pressed: false, modifiers: egui::Modifiers::NONE });
+    h.run_steps(2);
+    let intro = h.state().episodes[0].editor.intro().expect("an intro");
+    let got = intro.end_ms as f64 / 1000.0;
+    assert!((got - target).abs() <= 0.5, "dragged from {end} s to {target} s: {intro:?}");
+}
+
+#[test]
 fn times_show_as_timecode_smpte_or_frames() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = two_episodes(dir.path());

@@ -55,7 +55,7 @@ fn f1_shows_the_key_sheet() {
     h.key_press(egui::Key::F1);
     h.run_steps(2);
     h.get_by_label("a frame back / on");
-    h.get_by_label("verify the episode and go to the next");
+    h.get_by_label("verify the episode and go to the next one to check");
 }
 
 #[test]

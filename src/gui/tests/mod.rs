@@ -291,6 +291,8 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     app.open(dir.path());
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
     step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    h.run_steps(1);
+    h.get_by_label_contains("0 verified · 0 to check · 0 uncertain · 3 unreadable");
     // As if analysed: ep1 sure (0.95), ep2 unsure (0.4), ep3 fairly sure (0.8).
     for (ep, c) in h.state_mut().episodes.iter_mut().zip([0.95, 0.4, 0.8]) {
         ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
@@ -306,10 +308,23 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     h.key_press(egui::Key::N);
     h.run_steps(1);
     assert_eq!(h.state().selected, 2, "then the next least");
-    // Verifying takes an episode out of the queue; Enter moves on.
+    // Verifying takes an episode out of the queue; Enter moves on to the next one to check, in
+    // the list's order and wrapping round, past one verified already.
     h.key_press(egui::Key::Enter);
     h.run_steps(1);
     h.get_by_label_contains("1 verified · 2 to check · 1 uncertain");
+    assert_eq!(h.state().selected, 0, "from the last episode, round to the first");
+    h.state_mut().selected = 1;
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 0, "past ep3, verified already");
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 0, "none left: it stays");
+    h.get_by_label_contains("Every episode is verified");
+    for ep in &mut h.state_mut().episodes[..2] {
+        ep.editor.undo(); // the two verifications taken back
+    }
     h.state_mut().selected = 0;
     h.key_press(egui::Key::N);
     h.run_steps(1);

@@ -11,7 +11,12 @@ fn main() {
         // SAFETY: set before any other thread exists.
         unsafe { std::env::set_var("OMP_NUM_THREADS", cores.to_string()) };
     }
-    let cli = Cli::parse();
+    // A command line clap cannot take is a usage error: exit status 1 as documented (clap's
+    // own is 2, which the README keeps for internal errors); --help and --version exit 0.
+    let cli = Cli::try_parse().unwrap_or_else(|e| {
+        let _ = e.print();
+        std::process::exit(if e.use_stderr() { 1 } else { 0 });
+    });
     let code = match cli.command {
         Some(command) => {
             // The app keeps Rust's defaults: a panic in a background job must not end it.
@@ -35,8 +40,19 @@ fn open_app(path: Option<std::path::PathBuf>, demo: bool) -> i32 {
         } else {
             path
         };
+        // A path that cannot be read is said here for a terminal, and the app opens anyway and
+        // shows it: started from a file manager, nobody reads stderr.
+        // Without a display (a terminal over ssh) there is no window to show it in: the line
+        // alone, exit status 1.
         if let Some(p) = &path {
-            std::fs::metadata(p).map_err(|e| introskip::error::io_error(p, e))?;
+            if let Err(e) = std::fs::metadata(p) {
+                let e = introskip::error::io_error(p, e);
+                let display = !cfg!(target_os = "linux") || std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+                if !display {
+                    return Err(e);
+                }
+                eprintln!("introskip: error: {e}");
+            }
         }
         #[cfg(feature = "gui")]
         {

@@ -241,7 +241,9 @@ pub enum Command {
         format: crate::formats::Format,
         /// Segments: any format introskip reads (our JSON, SIS labels, FFMETADATA, Matroska XML,
         /// WebVTT, EDL) or a media file whose chapters to import, for one episode; or a folder of
-        /// <episode>.*.json (e.g. from `detect --out`); default: the sidecar <media file>.introskip.json.
+        /// <episode>.*.json (e.g. from `detect --out`), over which the labels saved for an
+        /// episode (in the app) win kind by kind, a verified episode's whole; default: the
+        /// labels saved for each episode (<media file>.introskip.json).
         #[arg(long)]
         segments: Option<PathBuf>,
         /// Output file (one episode) or folder; default: beside each episode. SIS over a season
@@ -733,6 +735,11 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
     let total = media.len() + failures.len();
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
+    }
+    // `--out x.mkv` for a season would become a folder named like a file.
+    let names_a_file = out.extension().and_then(|e| e.to_str()).is_some_and(|e| ["mkv", "mp4", "mov", "m4v"].contains(&e.to_ascii_lowercase().as_str()));
+    if media.len() > 1 && names_a_file && !out.is_dir() {
+        return Err(Error::Usage(format!("--out {} names one file, but {} are given: give a folder to write their copies into", out.display(), crate::words::count(media.len(), "episode", "episodes"))));
     }
     let options = crate::formats::ExportOptions { titles, ..Default::default() };
     let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();

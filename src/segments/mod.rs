@@ -204,6 +204,28 @@ impl Segments {
         self.segments = segs;
     }
 
+    /// These segments with what a human decided in `saved` put over them: a verified `saved`
+    /// whole; else, kind by kind, the human's segments (edited or verified) and the kinds marked
+    /// absent replace these of that kind, and the rest stays.
+    pub fn under_human(self, saved: &Segments) -> Segments {
+        if saved.verified {
+            return saved.clone();
+        }
+        let human: Vec<&Segment> = saved.segments.iter().filter(|s| s.source != Source::Predicted).collect();
+        let kinds: Vec<Kind> = human.iter().map(|s| s.kind).chain(saved.absent.iter().copied()).collect();
+        let mut out = self;
+        out.segments.retain(|s| !kinds.contains(&s.kind));
+        out.segments.extend(human.into_iter().cloned());
+        out.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+        out.absent.retain(|k| !out.segments.iter().any(|s| s.kind == *k));
+        for k in &saved.absent {
+            if !out.absent.contains(k) {
+                out.absent.push(*k);
+            }
+        }
+        out
+    }
+
     /// Whether a human decided anything on this episode (then a scan never rewrites those kinds).
     pub fn has_human_labels(&self) -> bool {
         !self.absent.is_empty() || self.segments.iter().any(|s| s.source != Source::Predicted)

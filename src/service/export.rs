@@ -11,23 +11,33 @@ use std::path::{Path, PathBuf};
 /// chapters to import, or a folder of `<episode>.*.json`), else the sidecar beside the media.
 pub fn segments_for(file: &Path, segments: Option<&Path>) -> Result<Segments> {
     let stem = episode_stem(file);
-    let path = match segments {
-        Some(p) if p.is_dir() => std::fs::read_dir(p)
-            .map_err(|e| io_error(p, e))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|f| f.extension().is_some_and(|x| x == "json"))
-            .find(|f| crate::segments::episode_name(f) == stem)
-            .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?,
-        Some(p) => p.to_path_buf(),
-        None => {
-            let sidecar = crate::segments::sidecar_path(file);
-            if !sidecar.exists() {
-                return Err(Error::input(file, format!("no segments: {} does not exist; pass --segments", sidecar.display())));
+    let saved = || [crate::segments::sidecar_path(file), crate::segments::fallback_sidecar(file)].into_iter().find(|p| p.exists());
+    match segments {
+        Some(p) if p.is_dir() => {
+            let found = std::fs::read_dir(p)
+                .map_err(|e| io_error(p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "json"))
+                .find(|f| crate::segments::episode_name(f) == stem)
+                .ok_or_else(|| Error::input(p, format!("no segments for '{stem}' (expected {stem}.<anything>.json)")))?;
+            let from_folder = crate::formats::import::read_any(&found)?;
+            // A folder is a batch (predictions from `detect --out`): what a human decided for
+            // this episode, saved by the app, outranks it kind by kind, and a verified episode
+            // whole, as in the app's own export.
+            match saved() {
+                Some(path) => Ok(from_folder.under_human(&crate::formats::import::read_any(&path)?)),
+                None => Ok(from_folder),
             }
-            sidecar
         }
-    };
-    crate::formats::import::read_any(&path)
+        Some(p) => crate::formats::import::read_any(p),
+        None => match saved() {
+            Some(path) => crate::formats::import::read_any(&path),
+            None => Err(Error::input(
+                file,
+                format!("no labels saved for this episode ({} does not exist): label it in the app, or pass --segments with a folder from `introskip detect --out`", crate::segments::sidecar_path(file).display()),
+            )),
+        },
+    }
 }
 
 /// Render one episode's segments in `format`, with what the format needs from the media (its

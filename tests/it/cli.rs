@@ -66,3 +66,18 @@ fn demo_episode_samples_its_intro() {
     let cards: Vec<u32> = samples.iter().filter(|s| dark(s)).map(|s| s.second).collect();
     assert_eq!(cards, vec![46, 47, 48, 49]);
 }
+
+#[test]
+fn a_command_line_that_cannot_be_parsed_exits_1_as_documented() {
+    // Exit status 2 is kept for internal errors (README "Command line"); clap's own is 2.
+    for args in [&["export", "x.mkv", "--format", "nope"][..], &["detect", "x.mkv", "--tail", "200%"], &["detect", "--no-such-flag"]] {
+        let mut c = introskip();
+        c.args(args);
+        let o = run_with_timeout(c, 30);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(!String::from_utf8_lossy(&o.stderr).is_empty());
+    }
+    let mut c = introskip();
+    c.arg("--help");
+    assert_eq!(run_with_timeout(c, 30).status.code(), Some(0));
+}

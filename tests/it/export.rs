@@ -312,3 +312,44 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_season_exported_from_predictions_keeps_what_a_human_saved() {
+    // Two episodes; predictions for both from a folder (as `detect --out` writes), and labels a
+    // human verified in the app for the second: those win for it, the predictions stand for
+    // the first, as the app's own export does it.
+    use introskip::segments::{Kind, Segment, Segments, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let season = dir.path().join("season");
+    let preds = dir.path().join("preds");
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&season).unwrap();
+    std::fs::create_dir_all(&preds).unwrap();
+    let demo = introskip::paths::demo_dir();
+    let intro = |a: u64, b: u64, source| Segment { kind: Kind::Intro, start_ms: a, end_ms: b, source, confidence: None };
+    let labels = |segments: Vec<Segment>, verified| Segments { version: introskip::segments::VERSION, duration_ms: None, absent: Vec::new(), verified, segments };
+    for (ep, predicted) in [("S01E01", (0, 20_000)), ("S01E02", (29_000, 52_000))] {
+        let name = format!("Bunny Tales - {ep}");
+        std::fs::copy(demo.join(format!("{name}.mp4")), season.join(format!("{name}.mp4"))).unwrap();
+        labels(vec![intro(predicted.0, predicted.1, Source::Predicted)], false).write(&preds.join(format!("{name}.pred.json"))).unwrap();
+    }
+    introskip::segments::save(&season.join("Bunny Tales - S01E02.mp4"), &labels(vec![intro(30_000, 50_000, Source::HumanVerified)], true)).unwrap();
+    let mut c = introskip();
+    c.arg("export").arg(&season).arg("--segments").arg(&preds).args(["--format", "ffmetadata", "--out"]).arg(&out);
+    let o = run_with_timeout(c, 60);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let intro_of = |ep: &str| {
+        let file = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).find(|p| p.file_name().unwrap().to_string_lossy().contains(ep)).expect("written");
+        let s = introskip::formats::import::read_any(&file).unwrap();
+        s.segments.iter().find(|s| s.kind == Kind::Intro).map(|s| (s.start_ms, s.end_ms))
+    };
+    assert_eq!(intro_of("S01E01"), Some((0, 20_000)), "the prediction, nothing saved");
+    assert_eq!(intro_of("S01E02"), Some((30_000, 50_000)), "the human's verified intro, not the prediction");
+    // A season's copies go into a folder: a file name for them is refused, and nothing written.
+    let mut c = introskip();
+    c.arg("remux").arg(&season).arg("--segments").arg(&preds).arg("--out").arg(season.join("x.mkv"));
+    let o = run_with_timeout(c, 60);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names one file, but 2 episodes are given"), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!season.join("x.mkv").exists());
+}

@@ -8,6 +8,8 @@ use eframe::egui;
 pub(super) const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
 pub(super) const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
 pub(super) const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
+/// Story after the credits (a post-credits scene): outlined, never a segment to skip.
+pub(super) const STORY_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 235, 235);
 
 /// What the pointer did on the timeline.
 pub(super) enum TimelineAction {
@@ -123,6 +125,8 @@ pub(super) struct View<'a> {
     pub time: &'a dyn Fn(f64) -> String,
     /// Scroll the playhead's row into view (it was moved by a key, or is playing).
     pub follow: bool,
+    /// Story after the credits (start, end s): drawn in the band as what plays on.
+    pub story: Option<(f64, f64)>,
 }
 
 pub(super) const WAVE_COLOUR: egui::Color32 = egui::Color32::from_rgb(110, 170, 200);
@@ -309,6 +313,13 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                         painter.line_segment([egui::pos2(a, rect.top()), egui::pos2(a, band.bottom())], egui::Stroke::new(1.0, egui::Color32::from_gray(200)));
                         painter.text(egui::pos2(a + 3.0, band.center().y), egui::Align2::LEFT_CENTER, "end of detection window", label.clone(), egui::Color32::from_gray(150));
                     }
+                }
+                // Over the shading of what the head's window did not analyse.
+                if let Some((a, b)) = view.story.filter(|(a, b)| *b > f64::from(start) && *a < f64::from(start + PER_ROW)) {
+                    let (xa, xb) = (x_of(a), x_of(b));
+                    let r = egui::Rect::from_min_max(egui::pos2(xa, band.top() + 2.0), egui::pos2(xb.max(xa + 2.0), band.bottom() - 2.0));
+                    painter.rect_stroke(r, 2.0, egui::Stroke::new(1.5, STORY_COLOUR), egui::StrokeKind::Inside);
+                    painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, "post-credits scene", label.clone(), STORY_COLOUR);
                 }
                 // Shot cuts: short ticks along the band's top, where edges snap.
                 for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {

@@ -301,6 +301,11 @@ impl App {
                 ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
                 ui.weak(how);
             }
+            // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
+            if let Some((a, b)) = ep.tail.as_ref().and_then(|t| t.found.after_credits) {
+                ui.colored_label(super::timeline::STORY_COLOUR, format!("Story after the credits {} – {}", time(a), time(b)));
+                ui.weak("a post-credits scene: it plays, Skip credits stops before it");
+            }
             if ep.editor.segments.absent.contains(&Kind::Intro) {
                 ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
             } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
@@ -439,7 +444,7 @@ impl App {
         });
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing };
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: ep.tail.as_ref().and_then(|t| t.found.after_credits) };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;

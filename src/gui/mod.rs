@@ -560,8 +560,12 @@ impl App {
                 }
             }
             Action::ToggleSearch => self.search.open = !self.search.open,
-            Action::SetWindow(window) => {
-                let window = window.clamp(MIN_WINDOW_S, MAX_WINDOW_S);
+            Action::SetWindow(asked) => {
+                let window = asked.clamp(MIN_WINDOW_S, MAX_WINDOW_S);
+                if window != asked {
+                    // Said, not silently changed: the field shows what is in force.
+                    self.refuse(format!("Window: {asked} s is outside {MIN_WINDOW_S}–{MAX_WINDOW_S} s; {window} s is used"));
+                }
                 self.window_text = window.to_string();
                 if window != self.window_s {
                     self.window_s = window;

@@ -230,6 +230,14 @@ fn the_window_field_takes_a_typed_number_on_enter() {
     assert_eq!(h.state().window_s, 600);
     assert_eq!(h.state().window_text, "600");
     assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("'ten' is not a number")));
+    // Outside the range: the nearest window, and said.
+    h.get_by_label("Window").focus();
+    h.run_steps(1);
+    h.state_mut().window_text = "20".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!((h.state().window_s, h.state().window_text.as_str()), (30, "30"));
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("Window: 20 s is outside 30–600 s; 30 s is used")), "{:?}", h.state().banner);
 }
 
 #[test]

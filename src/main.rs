@@ -47,7 +47,8 @@ fn open_app(path: Option<std::path::PathBuf>, demo: bool) -> i32 {
         if let Some(p) = &path {
             if let Err(e) = std::fs::metadata(p) {
                 let e = introskip::error::io_error(p, e);
-                let display = !cfg!(target_os = "linux") || std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+                let set = |v: &str| std::env::var_os(v).is_some_and(|d| !d.is_empty());
+                let display = cfg!(feature = "gui") && (cfg!(any(target_os = "windows", target_os = "macos")) || set("DISPLAY") || set("WAYLAND_DISPLAY"));
                 if !display {
                     return Err(e);
                 }

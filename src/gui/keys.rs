@@ -232,8 +232,12 @@ impl App {
             // On to the next episode still to check, in the list's order and wrapping round
             // (one verified earlier is passed over); when none is left, say so and stay.
             let next = (1..count).map(|k| (self.selected + k) % count).find(|&i| matches!(self.episodes[i].status, Status::Done { .. }) && !self.episodes[i].editor.is_verified());
+            let unverified = |f: fn(&Status) -> bool| self.episodes.iter().filter(|e| !e.editor.is_verified() && f(&e.status)).count();
+            let (failed, waiting) = (unverified(|s| matches!(s, Status::Failed(_))), unverified(|s| !matches!(s, Status::Done { .. } | Status::Failed(_))));
             match next {
                 Some(i) => self.selected = i,
+                None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
+                None if failed > 0 => self.tell(format!("Every episode that could be read is verified ({} unreadable)", crate::words::count(failed, "file", "files"))),
                 None if count > 1 => self.tell("Every episode is verified".into()),
                 None => {}
             }

@@ -805,7 +805,7 @@ impl App {
             egui::Panel::left("episodes").resizable(true).default_size(220.0).show(ui, |ui| self.sidebar(ui));
         }
         if self.search.open && !self.episodes.is_empty() {
-            egui::Panel::right("search").resizable(true).default_size(320.0).size_range(240.0..=(ui.available_width() * 0.5).max(320.0)).show(ui, |ui| self.search_panel(ui));
+            egui::Panel::right("search").resizable(true).default_size(320.0).size_range(240.0..=(ui.available_width() * 0.5).max(240.0)).show(ui, |ui| self.search_panel(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.episode_view(ui));
         self.poll_preview(&ctx);

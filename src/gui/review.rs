@@ -45,7 +45,7 @@ impl App {
     pub(super) fn listed(&self, ep: &Episode) -> bool {
         match self.review {
             Review::All => true,
-            Review::ToCheck => !ep.editor.is_verified(),
+            Review::ToCheck => !ep.editor.is_verified() && !matches!(ep.status, Status::Failed(_)),
             Review::Uncertain => Self::is_uncertain(ep),
         }
     }

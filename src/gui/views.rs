@@ -302,7 +302,7 @@ impl App {
                 ui.weak(how);
             }
             // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
-            if let Some((a, b)) = ep.tail.as_ref().and_then(|t| t.found.after_credits) {
+            if let Some((a, b)) = story_after_credits(ep) {
                 ui.colored_label(super::timeline::STORY_COLOUR, format!("Story after the credits {} – {}", time(a), time(b)));
                 ui.weak("a post-credits scene: it plays, Skip credits stops before it");
             }
@@ -444,7 +444,7 @@ impl App {
         });
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: ep.tail.as_ref().and_then(|t| t.found.after_credits) };
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: story_after_credits(ep) };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;
@@ -482,4 +482,14 @@ impl App {
             self.apply(action);
         }
     }
+}
+
+/// The story the tail's analysis found after the credits, from where the labelled credits end
+/// (a human may have moved them): what plays after Skip credits. None where the credits run
+/// past it.
+fn story_after_credits(ep: &Episode) -> Option<(f64, f64)> {
+    let (a, b) = ep.tail.as_ref()?.found.after_credits?;
+    let credits_end = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0);
+    let a = credits_end.map_or(a, |e| a.max(e));
+    (b - a >= 1.0).then_some((a, b))
 }

@@ -214,6 +214,10 @@ impl Segments {
         let human: Vec<&Segment> = saved.segments.iter().filter(|s| s.source != Source::Predicted).collect();
         let kinds: Vec<Kind> = human.iter().map(|s| s.kind).chain(saved.absent.iter().copied()).collect();
         let mut out = self;
+        if !kinds.is_empty() {
+            // Part human, part not: nobody confirmed the whole.
+            out.verified = false;
+        }
         out.segments.retain(|s| !kinds.contains(&s.kind));
         out.segments.extend(human.into_iter().cloned());
         out.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
@@ -327,4 +331,45 @@ pub fn episode_name(path: &Path) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let name = name.strip_suffix(".json").unwrap_or(&name);
     name.rsplit_once('.').filter(|(_, ext)| ["truth", "pred", "intro", "segments"].contains(ext)).map_or(name, |(stem, _)| stem).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seg(kind: Kind, a: u64, b: u64, source: Source) -> Segment {
+        Segment { kind, start_ms: a, end_ms: b, source, confidence: None }
+    }
+
+    #[test]
+    fn what_a_human_saved_wins_kind_by_kind_over_predictions() {
+        // Predictions (a batch that says it is verified): intro, recap, credits.
+        let predicted = Segments {
+            version: VERSION,
+            duration_ms: None,
+            absent: Vec::new(),
+            verified: true,
+            segments: vec![seg(Kind::Recap, 0, 10_000, Source::Predicted), seg(Kind::Intro, 30_000, 50_000, Source::Predicted), seg(Kind::Credits, 100_000, 120_000, Source::Predicted)],
+        };
+        // Saved in the app, not verified: the intro edited, the recap deleted, a predicted
+        // credits left as it was (not a human's).
+        let saved = Segments {
+            version: VERSION,
+            duration_ms: None,
+            absent: vec![Kind::Recap],
+            verified: false,
+            segments: vec![seg(Kind::Intro, 31_000, 49_000, Source::HumanEdited), seg(Kind::Credits, 90_000, 95_000, Source::Predicted)],
+        };
+        let out = predicted.clone().under_human(&saved);
+        let parts: Vec<_> = out.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms, s.source)).collect();
+        assert_eq!(parts, vec![(Kind::Intro, 31_000, 49_000, Source::HumanEdited), (Kind::Credits, 100_000, 120_000, Source::Predicted)]);
+        assert_eq!(out.absent, vec![Kind::Recap], "the deletion stands");
+        assert!(!out.verified, "part human, part predicted: nobody confirmed the whole");
+        // Nothing human saved: the predictions as they are; a verified save: the save whole.
+        let none = Segments { segments: vec![seg(Kind::Intro, 1_000, 2_000, Source::Predicted)], ..saved.clone() };
+        let none = Segments { absent: Vec::new(), ..none };
+        assert_eq!(predicted.clone().under_human(&none), predicted);
+        let verified = Segments { verified: true, ..saved.clone() };
+        assert_eq!(predicted.under_human(&verified), verified);
+    }
 }

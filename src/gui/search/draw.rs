@@ -166,9 +166,6 @@ impl App {
                 None => format!("all {} episodes searched", answer.searched),
             };
             egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
-                // Long lines are cut at the panel's edge (the whole line on hover), so an answer
-                // never widens the panel and squeezes the editor beside it.
-                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 match &answer.found {
                     Err(why) => {
                         ui.colored_label(egui::Color32::from_rgb(230, 90, 80), why);
@@ -183,6 +180,7 @@ impl App {
                         if let (Query::Shot { second, .. }, Some((path, picture))) = (answer.query, &answer.shot) {
                             let shot = Place { path: path.clone(), episode: self.open_index(path), from: second, to: second, second, similarity: 1.0, line: String::new(), picture: picture.clone() };
                             ui.horizontal(|ui| {
+                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                                 self.place_picture(ui, &shot);
                                 ui.vertical(|ui| {
                                     ui.strong("The shot");
@@ -242,6 +240,7 @@ impl App {
                                 }
                             });
                             ui.horizontal(|ui| {
+                                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                                 for (k, p) in pair.paths.iter().enumerate() {
                                     let verb = if pair.open[k].is_some() { "Show" } else { "Open" };
                                     if ui.button(format!("{verb} {}", name(p))).on_hover_text(p.display().to_string()).clicked() {
@@ -309,6 +308,9 @@ impl App {
     /// One place: its picture and a line; true when clicked.
     fn place_row(&mut self, ui: &mut egui::Ui, place: &Place, label: &str) -> bool {
         ui.horizontal(|ui| {
+            // Cut at the panel's edge (the whole line on hover): a long answer must not widen
+            // the panel and squeeze the editor beside it.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             let picture = self.place_picture(ui, place);
             let line = ui.selectable_label(false, label).on_hover_text(if place.episode.is_some() { format!("{label}\nGo there") } else { format!("{label}\nOpen {} there", place.path.display()) });
             picture.clicked() || line.clicked()

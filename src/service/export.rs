@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 /// The segments for `file`: from `segments` (a label or chapter file, a media file whose
 /// chapters to import, or a folder of `<episode>.*.json`), else the sidecar beside the media.
 pub fn segments_for(file: &Path, segments: Option<&Path>) -> Result<Segments> {
+    // A missing episode is said as such, not as missing labels.
+    std::fs::metadata(file).map_err(|e| io_error(file, e))?;
     let stem = episode_stem(file);
     let saved = || [crate::segments::sidecar_path(file), crate::segments::fallback_sidecar(file)].into_iter().find(|p| p.exists());
     match segments {

@@ -353,3 +353,16 @@ fn a_season_exported_from_predictions_keeps_what_a_human_saved() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("names one file, but 2 episodes are given"), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!season.join("x.mkv").exists());
 }
+
+#[test]
+fn exporting_a_missing_episode_says_the_file_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("S01E09.mkv");
+    let mut c = introskip();
+    c.arg("export").arg(&missing).args(["--format", "ffmetadata"]);
+    let o = run_with_timeout(c, 30);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(&missing.display().to_string()) && stderr.contains("no such file or directory") && !stderr.contains("introskip.json"), "{stderr}");
+}

@@ -279,9 +279,13 @@ impl App {
             }
         };
         ui.horizontal_wrapped(|ui| {
+            let episode_verified = ep.editor.is_verified();
             for s in &ep.editor.segments.segments {
                 let how = match (s.source, s.confidence) {
-                    (crate::segments::Source::HumanVerified, _) => "verified".to_string(),
+                    (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
+                    // An edit since took the episode's verification back (a deleted intro, say):
+                    // this segment was confirmed, the episode as a whole is not any more.
+                    (crate::segments::Source::HumanVerified, _) => "verified before the last edit (Enter verifies the episode again)".to_string(),
                     (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
                     (_, Some(c)) => {
                         // What placed the edges, from the model's answer this segment came from.

@@ -201,6 +201,33 @@ fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
 }
 
 #[test]
+fn a_segment_verified_before_an_edit_says_the_episode_needs_verifying_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // Credits 10–15 s and a recap 20–25 s, set with the keys, then the episode verified.
+    for (kind, from) in [(egui::Key::Num3, 10), (egui::Key::Num2, 20)] {
+        h.key_press(kind);
+        h.state_mut().episodes[0].playhead_s = f64::from(from);
+        h.key_press(egui::Key::I);
+        h.state_mut().episodes[0].playhead_s = f64::from(from + 5);
+        h.key_press(egui::Key::O);
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    h.state_mut().selected = 0;
+    h.run_steps(1);
+    assert!(h.state().episodes[0].editor.is_verified());
+    assert_eq!(h.query_all_by_label("verified").count(), 2, "both segments verified");
+    // Deleting the recap takes the episode's verification back: the credits say so.
+    h.key_press(egui::Key::Delete);
+    h.run_steps(2);
+    assert!(!h.state().episodes[0].editor.is_verified());
+    h.get_by_label("verified before the last edit (Enter verifies the episode again)");
+    assert_eq!(h.query_all_by_label("verified").count(), 0);
+}
+
+#[test]
 fn times_show_as_timecode_smpte_or_frames() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = two_episodes(dir.path());

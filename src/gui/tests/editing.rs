@@ -134,57 +134,20 @@ fn a_deleted_intro_stays_deleted_after_reopening_and_a_new_analysis() {
     h.get_by_label_contains("No intro: your decision");
 }
 
-#[test]
-fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
-    let dir = tempfile::tempdir().unwrap();
-    let media = demo_episode(dir.path());
-    let mut app = app();
-    app.window_s = 30;
-    app.open(&media);
-    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
-    h.key_press(egui::Key::Minus); // 30 s a row: the intro's end (20 s) inside the first row
-    h.run_steps(2);
-    let (rect, geo) = h.state().timeline_rows[0];
-    assert_eq!(geo.start, 0);
-    // Pressed exactly on the end edge, then moved left in small steps, as a hand does: egui
-    // decides a drag began only some pixels later, past the 6 px grab zone.
-    let x = geo.x_of(20.0);
-    let y = rect.top() + 10.0;
-    h.event(egui::Event::PointerMoved(egui::pos2(x, y)));
-    h.run_steps(1);
-    h.event(egui::Event::PointerButton { pos: egui::pos2(x, y), button: egui::PointerButton::Primary, pressed: true, modifiers: egui::Modifiers::NONE });
-    h.run_steps(1);
-    for k in 1..=10 {
-        h.event(egui::Event::PointerMoved(egui::pos2(x - 3.0 * geo.cell_w * k as f32 / 10.0, y)));
-        h.run_steps(1);
-    }
-    h.event(egui::Event::PointerButton { pos: egui::pos2(x - 3.0 * geo.cell_w, y), button: egui::PointerButton::Primary, pressed: false, modifiers: egui::Modifiers::NONE });
-    h.run_steps(2);
-    let intro = h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source));
-    assert!(matches!(intro, Some((0, end, crate::segments::Source::HumanEdited)) if (16_500..=17_500).contains(&end)), "the end was not dragged: {intro:?}");
-    assert!(h.state().dragging.is_none());
-}
-
-#[test]
-fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
-    // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
-    // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).
-    let dir = tempfile::tempdir().unwrap();
-    let media = demo_episode(dir.path());
+/// A copy of the demo's S01E01 open with a 30 s window in a 1280×800 window, analysed.
+fn demo_at_30s(dir: &Path) -> Harness<'static, App> {
+    let media = demo_episode(dir);
     let mut app = app();
     app.window_s = 30;
     app.open(&media);
     let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
     step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && a.timeline_rows.len() >= 2);
-    let end = h.state().episodes[0].editor.intro().expect("the model's intro").end_ms as f64 / 1000.0;
-    let rows = h.state().timeline_rows.clone();
-    // The row showing the end, and the other one: the drag goes to its 5th second.
-    let from = rows.iter().rev().find(|(_, g)| (f64::from(g.start)..=f64::from(g.start + g.per_row)).contains(&end)).copied().expect("a row shows the end");
-    let (to_rect, to_geo) = rows.iter().find(|(_, g)| g.start != from.1.start).copied().expect("another row");
-    let target = f64::from(to_geo.start) + 5.0;
-    let press = egui::pos2(from.1.x_of(end), from.0.top() + 10.0);
-    let release = egui::pos2(to_geo.x_of(target), to_rect.top() + 10.0);
+    h
+}
+
+/// Press at `press`, move to `release` in ten small steps as a hand does (egui decides a drag
+/// began only some pixels on, past the 6 px grab zone), and let go there.
+fn drag(h: &mut Harness<'_, App>, press: egui::Pos2, release: egui::Pos2) {
     h.event(egui::Event::PointerMoved(press));
     h.run_steps(1);
     h.event(egui::Event::PointerButton { pos: press, button: egui::PointerButton::Primary, pressed: true, modifiers: egui::Modifiers::NONE });
@@ -195,6 +158,37 @@ fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
     }
     h.event(egui::Event::PointerButton { pos: release, button: egui::PointerButton::Primary, pressed: false, modifiers: egui::Modifiers::NONE });
     h.run_steps(2);
+}
+
+#[test]
+fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_at_30s(dir.path());
+    h.key_press(egui::Key::Minus); // 30 s a row: the intro's end (20 s) inside the first row
+    h.run_steps(2);
+    let (rect, geo) = h.state().timeline_rows[0];
+    assert_eq!(geo.start, 0);
+    // Pressed exactly on the end edge, then moved 3 s left.
+    let press = egui::pos2(geo.x_of(20.0), rect.top() + 10.0);
+    drag(&mut h, press, press - egui::vec2(3.0 * geo.cell_w, 0.0));
+    let intro = h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source));
+    assert!(matches!(intro, Some((0, end, crate::segments::Source::HumanEdited)) if (16_500..=17_500).contains(&end)), "the end was not dragged: {intro:?}");
+    assert!(h.state().dragging.is_none());
+}
+
+#[test]
+fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
+    // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
+    // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_at_30s(dir.path());
+    let end = h.state().episodes[0].editor.intro().expect("the model's intro").end_ms as f64 / 1000.0;
+    let rows = h.state().timeline_rows.clone();
+    // The row showing the end, and the other one: the drag goes to its 5th second.
+    let from = rows.iter().rev().find(|(_, g)| (f64::from(g.start)..=f64::from(g.start + g.per_row)).contains(&end)).copied().expect("a row shows the end");
+    let (to_rect, to_geo) = rows.iter().find(|(_, g)| g.start != from.1.start).copied().expect("another row");
+    let target = f64::from(to_geo.start) + 5.0;
+    drag(&mut h, egui::pos2(from.1.x_of(end), from.0.top() + 10.0), egui::pos2(to_geo.x_of(target), to_rect.top() + 10.0));
     let intro = h.state().episodes[0].editor.intro().expect("an intro");
     let got = intro.end_ms as f64 / 1000.0;
     assert!((got - target).abs() <= 0.5, "dragged from {end} s to {target} s: {intro:?}");

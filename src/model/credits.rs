@@ -354,7 +354,7 @@ mod tests {
             let angle = shot as f32 * 1.1;
             rows.extend([angle.cos(), angle.sin()]);
             // How many 'R's came before this one in its run: the rolling line's step.
-            let rolled = kinds[..i].chars().rev().take_while(|&c| c == 'R').count() as u32;
+            let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == b'R').count() as u32;
             let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
             let lines: &[std::ops::Range<u32>] = match k {
                 'c' | 'f' => &[20..24, 27..31, 34..38],

@@ -204,6 +204,12 @@ impl App {
             ep.playhead_s = to;
         }
         let at = (ep.playhead_s * 1000.0).round() as u64;
+        if let Some(why) = self.unreadable().filter(|_| i_key || o_key || delete || undo || redo || enter) {
+            // Enter passes over it as it passes over a verified episode: N and ↓ still move on.
+            self.refuse(format!("{why}: nothing to label (N goes to the next episode to check)"));
+            return;
+        }
+        let ep = &mut self.episodes[self.selected];
         let mut refused = None;
         if i_key {
             refused = ep.editor.set_start(edit_kind, at);

@@ -491,6 +491,10 @@ impl App {
             Action::SkipIntro => self.skip_intro(),
             Action::SkipCredits => self.skip_credits(),
             Action::NextEpisode => self.next_episode(),
+            Action::TogglePlayback if !self.playing && self.unreadable().is_some() => {
+                let why = self.unreadable().unwrap_or_default();
+                self.refuse(format!("{why}: nothing to play"));
+            }
             Action::TogglePlayback => {
                 // Space always plays at 1× (with sound).
                 self.rate = 1.0;
@@ -703,6 +707,14 @@ impl App {
     }
 
     /// Say why a key or a typed value changed nothing; the line clears itself after a while.
+    /// "NAME could not be read" when the selected episode's analysis failed: such a file has no
+    /// picture, sound or length to play or to place a boundary against, so the keys and fields
+    /// that would say refuse with this, and nothing is written beside it.
+    pub(crate) fn unreadable(&self) -> Option<String> {
+        let ep = self.episodes.get(self.selected)?;
+        matches!(ep.status, Status::Failed(_)).then(|| format!("{} could not be read", ep.name()))
+    }
+
     pub(crate) fn refuse(&mut self, why: String) {
         self.fades.push((why.clone(), Instant::now() + Duration::from_secs(8)));
         self.banner = Some(why);

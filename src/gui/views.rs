@@ -238,6 +238,7 @@ impl App {
         let mut refused = None;
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         ep.editor.clock = (fmt, fps);
+        let unreadable = matches!(ep.status, Status::Failed(_));
         ui.heading(ep.name());
         let seconds = match &ep.status {
             Status::Queued => {
@@ -343,8 +344,8 @@ impl App {
                 // Always editable: typing a start or end of a kind the episode lacks makes one
                 // (as I and O do), and the field keeps the keys away from the shortcuts.
                 let hint = if index.is_some() { "" } else { "none: type to set" };
-                let field = ui.add(egui::TextEdit::singleline(text).id(field_id).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
-                let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name()));
+                let field = ui.add_enabled(!unreadable, egui::TextEdit::singleline(text).id(field_id).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
+                let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name())).on_disabled_hover_text("This file could not be read: nothing to label");
                 if field.lost_focus() && *text != shown && !text.trim().is_empty() {
                     // In frame formats a typed time lands on a frame, as the field shows it.
                     let on_frame = |t: f64| if fmt == crate::clock::TimeFormat::Timecode { t } else { (t * fps).round() / fps };
@@ -407,7 +408,8 @@ impl App {
             }
             ui.add_space(8.0);
             ui.vertical(|ui| {
-                if ui.button(if self.playing { "Pause (Space)" } else { "Play (Space)" }).clicked() {
+                let play = ui.add_enabled(!unreadable || self.playing, egui::Button::new(if self.playing { "Pause (Space)" } else { "Play (Space)" }));
+                if play.on_disabled_hover_text("This file could not be read: nothing to play").clicked() {
                     action = Some(Action::TogglePlayback);
                 }
                 if self.playing && self.rate != 1.0 {

@@ -6,7 +6,7 @@ use super::*;
 fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     let dir = tempfile::tempdir().unwrap();
     let media = dir.path().join("episode.mkv");
-    std::fs::write(&media, b"not a video").unwrap();
+    clip(&media, "testsrc2");
     let mut app = app();
     app.open(&media);
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
@@ -51,7 +51,7 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
 #[test]
 fn every_kind_takes_the_same_keys_and_a_typed_time() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
     h.run_steps(2);
     // 3 chooses the credits: I and O now set them.
     h.key_press(egui::Key::Num3);
@@ -97,7 +97,7 @@ fn every_kind_takes_the_same_keys_and_a_typed_time() {
 #[test]
 fn typing_a_time_for_a_kind_the_episode_lacks_sets_it_and_never_reaches_the_shortcuts() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
     h.run_steps(2);
     h.key_press(egui::Key::Num2);
     h.run_steps(1);
@@ -197,7 +197,7 @@ fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
 #[test]
 fn a_segment_verified_before_an_edit_says_the_episode_needs_verifying_again() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
     h.run_steps(2);
     // Credits 10–15 s and a recap 20–25 s, set with the keys, then the episode verified.
     for (kind, from) in [(egui::Key::Num3, 10), (egui::Key::Num2, 20)] {
@@ -224,7 +224,7 @@ fn a_segment_verified_before_an_edit_says_the_episode_needs_verifying_again() {
 #[test]
 fn times_show_as_timecode_smpte_or_frames() {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = two_episodes(dir.path());
+    let mut app = two_clips(dir.path());
     app.episodes[0].editor.set_start(Kind::Intro, 43_080);
     app.episodes[0].editor.set_end(Kind::Intro, 100_480);
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);

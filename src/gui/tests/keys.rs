@@ -61,7 +61,7 @@ fn f1_shows_the_key_sheet() {
 #[test]
 fn arrows_move_between_episodes_and_i_after_the_end_says_why() {
     let dir = tempfile::tempdir().unwrap();
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
     h.run_steps(2);
     h.key_press(egui::Key::ArrowDown);
     h.run_steps(1);

@@ -195,6 +195,47 @@ fn chosen_clip_weights_survive_later_saves_and_a_restart() {
     assert!(saved.muted);
 }
 
+/// A 40 s picture at 25 FPS, 160×120, made by the ffmpeg CLI from one of its test sources: a
+/// readable episode to label, analysed in moments.
+fn clip(path: &Path, source: &str) {
+    let input = format!("{source}=s=160x120:r=25:d=40");
+    let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", &input, "-pix_fmt", "yuv420p"]).arg(path).status().unwrap().success();
+    assert!(ok, "ffmpeg {input} {}", path.display());
+}
+
+/// Two readable episodes (different pictures, no intro): what editing needs.
+fn two_clips(dir: &Path) -> App {
+    clip(&dir.join("ep1.mp4"), "testsrc2");
+    clip(&dir.join("ep2.mp4"), "smptebars");
+    let mut app = app();
+    app.settings_file = dir.join("settings.json");
+    app.open(dir);
+    app
+}
+
+#[test]
+fn an_unreadable_episode_is_neither_played_nor_labelled_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    step_until(&mut h, "both analyses to fail", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    for key in [egui::Key::I, egui::Key::Enter] {
+        h.key_press(key);
+        h.run_steps(1);
+        assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("ep1.mp4 could not be read: nothing to label")), "{key:?}: {:?}", h.state().banner);
+    }
+    assert!(h.state().episodes[0].editor.segments.segments.is_empty() && !h.state().episodes[0].editor.is_verified());
+    assert!(!crate::segments::sidecar_path(&dir.path().join("ep1.mp4")).exists(), "labels were written beside an unreadable file");
+    h.key_press(egui::Key::Space);
+    h.run_steps(1);
+    assert!(!h.state().playing);
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("ep1.mp4 could not be read: nothing to play")), "{:?}", h.state().banner);
+    // The fields and the button say so by being greyed out.
+    use egui_kittest::kittest::NodeT as _;
+    for label in ["Start", "End", "Play (Space)"] {
+        assert!(h.get_by_label(label).accesskit_node().is_disabled(), "{label} is enabled");
+    }
+}
+
 /// Two unreadable episodes: enough for the episode list, the keys and the top bar.
 fn two_episodes(dir: &Path) -> App {
     for name in ["ep1.mp4", "ep2.mp4"] {

@@ -52,6 +52,10 @@ impl Settings {
     /// Put `path` first in the recent list.
     pub fn remember(&mut self, path: &std::path::Path) {
         let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        // JSON holds only UTF-8 names: one that is not would make every later save fail.
+        if abs.to_str().is_none() {
+            return;
+        }
         self.recent.retain(|p| *p != abs);
         self.recent.insert(0, abs);
         self.recent.truncate(RECENT);
@@ -97,5 +101,26 @@ impl Settings {
         }
         let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
         crate::fsio::write_atomic(&path, |w| w.write_all(&json))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_that_is_not_utf8_is_not_remembered_and_saving_goes_on() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::default();
+        settings.remember(&dir.path().join("Season 1"));
+        settings.remember(&dir.path().join(std::ffi::OsStr::from_bytes(b"Caf\xe9 S01E01.mkv")));
+        assert_eq!(settings.recent.len(), 1);
+        let file = dir.path().join("settings.json");
+        settings.save_to(&file).unwrap();
+        settings.remember(&dir.path().join("Season 2"));
+        settings.save_to(&file).unwrap();
+        let saved: Settings = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!(saved.recent.len(), 2);
     }
 }

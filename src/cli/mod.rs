@@ -19,7 +19,10 @@ use scan::{bench_scan, scan};
 use search::{bench_search, duplicates, search};
 
 /// Process-wide behaviour of the command line, set before anything runs:
-/// - a panic is a bug: one line naming it, exit status 2 (documented), never Rust's 101;
+/// - a panic is a bug: one line naming it, exit status 2 (documented), never Rust's 101 — on
+///   the main thread; on a worker thread (a sampler, the sound, a keyframe reader) the line is
+///   said and the panic goes on to the thread's owner, which fails that one file with an
+///   internal error, so one bad file does not end a `scan` of a thousand;
 /// - a closed pipe (`introskip probe x --json | head -c0`) ends the program quietly, as
 ///   command-line tools do, instead of panicking in `println!`.
 pub fn install_process_handlers() {
@@ -29,8 +32,14 @@ pub fn install_process_handlers() {
             std::process::exit(0);
         }
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
-        eprintln!("introskip: internal error: {what}{at} (a bug: please report it with the command you ran)");
-        std::process::exit(2);
+        let thread = std::thread::current();
+        match thread.name() {
+            Some("main") => {
+                eprintln!("introskip: internal error: {what}{at} (a bug: please report it with the command you ran)");
+                std::process::exit(2);
+            }
+            name => eprintln!("introskip: internal error in the {} thread: {what}{at} (a bug: please report it with the command you ran)", name.unwrap_or("worker")),
+        }
     }));
     // SAFETY: called at start-up before other threads exist; restores the default disposition.
     unsafe {

@@ -53,7 +53,7 @@ impl TailSpec {
     /// The tail of an episode of `duration_s` seconds: `(first second, length)`, whole seconds
     /// inside the file. None when off, or when the episode is too short to have a tail.
     pub fn range(self, duration_s: f64) -> Option<(u32, u32)> {
-        if !(duration_s.is_finite() && duration_s >= 2.0) {
+        if !(duration_s.is_finite() && (2.0..=crate::clock::MAX_TIME_S).contains(&duration_s)) {
             return None;
         }
         let len = match self {
@@ -90,6 +90,8 @@ mod tests {
         assert_eq!(TailSpec::Off.range(2700.0), None);
         assert_eq!(TailSpec::Seconds(300).range(100.0), Some((0, 100)));
         assert_eq!(DEFAULT_TAIL.range(f64::NAN), None);
+        // A damaged header's length (past 100 hours, past u32 seconds) has no tail to look at.
+        assert_eq!(DEFAULT_TAIL.range(1e12), None);
     }
 
     #[test]

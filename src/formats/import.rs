@@ -57,7 +57,7 @@ pub fn read_any(path: &Path) -> Result<Segments> {
         return Err(Error::input(path, "file is empty (0 bytes)"));
     }
     if head.contains(&0) {
-        return media_chapters(path);
+        return media_chapters(path).map(sane);
     }
     let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::input(path, format!("not UTF-8 text (invalid byte at offset {}); save the labels as UTF-8", e.valid_up_to())))?;
@@ -75,6 +75,17 @@ pub fn parse(text: &str, origin: &Path) -> Result<Segments> {
 
 /// Parse text as the given format (the fuzzers drive each reader through this).
 pub fn parse_as(format: Detected, text: &str, origin: &Path) -> Result<Segments> {
+    parse_format(format, text, origin).map(sane)
+}
+
+/// What a labels file may hold, whichever reader made it: a segment that is empty or ends past
+/// 100 hours would make the saved labels unreadable (and so lost) at the next open.
+fn sane(mut segments: Segments) -> Segments {
+    segments.segments.retain(|s| s.end_ms > s.start_ms && s.end_ms as f64 <= crate::clock::MAX_TIME_S * 1000.0);
+    segments
+}
+
+fn parse_format(format: Detected, text: &str, origin: &Path) -> Result<Segments> {
     match Some(format) {
         Some(Detected::Json) => Segments::parse(text.as_bytes(), origin),
         Some(Detected::Sis) => parse_sis(text, origin),
@@ -227,8 +238,8 @@ fn parse_clock_ms(s: &str) -> Option<u64> {
     let (hms, frac) = s.split_once('.').unwrap_or((s, ""));
     let parts: Vec<u64> = hms.split(':').map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
     let secs = match parts[..] {
-        [h, m, s] if m < 60 && s < 60 => (h * 60 + m) * 60 + s,
-        [m, s] if s < 60 => m * 60 + s,
+        [h, m, s] if m < 60 && s < 60 => h.checked_mul(3600)?.checked_add(m * 60 + s)?,
+        [m, s] if s < 60 => m.checked_mul(60)?.checked_add(s)?,
         _ => return None,
     };
     if !frac.chars().all(|c| c.is_ascii_digit()) || frac.len() > 9 {
@@ -473,7 +484,7 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
             let field = |key: &str| l.split('|').map(str::trim).find_map(|f| f.strip_prefix(key)).map(str::trim);
             let name = field("M:").unwrap_or("");
             let frames: u64 = match field("D:") {
-                Some(d) => d.parse().map_err(|_| line_err(origin, i + 1, format!("|D: is not a frame count: '{d}'")))?,
+                Some(d) => d.parse().ok().filter(|&f| f > 0).ok_or_else(|| line_err(origin, i + 1, format!("|D: is not a frame count of 1 or more: '{d}'")))?,
                 None => 1,
             };
             let _ = n;
@@ -481,7 +492,7 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
                 let ms = |f: u64| (f as f64 / fps * 1000.0).round() as u64;
                 let origin_frames = *offset.get_or_insert(if start >= 3600 * base { 3600 * base } else { 0 });
                 let a = start.saturating_sub(origin_frames);
-                segments.push(Segment { kind, start_ms: ms(a), end_ms: ms(a + frames), source: Source::Imported, confidence: None });
+                segments.push(Segment { kind, start_ms: ms(a), end_ms: ms(a.saturating_add(frames)), source: Source::Imported, confidence: None });
             }
             continue;
         }
@@ -508,7 +519,7 @@ pub fn media_chapters(path: &Path) -> Result<Segments> {
     let input = crate::video::open_input(path)?;
     let mut segments = Vec::new();
     for ch in input.chapters() {
-        let title = ch.metadata().get("title").unwrap_or("").to_lowercase();
+        let title = crate::video::tag(&ch.metadata(), "title").unwrap_or_default().to_lowercase();
         let Some(kind) = kind_from_title(&title) else { continue };
         let tb = ch.time_base();
         let to_ms = |t: i64| (t as f64 * tb.numerator() as f64 / tb.denominator() as f64 * 1000.0).round().max(0.0) as u64;

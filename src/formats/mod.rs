@@ -182,7 +182,8 @@ fn timecode(frames: u64, base: u64) -> String {
 pub fn parse_timecode(tc: &str, base: u64) -> Option<u64> {
     let parts: Vec<u64> = tc.trim().split([':', ';']).map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
     let [h, m, s, f] = parts[..] else { return None };
-    (m < 60 && s < 60 && f < base).then_some(((h * 60 + m) * 60 + s) * base + f)
+    // Checked: a timecode of absurd hours is no timecode, not an overflow.
+    (m < 60 && s < 60 && f < base).then(|| h.checked_mul(3600)?.checked_add(m * 60 + s)?.checked_mul(base)?.checked_add(f)).flatten()
 }
 
 /// The colour Resolve shows a marker of each kind in.
@@ -358,6 +359,24 @@ mod tests {
 
     fn seg(kind: Kind, a: u64, b: u64) -> Segment {
         Segment { kind, start_ms: a, end_ms: b, source: Source::Predicted, confidence: None }
+    }
+
+    #[test]
+    fn absurd_times_in_an_imported_file_are_refused_or_dropped_never_an_overflow() {
+        let origin = std::path::Path::new("markers.edl");
+        // A timecode of 2^63 hours is no timecode; |D:0 names the line; a marker past 100 hours
+        // is left out (it would make the saved labels unreadable at the next open).
+        assert_eq!(parse_timecode("9223372036854775807:00:00:00", 25), None);
+        let event = |tc: &str, d: &str| format!("TITLE: t\n001  001      V     C        {tc} {tc} {tc} {tc}  \n |C:ResolveColorBlue |M:Intro |D:{d}\n");
+        let err = import::parse_resolve_edl(&event("01:00:30:00", "0"), origin, 25.0).unwrap_err().to_string();
+        assert!(err.contains("markers.edl") && err.contains("line 3") && err.contains("|D: is not a frame count of 1 or more: '0'"), "{err}");
+        let huge = import::parse_as(import::Detected::ResolveEdl, &event("01:00:30:00", "18446744073709551615"), origin).unwrap();
+        assert!(huge.segments.is_empty(), "{huge:?}");
+        let err = import::parse_resolve_edl(&event("9223372036854775807:00:00:00", "5"), origin, 25.0).unwrap_err().to_string();
+        assert!(err.contains("bad record-in timecode"), "{err}");
+        let vtt = "WEBVTT\n\n18446744073709551615:00:00.000 --> 18446744073709551615:00:05.000\nIntro\n";
+        let parsed = import::parse_webvtt(vtt, origin);
+        assert!(parsed.as_ref().map_or(true, |s| s.segments.is_empty()), "{parsed:?}");
     }
 
     #[test]

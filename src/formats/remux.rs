@@ -22,7 +22,7 @@ const MARK_KEY: &str = "introskip";
 /// Whether `file` is a copy introskip wrote (it carries the `introskip` container tag).
 pub fn made_by_introskip(file: &Path) -> bool {
     crate::video::init();
-    crate::video::open_input(file).is_ok_and(|ictx| ictx.metadata().get(MARK_KEY).is_some())
+    crate::video::open_input(file).is_ok_and(|ictx| crate::video::tag(&ictx.metadata(), MARK_KEY).is_some())
 }
 
 /// How the copy's chapters are named.
@@ -98,7 +98,7 @@ pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &
             let mut ost = octx.add_stream(ffmpeg::encoder::find(ffmpeg::codec::Id::None)).map_err(|e| Error::input(target, format!("cannot add stream {}: {e}", ist.index())))?;
             ost.set_parameters(ist.parameters());
             ost.set_time_base(ist.time_base());
-            ost.set_metadata(ist.metadata().to_owned());
+            ost.set_metadata(crate::video::copy_tags(&ist.metadata()));
             // SAFETY: both streams are live for this scope; these are plain fields. codec_tag 0
             // lets the target container pick its own tag (ffmpeg's remux example does the same).
             unsafe {
@@ -108,7 +108,7 @@ pub fn remux_named(source: &Path, segments: &Segments, target: &Path, options: &
         }
         // The copy says it is one (`introskip=chapters`): `scan --in-place` replaces only
         // episodes it made itself once a backup exists.
-        let mut metadata = ictx.metadata().to_owned();
+        let mut metadata = crate::video::copy_tags(&ictx.metadata());
         metadata.set(MARK_KEY, "chapters");
         octx.set_metadata(metadata);
         let list = chapters(segments, duration_ms);

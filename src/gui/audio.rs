@@ -85,6 +85,9 @@ impl AudioOut {
         let config = device.default_output_config().map_err(|e| format!("{name}: {e}"))?;
         let format = config.sample_format();
         let config: cpal::StreamConfig = config.into();
+        if config.channels == 0 || config.sample_rate == 0 {
+            return Err(format!("{name}: the device offers {} channels at {} Hz", config.channels, config.sample_rate));
+        }
         let sink = Arc::new(Sink::new(config.sample_rate, config.channels));
         let stream = match format {
             cpal::SampleFormat::F32 => build::<f32>(&device, config, sink.clone()),

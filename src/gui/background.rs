@@ -8,6 +8,16 @@ impl App {
         while let Ok(update) = self.preview.updates.try_recv() {
             match update {
                 preview::Update::Frame { path, t, image, playing } => {
+                    // The GPU's limit on a texture's side (4096 on some): a panorama or a
+                    // side-by-side 3D frame wider than that is shown scaled down, not a crash.
+                    let max = ctx.input(|i| i.max_texture_side).max(1) as u32;
+                    let image = if image.width() > max || image.height() > max {
+                        let scale = f64::from(max) / f64::from(image.width().max(image.height()));
+                        let (w, h) = (((f64::from(image.width()) * scale) as u32).clamp(1, max), ((f64::from(image.height()) * scale) as u32).clamp(1, max));
+                        crate::image_ops::resize(&image, w, h, crate::image_ops::Filter::Bilinear)
+                    } else {
+                        image
+                    };
                     let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
                     match &mut self.preview_frame {
                         Some((p, time, tex)) => {

@@ -37,6 +37,8 @@ pub struct Preview {
 /// Sound decoded ahead of the device: enough to ride out a slow video frame, little enough that
 /// a pause stops at once.
 const SOUND_AHEAD_S: f64 = 0.3;
+/// The longest gap between sound chunks filled with silence (see [`Sound::top_up`]).
+const MAX_SILENCE_S: f64 = 10.0;
 
 /// Still frames kept for asking again (about 65 MiB at 720p).
 const RECENT_FRAMES: usize = 24;
@@ -106,7 +108,10 @@ impl Sound {
             match reader.next_chunk() {
                 Ok(Some((start, samples))) => {
                     let gap = start - self.next_t;
-                    if gap > 0.02 {
+                    // A gap in the sound is silence, to keep it with the picture; a jump beyond
+                    // MAX_SILENCE_S is a broken timestamp (a recording's wild packet), not a
+                    // pause: the sound goes on from the chunk, and a seek puts it back in step.
+                    if gap > 0.02 && gap <= MAX_SILENCE_S {
                         let frames = (gap * f64::from(sink.rate)).round() as usize;
                         sink.push(&vec![0.0; frames * usize::from(sink.channels)]);
                     }

@@ -208,70 +208,78 @@ impl Worker {
                                 send(Event::Cancelled { index });
                                 continue;
                             }
-                            let started = std::time::Instant::now();
-                            let result = crate::features::embed_episode(&path, window_s, encoder.as_mut(), true, &mut |p| {
-                                match p {
-                                    Progress::Started { requested } => send(Event::Started { index, requested }),
-                                    Progress::Sampled(s) => send(Event::Thumbnail { index, second: s.second, image: s.thumbnail.clone() }),
-                                    Progress::Encoded { done, requested } => send(Event::Progress { index, encoded: done, requested }),
-                                }
-                                current.load(Ordering::Relaxed) == generation
-                            });
-                            match result {
-                                Ok((features, cached)) => {
-                                    if cached {
-                                        for (second, image) in features.seconds.iter().zip(&features.thumbnails) {
-                                            send(Event::Thumbnail { index, second: *second, image: image.clone() });
-                                        }
+                            // A bug met on one episode (a panic in the model, the tail's reading) fails that
+                            // episode, saying so, and the analysis goes on with the next: the thread lives.
+                            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                let started = std::time::Instant::now();
+                                let result = crate::features::embed_episode(&path, window_s, encoder.as_mut(), true, &mut |p| {
+                                    match p {
+                                        Progress::Started { requested } => send(Event::Started { index, requested }),
+                                        Progress::Sampled(s) => send(Event::Thumbnail { index, second: s.second, image: s.thumbnail.clone() }),
+                                        Progress::Encoded { done, requested } => send(Event::Progress { index, encoded: done, requested }),
                                     }
-                                    send(Event::Done {
-                                        index,
-                                        samples: features.seconds.len(),
-                                        cached,
-                                        seconds: started.elapsed().as_secs_f64(),
-                                        note: Some(features.all_notes().join("; ")).filter(|n| !n.is_empty()),
-                                    });
-                                    if season_id != this_season {
-                                        season.clear();
-                                        season_id = this_season;
-                                    }
-                                    season.retain(|(i, _, _)| *i != index);
-                                    season.push((index, path.clone(), features));
-                                    let loaded = model.get_or_insert_with(|| crate::model::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
-                                    match loaded {
-                                        Ok(m) => {
-                                            let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
-                                            let options = crate::service::detect::JudgeOptions::season();
-                                            // What the judgement says about an episode (an intro it dropped, boundaries
-                                            // not snapped) goes with its answer.
-                                            let mut notes = Vec::new();
-                                            memory.start_reader();
-                                            let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
-                                            for ((i, p, _), j) in season.iter().zip(judged) {
-                                                let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
-                                                // Said once per memory, true of every answer since: kept on each re-judge.
-                                                if let Some(unread) = memory.unread().filter(|u| !said.iter().any(|s| s == u)) {
-                                                    said.push(unread.to_string());
-                                                }
-                                                let judgement = Some(said.join("; ")).filter(|s| !s.is_empty());
-                                                send(Event::Detected { index: *i, detection: j.detection, judgement });
+                                    current.load(Ordering::Relaxed) == generation
+                                });
+                                match result {
+                                    Ok((features, cached)) => {
+                                        if cached {
+                                            for (second, image) in features.seconds.iter().zip(&features.thumbnails) {
+                                                send(Event::Thumbnail { index, second: *second, image: image.clone() });
                                             }
                                         }
-                                        Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
-                                    }
-                                    // Then the end of the episode: credits, a preview, a post-credits scene.
-                                    let mut notes = Vec::new();
-                                    let go = || current.load(Ordering::Relaxed) == generation;
-                                    match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
-                                        Ok(Some(features)) => {
-                                            let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
-                                            send(Event::Tail { index, tail });
+                                        send(Event::Done {
+                                            index,
+                                            samples: features.seconds.len(),
+                                            cached,
+                                            seconds: started.elapsed().as_secs_f64(),
+                                            note: Some(features.all_notes().join("; ")).filter(|n| !n.is_empty()),
+                                        });
+                                        if season_id != this_season {
+                                            season.clear();
+                                            season_id = this_season;
                                         }
-                                        Ok(None) | Err(_) => {}
+                                        season.retain(|(i, _, _)| *i != index);
+                                        season.push((index, path.clone(), features));
+                                        let loaded = model.get_or_insert_with(|| crate::model::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
+                                        match loaded {
+                                            Ok(m) => {
+                                                let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
+                                                let options = crate::service::detect::JudgeOptions::season();
+                                                // What the judgement says about an episode (an intro it dropped, boundaries
+                                                // not snapped) goes with its answer.
+                                                let mut notes = Vec::new();
+                                                memory.start_reader();
+                                                let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
+                                                for ((i, p, _), j) in season.iter().zip(judged) {
+                                                    let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
+                                                    // Said once per memory, true of every answer since: kept on each re-judge.
+                                                    if let Some(unread) = memory.unread().filter(|u| !said.iter().any(|s| s == u)) {
+                                                        said.push(unread.to_string());
+                                                    }
+                                                    let judgement = Some(said.join("; ")).filter(|s| !s.is_empty());
+                                                    send(Event::Detected { index: *i, detection: j.detection, judgement });
+                                                }
+                                            }
+                                            Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
+                                        }
+                                        // Then the end of the episode: credits, a preview, a post-credits scene.
+                                        let mut notes = Vec::new();
+                                        let go = || current.load(Ordering::Relaxed) == generation;
+                                        match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
+                                            Ok(Some(features)) => {
+                                                let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
+                                                send(Event::Tail { index, tail });
+                                            }
+                                            Ok(None) | Err(_) => {}
+                                        }
                                     }
+                                    Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),
+                                    Err(e) => send(Event::Failed { index, message: e.to_string() }),
                                 }
-                                Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),
-                                Err(e) => send(Event::Failed { index, message: e.to_string() }),
+                            }));
+                            if let Err(panic) = analysed {
+                                let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
+                                send(Event::Failed { index, message: format!("{}: internal error while analysing it: {what} (a bug: please report it)", path.display()) });
                             }
                         }
                     }

@@ -73,6 +73,12 @@ pub fn query_embedding(query: &Query, window_s: u32, encoder: &mut dyn FrameEnco
         Query::Image(path) => {
             let bytes = crate::fsio::read_bounded(path, 64 << 20)?;
             let image = image::load_from_memory(&bytes).map_err(|e| Error::input(path, format!("not an image introskip can read ({e}); give a PNG or JPEG")))?.to_rgb8();
+            // A banner of 65535×1 pixels would be scaled to millions of columns on its way to
+            // the encoder; no frame of video is shaped like that.
+            let (w, h) = (u64::from(image.width()), u64::from(image.height()));
+            if w == 0 || h == 0 || w > h * crate::video::MAX_ASPECT || h > w * crate::video::MAX_ASPECT {
+                return Err(Error::input(path, format!("a {w}×{h} picture is not shaped like a frame of video (more than {}:1 either way); crop it to the shot", crate::video::MAX_ASPECT)));
+            }
             let (tensor, thumbnail) = match encoder.input() {
                 crate::encoder::EncoderInput::Thumbnail { height } => (None, crate::image_ops::thumbnail(&image, height)),
                 crate::encoder::EncoderInput::Tensor(spec) => {

@@ -8,13 +8,42 @@ pub mod keyframes;
 pub mod probe;
 pub mod sampler;
 
-pub use probe::{probe, MediaInfo, VideoInfo};
+pub use probe::{probe, MediaInfo, VideoInfo, MAX_ASPECT};
 pub use sampler::{DEFAULT_WINDOW_S, sample_all, spawn_sampler, Sample, SampleReport, SamplerConfig, SamplerEvent, SamplerHandle, Strategy};
 
 use crate::error::{io_error, Error, Result};
 use ffmpeg_next as ffmpeg;
 use std::path::Path;
 use std::sync::Once;
+
+/// A metadata tag's value, its bytes made UTF-8 where they are not: ffmpeg-next's
+/// `DictionaryRef::get` hands the bytes out as a `&str` unchecked, and a tag holds whatever the
+/// muxer wrote (Latin-1 titles in AVI and MP4 files are common).
+pub fn tag(dict: &ffmpeg::DictionaryRef<'_>, key: &str) -> Option<String> {
+    let key = std::ffi::CString::new(key).ok()?;
+    // SAFETY: the dictionary outlives this call; av_dict_get returns null or an entry whose value
+    // is a NUL-terminated string owned by the dictionary, copied out before returning.
+    unsafe {
+        let entry = ffmpeg::ffi::av_dict_get(dict.as_ptr(), key.as_ptr(), std::ptr::null(), 0);
+        if entry.is_null() || (*entry).value.is_null() {
+            None
+        } else {
+            Some(std::ffi::CStr::from_ptr((*entry).value).to_string_lossy().into_owned())
+        }
+    }
+}
+
+/// A copy of a stream's or file's tags, byte for byte (ffmpeg-next's `to_owned` goes through the
+/// same unchecked `&str`s as [`tag`]).
+pub fn copy_tags(dict: &ffmpeg::DictionaryRef<'_>) -> ffmpeg::Dictionary<'static> {
+    let mut copy: *mut ffmpeg::ffi::AVDictionary = std::ptr::null_mut();
+    // SAFETY: av_dict_copy allocates `copy` (left null on failure: an empty dictionary) from a
+    // live dictionary; the owned wrapper frees it.
+    unsafe {
+        ffmpeg::ffi::av_dict_copy(&mut copy, dict.as_ptr(), 0);
+        ffmpeg::Dictionary::own(copy)
+    }
+}
 
 /// Initialise FFmpeg once per process and keep its own logging quiet: we report errors ourselves,
 /// one line per problem, naming the file. `INTROSKIP_FFMPEG_LOG=1` turns FFmpeg's messages back on.

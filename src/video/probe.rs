@@ -77,7 +77,7 @@ pub fn probe(path: &Path) -> Result<MediaInfo> {
                 index: s.index(),
                 kind: kind.to_string(),
                 codec: params.id().name().to_string(),
-                language: s.metadata().get("language").map(str::to_string),
+                language: crate::video::tag(&s.metadata(), "language"),
                 sample_rate: audio.then_some(raw.sample_rate as u32),
                 channels: audio.then_some(raw.ch_layout.nb_channels as u32),
             }
@@ -89,7 +89,9 @@ pub fn probe(path: &Path) -> Result<MediaInfo> {
     Ok(MediaInfo {
         path: path.to_path_buf(),
         container: input.format().name().to_string(),
-        duration_s: (duration > 0).then(|| duration as f64 / ffmpeg::ffi::AV_TIME_BASE as f64),
+        // A header that claims more than 100 hours is damaged: its length is unknown, not a
+        // timeline of millions of rows or a tail window past u32 seconds.
+        duration_s: (duration > 0).then(|| duration as f64 / ffmpeg::ffi::AV_TIME_BASE as f64).filter(|d| *d <= crate::clock::MAX_TIME_S),
         start_s: if start == ffmpeg::ffi::AV_NOPTS_VALUE { 0.0 } else { start as f64 / ffmpeg::ffi::AV_TIME_BASE as f64 },
         bit_rate: (bit_rate > 0).then_some(bit_rate as u64),
         chapters: input.chapters().count(),
@@ -149,7 +151,7 @@ pub(crate) fn display_size(width: u32, height: u32, sar: (i32, i32), rotation: i
 }
 
 /// The widest (or tallest) picture shape introskip converts frames to; beyond it, squeezed.
-pub(crate) const MAX_ASPECT: u64 = 16;
+pub const MAX_ASPECT: u64 = 16;
 
 /// Clockwise rotation from the stream's display matrix, snapped to a multiple of 90 degrees.
 pub(crate) fn stream_rotation(stream: &ffmpeg::format::stream::Stream) -> i32 {

@@ -403,7 +403,7 @@ fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
     let own = stream.duration();
     let video_duration = (own > 0 && own != ffmpeg::ffi::AV_NOPTS_VALUE)
         .then(|| own as f64 * f64::from(tb))
-        .or_else(|| stream.metadata().get("DURATION").and_then(|d| crate::clock::parse_clock(d.trim())))
+        .or_else(|| crate::video::tag(&stream.metadata(), "DURATION").and_then(|d| crate::clock::parse_clock(d.trim())))
         .filter(|d| *d > 0.0);
     let setup = StreamSetup {
         clock: Clock { num: tb.numerator() as i128, den: tb.denominator() as i128, origin },

@@ -125,3 +125,18 @@ fn a_window_past_the_limit_is_refused_by_every_command_before_anything_is_read()
         assert_eq!(err.trim().lines().count(), 1, "{cmd}: one line: {err}");
     }
 }
+
+#[test]
+fn a_banner_shaped_search_image_is_refused_with_its_size() {
+    // 4000×10 pixels: scaled for the encoder it would be millions of columns wide.
+    let dir = tempfile::tempdir().unwrap();
+    let banner = dir.path().join("banner.png");
+    ffmpeg(&["-f", "lavfi", "-i", "color=c=red:s=4000x10", "-frames:v", "1", banner.to_str().unwrap()]);
+    let mut c = introskip();
+    let episode = counter_clip(dir.path(), "episode.mp4", "25", 4.0, &[], None);
+    c.args(["search", "--window", "4", "--image"]).arg(&banner).arg(&episode);
+    let out = run_with_timeout(c, 60);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&banner.display().to_string()) && stderr.contains("a 4000×10 picture is not shaped like a frame of video"), "{stderr}");
+}

@@ -402,8 +402,11 @@ impl App {
                 _ => {
                     let (rect, _) = ui.allocate_exact_size(egui::vec2(max.x, max.x * 9.0 / 16.0), egui::Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(20));
-                    let text = self.preview_error.clone().unwrap_or_else(|| "…".into());
-                    ui.painter().text(rect.center(), egui::Align2::CENTER_CENTER, text, egui::FontId::proportional(13.0), egui::Color32::from_gray(160));
+                    // The reason is in red above; here only what fits the box.
+                    let text = if unreadable { "This file could not be read".to_string() } else { self.preview_error.clone().unwrap_or_else(|| "…".into()) };
+                    // Wrapped to the box: a long reason stays inside it, not cut at both sides.
+                    let galley = ui.painter().layout(text, egui::FontId::proportional(13.0), egui::Color32::from_gray(160), rect.width() - 24.0);
+                    ui.painter().galley(rect.center() - galley.size() / 2.0, galley, egui::Color32::from_gray(160));
                 }
             }
             ui.add_space(8.0);

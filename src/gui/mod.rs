@@ -706,7 +706,6 @@ impl App {
         self.queue_all();
     }
 
-    /// Say why a key or a typed value changed nothing; the line clears itself after a while.
     /// "NAME could not be read" when the selected episode's analysis failed: such a file has no
     /// picture, sound or length to play or to place a boundary against, so the keys and fields
     /// that would say refuse with this, and nothing is written beside it.
@@ -715,6 +714,7 @@ impl App {
         matches!(ep.status, Status::Failed(_)).then(|| format!("{} could not be read", ep.name()))
     }
 
+    /// Say why a key or a typed value changed nothing; the line clears itself after a while.
     pub(crate) fn refuse(&mut self, why: String) {
         self.fades.push((why.clone(), Instant::now() + Duration::from_secs(8)));
         self.banner = Some(why);

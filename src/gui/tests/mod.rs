@@ -207,6 +207,11 @@ fn clip(path: &Path, source: &str) {
 fn two_clips(dir: &Path) -> App {
     clip(&dir.join("ep1.mp4"), "testsrc2");
     clip(&dir.join("ep2.mp4"), "smptebars");
+    season_app(dir)
+}
+
+/// An app with its settings in `dir`, open on the season there.
+fn season_app(dir: &Path) -> App {
     let mut app = app();
     app.settings_file = dir.join("settings.json");
     app.open(dir);
@@ -241,10 +246,7 @@ fn two_episodes(dir: &Path) -> App {
     for name in ["ep1.mp4", "ep2.mp4"] {
         std::fs::write(dir.join(name), b"not a video").unwrap();
     }
-    let mut app = app();
-    app.settings_file = dir.join("settings.json");
-    app.open(dir);
-    app
+    season_app(dir)
 }
 
 #[test]

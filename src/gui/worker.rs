@@ -244,7 +244,7 @@ impl Worker {
                                         match loaded {
                                             Ok(m) => {
                                                 let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
-                                                let options = crate::service::detect::JudgeOptions::season();
+                                                let options = crate::service::detect::JudgeOptions { window_s, ..crate::service::detect::JudgeOptions::season() };
                                                 // What the judgement says about an episode (an intro it dropped, boundaries
                                                 // not snapped) goes with its answer.
                                                 let mut notes = Vec::new();

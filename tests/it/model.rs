@@ -99,6 +99,24 @@ fn a_model_manifest_edited_into_impossible_numbers_is_refused_naming_the_field()
     }
 }
 
+#[test]
+fn an_intro_cut_off_by_a_short_window_is_said_to_go_on_past_it() {
+    // Bunny Tales E01's intro is 0:00–0:20; looking at 12 s sees only its first part, and a
+    // skip to 0:12 would land inside it.
+    let episode = introskip::paths::demo_dir().join("Bunny Tales - S01E01.mp4");
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).args(["--single", "--window", "12", "--tail", "off"]);
+    let o = run_with_timeout(c, 120);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("Bunny Tales - S01E01") && e.contains("runs to the end of the 12 s looked at and may go on past it (a window of 24 s looks further)"), "{e}");
+    // The default window sees the whole intro, and says nothing of the kind.
+    let mut c = introskip();
+    c.arg("detect").arg(&episode).args(["--single", "--tail", "off"]);
+    let o = run_with_timeout(c, 120);
+    assert!(o.status.success() && !stderr(&o).contains("looks further"), "{}", stderr(&o));
+}
+
 /// Season-mode `detect` on every dev series, scored by `introskip eval --json`.
 fn score_dev(dev: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
     let mut seasons: Vec<PathBuf> = std::fs::read_dir(dev).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();

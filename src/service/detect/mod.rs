@@ -25,12 +25,15 @@ pub struct JudgeOptions {
     pub snap: bool,
     /// The end of each episode to analyse for credits ([`TailSpec::Off`]: none).
     pub tail: TailSpec,
+    /// The seconds analysed from the start of each episode: an intro that runs to their end
+    /// may go on past it, and the answer says so ([`window_note`]).
+    pub window_s: u32,
 }
 
 impl JudgeOptions {
     /// Season mode, boundaries snapped, the default tail.
     pub fn season() -> Self {
-        JudgeOptions { single: false, snap: true, tail: TailSpec::default() }
+        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S }
     }
 }
 
@@ -178,10 +181,33 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts: {e}")));
                 }
             }
+            notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k] });
         }
     }
     out.into_iter().flatten().collect()
+}
+
+/// An intro that runs to the end of the window looked at, in an episode that goes on past it:
+/// its end is where the looking stopped, not where the intro stops (a skip to it lands inside
+/// the intro). Said, with the window that would see further.
+fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32) -> Option<Note> {
+    let last = *features.seconds.last()?;
+    // The window was filled (the episode is longer than it): its last second was sampled.
+    let window_end = features.start_s.saturating_add(window_s);
+    if last.saturating_add(1) < window_end {
+        return None;
+    }
+    let intro = detection.intros.iter().find(|s| s.end >= f64::from(last))?;
+    let further = window_s.saturating_mul(2).min(super::MAX_WINDOW_S * 8).max(window_s);
+    Some(Note::about(
+        file,
+        format!(
+            "the intro found at {}–{} runs to the end of the {window_s} s looked at and may go on past it (a window of {further} s looks further)",
+            crate::clock::clock(intro.start, 1, true),
+            crate::clock::clock(intro.end, 1, true)
+        ),
+    ))
 }
 
 /// The confidence of an intro kept or found by its title: below the "uncertain, check it" line
@@ -416,6 +442,7 @@ pub struct DetectRun {
 /// `<episode>.pred.json` into `out` when given. One unreadable episode does not stop the season.
 pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, model: &IntroModel, options: JudgeOptions, out: Option<&Path>) -> Result<DetectRun> {
     let window_s = super::check_window(window_s)?;
+    let options = JudgeOptions { window_s, ..options };
     if let Some(dir) = out {
         std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
     }
@@ -486,5 +513,32 @@ mod tests {
         let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
         assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes).is_none());
         assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+    use crate::model::{DetectedSegment, Detection};
+
+    fn seconds(n: u32) -> EpisodeFeatures {
+        EpisodeFeatures { seconds: (0..n).collect(), ..EpisodeFeatures::empty(4) }
+    }
+
+    fn intro(start: f64, end: f64) -> Detection {
+        Detection { intros: vec![DetectedSegment::by_model(start, end, 0.99)], ..Detection::empty() }
+    }
+
+    #[test]
+    fn an_intro_cut_off_by_the_window_says_so_with_a_window_that_sees_further() {
+        let file = Path::new("Show - S01E01.mkv");
+        // `detect --window 5` on an episode whose intro is 20 s: 0:00–0:04.5 is not the intro's end.
+        let note = window_note(file, &seconds(5), &intro(0.0, 4.5), 5).expect("said");
+        assert_eq!(note.message, "the intro found at 0:00.0–0:04.5 runs to the end of the 5 s looked at and may go on past it (a window of 10 s looks further)");
+        // An intro that ends inside the window, none at all, or an episode shorter than the
+        // window (its end is the intro's end): nothing to say.
+        assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180).is_none());
+        assert!(window_note(file, &seconds(180), &Detection::empty(), 180).is_none());
+        assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180).is_none());
     }
 }

@@ -231,19 +231,39 @@ impl App {
                     return;
                 }
             }
+            // Each reason once (an unreadable episode fails every format the same way), and the
+            // episodes any of them was about.
+            let mut failed_episodes: Vec<PathBuf> = Vec::new();
+            let mut note = |errors: &[crate::Error], failures: &mut Vec<String>| {
+                for e in errors {
+                    if let crate::Error::Input { path, .. } = e {
+                        if jobs.iter().any(|(p, _)| p == path) && !failed_episodes.contains(path) {
+                            failed_episodes.push(path.clone());
+                        }
+                    }
+                    let text = e.to_string();
+                    if !failures.contains(&text) {
+                        failures.push(text);
+                    }
+                }
+            };
             for format in &job.formats {
                 let destination = folder.as_deref().map_or(Destination::Beside, Destination::Out);
                 let report = export_episodes(&jobs, *format, destination, &options, false);
                 written += report.written.len();
-                failures.extend(report.failures.iter().map(|e| e.to_string()));
+                note(&report.failures, &mut failures);
             }
             let mut copies = 0;
             if let (true, Some(f)) = (job.remux, &folder) {
                 let (done, failed) = remux_episodes(&jobs, f, &options);
                 copies = done.len();
-                failures.extend(failed.iter().map(|e| e.to_string()));
+                note(&failed, &mut failures);
             }
-            let whom = if jobs.len() == 1 { jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()) } else { format!("{} episodes", jobs.len()) };
+            let whom = match (jobs.len(), failed_episodes.len()) {
+                (1, _) => jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                (n, 0) => format!("{n} episodes"),
+                (n, failed) => format!("{} of {n} episodes", n - failed.min(n)),
+            };
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
             let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
             let summary = format!("Exported {}{copies} for {whom} {place}", crate::words::count(written, "file", "files"));

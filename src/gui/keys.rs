@@ -40,12 +40,22 @@ impl App {
         let (escape, resume, export_dialog) = ctx.input(|i| {
             (i.key_pressed(egui::Key::Escape), chord(i, egui::Key::R, true, false), chord(i, egui::Key::E, true, true))
         });
-        if escape {
-            if self.help {
+        // The key sheet takes the keyboard while it is open, as the export dialog does: keys
+        // pressed while reading it never edit or move the episode behind it. Esc, F1 and ?
+        // close it.
+        let sheet_key = ctx.input(|i| i.key_pressed(egui::Key::F1) || i.key_pressed(egui::Key::Questionmark));
+        if self.help {
+            if escape || sheet_key {
                 self.help = false;
-            } else {
-                self.apply(Action::CancelAnalysis);
             }
+            return;
+        }
+        if sheet_key {
+            self.help = true;
+            return;
+        }
+        if escape {
+            self.apply(Action::CancelAnalysis);
         }
         if resume {
             self.apply(Action::ResumeAnalysis);
@@ -82,9 +92,6 @@ impl App {
         }
         if zoom_out {
             self.zoom = (self.zoom + 1).min(ZOOMS.len() - 1);
-        }
-        if ctx.input(|i| i.key_pressed(egui::Key::F1) || i.key_pressed(egui::Key::Questionmark)) {
-            self.help = !self.help;
         }
         if self.episodes.is_empty() {
             return;
@@ -241,7 +248,11 @@ impl App {
             let unverified = |f: fn(&Status) -> bool| self.episodes.iter().filter(|e| !e.editor.is_verified() && f(&e.status)).count();
             let (failed, waiting) = (unverified(|s| matches!(s, Status::Failed(_))), unverified(|s| !matches!(s, Status::Done { .. } | Status::Failed(_))));
             match next {
-                Some(i) => self.selected = i,
+                Some(i) => {
+                    // Its timeline opens where its playhead is, as ↑/↓ open it.
+                    self.selected = i;
+                    self.follow_playhead = true;
+                }
                 None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
                 None if failed > 0 => self.tell(format!("Every episode that could be read is verified ({} unreadable)", crate::words::count(failed, "file", "files"))),
                 None if count > 1 => self.tell("Every episode is verified".into()),

@@ -244,6 +244,10 @@ pub struct App {
     timeline_rows: Vec<(egui::Rect, timeline::RowGeometry)>,
     /// The playhead moved by a key: its row is scrolled into view on the next frame.
     follow_playhead: bool,
+    /// The height of the lines that list the episode's segments, as drawn before a drag: kept
+    /// while an edge is dragged, so the timeline under the pointer does not move when a
+    /// segment's line grows shorter ("predicted, …" becomes "edited, …").
+    segments_h: f32,
     /// Playback speed (J/K/L); 1 with sound.
     rate: f64,
     /// The export dialog, while open.
@@ -406,6 +410,7 @@ impl App {
             timeline_rows: Vec::new(),
             export_dialog: None,
             follow_playhead: false,
+            segments_h: 0.0,
             rate: 1.0,
             last_export: None,
             fades: Vec::new(),
@@ -508,7 +513,10 @@ impl App {
             Action::ToggleMute => self.toggle_mute(),
             Action::CancelAnalysis => self.worker.cancel_all(),
             Action::NextToCheck => match self.next_to_check() {
-                Some(i) => self.selected = i,
+                Some(i) => {
+                    self.selected = i;
+                    self.follow_playhead = true;
+                }
                 None => self.tell("Nothing left to check: every episode is verified".into()),
             },
             Action::EditKind(kind) => {
@@ -718,12 +726,23 @@ impl App {
     pub(crate) fn refuse(&mut self, why: String) {
         self.fades.push((why.clone(), Instant::now() + Duration::from_secs(8)));
         self.banner = Some(why);
+        self.wake_after(Duration::from_secs(8));
     }
 
     /// A success message (normal colour) that clears itself.
     pub(crate) fn tell(&mut self, what: String) {
         self.fades.push((what.clone(), Instant::now() + Duration::from_secs(15)));
         self.info = Some(what);
+        self.wake_after(Duration::from_secs(15));
+    }
+
+    /// A frame when a message is due to go: one said late in a frame (after
+    /// [`Self::fade_messages`] asked for its wake-ups) would otherwise stay until the pointer
+    /// moves on an idle window.
+    fn wake_after(&self, after: Duration) {
+        if let Some(ctx) = &self.ctx {
+            ctx.request_repaint_after(after);
+        }
     }
 
     /// Clear messages whose time is up; wake up when the next one is due.

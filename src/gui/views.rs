@@ -106,8 +106,9 @@ impl App {
             (None, Some(info)) => egui::RichText::new(info.as_str()),
             (None, None) => egui::RichText::new(" "),
         };
-        let full = self.banner.clone().or_else(|| self.info.clone()).unwrap_or_default();
-        ui.add(egui::Label::new(line).truncate()).on_hover_text(full);
+        // Cut short, the label shows its whole text on hover by itself (a hover text of our own
+        // stacked a second copy under it).
+        ui.add(egui::Label::new(line).truncate());
     }
 
     pub(super) fn sidebar(&mut self, ui: &mut egui::Ui) {
@@ -236,6 +237,11 @@ impl App {
         let frames_zoom = self.frames_zoom();
         let mut typed = std::mem::take(&mut self.typed);
         let mut refused = None;
+        // A time typed into Start or End and applied: an earlier refusal of a typed time no
+        // longer stands beside it.
+        let mut typed_ok = false;
+        let held_h = if self.dragging.is_some() { self.segments_h } else { 0.0 };
+        let mut segments_h = self.segments_h;
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         ep.editor.clock = (fmt, fps);
         let unreadable = matches!(ep.status, Status::Failed(_));
@@ -279,47 +285,53 @@ impl App {
                 window_s
             }
         };
-        ui.horizontal_wrapped(|ui| {
-            let episode_verified = ep.editor.is_verified();
-            for s in &ep.editor.segments.segments {
-                let how = match (s.source, s.confidence) {
-                    (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
-                    // An edit since took the episode's verification back (a deleted intro, say):
-                    // this segment was confirmed, the episode as a whole is not any more.
-                    (crate::segments::Source::HumanVerified, _) => "verified before the last edit (Enter verifies the episode again)".to_string(),
-                    (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
-                    (_, Some(c)) => {
-                        // What placed the edges, from the model's answer this segment came from.
-                        let found = ep.detection.as_ref().and_then(|d| {
-                            d.intros.iter().chain(&d.recaps).find(|x| (x.start * 1000.0).round() as u64 == s.start_ms && (x.end * 1000.0).round() as u64 == s.end_ms)
-                        });
-                        let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
-                        let evidence = found.map_or(String::new(), |x| {
-                            let repeats = if x.repeats_in > 0 { format!(", in {}", crate::words::count(x.repeats_in, "other episode", "other episodes")) } else { String::new() };
-                            format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
-                        });
-                        let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
-                        format!("predicted, confidence {c:.2}{evidence}{doubt}")
-                    }
-                    _ => "imported".to_string(),
-                };
-                ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
-                ui.weak(how);
-            }
-            // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
-            if let Some((a, b)) = story_after_credits(ep) {
-                ui.colored_label(super::timeline::STORY_COLOUR, format!("Story after the credits {} – {}", time(a), time(b)));
-                ui.weak("a post-credits scene: it plays, Skip credits stops before it");
-            }
-            if ep.editor.segments.absent.contains(&Kind::Intro) {
-                ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
-            } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
-                ui.weak(format!("No intro found in the first {seconds} s"));
-            }
-            if ep.detection.as_ref().is_some_and(|d| d.intros.iter().any(|i| seconds > 0 && i.end >= f64::from(seconds) - 0.5)) {
-                ui.colored_label(INTRO_COLOUR, format!("Check: the intro runs to the end of the {seconds} s window and may go on: raise Window"));
-            }
+        let listed = ui.scope(|ui| {
+            ui.set_min_height(held_h);
+            ui.horizontal_wrapped(|ui| {
+                let episode_verified = ep.editor.is_verified();
+                for s in &ep.editor.segments.segments {
+                    let how = match (s.source, s.confidence) {
+                        (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
+                        // An edit since took the episode's verification back (a deleted intro, say):
+                        // this segment was confirmed, the episode as a whole is not any more.
+                        (crate::segments::Source::HumanVerified, _) => "verified before the last edit (Enter verifies the episode again)".to_string(),
+                        (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
+                        (_, Some(c)) => {
+                            // What placed the edges, from the model's answer this segment came from.
+                            let found = ep.detection.as_ref().and_then(|d| {
+                                d.intros.iter().chain(&d.recaps).find(|x| (x.start * 1000.0).round() as u64 == s.start_ms && (x.end * 1000.0).round() as u64 == s.end_ms)
+                            });
+                            let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
+                            let evidence = found.map_or(String::new(), |x| {
+                                let repeats = if x.repeats_in > 0 { format!(", in {}", crate::words::count(x.repeats_in, "other episode", "other episodes")) } else { String::new() };
+                                format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
+                            });
+                            let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
+                            format!("predicted, confidence {c:.2}{evidence}{doubt}")
+                        }
+                        _ => "imported".to_string(),
+                    };
+                    ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
+                    ui.weak(how);
+                }
+                // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
+                if let Some((a, b)) = story_after_credits(ep) {
+                    ui.colored_label(super::timeline::STORY_COLOUR, format!("Story after the credits {} – {}", time(a), time(b)));
+                    ui.weak("a post-credits scene: it plays, Skip credits stops before it");
+                }
+                if ep.editor.segments.absent.contains(&Kind::Intro) {
+                    ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
+                } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
+                    ui.weak(format!("No intro found in the first {seconds} s"));
+                }
+                // An intro that runs to the end of the window is said in the judgement line above, by
+                // the rule the CLI's note uses (`service::detect`, which knows whether the episode
+                // goes on past the window).
+            });
         });
+        if held_h == 0.0 {
+            segments_h = listed.response.rect.height();
+        }
         // The kind being edited and its boundaries, typed: applied on Enter or when left.
         ui.horizontal_wrapped(|ui| {
             ui.label("Edit");
@@ -357,6 +369,7 @@ impl App {
                         }
                         (_, None) => refused = Some(format!("{name}: '{}' is not a time ({}, or seconds)", text.trim(), fmt.name())),
                     }
+                    typed_ok = refused.is_none();
                 }
             }
             ui.separator();
@@ -372,7 +385,9 @@ impl App {
         let mut action = None;
         ui.horizontal(|ui| {
             // The frame at the playhead, full resolution, scaled to fit.
-            let max = egui::vec2((ui.available_width() * 0.5).min(640.0), 300.0);
+            // At most 300 px high, and never more than about a third of the height left: in a
+            // small window the timeline keeps rows to work in.
+            let max = egui::vec2((ui.available_width() * 0.5).min(640.0), (ui.available_height() * 0.35).clamp(90.0, 300.0));
             match &self.preview_frame {
                 Some((p, _, tex)) if *p == path => {
                     let size = tex.size_vec2();
@@ -480,12 +495,20 @@ impl App {
             Some(TimelineAction::FindShot(t)) => action = Some(Action::Find(super::search::Query::Shot { episode: self.selected, second: t as u32 })),
             None => {}
         }
+        if typed_ok {
+            let title = edit_kind.title();
+            let about_a_typed_time = |b: &str| b.starts_with("Start: ") || b.starts_with("End: ") || b.starts_with(&format!("{title} start ")) || b.starts_with(&format!("{title} end "));
+            if self.banner.as_deref().is_some_and(about_a_typed_time) {
+                self.banner = None;
+            }
+        }
         if self.dragging.is_none() {
             if let Some(why) = refused {
                 self.refuse(why);
             }
         }
         self.typed = typed;
+        self.segments_h = segments_h;
         self.autosave();
         if let Some(action) = action {
             self.apply(action);

@@ -59,6 +59,36 @@ fn f1_shows_the_key_sheet() {
 }
 
 #[test]
+fn keys_pressed_while_the_key_sheet_is_open_leave_the_episode_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
+    h.run_steps(2);
+    // An intro 2–4 s, then the sheet opened with ?: arrows, Delete, Enter and Space reach nothing behind it.
+    for key in [egui::Key::ArrowRight, egui::Key::ArrowRight, egui::Key::I, egui::Key::ArrowRight, egui::Key::ArrowRight, egui::Key::O] {
+        h.key_press(key);
+    }
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 4_000)));
+    h.key_press(egui::Key::Questionmark);
+    h.run_steps(2);
+    assert!(h.state().help);
+    for key in [egui::Key::ArrowRight, egui::Key::Delete, egui::Key::Enter, egui::Key::Space, egui::Key::ArrowDown] {
+        h.key_press(key);
+        h.run_steps(1);
+    }
+    let app = h.state();
+    assert_eq!(app.episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 4_000)), "Delete reached the episode behind the sheet");
+    assert!(!app.episodes[0].editor.is_verified() && !app.playing && app.selected == 0 && app.episodes[0].playhead_s == 4.0);
+    // Esc closes it, and keys act again.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(1);
+    assert!(!h.state().help);
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(h.state().episodes[0].playhead_s, 5.0);
+}
+
+#[test]
 fn arrows_move_between_episodes_and_i_after_the_end_says_why() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));

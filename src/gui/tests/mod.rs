@@ -463,6 +463,25 @@ fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
 }
 
 #[test]
+fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_episode(dir.path());
+    std::fs::write(dir.path().join("Bunny Tales - S01E04.mp4"), b"").unwrap();
+    let out = dir.path().join("chapters");
+    let mut app = season_app(dir.path());
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    let job = super::export_dialog::ExportJob { season: true, formats: vec![crate::formats::Format::Edl, crate::formats::Format::Webvtt], folder: Some(out.clone()), titles: super::export_dialog::Titles::Standard, remux: false };
+    h.state_mut().run_export(&job);
+    step_until(&mut h, "the export's summary", |a| a.banner.is_some());
+    let said = h.state().banner.clone().unwrap();
+    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes into {}. Failed: ", out.display())), "{said}");
+    assert_eq!(said.matches("S01E04.mp4").count(), 1, "the unreadable episode's reason once, not once per format: {said}");
+    assert!(out.join("Bunny Tales - S01E01.edl").exists() && out.join("Bunny Tales - S01E01.chapters.vtt").exists());
+}
+
+#[test]
 fn zoomed_in_the_strip_shows_frames_the_waveform_and_the_time_under_the_pointer() {
     let dir = tempfile::tempdir().unwrap();
     let media = demo_episode(dir.path());

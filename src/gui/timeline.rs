@@ -239,6 +239,9 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 ui.ctx().set_cursor_icon(egui::CursorIcon::ResizeHorizontal);
             }
             let painter = ui.painter_at(rect);
+            // The ruler heads the row it times (labels under a row read as the next row's).
+            let ruler = egui::Rect::from_min_size(rect.min, egui::vec2(avail, ruler_h));
+            let rect = egui::Rect::from_min_max(egui::pos2(rect.left(), ruler.bottom()), rect.max);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
             painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
             // Per-second thumbnails fill their cells; overview thumbnails keep their shape and
@@ -375,14 +378,14 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 // labels' spacing).
                 let major = t % label_every == 0 || (s == 0 && PER_ROW < label_every);
                 painter.line_segment(
-                    [egui::pos2(x, strip.bottom()), egui::pos2(x, strip.bottom() + if major { 6.0 } else { 3.0 })],
+                    [egui::pos2(x, ruler.bottom() - if major { 6.0 } else { 3.0 }), egui::pos2(x, ruler.bottom())],
                     egui::Stroke::new(1.0, egui::Color32::from_gray(140)),
                 );
                 if major && s < PER_ROW {
                     // Whole seconds: the milliseconds say nothing on a ruler.
                     let text = (view.time)(f64::from(t));
                     painter.text(
-                        egui::pos2(x + 2.0, strip.bottom() + 3.0),
+                        egui::pos2(x + 2.0, ruler.top() + 1.0),
                         egui::Align2::LEFT_TOP,
                         text.strip_suffix(".000").unwrap_or(&text),
                         label.clone(),

@@ -184,13 +184,24 @@ impl App {
                             (None, None) => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
                         }
                     }
-                    Status::Failed(_) => "failed".to_string(),
+                    // Why, in short, in the error colour (the whole line on hover): a labeller
+                    // passing down the list sees which file is broken without opening it.
+                    Status::Failed(why) => {
+                        let path = ep.path.display().to_string();
+                        let why = why.strip_prefix(&path).and_then(|w| w.strip_prefix(": ")).unwrap_or(why);
+                        let why = if why.chars().count() > 40 { format!("{}…", why.chars().take(39).collect::<String>()) } else { why.to_string() };
+                        format!("unreadable: {why}")
+                    }
                     Status::Cancelled => "cancelled".to_string(),
                 };
                 // Long names are cut to one line (the whole name on hover), never wrapped to seven.
                 let name = ep.name();
                 let shown = if name.chars().count() > 48 { format!("{}…", name.chars().take(47).collect::<String>()) } else { name.clone() };
-                if ui.selectable_label(i == self.selected, format!("{shown}\n{status}")).on_hover_text(name).clicked() {
+                let (text, hover) = match &ep.status {
+                    Status::Failed(why) => (egui::RichText::new(format!("{shown}\n{status}")).color(egui::Color32::from_rgb(230, 90, 80)), format!("{name}\n{why}")),
+                    _ => (egui::RichText::new(format!("{shown}\n{status}")), name),
+                };
+                if ui.selectable_label(i == self.selected, text).on_hover_text(hover).clicked() {
                     chosen = Some(i);
                 }
             }

@@ -43,7 +43,8 @@ fn a_season_opens_in_natural_order_and_bad_files_show_why() {
     step_until(&mut h, "all three analyses to fail", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
     // The selected episode says which file and what is wrong; the app keeps working.
     h.get_by_label_contains("ep1.mp4: not a media file FFmpeg can read");
-    assert_eq!(h.query_all_by_label_contains("failed").count(), 3);
+    // The list says so for each, with the reason in short.
+    assert_eq!(h.query_all_by_label_contains("unreadable: not a media file FFmpeg can read").count(), 3);
 }
 
 #[test]

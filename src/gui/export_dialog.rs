@@ -232,13 +232,18 @@ impl App {
                 }
             }
             // Each reason once (an unreadable episode fails every format the same way), and the
-            // episodes any of them was about.
+            // episodes a chapter file failed for: the error names the episode, or the file
+            // written for it (a folder that refuses a write). A copy that failed is counted apart.
             let mut failed_episodes: Vec<PathBuf> = Vec::new();
-            let mut note = |errors: &[crate::Error], failures: &mut Vec<String>| {
+            let episode_of = |path: &Path| -> Option<PathBuf> {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                jobs.iter().map(|(p, _)| p).find(|p| p.as_path() == path || p.file_stem().is_some_and(|stem| name.starts_with(&format!("{}.", stem.to_string_lossy())))).cloned()
+            };
+            let mut note = |errors: &[crate::Error], count: bool, failures: &mut Vec<String>| {
                 for e in errors {
-                    if let crate::Error::Input { path, .. } = e {
-                        if jobs.iter().any(|(p, _)| p == path) && !failed_episodes.contains(path) {
-                            failed_episodes.push(path.clone());
+                    if let (true, crate::Error::Input { path, .. }) = (count, e) {
+                        if let Some(episode) = episode_of(path).filter(|p| !failed_episodes.contains(p)) {
+                            failed_episodes.push(episode);
                         }
                     }
                     let text = e.to_string();
@@ -251,13 +256,13 @@ impl App {
                 let destination = folder.as_deref().map_or(Destination::Beside, Destination::Out);
                 let report = export_episodes(&jobs, *format, destination, &options, false);
                 written += report.written.len();
-                note(&report.failures, &mut failures);
+                note(&report.failures, true, &mut failures);
             }
             let mut copies = 0;
             if let (true, Some(f)) = (job.remux, &folder) {
                 let (done, failed) = remux_episodes(&jobs, f, &options);
                 copies = done.len();
-                note(&failed, &mut failures);
+                note(&failed, false, &mut failures);
             }
             let whom = match (jobs.len(), failed_episodes.len()) {
                 (1, _) => jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),

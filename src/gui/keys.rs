@@ -1,4 +1,5 @@
-//! The keyboard: shortcuts act on the selected episode, never while a text field has focus.
+//! The keyboard: shortcuts act on the selected episode, never while a text field has focus or
+//! the export dialog or the key sheet is open.
 
 use super::timeline::ZOOMS;
 use super::*;
@@ -27,7 +28,8 @@ fn shifted(i: &egui::InputState, key: egui::Key) -> bool {
 }
 
 impl App {
-    /// Keyboard commands on the selected episode (skipped while a text field has focus).
+    /// Keyboard commands on the selected episode (skipped while a text field has focus, the
+    /// export dialog is open, or the key sheet is: it takes every key but Esc, F1 and ?).
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
         if ctx.egui_wants_keyboard_input() {
             return;

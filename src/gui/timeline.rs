@@ -241,6 +241,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             let painter = ui.painter_at(rect);
             // The ruler heads the row it times (labels under a row read as the next row's).
             let ruler = egui::Rect::from_min_size(rect.min, egui::vec2(avail, ruler_h));
+            let row = rect;
             let rect = egui::Rect::from_min_max(egui::pos2(rect.left(), ruler.bottom()), rect.max);
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h));
             painter.rect_filled(strip, 2.0, egui::Color32::from_gray(24));
@@ -343,7 +344,8 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + wave_h + band_h));
             if (start as f64..(start + PER_ROW) as f64).contains(&view.playhead_s) {
                 if view.follow {
-                    ui.scroll_to_rect(rect, None);
+                    // The whole row, its ruler too.
+                    ui.scroll_to_rect(row, None);
                 }
                 let x = x_of(view.playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));

@@ -394,11 +394,11 @@ impl App {
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
+        // The frame at the playhead, full resolution, scaled to fit: at most 300 px high, and
+        // never more than about a third of the height left below here (read here: inside the
+        // row below, egui offers only a line's height), so a small window keeps timeline rows.
+        let max = egui::vec2((ui.available_width() * 0.5).min(640.0), (ui.available_height() * 0.35).clamp(90.0, 300.0));
         ui.horizontal(|ui| {
-            // The frame at the playhead, full resolution, scaled to fit.
-            // At most 300 px high, and never more than about a third of the height left: in a
-            // small window the timeline keeps rows to work in.
-            let max = egui::vec2((ui.available_width() * 0.5).min(640.0), (ui.available_height() * 0.35).clamp(90.0, 300.0));
             match &self.preview_frame {
                 Some((p, _, tex)) if *p == path => {
                     let size = tex.size_vec2();
@@ -426,7 +426,9 @@ impl App {
                     }
                 }
                 _ => {
-                    let (rect, _) = ui.allocate_exact_size(egui::vec2(max.x, max.x * 9.0 / 16.0), egui::Sense::hover());
+                    // A 16:9 box within the same bounds as a frame.
+                    let (w, h) = if max.x * 9.0 / 16.0 > max.y { (max.y * 16.0 / 9.0, max.y) } else { (max.x, max.x * 9.0 / 16.0) };
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(w, h), egui::Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(20));
                     // The reason is in red above; here only what fits the box.
                     let text = if unreadable { "This file could not be read".to_string() } else { self.preview_error.clone().unwrap_or_else(|| "…".into()) };
@@ -448,7 +450,8 @@ impl App {
                 if ui.checkbox(&mut muted, "Mute (M)").changed() {
                     action = Some(Action::ToggleMute);
                 }
-                if let Some(status) = &self.sound_status {
+                // Said while it is true: "No sound at 2×" means nothing once paused.
+                if let Some(status) = self.sound_status.as_ref().filter(|_| self.playing) {
                     ui.weak(status);
                 }
             });

@@ -31,7 +31,8 @@ pub struct JudgeOptions {
 }
 
 impl JudgeOptions {
-    /// Season mode, boundaries snapped, the default tail.
+    /// Season mode, boundaries snapped, the default tail, the default window (a caller that
+    /// analysed another window says so in `window_s`).
     pub fn season() -> Self {
         JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S }
     }
@@ -190,20 +191,25 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
 
 /// An intro that runs to the end of the window looked at, in an episode that goes on past it:
 /// its end is where the looking stopped, not where the intro stops (a skip to it lands inside
-/// the intro). Said, with the window that would see further.
+/// the intro). Said, with a window that would see further where there is one. "Goes on past
+/// it" is judged from the samples (the window's last second was sampled), so a file that ends
+/// within that last second is taken as going on.
 fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32) -> Option<Note> {
     let last = *features.seconds.last()?;
-    // The window was filled (the episode is longer than it): its last second was sampled.
     let window_end = features.start_s.saturating_add(window_s);
     if last.saturating_add(1) < window_end {
         return None;
     }
-    let intro = detection.intros.iter().find(|s| s.end >= f64::from(last))?;
-    let further = window_s.saturating_mul(2).min(super::MAX_WINDOW_S * 8).max(window_s);
+    // The window's end, or a cut within snapping's reach before it.
+    let reaches = f64::from(window_end) - 1.0 - crate::model::snap::SNAP_REACH_S;
+    let intro = detection.intros.iter().find(|s| s.end >= reaches)?;
+    let longest = super::MAX_WINDOW_S * 8;
+    let further = window_s.saturating_mul(2).min(longest);
+    let hint = if further > window_s { format!("a window of {further} s looks further") } else { format!("{longest} s is the longest window") };
     Some(Note::about(
         file,
         format!(
-            "the intro found at {}–{} runs to the end of the {window_s} s looked at and may go on past it (a window of {further} s looks further)",
+            "the intro found at {}–{} runs to the end of the {window_s} s looked at and may go on past it ({hint})",
             crate::clock::clock(intro.start, 1, true),
             crate::clock::clock(intro.end, 1, true)
         ),
@@ -540,5 +546,11 @@ mod window_tests {
         assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180).is_none());
         assert!(window_note(file, &seconds(180), &Detection::empty(), 180).is_none());
         assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180).is_none());
+        // An end snapped to a cut just before the window's end still runs to it; at the longest
+        // window there is no longer one to offer.
+        assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180).is_some());
+        let longest = crate::service::MAX_WINDOW_S * 8;
+        let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest).expect("said");
+        assert!(note.message.ends_with(&format!("({longest} s is the longest window)")), "{}", note.message);
     }
 }

@@ -283,7 +283,13 @@ impl App {
                     ui.weak(note);
                 }
                 if let Some(said) = &ep.judgement {
-                    ui.weak(said);
+                    // An intro cut off by the window is a check to make, in the intro's colour
+                    // (as the app's own line said it before the rule moved to the judgement).
+                    if said.contains(crate::service::detect::GOES_ON) {
+                        ui.colored_label(INTRO_COLOUR, said);
+                    } else {
+                        ui.weak(said);
+                    }
                 }
                 *samples as u32
             }

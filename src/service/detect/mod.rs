@@ -189,6 +189,9 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
     out.into_iter().flatten().collect()
 }
 
+/// What [`window_note`] says of such an intro (the app shows the note in the intro's colour).
+pub const GOES_ON: &str = "may go on past it";
+
 /// An intro that runs to the end of the window looked at, in an episode that goes on past it:
 /// its end is where the looking stopped, not where the intro stops (a skip to it lands inside
 /// the intro). Said, with a window that would see further where there is one. "Goes on past
@@ -209,7 +212,7 @@ fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model
     Some(Note::about(
         file,
         format!(
-            "the intro found at {}–{} runs to the end of the {window_s} s looked at and may go on past it ({hint})",
+            "the intro found at {}–{} runs to the end of the {window_s} s looked at and {GOES_ON} ({hint})",
             crate::clock::clock(intro.start, 1, true),
             crate::clock::clock(intro.end, 1, true)
         ),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails|tails-other] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -24,6 +24,10 @@
 # credits rule met it. Seed 5044 was looked at (a validation set now); TAILS_OTHER_SEED=5045
 # builds the second draw, the tail's test set: scored once per change of the rule, never chosen on
 # (5046 and 5047 likewise: 5046 was looked at for the half-picture line rule, 5047 built after it).
+# `tails-mid` builds 4 series of varied ends (seed 6050) where half the credits are split by a
+# story scene between their cards (synth.py --mid-credits 0.5): the set the split-credits rule
+# was chosen on. `tails-mid-other` (seed 6062, family C heads, other typography) is its test set,
+# built before the rule was scored on it (seed picked from plans alone, for its share of splits).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -56,6 +60,14 @@ elif [ "$split" = tails-other ]; then
   flags=(--split dev --seed "${TAILS_OTHER_SEED:-5044}" --series 6 --family C --tails other --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-other-${TAILS_OTHER_SEED:-5044}
+elif [ "$split" = tails-mid ]; then
+  flags=(--split dev --seed 6050 --series 4 --tails varied --mid-credits 0.5 --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-mid-6050
+elif [ "$split" = tails-mid-other ]; then
+  flags=(--split dev --seed 6062 --series 4 --family C --tails other --mid-credits 0.5 --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-mid-other-6062
 elif [ "$split" = familyc ]; then
   flags=(--split dev --seed "${FAMILYC_SEED:-2029}" --family C --pool "$out/pool")
   check_split=dev

@@ -520,6 +520,9 @@ def plan_family_c(rng, ep, intros, opening_credits, chunks, intro_music, usage, 
 ROLES = ["Directed by", "Written by", "Produced by", "Music by", "Edited by", "Camera",
          "Production Design", "Costumes", "Casting", "Sound", "Visual Effects", "Script Supervisor"]
 TAIL_FORMS = ["scroll_black", "static_cards", "squeeze", "scroll_footage", "long"]
+# The share of episodes with credits whose credits a scene splits (`--mid-credits`; 0 draws
+# nothing, so every set built before it plans exactly as it did).
+MID_CREDITS = 0.0
 
 
 def plan_tail_style(trng, index):
@@ -573,30 +576,46 @@ def vary_tail(trng, ep, style, chunks, title):
         src, a, b = trng.choice(long_enough) if long_enough else max(chunks, key=lambda c: c[2] - c[1])
         f = min(frames(seconds), frames(b - a - 0.3))
         return {"type": "footage", "src": src, "start": round(a + 0.1, 2), "frames": f}
-    if form == "scroll_black":
-        f = frames(trng.uniform(15, 45))
-        pieces.append(("credits", [{"type": "card", "frames": f, "bg": "black", "scroll": credit_lines(trng, 12),
-                                    "scroll_all": True, "music": music}]))
-    elif form == "long":
-        dur = trng.uniform(60, 300)
-        f = frames(dur)
-        pieces.append(("credits", [{"type": "card", "frames": f, "bg": "black",
-                                    "scroll": credit_lines(trng, int(dur * 0.9)), "scroll_all": True, "music": music}]))
-    elif form == "static_cards":
-        pages = trng.randint(4, 10)
-        page_f = frames(trng.uniform(2.5, 5))
-        pieces.append(("credits", [{"type": "card", "frames": pages * page_f, "bg": "black", "music": music,
-                                    "pages": [credit_lines(trng, 2 + 3 * trng.randint(0, 1)) for _ in range(pages)],
-                                    "page_f": page_f}]))
-    elif form == "squeeze":
-        c = clip(trng.uniform(12, 30))
-        c["squeeze"] = credit_lines(trng, 15)
-        pieces.append(("credits", [c]))
-    elif form == "scroll_footage":
-        c = clip(trng.uniform(15, 30))
+    def credits(form, seconds=None):
+        """One stretch of credits in `form`, `seconds` long (None: the form's own length)."""
+        if form == "scroll_black":
+            f = frames(seconds or trng.uniform(15, 45))
+            return [{"type": "card", "frames": f, "bg": "black", "scroll": credit_lines(trng, 12),
+                     "scroll_all": True, "music": music}]
+        if form == "long":
+            dur = seconds or trng.uniform(60, 300)
+            f = frames(dur)
+            return [{"type": "card", "frames": f, "bg": "black",
+                     "scroll": credit_lines(trng, int(dur * 0.9)), "scroll_all": True, "music": music}]
+        if form == "static_cards":
+            if seconds is None:
+                pages, page_f = trng.randint(4, 10), frames(trng.uniform(2.5, 5))
+            else:
+                page_f = frames(trng.uniform(2.5, 5))
+                pages = max(2, round(seconds * FPS / page_f))
+            return [{"type": "card", "frames": pages * page_f, "bg": "black", "music": music,
+                     "pages": [credit_lines(trng, 2 + 3 * trng.randint(0, 1)) for _ in range(pages)],
+                     "page_f": page_f}]
+        if form == "squeeze":
+            c = clip(seconds or trng.uniform(12, 30))
+            c["squeeze"] = credit_lines(trng, 15)
+            return [c]
+        c = clip(seconds or trng.uniform(15, 30))  # scroll_footage
         c["scroll"] = credit_lines(trng, 9)
         c["scroll_all"] = True
-        pieces.append(("credits", [c]))
+        return [c]
+    if form is not None and MID_CREDITS > 0 and trng.random() < MID_CREDITS:
+        # Credits split by a scene between their cards (`--mid-credits`): the first names, a
+        # story scene of one to three shots that must not be skipped (truth: body), then the
+        # rest of the names in the same form, each part 8-30 s.
+        first = credits(form, trng.uniform(8, 25))
+        scene = [clip(trng.uniform(3, 7)) for _ in range(trng.randint(1, 3))]
+        rest = credits(form, trng.uniform(10, 30))
+        for p in rest:
+            p["part"] = 2  # its own text files
+        pieces += [("credits", first), ("body", scene), ("credits", rest)]
+    elif form is not None:
+        pieces.append(("credits", credits(form)))
     if form is not None and trng.random() < style["post_credits"]:
         scene = [clip(trng.uniform(4, 8)) for _ in range(trng.randint(2, 4))]
         pieces.append(("body", scene))
@@ -893,6 +912,11 @@ def tail_text(ty, size, x=None):
     return f"fontfile={ty['font']}:fontcolor={ty['colour']}:fontsize={round(size * ty['scale'])}{border}:x={x}"
 
 
+def part_suffix(p):
+    """The second part of split credits writes its text to its own files."""
+    return f"-part{p['part']}" if p.get("part") else ""
+
+
 def render_episode(series, ep, work, pool, out_path):
     g = grade_filter(series["grade"])
     ty = (series.get("tail_style") or {}).get("type")  # `--tails other`: the series' typography
@@ -922,7 +946,7 @@ def render_episode(series, ep, work, pool, out_path):
                              f":x=(w-tw)/2:y=(h-th)/2")
             if p.get("scroll"):
                 lines = "\n".join(["Cast"] + p["scroll"] + ["", series["title"]])
-                tf = os.path.join(work, f"credits{ep['number']}.txt")
+                tf = os.path.join(work, f"credits{ep['number']}{part_suffix(p)}.txt")
                 with open(tf, "w") as fh:
                     fh.write(lines)
                 # Varied tails (`scroll_all`) scroll every line through the picture, at a speed
@@ -932,7 +956,7 @@ def render_episode(series, ep, work, pool, out_path):
                 extra.append(f"drawtext=textfile={tf}:{look}:line_spacing=12:y=h-{travel / dur:.3f}*t")
             if p.get("pages"):  # static cards: one page of names after another, no motion
                 for k, page in enumerate(p["pages"]):
-                    tf = os.path.join(work, f"credits{ep['number']}-page{k}.txt")
+                    tf = os.path.join(work, f"credits{ep['number']}{part_suffix(p)}-page{k}.txt")
                     with open(tf, "w") as fh:
                         fh.write("\n".join(page))
                     a0, a1 = k * p["page_f"] / FPS, (k + 1) * p["page_f"] / FPS
@@ -943,7 +967,7 @@ def render_episode(series, ep, work, pool, out_path):
                 inputs += ["-ss", str(p["start"]), "-t", f"{dur + 0.5:.3f}", "-i", os.path.join(pool, p["src"] + ".mp4")]
                 v = f"[{n}:v]trim=end_frame={f},setpts=PTS-STARTPTS,{g}"
                 if p.get("squeeze"):  # the picture in a corner, names scrolling beside it
-                    tf = os.path.join(work, f"credits{ep['number']}-squeeze.txt")
+                    tf = os.path.join(work, f"credits{ep['number']}{part_suffix(p)}-squeeze.txt")
                     with open(tf, "w") as fh:
                         fh.write("\n".join(p["squeeze"] + ["", series["title"]]))
                     k = ty["squeeze_scale"] if ty else 0.6
@@ -1112,7 +1136,12 @@ def main():
                     help="episode ends: simple (every set so far), varied (static cards, squeeze-back, "
                          "long credits, post-credits scenes, season end themes; README \"Data\") or "
                          "other (the varied forms in another typography and layout per series)")
+    ap.add_argument("--mid-credits", type=float, default=0.0,
+                    help="with --tails varied/other: the share of episodes whose credits a story scene "
+                         "splits (credits, scene, credits; README \"Data\")")
     args = ap.parse_args()
+    global MID_CREDITS
+    MID_CREDITS = args.mid_credits
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
         prepare_pool(args.media, pool)

@@ -209,7 +209,7 @@ pub(super) fn eval(truth: &Path, pred: &Path, window: usize, json: bool, plots: 
     let tail = {
         let (truth_tail, pred_tail) = (crate::lab::eval_tail::read_tail_label_set(truth)?, crate::lab::eval_tail::read_tail_label_set(pred)?);
         let looked = pred_tail.values().any(|p| !p.is_empty());
-        (looked && truth_tail.values().any(|t| t.credits.is_some())).then(|| {
+        (looked && truth_tail.values().any(|t| !t.credits.is_empty())).then(|| {
             let pairs: Vec<_> = truth_tail.iter().map(|(name, t)| (name.clone(), t.clone(), pred_tail.get(name).cloned().unwrap_or_default())).collect();
             crate::lab::eval_tail::evaluate_tail(&pairs)
         })

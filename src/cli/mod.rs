@@ -196,7 +196,16 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 match &f.credits {
                     None => format!("; no credits in the last {}", clock(f64::from(t.len_s))),
                     Some(c) => {
-                        let mut s = format!("; credits {} – {} (confidence {:.2})", clock(c.start), clock(c.end), c.confidence);
+                        // Split credits in order, with the scene between them.
+                        let mut parts: Vec<&crate::model::DetectedSegment> = std::iter::once(c).chain(&f.more_credits).collect();
+                        parts.sort_by(|a, b| a.start.total_cmp(&b.start));
+                        let mut s = format!("; credits {} – {} (confidence {:.2})", clock(parts[0].start), clock(parts[0].end), parts[0].confidence);
+                        for (k, part) in parts.iter().enumerate().skip(1) {
+                            if let Some((a, b)) = f.between.get(k - 1) {
+                                s += &format!(", story between the credits {} – {} (not skipped)", clock(*a), clock(*b));
+                            }
+                            s += &format!(", credits again {} – {} (confidence {:.2})", clock(part.start), clock(part.end), part.confidence);
+                        }
                         if let Some(p) = &f.preview {
                             s += &format!(", preview {} – {}", clock(p.start), clock(p.end));
                         }

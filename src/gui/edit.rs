@@ -75,10 +75,23 @@ impl Editor {
         self.segments.segments.iter().find(|s| s.kind == kind)
     }
 
-    /// I: the segment of `kind` starts at the playhead (a new one-second segment when there is
-    /// none). Returns why nothing changed when the playhead is not before its end.
+    /// The segment of `kind` that I and O at `at_ms` move, where a kind has several (credits a
+    /// scene splits): the selected one, else the one the playhead is in, else the nearest.
+    fn target(&self, kind: Kind, at_ms: u64) -> Option<usize> {
+        let segs = &self.segments.segments;
+        if let Some(i) = self.selected.filter(|&i| segs.get(i).is_some_and(|s| s.kind == kind)) {
+            return Some(i);
+        }
+        let distance = |s: &Segment| if at_ms < s.start_ms { s.start_ms - at_ms } else { at_ms.saturating_sub(s.end_ms) };
+        segs.iter().enumerate().filter(|(_, s)| s.kind == kind).min_by_key(|(_, s)| distance(s)).map(|(i, _)| i)
+    }
+
+    /// I: the segment of `kind` ([`Self::target`]) starts at the playhead (a new one-second
+    /// segment when there is none). Returns why nothing changed when the playhead is not before
+    /// its end.
     pub fn set_start(&mut self, kind: Kind, at_ms: u64) -> Option<String> {
-        if let Some(end) = self.of_kind(kind).map(|s| s.end_ms).filter(|&end| at_ms + MIN_MS > end) {
+        let target = self.target(kind, at_ms);
+        if let Some(end) = target.map(|i| self.segments.segments[i].end_ms).filter(|&end| at_ms + MIN_MS > end) {
             return Some(format!(
                 "I at {} is not before the end of the {} ({}): move the playhead earlier, or set the end first with O",
                 self.time(at_ms),
@@ -86,7 +99,7 @@ impl Editor {
                 self.time(end)
             ));
         }
-        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
+        self.edit(|segs| match target.and_then(|i| segs.get_mut(i)) {
             Some(s) => {
                 s.start_ms = at_ms.min(s.end_ms.saturating_sub(MIN_MS));
                 s.source = Source::HumanEdited;
@@ -97,10 +110,11 @@ impl Editor {
         None
     }
 
-    /// O: the segment of `kind` ends at the playhead. Returns why nothing changed when the
-    /// playhead is not after its start.
+    /// O: the segment of `kind` ([`Self::target`]) ends at the playhead. Returns why nothing
+    /// changed when the playhead is not after its start.
     pub fn set_end(&mut self, kind: Kind, at_ms: u64) -> Option<String> {
-        if let Some(start) = self.of_kind(kind).map(|s| s.start_ms).filter(|&start| at_ms < start + MIN_MS) {
+        let target = self.target(kind, at_ms);
+        if let Some(start) = target.map(|i| self.segments.segments[i].start_ms).filter(|&start| at_ms < start + MIN_MS) {
             return Some(format!(
                 "O at {} is not after the start of the {} ({}): move the playhead later, or set the start first with I",
                 self.time(at_ms),
@@ -108,7 +122,7 @@ impl Editor {
                 self.time(start)
             ));
         }
-        self.edit(|segs| match segs.iter_mut().find(|s| s.kind == kind) {
+        self.edit(|segs| match target.and_then(|i| segs.get_mut(i)) {
             Some(s) => {
                 s.end_ms = at_ms.max(s.start_ms + MIN_MS);
                 s.source = Source::HumanEdited;
@@ -282,6 +296,19 @@ mod tests {
 
     fn detection(start: f64, end: f64) -> Detection {
         Detection { intros: vec![DetectedSegment::by_model(start, end, 0.9)], ..Detection::empty() }
+    }
+
+    #[test]
+    fn i_and_o_move_the_part_of_split_credits_the_playhead_is_at() {
+        let mut e = Editor::default();
+        let part = |start_ms, end_ms| Segment { kind: Kind::Credits, start_ms, end_ms, source: Source::Predicted, confidence: Some(0.9) };
+        e.segments.segments = vec![part(200_000, 215_000), part(225_000, 250_000)];
+        // Inside the second part: its start moves, the first part stays.
+        assert!(e.set_start(Kind::Credits, 228_000).is_none());
+        // Past the first part's end, nearer it than the second part: the first part ends there.
+        assert!(e.set_end(Kind::Credits, 217_000).is_none());
+        let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms, s.source)).collect();
+        assert_eq!(spans, [(200_000, 217_000, Source::HumanEdited), (228_000, 250_000, Source::HumanEdited)]);
     }
 
     #[test]

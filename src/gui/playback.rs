@@ -81,20 +81,22 @@ impl App {
         if inside(ep.editor.intro()) {
             offers.push(Offer::SkipIntro);
         }
-        let credits = ep.editor.first_of(Kind::Credits);
-        let preview = ep.editor.first_of(Kind::Preview);
+        // Every part of the credits (a story scene may split them) and the preview.
+        let mut ends: Vec<&crate::segments::Segment> = ep.editor.segments.segments.iter().filter(|s| matches!(s.kind, Kind::Credits | Kind::Preview)).collect();
+        ends.sort_by_key(|s| s.start_ms);
+        let credits = ends.iter().copied().find(|s| s.kind == Kind::Credits && inside(Some(*s)));
         let duration = ep.tail.as_ref().map(|t| t.duration_s).or(ep.overview.duration_s);
-        if let (true, Some((_, end))) = (inside(credits), credits.map(span)) {
+        if let Some((_, end)) = credits.map(span) {
             if duration.is_some_and(|d| end < d - 0.5) {
                 offers.push(Offer::SkipCredits);
             }
         }
         // Only credits and the preview are left: from here to the end is theirs.
         let rest_skippable = duration.is_some_and(|d| {
-            let covered = [credits, preview].into_iter().flatten().map(span).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
+            let covered = ends.iter().map(|s| span(s)).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
             covered >= d - 0.5
         });
-        if (inside(credits) || inside(preview)) && rest_skippable && self.selected + 1 < self.episodes.len() {
+        if ends.iter().any(|s| inside(Some(*s))) && rest_skippable && self.selected + 1 < self.episodes.len() {
             offers.push(Offer::NextEpisode);
         }
         offers
@@ -102,7 +104,12 @@ impl App {
 
     pub(super) fn skip_credits(&mut self) {
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
-        if let Some(end) = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0) {
+        // To the end of the part of the credits playing (the first part where none is).
+        let t_ms = (ep.playhead_s * 1000.0).round().max(0.0) as u64;
+        let mut parts: Vec<&crate::segments::Segment> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).collect();
+        parts.sort_by_key(|s| s.start_ms);
+        let part = parts.iter().find(|s| s.start_ms <= t_ms && t_ms < s.end_ms).or(parts.first());
+        if let Some(end) = part.map(|s| s.end_ms as f64 / 1000.0) {
             ep.playhead_s = end;
             self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });
             self.playing = true;

@@ -125,8 +125,9 @@ pub(super) struct View<'a> {
     pub time: &'a dyn Fn(f64) -> String,
     /// Scroll the playhead's row into view (it was moved by a key, or is playing).
     pub follow: bool,
-    /// Story after the credits (start, end s): drawn in the band as what plays on.
-    pub story: Option<(f64, f64)>,
+    /// Story the tail's analysis found among the credits (start, end s, what it is: a scene
+    /// between their parts, or after them): drawn in the band as what plays on.
+    pub story: Vec<(f64, f64, &'static str)>,
 }
 
 pub(super) const WAVE_COLOUR: egui::Color32 = egui::Color32::from_rgb(110, 170, 200);
@@ -319,11 +320,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                     }
                 }
                 // Over the shading of what the head's window did not analyse.
-                if let Some((a, b)) = view.story.filter(|(a, b)| *b > f64::from(start) && *a < f64::from(start + PER_ROW)) {
+                for &(a, b, what) in view.story.iter().filter(|(a, b, _)| *b > f64::from(start) && *a < f64::from(start + PER_ROW)) {
                     let (xa, xb) = (x_of(a), x_of(b));
                     let r = egui::Rect::from_min_max(egui::pos2(xa, band.top() + 2.0), egui::pos2(xb.max(xa + 2.0), band.bottom() - 2.0));
                     painter.rect_stroke(r, 2.0, egui::Stroke::new(1.5, STORY_COLOUR), egui::StrokeKind::Inside);
-                    painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, "post-credits scene", label.clone(), STORY_COLOUR);
+                    painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, what, label.clone(), STORY_COLOUR);
                 }
                 // Shot cuts: short ticks along the band's top, where edges snap.
                 for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {

@@ -332,9 +332,10 @@ impl App {
                     ui.weak(how);
                 }
                 // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
-                if let Some((a, b)) = story_after_credits(ep) {
-                    ui.colored_label(super::timeline::STORY_COLOUR, format!("Story after the credits {} – {}", time(a), time(b)));
-                    ui.weak("a post-credits scene: it plays, Skip credits stops before it");
+                for (a, b, what) in story_after_credits(ep) {
+                    let (title, why) = if what == "post-credits scene" { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
+                    ui.colored_label(super::timeline::STORY_COLOUR, format!("{title} {} – {}", time(a), time(b)));
+                    ui.weak(why);
                 }
                 if ep.editor.segments.absent.contains(&Kind::Intro) {
                     ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
@@ -536,12 +537,18 @@ impl App {
     }
 }
 
-/// The story the tail's analysis found after the credits, from where the labelled credits end
-/// (a human may have moved them): what plays after Skip credits. None where the credits run
-/// past it.
-fn story_after_credits(ep: &Episode) -> Option<(f64, f64)> {
-    let (a, b) = ep.tail.as_ref()?.found.after_credits?;
-    let credits_end = ep.editor.first_of(Kind::Credits).map(|s| s.end_ms as f64 / 1000.0);
-    let a = credits_end.map_or(a, |e| a.max(e));
-    (b - a >= 1.0).then_some((a, b))
+/// The story the tail's analysis found among the credits — a scene between two parts of them,
+/// and story after them from where the labelled credits end (a human may have moved them) —
+/// with what it is: what plays on after Skip credits. A span the labelled credits cover is left
+/// out (a human called it credits).
+fn story_after_credits(ep: &Episode) -> Vec<(f64, f64, &'static str)> {
+    let Some(tail) = ep.tail.as_ref() else { return Vec::new() };
+    let credits: Vec<(f64, f64)> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0)).collect();
+    let last_end = credits.iter().map(|c| c.1).reduce(f64::max);
+    let mut out: Vec<(f64, f64, &'static str)> = tail.found.between.iter().map(|&(a, b)| (a, b, "scene between the credits")).collect();
+    if let Some((a, b)) = tail.found.after_credits {
+        out.push((last_end.map_or(a, |e| a.max(e)), b, "post-credits scene"));
+    }
+    out.retain(|&(a, b, _)| b - a >= 1.0 && !credits.iter().any(|&(ca, cb)| ca <= a + 0.5 && cb >= b - 0.5));
+    out
 }

@@ -16,7 +16,8 @@ use std::path::Path;
 /// The end of one episode as labelled.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TailLabels {
-    pub credits: Option<Interval>,
+    /// The credits, in order: two parts where a story scene splits them.
+    pub credits: Vec<Interval>,
     pub preview: Option<Interval>,
     /// Story after the start of the credits (truth) or what the predictor called so.
     pub after_credits: Vec<Interval>,
@@ -27,7 +28,7 @@ impl TailLabels {
     /// Whether this says anything about the tail (a truth file with credits, or a prediction
     /// that looked at the tail).
     pub fn is_empty(&self) -> bool {
-        self.credits.is_none() && self.preview.is_none() && self.after_credits.is_empty()
+        self.credits.is_empty() && self.preview.is_none() && self.after_credits.is_empty()
     }
 }
 
@@ -78,12 +79,15 @@ pub fn read_tail_labels(path: &Path) -> Result<Option<(String, TailLabels)>> {
     let segments = Segments::parse(&bytes, path)?;
     let to_interval = |s: &crate::segments::Segment| Interval { start: s.start_ms as f64 / 1000.0, end: s.end_ms as f64 / 1000.0 };
     let first = |kind: Kind| segments.segments.iter().filter(|s| s.kind == kind).map(to_interval).min_by(|a, b| a.start.total_cmp(&b.start));
-    let credits = first(Kind::Credits);
-    let mut after_credits: Vec<Interval> = match credits {
+    let mut credits: Vec<Interval> = segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(to_interval).collect();
+    credits.sort_by(|a, b| a.start.total_cmp(&b.start));
+    let mut after_credits: Vec<Interval> = match credits.first().copied() {
         Some(c) => segments.segments.iter().filter(|s| matches!(s.kind, Kind::Body | Kind::ColdOpen) && s.start_ms as f64 / 1000.0 >= c.start).map(to_interval).collect(),
         None => Vec::new(),
     };
-    if let Some(pc) = doc.get("post_credits").and_then(|v| v.as_array()).filter(|a| a.len() == 2) {
+    // A prediction's story after and between the credits (truth files say it as body segments).
+    let pairs = doc.get("post_credits").into_iter().chain(doc.get("story_between_credits").and_then(|v| v.as_array()).into_iter().flatten());
+    for pc in pairs.filter_map(|v| v.as_array()).filter(|a| a.len() == 2) {
         if let (Some(a), Some(b)) = (pc[0].as_f64(), pc[1].as_f64()) {
             after_credits.push(Interval { start: a, end: b });
         }
@@ -104,8 +108,8 @@ pub fn read_tail_label_set(path: &Path) -> Result<BTreeMap<String, TailLabels>> 
     Ok(out)
 }
 
-fn counts(window: [f64; 2], truth: Option<Interval>, pred: Option<Interval>) -> (usize, usize, usize) {
-    let inside = |i: Option<Interval>, t: f64| i.is_some_and(|i| i.start <= t && t < i.end);
+fn counts(window: [f64; 2], truth: &[Interval], pred: &[Interval]) -> (usize, usize, usize) {
+    let inside = |i: &[Interval], t: f64| i.iter().any(|i| i.start <= t && t < i.end);
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
     let mut t = window[0].ceil();
     while t < window[1] {
@@ -129,30 +133,35 @@ pub fn score_tail(episode: &str, truth: &TailLabels, pred: &TailLabels) -> Optio
     let duration = truth.duration?;
     let (start, _) = crate::features::tail::DEFAULT_TAIL.range(duration)?;
     let window = [f64::from(start), duration];
-    let clip = |i: Option<Interval>| i.map(|i| Interval { start: i.start.clamp(window[0], window[1]), end: i.end.clamp(window[0], window[1]) }).filter(|i| i.end > i.start);
-    let (tc, pc) = (clip(truth.credits), clip(pred.credits));
+    let clip = |list: &[Interval]| -> Vec<Interval> {
+        list.iter().map(|i| Interval { start: i.start.clamp(window[0], window[1]), end: i.end.clamp(window[0], window[1]) }).filter(|i| i.end > i.start).collect()
+    };
+    let (tc, pc) = (clip(&truth.credits), clip(&pred.credits));
     let overlap = |a: Interval, b: Interval| (a.end.min(b.end) - a.start.max(b.start)).max(0.0);
-    let credits_iou = match (tc, pc) {
-        (None, None) => 1.0,
-        (Some(a), Some(b)) => overlap(a, b) / ((a.end - a.start) + (b.end - b.start) - overlap(a, b)),
+    // Over split credits: the overlap of the two unions over the size of their union.
+    let length = |list: &[Interval]| list.iter().map(|i| i.end - i.start).sum::<f64>();
+    let common: f64 = tc.iter().flat_map(|&t| pc.iter().map(move |&p| overlap(t, p))).sum();
+    let credits_iou = match (tc.is_empty(), pc.is_empty()) {
+        (true, true) => 1.0,
+        (false, false) => common / (length(&tc) + length(&pc) - common),
         _ => 0.0,
     };
-    let (start_error, end_error) = match (truth.credits, pred.credits) {
-        (Some(a), Some(b)) => (Some(b.start - a.start), Some(b.end - a.end)),
+    let (start_error, end_error) = match (truth.credits.first().zip(truth.credits.last()), pred.credits.first().zip(pred.credits.last())) {
+        (Some((ta, tb)), Some((pa, pb))) => (Some(pa.start - ta.start), Some(pb.end - tb.end)),
         _ => (None, None),
     };
-    let overlapping = matches!((tc, pc), (Some(t), Some(p)) if overlap(t, p) > 0.0);
-    let missed = tc.is_some() && !overlapping;
-    let spurious = pc.is_some() && !overlapping;
+    let overlapping = common > 0.0;
+    let missed = !tc.is_empty() && !overlapping;
+    let spurious = !pc.is_empty() && !overlapping;
     let swallowed = truth
         .after_credits
         .iter()
         .filter(|scene| {
-            let covered: f64 = [pred.credits, pred.preview].into_iter().flatten().map(|p| overlap(p, **scene)).sum();
+            let covered: f64 = pred.credits.iter().chain(&pred.preview).map(|p| overlap(*p, **scene)).sum();
             covered > 0.5 * (scene.end - scene.start)
         })
         .count();
-    let c = [counts(window, tc, pc), counts(window, clip(truth.preview), clip(pred.preview))];
+    let c = [counts(window, &tc, &pc), counts(window, &clip(truth.preview.as_slice()), &clip(pred.preview.as_slice()))];
     Some(TailEpisodeScore {
         episode: episode.to_string(),
         window,
@@ -174,7 +183,7 @@ pub fn evaluate_tail(pairs: &[(String, TailLabels, TailLabels)]) -> TailReport {
     let sum = |k: usize| episodes.iter().fold((0, 0, 0), |a, e| (a.0 + e.counts[k].0, a.1 + e.counts[k].1, a.2 + e.counts[k].2));
     let scored: Vec<&(String, TailLabels, TailLabels)> = pairs.iter().filter(|(_, t, _)| t.duration.is_some()).collect();
     TailReport {
-        with_credits: scored.iter().filter(|(_, t, _)| t.credits.is_some()).count(),
+        with_credits: scored.iter().filter(|(_, t, _)| !t.credits.is_empty()).count(),
         credits: prf(sum(0)),
         credits_mean_iou: episodes.iter().map(|e| e.credits_iou).sum::<f64>() / episodes.len().max(1) as f64,
         credits_start_abs_error: super::eval::spread(episodes.iter().filter_map(|e| e.start_error.map(f64::abs)).collect()),
@@ -195,7 +204,7 @@ mod tests {
 
     fn tail(credits: Option<(f64, f64)>, preview: Option<(f64, f64)>, after: &[(f64, f64)]) -> TailLabels {
         let i = |(start, end): (f64, f64)| Interval { start, end };
-        TailLabels { credits: credits.map(i), preview: preview.map(i), after_credits: after.iter().copied().map(i).collect(), duration: Some(240.0) }
+        TailLabels { credits: credits.map(i).into_iter().collect(), preview: preview.map(i), after_credits: after.iter().copied().map(i).collect(), duration: Some(240.0) }
     }
 
     #[test]
@@ -214,5 +223,26 @@ mod tests {
         // c: credits where there are none.
         assert!(r.episodes[2].spurious && r.episodes[2].credits_iou == 0.0);
         assert_eq!((r.with_credits, r.missed, r.spurious, r.with_preview), (2, 0, 1, 1));
+    }
+
+    #[test]
+    fn split_credits_are_scored_as_one_union_and_the_scene_between_them_is_story() {
+        let i = |start: f64, end: f64| Interval { start, end };
+        let labels = |credits: Vec<Interval>, after: Vec<Interval>| TailLabels { credits, preview: None, after_credits: after, duration: Some(240.0) };
+        // Credits 190–205, a scene 205–215, credits again 215–240.
+        let truth = labels(vec![i(190.0, 205.0), i(215.0, 240.0)], vec![i(205.0, 215.0)]);
+        let r = evaluate_tail(&[
+            ("both parts".into(), truth.clone(), labels(vec![i(190.0, 205.0), i(215.0, 240.0)], vec![i(205.0, 215.0)])),
+            ("one span".into(), truth.clone(), labels(vec![i(190.0, 240.0)], vec![])),
+            ("second part".into(), truth, labels(vec![i(215.0, 240.0)], vec![])),
+        ]);
+        let e = &r.episodes;
+        assert_eq!((e[0].credits_iou, e[0].swallowed, e[0].start_error, e[0].end_error), (1.0, 0, Some(0.0), Some(0.0)));
+        assert_eq!((e[0].credits.f1, e[0].missed, e[0].spurious), (1.0, false, false));
+        // Credits over the scene: 40 of 50 s, and the scene swallowed.
+        assert_eq!((e[1].credits_iou, e[1].swallowed), (0.8, 1));
+        // Only the part the rule saw: 25 of 40 s, begun 25 s late, the scene kept.
+        assert_eq!((e[2].credits_iou, e[2].swallowed, e[2].start_error), (25.0 / 40.0, 0, Some(25.0)));
+        assert_eq!((r.post_credits_scenes, r.swallowed), (3, 1));
     }
 }

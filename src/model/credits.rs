@@ -53,6 +53,10 @@ pub struct TailFound {
     pub preview: Option<DetectedSegment>,
     /// Story after the credits (start, end): a post-credits scene, never to be skipped.
     pub after_credits: Option<(f64, f64)>,
+    /// The other part of credits a story scene splits ([`split_credits`]): credits too.
+    pub more_credits: Vec<DetectedSegment>,
+    /// The scene between the parts of split credits (start, end): story, never skipped.
+    pub between: Vec<(f64, f64)>,
     /// Per tail second: 1 a credit second (several lines, a line over a black card, text
     /// rolling up, a squeezed picture), 0.5 one line of text, 0 none. What the app's lane draws and a user checks the rule against.
     pub evidence: Vec<f32>,
@@ -67,6 +71,8 @@ struct Cues {
     roll: Vec<bool>,
     /// The picture is squeezed into one side of the frame ([`squeezed`]).
     squeeze: Vec<bool>,
+    /// Text over a black card.
+    card: Vec<bool>,
     /// 1 − cosine to the previous second (0 for the first).
     change: Vec<f32>,
 }
@@ -119,7 +125,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     let n = tail.seconds.len().min(tail.thumbnails.len());
     let roll = rolling(&tail.text, n);
     let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, change: Vec::with_capacity(n) };
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n) };
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
         // Text read from the taller picture where the analysis kept one, else the thumbnail.
@@ -133,10 +139,41 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         let card = dark && black_share(thumb) >= BLACK_CARD;
         c.text.push(text);
         c.dark.push(dark);
+        c.card.push(card && lines >= 1);
         c.credit.push(is_credit(lines, card) || c.roll[i] || c.squeeze[i]);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c
+}
+
+/// The seconds a run of credit seconds `first..=last` covers, inside `lo..hi`. Start: back over a
+/// black lead-in (the card before the names arrive) or the squeeze-back the names roll beside,
+/// to the cut before it. End: on over black or the same picture (the last names leave, the card
+/// or shot stays), up to a cut, or to black showing text too faint to count as a line (only the
+/// strength of one line sees it: a caption card). Over the same shot of footage a lone line is
+/// the last name scrolling out, not a caption: a preview or a post-credits scene opens on a new
+/// shot. Text still rolling up and a squeezed picture are the credits whatever the cuts: the
+/// list goes on over the footage's own cuts, and a squeeze-back plays until the picture fills
+/// the frame again.
+fn extent(c: &Cues, first: usize, last: usize, lo: usize, hi: usize) -> (usize, usize) {
+    let mut a = first;
+    while a > lo && first - a < REACH_S && (c.dark[a - 1] || c.squeeze[a - 1]) {
+        a -= 1;
+    }
+    let mut b = last;
+    let mut held = last;
+    while b + 1 < hi {
+        let j = b + 1;
+        if c.roll[j] || c.squeeze[j] {
+            b = j;
+            held = j;
+        } else if j - held <= REACH_S && (c.dark[j] || c.change[j] < CUT) && !(c.text[j] && !c.credit[j] && c.dark[j]) {
+            b = j;
+        } else {
+            break;
+        }
+    }
+    (a, b)
 }
 
 /// Find credits, a preview and a post-credits scene in `tail`, an episode's tail window of an
@@ -148,32 +185,7 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     let mut found = TailFound { evidence, ..Default::default() };
     let Some((first, last, count)) = best_run(&c.credit) else { return found };
     let second = |i: usize| f64::from(tail.seconds[i]);
-    // Start: back over a black lead-in (the card before the names arrive) or the squeeze-back
-    // the names roll beside, to the cut before it.
-    let mut a = first;
-    while a > 0 && first - a < REACH_S && (c.dark[a - 1] || c.squeeze[a - 1]) {
-        a -= 1;
-    }
-    // End: on over black or the same picture (the last names leave, the card or shot stays), up
-    // to a cut, or to black showing text too faint to count as a line (only the strength of one
-    // line sees it: a caption card). Over the same shot of footage a lone line is the last name
-    // scrolling out, not a caption: a preview or a post-credits scene opens on a new shot. Text
-    // still rolling up and a squeezed picture are the credits whatever the cuts: the list goes
-    // on over the footage's own cuts, and a squeeze-back plays until the picture fills the
-    // frame again.
-    let mut b = last;
-    let mut held = last;
-    while b + 1 < n {
-        let j = b + 1;
-        if c.roll[j] || c.squeeze[j] {
-            b = j;
-            held = j;
-        } else if j - held <= REACH_S && (c.dark[j] || c.change[j] < CUT) && !(c.text[j] && !c.credit[j] && c.dark[j]) {
-            b = j;
-        } else {
-            break;
-        }
-    }
+    let (a, b) = extent(&c, first, last, 0, n);
     let start = (second(a) - 0.5).max(0.0);
     let confidence = count as f64 / (last - first + 1) as f64;
     let mut credits = DetectedSegment { start, end: duration_s.max(start), confidence, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
@@ -300,10 +312,10 @@ pub fn end_credits_at(found: &mut TailFound, end: f64) {
     found.after_credits = found.after_credits.and_then(|(a, b)| (b - a.max(end) >= MIN_AFTER_S).then_some((a.max(end), b)));
 }
 
-/// The run of credit seconds (gaps ≤ [`GAP_S`] closed) with the most credit seconds, at least
-/// [`MIN_CREDIT_S`]; a later run wins a tie (credits end an episode). (first, last, count).
-fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
-    let mut best: Option<(usize, usize, usize)> = None;
+/// The runs of credit seconds (gaps ≤ [`GAP_S`] closed) holding at least [`MIN_CREDIT_S`] of
+/// them, in order: (first, last, count).
+fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < credit.len() {
         if !credit[i] {
@@ -319,12 +331,110 @@ fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
             }
             j += 1;
         }
-        if count >= MIN_CREDIT_S && best.is_none_or(|(_, _, c)| count >= c) {
-            best = Some((first, last, count));
+        if count >= MIN_CREDIT_S {
+            out.push((first, last, count));
         }
         i = last + 1;
     }
-    best
+    out
+}
+
+/// The run of credit seconds with the most credit seconds ([`runs`]); a later run wins a tie
+/// (credits end an episode). (first, last, count).
+fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
+    runs(credit).into_iter().fold(None, |best, r| if best.is_none_or(|(_, _, c)| r.2 >= c) { Some(r) } else { best })
+}
+
+/// How a run of credit seconds looks: what most of its credit seconds show — names beside a
+/// squeezed picture (3), rolling up (2), on a black card (1), lines over footage (0) — and
+/// whether most are dark. Two parts of one series' credits look alike; story that shows
+/// something like credits (a film's own credits inside the footage, a sign over a night scene)
+/// mostly does not look like the credits around it.
+fn look(c: &Cues, first: usize, last: usize) -> (u8, bool) {
+    let seconds: Vec<usize> = (first..=last).filter(|&i| c.credit[i]).collect();
+    let mut votes = [0usize; 4];
+    for &i in &seconds {
+        votes[if c.squeeze[i] { 3 } else if c.roll[i] { 2 } else if c.card[i] { 1 } else { 0 }] += 1;
+    }
+    let form = (0..4).max_by_key(|&k| (votes[k], k)).unwrap_or(0) as u8;
+    (form, 2 * seconds.iter().filter(|&&i| c.dark[i]).count() >= seconds.len())
+}
+
+/// A scene between two parts of the credits lasts at most this long: the scene a series puts
+/// between its credit cards, not the episode's last act.
+pub const MAX_BETWEEN_S: f64 = 90.0;
+
+/// Credits a story scene splits — names, a scene between the cards, more names — found around
+/// the credits the rule found (`found.credits`, their edges read and snapped): another run of
+/// credit seconds ([`runs`]) beginning at most [`MAX_BETWEEN_S`] after them, in the story after
+/// them or in a preview only the picture saw (its "caption" was the next part's first line), or
+/// ending at most that long before them where they are more than lines over footage, looking
+/// like them ([`look`]); at least [`MIN_AFTER_S`] of footage (not black: a pause
+/// between cards is no scene) between the two. The other part joins `more_credits`, the scene
+/// `between`: story, never skipped. What follows the last part is story or the preview, as
+/// after the credits. Run last, on the tail's own cues, so that the reading of the credits'
+/// edges and of what follows them is the one the rule has always made.
+pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: f64) {
+    let Some(main) = found.credits.clone() else { return };
+    let c = cues(tail);
+    let n = c.credit.len();
+    if n == 0 {
+        return;
+    }
+    // How the credits found look, from their own credit seconds: the other part must look alike.
+    let within: Vec<usize> = (0..n).filter(|&i| c.credit[i] && f64::from(tail.seconds[i]) > main.start && f64::from(tail.seconds[i]) < main.end).collect();
+    let Some((&lo_main, &hi_main)) = within.first().zip(within.last()) else { return };
+    let main_look = look(&c, lo_main, hi_main);
+    let second = |i: usize| f64::from(tail.seconds[i]);
+    // The first second whose span ([s − 0.5, s + 0.5)) begins at or after `t`.
+    let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
+    let footage = |from: usize, to: usize| (from..to.min(n)).filter(|&i| !c.dark[i]).count() as f64 >= MIN_AFTER_S;
+    let part = |a: usize, count: usize, first: usize, last: usize, end: f64| {
+        let mut seg = DetectedSegment { start: second(a) - 0.5, end, confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+        if a < first {
+            seg.start_by.push(Evidence::Picture);
+        }
+        seg
+    };
+    // After the credits: up to a preview the words confirmed (or the end of the file).
+    let picture_preview = found.preview.as_ref().is_some_and(|p| !p.start_by.contains(&Evidence::Text));
+    let limit = found.preview.as_ref().filter(|_| !picture_preview).map_or(duration_s, |p| p.start);
+    let (lo, hi) = (index(main.end + MIN_AFTER_S), index(limit));
+    let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
+    if let Some((first, last, count)) = later {
+        let (a, b) = extent(&c, first, last, lo, hi);
+        let end = if b + 1 >= n { duration_s } else { (second(b) + 0.5).min(limit) };
+        let seg = part(a, count, first, last, end);
+        if footage(index(main.end), a) && seg.start - main.end >= MIN_AFTER_S {
+            found.between.push((main.end, seg.start));
+            // A preview the picture saw inside the part was its first line.
+            if picture_preview && found.preview.as_ref().is_some_and(|p| p.start < seg.end) {
+                found.preview = None;
+            }
+            let story_to = found.preview.as_ref().map_or(duration_s, |p| p.start);
+            found.after_credits = (story_to - seg.end >= MIN_AFTER_S).then_some((seg.end, story_to));
+            found.more_credits.push(seg);
+            return;
+        }
+    }
+    // Before the credits: the last run ending at least MIN_AFTER_S of footage before them, where
+    // the credits are more than lines over footage (rolling, on black cards, squeezed): story
+    // before the credits shows lines over footage far more often than story after them (a
+    // film's own credits inside the footage, a letter, a sign), and where it does, skipping it
+    // would skip story.
+    if main_look.0 == 0 {
+        return;
+    }
+    let hi = index(main.start - MIN_AFTER_S).min(n);
+    let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
+    if let Some((first, last, count)) = earlier {
+        let (a, b) = extent(&c, first, last, 0, hi);
+        let seg = part(a, count, first, last, second(b) + 0.5);
+        if footage(b + 1, index(main.start)) && main.start - seg.end >= MIN_AFTER_S {
+            found.between.push((seg.end, main.start));
+            found.more_credits.push(seg);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -393,6 +503,56 @@ mod tests {
         let preview = found.preview.expect("preview");
         assert_eq!((preview.start, preview.end), (127.5, 134.0));
         assert!(found.after_credits.is_none());
+    }
+
+    /// [`find_tail`] and then [`split_credits`], as the tail's judgement runs them.
+    fn split(kinds: &str, duration_s: f64) -> TailFound {
+        let t = tail(kinds);
+        let mut found = find_tail(&t, duration_s);
+        split_credits(&t, &mut found, duration_s);
+        found
+    }
+
+    fn spans(found: &TailFound) -> Vec<(f64, f64)> {
+        let mut out: Vec<(f64, f64)> = found.credits.iter().chain(&found.more_credits).map(|c| (c.start, c.end)).collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn credits_a_scene_splits_are_two_parts_with_story_between_them() {
+        // 12 s of names, a 6 s scene, 8 s more names and black to the end of the file.
+        let found = split(&format!("ssss{}Ssssss{}bb", "c".repeat(12), "c".repeat(8)), 132.0);
+        assert_eq!(spans(&found), [(103.5, 115.5), (121.5, 132.0)], "{found:?}");
+        assert_eq!((found.between.as_slice(), found.after_credits), (&[(115.5, 121.5)][..], None));
+        // The shorter part first: found before the longer one.
+        let found = split(&format!("ssss{}Sssss{}SSsss", "c".repeat(7), "c".repeat(14)), 136.0);
+        assert_eq!(spans(&found), [(103.5, 110.5), (115.5, 129.5)], "{found:?}");
+        assert_eq!(found.between, [(110.5, 115.5)]);
+        assert_eq!(found.after_credits, Some((129.5, 136.0)), "the story after the last part stays story");
+    }
+
+    #[test]
+    fn a_caption_the_picture_saw_opening_more_credits_is_not_a_preview() {
+        // Names, a scene, then a new shot with one line over it and names again: the line was
+        // the second part's first, not a preview's caption.
+        let found = split(&format!("ssss{}Ssssssp{}", "c".repeat(12), "c".repeat(8)), 131.0);
+        assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 131.0)], "{found:?}");
+        assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+        assert_eq!(found.between, [(115.5, 122.5)]);
+    }
+
+    #[test]
+    fn names_far_from_the_credits_or_a_black_pause_do_not_split_them() {
+        // Text 100 s before the credits is the story's, whatever it shows.
+        let found = split(&format!("{}{}{}", "c".repeat(7), "s".repeat(100), "c".repeat(12)), 219.0);
+        assert_eq!((found.more_credits.len(), found.between.len()), (0, 0), "{found:?}");
+        // Black between two runs of cards is a pause, not a scene.
+        let found = split(&format!("ssss{}bbbbbbbb{}", "c".repeat(8), "c".repeat(10)), 130.0);
+        assert!(found.more_credits.is_empty() && found.between.is_empty(), "{found:?}");
+        // Credits with a post-credits scene and nothing more: as before.
+        let found = split("sssssssscccccccccccsssssssss", 128.0);
+        assert_eq!((spans(&found), found.after_credits), (vec![(107.5, 118.5)], Some((118.5, 128.0))));
     }
 
     #[test]

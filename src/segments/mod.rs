@@ -178,7 +178,7 @@ impl Segments {
     /// [`Segments::merge_detection`] for the end of the episode: predicted credits and preview
     /// are replaced, a human's are kept.
     pub fn merge_tail(&mut self, found: &crate::model::credits::TailFound) {
-        let credits: Vec<_> = found.credits.iter().cloned().collect();
+        let credits: Vec<_> = found.credits.iter().chain(&found.more_credits).cloned().collect();
         let preview: Vec<_> = found.preview.iter().cloned().collect();
         self.merge_predicted(&[(Kind::Credits, &credits), (Kind::Preview, &preview)]);
     }

@@ -85,6 +85,44 @@ fn skip_credits_and_next_episode_are_offered_at_the_end_and_a_post_credits_scene
 }
 
 #[test]
+fn credits_a_scene_splits_skip_to_the_scene_and_offer_the_next_episode_only_in_the_last_part() {
+    // Two episodes of 48 s: story 0–20, names 20–30, a scene 30–36, names again 36–48.
+    let dir = tempfile::tempdir().unwrap();
+    let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    let names = |d: u32| format!("color=c=black:s=320x180:r=25:d={d},drawtext=fontfile={font}:text='Cast':fontcolor=white:fontsize=14:x=(w-tw)/2:y=h-20*t");
+    let graph = format!("mandelbrot=s=320x180:r=25,trim=duration=20,setpts=PTS-STARTPTS[a];{}[b];testsrc2=s=320x180:r=25:d=6[c];{}[d];[a][b][c][d]concat=n=4,format=yuv420p[v]", names(10), names(12));
+    let mut files = Vec::new();
+    for n in 1..=2 {
+        let file = dir.path().join(format!("Show - S01E0{n}.mkv"));
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        let seg = |start_ms, end_ms| crate::segments::Segment { kind: Kind::Credits, start_ms, end_ms, source: crate::segments::Source::HumanVerified, confidence: None };
+        crate::gui::edit::save(&file, &crate::segments::Segments { segments: vec![seg(20_000, 30_000), seg(36_000, 48_000)], absent: vec![Kind::Intro], ..Default::default() }).unwrap();
+        files.push(file);
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "both tails analysed", |a| a.episodes.iter().all(|e| e.tail.is_some()));
+    h.state_mut().episodes[0].playhead_s = 21.0;
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "playback inside the first part", |a| a.playing && a.episodes[0].playhead_s > 21.2);
+    assert_eq!(h.state().offers(), [Offer::SkipCredits], "a scene follows: no Next episode");
+    h.get_by_label("Skip credits").click();
+    step_until(&mut h, "playback in the scene", |a| a.episodes[0].playhead_s > 30.1);
+    assert!(h.state().episodes[0].playhead_s < 33.0, "skipped to the scene, not past it: {}", h.state().episodes[0].playhead_s);
+    assert_eq!(h.state().offers(), [], "the scene plays");
+    step_until(&mut h, "playback inside the last part", |a| a.episodes[0].playhead_s > 36.2);
+    assert_eq!(h.state().offers(), [Offer::NextEpisode], "only credits are left");
+    // The scene the analysis found between the parts is shown as story.
+    h.state_mut().episodes[0].tail.as_mut().expect("analysed").found.between = vec![(30.0, 36.0)];
+    h.run_steps(2);
+    h.get_by_label_contains("Story between the credits 00:00:30.000 – 00:00:36.000");
+    h.key_press(egui::Key::Space);
+    h.run_steps(2);
+}
+
+#[test]
 fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
     let dir = tempfile::tempdir().unwrap();
     let media = demo_episode(dir.path());

@@ -356,8 +356,9 @@ fn reader<'m>(file: &Path, memory: &'m mut JudgeMemory, notes: &mut Vec<Note>) -
 /// (`0.123`; version 1 printed them through f64: `0.12300000339746475`). 3: each segment says
 /// what placed its edges (`start_by`, `end_by`) and in how many other episodes it plays
 /// (`repeats_in`). 4: the tail — `credits` and `preview` segments, `tail_window`,
-/// `credits_evidence`, `post_credits`. Every reader takes all four.
-pub const PREDICTION_VERSION: u32 = 4;
+/// `credits_evidence`, `post_credits`. 5: credits a story scene splits — two `credits` segments
+/// and `story_between_credits`. Every reader takes all five.
+pub const PREDICTION_VERSION: u32 = 5;
 
 /// What `detect` says about one episode, as written to `<episode>.pred.json` and printed by
 /// `--json`; `export --segments` and `eval` read it. Fields stay in the alphabetical order the
@@ -380,6 +381,10 @@ pub struct Prediction {
     pub post_credits: Option<[f64; 2]>,
     pub season_episodes: usize,
     pub segments: Vec<PredictedSegment>,
+    /// Story between two parts of the credits (a scene between credit cards), `[start, end]`
+    /// each: never skipped (version 5).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub story_between_credits: Vec<[f64; 2]>,
     /// The tail analysed, `[start, end]` in seconds (version 4; absent when none was).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail_window: Option<[f64; 2]>,
@@ -421,7 +426,8 @@ impl Prediction {
         };
         let tail = judged.tail.as_ref();
         let found = tail.map(|t| &t.found);
-        let tail_segments = found.into_iter().flat_map(|f| f.credits.iter().map(|s| segment("credits", s)).chain(f.preview.iter().map(|s| segment("preview", s))));
+        let mut tail_segments: Vec<PredictedSegment> = found.into_iter().flat_map(|f| f.credits.iter().chain(&f.more_credits).map(|s| segment("credits", s)).chain(f.preview.iter().map(|s| segment("preview", s)))).collect();
+        tail_segments.sort_by(|a, b| a.start.total_cmp(&b.start));
         Prediction {
             credits_evidence: found.map(|f| f.evidence.clone()).unwrap_or_default(),
             encoder: encoder.to_string(),
@@ -430,6 +436,7 @@ impl Prediction {
             intro_probability: d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect(),
             model_ms: (judged.model_ms * 10.0).round() / 10.0,
             post_credits: found.and_then(|f| f.after_credits).map(|(a, b)| [a, b]),
+            story_between_credits: found.map(|f| f.between.iter().map(|&(a, b)| [a, b]).collect()).unwrap_or_default(),
             season_episodes: judged.season_episodes,
             segments: d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).chain(tail_segments).collect(),
             tail_window: tail.map(|t| [f64::from(t.start_s), (f64::from(t.start_s + t.len_s)).min(t.duration_s.max(f64::from(t.start_s)))]),

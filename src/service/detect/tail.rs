@@ -183,7 +183,39 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
         }
     }
     read_after_credits(file, features, duration_s, &mut found, memory, notes);
+    crate::model::credits::split_credits(features, &mut found, duration_s);
+    if snap && !found.more_credits.is_empty() {
+        snap_parts(file, duration_s, &mut found, memory, notes);
+    }
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
+}
+
+/// The other part of split credits snapped to cuts as the credits are, and the scene between and
+/// the story after them moved with its edges (a scene shorter than a second is no scene).
+fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+    let Some(main) = found.credits.clone() else { return };
+    for part in &mut found.more_credits {
+        let at_end = part.end >= duration_s;
+        let old = (part.start, part.end);
+        if let Err(e) = memory.snapper.snap_segment(file, part) {
+            notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
+            return;
+        }
+        if at_end {
+            part.end = old.1;
+            part.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+        }
+        // Snapping never moves a part across the scene into the other part.
+        if part.start >= main.end {
+            part.start = part.start.max(main.end + 1.0);
+        } else {
+            part.end = part.end.min(main.start - 1.0);
+        }
+    }
+    found.between = found.more_credits.iter().map(|p| if p.start >= main.end { (main.end, p.start) } else { (p.end, main.start) }).collect();
+    if let (Some(last), Some(after)) = (found.more_credits.iter().filter(|p| p.start >= main.end).map(|p| p.end).reduce(f64::max), found.after_credits.as_mut()) {
+        after.0 = last;
+    }
 }
 
 /// Where the credits begin and end, read: names rolling in over bright footage in a light font

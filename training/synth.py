@@ -1140,6 +1140,8 @@ def main():
                     help="with --tails varied/other: the share of episodes whose credits a story scene "
                          "splits (credits, scene, credits; README \"Data\")")
     args = ap.parse_args()
+    if args.mid_credits and args.tails == "simple":
+        ap.error("--mid-credits splits varied ends: give --tails varied or --tails other too")
     global MID_CREDITS
     MID_CREDITS = args.mid_credits
     pool = args.pool or os.path.join(args.out, "pool")

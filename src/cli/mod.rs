@@ -200,8 +200,9 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                         let mut parts: Vec<&crate::model::DetectedSegment> = std::iter::once(c).chain(&f.more_credits).collect();
                         parts.sort_by(|a, b| a.start.total_cmp(&b.start));
                         let mut s = format!("; credits {} – {} (confidence {:.2})", clock(parts[0].start), clock(parts[0].end), parts[0].confidence);
-                        for (k, part) in parts.iter().enumerate().skip(1) {
-                            if let Some((a, b)) = f.between.get(k - 1) {
+                        for k in 1..parts.len() {
+                            let (prev, part) = (parts[k - 1], parts[k]);
+                            if let Some((a, b)) = f.between.iter().find(|(a, b)| *a >= prev.end - 0.01 && *b <= part.start + 0.01) {
                                 s += &format!(", story between the credits {} – {} (not skipped)", clock(*a), clock(*b));
                             }
                             s += &format!(", credits again {} – {} (confidence {:.2})", clock(part.start), clock(part.end), part.confidence);

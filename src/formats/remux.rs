@@ -49,6 +49,9 @@ pub fn chapter_titles(list: &[crate::formats::Chapter], options: &ExportOptions,
             ChapterNames::ByKind => options.title(c.kind),
             ChapterNames::EmbyMarkers => match c.kind {
                 Kind::Intro => "IntroStart".into(),
+                // Split credits: the last part is where Emby's "Up Next" begins, not the
+                // first (a scene plays between them).
+                Kind::Credits if list[i + 1..].iter().any(|c| c.kind == Kind::Credits) => options.title(c.kind),
                 Kind::Credits => "CreditsStart".into(),
                 _ if i > 0 && list[i - 1].kind == Kind::Intro => "IntroEnd".into(),
                 _ => options.title(c.kind),

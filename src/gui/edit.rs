@@ -29,6 +29,16 @@ impl Default for Editor {
     }
 }
 
+/// A kind a human has edited is the human's whole: the model's other segments of it (the other
+/// part of credits a scene splits) become the human's as they stand, or the next analysis —
+/// which gives nothing to a human's kind and replaces the model's — would drop them.
+fn adopt(segments: &mut [Segment], kind: Kind) {
+    for s in segments.iter_mut().filter(|s| s.kind == kind && s.source == Source::Predicted) {
+        s.source = Source::HumanEdited;
+        s.confidence = None;
+    }
+}
+
 impl Editor {
     pub fn new(segments: Segments) -> Self {
         Editor { segments, ..Default::default() }
@@ -40,6 +50,10 @@ impl Editor {
         // A kind with a segment again (set by keys, imported) is no longer decided absent.
         let present: Vec<Kind> = self.segments.segments.iter().map(|s| s.kind).collect();
         self.segments.absent.retain(|k| !present.contains(k));
+        let human: Vec<Kind> = self.segments.segments.iter().filter(|s| s.source != Source::Predicted).map(|s| s.kind).collect();
+        for kind in human {
+            adopt(&mut self.segments.segments, kind);
+        }
         self.segments.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
         // An edit after Enter takes the verification back: the episode must be confirmed again.
         self.segments.verified = false;
@@ -219,6 +233,9 @@ impl Editor {
         self.edit_all(|segments| {
             segments.verified = false;
             segments.segments.remove(i);
+            // What is left of the kind (the other part of split credits) is the human's now: a
+            // new analysis must not bring back the part deleted.
+            adopt(&mut segments.segments, kind);
             if !segments.segments.iter().any(|s| s.kind == kind) && !segments.absent.contains(&kind) {
                 segments.absent.push(kind);
             }
@@ -309,6 +326,22 @@ mod tests {
         assert!(e.set_end(Kind::Credits, 217_000).is_none());
         let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms, s.source)).collect();
         assert_eq!(spans, [(200_000, 217_000, Source::HumanEdited), (228_000, 250_000, Source::HumanEdited)]);
+        // One part edited, the other untouched: a new analysis keeps both as they are.
+        let mut e = Editor::default();
+        e.segments.segments = vec![part(200_000, 215_000), part(225_000, 250_000)];
+        e.set_start(Kind::Credits, 226_000);
+        let found = crate::model::credits::TailFound { credits: Some(crate::model::DetectedSegment::by_model(199.0, 214.0, 0.9)), ..Default::default() };
+        e.merge_tail(&found);
+        let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms)).collect();
+        assert_eq!(spans, [(200_000, 215_000), (226_000, 250_000)]);
+        // A part deleted stays deleted: the other is the human's, and the analysis adds nothing.
+        let mut e = Editor::default();
+        e.segments.segments = vec![part(200_000, 215_000), part(225_000, 250_000)];
+        e.selected = Some(0);
+        e.delete_kind(Kind::Credits);
+        e.merge_tail(&crate::model::credits::TailFound { credits: Some(crate::model::DetectedSegment::by_model(200.0, 215.0, 0.9)), more_credits: vec![crate::model::DetectedSegment::by_model(225.0, 250.0, 0.9)], ..Default::default() });
+        let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms, s.source)).collect();
+        assert_eq!(spans, [(225_000, 250_000, Source::HumanEdited)]);
     }
 
     #[test]

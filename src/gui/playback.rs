@@ -104,11 +104,11 @@ impl App {
 
     pub(super) fn skip_credits(&mut self) {
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
-        // To the end of the part of the credits playing (the first part where none is).
+        // To the end of the part of the credits playing (or the next part; never back).
         let t_ms = (ep.playhead_s * 1000.0).round().max(0.0) as u64;
         let mut parts: Vec<&crate::segments::Segment> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).collect();
         parts.sort_by_key(|s| s.start_ms);
-        let part = parts.iter().find(|s| s.start_ms <= t_ms && t_ms < s.end_ms).or(parts.first());
+        let part = parts.iter().find(|s| t_ms < s.end_ms);
         if let Some(end) = part.map(|s| s.end_ms as f64 / 1000.0) {
             ep.playhead_s = end;
             self.preview.request(preview::Request::Play { path: ep.path.clone(), t: end, rate: self.rate });

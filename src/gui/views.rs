@@ -332,8 +332,8 @@ impl App {
                     ui.weak(how);
                 }
                 // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
-                for (a, b, what) in story_after_credits(ep) {
-                    let (title, why) = if what == "post-credits scene" { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
+                for (a, b, after) in story_among_credits(ep) {
+                    let (title, why) = if after { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
                     ui.colored_label(super::timeline::STORY_COLOUR, format!("{title} {} – {}", time(a), time(b)));
                     ui.weak(why);
                 }
@@ -542,12 +542,18 @@ impl App {
 /// with what it is: what plays on after Skip credits. A span the labelled credits cover is left
 /// out (a human called it credits).
 fn story_after_credits(ep: &Episode) -> Vec<(f64, f64, &'static str)> {
+    story_among_credits(ep).into_iter().map(|(a, b, after)| (a, b, if after { "post-credits scene" } else { "scene between the credits" })).collect()
+}
+
+/// [`story_after_credits`] with whether each span follows the last credits (true) or lies
+/// between two parts of them (false).
+fn story_among_credits(ep: &Episode) -> Vec<(f64, f64, bool)> {
     let Some(tail) = ep.tail.as_ref() else { return Vec::new() };
     let credits: Vec<(f64, f64)> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0)).collect();
     let last_end = credits.iter().map(|c| c.1).reduce(f64::max);
-    let mut out: Vec<(f64, f64, &'static str)> = tail.found.between.iter().map(|&(a, b)| (a, b, "scene between the credits")).collect();
+    let mut out: Vec<(f64, f64, bool)> = tail.found.between.iter().map(|&(a, b)| (a, b, false)).collect();
     if let Some((a, b)) = tail.found.after_credits {
-        out.push((last_end.map_or(a, |e| a.max(e)), b, "post-credits scene"));
+        out.push((last_end.map_or(a, |e| a.max(e)), b, true));
     }
     out.retain(|&(a, b, _)| b - a >= 1.0 && !credits.iter().any(|&(ca, cb)| ca <= a + 0.5 && cb >= b - 0.5));
     out

@@ -133,8 +133,18 @@ pub fn score_tail(episode: &str, truth: &TailLabels, pred: &TailLabels) -> Optio
     let duration = truth.duration?;
     let (start, _) = crate::features::tail::DEFAULT_TAIL.range(duration)?;
     let window = [f64::from(start), duration];
+    // Clipped to the window, sorted, and overlapping intervals merged (so that a union's size is
+    // the sum of its parts).
     let clip = |list: &[Interval]| -> Vec<Interval> {
-        list.iter().map(|i| Interval { start: i.start.clamp(window[0], window[1]), end: i.end.clamp(window[0], window[1]) }).filter(|i| i.end > i.start).collect()
+        let mut out: Vec<Interval> = list.iter().map(|i| Interval { start: i.start.clamp(window[0], window[1]), end: i.end.clamp(window[0], window[1]) }).filter(|i| i.end > i.start).collect();
+        out.sort_by(|a, b| a.start.total_cmp(&b.start));
+        out.into_iter().fold(Vec::new(), |mut acc: Vec<Interval>, i| {
+            match acc.last_mut() {
+                Some(last) if i.start <= last.end => last.end = last.end.max(i.end),
+                _ => acc.push(i),
+            }
+            acc
+        })
     };
     let (tc, pc) = (clip(&truth.credits), clip(&pred.credits));
     let overlap = |a: Interval, b: Interval| (a.end.min(b.end) - a.start.max(b.start)).max(0.0);

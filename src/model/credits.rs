@@ -281,6 +281,12 @@ pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
     if let Some(at) = read.iter().find(|r| r.preview).map(|r| r.second) {
         let start = if Some(at) == first_after { end } else { (f64::from(at) - 0.5).max(end) };
         let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
+        if let Some(p) = found.preview.as_mut().filter(|_| keeps) {
+            // The words confirmed it: a preview, not a line the picture alone took for a caption.
+            if !p.start_by.contains(&Evidence::Text) {
+                p.start_by.push(Evidence::Text);
+            }
+        }
         if !keeps {
             found.preview = Some(DetectedSegment { start, end: duration_s, confidence: 0.9, start_by: vec![Evidence::Text], end_by: vec![Evidence::Picture], repeats_in: 0 });
         }
@@ -390,7 +396,7 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
     let footage = |from: usize, to: usize| (from..to.min(n)).filter(|&i| !c.dark[i]).count() as f64 >= MIN_AFTER_S;
     let part = |a: usize, count: usize, first: usize, last: usize, end: f64| {
-        let mut seg = DetectedSegment { start: second(a) - 0.5, end, confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+        let mut seg = DetectedSegment { start: (second(a) - 0.5).max(0.0), end, confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
         if a < first {
             seg.start_by.push(Evidence::Picture);
         }
@@ -403,7 +409,8 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
     if let Some((first, last, count)) = later {
         let (a, b) = extent(&c, first, last, lo, hi);
-        let end = if b + 1 >= n { duration_s } else { (second(b) + 0.5).min(limit) };
+        // To the end of the file where less than a scene would follow (as for the credits).
+        let end = if b + 1 >= n || duration_s - (second(b) + 0.5) < MIN_AFTER_S { duration_s } else { (second(b) + 0.5).min(limit) };
         let seg = part(a, count, first, last, end);
         if footage(index(main.end), a) && seg.start - main.end >= MIN_AFTER_S {
             found.between.push((main.end, seg.start));

@@ -507,6 +507,12 @@ mod tests {
         let titles = crate::formats::remux::chapter_titles(&list, &ExportOptions::default(), crate::formats::remux::ChapterNames::EmbyMarkers);
         let starts: Vec<(u64, &str)> = list.iter().zip(&titles).map(|(c, t)| (c.start_ms, t.as_str())).collect();
         assert_eq!(starts, [(0, "Recap"), (8_000, "Episode"), (30_000, "IntroStart"), (50_000, "IntroEnd"), (1_400_000, "CreditsStart"), (1_450_000, "Episode")]);
+        // Credits a scene splits: only the last part is where "Up Next" may begin.
+        let labels = Segments { segments: vec![seg(Kind::Credits, 1_400_000, 1_420_000), seg(Kind::Credits, 1_430_000, 1_500_000)], ..Default::default() };
+        let list = crate::formats::chapters(&labels, 1_500_000);
+        let titles = crate::formats::remux::chapter_titles(&list, &ExportOptions::default(), crate::formats::remux::ChapterNames::EmbyMarkers);
+        let starts: Vec<(u64, &str)> = list.iter().zip(&titles).map(|(c, t)| (c.start_ms, t.as_str())).collect();
+        assert_eq!(starts, [(0, "Episode"), (1_400_000, "Credits"), (1_420_000, "Episode"), (1_430_000, "CreditsStart")]);
         for bad in ["0/3", "4/3", "1/0", "x/2", "2"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }

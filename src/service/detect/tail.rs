@@ -197,6 +197,7 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
     for part in &mut found.more_credits {
         let at_end = part.end >= duration_s;
         let old = (part.start, part.end);
+        let preview_follows = found.preview.as_ref().is_some_and(|p| (p.start - old.1).abs() < 1e-6);
         if let Err(e) = memory.snapper.snap_segment(file, part) {
             notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
             return;
@@ -210,6 +211,10 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
             part.start = part.start.max(main.end + 1.0);
         } else {
             part.end = part.end.min(main.start - 1.0);
+        }
+        // A preview right after the part follows its edge, as after the credits.
+        if let Some(p) = found.preview.as_mut().filter(|_| preview_follows) {
+            p.start = part.end;
         }
     }
     found.between = found.more_credits.iter().map(|p| if p.start >= main.end { (main.end, p.start) } else { (p.end, main.start) }).collect();

@@ -57,6 +57,9 @@ pub struct TailFound {
     pub more_credits: Vec<DetectedSegment>,
     /// The scene between the parts of split credits (start, end): story, never skipped.
     pub between: Vec<(f64, f64)>,
+    /// Where the words read after the credits put a preview's caption ([`weigh_words`]): a
+    /// preview the split credits' last part does not cover begins there.
+    pub caption_read: Option<f64>,
     /// Per tail second: 1 a credit second (several lines, a line over a black card, text
     /// rolling up, a squeezed picture), 0.5 one line of text, 0 none. What the app's lane draws and a user checks the rule against.
     pub evidence: Vec<f32>,
@@ -281,8 +284,10 @@ pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
     if let Some(at) = read.iter().find(|r| r.preview).map(|r| r.second) {
         let start = if Some(at) == first_after { end } else { (f64::from(at) - 0.5).max(end) };
         let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
-        if let Some(p) = found.preview.as_mut().filter(|_| keeps) {
-            // The words confirmed it: a preview, not a line the picture alone took for a caption.
+        found.caption_read = Some(start);
+        if let Some(p) = found.preview.as_mut().filter(|p| keeps && start - p.start < 4.0) {
+            // The words confirmed it at its opening, where a preview's caption is: a preview, not
+            // a line the picture alone took for a caption.
             if !p.start_by.contains(&Evidence::Text) {
                 p.start_by.push(Evidence::Text);
             }
@@ -417,6 +422,10 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
             // A preview the picture saw inside the part was its first line.
             if picture_preview && found.preview.as_ref().is_some_and(|p| p.start < seg.end) {
                 found.preview = None;
+                // A caption the words read after the part still opens a preview there.
+                if let Some(at) = found.caption_read.filter(|&t| t + 1.0 >= seg.end && duration_s - t.max(seg.end) >= MIN_AFTER_S) {
+                    found.preview = Some(DetectedSegment { start: at.max(seg.end), end: duration_s, confidence: 0.9, start_by: vec![Evidence::Text], end_by: vec![Evidence::Picture], repeats_in: 0 });
+                }
             }
             let story_to = found.preview.as_ref().map_or(duration_s, |p| p.start);
             found.after_credits = (story_to - seg.end >= MIN_AFTER_S).then_some((seg.end, story_to));
@@ -547,6 +556,20 @@ mod tests {
         assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 131.0)], "{found:?}");
         assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
         assert_eq!(found.between, [(115.5, 122.5)]);
+    }
+
+    #[test]
+    fn a_preview_the_words_read_after_the_last_part_is_kept_when_the_picture_began_it_too_early() {
+        // Names, a scene, a new shot with one line (the picture's "caption") and names again,
+        // then a new shot whose caption the words read as a preview's ("Next time").
+        let t = tail(&format!("ssss{}Ssssssp{}SSsss", "c".repeat(12), "c".repeat(8)));
+        let mut found = find_tail(&t, 136.0);
+        assert_eq!(found.preview.as_ref().map(|p| p.start), Some(121.5), "the picture's guess: {found:?}");
+        weigh_words(&mut found, 136.0, &[ReadAfter { second: 122, preview: false }, ReadAfter { second: 131, preview: true }]);
+        split_credits(&t, &mut found, 136.0);
+        assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 130.5)], "{found:?}");
+        assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((130.5, 136.0)), "{found:?}");
+        assert_eq!(found.after_credits, None);
     }
 
     #[test]

@@ -324,7 +324,12 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                     let (xa, xb) = (x_of(a), x_of(b));
                     let r = egui::Rect::from_min_max(egui::pos2(xa, band.top() + 2.0), egui::pos2(xb.max(xa + 2.0), band.bottom() - 2.0));
                     painter.rect_stroke(r, 2.0, egui::Stroke::new(1.5, STORY_COLOUR), egui::StrokeKind::Inside);
-                    painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, what, label.clone(), STORY_COLOUR);
+                    // The name where it fits in its box, else "story", else none (the segment
+                    // list names it): a short scene's label must not run over its neighbours.
+                    let fits = |text: &str| painter.layout_no_wrap(text.to_string(), label.clone(), STORY_COLOUR).size().x + 6.0 <= r.width();
+                    if let Some(text) = [what, "story"].into_iter().find(|t| fits(t)) {
+                        painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, text, label.clone(), STORY_COLOUR);
+                    }
                 }
                 // Shot cuts: short ticks along the band's top, where edges snap.
                 for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {

@@ -19,6 +19,10 @@
 //! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview from its caption
 //!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
+//! - **Credits a scene splits** ([`split_credits`], run last): another run of credit seconds that
+//!   looks like the credits, within [`MAX_BETWEEN_S`] after them (or before them, where they are
+//!   more than lines over footage), with footage between: a second credits segment, and the scene
+//!   between is story.
 
 use super::{DetectedSegment, Evidence};
 use crate::features::picture::{black_share, centre_luma, rolled_up, squeezed, text_cue, text_line, text_lines, TextCue, BLACK_CARD, ROLL_TOLERANCE};

@@ -31,6 +31,12 @@ use crate::features::EpisodeFeatures;
 /// Reading the credits' edges: where their words are first and last read.
 mod edges;
 pub use edges::{furniture, rolled_in, rolled_out, EdgeReads, Walk, READ_BACK_S};
+/// Credits a story scene splits: the other part, found around the credits.
+mod split;
+pub use split::{split_credits, MAX_BETWEEN_S};
+/// What follows the credits, read: a preview's caption or story.
+mod words;
+pub use words::{end_credits_at, reads_as_preview, seconds_to_read, weigh_words, ReadAfter};
 
 /// A line of text at least this clear ([`text_line`]) counts as text even where no separate
 /// line stands out (a caption with an outline).
@@ -227,106 +233,6 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     found
 }
 
-/// Words that open a preview's caption in English: a word that is or begins with "next" ("Next
-/// time", "Next week", "On the next…", run together as a reader often does: "Nexttime"),
-/// "coming" followed by "up" or "soon", "upcoming", "preview". Whole words only ("annex" and
-/// "Anne Xu" are not "next"), and "soon" alone is dialogue. A caption read only in part still
-/// counts by its "next" (pairs alone lost a third of the previews to "Next" read without
-/// "time"); the price is a line of dialogue with "next" in it ("Who's next?") opening a shot
-/// after the credits. A preview without a caption, or captioned in another language, is not
-/// found.
-const PREVIEW_WORDS: [&str; 4] = ["upcoming", "preview", "previews", "comingup"];
-
-/// Whether the words read in one picture open a preview.
-pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
-    let tokens: Vec<String> = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).filter(|t| !t.is_empty()).collect();
-    let coming = tokens.windows(2).any(|w| w[0] == "coming" && (w[1] == "up" || w[1] == "soon"));
-    coming || tokens.iter().any(|t| t.starts_with("next") || t == "comingsoon" || PREVIEW_WORDS.contains(&t.as_str()))
-}
-
-/// The seconds of the tail worth reading to tell a preview from story after the credits: the
-/// first second after the credits and the first second of each shot after it (a preview's
-/// caption comes at its opening), at most [`MAX_READ`]. Empty when nothing follows the credits.
-pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<u32> {
-    let Some(credits) = &found.credits else { return Vec::new() };
-    if found.preview.is_none() && found.after_credits.is_none() {
-        return Vec::new();
-    }
-    let n = tail.seconds.len();
-    let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= credits.end).unwrap_or(n);
-    let mut out = Vec::new();
-    for i in from..n {
-        let cut = i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
-        if cut && out.len() < MAX_READ {
-            out.push(tail.seconds[i]);
-        }
-    }
-    out
-}
-
-/// At most this many frames are read after the credits.
-const MAX_READ: usize = 8;
-
-/// One picture after the credits as read, for [`weigh_words`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ReadAfter {
-    /// The second, in the file.
-    pub second: u32,
-    /// Its words open a preview ([`reads_as_preview`]).
-    pub preview: bool,
-}
-
-/// Weigh what was read after the credits (the pictures where words were read): one that reads
-/// as a preview's caption begins a preview there (story before it stays a post-credits scene).
-/// A preview the text cue found, whose opening reads words but not a preview's, is story after
-/// all — a sign, a subtitle, the footage's own title, or a fence the cue took for a line of text
-/// (read as junk): never skipped (missing a preview costs the viewer seconds; skipping story
-/// costs the story). Where nothing was read, the picture's answer stands.
-pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
-    let Some(end) = found.credits.as_ref().map(|c| c.end) else { return };
-    let first_after = read.iter().map(|r| r.second).min();
-    if let Some(at) = read.iter().find(|r| r.preview).map(|r| r.second) {
-        let start = if Some(at) == first_after { end } else { (f64::from(at) - 0.5).max(end) };
-        let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
-        found.caption_read = Some(start);
-        if let Some(p) = found.preview.as_mut().filter(|p| keeps && start - p.start < 4.0) {
-            // The words confirmed it at its opening, where a preview's caption is: a preview, not
-            // a line the picture alone took for a caption.
-            if !p.start_by.contains(&Evidence::Text) {
-                p.start_by.push(Evidence::Text);
-            }
-        }
-        if !keeps {
-            found.preview = Some(DetectedSegment { start, end: duration_s, confidence: 0.9, start_by: vec![Evidence::Text], end_by: vec![Evidence::Picture], repeats_in: 0 });
-        }
-        let p = found.preview.as_ref().map_or(start, |p| p.start);
-        found.after_credits = (p - end >= MIN_AFTER_S).then_some((end, p));
-        return;
-    }
-    if let Some(p) = &found.preview {
-        // Words read where its caption was seen (its first seconds), none of them a preview's.
-        if read.iter().any(|r| f64::from(r.second) + 1.0 > p.start && f64::from(r.second) < p.start + 4.0) {
-            found.preview = None;
-            found.after_credits = Some((end, duration_s));
-        }
-    }
-}
-
-/// Move the credits' end to `end` (seconds in the file; a later end found by reading), and what
-/// follows them with it: a preview begins no earlier, story after the credits shorter than
-/// [`MIN_AFTER_S`] is the credits' own tail.
-pub fn end_credits_at(found: &mut TailFound, end: f64) {
-    let Some(credits) = found.credits.as_mut() else { return };
-    credits.end = end;
-    if let Some(p) = found.preview.as_mut() {
-        p.start = p.start.max(end);
-    }
-    if found.preview.as_ref().is_some_and(|p| p.end - p.start < MIN_AFTER_S) {
-        found.preview = None;
-    }
-    found.after_credits = found.after_credits.and_then(|(a, b)| (b - a.max(end) >= MIN_AFTER_S).then_some((a.max(end), b)));
-}
-
 /// The runs of credit seconds (gaps ≤ [`GAP_S`] closed) holding at least [`MIN_CREDIT_S`] of
 /// them, in order: (first, last, count).
 fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
@@ -358,103 +264,6 @@ fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
 /// (credits end an episode). (first, last, count).
 fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
     runs(credit).into_iter().fold(None, |best, r| if best.is_none_or(|(_, _, c)| r.2 >= c) { Some(r) } else { best })
-}
-
-/// How a run of credit seconds looks: what most of its credit seconds show — names beside a
-/// squeezed picture (3), rolling up (2), on a black card (1), lines over footage (0) — and
-/// whether most are dark. Two parts of one series' credits look alike; story that shows
-/// something like credits (a film's own credits inside the footage, a sign over a night scene)
-/// mostly does not look like the credits around it.
-fn look(c: &Cues, first: usize, last: usize) -> (u8, bool) {
-    let seconds: Vec<usize> = (first..=last).filter(|&i| c.credit[i]).collect();
-    let mut votes = [0usize; 4];
-    for &i in &seconds {
-        votes[if c.squeeze[i] { 3 } else if c.roll[i] { 2 } else if c.card[i] { 1 } else { 0 }] += 1;
-    }
-    let form = (0..4).max_by_key(|&k| (votes[k], k)).unwrap_or(0) as u8;
-    (form, 2 * seconds.iter().filter(|&&i| c.dark[i]).count() >= seconds.len())
-}
-
-/// A scene between two parts of the credits lasts at most this long: the scene a series puts
-/// between its credit cards, not the episode's last act.
-pub const MAX_BETWEEN_S: f64 = 90.0;
-
-/// Credits a story scene splits — names, a scene between the cards, more names — found around
-/// the credits the rule found (`found.credits`, their edges read and snapped): another run of
-/// credit seconds ([`runs`]) beginning at most [`MAX_BETWEEN_S`] after them, in the story after
-/// them or in a preview only the picture saw (its "caption" was the next part's first line), or
-/// ending at most that long before them where they are more than lines over footage, looking
-/// like them ([`look`]); at least [`MIN_AFTER_S`] of footage (not black: a pause
-/// between cards is no scene) between the two. The other part joins `more_credits`, the scene
-/// `between`: story, never skipped. What follows the last part is story or the preview, as
-/// after the credits. Run last, on the tail's own cues, so that the reading of the credits'
-/// edges and of what follows them is the one the rule has always made.
-pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: f64) {
-    let Some(main) = found.credits.clone() else { return };
-    let c = cues(tail);
-    let n = c.credit.len();
-    if n == 0 {
-        return;
-    }
-    // How the credits found look, from their own credit seconds: the other part must look alike.
-    let within: Vec<usize> = (0..n).filter(|&i| c.credit[i] && f64::from(tail.seconds[i]) > main.start && f64::from(tail.seconds[i]) < main.end).collect();
-    let Some((&lo_main, &hi_main)) = within.first().zip(within.last()) else { return };
-    let main_look = look(&c, lo_main, hi_main);
-    let second = |i: usize| f64::from(tail.seconds[i]);
-    // The first second whose span ([s − 0.5, s + 0.5)) begins at or after `t`.
-    let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
-    let footage = |from: usize, to: usize| (from..to.min(n)).filter(|&i| !c.dark[i]).count() as f64 >= MIN_AFTER_S;
-    let part = |a: usize, count: usize, first: usize, last: usize, end: f64| {
-        let mut seg = DetectedSegment { start: (second(a) - 0.5).max(0.0), end, confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
-        if a < first {
-            seg.start_by.push(Evidence::Picture);
-        }
-        seg
-    };
-    // After the credits: up to a preview the words confirmed (or the end of the file).
-    let picture_preview = found.preview.as_ref().is_some_and(|p| !p.start_by.contains(&Evidence::Text));
-    let limit = found.preview.as_ref().filter(|_| !picture_preview).map_or(duration_s, |p| p.start);
-    let (lo, hi) = (index(main.end + MIN_AFTER_S), index(limit));
-    let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
-    if let Some((first, last, count)) = later {
-        let (a, b) = extent(&c, first, last, lo, hi);
-        // To the end of the file where less than a scene would follow (as for the credits).
-        let end = if b + 1 >= n || duration_s - (second(b) + 0.5) < MIN_AFTER_S { duration_s } else { (second(b) + 0.5).min(limit) };
-        let seg = part(a, count, first, last, end);
-        if footage(index(main.end), a) && seg.start - main.end >= MIN_AFTER_S {
-            found.between.push((main.end, seg.start));
-            // A preview the picture saw inside the part was its first line.
-            if picture_preview && found.preview.as_ref().is_some_and(|p| p.start < seg.end) {
-                found.preview = None;
-                // A caption the words read after the part still opens a preview there.
-                if let Some(at) = found.caption_read.filter(|&t| t + 1.0 >= seg.end && duration_s - t.max(seg.end) >= MIN_AFTER_S) {
-                    found.preview = Some(DetectedSegment { start: at.max(seg.end), end: duration_s, confidence: 0.9, start_by: vec![Evidence::Text], end_by: vec![Evidence::Picture], repeats_in: 0 });
-                }
-            }
-            let story_to = found.preview.as_ref().map_or(duration_s, |p| p.start);
-            found.after_credits = (story_to - seg.end >= MIN_AFTER_S).then_some((seg.end, story_to));
-            found.more_credits.push(seg);
-            return;
-        }
-    }
-    // Before the credits: the last run ending at least MIN_AFTER_S of footage before them, where
-    // the credits are more than lines over footage (rolling, on black cards, squeezed): story
-    // before the credits shows lines over footage far more often than story after them (a
-    // film's own credits inside the footage, a letter, a sign), and where it does, skipping it
-    // would skip story.
-    if main_look.0 == 0 {
-        return;
-    }
-    let hi = index(main.start - MIN_AFTER_S).min(n);
-    let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
-    if let Some((first, last, count)) = earlier {
-        let (a, b) = extent(&c, first, last, 0, hi);
-        let seg = part(a, count, first, last, second(b) + 0.5);
-        if footage(b + 1, index(main.start)) && main.start - seg.end >= MIN_AFTER_S {
-            found.between.push((seg.end, main.start));
-            found.more_credits.push(seg);
-        }
-    }
 }
 
 #[cfg(test)]

@@ -189,6 +189,19 @@ fn extent(c: &Cues, first: usize, last: usize, lo: usize, hi: usize) -> (usize, 
     (a, b)
 }
 
+/// The credits segment a run `(first, last, count)` of credit seconds makes, begun at second
+/// `a` (at `second_a` in the file; before `first` where a black lead-in or squeeze-back leads
+/// in) and ending at `end` (no earlier than its start): its confidence is the share of credit
+/// seconds in the run.
+fn run_segment(second_a: f64, a: usize, (first, last, count): (usize, usize, usize), end: f64) -> DetectedSegment {
+    let start = (second_a - 0.5).max(0.0);
+    let mut seg = DetectedSegment { start, end: end.max(start), confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+    if a < first {
+        seg.start_by.push(Evidence::Picture);
+    }
+    seg
+}
+
 /// Find credits, a preview and a post-credits scene in `tail`, an episode's tail window of an
 /// episode `duration_s` long. Times are seconds in the file.
 pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
@@ -199,12 +212,7 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     let Some((first, last, count)) = best_run(&c.credit) else { return found };
     let second = |i: usize| f64::from(tail.seconds[i]);
     let (a, b) = extent(&c, first, last, 0, n);
-    let start = (second(a) - 0.5).max(0.0);
-    let confidence = count as f64 / (last - first + 1) as f64;
-    let mut credits = DetectedSegment { start, end: duration_s.max(start), confidence, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
-    if a < first {
-        credits.start_by.push(Evidence::Picture);
-    }
+    let mut credits = run_segment(second(a), a, (first, last, count), duration_s);
     let end = second(b) + 0.5;
     // What follows the credits, when there is enough of it to be a scene.
     if b + 1 < n && duration_s - end >= MIN_AFTER_S {

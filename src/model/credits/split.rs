@@ -1,7 +1,7 @@
 //! Credits a story scene splits — names, a scene between the cards, more names — found around
 //! the credits the rule found.
 
-use super::{cues, extent, runs, Cues, TailFound, MIN_AFTER_S};
+use super::{cues, extent, run_segment, runs, Cues, TailFound, MIN_AFTER_S};
 use crate::features::EpisodeFeatures;
 use crate::model::{DetectedSegment, Evidence};
 
@@ -49,13 +49,6 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     // The first second whose span ([s − 0.5, s + 0.5)) begins at or after `t`.
     let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
     let footage = |from: usize, to: usize| (from..to.min(n)).filter(|&i| !c.dark[i]).count() as f64 >= MIN_AFTER_S;
-    let part = |a: usize, count: usize, first: usize, last: usize, end: f64| {
-        let mut seg = DetectedSegment { start: (second(a) - 0.5).max(0.0), end, confidence: count as f64 / (last - first + 1) as f64, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
-        if a < first {
-            seg.start_by.push(Evidence::Picture);
-        }
-        seg
-    };
     // After the credits: up to a preview the words confirmed (or the end of the file).
     let picture_preview = found.preview.as_ref().is_some_and(|p| !p.start_by.contains(&Evidence::Text));
     let limit = found.preview.as_ref().filter(|_| !picture_preview).map_or(duration_s, |p| p.start);
@@ -65,7 +58,7 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
         let (a, b) = extent(&c, first, last, lo, hi);
         // To the end of the file where less than a scene would follow (as for the credits).
         let end = if b + 1 >= n || duration_s - (second(b) + 0.5) < MIN_AFTER_S { duration_s } else { (second(b) + 0.5).min(limit) };
-        let seg = part(a, count, first, last, end);
+        let seg = run_segment(second(a), a, (first, last, count), end);
         if footage(index(main.end), a) && seg.start - main.end >= MIN_AFTER_S {
             found.between.push((main.end, seg.start));
             // A preview the picture saw inside the part was its first line.
@@ -94,7 +87,7 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && look(&c, f, l) == main_look);
     if let Some((first, last, count)) = earlier {
         let (a, b) = extent(&c, first, last, 0, hi);
-        let seg = part(a, count, first, last, second(b) + 0.5);
+        let seg = run_segment(second(a), a, (first, last, count), second(b) + 0.5);
         if footage(b + 1, index(main.start)) && main.start - seg.end >= MIN_AFTER_S {
             found.between.push((seg.end, main.start));
             found.more_credits.push(seg);

@@ -23,17 +23,23 @@ pub struct Cli {
 pub enum Command {
     /// Print stream facts: container, streams, size, rotation, frame rate, keyframe spacing.
     Probe {
-        file: PathBuf,
+        /// Files or season folders; one bad file is named and the others are still probed.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object for one file; a JSON array (in the order given) for several.
         #[arg(long)]
         json: bool,
     },
     /// Sample one frame per second and write a contact sheet, the encoder tensors and timestamps.
     Sample {
-        file: PathBuf,
+        /// Files or season folders; one bad file is named and the others are still sampled.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         /// Seconds to sample from the start.
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
-        /// Output folder: contact.png, frames.npy (N×3×S×S float32, CLIP-normalised), samples.json.
+        /// Output folder: contact.png, frames.npy (N×3×S×S float32, CLIP-normalised), samples.json
+        /// (for several files, one subfolder per episode, named after it).
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Encoder input size (CLIP: 224).

@@ -104,9 +104,9 @@ pub fn run(command: Command) -> Result<()> {
         eprintln!("introskip: warning: {warning}");
     }
     match command {
-        Command::Probe { file, json } => probe(&file, json),
-        Command::Sample { file, window, out, size, strategy, threads, exact, json } => {
-            sample(&file, window, out.as_deref(), size, strategy, threads, exact, json)
+        Command::Probe { files, json } => probe(&files, json),
+        Command::Sample { files, window, out, size, strategy, threads, exact, json } => {
+            sample(&files, window, out.as_deref(), SampleOptions { size, strategy, threads, exact }, json)
         }
         Command::Bench { what: BenchCommand::Sample { file, runs, window, encoders, json } } => {
             crate::lab::bench::bench_sample(&file, runs, window, encoders, json)
@@ -229,12 +229,27 @@ fn clock(seconds: f64) -> String {
     crate::clock::clock(seconds, 1, false)
 }
 
-fn probe(file: &Path, json: bool) -> Result<()> {
-    let info = video::probe(file)?;
-    if json {
-        println!("{}", serde_json::to_string_pretty(&info).map_err(|e| Error::internal(e.to_string()))?);
-        return Ok(());
+/// Probe each file (a season folder: each episode in it). One file, `--json`: its object; several:
+/// an array of those that could be read, each failure named on its own line.
+fn probe(inputs: &[PathBuf], json: bool) -> Result<()> {
+    let (media, mut failures) = media_arguments(inputs)?;
+    let total = media.len() + failures.len();
+    let mut found = Vec::new();
+    for file in &media {
+        match video::probe(file) {
+            Ok(info) if json => found.push(info),
+            Ok(info) => print_probe(&info),
+            Err(e) => failures.push(e),
+        }
     }
+    if json && !found.is_empty() {
+        let doc = if total == 1 { serde_json::to_string_pretty(&found[0]) } else { serde_json::to_string_pretty(&found) };
+        println!("{}", doc.map_err(|e| Error::internal(e.to_string()))?);
+    }
+    batch_result(failures, total)
+}
+
+fn print_probe(info: &video::MediaInfo) {
     let v = &info.video;
     println!("{}", info.path.display());
     println!("  container   {}  duration {}  start {:.3} s  chapters {}", info.container,
@@ -252,20 +267,56 @@ fn probe(file: &Path, json: bool) -> Result<()> {
         println!("  stream #{} {} {}{}{}", s.index, s.kind, s.codec, extra,
             s.language.as_ref().map_or(String::new(), |l| format!(" [{l}]")));
     }
-    Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Strategy, threads: usize, exact: bool, json: bool) -> Result<()> {
+/// How `sample` decodes: the encoder input size and the sampler's knobs.
+struct SampleOptions {
+    size: u32,
+    strategy: Strategy,
+    threads: usize,
+    exact: bool,
+}
+
+/// Sample each file; with `--out` and several files, each writes into a folder named after it.
+fn sample(inputs: &[PathBuf], window: u32, out: Option<&Path>, options: SampleOptions, json: bool) -> Result<()> {
     if window == 0 {
         return Err(Error::Usage("--window must be at least 1 second".into()));
     }
+    let (media, mut failures) = media_arguments(inputs)?;
+    let total = media.len() + failures.len();
+    let folders: Vec<Option<PathBuf>> = match out {
+        None => vec![None; media.len()],
+        Some(dir) if total == 1 => vec![Some(dir.to_path_buf()); media.len()],
+        Some(dir) => {
+            let stems: Vec<String> = media.iter().map(|f| crate::service::episode_stem(f)).collect();
+            if let Some((a, b)) = stems.iter().enumerate().find_map(|(i, s)| stems[..i].iter().position(|t| t == s).map(|j| (j, i))) {
+                return Err(Error::Usage(format!(
+                    "sample --out: {} and {} would both write into {}: sample them one at a time",
+                    crate::error::printable(&media[a].display().to_string()),
+                    crate::error::printable(&media[b].display().to_string()),
+                    crate::error::printable(&dir.join(&stems[a]).display().to_string())
+                )));
+            }
+            stems.iter().map(|s| Some(dir.join(s))).collect()
+        }
+    };
+    for (file, folder) in media.iter().zip(&folders) {
+        if let Err(e) = sample_one(file, window, folder.as_deref(), &options, json) {
+            // One bad file does not stop the others: reported at the end, each once.
+            failures.push(e);
+        }
+    }
+    batch_result(failures, total)
+}
+
+fn sample_one(file: &Path, window: u32, out: Option<&Path>, options: &SampleOptions, json: bool) -> Result<()> {
+    let size = options.size;
     let config = SamplerConfig {
         window_s: window,
         preprocess: out.map(|_| PreprocessSpec::clip(size)),
-        strategy,
-        threads,
-        exact,
+        strategy: options.strategy,
+        threads: options.threads,
+        exact: options.exact,
         ..Default::default()
     };
     let started = std::time::Instant::now();
@@ -286,7 +337,7 @@ fn sample(file: &Path, window: u32, out: Option<&Path>, size: u32, strategy: Str
     }
     if json {
         let times: Vec<_> = samples.iter().map(|s| serde_json::json!({"second": s.second, "frame_time_s": s.frame_time_s})).collect();
-        println!("{}", serde_json::json!({"report": report, "elapsed_s": elapsed, "samples": times}));
+        println!("{}", serde_json::json!({"file": file.to_string_lossy(), "report": report, "elapsed_s": elapsed, "samples": times}));
     } else {
         println!("{}: {} samples in {:.2} s ({} seeks, {} packets sent, {} frames decoded)",
             file.display(), report.samples, elapsed, report.seeks, report.packets_decoded, report.frames_decoded);

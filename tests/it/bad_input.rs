@@ -59,9 +59,10 @@ fn audio_only_file() {
 }
 
 #[test]
-fn a_folder_is_not_an_episode() {
+fn a_folder_without_video_is_refused_by_name() {
+    // probe and sample take season folders (each episode in them); one with none says so.
     let dir = tempfile::tempdir().unwrap();
-    assert_clear_error(dir.path(), "is a folder, not a video file");
+    assert_clear_error(dir.path(), "no video files in this folder");
 }
 
 #[test]

@@ -49,6 +49,52 @@ fn sample_writes_contact_sheet_tensor_and_times() {
 }
 
 #[test]
+fn probe_and_sample_take_a_season_and_name_the_file_they_cannot_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let season = dir.path().join("Show S01");
+    std::fs::create_dir_all(&season).unwrap();
+    for n in 1..=2 {
+        let f = season.join(format!("Show - S01E0{n}.mp4"));
+        ffmpeg(&["-f", "lavfi", "-i", &format!("testsrc2=s=160x90:r=25:d={}", 2 + n), "-c:v", "libx264", "-pix_fmt", "yuv420p", f.to_str().unwrap()]);
+    }
+    let broken = dir.path().join("broken.mkv");
+    std::fs::write(&broken, b"not a video").unwrap();
+    // probe --json over a folder and a broken file: an array of what could be read, in order,
+    // and one line naming the broken file.
+    let mut c = introskip();
+    c.args(["probe", "--json"]).arg(&season).arg(&broken);
+    let out = run_with_timeout(c, 60);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let all: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let durations: Vec<f64> = all.iter().map(|v| v["duration_s"].as_f64().unwrap().round()).collect();
+    assert_eq!(durations, vec![3.0, 4.0]);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(errors[0].contains(&format!("{}: not a media file", broken.display())), "{stderr}");
+    assert!(errors[1].contains("1 of 3 episodes failed"), "{stderr}");
+    // sample --out with several files: one folder per episode, named after it.
+    let out_dir = dir.path().join("out");
+    let mut c = introskip();
+    c.args(["sample", "--window", "4", "--size", "32", "--out"]).arg(&out_dir).arg(&season);
+    let out = run_with_timeout(c, 60);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for (n, seconds) in [(1, 3), (2, 4)] {
+        let times: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join(format!("Show - S01E0{n}")).join("samples.json")).unwrap()).unwrap();
+        assert_eq!(times["samples"].as_array().unwrap().len(), seconds);
+    }
+    // Two files that would write into one folder are refused before anything is read.
+    let other = dir.path().join("Show - S01E01.mp4");
+    std::fs::copy(season.join("Show - S01E01.mp4"), &other).unwrap();
+    let mut c = introskip();
+    c.args(["sample", "--window", "4", "--out"]).arg(dir.path().join("out2")).arg(&season).arg(&other);
+    let out = run_with_timeout(c, 60);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would both write into"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!dir.path().join("out2").exists());
+}
+
+#[test]
 fn demo_episode_samples_its_intro() {
     // The demo series from scripts/build-demo.sh: real footage, cold open then the intro at 30 s.
     let cache = std::env::var_os("INTROSKIP_CACHE").map(std::path::PathBuf::from).unwrap_or_else(introskip::paths::cache_dir);

@@ -37,9 +37,9 @@ impl App {
                 }
                 preview::Update::Ended => self.playing = false,
                 preview::Update::Sound(message) => self.sound_status = Some(message),
-                preview::Update::Failed(message) => {
+                preview::Update::Failed { path, message } => {
                     self.playing = false;
-                    self.preview_error = Some(message);
+                    self.preview_error = Some((path, message));
                 }
             }
         }

@@ -198,7 +198,9 @@ pub struct App {
     preview: preview::Preview,
     /// The frame on screen in the preview pane: episode, time, texture.
     preview_frame: Option<(PathBuf, f64, egui::TextureHandle)>,
-    preview_error: Option<String>,
+    /// Why the preview of an episode failed, with that episode: shown only while it is selected
+    /// (after N, the next episode's box says "…" until its frame arrives, not the last one's error).
+    preview_error: Option<(PathBuf, String)>,
     /// What the preview worker was last asked for (so a still playhead asks once).
     preview_requested: Option<(PathBuf, f64)>,
     playing: bool,

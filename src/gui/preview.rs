@@ -24,7 +24,8 @@ pub enum Update {
     Frame { path: PathBuf, t: f64, image: RgbImage, playing: bool },
     /// Playback reached the end of the file.
     Ended,
-    Failed(String),
+    /// The episode whose frame could not be shown, and why.
+    Failed { path: PathBuf, message: String },
     /// What playback does for sound: the device, or why there is none.
     Sound(String),
 }
@@ -212,7 +213,7 @@ impl Preview {
                                         }
                                     }
                                     Err(e) => {
-                                        send(Update::Failed(e.to_string()));
+                                        send(Update::Failed { path, message: e.to_string() });
                                     }
                                 }
                             }
@@ -231,7 +232,7 @@ impl Preview {
                                 }
                                 Err(e) => {
                                     clock = None;
-                                    send(Update::Failed(e.to_string()));
+                                    send(Update::Failed { path, message: e.to_string() });
                                 }
                             },
                         }
@@ -271,7 +272,7 @@ impl Preview {
                         Err(e) => {
                             clock = None;
                             sound.stop();
-                            send(Update::Failed(e.to_string()));
+                            send(Update::Failed { path: path.clone(), message: e.to_string() });
                         }
                     }
                 }

@@ -438,7 +438,11 @@ impl App {
                     let (rect, _) = ui.allocate_exact_size(egui::vec2(w, h), egui::Sense::hover());
                     ui.painter().rect_filled(rect, 2.0, egui::Color32::from_gray(20));
                     // The reason is in red above; here only what fits the box.
-                    let text = if unreadable { "This file could not be read".to_string() } else { self.preview_error.clone().unwrap_or_else(|| "…".into()) };
+                    let text = match &self.preview_error {
+                        _ if unreadable => "This file could not be read".to_string(),
+                        Some((p, message)) if *p == path => message.clone(),
+                        _ => "…".into(),
+                    };
                     // Wrapped to the box: a long reason stays inside it, not cut at both sides.
                     let galley = ui.painter().layout(text, egui::FontId::proportional(13.0), egui::Color32::from_gray(160), rect.width() - 24.0);
                     ui.painter().galley(rect.center() - galley.size() / 2.0, galley, egui::Color32::from_gray(160));

@@ -99,7 +99,21 @@ impl Settings {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
         }
-        let json = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
+        // JSON holds only UTF-8 names: a folder or weights file whose name is not is used this
+        // session but not written, so the rest (recent files, window, tail, mute) still saves.
+        let mut kept = self.clone();
+        let utf8 = |p: &Option<PathBuf>| p.as_ref().is_none_or(|p| p.to_str().is_some());
+        if !utf8(&kept.clip_weights) {
+            kept.clip_weights = None;
+        }
+        if !utf8(&kept.search_library) {
+            kept.search_library = None;
+        }
+        if let Some(last) = kept.last_export.as_mut().filter(|l| !utf8(&l.folder)) {
+            last.folder = None;
+        }
+        kept.recent.retain(|p| p.to_str().is_some());
+        let json = serde_json::to_vec_pretty(&kept).map_err(|e| Error::internal(e.to_string()))?;
         crate::fsio::write_atomic(&path, |w| w.write_all(&json))
     }
 }
@@ -107,6 +121,27 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chosen_folder_whose_name_is_not_utf8_does_not_stop_the_settings_saving() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9"));
+        let file = dir.path().join("settings.json");
+        let s = Settings {
+            window_s: 240,
+            muted: true,
+            clip_weights: Some(odd.join("vit.pt")),
+            search_library: Some(odd.clone()),
+            last_export: Some(LastExport { folder: Some(odd.clone()), formats: vec!["edl".into()], ..Default::default() }),
+            ..Default::default()
+        };
+        s.save_to(&file).unwrap();
+        let back: Settings = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert_eq!((back.window_s, back.muted), (240, true));
+        assert_eq!((back.clip_weights, back.search_library), (None, None));
+        assert_eq!(back.last_export.map(|l| (l.folder, l.formats)), Some((None, vec!["edl".to_string()])));
+    }
 
     #[test]
     fn a_name_that_is_not_utf8_is_not_remembered_and_saving_goes_on() {

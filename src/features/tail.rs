@@ -26,6 +26,11 @@ impl Default for TailSpec {
     }
 }
 
+/// The longest tail, as long as the longest head window (`--window`): its sound is read into one
+/// buffer (16 kHz), so a tail of hours on a file that claims a day's length would ask for
+/// gigabytes at once.
+pub const MAX_TAIL_S: u32 = 8 * crate::model::MAX_SECONDS as u32;
+
 impl TailSpec {
     /// `off`, `25%` (capped at 10 minutes), `25%:300` (capped at 300 s) or `300` / `300s` / `5:00`.
     pub fn parse(text: &str) -> Result<Self> {
@@ -44,9 +49,15 @@ impl TailSpec {
                 Some(cap) => crate::clock::parse_clock(cap.trim()).filter(|c| *c >= 1.0).ok_or_else(|| bad("the cap after ':' is not a time"))?.round() as u32,
                 None => return Err(bad("unexpected text after the percentage")),
             };
+            if cap_s > MAX_TAIL_S {
+                return Err(bad(&format!("the cap is longer than the {MAX_TAIL_S} s a tail can be")));
+            }
             return Ok(TailSpec::Share { share: share / 100.0, cap_s });
         }
         let seconds = crate::clock::parse_clock(t.trim_end_matches('s')).filter(|s| *s >= 1.0).ok_or_else(|| bad("not a time"))?;
+        if seconds > f64::from(MAX_TAIL_S) {
+            return Err(bad(&format!("longer than the {MAX_TAIL_S} s a tail can be")));
+        }
         Ok(TailSpec::Seconds(seconds.round() as u32))
     }
 
@@ -98,6 +109,12 @@ mod tests {
     fn tail_specs_parse_and_bad_ones_say_what_to_give() {
         assert_eq!(TailSpec::parse("25%").unwrap(), DEFAULT_TAIL);
         assert_eq!(TailSpec::parse("10%:300").unwrap(), TailSpec::Share { share: 0.1, cap_s: 300 });
+        // No tail longer than the longest head window: its sound is read into one buffer.
+        for long in ["100%:100:00:00", "360000", "3:00:00"] {
+            let e = TailSpec::parse(long).unwrap_err().to_string();
+            assert!(e.contains(&format!("the {MAX_TAIL_S} s a tail can be")), "{long}: {e}");
+        }
+        assert_eq!(TailSpec::parse("100%:2:00:00").unwrap(), TailSpec::Share { share: 1.0, cap_s: 7200 });
         assert_eq!(TailSpec::parse("5:00").unwrap(), TailSpec::Seconds(300));
         assert_eq!(TailSpec::parse("90s").unwrap(), TailSpec::Seconds(90));
         assert_eq!(TailSpec::parse("off").unwrap(), TailSpec::Off);

@@ -182,8 +182,9 @@ fn timecode(frames: u64, base: u64) -> String {
 pub fn parse_timecode(tc: &str, base: u64) -> Option<u64> {
     let parts: Vec<u64> = tc.trim().split([':', ';']).map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
     let [h, m, s, f] = parts[..] else { return None };
-    // Checked: a timecode of absurd hours is no timecode, not an overflow.
-    (m < 60 && s < 60 && f < base).then(|| h.checked_mul(3600)?.checked_add(m * 60 + s)?.checked_mul(base)?.checked_add(f)).flatten()
+    // Two-digit hours, as timecodes have: a timeline start of absurd hours is no timecode (and
+    // the export's sums after it cannot overflow).
+    (h < 100 && m < 60 && s < 60 && f < base).then(|| h.checked_mul(3600)?.checked_add(m * 60 + s)?.checked_mul(base)?.checked_add(f)).flatten()
 }
 
 /// The colour Resolve shows a marker of each kind in.
@@ -367,6 +368,9 @@ mod tests {
         // A timecode of 2^63 hours is no timecode; |D:0 names the line; a marker past 100 hours
         // is left out (it would make the saved labels unreadable at the next open).
         assert_eq!(parse_timecode("9223372036854775807:00:00:00", 25), None);
+        // Two-digit hours only: the largest start leaves room for the sums after it.
+        assert_eq!(parse_timecode("100:00:00:00", 25), None);
+        assert_eq!(parse_timecode("99:59:59:24", 25), Some(((99 * 3600 + 59 * 60 + 59) * 25 + 24) as u64));
         let event = |tc: &str, d: &str| format!("TITLE: t\n001  001      V     C        {tc} {tc} {tc} {tc}  \n |C:ResolveColorBlue |M:Intro |D:{d}\n");
         let err = import::parse_resolve_edl(&event("01:00:30:00", "0"), origin, 25.0).unwrap_err().to_string();
         assert!(err.contains("markers.edl") && err.contains("line 3") && err.contains("|D: is not a frame count of 1 or more: '0'"), "{err}");

@@ -342,7 +342,14 @@ impl App {
                 for ep in &mut self.episodes {
                     let stem = ep.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
                     if let Some(labels) = all.get(&stem) {
-                        let segs = labels.intros.iter().map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0) as u64, end_ms: (i.end * 1000.0) as u64, source: Source::Imported, confidence: None }).collect();
+                        // Empty or reversed spans are left out, as every other import does: one
+                        // saved would make the whole sidecar unreadable on the next open.
+                        let segs = labels
+                            .intros
+                            .iter()
+                            .map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0) as u64, end_ms: (i.end * 1000.0) as u64, source: Source::Imported, confidence: None })
+                            .filter(|s| s.end_ms > s.start_ms && s.end_ms as f64 <= crate::clock::MAX_TIME_S * 1000.0)
+                            .collect();
                         ep.editor.import(segs);
                         matched += 1;
                     }

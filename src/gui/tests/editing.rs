@@ -237,3 +237,24 @@ fn times_show_as_timecode_smpte_or_frames() {
     h.run_steps(2);
     h.get_by_label_contains("Intro 1077 – 2512");
 }
+
+#[test]
+fn a_season_labels_json_with_an_empty_span_imports_the_rest_and_every_saved_file_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = two_clips(dir.path());
+    // SIS labels.json for the season: ep1's intro is empty (start = end), which the file allows.
+    let labels = dir.path().join("labels.json");
+    std::fs::write(&labels, r#"{"a": {"name": "ep1", "start": 10, "end": 10}, "b": {"name": "ep2", "start": 2, "end": 6.5}}"#).unwrap();
+    app.import_labels(&labels);
+    assert_eq!(app.episodes[0].editor.intro(), None, "an empty span is no intro");
+    assert_eq!(app.episodes[1].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 6_500)));
+    // What was saved opens again: an empty span saved would have made ep1's whole file unreadable.
+    for ep in ["ep1.mp4", "ep2.mp4"] {
+        let sidecar = crate::segments::sidecar_path(&dir.path().join(ep));
+        if sidecar.exists() {
+            crate::segments::Segments::read(&sidecar).unwrap_or_else(|e| panic!("{ep}: {e}"));
+        }
+    }
+    let again = season_app(dir.path());
+    assert_eq!(again.episodes[1].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 6_500)));
+}

@@ -76,7 +76,9 @@ pub enum Outcome {
 /// 7: the title is looked for in 144 px pictures; a sting over a held still is seen and heard.
 /// 8: the credits begin and end where their words are first and last read
 /// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]).
-pub const JUDGE_VERSION: u32 = 8;
+/// 9: a repeat's end reaches past what the partners share only over sound about as loud
+/// ([`crate::features::align`]'s `REACH_QUIETER`).
+pub const JUDGE_VERSION: u32 = 9;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -188,10 +188,19 @@ pub fn season_repeats(season: &[&EpisodeFeatures], cache: &mut PairCache) -> Vec
                     matches.extend(cache.matches(season[i], other).into_iter().map(|m| (j, m)));
                 }
             }
-            group(matches)
+            let f = season[i];
+            let loudness: Vec<f32> = (0..f.start_s as usize).map(|_| f32::NAN).chain(f.audio.rows().into_iter().map(|r| r[0])).collect();
+            group(matches, &loudness)
         })
         .collect()
 }
+
+/// How much quieter than the shared core (in the loudness channel's units, (dB + 60) / 60) the
+/// sound may be where a partner's sound match carries an edge beyond the core: 10 dB. An intro's
+/// own sound where one partner is trimmed is as loud as the rest of it; what one partner's match
+/// runs on over after the theme has faded out (room tone, ambience a series reuses) is not (the
+/// demo's S01E03 intro ran on 2.2 s into the story, over the forest sound both episodes share).
+const REACH_QUIETER: f64 = 10.0 / 60.0;
 
 /// Time resolution of the coverage profile [`group`] works on.
 const GRID_S: f64 = 0.1;
@@ -209,7 +218,9 @@ const EDGE_REACH_S: f64 = MIN_MATCH_S;
 /// time a core has claimed is not claimed again. So an intro that three partners repeat stays
 /// one repeat even where one partner's match runs on into story that partner happens to share.
 /// Each core's edges then reach out to the partners' match edges within [`EDGE_REACH_S`].
-fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
+/// `loudness`: the episode's loudness per second (index: second; NaN where unknown; empty when
+/// the file has no sound).
+fn group(matches: Vec<(usize, Match)>, loudness: &[f32]) -> Vec<Repeat> {
     if matches.is_empty() {
         return Vec::new();
     }
@@ -258,7 +269,7 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
         }
     }
     cores.sort_unstable();
-    let mut out: Vec<Repeat> = cores.iter().map(|&(s, e)| repeat_of(s as f64 * GRID_S, e as f64 * GRID_S, &matches)).collect();
+    let mut out: Vec<Repeat> = cores.iter().map(|&(s, e)| repeat_of(s as f64 * GRID_S, e as f64 * GRID_S, &matches, loudness)).collect();
     // Where reaching out runs into a neighbouring core, the core more partners hold keeps its edge.
     for k in 1..out.len() {
         if out[k - 1].end > out[k].start {
@@ -276,13 +287,31 @@ fn group(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
 }
 
 /// The repeat whose core is `start..end`: partners whose matches cover most of it, edges reached
-/// out to their match edges nearby (sound's where any, else the picture's).
-fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)]) -> Repeat {
+/// out to their match edges nearby (sound's where any, else the picture's); an end more than a
+/// second beyond the core only over sound about as loud as the core's ([`REACH_QUIETER`]). Not a
+/// start: a theme that fades in is quieter in its first seconds, and a partner holding those
+/// places the start (two held-out intros began 3.8 s late when starts were held to it too).
+fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32]) -> Repeat {
     let core = end - start;
     let members: Vec<&(usize, Match)> = matches.iter().filter(|(_, m)| m.end.min(end) - m.start.max(start) >= 0.5 * core.min(m.len())).collect();
+    // Mean loudness of the seconds whose middle lies in `a..b`; None where nothing is known.
+    let loud = |a: f64, b: f64| -> Option<f64> {
+        let known: Vec<f64> = loudness.iter().enumerate().filter(|(k, v)| v.is_finite() && (*k as f64 + 0.5) > a && (*k as f64 + 0.5) < b).map(|(_, &v)| f64::from(v)).collect();
+        (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
+    };
+    let core_loud = loud(start, end);
+    let carries = |at: f64, v: f64| {
+        if (v - at).abs() <= 1.0 {
+            return true;
+        }
+        match (core_loud, loud(at.min(v), at.max(v))) {
+            (Some(core), Some(beyond)) => beyond >= core - REACH_QUIETER,
+            _ => true,
+        }
+    };
     let edge = |at: f64, of: &dyn Fn(&Match) -> f64, earliest: bool| -> (f64, By) {
         let near = |by: By| {
-            let values = members.iter().filter(|(_, m)| m.by == by).map(|(_, m)| of(m)).filter(|v| (v - at).abs() <= EDGE_REACH_S);
+            let values = members.iter().filter(|(_, m)| m.by == by).map(|(_, m)| of(m)).filter(|v| (v - at).abs() <= EDGE_REACH_S).filter(|&v| by != By::Sound || earliest || carries(at, v));
             if earliest { values.reduce(f64::min) } else { values.reduce(f64::max) }
         };
         match (near(By::Sound), near(By::Picture)) {
@@ -345,12 +374,33 @@ mod tests {
         Match { start, end, other_start: start + 50.0, other_end: end + 50.0, by, distance: 3.0 }
     }
 
+    /// [`group`] where nothing is known of the sound's loudness.
+    fn group_all(matches: Vec<(usize, Match)>) -> Vec<Repeat> {
+        group(matches, &[])
+    }
+
+    #[test]
+    fn a_partner_whose_match_runs_on_over_quieter_sound_does_not_carry_the_intro_end() {
+        // The demo's S01E03: the theme (loud) fades out at 20 s; partner 0's copy ends there,
+        // partner 1's match runs on to 22.2 s over the forest sound both stories share, 16 dB
+        // quieter. Partner 1 also holds the intro's first 2 s that partner 0 trims, as loud as
+        // the rest, or quieter (a fade-in): that reach stands.
+        let loudness: Vec<f32> = (0..40).map(|s| if (2..20).contains(&s) { 0.7 } else { 0.42 }).collect();
+        let found = group(vec![(0, m(2.0, 19.9, By::Sound)), (1, m(0.0, 22.2, By::Sound))], &loudness);
+        let spans: Vec<(f64, f64)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0)).collect();
+        assert_eq!(spans[0], (0.0, 19.9), "{found:?}");
+        // As loud beyond the core (the intro's own sound that one partner trims): reached. The
+        // start reaches out whatever the loudness: a theme may fade in.
+        let found = group(vec![(0, m(2.0, 19.9, By::Sound)), (1, m(0.0, 22.2, By::Sound))], &[0.7; 40]);
+        assert_eq!(((found[0].start * 10.0).round() / 10.0, (found[0].end * 10.0).round() / 10.0), (0.0, 22.2), "{found:?}");
+    }
+
     #[test]
     fn an_intro_three_partners_share_stays_one_repeat_where_one_partner_runs_on_into_shared_story() {
         // Partner 0 repeats the intro 10–40 and runs on through 60 (it shares the story's first
         // scene too); partner 1 has the intro trimmed by 2 s at the head; partner 2 holds it by
         // picture only; partner 1 also shares a scene at 100–115.
-        let found = group(vec![
+        let found = group_all(vec![
             (0, m(10.0, 60.0, By::Sound)),
             (1, m(12.0, 40.2, By::Sound)),
             (2, m(10.0, 40.0, By::Picture)),
@@ -369,7 +419,7 @@ mod tests {
         (story.other_start, story.other_end) = (153.0, 170.0);
         let mut intro = m(0.0, 25.8, By::Sound);
         (intro.other_start, intro.other_end) = (0.0, 25.8);
-        let found = group(vec![(1, intro), (1, story)]);
+        let found = group_all(vec![(1, intro), (1, story)]);
         let spans: Vec<(f64, f64)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0)).collect();
         assert_eq!(spans, vec![(0.0, 25.8), (25.8, 43.0)], "{found:?}");
     }

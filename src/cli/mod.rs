@@ -225,6 +225,12 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
     batch_result(failures, total)
 }
 
+/// A path as the terminal should show it: control characters escaped (a file name can hold an
+/// escape sequence), as every error line shows it.
+fn shown(path: &Path) -> String {
+    crate::error::printable(&path.display().to_string()).into_owned()
+}
+
 fn clock(seconds: f64) -> String {
     crate::clock::clock(seconds, 1, false)
 }
@@ -251,7 +257,7 @@ fn probe(inputs: &[PathBuf], json: bool) -> Result<()> {
 
 fn print_probe(info: &video::MediaInfo) {
     let v = &info.video;
-    println!("{}", info.path.display());
+    println!("{}", shown(&info.path));
     println!("  container   {}  duration {}  start {:.3} s  chapters {}", info.container,
         info.duration_s.map_or("unknown".into(), |d| format!("{d:.3} s")), info.start_s, info.chapters);
     println!("  video #{}   {} {}  {}x{} (shown {}x{}, SAR {}:{}, rotation {}°)", v.index, v.codec, v.pixel_format,
@@ -340,9 +346,9 @@ fn sample_one(file: &Path, window: u32, out: Option<&Path>, options: &SampleOpti
         println!("{}", serde_json::json!({"file": file.to_string_lossy(), "report": report, "elapsed_s": elapsed, "samples": times}));
     } else {
         println!("{}: {} samples in {:.2} s ({} seeks, {} packets sent, {} frames decoded)",
-            file.display(), report.samples, elapsed, report.seeks, report.packets_decoded, report.frames_decoded);
+            shown(file), report.samples, elapsed, report.seeks, report.packets_decoded, report.frames_decoded);
         if let Some(dir) = out {
-            println!("wrote {}/contact.png, frames.npy, samples.json", dir.display());
+            println!("wrote {}/contact.png, frames.npy, samples.json", shown(dir));
         }
     }
     if let Some(note) = &report.note {
@@ -385,7 +391,7 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
                 "samples": features.seconds.len(), "cached": cached, "elapsed_s": elapsed, "note": features.note,
             }));
         } else {
-            println!("{}: {} × {} ({} {}) in {:.2} s{}", file.display(), features.seconds.len(), features.dim(),
+            println!("{}: {} × {} ({} {}) in {:.2} s{}", shown(file), features.seconds.len(), features.dim(),
                 encoder.id(), encoder.version(), elapsed, if cached { " from cache" } else { "" });
         }
     }
@@ -404,7 +410,7 @@ fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&
     let report = export_episodes(&jobs, format, destination, options, false);
     report.notes.iter().for_each(note);
     for target in &report.written {
-        println!("{}", target.display());
+        println!("{}", shown(target));
     }
     failures.extend(report.failures);
     batch_result(failures, total)
@@ -427,7 +433,7 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
     let (done, remux_failures) = remux_episodes(&jobs, out, &options);
     failures.extend(remux_failures);
     for (target, r) in &done {
-        println!("{}: {} streams, {} chapters, {} packets copied", target.display(), r.streams, r.chapters, r.packets);
+        println!("{}: {} streams, {} chapters, {} packets copied", shown(target), r.streams, r.chapters, r.packets);
     }
     batch_result(failures, total)
 }

@@ -292,10 +292,16 @@ fn every_command_survives_the_hostile_corpus() {
                 problems.push(format!("CRASH: {what} batch: exit {:?}: {}", o.code, o.stderr.trim()));
                 continue;
             }
-            if o.stderr.bytes().any(|b| b == 0x1b || b == 0x07) {
-                problems.push(format!("RAW CONTROL BYTES: {what} batch: {:?}", o.stderr));
+            // Neither the errors nor the copies' names printed may carry a name's escape sequence.
+            if (o.stderr.clone() + &o.stdout).bytes().any(|b| b == 0x1b || b == 0x07) {
+                problems.push(format!("RAW CONTROL BYTES: {what} batch: {:?} {:?}", o.stdout, o.stderr));
             }
             let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+            // One line per copy, each naming it (a name's newline or tab is shown escaped).
+            let folder = target.display().to_string();
+            if let Some(l) = o.stdout.lines().find(|l| !l.starts_with(&folder) || l.contains('\t')) {
+                problems.push(format!("BROKEN LINE: {what} batch printed {l:?}"));
+            }
             for (f, e) in &given {
                 let named = format!("{}:", introskip::error::printable(&f.display().to_string()));
                 let refusals = errors.iter().filter(|l| l.contains(&named)).count();

@@ -170,6 +170,33 @@ fn every_command_survives_the_hostile_corpus() {
         problems.extend(p);
         runs += r;
     }
+    /// One run over a batch of `n` files, held to what every run must do: finish in time, under
+    /// 1 GiB, without a crash, and print no raw escape sequence (a file name's, on either stream).
+    /// The outcome, for the per-file checks; None where the run already failed as a whole.
+    fn run_batch(problems: &mut Vec<String>, runs: &mut usize, what: &str, cmd: Command, n: usize) -> Option<Outcome> {
+        let before = children_peak_rss();
+        let outcome = run(cmd, Duration::from_secs(600));
+        *runs += 1;
+        let after = children_peak_rss();
+        if after > before && after > 1 << 30 {
+            problems.push(format!("MEMORY: {what} on a batch of {n} (or the run beside it) peaked at {} MiB", after >> 20));
+        }
+        let o = match outcome {
+            Err(hang) => {
+                problems.push(hang);
+                return None;
+            }
+            Ok(o) => o,
+        };
+        if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
+            problems.push(format!("CRASH: {what} batch: exit {:?}: {}", o.code, o.stderr.trim()));
+            return None;
+        }
+        if (o.stderr.clone() + &o.stdout).bytes().any(|b| b == 0x1b || b == 0x07) {
+            problems.push(format!("RAW CONTROL BYTES: {what} batch: {:?} {:?}", o.stdout, o.stderr));
+        }
+        Some(o)
+    }
     /// The many-file commands over one batch: each file answered (by name in the output) or
     /// refused in exactly one line that names it, as its class says.
     fn check_batches(problems: &mut Vec<String>, runs: &mut usize, batch: &[(PathBuf, &Entry)], out: &Path) {
@@ -203,27 +230,7 @@ fn every_command_survives_the_hostile_corpus() {
             for (f, _) in batch {
                 cmd.arg(f);
             }
-            let before = children_peak_rss();
-            let outcome = run(cmd, Duration::from_secs(600));
-            *runs += 1;
-            let after = children_peak_rss();
-            if after > before && after > 1 << 30 {
-                problems.push(format!("MEMORY: {what} on a batch of {} (or the run beside it) peaked at {} MiB", batch.len(), after >> 20));
-            }
-            let o = match outcome {
-                Err(hang) => {
-                    problems.push(hang);
-                    continue;
-                }
-                Ok(o) => o,
-            };
-            if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
-                problems.push(format!("CRASH: {what} batch: exit {:?}: {}", o.code, o.stderr.trim()));
-                continue;
-            }
-            if o.stderr.bytes().any(|b| b == 0x1b || b == 0x07) {
-                problems.push(format!("RAW CONTROL BYTES: {what} batch: {:?}", o.stderr));
-            }
+            let Some(o) = run_batch(problems, runs, what, cmd, batch.len()) else { continue };
             let answers = answered(&o.stdout);
             let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
             for (f, e) in batch {
@@ -274,28 +281,7 @@ fn every_command_survives_the_hostile_corpus() {
             for (f, _) in &given {
                 cmd.arg(f);
             }
-            let before = children_peak_rss();
-            let outcome = run(cmd, Duration::from_secs(600));
-            *runs += 1;
-            let after = children_peak_rss();
-            if after > before && after > 1 << 30 {
-                problems.push(format!("MEMORY: {what} on a batch of {} (or the run beside it) peaked at {} MiB", given.len(), after >> 20));
-            }
-            let o = match outcome {
-                Err(hang) => {
-                    problems.push(hang);
-                    continue;
-                }
-                Ok(o) => o,
-            };
-            if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
-                problems.push(format!("CRASH: {what} batch: exit {:?}: {}", o.code, o.stderr.trim()));
-                continue;
-            }
-            // Neither the errors nor the copies' names printed may carry a name's escape sequence.
-            if (o.stderr.clone() + &o.stdout).bytes().any(|b| b == 0x1b || b == 0x07) {
-                problems.push(format!("RAW CONTROL BYTES: {what} batch: {:?} {:?}", o.stdout, o.stderr));
-            }
+            let Some(o) = run_batch(problems, runs, what, cmd, given.len()) else { continue };
             let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
             // One line per copy, each naming it (a name's newline or tab is shown escaped).
             let folder = target.display().to_string();

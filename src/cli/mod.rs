@@ -235,10 +235,26 @@ fn clock(seconds: f64) -> String {
     crate::clock::clock(seconds, 1, false)
 }
 
-/// Probe each file (a season folder: each episode in it). One file, `--json`: its object; several:
-/// an array of those that could be read, each failure named on its own line.
+/// Whether the arguments name one file (not a folder): the one-file forms of the output then,
+/// whatever a folder turns out to hold, so that a script can tell which it gets from its own
+/// command line.
+fn one_file(inputs: &[PathBuf]) -> bool {
+    inputs.len() == 1 && !inputs[0].is_dir()
+}
+
+/// Probe each file (a season folder: each episode in it). One file, `--json`: its object; else
+/// an array of those that could be read (empty if none), each failure named on its own line.
 fn probe(inputs: &[PathBuf], json: bool) -> Result<()> {
-    let (media, mut failures) = media_arguments(inputs)?;
+    let single = one_file(inputs);
+    let (media, mut failures) = match media_arguments(inputs) {
+        Ok(found) => found,
+        // Nothing readable among several: still an (empty) array for the script.
+        Err(e) if json && !single => {
+            println!("[]");
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let total = media.len() + failures.len();
     let mut found = Vec::new();
     for file in &media {
@@ -248,8 +264,8 @@ fn probe(inputs: &[PathBuf], json: bool) -> Result<()> {
             Err(e) => failures.push(e),
         }
     }
-    if json && !found.is_empty() {
-        let doc = if total == 1 { serde_json::to_string_pretty(&found[0]) } else { serde_json::to_string_pretty(&found) };
+    if json && (!single || !found.is_empty()) {
+        let doc = if single { serde_json::to_string_pretty(&found[0]) } else { serde_json::to_string_pretty(&found) };
         println!("{}", doc.map_err(|e| Error::internal(e.to_string()))?);
     }
     batch_result(failures, total)
@@ -283,7 +299,8 @@ struct SampleOptions {
     exact: bool,
 }
 
-/// Sample each file; with `--out` and several files, each writes into a folder named after it.
+/// Sample each file; with `--out` and a folder or several files, each writes into a folder named
+/// after it.
 fn sample(inputs: &[PathBuf], window: u32, out: Option<&Path>, options: SampleOptions, json: bool) -> Result<()> {
     if window == 0 {
         return Err(Error::Usage("--window must be at least 1 second".into()));
@@ -292,7 +309,7 @@ fn sample(inputs: &[PathBuf], window: u32, out: Option<&Path>, options: SampleOp
     let total = media.len() + failures.len();
     let folders: Vec<Option<PathBuf>> = match out {
         None => vec![None; media.len()],
-        Some(dir) if total == 1 => vec![Some(dir.to_path_buf()); media.len()],
+        Some(dir) if one_file(inputs) => vec![Some(dir.to_path_buf()); media.len()],
         Some(dir) => {
             let stems: Vec<String> = media.iter().map(|f| crate::service::episode_stem(f)).collect();
             if let Some((a, b)) = stems.iter().enumerate().find_map(|(i, s)| stems[..i].iter().position(|t| t == s).map(|j| (j, i))) {

@@ -40,6 +40,8 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
         (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME, --image FILE.png or --text WORDS".into())),
     };
     let (media, mut failures) = collection(inputs)?;
+    // Every file and folder given, for "K of N failed" (a folder without video is one of them).
+    let total = media.len() + failures.len();
     let mut encoder = crate::encoder::default_encoder();
     let q = query_embedding(&query, window, encoder.as_mut())?;
     let features = analysed(&media, window, encoder.as_mut(), false, &mut failures)?;
@@ -60,7 +62,7 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
             println!("{:.3}  {}  {}{span}", h.similarity, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()));
         }
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 /// What `search --text` says when no CLIP weights are configured: the embedded encoder has no
@@ -73,6 +75,8 @@ pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[Pat
     let (weights, saved) = crate::encoder::clip_weights_for(clip_weights).ok_or_else(|| Error::Usage(TEXT_NEEDS_CLIP.into()))?;
     let (mut image, words) = crate::encoder::clip_pair(&weights).map_err(|e| if saved { crate::encoder::saved_weights_error(e) } else { e })?;
     let (media, mut failures) = collection(inputs)?;
+    // Every file and folder given, for "K of N failed" (a folder without video is one of them).
+    let total = media.len() + failures.len();
     let (query, truncated) = words.embed(text)?;
     if truncated {
         eprintln!("note: the text is longer than CLIP's 77 tokens; only its start is used");
@@ -96,7 +100,7 @@ pub(super) fn search_text(text: &str, clip_weights: Option<&Path>, inputs: &[Pat
             println!("{:.3}  {}  {}{span}", h.similarity, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()));
         }
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 /// `search --ocr`: the seconds whose on-screen text holds every word, one line per run.
@@ -107,6 +111,8 @@ pub(super) fn search_ocr(words: &str, inputs: &[PathBuf], top: usize, window: u3
     }
     let mut reader = ocr::Ocr::new()?;
     let (media, mut failures) = collection(inputs)?;
+    // Every file and folder given, for "K of N failed" (a folder without video is one of them).
+    let total = media.len() + failures.len();
     let mut texts = Vec::new();
     for path in &media {
         match ocr::read_episode(path, 0, window, &mut reader, true, &mut |_| true) {
@@ -128,11 +134,13 @@ pub(super) fn search_ocr(words: &str, inputs: &[PathBuf], top: usize, window: u3
             println!("{:.2}  {}  {}{span}  \"{}\"", h.score, crate::clock::clock(f64::from(h.second), 0, true), crate::error::printable(&h.episode.display().to_string()), crate::error::printable(&h.line));
         }
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: bool) -> Result<()> {
     let (media, mut failures) = collection(inputs)?;
+    // Every file and folder given, for "K of N failed" (a folder without video is one of them).
+    let total = media.len() + failures.len();
     let mut encoder = crate::encoder::default_encoder();
     let features = analysed(&media, window, encoder.as_mut(), false, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
@@ -150,7 +158,7 @@ pub(super) fn duplicates(inputs: &[PathBuf], min_share: f64, window: u32, json: 
             }
         }
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 /// `introskip scenes`: the season's recurring scenes, printed (or as JSON), and a contact sheet.
@@ -159,6 +167,8 @@ pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std
         return Err(Error::Usage(format!("--min-similarity {min_similarity}: give a cosine between 0 and 1 (0.85 groups a place's shots)")));
     }
     let (media, mut failures) = collection(inputs)?;
+    // Every file and folder given, for "K of N failed" (a folder without video is one of them).
+    let total = media.len() + failures.len();
     let mut encoder = crate::encoder::default_encoder();
     let features = analysed(&media, window, encoder.as_mut(), true, &mut failures)?;
     let refs: Vec<(PathBuf, &crate::features::EpisodeFeatures)> = features.iter().map(|(p, f)| (p.clone(), f)).collect();
@@ -208,7 +218,7 @@ pub(super) fn scenes(inputs: &[PathBuf], min_similarity: f32, sheet: Option<&std
             }
         }
     }
-    batch_result(failures, media.len())
+    batch_result(failures, total)
 }
 
 /// The index is the per-second embeddings detection already computes, so indexing costs nothing

@@ -38,7 +38,10 @@ impl App {
                 preview::Update::Ended => self.playing = false,
                 preview::Update::Sound(message) => self.sound_status = Some(message),
                 preview::Update::Failed { path, message } => {
-                    self.playing = false;
+                    // A late failure of the episode left behind does not stop the one playing now.
+                    if self.episodes.get(self.selected).is_some_and(|e| e.path == path) {
+                        self.playing = false;
+                    }
                     self.preview_error = Some((path, message));
                 }
             }

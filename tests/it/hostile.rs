@@ -52,15 +52,25 @@ struct Outcome {
     stderr: String,
 }
 
-/// Run with a time limit; a run past it is killed and reported, not waited for.
+/// Run with a time limit; a run past it is killed and reported, not waited for. Both pipes are
+/// read while it runs (a batch can print more than a pipe holds).
 fn run(mut cmd: Command, limit: Duration) -> Result<Outcome, String> {
+    use std::io::Read;
     let shown = format!("{cmd:?}");
     let mut child = cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("{shown}: {e}"))?;
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().expect("piped")));
+    let stderr = drain(Box::new(child.stderr.take().expect("piped")));
     let deadline = Instant::now() + limit;
     loop {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            let out = child.wait_with_output().map_err(|e| e.to_string())?;
-            return Ok(Outcome { code: out.status.code(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() });
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            return Ok(Outcome { code: status.code(), stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() });
         }
         if Instant::now() > deadline {
             let _ = child.kill();
@@ -146,14 +156,7 @@ fn every_command_survives_the_hostile_corpus() {
                     }
                     // export and remux write <episode>.* into one folder: batches whose episodes
                     // have different names, each episode's labels copied to <episode>.segments.json.
-                    let mut batches: Vec<Vec<&(PathBuf, &Entry)>> = Vec::new();
-                    for f in &files {
-                        let stem = f.0.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-                        match batches.iter_mut().find(|b| b.len() < 32 && b.iter().all(|g| g.0.file_stem().unwrap_or_default().to_string_lossy() != stem)) {
-                            Some(b) => b.push(f),
-                            None => batches.push(vec![f]),
-                        }
-                    }
+                    let batches = distinct_stems(&files.iter().collect::<Vec<_>>(), 32);
                     for (n, batch) in batches.iter().enumerate() {
                         let alone = check_copies(&mut problems, &mut runs, batch, good_labels, &out.join(format!("copies{n}")));
                         for e in alone {
@@ -169,6 +172,19 @@ fn every_command_survives_the_hostile_corpus() {
     for (p, r) in done {
         problems.extend(p);
         runs += r;
+    }
+    /// `files` in batches of at most `size` in which no two share an episode name (their stem, as
+    /// outputs name it): what a command prints or writes per episode then tells them apart.
+    fn distinct_stems<'a, 'e>(files: &[&'a (PathBuf, &'e Entry)], size: usize) -> Vec<Vec<&'a (PathBuf, &'e Entry)>> {
+        let stem = |f: &Path| f.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let mut batches: Vec<Vec<&(PathBuf, &Entry)>> = Vec::new();
+        for &f in files {
+            match batches.iter_mut().find(|b| b.len() < size && b.iter().all(|g| stem(&g.0) != stem(&f.0))) {
+                Some(b) => b.push(f),
+                None => batches.push(vec![f]),
+            }
+        }
+        batches
     }
     /// One run over a batch of `n` files, held to what every run must do: finish in time, under
     /// 1 GiB, without a crash, and print no raw escape sequence (a file name's, on either stream).
@@ -197,6 +213,24 @@ fn every_command_survives_the_hostile_corpus() {
         }
         Some(o)
     }
+    /// What a batch run must say as a whole, once its files' verdicts are in: exit 1 and "K of N
+    /// episodes failed" where K files were refused, exit 0 where none was; and no error line
+    /// that names none of them.
+    fn check_summary(problems: &mut Vec<String>, what: &str, o: &Outcome, refused: usize, n: usize, named: usize) {
+        let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+        let expected = if refused == 0 { 0 } else { 1 };
+        if o.code != Some(expected) {
+            problems.push(format!("EXIT: {what} batch exited {:?} with {refused} of {n} files refused: {}", o.code, o.stderr.trim()));
+        }
+        let summary = format!("{refused} of {n} episodes failed");
+        let summaries = errors.iter().filter(|l| l.contains("episodes failed")).count();
+        if (refused >= 1 && n >= 2 && (summaries != 1 || !errors.iter().any(|l| l.contains(&summary)))) || (refused == 0 && summaries != 0) {
+            problems.push(format!("SUMMARY: {what} batch: expected \"{summary}\": {}", o.stderr.trim()));
+        }
+        if errors.len() != named + summaries {
+            problems.push(format!("STRAY ERROR: {what} batch: {} error lines for {named} refused files: {}", errors.len(), o.stderr.trim()));
+        }
+    }
     /// The many-file commands over one batch: each file answered (by name in the output) or
     /// refused in exactly one line that names it, as its class says.
     fn check_batches(problems: &mut Vec<String>, runs: &mut usize, batch: &[(PathBuf, &Entry)], out: &Path) {
@@ -208,10 +242,20 @@ fn every_command_survives_the_hostile_corpus() {
         let mut commands: Vec<(&str, Command, Answered)> = Vec::new();
         let mut probe = introskip();
         probe.args(["probe", "--json"]);
-        commands.push(("probe", probe, Box::new(|stdout: &str| {
-            let all: Vec<serde_json::Value> = serde_json::from_str(stdout.trim()).unwrap_or_default();
+        commands.push(("probe --json", probe, Box::new(|stdout: &str| {
+            // An array for several files (an object for one).
+            let all: Vec<serde_json::Value> = match serde_json::from_str(stdout.trim()) {
+                Ok(serde_json::Value::Array(all)) => all,
+                Ok(one) => vec![one],
+                Err(_) => Vec::new(),
+            };
             all.iter().filter_map(|v| v["path"].as_str().map(str::to_owned)).collect()
         })));
+        // As a person reads it: each file's block opens with its path on a line of its own,
+        // control characters escaped (a name's newline must not split it).
+        let mut text = introskip();
+        text.arg("probe");
+        commands.push(("probe", text, Box::new(|stdout: &str| stdout.lines().filter(|l| !l.starts_with(' ')).map(str::to_owned).collect())));
         let mut sample = introskip();
         sample.args(["sample", "--json", "--window", "8"]);
         commands.push(("sample", sample, Box::new(json_files)));
@@ -233,21 +277,34 @@ fn every_command_survives_the_hostile_corpus() {
             let Some(o) = run_batch(problems, runs, what, cmd, batch.len()) else { continue };
             let answers = answered(&o.stdout);
             let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+            // Each file's own time (sample and embed print it): a batch's limit is the sum.
+            for v in o.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
+                if let (Some(f), Some(t)) = (v["file"].as_str(), v["elapsed_s"].as_f64()) {
+                    if t > 60.0 {
+                        problems.push(format!("SLOW: {what} {f:?} took {t:.0} s"));
+                    }
+                }
+            }
+            let (mut refused, mut named_lines) = (0, 0);
             for (f, e) in batch {
                 // The path as the line quotes it, with the colon after it: `h264.mp4` is not
                 // `h264.mp4.cut02.mp4`.
-                let named = format!("{}:", introskip::error::printable(&f.display().to_string()));
+                let printable = introskip::error::printable(&f.display().to_string()).into_owned();
+                let named = format!("{printable}:");
                 let refusals = errors.iter().filter(|l| l.contains(&named)).count();
-                let answer = answers.iter().any(|a| a == "*" || *a == lossy(f));
-                let ok = answer && refusals == 0;
+                let by_name = answers.iter().any(|a| *a == lossy(f) || *a == printable);
+                let answer = by_name || answers.iter().any(|a| a == "*");
+                refused += usize::from(refusals > 0);
+                named_lines += refusals;
                 let name = f.file_name().unwrap_or_default();
                 match e.class.as_str() {
-                    "ok" if !ok => problems.push(format!("REFUSED: {what} {name:?} should work: {}", errors.iter().find(|l| l.contains(&named)).copied().unwrap_or("no answer for it"))),
-                    "error" if refusals != 1 => problems.push(format!("NOT NAMED ONCE: {what} {name:?} is named in {refusals} error lines; stdout {}", if answer && answers[0] != "*" { "answers it" } else { "does not answer it" })),
-                    "any" if !(refusals == 1 || (refusals == 0 && answer)) => problems.push(format!("SILENT: {what} {name:?}: neither answered nor named once")),
+                    "ok" if !(answer && refusals == 0) => problems.push(format!("REFUSED: {what} {name:?} should work: {}", errors.iter().find(|l| l.contains(&named)).copied().unwrap_or("no answer for it"))),
+                    "error" if refusals != 1 || by_name => problems.push(format!("NOT REFUSED ONCE: {what} {name:?} is named in {refusals} error lines; stdout {}", if by_name { "answers it" } else { "does not answer it" })),
+                    "any" if !(refusals == 1 && !by_name || (refusals == 0 && answer)) => problems.push(format!("SILENT OR BOTH: {what} {name:?}: named in {refusals} error lines, answered: {by_name}")),
                     _ => {}
                 }
             }
+            check_summary(problems, what, &o, refused, batch.len(), named_lines);
         }
     }
     /// export and remux over one batch: each file's copy written, or the file named in exactly one
@@ -288,9 +345,12 @@ fn every_command_survives_the_hostile_corpus() {
             if let Some(l) = o.stdout.lines().find(|l| !l.starts_with(&folder) || l.contains('\t')) {
                 problems.push(format!("BROKEN LINE: {what} batch printed {l:?}"));
             }
+            let (mut refused, mut named_lines) = (0, 0);
             for (f, e) in &given {
                 let named = format!("{}:", introskip::error::printable(&f.display().to_string()));
                 let refusals = errors.iter().filter(|l| l.contains(&named)).count();
+                refused += usize::from(refusals > 0);
+                named_lines += refusals;
                 // Named after the episode as outputs name it (a name that is not UTF-8 with U+FFFD).
                 let written = target.join(format!("{}.{ext}", f.file_stem().unwrap_or_default().to_string_lossy())).exists();
                 let name = f.file_name().unwrap_or_default();
@@ -303,6 +363,7 @@ fn every_command_survives_the_hostile_corpus() {
                     _ => {}
                 }
             }
+            check_summary(problems, what, &o, refused, given.len(), named_lines);
         }
         alone
     }
@@ -331,34 +392,33 @@ fn every_command_survives_the_hostile_corpus() {
     });
     fn detect_batches(names: &[(PathBuf, &Entry)]) -> (Vec<String>, usize) {
         let (mut problems, mut runs) = (Vec::new(), 0usize);
-        for batch in names.chunks(40) {
+        // detect answers by episode name (the stem): no two in a batch share one.
+        for batch in distinct_stems(&names.iter().collect::<Vec<_>>(), 40) {
             let mut detect = introskip();
             detect.args(["detect", "--single", "--no-snap", "--window", "8"]);
-            for (f, _) in batch {
+            for (f, _) in &batch {
                 detect.arg(f);
             }
-            match run(detect, Duration::from_secs(600)) {
-                Err(hang) => problems.push(hang),
-                Ok(o) => {
-                    runs += 1;
-                    if o.stderr.contains("panicked") || o.stderr.contains("internal error") || !matches!(o.code, Some(0 | 1)) {
-                        problems.push(format!("CRASH: detect batch: exit {:?}: {}", o.code, o.stderr));
-                    }
-                    for (f, e) in batch {
-                        // Names are printed with control characters escaped.
-                        let stem = introskip::error::printable(&f.file_stem().unwrap_or_default().to_string_lossy()).into_owned();
-                        let answered = o.stdout.lines().any(|l| l.starts_with(&format!("{stem}: ")));
-                        let printable = introskip::error::printable(&f.file_name().unwrap().to_string_lossy()).into_owned();
-                        let refused = o.stderr.lines().any(|l| l.starts_with("introskip: error:") && l.contains(&printable));
-                        match e.class.as_str() {
-                            "ok" if !answered => problems.push(format!("REFUSED: detect {:?}: {}", f.file_name().unwrap(), o.stderr.lines().find(|l| l.contains(&printable)).unwrap_or("no word about it"))),
-                            "error" if !refused => problems.push(format!("NOT NAMED: detect {:?} is not reported as failing", f.file_name().unwrap())),
-                            "any" if !answered && !refused => problems.push(format!("SILENT: detect {:?}: neither answered nor reported", f.file_name().unwrap())),
-                            _ => {}
-                        }
-                    }
+            let Some(o) = run_batch(&mut problems, &mut runs, "detect", detect, batch.len()) else { continue };
+            let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
+            let (mut refused, mut named_lines) = (0, 0);
+            for (f, e) in &batch {
+                // Names are printed with control characters escaped.
+                let stem = introskip::error::printable(&f.file_stem().unwrap_or_default().to_string_lossy()).into_owned();
+                let answered = o.stdout.lines().any(|l| l.starts_with(&format!("{stem}: ")));
+                let named = format!("{}:", introskip::error::printable(&f.display().to_string()));
+                let refusals = errors.iter().filter(|l| l.contains(&named)).count();
+                refused += usize::from(refusals > 0);
+                named_lines += refusals;
+                let name = f.file_name().unwrap_or_default();
+                match e.class.as_str() {
+                    "ok" if !(answered && refusals == 0) => problems.push(format!("REFUSED: detect {name:?}: {}", errors.iter().find(|l| l.contains(&named)).copied().unwrap_or("no word about it"))),
+                    "error" if refusals != 1 || answered => problems.push(format!("NOT REFUSED ONCE: detect {name:?}: named in {refusals} error lines, answered: {answered}")),
+                    "any" if !(refusals == 1 && !answered || refusals == 0 && answered) => problems.push(format!("SILENT OR BOTH: detect {name:?}: named in {refusals} error lines, answered: {answered}")),
+                    _ => {}
                 }
             }
+            check_summary(&mut problems, "detect", &o, refused, batch.len(), named_lines);
         }
         (problems, runs)
     }

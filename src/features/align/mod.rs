@@ -188,8 +188,8 @@ pub fn season_repeats(season: &[&EpisodeFeatures], cache: &mut PairCache) -> Vec
                     matches.extend(cache.matches(season[i], other).into_iter().map(|m| (j, m)));
                 }
             }
-            let f = season[i];
-            let loudness: Vec<f32> = (0..f.start_s as usize).map(|_| f32::NAN).chain(f.audio.rows().into_iter().map(|r| r[0])).collect();
+            // Per second of the window, as the matches' times count.
+            let loudness: Vec<f32> = season[i].audio.rows().into_iter().map(|r| r[0]).collect();
             group(matches, &loudness)
         })
         .collect()
@@ -218,8 +218,8 @@ const EDGE_REACH_S: f64 = MIN_MATCH_S;
 /// time a core has claimed is not claimed again. So an intro that three partners repeat stays
 /// one repeat even where one partner's match runs on into story that partner happens to share.
 /// Each core's edges then reach out to the partners' match edges within [`EDGE_REACH_S`].
-/// `loudness`: the episode's loudness per second (index: second; NaN where unknown; empty when
-/// the file has no sound).
+/// `loudness`: the episode's loudness per second of the window (NaN where unknown; empty when the
+/// file has no sound).
 fn group(matches: Vec<(usize, Match)>, loudness: &[f32]) -> Vec<Repeat> {
     if matches.is_empty() {
         return Vec::new();
@@ -300,8 +300,10 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
         (!known.is_empty()).then(|| known.iter().sum::<f64>() / known.len() as f64)
     };
     let core_loud = loud(start, end);
+    // Only an end carried more than a second beyond the core is held to it (one inside the core
+    // may lie in a theme's own fade-out).
     let carries = |at: f64, v: f64| {
-        if (v - at).abs() <= 1.0 {
+        if v <= at + 1.0 {
             return true;
         }
         match (core_loud, loud(at.min(v), at.max(v))) {

@@ -220,6 +220,27 @@ impl Editor {
         self.edit(|segs| *segs = segments);
     }
 
+    /// Labels of one kind from a file that holds only that kind (an SIS `labels.json` holds
+    /// intros): they replace this episode's segments of that kind and leave the others (the
+    /// credits a labeller set stay). None at all is a decision: the episode has none, and
+    /// re-analysis must not bring one back.
+    pub fn import_kind(&mut self, kind: Kind, segments: Vec<Segment>) {
+        self.edit_all(|all| {
+            all.segments.retain(|s| s.kind != kind);
+            all.verified = false;
+            if segments.is_empty() {
+                if !all.absent.contains(&kind) {
+                    all.absent.push(kind);
+                }
+            } else {
+                all.absent.retain(|k| *k != kind);
+                all.segments.extend(segments);
+                adopt(&mut all.segments, kind);
+                all.segments.sort_by_key(|s| (s.start_ms, s.end_ms));
+            }
+        });
+    }
+
     /// Delete: the selected segment, else the intro. Deleting the last segment of a kind is a
     /// decision: the episode has none, and re-analysis must not bring one back.
     pub fn delete_selected(&mut self) {

@@ -239,15 +239,20 @@ fn times_show_as_timecode_smpte_or_frames() {
 }
 
 #[test]
-fn a_season_labels_json_with_an_empty_span_imports_the_rest_and_every_saved_file_reads_back() {
+fn a_season_labels_json_replaces_only_the_intros_and_an_empty_span_says_there_is_none() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = two_clips(dir.path());
+    // Credits a labeller set on ep2 before the import: an intro-only file leaves them.
+    app.episodes[1].editor.import(vec![crate::segments::Segment { kind: crate::segments::Kind::Credits, start_ms: 7_000, end_ms: 8_000, source: crate::segments::Source::HumanEdited, confidence: None }]);
     // SIS labels.json for the season: ep1's intro is empty (start = end), which the file allows.
     let labels = dir.path().join("labels.json");
     std::fs::write(&labels, r#"{"a": {"name": "ep1", "start": 10, "end": 10}, "b": {"name": "ep2", "start": 2, "end": 6.5}}"#).unwrap();
     app.import_labels(&labels);
     assert_eq!(app.episodes[0].editor.intro(), None, "an empty span is no intro");
+    assert!(app.episodes[0].editor.segments.absent.contains(&crate::segments::Kind::Intro), "and says so: re-analysis must not bring one back");
     assert_eq!(app.episodes[1].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 6_500)));
+    let kinds: Vec<_> = app.episodes[1].editor.segments.segments.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, vec![crate::segments::Kind::Intro, crate::segments::Kind::Credits], "the credits set by hand stay");
     // What was saved opens again: an empty span saved would have made ep1's whole file unreadable.
     for ep in ["ep1.mp4", "ep2.mp4"] {
         let sidecar = crate::segments::sidecar_path(&dir.path().join(ep));

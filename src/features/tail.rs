@@ -26,10 +26,10 @@ impl Default for TailSpec {
     }
 }
 
-/// The longest tail, as long as the longest head window (`--window`): its sound is read into one
-/// buffer (16 kHz), so a tail of hours on a file that claims a day's length would ask for
-/// gigabytes at once.
-pub const MAX_TAIL_S: u32 = 8 * crate::model::MAX_SECONDS as u32;
+/// The longest tail, as long as the longest head window (`--window`, `service::MAX_WINDOW_S` × 8,
+/// held equal by a test there): its sound is read into one buffer (16 kHz), so a tail of hours on
+/// a file that claims a day's length would ask for gigabytes at once.
+pub const MAX_TAIL_S: u32 = 8192;
 
 impl TailSpec {
     /// `off`, `25%` (capped at 10 minutes), `25%:300` (capped at 300 s) or `300` / `300s` / `5:00`.

@@ -75,3 +75,12 @@ pub fn episodes_from(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<Error>) {
 pub fn episode_stem(file: &Path) -> String {
     file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_longest_tail_is_the_longest_head_window() {
+        // features::tail cannot read the model's limit (it sits below it): the two are held equal here.
+        assert_eq!(crate::features::tail::MAX_TAIL_S, super::MAX_WINDOW_S * 8);
+    }
+}

@@ -278,12 +278,9 @@ fn every_command_survives_the_hostile_corpus() {
             let answers = answered(&o.stdout);
             let errors: Vec<&str> = o.stderr.lines().filter(|l| l.starts_with("introskip: error:")).collect();
             // Each file's own time (sample and embed print it): a batch's limit is the sum.
-            for v in o.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
-                if let (Some(f), Some(t)) = (v["file"].as_str(), v["elapsed_s"].as_f64()) {
-                    if t > 60.0 {
-                        problems.push(format!("SLOW: {what} {f:?} took {t:.0} s"));
-                    }
-                }
+            let times = o.stdout.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).filter_map(|v| Some((v["file"].as_str()?.to_owned(), v["elapsed_s"].as_f64()?)));
+            for (f, t) in times.filter(|(_, t)| *t > 60.0) {
+                problems.push(format!("SLOW: {what} {f:?} took {t:.0} s"));
             }
             let (mut refused, mut named_lines) = (0, 0);
             for (f, e) in batch {

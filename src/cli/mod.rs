@@ -315,9 +315,9 @@ fn sample(inputs: &[PathBuf], window: u32, out: Option<&Path>, options: SampleOp
             if let Some((a, b)) = stems.iter().enumerate().find_map(|(i, s)| stems[..i].iter().position(|t| t == s).map(|j| (j, i))) {
                 return Err(Error::Usage(format!(
                     "sample --out: {} and {} would both write into {}: sample them one at a time",
-                    crate::error::printable(&media[a].display().to_string()),
-                    crate::error::printable(&media[b].display().to_string()),
-                    crate::error::printable(&dir.join(&stems[a]).display().to_string())
+                    shown(&media[a]),
+                    shown(&media[b]),
+                    shown(&dir.join(&stems[a]))
                 )));
             }
             stems.iter().map(|s| Some(dir.join(s))).collect()
@@ -369,7 +369,7 @@ fn sample_one(file: &Path, window: u32, out: Option<&Path>, options: &SampleOpti
         }
     }
     if let Some(note) = &report.note {
-        eprintln!("introskip: note: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(note));
+        eprintln!("introskip: note: {}: {}", shown(file), crate::error::printable(note));
     }
     Ok(())
 }

@@ -81,7 +81,7 @@ pub fn parse_as(format: Detected, text: &str, origin: &Path) -> Result<Segments>
 /// What a labels file may hold, whichever reader made it: a segment that is empty or ends past
 /// 100 hours would make the saved labels unreadable (and so lost) at the next open.
 fn sane(mut segments: Segments) -> Segments {
-    segments.segments.retain(|s| s.end_ms > s.start_ms && s.end_ms as f64 <= crate::clock::MAX_TIME_S * 1000.0);
+    segments.segments.retain(Segment::is_storable);
     segments
 }
 

@@ -348,7 +348,7 @@ impl App {
                             .intros
                             .iter()
                             .map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0) as u64, end_ms: (i.end * 1000.0) as u64, source: Source::Imported, confidence: None })
-                            .filter(|s| s.end_ms > s.start_ms && s.end_ms as f64 <= crate::clock::MAX_TIME_S * 1000.0)
+                            .filter(Segment::is_storable)
                             .collect();
                         // Intros only: the episode's other kinds stay; an empty span says "none".
                         ep.editor.import_kind(Kind::Intro, segs);

@@ -94,6 +94,14 @@ impl Default for Segments {
     }
 }
 
+impl Segment {
+    /// Whether it can be saved and read back: not empty, and ending within 100 hours (the
+    /// sidecar reader refuses anything else, and with it every label of the episode).
+    pub fn is_storable(&self) -> bool {
+        self.end_ms > self.start_ms && self.end_ms as f64 <= crate::clock::MAX_TIME_S * 1000.0
+    }
+}
+
 impl Segments {
     /// Read our sidecar, or a truth/prediction file with times in seconds. Errors name file and field.
     pub fn read(path: &Path) -> Result<Self> {

@@ -78,7 +78,9 @@ pub enum Outcome {
 /// ([`crate::model::credits::rolled_in`], [`crate::model::credits::rolled_out`]).
 /// 9: a repeat's end reaches past what the partners share only over sound about as loud
 /// ([`crate::features::align`]'s `REACH_QUIETER`).
-pub const JUDGE_VERSION: u32 = 9;
+/// 10: stings two episodes see and hear are found beside other shared sound, and kept where the
+/// model leans to them in both.
+pub const JUDGE_VERSION: u32 = 10;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -185,12 +187,24 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // intro-less episodes around it), seen and heard in both, where the partner plays it as
         // its intro and the model there agrees: the intro here too, whatever the model says
         // here. Both copies an intro's length: story two episodes share, with a model that takes
-        // it for an intro in one of them, is rarely that long, and a sting needs a majority.
+        // it for an intro in one of them, is rarely that long. Shorter, see `paired_sting`.
         let paired = first.is_some_and(|first| {
             r.together
                 && end - start >= PAIRED_MIN_S
                 && r.elsewhere.iter().any(|&(j, a, b)| b - a >= PAIRED_MIN_S && backs(first, j, a, b) && p_elsewhere(j, a, b) >= MINORITY_INTRO_MIN)
         });
+        // Shorter too (a sting two episodes play, the others none or another intro): seen and
+        // heard again where the partner plays it as its intro and the model there believes it,
+        // where the model here leans that way too (family B's Silver Meadow: 0.9 there, 0.3
+        // here; chosen there; no other set scored with it changed). Its risk: story two
+        // episodes share, seen and heard, with the model at 0.5 in one and 0.2 in the other,
+        // becomes an intro in both.
+        let paired_sting = first.is_some_and(|first| {
+            r.together
+                && pi >= MAJORITY_INTRO_MIN
+                && r.elsewhere.iter().any(|&(j, a, b)| backs(first, j, a, b) && p_elsewhere(j, a, b) >= MINORITY_INTRO_MIN)
+        });
+        let paired = paired || paired_sting;
         if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN || paired) {
             continue;
         }

@@ -439,6 +439,41 @@ fn an_intro_that_changes_mid_season_is_kept_in_both_episodes_of_each_pair() {
 }
 
 #[test]
+fn a_sting_two_of_four_episodes_see_and_hear_is_the_intro_where_the_model_leans_to_it_in_both() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Family B's Silver Meadow: a 5 s sting in episodes 0 and 2 (seen and heard in both), the
+    // model sure of it in 2 (P 0.9) and leaning to it in 0 (P 0.3, no intro drawn); episode 1
+    // has none, episode 3 another intro only the model sees.
+    let at = [(21.0, 26.0), (0.0, 0.0), (15.0, 20.0), (0.0, 0.0)];
+    let season = |lean: f32| {
+        vec![
+            detection(None, &[(21, 26, lean)], &[]),
+            detection(None, &[], &[]),
+            detection(Some((15, 20)), &[(15, 20, 0.9)], &[]),
+            detection(Some((110, 125)), &[(110, 125, 0.9)], &[]),
+        ]
+    };
+    let repeats = pair_repeats(4, &[((0, at[0]), (2, at[2]))]);
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let mut d = season(0.3);
+    let out = judge_season(&mut d, &s, &repeats);
+    for e in [0, 2] {
+        assert_eq!(d[e].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[e]], "episode {e}: {:?}", out[e]);
+        assert!(matches!(out[e], Outcome::Aligned { repeats_in: 1, .. }), "episode {e}: {:?}", out[e]);
+    }
+    // Where the model sees nothing of it in episode 0 (P 0.1), the pair carries nothing there.
+    let mut d = season(0.1);
+    judge_season(&mut d, &s, &repeats);
+    assert!(d[0].intros.is_empty(), "{:?}", d[0].intros);
+    // Nor where the model is sure of it in neither (P 0.4 in episode 2, no intro drawn there):
+    // footage two episodes share.
+    let mut d = season(0.3);
+    d[2] = detection(None, &[(15, 20, 0.4)], &[]);
+    judge_season(&mut d, &s, &repeats);
+    assert!(d[0].intros.is_empty() && d[2].intros.is_empty(), "{:?} / {:?}", d[0].intros, d[2].intros);
+}
+
+#[test]
 fn story_two_episodes_share_stays_story_where_the_model_doubts_it_or_it_is_short() {
     let seconds: Vec<u32> = (0..180).collect();
     // Episodes 0 and 2 share their intro (the model agrees in both); 1 and 3 have none and

@@ -217,8 +217,9 @@ const EDGE_REACH_S: f64 = MIN_MATCH_S;
 /// that the most partners hold become cores first (level by level, down to one partner), and
 /// time a core has claimed is not claimed again. So an intro that three partners repeat stays
 /// one repeat even where one partner's match runs on into story that partner happens to share.
-/// Each core's edges then reach out to the partners' match edges within [`EDGE_REACH_S`].
-/// `loudness`: the episode's loudness per second of the window (NaN where unknown; empty when the
+/// Each core's edges then reach out to the partners' match edges within [`EDGE_REACH_S`]. A
+/// sting (a short match seen and heard again) inside a run too short for a core is a core of
+/// its own. `loudness`: the episode's loudness per second of the window (NaN where unknown; empty when the
 /// file has no sound).
 fn group(matches: Vec<(usize, Match)>, loudness: &[f32]) -> Vec<Repeat> {
     if matches.is_empty() {
@@ -265,6 +266,16 @@ fn group(matches: Vec<(usize, Match)>, loudness: &[f32]) -> Vec<Repeat> {
             if c - s >= min_cells || (c - s >= short_cells && inside_short(s, c)) {
                 claimed[s..c].iter_mut().for_each(|x| *x = true);
                 cores.push((s, c));
+            } else {
+                // A sting seen and heard again right after footage another partner shares (a
+                // cold open two episodes reuse, ending where the sting starts) ran on into one
+                // run with it, too short and not inside the sting: the sting alone is a core.
+                for &(a, b) in short.iter().filter(|&&(a, b)| a >= s && b <= c && b >= a + short_cells) {
+                    if claimed[a..b].iter().all(|x| !x) {
+                        claimed[a..b].iter_mut().for_each(|x| *x = true);
+                        cores.push((a, b));
+                    }
+                }
             }
         }
     }
@@ -414,6 +425,20 @@ mod tests {
     }
 
     #[test]
+    fn a_sting_right_after_footage_other_partners_share_is_a_repeat_of_its_own() {
+        // Family B's Silver Meadow E01: a cold open partners 1 and 3 repeat (0–20.3), partner 1
+        // running on to 21.5; then a 4.5 s sting that partner 2 sees and hears again, its match
+        // starting 0.3 s before partner 1's ends. Alone at one partner, the run from 20.3 to
+        // 25.7 is neither an intro's length nor inside the sting.
+        let sting = m(21.2, 25.7, By::Sound);
+        let seen = Match { by: By::Picture, ..sting.clone() };
+        let found = group_all(vec![(1, m(0.0, 21.5, By::Sound)), (3, m(0.0, 20.3, By::Sound)), (2, sting), (2, seen)]);
+        let spans: Vec<(f64, f64, usize)> = found.iter().map(|r| ((r.start * 10.0).round() / 10.0, (r.end * 10.0).round() / 10.0, r.partners.len())).collect();
+        assert_eq!(spans, vec![(0.0, 21.5, 2), (21.5, 25.7, 1)], "{found:?}");
+        assert!(found[1].together && found[1].partners == vec![2], "{found:?}");
+    }
+
+    #[test]
     fn an_intro_and_the_story_a_partner_shows_later_are_two_repeats() {
         // With one partner: its intro 0–25 repeats ours at 0–25, and ours 26–43 is a scene it
         // shows at 153–170. Contiguous here, a jump there.
@@ -509,6 +534,27 @@ mod tests {
         assert!((m.start - 40.0).abs() < 0.75 && (m.end - 70.0).abs() < 0.75, "in A: {m:?}");
         assert!((m.other_start - 12.0).abs() < 0.75 && (m.other_end - 42.0).abs() < 0.75, "in B: {m:?}");
         assert!(m.distance < MAX_BIT_ERROR);
+    }
+
+    #[test]
+    fn a_sting_is_found_beside_longer_stretches_two_episodes_share_at_other_offsets() {
+        // Family B's Silver Meadow E01/E03: besides their intro's 5 s sting, the two episodes
+        // share footage with its sound at four other offsets (cold opens, scenes), each with
+        // more votes than the sting; the sting's offset comes fifth.
+        let rate = 16_000;
+        let part = |seed: u64| melody(seed, 15.0, rate);
+        let (s1, s2, s3, s4, sting) = (part(51), part(52), part(53), part(54), melody(55, 5.0, rate));
+        let cat = |pieces: &[&[f32]]| -> Vec<f32> { pieces.iter().flat_map(|p| p.iter().copied()).collect() };
+        let a = cat(&[&s1, &s2, &s3, &s4, &melody(56, 3.0, rate), &sting, &melody(57, 10.0, rate)]);
+        let b = cat(&[&sting, &melody(58, 3.0, rate), &s3, &melody(59, 5.0, rate), &s1, &melody(60, 7.0, rate), &s4, &melody(61, 3.0, rate), &s2]);
+        let found = sound_matches_of(&print(&a), &print(&b), MIN_SHORT_S);
+        let at = |t: f64| found.iter().find(|m| m.start < t && m.end > t).cloned();
+        let m = at(65.5).unwrap_or_else(|| panic!("the sting at 63–68 s: {found:?}"));
+        assert!((m.other_start - 0.0).abs() < 1.0 && (m.other_end - 5.0).abs() < 1.0, "{m:?}");
+        for (t, there) in [(7.5, 35.5), (22.5, 75.5), (37.5, 15.5), (52.5, 57.5)] {
+            let m = at(t).unwrap_or_else(|| panic!("the stretch around {t} s: {found:?}"));
+            assert!((m.other_start + (t - m.start) - there).abs() < 1.0, "{m:?}");
+        }
     }
 
     #[test]

@@ -197,12 +197,20 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // heard again where the partner plays it as its intro and the model there believes it,
         // where the model here leans that way too (family B's Silver Meadow: 0.9 there, 0.3
         // here; chosen there; no other set scored with it changed). Its risk: story two
-        // episodes share, seen and heard, with the model at 0.5 in one and 0.2 in the other,
-        // becomes an intro in both.
+        // episodes share, seen and heard, where the model believes it in one and leans to it
+        // (0.2) in the other, becomes an intro in both.
+        // Either way round: where the model here drew an intro over it (E03, whose repeat runs
+        // on 3 s over sound only a third episode shares, P 0.48 over all of it), the partner's
+        // leaning is enough.
+        let drawn_here = d.intros.iter().any(|m| m.end.min(end) - m.start.max(start) > 0.5 * (m.end - m.start).min(end - start));
+        let believed_here = pi >= MINORITY_INTRO_MIN || drawn_here;
         let paired_sting = first.is_some_and(|first| {
             r.together
                 && pi >= MAJORITY_INTRO_MIN
-                && r.elsewhere.iter().any(|&(j, a, b)| backs(first, j, a, b) && p_elsewhere(j, a, b) >= MINORITY_INTRO_MIN)
+                && r.elsewhere.iter().any(|&(j, a, b)| {
+                    let there = p_elsewhere(j, a, b);
+                    backs(first, j, a, b) && (there >= MINORITY_INTRO_MIN || (believed_here && there >= MAJORITY_INTRO_MIN))
+                })
         });
         let paired = paired || paired_sting;
         if !(strong || (majority && pi >= MAJORITY_INTRO_MIN) || pi >= MINORITY_INTRO_MIN || paired) {

@@ -465,6 +465,16 @@ fn a_sting_two_of_four_episodes_see_and_hear_is_the_intro_where_the_model_leans_
     let mut d = season(0.1);
     judge_season(&mut d, &s, &repeats);
     assert!(d[0].intros.is_empty(), "{:?}", d[0].intros);
+    // Either way round: where the repeat runs on in episode 2 over sound a third episode shares
+    // (P 0.48 over all of it) but the model drew its intro over it there, episode 0's leaning
+    // (P 0.3) carries it too.
+    let mut long = pair_repeats(4, &[((0, at[0]), (2, at[2]))]);
+    long[2][0].end = 24.0;
+    let mut d = season(0.3);
+    d[2] = detection(Some((15, 20)), &[(15, 20, 0.85)], &[]);
+    let out = judge_season(&mut d, &s, &long);
+    assert!(matches!(out[2], Outcome::Aligned { .. }) && d[2].intros.iter().any(|i| i.end == 24.0), "{:?} {:?}", out[2], d[2].intros);
+    assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![at[0]]);
     // Nor where the model is sure of it in neither (P 0.4 in episode 2, no intro drawn there):
     // footage two episodes share.
     let mut d = season(0.3);

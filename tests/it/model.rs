@@ -299,7 +299,7 @@ fn a_season_that_repeats_no_intro_keeps_none_and_says_why() {
 /// A sting only two episodes of four play (family B's Silver Meadow: 5 and 8 s in E01 and E03,
 /// E02 without an intro, E04 with the series' second intro, played once), which the model
 /// believes in one of them (P 0.9) and leans to in the other (P 0.3): found in both, with the
-/// edges the sound places, and nothing in the other two.
+/// edges the sound places, and nothing in the other two (the intro E04 alone plays is missed).
 #[test]
 fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     let season = introskip::paths::cache_dir().join("dataset/familyb-v2-2028/dev/Silver Meadow (dev02)");
@@ -314,11 +314,11 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         v["segments"].as_array().unwrap().iter().find(|s| s["kind"] == "intro").map(|s| (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap()))
     };
-    // Truth: E01 21.44–26.56 (the sting trimmed), E03 15.48–23.28 (its second shot only E04's
-    // intro shares).
+    // Truth: E01 21.44–26.56 (the sting trimmed), E03 15.48–23.28 (its second shot's sound
+    // only E04's intro shares).
     let (s1, e1) = intro(1).unwrap_or_else(|| panic!("E01: {}", stderr(&o)));
     assert!((s1 - 21.44).abs() <= 0.5 && (e1 - 26.56).abs() <= 1.0, "E01 {s1}–{e1}");
     let (s3, e3) = intro(3).unwrap_or_else(|| panic!("E03: {}", stderr(&o)));
-    assert!((s3 - 15.48).abs() <= 0.5 && e3 > 19.0 && e3 <= 23.5, "E03 {s3}–{e3}");
+    assert!((s3 - 15.48).abs() <= 0.5 && (e3 - 23.28).abs() <= 1.0, "E03 {s3}–{e3}");
     assert_eq!((intro(2), intro(4)), (None, None));
 }

@@ -120,13 +120,15 @@ fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
         return Err(Error::input(origin, format!("holds {} episodes; import one episode's labels at a time (or use `introskip eval` for a set)", map.len())));
     }
     let labels = map.into_values().next().unwrap_or_default();
-    let segments = labels
+    let segments: Vec<Segment> = labels
         .intros
         .iter()
         .map(|i| Segment { kind: Kind::Intro, start_ms: (i.start * 1000.0).round() as u64, end_ms: (i.end * 1000.0).round() as u64, source: Source::Imported, confidence: None })
         .filter(|s| s.end_ms > s.start_ms)
         .collect();
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
+    // Only empty spans (start = end): the episode has no intro, decided.
+    let absent = if segments.is_empty() && !labels.intros.is_empty() { vec![Kind::Intro] } else { Vec::new() };
+    Ok(Segments { version: VERSION, duration_ms: None, absent, verified: false, segments })
 }
 
 /// Undo FFMETADATA escaping (`\=`, `\;`, `\#`, `\\`, `\` + newline).

@@ -282,9 +282,11 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
             serde_json::to_string_pretty(&timeline).map_err(|e| Error::internal(e.to_string()))?
         }
         Format::Sis => {
-            let intro = segments.segments.iter().find(|s| s.kind == Kind::Intro).ok_or_else(|| Error::Usage(format!("{}: no intro to write (SIS labels hold one intro per episode)", o.name)))?;
+            // An episode without an intro is an empty span (start = end), as the format's own
+            // labels say it and as import reads it back (intro absent).
+            let (start, end) = segments.segments.iter().find(|s| s.kind == Kind::Intro).map_or((0, 0), |i| (i.start_ms, i.end_ms));
             let url = o.media.as_ref().map_or(String::new(), |m| m.display().to_string());
-            serde_json::to_string_pretty(&serde_json::json!({ o.name.clone(): {"url": url, "name": o.name, "start": hms(intro.start_ms), "end": hms(intro.end_ms)} }))
+            serde_json::to_string_pretty(&serde_json::json!({ o.name.clone(): {"url": url, "name": o.name, "start": hms(start), "end": hms(end)} }))
                 .map_err(|e| Error::internal(e.to_string()))?
         }
         Format::Json => serde_json::to_string_pretty(&Segments { duration_ms: duration_ms.or(segments.duration_ms), ..segments.clone() })

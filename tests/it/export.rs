@@ -156,6 +156,24 @@ fn every_format_reads_back_what_it_wrote() {
     }
 }
 
+/// An episode without an intro is written to SIS labels as an empty span (start = end, as the
+/// format's own labels say "none"), not refused, and reads back as the intro decided absent.
+#[test]
+fn sis_labels_write_an_episode_without_an_intro_as_an_empty_span() {
+    use introskip::segments::Kind;
+    let (media, _) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("no-intro.json");
+    std::fs::write(&labels, r#"{"segments": [{"kind": "credits", "start": 130, "end": 140}]}"#).unwrap();
+    let out = dir.path().join("labels.json");
+    export(&media, &labels, "sis", &out);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let entry = &v["Bunny Tales - S01E02"];
+    assert_eq!((entry["start"].as_str(), entry["end"].as_str()), (Some("0:00:00"), Some("0:00:00")), "{v}");
+    let back = introskip::formats::import::read_any(&out).unwrap();
+    assert!(back.segments.is_empty() && back.absent == vec![Kind::Intro], "{back:?}");
+}
+
 #[test]
 fn opentimelineio_reads_our_markers() {
     let (media, truth) = demo_episode();

@@ -483,16 +483,30 @@ fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
                     (true, false) => "sound",
                     _ => "picture",
                 };
-                let elsewhere: Vec<String> = r.elsewhere.iter().map(|(j, a, b)| format!("{} {}–{}", crate::service::episode_stem(&analysed[members[*j]].0), t(*a), t(*b))).collect();
+                // Where each partner plays it: its sound and picture matches of one place are
+                // one place (overlapping spans joined), listed once.
+                let mut places: Vec<(usize, f64, f64)> = Vec::new();
+                for &(j, a, b) in &r.elsewhere {
+                    match places.iter_mut().find(|(k, x, y)| *k == j && a < *y && b > *x) {
+                        Some(p) => (p.1, p.2) = (p.1.min(a), p.2.max(b)),
+                        None => places.push((j, a, b)),
+                    }
+                }
+                places.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.total_cmp(&y.1)));
+                let elsewhere: Vec<String> = places.iter().map(|(j, a, b)| format!("{} {}–{}", crate::service::episode_stem(&analysed[members[*j]].0), t(*a), t(*b))).collect();
+                let edge = |by: crate::features::align::By| match by {
+                    crate::features::align::By::Sound => "sound",
+                    crate::features::align::By::Picture => "picture",
+                };
                 println!(
-                    "{}: {}–{} ({:.1} s) by {by}, edges by {:?}/{:?}, in {} other(s): {}",
+                    "{}: {}–{} ({:.1} s) by {by}, start placed by {}, end by {}; plays in {}: {}",
                     crate::error::printable(&name),
                     t(r.start),
                     t(r.end),
                     r.len(),
-                    r.start_by,
-                    r.end_by,
-                    r.partners.len(),
+                    edge(r.start_by),
+                    edge(r.end_by),
+                    crate::words::count(r.partners.len(), "other episode", "other episodes"),
                     crate::error::printable(&elsewhere.join(", "))
                 );
             }

@@ -321,4 +321,13 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     let (s3, e3) = intro(3).unwrap_or_else(|| panic!("E03: {}", stderr(&o)));
     assert!((s3 - 15.48).abs() <= 0.5 && (e3 - 23.28).abs() <= 1.0, "E03 {s3}–{e3}");
     assert_eq!((intro(2), intro(4)), (None, None));
+    // `repeats` says where: E01's sting plays once in E03 (its sound and picture matches of
+    // that place listed as one place).
+    let mut c = introskip();
+    c.arg("repeats").arg(&season);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().find(|l| l.starts_with("Silver Meadow - S01E01: 0:21")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("by sound+picture") && line.contains("plays in 1 other episode: Silver Meadow - S01E03 0:15") && line.matches("S01E03").count() == 1, "{line}");
 }

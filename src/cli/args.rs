@@ -45,6 +45,7 @@ pub enum Command {
         /// Encoder input size (CLIP: 224).
         #[arg(long, default_value_t = 224)]
         size: u32,
+        /// How to decode: seek or decode forward as the file allows (auto), or one way for benchmarks.
         #[arg(long, value_enum, default_value_t = Strategy::Auto)]
         strategy: Strategy,
         /// Decoder threads (0: FFmpeg decides).
@@ -54,13 +55,16 @@ pub enum Command {
         /// pixel-accurate work such as CLIP parity; slower on most encodes).
         #[arg(long)]
         exact: bool,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Sample and embed episodes (cached); optionally write the embeddings as .npy.
     Embed {
+        /// Episode files or season folders.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Output folder: <episode>.npy (N×dim float32) and <episode>.sound.npy (seconds × 5: loudness,
@@ -74,17 +78,23 @@ pub enum Command {
         /// safetensors); default: $INTROSKIP_CLIP_WEIGHTS, else the embedded encoder.
         #[arg(long)]
         clip_weights: Option<PathBuf>,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
     /// Score predictions against truth (our segment JSON or SIS labels.json, files or folders).
     Eval {
+        /// Truth: segment JSON (<episode>.truth.json) or SIS labels.json, a file or a folder of them.
         #[arg(long)]
         truth: PathBuf,
+        /// Predictions: segment JSON (`detect --out`'s <episode>.pred.json) or SIS labels.json, a file
+        /// or a folder of them.
         #[arg(long)]
         pred: PathBuf,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
         /// Also draw one PNG per episode (truth, prediction, intro probability) into this folder.
@@ -95,8 +105,10 @@ pub enum Command {
     /// of seconds that repeat in another episode. Writes <episode>.pred.json per episode into --out.
     Baseline {
         season: PathBuf,
+        /// Folder to write <episode>.pred.json into.
         #[arg(long, short)]
         out: PathBuf,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
@@ -138,8 +150,10 @@ pub enum Command {
         /// At most this many places.
         #[arg(long, default_value_t = 20)]
         top: usize,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -152,8 +166,10 @@ pub enum Command {
         /// The share of each window the other must hold.
         #[arg(long, default_value_t = 0.6)]
         min_share: f64,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -169,8 +185,10 @@ pub enum Command {
         /// Also write a contact sheet: one row per scene, a picture of each occurrence (PNG).
         #[arg(long)]
         sheet: Option<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -181,6 +199,7 @@ pub enum Command {
         /// Episode files or season folders.
         #[arg(required = true)]
         media: Vec<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
@@ -197,6 +216,7 @@ pub enum Command {
         /// Where stream copies go: a tree mirroring the library.
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// The end of each episode looked at for credits and a preview ("25%", "300", "off").
@@ -224,6 +244,7 @@ pub enum Command {
         /// when stdout is not a terminal.
         #[arg(long)]
         json: bool,
+        /// Model folder (manifest.json + model.safetensors); default: the shipped model for the encoder.
         #[arg(long)]
         model: Option<PathBuf>,
     },
@@ -232,6 +253,7 @@ pub enum Command {
         /// Episode files or season folders.
         #[arg(required = true)]
         media: Vec<PathBuf>,
+        /// Chapter or label format to write.
         #[arg(long, value_enum)]
         format: crate::formats::Format,
         /// Segments: any format introskip reads (our JSON, SIS labels, FFMETADATA, Matroska XML,
@@ -267,6 +289,7 @@ pub enum Command {
         /// As for `export`.
         #[arg(long)]
         segments: Option<PathBuf>,
+        /// A chapter title for a kind, as for `export` (e.g. intro=Opening).
         #[arg(long = "title", value_parser = crate::formats::parse_title_override)]
         titles: Vec<(crate::segments::Kind, String)>,
     },
@@ -278,6 +301,7 @@ pub enum Command {
         /// Episode files or season folders.
         #[arg(required = true)]
         media: Vec<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Model folder (manifest.json + model.safetensors); default: the shipped model for the encoder.
@@ -286,8 +310,12 @@ pub enum Command {
         /// CLIP weights to encode with (the model must have been trained for them).
         #[arg(long)]
         clip_weights: Option<PathBuf>,
+        /// Folder to write <episode>.pred.json into, one per episode (what `eval` and `export
+        /// --segments` read).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Print JSON (an array, one object per episode, with the per-second intro probability)
+        /// instead of lines.
         #[arg(long)]
         json: bool,
         /// Judge each episode alone, even when others of its season (same folder) are given.
@@ -318,12 +346,16 @@ pub enum Command {
         /// `embedded` (default) or `clip` (needs --clip-weights).
         #[arg(long, default_value = "embedded")]
         encoder: String,
+        /// CLIP weights, for `--encoder clip`.
         #[arg(long)]
         clip_weights: Option<PathBuf>,
+        /// Most epochs per ensemble member (each keeps its best on the dev series).
         #[arg(long, default_value_t = 100)]
         epochs: usize,
+        /// Seed of the first ensemble member (the others take the next ones).
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Ensemble members (seeds seed, seed+1, …): emissions and CRF scores averaged.
@@ -348,22 +380,27 @@ pub enum BenchCommand {
     Detect {
         /// Episodes or a season folder (default: the demo series).
         media: Vec<PathBuf>,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
+        /// Model folder (manifest.json + model.safetensors); default: the shipped model for the encoder.
         #[arg(long)]
         model: Option<PathBuf>,
     },
     /// `scan` on a library of N fresh copies of the demo's episodes (seasons of 10): the first
     /// scan's episodes per minute, then an unchanged rescan's time as a share of it.
     Scan {
+        /// Episodes in the generated library.
         #[arg(long, default_value_t = 200)]
         episodes: usize,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
     },
     /// Similar-frame search over N indexed seconds (embeddings of the demo season's frames,
     /// repeated with noise), per query, against embedding one demo episode in the same run.
     Search {
+        /// Seconds in the index searched.
         #[arg(long, default_value_t = 100_000)]
         seconds: usize,
     },
@@ -373,13 +410,16 @@ pub enum BenchCommand {
         /// Files to measure instead of the generated 1080p episodes.
         #[arg(long)]
         file: Vec<PathBuf>,
+        /// Runs of each measurement (the median is printed).
         #[arg(long, default_value_t = 3)]
         runs: usize,
+        /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Also HEVC (8- and 10-bit), AV1, VP9 and MPEG-2 encodes of the same footage.
         #[arg(long)]
         encoders: bool,
+        /// Print JSON instead of lines.
         #[arg(long)]
         json: bool,
     },
@@ -388,6 +428,7 @@ pub enum BenchCommand {
         /// Episode to take frames from (default: the demo's first episode).
         #[arg(long)]
         file: Option<PathBuf>,
+        /// Seconds looked at from the start of the episode.
         #[arg(long, default_value_t = 120)]
         window: u32,
         /// Also ViT-B/32-shaped CLIP: parity with OpenAI's code on random weights (every loader

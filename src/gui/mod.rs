@@ -106,7 +106,10 @@ struct Episode {
     tail: Option<crate::service::detect::Tail>,
     /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
     /// in no other episode…"): why the intro is where it is, or absent.
-    judgement: Option<String>,
+    judgement: Vec<String>,
+    /// Where the season kept no intro: the confidence of the one the model sees judging the
+    /// episode alone (a disagreement that puts the episode in the review queue's front).
+    alone_intro: Option<f64>,
 }
 
 #[derive(Default)]
@@ -494,7 +497,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, judgement: None }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, judgement: Vec::new(), alone_intro: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -611,7 +614,8 @@ impl App {
             ep.thumbnails.clear();
             ep.detection = None;
             ep.tail = None;
-            ep.judgement = None;
+            ep.judgement.clear();
+            ep.alone_intro = None;
             if self.tail == crate::features::tail::TailSpec::Off {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
                 ep.editor.merge_tail(&Default::default());
@@ -654,9 +658,10 @@ impl App {
                         ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
-                Event::Detected { index, detection, judgement } => {
+                Event::Detected { index, detection, judgement, alone_intro } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.judgement = judgement;
+                        ep.alone_intro = alone_intro;
                         ep.editor.merge_detection(&detection);
                         ep.detection = Some(detection);
                     }

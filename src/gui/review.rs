@@ -6,7 +6,8 @@ use crate::segments::Kind;
 
 impl App {
     /// How sure the model is about an episode's answer: its least confident predicted segment;
-    /// with none, how surely the window has no intro. None before the answer or when a human
+    /// with none, how surely the window has no intro (less sure where the model, judging the
+    /// episode alone, sees one the season did not keep). None before the answer or when a human
     /// decided everything on it.
     pub(super) fn confidence(ep: &Episode) -> Option<f64> {
         let d = ep.detection.as_ref()?;
@@ -14,7 +15,10 @@ impl App {
         let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
         match least {
             Some(c) => Some(c),
-            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => Some(1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max))),
+            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => {
+                let none = 1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max));
+                Some(ep.alone_intro.map_or(none, |c| none.min(1.0 - c)))
+            }
             None => Some(1.0),
         }
     }

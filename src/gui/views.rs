@@ -282,7 +282,12 @@ impl App {
                 if let Some(note) = note {
                     ui.weak(note);
                 }
-                if let Some(said) = &ep.judgement {
+                // Why the analysis kept no intro says nothing once a human decided it (an intro
+                // set by hand, or none verified): those parts of the judgement are left out.
+                let decided = ep.editor.intro().is_some_and(|s| s.source != crate::segments::Source::Predicted) || ep.editor.segments.absent.contains(&crate::segments::Kind::Intro);
+                let said: Vec<&str> = ep.judgement.iter().map(String::as_str).filter(|note| !(decided && (note.starts_with("no intro") || note.starts_with("judged alone")))).collect();
+                if !said.is_empty() {
+                    let said = said.join("; ");
                     // An intro cut off by the window is a check to make, in the intro's colour
                     // (as the app's own line said it before the rule moved to the judgement).
                     if said.contains(crate::service::detect::GOES_ON) {

@@ -27,7 +27,9 @@ pub enum Event {
     Done { index: usize, samples: usize, cached: bool, seconds: f64, note: Option<String> },
     /// The model's answer for an episode (after `Done`).
     /// With what season judgement said about it, if anything.
-    Detected { index: usize, detection: crate::model::Detection, judgement: Option<String> },
+    /// `alone_intro`: where the season kept no intro, the confidence of the one the model sees
+    /// judging the episode alone.
+    Detected { index: usize, detection: crate::model::Detection, judgement: Vec<String>, alone_intro: Option<f64> },
     /// What the episode's tail holds (after `Done`; credits need no model).
     Tail { index: usize, tail: crate::service::detect::Tail },
     /// A search of the episodes analysed so far, or of a library, answered.
@@ -256,8 +258,7 @@ impl Worker {
                                                     if let Some(unread) = memory.unread().filter(|u| !said.iter().any(|s| s == u)) {
                                                         said.push(unread.to_string());
                                                     }
-                                                    let judgement = Some(said.join("; ")).filter(|s| !s.is_empty());
-                                                    send(Event::Detected { index: *i, detection: j.detection, judgement });
+                                                    send(Event::Detected { index: *i, detection: j.detection, judgement: said, alone_intro: j.alone_intro.map(|s| s.confidence) });
                                                 }
                                             }
                                             Err(message) => send(Event::ModelUnavailable { message: message.clone() }),

@@ -389,6 +389,37 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
 }
 
 #[test]
+fn an_episode_without_an_intro_is_uncertain_where_the_model_alone_sees_one() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["ep1.mp4", "ep2.mp4"] {
+        std::fs::write(dir.path().join(name), b"not a video").unwrap();
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    // As if analysed in a season that kept no intro in either, the model sure of it (P ≤ 0.05);
+    // judged alone, the model sees an intro in ep2 (0.59): that disagreement is to be checked.
+    for (ep, alone) in h.state_mut().episodes.iter_mut().zip([None, Some(0.59)]) {
+        ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
+        let d = crate::model::Detection { intro_probability: vec![0.05; 180], ..crate::model::Detection::empty() };
+        ep.editor.merge_detection(&d);
+        ep.detection = Some(d);
+        ep.alone_intro = alone;
+    }
+    h.state_mut().episodes[1].judgement = vec!["judged alone, the model sees an intro at 0:10.0–0:40.0 (confidence 0.59) that no other episode plays: not kept — check it".into()];
+    h.state_mut().selected = 1;
+    h.run_steps(2);
+    h.get_by_label_contains("0 verified · 2 to check · 1 uncertain");
+    assert_eq!(h.state().to_check(), vec![1, 0], "the disagreement first");
+    h.get_by_label_contains("judged alone, the model sees an intro at 0:10.0–0:40.0");
+    // Once a human decides (here: no intro), why the analysis kept none is no longer shown.
+    h.state_mut().episodes[1].editor.segments.absent.push(crate::segments::Kind::Intro);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("judged alone").is_none());
+}
+
+#[test]
 fn the_first_screen_offers_the_demo_season() {
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
     h.run_steps(1);

@@ -47,6 +47,10 @@ pub struct Judged {
     /// Episodes the judgement saw: this one and the others of its season.
     pub season_episodes: usize,
     pub model_ms: f64,
+    /// Where season judgement kept no intro: the intro the model sees judging the episode alone,
+    /// if any. Not kept (no other episode plays it, and alone the model mostly takes story on
+    /// series unlike its training), but a disagreement a labeller should look at.
+    pub alone_intro: Option<crate::model::DetectedSegment>,
 }
 
 /// Below this confidence a segment is shown as uncertain (the CLI says "check it", the app marks
@@ -104,6 +108,7 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             detections.push(model.detect(features[k], &others));
             model_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         }
+        let mut alone: Vec<Option<crate::model::DetectedSegment>> = vec![None; members.len()];
         if members.len() >= 2 {
             let started = std::time::Instant::now();
             let repeats = season_repeats(&features, &mut memory.pairs);
@@ -174,6 +179,22 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                 }
             }
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes);
+            for k in 0..members.len() {
+                if !detections[k].intros.is_empty() {
+                    continue;
+                }
+                let started = std::time::Instant::now();
+                let guess = model.detect(features[k], &[]).intros.into_iter().filter(|s| s.confidence >= ALONE_MIN).max_by(|a, b| a.confidence.total_cmp(&b.confidence));
+                model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
+                if let Some(g) = guess {
+                    let clock = |t: f64| crate::clock::clock(t, 1, true);
+                    notes.push(Note::about(
+                        episodes[members[k]].0,
+                        format!("judged alone, the model sees an intro at {}–{} (confidence {:.2}) that no other episode plays: not kept — check it", clock(g.start), clock(g.end), g.confidence),
+                    ));
+                    alone[k] = Some(g);
+                }
+            }
         }
         for (k, (&i, mut detection)) in members.iter().zip(detections).enumerate() {
             let file = episodes[i].0;
@@ -183,11 +204,15 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                 }
             }
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
-            out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k] });
+            out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
     }
     out.into_iter().flatten().collect()
 }
+
+/// The confidence at which the model's intro, judged alone, is a doubt worth a note where the
+/// season kept none (what decoding keeps as an intro).
+const ALONE_MIN: f64 = 0.5;
 
 /// What [`window_note`] says of such an intro (the app shows the note in the intro's colour).
 pub const GOES_ON: &str = "may go on past it";

@@ -190,7 +190,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            let recap = d.recaps.iter().map(|s| format!("; recap {} – {}", clock(s.start), clock(s.end))).collect::<String>();
+            let recap = d.recaps.iter().map(|s| format!("; recap {} – {} (confidence {:.2})", clock(s.start), clock(s.end), s.confidence)).collect::<String>();
             let tail = judged.tail.as_ref().map_or(String::new(), |t| {
                 let f = &t.found;
                 match &f.credits {
@@ -208,7 +208,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                             s += &format!(", credits again {} – {} (confidence {:.2})", clock(part.start), clock(part.end), part.confidence);
                         }
                         if let Some(p) = &f.preview {
-                            s += &format!(", preview {} – {}", clock(p.start), clock(p.end));
+                            s += &format!(", preview {} – {} (confidence {:.2})", clock(p.start), clock(p.end), p.confidence);
                         }
                         if let Some((a, b)) = f.after_credits {
                             s += &format!(", story after the credits {} – {} (not skipped)", clock(a), clock(b));
@@ -217,8 +217,9 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                     }
                 }
             });
-            let alone = if judged.season_episodes == 1 && !single { " (judged alone: open its season folder, or name its other episodes, for an answer checked against them)" } else { "" };
-            println!("{}: {what}{recap}{tail}{alone}", crate::error::printable(&p.episode));
+            // Said of the intro, right after it: the season is what checks an intro.
+            let alone = if judged.season_episodes == 1 && !single { " (judged alone: open its season folder, or name its other episodes, for an intro checked against them)" } else { "" };
+            println!("{}: {what}{alone}{recap}{tail}", crate::error::printable(&p.episode));
         }
     }
     failures.extend(run.failures);

@@ -439,14 +439,16 @@ impl Prediction {
     pub fn new(file: &Path, judged: &Judged, window_s: u32, encoder: &str) -> Self {
         let d = &judged.detection;
         let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str().to_string()).collect();
+        // Times to the millisecond (a frame is 16 ms or more): 26.133, not 26.133378684807255.
+        let ms = |t: f64| (t * 1000.0).round() / 1000.0;
         let segment = |kind: &str, s: &DetectedSegment| PredictedSegment {
             confidence: s.confidence,
-            end: s.end,
+            end: ms(s.end),
             end_by: by(&s.end_by),
             kind: kind.into(),
             repeats_in: s.repeats_in,
             source: "predicted".into(),
-            start: s.start,
+            start: ms(s.start),
             start_by: by(&s.start_by),
         };
         let tail = judged.tail.as_ref();
@@ -460,11 +462,11 @@ impl Prediction {
             file: file.to_string_lossy().into_owned(),
             intro_probability: d.intro_probability.iter().map(|p| (p * 1000.0).round() / 1000.0).collect(),
             model_ms: (judged.model_ms * 10.0).round() / 10.0,
-            post_credits: found.and_then(|f| f.after_credits).map(|(a, b)| [a, b]),
-            story_between_credits: found.map(|f| f.between.iter().map(|&(a, b)| [a, b]).collect()).unwrap_or_default(),
+            post_credits: found.and_then(|f| f.after_credits).map(|(a, b)| [ms(a), ms(b)]),
+            story_between_credits: found.map(|f| f.between.iter().map(|&(a, b)| [ms(a), ms(b)]).collect()).unwrap_or_default(),
             season_episodes: judged.season_episodes,
             segments: d.recaps.iter().map(|s| segment("recap", s)).chain(d.intros.iter().map(|s| segment("intro", s))).chain(tail_segments).collect(),
-            tail_window: tail.map(|t| [f64::from(t.start_s), (f64::from(t.start_s + t.len_s)).min(t.duration_s.max(f64::from(t.start_s)))]),
+            tail_window: tail.map(|t| [f64::from(t.start_s), ms((f64::from(t.start_s + t.len_s)).min(t.duration_s.max(f64::from(t.start_s))))]),
             version: PREDICTION_VERSION,
             window_s,
         }

@@ -84,14 +84,16 @@ pub enum Command {
     },
     /// Score predictions against truth (our segment JSON or SIS labels.json, files or folders).
     Eval {
-        /// Truth: segment JSON (<episode>.truth.json) or SIS labels.json, a file or a folder of them.
+        /// Truth: segment JSON (<episode>.truth.json, the app's <episode>.introskip.json) or SIS
+        /// labels.json, a file or a folder of them.
         #[arg(long)]
         truth: PathBuf,
         /// Predictions: segment JSON (`detect --out`'s <episode>.pred.json) or SIS labels.json, a file
         /// or a folder of them.
         #[arg(long)]
         pred: PathBuf,
-        /// Seconds looked at from the start of each episode (the detection window).
+        /// Seconds of each episode scored, from its start (the detection window the predictions
+        /// were made with).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,
         /// Print JSON instead of lines.

@@ -13,11 +13,14 @@ impl App {
         let d = ep.detection.as_ref()?;
         let predicted = ep.editor.segments.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from);
         let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
+        let undecided = ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro);
+        // The intro the model sees alone where the season kept none, whatever else was found.
+        let doubt = ep.alone_intro.filter(|_| undecided).map(|c| 1.0 - c);
         match least {
-            Some(c) => Some(c),
-            None if ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro) => {
+            Some(c) => Some(doubt.map_or(c, |d| c.min(d))),
+            None if undecided => {
                 let none = 1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max));
-                Some(ep.alone_intro.map_or(none, |c| none.min(1.0 - c)))
+                Some(doubt.map_or(none, |d| none.min(d)))
             }
             None => Some(1.0),
         }

@@ -262,4 +262,15 @@ fn a_season_labels_json_replaces_only_the_intros_and_an_empty_span_says_there_is
     }
     let again = season_app(dir.path());
     assert_eq!(again.episodes[1].editor.intro().map(|s| (s.start_ms, s.end_ms)), Some((2_000, 6_500)));
+    // One episode's labels.json (into the selected episode) holds its intro only too: the
+    // credits stay, and an empty span is no intro, decided.
+    let mut app = again;
+    app.selected = 1;
+    let one = dir.path().join("one.json");
+    std::fs::write(&one, r#"{"b": {"name": "ep2", "start": 3, "end": 3}}"#).unwrap();
+    app.import_labels(&one);
+    assert_eq!(app.episodes[1].editor.intro(), None);
+    assert!(app.episodes[1].editor.segments.absent.contains(&crate::segments::Kind::Intro));
+    let kinds: Vec<_> = app.episodes[1].editor.segments.segments.iter().map(|s| s.kind).collect();
+    assert_eq!(kinds, vec![crate::segments::Kind::Credits], "the credits set by hand stay");
 }

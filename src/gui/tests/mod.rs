@@ -402,7 +402,8 @@ fn an_episode_without_an_intro_is_uncertain_where_the_model_alone_sees_one() {
     // judged alone, the model sees an intro in ep2 (0.59): that disagreement is to be checked.
     for (ep, alone) in h.state_mut().episodes.iter_mut().zip([None, Some(0.59)]) {
         ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
-        let d = crate::model::Detection { intro_probability: vec![0.05; 180], ..crate::model::Detection::empty() };
+        // A sure recap too (0.95): the doubt counts whatever else was found.
+        let d = crate::model::Detection { intro_probability: vec![0.05; 180], recaps: vec![crate::model::DetectedSegment::by_model(0.0, 10.0, 0.95)], ..crate::model::Detection::empty() };
         ep.editor.merge_detection(&d);
         ep.detection = Some(d);
         ep.alone_intro = alone;

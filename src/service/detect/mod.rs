@@ -109,6 +109,8 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             model_ms.push(started.elapsed().as_secs_f64() * 1000.0);
         }
         let mut alone: Vec<Option<crate::model::DetectedSegment>> = vec![None; members.len()];
+        // The model's guesses a note has named already, per episode.
+        let mut named: Vec<Vec<(f64, f64)>> = vec![Vec::new(); members.len()];
         if members.len() >= 2 {
             let started = std::time::Instant::now();
             let repeats = season_repeats(&features, &mut memory.pairs);
@@ -124,6 +126,7 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     Outcome::DroppedUnrepeated { dropped } => dropped.clone(),
                     _ => Vec::new(),
                 };
+                named[k].extend(dropped.iter().map(|&(s, e, _)| (s, e)));
                 // A dropped guess whose pictures read the series' title is its intro after all.
                 if let Some((g, second, key)) = titled(episodes[i].0, features[k], &dropped, memory, notes) {
                     let (start, end, confidence) = dropped[g];
@@ -186,11 +189,13 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                 let started = std::time::Instant::now();
                 let guess = model.detect(features[k], &[]).intros.into_iter().filter(|s| s.confidence >= ALONE_MIN).max_by(|a, b| a.confidence.total_cmp(&b.confidence));
                 model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
+                // Where a note named the guess already (the season's model drew it too), it says it.
+                let guess = guess.filter(|g| !named[k].iter().any(|&(s, e)| g.end.min(e) - g.start.max(s) > 0.5 * (g.end - g.start).min(e - s)));
                 if let Some(g) = guess {
                     let clock = |t: f64| crate::clock::clock(t, 1, true);
                     notes.push(Note::about(
                         episodes[members[k]].0,
-                        format!("judged alone, the model sees an intro at {}–{} (confidence {:.2}) that no other episode plays: not kept — check it", clock(g.start), clock(g.end), g.confidence),
+                        format!("judged alone, the model sees an intro at {}–{} (confidence {:.2}), which the season's judgement did not keep — check it", clock(g.start), clock(g.end), g.confidence),
                     ));
                     alone[k] = Some(g);
                 }

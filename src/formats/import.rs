@@ -49,6 +49,12 @@ pub fn detect_format(text: &str) -> Option<Detected> {
 /// broken label file says what is wrong with it instead of "not a media file"; anything else is
 /// media. Never reads more than [`crate::fsio::MAX_TEXT_FILE`], and never blocks on a fifo.
 pub fn read_any(path: &Path) -> Result<Segments> {
+    read_labels_file(path).map(|(segments, _)| segments)
+}
+
+/// [`read_any`], with the format the text was read as (None for a media file's chapters): an
+/// SIS file holds intros only, so the app lets it replace only the intro.
+pub fn read_labels_file(path: &Path) -> Result<(Segments, Option<Detected>)> {
     use std::io::Read;
     crate::fsio::check_regular_file(path)?;
     let mut head = Vec::with_capacity(4096);
@@ -57,11 +63,12 @@ pub fn read_any(path: &Path) -> Result<Segments> {
         return Err(Error::input(path, "file is empty (0 bytes)"));
     }
     if head.contains(&0) {
-        return media_chapters(path).map(sane);
+        return media_chapters(path).map(|s| (sane(s), None));
     }
     let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::input(path, format!("not UTF-8 text (invalid byte at offset {}); save the labels as UTF-8", e.valid_up_to())))?;
-    parse(text, path)
+    let format = detect_format(text.trim_start_matches('\u{feff}'));
+    parse(text, path).map(|s| (s, format))
 }
 
 /// Parse text whose format is recognised from its content; `origin` names it in errors.

@@ -365,9 +365,9 @@ impl App {
         }
         // One episode's SIS labels hold its intro only, as a season's do: they replace the intro
         // and leave the rest (an empty span: none, decided).
-        let sis = std::fs::read_to_string(path).ok().and_then(|t| crate::formats::import::detect_format(&t)) == Some(crate::formats::import::Detected::Sis);
-        match crate::formats::import::read_any(path) {
-            Ok(segments) => {
+        match crate::formats::import::read_labels_file(path) {
+            Ok((segments, format)) => {
+                let sis = format == Some(crate::formats::import::Detected::Sis);
                 if let Some(ep) = self.episodes.get_mut(self.selected) {
                     if sis {
                         ep.editor.import_kind(Kind::Intro, segments.segments.into_iter().filter(|s| s.kind == Kind::Intro).collect());

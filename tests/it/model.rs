@@ -340,3 +340,47 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     let line = out.lines().find(|l| l.starts_with("Silver Meadow - S01E01: 0:21")).unwrap_or_else(|| panic!("{out}"));
     assert!(line.contains("by sound+picture") && line.contains("plays in 1 other episode: Silver Meadow - S01E03 0:15") && line.matches("S01E03").count() == 1, "{line}");
 }
+
+/// A 45-minute episode is judged by its first three minutes and its last ten like a short one:
+/// its length changes neither the season's intro nor where the credits are found (an
+/// independent benchmark reported "no intro found" on a 45-minute episode of a series whose
+/// short episodes were found). The demo's E02 (intro 0:30–0:50, credits in its last 10 s) with
+/// 42 minutes of a plain picture and silence put before its last 10 s, judged with E01 and E03.
+#[test]
+fn a_45_minute_episode_gets_the_intro_and_credits_its_short_self_gets() {
+    let demo = introskip::paths::demo_dir();
+    let e2 = demo.join("Bunny Tales - S01E02.mp4");
+    let dir = tempfile::tempdir().unwrap();
+    let season = dir.path().join("season");
+    std::fs::create_dir(&season).unwrap();
+    for e in ["Bunny Tales - S01E01.mp4", "Bunny Tales - S01E03.mp4"] {
+        std::os::unix::fs::symlink(demo.join(e), season.join(e)).unwrap();
+    }
+    let long = season.join("Bunny Tales - S01E02.mp4");
+    let e2s = e2.to_str().unwrap();
+    // The middle is one picture a second (a plain card needs no more; the file stays small).
+    let graph = "[0:v]setpts=PTS-STARTPTS[h];[0:a]aresample=16000,aformat=channel_layouts=mono,asetpts=PTS-STARTPTS[ha];\
+                 [3:v]setpts=PTS-STARTPTS[e];[3:a]aresample=16000,aformat=channel_layouts=mono,asetpts=PTS-STARTPTS[ea];\
+                 [1:v]format=yuv420p,setsar=1[m];[h][ha][m][2:a][e][ea]concat=n=3:v=1:a=1[v][a]";
+    ffmpeg(&[
+        "-t", "130", "-i", e2s, "-f", "lavfi", "-i", "color=c=0x304050:s=640x360:r=1:d=2520", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=2520",
+        "-ss", "130", "-i", e2s, "-filter_complex", graph, "-map", "[v]", "-map", "[a]", "-fps_mode", "vfr", "-c:v", "libx264", "-preset", "ultrafast",
+        "-g", "50", "-c:a", "aac", long.to_str().unwrap(),
+    ]);
+    let out = dir.path().join("pred");
+    let mut c = introskip();
+    c.arg("detect").arg(&season).arg("--out").arg(&out);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pred: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("Bunny Tales - S01E02.pred.json")).unwrap()).unwrap();
+    let seg = |kind: &str| {
+        let s = pred["segments"].as_array().unwrap().iter().find(|s| s["kind"] == kind).unwrap_or_else(|| panic!("no {kind}: {pred}"));
+        (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap())
+    };
+    let (s, e) = seg("intro");
+    assert!((s - 30.0).abs() <= 0.5 && (e - 50.0).abs() <= 0.5, "intro {s}–{e}");
+    // The credits: the last 10 s of 2,660, found through the 10-minute tail's keyframes.
+    let (s, e) = seg("credits");
+    assert!((s - 2650.0).abs() <= 1.0 && (e - 2660.0).abs() <= 0.5, "credits {s}–{e}");
+    assert_eq!(pred["tail_window"][0].as_f64().map(f64::round), Some(2060.0), "{pred}");
+}

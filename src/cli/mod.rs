@@ -232,8 +232,10 @@ fn shown(path: &Path) -> String {
     crate::error::printable(&path.display().to_string()).into_owned()
 }
 
+/// The result lines' times as the notes, the search and players show them: hours only from
+/// an hour on ("1:32.5", "1:02:03.0").
 fn clock(seconds: f64) -> String {
-    crate::clock::clock(seconds, 1, false)
+    crate::clock::clock(seconds, 1, true)
 }
 
 /// Whether the arguments name one file (not a folder): the one-file forms of the output then,

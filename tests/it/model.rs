@@ -328,7 +328,7 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     assert!(err.contains("Silver Meadow - S01E02.mp4: judged alone, the model sees an intro at"), "{err}");
     // The lines: E03's recap with its confidence; the prediction's times to the millisecond.
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.lines().any(|l| l.starts_with("Silver Meadow - S01E03: intro") && l.contains("; recap 0:00:00.0 – 0:00:11.8 (confidence 0.")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("Silver Meadow - S01E03: intro") && l.contains("; recap 0:00.0 – 0:11.8 (confidence 0.")), "{out}");
     assert!([s1, e1, s3, e3].iter().all(|t| ((t * 1000.0).round() / 1000.0 - t).abs() < 1e-9), "{s1} {e1} {s3} {e3}");
     // `repeats` says where: E01's sting plays once in E03 (its sound and picture matches of
     // that place listed as one place).

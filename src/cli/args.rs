@@ -378,7 +378,9 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
     /// `detect`'s stages per episode: sampling + encoding (cache off) beside the model (season
-    /// mode), with the model's share of the total.
+    /// mode), with the model's share of the total; the tail against the head; with two episodes
+    /// or more, the season as `detect DIR` runs it against each episode alone, and how busy the
+    /// cores were.
     Detect {
         /// Episodes or a season folder (default: the demo series).
         media: Vec<PathBuf>,

@@ -131,8 +131,56 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
             added / analysis * 100.0,
             analysis
         );
+        // The season as `detect DIR` runs it, nothing cached, against each episode judged alone
+        // (a new judgement per episode, as `detect --single` per file), in this run; and how busy
+        // the cores were (CPU time of every thread over wall time). What Tesseract reads is
+        // cached by now for both (the tails above read it).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let mut whole = |files: &[PathBuf], single: bool| -> Result<(f64, f64)> {
+            let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
+            let (mut analysed, mut tails, mut notes) = (Vec::new(), Vec::new(), Vec::new());
+            for file in files {
+                analysed.push(crate::features::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
+                tails.push(crate::service::detect::analyse_tail(file, crate::features::tail::DEFAULT_TAIL, encoder.as_mut(), false, &mut notes, &|| true)?);
+            }
+            let refs: Vec<(&Path, &crate::features::EpisodeFeatures)> = files.iter().map(PathBuf::as_path).zip(&analysed).collect();
+            let mut memory = crate::service::detect::JudgeMemory::default();
+            let options = crate::service::detect::JudgeOptions { single, window_s: window, ..crate::service::detect::JudgeOptions::season() };
+            let _ = crate::service::detect::judge(&refs, &model, options, &mut memory, &mut notes);
+            for (file, tail) in files.iter().zip(&tails) {
+                if let Some(tail) = tail {
+                    let _ = crate::service::detect::judge_tail(file, tail, true, &mut memory, &mut notes);
+                }
+            }
+            Ok((t.elapsed().as_secs_f64(), cpu_seconds() - cpu))
+        };
+        let (season_s, season_cpu) = whole(&media, false)?;
+        let (mut alone_s, mut alone_cpu) = (0.0, 0.0);
+        for file in &media {
+            let (s, c) = whole(std::slice::from_ref(file), true)?;
+            alone_s += s;
+            alone_cpu += c;
+        }
+        println!(
+            "season of {} as `detect DIR` runs it, nothing cached: {season_s:.1} s (cores busy {:.0} % of {cores}); each episode alone: {alone_s:.1} s in all (busy {:.0} %); season / sum of the episodes alone {:.2}×",
+            media.len(),
+            season_cpu / season_s / cores * 100.0,
+            alone_cpu / alone_s / cores * 100.0,
+            season_s / alone_s
+        );
     }
     Ok(())
+}
+
+/// CPU seconds this process has used so far, every thread's, user and system.
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage writes into the struct it is given and reads nothing else.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(usage.ru_utime) + t(usage.ru_stime)
 }
 
 #[allow(clippy::too_many_arguments)]

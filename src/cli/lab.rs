@@ -141,20 +141,9 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
         let mut whole = |files: &[PathBuf], single: bool| -> Result<(f64, f64)> {
             let mut memory = crate::service::detect::JudgeMemory::default();
             memory.start_reader();
+            let options = crate::service::detect::JudgeOptions { single, ..crate::service::detect::JudgeOptions::season() };
             let (t, cpu) = (std::time::Instant::now(), cpu_seconds());
-            let (mut analysed, mut tails, mut notes) = (Vec::new(), Vec::new(), Vec::new());
-            for file in files {
-                analysed.push(crate::features::embed_episode(file, window, encoder.as_mut(), false, &mut |_| true)?.0);
-                tails.push(crate::service::detect::analyse_tail(file, crate::features::tail::DEFAULT_TAIL, encoder.as_mut(), false, &mut notes, &|| true)?);
-            }
-            let refs: Vec<(&Path, &crate::features::EpisodeFeatures)> = files.iter().map(PathBuf::as_path).zip(&analysed).collect();
-            let options = crate::service::detect::JudgeOptions { single, window_s: window, ..crate::service::detect::JudgeOptions::season() };
-            let _ = crate::service::detect::judge(&refs, &model, options, &mut memory, &mut notes);
-            for (file, tail) in files.iter().zip(&tails) {
-                if let Some(tail) = tail {
-                    let _ = crate::service::detect::judge_tail(file, tail, true, &mut memory, &mut notes);
-                }
-            }
+            crate::service::detect::detect_in(files, window, encoder.as_mut(), &model, options, None, false, &mut memory)?;
             Ok((t.elapsed().as_secs_f64(), cpu_seconds() - cpu))
         };
         let (season_s, season_cpu) = whole(&media, false)?;

@@ -745,4 +745,3 @@ mod tests {
         assert_eq!(min_substring_edits(&c("signal"), &c("sgnl")), 2);
     }
 }
-

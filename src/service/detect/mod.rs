@@ -489,6 +489,13 @@ pub struct DetectRun {
 /// Analyse `media` with `encoder` (cached) and judge it with `model`. Writes
 /// `<episode>.pred.json` into `out` when given. One unreadable episode does not stop the season.
 pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, model: &IntroModel, options: JudgeOptions, out: Option<&Path>) -> Result<DetectRun> {
+    detect_in(media, window_s, encoder, model, options, out, true, &mut JudgeMemory::default())
+}
+
+/// [`detect`] with the features' cache on or off and the judging memory given: `bench detect`
+/// times it with nothing cached and Tesseract started before the clock.
+#[allow(clippy::too_many_arguments)]
+pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, model: &IntroModel, options: JudgeOptions, out: Option<&Path>, use_cache: bool, memory: &mut JudgeMemory) -> Result<DetectRun> {
     let window_s = super::check_window(window_s)?;
     let options = JudgeOptions { window_s, ..options };
     if let Some(dir) = out {
@@ -499,23 +506,22 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
     let mut analysed = Vec::with_capacity(media.len());
     let mut tails = Vec::with_capacity(media.len());
     for file in media {
-        match crate::features::embed_episode(file, window_s, encoder, true, &mut |_| true) {
+        match crate::features::embed_episode(file, window_s, encoder, use_cache, &mut |_| true) {
             Ok((features, _)) => {
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
-                tails.push(analyse_tail(file, options.tail, encoder, true, &mut notes, &|| true)?);
+                tails.push(analyse_tail(file, options.tail, encoder, use_cache, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
             Err(e) => failures.push(e),
         }
     }
     let refs: Vec<(&Path, &EpisodeFeatures)> = analysed.iter().map(|(f, e)| (f.as_path(), e)).collect();
-    let mut memory = JudgeMemory::default();
-    let judged = judge(&refs, model, options, &mut memory, &mut notes);
+    let judged = judge(&refs, model, options, memory, &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());
     for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(&tails) {
         if let Some(tail) = tail {
-            judged.tail = Some(judge_tail(file, tail, options.snap, &mut memory, &mut notes));
+            judged.tail = Some(judge_tail(file, tail, options.snap, memory, &mut notes));
         }
         let prediction = Prediction::new(file, &judged, window_s, &encoder.id());
         if let Some(dir) = out {

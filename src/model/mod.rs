@@ -134,7 +134,7 @@ impl Tagger {
 }
 
 /// What the model says about one episode.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Detection {
     /// Intervals in seconds with their confidence (mean intro probability over the interval).
     pub intros: Vec<DetectedSegment>,
@@ -152,7 +152,7 @@ impl Detection {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DetectedSegment {
     pub start: f64,
     pub end: f64,

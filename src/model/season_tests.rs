@@ -537,6 +537,16 @@ fn story_three_episodes_reuse_is_no_intro_once_its_pictures_show_no_title() {
     let mut d = fresh();
     judge_season(&mut d, &s, &repeats);
     assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(0.0, 24.0)], "the piece most episodes share");
+    // So whether the pictures show the title matters here, and they are read...
+    assert!(story_matters(&fresh(), &s, &repeats, &story));
+    // ... but not where the season's own intro, which all four play and the model believes in,
+    // is chosen whatever the stretch is: nothing is read there.
+    let theme = |e: usize| seen_repeat(150.0, 175.0, &(0..4).filter(|&j| j != e).collect::<Vec<_>>());
+    let with_intro: Vec<Vec<Repeat>> = repeats.iter().enumerate().map(|(e, list)| list.iter().cloned().chain(std::iter::once(theme(e))).collect()).collect();
+    let believed_intro = || -> Vec<Detection> { (0..4).map(|_| detection(Some((150, 175)), &[(150, 175, 0.9)], &[])).collect() };
+    assert!(!story_matters(&believed_intro(), &s, &with_intro, &shared_story(&believed_intro(), &s, &with_intro)));
+    assert!(!shared_story(&believed_intro(), &s, &with_intro).iter().all(Vec::is_empty), "still candidates: only their reading is skipped");
+    assert!(!story_matters(&fresh(), &s, &repeats, &[vec![], vec![], vec![], vec![]]), "no candidate, nothing to read");
     // No candidate where the model sees an intro in one copy (P 0.6 in episode 1)...
     let mut believed = fresh();
     believed[1] = detection(None, &[(100, 140, 0.6)], &[]);

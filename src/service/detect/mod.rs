@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::features::align::{season_repeats, PairCache};
 use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
-use crate::model::season::{judge_season_with, shared_story, Outcome};
+use crate::model::season::{judge_season_with, shared_story, story_matters, Outcome};
 use crate::model::snap::Snapper;
 use crate::model::{DetectedSegment, Detection, IntroModel};
 use serde::{Deserialize, Serialize};
@@ -298,10 +298,15 @@ fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], fea
 /// The repeats of each episode of a season that are story it shares, not its intro
 /// ([`shared_story`]'s candidates whose pictures were looked at and do not show the series'
 /// title); none where the title cannot be looked for (no series name in the file names, no
-/// Tesseract, a frame it failed on): a quiet intro looks the same to the model.
+/// Tesseract, a frame it failed on): a quiet intro looks the same to the model. All of them,
+/// unread, where calling them story or not changes nothing ([`story_matters`]).
 #[allow(clippy::too_many_arguments)]
 fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], detections: &[crate::model::Detection], seconds: &[&[u32]], repeats: &[Vec<crate::features::align::Repeat>], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Vec<usize>> {
     let candidates = shared_story(detections, seconds, repeats);
+    // Nothing to read where the answer is the same either way (most seasons with candidates).
+    if !story_matters(detections, seconds, repeats, &candidates) {
+        return candidates;
+    }
     candidates
         .into_iter()
         .enumerate()
@@ -310,7 +315,7 @@ fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], fea
                 return list;
             }
             let spans: Vec<(f64, f64, f64)> = list.iter().map(|&r| (repeats[k][r].start, repeats[k][r].end, 0.0)).collect();
-            match title_reads(episodes[members[k]].0, features[k], &spans, memory, notes) {
+            match title_reads(episodes[members[k]].0, features[k], &spans, memory, notes, false) {
                 Some((reads, _)) => list.into_iter().zip(reads).filter(|(_, read)| read.is_none()).map(|(r, _)| r).collect(),
                 None => Vec::new(),
             }
@@ -326,7 +331,7 @@ const TITLE_READS: usize = 4;
 /// with the second it was read at and the key ([`title_reads`]); None without Tesseract, a series
 /// name of 4 letters or more, or a title.
 fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(usize, u32, String)> {
-    let (reads, key) = title_reads(file, features, dropped, memory, notes)?;
+    let (reads, key) = title_reads(file, features, dropped, memory, notes, true)?;
     reads.iter().enumerate().find_map(|(g, read)| read.map(|second| (g, second, key.clone())))
 }
 
@@ -334,8 +339,9 @@ fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], 
 /// any (of the [`TITLE_READS`] runs of seconds that show the most text, two seconds each:
 /// [`crate::features::ocr::read_most_text`]), and the key looked for; None where it cannot be
 /// looked for (no series name of 4 letters or more in the file name; Tesseract missing, or
-/// failing on a frame). A span without text shows no title.
-fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(Vec<Option<u32>>, String)> {
+/// failing on a frame). A span without text shows no title. With `first_only`, the spans after the
+/// first that shows it are not read (their answers are left out).
+fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>, first_only: bool) -> Option<(Vec<Option<u32>>, String)> {
     let key = crate::paths::title_key(file).filter(|k| k.len() >= 4)?;
     if spans.is_empty() {
         // Nothing to read: Tesseract is not started (nor missed, in a build without it).
@@ -352,7 +358,12 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
         // a thin font vanishes at 72 px (tails-other 5044's Last River, whose title read at once
         // once looked at).
         match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, reader) {
-            Ok(readings) => reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second)),
+            Ok(readings) => {
+                reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second));
+                if first_only && reads.last().is_some_and(Option::is_some) {
+                    break;
+                }
+            }
             Err(e) => {
                 notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
                 return None;
@@ -560,12 +571,16 @@ mod tests {
         assert!(titled(&file, &features, &[(20.0, 30.0, 0.8)], &mut memory, &mut notes).is_none(), "a sign is no title");
         // Shared story is passed over only where it was looked at: no text, or text without the
         // title, is looked at; a file name without a series name cannot be.
-        let (reads, _) = title_reads(&file, &features, &[(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)], &mut memory, &mut notes).expect("looked at");
+        let spans = [(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)];
+        let (reads, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, false).expect("looked at");
         assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
-        assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes).is_none());
+        // Looking for the first that shows it, what comes after it is not read.
+        let (first, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, true).expect("looked at");
+        assert_eq!(first, reads[..2].to_vec());
+        assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes, false).is_none());
         // Without Tesseract nothing is looked at (and no stretch is taken for story).
         let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
-        assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes).is_none());
+        assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes, false).is_none());
         assert!(notes.is_empty(), "{notes:?}");
     }
 }

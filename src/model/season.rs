@@ -80,7 +80,8 @@ pub enum Outcome {
 /// ([`crate::features::align`]'s `REACH_QUIETER`).
 /// 10: stings two episodes see and hear are found beside other shared sound, and kept where the
 /// model leans to them in both.
-pub const JUDGE_VERSION: u32 = 10;
+/// 11: a squeeze-back 10 % off centre is one (a pillarboxed episode's; 15 % before).
+pub const JUDGE_VERSION: u32 = 11;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -155,6 +155,39 @@ pub fn seasons(files: &[&std::path::Path]) -> Vec<Vec<usize>> {
     out
 }
 
+/// Up to `k` other episodes of `file`'s season in its folder, the nearest in episode order first
+/// (next, previous, the one after next, …): what a lone episode is judged against. Only where
+/// file names say they are episodes of one series ([`series_key`] on both, the same): a folder
+/// of unrelated videos is no season, and judging against one would drop a true intro that
+/// none of them repeats. Empty where the folder cannot be read.
+pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
+    let Some(key) = series_key(file) else { return Vec::new() };
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let Ok(files) = media_files_in(parent) else { return Vec::new() };
+    let name = file.file_name();
+    let season: Vec<&PathBuf> = files.iter().filter(|f| f.file_name() == name || series_key(f).as_deref() == Some(key.as_str())).collect();
+    // Where the file itself is not listed (another extension case, a hidden name), it sorts in.
+    let at = season.iter().position(|f| f.file_name() == name).unwrap_or_else(|| season.partition_point(|f| natural_cmp(&f.to_string_lossy(), &file.to_string_lossy()).is_lt()));
+    let others: Vec<&PathBuf> = season.iter().copied().filter(|f| f.file_name() != name).collect();
+    // `others[at..]` follow the file, `others[..at]` come before it.
+    let (mut after, mut before) = (at, at);
+    let mut out = Vec::with_capacity(k.min(others.len()));
+    while out.len() < k && (after < others.len() || before > 0) {
+        if after < others.len() {
+            out.push(others[after].clone());
+            after += 1;
+        }
+        if out.len() < k && before > 0 {
+            before -= 1;
+            out.push(others[before].clone());
+        }
+    }
+    out
+}
+
 /// Whether two episodes are of one season: the same folder, and the same series by name where
 /// both names say.
 pub fn same_season(a: &std::path::Path, b: &std::path::Path) -> bool {
@@ -237,6 +270,22 @@ mod tests {
         assert!(super::same_season(a, b));
         assert!(!super::same_season(a, c));
         assert!(super::same_season(Path::new("/tv/a.mkv"), Path::new("/tv/b.mkv")));
+    }
+
+    #[test]
+    fn a_lone_episode_s_neighbours_are_the_nearest_episodes_of_its_series_in_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in ["Show - S01E01.mkv", "Show - S01E02.mkv", "Show - S01E03.mkv", "Show - S01E04.mkv", "Show - S01E10.mkv", "Other - S01E05.mkv", "notes.txt", "holiday.mp4"] {
+            std::fs::write(dir.path().join(n), b"").unwrap();
+        }
+        let names = |file: &str, k: usize| -> Vec<String> { super::season_neighbours(&dir.path().join(file), k).iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect() };
+        // Next, previous, then on either side; another series and non-episodes never.
+        assert_eq!(names("Show - S01E03.mkv", 3), ["Show - S01E04.mkv", "Show - S01E02.mkv", "Show - S01E10.mkv"]);
+        assert_eq!(names("Show - S01E01.mkv", 3), ["Show - S01E02.mkv", "Show - S01E03.mkv", "Show - S01E04.mkv"]);
+        assert_eq!(names("Show - S01E10.mkv", 2), ["Show - S01E04.mkv", "Show - S01E03.mkv"]);
+        assert!(names("Other - S01E05.mkv", 3).is_empty(), "the only episode of its series");
+        assert!(names("holiday.mp4", 3).is_empty(), "a video whose name says no episode has no season");
+        assert!(super::season_neighbours(Path::new("/nonexistent/Show - S01E01.mkv"), 3).is_empty());
     }
 
     #[test]

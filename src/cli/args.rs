@@ -298,7 +298,8 @@ pub enum Command {
     /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
     /// runs the transformer + CRF and prints segments with confidence; --json adds the per-second
     /// intro probability. Episodes from one folder are judged as a season (what repeats across
-    /// them counts); --single judges each alone. --out writes <episode>.pred.json per episode.
+    /// them counts); an episode given alone is judged with up to 3 other episodes of its series
+    /// from its folder; --single judges each alone. --out writes <episode>.pred.json per episode.
     Detect {
         /// Episode files or season folders.
         #[arg(required = true)]
@@ -320,7 +321,8 @@ pub enum Command {
         /// instead of lines.
         #[arg(long)]
         json: bool,
-        /// Judge each episode alone, even when others of its season (same folder) are given.
+        /// Judge each episode alone, even when others of its season (same folder) are given or
+        /// in its folder.
         #[arg(long)]
         single: bool,
         /// Keep the model's boundaries on the 1 FPS grid instead of moving each to the shot cut

@@ -138,7 +138,7 @@ pub fn run(command: Command) -> Result<()> {
             scan(&library, &options, json, model.as_deref())
         }
         Command::Detect { media, window, model, clip_weights, out, json, single, no_snap, tail } => {
-            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail, window_s: window };
+            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail, window_s: window, neighbours: crate::service::detect::LONE_CONTEXT };
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, options)
         }
         Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members, shared_story } => {
@@ -218,7 +218,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 }
             });
             // Said of the intro, right after it: the season is what checks an intro.
-            let alone = if judged.season_episodes == 1 && !single { " (judged alone: open its season folder, or name its other episodes, for an intro checked against them)" } else { "" };
+            let alone = if judged.season_episodes == 1 && !single { " (judged alone: no other episode of its series in its folder; name its other episodes for an intro checked against them)" } else { "" };
             println!("{}: {what}{alone}{recap}{tail}", crate::error::printable(&p.episode));
         }
     }

@@ -474,6 +474,16 @@ impl App {
         (at(0.5), at(0.95), v[v.len() - 1])
     }
 
+    /// How many episodes of its folder an episode opened alone is judged with (none for a
+    /// season: its episodes are judged together).
+    fn lone_context(&self) -> usize {
+        if self.episodes.len() == 1 {
+            crate::service::detect::LONE_CONTEXT
+        } else {
+            0
+        }
+    }
+
     /// Open a file (one episode) or a folder (a season), replacing what was open.
     pub fn open(&mut self, path: &Path) {
         self.worker.cancel_all();
@@ -545,9 +555,10 @@ impl App {
             }
             Action::ResumeAnalysis => {
                 let generation = self.worker.generation();
+                let neighbours = self.lone_context();
                 for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| matches!(e.status, Status::Cancelled)) {
                     ep.status = Status::Queued;
-                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id });
+                    self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id, neighbours });
                 }
             }
             Action::SetTail(tail) => {
@@ -616,6 +627,7 @@ impl App {
         self.season_id += 1;
         let open: Vec<PathBuf> = self.episodes.iter().map(|e| e.path.clone()).collect();
         self.search.reopened(&open);
+        let neighbours = self.lone_context();
         for (index, ep) in self.episodes.iter_mut().enumerate() {
             ep.status = Status::Queued;
             ep.thumbnails.clear();
@@ -627,7 +639,7 @@ impl App {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
                 ep.editor.merge_tail(&Default::default());
             }
-            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id });
+            self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id, neighbours });
         }
     }
 

@@ -13,7 +13,9 @@ pub enum Command {
     /// `season` names what is open (bumped when the files, the window, the tail or the encoder
     /// change, not by a cancel): episodes analysed for the same season are judged together
     /// (a resumed analysis joins the episodes done before the cancel) and searched together.
-    Analyse { index: usize, path: PathBuf, window_s: u32, tail: crate::features::tail::TailSpec, generation: u64, season: u64 },
+    /// `neighbours`: where the episode was opened alone, how many episodes of its folder to
+    /// judge it with ([`crate::service::detect::lone_context`]; 0 for a season).
+    Analyse { index: usize, path: PathBuf, window_s: u32, tail: crate::features::tail::TailSpec, generation: u64, season: u64, neighbours: usize },
     /// Switch encoder: CLIP weights, or None for the embedded encoder.
     UseEncoder(Option<PathBuf>),
 }
@@ -204,7 +206,7 @@ impl Worker {
                             }
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
                         },
-                        Command::Analyse { index, path, window_s, tail, generation, season: this_season } => {
+                        Command::Analyse { index, path, window_s, tail, generation, season: this_season, neighbours } => {
                             window = window_s;
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });
@@ -243,15 +245,16 @@ impl Worker {
                                         season.retain(|(i, _, _)| *i != index);
                                         season.push((index, path.clone(), features));
                                         let loaded = model.get_or_insert_with(|| crate::model::load_model(None, encoder.as_ref()).map_err(|e| e.to_string()));
-                                        match loaded {
+                                        let options = crate::service::detect::JudgeOptions { window_s, neighbours, ..crate::service::detect::JudgeOptions::season() };
+                                        // The season judged and each episode's answer sent, with what the judgement
+                                        // says about it (an intro it dropped, boundaries not snapped, the episodes it
+                                        // was judged with).
+                                        let answer = |context: &[(PathBuf, crate::features::EpisodeFeatures)], mut notes: Vec<crate::service::Note>, memory: &mut crate::service::detect::JudgeMemory| match &*loaded {
                                             Ok(m) => {
                                                 let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
-                                                let options = crate::service::detect::JudgeOptions { window_s, ..crate::service::detect::JudgeOptions::season() };
-                                                // What the judgement says about an episode (an intro it dropped, boundaries
-                                                // not snapped) goes with its answer.
-                                                let mut notes = Vec::new();
+                                                let context: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = context.iter().map(|(p, f)| (p.as_path(), f)).collect();
                                                 memory.start_reader();
-                                                let judged = crate::service::detect::judge(&episodes, m, options, &mut memory, &mut notes);
+                                                let judged = crate::service::detect::judge_with(&episodes, &context, m, options, memory, &mut notes);
                                                 for ((i, p, _), j) in season.iter().zip(judged) {
                                                     let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
                                                     // Said once per memory, true of every answer since: kept on each re-judge.
@@ -262,7 +265,11 @@ impl Worker {
                                                 }
                                             }
                                             Err(message) => send(Event::ModelUnavailable { message: message.clone() }),
-                                        }
+                                        };
+                                        // First the answer from what is open; then, for an episode opened alone,
+                                        // judged again with its neighbours once they are analysed (features only,
+                                        // cached: the answer at once, the season's answer seconds later).
+                                        answer(&[], Vec::new(), &mut memory);
                                         // Then the end of the episode: credits, a preview, a post-credits scene.
                                         let mut notes = Vec::new();
                                         let go = || current.load(Ordering::Relaxed) == generation;
@@ -272,6 +279,16 @@ impl Worker {
                                                 send(Event::Tail { index, tail });
                                             }
                                             Ok(None) | Err(_) => {}
+                                        }
+                                        if neighbours > 0 && season.len() == 1 && loaded.is_ok() {
+                                            let mut notes = Vec::new();
+                                            let mut go = || current.load(Ordering::Relaxed) == generation;
+                                            let files = [path.as_path()];
+                                            if let Ok(context) = crate::service::detect::lone_context(&files, options, encoder.as_mut(), true, &mut notes, &mut go) {
+                                                if !context.is_empty() || !notes.is_empty() {
+                                                    answer(&context, notes, &mut memory);
+                                                }
+                                            }
                                         }
                                     }
                                     Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),

@@ -341,6 +341,48 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     assert!(line.contains("by sound+picture") && line.contains("plays in 1 other episode: Silver Meadow - S01E03 0:15") && line.matches("S01E03").count() == 1, "{line}");
 }
 
+/// An episode given alone is judged with the other episodes of its series in its folder, as its
+/// season judges it: family B's Secret Harbor E01 (a 6 s sting, truth 0:00–0:06.3), which the
+/// model alone takes a stretch of story for. A neighbour that cannot be read is named and left
+/// out; `--single` still judges the episode alone.
+#[test]
+fn a_lone_episode_is_judged_with_the_other_episodes_of_its_folder() {
+    let season = introskip::paths::cache_dir().join("dataset/familyb-v2-2028/dev/Secret Harbor (dev03)");
+    assert!(season.is_dir(), "{}: build it with scripts/build-dataset.sh familyb", season.display());
+    let dir = tempfile::tempdir().unwrap();
+    for e in 1..=3 {
+        let name = format!("Secret Harbor - S01E0{e}.mp4");
+        std::os::unix::fs::symlink(season.join(&name), dir.path().join(&name)).unwrap();
+    }
+    std::fs::write(dir.path().join("Secret Harbor - S01E04.mp4"), b"not a video").unwrap();
+    std::fs::write(dir.path().join("Another Show - S01E01.mp4"), b"not a video either").unwrap();
+    let e1 = dir.path().join("Secret Harbor - S01E01.mp4");
+    let intro = |single: bool| {
+        let out = dir.path().join(if single { "alone" } else { "lone" });
+        let mut c = introskip();
+        c.arg("detect").arg(&e1).args(["--tail", "off", "--out"]).arg(&out);
+        if single {
+            c.arg("--single");
+        }
+        let o = run_with_timeout(c, 600);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("Secret Harbor - S01E01.pred.json")).unwrap()).unwrap();
+        let intro = v["segments"].as_array().unwrap().iter().find(|s| s["kind"] == "intro").map(|s| (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap()));
+        (intro, v["season_episodes"].as_u64(), stderr(&o))
+    };
+    let (found, seen, err) = intro(false);
+    let (s, e) = found.unwrap_or_else(|| panic!("no intro: {err}"));
+    assert!(s.abs() <= 0.5 && (e - 6.3).abs() <= 1.0, "intro {s}–{e}: {err}");
+    assert_eq!(seen, Some(3), "E01 with E02 and E03");
+    assert!(err.contains("Secret Harbor - S01E01.mp4: judged as a season with 2 other episodes of its folder (Secret Harbor - S01E02, Secret Harbor - S01E03)"), "{err}");
+    assert!(err.contains("Secret Harbor - S01E01.mp4: not judged against Secret Harbor - S01E04:"), "{err}");
+    assert!(!err.contains("Another Show"), "another series is no neighbour: {err}");
+    // Alone, the model takes story for the intro (32.5–59.8 s when this was written).
+    let (alone, seen, err) = intro(true);
+    assert_eq!(seen, Some(1), "{err}");
+    assert!(alone.is_none_or(|(s, _)| s > 10.0), "alone {alone:?}");
+}
+
 /// A 45-minute episode is judged by its first three minutes and its last ten like a short one:
 /// its length changes neither the season's intro nor where the credits are found (an
 /// independent benchmark reported "no intro found" on a 45-minute episode of a series whose

@@ -420,6 +420,31 @@ fn an_episode_without_an_intro_is_uncertain_where_the_model_alone_sees_one() {
     assert!(h.query_by_label_contains("judged alone").is_none());
 }
 
+/// An episode opened alone is judged with the other episodes of its series in its folder:
+/// first its own answer, then, once they are analysed (features only), the season's. Family
+/// B's Secret Harbor E01 (a 6 s sting at 0:00), which the model alone takes story for.
+#[test]
+fn an_episode_opened_alone_is_judged_with_its_folder() {
+    let season = crate::paths::cache_dir().join("dataset/familyb-v2-2028/dev/Secret Harbor (dev03)");
+    assert!(season.is_dir(), "{}: build it with scripts/build-dataset.sh familyb", season.display());
+    let dir = tempfile::tempdir().unwrap();
+    for e in 1..=4 {
+        let name = format!("Secret Harbor - S01E0{e}.mp4");
+        std::os::unix::fs::symlink(season.join(&name), dir.path().join(&name)).unwrap();
+    }
+    let mut app = app();
+    app.open(&dir.path().join("Secret Harbor - S01E01.mp4"));
+    assert_eq!(app.episodes.len(), 1, "one episode open");
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let with_season = |a: &App| a.episodes[0].judgement.iter().any(|n| n.starts_with("judged as a season with 3 other episodes of its folder"));
+    step_until(&mut h, "the episode judged with its folder", with_season);
+    let intro = h.state().episodes[0].detection.as_ref().and_then(|d| d.intros.first().map(|s| (s.start, s.end)));
+    let (s, e) = intro.unwrap_or_else(|| panic!("no intro: {:?}", h.state().episodes[0].judgement));
+    assert!(s.abs() <= 0.5 && (e - 6.3).abs() <= 1.0, "intro {s}–{e}");
+    assert_eq!(h.state().episodes.len(), 1, "the neighbours are not opened");
+    h.get_by_label_contains("judged as a season with 3 other episodes of its folder");
+}
+
 #[test]
 fn the_first_screen_offers_the_demo_season() {
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());

@@ -28,14 +28,62 @@ pub struct JudgeOptions {
     /// The seconds analysed from the start of each episode: an intro that runs to their end
     /// may go on past it, and the answer says so ([`window_note`]).
     pub window_s: u32,
+    /// Judge an episode given without others of its season against up to this many episodes
+    /// of its folder ([`crate::paths::season_neighbours`], [`LONE_CONTEXT`] where a front end
+    /// asks for it; 0: judged alone). Not with `single`.
+    pub neighbours: usize,
 }
 
 impl JudgeOptions {
     /// Season mode, boundaries snapped, the default tail, the default window (a caller that
-    /// analysed another window says so in `window_s`).
+    /// analysed another window says so in `window_s`), a lone episode judged alone.
     pub fn season() -> Self {
-        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S }
+        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S, neighbours: 0 }
     }
+}
+
+/// The episodes of its folder a lone episode is judged against (`detect FILE`, the app opening
+/// one file): three, a season of four, as the season rules were chosen on (families B and C are
+/// seasons of four); the nearest in episode order, since an intro may change mid-season.
+pub const LONE_CONTEXT: usize = 3;
+
+/// Features of up to `options.neighbours` episodes of each lone episode's season
+/// ([`crate::paths::season_neighbours`]), for [`judge_with`]: an episode given with none of
+/// its season (`detect FILE`, the app opening one file) is judged as its season judges it,
+/// since the model alone mostly takes story for an intro on series unlike its training.
+/// Neighbours are analysed like the episode (cached) but not their tails. One that cannot be
+/// read is named in a note about the episode and left out; what was used is said too.
+pub fn lone_context(files: &[&Path], options: JudgeOptions, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &mut dyn FnMut() -> bool) -> Result<Vec<(PathBuf, EpisodeFeatures)>> {
+    let mut out: Vec<(PathBuf, EpisodeFeatures)> = Vec::new();
+    if options.single || options.neighbours == 0 {
+        return Ok(out);
+    }
+    let given: Vec<PathBuf> = files.iter().map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())).collect();
+    for season in crate::paths::seasons(files) {
+        let [lone] = season[..] else { continue };
+        let file = files[lone];
+        let mut used = Vec::new();
+        for other in crate::paths::season_neighbours(file, options.neighbours) {
+            let same = std::fs::canonicalize(&other).unwrap_or_else(|_| other.clone());
+            // Given but not analysed (it failed, said already), or already a neighbour.
+            if given.contains(&same) || out.iter().any(|(p, _)| *p == other) {
+                continue;
+            }
+            match crate::features::embed_episode(&other, options.window_s, encoder, use_cache, &mut |_| go()) {
+                Ok((features, _)) => {
+                    used.push(super::episode_stem(&other));
+                    out.push((other, features));
+                }
+                Err(Error::Cancelled) => return Err(Error::Cancelled),
+                Err(e) => notes.push(Note::about(file, format!("not judged against {}: {e}", super::episode_stem(&other)))),
+            }
+        }
+        if !used.is_empty() {
+            used.sort_by(|a, b| crate::paths::natural_cmp(a, b));
+            notes.push(Note::about(file, format!("judged as a season with {} of its folder ({})", crate::words::count(used.len(), "other episode", "other episodes"), used.join(", "))));
+        }
+    }
+    Ok(out)
 }
 
 /// The model's answer for one episode of a season.
@@ -92,13 +140,25 @@ impl JudgeMemory {
 /// two. Snapping reads the file around each boundary; a file that cannot be read there keeps
 /// its boundary, with a note.
 pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
+    judge_with(episodes, &[], model, options, memory, notes)
+}
+
+/// [`judge`], with `context`: other episodes of the seasons (a lone episode's neighbours,
+/// [`crate::paths::season_neighbours`]) that are judged with them, as a season, but not
+/// answered for: nothing is read, snapped or said about them, and the answers are those of
+/// `episodes` alone, in order.
+pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
+    let episodes: Vec<(&Path, &EpisodeFeatures)> = wanted.iter().chain(if options.single { &[][..] } else { context }).copied().collect();
+    let episodes = episodes.as_slice();
+    let answered = |i: usize| i < wanted.len();
     let seasons: Vec<Vec<usize>> = if options.single {
         (0..episodes.len()).map(|i| vec![i]).collect()
     } else {
         crate::paths::seasons(&episodes.iter().map(|(f, _)| *f).collect::<Vec<_>>())
     };
     let mut out: Vec<Option<Judged>> = (0..episodes.len()).map(|_| None).collect();
-    for members in seasons {
+    // A season of context alone (none of `wanted` in it) is not judged.
+    for members in seasons.into_iter().filter(|m| m.iter().any(|&i| answered(i))) {
         let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();
         let mut detections = Vec::with_capacity(members.len());
         let mut model_ms = Vec::with_capacity(members.len());
@@ -120,6 +180,9 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
+                if !answered(i) {
+                    continue;
+                }
                 let clock = |t: f64| crate::clock::clock(t, 1, true);
                 let dropped = match &outcome {
                     Outcome::DroppedLone { start, end, confidence } => vec![(*start, *end, *confidence)],
@@ -181,9 +244,9 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
                     _ => {}
                 }
             }
-            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes);
+            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
             for k in 0..members.len() {
-                if !detections[k].intros.is_empty() {
+                if !detections[k].intros.is_empty() || !answered(members[k]) {
                     continue;
                 }
                 let started = std::time::Instant::now();
@@ -202,6 +265,9 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             }
         }
         for (k, (&i, mut detection)) in members.iter().zip(detections).enumerate() {
+            if !answered(i) {
+                continue;
+            }
             let file = episodes[i].0;
             if options.snap {
                 if let Err(e) = memory.snapper.snap(file, &mut detection) {
@@ -212,7 +278,7 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
     }
-    out.into_iter().flatten().collect()
+    out.into_iter().take(wanted.len()).flatten().collect()
 }
 
 /// The confidence at which the model's intro, judged alone, is a doubt worth a note where the
@@ -260,9 +326,11 @@ const TITLE_REPEATS: usize = 4;
 /// title inside a stretch another episode plays too: that stretch is its intro (a sting two
 /// episodes of four play, too short and too rare for the passes), with alignment's edges,
 /// flagged for a check (confidence 0.6: nothing measured says more).
-fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
+/// Episodes from `answered` on are context ([`judge_with`]): not read.
+#[allow(clippy::too_many_arguments)]
+fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
     for (k, &i) in members.iter().enumerate() {
-        if !detections[k].intros.is_empty() {
+        if !detections[k].intros.is_empty() || i >= answered {
             continue;
         }
         // Seen again (a title card is a picture): a sound another episode plays over other
@@ -528,7 +596,10 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
         }
     }
     let refs: Vec<(&Path, &EpisodeFeatures)> = analysed.iter().map(|(f, e)| (f.as_path(), e)).collect();
-    let judged = judge(&refs, model, options, memory, &mut notes);
+    let files: Vec<&Path> = refs.iter().map(|(f, _)| *f).collect();
+    let context = lone_context(&files, options, encoder, use_cache, &mut notes, &mut || true)?;
+    let context: Vec<(&Path, &EpisodeFeatures)> = context.iter().map(|(f, e)| (f.as_path(), e)).collect();
+    let judged = judge_with(&refs, &context, model, options, memory, &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());
     for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(&tails) {
         if let Some(tail) = tail {

@@ -298,8 +298,9 @@ pub enum Command {
     /// Find the intro (and recap) of episodes with the trained model: samples, encodes (cached),
     /// runs the transformer + CRF and prints segments with confidence; --json adds the per-second
     /// intro probability. Episodes from one folder are judged as a season (what repeats across
-    /// them counts); an episode given alone is judged with up to 3 other episodes of its series
-    /// from its folder; --single judges each alone. --out writes <episode>.pred.json per episode.
+    /// them counts); an episode given alone, or a season given with fewer than 4, is judged with
+    /// the nearest other episodes of its series from its folder, up to 4; --single judges each
+    /// alone. --out writes <episode>.pred.json per episode.
     Detect {
         /// Episode files or season folders.
         #[arg(required = true)]

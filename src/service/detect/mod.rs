@@ -28,9 +28,9 @@ pub struct JudgeOptions {
     /// The seconds analysed from the start of each episode: an intro that runs to their end
     /// may go on past it, and the answer says so ([`window_note`]).
     pub window_s: u32,
-    /// Judge an episode given without others of its season against up to this many episodes
-    /// of its folder ([`crate::paths::season_neighbours`], [`LONE_CONTEXT`] where a front end
-    /// asks for it; 0: judged alone). Not with `single`.
+    /// Judge a season given with fewer than this many + 1 episodes with the nearest others of
+    /// its folder up to that many ([`lone_context`]; [`LONE_CONTEXT`] where a front end asks
+    /// for it; 0: as given). Not with `single`.
     pub neighbours: usize,
 }
 
@@ -42,32 +42,44 @@ impl JudgeOptions {
     }
 }
 
-/// The episodes of its folder a lone episode is judged against (`detect FILE`, the app opening
-/// one file): three, a season of four, as the season rules were chosen on (families B and C are
-/// seasons of four); the nearest in episode order, since an intro may change mid-season.
+/// A season given with fewer episodes is judged with the nearest others of its folder up to
+/// this many more (`detect FILE`, the app opening one file, `detect` naming two episodes of a
+/// folder of ten): three, a season of four, as the season rules were chosen on (families B and
+/// C are seasons of four); the nearest in episode order, since an intro may change mid-season.
 pub const LONE_CONTEXT: usize = 3;
 
-/// Features of up to `options.neighbours` episodes of each lone episode's season
-/// ([`crate::paths::season_neighbours`]), for [`judge_with`]: an episode given with none of
-/// its season (`detect FILE`, the app opening one file) is judged as its season judges it,
-/// since the model alone mostly takes story for an intro on series unlike its training.
-/// Neighbours are analysed like the episode (cached) but not their tails. One that cannot be
-/// read is named in a note about the episode and left out; what was used is said too.
+/// Features of the episodes that fill each season of `files` given with fewer than
+/// `options.neighbours + 1` episodes up to that many, from its folder
+/// ([`crate::paths::season_neighbours`], nearest first, taken from each given episode's in
+/// turn), for [`judge_with`]: an episode given without its season is judged as its season
+/// judges it, since the model alone mostly takes story for an intro on series unlike its
+/// training. They are analysed like the episodes (cached) but not their tails. One that cannot
+/// be read is named in a note and the next nearest is tried (at most twice as many tries as
+/// places); what was used is said about each episode of the season.
 pub fn lone_context(files: &[&Path], options: JudgeOptions, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &mut dyn FnMut() -> bool) -> Result<Vec<(PathBuf, EpisodeFeatures)>> {
     let mut out: Vec<(PathBuf, EpisodeFeatures)> = Vec::new();
     if options.single || options.neighbours == 0 {
         return Ok(out);
     }
-    let given: Vec<PathBuf> = files.iter().map(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf())).collect();
+    let canonical = |f: &Path| std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf());
+    // Given but not analysed (it failed, said already) counts as given.
+    let given: Vec<PathBuf> = files.iter().map(|f| canonical(f)).collect();
     for season in crate::paths::seasons(files) {
-        let [lone] = season[..] else { continue };
-        let file = files[lone];
+        let Some(places) = (options.neighbours + 1).checked_sub(season.len()).filter(|&n| n > 0) else { continue };
+        // Each episode's nearest in turn: the first's nearest, the second's, then the next of each.
+        let lists: Vec<Vec<PathBuf>> = season.iter().map(|&i| crate::paths::season_neighbours(files[i], usize::MAX)).collect();
+        let mut candidates: Vec<PathBuf> = Vec::new();
+        for rank in 0..lists.iter().map(Vec::len).max().unwrap_or(0) {
+            for list in &lists {
+                if let Some(c) = list.get(rank).filter(|c| !given.contains(&canonical(c)) && !candidates.contains(c)) {
+                    candidates.push(c.clone());
+                }
+            }
+        }
         let mut used = Vec::new();
-        for other in crate::paths::season_neighbours(file, options.neighbours) {
-            let same = std::fs::canonicalize(&other).unwrap_or_else(|_| other.clone());
-            // Given but not analysed (it failed, said already), or already a neighbour.
-            if given.contains(&same) || out.iter().any(|(p, _)| *p == other) {
-                continue;
+        for other in candidates.into_iter().take(2 * places) {
+            if used.len() == places {
+                break;
             }
             match crate::features::embed_episode(&other, options.window_s, encoder, use_cache, &mut |_| go()) {
                 Ok((features, _)) => {
@@ -75,12 +87,18 @@ pub fn lone_context(files: &[&Path], options: JudgeOptions, encoder: &mut dyn Fr
                     out.push((other, features));
                 }
                 Err(Error::Cancelled) => return Err(Error::Cancelled),
-                Err(e) => notes.push(Note::about(file, format!("not judged against {}: {e}", super::episode_stem(&other)))),
+                Err(e) => {
+                    for &i in &season {
+                        notes.push(Note::about(files[i], format!("not judged with {}: {e}", super::episode_stem(&other))));
+                    }
+                }
             }
         }
         if !used.is_empty() {
             used.sort_by(|a, b| crate::paths::natural_cmp(a, b));
-            notes.push(Note::about(file, format!("judged as a season with {} of its folder ({})", crate::words::count(used.len(), "other episode", "other episodes"), used.join(", "))));
+            for &i in &season {
+                notes.push(Note::about(files[i], format!("judged as a season with {} more {} of its folder ({})", used.len(), if used.len() == 1 { "episode" } else { "episodes" }, used.join(", "))));
+            }
         }
     }
     Ok(out)

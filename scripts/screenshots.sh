@@ -169,6 +169,23 @@ sleep 8
 shot search-library.png
 stop
 
+# The tail's rows: the demo's S01E02 made 44 minutes long (a plain card in the middle, as the
+# test of a 45-minute episode makes it), opened alone beside S01E01 and S01E03 (judged with
+# them); Shift+End goes to its credits, the head's rows, the middle not analysed, the tail's.
+long=$scratch/long
+mkdir -p "$long"
+for e in 1 3; do ln -s "$INTROSKIP_CACHE/demo/Bunny Tales - S01E0$e.mp4" "$long/"; done
+e2="$INTROSKIP_CACHE/demo/Bunny Tales - S01E02.mp4"
+ffmpeg -v error -y -nostdin -t 130 -i "$e2" -f lavfi -i color=c=0x304050:s=640x360:r=1:d=2520 \
+  -f lavfi -i anullsrc=r=16000:cl=mono:d=2520 -ss 130 -i "$e2" -filter_complex \
+  "[0:v]setpts=PTS-STARTPTS[h];[0:a]aresample=16000,aformat=channel_layouts=mono,asetpts=PTS-STARTPTS[ha];[3:v]setpts=PTS-STARTPTS[e];[3:a]aresample=16000,aformat=channel_layouts=mono,asetpts=PTS-STARTPTS[ea];[1:v]format=yuv420p,setsar=1[m];[h][ha][m][2:a][e][ea]concat=n=3:v=1:a=1[v][a]" \
+  -map "[v]" -map "[a]" -fps_mode vfr -c:v libx264 -preset ultrafast -g 50 -c:a aac "$long/Bunny Tales - S01E02.mp4"
+start "$long/Bunny Tales - S01E02.mp4" 40
+key shift+End
+sleep 2
+shot tail-rows.png
+stop
+
 # Nothing open: the first screen.
 "$bin" >/dev/null 2>&1 &
 app=$!

@@ -144,12 +144,13 @@ impl App {
             )
         });
         let (page_up, page_down) = ctx.input(|i| (i.key_pressed(egui::Key::PageUp), i.key_pressed(egui::Key::PageDown)));
-        let (comma, period, home, end, up, down) = ctx.input(|i| {
+        let (comma, period, home, end, tail_end, up, down) = ctx.input(|i| {
             (
                 i.key_pressed(egui::Key::Comma),
                 i.key_pressed(egui::Key::Period),
                 i.key_pressed(egui::Key::Home),
                 i.key_pressed(egui::Key::End),
+                shifted(i, egui::Key::End),
                 i.key_pressed(egui::Key::ArrowUp),
                 i.key_pressed(egui::Key::ArrowDown),
             )
@@ -198,7 +199,25 @@ impl App {
                 self.preview.request(preview::Request::Pause);
                 self.playing = false;
             }
-            ep.playhead_s = if home { 0.0 } else { ep.thumbnails.last().map_or(0.0, |(s, _)| f64::from(*s)) };
+            // Shift+End: the end of the episode — where its credits start, else the first
+            // second of its tail analysed (the tail's rows follow the head's on the timeline).
+            let tail_start = ep
+                .editor
+                .segments
+                .segments
+                .iter()
+                .filter(|s| s.kind == crate::segments::Kind::Credits)
+                .map(|s| s.start_ms as f64 / 1000.0)
+                .min_by(f64::total_cmp)
+                .or_else(|| ep.tail_thumbnails.first().map(|(s, _)| f64::from(*s)));
+            let head_end = ep.thumbnails.last().map_or(0.0, |(s, _)| f64::from(*s));
+            ep.playhead_s = if home {
+                0.0
+            } else if tail_end {
+                tail_start.unwrap_or(head_end)
+            } else {
+                head_end
+            };
         }
         if seconds != 0 || frames != 0 {
             if self.playing {

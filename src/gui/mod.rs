@@ -104,6 +104,9 @@ struct Episode {
     lanes: lanes::Lanes,
     /// The end of the episode as analysed (credits, preview, a post-credits scene).
     tail: Option<crate::service::detect::Tail>,
+    /// The tail's seconds sampled at 1 FPS (from just before the credits in a long tail): the
+    /// timeline's rows after the head's at every zoom level.
+    tail_thumbnails: Vec<(u32, egui::TextureHandle)>,
     /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
     /// in no other episode…"): why the intro is where it is, or absent.
     judgement: Vec<String>,
@@ -293,6 +296,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("← / →", "a second back / on (Shift: a frame)"),
     (", / .", "a frame back / on"),
     ("Home / End", "start / end of the analysed window"),
+    ("Shift+End", "the end of the episode: the credits' start, else the first second of its tail analysed"),
     ("PgUp / PgDn", "previous / next segment edge (intro, recap, credits, preview)"),
     ("↑ / ↓", "previous / next episode"),
     ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
@@ -514,7 +518,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, judgement: Vec::new(), alone_intro: None }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), judgement: Vec::new(), alone_intro: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -633,6 +637,7 @@ impl App {
             ep.thumbnails.clear();
             ep.detection = None;
             ep.tail = None;
+            ep.tail_thumbnails.clear();
             ep.judgement.clear();
             ep.alone_intro = None;
             if self.tail == crate::features::tail::TailSpec::Off {
@@ -685,10 +690,17 @@ impl App {
                         ep.detection = Some(detection);
                     }
                 }
-                Event::Tail { index, tail } => {
+                Event::Tail { index, tail, pictures } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);
+                        ep.tail_thumbnails = pictures
+                            .into_iter()
+                            .map(|(second, image)| {
+                                let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                                (second, ctx.load_texture(format!("tail-{index}-{second}"), color, egui::TextureOptions::LINEAR))
+                            })
+                            .collect();
                     }
                 }
                 Event::Searched(answer) => {

@@ -128,6 +128,42 @@ pub(super) struct View<'a> {
     /// Story the tail's analysis found among the credits (start, end s, what it is: a scene
     /// between their parts, or after them): drawn in the band as what plays on.
     pub story: Vec<(f64, f64, &'static str)>,
+    /// The tail's seconds sampled at 1 FPS, `[first, end)`, and their pictures: drawn as rows
+    /// after the head's (`rows`; the whole-episode view has one row already), and never
+    /// shaded as unanalysed.
+    pub tail: Option<TailRows<'a>>,
+}
+
+/// The tail's part of the timeline ([`View::tail`]).
+#[derive(Clone, Copy)]
+pub(super) struct TailRows<'a> {
+    pub first: u32,
+    pub end: u32,
+    pub thumbs: &'a [(u32, egui::TextureHandle)],
+    pub rows: bool,
+}
+
+/// The timeline's rows: (first second, the last second its ruler runs to) for the head's
+/// `seconds`, then, where the tail has rows of its own, for the tail from the row holding its
+/// first second (not before the head's rows end) to its end. Where the two do not touch, the
+/// index of the first tail row (a gap is shown before it).
+pub(super) fn row_starts(seconds: u32, per_row: u32, tail: Option<(u32, u32)>) -> (Vec<(u32, u32)>, Option<usize>) {
+    let head_end = seconds.div_ceil(per_row) * per_row;
+    // A head row that the tail reaches into runs its ruler to the tail's end.
+    let ruler_end = |start: u32| match tail {
+        Some((first, end)) if first < start + per_row && end > seconds => end,
+        _ => seconds,
+    };
+    let mut rows: Vec<(u32, u32)> = (0..seconds.div_ceil(per_row)).map(|r| (r * per_row, ruler_end(r * per_row))).collect();
+    let mut gap = None;
+    if let Some((first, end)) = tail.filter(|&(_, end)| end > head_end) {
+        let from = (first / per_row * per_row).max(head_end);
+        if from > head_end {
+            gap = Some(rows.len());
+        }
+        rows.extend((from..end).step_by(per_row as usize).map(|s| (s, end)));
+    }
+    (rows, gap)
 }
 
 pub(super) const WAVE_COLOUR: egui::Color32 = egui::Color32::from_rgb(110, 170, 200);
@@ -182,9 +218,17 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     // Under each strip: the segment band and the intro-probability curve.
     let band_h = if probability.is_some() || !segments.is_empty() { 22.0 } else { 0.0 };
     let label = egui::FontId::monospace(10.0);
+    let tail = view.tail;
+    let (row_list, gap) = row_starts(seconds, PER_ROW, tail.filter(|t| t.rows).map(|t| (t.first, t.end)));
+    let tail_thumbs: &[(u32, egui::TextureHandle)] = tail.map_or(&[], |t| t.thumbs);
     egui::ScrollArea::vertical().show(ui, |ui| {
-        for row in 0..seconds.div_ceil(PER_ROW) {
-            let start = row * PER_ROW;
+        for (n, &(start, ruler_end)) in row_list.iter().enumerate() {
+            if gap == Some(n) {
+                // What lies between the head and the tail was not analysed (nor decoded).
+                let head_end = seconds.div_ceil(PER_ROW) * PER_ROW;
+                ui.weak(format!("{} – {}: the middle of the episode, not analysed (zoom out all the way to see it)", (view.time)(f64::from(head_end)), (view.time)(f64::from(start))));
+                ui.add_space(4.0);
+            }
             let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + wave_h + band_h + ruler_h), egui::Sense::click_and_drag());
             let geo = RowGeometry { left: rect.left(), cell_w, start, per_row: PER_ROW };
             if ui.is_rect_visible(rect) {
@@ -249,7 +293,9 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             // Per-second thumbnails fill their cells; overview thumbnails keep their shape and
             // leave out any that would overlap the one before.
             let mut drawn_to = f32::NEG_INFINITY;
-            for (second, tex) in thumbs.iter().filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
+            // The tail's own pictures where no head thumbnail stands (a per-second strip).
+            let tail_here = tail_thumbs.iter().filter(|_| span == 1).filter(|(s, _)| *s >= seconds);
+            for (second, tex) in thumbs.iter().chain(tail_here).filter(|(s, _)| (start..start + PER_ROW).contains(s)) {
                 let x = rect.left() + (*second - start) as f32 * cell_w;
                 let w = if span > 1 { cell_h * aspect } else { cell_w }.min(rect.right() - x);
                 if span > 1 && x < drawn_to {
@@ -310,10 +356,13 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                         painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 1.5 }, colour), egui::StrokeKind::Inside);
                     }
                 }
-                // Beyond the analysed window (whole-episode view): no thumbnails per second, no curve.
-                if view.analysed < start + PER_ROW {
+                // Beyond the analysed window (whole-episode view): no thumbnails per second, no
+                // curve; up to the tail, which was analysed.
+                let shade_to = tail.map_or(f64::INFINITY, |t| f64::from(t.first));
+                if view.analysed < start + PER_ROW && f64::from(view.analysed.max(start)) < shade_to {
                     let a = x_of(f64::from(view.analysed.max(start)));
-                    painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top()), band.max), 0.0, egui::Color32::from_gray(26));
+                    let b = if shade_to < f64::from(start + PER_ROW) { x_of(shade_to) } else { band.right() };
+                    painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top()), egui::pos2(b, band.bottom())), 0.0, egui::Color32::from_gray(26));
                     if view.analysed > start {
                         painter.line_segment([egui::pos2(a, rect.top()), egui::pos2(a, band.bottom())], egui::Stroke::new(1.0, egui::Color32::from_gray(200)));
                         painter.text(egui::pos2(a + 3.0, band.center().y), egui::Align2::LEFT_CENTER, "end of detection window", label.clone(), egui::Color32::from_gray(150));
@@ -378,7 +427,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 .unwrap_or((600, 3600));
             for s in (0..=PER_ROW).step_by(tick as usize) {
                 let t = start + s;
-                if t > seconds {
+                if t > ruler_end {
                     break;
                 }
                 let x = rect.left() + s as f32 * cell_w;
@@ -440,6 +489,24 @@ pub(super) fn kind_colour(kind: Kind) -> egui::Color32 {
 mod tests {
     use super::*;
     use crate::segments::Source;
+
+    #[test]
+    fn the_tail_gets_rows_after_the_head_with_a_gap_only_where_they_do_not_touch() {
+        // A 45-minute episode: 180 s of head at 20 s a row, then the tail from 2,650 s.
+        let (rows, gap) = super::row_starts(180, 20, Some((2650, 2700)));
+        assert_eq!(rows.len(), 9 + 3);
+        assert_eq!((rows[8], rows[9], rows[11]), ((160, 180), (2640, 2700), (2680, 2700)));
+        assert_eq!(gap, Some(9));
+        // A 4-minute episode whose tail starts where the head ends: no gap, no row twice.
+        let (rows, gap) = super::row_starts(180, 20, Some((180, 240)));
+        assert_eq!((rows.len(), gap), (12, None));
+        // A tail starting inside the head's last row (a 300 s window at 180 s a row): that row
+        // runs its ruler on, and the tail's rows start after it.
+        let (rows, gap) = super::row_starts(300, 180, Some((330, 400)));
+        assert_eq!((rows, gap), (vec![(0, 300), (180, 400), (360, 400)], None));
+        // No tail: the head's rows alone.
+        assert_eq!(super::row_starts(180, 60, None), (vec![(0, 180), (60, 180), (120, 180)], None));
+    }
 
     #[test]
     fn edges_are_found_where_they_are_drawn() {

@@ -498,7 +498,13 @@ impl App {
         });
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: story_after_credits(ep) };
+        // The tail's sampled seconds: rows of their own after the head's (in the whole-episode
+        // view, the shading of what was not analysed stops there).
+        let tail = match (ep.tail_thumbnails.first(), ep.tail_thumbnails.last()) {
+            (Some((first, _)), Some((last, _))) => Some(super::timeline::TailRows { first: *first, end: last + 1, thumbs: &ep.tail_thumbnails, rows: !whole }),
+            _ => None,
+        };
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: story_after_credits(ep), tail };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;

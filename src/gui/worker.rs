@@ -32,8 +32,9 @@ pub enum Event {
     /// `alone_intro`: where the season kept no intro, the confidence of the one the model sees
     /// judging the episode alone.
     Detected { index: usize, detection: crate::model::Detection, judgement: Vec<String>, alone_intro: Option<f64> },
-    /// What the episode's tail holds (after `Done`; credits need no model).
-    Tail { index: usize, tail: crate::service::detect::Tail },
+    /// What the episode's tail holds (after `Done`; credits need no model), with the pictures
+    /// of the seconds sampled there.
+    Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
     /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
     /// A library being read for the search with this ticket: episodes read, of how many.
@@ -276,7 +277,8 @@ impl Worker {
                                         match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
                                             Ok(Some(features)) => {
                                                 let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
-                                                send(Event::Tail { index, tail });
+                                                let pictures = features.features.seconds.iter().copied().zip(features.features.thumbnails).collect();
+                                                send(Event::Tail { index, tail, pictures });
                                             }
                                             Ok(None) | Err(_) => {}
                                         }

@@ -443,6 +443,15 @@ fn an_episode_opened_alone_is_judged_with_its_folder() {
     assert!(s.abs() <= 0.5 && (e - 6.3).abs() <= 1.0, "intro {s}–{e}");
     assert_eq!(h.state().episodes.len(), 1, "the neighbours are not opened");
     h.get_by_label_contains("judged as a season with 3 more episodes of its folder");
+    // The tail (its last 60 s, 3:00–4:05) has rows of its own after the head's, and Shift+End
+    // goes to the credits' start, its row scrolled into view.
+    step_until(&mut h, "the tail's pictures", |a| !a.episodes[0].tail_thumbnails.is_empty());
+    let credits = h.state().episodes[0].tail.as_ref().and_then(|t| t.found.credits.as_ref().map(|c| c.start)).expect("credits found");
+    h.key_press_modifiers(egui::Modifiers::SHIFT, egui::Key::End);
+    h.run_steps(3);
+    assert!((h.state().episodes[0].playhead_s - credits).abs() < 1e-6, "playhead {} credits {credits}", h.state().episodes[0].playhead_s);
+    let rows: Vec<u32> = h.state().timeline_rows.iter().map(|(_, g)| g.start).collect();
+    assert!(rows.iter().any(|&s| s >= 180 && f64::from(s) <= credits && credits < f64::from(s + 20)), "the credits' row on screen: {rows:?}");
 }
 
 #[test]

@@ -107,6 +107,9 @@ struct Episode {
     /// The tail's seconds sampled at 1 FPS (from just before the credits in a long tail): the
     /// timeline's rows after the head's at every zoom level.
     tail_thumbnails: Vec<(u32, egui::TextureHandle)>,
+    /// Opened alone: being judged again with this many episodes of its folder (said until the
+    /// answer comes).
+    checking: Option<usize>,
     /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
     /// in no other episode…"): why the intro is where it is, or absent.
     judgement: Vec<String>,
@@ -518,7 +521,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), judgement: Vec::new(), alone_intro: None }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), alone_intro: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -638,6 +641,7 @@ impl App {
             ep.detection = None;
             ep.tail = None;
             ep.tail_thumbnails.clear();
+            ep.checking = None;
             ep.judgement.clear();
             ep.alone_intro = None;
             if self.tail == crate::features::tail::TailSpec::Off {
@@ -682,8 +686,14 @@ impl App {
                         ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
+                Event::Checking { index, with } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.checking = Some(with);
+                    }
+                }
                 Event::Detected { index, detection, judgement, alone_intro } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.checking = None;
                         ep.judgement = judgement;
                         ep.alone_intro = alone_intro;
                         ep.editor.merge_detection(&detection);
@@ -716,6 +726,7 @@ impl App {
                 }
                 Event::Cancelled { index } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.checking = None;
                         if !matches!(ep.status, Status::Done { .. }) {
                             ep.status = Status::Cancelled;
                         }

@@ -282,6 +282,9 @@ impl App {
                 if let Some(note) = note {
                     ui.weak(note);
                 }
+                if let Some(with) = ep.checking {
+                    ui.weak(format!("judging it again with up to {with} more {} of its folder…", if with == 1 { "episode" } else { "episodes" }));
+                }
                 // Why the analysis kept no intro says nothing once a human decided it (an intro
                 // set by hand, or none verified): those parts of the judgement are left out.
                 let decided = ep.editor.intro().is_some_and(|s| s.source != crate::segments::Source::Predicted) || ep.editor.segments.absent.contains(&crate::segments::Kind::Intro);

@@ -32,6 +32,9 @@ pub enum Event {
     /// `alone_intro`: where the season kept no intro, the confidence of the one the model sees
     /// judging the episode alone.
     Detected { index: usize, detection: crate::model::Detection, judgement: Vec<String>, alone_intro: Option<f64> },
+    /// An episode opened alone is being judged again with this many episodes of its folder
+    /// (their heads analysed first): a `Detected` follows.
+    Checking { index: usize, with: usize },
     /// What the episode's tail holds (after `Done`; credits need no model), with the pictures
     /// of the seconds sampled there.
     Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
@@ -282,14 +285,15 @@ impl Worker {
                                             }
                                             Ok(None) | Err(_) => {}
                                         }
-                                        if neighbours > 0 && season.len() == 1 && loaded.is_ok() {
+                                        let near = if neighbours > 0 && season.len() == 1 && loaded.is_ok() { crate::paths::season_neighbours(&path, neighbours).len() } else { 0 };
+                                        if near > 0 {
+                                            send(Event::Checking { index, with: near });
                                             let mut notes = Vec::new();
                                             let mut go = || current.load(Ordering::Relaxed) == generation;
                                             let files = [path.as_path()];
-                                            if let Ok(context) = crate::service::detect::lone_context(&files, options, encoder.as_mut(), true, &mut notes, &mut go) {
-                                                if !context.is_empty() || !notes.is_empty() {
-                                                    answer(&context, notes, &mut memory);
-                                                }
+                                            match crate::service::detect::lone_context(&files, options, encoder.as_mut(), true, &mut notes, &mut go) {
+                                                Ok(context) => answer(&context, notes, &mut memory),
+                                                Err(_) => send(Event::Cancelled { index }),
                                             }
                                         }
                                     }

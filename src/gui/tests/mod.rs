@@ -436,7 +436,7 @@ fn an_episode_opened_alone_is_judged_with_its_folder() {
     app.open(&dir.path().join("Secret Harbor - S01E01.mp4"));
     assert_eq!(app.episodes.len(), 1, "one episode open");
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
-    let with_season = |a: &App| a.episodes[0].judgement.iter().any(|n| n.starts_with("judged as a season with 3 more episodes of its folder"));
+    let with_season = |a: &App| a.episodes[0].judgement.iter().any(|n| n.starts_with("judged as a season with 3 more episodes of its folder")) && a.episodes[0].checking.is_none();
     step_until(&mut h, "the episode judged with its folder", with_season);
     let intro = h.state().episodes[0].detection.as_ref().and_then(|d| d.intros.first().map(|s| (s.start, s.end)));
     let (s, e) = intro.unwrap_or_else(|| panic!("no intro: {:?}", h.state().episodes[0].judgement));

@@ -170,7 +170,7 @@ pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
     let name = file.file_name();
     let season: Vec<&PathBuf> = files.iter().filter(|f| f.file_name() == name || series_key(f).as_deref() == Some(key.as_str())).collect();
     // Where the file itself is not listed (another extension case, a hidden name), it sorts in.
-    let at = season.iter().position(|f| f.file_name() == name).unwrap_or_else(|| season.partition_point(|f| natural_cmp(&f.to_string_lossy(), &file.to_string_lossy()).is_lt()));
+    let at = season.iter().position(|f| f.file_name() == name).unwrap_or_else(|| season.partition_point(|f| natural_cmp(&f.file_name().unwrap_or_default().to_string_lossy(), &name.unwrap_or_default().to_string_lossy()).is_lt()));
     let others: Vec<&PathBuf> = season.iter().copied().filter(|f| f.file_name() != name).collect();
     // `others[at..]` follow the file, `others[..at]` come before it.
     let (mut after, mut before) = (at, at);
@@ -191,7 +191,9 @@ pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
 /// Whether two episodes are of one season: the same folder, and the same series by name where
 /// both names say.
 pub fn same_season(a: &std::path::Path, b: &std::path::Path) -> bool {
-    a.parent() == b.parent()
+    // "x.mkv" and "./y.mkv" are in one folder ("" and "." are both the current one).
+    let folder = |p: &std::path::Path| p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
+    folder(a) == folder(b)
         && match (series_key(a), series_key(b)) {
             (Some(x), Some(y)) => x == y,
             _ => true,
@@ -286,6 +288,11 @@ mod tests {
         assert!(names("Other - S01E05.mkv", 3).is_empty(), "the only episode of its series");
         assert!(names("holiday.mp4", 3).is_empty(), "a video whose name says no episode has no season");
         assert!(super::season_neighbours(Path::new("/nonexistent/Show - S01E01.mkv"), 3).is_empty());
+        // A name given without its folder (run inside it): its neighbours are of its season.
+        let bare = Path::new("Show - S01E02.mkv");
+        let here = Path::new("./Show - S01E03.mkv");
+        assert!(super::same_season(bare, here), "\"\" and \".\" are one folder");
+        assert_eq!(super::seasons(&[bare, here]), vec![vec![0, 1]]);
     }
 
     #[test]

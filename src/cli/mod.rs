@@ -218,7 +218,7 @@ fn detect(inputs: &[PathBuf], window: u32, model: Option<&Path>, clip_weights: O
                 }
             });
             // Said of the intro, right after it: the season is what checks an intro.
-            let alone = if judged.season_episodes == 1 && !single { " (judged alone: no other episode of its series in its folder; name its other episodes for an intro checked against them)" } else { "" };
+            let alone = if judged.season_episodes == 1 && !single { " (judged alone: no other readable episode of its series beside it; name its other episodes for an intro checked against them)" } else { "" };
             println!("{}: {what}{alone}{recap}{tail}", crate::error::printable(&p.episode));
         }
     }

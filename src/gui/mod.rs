@@ -548,7 +548,11 @@ impl App {
                 self.toggle_playback();
             }
             Action::ToggleMute => self.toggle_mute(),
-            Action::CancelAnalysis => self.worker.cancel_all(),
+            Action::CancelAnalysis => {
+                self.worker.cancel_all();
+                // A lone episode's check against its folder ends too (its own answer stays).
+                self.episodes.iter_mut().for_each(|e| e.checking = None);
+            }
             Action::NextToCheck => match self.next_to_check() {
                 Some(i) => {
                     self.selected = i;
@@ -726,7 +730,6 @@ impl App {
                 }
                 Event::Cancelled { index } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.checking = None;
                         if !matches!(ep.status, Status::Done { .. }) {
                             ep.status = Status::Cancelled;
                         }

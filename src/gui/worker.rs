@@ -291,9 +291,11 @@ impl Worker {
                                             let mut notes = Vec::new();
                                             let mut go = || current.load(Ordering::Relaxed) == generation;
                                             let files = [path.as_path()];
-                                            match crate::service::detect::lone_context(&files, options, encoder.as_mut(), true, &mut notes, &mut go) {
-                                                Ok(context) => answer(&context, notes, &mut memory),
-                                                Err(_) => send(Event::Cancelled { index }),
+                                            match crate::service::detect::lone_context(&files, &files, options, encoder.as_mut(), true, &mut notes, &mut go) {
+                                                // Not for files opened since (cached neighbours never see the cancel).
+                                                Ok(context) if go() => answer(&context, notes, &mut memory),
+                                                // Cancelled (Esc clears the line; a new open resets it).
+                                                Ok(_) | Err(_) => {}
                                             }
                                         }
                                     }

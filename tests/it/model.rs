@@ -395,6 +395,21 @@ fn a_lone_episode_is_judged_with_the_other_episodes_of_its_folder() {
     let o = run_with_timeout(c, 600);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("Secret Harbor - S01E02.mp4: judged as a season with 1 more episode of its folder (Secret Harbor - S01E03)"), "{}", stderr(&o));
+    // Named without its folder, from inside it (an outside review's finding: "" and "." were
+    // two folders, and the neighbours a season of their own).
+    let mut c = introskip();
+    c.current_dir(dir.path()).args(["detect", "Secret Harbor - S01E01.mp4", "--tail", "off", "--json"]);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["season_episodes"].as_u64(), Some(3), "{}", stderr(&o));
+    // A damaged episode named beside it is reported once, not tried again as a neighbour.
+    let mut c = introskip();
+    c.arg("detect").arg(&e1).arg(dir.path().join("Secret Harbor - S01E04.mp4")).args(["--tail", "off"]);
+    let o = run_with_timeout(c, 600);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("not judged with Secret Harbor - S01E04"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("judged as a season with 2 more episodes of its folder (Secret Harbor - S01E02, Secret Harbor - S01E03)"), "{}", stderr(&o));
     // Alone, the model takes story for the intro (32.5–59.8 s when this was written).
     let (alone, seen, err) = intro(true);
     assert_eq!(seen, Some(1), "{err}");

@@ -56,14 +56,17 @@ pub const LONE_CONTEXT: usize = 3;
 /// training. They are analysed like the episodes (cached) but not their tails. One that cannot
 /// be read is named in a note and the next nearest is tried (at most twice as many tries as
 /// places); what was used is said about each episode of the season.
-pub fn lone_context(files: &[&Path], options: JudgeOptions, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &mut dyn FnMut() -> bool) -> Result<Vec<(PathBuf, EpisodeFeatures)>> {
+///
+/// `files` are the episodes analysed, `given` every episode named (one that failed is not
+/// tried again as a neighbour: it was said already).
+#[allow(clippy::too_many_arguments)]
+pub fn lone_context(files: &[&Path], given: &[&Path], options: JudgeOptions, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &mut dyn FnMut() -> bool) -> Result<Vec<(PathBuf, EpisodeFeatures)>> {
     let mut out: Vec<(PathBuf, EpisodeFeatures)> = Vec::new();
     if options.single || options.neighbours == 0 {
         return Ok(out);
     }
     let canonical = |f: &Path| std::fs::canonicalize(f).unwrap_or_else(|_| f.to_path_buf());
-    // Given but not analysed (it failed, said already) counts as given.
-    let given: Vec<PathBuf> = files.iter().map(|f| canonical(f)).collect();
+    let given: Vec<PathBuf> = files.iter().chain(given).map(|f| canonical(f)).collect();
     for season in crate::paths::seasons(files) {
         let Some(places) = (options.neighbours + 1).checked_sub(season.len()).filter(|&n| n > 0) else { continue };
         // Each episode's nearest in turn: the first's nearest, the second's, then the next of each.
@@ -163,8 +166,10 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
 
 /// [`judge`], with `context`: other episodes of the seasons (a lone episode's neighbours,
 /// [`crate::paths::season_neighbours`]) that are judged with them, as a season, but not
-/// answered for: nothing is read, snapped or said about them, and the answers are those of
-/// `episodes` alone, in order.
+/// answered for: they are not snapped, nor read for a title of their own, and the answers are
+/// those of `wanted` alone, in order. What judging says about one of them (a stretch read for
+/// the series' title that could not be, Tesseract missing) is said about the episodes judged
+/// with it, naming it.
 pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
     let episodes: Vec<(&Path, &EpisodeFeatures)> = wanted.iter().chain(if options.single { &[][..] } else { context }).copied().collect();
     let episodes = episodes.as_slice();
@@ -175,6 +180,13 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         crate::paths::seasons(&episodes.iter().map(|(f, _)| *f).collect::<Vec<_>>())
     };
     let mut out: Vec<Option<Judged>> = (0..episodes.len()).map(|_| None).collect();
+    let said_before = notes.len();
+    // For each context episode, the wanted episodes of its season (who is told what is said of it).
+    let mut told: Vec<(&Path, Vec<&Path>)> = Vec::new();
+    for members in &seasons {
+        let own: Vec<&Path> = members.iter().filter(|&&i| answered(i)).map(|&i| episodes[i].0).collect();
+        told.extend(members.iter().filter(|&&i| !answered(i)).map(|&i| (episodes[i].0, own.clone())));
+    }
     // A season of context alone (none of `wanted` in it) is not judged.
     for members in seasons.into_iter().filter(|m| m.iter().any(|&i| answered(i))) {
         let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();
@@ -294,6 +306,15 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             }
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
+        }
+    }
+    if !told.is_empty() {
+        let said: Vec<Note> = notes.drain(said_before..).collect();
+        for note in said {
+            match told.iter().find(|(c, _)| note.path.as_deref() == Some(*c)) {
+                Some((c, own)) => notes.extend(own.iter().map(|w| Note::about(w, format!("judging it with {}: {}", super::episode_stem(c), note.message)))),
+                None => notes.push(note),
+            }
         }
     }
     out.into_iter().take(wanted.len()).flatten().collect()
@@ -615,7 +636,8 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
     }
     let refs: Vec<(&Path, &EpisodeFeatures)> = analysed.iter().map(|(f, e)| (f.as_path(), e)).collect();
     let files: Vec<&Path> = refs.iter().map(|(f, _)| *f).collect();
-    let context = lone_context(&files, options, encoder, use_cache, &mut notes, &mut || true)?;
+    let named: Vec<&Path> = media.iter().map(PathBuf::as_path).collect();
+    let context = lone_context(&files, &named, options, encoder, use_cache, &mut notes, &mut || true)?;
     let context: Vec<(&Path, &EpisodeFeatures)> = context.iter().map(|(f, e)| (f.as_path(), e)).collect();
     let judged = judge_with(&refs, &context, model, options, memory, &mut notes);
     let mut predictions = Vec::with_capacity(judged.len());

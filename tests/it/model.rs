@@ -261,7 +261,8 @@ fn committed_results_match_a_fresh_run() {
                     ]
                 };
                 let (g, w) = (pick(&got), pick(&want));
-                if g.iter().zip(&w).any(|(a, b)| (a - b).abs() > 0.01) {
+                let medians_moved = g[4..].iter().zip(&w[4..]).any(|(a, b)| (a - b).abs() > 0.01);
+                if g[..4].iter().zip(&w[..4]).any(|(a, b)| (a - b).abs() > 0.01) || (medians_moved && !one_knife_edge(&got, &want)) {
                     failures.push(format!("{}: F1, IoU, missed, false skips, |Δstart|, |Δend| medians now {g:.3?}, file says {w:.3?}", file.display()));
                 }
                 // The end of the episode: credits and preview (README "The end of the episode").
@@ -286,6 +287,29 @@ fn committed_results_match_a_fresh_run() {
         assert!(pair["missed"].as_u64() <= alone["missed"].as_u64() && pair["false_skips"].as_u64() <= alone["false_skips"].as_u64(), "{name}: a season of two misses or skips more than alone");
     }
     assert!(failures.is_empty(), "results differ from the committed files (rerun with INTROSKIP_WRITE_RESULTS=1 and explain the change):\n{}", failures.join("\n"));
+}
+
+/// Whether `got` and `want` differ in one episode's intro boundary alone, by at most a second of
+/// the model's 1 s grid: libtorch's floats differ in their last bits between CPUs, and a second
+/// whose intro probability sits at the line goes either way (family C's Distant Meadow E03
+/// starts 0.1 s from its truth on one machine and 1.1 s on another: README "Results"). Where a
+/// set's median boundary error rests on that episode, the median moves by the same second; F1
+/// and IoU are still held to 0.01, and two such episodes are a change to explain.
+fn one_knife_edge(got: &serde_json::Value, want: &serde_json::Value) -> bool {
+    let rows = |r: &serde_json::Value| -> Vec<(String, f64, f64)> {
+        r["episodes"].as_array().map_or(Vec::new(), |e| e.iter().map(|e| (e["episode"].as_str().unwrap_or("").to_string(), e["start_error"].as_f64().unwrap_or(f64::NAN), e["end_error"].as_f64().unwrap_or(f64::NAN))).collect())
+    };
+    let (g, w) = (rows(got), rows(want));
+    if g.len() != w.len() || g.is_empty() {
+        return false;
+    }
+    let moved: Vec<f64> = g.iter().zip(&w).filter_map(|(a, b)| {
+        // A miss (no error) on both sides is no move; on one side, no knife edge.
+        let apart = |x: f64, y: f64| if x.is_nan() && y.is_nan() { 0.0 } else if x.is_nan() || y.is_nan() { f64::INFINITY } else { (x - y).abs() };
+        let d = apart(a.1, b.1).max(apart(a.2, b.2));
+        (a.0 != b.0 || !(d <= 0.01)).then_some(if a.0 == b.0 { d } else { f64::INFINITY })
+    }).collect();
+    moved.len() == 1 && moved[0] <= 1.05
 }
 
 /// A series without an intro (family C seed 2029's Golden Lantern: recaps, cold opens, story),

@@ -717,6 +717,12 @@ impl App {
                             .collect();
                     }
                 }
+                Event::TailJudged { index, tail } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.editor.merge_tail(&tail.found);
+                        ep.tail = Some(tail);
+                    }
+                }
                 Event::Searched(answer) => {
                     let open: Vec<PathBuf> = self.episodes.iter().map(|e| e.path.clone()).collect();
                     self.search.answered(answer, &open);

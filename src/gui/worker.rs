@@ -38,6 +38,9 @@ pub enum Event {
     /// What the episode's tail holds (after `Done`; credits need no model), with the pictures
     /// of the seconds sampled there.
     Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
+    /// The season's end theme changed what an episode's tail holds (credits the picture rule
+    /// missed, heard in the other episodes' credits), or no longer does: its tail as it now stands.
+    TailJudged { index: usize, tail: crate::service::detect::Tail },
     /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
     /// A library being read for the search with this ticket: episodes read, of how many.
@@ -117,6 +120,9 @@ impl Worker {
                 // repeats across episodes is the strongest sign of an intro).
                 let mut season: Vec<(usize, PathBuf, crate::features::EpisodeFeatures)> = Vec::new();
                 let mut season_id = u64::MAX;
+                // Their tails as the picture rule judged them, and the credits the season's end
+                // theme gave each (None: the rule's tail stands), re-weighed as each tail comes in.
+                let mut tails: Vec<(usize, PathBuf, crate::service::detect::TailFeatures, crate::service::detect::Tail, Option<crate::model::DetectedSegment>)> = Vec::new();
                 let mut memory = crate::service::detect::JudgeMemory::default();
                 // Tesseract, started on the first search by words on screen; the head window
                 // analysed last (the on-screen text is read over the same window).
@@ -244,6 +250,7 @@ impl Worker {
                                         });
                                         if season_id != this_season {
                                             season.clear();
+                                            tails.clear();
                                             season_id = this_season;
                                         }
                                         season.retain(|(i, _, _)| *i != index);
@@ -278,10 +285,28 @@ impl Worker {
                                         let mut notes = Vec::new();
                                         let go = || current.load(Ordering::Relaxed) == generation;
                                         match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
-                                            Ok(Some(features)) => {
+                                            Ok(Some(mut features)) => {
                                                 let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
-                                                let pictures = features.features.seconds.iter().copied().zip(features.features.thumbnails).collect();
-                                                send(Event::Tail { index, tail, pictures });
+                                                let pictures = features.features.seconds.iter().copied().zip(std::mem::take(&mut features.features.thumbnails)).collect();
+                                                send(Event::Tail { index, tail: tail.clone(), pictures });
+                                                tails.retain(|t| t.0 != index);
+                                                tails.push((index, path.clone(), features, tail, None));
+                                                // The season's end theme, weighed again with this tail.
+                                                let files: Vec<&std::path::Path> = tails.iter().map(|t| t.1.as_path()).collect();
+                                                let mut changed = Vec::new();
+                                                for members in crate::paths::seasons(&files) {
+                                                    let episodes: Vec<(&std::path::Path, &crate::service::detect::TailFeatures, &crate::service::detect::Tail)> = members.iter().map(|&m| (tails[m].1.as_path(), &tails[m].2, &tails[m].3)).collect();
+                                                    for (m, themed) in members.iter().zip(crate::service::detect::season_tails(&episodes, true, &mut memory, &mut notes)) {
+                                                        let credits = themed.as_ref().and_then(|t| t.found.credits.clone());
+                                                        if credits != tails[*m].4 {
+                                                            changed.push((*m, credits, themed.unwrap_or_else(|| tails[*m].3.clone())));
+                                                        }
+                                                    }
+                                                }
+                                                for (m, credits, tail) in changed {
+                                                    tails[m].4 = credits;
+                                                    send(Event::TailJudged { index: tails[m].0, tail });
+                                                }
                                             }
                                             Ok(None) | Err(_) => {}
                                         }

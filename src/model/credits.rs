@@ -34,6 +34,9 @@ pub use edges::{furniture, rolled_in, rolled_out, EdgeReads, Walk, READ_BACK_S};
 /// Credits a story scene splits: the other part, found around the credits.
 mod split;
 pub use split::{split_credits, MAX_BETWEEN_S};
+/// Credits found by the season's end theme where the picture rule sees none.
+mod theme;
+pub use theme::{theme_credits, ThemeTail, MIN_THEME_S, THEME_CONFIDENCE};
 /// What follows the credits, read: a preview's caption or story.
 mod words;
 pub use words::{end_credits_at, reads_as_preview, seconds_to_read, weigh_words, ReadAfter};

@@ -67,7 +67,8 @@ pub enum By {
 }
 
 /// A span of one episode (`start..end`, seconds) that plays again at `other_start..other_end` in
-/// another episode.
+/// another episode. Times count from each window's start ([`EpisodeFeatures::start_s`]): the
+/// file's seconds for a head, not for a tail.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Match {
     pub start: f64,

@@ -104,12 +104,13 @@ fn picture_paths(a: &EpisodeFeatures, b: &EpisodeFeatures, most_alike: bool) -> 
         (i0..=i1).for_each(|i| used[i] = true);
         let mean: f64 = cells.iter().map(|&c| f64::from(similarity[[c / m, c % m]])).sum::<f64>() / cells.len() as f64;
         // A second's sample stands for the second around it: the span runs to the next sample.
-        let t = |s: &[u32], k: usize| f64::from(s[k]);
+        // Times count from each window's start, as the sound's do (a tail's window starts late).
+        let t = |e: &EpisodeFeatures, k: usize| f64::from(e.seconds[k]) - f64::from(e.start_s);
         out.push(Match {
-            start: t(&a.seconds, i0),
-            end: t(&a.seconds, i1) + 1.0,
-            other_start: t(&b.seconds, j0),
-            other_end: t(&b.seconds, j1) + 1.0,
+            start: t(a, i0),
+            end: t(a, i1) + 1.0,
+            other_start: t(b, j0),
+            other_end: t(b, j1) + 1.0,
             by: By::Picture,
             distance: 32.0 * (1.0 - mean),
         });

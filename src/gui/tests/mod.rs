@@ -603,3 +603,50 @@ mod editing;
 mod keys;
 mod playback;
 mod search;
+
+/// A season of three 60 s episodes whose 20 s of credits play one end theme (a melody of
+/// pseudo-random notes), each story its own footage and melody; E02's names are dark grey on
+/// black, which no picture cue reads. (The integration test `credits::credits_whose_names_…`
+/// builds the same season for the command line.)
+fn themed_season(dir: &Path) {
+    let names = dir.join("names.txt");
+    std::fs::write(&names, "Cast\nAda Brook\nBen Castell\nCora Diaz\n\nDirected by\nFinn Gray\n\nMusic by\nGil Hart").unwrap();
+    for k in 1..=3u32 {
+        let colour = if k == 2 { "0x141414" } else { "white" };
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25:start_scale={scale}:start_x=-0.{k}43,trim=duration=40,setpts=PTS-STARTPTS,format=yuv420p[story];\
+             color=c=black:s=640x360:r=25:d=20,drawtext=fontfile=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf:textfile={names}:fontcolor={colour}:fontsize=24:line_spacing=12:x=(w-tw)/2:y=h-38*t,format=yuv420p[credits];\
+             [story][credits]concat=n=2[v];\
+             aevalsrc=0.2*sin(2*PI*t*330*pow(2\\,floor(24*abs(sin(floor(2.5*t)*(7.31+{k})+0.3)))/12)):s=44100:d=40[talk];\
+             aevalsrc=0.4*sin(2*PI*t*220*pow(2\\,floor(24*abs(sin(floor(3*t)*12.9898+1.7)))/12)):s=44100:d=20[music];[talk][music]concat=n=2:v=0:a=1[a]",
+            scale = 0.1 + 0.2 * f64::from(k),
+            names = names.display()
+        );
+        let out = dir.join(format!("Theme Show - S01E0{k}.mkv"));
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-hide_banner", "-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-g", "50", "-c:a", "aac"])
+            .arg(&out)
+            .status()
+            .expect("the ffmpeg CLI is installed (scripts/setup-system.sh test)");
+        assert!(status.success(), "ffmpeg failed on {}", out.display());
+    }
+    std::fs::remove_file(names).unwrap();
+}
+
+#[test]
+fn credits_no_picture_cue_reads_appear_once_the_season_s_end_theme_is_heard_in_the_other_tails() {
+    let dir = tempfile::tempdir().unwrap();
+    themed_season(dir.path());
+    let mut app = app();
+    app.tail = crate::features::tail::TailSpec::parse("35").unwrap();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "every tail analysed", |a| a.episodes.len() == 3 && a.episodes.iter().all(|e| e.tail.is_some()));
+    step_until(&mut h, "E02's credits by the end theme", |a| a.episodes[1].tail.as_ref().is_some_and(|t| t.found.credits.is_some()));
+    let credits = h.state().episodes[1].tail.as_ref().and_then(|t| t.found.credits.clone()).unwrap();
+    assert!((credits.start - 40.0).abs() <= 0.5 && (credits.end - 60.0).abs() <= 0.1, "credits {}–{}", credits.start, credits.end);
+    assert_eq!(credits.start_by.first(), Some(&crate::model::Evidence::Sound));
+    // In the episode's segments, flagged for a check like any uncertain prediction.
+    let segment = h.state().episodes[1].editor.first_of(crate::segments::Kind::Credits).cloned().expect("a credits segment");
+    assert!((segment.start_ms as f64 / 1000.0 - credits.start).abs() < 0.01 && segment.confidence.is_some_and(|c| c < 0.7), "{segment:?}");
+}

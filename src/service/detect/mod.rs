@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 mod context;
 mod tail;
 pub use context::{lone_context, LONE_CONTEXT};
-pub use tail::{analyse_tail, judge_tail, Tail, TailFeatures, COARSE_ABOVE_S};
+pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};
 
 /// How episodes are judged.
 #[derive(Clone, Copy, Debug)]
@@ -577,11 +577,24 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
     let context = lone_context(&files, &named, options, encoder, use_cache, &mut notes, &mut || true)?;
     let context: Vec<(&Path, &EpisodeFeatures)> = context.iter().map(|(f, e)| (f.as_path(), e)).collect();
     let judged = judge_with(&refs, &context, model, options, memory, &mut notes);
-    let mut predictions = Vec::with_capacity(judged.len());
-    for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(&tails) {
-        if let Some(tail) = tail {
-            judged.tail = Some(judge_tail(file, tail, options.snap, memory, &mut notes));
+    // Each tail by the picture rule, then, season by season, the end theme where it found no credits.
+    let mut judged_tails: Vec<Option<Tail>> = analysed.iter().zip(&tails).map(|((file, _), tail)| tail.as_ref().map(|t| judge_tail(file, t, options.snap, memory, &mut notes))).collect();
+    if !options.single {
+        let with_tails: Vec<usize> = (0..judged_tails.len()).filter(|&k| judged_tails[k].is_some()).collect();
+        for members in crate::paths::seasons(&with_tails.iter().map(|&k| analysed[k].0.as_path()).collect::<Vec<_>>()) {
+            let members: Vec<usize> = members.into_iter().map(|m| with_tails[m]).collect();
+            let season: Vec<(&Path, &TailFeatures, &Tail)> = members.iter().filter_map(|&k| Some((analysed[k].0.as_path(), tails[k].as_ref()?, judged_tails[k].as_ref()?))).collect();
+            let by_theme = season_tails(&season, options.snap, memory, &mut notes);
+            for (k, tail) in members.into_iter().zip(by_theme) {
+                if tail.is_some() {
+                    judged_tails[k] = tail;
+                }
+            }
         }
+    }
+    let mut predictions = Vec::with_capacity(judged.len());
+    for (((file, _), mut judged), tail) in analysed.iter().zip(judged).zip(judged_tails) {
+        judged.tail = tail;
         let prediction = Prediction::new(file, &judged, window_s, &encoder.id());
         if let Some(dir) = out {
             let path = dir.join(format!("{}.pred.json", prediction.episode));

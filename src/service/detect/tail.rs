@@ -7,7 +7,8 @@ use crate::encoder::FrameEncoder;
 use crate::error::{Error, Result};
 use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
-use crate::model::credits::{find_tail, TailFound, Walk};
+use crate::model::credits::{find_tail, theme_credits, TailFound, Walk};
+use crate::model::DetectedSegment;
 use crate::service::Note;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -161,14 +162,9 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
     let mut found = find_tail(features, duration_s);
     read_credits_edges(file, duration_s, &mut found, memory, notes);
     if let (true, Some(credits)) = (snap, found.credits.as_mut()) {
-        let at_end = credits.end >= duration_s;
         let old_end = credits.end;
-        match memory.snapper.snap_segment(file, credits) {
-            Ok(_) => {
-                if at_end {
-                    credits.end = old_end; // the end of the file is exact
-                    credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
-                }
+        match snap_credits(file, credits, duration_s, memory) {
+            Ok(()) => {
                 let end = credits.end;
                 // A preview right after the credits follows their edge; one after a
                 // post-credits scene keeps its own start.
@@ -188,6 +184,70 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
         snap_parts(file, duration_s, &mut found, memory, notes);
     }
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
+}
+
+/// `credits` snapped to cuts; an end at the end of the file stays there (it is exact).
+fn snap_credits(file: &Path, credits: &mut DetectedSegment, duration_s: f64, memory: &mut JudgeMemory) -> Result<()> {
+    let (at_end, old_end) = (credits.end >= duration_s, credits.end);
+    memory.snapper.snap_segment(file, credits)?;
+    if at_end {
+        credits.end = old_end;
+        credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+    }
+    Ok(())
+}
+
+/// The season's end theme ([`theme_credits`]): for each episode whose tail the picture rule found
+/// no credits in, credits where the season's other episodes play the same sound during theirs,
+/// snapped to cuts as the rule's are (with `snap`), and the picture after them before the
+/// preview or the end of the file a post-credits scene. Some(the tail changed) for those, None
+/// for the rest: `tails` stay the rule's own, so a front end that judges again as episodes come
+/// in starts from them each time. Matches are remembered in `memory` (an episode's tail is
+/// matched against the others once).
+pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Option<Tail>> {
+    use crate::model::credits::{ThemeTail, MIN_AFTER_S};
+    if episodes.len() < 2 {
+        return vec![None; episodes.len()];
+    }
+    let themes: Vec<ThemeTail> = episodes.iter().map(|(_, f, t)| ThemeTail { found: &t.found, window_start_s: f64::from(f.features.start_s), duration_s: t.duration_s }).collect();
+    let pairs = &mut memory.pairs;
+    let found = theme_credits(&themes, &mut |i, j| {
+        let (a, b) = (&episodes[i].1.features, &episodes[j].1.features);
+        if a.fingerprint.is_empty() || b.fingerprint.is_empty() {
+            return Vec::new();
+        }
+        pairs.matches(a, b)
+    });
+    let clock = |t: f64| crate::clock::clock(t, 1, true);
+    found
+        .into_iter()
+        .zip(episodes)
+        .map(|(credits, (file, _, tail))| {
+            let mut credits = credits?;
+            let mut tail = (*tail).clone();
+            let heard = (credits.start, credits.end);
+            if snap {
+                if let Err(e) = snap_credits(file, &mut credits, tail.duration_s, memory) {
+                    notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
+                }
+            }
+            let until = tail.found.preview.as_ref().map_or(tail.duration_s, |p| p.start);
+            tail.found.after_credits = (until - credits.end >= MIN_AFTER_S).then_some((credits.end, until));
+            notes.push(Note::about(
+                file,
+                format!(
+                    "end credits found by their sound at {}–{}: {} other episode{} of the season play{} this end theme during their credits, and no names were seen on screen here (check them)",
+                    clock(heard.0),
+                    clock(heard.1),
+                    credits.repeats_in,
+                    if credits.repeats_in == 1 { "" } else { "s" },
+                    if credits.repeats_in == 1 { "s" } else { "" }
+                ),
+            ));
+            tail.found.credits = Some(credits);
+            Some(tail)
+        })
+        .collect()
 }
 
 /// The other part of split credits snapped to cuts as the credits are, and the scene between and

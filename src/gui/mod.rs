@@ -660,7 +660,12 @@ impl App {
     fn poll_worker(&mut self, ctx: &egui::Context) {
         let deadline = Instant::now() + Duration::from_millis(4);
         while Instant::now() < deadline {
-            let Ok(event) = self.worker.events.try_recv() else { break };
+            let Ok((season, event)) = self.worker.events.try_recv() else { break };
+            // From an analysis of files opened before (or queued before a new window or tail):
+            // its index now names another episode.
+            if season != worker::ANY_SEASON && season != self.season_id {
+                continue;
+            }
             match event {
                 Event::EncoderReady(name) => self.encoder = name,
                 Event::EncoderFailed(message) => self.banner = Some(message),

@@ -77,17 +77,23 @@ pub struct Worker {
     /// may go on reading (0: none; a newer question of that tab, Stop and closing the app move
     /// it, and the reading stops at its next sample).
     library_tickets: Arc<[AtomicU64; LIBRARY_SLOTS]>,
-    pub events: crossbeam_channel::Receiver<Event>,
+    /// Each event with the season (the app's `season_id`, one per open or re-queue) of the
+    /// analysis that sent it, or [`ANY_SEASON`]: an event of an earlier open still in the channel
+    /// names an index the new episodes reuse, and the app drops it.
+    pub events: crossbeam_channel::Receiver<(u64, Event)>,
     generation: Arc<AtomicU64>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
+
+/// The season of events that belong to no analysis (the encoder, searches, the model).
+pub const ANY_SEASON: u64 = u64::MAX;
 
 impl Worker {
     /// Start the worker with the encoder chosen by `clip_weights` (or `INTROSKIP_CLIP_WEIGHTS`).
     /// An error when the system refuses a thread (a process limit): the window cannot work.
     pub fn start(clip_weights: Option<PathBuf>, repaint: impl Fn() + Send + 'static) -> crate::Result<Self> {
         let (commands, rx) = crossbeam_channel::unbounded::<Command>();
-        let (tx, events) = crossbeam_channel::unbounded::<Event>();
+        let (tx, events) = crossbeam_channel::unbounded::<(u64, Event)>();
         let (searches, questions) = crossbeam_channel::unbounded::<Question>();
         let generation = Arc::new(AtomicU64::new(0));
         let current = generation.clone();
@@ -96,10 +102,11 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("introskip-analysis".into())
             .spawn(move || {
-                let send = |e: Event| {
-                    let _ = tx.send(e);
+                let send_of = |season: u64, e: Event| {
+                    let _ = tx.send((season, e));
                     repaint();
                 };
+                let send = |e: Event| send_of(ANY_SEASON, e);
                 // The CLIP weights in use (None: the embedded encoder), and their text tower once loaded.
                 let mut weights: Option<PathBuf> = None;
                 let mut text_tower: Option<(PathBuf, std::result::Result<crate::encoder::ClipTextEncoder, String>)> = None;
@@ -217,6 +224,7 @@ impl Worker {
                             Err(e) => send(Event::EncoderFailed(e.to_string())),
                         },
                         Command::Analyse { index, path, window_s, tail, generation, season: this_season, neighbours } => {
+                            let send = |e: Event| send_of(this_season, e);
                             window = window_s;
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });

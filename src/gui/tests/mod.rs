@@ -650,3 +650,32 @@ fn credits_no_picture_cue_reads_appear_once_the_season_s_end_theme_is_heard_in_t
     let segment = h.state().episodes[1].editor.first_of(crate::segments::Kind::Credits).cloned().expect("a credits segment");
     assert!((segment.start_ms as f64 / 1000.0 - credits.start).abs() < 0.01 && segment.confidence.is_some_and(|c| c < 0.7), "{segment:?}");
 }
+
+#[test]
+fn files_opened_while_a_season_is_analysed_get_nothing_of_the_earlier_season() {
+    let demo = crate::paths::demo_dir();
+    assert!(demo.is_dir(), "{}: scripts/test.sh builds the demo", demo.display());
+    // Fresh copies, so that the first season is really sampled (not read from the cache) when
+    // the second open comes, with its pictures and answers still on their way.
+    let first = tempfile::tempdir().unwrap();
+    for n in 1..=3 {
+        std::fs::copy(demo.join(format!("Bunny Tales - S01E0{n}.mp4")), first.path().join(format!("Bunny Tales - S01E0{n}.mp4"))).unwrap();
+    }
+    let second = tempfile::tempdir().unwrap();
+    for name in ["ep1.mp4", "ep2.mp4", "ep3.mp4"] {
+        std::fs::write(second.path().join(name), b"not a video").unwrap();
+    }
+    let mut app = app();
+    app.open(first.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the first season's pictures arriving", |a| !a.episodes[0].thumbnails.is_empty());
+    h.state_mut().open(second.path());
+    step_until(&mut h, "the second season's files to fail", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    // What the first season's analysis still sent is not shown on the episodes that took its places.
+    std::thread::sleep(Duration::from_millis(500));
+    h.run_steps(5);
+    for e in &h.state().episodes {
+        let failed = matches!(e.status, Status::Failed(_));
+        assert!(failed && e.thumbnails.is_empty() && e.detection.is_none() && e.tail.is_none(), "{}: failed {failed}, {} pictures, answer {}", e.name(), e.thumbnails.len(), e.detection.is_some());
+    }
+}

@@ -254,7 +254,9 @@ pub fn picture_features(
 /// The episode's sound features; a sound stream that cannot be decoded counts as silence (the
 /// picture alone still finds most intros), with a note saying so: five of the model's inputs are
 /// then zero, and the user must know.
-fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, start_s: u32, window_s: u32, use_cache: bool) {
+/// The sound features and fingerprint of `path`'s window `[start_s, start_s + window_s)` into
+/// `features` (cached on their own; a note instead where the sound cannot be used).
+pub fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, start_s: u32, window_s: u32, use_cache: bool) {
     apply_sound(features, sound::cached_sound_features_from(path, start_s, window_s, use_cache));
 }
 

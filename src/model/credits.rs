@@ -220,28 +220,45 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     // What follows the credits, when there is enough of it to be a scene.
     if b + 1 < n && duration_s - end >= MIN_AFTER_S {
         credits.end = end;
-        // A preview is what opens with its caption ("Next time"): fast cutting alone is no sign
-        // of one — story is edited fast too, and skipping a post-credits scene costs the viewer
-        // story where missing a preview costs seconds. Story before a later caption, on a new
-        // shot, is a post-credits scene with the preview after it.
-        let caption = |i: usize| c.text[i] && !c.credit[i];
-        let preview_from = (b + 1..n).find(|&i| caption(i) && (i <= b + 3 || (i - 3..=i).any(|j| c.change[j] >= CUT))).map(|i| {
-            // The caption's shot begins at the cut at most 3 s before it.
-            let shot = (i.saturating_sub(3).max(b + 1)..=i).rev().find(|&j| c.change[j] >= CUT).unwrap_or(i);
-            if shot <= b + 3 { end } else { second(shot) - 0.5 }
-        });
-        match preview_from {
-            Some(at) => {
-                found.preview = Some(DetectedSegment { start: at, end: duration_s, confidence: 0.8, start_by: vec![Evidence::Picture], end_by: vec![Evidence::Picture], repeats_in: 0 });
-                if at - end >= MIN_AFTER_S {
-                    found.after_credits = Some((end, at));
-                }
-            }
-            None => found.after_credits = Some((end, duration_s)),
-        }
+        (found.preview, found.after_credits) = follows(&c, tail, b, end, duration_s);
     }
     found.credits = Some(credits);
     found
+}
+
+/// What follows credits ending at `end` (inside second `b` of the tail): a preview from its
+/// caption, story before it or without one. A preview is what opens with its caption ("Next
+/// time"): fast cutting alone is no sign of one — story is edited fast too, and skipping a
+/// post-credits scene costs the viewer story where missing a preview costs seconds. Story
+/// before a later caption, on a new shot, is a post-credits scene with the preview after it.
+fn follows(c: &Cues, tail: &EpisodeFeatures, b: usize, end: f64, duration_s: f64) -> (Option<DetectedSegment>, Option<(f64, f64)>) {
+    let n = c.credit.len();
+    let second = |i: usize| f64::from(tail.seconds[i]);
+    let caption = |i: usize| c.text[i] && !c.credit[i];
+    let preview_from = (b + 1..n).find(|&i| caption(i) && (i <= b + 3 || (i - 3..=i).any(|j| c.change[j] >= CUT))).map(|i| {
+        // The caption's shot begins at the cut at most 3 s before it.
+        let shot = (i.saturating_sub(3).max(b + 1)..=i).rev().find(|&j| c.change[j] >= CUT).unwrap_or(i);
+        if shot <= b + 3 { end } else { second(shot) - 0.5 }
+    });
+    match preview_from {
+        Some(at) => (
+            Some(DetectedSegment { start: at, end: duration_s, confidence: 0.8, start_by: vec![Evidence::Picture], end_by: vec![Evidence::Picture], repeats_in: 0 }),
+            (at - end >= MIN_AFTER_S).then_some((end, at)),
+        ),
+        None => (None, Some((end, duration_s))),
+    }
+}
+
+/// What follows credits found another way (by the season's end theme) and ending at `end`, as
+/// [`find_tail`] judges what follows its own: a preview from its caption, else story. Nothing
+/// where the tail's picture was not sampled past `end` (a long tail whose keyframes showed no
+/// credits) or less than [`MIN_AFTER_S`] of the file follows: unknown is not called story.
+pub fn what_follows(tail: &EpisodeFeatures, end: f64, duration_s: f64) -> (Option<DetectedSegment>, Option<(f64, f64)>) {
+    let Some(b) = tail.seconds.iter().rposition(|&s| f64::from(s) < end) else { return (None, None) };
+    if b + 1 >= tail.seconds.len() || duration_s - end < MIN_AFTER_S {
+        return (None, None);
+    }
+    follows(&cues(tail), tail, b, end, duration_s)
 }
 
 /// The runs of credit seconds (gaps ≤ [`GAP_S`] closed) holding at least [`MIN_CREDIT_S`] of

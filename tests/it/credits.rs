@@ -122,7 +122,7 @@ fn a_long_tail_is_looked_at_through_its_keyframes_first_and_sampled_only_where_t
     assert!((80..=100).contains(&sampled), "{sampled} seconds sampled at 1 FPS");
 }
 
-/// One episode of a season whose credits play the series' end theme: 40 s of story (its own
+/// One episode of a season whose credits play the series' end theme: 140 s of story (its own
 /// footage, and its own melody for sound: pink noise of any seed matches pink noise), then 20 s of names over black to the theme, a melody of pseudo-random
 /// notes (the same in every episode). With `faint`, the names are set dark grey on black, a
 /// typography no picture cue reads (as a hairline font over bright footage is on real TV).
@@ -133,9 +133,9 @@ fn themed_episode(dir: &Path, name: &str, seed: u32, faint: bool) -> PathBuf {
     let scroll = format!("drawtext=fontfile={FONT}:textfile={}:fontcolor={colour}:fontsize=24:line_spacing=12:x=(w-tw)/2:y=h-38*t", names.display());
     let theme = "aevalsrc=0.4*sin(2*PI*t*220*pow(2\\,floor(24*abs(sin(floor(3*t)*12.9898+1.7)))/12)):s=44100:d=20";
     let graph = format!(
-        "mandelbrot=s=640x360:r=25:start_scale={scale}:start_x=-0.{seed}43,trim=duration=40,setpts=PTS-STARTPTS,format=yuv420p[story];\
+        "mandelbrot=s=640x360:r=25:start_scale={scale}:start_x=-0.{seed}43,trim=duration=140,setpts=PTS-STARTPTS,format=yuv420p[story];\
          color=c=black:s=640x360:r=25:d=20,{scroll},format=yuv420p[credits];[story][credits]concat=n=2[v];\
-         aevalsrc=0.2*sin(2*PI*t*330*pow(2\\,floor(24*abs(sin(floor(2.5*t)*(7.31+{seed})+0.3)))/12)):s=44100:d=40[talk];{theme}[music];[talk][music]concat=n=2:v=0:a=1[a]",
+         aevalsrc=0.2*sin(2*PI*t*330*pow(2\\,floor(24*abs(sin(floor(2.5*t)*(7.31+{seed})+0.3)))/12)):s=44100:d=140[talk];{theme}[music];[talk][music]concat=n=2:v=0:a=1[a]",
         scale = 0.1 + 0.2 * f64::from(seed)
     );
     let out = dir.join(format!("{name}.mkv"));
@@ -153,7 +153,9 @@ fn credits_whose_names_no_picture_cue_reads_are_found_by_the_end_theme_the_seaso
     }
     let run = |args: &[&str], out: &Path| {
         let mut c = introskip();
-        c.arg("detect").arg(&season).args(["--tail", "35"]).args(args).arg("--out").arg(out);
+        // A 150 s tail: its keyframes are looked at first, and only where they show credits is
+        // it sampled at 1 FPS; where none do (E02), only its sound is read.
+        c.arg("detect").arg(&season).args(["--tail", "150"]).args(args).arg("--out").arg(out);
         let o = run_with_timeout(c, 600);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let pred = |e: u32| -> serde_json::Value { serde_json::from_slice(&std::fs::read(out.join(format!("Theme Show - S01E0{e}.pred.json"))).unwrap()).unwrap() };
@@ -161,15 +163,15 @@ fn credits_whose_names_no_picture_cue_reads_are_found_by_the_end_theme_the_seaso
     };
     // Each episode alone: the picture rule finds E01's and E03's names, and none in E02.
     let (_, e1, e2, _) = run(&["--single"], &dir.path().join("single"));
-    assert!(segment(&e1, "credits").is_some_and(|(s, e)| (s - 40.0).abs() <= 1.0 && (e - 60.0).abs() <= 0.1), "{e1}");
+    assert!(segment(&e1, "credits").is_some_and(|(s, e)| (s - 140.0).abs() <= 1.0 && (e - 160.0).abs() <= 0.1), "{e1}");
     assert!(segment(&e2, "credits").is_none(), "the faint names are seen: the test does not test the theme: {e2}");
     // The season: E02's credits by the sound E01 and E03 play during theirs, flagged for a check.
     let (said, _, e2, _) = run(&[], &dir.path().join("season"));
     let (start, end) = segment(&e2, "credits").expect("E02's credits found by the end theme");
-    assert!((start - 40.0).abs() <= 0.5 && (end - 60.0).abs() <= 0.1, "credits {start}–{end}, truth 40–60");
+    assert!((start - 140.0).abs() <= 0.5 && (end - 160.0).abs() <= 0.1, "credits {start}–{end}, truth 2:20–2:40");
     let credits = e2["segments"].as_array().unwrap().iter().find(|s| s["kind"] == "credits").unwrap();
     assert_eq!(credits["start_by"][0], "sound", "{credits}");
     assert_eq!(credits["repeats_in"], 2, "{credits}");
     assert!(credits["confidence"].as_f64().unwrap() < 0.7, "found by sound alone, it is flagged: {credits}");
-    assert!(said.contains("Theme Show - S01E02.mkv: end credits found by their sound at 0:") && said.contains("2 other episodes of the season play this end theme"), "the run says why: {said}");
+    assert!(said.contains("Theme Show - S01E02.mkv: end credits found by their sound at 2:") && said.contains("2 other episodes of the season play this end theme"), "the run says why: {said}");
 }

@@ -68,7 +68,11 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
     let (fine_start, fine_len) = if len > COARSE_ABOVE_S {
         match coarse_cached(file, start, len, use_cache) {
             Ok(None) => {
-                let features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(encoder.dim()) };
+                // No keyframe shows credits: the picture is not sampled, but the tail's sound is
+                // read (no video decoded), so that the season's end theme can still find credits
+                // whose names no picture cue sees ([`season_tails`]).
+                let mut features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(encoder.dim()) };
+                crate::features::add_sound(&mut features, file, start, len, use_cache);
                 return Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }));
             }
             Ok(Some((first, _))) => {
@@ -205,7 +209,7 @@ fn snap_credits(file: &Path, credits: &mut DetectedSegment, duration_s: f64, mem
 /// in starts from them each time. Matches are remembered in `memory` (an episode's tail is
 /// matched against the others once).
 pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Option<Tail>> {
-    use crate::model::credits::{ThemeTail, MIN_AFTER_S};
+    use crate::model::credits::{what_follows, ThemeTail};
     if episodes.len() < 2 {
         return vec![None; episodes.len()];
     }
@@ -222,7 +226,7 @@ pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memo
     found
         .into_iter()
         .zip(episodes)
-        .map(|(credits, (file, _, tail))| {
+        .map(|(credits, (file, features, tail))| {
             let mut credits = credits?;
             let mut tail = (*tail).clone();
             let heard = (credits.start, credits.end);
@@ -230,9 +234,18 @@ pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memo
                 if let Err(e) = snap_credits(file, &mut credits, tail.duration_s, memory) {
                     notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
                 }
+                // Snapping never moves them into a preview the picture found.
+                if let Some(p) = tail.found.preview.as_ref().filter(|p| p.start > credits.start) {
+                    credits.end = credits.end.min(p.start);
+                }
             }
-            let until = tail.found.preview.as_ref().map_or(tail.duration_s, |p| p.start);
-            tail.found.after_credits = (until - credits.end >= MIN_AFTER_S).then_some((credits.end, until));
+            // What follows them, judged as after the picture's credits (the picture rule looks
+            // for a preview only after credits it found); a preview it found keeps its place.
+            let (preview, after) = what_follows(&features.features, credits.end, tail.duration_s);
+            if tail.found.preview.is_none() {
+                tail.found.preview = preview;
+            }
+            tail.found.after_credits = after.map(|(s, e)| (s, tail.found.preview.as_ref().map_or(e, |p| e.min(p.start)))).filter(|(s, e)| e - s >= crate::model::credits::MIN_AFTER_S);
             notes.push(Note::about(
                 file,
                 format!(

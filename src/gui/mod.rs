@@ -113,6 +113,8 @@ struct Episode {
     /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
     /// in no other episode…"): why the intro is where it is, or absent.
     judgement: Vec<String>,
+    /// What the season's end theme said about the tail ("end credits found by their sound …").
+    tail_said: Vec<String>,
     /// Where the season kept no intro: the confidence of the one the model sees judging the
     /// episode alone (a disagreement that puts the episode in the review queue's front).
     alone_intro: Option<f64>,
@@ -521,7 +523,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), alone_intro: None }
+                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
             }).collect();
         self.selected = 0;
         self.queue_all();
@@ -647,6 +649,7 @@ impl App {
             ep.tail_thumbnails.clear();
             ep.checking = None;
             ep.judgement.clear();
+            ep.tail_said.clear();
             ep.alone_intro = None;
             if self.tail == crate::features::tail::TailSpec::Off {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
@@ -711,6 +714,7 @@ impl App {
                 }
                 Event::Tail { index, tail, pictures } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.tail_said.clear();
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);
                         ep.tail_thumbnails = pictures
@@ -722,10 +726,11 @@ impl App {
                             .collect();
                     }
                 }
-                Event::TailJudged { index, tail } => {
+                Event::TailJudged { index, tail, said } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);
+                        ep.tail_said = said;
                     }
                 }
                 Event::Searched(answer) => {

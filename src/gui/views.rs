@@ -299,6 +299,11 @@ impl App {
                         ui.weak(said);
                     }
                 }
+                // Credits found by the season's end theme say so until a human sets the credits.
+                let credits_decided = ep.editor.first_of(crate::segments::Kind::Credits).is_some_and(|s| s.source != crate::segments::Source::Predicted);
+                if !ep.tail_said.is_empty() && !credits_decided {
+                    ui.weak(ep.tail_said.join("; "));
+                }
                 *samples as u32
             }
             Status::Failed(message) => {

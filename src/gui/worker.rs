@@ -40,7 +40,7 @@ pub enum Event {
     Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
     /// The season's end theme changed what an episode's tail holds (credits the picture rule
     /// missed, heard in the other episodes' credits), or no longer does: its tail as it now stands.
-    TailJudged { index: usize, tail: crate::service::detect::Tail },
+    TailJudged { index: usize, tail: crate::service::detect::Tail, said: Vec<String> },
     /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
     /// A library being read for the search with this ticket: episodes read, of how many.
@@ -302,9 +302,10 @@ impl Worker {
                                                 // The season's end theme, weighed again with this tail.
                                                 let files: Vec<&std::path::Path> = tails.iter().map(|t| t.1.as_path()).collect();
                                                 let mut changed = Vec::new();
+                                                let mut said = Vec::new();
                                                 for members in crate::paths::seasons(&files) {
                                                     let episodes: Vec<(&std::path::Path, &crate::service::detect::TailFeatures, &crate::service::detect::Tail)> = members.iter().map(|&m| (tails[m].1.as_path(), &tails[m].2, &tails[m].3)).collect();
-                                                    for (m, themed) in members.iter().zip(crate::service::detect::season_tails(&episodes, true, &mut memory, &mut notes)) {
+                                                    for (m, themed) in members.iter().zip(crate::service::detect::season_tails(&episodes, true, &mut memory, &mut said)) {
                                                         let credits = themed.as_ref().and_then(|t| t.found.credits.clone());
                                                         if credits != tails[*m].4 {
                                                             changed.push((*m, credits, themed.unwrap_or_else(|| tails[*m].3.clone())));
@@ -313,7 +314,8 @@ impl Worker {
                                                 }
                                                 for (m, credits, tail) in changed {
                                                     tails[m].4 = credits;
-                                                    send(Event::TailJudged { index: tails[m].0, tail });
+                                                    let said = said.iter().filter(|n| n.path.as_deref() == Some(tails[m].1.as_path())).map(|n| n.message.clone()).collect();
+                                                    send(Event::TailJudged { index: tails[m].0, tail, said });
                                                 }
                                             }
                                             Ok(None) | Err(_) => {}

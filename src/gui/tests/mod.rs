@@ -649,6 +649,10 @@ fn credits_no_picture_cue_reads_appear_once_the_season_s_end_theme_is_heard_in_t
     // In the episode's segments, flagged for a check like any uncertain prediction.
     let segment = h.state().episodes[1].editor.first_of(crate::segments::Kind::Credits).cloned().expect("a credits segment");
     assert!((segment.start_ms as f64 / 1000.0 - credits.start).abs() < 0.01 && segment.confidence.is_some_and(|c| c < 0.7), "{segment:?}");
+    // The episode says why, as the command line does.
+    h.state_mut().selected = 1;
+    h.run_steps(2);
+    h.get_by_label_contains("end credits found by their sound at 0:");
 }
 
 #[test]

@@ -10,6 +10,7 @@
 
 mod audio;
 mod background;
+mod events;
 mod export_dialog;
 mod keys;
 mod lanes;
@@ -656,102 +657,6 @@ impl App {
                 ep.editor.merge_tail(&Default::default());
             }
             self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id, neighbours });
-        }
-    }
-
-    /// Take what the worker produced, within a small time budget so a frame never stalls.
-    fn poll_worker(&mut self, ctx: &egui::Context) {
-        let deadline = Instant::now() + Duration::from_millis(4);
-        while Instant::now() < deadline {
-            let Ok((season, event)) = self.worker.events.try_recv() else { break };
-            // From an analysis of files opened before (or queued before a new window or tail):
-            // its index now names another episode.
-            if season != worker::ANY_SEASON && season != self.season_id {
-                continue;
-            }
-            match event {
-                Event::EncoderReady(name) => self.encoder = name,
-                Event::EncoderFailed(message) => self.banner = Some(message),
-                Event::Started { index, requested } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.status = Status::Analysing { sampled: 0, encoded: 0, total: requested, started: Instant::now() };
-                    }
-                }
-                Event::Thumbnail { index, second, image } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
-                        let texture = ctx.load_texture(format!("thumb-{index}-{second}"), color, egui::TextureOptions::LINEAR);
-                        ep.thumbnails.push((second, texture));
-                        if let Status::Analysing { sampled, .. } = &mut ep.status {
-                            *sampled += 1;
-                        }
-                    }
-                }
-                Event::Progress { index, encoded: e, requested } => {
-                    if let Some(Episode { status: Status::Analysing { encoded, total, .. }, .. }) = self.episodes.get_mut(index) {
-                        *encoded = e;
-                        *total = requested;
-                    }
-                }
-                Event::Done { index, samples, cached, seconds, note } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.status = Status::Done { samples, seconds, cached, note };
-                    }
-                }
-                Event::Checking { index, with } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.checking = Some(with);
-                    }
-                }
-                Event::Detected { index, detection, judgement, alone_intro } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.checking = None;
-                        ep.judgement = judgement;
-                        ep.alone_intro = alone_intro;
-                        ep.editor.merge_detection(&detection);
-                        ep.detection = Some(detection);
-                    }
-                }
-                Event::Tail { index, tail, pictures } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.tail_said.clear();
-                        ep.editor.merge_tail(&tail.found);
-                        ep.tail = Some(tail);
-                        ep.tail_thumbnails = pictures
-                            .into_iter()
-                            .map(|(second, image)| {
-                                let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
-                                (second, ctx.load_texture(format!("tail-{index}-{second}"), color, egui::TextureOptions::LINEAR))
-                            })
-                            .collect();
-                    }
-                }
-                Event::TailJudged { index, tail, said } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.editor.merge_tail(&tail.found);
-                        ep.tail = Some(tail);
-                        ep.tail_said = said;
-                    }
-                }
-                Event::Searched(answer) => {
-                    let open: Vec<PathBuf> = self.episodes.iter().map(|e| e.path.clone()).collect();
-                    self.search.answered(answer, &open);
-                }
-                Event::SearchProgress { ticket, done, total } => self.search.progress = Some((ticket, done, total)),
-                Event::ModelUnavailable { message } => self.banner = Some(format!("No intro detection: {message}")),
-                Event::Failed { index, message } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.status = Status::Failed(message);
-                    }
-                }
-                Event::Cancelled { index } => {
-                    if let Some(ep) = self.episodes.get_mut(index) {
-                        if !matches!(ep.status, Status::Done { .. }) {
-                            ep.status = Status::Cancelled;
-                        }
-                    }
-                }
-            }
         }
     }
 

@@ -29,12 +29,17 @@ fn step_until(h: &mut Harness<'_, App>, what: &str, done: impl Fn(&App) -> bool)
     h.step();
 }
 
+/// Files named like episodes that hold no video.
+fn unreadable(dir: &Path, names: &[&str]) {
+    for name in names {
+        std::fs::write(dir.join(name), b"not a video").unwrap();
+    }
+}
+
 #[test]
 fn a_season_opens_in_natural_order_and_bad_files_show_why() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["ep10.mp4", "ep2.mp4", "ep1.mp4"] {
-        std::fs::write(dir.path().join(name), b"not a video").unwrap();
-    }
+    unreadable(dir.path(), &["ep10.mp4", "ep2.mp4", "ep1.mp4"]);
     let mut app = app();
     app.open(dir.path());
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
@@ -666,9 +671,7 @@ fn files_opened_while_a_season_is_analysed_get_nothing_of_the_earlier_season() {
         std::fs::copy(demo.join(format!("Bunny Tales - S01E0{n}.mp4")), first.path().join(format!("Bunny Tales - S01E0{n}.mp4"))).unwrap();
     }
     let second = tempfile::tempdir().unwrap();
-    for name in ["ep1.mp4", "ep2.mp4", "ep3.mp4"] {
-        std::fs::write(second.path().join(name), b"not a video").unwrap();
-    }
+    unreadable(second.path(), &["ep1.mp4", "ep2.mp4", "ep3.mp4"]);
     let mut app = app();
     app.open(first.path());
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);

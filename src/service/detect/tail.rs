@@ -203,8 +203,8 @@ fn snap_credits(file: &Path, credits: &mut DetectedSegment, duration_s: f64, mem
 
 /// The season's end theme ([`theme_credits`]): for each episode whose tail the picture rule found
 /// no credits in, credits where the season's other episodes play the same sound during theirs,
-/// snapped to cuts as the rule's are (with `snap`), and the picture after them before the
-/// preview or the end of the file a post-credits scene. Some(the tail changed) for those, None
+/// snapped to cuts as the rule's are (with `snap`), and what follows them judged as after the
+/// rule's credits ([`crate::model::credits::what_follows`]). Some(the tail changed) for those, None
 /// for the rest: `tails` stay the rule's own, so a front end that judges again as episodes come
 /// in starts from them each time. Matches are remembered in `memory` (an episode's tail is
 /// matched against the others once).
@@ -249,11 +249,10 @@ pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memo
             notes.push(Note::about(
                 file,
                 format!(
-                    "end credits found by their sound at {}–{}: {} other episode{} of the season play{} this end theme during their credits, and no names were seen on screen here (check them)",
+                    "end credits found by their sound at {}–{}: {} of the season play{} this end theme during their credits, and no names were seen on screen here (check them)",
                     clock(heard.0),
                     clock(heard.1),
-                    credits.repeats_in,
-                    if credits.repeats_in == 1 { "" } else { "s" },
+                    crate::words::count(credits.repeats_in, "other episode", "other episodes"),
                     if credits.repeats_in == 1 { "s" } else { "" }
                 ),
             ));

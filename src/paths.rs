@@ -41,6 +41,24 @@ pub fn media_files_in(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
         })
         .collect();
     files.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+    // A link beside its target ("Show - S01E01.mkv" → "show.s01e01.mkv") is one episode: kept
+    // once, under the name that is not a link, so a season never judges a file against itself
+    // (its intro would "repeat" in a copy that is no other episode).
+    let link = |p: &PathBuf| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+    // Per target, the name kept: the first that is no link, else the first of them.
+    let mut chosen: std::collections::HashMap<PathBuf, usize> = std::collections::HashMap::new();
+    for (i, p) in files.iter().enumerate() {
+        let target = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+        match chosen.get(&target) {
+            Some(&j) if !link(&files[j]) || link(p) => {}
+            _ => {
+                chosen.insert(target, i);
+            }
+        }
+    }
+    let kept: std::collections::HashSet<usize> = chosen.into_values().collect();
+    let mut keep = (0..files.len()).map(|i| kept.contains(&i));
+    files.retain(|_| keep.next().unwrap_or(true));
     Ok(files)
 }
 
@@ -159,7 +177,8 @@ pub fn seasons(files: &[&std::path::Path]) -> Vec<Vec<usize>> {
 /// (next, previous, the one after next, …): what a lone episode is judged against. Only where
 /// file names say they are episodes of one series ([`series_key`] on both, the same): a folder
 /// of unrelated videos is no season, and judging against one would drop a true intro that
-/// none of them repeats. Empty where the folder cannot be read.
+/// none of them repeats; where both names carry a season number, the same one. Empty where the
+/// folder cannot be read.
 pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
     let Some(key) = series_key(file) else { return Vec::new() };
     let parent = match file.parent() {
@@ -168,7 +187,8 @@ pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
     };
     let Ok(files) = media_files_in(parent) else { return Vec::new() };
     let name = file.file_name();
-    let season: Vec<&PathBuf> = files.iter().filter(|f| f.file_name() == name || series_key(f).as_deref() == Some(key.as_str())).collect();
+    let number = season_number(file);
+    let season: Vec<&PathBuf> = files.iter().filter(|f| f.file_name() == name || (series_key(f).as_deref() == Some(key.as_str()) && (number.is_none() || season_number(f).is_none_or(|n| Some(n) == number)))).collect();
     // Where the file itself is not listed (another extension case, a hidden name), it sorts in.
     let at = season.iter().position(|f| f.file_name() == name).unwrap_or_else(|| season.partition_point(|f| natural_cmp(&f.file_name().unwrap_or_default().to_string_lossy(), &name.unwrap_or_default().to_string_lossy()).is_lt()));
     let others: Vec<&PathBuf> = season.iter().copied().filter(|f| f.file_name() != name).collect();
@@ -188,16 +208,44 @@ pub fn season_neighbours(file: &std::path::Path, k: usize) -> Vec<PathBuf> {
     out
 }
 
-/// Whether two episodes are of one season: the same folder, and the same series by name where
-/// both names say.
+/// Whether two episodes are of one season: the same folder, the same series by name where
+/// both names say, and the same season number where both names carry one (a flat folder
+/// holding `Show - S01E…` and `Show - S02E…`: a series often changes its intro between
+/// seasons, and one season's intro must not be judged by the other's).
 pub fn same_season(a: &std::path::Path, b: &std::path::Path) -> bool {
     // "x.mkv" and "./y.mkv" are in one folder ("" and "." are both the current one).
     let folder = |p: &std::path::Path| p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new(".")).to_path_buf();
-    folder(a) == folder(b)
-        && match (series_key(a), series_key(b)) {
-            (Some(x), Some(y)) => x == y,
-            _ => true,
+    folder(a) == folder(b) && agree(series_key(a), series_key(b)) && agree(season_number(a), season_number(b))
+}
+
+/// The same, where both say.
+fn agree<T: PartialEq>(x: Option<T>, y: Option<T>) -> bool {
+    match (x, y) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// The season number a file name carries (`S02E05` → 2, `2x05` → 2); None where it names
+/// only an episode (`Episode 5`, `E05`) or nothing.
+pub fn season_number(path: &std::path::Path) -> Option<u32> {
+    let stem = path.file_stem()?.to_string_lossy().to_lowercase();
+    let b = stem.as_bytes();
+    let digits_from = |i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    for i in 0..b.len() {
+        let boundary = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        if !boundary {
+            continue;
         }
+        // s01e02: the digits after `s`; 1x02: the digits before `x`.
+        let (from, marker) = if b[i] == b's' { (i + 1, b'e') } else { (i, b'x') };
+        let n = digits_from(from.min(b.len()));
+        let after = from + n;
+        if n > 0 && after + 1 < b.len() && b[after] == marker && b[after + 1].is_ascii_digit() {
+            return stem[from..after].parse().ok();
+        }
+    }
+    None
 }
 
 /// Compare strings treating runs of digits as numbers.
@@ -272,6 +320,28 @@ mod tests {
         assert!(super::same_season(a, b));
         assert!(!super::same_season(a, c));
         assert!(super::same_season(Path::new("/tv/a.mkv"), Path::new("/tv/b.mkv")));
+        // Two seasons of one show in one folder are two seasons; a name without one joins either.
+        let (s1, s2, plain) = (Path::new("/tv/Show - S01E03.mkv"), Path::new("/tv/Show - S02E01.mkv"), Path::new("/tv/Show - Episode 4.mkv"));
+        assert!(!super::same_season(s1, s2));
+        assert!(super::same_season(s1, plain) && super::same_season(s2, plain));
+        assert_eq!(super::seasons(&[s1, s2, Path::new("/tv/Show - S01E04.mkv"), Path::new("/tv/show.2x02.mkv")]), vec![vec![0, 2], vec![1, 3]]);
+        let number = |n: &str| super::season_number(Path::new(n));
+        assert_eq!((number("Show - S02E05.mkv"), number("show.10x01.mkv"), number("Show - E05.mkv"), number("sxe.mkv"), number("Show s2e")), (Some(2), Some(10), None, None, None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_beside_its_target_is_one_episode() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("show.s01e01.mkv"), b"x").unwrap();
+        std::fs::write(dir.path().join("show.s01e02.mkv"), b"x").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("show.s01e01.mkv"), dir.path().join("Show - S01E01.mkv")).unwrap();
+        // A link to a file elsewhere is an episode of this folder.
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("a.mkv"), b"x").unwrap();
+        std::os::unix::fs::symlink(elsewhere.path().join("a.mkv"), dir.path().join("show.s01e03.mkv")).unwrap();
+        let names: Vec<String> = super::media_files_in(dir.path()).unwrap().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names, ["show.s01e01.mkv", "show.s01e02.mkv", "show.s01e03.mkv"]);
     }
 
     #[test]
@@ -286,6 +356,9 @@ mod tests {
         assert_eq!(names("Show - S01E01.mkv", 3), ["Show - S01E02.mkv", "Show - S01E03.mkv", "Show - S01E04.mkv"]);
         assert_eq!(names("Show - S01E10.mkv", 2), ["Show - S01E04.mkv", "Show - S01E03.mkv"]);
         assert!(names("Other - S01E05.mkv", 3).is_empty(), "the only episode of its series");
+        std::fs::write(dir.path().join("Show - S02E01.mkv"), b"").unwrap();
+        assert!(names("Show - S02E01.mkv", 3).is_empty(), "the only episode of its season");
+        assert_eq!(names("Show - S01E10.mkv", 1), ["Show - S01E04.mkv"], "another season's episode is no neighbour");
         assert!(names("holiday.mp4", 3).is_empty(), "a video whose name says no episode has no season");
         assert!(super::season_neighbours(Path::new("/nonexistent/Show - S01E01.mkv"), 3).is_empty());
         // A name given without its folder (run inside it): its neighbours are of its season.

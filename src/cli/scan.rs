@@ -70,7 +70,7 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
         let verb = if options.dry_run { "would judge" } else { "judged" };
         println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged } else { report.judged }, report.unchanged);
         if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
-            println!("intro found in {} ({} uncertain: check them in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
+            println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
         }
     }
     // Failures on stderr in either mode (the JSON lines carry them too).

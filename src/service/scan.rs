@@ -169,6 +169,15 @@ pub fn seasons_in(library: &Path, skip: Option<&Path>) -> Result<Vec<Season>> {
             Season { key, episodes: group.into_iter().map(|i| files[i].clone()).collect() }
         })
         .collect();
+    // Two seasons of one show in one folder (S01E…, S02E…) share that key: each gets its
+    // season number after it. Only those, so the keys (and what the last scan remembers under
+    // them) of every other season stay as they were.
+    let shared: Vec<bool> = seasons.iter().map(|s| seasons.iter().filter(|o| o.key == s.key).count() > 1).collect();
+    for (season, shared) in seasons.iter_mut().zip(shared) {
+        if let Some(n) = season.episodes.first().and_then(|f| crate::paths::season_number(f)).filter(|_| shared) {
+            season.key = format!("{}#s{n}", season.key);
+        }
+    }
     seasons.sort_by(|a, b| crate::paths::natural_cmp(&a.key, &b.key));
     Ok(seasons)
 }
@@ -350,7 +359,10 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 Outcome::Human { intro }
             } else {
                 let confidence = judged.detection.intros.first().map(|s| s.confidence);
-                let uncertain = confidence.is_some_and(|c| c < UNCERTAIN);
+                // Uncertain as the app's review queue has it: the least sure segment the model
+                // placed, the intro or the end's (credits found only by their sound are 0.65).
+                let least = labels.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from).fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
+                let uncertain = least.is_some_and(|c| c < UNCERTAIN);
                 report.found += usize::from(intro.is_some());
                 report.uncertain += usize::from(uncertain);
                 Outcome::Judged { intro, confidence, uncertain }
@@ -516,5 +528,19 @@ mod tests {
         for bad in ["0/3", "4/3", "1/0", "x/2", "2"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn two_seasons_of_a_show_in_one_folder_are_two_seasons_with_keys_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let show = dir.path().join("Show");
+        std::fs::create_dir(&show).unwrap();
+        for n in ["Show - S01E01.mkv", "Show - S01E02.mkv", "Show - S02E01.mkv", "Show - S02E02.mkv", "Other - S01E01.mkv"] {
+            std::fs::write(show.join(n), b"x").unwrap();
+        }
+        let seasons = seasons_in(dir.path(), None).unwrap();
+        let found: Vec<(&str, usize)> = seasons.iter().map(|s| (s.key.as_str(), s.episodes.len())).collect();
+        // The other show's one season keeps the key it had before seasons were told apart.
+        assert_eq!(found, [("Show#other", 1), ("Show#show#s1", 2), ("Show#show#s2", 2)]);
     }
 }

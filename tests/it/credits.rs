@@ -174,4 +174,15 @@ fn credits_whose_names_no_picture_cue_reads_are_found_by_the_end_theme_the_seaso
     assert_eq!(credits["repeats_in"], 2, "{credits}");
     assert!(credits["confidence"].as_f64().unwrap() < 0.7, "found by sound alone, it is flagged: {credits}");
     assert!(said.contains("Theme Show - S01E02.mkv: end credits found by their sound at 2:") && said.contains("2 other episodes of the season play this end theme"), "the run says why: {said}");
+    // `scan` counts that episode among those to check (until 2026-12-03 only intros counted,
+    // and these credits went into the player's files unflagged).
+    let mut c = introskip();
+    c.arg("scan").arg(&season).args(["--tail", "150", "--json"]);
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!(summary["uncertain"], 1, "E02's credits by sound alone: {summary}");
+    let e2 = lines.iter().flat_map(|l| l["episodes"].as_array().cloned().unwrap_or_default()).find(|e| e.to_string().contains("S01E02")).unwrap();
+    assert!(e2.to_string().contains("\"uncertain\":true"), "{e2}");
 }

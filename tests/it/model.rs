@@ -117,6 +117,37 @@ fn an_intro_cut_off_by_a_short_window_is_said_to_go_on_past_it() {
     assert!(o.status.success() && !stderr(&o).contains("looks further"), "{}", stderr(&o));
 }
 
+#[test]
+fn an_intro_cut_off_by_the_file_s_end_ends_where_the_file_does() {
+    // The demo season cut inside its 0:00–0:20 intro: picture to 15.04 s, sound to 14.9 s (the
+    // file lasts 15.2 s). The model ends the intro half a second after its last sample (15.5 s),
+    // which a chapter must not: until 2026-12-03 it did.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 1..=3 {
+        let source = introskip::paths::demo_dir().join(format!("Bunny Tales - S01E0{i}.mp4"));
+        let out = dir.path().join(format!("Bunny Tales - S01E0{i}.mp4"));
+        let (s, o) = (source.to_str().unwrap(), out.to_str().unwrap());
+        crate::common::ffmpeg(&["-t", "15.04", "-i", s, "-t", "14.9", "-i", s, "-map", "0:v", "-map", "1:a", "-c", "copy", o]);
+    }
+    let mut c = introskip();
+    c.arg("detect").arg(dir.path()).args(["--json", "--tail", "off"]);
+    let o = run_with_timeout(c, 180);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let episodes: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut ends = Vec::new();
+    for e in episodes.as_array().unwrap() {
+        let file = Path::new(e["file"].as_str().unwrap());
+        let length = introskip::video::probe(file).unwrap().duration_s.unwrap();
+        for seg in e["segments"].as_array().unwrap().iter().filter(|s| s["kind"] == "intro") {
+            let end = seg["end"].as_f64().unwrap();
+            assert!(end <= length + 1e-6, "{}: intro ends at {end} s, past the file's {length} s", file.display());
+            ends.push(end);
+        }
+    }
+    // The intro is found (E01 and E03 share it) and runs to the file's end.
+    assert!(ends.len() >= 2 && ends.iter().all(|&e| e > 14.5), "{ends:?}");
+}
+
 /// Season-mode `detect` on every dev series, scored by `introskip eval --json`.
 fn score_dev(dev: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
     let mut seasons: Vec<PathBuf> = std::fs::read_dir(dev).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();

@@ -74,6 +74,8 @@ pub struct JudgeMemory {
     reader: Option<crate::features::ocr::Ocr>,
     /// Why Tesseract could not start, once it was asked for and could not.
     reader_missing: Option<String>,
+    /// Each file's length, probed where a segment runs to its last sample ([`within_file`]).
+    durations: std::collections::HashMap<std::path::PathBuf, Option<f64>>,
 }
 
 impl JudgeMemory {
@@ -241,6 +243,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts: {e}")));
                 }
             }
+            within_file(file, episodes[i].1, &mut detection, memory);
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
@@ -255,6 +258,27 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         }
     }
     out.into_iter().take(wanted.len()).flatten().collect()
+}
+
+/// Ends no later than the file: the model ends a segment half a second after its last
+/// sample, and sound alignment at the edge of its match, both of which can lie past the end of
+/// a file that stops inside the window (an intro "0:00–1:00.8" of a 60-second file, a chapter
+/// past the end of what a player plays). Only a segment that reaches the last sample asks the
+/// file its length, once per memory; a file that cannot say keeps what it has.
+fn within_file(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, memory: &mut JudgeMemory) {
+    let last = features.frame_times.last().copied().unwrap_or(0.0).max(features.seconds.last().map_or(0.0, |&s| f64::from(s)));
+    let segments = || detection.intros.iter().chain(detection.recaps.iter());
+    if !segments().any(|s| s.end > last) {
+        return;
+    }
+    let duration = *memory.durations.entry(file.to_path_buf()).or_insert_with(|| crate::video::probe(file).ok().and_then(|i| i.duration_s).filter(|d| d.is_finite() && *d > 0.0));
+    let Some(duration) = duration else { return };
+    for seg in detection.intros.iter_mut().chain(detection.recaps.iter_mut()) {
+        seg.end = seg.end.min(duration);
+        seg.start = seg.start.min(seg.end);
+    }
+    detection.intros.retain(|s| s.end > s.start);
+    detection.recaps.retain(|s| s.end > s.start);
 }
 
 /// The confidence at which the model's intro, judged alone, is a doubt worth a note where the

@@ -6,6 +6,19 @@
 use super::*;
 use crate::formats::Format;
 
+/// The export dialog's formats.
+const EXPORTS: &[(&str, crate::formats::Format)] = &[
+    ("Matroska chapters (mkvmerge XML)", crate::formats::Format::MkvXml),
+    ("FFMETADATA (ffmpeg)", crate::formats::Format::Ffmetadata),
+    ("WebVTT chapters", crate::formats::Format::Webvtt),
+    ("Kodi / MPlayer EDL", crate::formats::Format::Edl),
+    ("DaVinci Resolve markers (EDL)", crate::formats::Format::ResolveEdl),
+    ("OpenTimelineIO", crate::formats::Format::Otio),
+    ("YouTube chapters", crate::formats::Format::Youtube),
+    ("SIS labels.json", crate::formats::Format::Sis),
+    ("CSV", crate::formats::Format::Csv),
+];
+
 /// Chapter titles written for each kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Titles {

@@ -4,6 +4,38 @@
 use super::timeline::ZOOMS;
 use super::*;
 
+/// The kinds a labeller edits, with the key that picks each.
+pub(crate) const EDIT_KINDS: [(Kind, egui::Key, &str); 4] = [(Kind::Intro, egui::Key::Num1, "1"), (Kind::Recap, egui::Key::Num2, "2"), (Kind::Credits, egui::Key::Num3, "3"), (Kind::Preview, egui::Key::Num4, "4")];
+
+/// The key sheet (F1 or ?): mpv's and LosslessCut's conventions where they exist.
+pub(crate) const KEYS: &[(&str, &str)] = &[
+    ("Space", "play / pause"),
+    ("J / K / L", "slower (to ¼×) / pause / faster (to 8×; sound at 1× only)"),
+    ("← / →", "a second back / on (Shift: a frame)"),
+    (", / .", "a frame back / on"),
+    ("Home / End", "start / end of the analysed window"),
+    ("Shift+End", "the end of the episode: the credits' start, else the first second of its tail analysed"),
+    ("PgUp / PgDn", "previous / next segment edge (intro, recap, credits, preview)"),
+    ("↑ / ↓", "previous / next episode"),
+    ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
+    ("I / O", "the chosen kind starts / ends at the playhead"),
+    ("drag an edge", "move it (snaps to cuts; Alt: by frame)"),
+    ("Delete", "delete the chosen segment (with none left, the episode has none of its kind)"),
+    ("Enter", "verify the episode and go to the next one to check"),
+    ("N", "next episode to check (unverified, least confident first)"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("+ / − or Ctrl+wheel", "zoom the timeline"),
+    ("M", "mute"),
+    ("Ctrl+Shift+E", "export… (this episode or the season, formats, folder)"),
+    ("Ctrl+E", "export again as last time"),
+    ("Ctrl+F", "find where the shot at the playhead appears (in the season, or the library the search panel looks in)"),
+    ("Ctrl+Shift+F", "open / close the search panel (shots, duplicate files, recurring scenes)"),
+    ("Esc", "cancel the analysis (or close this sheet)"),
+    ("Ctrl+R", "resume a cancelled analysis"),
+    ("F1 or ?", "this sheet"),
+    ("F12", "frame-time overlay"),
+];
+
 /// egui turns one Ctrl+wheel notch into a zoom factor of about e^0.25, spread over frames.
 const WHEEL_NOTCH: f32 = 0.25;
 /// A step of the timeline's zoom is taken once this much of a notch has arrived.

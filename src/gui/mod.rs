@@ -3,13 +3,15 @@
 //! and sound in another ([`preview`]), file dialogs and exports in their own threads, and results
 //! arrive through channels that are polled (never waited on) each frame.
 //!
-//! This file holds the app's state and the worker's polling; [`background`] takes in what the
-//! other background jobs made, [`views`] draws, [`timeline`] is the timeline with its geometry,
-//! [`keys`] the keyboard, [`edit`] the label editing, [`search`] the search panel. User intent
-//! from any of them is a typed [`Action`], applied in one place ([`App::apply`]).
+//! This file holds the app's state ([`episode`]: each episode's) and applies user intent;
+//! [`events`] applies the worker's events, [`background`] what the other background jobs made,
+//! [`views`] draws, [`timeline`] is the timeline with its geometry, [`keys`] the keyboard and its
+//! sheet, [`edit`] the label editing, [`search`] the search panel. User intent from any of them
+//! is a typed [`Action`], applied in one place ([`App::apply`]).
 
 mod audio;
 mod background;
+mod episode;
 mod events;
 mod export_dialog;
 mod keys;
@@ -32,6 +34,8 @@ use std::time::{Duration, Instant};
 use crate::segments::Kind;
 use timeline::{DEFAULT_ZOOM, WHOLE_EPISODE, ZOOMS};
 use worker::{Command, Event, Worker};
+pub(crate) use keys::{EDIT_KINDS, KEYS};
+use episode::{Episode, OverviewMsg, Status, OVERVIEW_THUMBNAILS};
 #[cfg(test)]
 use playback::Offer;
 
@@ -77,71 +81,6 @@ pub fn run(path: Option<PathBuf>) -> Result<()> {
         return Err(e);
     }
     shown.map_err(|e| Error::internal(format!("cannot start the window: {e}")))
-}
-
-enum Status {
-    Queued,
-    Analysing { sampled: usize, encoded: usize, total: usize, started: Instant },
-    Done { samples: usize, seconds: f64, cached: bool, note: Option<String> },
-    Failed(String),
-    Cancelled,
-}
-
-struct Episode {
-    path: PathBuf,
-    status: Status,
-    thumbnails: Vec<(u32, egui::TextureHandle)>,
-    detection: Option<crate::model::Detection>,
-    /// The labels being corrected (recovered from the sidecar on open).
-    editor: edit::Editor,
-    playhead_s: f64,
-    /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
-    cuts: Vec<f64>,
-    cuts_searched: Vec<(f64, f64)>,
-    /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
-    /// every `step` seconds, made in the background when first shown.
-    overview: Overview,
-    /// The frame rate, the waveform and the zoomed-in frames, made in the background ([`lanes`]).
-    lanes: lanes::Lanes,
-    /// The end of the episode as analysed (credits, preview, a post-credits scene).
-    tail: Option<crate::service::detect::Tail>,
-    /// The tail's seconds sampled at 1 FPS (from just before the credits in a long tail): the
-    /// timeline's rows after the head's at every zoom level.
-    tail_thumbnails: Vec<(u32, egui::TextureHandle)>,
-    /// Opened alone: being judged again with this many episodes of its folder (said until the
-    /// answer comes).
-    checking: Option<usize>,
-    /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
-    /// in no other episode…"): why the intro is where it is, or absent.
-    judgement: Vec<String>,
-    /// What the season's end theme said about the tail ("end credits found by their sound …").
-    tail_said: Vec<String>,
-    /// Where the season kept no intro: the confidence of the one the model sees judging the
-    /// episode alone (a disagreement that puts the episode in the review queue's front).
-    alone_intro: Option<f64>,
-}
-
-#[derive(Default)]
-struct Overview {
-    started: bool,
-    duration_s: Option<f64>,
-    step: u32,
-    thumbnails: Vec<(u32, egui::TextureHandle)>,
-}
-
-/// What the overview thread reports.
-enum OverviewMsg {
-    Length { duration_s: f64, step: u32 },
-    Thumbnail(u32, image::RgbImage),
-}
-
-/// About this many thumbnails make the whole-episode strip.
-const OVERVIEW_THUMBNAILS: f64 = 80.0;
-
-impl Episode {
-    fn name(&self) -> String {
-        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
-    }
 }
 
 /// What the user asked for, from a view or a key. Applied in one place, [`App::apply`].
@@ -289,40 +228,8 @@ pub(crate) enum Review {
     Uncertain,
 }
 
-/// The kinds a labeller edits, with the key that picks each.
-pub(crate) const EDIT_KINDS: [(Kind, egui::Key, &str); 4] = [(Kind::Intro, egui::Key::Num1, "1"), (Kind::Recap, egui::Key::Num2, "2"), (Kind::Credits, egui::Key::Num3, "3"), (Kind::Preview, egui::Key::Num4, "4")];
-
 /// Cuts found in a stretch of an episode (or why not).
 type CutsFound = (PathBuf, (f64, f64), std::result::Result<Vec<f64>, String>);
-
-/// The key sheet (F1 or ?): mpv's and LosslessCut's conventions where they exist.
-pub(crate) const KEYS: &[(&str, &str)] = &[
-    ("Space", "play / pause"),
-    ("J / K / L", "slower (to ¼×) / pause / faster (to 8×; sound at 1× only)"),
-    ("← / →", "a second back / on (Shift: a frame)"),
-    (", / .", "a frame back / on"),
-    ("Home / End", "start / end of the analysed window"),
-    ("Shift+End", "the end of the episode: the credits' start, else the first second of its tail analysed"),
-    ("PgUp / PgDn", "previous / next segment edge (intro, recap, credits, preview)"),
-    ("↑ / ↓", "previous / next episode"),
-    ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
-    ("I / O", "the chosen kind starts / ends at the playhead"),
-    ("drag an edge", "move it (snaps to cuts; Alt: by frame)"),
-    ("Delete", "delete the chosen segment (with none left, the episode has none of its kind)"),
-    ("Enter", "verify the episode and go to the next one to check"),
-    ("N", "next episode to check (unverified, least confident first)"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("+ / − or Ctrl+wheel", "zoom the timeline"),
-    ("M", "mute"),
-    ("Ctrl+Shift+E", "export… (this episode or the season, formats, folder)"),
-    ("Ctrl+E", "export again as last time"),
-    ("Ctrl+F", "find where the shot at the playhead appears (in the season, or the library the search panel looks in)"),
-    ("Ctrl+Shift+F", "open / close the search panel (shots, duplicate files, recurring scenes)"),
-    ("Esc", "cancel the analysis (or close this sheet)"),
-    ("Ctrl+R", "resume a cancelled analysis"),
-    ("F1 or ?", "this sheet"),
-    ("F12", "frame-time overlay"),
-];
 
 /// The detection window the app offers (seconds).
 const MIN_WINDOW_S: u32 = 30;
@@ -330,19 +237,6 @@ const MAX_WINDOW_S: u32 = 600;
 
 /// Seconds either side of a segment edge (or the pointer) searched for cuts to snap to.
 const CUT_SEARCH_S: f64 = 6.0;
-
-/// The export dialog's formats.
-const EXPORTS: &[(&str, crate::formats::Format)] = &[
-    ("Matroska chapters (mkvmerge XML)", crate::formats::Format::MkvXml),
-    ("FFMETADATA (ffmpeg)", crate::formats::Format::Ffmetadata),
-    ("WebVTT chapters", crate::formats::Format::Webvtt),
-    ("Kodi / MPlayer EDL", crate::formats::Format::Edl),
-    ("DaVinci Resolve markers (EDL)", crate::formats::Format::ResolveEdl),
-    ("OpenTimelineIO", crate::formats::Format::Otio),
-    ("YouTube chapters", crate::formats::Format::Youtube),
-    ("SIS labels.json", crate::formats::Format::Sis),
-    ("CSV", crate::formats::Format::Csv),
-];
 
 impl App {
     /// Labels from a file: SIS labels.json for a whole season (matched by episode name), or any
@@ -524,7 +418,7 @@ impl App {
         };
         self.episodes = files.into_iter().map(|path| {
                 let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
+                Episode::new(path, editor)
             }).collect();
         self.selected = 0;
         self.queue_all();

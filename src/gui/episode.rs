@@ -1,0 +1,78 @@
+//! One episode as the app holds it: its analysis' progress and answer, the labels being
+//! corrected, and what the timeline shows of it (thumbnails, cuts, the whole-episode strip).
+
+use super::{edit, lanes};
+use eframe::egui;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Where an episode's analysis stands.
+pub(super) enum Status {
+    Queued,
+    Analysing { sampled: usize, encoded: usize, total: usize, started: Instant },
+    Done { samples: usize, seconds: f64, cached: bool, note: Option<String> },
+    Failed(String),
+    Cancelled,
+}
+
+pub(super) struct Episode {
+    pub(super) path: PathBuf,
+    pub(super) status: Status,
+    pub(super) thumbnails: Vec<(u32, egui::TextureHandle)>,
+    pub(super) detection: Option<crate::model::Detection>,
+    /// The labels being corrected (recovered from the sidecar on open).
+    pub(super) editor: edit::Editor,
+    pub(super) playhead_s: f64,
+    /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
+    pub(super) cuts: Vec<f64>,
+    pub(super) cuts_searched: Vec<(f64, f64)>,
+    /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
+    /// every `step` seconds, made in the background when first shown.
+    pub(super) overview: Overview,
+    /// The frame rate, the waveform and the zoomed-in frames, made in the background ([`lanes`]).
+    pub(super) lanes: lanes::Lanes,
+    /// The end of the episode as analysed (credits, preview, a post-credits scene).
+    pub(super) tail: Option<crate::service::detect::Tail>,
+    /// The tail's seconds sampled at 1 FPS (from just before the credits in a long tail): the
+    /// timeline's rows after the head's at every zoom level.
+    pub(super) tail_thumbnails: Vec<(u32, egui::TextureHandle)>,
+    /// Opened alone: being judged again with this many episodes of its folder (said until the
+    /// answer comes).
+    pub(super) checking: Option<usize>,
+    /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
+    /// in no other episode…"): why the intro is where it is, or absent.
+    pub(super) judgement: Vec<String>,
+    /// What the season's end theme said about the tail ("end credits found by their sound …").
+    pub(super) tail_said: Vec<String>,
+    /// Where the season kept no intro: the confidence of the one the model sees judging the
+    /// episode alone (a disagreement that puts the episode in the review queue's front).
+    pub(super) alone_intro: Option<f64>,
+}
+
+#[derive(Default)]
+pub(super) struct Overview {
+    pub(super) started: bool,
+    pub(super) duration_s: Option<f64>,
+    pub(super) step: u32,
+    pub(super) thumbnails: Vec<(u32, egui::TextureHandle)>,
+}
+
+/// What the overview thread reports.
+pub(super) enum OverviewMsg {
+    Length { duration_s: f64, step: u32 },
+    Thumbnail(u32, image::RgbImage),
+}
+
+/// About this many thumbnails make the whole-episode strip.
+pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
+
+impl Episode {
+    /// A file just opened: queued for analysis, with the labels its sidecar holds.
+    pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
+    }
+
+    pub(super) fn name(&self) -> String {
+        self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+}

@@ -244,6 +244,9 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 }
             }
             within_file(file, episodes[i].1, &mut detection, memory);
+            if members.len() == 1 {
+                unconfirmed(file, &mut detection, notes);
+            }
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
@@ -258,6 +261,35 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         }
     }
     out.into_iter().take(wanted.len()).flatten().collect()
+}
+
+/// What an intro's confidence is multiplied by where no other episode was there to confirm it
+/// (`--single`, or an episode with no other of its series beside it): just under [`UNCERTAIN`],
+/// so every such intro is flagged for a check and their order (the review queue's) is kept.
+/// Why: the model alone is calibrated only to the family it learned. On the validation sets of
+/// other conventions (README "How far the confidence can be trusted"), 3 of 12 lone intros at
+/// 0.7 or more were right on family B, 9 of 47 on the wider B set, 4 of 12 and 3 of 11 on family
+/// C 2030 and 2031 — a false skip shown as sure — against 15 of 15 on dev, which pays with
+/// needless checks. In season mode, where repetition confirms, 8 of 8 and 31 of 34 on B.
+pub const UNCONFIRMED_WEIGHT: f64 = 0.69;
+
+/// Flags the intros of an episode judged alone ([`UNCONFIRMED_WEIGHT`]) and says why, once.
+fn unconfirmed(file: &Path, detection: &mut crate::model::Detection, notes: &mut Vec<Note>) {
+    if detection.intros.is_empty() {
+        return;
+    }
+    let clock = |t: f64| crate::clock::clock(t, 1, true);
+    let spans: Vec<String> = detection.intros.iter().map(|s| format!("{}–{}", clock(s.start), clock(s.end))).collect();
+    for seg in &mut detection.intros {
+        seg.confidence *= UNCONFIRMED_WEIGHT;
+    }
+    notes.push(Note::about(
+        file,
+        format!(
+            "judged alone, with no other episode of its series to confirm it: the intro at {} is flagged for a check, its confidence scaled under {UNCERTAIN} (on series unlike those it learned, the model alone is wrong more often than right)",
+            spans.join(" and ")
+        ),
+    ));
 }
 
 /// Ends no later than the file: the model ends a segment half a second after its last

@@ -138,7 +138,7 @@ pub fn run(command: Command) -> Result<()> {
             scan(&library, &options, json, model.as_deref())
         }
         Command::Detect { media, window, model, clip_weights, out, json, single, no_snap, tail } => {
-            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail, window_s: window, neighbours: crate::service::detect::LONE_CONTEXT };
+            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail, window_s: window, neighbours: crate::service::detect::LONE_CONTEXT, provisional: false };
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, options)
         }
         Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members, shared_story } => {

@@ -268,8 +268,9 @@ impl Worker {
                                         // The season judged and each episode's answer sent, with what the judgement
                                         // says about it (an intro it dropped, boundaries not snapped, the episodes it
                                         // was judged with).
-                                        let answer = |context: &[(PathBuf, crate::features::EpisodeFeatures)], mut notes: Vec<crate::service::Note>, memory: &mut crate::service::detect::JudgeMemory| match &*loaded {
+                                        let answer = |context: &[(PathBuf, crate::features::EpisodeFeatures)], mut notes: Vec<crate::service::Note>, memory: &mut crate::service::detect::JudgeMemory, provisional: bool| match &*loaded {
                                             Ok(m) => {
+                                                let options = crate::service::detect::JudgeOptions { provisional, ..options };
                                                 let episodes: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = season.iter().map(|(_, p, f)| (p.as_path(), f)).collect();
                                                 let context: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = context.iter().map(|(p, f)| (p.as_path(), f)).collect();
                                                 memory.start_reader();
@@ -288,10 +289,14 @@ impl Worker {
                                         // First the answer from what is open; then, for an episode opened alone,
                                         // judged again with its neighbours once they are analysed (features only,
                                         // cached: the answer at once, the season's answer seconds later).
-                                        answer(&[], Vec::new(), &mut memory);
+                                        // Provisional while more of the season is queued or an episode opened
+                                        // alone waits for its folder: an episode alone for now is not flagged
+                                        // as unconfirmed (the last answer of the season is final).
+                                        let near = if neighbours > 0 && season.len() == 1 && loaded.is_ok() { crate::paths::season_neighbours(&path, neighbours).len() } else { 0 };
+                                        let go = || current.load(Ordering::Relaxed) == generation;
+                                        answer(&[], Vec::new(), &mut memory, (!rx.is_empty() || near > 0) && go());
                                         // Then the end of the episode: credits, a preview, a post-credits scene.
                                         let mut notes = Vec::new();
-                                        let go = || current.load(Ordering::Relaxed) == generation;
                                         match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
                                             Ok(Some(mut features)) => {
                                                 let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
@@ -320,7 +325,6 @@ impl Worker {
                                             }
                                             Ok(None) | Err(_) => {}
                                         }
-                                        let near = if neighbours > 0 && season.len() == 1 && loaded.is_ok() { crate::paths::season_neighbours(&path, neighbours).len() } else { 0 };
                                         if near > 0 {
                                             send(Event::Checking { index, with: near });
                                             let mut notes = Vec::new();
@@ -328,7 +332,9 @@ impl Worker {
                                             let files = [path.as_path()];
                                             match crate::service::detect::lone_context(&files, &files, options, encoder.as_mut(), true, &mut notes, &mut go) {
                                                 // Not for files opened since (cached neighbours never see the cancel).
-                                                Ok(context) if go() => answer(&context, notes, &mut memory),
+                                                Ok(context) if go() => answer(&context, notes, &mut memory, false),
+                                                // Its folder could not be read after all: its own answer, final.
+                                                Err(e) if go() && !matches!(e, crate::Error::Cancelled) => answer(&[], notes, &mut memory, false),
                                                 // Cancelled (Esc clears the line; a new open resets it).
                                                 Ok(_) | Err(_) => {}
                                             }

@@ -134,7 +134,7 @@ fn an_intro_judged_alone_is_flagged_for_a_check_and_one_its_season_repeats_is_no
     };
     let (end, confidence, said) = run(&["--single"]);
     assert!((end - 20.0).abs() < 0.6 && confidence < 0.7, "alone: ends {end}, confidence {confidence}");
-    assert!(said.contains("judged alone, with no other episode of its series to confirm it: the intro at 0:00.0–0:"), "{said}");
+    assert!(said.contains("judged alone, with no other episode of its season to confirm it: check the intro at 0:00.0–0:"), "{said}");
     // With the other episodes of its folder, repetition confirms it.
     let (end, confidence, said) = run(&[]);
     assert!((end - 20.0).abs() < 0.6 && confidence >= 0.7 && !said.contains("judged alone"), "season: ends {end}, confidence {confidence}: {said}");

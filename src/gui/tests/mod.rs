@@ -460,6 +460,42 @@ fn an_episode_opened_alone_is_judged_with_its_folder() {
 }
 
 #[test]
+fn an_episode_is_flagged_as_judged_alone_only_once_no_other_of_its_season_is_coming() {
+    // A flat folder: season 1 (the demo's three episodes) and a season 2 of one episode.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = crate::paths::demo_dir();
+    for e in 1..=3 {
+        let name = format!("Bunny Tales - S01E0{e}.mp4");
+        std::os::unix::fs::symlink(demo.join(&name), dir.path().join(&name)).unwrap();
+    }
+    std::fs::copy(demo.join("Bunny Tales - S01E02.mp4"), dir.path().join("Bunny Tales - S02E01.mp4")).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    assert_eq!(app.episodes.len(), 4);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    let alone = |a: &App, i: usize| a.episodes[i].judgement.iter().any(|n| n.starts_with("judged alone"));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    // While the season is analysed, S01E01 is answered first with nothing beside it yet: that
+    // answer is provisional, never "judged alone" (the trial of 2026-12-03 saw it flagged).
+    while !(alone(h.state(), 3) && h.state().episodes.iter().all(|e| e.detection.is_some())) {
+        assert!(Instant::now() < deadline, "timed out: {:?}", h.state().episodes.iter().map(|e| e.judgement.clone()).collect::<Vec<_>>());
+        for i in 0..3 {
+            assert!(!alone(h.state(), i), "{} flagged as alone: {:?}", h.state().episodes[i].name(), h.state().episodes[i].judgement);
+        }
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Season 2's only episode is flagged for a check (uncertain); season 1's are confirmed.
+    let s2 = &h.state().episodes[3];
+    assert!(s2.name().contains("S02E01") && App::is_uncertain(s2), "{:?}", s2.detection.as_ref().map(|d| &d.intros));
+    for ep in &h.state().episodes[..3] {
+        let intro = ep.detection.as_ref().and_then(|d| d.intros.first().cloned()).expect("season 1's intro");
+        assert!(intro.confidence >= crate::service::detect::UNCERTAIN && !App::is_uncertain(ep), "{}: {intro:?}", ep.name());
+    }
+    h.state_mut().apply(Action::CancelAnalysis);
+}
+
+#[test]
 fn the_first_screen_offers_the_demo_season() {
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), self::app());
     h.run_steps(1);

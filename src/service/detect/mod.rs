@@ -34,13 +34,17 @@ pub struct JudgeOptions {
     /// its folder up to that many ([`lone_context`]; [`LONE_CONTEXT`] where a front end asks
     /// for it; 0: as given). Not with `single`.
     pub neighbours: usize,
+    /// More episodes of these seasons are on their way (the app, while a season is analysed, or
+    /// while an episode opened alone waits for its folder): an episode judged alone now is not
+    /// flagged as unconfirmed ([`UNCONFIRMED_WEIGHT`]), since it will be judged with them.
+    pub provisional: bool,
 }
 
 impl JudgeOptions {
     /// Season mode, boundaries snapped, the default tail, the default window (a caller that
     /// analysed another window says so in `window_s`), a lone episode judged alone.
     pub fn season() -> Self {
-        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S, neighbours: 0 }
+        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S, neighbours: 0, provisional: false }
     }
 }
 
@@ -244,7 +248,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 }
             }
             within_file(file, episodes[i].1, &mut detection, memory);
-            if members.len() == 1 {
+            if members.len() == 1 && !options.provisional {
                 unconfirmed(file, &mut detection, notes);
             }
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
@@ -286,7 +290,7 @@ fn unconfirmed(file: &Path, detection: &mut crate::model::Detection, notes: &mut
     notes.push(Note::about(
         file,
         format!(
-            "judged alone, with no other episode of its series to confirm it: the intro at {} is flagged for a check, its confidence scaled under {UNCERTAIN} (on series unlike those it learned, the model alone is wrong more often than right)",
+            "judged alone, with no other episode of its season to confirm it: check the intro at {} (on series unlike those it learned, the model alone is wrong more often than right)",
             spans.join(" and ")
         ),
     ));

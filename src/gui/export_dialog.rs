@@ -221,6 +221,8 @@ impl App {
         if jobs.is_empty() {
             return;
         }
+        // Episodes whose labels no one verified: their chapters are the model's, said in the summary.
+        let unverified = chosen.iter().filter(|e| !e.editor.is_verified()).count();
         let job = job.clone();
         let tx = self.notices.0.clone();
         let ctx = self.ctx.clone();
@@ -284,7 +286,12 @@ impl App {
             };
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
             let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
-            let summary = format!("Exported {}{copies} for {whom} {place}", crate::words::count(written, "file", "files"));
+            let unchecked = match unverified {
+                0 => String::new(),
+                n if n == jobs.len() => " (not verified)".to_string(),
+                n => format!(" ({n} of {} not verified)", jobs.len()),
+            };
+            let summary = format!("Exported {}{copies} for {whom}{unchecked} {place}", crate::words::count(written, "file", "files"));
             // One message: the summary with every reason, so no failure is overwritten.
             let notice = if failures.is_empty() { (summary, false) } else { (format!("{summary}. Failed: {}", failures.join("; ")), true) };
             let _ = tx.send(notice);

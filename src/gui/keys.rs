@@ -227,10 +227,6 @@ impl App {
             }
         }
         if home || end {
-            if self.playing {
-                self.preview.request(preview::Request::Pause);
-                self.playing = false;
-            }
             // Shift+End: the end of the episode — where its credits start, else the first
             // second of its tail analysed (the tail's rows follow the head's on the timeline).
             let tail_start = ep
@@ -250,6 +246,10 @@ impl App {
             } else {
                 head_end
             };
+            // Playback goes on from there, as from a PgUp/PgDn edge (a player's jump).
+            if self.playing {
+                self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
+            }
         }
         if seconds != 0 || frames != 0 {
             if self.playing {
@@ -280,10 +280,18 @@ impl App {
         if let Some(why) = refused {
             self.refuse(why);
         }
-        let ep = &mut self.episodes[self.selected];
         if delete {
+            let ep = &mut self.episodes[self.selected];
+            let before = ep.editor.segments.segments.len();
             ep.editor.delete_kind(edit_kind);
+            if ep.editor.segments.segments.len() < before {
+                let (name, left) = (ep.name(), ep.editor.segments.segments.iter().any(|s| s.kind == edit_kind));
+                let what = edit_kind.title().to_lowercase();
+                // Said, so a refusal still on the line does not read as the delete's.
+                self.tell(if left { format!("{name}: one part of the {what} deleted (Ctrl+Z undoes)") } else { format!("{name}: no {what}, your decision (Ctrl+Z undoes)") });
+            }
         }
+        let ep = &mut self.episodes[self.selected];
         if undo {
             ep.editor.undo();
         }
@@ -303,8 +311,10 @@ impl App {
             match next {
                 Some(i) => {
                     // Its timeline opens where its playhead is, as ↑/↓ open it.
+                    let done = self.episodes[self.selected].name();
                     self.selected = i;
                     self.follow_playhead = true;
+                    self.tell(format!("{done} verified; next to check: {}", self.episodes[i].name()));
                 }
                 None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
                 None if failed > 0 => self.tell(format!("Every episode that could be read is verified ({} unreadable)", crate::words::count(failed, "file", "files"))),

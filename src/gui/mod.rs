@@ -606,6 +606,11 @@ impl App {
 
     /// A success message (normal colour) that clears itself.
     pub(crate) fn tell(&mut self, what: String) {
+        // A refusal still on the line is about an earlier key: it gives way to what just
+        // happened (a banner that does not fade, a failure, stays).
+        if self.banner.as_ref().is_some_and(|b| self.fades.iter().any(|(text, _)| text == b)) {
+            self.banner = None;
+        }
         self.fades.push((what.clone(), Instant::now() + Duration::from_secs(15)));
         self.info = Some(what);
         self.wake_after(Duration::from_secs(15));
@@ -724,6 +729,9 @@ impl App {
         while let Ok((notice, error)) = self.notices.1.try_recv() {
             if error {
                 self.banner = Some(notice);
+            } else if self.info.as_deref().is_some_and(|i| i.strip_suffix(" (again)").unwrap_or(i) == notice) {
+                // A repeat (Ctrl+E) that says the same is told from the last one.
+                self.tell(format!("{notice} (again)"));
             } else {
                 self.tell(notice);
             }

@@ -123,6 +123,8 @@ pub(super) struct View<'a> {
     pub frames: Option<Frames<'a>>,
     /// Times as the user chose to read them.
     pub time: &'a dyn Fn(f64) -> String,
+    /// One frame of the episode (seconds): where a click lands.
+    pub frame_s: f64,
     /// Scroll the playhead's row into view (it was moved by a key, or is playing).
     pub follow: bool,
     /// Story the tail's analysis found among the credits (start, end s, what it is: a scene
@@ -172,6 +174,20 @@ pub(super) const PROBABILITY_COLOUR: egui::Color32 = egui::Color32::from_rgb(250
 
 /// dBFS at the bottom of the waveform lane.
 const WAVE_FLOOR_DB: f32 = -60.0;
+
+/// Dark diagonal stripes over a predicted segment the model is unsure of (below
+/// [`crate::service::detect::UNCERTAIN`], or judged alone): told apart from a sure one at a
+/// glance, not only by the "uncertain, check it" at the end of its line.
+pub(crate) fn hatch(painter: &egui::Painter, r: egui::Rect) {
+    const STEP: f32 = 7.0;
+    let stroke = egui::Stroke::new(2.0, egui::Color32::from_black_alpha(150));
+    let h = r.height();
+    let mut x = r.left() - h;
+    while x < r.right() {
+        painter.line_segment([egui::pos2(x, r.bottom()), egui::pos2(x + h, r.top())], stroke);
+        x += STEP;
+    }
+}
 
 /// The thumbnail strip with a time ruler, wrapped into rows of `per_row` seconds; under it the
 /// waveform lane, the segment band and the probability curve. Returns what the pointer did and
@@ -237,9 +253,12 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             }
             if let Some(pos) = response.interact_pointer_pos() {
                 if response.clicked() {
-                    // Zoomed in to frames, a click lands on the frame; else on the second.
-                    let t = geo.time_at(pos.x);
-                    action = Some(TimelineAction::Click(if view.frames.is_some() { (t * 25.0).floor() / 25.0 } else { t.floor() }));
+                    // On the frame under the pointer, the time the pointer reads (until
+                    // 2026-12-03 on the second of its thumbnail unless zoomed in to frames: a
+                    // click at 0:44.992 went to 0:44.000).
+                    let t = geo.time_at(pos.x).max(0.0);
+                    let f = view.frame_s.max(1e-3);
+                    action = Some(TimelineAction::Click(((t / f) + 1e-9).floor() * f));
                 } else if response.drag_started() {
                     // The edge under the press, not where egui decided the drag began (a few
                     // pixels on, possibly past the grab zone).
@@ -351,7 +370,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                         // Verified: solid with a thick frame; edited: solid; predicted: translucent.
                         let verified = s.source == crate::segments::Source::HumanVerified;
                         let human = s.source != crate::segments::Source::Predicted;
-                        painter.rect_filled(egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0)), 2.0, if human { colour } else { colour.gamma_multiply(0.5) });
+                        let fill = egui::Rect::from_min_max(egui::pos2(a, band.top() + 2.0), egui::pos2(b, band.bottom() - 2.0));
+                        painter.rect_filled(fill, 2.0, if human { colour } else { colour.gamma_multiply(0.5) });
+                        if !human && s.confidence.is_some_and(|c| f64::from(c) < crate::service::detect::UNCERTAIN) {
+                            hatch(&painter.with_clip_rect(fill.intersect(painter.clip_rect())), fill);
+                        }
                         // The band's edges also mark the thumbnails above.
                         painter.rect_stroke(egui::Rect::from_min_max(egui::pos2(a, rect.top()), egui::pos2(b, band.bottom() - 2.0)), 2.0, egui::Stroke::new(if verified { 3.0 } else { 1.5 }, colour), egui::StrokeKind::Inside);
                     }

@@ -83,18 +83,26 @@ impl App {
             }
             ui.separator();
             let mut format = self.settings.time_format;
-            egui::ComboBox::from_label("Time").selected_text(format.name()).show_ui(ui, |ui| {
-                for f in crate::clock::TimeFormat::ALL {
-                    ui.selectable_value(&mut format, f, f.name());
-                }
-            });
+            // The label before its field, as Window and Tail have it (egui puts a combo box's own
+            // label after it, where it read as a stray word).
+            let label = ui.label("Times");
+            let _ = egui::ComboBox::from_id_salt("time-format")
+                .selected_text(format.name())
+                .show_ui(ui, |ui| {
+                    for f in crate::clock::TimeFormat::ALL {
+                        ui.selectable_value(&mut format, f, f.name());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             if format != self.settings.time_format {
                 self.settings.time_format = format;
                 self.typed = Default::default();
                 self.save_settings();
             }
             ui.separator();
-            ui.label(format!("Encoder: {}", self.encoder));
+            // Never broken inside: a wrapped bar moves it to the next line whole.
+            ui.add(egui::Label::new(format!("Encoder: {}", self.encoder)).wrap_mode(egui::TextWrapMode::Extend));
             if ui.button("Use CLIP weights…").clicked() {
                 self.ask(Pick::ClipWeights);
             }
@@ -503,6 +511,10 @@ impl App {
             swatch(ui, SILENCE_COLOUR, "silence");
             swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
             swatch(ui, INTRO_COLOUR, "solid: set by you · pale: predicted · thick frame: verified");
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));
+            super::timeline::hatch(&ui.painter().with_clip_rect(rect), rect);
+            ui.weak("striped: uncertain, check it");
         });
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
@@ -512,7 +524,7 @@ impl App {
             (Some((first, _)), Some((last, _))) => Some(super::timeline::TailRows { first: *first, end: last + 1, thumbs: &ep.tail_thumbnails, rows: !whole }),
             _ => None,
         };
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, follow: self.follow_playhead || self.playing, story: story_after_credits(ep), tail };
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, story: story_after_credits(ep), tail };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;

@@ -42,10 +42,15 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     let mut again = self::app();
     again.open(&media);
     assert_eq!(again.episodes[0].editor.intro().map(|s| (s.start_ms, s.end_ms, s.source)), Some((3_000, 8_040, crate::segments::Source::HumanVerified)));
+    // A refusal still on the line gives way to what the next key did, which is said.
+    h.state_mut().refuse("an earlier refusal".into());
     h.key_press(egui::Key::Delete);
     h.run_steps(1);
     assert_eq!(intro(&h), None);
     assert!(crate::segments::Segments::read(&crate::segments::sidecar_path(&media)).unwrap().segments.is_empty(), "the deletion is saved too");
+    assert_eq!(h.state().banner, None, "the old refusal is gone");
+    let said = h.state().info.clone().unwrap_or_default();
+    assert!(said.ends_with(": no intro, your decision (Ctrl+Z undoes)"), "{said}");
 }
 
 #[test]
@@ -273,4 +278,25 @@ fn a_season_labels_json_replaces_only_the_intros_and_an_empty_span_says_there_is
     assert!(app.episodes[1].editor.segments.absent.contains(&crate::segments::Kind::Intro));
     let kinds: Vec<_> = app.episodes[1].editor.segments.segments.iter().map(|s| s.kind).collect();
     assert_eq!(kinds, vec![crate::segments::Kind::Credits], "the credits set by hand stay");
+}
+
+#[test]
+fn a_click_on_the_timeline_puts_the_playhead_on_the_frame_under_the_pointer() {
+    // The pointer reads the time to the frame; a click lands there, not on its thumbnail's
+    // second (until 2026-12-03 a click at 0:24.7 went to 0:24.0).
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_at_30s(dir.path());
+    let (rect, geo) = h.state().timeline_rows[1];
+    let target = f64::from(geo.start) + 4.7;
+    let at = egui::pos2(geo.x_of(target), rect.top() + 10.0);
+    h.event(egui::Event::PointerMoved(at));
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: true, modifiers: egui::Modifiers::NONE });
+    h.run_steps(1);
+    h.event(egui::Event::PointerButton { pos: at, button: egui::PointerButton::Primary, pressed: false, modifiers: egui::Modifiers::NONE });
+    h.run_steps(2);
+    let (playhead, frame) = (h.state().episodes[0].playhead_s, 1.0 / h.state().fps());
+    assert!(playhead <= target + 1e-6 && target - playhead < frame + 0.02, "clicked at {target} s, the playhead went to {playhead} s");
+    // On a frame of the episode.
+    assert!(((playhead / frame) - (playhead / frame).round()).abs() < 1e-6, "{playhead} is not on a frame of {frame} s");
 }

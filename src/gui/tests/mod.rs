@@ -371,6 +371,9 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     h.run_steps(1);
     h.get_by_label_contains("1 verified · 2 to check · 1 uncertain");
     assert_eq!(h.state().selected, 0, "from the last episode, round to the first");
+    // Said, with where it went.
+    let said = h.state().info.clone().unwrap_or_default();
+    assert!(said.contains(" verified; next to check: ") && said.ends_with(&h.state().episodes[0].name()), "{said}");
     h.state_mut().selected = 1;
     h.key_press(egui::Key::Enter);
     h.run_steps(1);
@@ -534,7 +537,7 @@ fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
     step_until(&mut h, "the export's summary", |a| a.info.is_some() || a.banner.is_some());
     assert_eq!(h.state().banner, None);
     let info = h.state().info.clone().unwrap();
-    assert!(info.starts_with("Exported 2 files for Bunny Tales - S01E01.mp4 into"), "{info}");
+    assert!(info.starts_with("Exported 2 files for Bunny Tales - S01E01.mp4 (not verified) into"), "{info}");
     let edl = std::fs::read_to_string(out.join("Bunny Tales - S01E01.edl")).unwrap();
     assert!(edl.lines().any(|l| l.split_whitespace().nth(1).is_some_and(|end| end.parse::<f64>().is_ok_and(|e| (e - 20.0).abs() < 0.05))), "the intro 0:00–0:20: {edl}");
     let vtt = std::fs::read_to_string(out.join("Bunny Tales - S01E01.chapters.vtt")).unwrap();
@@ -542,9 +545,9 @@ fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
     assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "nothing beside the media");
     // Ctrl+E repeats the same export, also after a restart (the choice is in the settings).
     std::fs::remove_dir_all(&out).unwrap();
-    h.state_mut().info = None;
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    step_until(&mut h, "the repeated export", |a| a.info.is_some());
+    // The same summary again is told from the first (the line would not change otherwise).
+    step_until(&mut h, "the repeated export", |a| a.info.as_deref().is_some_and(|i| i.ends_with("(again)")));
     assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists() && out.join("Bunny Tales - S01E01.edl").exists());
     let settings_file = h.state().settings_file.clone();
     drop(h);
@@ -584,7 +587,7 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     h.state_mut().run_export(&job);
     step_until(&mut h, "the export's summary", |a| a.banner.is_some());
     let said = h.state().banner.clone().unwrap();
-    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes into {}. Failed: ", out.display())), "{said}");
+    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes (not verified) into {}. Failed: ", out.display())), "{said}");
     assert_eq!(said.matches("S01E04.mp4").count(), 1, "the unreadable episode's reason once, not once per format: {said}");
     assert!(out.join("Bunny Tales - S01E01.edl").exists() && out.join("Bunny Tales - S01E01.chapters.vtt").exists());
 }

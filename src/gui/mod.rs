@@ -201,6 +201,9 @@ pub struct App {
     /// while an edge is dragged, so the timeline under the pointer does not move when a
     /// segment's line grows shorter ("predicted, …" becomes "edited, …").
     segments_h: f32,
+    /// The tallest the lines above the preview have been since the last open, at the width
+    /// they were drawn at (their minimum height: see `episode_view`).
+    head_h: (f32, f32),
     /// Playback speed (J/K/L); 1 with sound.
     rate: f64,
     /// The export dialog, while open.
@@ -335,6 +338,7 @@ impl App {
             export_dialog: None,
             follow_playhead: false,
             segments_h: 0.0,
+            head_h: (0.0, 0.0),
             rate: 1.0,
             last_export: None,
             fades: Vec::new(),
@@ -393,6 +397,7 @@ impl App {
         self.worker.cancel_all();
         self.overview_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.banner = None;
+        self.head_h = (0.0, 0.0);
         if path.exists() {
             self.settings.remember(path);
         } else {

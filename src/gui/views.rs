@@ -261,113 +261,125 @@ impl App {
         let mut typed_ok = false;
         let held_h = if self.dragging.is_some() { self.segments_h } else { 0.0 };
         let mut segments_h = self.segments_h;
+        // The lines above the preview never shrink while the season is open (each episode's
+        // notes, an edit, an undo change their height): the preview and the timeline stay put
+        // under the pointer instead of moving by a line or two.
+        // (At this width: a wider window wraps less, and starts again from its own height.)
+        let width = ui.available_width();
+        let head_min = if (self.head_h.0 - width).abs() < 1.0 { self.head_h.1 } else { 0.0 };
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         ep.editor.clock = (fmt, fps);
         let unreadable = matches!(ep.status, Status::Failed(_));
-        ui.heading(ep.name());
-        let seconds = match &ep.status {
-            Status::Queued => {
-                ui.label("Queued");
-                window_s
-            }
-            Status::Analysing { sampled, encoded, total, started } => {
-                let elapsed = started.elapsed().as_secs_f32();
-                let eta = if *sampled > 0 { elapsed / *sampled as f32 * total.saturating_sub(*sampled) as f32 } else { f32::NAN };
-                ui.add(egui::ProgressBar::new(*sampled as f32 / (*total).max(1) as f32).text(if eta.is_finite() {
-                    format!("Sampling {sampled}/{total} · {eta:.0} s left")
-                } else {
-                    format!("Sampling {sampled}/{total}")
-                }));
-                ui.add(egui::ProgressBar::new(*encoded as f32 / (*total).max(1) as f32).text(format!("Encoding {encoded}/{total}")));
-                *total as u32
-            }
-            Status::Done { samples, seconds, cached, note } => {
-                ui.label(if *cached {
-                    format!("{samples} seconds analysed (from the cache, {seconds:.2} s)")
-                } else {
-                    format!("{samples} seconds sampled at 1 FPS and encoded in {seconds:.1} s")
-                });
-                if let Some(note) = note {
-                    ui.weak(note);
+        let head = ui.scope(|ui| {
+            ui.set_min_height(head_min);
+            ui.heading(ep.name());
+            let seconds = match &ep.status {
+                Status::Queued => {
+                    ui.label("Queued");
+                    window_s
                 }
-                if let Some(with) = ep.checking {
-                    ui.weak(format!("judging it again with up to {with} more {} of its folder…", if with == 1 { "episode" } else { "episodes" }));
-                }
-                // Why the analysis kept no intro says nothing once a human decided it (an intro
-                // set by hand, or none verified): those parts of the judgement are left out.
-                let decided = ep.editor.intro().is_some_and(|s| s.source != crate::segments::Source::Predicted) || ep.editor.segments.absent.contains(&crate::segments::Kind::Intro);
-                let said: Vec<&str> = ep.judgement.iter().map(String::as_str).filter(|note| !(decided && (note.starts_with("no intro") || note.starts_with("judged alone")))).collect();
-                if !said.is_empty() {
-                    let said = said.join("; ");
-                    // An intro cut off by the window is a check to make, in the intro's colour
-                    // (as the app's own line said it before the rule moved to the judgement).
-                    if said.contains(crate::service::detect::GOES_ON) {
-                        ui.colored_label(INTRO_COLOUR, said);
+                Status::Analysing { sampled, encoded, total, started } => {
+                    let elapsed = started.elapsed().as_secs_f32();
+                    let eta = if *sampled > 0 { elapsed / *sampled as f32 * total.saturating_sub(*sampled) as f32 } else { f32::NAN };
+                    ui.add(egui::ProgressBar::new(*sampled as f32 / (*total).max(1) as f32).text(if eta.is_finite() {
+                        format!("Sampling {sampled}/{total} · {eta:.0} s left")
                     } else {
-                        ui.weak(said);
+                        format!("Sampling {sampled}/{total}")
+                    }));
+                    ui.add(egui::ProgressBar::new(*encoded as f32 / (*total).max(1) as f32).text(format!("Encoding {encoded}/{total}")));
+                    *total as u32
+                }
+                Status::Done { samples, seconds, cached, note } => {
+                    ui.label(if *cached {
+                        format!("{samples} seconds analysed (from the cache, {seconds:.2} s)")
+                    } else {
+                        format!("{samples} seconds sampled at 1 FPS and encoded in {seconds:.1} s")
+                    });
+                    if let Some(note) = note {
+                        ui.weak(note);
                     }
-                }
-                // Credits found by the season's end theme say so until a human sets the credits.
-                let credits_decided = ep.editor.first_of(crate::segments::Kind::Credits).is_some_and(|s| s.source != crate::segments::Source::Predicted);
-                if !ep.tail_said.is_empty() && !credits_decided {
-                    ui.weak(ep.tail_said.join("; "));
-                }
-                *samples as u32
-            }
-            Status::Failed(message) => {
-                ui.colored_label(egui::Color32::from_rgb(230, 90, 80), message);
-                0
-            }
-            Status::Cancelled => {
-                ui.weak("Analysis cancelled");
-                window_s
-            }
-        };
-        let listed = ui.scope(|ui| {
-            ui.set_min_height(held_h);
-            ui.horizontal_wrapped(|ui| {
-                let episode_verified = ep.editor.is_verified();
-                for s in &ep.editor.segments.segments {
-                    let how = match (s.source, s.confidence) {
-                        (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
-                        // An edit since took the episode's verification back (a deleted intro, say):
-                        // this segment was confirmed, the episode as a whole is not any more.
-                        (crate::segments::Source::HumanVerified, _) => "verified before the last edit (Enter verifies the episode again)".to_string(),
-                        (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
-                        (_, Some(c)) => {
-                            // What placed the edges, from the model's answer this segment came from.
-                            let found = ep.detection.as_ref().and_then(|d| {
-                                d.intros.iter().chain(&d.recaps).find(|x| (x.start * 1000.0).round() as u64 == s.start_ms && (x.end * 1000.0).round() as u64 == s.end_ms)
-                            });
-                            let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
-                            let evidence = found.map_or(String::new(), |x| {
-                                let repeats = if x.repeats_in > 0 { format!(", in {}", crate::words::count(x.repeats_in, "other episode", "other episodes")) } else { String::new() };
-                                format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
-                            });
-                            let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
-                            format!("predicted, confidence {c:.2}{evidence}{doubt}")
+                    if let Some(with) = ep.checking {
+                        ui.weak(format!("judging it again with up to {with} more {} of its folder…", if with == 1 { "episode" } else { "episodes" }));
+                    }
+                    // Why the analysis kept no intro says nothing once a human decided it (an intro
+                    // set by hand, or none verified): those parts of the judgement are left out.
+                    let decided = ep.editor.intro().is_some_and(|s| s.source != crate::segments::Source::Predicted) || ep.editor.segments.absent.contains(&crate::segments::Kind::Intro);
+                    let said: Vec<&str> = ep.judgement.iter().map(String::as_str).filter(|note| !(decided && (note.starts_with("no intro") || note.starts_with("judged alone")))).collect();
+                    if !said.is_empty() {
+                        let said = said.join("; ");
+                        // An intro cut off by the window is a check to make, in the intro's colour
+                        // (as the app's own line said it before the rule moved to the judgement).
+                        if said.contains(crate::service::detect::GOES_ON) {
+                            ui.colored_label(INTRO_COLOUR, said);
+                        } else {
+                            ui.weak(said);
                         }
-                        _ => "imported".to_string(),
-                    };
-                    ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
-                    ui.weak(how);
+                    }
+                    // Credits found by the season's end theme say so until a human sets the credits.
+                    let credits_decided = ep.editor.first_of(crate::segments::Kind::Credits).is_some_and(|s| s.source != crate::segments::Source::Predicted);
+                    if !ep.tail_said.is_empty() && !credits_decided {
+                        ui.weak(ep.tail_said.join("; "));
+                    }
+                    *samples as u32
                 }
-                // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
-                for (a, b, after) in story_among_credits(ep) {
-                    let (title, why) = if after { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
-                    ui.colored_label(super::timeline::STORY_COLOUR, format!("{title} {} – {}", time(a), time(b)));
-                    ui.weak(why);
+                Status::Failed(message) => {
+                    ui.colored_label(egui::Color32::from_rgb(230, 90, 80), message);
+                    0
                 }
-                if ep.editor.segments.absent.contains(&Kind::Intro) {
-                    ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
-                } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
-                    ui.weak(format!("No intro found in the first {seconds} s"));
+                Status::Cancelled => {
+                    ui.weak("Analysis cancelled");
+                    window_s
                 }
-                // An intro that runs to the end of the window is said in the judgement line above, by
-                // the rule the CLI's note uses (`service::detect`, which knows whether the episode
-                // goes on past the window).
+            };
+            let listed = ui.scope(|ui| {
+                ui.set_min_height(held_h);
+                ui.horizontal_wrapped(|ui| {
+                    let episode_verified = ep.editor.is_verified();
+                    for s in &ep.editor.segments.segments {
+                        let how = match (s.source, s.confidence) {
+                            (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
+                            // An edit since took the episode's verification back (a deleted intro, say):
+                            // this segment was confirmed, the episode as a whole is not any more.
+                            (crate::segments::Source::HumanVerified, _) => "verified before the last edit (Enter verifies the episode again)".to_string(),
+                            (crate::segments::Source::HumanEdited, _) => "edited, not verified yet (Enter verifies)".to_string(),
+                            (_, Some(c)) => {
+                                // What placed the edges, from the model's answer this segment came from.
+                                let found = ep.detection.as_ref().and_then(|d| {
+                                    d.intros.iter().chain(&d.recaps).find(|x| (x.start * 1000.0).round() as u64 == s.start_ms && (x.end * 1000.0).round() as u64 == s.end_ms)
+                                });
+                                let by = |list: &[crate::model::Evidence]| list.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("+");
+                                let evidence = found.map_or(String::new(), |x| {
+                                    let repeats = if x.repeats_in > 0 { format!(", in {}", crate::words::count(x.repeats_in, "other episode", "other episodes")) } else { String::new() };
+                                    format!("; start by {}, end by {}{repeats}", by(&x.start_by), by(&x.end_by))
+                                });
+                                let doubt = if f64::from(c) < crate::service::detect::UNCERTAIN { " — uncertain, check it" } else { "" };
+                                format!("predicted, confidence {c:.2}{evidence}{doubt}")
+                            }
+                            _ => "imported".to_string(),
+                        };
+                        ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
+                        ui.weak(how);
+                    }
+                    // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
+                    for (a, b, after) in story_among_credits(ep) {
+                        let (title, why) = if after { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
+                        ui.colored_label(super::timeline::STORY_COLOUR, format!("{title} {} – {}", time(a), time(b)));
+                        ui.weak(why);
+                    }
+                    if ep.editor.segments.absent.contains(&Kind::Intro) {
+                        ui.weak("No intro: your decision (the model's answer does not replace it; I and O set one)");
+                    } else if ep.editor.segments.segments.is_empty() && ep.detection.is_some() {
+                        ui.weak(format!("No intro found in the first {seconds} s"));
+                    }
+                    // An intro that runs to the end of the window is said in the judgement line above, by
+                    // the rule the CLI's note uses (`service::detect`, which knows whether the episode
+                    // goes on past the window).
+                });
             });
+            (seconds, listed)
         });
+        let head_h = head.response.rect.height();
+        let (seconds, listed) = head.inner;
         if held_h == 0.0 {
             segments_h = listed.response.rect.height();
         }
@@ -565,6 +577,7 @@ impl App {
         }
         self.typed = typed;
         self.segments_h = segments_h;
+        self.head_h = (width, head_min.max(head_h));
         self.autosave();
         if let Some(action) = action {
             self.apply(action);

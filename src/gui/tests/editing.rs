@@ -300,3 +300,26 @@ fn a_click_on_the_timeline_puts_the_playhead_on_the_frame_under_the_pointer() {
     // On a frame of the episode.
     assert!(((playhead / frame) - (playhead / frame).round()).abs() < 1e-6, "{playhead} is not on a frame of {frame} s");
 }
+
+#[test]
+fn the_timeline_stays_put_when_the_lines_above_it_change_between_episodes() {
+    // Two analysed clips; the second has a long note (a judgement of several lines). Going to it
+    // and back, the first episode's timeline starts where the taller one's did: the lines above
+    // keep their height, so nothing under the pointer moves (an outside trial saw 15–35 px jumps
+    // on ↑/↓, a first edit and an undo).
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
+    step_until(&mut h, "both analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })) && !a.timeline_rows.is_empty());
+    h.state_mut().episodes[1].judgement = vec!["a note long enough to wrap onto several lines of the episode's head ".repeat(8)];
+    let top = |h: &mut Harness<'_, App>| {
+        h.run_steps(3);
+        h.state().timeline_rows[0].0.top()
+    };
+    let first = top(&mut h);
+    h.key_press(egui::Key::ArrowDown);
+    let second = top(&mut h);
+    h.key_press(egui::Key::ArrowUp);
+    let again = top(&mut h);
+    assert!(second > first + 20.0, "the note makes the second episode's head taller: {first} → {second}");
+    assert_eq!(again, second, "back on the first episode, its timeline moved up again");
+}

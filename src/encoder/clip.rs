@@ -328,9 +328,14 @@ fn hugging_face_layers(raw: &mut RawTensors, out: &mut RawTensors, p: &str, towe
         // Hugging Face keeps q, k, v apart; OpenAI fuses them as in_proj, in that order.
         for part in ["weight", "bias"] {
             let (mut shape, mut values) = take_from(raw, &format!("{l}self_attn.q_proj.{part}"))?;
+            // A projection is never a scalar (`logit_scale` is, elsewhere): fusing one would index
+            // a dimension it does not have.
+            if shape.is_empty() {
+                return Err(format!("tensor '{l}self_attn.q_proj.{part}' is a scalar, not a projection"));
+            }
             for name in ["k_proj", "v_proj"] {
                 let (s, v) = take_from(raw, &format!("{l}self_attn.{name}.{part}"))?;
-                if s[1..] != shape[1..] {
+                if s.is_empty() || s[1..] != shape[1..] {
                     return Err(format!("tensor '{l}self_attn.{name}.{part}' has shape {s:?}, unlike q_proj's {shape:?}"));
                 }
                 values.extend(v);

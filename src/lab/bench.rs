@@ -221,7 +221,8 @@ fn read_npy(path: &Path) -> Result<Vec<f32>> {
         return Err(Error::input(path, "not a .npy file"));
     }
     let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
-    Ok(bytes[10 + header_len..].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    let data = bytes.get(10 + header_len..).ok_or_else(|| Error::input(path, format!("cut short: its header says {header_len} bytes, the file holds {}", bytes.len() - 10)))?;
+    Ok(data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
 /// ViT-B/32 shapes on seeded random weights: parity through every loader, and speed beside PyTorch.
@@ -245,6 +246,10 @@ fn bench_clip() -> Result<()> {
     let device = crate::encoder::burn_device();
     let inputs = read_npy(&fixture.join("inputs.npy"))?;
     let per_image = 3 * 224 * 224;
+    // The speed batch below alternates the first two images.
+    if inputs.len() < 2 * per_image {
+        return Err(Error::input(&fixture.join("inputs.npy"), format!("holds {} values, fewer than two 224×224 images: delete {} to write it again", inputs.len(), fixture.display())));
+    }
     println!("CLIP ViT-B/32 shapes, random weights (seed 0), backend {}", if cfg!(feature = "tch") { "tch (libtorch)" } else { "flex (pure Rust)" });
     let mut model = None;
     for (file, expected) in [("openclip.safetensors", "expected.npy"), ("hf.safetensors", "expected.npy"), ("state_dict.pt", "expected.npy"), ("openai_jit_fp16.pt", "expected_fp16.npy")] {

@@ -62,7 +62,11 @@ fn matches_openai_reference_from_openai_torchscript_fp16_archive() {
 
 /// Rewrite the open_clip fixture with one tensor dropped or reshaped.
 fn doctored(dir: &Path, drop: Option<&str>, reshape: Option<(&str, Vec<usize>)>) -> PathBuf {
-    let bytes = std::fs::read(fixture("openclip.safetensors")).unwrap();
+    doctored_from("openclip.safetensors", dir, drop, reshape)
+}
+
+fn doctored_from(source: &str, dir: &Path, drop: Option<&str>, reshape: Option<(&str, Vec<usize>)>) -> PathBuf {
+    let bytes = std::fs::read(fixture(source)).unwrap();
     let st = safetensors::SafeTensors::deserialize(&bytes).unwrap();
     let mut owned: Vec<(String, Vec<usize>, Vec<u8>)> = Vec::new();
     for (name, view) in st.tensors() {
@@ -103,6 +107,11 @@ fn a_checkpoint_that_does_not_fit_is_refused_naming_the_tensor() {
     let err = Weights::load(&zero).err().expect("refused").to_string();
     assert!(err.contains("conv1.weight"), "the tensor is named: {err}");
     assert!(err.contains(&zero.display().to_string()) && err.contains("size 0"), "{err}");
+
+    // A Hugging Face projection made a scalar: refused naming it (fusing q, k, v panicked).
+    let scalar = doctored_from("hf.safetensors", dir.path(), None, Some(("vision_model.encoder.layers.0.self_attn.k_proj.bias", vec![])));
+    let err = Weights::load(&scalar).err().expect("refused").to_string();
+    assert!(err.contains("layers.0.self_attn.k_proj.bias") && err.contains(&scalar.display().to_string()), "{err}");
 
     let text = dir.path().join("weights.safetensors");
     std::fs::write(&text, "this is not a checkpoint").unwrap();

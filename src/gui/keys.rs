@@ -305,7 +305,9 @@ impl App {
         if enter {
             // On to the next episode still to check, in the list's order and wrapping round
             // (one verified earlier is passed over); when none is left, say so and stay.
-            let next = (1..count).map(|k| (self.selected + k) % count).find(|&i| matches!(self.episodes[i].status, Status::Done { .. }) && !self.episodes[i].editor.is_verified());
+            // Only among those the list shows: under "Uncertain" the next is the next uncertain one.
+            let next = (1..count).map(|k| (self.selected + k) % count).find(|&i| matches!(self.episodes[i].status, Status::Done { .. }) && !self.episodes[i].editor.is_verified() && self.listed(&self.episodes[i]));
+            let hidden = self.hidden_to_check();
             let unverified = |f: fn(&Status) -> bool| self.episodes.iter().filter(|e| !e.editor.is_verified() && f(&e.status)).count();
             let (failed, waiting) = (unverified(|s| matches!(s, Status::Failed(_))), unverified(|s| !matches!(s, Status::Done { .. } | Status::Failed(_))));
             match next {
@@ -315,6 +317,10 @@ impl App {
                     self.selected = i;
                     self.follow_playhead = true;
                     self.tell(format!("{done} verified; next to check: {}", self.episodes[i].name()));
+                }
+                None if hidden > 0 => {
+                    let done = self.episodes[self.selected].name();
+                    self.tell(format!("{done} verified; no other uncertain episode left ({hidden} more to check under \"All\")"));
                 }
                 None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
                 None if failed > 0 => self.tell(format!("Every episode that could be read is verified ({} unreadable)", crate::words::count(failed, "file", "files"))),

@@ -460,6 +460,7 @@ impl App {
                     self.selected = i;
                     self.follow_playhead = true;
                 }
+                None if self.hidden_to_check() > 0 => self.tell(format!("No uncertain episode left to check ({} more under \"All\")", self.hidden_to_check())),
                 None => self.tell("Nothing left to check: every episode is verified".into()),
             },
             Action::EditKind(kind) => {

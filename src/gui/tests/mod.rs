@@ -394,6 +394,17 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("ep2.mp4\nuncertain: intro").is_some());
     assert!(h.query_by_label_contains("ep1.mp4\n").is_none() && h.query_by_label_contains("ep3.mp4").is_none());
+    // Under the filter, neither Enter nor N opens an episode the list hides: verifying the only
+    // uncertain one stays on it and says where the rest are (ep1; ep3 is still verified).
+    h.key_press(egui::Key::Enter);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 1, "ep1 and ep3 are not in the list");
+    let said = h.state().info.clone().unwrap_or_default();
+    assert!(said.contains("no other uncertain episode left (1 more to check under \"All\")"), "{said}");
+    h.key_press(egui::Key::N);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 1);
+    assert!(h.state().info.as_deref().unwrap_or_default().starts_with("No uncertain episode left to check (1 more"), "{:?}", h.state().info);
 }
 
 #[test]

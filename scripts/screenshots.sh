@@ -106,23 +106,23 @@ key ctrl+f
 sleep 2
 shot search-shot.png
 # The Words tab without CLIP weights: what it needs, said before anything is typed.
-xdotool mousemove 1007 107 click 1
+xdotool mousemove 1133 83 click 1
 sleep 1
 shot search-words.png
-xdotool mousemove 1237 107 click 1
+xdotool mousemove 1363 83 click 1
 sleep 1
-xdotool mousemove 999 172 click 1
+xdotool mousemove 1125 148 click 1
 sleep 3
 shot search-scenes.png
 # The On screen tab: the words of the title card, read by Tesseract in every episode (last: its
 # long result lines widen the panel, moving the tabs).
-xdotool mousemove 1079 107 click 1
+xdotool mousemove 1205 83 click 1
 sleep 1
-xdotool mousemove 1020 187 click 1
+xdotool mousemove 1143 177 click 1
 sleep 0.5
 xdotool type --delay 50 "bunny tales"
 key Return
-sleep 15
+sleep 45
 shot search-onscreen.png
 stop
 
@@ -134,10 +134,10 @@ start "$copies" 12
 # Ctrl+F opens the panel on a shot (as above: the same width, the same tab places).
 key ctrl+f
 sleep 2
-xdotool mousemove 1160 107 click 1
+xdotool mousemove 1289 83 click 1
 sleep 1
 # Below the "Look in" row.
-xdotool mousemove 999 194 click 1
+xdotool mousemove 1130 186 click 1
 sleep 3
 shot search-duplicates.png
 stop
@@ -159,7 +159,7 @@ PY
 start "$library/Bunny Tales/Season 1" 12
 key ctrl+shift+f
 sleep 1
-xdotool mousemove 1223 130 click 1
+xdotool mousemove 1223 106 click 1
 sleep 0.5
 xdotool mousemove 700 300
 pick 1

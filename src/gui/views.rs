@@ -101,8 +101,11 @@ impl App {
                 self.save_settings();
             }
             ui.separator();
-            // Never broken inside: a wrapped bar moves it to the next line whole.
-            ui.add(egui::Label::new(format!("Encoder: {}", self.encoder)).wrap_mode(egui::TextWrapMode::Extend));
+            // Never broken inside: a wrapped bar moves it to the next line whole. Its name only
+            // (version and size on hover), so the bar keeps to one line at 1400 px.
+            let name = self.encoder.split(' ').next().unwrap_or_default();
+            ui.add(egui::Label::new(format!("Encoder: {name}")).wrap_mode(egui::TextWrapMode::Extend))
+                .on_hover_text(format!("{}: turns each sampled frame into the features the model reads", self.encoder));
             if ui.button("Use CLIP weights…").clicked() {
                 self.ask(Pick::ClipWeights);
             }

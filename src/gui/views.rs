@@ -522,14 +522,14 @@ impl App {
                 ui.weak(text);
             };
             swatch(ui, PROBABILITY_COLOUR, "intro probability");
-            swatch(ui, WAVE_COLOUR, "sound level");
+            swatch(ui, WAVE_COLOUR, "sound");
             swatch(ui, SILENCE_COLOUR, "silence");
             swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
-            swatch(ui, INTRO_COLOUR, "solid: set by you · pale: predicted · thick frame: verified");
+            swatch(ui, INTRO_COLOUR, "solid: yours · pale: predicted · framed: verified");
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));
             super::timeline::hatch(&ui.painter().with_clip_rect(rect), rect);
-            ui.weak("striped: uncertain, check it");
+            ui.weak("striped: uncertain");
         });
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });

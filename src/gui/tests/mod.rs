@@ -629,7 +629,7 @@ fn zoomed_in_the_strip_shows_frames_the_waveform_and_the_time_under_the_pointer(
     assert_eq!(&frames[..20], (0..20).map(|k| k * 200).collect::<Vec<u64>>().as_slice());
     // The pointer over the timeline: its time is shown.
     // Just below the legend: the timeline's first row.
-    let legend = h.get_by_label("sound level").rect();
+    let legend = h.get_by_label("sound").rect();
     h.event(egui::Event::PointerMoved(egui::pos2(300.0, legend.bottom() + 40.0)));
     h.run_steps(2);
     assert!(h.state().hover_s.is_some(), "no time under the pointer");

@@ -320,7 +320,9 @@ impl App {
                 }
                 None if hidden > 0 => {
                     let done = self.episodes[self.selected].name();
-                    self.tell(format!("{done} verified; no other uncertain episode left ({hidden} more to check under \"All\")"));
+                    // Episodes still being analysed may yet prove uncertain: said too.
+                    let yet = if waiting > 0 { format!("; {} not analysed yet", crate::words::count(waiting, "episode is", "episodes are")) } else { String::new() };
+                    self.tell(format!("{done} verified; no other uncertain episode left ({hidden} more to check under \"All\"){yet}"));
                 }
                 None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
                 None if failed > 0 => self.tell(format!("Every episode that could be read is verified ({} unreadable)", crate::words::count(failed, "file", "files"))),

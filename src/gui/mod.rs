@@ -460,8 +460,16 @@ impl App {
                     self.selected = i;
                     self.follow_playhead = true;
                 }
-                None if self.hidden_to_check() > 0 => self.tell(format!("No uncertain episode left to check ({} more under \"All\")", self.hidden_to_check())),
-                None => self.tell("Nothing left to check: every episode is verified".into()),
+                None => {
+                    // Not "every episode is verified" while some are hidden by the filter or not analysed yet.
+                    let waiting = self.episodes.iter().filter(|e| !e.editor.is_verified() && !matches!(e.status, Status::Done { .. } | Status::Failed(_))).count();
+                    let yet = if waiting > 0 { format!("; {} not analysed yet", crate::words::count(waiting, "episode is", "episodes are")) } else { String::new() };
+                    match self.hidden_to_check() {
+                        0 if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
+                        0 => self.tell("Nothing left to check: every episode is verified".into()),
+                        hidden => self.tell(format!("No uncertain episode left to check ({hidden} more under \"All\"){yet}")),
+                    }
+                }
             },
             Action::EditKind(kind) => {
                 self.edit_kind = kind;

@@ -39,20 +39,21 @@ impl App {
 
     /// The episode after the selected one in the review queue (its first when the selected one is
     /// not in it), wrapping round; only those the list shows (under "Uncertain", N never opens an
-    /// episode the list hides).
+    /// episode the list hides, and one selected but hidden is not an answer: N says so).
     pub(crate) fn next_to_check(&self) -> Option<usize> {
         let mut queue = self.to_check();
         queue.retain(|&i| i == self.selected || self.listed(&self.episodes[i]));
         let at = queue.iter().position(|&i| i == self.selected);
         match at {
-            Some(k) => queue.get(k + 1).or(queue.first()).copied().filter(|&i| i != self.selected || queue.len() == 1),
+            Some(k) => queue.get(k + 1).or(queue.first()).copied().filter(|&i| i != self.selected || (queue.len() == 1 && self.listed(&self.episodes[i]))),
             None => queue.first().copied(),
         }
     }
 
-    /// Analysed, unverified episodes the current filter hides (said when the list runs out).
+    /// Analysed, unverified episodes the current filter hides (said when the list runs out); one
+    /// whose answer has not arrived yet is not counted (it may still prove uncertain).
     pub(super) fn hidden_to_check(&self) -> usize {
-        self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. }) && !e.editor.is_verified() && !self.listed(e)).count()
+        self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. }) && e.detection.is_some() && !e.editor.is_verified() && !self.listed(e)).count()
     }
 
     /// Whether the episode list shows episode `ep` under the current filter.

@@ -405,6 +405,13 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     h.run_steps(1);
     assert_eq!(h.state().selected, 1);
     assert!(h.state().info.as_deref().unwrap_or_default().starts_with("No uncertain episode left to check (1 more"), "{:?}", h.state().info);
+    // Selected but hidden (ep1: unverified, sure): N does not stay on it silently.
+    h.state_mut().selected = 0;
+    h.state_mut().info = None;
+    h.key_press(egui::Key::N);
+    h.run_steps(1);
+    assert_eq!(h.state().selected, 0);
+    assert!(h.state().info.as_deref().unwrap_or_default().starts_with("No uncertain episode left to check (1 more"), "{:?}", h.state().info);
 }
 
 #[test]

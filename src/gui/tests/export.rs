@@ -1,0 +1,86 @@
+//! The export dialog: what is written where, and what the summary says.
+
+use super::*;
+
+#[test]
+fn export_writes_this_episode_into_a_chosen_folder_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let out = dir.path().join("chapters");
+    let mut app = app();
+    app.open(&media);
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    h.get_by_label("Export…").click();
+    h.run_steps(2);
+    // Kodi EDL instead of the default Matroska XML; Opening/Ending titles; into a folder (the
+    // folder picker is the desktop's own dialog: the choice is set as it would return it).
+    h.get_by_label("Matroska chapters (mkvmerge XML)").click();
+    h.get_by_label("Kodi / MPlayer EDL").click();
+    h.get_by_label("WebVTT chapters").click();
+    h.get_by_label_contains("Opening · Recap · Ending").click();
+    h.run_steps(1);
+    // Typed into the folder field (as a person pastes a path).
+    let dialog = h.state_mut().export_dialog.as_mut().unwrap();
+    dialog.folder_text = out.display().to_string();
+    dialog.into = true;
+    h.run_steps(1);
+    h.get_by_label("Export").click();
+    step_until(&mut h, "the export's summary", |a| a.info.is_some() || a.banner.is_some());
+    assert_eq!(h.state().banner, None);
+    let info = h.state().info.clone().unwrap();
+    assert!(info.starts_with("Exported 2 files for Bunny Tales - S01E01.mp4 (not verified) into"), "{info}");
+    let edl = std::fs::read_to_string(out.join("Bunny Tales - S01E01.edl")).unwrap();
+    assert!(edl.lines().any(|l| l.split_whitespace().nth(1).is_some_and(|end| end.parse::<f64>().is_ok_and(|e| (e - 20.0).abs() < 0.05))), "the intro 0:00–0:20: {edl}");
+    let vtt = std::fs::read_to_string(out.join("Bunny Tales - S01E01.chapters.vtt")).unwrap();
+    assert!(vtt.contains("Opening"), "{vtt}");
+    assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "nothing beside the media");
+    // Ctrl+E repeats the same export, also after a restart (the choice is in the settings).
+    std::fs::remove_dir_all(&out).unwrap();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    // The same summary again is told from the first (the line would not change otherwise).
+    step_until(&mut h, "the repeated export", |a| a.info.as_deref().is_some_and(|i| i.ends_with("(again)")));
+    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists() && out.join("Bunny Tales - S01E01.edl").exists());
+    let settings_file = h.state().settings_file.clone();
+    drop(h);
+    std::fs::remove_dir_all(&out).unwrap();
+    let mut again = self::app();
+    again.settings = serde_json::from_slice(&std::fs::read(&settings_file).unwrap()).unwrap();
+    again.settings_file = settings_file;
+    again.open(&media);
+    again.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), again);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    step_until(&mut h, "the export repeated after a restart", |a| a.info.is_some());
+    assert!(out.join("Bunny Tales - S01E01.chapters.vtt").exists() && out.join("Bunny Tales - S01E01.edl").exists(), "both formats, into the folder");
+    // "Into" with the folder field emptied: Export waits for a folder, never writes beside.
+    h.key_press_modifiers(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::E);
+    h.run_steps(2);
+    h.state_mut().export_dialog.as_mut().unwrap().folder_text.clear();
+    h.run_steps(2);
+    h.get_by_label("Export").click();
+    h.run_steps(3);
+    assert!(h.state().export_dialog.is_some(), "Export went ahead with Into and no folder");
+    assert!(!dir.path().join("Bunny Tales - S01E01.edl").exists(), "written beside the media instead");
+}
+
+#[test]
+fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_why_once() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_episode(dir.path());
+    std::fs::write(dir.path().join("Bunny Tales - S01E04.mp4"), b"").unwrap();
+    let out = dir.path().join("chapters");
+    let mut app = season_app(dir.path());
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    let job = super::export_dialog::ExportJob { season: true, formats: vec![crate::formats::Format::Edl, crate::formats::Format::Webvtt], folder: Some(out.clone()), titles: super::export_dialog::Titles::Standard, remux: false };
+    h.state_mut().run_export(&job);
+    step_until(&mut h, "the export's summary", |a| a.banner.is_some());
+    let said = h.state().banner.clone().unwrap();
+    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes (not verified) into {}. Failed: ", out.display())), "{said}");
+    assert_eq!(said.matches("S01E04.mp4").count(), 1, "the unreadable episode's reason once, not once per format: {said}");
+    assert!(out.join("Bunny Tales - S01E01.edl").exists() && out.join("Bunny Tales - S01E01.chapters.vtt").exists());
+}

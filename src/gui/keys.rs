@@ -308,8 +308,8 @@ impl App {
             // Only among those the list shows: under "Uncertain" the next is the next uncertain one.
             let next = (1..count).map(|k| (self.selected + k) % count).find(|&i| matches!(self.episodes[i].status, Status::Done { .. }) && !self.episodes[i].editor.is_verified() && self.listed(&self.episodes[i]));
             let hidden = self.hidden_to_check();
-            let unverified = |f: fn(&Status) -> bool| self.episodes.iter().filter(|e| !e.editor.is_verified() && f(&e.status)).count();
-            let (failed, waiting) = (unverified(|s| matches!(s, Status::Failed(_))), unverified(|s| !matches!(s, Status::Done { .. } | Status::Failed(_))));
+            let failed = self.episodes.iter().filter(|e| !e.editor.is_verified() && matches!(e.status, Status::Failed(_))).count();
+            let waiting = self.waiting_to_analyse();
             match next {
                 Some(i) => {
                     // Its timeline opens where its playhead is, as ↑/↓ open it.
@@ -321,7 +321,7 @@ impl App {
                 None if hidden > 0 => {
                     let done = self.episodes[self.selected].name();
                     // Episodes still being analysed may yet prove uncertain: said too.
-                    let yet = if waiting > 0 { format!("; {} not analysed yet", crate::words::count(waiting, "episode is", "episodes are")) } else { String::new() };
+                    let yet = Self::not_analysed_yet(waiting);
                     self.tell(format!("{done} verified; no other uncertain episode left ({hidden} more to check under \"All\"){yet}"));
                 }
                 None if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),

@@ -462,8 +462,8 @@ impl App {
                 }
                 None => {
                     // Not "every episode is verified" while some are hidden by the filter or not analysed yet.
-                    let waiting = self.episodes.iter().filter(|e| !e.editor.is_verified() && !matches!(e.status, Status::Done { .. } | Status::Failed(_))).count();
-                    let yet = if waiting > 0 { format!("; {} not analysed yet", crate::words::count(waiting, "episode is", "episodes are")) } else { String::new() };
+                    let waiting = self.waiting_to_analyse();
+                    let yet = Self::not_analysed_yet(waiting);
                     match self.hidden_to_check() {
                         0 if waiting > 0 => self.tell(format!("Nothing else to check yet: {} not analysed", crate::words::count(waiting, "episode is", "episodes are"))),
                         0 => self.tell("Nothing left to check: every episode is verified".into()),

@@ -56,6 +56,17 @@ impl App {
         self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. }) && e.detection.is_some() && !e.editor.is_verified() && !self.listed(e)).count()
     }
 
+    /// Unverified episodes with no answer yet (queued, analysing or cancelled): they may still
+    /// prove uncertain, so running out of episodes to check says them.
+    pub(super) fn waiting_to_analyse(&self) -> usize {
+        self.episodes.iter().filter(|e| !e.editor.is_verified() && !matches!(e.status, Status::Done { .. } | Status::Failed(_))).count()
+    }
+
+    /// "; 2 episodes are not analysed yet" (empty when none waits), added where the list ran out.
+    pub(super) fn not_analysed_yet(waiting: usize) -> String {
+        if waiting > 0 { format!("; {} not analysed yet", crate::words::count(waiting, "episode is", "episodes are")) } else { String::new() }
+    }
+
     /// Whether the episode list shows episode `ep` under the current filter.
     pub(super) fn listed(&self, ep: &Episode) -> bool {
         match self.review {

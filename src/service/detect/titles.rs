@@ -1,0 +1,175 @@
+//! The series' title read in the pictures (Tesseract): an intro that season judgement dropped is
+//! kept where its pictures show the title, and a repeat that shows no title is story the
+//! episodes share, not an intro.
+
+use super::{reader, JudgeMemory, Note};
+use crate::features::EpisodeFeatures;
+use crate::model::season::{shared_story, story_matters};
+use std::path::Path;
+
+/// The confidence of an intro kept or found by its title: below the "uncertain, check it" line
+/// (nothing measured says more).
+pub(super) const TITLE_CONFIDENCE: f64 = 0.6;
+
+/// Repeats of an episode read for the series' title, at most (the longest).
+const TITLE_REPEATS: usize = 4;
+
+/// An episode that season judgement left without an intro, whose pictures show the series'
+/// title inside a stretch another episode plays too: that stretch is its intro (a sting two
+/// episodes of four play, too short and too rare for the passes), with alignment's edges,
+/// flagged for a check (confidence 0.6: nothing measured says more).
+/// Episodes from `answered` on are context ([`judge_with`]): not read.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
+    for (k, &i) in members.iter().enumerate() {
+        if !detections[k].intros.is_empty() || i >= answered {
+            continue;
+        }
+        // Seen again (a title card is a picture): a sound another episode plays over other
+        // pictures is a score cue far more often, and reading costs ~0.1–0.3 s a frame (taking
+        // sounds too found two more stings on tails-other 5045 and 5047 and one on the wider
+        // family-B set, and a sound that ran 9 s on into the story there: a false skip).
+        // Within the window, and not where the model sees a recap (another episode's story).
+        let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
+        let recap = |a: f64, b: f64| detections[k].recaps.iter().any(|r| r.end > a && r.start < b);
+        let mut shared: Vec<(&crate::features::align::Repeat, f64, f64)> = repeats[k]
+            .iter()
+            .map(|r| (r, r.start.max(0.0), r.end.min(window_end)))
+            .filter(|&(r, a, b)| r.picture && b - a >= crate::features::align::MIN_SHORT_S && !recap(a, b))
+            .collect();
+        shared.sort_by(|x, y| (y.2 - y.1).total_cmp(&(x.2 - x.1)));
+        shared.truncate(TITLE_REPEATS);
+        let spans: Vec<(f64, f64, f64)> = shared.iter().map(|&(_, a, b)| (a, b, TITLE_CONFIDENCE)).collect();
+        let Some((at, second, key)) = titled(episodes[i].0, features[k], &spans, memory, notes) else { continue };
+        let (r, (start, end, confidence)) = (shared[at].0, spans[at]);
+        let by = |b: crate::features::align::By| match b {
+            crate::features::align::By::Sound => crate::model::Evidence::Sound,
+            crate::features::align::By::Picture => crate::model::Evidence::Picture,
+        };
+        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
+        let clock = |t: f64| crate::clock::clock(t, 1, true);
+        notes.push(Note::about(
+            episodes[i].0,
+            format!("intro found by its title: {}–{} plays in {} other episode(s) and shows the series' title (\"{key}\" read at {})", clock(start), clock(end), r.partners.len(), clock(f64::from(second))),
+        ));
+    }
+}
+
+/// The repeats of each episode of a season that are story it shares, not its intro
+/// ([`shared_story`]'s candidates whose pictures were looked at and do not show the series'
+/// title); none where the title cannot be looked for (no series name in the file names, no
+/// Tesseract, a frame it failed on): a quiet intro looks the same to the model. All of them,
+/// unread, where calling them story or not changes nothing ([`story_matters`]).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn untitled_story(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], detections: &[crate::model::Detection], seconds: &[&[u32]], repeats: &[Vec<crate::features::align::Repeat>], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Vec<usize>> {
+    let candidates = shared_story(detections, seconds, repeats);
+    // Nothing to read where the answer is the same either way (most seasons with candidates).
+    if !story_matters(detections, seconds, repeats, &candidates) {
+        return candidates;
+    }
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(k, list)| {
+            if list.is_empty() {
+                return list;
+            }
+            let spans: Vec<(f64, f64, f64)> = list.iter().map(|&r| (repeats[k][r].start, repeats[k][r].end, 0.0)).collect();
+            match title_reads(episodes[members[k]].0, features[k], &spans, memory, notes, false) {
+                Some((reads, _)) => list.into_iter().zip(reads).filter(|(_, read)| read.is_none()).map(|(r, _)| r).collect(),
+                None => Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Seconds of a span read for the series' title, at most (those that show the most text).
+const TITLE_READS: usize = 4;
+
+/// The index of the first of `dropped` (start, end, confidence: intros season judgement dropped) whose
+/// pictures read the series' title as the file names spell it ([`crate::features::ocr::reads_title`]),
+/// with the second it was read at and the key ([`title_reads`]); None without Tesseract, a series
+/// name of 4 letters or more, or a title.
+pub(super) fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Option<(usize, u32, String)> {
+    let (reads, key) = title_reads(file, features, dropped, memory, notes, true)?;
+    reads.iter().enumerate().find_map(|(g, read)| read.map(|second| (g, second, key.clone())))
+}
+
+/// For each of `spans` (start, end, _), the second where its pictures read the series' title, if
+/// any (of the [`TITLE_READS`] runs of seconds that show the most text, two seconds each:
+/// [`crate::features::ocr::read_most_text`]), and the key looked for; None where it cannot be
+/// looked for (no series name of 4 letters or more in the file name; Tesseract missing, or
+/// failing on a frame). A span without text shows no title. With `first_only`, the spans after the
+/// first that shows it are not read (their answers are left out).
+fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>, first_only: bool) -> Option<(Vec<Option<u32>>, String)> {
+    let key = crate::paths::title_key(file).filter(|k| k.len() >= 4)?;
+    if spans.is_empty() {
+        // Nothing to read: Tesseract is not started (nor missed, in a build without it).
+        return Some((Vec::new(), key));
+    }
+    let window_end = features.seconds.last().map_or(0, |&s| s + 1);
+    let reader = reader(file, memory, notes)?;
+    let mut reads = Vec::with_capacity(spans.len());
+    for &(a, b, _) in spans {
+        // The seconds k whose middle lies inside: k + 0.5 in (a, b).
+        let first = ((a - 0.5).floor() + 1.0).max(0.0) as u32;
+        let end = ((b - 0.5).ceil().max(0.0) as u32).min(window_end);
+        // The 144 px pictures choose what to read, not the head's 72 px thumbnails: a title in
+        // a thin font vanishes at 72 px (tails-other 5044's Last River, whose title read at once
+        // once looked at).
+        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, reader) {
+            Ok(readings) => {
+                reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second));
+                if first_only && reads.last().is_some_and(Option::is_some) {
+                    break;
+                }
+            }
+            Err(e) => {
+                notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
+                return None;
+            }
+        }
+    }
+    Some((reads, key))
+}
+
+#[cfg(all(test, feature = "ocr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_guess_is_kept_where_its_pictures_read_the_series_title_and_not_where_they_read_a_sign() {
+        // 30 s of story; the title "QUIET HARBOR" over it from 10 to 14 s, a sign "EXIT" from 22
+        // to 26 s. Season judgement dropped two guesses: 5–18 s (the title inside) and 20–30 s.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Quiet Harbor - S01E02.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25,trim=duration=30,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,10,14)',drawtext=fontfile={font}:text='EXIT':fontcolor=white:fontsize=30:borderw=2:x=40:y=40:enable='between(t,22,26)',format=yuv420p[v]"
+        );
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        // What shows text is judged from the file's own 144 px pictures, not from these features.
+        let mut features = EpisodeFeatures::empty(4);
+        features.seconds = (0..30).collect();
+        let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
+        let got = titled(&file, &features, &[(20.0, 30.0, 0.8), (5.0, 18.0, 0.9)], &mut memory, &mut notes);
+        let (guess, second, key) = got.unwrap_or_else(|| panic!("title not read: {notes:?}"));
+        assert_eq!((guess, key.as_str()), (1, "quietharbor"), "the second guess holds the title");
+        assert!((10..14).contains(&second), "read at {second}");
+        assert!(titled(&file, &features, &[(20.0, 30.0, 0.8)], &mut memory, &mut notes).is_none(), "a sign is no title");
+        // Shared story is passed over only where it was looked at: no text, or text without the
+        // title, is looked at; a file name without a series name cannot be.
+        let spans = [(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)];
+        let (reads, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, false).expect("looked at");
+        assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
+        // Looking for the first that shows it, what comes after it is not read.
+        let (first, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, true).expect("looked at");
+        assert_eq!(first, reads[..2].to_vec());
+        assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes, false).is_none());
+        // Without Tesseract nothing is looked at (and no stretch is taken for story).
+        let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
+        assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes, false).is_none());
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+}

@@ -326,10 +326,16 @@ pub enum Command {
         /// in its folder.
         #[arg(long)]
         single: bool,
-        /// Keep the model's boundaries on the 1 FPS grid instead of moving each to the shot cut
-        /// nearest to it within 0.6 s (found to the frame).
-        #[arg(long)]
+        /// Keep the boundaries where the model and the season's repeats put them (the model's on
+        /// the 1 FPS grid); the same as --snap none.
+        #[arg(long, conflicts_with = "snap")]
         no_snap: bool,
+        /// Where boundaries may move, each to the nearest within its reach (seconds), in this
+        /// order: a shot cut (0.6), else where the picture comes out of black (1.2), else where
+        /// the sound comes back after a silence (1.2). A kind left out is not used:
+        /// "cut,fade,silence" (the default), "cut", "cut=0.4,fade=2", "none".
+        #[arg(long, value_name = "KINDS", default_value = "cut,fade,silence", value_parser = parse_snap)]
+        snap: crate::model::snap::Reach,
         /// The end of each episode to look at for credits, a preview and a post-credits scene:
         /// a share ("25%", at most 10 minutes; "25%:300" at most 300 s), seconds ("300"), or "off".
         #[arg(long, default_value = "25%", value_parser = parse_tail)]
@@ -447,6 +453,10 @@ pub enum BenchCommand {
 }
 
 /// `--tail`'s parser: [`crate::features::tail::TailSpec::parse`], its error as clap shows it.
+pub(super) fn parse_snap(text: &str) -> std::result::Result<crate::model::snap::Reach, String> {
+    crate::model::snap::Reach::parse(text)
+}
+
 pub(super) fn parse_tail(text: &str) -> std::result::Result<crate::features::tail::TailSpec, String> {
     crate::features::tail::TailSpec::parse(text).map_err(|e| e.to_string())
 }

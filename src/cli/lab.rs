@@ -69,13 +69,16 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
             .collect();
         times.sort_by(f64::total_cmp);
         let m = times[2];
-        // Snapping the intro's edges to cuts, as `detect` does, against decoding every frame
-        // from the keyframe in full (before 2026-12-01).
+        // Decoding the stretch around the intro's edges that snapping looks at for cuts and
+        // fades, as `detect` does, against decoding every frame from the keyframe in full
+        // (before 2026-12-01).
         let edges: Vec<f64> = model.detect(&all[i], &season).intros.iter().flat_map(|s| [s.start, s.end]).filter(|b| *b > 0.0).collect();
         let snap = |exact: bool| -> Result<f64> {
             let t = std::time::Instant::now();
             for b in &edges {
-                crate::video::cuts::find_cuts_with(file, b - crate::model::snap::SNAP_REACH_S, b + crate::model::snap::SNAP_REACH_S, exact)?;
+                let reach = crate::model::snap::Reach::default();
+                let span = reach.cut.max(reach.fade);
+                crate::video::cuts::find_cuts_with(file, b - span, b + span, exact)?;
             }
             Ok(t.elapsed().as_secs_f64() * 1000.0)
         };
@@ -102,7 +105,7 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     }
     for (file, line) in media.iter().zip(&snaps) {
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        println!("{name:<40} snapping the intro's edges to cuts: {line}");
+        println!("{name:<40} snapping the intro's edges (cuts, fades): {line}");
     }
     if all.len() >= 2 {
         // Season alignment from scratch (no pairs remembered), median of 5; and the fingerprint

@@ -137,8 +137,9 @@ pub fn run(command: Command) -> Result<()> {
             let options = crate::service::scan::ScanOptions { window_s: window, tail, handoffs, out, dry_run, shard, force, seasons, in_place };
             scan(&library, &options, json, model.as_deref())
         }
-        Command::Detect { media, window, model, clip_weights, out, json, single, no_snap, tail } => {
-            let options = crate::service::detect::JudgeOptions { single, snap: !no_snap, tail, window_s: window, neighbours: crate::service::detect::LONE_CONTEXT, provisional: false };
+        Command::Detect { media, window, model, clip_weights, out, json, single, no_snap, snap, tail } => {
+            let snap = if no_snap { crate::model::snap::Reach::OFF } else { snap };
+            let options = crate::service::detect::JudgeOptions { single, snap, tail, window_s: window, neighbours: crate::service::detect::LONE_CONTEXT, provisional: false };
             detect(&media, window, model.as_deref(), clip_weights.as_deref(), out.as_deref(), json, options)
         }
         Command::Train { train, dev, out, encoder, clip_weights, epochs, seed, window, members, shared_story } => {

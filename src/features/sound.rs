@@ -94,15 +94,22 @@ pub const SILENCE_MIN_S: f64 = 0.4;
 /// The level of `path`'s sound over `[0, window_s)`: RMS in dBFS per [`ENVELOPE_STEP_S`] (floor
 /// −90), for the app's waveform lane. `None` when the file has no sound.
 pub fn envelope(path: &Path, window_s: u32) -> Result<Option<Vec<f32>>> {
+    envelope_span(path, 0.0, f64::from(window_s))
+}
+
+/// [`envelope`] over `[from_s, to_s)`: step `i` covers `from_s + i·`[`ENVELOPE_STEP_S`]. Short
+/// where the sound ends early.
+pub fn envelope_span(path: &Path, from_s: f64, to_s: f64) -> Result<Option<Vec<f32>>> {
     const ENVELOPE_RATE: u32 = 8_000;
     let Some(mut reader) = AudioReader::open(path, ENVELOPE_RATE, 1)? else { return Ok(None) };
-    reader.seek(0.0)?;
+    let from_s = from_s.max(0.0);
+    reader.seek(from_s)?;
     let per_step = (ENVELOPE_STEP_S * f64::from(ENVELOPE_RATE)).round() as usize;
-    let steps = (f64::from(window_s) / ENVELOPE_STEP_S).round() as usize;
+    let steps = ((to_s - from_s).max(0.0) / ENVELOPE_STEP_S).round() as usize;
     let mut energy = vec![0f64; steps];
     let mut filled = 0usize;
     while let Some((start, chunk)) = reader.next_chunk()? {
-        let at = (start * f64::from(ENVELOPE_RATE)).round().max(0.0) as usize;
+        let at = ((start - from_s) * f64::from(ENVELOPE_RATE)).round().max(0.0) as usize;
         if at >= steps * per_step {
             break;
         }

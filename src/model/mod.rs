@@ -186,6 +186,12 @@ pub enum Evidence {
     Cut,
     /// On-screen text: where the names of the credits begin and end.
     Text,
+    /// Moved to where the picture comes out of black (a fade, a black leader), found to the
+    /// frame, where no cut was near.
+    Fade,
+    /// Moved to where the sound comes back after a silence, where neither a cut nor a fade was
+    /// near (50 ms steps).
+    Silence,
 }
 
 impl Evidence {
@@ -196,6 +202,8 @@ impl Evidence {
             Evidence::Picture => "picture",
             Evidence::Cut => "cut",
             Evidence::Text => "text",
+            Evidence::Fade => "fade",
+            Evidence::Silence => "silence",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Shot cuts at frame precision, for snapping segment edges: intros begin and end on a cut far
 //! more often than between two. Every frame of a short stretch is decoded, shrunk to a 64×36 grey
 //! image, and a cut is a frame that differs from the one before far more than its neighbours do
-//! from theirs (motion and flashes are local; a cut changes everything at once).
+//! from theirs (motion and flashes are local; a cut changes everything at once). The same pass
+//! finds where the picture comes back out of black (a fade's end, the end of a black leader): the
+//! edge to snap to where no cut is near.
 
 use crate::error::{Error, Result};
 use ffmpeg_next as ffmpeg;
@@ -20,6 +22,25 @@ pub fn find_cuts(path: &Path, from_s: f64, to_s: f64) -> Result<Vec<f64>> {
 /// was done before 2026-12-01: `bench detect`'s baseline, and the test that both find the same
 /// cuts).
 pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<Vec<f64>> {
+    Ok(find_edges_with(path, from_s, to_s, exact)?.cuts)
+}
+
+/// The picture's edges in a short stretch, found to the frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Edges {
+    /// The first frame of each new shot.
+    pub cuts: Vec<f64>,
+    /// The first frame that is not black after one or more black frames: where a fade from black
+    /// or a black leader ends and the next picture begins.
+    pub out_of_black: Vec<f64>,
+}
+
+/// [`Edges`] in `[from_s, to_s]` (decoded as [`find_cuts`] does).
+pub fn find_edges(path: &Path, from_s: f64, to_s: f64) -> Result<Edges> {
+    find_edges_with(path, from_s, to_s, false)
+}
+
+fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<Edges> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let stream = opened.input.stream(index).expect("index from this input");
@@ -50,6 +71,8 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
     let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;
     // (time, mean absolute difference to the previous frame)
     let mut diffs: Vec<(f64, f64)> = Vec::new();
+    // Frames that follow a black frame (among those compared) and are not black themselves.
+    let mut out_of_black: Vec<f64> = Vec::new();
     let mut previous: Option<Vec<u8>> = None;
     let mut frame = ffmpeg::frame::Video::empty();
     let mut grey = ffmpeg::frame::Video::empty();
@@ -101,6 +124,9 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
         if let Some(prev) = &previous {
             let sad: u64 = prev.iter().zip(&pixels).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
             diffs.push((t, sad as f64 / pixels.len() as f64));
+            if is_black(prev) && !is_black(&pixels) {
+                out_of_black.push(t);
+            }
         }
         previous = Some(pixels);
     }
@@ -108,9 +134,20 @@ pub fn find_cuts_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Resul
     // only where it is shown more than half a second before the stretch. A gap in the frames
     // (a low or variable frame rate) puts it later; then decode in full.
     if dropped && first_kept.is_none_or(|f| f >= from_s - 0.5) {
-        return find_cuts_with(path, from_s, to_s, true);
+        return find_edges_with(path, from_s, to_s, true);
     }
-    Ok(pick_cuts(&diffs).into_iter().filter(|t| (from_s - 1e-6..=to_s + 1e-6).contains(t)).collect())
+    let inside = |t: &f64| (from_s - 1e-6..=to_s + 1e-6).contains(t);
+    Ok(Edges { cuts: pick_cuts(&diffs).into_iter().filter(inside).collect(), out_of_black: out_of_black.into_iter().filter(inside).collect() })
+}
+
+/// A 64×36 grey picture is black when nearly all of it is at black level (16 in the limited
+/// range most video uses, 0 in full range): 95 % of it, so that a channel's logo in a corner
+/// does not make a black card a picture, while the first frame of a fade from black (about a
+/// tenth of the picture's brightness) already counts as picture.
+fn is_black(pixels: &[u8]) -> bool {
+    const LEVEL: u8 = 28;
+    let dark = pixels.iter().filter(|&&p| p <= LEVEL).count();
+    dark * 100 >= pixels.len() * 95
 }
 
 /// A frame is a cut when its change is large in absolute terms (grey levels) and several times
@@ -133,6 +170,18 @@ fn pick_cuts(diffs: &[(f64, f64)]) -> Vec<f64> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn black_is_nearly_all_black_level_even_with_a_logo() {
+        let mut card = vec![16u8; 64 * 36];
+        assert!(super::is_black(&card), "limited-range black");
+        assert!(super::is_black(&[0u8; 64 * 36]), "full-range black");
+        card[..90].fill(235); // a logo on 4 % of the picture
+        assert!(!super::is_black(&[40u8; 64 * 36]), "a dark scene is picture");
+        assert!(super::is_black(&card), "a logo on black is still black");
+        card[..300].fill(235); // text across 13 %
+        assert!(!super::is_black(&card), "a title on black is picture");
+    }
+
     #[test]
     fn a_cut_stands_out_from_motion_and_noise_does_not() {
         let mut diffs: Vec<(f64, f64)> = (0..50).map(|i| (i as f64 / 25.0, 2.0 + (i % 3) as f64)).collect();

@@ -41,7 +41,7 @@ fn cuts_are_found_at_the_first_frame_of_each_shot() {
     // Detected boundaries move onto a cut within reach, and only then.
     let segment = |start: f64, end: f64| introskip::model::DetectedSegment::by_model(start, end, 0.9);
     let mut d = introskip::model::Detection { intros: vec![segment(2.5, 3.9)], recaps: vec![segment(0.5, 1.0)], ..introskip::model::Detection::empty() };
-    let moved = introskip::model::snap::Snapper::default().snap(&clip, &mut d).unwrap();
+    let moved = introskip::model::snap::Snapper::default().snap(&clip, &mut d, introskip::model::snap::Reach::default()).unwrap();
     assert_eq!(moved, 2);
     assert!((d.intros[0].start - 2.2).abs() < 1e-3 && (d.intros[0].end - 3.64).abs() < 1e-3, "{:?}", d.intros[0]);
     use introskip::model::Evidence;
@@ -54,6 +54,46 @@ fn cuts_are_found_at_the_first_frame_of_each_shot() {
     let cuts = introskip::video::cuts::find_cuts(&clip, 3.0, 5.0).unwrap();
     assert_eq!(cuts.len(), 1, "cuts found: {cuts:?}");
     assert!((cuts[0] - 3.64).abs() < 1e-3);
+}
+
+#[test]
+fn with_no_cut_near_a_boundary_moves_to_where_the_picture_leaves_black_else_the_sound_returns() {
+    use introskip::model::snap::{Reach, Snapper};
+    use introskip::model::{DetectedSegment, Detection, Evidence};
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("pauses.mp4");
+    // One moving shot, no cut in it: black until 2 s, then a 1 s fade in (the picture leaves
+    // black within its first frames); a tone with a silence at 6–7 s.
+    ffmpeg(&[
+        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=10,fade=t=in:st=2:d=1,format=yuv420p",
+        "-f", "lavfi", "-i", "aevalsrc=if(between(t\\,6\\,7)\\,0\\,0.5*sin(2*PI*440*t)):s=48000:d=10",
+        "-c:v", "libx264", "-g", "50", "-c:a", "aac", "-shortest", clip.to_str().unwrap(),
+    ]);
+    let edges = introskip::video::cuts::find_edges(&clip, 1.0, 4.0).unwrap();
+    assert!(edges.cuts.is_empty(), "a fade is not a cut: {edges:?}");
+    assert_eq!(edges.out_of_black.len(), 1, "{edges:?}");
+    assert!((2.0..2.2).contains(&edges.out_of_black[0]), "{edges:?}");
+    let segment = |start: f64, end: f64| DetectedSegment::by_model(start, end, 0.9);
+    let mut d = Detection { intros: vec![segment(2.9, 6.5)], ..Detection::empty() };
+    let moved = Snapper::default().snap(&clip, &mut d, Reach::default()).unwrap();
+    assert_eq!(moved, 2, "{:?}", d.intros[0]);
+    let intro = &d.intros[0];
+    assert_eq!(intro.start, edges.out_of_black[0], "{intro:?}");
+    assert_eq!(intro.start_by, vec![Evidence::Model, Evidence::Fade]);
+    assert!((intro.end - 7.0).abs() <= 0.08, "the sound comes back at 7 s: {intro:?}");
+    assert_eq!(intro.end_by, vec![Evidence::Model, Evidence::Silence]);
+    // An end the season's sound placed is where the shared sound ends: a silence near it is a
+    // pause inside that sound, not an edge.
+    let mut by_sound = Detection { intros: vec![segment(2.9, 6.5)], ..Detection::empty() };
+    by_sound.intros[0].end_by = vec![Evidence::Sound];
+    Snapper::default().snap(&clip, &mut by_sound, Reach::default()).unwrap();
+    assert_eq!((by_sound.intros[0].end, by_sound.intros[0].end_by.as_slice()), (6.5, &[Evidence::Sound][..]));
+    // Out of reach, or the kind left out: the boundaries stay.
+    let mut far = Detection { intros: vec![segment(3.5, 8.5)], ..Detection::empty() };
+    assert_eq!(Snapper::default().snap(&clip, &mut far, Reach::default()).unwrap(), 0, "{:?}", far.intros[0]);
+    let mut cuts_only = Detection { intros: vec![segment(2.9, 6.5)], ..Detection::empty() };
+    assert_eq!(Snapper::default().snap(&clip, &mut cuts_only, Reach::parse("cut").unwrap()).unwrap(), 0);
+    assert_eq!((cuts_only.intros[0].start, cuts_only.intros[0].end), (2.9, 6.5));
 }
 
 #[test]

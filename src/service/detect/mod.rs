@@ -8,7 +8,7 @@ use crate::features::align::{season_repeats, PairCache};
 use crate::features::tail::TailSpec;
 use crate::features::EpisodeFeatures;
 use crate::model::season::{judge_season_with, Outcome};
-use crate::model::snap::Snapper;
+use crate::model::snap::{Reach, Snapper};
 use crate::model::{DetectedSegment, Detection, IntroModel};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -25,8 +25,9 @@ pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARS
 pub struct JudgeOptions {
     /// Judge each episode alone even when others of its season are known.
     pub single: bool,
-    /// Move boundaries to the nearest shot cut within [`crate::model::snap::SNAP_REACH_S`].
-    pub snap: bool,
+    /// How far boundaries may move to a shot cut, the end of a fade from black or of a
+    /// silence ([`crate::model::snap`]); [`Reach::OFF`]: they stay on the model's grid.
+    pub snap: Reach,
     /// The end of each episode to analyse for credits ([`TailSpec::Off`]: none).
     pub tail: TailSpec,
     /// The seconds analysed from the start of each episode: an intro that runs to their end
@@ -46,7 +47,7 @@ impl JudgeOptions {
     /// Season mode, boundaries snapped, the default tail, the default window (a caller that
     /// analysed another window says so in `window_s`), a lone episode judged alone.
     pub fn season() -> Self {
-        JudgeOptions { single: false, snap: true, tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S, neighbours: 0, provisional: false }
+        JudgeOptions { single: false, snap: Reach::default(), tail: TailSpec::default(), window_s: crate::video::DEFAULT_WINDOW_S, neighbours: 0, provisional: false }
     }
 }
 
@@ -244,9 +245,9 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 continue;
             }
             let file = episodes[i].0;
-            if options.snap {
-                if let Err(e) = memory.snapper.snap(file, &mut detection) {
-                    notes.push(Note::about(file, format!("boundaries not snapped to cuts: {e}")));
+            if options.snap.any() {
+                if let Err(e) = memory.snapper.snap(file, &mut detection, options.snap) {
+                    notes.push(Note::about(file, format!("boundaries not snapped to cuts, fades or silences: {e}")));
                 }
             }
             within_file(file, episodes[i].1, &mut detection, memory);
@@ -337,8 +338,8 @@ fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model
     if last.saturating_add(1) < window_end {
         return None;
     }
-    // The window's end, or a cut within snapping's reach before it.
-    let reaches = f64::from(window_end) - 1.0 - crate::model::snap::SNAP_REACH_S;
+    // The window's end, or an edge within snapping's reach before it.
+    let reaches = f64::from(window_end) - 1.0 - Reach::default().widest();
     let intro = detection.intros.iter().find(|s| s.end >= reaches)?;
     let longest = super::MAX_WINDOW_S * 8;
     let further = window_s.saturating_mul(2).min(longest);
@@ -514,13 +515,13 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
     let context: Vec<(&Path, &EpisodeFeatures)> = context.iter().map(|(f, e)| (f.as_path(), e)).collect();
     let judged = judge_with(&refs, &context, model, options, memory, &mut notes);
     // Each tail by the picture rule, then, season by season, the end theme where it found no credits.
-    let mut judged_tails: Vec<Option<Tail>> = analysed.iter().zip(&tails).map(|((file, _), tail)| tail.as_ref().map(|t| judge_tail(file, t, options.snap, memory, &mut notes))).collect();
+    let mut judged_tails: Vec<Option<Tail>> = analysed.iter().zip(&tails).map(|((file, _), tail)| tail.as_ref().map(|t| judge_tail(file, t, options.snap.cut > 0.0, memory, &mut notes))).collect();
     if !options.single {
         let with_tails: Vec<usize> = (0..judged_tails.len()).filter(|&k| judged_tails[k].is_some()).collect();
         for members in crate::paths::seasons(&with_tails.iter().map(|&k| analysed[k].0.as_path()).collect::<Vec<_>>()) {
             let members: Vec<usize> = members.into_iter().map(|m| with_tails[m]).collect();
             let season: Vec<(&Path, &TailFeatures, &Tail)> = members.iter().filter_map(|&k| Some((analysed[k].0.as_path(), tails[k].as_ref()?, judged_tails[k].as_ref()?))).collect();
-            let by_theme = season_tails(&season, options.snap, memory, &mut notes);
+            let by_theme = season_tails(&season, options.snap.cut > 0.0, memory, &mut notes);
             for (k, tail) in members.into_iter().zip(by_theme) {
                 if tail.is_some() {
                     judged_tails[k] = tail;

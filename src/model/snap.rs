@@ -45,6 +45,9 @@ impl Default for Reach {
 impl Reach {
     /// Boundaries stay where they were put.
     pub const OFF: Reach = Reach { cut: 0.0, fade: 0.0, silence: 0.0 };
+    /// Cuts only: the credits' edges, whose rule was chosen with cuts alone (fades and
+    /// silences there are not measured).
+    pub const CUTS: Reach = Reach { cut: SNAP_REACH_S, fade: 0.0, silence: 0.0 };
 
     pub fn any(&self) -> bool {
         self.widest() > 0.0
@@ -60,8 +63,10 @@ impl Reach {
     /// not named is left out.
     pub fn parse(text: &str) -> std::result::Result<Reach, String> {
         let mut reach = Reach::OFF;
-        if text.trim() == "none" {
-            return Ok(reach);
+        match text.trim() {
+            "none" => return Ok(reach),
+            "" => return Err("no kind of edge given: cut, fade, silence (or none)".into()),
+            _ => {}
         }
         for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (kind, seconds) = match part.split_once('=') {
@@ -90,30 +95,24 @@ impl Reach {
 /// and the same boundaries come back many times.
 #[derive(Default)]
 pub struct Snapper {
-    /// (file, boundary in ms, whether the season's sound placed it) → where it goes and what
-    /// moved it (None: nothing within reach).
-    found: HashMap<(PathBuf, i64, bool), Option<(f64, Evidence)>>,
-    /// The reach `found` was filled with.
-    reach: Reach,
+    /// (file, boundary in ms, whether the season's sound placed it, the reaches' bits) → where
+    /// it goes and what moved it (None: nothing within reach).
+    found: HashMap<(PathBuf, i64, bool, [u64; 3]), Option<(f64, Evidence)>>,
 }
 
 impl Snapper {
     /// Snap every intro and recap boundary of `detection` (except one at 0) to the nearest cut,
     /// fade or silence in `path` within `reach`. Returns how many moved.
     pub fn snap(&mut self, path: &Path, detection: &mut Detection, reach: Reach) -> Result<usize> {
-        if reach != self.reach {
-            self.found.clear();
-            self.reach = reach;
-        }
         let mut moved = 0;
         for seg in detection.intros.iter_mut().chain(detection.recaps.iter_mut()) {
-            moved += self.snap_segment(path, seg)?;
+            moved += self.snap_segment(path, seg, reach)?;
         }
         Ok(moved)
     }
 
-    /// Snap both edges of one segment (an edge at 0 stays).
-    pub fn snap_segment(&mut self, path: &Path, seg: &mut DetectedSegment) -> Result<usize> {
+    /// Snap both edges of one segment (an edge at 0 stays) within `reach`.
+    pub fn snap_segment(&mut self, path: &Path, seg: &mut DetectedSegment, reach: Reach) -> Result<usize> {
         let mut moved = 0;
         for is_start in [true, false] {
             let (b, by) = if is_start { (seg.start, &seg.start_by) } else { (seg.end, &seg.end_by) };
@@ -121,11 +120,11 @@ impl Snapper {
                 continue;
             }
             let by_sound = by.contains(&Evidence::Sound);
-            let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound);
+            let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound, [reach.cut.to_bits(), reach.fade.to_bits(), reach.silence.to_bits()]);
             let target = match self.found.get(&key) {
                 Some(t) => *t,
                 None => {
-                    let t = self.target(path, b, by_sound)?;
+                    let t = Self::target(path, b, by_sound, reach)?;
                     self.found.insert(key, t);
                     t
                 }
@@ -153,18 +152,18 @@ impl Snapper {
     /// (`by_sound`): that edge is already where the shared sound ends, to a tenth of a second,
     /// and a silence near it is a pause inside the shared sound (a sting's rest: on family C a
     /// 6 s intro lost 1.2 s so).
-    fn target(&self, path: &Path, b: f64, by_sound: bool) -> Result<Option<(f64, Evidence)>> {
-        let Reach { cut, fade, silence } = self.reach;
+    fn target(path: &Path, b: f64, by_sound: bool, reach: Reach) -> Result<Option<(f64, Evidence)>> {
+        let Reach { cut, fade, silence } = reach;
         let span = cut.max(fade);
         if span > 0.0 {
             // One stretch for both, so a cut near the cuts' reach is judged with frames after
             // it too (scanning the cuts' reach first, and wider only where no cut was in it,
             // left one held-out start 0.5 s further from the truth). `bench detect` times it.
             let edges = crate::video::cuts::find_edges(path, (b - span).max(0.0), b + span)?;
-            if let Some(t) = nearest(&edges.cuts, b, cut) {
+            if let Some(t) = nearest(&edges.cuts, b, cut).filter(|_| cut > 0.0) {
                 return Ok(Some((t, Evidence::Cut)));
             }
-            if let Some(t) = nearest(&edges.out_of_black, b, fade) {
+            if let Some(t) = nearest(&edges.out_of_black, b, fade).filter(|_| fade > 0.0) {
                 return Ok(Some((t, Evidence::Fade)));
             }
         }

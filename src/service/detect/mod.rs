@@ -254,7 +254,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             if members.len() == 1 && !options.provisional {
                 unconfirmed(file, &mut detection, notes);
             }
-            notes.extend(window_note(file, episodes[i].1, &detection, options.window_s));
+            notes.extend(window_note(file, episodes[i].1, &detection, options.window_s, options.snap));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
     }
@@ -332,14 +332,14 @@ pub const GOES_ON: &str = "may go on past it";
 /// the intro). Said, with a window that would see further where there is one. "Goes on past
 /// it" is judged from the samples (the window's last second was sampled), so a file that ends
 /// within that last second is taken as going on.
-fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32) -> Option<Note> {
+fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32, snap: Reach) -> Option<Note> {
     let last = *features.seconds.last()?;
     let window_end = features.start_s.saturating_add(window_s);
     if last.saturating_add(1) < window_end {
         return None;
     }
     // The window's end, or an edge within snapping's reach before it.
-    let reaches = f64::from(window_end) - 1.0 - Reach::default().widest();
+    let reaches = f64::from(window_end) - 1.0 - snap.widest();
     let intro = detection.intros.iter().find(|s| s.end >= reaches)?;
     let longest = super::MAX_WINDOW_S * 8;
     let further = window_s.saturating_mul(2).min(longest);
@@ -559,18 +559,18 @@ mod window_tests {
     fn an_intro_cut_off_by_the_window_says_so_with_a_window_that_sees_further() {
         let file = Path::new("Show - S01E01.mkv");
         // `detect --window 5` on an episode whose intro is 20 s: 0:00–0:04.5 is not the intro's end.
-        let note = window_note(file, &seconds(5), &intro(0.0, 4.5), 5).expect("said");
+        let note = window_note(file, &seconds(5), &intro(0.0, 4.5), 5, Reach::default()).expect("said");
         assert_eq!(note.message, "the intro found at 0:00.0–0:04.5 runs to the end of the 5 s looked at and may go on past it (a window of 10 s looks further)");
         // An intro that ends inside the window, none at all, or an episode shorter than the
         // window (its end is the intro's end): nothing to say.
-        assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180).is_none());
-        assert!(window_note(file, &seconds(180), &Detection::empty(), 180).is_none());
-        assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180).is_none());
+        assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180, Reach::default()).is_none());
+        assert!(window_note(file, &seconds(180), &Detection::empty(), 180, Reach::default()).is_none());
+        assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180, Reach::default()).is_none());
         // An end snapped to a cut just before the window's end still runs to it; at the longest
         // window there is no longer one to offer.
-        assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180).is_some());
+        assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180, Reach::default()).is_some());
         let longest = crate::service::MAX_WINDOW_S * 8;
-        let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest).expect("said");
+        let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest, Reach::default()).expect("said");
         assert!(note.message.ends_with(&format!("({longest} s is the longest window)")), "{}", note.message);
     }
 }

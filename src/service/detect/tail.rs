@@ -193,10 +193,10 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 /// `credits` snapped to cuts; an end at the end of the file stays there (it is exact).
 fn snap_credits(file: &Path, credits: &mut DetectedSegment, duration_s: f64, memory: &mut JudgeMemory) -> Result<()> {
     let (at_end, old_end) = (credits.end >= duration_s, credits.end);
-    memory.snapper.snap_segment(file, credits)?;
+    memory.snapper.snap_segment(file, credits, crate::model::snap::Reach::CUTS)?;
     if at_end {
         credits.end = old_end;
-        credits.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+        credits.end_by.retain(|e| !matches!(e, crate::model::Evidence::Cut | crate::model::Evidence::Fade | crate::model::Evidence::Silence));
     }
     Ok(())
 }
@@ -270,13 +270,13 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
         let at_end = part.end >= duration_s;
         let old = (part.start, part.end);
         let preview_follows = found.preview.as_ref().is_some_and(|p| (p.start - old.1).abs() < 1e-6);
-        if let Err(e) = memory.snapper.snap_segment(file, part) {
+        if let Err(e) = memory.snapper.snap_segment(file, part, crate::model::snap::Reach::CUTS) {
             notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
             return;
         }
         if at_end {
             part.end = old.1;
-            part.end_by.retain(|e| *e != crate::model::Evidence::Cut);
+            part.end_by.retain(|e| !matches!(e, crate::model::Evidence::Cut | crate::model::Evidence::Fade | crate::model::Evidence::Silence));
         }
         // Snapping never moves a part across the scene into the other part.
         if part.start >= main.end {

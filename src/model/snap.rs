@@ -205,6 +205,7 @@ mod tests {
         assert_eq!(Reach::parse("cuts").unwrap_err(), "\"cuts\" is not a kind of edge: cut, fade, silence (or none)");
         assert!(Reach::parse("fade=x").unwrap_err().contains("not a number of seconds"));
         assert!(Reach::parse("fade=9").unwrap_err().contains("0 to 5 seconds"));
+        assert!(Reach::parse(" ").unwrap_err().starts_with("no kind of edge given"), "nothing given is not \"none\"");
     }
 
     #[test]

@@ -58,7 +58,7 @@ impl App {
         }
     }
 
-    /// Keep the selected episode's cuts known around its segment edges and the edge being
+    /// Keep the selected episode's cuts and fades known around its segment edges and the edge being
     /// dragged, searching one stretch at a time in the background.
     pub(super) fn poll_cuts(&mut self) {
         while let Ok((path, range, found)) = self.cuts_results.1.try_recv() {
@@ -66,10 +66,12 @@ impl App {
             if let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) {
                 ep.cuts_searched.push(range);
                 match found {
-                    Ok(cuts) => {
-                        ep.cuts.extend(cuts);
-                        ep.cuts.sort_by(f64::total_cmp);
-                        ep.cuts.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
+                    Ok(edges) => {
+                        for (known, found) in [(&mut ep.cuts, edges.cuts), (&mut ep.fades, edges.out_of_black)] {
+                            known.extend(found);
+                            known.sort_by(f64::total_cmp);
+                            known.dedup_by(|a, b| (*a - *b).abs() < 1e-3);
+                        }
                     }
                     // Snapping falls back to seconds; the reason is not worth a banner.
                     Err(_) => {}
@@ -96,7 +98,7 @@ impl App {
             std::thread::Builder::new()
                 .name("introskip-cuts".into())
                 .spawn(move || {
-                    let found = crate::video::cuts::find_cuts(&path, range.0, range.1).map_err(|e| e.to_string());
+                    let found = crate::video::cuts::find_edges(&path, range.0, range.1).map_err(|e| e.to_string());
                     let _ = tx.send((path, range, found));
                 })
                 .ok();

@@ -25,6 +25,9 @@ pub(super) struct Episode {
     pub(super) playhead_s: f64,
     /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
     pub(super) cuts: Vec<f64>,
+    /// Where the picture comes out of black (a fade, a black leader), found with the cuts: the
+    /// next place an edge snaps to where no cut is near, as `detect` snaps.
+    pub(super) fades: Vec<f64>,
     pub(super) cuts_searched: Vec<(f64, f64)>,
     /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
     /// every `step` seconds, made in the background when first shown.
@@ -69,7 +72,7 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), fades: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
     }
 
     pub(super) fn name(&self) -> String {

@@ -231,14 +231,14 @@ pub(crate) enum Review {
     Uncertain,
 }
 
-/// Cuts found in a stretch of an episode (or why not).
-type CutsFound = (PathBuf, (f64, f64), std::result::Result<Vec<f64>, String>);
+/// Cuts and ends of black found in a stretch of an episode (or why not).
+type CutsFound = (PathBuf, (f64, f64), std::result::Result<crate::video::cuts::Edges, String>);
 
 /// The detection window the app offers (seconds).
 const MIN_WINDOW_S: u32 = 30;
 const MAX_WINDOW_S: u32 = 600;
 
-/// Seconds either side of a segment edge (or the pointer) searched for cuts to snap to.
+/// Seconds either side of a segment edge (or the pointer) searched for cuts and fades to snap to.
 const CUT_SEARCH_S: f64 = 6.0;
 
 impl App {

@@ -8,6 +8,7 @@ use eframe::egui;
 pub(super) const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
 pub(super) const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
 pub(super) const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
+pub(super) const FADE_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 235, 235);
 /// Story after the credits (a post-credits scene): outlined, never a segment to skip.
 pub(super) const STORY_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 235, 235);
 
@@ -117,6 +118,8 @@ pub(super) struct View<'a> {
     pub probability: Option<&'a [f32]>,
     pub segments: &'a [Segment],
     pub cuts: &'a [f64],
+    /// Where the picture comes out of black (ticks of their own; edges snap there where no cut is near).
+    pub fades: &'a [f64],
     pub playhead_s: f64,
     pub per_row: u32,
     pub wave: Option<Wave<'a>>,
@@ -403,10 +406,12 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                         painter.text(egui::pos2(r.left() + 3.0, r.center().y), egui::Align2::LEFT_CENTER, text, label.clone(), STORY_COLOUR);
                     }
                 }
-                // Shot cuts: short ticks along the band's top, where edges snap.
-                for &c in cuts.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {
-                    let x = x_of(c);
-                    painter.line_segment([egui::pos2(x, band.top()), egui::pos2(x, band.top() + 7.0)], egui::Stroke::new(1.5, CUT_COLOUR));
+                // Shot cuts and ends of black: short ticks along the band's top, where edges snap.
+                for (times, colour) in [(view.fades, FADE_COLOUR), (cuts, CUT_COLOUR)] {
+                    for &c in times.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {
+                        let x = x_of(c);
+                        painter.line_segment([egui::pos2(x, band.top()), egui::pos2(x, band.top() + 7.0)], egui::Stroke::new(1.5, colour));
+                    }
                 }
                 let points: Vec<egui::Pos2> = (start..(start + PER_ROW).min(seconds))
                     .filter_map(|t| probability.and_then(|p| p.get(t as usize)).map(|&p| (t, p)))
@@ -480,11 +485,14 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             // or in the gap between two).
             let distance = |r: &egui::Rect| if (r.top()..=r.bottom()).contains(&pos.y) { 0.0 } else { (r.top() - pos.y).abs().min((r.bottom() - pos.y).abs()) };
             if let Some((_, geo)) = rows.iter().min_by(|a, b| distance(&a.0).total_cmp(&distance(&b.0))) {
-                // Snap to a shot cut within reach, else to the second grid (the thumbnails);
-                // Alt (or zoomed in to frames): free, to a 25 fps frame.
+                // Snap to a shot cut within reach, else where the picture comes out of black,
+                // else where the sound comes back after a silence (as `detect` snaps), else to
+                // the second grid (the thumbnails); Alt (or zoomed in to frames): free, to a
+                // 25 fps frame.
                 let t = geo.time_at(pos.x);
                 let reach = (SNAP_PX / cell_w) as f64;
-                let cut = cuts.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs()));
+                let silence_ends: Vec<f64> = view.wave.map(|w| w.silences.iter().map(|s| s.1).collect()).unwrap_or_default();
+                let cut = snap_target(t, reach, [cuts, view.fades, &silence_ends]);
                 action = Some(TimelineAction::DragTo(match (free, cut) {
                     (true, _) => (t * 25.0).round() / 25.0,
                     (false, Some(c)) => c,
@@ -495,6 +503,13 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
         }
     });
     Drawn { action, hover_s, visible, rows }
+}
+
+/// Where a dragged edge at `t` snaps: the nearest time within `reach` of the first kind that has
+/// one (cuts, then ends of black, then ends of silences: the order `detect` snaps in, a frame
+/// before a 50 ms step of sound).
+fn snap_target(t: f64, reach: f64, kinds: [&[f64]; 3]) -> Option<f64> {
+    kinds.iter().find_map(|times| times.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs())))
 }
 
 /// Each kind's colour, the same in the band, the segment line and the legend.
@@ -512,6 +527,17 @@ pub(super) fn kind_colour(kind: Kind) -> egui::Color32 {
 mod tests {
     use super::*;
     use crate::segments::Source;
+
+    #[test]
+    fn a_dragged_edge_snaps_to_a_cut_before_a_fade_before_a_silence() {
+        let (cuts, fades, silences) = ([10.0, 30.0], [20.2, 29.9], [20.1, 40.3]);
+        let snap = |t| snap_target(t, 0.5, [&cuts, &fades, &silences]);
+        assert_eq!(snap(10.3), Some(10.0));
+        assert_eq!(snap(30.2), Some(30.0), "a cut wins over a nearer end of black");
+        assert_eq!(snap(20.0), Some(20.2), "an end of black wins over a nearer end of silence");
+        assert_eq!(snap(40.0), Some(40.3), "with no picture edge near, a silence's end");
+        assert_eq!(snap(50.0), None, "nothing within reach: the grid");
+    }
 
     #[test]
     fn the_tail_gets_rows_after_the_head_with_a_gap_only_where_they_do_not_touch() {

@@ -433,7 +433,7 @@ impl App {
             }
         });
         // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, green; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, fades, silences; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
@@ -525,6 +525,7 @@ impl App {
             swatch(ui, WAVE_COLOUR, "sound");
             swatch(ui, SILENCE_COLOUR, "silence");
             swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
+            swatch(ui, super::timeline::FADE_COLOUR, "out of black");
             swatch(ui, INTRO_COLOUR, "solid: yours · pale: predicted · framed: verified");
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));
@@ -539,7 +540,7 @@ impl App {
             (Some((first, _)), Some((last, _))) => Some(super::timeline::TailRows { first: *first, end: last + 1, thumbs: &ep.tail_thumbnails, rows: !whole }),
             _ => None,
         };
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, story: story_after_credits(ep), tail };
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, fades: &ep.fades, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, story: story_after_credits(ep), tail };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;

@@ -60,9 +60,10 @@ impl Reach {
 
     /// `detect --snap`: kinds separated by commas, each with its reach in seconds or the
     /// default one ("cut,fade,silence", "cut", "cut=0.6,fade=1.5"); "none" for none. A kind
-    /// not named is left out.
+    /// not named is left out; a kind named twice is refused (which reach was meant?).
     pub fn parse(text: &str) -> std::result::Result<Reach, String> {
         let mut reach = Reach::OFF;
+        let mut named: Vec<&str> = Vec::new();
         match text.trim() {
             "none" => return Ok(reach),
             "" => return Err("no kind of edge given: cut, fade, silence (or none)".into()),
@@ -85,6 +86,10 @@ impl Reach {
                 "silence" => (&mut reach.silence, SILENCE_REACH_S),
                 _ => return Err(format!("{kind:?} is not a kind of edge: cut, fade, silence (or none)")),
             };
+            if named.contains(&kind) {
+                return Err(format!("{kind:?} is named twice: give each kind once, with one reach"));
+            }
+            named.push(kind);
             *slot = seconds.unwrap_or(default);
         }
         Ok(reach)
@@ -108,6 +113,7 @@ impl Snapper {
         for seg in detection.intros.iter_mut().chain(detection.recaps.iter_mut()) {
             moved += self.snap_segment(path, seg, reach)?;
         }
+        keep_apart(detection);
         Ok(moved)
     }
 
@@ -175,6 +181,26 @@ impl Snapper {
     }
 }
 
+/// Segments that snapping moved into each other (a recap's end, placed by the model, reaching a
+/// silence past the start of the intro that the season's sound placed) are set apart again: the
+/// earlier one ends where the later one begins, and says so (the later start's evidence), since
+/// a chapter list or a skip cannot hold two segments over the same second. Snapping moves an
+/// edge at most 1.2 s, so only such slivers are ever cut; where the later segment would be
+/// swallowed whole (it cannot be: each edge moves towards its own side only that far) nothing
+/// is changed.
+fn keep_apart(detection: &mut Detection) {
+    let mut all: Vec<&mut DetectedSegment> = detection.intros.iter_mut().chain(detection.recaps.iter_mut()).collect();
+    all.sort_by(|a, b| a.start.total_cmp(&b.start));
+    for i in 1..all.len() {
+        let (before, after) = all.split_at_mut(i);
+        let (earlier, later) = (&mut before[i - 1], &after[0]);
+        if earlier.end > later.start && later.start > earlier.start && earlier.end <= later.end {
+            earlier.end = later.start;
+            earlier.end_by = later.start_by.clone();
+        }
+    }
+}
+
 /// The time in `times` nearest to `b`, if within `reach`.
 fn nearest(times: &[f64], b: f64, reach: f64) -> Option<f64> {
     times.iter().copied().filter(|t| (t - b).abs() <= reach).min_by(|x, y| (x - b).abs().total_cmp(&(y - b).abs()))
@@ -206,6 +232,25 @@ mod tests {
         assert!(Reach::parse("fade=x").unwrap_err().contains("not a number of seconds"));
         assert!(Reach::parse("fade=9").unwrap_err().contains("0 to 5 seconds"));
         assert!(Reach::parse(" ").unwrap_err().starts_with("no kind of edge given"), "nothing given is not \"none\"");
+        assert_eq!(Reach::parse("cut=0.4,cut=2").unwrap_err(), "\"cut\" is named twice: give each kind once, with one reach");
+    }
+
+    #[test]
+    fn a_recap_snapped_past_the_intro_start_ends_where_the_intro_begins() {
+        use crate::model::{DetectedSegment, Detection, Evidence};
+        let mut intro = DetectedSegment::by_model(40.0, 95.0, 0.9);
+        intro.start_by = vec![Evidence::Sound];
+        let mut recap = DetectedSegment::by_model(0.0, 40.9, 0.8);
+        recap.end_by.push(Evidence::Silence);
+        let mut d = Detection { intros: vec![intro], recaps: vec![recap], intro_probability: vec![], recap_probability: vec![] };
+        super::keep_apart(&mut d);
+        assert_eq!((d.recaps[0].start, d.recaps[0].end), (0.0, 40.0));
+        assert_eq!(d.recaps[0].end_by, vec![Evidence::Sound], "the recap's end is the intro's start, and says what placed it");
+        assert_eq!((d.intros[0].start, d.intros[0].end), (40.0, 95.0), "the intro is untouched");
+        // Segments that meet or stand apart stay as they are.
+        let before = d.clone();
+        super::keep_apart(&mut d);
+        assert_eq!(d, before);
     }
 
     #[test]

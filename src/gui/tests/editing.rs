@@ -182,6 +182,27 @@ fn an_edge_pressed_exactly_where_it_is_drawn_is_dragged() {
 }
 
 #[test]
+fn a_dragged_edge_snaps_to_where_the_picture_comes_out_of_black_as_detect_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_at_30s(dir.path());
+    h.key_press(egui::Key::Minus); // 30 s a row
+    h.run_steps(2);
+    // No cut near 17 s, an end of black at 17.08 s (as the background search reports them),
+    // and the whole window searched already, so nothing else comes in.
+    {
+        let ep = &mut h.state_mut().episodes[0];
+        ep.cuts.clear();
+        ep.fades = vec![17.08];
+        ep.cuts_searched = vec![(0.0, 600.0)];
+    }
+    let (rect, geo) = h.state().timeline_rows[0];
+    let press = egui::pos2(geo.x_of(20.0), rect.top() + 10.0);
+    drag(&mut h, press, egui::pos2(geo.x_of(17.0), rect.top() + 10.0));
+    let end = h.state().episodes[0].editor.intro().map(|s| s.end_ms);
+    assert_eq!(end, Some(17_080), "the end lands on the first frame out of black, not on the second grid");
+}
+
+#[test]
 fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
     // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
     // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).

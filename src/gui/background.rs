@@ -1,5 +1,5 @@
-//! Taking in what the background jobs made: the preview frame at the playhead, shot cuts around
-//! segment edges, and the whole-episode overview strip. Polled each frame, never waited on.
+//! Taking in what the background jobs made: the preview frame at the playhead, shot cuts and
+//! ends of black around segment edges, and the whole-episode overview strip. Polled each frame, never waited on.
 
 use super::*;
 
@@ -67,7 +67,7 @@ impl App {
                 ep.cuts_searched.push(range);
                 match found {
                     Ok(edges) => {
-                        for (known, found) in [(&mut ep.cuts, edges.cuts), (&mut ep.fades, edges.out_of_black)] {
+                        for (known, found) in [(&mut ep.cuts, edges.cuts), (&mut ep.out_of_black, edges.out_of_black)] {
                             known.extend(found);
                             known.sort_by(f64::total_cmp);
                             known.dedup_by(|a, b| (*a - *b).abs() < 1e-3);

@@ -23,11 +23,12 @@ pub(super) struct Episode {
     /// The labels being corrected (recovered from the sidecar on open).
     pub(super) editor: edit::Editor,
     pub(super) playhead_s: f64,
-    /// Shot cuts found so far (seconds, sorted) and the stretches already searched.
+    /// Shot cuts found so far (seconds, sorted).
     pub(super) cuts: Vec<f64>,
     /// Where the picture comes out of black (a fade, a black leader), found with the cuts: the
     /// next place an edge snaps to where no cut is near, as `detect` snaps.
-    pub(super) fades: Vec<f64>,
+    pub(super) out_of_black: Vec<f64>,
+    /// The stretches searched for cuts and ends of black so far.
     pub(super) cuts_searched: Vec<(f64, f64)>,
     /// The whole episode at a glance (zoomed all the way out): its length, and a thumbnail
     /// every `step` seconds, made in the background when first shown.
@@ -72,7 +73,7 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), fades: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
     }
 
     pub(super) fn name(&self) -> String {

@@ -2,13 +2,14 @@
 //! the playhead. One geometry per row maps time to x and finds segment edges, for painting and
 //! for hit-testing alike (as rerun's `TimeRangesUi` does).
 
+use crate::model::snap::{FADE_REACH_S, SILENCE_REACH_S};
 use crate::segments::{Kind, Segment};
 use eframe::egui;
 
 pub(super) const INTRO_COLOUR: egui::Color32 = egui::Color32::from_rgb(240, 140, 40);
 pub(super) const RECAP_COLOUR: egui::Color32 = egui::Color32::from_rgb(90, 160, 230);
 pub(super) const CUT_COLOUR: egui::Color32 = egui::Color32::from_rgb(120, 230, 160);
-pub(super) const FADE_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 235, 235);
+pub(super) const FADE_COLOUR: egui::Color32 = egui::Color32::from_rgb(170, 250, 255);
 /// Story after the credits (a post-credits scene): outlined, never a segment to skip.
 pub(super) const STORY_COLOUR: egui::Color32 = egui::Color32::from_rgb(235, 235, 235);
 
@@ -28,7 +29,8 @@ pub(super) enum TimelineAction {
 /// Pixels either side of a segment edge that grab it.
 pub(super) const EDGE_GRAB_PX: f32 = 6.0;
 
-/// A dragged edge snaps to a shot cut this close (pixels).
+/// A dragged edge snaps to a shot cut, an end of black or of a silence this close (pixels; the
+/// last two no further than `detect` reaches for them).
 pub(super) const SNAP_PX: f32 = 10.0;
 
 /// Zoom levels: seconds per timeline row (Ctrl + mouse wheel, or + / −); the last is the whole
@@ -119,7 +121,10 @@ pub(super) struct View<'a> {
     pub segments: &'a [Segment],
     pub cuts: &'a [f64],
     /// Where the picture comes out of black (ticks of their own; edges snap there where no cut is near).
-    pub fades: &'a [f64],
+    pub out_of_black: &'a [f64],
+    /// The edge being dragged is a credits or preview edge: it snaps to cuts only, as `detect`
+    /// snaps the tail's edges.
+    pub snap_cuts_only: bool,
     pub playhead_s: f64,
     pub per_row: u32,
     pub wave: Option<Wave<'a>>,
@@ -407,7 +412,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                     }
                 }
                 // Shot cuts and ends of black: short ticks along the band's top, where edges snap.
-                for (times, colour) in [(view.fades, FADE_COLOUR), (cuts, CUT_COLOUR)] {
+                for (times, colour) in [(view.out_of_black, FADE_COLOUR), (cuts, CUT_COLOUR)] {
                     for &c in times.iter().filter(|c| (start as f64..(start + PER_ROW) as f64).contains(c)) {
                         let x = x_of(c);
                         painter.line_segment([egui::pos2(x, band.top()), egui::pos2(x, band.top() + 7.0)], egui::Stroke::new(1.5, colour));
@@ -491,8 +496,17 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 // 25 fps frame.
                 let t = geo.time_at(pos.x);
                 let reach = (SNAP_PX / cell_w) as f64;
-                let silence_ends: Vec<f64> = view.wave.map(|w| w.silences.iter().map(|s| s.1).collect()).unwrap_or_default();
-                let cut = snap_target(t, reach, [cuts, view.fades, &silence_ends]);
+                // A silence that runs to the end of the lane has no end heard: the sound does not
+                // come back there.
+                let silence_ends: Vec<f64> = match view.wave {
+                    Some(w) if !view.snap_cuts_only => {
+                        let lane_end = w.levels.len() as f64 * w.step_s;
+                        w.silences.iter().map(|s| s.1).filter(|&e| e < lane_end - 1e-9).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let out_of_black: &[f64] = if view.snap_cuts_only { &[] } else { view.out_of_black };
+                let cut = snap_target(t, [(cuts, reach), (out_of_black, reach.min(FADE_REACH_S)), (&silence_ends, reach.min(SILENCE_REACH_S))]);
                 action = Some(TimelineAction::DragTo(match (free, cut) {
                     (true, _) => (t * 25.0).round() / 25.0,
                     (false, Some(c)) => c,
@@ -505,11 +519,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     Drawn { action, hover_s, visible, rows }
 }
 
-/// Where a dragged edge at `t` snaps: the nearest time within `reach` of the first kind that has
-/// one (cuts, then ends of black, then ends of silences: the order `detect` snaps in, a frame
-/// before a 50 ms step of sound).
-fn snap_target(t: f64, reach: f64, kinds: [&[f64]; 3]) -> Option<f64> {
-    kinds.iter().find_map(|times| times.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs())))
+/// Where a dragged edge at `t` snaps: the nearest time within its kind's reach of the first kind
+/// that has one (cuts, then ends of black, then ends of silences: the order `detect` snaps in, a
+/// frame before a 50 ms step of sound).
+fn snap_target(t: f64, kinds: [(&[f64], f64); 3]) -> Option<f64> {
+    kinds.iter().find_map(|&(times, reach)| times.iter().copied().filter(|c| (c - t).abs() <= reach).min_by(|a, b| (a - t).abs().total_cmp(&(b - t).abs())))
 }
 
 /// Each kind's colour, the same in the band, the segment line and the legend.
@@ -530,13 +544,17 @@ mod tests {
 
     #[test]
     fn a_dragged_edge_snaps_to_a_cut_before_a_fade_before_a_silence() {
-        let (cuts, fades, silences) = ([10.0, 30.0], [20.2, 29.9], [20.1, 40.3]);
-        let snap = |t| snap_target(t, 0.5, [&cuts, &fades, &silences]);
+        let (cuts, fades, silences) = ([10.0, 30.0], [20.2, 30.15], [20.1, 40.3, 45.0]);
+        let snap = |t| snap_target(t, [(&cuts, 0.5), (&fades, 0.5), (&silences, 0.5)]);
         assert_eq!(snap(10.3), Some(10.0));
         assert_eq!(snap(30.2), Some(30.0), "a cut wins over a nearer end of black");
         assert_eq!(snap(20.0), Some(20.2), "an end of black wins over a nearer end of silence");
         assert_eq!(snap(40.0), Some(40.3), "with no picture edge near, a silence's end");
         assert_eq!(snap(50.0), None, "nothing within reach: the grid");
+        // Each kind its own reach: at a coarse zoom the pointer's 10 px span seconds, but an
+        // end of silence is never reached further than `detect` reaches for one.
+        assert_eq!(snap_target(43.0, [(&cuts, 3.0), (&fades, 1.2), (&silences, 1.2)]), None);
+        assert_eq!(snap_target(44.0, [(&cuts, 3.0), (&fades, 1.2), (&silences, 1.2)]), Some(45.0));
     }
 
     #[test]

@@ -110,11 +110,19 @@ impl Snapper {
     /// fade or silence in `path` within `reach`. Returns how many moved.
     pub fn snap(&mut self, path: &Path, detection: &mut Detection, reach: Reach) -> Result<usize> {
         let mut moved = 0;
+        let mut failed = None;
         for seg in detection.intros.iter_mut().chain(detection.recaps.iter_mut()) {
-            moved += self.snap_segment(path, seg, reach)?;
+            match self.snap_segment(path, seg, reach) {
+                Ok(n) => moved += n,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
+        // Edges already moved stay moved, and apart, when a later one could not be read.
         keep_apart(detection);
-        Ok(moved)
+        failed.map_or(Ok(moved), Err)
     }
 
     /// Snap both edges of one segment (an edge at 0 stays) within `reach`.
@@ -184,19 +192,22 @@ impl Snapper {
 /// Segments that snapping moved into each other (a recap's end, placed by the model, reaching a
 /// silence past the start of the intro that the season's sound placed) are set apart again: the
 /// earlier one ends where the later one begins, and says so (the later start's evidence), since
-/// a chapter list or a skip cannot hold two segments over the same second. Snapping moves an
-/// edge at most 1.2 s, so only such slivers are ever cut; where the later segment would be
-/// swallowed whole (it cannot be: each edge moves towards its own side only that far) nothing
-/// is changed.
+/// a chapter list or a skip cannot hold two segments over the same second. Each edge moves at
+/// most its reach (1.2 s by default, 5 s at most), so what is cut is a sliver of that size. A
+/// segment that would be left shorter than the model's shortest segment, or one nested inside
+/// another, is left as it is: that is not an overlap snapping made.
 fn keep_apart(detection: &mut Detection) {
+    let min_len = super::postprocess::PostProcess::default().min_len_s as f64;
     let mut all: Vec<&mut DetectedSegment> = detection.intros.iter_mut().chain(detection.recaps.iter_mut()).collect();
     all.sort_by(|a, b| a.start.total_cmp(&b.start));
-    for i in 1..all.len() {
-        let (before, after) = all.split_at_mut(i);
-        let (earlier, later) = (&mut before[i - 1], &after[0]);
-        if earlier.end > later.start && later.start > earlier.start && earlier.end <= later.end {
-            earlier.end = later.start;
-            earlier.end_by = later.start_by.clone();
+    for j in 1..all.len() {
+        let (before, after) = all.split_at_mut(j);
+        let later = &after[0];
+        for earlier in before.iter_mut() {
+            if earlier.end > later.start && later.start > earlier.start && earlier.end <= later.end && later.start - earlier.start >= min_len {
+                earlier.end = later.start;
+                earlier.end_by = later.start_by.clone();
+            }
         }
     }
 }
@@ -248,6 +259,13 @@ mod tests {
         assert_eq!(d.recaps[0].end_by, vec![Evidence::Sound], "the recap's end is the intro's start, and says what placed it");
         assert_eq!((d.intros[0].start, d.intros[0].end), (40.0, 95.0), "the intro is untouched");
         // Segments that meet or stand apart stay as they are.
+        let before = d.clone();
+        super::keep_apart(&mut d);
+        assert_eq!(d, before);
+        // One that would be cut below the shortest segment, or one nested in another, too.
+        let short = DetectedSegment::by_model(38.0, 41.0, 0.8);
+        let nested = DetectedSegment::by_model(50.0, 60.0, 0.8);
+        let mut d = Detection { intros: vec![DetectedSegment::by_model(40.0, 95.0, 0.9)], recaps: vec![short, nested], intro_probability: vec![], recap_probability: vec![] };
         let before = d.clone();
         super::keep_apart(&mut d);
         assert_eq!(d, before);

@@ -188,11 +188,13 @@ fn a_dragged_edge_snaps_to_where_the_picture_comes_out_of_black_as_detect_does()
     h.key_press(egui::Key::Minus); // 30 s a row
     h.run_steps(2);
     // No cut near 17 s, an end of black at 17.08 s (as the background search reports them),
-    // and the whole window searched already, so nothing else comes in.
+    // and the whole window searched already, so nothing else comes in (a search under way is
+    // let finish first).
+    step_until(&mut h, "the search for cuts around the edges", |a| a.cuts_pending.is_none() && a.episodes[0].cuts_searched.len() >= 2);
     {
         let ep = &mut h.state_mut().episodes[0];
         ep.cuts.clear();
-        ep.fades = vec![17.08];
+        ep.out_of_black = vec![17.08];
         ep.cuts_searched = vec![(0.0, 600.0)];
     }
     let (rect, geo) = h.state().timeline_rows[0];

@@ -406,11 +406,32 @@ mod tests {
         let t = tail(&format!("ssss{}Ssssssp{}SSsss", "c".repeat(12), "c".repeat(8)));
         let mut found = find_tail(&t, 136.0);
         assert_eq!(found.preview.as_ref().map(|p| p.start), Some(121.5), "the picture's guess: {found:?}");
-        weigh_words(&mut found, 136.0, &[ReadAfter { second: 122, preview: false }, ReadAfter { second: 131, preview: true }]);
+        weigh_words(&mut found, 136.0, &[ReadAfter { second: 122, preview: false, continues: false }, ReadAfter { second: 131, preview: true, continues: false }]);
         split_credits(&t, &mut found, 136.0);
         assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 130.5)], "{found:?}");
         assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((130.5, 136.0)), "{found:?}");
         assert_eq!(found.after_credits, None);
+    }
+
+    #[test]
+    fn a_caption_read_only_a_second_into_the_shot_after_the_credits_still_opens_a_preview() {
+        // Credits, then one shot to the end: the second after its opening is read too.
+        let t = tail(&format!("ssss{}{}", "c".repeat(12), "u".repeat(8)));
+        let base = find_tail(&t, 124.0);
+        let end = base.credits.as_ref().map(|c| c.end).expect("credits");
+        assert!(base.preview.is_some() || base.after_credits.is_some(), "{base:?}");
+        let seconds = seconds_to_read(&t, &base);
+        assert_eq!(&seconds[..2], &[(116, false), (117, true)], "{seconds:?}");
+        // Its opening read as other words (the caption fading in, or misread), the next second
+        // as "Next time": a preview from the credits' end, not from the second it was read at.
+        let mut found = base.clone();
+        weigh_words(&mut found, 124.0, &[ReadAfter { second: 116, preview: false, continues: false }, ReadAfter { second: 117, preview: true, continues: true }]);
+        assert_eq!(found.preview.as_ref().map(|p| p.start), Some(end), "{found:?}");
+        assert_eq!(found.after_credits, None);
+        // The opening read nothing at all: the same.
+        let mut found = base.clone();
+        weigh_words(&mut found, 124.0, &[ReadAfter { second: 117, preview: true, continues: true }]);
+        assert_eq!(found.preview.as_ref().map(|p| p.start), Some(end), "{found:?}");
     }
 
     #[test]
@@ -513,15 +534,15 @@ mod tests {
         let base = find_tail(&t, 128.0);
         assert_eq!(base.preview.as_ref().map(|p| p.start), Some(122.5));
         let seconds = seconds_to_read(&t, &base);
-        assert_eq!(seconds.first(), Some(&114), "the first second after the credits: {seconds:?}");
-        assert!(seconds.contains(&123), "each shot's first second: {seconds:?}");
+        assert_eq!(seconds.first(), Some(&(114, false)), "the first second after the credits: {seconds:?}");
+        assert!(seconds.contains(&(123, false)), "each shot's first second: {seconds:?}");
         // Its opening read, no preview's words: story to the end, never skipped.
         let mut found = base.clone();
-        weigh_words(&mut found, 128.0, &seconds.iter().map(|&second| ReadAfter { second, preview: false }).collect::<Vec<_>>());
+        weigh_words(&mut found, 128.0, &seconds.iter().map(|&(second, continues)| ReadAfter { second, preview: false, continues }).collect::<Vec<_>>());
         assert!(found.preview.is_none() && found.after_credits == Some((113.5, 128.0)), "{found:?}");
         // "Next time" read there: the preview stands, the scene before it is story.
         let mut found = base.clone();
-        weigh_words(&mut found, 128.0, &seconds.iter().map(|&second| ReadAfter { second, preview: second == 123 }).collect::<Vec<_>>());
+        weigh_words(&mut found, 128.0, &seconds.iter().map(|&(second, continues)| ReadAfter { second, preview: second == 123, continues }).collect::<Vec<_>>());
         assert_eq!(found.preview.as_ref().map(|p| p.start), Some(122.5));
         assert_eq!(found.after_credits, Some((113.5, 122.5)));
         // A caption the cue missed, read at a later shot of what looked like story: a preview
@@ -529,7 +550,7 @@ mod tests {
         let plain = find_tail(&t_without_caption(), 128.0);
         assert!(plain.preview.is_none());
         let mut found = plain.clone();
-        weigh_words(&mut found, 128.0, &[ReadAfter { second: 114, preview: false }, ReadAfter { second: 120, preview: true }]);
+        weigh_words(&mut found, 128.0, &[ReadAfter { second: 114, preview: false, continues: false }, ReadAfter { second: 120, preview: true, continues: false }]);
         assert_eq!(found.preview.as_ref().map(|p| p.start), Some(119.5));
         assert_eq!(found.after_credits, Some((113.5, 119.5)));
         // Nothing looked at: the picture's answer stands.

@@ -81,7 +81,9 @@ pub enum Outcome {
 /// 10: stings two episodes see and hear are found beside other shared sound, and kept where the
 /// model leans to them in both.
 /// 11: a squeeze-back 10 % off centre is one (a pillarboxed episode's; 15 % before).
-pub const JUDGE_VERSION: u32 = 11;
+/// 12: the second after the opening of the shot after the credits is read too, for a caption
+/// ([`crate::model::credits::seconds_to_read`]).
+pub const JUDGE_VERSION: u32 = 12;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -24,19 +24,31 @@ pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
 
 /// The seconds of the tail worth reading to tell a preview from story after the credits: the
 /// first second after the credits and the first second of each shot after it (a preview's
-/// caption comes at its opening), at most [`MAX_READ`]. Empty when nothing follows the credits.
-pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<u32> {
+/// caption comes at its opening), at most [`MAX_READ`] — and, where a preview is likeliest to
+/// begin (right after the credits, and where the picture saw a caption), the second after the
+/// opening too when it is the same shot: a caption fades in over a second, and one frame's
+/// reading can miss words the next one reads (wider family B's Broken Academy E04: "Next time"
+/// in plain white over a meadow, read only a second later). Each second comes with whether it
+/// continues the shot of the second before it in the list. Empty when nothing follows the
+/// credits.
+pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<(u32, bool)> {
     let Some(credits) = &found.credits else { return Vec::new() };
     if found.preview.is_none() && found.after_credits.is_none() {
         return Vec::new();
     }
     let n = tail.seconds.len();
     let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= credits.end).unwrap_or(n);
+    let caption = found.preview.as_ref().map(|p| p.start);
+    let cut_at = |i: usize| i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
     let mut out = Vec::new();
     for i in from..n {
-        let cut = i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
-        if cut && out.len() < MAX_READ {
-            out.push(tail.seconds[i]);
+        if !cut_at(i) || out.len() >= MAX_READ {
+            continue;
+        }
+        out.push((tail.seconds[i], false));
+        let opens_preview = i == from || caption.is_some_and(|c| (f64::from(tail.seconds[i]) - c).abs() <= 1.0);
+        if opens_preview && i + 1 < n && tail.seconds[i + 1] == tail.seconds[i] + 1 && !cut_at(i + 1) && out.len() < MAX_READ {
+            out.push((tail.seconds[i + 1], true));
         }
     }
     out
@@ -52,6 +64,9 @@ pub struct ReadAfter {
     pub second: u32,
     /// Its words open a preview ([`reads_as_preview`]).
     pub preview: bool,
+    /// It continues the shot of the picture read before it ([`seconds_to_read`]): a preview
+    /// read here opens with that shot.
+    pub continues: bool,
 }
 
 /// Weigh what was read after the credits (the pictures where words were read): one that reads
@@ -63,8 +78,11 @@ pub struct ReadAfter {
 pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
     let Some(end) = found.credits.as_ref().map(|c| c.end) else { return };
     let first_after = read.iter().map(|r| r.second).min();
-    if let Some(at) = read.iter().find(|r| r.preview).map(|r| r.second) {
-        let start = if Some(at) == first_after { end } else { (f64::from(at) - 0.5).max(end) };
+    if let Some(k) = read.iter().position(|r| r.preview) {
+        // The opening of the shot it was read in (a second that continues a shot is read
+        // only right after its opening).
+        let opening = if read[k].continues { read[k].second - 1 } else { read[k].second };
+        let start = if first_after.is_some_and(|f| opening <= f) { end } else { (f64::from(opening) - 0.5).max(end) };
         let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
         found.caption_read = Some(start);
         if let Some(p) = found.preview.as_mut().filter(|p| keeps && start - p.start < 4.0) {

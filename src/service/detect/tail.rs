@@ -391,7 +391,8 @@ impl EdgeRead {
 /// the text cue missed begins a preview; a "caption" that reads as a sign or a subtitle is
 /// story). Without Tesseract, or where nothing is read, the picture cues' answer stands.
 fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
-    let seconds = crate::model::credits::seconds_to_read(features, found);
+    let asked = crate::model::credits::seconds_to_read(features, found);
+    let seconds: Vec<u32> = asked.iter().map(|&(s, _)| s).collect();
     if seconds.is_empty() {
         return;
     }
@@ -400,7 +401,7 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
         Ok(readings) => {
             // Only pictures where words were read: a frame Tesseract read nothing in (or failed
             // on) says nothing either way.
-            let read: Vec<_> = readings.iter().map(|r| crate::model::credits::ReadAfter { second: r.second, preview: crate::model::credits::reads_as_preview(&r.words) }).collect();
+            let read: Vec<_> = readings.iter().map(|r| crate::model::credits::ReadAfter { second: r.second, preview: crate::model::credits::reads_as_preview(&r.words), continues: asked.iter().any(|&(s, c)| s == r.second && c) }).collect();
             crate::model::credits::weigh_words(found, duration_s, &read);
         }
         Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),

@@ -197,6 +197,8 @@ pub struct App {
     timeline_rows: Vec<(egui::Rect, timeline::RowGeometry)>,
     /// The playhead moved by a key: its row is scrolled into view on the next frame.
     follow_playhead: bool,
+    /// A time to keep in view after the zoom changed (the row showing it is scrolled to).
+    zoom_anchor: Option<f64>,
     /// The height of the lines that list the episode's segments, as drawn before a drag: kept
     /// while an edge is dragged, so the timeline under the pointer does not move when a
     /// segment's line grows shorter ("predicted, …" becomes "edited, …").
@@ -337,6 +339,7 @@ impl App {
             timeline_rows: Vec::new(),
             export_dialog: None,
             follow_playhead: false,
+            zoom_anchor: None,
             segments_h: 0.0,
             head_h: (0.0, 0.0),
             rate: 1.0,

@@ -135,6 +135,8 @@ pub(super) struct View<'a> {
     pub frame_s: f64,
     /// Scroll the playhead's row into view (it was moved by a key, or is playing).
     pub follow: bool,
+    /// Scroll the row showing this time into view, centred (the zoom changed around it).
+    pub reveal: Option<f64>,
     /// Story the tail's analysis found among the credits (start, end s, what it is: a scene
     /// between their parts, or after them): drawn in the band as what plays on.
     pub story: Vec<(f64, f64, &'static str)>,
@@ -228,7 +230,10 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     let pointer = ui.input(|i| i.pointer.latest_pos());
     let mut drag_pos = None;
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
-    let avail = ui.available_width() - 12.0;
+    // The rows end short of the scroll bar by more than an edge's grab zone, so that an edge at
+    // a row's right end is grabbed, not the bar (an outside trial: pressed on 0:20 at 20 s a
+    // row, the bar scrolled the view to 1:00).
+    let avail = ui.available_width() - 20.0;
     // Seconds are `cell_w` wide; a thumbnail covers `strip.span` of them.
     let cell_w = avail / PER_ROW as f32;
     let cell_h = match view.frames {
@@ -245,7 +250,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     let tail = view.tail;
     let (row_list, gap) = row_starts(seconds, PER_ROW, tail.filter(|t| t.rows).map(|t| (t.first, t.end)));
     let tail_thumbs: &[(u32, egui::TextureHandle)] = tail.map_or(&[], |t| t.thumbs);
+    // A bar of its own beside the rows, not one floating over their right ends when hovered.
+    let floating = ui.spacing().scroll;
+    ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
     egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.spacing_mut().scroll = floating;
         for (n, &(start, ruler_end)) in row_list.iter().enumerate() {
             if gap == Some(n) {
                 // What lies between the head and the tail was not analysed (nor decoded).
@@ -430,6 +439,9 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 }
             }
             let strip = egui::Rect::from_min_size(rect.min, egui::vec2(avail, cell_h + wave_h + band_h));
+            if view.reveal.is_some_and(|t| (start as f64..(start + PER_ROW) as f64).contains(&t)) {
+                ui.scroll_to_rect(row, Some(egui::Align::Center));
+            }
             if (start as f64..(start + PER_ROW) as f64).contains(&view.playhead_s) {
                 if view.follow {
                     // The whole row, its ruler too.
@@ -516,6 +528,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             }
         }
     });
+    ui.spacing_mut().scroll = floating;
     Drawn { action, hover_s, visible, rows }
 }
 

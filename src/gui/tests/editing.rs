@@ -205,6 +205,51 @@ fn a_dragged_edge_snaps_to_where_the_picture_comes_out_of_black_as_detect_does()
 }
 
 #[test]
+fn an_edge_at_the_right_end_of_a_row_is_dragged_not_the_scroll_bar() {
+    // 20 s a row (the default here): the intro's end, 0:20, is the first row's right end, where
+    // the timeline's scroll bar is. Pressed there and dragged 3 s left, the edge moves (an
+    // outside trial under Xvfb saw the scroll bar taken instead, the view jump to 1:00).
+    // The whole 2-minute episode analysed, in a window too low for its six rows: they scroll.
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.window_s = 180;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 560.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    let (rect, geo) = h.state().timeline_rows[0];
+    assert_eq!((geo.start, geo.per_row), (0, 20));
+    assert!(h.state().timeline_rows.len() < 6, "not all rows fit: the timeline scrolls");
+    let press = egui::pos2(geo.x_of(20.0), rect.top() + 10.0);
+    assert!((press.x - rect.right()).abs() < 1.0, "the end is the row's right end");
+    h.event(egui::Event::PointerMoved(press));
+    h.run_steps(3);
+    drag(&mut h, press, press - egui::vec2(3.0 * geo.cell_w, 0.0));
+    let end = h.state().episodes[0].editor.intro().map(|s| s.end_ms);
+    assert!(end.is_some_and(|e| (16_500..=17_500).contains(&e)), "the end was not dragged: {end:?}");
+}
+
+#[test]
+fn zooming_in_keeps_the_playhead_on_screen() {
+    // The whole 2-minute episode in a window too low for its rows, the playhead at 1:40.
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.window_s = 180;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 560.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    h.state_mut().episodes[0].playhead_s = 100.0;
+    h.run_steps(2);
+    for _ in 0..2 {
+        h.key_press(egui::Key::Plus);
+        h.run_steps(3);
+        let shown = h.state().visible_s;
+        assert!(shown.is_some_and(|(a, b)| a <= 100 && 100 < b), "zoomed to {} s a row, rows shown {shown:?}", ZOOMS[h.state().zoom]);
+    }
+}
+
+#[test]
 fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
     // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
     // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).

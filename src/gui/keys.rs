@@ -19,7 +19,7 @@ pub(crate) const KEYS: &[(&str, &str)] = &[
     ("↑ / ↓", "previous / next episode"),
     ("1 / 2 / 3 / 4", "edit the intro / recap / credits / preview"),
     ("I / O", "the chosen kind starts / ends at the playhead"),
-    ("drag an edge", "move it (snaps to a cut, else out of black, else a silence's end; Alt: by frame)"),
+    ("drag an edge", "move it (snaps to a cut, else the end of black, else of a silence, else a whole second; Shift or Alt: by frame)"),
     ("Delete", "delete the chosen segment (with none left, the episode has none of its kind)"),
     ("Enter", "verify the episode and go to the next one to check"),
     ("N", "next episode to check (unverified, least confident first)"),

@@ -19,7 +19,7 @@ pub(super) enum TimelineAction {
     Click(f64),
     /// A drag began on a segment's edge (index, start edge?).
     GrabEdge(usize, bool),
-    /// The pointer is dragging at this time (snapped to whole seconds unless Alt is held).
+    /// The pointer is dragging at this time (snapped unless Alt or Shift is held).
     DragTo(f64),
     Release,
     /// The context menu's "Find where this shot appears": where else the season (or the search panel's library) shows this second's shot.
@@ -226,7 +226,8 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     let mut hover_s = None;
     // The seconds of the rows on screen: where zoomed-in frames are wanted.
     let mut visible: Option<(u32, u32)> = None;
-    let free = ui.input(|i| i.modifiers.alt);
+    // Alt or Shift: many Linux desktops take Alt+drag to move the window, so Shift does it too.
+    let free = ui.input(|i| i.modifiers.alt || i.modifiers.shift);
     let pointer = ui.input(|i| i.pointer.latest_pos());
     let mut drag_pos = None;
     let aspect = first.size_vec2().x / first.size_vec2().y.max(1.0);
@@ -504,7 +505,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
             if let Some((_, geo)) = rows.iter().min_by(|a, b| distance(&a.0).total_cmp(&distance(&b.0))) {
                 // Snap to a shot cut within reach, else where the picture comes out of black,
                 // else where the sound comes back after a silence (as `detect` snaps), else to
-                // the second grid (the thumbnails); Alt (or zoomed in to frames): free, to a
+                // the second grid (the thumbnails); Alt or Shift (or zoomed in to frames): free, to a
                 // 25 fps frame.
                 let t = geo.time_at(pos.x);
                 let reach = (SNAP_PX / cell_w) as f64;

@@ -433,7 +433,7 @@ impl App {
             }
         });
         // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 choose the kind · I / O set it at the playhead · drag its edges (snap to cuts, fades, silences; Alt: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next to check · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 kind · I / O set it at the playhead · drag edges (snap to cuts, ends of black, silences; Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;
@@ -525,7 +525,7 @@ impl App {
             swatch(ui, WAVE_COLOUR, "sound");
             swatch(ui, SILENCE_COLOUR, "silence");
             swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
-            swatch(ui, super::timeline::FADE_COLOUR, "out of black");
+            swatch(ui, super::timeline::FADE_COLOUR, "end of black");
             swatch(ui, INTRO_COLOUR, "solid: yours · pale: predicted · framed: verified");
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
             ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));

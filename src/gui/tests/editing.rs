@@ -250,6 +250,22 @@ fn zooming_in_keeps_the_playhead_on_screen() {
 }
 
 #[test]
+fn shift_drags_an_edge_by_frames_instead_of_snapping() {
+    // Alt does it too, but many Linux desktops take Alt+drag to move the window.
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = demo_at_30s(dir.path());
+    h.key_press(egui::Key::Minus); // 30 s a row
+    h.run_steps(2);
+    let (rect, geo) = h.state().timeline_rows[0];
+    let press = egui::pos2(geo.x_of(20.0), rect.top() + 10.0);
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::SHIFT));
+    drag(&mut h, press, egui::pos2(geo.x_of(17.37), rect.top() + 10.0));
+    h.event(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+    let end = h.state().episodes[0].editor.intro().map(|s| s.end_ms).expect("an intro");
+    assert!(end % 40 == 0 && end % 1000 != 0 && end.abs_diff(17_370) <= 60, "a 25 fps frame near 17.37 s, not a snap: {end}");
+}
+
+#[test]
 fn an_edge_dragged_onto_another_row_takes_the_time_under_the_pointer() {
     // 20 s a row: an edge pressed on one row and dragged onto the other ends where the pointer
     // is on that row, not at the same x on the row the drag began on (20 s off, said nowhere).

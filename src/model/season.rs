@@ -83,7 +83,9 @@ pub enum Outcome {
 /// 11: a squeeze-back 10 % off centre is one (a pillarboxed episode's; 15 % before).
 /// 12: the second after the opening of the shot after the credits is read too, for a caption
 /// ([`crate::model::credits::seconds_to_read`]).
-pub const JUDGE_VERSION: u32 = 12;
+/// 13: a stretch whose partners share different parts of it is cut to what the partners that
+/// play it as their intro share, where the rest is story ([`trimmed`]).
+pub const JUDGE_VERSION: u32 = 13;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -147,6 +149,10 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
     let mut shared_story: Vec<(f64, f64)> = Vec::new();
     for (k, r) in repeats.iter().enumerate() {
         let (start, end) = (r.start.max(0.0), r.end.min(window_end));
+        let (start, end) = match first {
+            Some(first) => trimmed(r, start, end, first, d, seconds),
+            None => (start, end),
+        };
         // Shorter than the model's shortest intro only where seen and heard again (a sting).
         let shortest = if r.together { MIN_SHORT_S } else { super::postprocess::PostProcess::default().min_len_s as f64 };
         if end - start < shortest {
@@ -261,6 +267,35 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         }
     }
     (best, spans, recaps, shared_story)
+}
+
+/// A stretch trimmed to intro at most this much (seconds) is left whole.
+const TRIM_MIN_S: f64 = 2.0;
+
+/// Pass 2 on: a stretch whose partners share different parts of it — some where they play their
+/// own intro, the others only in their story — is cut to what the first share, on each side
+/// where the model sees story in the rest ([`STORY_MAX_P`]). Wider family B's
+/// Distant Signal E03: a 6 s sting shared with the episode that plays it as its intro, then 9 s
+/// of story music two other episodes play in their bodies, was taken whole (a false skip).
+fn trimmed(r: &Repeat, start: f64, end: f64, first: &[Option<Past>], d: &Detection, seconds: &[u32]) -> (f64, f64) {
+    if r.here.len() != r.elsewhere.len() {
+        return (start, end);
+    }
+    let backing: Vec<(f64, f64)> = r.here.iter().zip(&r.elsewhere).filter(|&(_, &(j, a, b))| backs(first, j, a, b)).map(|(&(_, s, t), _)| (s, t)).collect();
+    // The others' copies must be story there: each of them has an intro elsewhere. A partner
+    // with none may be one whose intro the season missed (family B's Silver Meadow E04, whose new
+    // intro shares the second shot of E03's sting: cut there, E03 lost 3 s of its sting).
+    let story_there = r.elsewhere.iter().all(|&(j, a, b)| backs(first, j, a, b) || first.get(j).copied().flatten().is_some());
+    if backing.is_empty() || backing.len() == r.here.len() || !story_there {
+        return (start, end);
+    }
+    let a = backing.iter().map(|m| m.0).fold(f64::INFINITY, f64::min).max(start);
+    let b = backing.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max).min(end);
+    if b - a < MIN_SHORT_S {
+        return (start, end);
+    }
+    let story = |x: f64, y: f64| y - x >= TRIM_MIN_S && mean_over(&d.intro_probability, seconds, x, y) < STORY_MAX_P;
+    (if story(start, a) { a } else { start }, if story(b, end) { b } else { end })
 }
 
 /// Repeats that may be story the season reuses with its sound, not its intro (indices into each

@@ -15,7 +15,7 @@ fn detection(intro: Option<(u32, u32)>, p_intro: &[(u32, u32, f32)], p_recap: &[
 /// A repeat that plays at the same times in each partner.
 fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
     let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, start, end)).collect();
-    Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false }
+    Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false }
 }
 
 #[test]
@@ -36,11 +36,11 @@ fn an_intro_seen_and_heard_again_beats_a_score_cue_every_episode_plays() {
         if e < 3 {
             let partners: Vec<usize> = (0..3).filter(|&j| j != e).collect();
             let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
-            list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+            list.push(Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Picture, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true });
         }
         let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
         let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
-        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
+        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false });
         repeats.push(list);
     }
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -75,13 +75,13 @@ fn the_passes_repeat_until_an_episode_that_first_took_a_score_cue_backs_the_intr
         if e != 2 {
             let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
             let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, intro[j].0, intro[j].1)).collect();
-            list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, heard_in: elsewhere.clone(), elsewhere, together: e != 0 });
+            list.push(Repeat { start: intro[e].0, end: intro[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: e != 0, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: e != 0 });
         }
         // The cue is a music scene played from different points: each partner's copy is
         // another part of it than the part that partner repeats most.
         let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
         let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0 + 30.0, cue[j].1 + 30.0)).collect();
-        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, heard_in: elsewhere.clone(), elsewhere, together: false });
+        list.push(Repeat { start: cue[e].0, end: cue[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false });
         repeats.push(list);
     }
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -226,7 +226,7 @@ fn a_score_cue_every_episode_plays_over_other_pictures_is_no_intro_where_the_mod
         .map(|e| {
             let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
             let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, cue[j].0, cue[j].1)).collect();
-            vec![Repeat { heard_in: elsewhere.clone(), elsewhere, ..repeat(cue[e].0, cue[e].1, &partners) }]
+            vec![Repeat { here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, ..repeat(cue[e].0, cue[e].1, &partners) }]
         })
         .collect();
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -266,7 +266,7 @@ fn a_five_second_sting_every_episode_sees_and_hears_is_the_intro_where_the_model
         .map(|e| {
             let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
             let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0, at[j].1)).collect();
-            vec![Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+            vec![Repeat { start: at[e].0, end: at[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true }]
         })
         .collect();
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -300,7 +300,7 @@ fn an_intro_two_of_four_episodes_see_and_hear_as_theirs_is_kept_and_the_others_g
             }
             let j = 2 - e;
             let elsewhere = vec![(j, at[j].0, at[j].1)];
-            vec![Repeat { start: at[e].0, end: at[e].1, partners: vec![j], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }]
+            vec![Repeat { start: at[e].0, end: at[e].1, partners: vec![j], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true }]
         })
         .collect();
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -325,10 +325,10 @@ fn a_channel_ident_every_episode_shares_does_not_outrank_an_intro_one_partner_mi
     for e in 0..4usize {
         let partners: Vec<usize> = (0..4).filter(|&j| j != e).collect();
         let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 0.0, 4.5)).collect();
-        let mut list = vec![Repeat { start: 0.0, end: 4.5, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true }];
+        let mut list = vec![Repeat { start: 0.0, end: 4.5, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true }];
         let partners: Vec<usize> = if e == 0 { vec![1, 2] } else { (0..4).filter(|&j| j != e).collect() };
         let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, 10.0, 50.0)).collect();
-        list.push(Repeat { start: 10.0, end: 50.0, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+        list.push(Repeat { start: 10.0, end: 50.0, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true });
         repeats.push(list);
     }
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
@@ -379,7 +379,7 @@ fn a_sting_three_episodes_play_wins_over_the_story_the_model_took_in_one_of_them
             }
             let partners: Vec<usize> = with.iter().copied().filter(|&j| j != e).collect();
             let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, spans[j].0, spans[j].1)).collect();
-            list.push(Repeat { start: spans[e].0, end: spans[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together });
+            list.push(Repeat { start: spans[e].0, end: spans[e].1, partners, start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together });
         }
         repeats.push(list);
     }
@@ -398,7 +398,7 @@ fn pair_repeats(n: usize, pairs: &[((usize, (f64, f64)), (usize, (f64, f64)))]) 
     for &((e, (s, t)), (j, (a, b))) in pairs {
         for (x, (p, q), y, (u, v)) in [(e, (s, t), j, (a, b)), (j, (a, b), e, (s, t))] {
             let elsewhere = vec![(y, u, v)];
-            repeats[x].push(Repeat { start: p, end: q, partners: vec![y], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, heard_in: elsewhere.clone(), elsewhere, together: true });
+            repeats[x].push(Repeat { start: p, end: q, partners: vec![y], start_by: By::Sound, end_by: By::Sound, sound: true, picture: true, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: true });
         }
     }
     repeats
@@ -517,7 +517,7 @@ fn story_three_episodes_reuse_is_no_intro_once_its_pictures_show_no_title() {
     let at = [(0.0, 40.0), (100.0, 140.0), (60.0, 100.0)];
     let piece = |e: usize, a: f64, b: f64, partners: &[usize]| {
         let elsewhere: Vec<(usize, f64, f64)> = partners.iter().map(|&j| (j, at[j].0 + a, at[j].0 + b)).collect();
-        Repeat { heard_in: elsewhere.clone(), elsewhere, ..seen_repeat(at[e].0 + a, at[e].0 + b, partners) }
+        Repeat { here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, ..seen_repeat(at[e].0 + a, at[e].0 + b, partners) }
     };
     let repeats: Vec<Vec<Repeat>> = vec![
         vec![piece(0, 0.0, 24.0, &[1, 2]), piece(0, 24.0, 40.0, &[1])],
@@ -564,4 +564,58 @@ fn story_three_episodes_reuse_is_no_intro_once_its_pictures_show_no_title() {
     // ... nor where a copy has no sampled second to say what the model sees there.
     let short: Vec<&[u32]> = vec![seconds.as_slice(), &seconds[..50], seconds.as_slice(), seconds.as_slice()];
     assert!(shared_story(&fresh(), &short, &repeats)[0].iter().all(|&k| k != 1), "episode 1's copy at 124–140 s is unsampled");
+}
+
+#[test]
+fn a_sting_shared_as_an_intro_is_cut_from_the_story_music_other_partners_share_after_it() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episode 0: a 6 s sting at 100–106 that episode 1 plays as its intro (10–16), then story
+    // music to 115 that episodes 2 and 3 play in their bodies. Alignment gives episode 0 one
+    // stretch, 100–115, with all three partners; the model believes the sting (0.6), not the
+    // music after it (0.1). The model guesses an intro at 0–20 in episodes 2 and 3 (nothing
+    // repeats it there): the music lies in what they play as story.
+    let season = || vec![
+        detection(None, &[(100, 106, 0.6)], &[]),
+        detection(Some((10, 16)), &[(10, 16, 0.9)], &[]),
+        detection(Some((0, 20)), &[(0, 20, 0.9)], &[]),
+        detection(Some((0, 20)), &[(0, 20, 0.9)], &[]),
+    ];
+    let mut d = season();
+    let stretch = Repeat {
+        start: 100.0,
+        end: 115.0,
+        partners: vec![1, 2, 3],
+        start_by: By::Sound,
+        end_by: By::Sound,
+        sound: true,
+        picture: true,
+        elsewhere: vec![(1, 10.0, 16.0), (2, 80.0, 95.0), (3, 130.0, 145.0)],
+        heard_in: vec![(1, 10.0, 16.0), (2, 80.0, 95.0), (3, 130.0, 145.0)],
+        here: vec![(1, 100.0, 106.0), (2, 100.0, 115.0), (3, 100.0, 115.0)],
+        together: true,
+    };
+    let music = |at: f64, other: usize, there: f64| Repeat { start: at, end: at + 15.0, partners: vec![0, other], elsewhere: vec![(0, 100.0, 115.0), (other, there, there + 15.0)], heard_in: vec![(0, 100.0, 115.0), (other, there, there + 15.0)], here: Vec::new(), ..repeat(at, at + 15.0, &[0, other]) };
+    let repeats = vec![
+        vec![stretch.clone()],
+        vec![Repeat { start: 10.0, end: 16.0, partners: vec![0], elsewhere: vec![(0, 100.0, 106.0)], heard_in: vec![(0, 100.0, 106.0)], here: vec![(0, 10.0, 16.0)], ..stretch.clone() }],
+        vec![music(80.0, 3, 130.0)],
+        vec![music(130.0, 2, 80.0)],
+    ];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    judge_season(&mut d, &s, &repeats);
+    assert_eq!(d[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 106.0)], "the sting, not the music after it");
+    assert_eq!(d[1].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(10.0, 16.0)]);
+    assert!(d[2].intros.is_empty() && d[3].intros.is_empty());
+    // Where alignment does not say which part each partner shares, the stretch stays whole.
+    let mut d2 = season();
+    let mut unknown = repeats.clone();
+    unknown[0][0].here.clear();
+    judge_season(&mut d2, &s, &unknown);
+    assert_eq!(d2[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
+    // So does it where a partner sharing the rest has no intro at all: its intro may be one the
+    // season missed, of which the rest is a part.
+    let mut d3 = season();
+    d3[2] = detection(None, &[], &[]);
+    judge_season(&mut d3, &s, &repeats);
+    assert_eq!(d3[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
 }

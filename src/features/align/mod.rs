@@ -106,6 +106,10 @@ pub struct Repeat {
     pub together: bool,
     /// Where the partners play it ([`Repeat::elsewhere`]'s sound matches only).
     pub heard_in: Vec<(usize, f64, f64)>,
+    /// Where in this episode each of [`Repeat::elsewhere`]'s matches lies (the same order): the
+    /// partners of one stretch may each share another part of it (a sting with the episode
+    /// that plays it as its intro, the story music after it with others). Empty where unknown.
+    pub here: Vec<(usize, f64, f64)>,
 }
 
 impl Repeat {
@@ -352,6 +356,7 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
             m.by == By::Sound && members.iter().any(|(k, p)| k == j && p.by == By::Picture && p.other_end.min(m.other_end) > p.other_start.max(m.other_start))
         }),
         heard_in: members.iter().filter(|(_, m)| m.by == By::Sound).map(|(j, m)| (*j, m.other_start, m.other_end)).collect(),
+        here: members.iter().map(|(j, m)| (*j, m.start, m.end)).collect(),
     }
 }
 

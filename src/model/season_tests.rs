@@ -612,7 +612,12 @@ fn a_sting_shared_as_an_intro_is_cut_from_the_story_music_other_partners_share_a
     unknown[0][0].here.clear();
     judge_season(&mut d2, &s, &unknown);
     assert_eq!(d2[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
-    // So does it where a partner sharing the rest has no intro at all: its intro may be one the
+    // So does it where the model does not see story in the rest (0.4 there, above 0.35).
+    let mut d4 = season();
+    d4[0] = detection(None, &[(100, 106, 0.6), (106, 115, 0.4)], &[]);
+    judge_season(&mut d4, &s, &repeats);
+    assert_eq!(d4[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
+    // And where a partner sharing the rest has no intro at all: its intro may be one the
     // season missed, of which the rest is a part.
     let mut d3 = season();
     d3[2] = detection(None, &[], &[]);

@@ -150,6 +150,17 @@ fn demo_at_30s(dir: &Path) -> Harness<'static, App> {
     h
 }
 
+/// The whole 2-minute demo episode analysed, in a window too low for its six rows: they scroll.
+fn scrolling_timeline(dir: &Path) -> Harness<'static, App> {
+    let media = demo_episode(dir);
+    let mut app = app();
+    app.window_s = 180;
+    app.open(&media);
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 560.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    h
+}
+
 /// Press at `press`, move to `release` in ten small steps as a hand does (egui decides a drag
 /// began only some pixels on, past the 6 px grab zone), and let go there.
 fn drag(h: &mut Harness<'_, App>, press: egui::Pos2, release: egui::Pos2) {
@@ -209,14 +220,8 @@ fn an_edge_at_the_right_end_of_a_row_is_dragged_not_the_scroll_bar() {
     // 20 s a row (the default here): the intro's end, 0:20, is the first row's right end, where
     // the timeline's scroll bar is. Pressed there and dragged 3 s left, the edge moves (an
     // outside trial under Xvfb saw the scroll bar taken instead, the view jump to 1:00).
-    // The whole 2-minute episode analysed, in a window too low for its six rows: they scroll.
     let dir = tempfile::tempdir().unwrap();
-    let media = demo_episode(dir.path());
-    let mut app = app();
-    app.window_s = 180;
-    app.open(&media);
-    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 560.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    let mut h = scrolling_timeline(dir.path());
     let (rect, geo) = h.state().timeline_rows[0];
     assert_eq!((geo.start, geo.per_row), (0, 20));
     assert!(h.state().timeline_rows.len() < 6, "not all rows fit: the timeline scrolls");
@@ -231,14 +236,9 @@ fn an_edge_at_the_right_end_of_a_row_is_dragged_not_the_scroll_bar() {
 
 #[test]
 fn zooming_in_keeps_the_playhead_on_screen() {
-    // The whole 2-minute episode in a window too low for its rows, the playhead at 1:40.
+    // The playhead at 1:40, rows off screen.
     let dir = tempfile::tempdir().unwrap();
-    let media = demo_episode(dir.path());
-    let mut app = app();
-    app.window_s = 180;
-    app.open(&media);
-    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 560.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
-    step_until(&mut h, "the timeline", |a| matches!(a.episodes[0].status, Status::Done { .. }) && !a.timeline_rows.is_empty());
+    let mut h = scrolling_timeline(dir.path());
     h.state_mut().episodes[0].playhead_s = 100.0;
     h.run_steps(2);
     for _ in 0..2 {

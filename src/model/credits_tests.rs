@@ -1,0 +1,405 @@
+//! The credits rule on hand-made tails: what each cue finds, joins and leaves.
+
+use super::*;
+use image::RgbImage;
+use ndarray::Array2;
+
+/// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
+/// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
+/// with a caption, 'u' story with a subtitle; 'R' a new shot with one line that rolls up
+/// 10 px a second over the run of 'R's; 'q' the picture squeezed to the left with names
+/// beside it, 'Q' squeezed, a new shot, no names.
+fn tail(kinds: &str) -> EpisodeFeatures {
+    let n = kinds.len();
+    let mut f = EpisodeFeatures::empty(2);
+    f.start_s = 100;
+    f.seconds = (100..100 + n as u32).collect();
+    let mut shot = 0usize;
+    let mut rows = Vec::new();
+    // 'f', 'l' and 'g' are one shot of footage: names over it, the last line leaving, none.
+    let group = |k: u8| if matches!(k, b'f' | b'l' | b'g') { b'f' } else { k };
+    for (i, k) in kinds.chars().enumerate() {
+        if matches!(k, 'S' | 'p' | 'R' | 'Q') || (i > 0 && group(kinds.as_bytes()[i - 1]) != group(k as u8)) {
+            shot += 1;
+        }
+        let angle = shot as f32 * 1.1;
+        rows.extend([angle.cos(), angle.sin()]);
+        // How many 'R's came before this one in its run: the rolling line's step.
+        let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == b'R').count() as u32;
+        let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
+        let lines: &[std::ops::Range<u32>] = match k {
+            'c' | 'f' => &[20..24, 27..31, 34..38],
+            'p' | 'u' => &[60..64],
+            'l' => &[8..12],
+            'R' => &roll,
+            'q' => &[14..18, 30..34, 46..50],
+            _ => &[],
+        };
+        let squeeze = matches!(k, 'q' | 'Q');
+        let base = |x: u32, y: u32| -> u8 {
+            match k {
+                'b' | 'c' => 10,
+                'q' | 'Q' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
+                _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
+            }
+        };
+        // The squeezed picture's names sit beside it, in the right part of the frame.
+        let glyphs = if squeeze { 88..124 } else { 30..98 };
+        f.thumbnails.push(RgbImage::from_fn(128, 72, |x, y| {
+            let on = lines.iter().any(|r| r.contains(&y)) && glyphs.contains(&x) && x % 3 == 0;
+            image::Rgb([if on { 255 } else { base(x, y) }; 3])
+        }));
+    }
+    f.embeddings = Array2::from_shape_vec((n, 2), rows).unwrap();
+    f
+}
+
+#[test]
+fn credits_over_black_then_a_preview_with_a_caption() {
+    // 10 s story, 2 s black, 15 s credits, 1 s black, then a 6 s preview of 2 s shots.
+    let t = tail("ssssssssssbbcccccccccccccccbpSSSSS");
+    let found = find_tail(&t, 134.0);
+    let credits = found.credits.expect("credits");
+    assert_eq!((credits.start, credits.end), (109.5, 127.5), "credits: {credits:?}");
+    let preview = found.preview.expect("preview");
+    assert_eq!((preview.start, preview.end), (127.5, 134.0));
+    assert!(found.after_credits.is_none());
+}
+
+/// [`find_tail`] and then [`split_credits`], as the tail's judgement runs them.
+fn split(kinds: &str, duration_s: f64) -> TailFound {
+    let t = tail(kinds);
+    let mut found = find_tail(&t, duration_s);
+    split_credits(&t, &mut found, duration_s);
+    found
+}
+
+fn spans(found: &TailFound) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = found.credits.iter().chain(&found.more_credits).map(|c| (c.start, c.end)).collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+
+#[test]
+fn credits_a_scene_splits_are_two_parts_with_story_between_them() {
+    // 12 s of names, a 6 s scene, 8 s more names and black to the end of the file.
+    let found = split(&format!("ssss{}Ssssss{}bb", "c".repeat(12), "c".repeat(8)), 132.0);
+    assert_eq!(spans(&found), [(103.5, 115.5), (121.5, 132.0)], "{found:?}");
+    assert_eq!((found.between.as_slice(), found.after_credits), (&[(115.5, 121.5)][..], None));
+    // The shorter part first: found before the longer one.
+    let found = split(&format!("ssss{}Sssss{}SSsss", "c".repeat(7), "c".repeat(14)), 136.0);
+    assert_eq!(spans(&found), [(103.5, 110.5), (115.5, 129.5)], "{found:?}");
+    assert_eq!(found.between, [(110.5, 115.5)]);
+    assert_eq!(found.after_credits, Some((129.5, 136.0)), "the story after the last part stays story");
+}
+
+#[test]
+fn a_caption_the_picture_saw_opening_more_credits_is_not_a_preview() {
+    // Names, a scene, then a new shot with one line over it and names again: the line was
+    // the second part's first, not a preview's caption.
+    let found = split(&format!("ssss{}Ssssssp{}", "c".repeat(12), "c".repeat(8)), 131.0);
+    assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 131.0)], "{found:?}");
+    assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+    assert_eq!(found.between, [(115.5, 122.5)]);
+}
+
+#[test]
+fn a_preview_the_words_read_after_the_last_part_is_kept_when_the_picture_began_it_too_early() {
+    // Names, a scene, a new shot with one line (the picture's "caption") and names again,
+    // then a new shot whose caption the words read as a preview's ("Next time").
+    let t = tail(&format!("ssss{}Ssssssp{}SSsss", "c".repeat(12), "c".repeat(8)));
+    let mut found = find_tail(&t, 136.0);
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(121.5), "the picture's guess: {found:?}");
+    weigh_words(&mut found, 136.0, &[ReadAfter { second: 122, preview: false, continues: false }, ReadAfter { second: 131, preview: true, continues: false }]);
+    split_credits(&t, &mut found, 136.0);
+    assert_eq!(spans(&found), [(103.5, 115.5), (122.5, 130.5)], "{found:?}");
+    assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((130.5, 136.0)), "{found:?}");
+    assert_eq!(found.after_credits, None);
+}
+
+#[test]
+fn a_caption_read_only_a_second_into_the_shot_after_the_credits_still_opens_a_preview() {
+    // Credits, then one shot to the end: the second after its opening is read too.
+    let t = tail(&format!("ssss{}{}", "c".repeat(12), "u".repeat(8)));
+    let base = find_tail(&t, 124.0);
+    let end = base.credits.as_ref().map(|c| c.end).expect("credits");
+    assert!(base.preview.is_some() || base.after_credits.is_some(), "{base:?}");
+    let seconds = seconds_to_read(&t, &base);
+    assert_eq!(&seconds[..2], &[(116, false), (117, true)], "{seconds:?}");
+    // Its opening read as other words (the caption fading in, or misread), the next second
+    // as "Next time": a preview from the credits' end, not from the second it was read at.
+    let mut found = base.clone();
+    weigh_words(&mut found, 124.0, &[ReadAfter { second: 116, preview: false, continues: false }, ReadAfter { second: 117, preview: true, continues: true }]);
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(end), "{found:?}");
+    assert_eq!(found.after_credits, None);
+    // The opening read nothing at all: the same.
+    let mut found = base.clone();
+    weigh_words(&mut found, 124.0, &[ReadAfter { second: 117, preview: true, continues: true }]);
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(end), "{found:?}");
+}
+
+#[test]
+fn names_far_from_the_credits_or_a_black_pause_do_not_split_them() {
+    // Text 100 s before the credits is the story's, whatever it shows.
+    let found = split(&format!("{}{}{}", "c".repeat(7), "s".repeat(100), "c".repeat(12)), 219.0);
+    assert_eq!((found.more_credits.len(), found.between.len()), (0, 0), "{found:?}");
+    // Black between two runs of cards is a pause, not a scene.
+    let found = split(&format!("ssss{}bbbbbbbb{}", "c".repeat(8), "c".repeat(10)), 130.0);
+    assert!(found.more_credits.is_empty() && found.between.is_empty(), "{found:?}");
+    // Credits with a post-credits scene and nothing more: as before.
+    let found = split("sssssssscccccccccccsssssssss", 128.0);
+    assert_eq!((spans(&found), found.after_credits), (vec![(107.5, 118.5)], Some((118.5, 128.0))));
+}
+
+#[test]
+fn story_after_the_credits_is_a_post_credits_scene_and_credits_at_the_end_run_to_it() {
+    let t = tail("sssssssscccccccccccsssssssss");
+    let found = find_tail(&t, 128.0);
+    let credits = found.credits.expect("credits");
+    assert_eq!((credits.start, credits.end), (107.5, 118.5));
+    assert_eq!(found.after_credits, Some((118.5, 128.0)));
+    assert!(found.preview.is_none());
+    // Credits to the very end of the file.
+    let found = find_tail(&tail("ssssssssccccccccccccbb"), 122.0);
+    assert_eq!(found.credits.map(|c| (c.start, c.end)), Some((107.5, 122.0)));
+}
+
+#[test]
+fn credits_over_footage_run_to_the_end_as_their_last_line_scrolls_out() {
+    // Names over one shot of footage; the last line leaves at the top, the shot plays on to
+    // the end of the file: all credits, not a preview opening with a caption.
+    let found = find_tail(&tail("ssssssffffffffffllggg"), 121.0);
+    let credits = found.credits.expect("credits over footage");
+    assert_eq!((credits.start, credits.end), (105.5, 121.0));
+    assert!(found.preview.is_none() && found.after_credits.is_none(), "{:?} {:?}", found.preview, found.after_credits);
+    // Names over footage, then a cut to a scene: the run-on stops at the cut, and the scene
+    // is story after the credits, not credits and not a preview.
+    let found = find_tail(&tail("ssssffffffffffSssssss"), 121.0);
+    let credits = found.credits.clone().expect("credits over footage");
+    assert_eq!(credits.end, 113.5, "{found:?}");
+    assert!(found.preview.is_none() && found.after_credits == Some((113.5, 121.0)), "{found:?}");
+}
+
+#[test]
+fn a_scene_after_the_credits_keeps_playing_before_a_preview_and_fast_cuts_are_not_a_preview() {
+    // Credits, a 9 s scene cut fast (3 s shots), then a preview opening with its caption.
+    let found = find_tail(&tail("ssssccccccccccSssSssSsspSSSS"), 128.0);
+    assert_eq!(found.credits.as_ref().map(|c| c.end), Some(113.5), "{found:?}");
+    assert_eq!(found.after_credits, Some((113.5, 122.5)), "the scene is story: {found:?}");
+    assert_eq!(found.preview.map(|p| (p.start, p.end)), Some((122.5, 128.0)));
+    // The same scene with no preview after it: story to the end, however fast it cuts.
+    let found = find_tail(&tail("ssssccccccccccSsSsSsSsSs"), 124.0);
+    assert!(found.preview.is_none() && found.after_credits == Some((113.5, 124.0)), "{found:?}");
+}
+
+/// The fixture with text cues read from its pictures, as the tail's analysis keeps them.
+fn with_text(mut f: EpisodeFeatures) -> EpisodeFeatures {
+    f.text = f.thumbnails.iter().map(crate::features::picture::text_cue).collect();
+    f
+}
+
+#[test]
+fn a_last_line_rolling_up_over_the_footages_own_cuts_is_still_the_credits() {
+    // Names over footage, then the list's last line rolls on alone across three cuts of the
+    // footage to the end of the file: credits to the end, not a preview opening with a
+    // caption (a caption stays where it is).
+    let found = find_tail(&with_text(tail("ssssffffffffRRRRR")), 117.0);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((103.5, 117.0)), "{found:?}");
+    assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+    // The same cuts with a caption that stays put: a preview after the credits.
+    let found = find_tail(&with_text(tail("ssssffffffffpSSSS")), 117.0);
+    assert_eq!(found.preview.map(|p| p.start), Some(111.5));
+}
+
+#[test]
+fn a_squeeze_back_is_the_credits_until_the_picture_fills_the_frame_again() {
+    assert!(squeezed(&tail("q").thumbnails[0]) && squeezed(&tail("Q").thumbnails[0]));
+    assert!(!squeezed(&tail("s").thumbnails[0]) && !squeezed(&tail("c").thumbnails[0]));
+    // Names roll beside the squeezed picture, end, and the promo plays on squeezed over its
+    // own cuts: all credits. Then story fills the frame: a post-credits scene.
+    let found = find_tail(&with_text(tail("ssssqqqqqqqqQQQQQQQQSsssss")), 126.0);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((103.5, 119.5)), "{found:?}");
+    assert_eq!(found.after_credits, Some((119.5, 126.0)), "{found:?}");
+}
+
+#[test]
+fn what_is_read_after_the_credits_decides_preview_or_story() {
+    use crate::features::ocr::Word;
+    let words = |t: &str| t.split(' ').map(|w| Word { text: w.into(), confidence: 90.0 }).collect::<Vec<_>>();
+    assert!(reads_as_preview(&words("Next time")) && reads_as_preview(&words("Nexttime on")) && reads_as_preview(&words("KTV COMING UP")));
+    assert!(reads_as_preview(&words("On the next episode")) && reads_as_preview(&words("Next week.")));
+    assert!(!reads_as_preview(&words("NO PARKING")) && !reads_as_preview(&words("Where were you last night?")));
+    // "Soon" alone is dialogue; words that only run together into "next" are not it.
+    assert!(!reads_as_preview(&words("See you soon")) && !reads_as_preview(&words("Anne Xu also on")) && !reads_as_preview(&words("the annex")));
+    // A caption read in part still counts.
+    assert!(reads_as_preview(&words("Next tme")));
+    // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
+    let t = tail("ssssccccccccccSssSssSsspSSSS");
+    let base = find_tail(&t, 128.0);
+    assert_eq!(base.preview.as_ref().map(|p| p.start), Some(122.5));
+    let seconds = seconds_to_read(&t, &base);
+    assert_eq!(seconds.first(), Some(&(114, false)), "the first second after the credits: {seconds:?}");
+    assert!(seconds.contains(&(123, false)), "each shot's first second: {seconds:?}");
+    // Its opening read, no preview's words: story to the end, never skipped.
+    let mut found = base.clone();
+    weigh_words(&mut found, 128.0, &seconds.iter().map(|&(second, continues)| ReadAfter { second, preview: false, continues }).collect::<Vec<_>>());
+    assert!(found.preview.is_none() && found.after_credits == Some((113.5, 128.0)), "{found:?}");
+    // "Next time" read there: the preview stands, the scene before it is story.
+    let mut found = base.clone();
+    weigh_words(&mut found, 128.0, &seconds.iter().map(|&(second, continues)| ReadAfter { second, preview: second == 123, continues }).collect::<Vec<_>>());
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(122.5));
+    assert_eq!(found.after_credits, Some((113.5, 122.5)));
+    // A caption the cue missed, read at a later shot of what looked like story: a preview
+    // from that shot on.
+    let plain = find_tail(&t_without_caption(), 128.0);
+    assert!(plain.preview.is_none());
+    let mut found = plain.clone();
+    weigh_words(&mut found, 128.0, &[ReadAfter { second: 114, preview: false, continues: false }, ReadAfter { second: 120, preview: true, continues: false }]);
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(119.5));
+    assert_eq!(found.after_credits, Some((113.5, 119.5)));
+    // Nothing looked at: the picture's answer stands.
+    let mut found = base.clone();
+    weigh_words(&mut found, 128.0, &[]);
+    assert_eq!(found.preview.map(|p| p.start), Some(122.5));
+}
+
+/// What [`rolled_in`] or [`rolled_out`] make of `readings`, every second from 90 to 130
+/// looked at unless `looked` says which, the words of `furniture` read far away.
+fn walked(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, furniture: &[&str]) -> Walk {
+    let all: Vec<u32> = (90..=130).collect();
+    let furniture: Vec<String> = furniture.iter().map(|w| w.to_string()).collect();
+    let reads = EdgeReads { looked: looked.unwrap_or(&all), readings, furniture: &furniture };
+    if out { rolled_out(edge, &reads) } else { rolled_in(edge, &reads) }
+}
+
+fn reading(second: u32, text: &str) -> crate::features::ocr::Reading {
+    use crate::features::ocr::Word;
+    // A word written "~word" was read unsurely.
+    let words = text.split(' ').map(|w| Word { text: w.into(), confidence: if w.starts_with('~') { 60.0 } else { 90.0 } }).collect();
+    crate::features::ocr::Reading { second, words }
+}
+
+#[test]
+fn the_credits_begin_where_their_rolling_names_are_first_read() {
+    use crate::features::ocr::Reading;
+    let read = reading;
+    let start = |readings: &[Reading], furniture: &[&str]| walked(false, 110, readings, None, furniture).reached;
+    // The cue saw the names from 110; from 107 the list was rolling in over bright footage,
+    // its lines read in part at the picture's edge ("ast", "Directe"); before it, a
+    // subtitle. The channel's logo is in every picture, and in the one read far away.
+    let readings = [
+        read(105, "KTV Look at the sky."),
+        read(106, "KTV Look at the sky."),
+        read(107, "KTV ast"),
+        read(108, "KTV Cast Directe"),
+        read(109, "KTV Cast Directed by"),
+        read(110, "KTV Cast Directed by Nova Brook"),
+        read(111, "KTV Directed by Nova Brook Visual"),
+    ];
+    assert_eq!(start(&readings, &["ktv"]), Some(107));
+    // The story before shows the logo alone: it ties nothing once read far away, whatever
+    // its length.
+    let logo = [read(108, "KTV"), read(109, "KTV ~wi"), read(110, "KTV Cast Directed"), read(111, "KTV Cast")];
+    assert_eq!(start(&logo, &["ktv"]), None);
+    // A three-letter logo ties nothing even where the picture read far away missed it.
+    assert_eq!(start(&logo, &[]), None);
+    let logo = [read(108, "NETFLIX"), read(109, "NETFLIX"), read(110, "NETFLIX Cast Directed"), read(111, "NETFLIX Cast")];
+    assert_eq!(start(&logo, &["netflix"]), None);
+    // A second mostly theirs brings its other lines: the list's next title, read first in
+    // the second before.
+    let titles = [read(108, "STORYBOARD SCRIPT"), read(109, "STORYBOARD SCRIPT Jansen Keller"), read(110, "Cast Jansen Keller"), read(111, "Keller Novak")];
+    assert_eq!(start(&titles, &[]), Some(108));
+    // One word of theirs among a line of dialogue is the story.
+    assert_eq!(start(&[read(109, "Cast where were you"), read(110, "Cast Directed"), read(111, "Cast")], &[]), None);
+    // One second read as nothing (a frame between lines) is passed over, two end the walk.
+    let gap = [read(105, "Cast"), read(108, "Cast"), read(110, "Cast Directed"), read(111, "Cast")];
+    assert_eq!(start(&gap, &[]), Some(108));
+    // A second not looked at yet asks for more, however the last one read was.
+    let looked = [109, 110, 111];
+    assert_eq!(walked(false, 110, &gap[2..], Some(&looked), &[]), Walk { reached: None, wants_more: true, stopped_by_words: false });
+    assert_eq!(walked(false, 110, &[read(109, "Cast"), gap[2].clone(), gap[3].clone()], Some(&looked), &[]), Walk { reached: Some(109), wants_more: true, stopped_by_words: false });
+    // Unsure junk ties nothing, and an opening read as junk decides nothing.
+    assert_eq!(start(&[read(109, "~Cast"), read(110, "Cast"), read(111, "Cast Directed")], &[]), None);
+    assert_eq!(start(&[read(109, "Cast"), read(110, "~Cast"), read(111, "~a")], &[]), None);
+    // A subtitle held over a dark scene, taken by the cue for the credits' first lines: the
+    // same words second after second, not a list rolling in.
+    let held: Vec<Reading> = (100..112).map(|s| read(s, "I never said that.")).collect();
+    assert_eq!(start(&held, &[]), None);
+    // Not further back than READ_BACK_S.
+    let long: Vec<Reading> = (80..112).map(|s| read(s, &format!("Cast N{s}x"))).collect();
+    assert_eq!(start(&long, &[]), Some(110 - READ_BACK_S));
+}
+
+#[test]
+fn a_walk_says_whether_the_picture_read_far_away_could_change_it() {
+    // The far picture is read only where its words could: the caller's answers must be
+    // those of reading it always.
+    let read = reading;
+    let walk = |readings: &[crate::features::ocr::Reading], furniture: &[&str]| walked(false, 110, readings, None, furniture);
+    // Stopped by a logo beside a name: 1 of 3 words ties. The logo left out, 1 of 2 does.
+    let logo = [read(109, "KTV Smith Xqzt"), read(110, "Cast Smith"), read(111, "Cast Smith Directed")];
+    let without = walk(&logo, &[]);
+    assert_eq!((without.reached, without.stopped_by_words), (None, true));
+    assert_eq!(walk(&logo, &["ktv"]).reached, Some(109));
+    // Two seconds read as nothing before the credits (on black after a silent scene): no
+    // word can be taken away to let it on, and it says so.
+    let black = [read(110, "Cast Smith"), read(111, "Cast Smith Directed")];
+    let w = walk(&black, &[]);
+    assert_eq!((w.reached, w.stopped_by_words, w.wants_more), (None, false, false));
+    // A held subtitle stops it by its words (no list moving).
+    let held = [read(110, "Where were you"), read(111, "Where were you")];
+    assert!(walk(&held, &[]).stopped_by_words);
+}
+
+#[test]
+fn the_credits_end_where_their_last_lines_are_last_read_and_what_follows_moves_with_them() {
+    let read = reading;
+    let end = |readings: &[crate::features::ocr::Reading]| walked(true, 121, readings, None, &[]).reached;
+    // The cue's run ends at 121; the list's last lines roll out over two more seconds, then
+    // a preview opens on its caption.
+    let out = [read(119, "Music by Noah Olsen Silver Signal"), read(120, "Silver Signal"), read(121, "Silver Signal"), read(122, "Silver Signal"), read(123, "Signal"), read(124, "Next time")];
+    assert_eq!(end(&out), Some(123));
+    // A post-credits scene's subtitle ties nothing: the end stands ("her" is not "Heather").
+    let scene = [read(119, "Music by Heather Olsen"), read(121, "Heather Olsen Silver Signal"), read(122, "I told her.")];
+    assert_eq!(end(&scene), None);
+    // A subtitle the cue's run ended on, held: not a list rolling out.
+    let scene = [read(119, "Where were you?"), read(120, "Where were you?"), read(121, "Where were you?"), read(122, "Where were you?")];
+    assert_eq!(end(&scene), None);
+    let credits = DetectedSegment { start: 100.5, end: 121.5, confidence: 1.0, start_by: vec![Evidence::Text], end_by: vec![Evidence::Text], repeats_in: 0 };
+    let preview = DetectedSegment { start: 121.5, end: 130.0, ..credits.clone() };
+    let mut found = TailFound { credits: Some(credits.clone()), preview: Some(preview), ..Default::default() };
+    end_credits_at(&mut found, 123.5);
+    assert_eq!((found.credits.as_ref().map(|c| c.end), found.preview.as_ref().map(|p| p.start)), (Some(123.5), Some(123.5)));
+    // A post-credits scene keeps playing from the new end; one left shorter than
+    // MIN_AFTER_S was the credits' own tail.
+    let mut found = TailFound { credits: Some(credits.clone()), after_credits: Some((121.5, 130.0)), ..Default::default() };
+    end_credits_at(&mut found, 123.5);
+    assert_eq!(found.after_credits, Some((123.5, 130.0)));
+    let mut found = TailFound { credits: Some(credits), after_credits: Some((121.5, 125.0)), ..Default::default() };
+    end_credits_at(&mut found, 123.5);
+    assert_eq!(found.after_credits, None);
+}
+
+/// Credits, then a scene and a preview whose caption the text cue cannot see.
+fn t_without_caption() -> EpisodeFeatures {
+    tail("ssssccccccccccSssSssSssSSSSS")
+}
+
+#[test]
+fn subtitled_story_and_short_text_are_not_credits() {
+    assert!(find_tail(&tail("ssssuuuuuuuuuuuuuuussss"), 123.0).credits.is_none(), "a subtitled scene");
+    // A subtitle under a dark scene that still shows its picture (a globe on black): one
+    // line over a dark picture, but not over a black card.
+    let mut f = tail("ssssuuuuuuuuuuuuuuussss");
+    for img in &mut f.thumbnails[4..19] {
+        for (x, y, p) in img.enumerate_pixels_mut() {
+            if !(56..66).contains(&y) {
+                let globe = (x as i32 - 64).pow(2) + (y as i32 - 28).pow(2) < 26 * 26;
+                *p = image::Rgb([if globe { 40 + (x % 5) as u8 * 8 } else { 3 }; 3]);
+            }
+        }
+    }
+    assert!(find_tail(&f, 123.0).credits.is_none(), "a subtitle over a dark scene");
+    assert!(find_tail(&with_text(f), 123.0).credits.is_none(), "the same, with the tail's own text cues");
+    assert!(find_tail(&tail("ssssssccccssssss"), 116.0).credits.is_none(), "4 s of names");
+}

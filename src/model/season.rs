@@ -85,7 +85,9 @@ pub enum Outcome {
 /// ([`crate::model::credits::seconds_to_read`]).
 /// 13: a stretch whose partners share different parts of it is cut to what the partners that
 /// play it as their intro share, where the rest is story ([`trimmed`]).
-pub const JUDGE_VERSION: u32 = 13;
+/// 14: a title of 10 letters or more is read with two letters lost; a stretch a partner plays as
+/// its intro found by its title is the intro here too (`service::detect::titles`).
+pub const JUDGE_VERSION: u32 = 14;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

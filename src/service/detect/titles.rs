@@ -21,6 +21,8 @@ const TITLE_REPEATS: usize = 4;
 /// Episodes from `answered` on are context ([`judge_with`]): not read.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
+    // The intros found here by their title: (episode in the season, start, end).
+    let mut found: Vec<(usize, f64, f64)> = Vec::new();
     for (k, &i) in members.iter().enumerate() {
         if !detections[k].intros.is_empty() || i >= answered {
             continue;
@@ -47,12 +49,56 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
             crate::features::align::By::Picture => crate::model::Evidence::Picture,
         };
         detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
+        found.push((k, start, end));
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         notes.push(Note::about(
             episodes[i].0,
             format!("intro found by its title: {}–{} plays in {} other episode(s) and shows the series' title (\"{key}\" read at {})", clock(start), clock(end), r.partners.len(), clock(f64::from(second))),
         ));
     }
+    // An episode still without one whose stretch a partner plays as the intro just found by its
+    // title has that intro too, where its own pictures missed the card: the shared part can end
+    // before the card does (the wider family-B set's Last Empire E03, whose title comes in 0.1 s
+    // before the part E04 shares ends, so no second sampled inside it shows the title).
+    for (k, &i) in members.iter().enumerate() {
+        if !detections[k].intros.is_empty() || i >= answered {
+            continue;
+        }
+        let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
+        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end) else { continue };
+        let by = |b: crate::features::align::By| match b {
+            crate::features::align::By::Sound => crate::model::Evidence::Sound,
+            crate::features::align::By::Picture => crate::model::Evidence::Picture,
+        };
+        let r = &repeats[k][r];
+        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
+        let clock = |t: f64| crate::clock::clock(t, 1, true);
+        let name = episodes[members[partner]].0.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        notes.push(Note::about(episodes[i].0, format!("intro found by a partner's title: {}–{} is what {name} plays as its intro, whose pictures show the series' title", clock(start), clock(end))));
+    }
+}
+
+/// Share of a partner's copy that must lie inside the partner's title-found intro.
+const TITLED_PARTNER_SHARE: f64 = 0.8;
+
+/// Of an episode's `repeats`, the first seen again (a picture match, at least
+/// [`crate::features::align::MIN_SHORT_S`] in the window) whose copy in some partner lies
+/// mostly ([`TITLED_PARTNER_SHARE`]) inside that partner's intro found by its title (`found`:
+/// partner, start, end): (repeat, start, end of this episode's part matching that copy, partner).
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64) -> Option<(usize, f64, f64, usize)> {
+    repeats.iter().enumerate().filter(|(_, r)| r.picture).find_map(|(n, r)| {
+        r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
+            let &(_, s, e) = found.iter().find(|f| f.0 == p)?;
+            let inside = (b.min(e) - a.max(s)).max(0.0);
+            if b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
+                return None;
+            }
+            // This episode's part of that match where known, else the whole stretch.
+            let (start, end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
+            let (start, end) = (start.max(0.0), end.min(window_end));
+            (end - start >= crate::features::align::MIN_SHORT_S).then_some((n, start, end, p))
+        })
+    })
 }
 
 /// The repeats of each episode of a season that are story it shares, not its intro
@@ -171,5 +217,39 @@ mod tests {
         let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
         assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes, false).is_none());
         assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[cfg(test)]
+mod partner_tests {
+    use super::*;
+    use crate::features::align::{By, Repeat};
+
+    /// A stretch of this episode (start–end) seen again in partners (partner, start, end there).
+    fn seen_in(start: f64, end: f64, copies: &[(usize, f64, f64)], picture: bool) -> Repeat {
+        let here = copies.iter().map(|&(p, _, _)| (p, start, end)).collect();
+        Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture, here, heard_in: copies.to_vec(), elsewhere: copies.to_vec(), together: true }
+    }
+
+    #[test]
+    fn a_stretch_a_partner_plays_as_its_title_found_intro_is_the_intro_here_too() {
+        // Last Empire E03 (the wider family-B set): 0–33.9 s plays in E04 at 102.9–137.0, which
+        // E04's title card made its intro (102.9–136.8); a story stretch plays in E01.
+        let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
+        let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
+        let found = [(3, 102.9, 136.8)];
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0), Some((1, 0.0, 33.9, 3)));
+        // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
+        // with no title-found intro: nothing.
+        let heard = Repeat { picture: false, ..intro.clone() };
+        assert_eq!(partners_titled(&[heard], &found, 180.0), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0), None, "another partner's intro");
+        // Where several partners share parts of the stretch, this episode's part of the titled
+        // partner's copy is taken; it is clipped to the window and must still be long enough.
+        let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
+        shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9)];
+        assert_eq!(partners_titled(&[shared], &found, 180.0), Some((0, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0), None, "too little of it in the window");
     }
 }

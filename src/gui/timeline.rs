@@ -462,7 +462,9 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 painter.line_segment([egui::pos2(pos.x, rect.top()), egui::pos2(pos.x, strip.bottom())], egui::Stroke::new(1.0, egui::Color32::from_white_alpha(120)));
                 let text = (view.time)(t);
                 let galley = painter.layout_no_wrap(text, label.clone(), egui::Color32::WHITE);
-                let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), rect.top() + 2.0);
+                // In the ruler, not over the pictures: there it hid the very frame an edge was
+                // dragged onto (an outside trial under Xvfb).
+                let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), ruler.top() + ((ruler_h - galley.size().y) / 2.0).max(0.0));
                 painter.rect_filled(egui::Rect::from_min_size(at - egui::vec2(2.0, 1.0), galley.size() + egui::vec2(4.0, 2.0)), 2.0, egui::Color32::from_black_alpha(190));
                 painter.galley(at, galley, egui::Color32::WHITE);
             }

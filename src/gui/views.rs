@@ -43,12 +43,6 @@ impl App {
                     self.apply(Action::ToggleSearch);
                 }
             }
-            if self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })) && ui.button("Cancel analysis").clicked() {
-                self.apply(Action::CancelAnalysis);
-            }
-            if self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled)) && ui.button("Resume analysis").clicked() {
-                self.apply(Action::ResumeAnalysis);
-            }
             ui.separator();
             // The detection window: typed freely, applied on Enter or when the field is left
             // (each keystroke re-analysing the season would make "600" impossible to type). Its
@@ -151,7 +145,11 @@ impl App {
         // The season's progress: how many are done, and about how long the rest take (from the
         // episodes analysed so far in this session; cached ones cost nothing and are left out).
         let pending = self.episodes.iter().filter(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })).count();
-        if pending > 0 {
+        let cancelled = self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled));
+        // Always there once a season is open, with Cancel or Resume beside it: in the top bar
+        // those came and went with the analysis, and the bar's second line with them (the
+        // timeline jumped 24 px when the season finished: an outside trial under Xvfb).
+        if !self.episodes.is_empty() {
             let done = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
             let times: Vec<f64> = self.episodes.iter().filter_map(|e| match e.status {
                 Status::Done { cached: false, seconds, .. } => Some(seconds),
@@ -165,8 +163,17 @@ impl App {
                 }).sum();
                 (pending as f64 - running).max(0.0) * each
             });
-            let eta = left.map_or(String::new(), |s| format!(" · about {} left", crate::clock::clock(s.ceil(), 0, true)));
-            ui.add(egui::ProgressBar::new(done as f32 / self.episodes.len() as f32).text(format!("{done} of {} analysed{eta}", self.episodes.len())));
+            let eta = left.filter(|_| pending > 0).map_or(String::new(), |s| format!(" · about {} left", crate::clock::clock(s.ceil(), 0, true)));
+            let n = self.episodes.len();
+            let text = if done == n { format!("all {n} analysed") } else { format!("{done} of {n} analysed{eta}") };
+            ui.horizontal(|ui| {
+                if pending > 0 && ui.button("Cancel analysis").clicked() {
+                    self.apply(Action::CancelAnalysis);
+                } else if pending == 0 && cancelled && ui.button("Resume analysis").clicked() {
+                    self.apply(Action::ResumeAnalysis);
+                }
+                ui.add(egui::ProgressBar::new(done as f32 / n as f32).text(text));
+            });
         }
         ui.separator();
         let mut chosen = None;
@@ -432,8 +439,9 @@ impl App {
                 ui.weak(format!("pointer {}", time(t)));
             }
         });
-        // The keys, on their own line, cut short rather than widening the window.
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 kind · I / O set it at the playhead · drag edges (snap to cuts, ends of black, silences; Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).truncate().selectable(false));
+        // The keys, on their own line: one at 1400 px, wrapped below that rather than cut short
+        // (cut, the keys at its end were never seen; F1 has the whole sheet).
+        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 kind · I / O set at playhead · drag edges (snap; Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · Ctrl+wheel or +/− zoom · M mute · Ctrl+E export again").weak()).wrap().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;

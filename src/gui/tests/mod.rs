@@ -70,6 +70,28 @@ fn cancelling_stops_every_analysis() {
 }
 
 #[test]
+fn nothing_moves_when_the_season_finishes_and_cancel_sits_by_the_progress() {
+    // At the app's own size: Cancel in the top bar wrapped it to a second line while the
+    // season was analysed, and everything below jumped up 24 px when it went.
+    let dir = tempfile::tempdir().unwrap();
+    for n in [1, 2] {
+        let name = format!("Bunny Tales - S01E0{n}.mp4");
+        std::fs::copy(crate::paths::demo_dir().join(&name), dir.path().join(&name)).unwrap();
+    }
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::builder().with_size(egui::vec2(1280.0, 760.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    let (cancel, bar) = (h.get_by_label("Cancel analysis").rect(), h.get_by_label_contains("0 of 2 analysed").rect());
+    assert!((cancel.center().y - bar.center().y).abs() < 4.0 && cancel.right() <= bar.left(), "Cancel {cancel:?} beside the progress {bar:?}");
+    let before = h.get_by_label_contains("Episodes (2)").rect();
+    step_until(&mut h, "the season analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
+    assert!(h.query_by_label("Cancel analysis").is_none());
+    h.get_by_label_contains("all 2 analysed");
+    assert_eq!(h.get_by_label_contains("Episodes (2)").rect(), before, "the list moved when the analysis ended");
+}
+
+#[test]
 fn the_ui_keeps_within_16_ms_a_frame_while_a_season_is_analysed_and_frames_arrive() {
     // Fresh copies: not in the embedding cache, so sampling and encoding really run meanwhile and
     // thumbnails stream in (each one a texture upload on the UI thread).

@@ -134,7 +134,8 @@ fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
     h.run_steps(2);
     h.get_by_label_contains("0 of 2 analysed");
     step_until(&mut h, "the season analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
-    assert!(h.query_by_label_contains("of 2 analysed").is_none(), "the progress bar goes when done");
+    assert!(h.query_by_label_contains("of 2 analysed").is_none(), "the progress says so when done");
+    h.get_by_label_contains("all 2 analysed");
     let _ = media;
     h.key_press(egui::Key::L);
     h.run_steps(1);

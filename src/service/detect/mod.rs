@@ -221,6 +221,13 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 }
             }
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
+            // An episode the title gave an intro after all is not told it has none: the notes
+            // said "no intro: …" and then "intro found by its title" of one episode.
+            for (k, &i) in members.iter().enumerate() {
+                if !detections[k].intros.is_empty() {
+                    notes.retain(|n| !(n.path.as_deref() == Some(episodes[i].0) && n.message.starts_with("no intro:")));
+                }
+            }
             for k in 0..members.len() {
                 if !detections[k].intros.is_empty() || !answered(members[k]) {
                     continue;

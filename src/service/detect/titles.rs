@@ -53,7 +53,14 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         notes.push(Note::about(
             episodes[i].0,
-            format!("intro found by its title: {}–{} plays in {} other episode(s) and shows the series' title (\"{key}\" read at {})", clock(start), clock(end), r.partners.len(), clock(f64::from(second))),
+            format!(
+                "intro found by its title: {}–{} plays in {} other {} and shows the series' title (\"{key}\" read at {})",
+                clock(start),
+                clock(end),
+                r.partners.len(),
+                if r.partners.len() == 1 { "episode" } else { "episodes" },
+                clock(f64::from(second))
+            ),
         ));
     }
     // An episode still without one whose stretch a partner plays as the intro just found by its

@@ -87,7 +87,9 @@ pub enum Outcome {
 /// play it as their intro share, where the rest is story ([`trimmed`]).
 /// 14: a title of 10 letters or more is read with two letters lost; a stretch a partner plays as
 /// its intro found by its title is the intro here too (`service::detect::titles`).
-pub const JUDGE_VERSION: u32 = 14;
+/// 15: each episode also takes the sound matches its partners found of themselves in it
+/// (`features::align`'s `mirrored`).
+pub const JUDGE_VERSION: u32 = 15;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

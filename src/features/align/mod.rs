@@ -190,13 +190,32 @@ pub fn season_repeats(season: &[&EpisodeFeatures], cache: &mut PairCache) -> Vec
             let mut matches: Vec<(usize, Match)> = Vec::new();
             for (j, other) in season.iter().enumerate() {
                 if j != i {
-                    matches.extend(cache.matches(season[i], other).into_iter().map(|m| (j, m)));
+                    let own = cache.matches(season[i], other);
+                    let mirrored = mirrored(&own, &cache.matches(other, season[i]));
+                    matches.extend(own.into_iter().chain(mirrored).map(|m| (j, m)));
                 }
             }
             // Per second of the window, as the matches' times count.
             let loudness: Vec<f32> = season[i].audio.rows().into_iter().map(|r| r[0]).collect();
             group(matches, &loudness)
         })
+        .collect()
+}
+
+/// The sound matches `b` found of itself in `a` (`theirs`, `b`'s matches against `a`), seen
+/// from `a`, where `a`'s own sound matches do not cover them: a copy is a copy both ways, but the
+/// search is not symmetric (its offsets are ranked and its length floor counted in the first
+/// episode's time), and a sting one episode finds 5.6 s long can fall under the 4 s floor from
+/// the other side (the wider family-B set's Northern Garden E01, whose sting E03 finds and E01
+/// did not, so E01's copy had one partner of three and was dropped). Sound only: a mirrored
+/// picture match made story four episodes of family C share "seen and heard" (Distant Meadow).
+fn mirrored(own: &[Match], theirs: &[Match]) -> Vec<Match> {
+    let covered = |m: &Match| own.iter().any(|k| k.by == By::Sound && k.end.min(m.end) - k.start.max(m.start) > 0.5 * k.len().min(m.len()));
+    theirs
+        .iter()
+        .filter(|m| m.by == By::Sound)
+        .map(|m| Match { start: m.other_start, end: m.other_end, other_start: m.start, other_end: m.end, ..m.clone() })
+        .filter(|m| m.end > m.start && !covered(m))
         .collect()
 }
 
@@ -363,6 +382,25 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sting_a_partner_found_in_this_episode_counts_that_partner_too() {
+        // This episode's sting, 120.6–125.7 s: partner 3 found it seen and heard; partner 2 found
+        // it only from its own side (5.6 s there, 3.6 s here: under the 4 s floor this side
+        // counts in). Wider family B's Northern Garden E01.
+        let m = |start: f64, end: f64, other_start: f64, other_end: f64, by: By| Match { start, end, other_start, other_end, by, distance: 1.0 };
+        let own = vec![m(120.6, 125.7, 0.0, 5.1, By::Sound), m(120.6, 125.7, 0.0, 5.1, By::Picture)];
+        let theirs = vec![m(35.3, 40.9, 121.9, 125.5, By::Sound), m(35.3, 40.9, 121.9, 125.5, By::Picture)];
+        let seen_from_here = mirrored(&[], &theirs);
+        assert_eq!(seen_from_here.len(), 1, "sound only: {seen_from_here:?}");
+        assert_eq!((seen_from_here[0].start, seen_from_here[0].end, seen_from_here[0].other_start, seen_from_here[0].other_end), (121.9, 125.5, 35.3, 40.9));
+        let matches: Vec<(usize, Match)> = own.into_iter().map(|x| (3, x)).chain(seen_from_here.into_iter().map(|x| (2, x))).collect();
+        let repeats = group(matches, &[]);
+        let sting = repeats.iter().find(|r| r.start < 121.0 && r.end > 125.0).expect("the sting");
+        assert_eq!(sting.partners, vec![2, 3], "both partners hold it");
+        // What this side found already is not counted twice.
+        assert!(mirrored(&[m(121.0, 125.6, 35.3, 40.9, By::Sound)], &theirs).is_empty());
+    }
 
     /// Deterministic "music": a melody of random notes with harmonics, 0.25–0.6 s each.
     pub(super) fn melody(seed: u64, seconds: f64, rate: u32) -> Vec<f32> {

@@ -451,23 +451,6 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 let x = x_of(view.playhead_s);
                 painter.line_segment([egui::pos2(x, rect.top()), egui::pos2(x, strip.bottom())], egui::Stroke::new(2.0, egui::Color32::WHITE));
             }
-            // The time under the pointer: a hairline and its time, as editors show it. On the
-            // row the pointer is over: while an edge is dragged, egui calls the row the drag
-            // began on hovered wherever the pointer is.
-            let over_row = |p: &egui::Pos2| rect.contains(*p) && ui.clip_rect().contains(*p);
-            let hover = response.hover_pos().filter(over_row).or_else(|| if view.edge_held { pointer.filter(over_row) } else { None });
-            if let Some(pos) = hover {
-                let t = geo.time_at(pos.x);
-                hover_s = Some(t);
-                painter.line_segment([egui::pos2(pos.x, rect.top()), egui::pos2(pos.x, strip.bottom())], egui::Stroke::new(1.0, egui::Color32::from_white_alpha(120)));
-                let text = (view.time)(t);
-                let galley = painter.layout_no_wrap(text, label.clone(), egui::Color32::WHITE);
-                // In the ruler, not over the pictures: there it hid the very frame an edge was
-                // dragged onto (an outside trial under Xvfb).
-                let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), ruler.top() + ((ruler_h - galley.size().y) / 2.0).max(0.0));
-                painter.rect_filled(egui::Rect::from_min_size(at - egui::vec2(2.0, 1.0), galley.size() + egui::vec2(4.0, 2.0)), 2.0, egui::Color32::from_black_alpha(190));
-                painter.galley(at, galley, egui::Color32::WHITE);
-            }
             // Ruler: labels at least ~80 px apart, at a round number of seconds, ticks between.
             let (tick, label_every) = [(1, 5), (2, 10), (5, 30), (10, 60), (60, 300), (60, 600), (300, 1800)]
                 .into_iter()
@@ -497,6 +480,24 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                         egui::Color32::from_gray(170),
                     );
                 }
+            }
+            // The time under the pointer: a hairline and its time, as editors show it, over the
+            // ruler's ticks and labels (painted after them). On the
+            // row the pointer is over: while an edge is dragged, egui calls the row the drag
+            // began on hovered wherever the pointer is.
+            let over_row = |p: &egui::Pos2| rect.contains(*p) && ui.clip_rect().contains(*p);
+            let hover = response.hover_pos().filter(over_row).or_else(|| if view.edge_held { pointer.filter(over_row) } else { None });
+            if let Some(pos) = hover {
+                let t = geo.time_at(pos.x);
+                hover_s = Some(t);
+                painter.line_segment([egui::pos2(pos.x, rect.top()), egui::pos2(pos.x, strip.bottom())], egui::Stroke::new(1.0, egui::Color32::from_white_alpha(120)));
+                let text = (view.time)(t);
+                let galley = painter.layout_no_wrap(text, label.clone(), egui::Color32::WHITE);
+                // In the ruler, not over the pictures: there it hid the very frame an edge was
+                // dragged onto (an outside trial under Xvfb).
+                let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), ruler.top() + ((ruler_h - galley.size().y) / 2.0).max(0.0));
+                painter.rect_filled(egui::Rect::from_min_size(at - egui::vec2(2.0, 1.0), galley.size() + egui::vec2(4.0, 2.0)), 2.0, egui::Color32::from_black_alpha(190));
+                painter.galley(at, galley, egui::Color32::WHITE);
             }
             ui.add_space(6.0);
         }

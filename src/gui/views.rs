@@ -43,11 +43,16 @@ impl App {
                     self.apply(Action::ToggleSearch);
                 }
             }
+            // A lone episode has no list to show the season's progress beside: its Cancel and
+            // Resume stay here.
+            if self.episodes.len() <= 1 {
+                self.analysis_button(ui);
+            }
             ui.separator();
             // The detection window: typed freely, applied on Enter or when the field is left
             // (each keystroke re-analysing the season would make "600" impossible to type). Its
-            // own id: buttons that come and go before it (Cancel, Resume) must not move its
-            // focus away mid-typing.
+            // own id: buttons that come and go before it (a lone episode's Cancel and Resume)
+            // must not move its focus away mid-typing.
             let label = ui.label("Window");
             let field = ui.add(egui::TextEdit::singleline(&mut self.window_text).id(egui::Id::unique("window-field")).desired_width(44.0)).labelled_by(label.id).on_hover_text(format!("Seconds analysed from the start of each episode ({MIN_WINDOW_S}–{MAX_WINDOW_S}); Enter applies"));
             ui.label("s");
@@ -116,6 +121,18 @@ impl App {
         ui.add(egui::Label::new(line).truncate());
     }
 
+    /// Cancel analysis while an episode is queued or analysed, else Resume analysis where one was
+    /// cancelled, else nothing.
+    fn analysis_button(&mut self, ui: &mut egui::Ui) {
+        let pending = self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. }));
+        let cancelled = self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled));
+        if pending && ui.button("Cancel analysis").clicked() {
+            self.apply(Action::CancelAnalysis);
+        } else if !pending && cancelled && ui.button("Resume analysis").clicked() {
+            self.apply(Action::ResumeAnalysis);
+        }
+    }
+
     pub(super) fn sidebar(&mut self, ui: &mut egui::Ui) {
         ui.add_space(4.0);
         ui.strong(format!("Episodes ({})", self.episodes.len()));
@@ -145,10 +162,11 @@ impl App {
         // The season's progress: how many are done, and about how long the rest take (from the
         // episodes analysed so far in this session; cached ones cost nothing and are left out).
         let pending = self.episodes.iter().filter(|e| matches!(e.status, Status::Queued | Status::Analysing { .. })).count();
-        let cancelled = self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled));
-        // Always there once a season is open, with Cancel or Resume beside it: in the top bar
-        // those came and went with the analysis, and the bar's second line with them (the
-        // timeline jumped 24 px when the season finished: an outside trial under Xvfb).
+        // Always there while the list is (a season of two or more), with Cancel or Resume beside
+        // it: in the top bar those came and went with the analysis, and the bar's second line
+        // with them (the timeline jumped 24 px when the season finished: an outside trial under
+        // Xvfb). While some episodes are still analysed, cancelled ones wait for Ctrl+R or the
+        // end of the rest.
         if !self.episodes.is_empty() {
             let done = self.episodes.iter().filter(|e| matches!(e.status, Status::Done { .. })).count();
             let times: Vec<f64> = self.episodes.iter().filter_map(|e| match e.status {
@@ -165,14 +183,16 @@ impl App {
             });
             let eta = left.filter(|_| pending > 0).map_or(String::new(), |s| format!(" · about {} left", crate::clock::clock(s.ceil(), 0, true)));
             let n = self.episodes.len();
-            let text = if done == n { format!("all {n} analysed") } else { format!("{done} of {n} analysed{eta}") };
+            // Unreadable files are finished with too: the bar is full and says so.
+            let failed = self.episodes.iter().filter(|e| matches!(e.status, Status::Failed(_))).count();
+            let text = match (done + failed == n, failed) {
+                (true, 0) => format!("all {n} analysed"),
+                (true, _) => format!("{done} of {n} analysed · {failed} unreadable"),
+                _ => format!("{done} of {n} analysed{eta}"),
+            };
             ui.horizontal(|ui| {
-                if pending > 0 && ui.button("Cancel analysis").clicked() {
-                    self.apply(Action::CancelAnalysis);
-                } else if pending == 0 && cancelled && ui.button("Resume analysis").clicked() {
-                    self.apply(Action::ResumeAnalysis);
-                }
-                ui.add(egui::ProgressBar::new(done as f32 / n as f32).text(text));
+                self.analysis_button(ui);
+                ui.add(egui::ProgressBar::new((done + failed) as f32 / n as f32).text(text));
             });
         }
         ui.separator();

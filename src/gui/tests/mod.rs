@@ -84,11 +84,26 @@ fn nothing_moves_when_the_season_finishes_and_cancel_sits_by_the_progress() {
     h.run_steps(2);
     let (cancel, bar) = (h.get_by_label("Cancel analysis").rect(), h.get_by_label_contains("0 of 2 analysed").rect());
     assert!((cancel.center().y - bar.center().y).abs() < 4.0 && cancel.right() <= bar.left(), "Cancel {cancel:?} beside the progress {bar:?}");
-    let before = h.get_by_label_contains("Episodes (2)").rect();
+    let (before, second) = (h.get_by_label_contains("Episodes (2)").rect(), h.get_by_label_contains("S01E02.mp4").rect());
     step_until(&mut h, "the season analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
     assert!(h.query_by_label("Cancel analysis").is_none());
     h.get_by_label_contains("all 2 analysed");
     assert_eq!(h.get_by_label_contains("Episodes (2)").rect(), before, "the list moved when the analysis ended");
+    assert_eq!(h.get_by_label_contains("S01E02.mp4").rect().top(), second.top(), "its episodes moved when the analysis ended");
+}
+
+#[test]
+fn a_lone_episode_can_be_cancelled_from_the_top_bar() {
+    // No list, so no progress beside it: Cancel stays in the top bar.
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(1);
+    h.get_by_label("Cancel analysis").click();
+    step_until(&mut h, "the analysis cancelled", |a| a.episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
+    h.get_by_label("Resume analysis");
 }
 
 #[test]

@@ -136,6 +136,8 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
     // A season of context alone (none of `wanted` in it) is not judged.
     for members in seasons.into_iter().filter(|m| m.iter().any(|&i| answered(i))) {
         let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();
+        // What this season's judgement says starts here.
+        let said_here = notes.len();
         let mut detections = Vec::with_capacity(members.len());
         let mut model_ms = Vec::with_capacity(members.len());
         for k in 0..members.len() {
@@ -220,13 +222,19 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     _ => {}
                 }
             }
+            let had: Vec<bool> = detections.iter().map(|d| !d.intros.is_empty()).collect();
+            let said = notes.len();
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
             // An episode the title gave an intro after all is not told it has none: the notes
-            // said "no intro: …" and then "intro found by its title" of one episode.
-            for (k, &i) in members.iter().enumerate() {
-                if !detections[k].intros.is_empty() {
-                    notes.retain(|n| !(n.path.as_deref() == Some(episodes[i].0) && n.message.starts_with("no intro:")));
-                }
+            // said "no intro: …" and then "intro found by its title" of one episode. Only this
+            // season's notes, said before the title was looked for.
+            let gained: Vec<&Path> = members.iter().enumerate().filter(|&(k, _)| !had[k] && !detections[k].intros.is_empty()).map(|(_, &i)| episodes[i].0).collect();
+            if !gained.is_empty() {
+                let mut at = 0;
+                notes.retain(|n| {
+                    at += 1;
+                    !(at > said_here && at <= said && n.message.starts_with("no intro:") && n.path.as_deref().is_some_and(|p| gained.contains(&p)))
+                });
             }
             for k in 0..members.len() {
                 if !detections[k].intros.is_empty() || !answered(members[k]) {

@@ -21,7 +21,7 @@ const TITLE_REPEATS: usize = 4;
 /// Episodes from `answered` on are context ([`judge_with`]): not read.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
-    // The intros found here by their title: (episode in the season, start, end).
+    // The intros found here by their title: (member index, as `Repeat::partners` counts, start, end).
     let mut found: Vec<(usize, f64, f64)> = Vec::new();
     for (k, &i) in members.iter().enumerate() {
         if !detections[k].intros.is_empty() || i >= answered {
@@ -72,13 +72,15 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
             continue;
         }
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
-        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end) else { continue };
-        let by = |b: crate::features::align::By| match b {
-            crate::features::align::By::Sound => crate::model::Evidence::Sound,
-            crate::features::align::By::Picture => crate::model::Evidence::Picture,
-        };
+        let recaps = detections[k].recaps.clone();
+        let recap = |a: f64, b: f64| recaps.iter().any(|r| r.end > a && r.start < b);
+        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end, &recap) else { continue };
         let r = &repeats[k][r];
-        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
+        // Its edges are where this episode's copy of the partner's match lies: placed by sound
+        // where that partner is heard there, else by the picture.
+        let heard = r.heard_in.iter().any(|h| h.0 == partner);
+        let by = if heard { crate::model::Evidence::Sound } else { crate::model::Evidence::Picture };
+        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by], end_by: vec![by], repeats_in: r.partners.len() });
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         let name = episodes[members[partner]].0.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         notes.push(Note::about(episodes[i].0, format!("intro found by a partner's title: {}–{} is what {name} plays as its intro, whose pictures show the series' title", clock(start), clock(end))));
@@ -88,13 +90,21 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
 /// Share of a partner's copy that must lie inside the partner's title-found intro.
 const TITLED_PARTNER_SHARE: f64 = 0.8;
 
-/// Of an episode's `repeats`, the first seen again (a picture match, at least
-/// [`crate::features::align::MIN_SHORT_S`] in the window) whose copy in some partner lies
-/// mostly ([`TITLED_PARTNER_SHARE`]) inside that partner's intro found by its title (`found`:
-/// partner, start, end): (repeat, start, end of this episode's part matching that copy, partner).
-fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64) -> Option<(usize, f64, f64, usize)> {
-    repeats.iter().enumerate().filter(|(_, r)| r.picture).find_map(|(n, r)| {
+/// Of an episode's `repeats`, the first seen again in a partner (a picture match with that
+/// partner), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
+/// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
+/// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
+/// of this episode's part matching that copy, partner).
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, recap: &dyn Fn(f64, f64) -> bool) -> Option<(usize, f64, f64, usize)> {
+    repeats.iter().enumerate().find_map(|(n, r)| {
+        // Partners with a picture match: more of their matches in `elsewhere` (sound and
+        // picture) than in `heard_in` (sound alone; a picture match along a sound match has
+        // its very span).
+        let seen_in = |p: usize| r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count();
         r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
+            if !seen_in(p) {
+                return None;
+            }
             let &(_, s, e) = found.iter().find(|f| f.0 == p)?;
             let inside = (b.min(e) - a.max(s)).max(0.0);
             if b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
@@ -103,7 +113,7 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             // This episode's part of that match where known, else the whole stretch.
             let (start, end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
             let (start, end) = (start.max(0.0), end.min(window_end));
-            (end - start >= crate::features::align::MIN_SHORT_S).then_some((n, start, end, p))
+            (end - start >= crate::features::align::MIN_SHORT_S && !recap(start, end)).then_some((n, start, end, p))
         })
     })
 }
@@ -232,10 +242,17 @@ mod partner_tests {
     use super::*;
     use crate::features::align::{By, Repeat};
 
-    /// A stretch of this episode (start–end) seen again in partners (partner, start, end there).
+    /// A stretch of this episode (start–end) heard again in partners (partner, start, end there),
+    /// and with `picture` seen there too (a sound and a picture match each).
     fn seen_in(start: f64, end: f64, copies: &[(usize, f64, f64)], picture: bool) -> Repeat {
-        let here = copies.iter().map(|&(p, _, _)| (p, start, end)).collect();
-        Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture, here, heard_in: copies.to_vec(), elsewhere: copies.to_vec(), together: true }
+        let elsewhere: Vec<(usize, f64, f64)> = copies.iter().chain(if picture { copies } else { &[] }).copied().collect();
+        let here = elsewhere.iter().map(|&(p, _, _)| (p, start, end)).collect();
+        let heard_in = copies.to_vec();
+        Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture, here, heard_in, elsewhere, together: picture }
+    }
+
+    fn no_recap(_: f64, _: f64) -> bool {
+        false
     }
 
     #[test]
@@ -245,18 +262,25 @@ mod partner_tests {
         let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
         let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
         let found = [(3, 102.9, 136.8)];
-        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0), Some((1, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &no_recap), Some((1, 0.0, 33.9, 3)));
         // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
         // with no title-found intro: nothing.
-        let heard = Repeat { picture: false, ..intro.clone() };
-        assert_eq!(partners_titled(&[heard], &found, 180.0), None);
-        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0), None, "half inside");
-        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0), None, "another partner's intro");
+        let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
+        assert_eq!(partners_titled(&[heard], &found, 180.0, &no_recap), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &no_recap), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &no_recap), None, "another partner's intro");
+        assert_eq!(partners_titled(&[intro.clone()], &found, 180.0, &|a, b| a < 8.0 && b > 0.0), None, "over the model's recap");
+        // Seen in another partner only: the titled partner's copy is heard, not seen.
+        let mut elsewhere_seen = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
+        elsewhere_seen.elsewhere.push((1, 50.0, 84.0));
+        elsewhere_seen.here.push((1, 0.0, 33.9));
+        elsewhere_seen.partners.push(1);
+        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &no_recap), None, "the titled partner's copy only heard");
         // Where several partners share parts of the stretch, this episode's part of the titled
         // partner's copy is taken; it is clipped to the window and must still be long enough.
         let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
-        shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9)];
-        assert_eq!(partners_titled(&[shared], &found, 180.0), Some((0, 0.0, 33.9, 3)));
-        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0), None, "too little of it in the window");
+        shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &no_recap), Some((0, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &no_recap), None, "too little of it in the window");
     }
 }

@@ -143,7 +143,13 @@ fn identity(e: &EpisodeFeatures) -> u64 {
 impl PairCache {
     /// Every match of `a` in `b`, by sound and by picture.
     pub fn matches(&mut self, a: &EpisodeFeatures, b: &EpisodeFeatures) -> Vec<Match> {
-        let key = (identity(a), identity(b));
+        self.matches_known((identity(a), a), (identity(b), b))
+    }
+
+    /// [`PairCache::matches`] with each episode's [`identity`] given: a season asks for every
+    /// ordered pair, both ways, and hashing the same features each time was the cost.
+    fn matches_known(&mut self, (id_a, a): (u64, &EpisodeFeatures), (id_b, b): (u64, &EpisodeFeatures)) -> Vec<Match> {
+        let key = (id_a, id_b);
         self.pairs
             .entry(key)
             .or_insert_with(|| {
@@ -185,13 +191,14 @@ impl PairCache {
 /// every other episode, grouped where they overlap. Sound places an edge where it repeats (to
 /// ~0.1–0.5 s), the picture where only the frames do (the 1 s grid).
 pub fn season_repeats(season: &[&EpisodeFeatures], cache: &mut PairCache) -> Vec<Vec<Repeat>> {
+    let ids: Vec<u64> = season.iter().map(|e| identity(e)).collect();
     (0..season.len())
         .map(|i| {
             let mut matches: Vec<(usize, Match)> = Vec::new();
             for (j, other) in season.iter().enumerate() {
                 if j != i {
-                    let own = cache.matches(season[i], other);
-                    let mirrored = mirrored(&own, &cache.matches(other, season[i]));
+                    let own = cache.matches_known((ids[i], season[i]), (ids[j], other));
+                    let mirrored = mirrored(&own, &cache.matches_known((ids[j], other), (ids[i], season[i])));
                     matches.extend(own.into_iter().chain(mirrored).map(|m| (j, m)));
                 }
             }

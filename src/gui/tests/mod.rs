@@ -52,16 +52,22 @@ fn a_season_opens_in_natural_order_and_bad_files_show_why() {
     assert_eq!(h.query_all_by_label_contains("unreadable: not a media file FFmpeg can read").count(), 3);
 }
 
-#[test]
-fn cancelling_stops_every_analysis() {
-    let demo = crate::paths::demo_dir();
-    assert!(demo.is_dir(), "{}: scripts/test.sh builds the demo", demo.display());
+/// `path` opened, and its analysis cancelled with the Cancel button as soon as it shows.
+fn opened_and_cancelled(path: &Path) -> Harness<'static, App> {
     let mut app = app();
-    app.open(&demo);
+    app.open(path);
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
     h.run_steps(1);
     h.get_by_label("Cancel analysis").click();
     step_until(&mut h, "no episode queued or analysing", |a| a.episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
+    h
+}
+
+#[test]
+fn cancelling_stops_every_analysis() {
+    let demo = crate::paths::demo_dir();
+    assert!(demo.is_dir(), "{}: scripts/test.sh builds the demo", demo.display());
+    let mut h = opened_and_cancelled(&demo);
     // Nothing is left running: the button is gone and nothing restarts.
     assert!(h.query_by_label("Cancel analysis").is_none());
     std::thread::sleep(Duration::from_millis(300));
@@ -96,13 +102,7 @@ fn nothing_moves_when_the_season_finishes_and_cancel_sits_by_the_progress() {
 fn a_lone_episode_can_be_cancelled_from_the_top_bar() {
     // No list, so no progress beside it: Cancel stays in the top bar.
     let dir = tempfile::tempdir().unwrap();
-    let media = demo_episode(dir.path());
-    let mut app = app();
-    app.open(&media);
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
-    h.run_steps(1);
-    h.get_by_label("Cancel analysis").click();
-    step_until(&mut h, "the analysis cancelled", |a| a.episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
+    let h = opened_and_cancelled(&demo_episode(dir.path()));
     h.get_by_label("Resume analysis");
 }
 

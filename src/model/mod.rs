@@ -134,7 +134,7 @@ impl Tagger {
 }
 
 /// What the model says about one episode.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Detection {
     /// Intervals in seconds with their confidence (mean intro probability over the interval).
     pub intros: Vec<DetectedSegment>,
@@ -192,6 +192,9 @@ pub enum Evidence {
     /// Moved to where the sound comes back after a silence, where neither a cut nor a fade was
     /// near (50 ms steps).
     Silence,
+    /// Where the sound leaves the level it holds around the series' title on screen (a theme is
+    /// mixed at one level; 1 s grid): an episode judged alone, whose intro nothing else places.
+    Level,
 }
 
 impl Evidence {
@@ -204,6 +207,7 @@ impl Evidence {
             Evidence::Text => "text",
             Evidence::Fade => "fade",
             Evidence::Silence => "silence",
+            Evidence::Level => "level",
         }
     }
 }

@@ -89,7 +89,10 @@ pub enum Outcome {
 /// its intro found by its title is the intro here too (`service::detect::titles`).
 /// 15: each episode also takes the sound matches its partners found of themselves in it
 /// (`features::align`'s `mirrored`).
-pub const JUDGE_VERSION: u32 = 15;
+/// 16: an episode judged alone, or left without an intro by its season, whose pictures show the
+/// series' title away from the model's intro has its intro where the sound holds its level around
+/// the title (`service::detect::titles`'s `titled_alone`).
+pub const JUDGE_VERSION: u32 = 16;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -286,7 +286,8 @@ fn score_set(set: &Path, mode: &str, work: &Path) -> serde_json::Value {
 /// 2027, the same conventions) was looked at to report; `familyb` (seed 2028, another convention
 /// family: README "Data"; generator version 2 since 2026-11-30) is the second validation set, on
 /// which the season rules of 2026-11-29 and 2026-11-30 were chosen; `familyc` (seed 2029, a third
-/// family, generator version 2) chose nothing. (The version-1 files are in `results/generator-v1/`.)
+/// family, generator version 2) chose nothing until 2026-12-04 (the sound-only mirroring and the
+/// title over the sound's level were checked on it too, so it is validation since). (The version-1 files are in `results/generator-v1/`.)
 #[test]
 fn committed_results_match_a_fresh_run() {
     let cache = introskip::paths::cache_dir();

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 mod context;
 mod tail;
 mod titles;
-use titles::{titled, titled_repeats, untitled_story, TITLE_CONFIDENCE};
+use titles::{titled, titled_alone, titled_repeats, untitled_story, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
 pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};
 
@@ -225,6 +225,15 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let had: Vec<bool> = detections.iter().map(|d| !d.intros.is_empty()).collect();
             let said = notes.len();
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
+            // Still none, and nothing shared: the title over the sound's level, as alone.
+            for k in 0..members.len() {
+                if detections[k].intros.is_empty() && answered(members[k]) {
+                    let started = std::time::Instant::now();
+                    let guesses = model.detect(features[k], &[]).intros;
+                    model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
+                    titled_alone(episodes[members[k]].0, features[k], &mut detections[k], Some(&guesses), memory, notes);
+                }
+            }
             // An episode the title gave an intro after all is not told it has none: the notes
             // said "no intro: …" and then "intro found by its title" of one episode. Only this
             // season's notes, said before the title was looked for.
@@ -260,13 +269,17 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 continue;
             }
             let file = episodes[i].0;
+            // Judged alone, for good: an intro the series' title shows is placed by it, and
+            // snapped like any other.
+            let lone = members.len() == 1 && !options.provisional;
+            let titled = lone && titled_alone(file, episodes[i].1, &mut detection, None, memory, notes);
             if options.snap.any() {
                 if let Err(e) = memory.snapper.snap(file, &mut detection, options.snap) {
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts, fades or silences: {e}")));
                 }
             }
             within_file(file, episodes[i].1, &mut detection, memory);
-            if members.len() == 1 && !options.provisional {
+            if lone && !titled {
                 unconfirmed(file, &mut detection, notes);
             }
             notes.extend(window_note(file, episodes[i].1, &detection, options.window_s, options.snap));

@@ -87,6 +87,126 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
     }
 }
 
+/// Runs of on-screen text read for the series' title in an episode judged alone: the
+/// strongest of its window (a title card is among the strongest text there).
+const ALONE_TITLE_READS: usize = 6;
+/// How far the sound may stray from its level at the title and still be the intro's theme: 3 dB
+/// (0.05 of the loudness channel's 60 dB). A theme is mixed at one level; story is not.
+const LEVEL_TOLERANCE: f32 = 0.05;
+/// Seconds in a row off that level an intro may hold (a drum hit, a breath in the theme).
+const LEVEL_GAP_S: usize = 1;
+/// Louder than this (the loudness channel; 0.05 is -57 dB) is sound; silence never is a theme.
+const LEVEL_SOUND: f32 = 0.05;
+/// A model's intro this near the title (seconds) is the one the title belongs to.
+const TITLE_NEAR_S: f64 = 15.0;
+/// An intro found by its level runs at most this long: a longer one is a season mixed at one
+/// level throughout, where the level places nothing.
+const LEVEL_MAX_S: f64 = 150.0;
+
+/// An episode judged alone (or left without an intro by its season's judgement, with `alone`:
+/// the model's intros judging it alone) whose pictures show the series' title away from the
+/// model's intro (the one judged alone, for a season): its
+/// intro is where the sound holds the level it has there (on series unlike those it learned, the
+/// model alone is wrong more often than right, and an episode has one intro; the title is read
+/// in no story). Replaces the model's intros and says so; flagged for a check ([`TITLE_CONFIDENCE`]).
+/// False where the model's answer stands: its intro shows the title, or nothing was found (no
+/// series name in the file name, no sound, no Tesseract, no title read, or a level that places
+/// nothing).
+pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, alone: Option<&[crate::model::DetectedSegment]>, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
+    let Some(key) = crate::paths::title_key(file).filter(|k| k.len() >= 4) else { return false };
+    let level: Vec<f32> = features.audio.rows().into_iter().map(|r| r[0]).collect();
+    if level.is_empty() {
+        return false;
+    }
+    let (start_s, end_s) = (features.start_s, features.seconds.last().map_or(0, |&s| s + 1));
+    let Some(reader) = reader(file, memory, notes) else { return false };
+    let readings = match crate::features::ocr::read_most_text(file, start_s, end_s, ALONE_TITLE_READS, reader) {
+        Ok(r) => r,
+        Err(e) => {
+            notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
+            return false;
+        }
+    };
+    // The earliest reading of the title, not over the model's recap (a caption may carry the
+    // name in words OCR garbles).
+    let recap = |t: f64| detection.recaps.iter().any(|r| r.start <= t && t < r.end);
+    let Some(second) = readings.iter().filter(|r| crate::features::ocr::reads_title(&r.words, &key) && !recap(f64::from(r.second) + 0.5)).map(|r| r.second).min() else {
+        return false;
+    };
+    // Where the model's intro lies by the title, the model found it: its edges stand (on the
+    // family it learned they are right to the frame, and a theme's level swings with its beat).
+    let t = f64::from(second) + 0.5;
+    let clock = |t: f64| crate::clock::clock(t, 1, true);
+    let near = |s: &&crate::model::DetectedSegment| s.start - TITLE_NEAR_S <= t && t <= s.end + TITLE_NEAR_S;
+    match alone {
+        None if detection.intros.iter().any(|s| near(&s)) => return false,
+        Some(guesses) => {
+            if let Some(g) = guesses.iter().filter(near).max_by(|a, b| a.confidence.total_cmp(&b.confidence)) {
+                let g = crate::model::DetectedSegment { confidence: g.confidence.min(TITLE_CONFIDENCE), ..g.clone() };
+                notes.push(Note::about(
+                    file,
+                    format!(
+                        "intro found by its title: the model, judged alone, sees an intro at {}–{} by the series' title (\"{key}\" read at {}); no other episode plays it: check it",
+                        clock(g.start),
+                        clock(g.end),
+                        clock(f64::from(second))
+                    ),
+                ));
+                detection.intros = vec![g];
+                return true;
+            }
+        }
+        None => {}
+    }
+    let Some(at) = second.checked_sub(features.start_s).map(|s| s as usize).filter(|&s| s < level.len()) else { return false };
+    let Some((first, last)) = level_around(&level, at) else { return false };
+    let (start, end) = (f64::from(start_s) + first as f64, f64::from(start_s) + last as f64 + 1.0);
+    if end - start > LEVEL_MAX_S {
+        return false;
+    }
+    let by = vec![crate::model::Evidence::Level];
+    detection.intros = vec![crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: by.clone(), end_by: by, repeats_in: 0 }];
+    let (how, check) = if alone.is_some() {
+        ("", "no other episode plays it: check it")
+    } else {
+        (", judged alone", "check it; opening the season's folder confirms an intro by what its episodes share")
+    };
+    notes.push(Note::about(
+        file,
+        format!("intro found by its title{how}: \"{key}\" read at {}, and the sound holds its level there from {} to {} ({check})", clock(f64::from(second)), clock(start), clock(end)),
+    ));
+    true
+}
+
+/// The seconds (first, last) around `at` where the sound stays within [`LEVEL_TOLERANCE`] of its
+/// level at `at` (the median of the five seconds around it), holding off it for at most
+/// [`LEVEL_GAP_S`] seconds in a row, and never silent. None where `at` is off its own level.
+fn level_around(level: &[f32], at: usize) -> Option<(usize, usize)> {
+    let mut near: Vec<f32> = level[at.saturating_sub(2)..(at + 3).min(level.len())].to_vec();
+    near.sort_by(f32::total_cmp);
+    let on = near[near.len() / 2];
+    let holds = |i: usize| (level[i] - on).abs() <= LEVEL_TOLERANCE && level[i] > LEVEL_SOUND;
+    let grow = |step: isize| {
+        let (mut last, mut off, mut i) = (at, 0, at as isize);
+        loop {
+            i += step;
+            if i < 0 || i as usize >= level.len() {
+                break;
+            }
+            if holds(i as usize) {
+                (last, off) = (i as usize, 0);
+            } else {
+                off += 1;
+                if off > LEVEL_GAP_S {
+                    break;
+                }
+            }
+        }
+        last
+    };
+    (on > LEVEL_SOUND).then(|| (grow(-1), grow(1)))
+}
+
 /// Share of a partner's copy that must lie inside the partner's title-found intro.
 const TITLED_PARTNER_SHARE: f64 = 0.8;
 
@@ -234,6 +354,87 @@ mod tests {
         let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
         assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes, false).is_none());
         assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    use super::level_around;
+
+    #[test]
+    fn the_level_around_a_title_is_held_through_a_one_second_dip_and_ends_where_it_changes() {
+        // Story swinging by 10 dB, a theme at one level from 4 to 11 (a one-second dip at 7),
+        // then silence and louder story.
+        let level = [0.3, 0.5, 0.3, 0.5, 0.6, 0.62, 0.59, 0.45, 0.61, 0.6, 0.63, 0.6, 0.0, 0.9, 0.9];
+        assert_eq!(level_around(&level, 6), Some((4, 11)), "within 3 dB, one second off allowed");
+        assert_eq!(level_around(&level, 4), Some((4, 11)), "read at its first second");
+        // Two seconds off in a row end it; silence is never a theme's level.
+        let level = [0.6, 0.6, 0.6, 0.4, 0.4, 0.6, 0.6];
+        assert_eq!(level_around(&level, 1), Some((0, 2)));
+        assert_eq!(level_around(&[0.0, 0.01, 0.0, 0.0], 1), None);
+    }
+}
+
+#[cfg(all(test, feature = "ocr"))]
+mod alone_tests {
+    use super::*;
+    use crate::model::{DetectedSegment, Detection, Evidence};
+
+    /// 40 s: story whose sound swings by 28 dB every 2 s, an intro from 10 to 25 s with its
+    /// theme at one level and the title "QUIET HARBOR" on screen from 12 to 16 s, story again.
+    fn episode(dir: &Path) -> (std::path::PathBuf, EpisodeFeatures) {
+        let file = dir.join("Quiet Harbor - S01E03.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25,trim=duration=40,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,12,16)',format=yuv420p[v];\
+             aevalsrc='if(between(t,10,25),0.3,if(lt(mod(t,4),2),0.5,0.02))*sin(2*PI*330*t)':s=48000:d=40[a]"
+        );
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "flac"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg");
+        let sound = crate::features::sound::sound_features(&file, 40).unwrap();
+        let mut features = EpisodeFeatures::empty(4);
+        features.seconds = (0..40).collect();
+        features.audio = ndarray::Array2::from_shape_vec((sound.rows.len(), crate::features::sound::AUDIO_DIM), sound.rows.concat()).unwrap();
+        (file, features)
+    }
+
+    #[test]
+    fn alone_the_title_places_the_intro_where_the_sound_holds_its_level_unless_the_model_found_it_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, features) = episode(dir.path());
+        let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
+        // The model took story at 33–39 s, far from the title: the title puts the intro at 10–25 s.
+        let mut detection = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
+        assert!(titled_alone(&file, &features, &mut detection, None, &mut memory, &mut notes), "{notes:?}");
+        let intro = &detection.intros[..];
+        assert_eq!(intro.len(), 1);
+        assert!((intro[0].start - 10.0).abs() <= 1.0 && (intro[0].end - 25.0).abs() <= 1.0, "{intro:?}");
+        assert_eq!((intro[0].start_by.as_slice(), intro[0].confidence), (&[Evidence::Level][..], TITLE_CONFIDENCE));
+        assert!(notes.last().is_some_and(|n| n.message.contains("\"quietharbor\" read at") && n.message.contains("judged alone")), "{notes:?}");
+        // The model's intro by the title stands as it is (also where it begins within 15 s after).
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(30.0, 38.0, 0.9)], ..Default::default() };
+        let before = found.intros.clone();
+        assert!(!titled_alone(&file, &features, &mut found, None, &mut memory, &mut notes));
+        assert_eq!(found.intros, before);
+        // Left without an intro by its season: the model's guess alone by the title is taken
+        // (flagged), else the level's.
+        let mut none = Detection::default();
+        assert!(titled_alone(&file, &features, &mut none, Some(&[DetectedSegment::by_model(11.0, 24.0, 0.9)]), &mut memory, &mut notes));
+        assert_eq!((none.intros[0].start, none.intros[0].end, none.intros[0].confidence), (11.0, 24.0, TITLE_CONFIDENCE));
+        let mut none = Detection::default();
+        assert!(titled_alone(&file, &features, &mut none, Some(&[]), &mut memory, &mut notes));
+        assert_eq!(none.intros[0].start_by, vec![Evidence::Level]);
+        // A reading over the model's recap is no title card; nor is a file named for no series.
+        let mut recap = Detection { recaps: vec![DetectedSegment::by_model(10.0, 18.0, 0.9)], ..Default::default() };
+        assert!(!titled_alone(&file, &features, &mut recap, None, &mut memory, &mut notes));
+        let renamed = dir.path().join("ab.mkv");
+        std::fs::copy(&file, &renamed).unwrap();
+        assert!(!titled_alone(&renamed, &features, &mut Detection::default(), None, &mut memory, &mut notes));
     }
 }
 

@@ -294,7 +294,13 @@ impl Worker {
                                         // as unconfirmed (the last answer of the season is final).
                                         let near = if neighbours > 0 && season.len() == 1 && loaded.is_ok() { crate::paths::season_neighbours(&path, neighbours).len() } else { 0 };
                                         let go = || current.load(Ordering::Relaxed) == generation;
-                                        answer(&[], Vec::new(), &mut memory, (!rx.is_empty() || near > 0) && go());
+                                        let provisional = (!rx.is_empty() || near > 0) && go();
+                                        // An episode alone for good may be read for the series' title (seconds on a
+                                        // 1080p file): the model's answer is shown first, as provisional.
+                                        if !provisional && season.len() == 1 && crate::paths::title_key(&path).is_some_and(|k| k.len() >= 4) {
+                                            answer(&[], Vec::new(), &mut memory, true);
+                                        }
+                                        answer(&[], Vec::new(), &mut memory, provisional);
                                         // Then the end of the episode: credits, a preview, a post-credits scene.
                                         let mut notes = Vec::new();
                                         match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {

@@ -193,7 +193,8 @@ pub enum Evidence {
     /// near (50 ms steps).
     Silence,
     /// Where the sound leaves the level it holds around the series' title on screen (a theme is
-    /// mixed at one level; 1 s grid): an episode judged alone, whose intro nothing else places.
+    /// mixed at one level; 1 s grid): an episode judged alone, or one its season left without an
+    /// intro, whose intro nothing else places.
     Level,
 }
 

@@ -225,13 +225,23 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let had: Vec<bool> = detections.iter().map(|d| !d.intros.is_empty()).collect();
             let said = notes.len();
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
-            // Still none, and nothing shared: the title over the sound's level, as alone.
+            // The model's intros judging each episode still without one alone: what the title
+            // below and the doubt after weigh.
+            let mut guesses: Vec<Option<Vec<crate::model::DetectedSegment>>> = vec![None; members.len()];
             for k in 0..members.len() {
                 if detections[k].intros.is_empty() && answered(members[k]) {
                     let started = std::time::Instant::now();
-                    let guesses = model.detect(features[k], &[]).intros;
+                    guesses[k] = Some(model.detect(features[k], &[]).intros);
                     model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
-                    titled_alone(episodes[members[k]].0, features[k], &mut detections[k], Some(&guesses), memory, notes);
+                }
+            }
+            // Still none, and nothing shared: the title over the sound's level, as alone (not
+            // while more of the season is on its way: the reading takes seconds).
+            if !options.provisional {
+                for k in 0..members.len() {
+                    if let Some(g) = guesses[k].as_deref().filter(|_| detections[k].intros.is_empty()) {
+                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], Some(g), memory, notes);
+                    }
                 }
             }
             // An episode the title gave an intro after all is not told it has none: the notes
@@ -249,9 +259,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 if !detections[k].intros.is_empty() || !answered(members[k]) {
                     continue;
                 }
-                let started = std::time::Instant::now();
-                let guess = model.detect(features[k], &[]).intros.into_iter().filter(|s| s.confidence >= ALONE_MIN).max_by(|a, b| a.confidence.total_cmp(&b.confidence));
-                model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
+                let guess = guesses[k].take().unwrap_or_default().into_iter().filter(|s| s.confidence >= ALONE_MIN).max_by(|a, b| a.confidence.total_cmp(&b.confidence));
                 // Where a note named the guess already (the season's model drew it too), it says it.
                 let guess = guess.filter(|g| !named[k].iter().any(|&(s, e)| g.end.min(e) - g.start.max(s) > 0.5 * (g.end - g.start).min(e - s)));
                 if let Some(g) = guess {
@@ -447,7 +455,8 @@ pub struct Prediction {
 pub struct PredictedSegment {
     pub confidence: f64,
     pub end: f64,
-    /// What placed the end, in order: `model`, `sound`, `picture`, `cut`, `text` (version 3; `text` 4).
+    /// What placed the end, in order: `model`, `sound`, `picture`, `cut`, `text` (version 3; `text`
+    /// 4), `fade`, `silence`, `level` (values added within version 5: a reader takes any).
     #[serde(default)]
     pub end_by: Vec<String>,
     pub kind: String,

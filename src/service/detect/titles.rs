@@ -99,19 +99,25 @@ const LEVEL_GAP_S: usize = 1;
 const LEVEL_SOUND: f32 = 0.05;
 /// A model's intro this near the title (seconds) is the one the title belongs to.
 const TITLE_NEAR_S: f64 = 15.0;
+/// An intro found by its level runs at least this long: the title's second and one more (short
+/// stings are placed only in part by the level, 2–3 s of 6: partly right, where the model's
+/// intro away from the title is wrong; a 4 s floor cost family C 2029 alone F1 0.431 → 0.325).
+const LEVEL_MIN_S: f64 = 2.0;
 /// An intro found by its level runs at most this long: a longer one is a season mixed at one
 /// level throughout, where the level places nothing.
 const LEVEL_MAX_S: f64 = 150.0;
 
 /// An episode judged alone (or left without an intro by its season's judgement, with `alone`:
-/// the model's intros judging it alone) whose pictures show the series' title away from the
-/// model's intro (the one judged alone, for a season): its
-/// intro is where the sound holds the level it has there (on series unlike those it learned, the
-/// model alone is wrong more often than right, and an episode has one intro; the title is read
-/// in no story). Replaces the model's intros and says so; flagged for a check ([`TITLE_CONFIDENCE`]).
-/// False where the model's answer stands: its intro shows the title, or nothing was found (no
-/// series name in the file name, no sound, no Tesseract, no title read, or a level that places
-/// nothing).
+/// the model's intros judging it alone) whose pictures show the series' title more than
+/// [`TITLE_NEAR_S`] from the model's intro (the one judged alone, for a season): its intro is
+/// where the sound holds the level it has around the title ([`level_around`]; on series unlike
+/// those it learned, the model alone is wrong more often than right, and an episode has one
+/// intro; the title is read in no story). For a season, the model's guess alone within
+/// [`TITLE_NEAR_S`] of the title is taken instead. Replaces the intros and says so; flagged for
+/// a check ([`TITLE_CONFIDENCE`]). False where the answer stands: the model's intro lies by the
+/// title, or nothing was found (no series name in the file name, no sound, no Tesseract, no title
+/// read, or a level that places no intro of [`LEVEL_MIN_S`] to [`LEVEL_MAX_S`], which a note
+/// says).
 pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, alone: Option<&[crate::model::DetectedSegment]>, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
     let Some(key) = crate::paths::title_key(file).filter(|k| k.len() >= 4) else { return false };
     let level: Vec<f32> = features.audio.rows().into_iter().map(|r| r[0]).collect();
@@ -141,7 +147,9 @@ pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &
     match alone {
         None if detection.intros.iter().any(|s| near(&s)) => return false,
         Some(guesses) => {
-            if let Some(g) = guesses.iter().filter(near).max_by(|a, b| a.confidence.total_cmp(&b.confidence)) {
+            // The nearest (one holding the title first).
+            let off = |s: &crate::model::DetectedSegment| (s.start - t).max(t - s.end).max(0.0);
+            if let Some(g) = guesses.iter().filter(near).min_by(|a, b| off(a).total_cmp(&off(b))) {
                 let g = crate::model::DetectedSegment { confidence: g.confidence.min(TITLE_CONFIDENCE), ..g.clone() };
                 notes.push(Note::about(
                     file,
@@ -158,18 +166,26 @@ pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &
         }
         None => {}
     }
-    let Some(at) = second.checked_sub(features.start_s).map(|s| s as usize).filter(|&s| s < level.len()) else { return false };
-    let Some((first, last)) = level_around(&level, at) else { return false };
-    let (start, end) = (f64::from(start_s) + first as f64, f64::from(start_s) + last as f64 + 1.0);
-    if end - start > LEVEL_MAX_S {
+    let placed = second.checked_sub(features.start_s).and_then(|at| level_around(&level, at as usize));
+    let span = placed.map(|(first, last)| (f64::from(start_s) + first as f64, f64::from(start_s) + last as f64 + 1.0));
+    let Some((start, end)) = span.filter(|&(a, b)| (LEVEL_MIN_S..=LEVEL_MAX_S).contains(&(b - a))) else {
+        // Said: the title shows where the answer has no intro, and the reason it stands.
+        notes.push(Note::about(
+            file,
+            format!(
+                "the series' title shows at {} (\"{key}\"), away from any intro found, but the sound's level there places none (it holds for {}): check whether the intro is there",
+                clock(f64::from(second)),
+                span.map_or("no second".to_string(), |(a, b)| format!("{:.0} s", b - a))
+            ),
+        ));
         return false;
-    }
+    };
     let by = vec![crate::model::Evidence::Level];
     detection.intros = vec![crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: by.clone(), end_by: by, repeats_in: 0 }];
     let (how, check) = if alone.is_some() {
         ("", "no other episode plays it: check it")
     } else {
-        (", judged alone", "check it; opening the season's folder confirms an intro by what its episodes share")
+        (", judged alone", "check it; judged with other episodes of its season, what they share confirms an intro")
     };
     notes.push(Note::about(
         file,
@@ -180,8 +196,13 @@ pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &
 
 /// The seconds (first, last) around `at` where the sound stays within [`LEVEL_TOLERANCE`] of its
 /// level at `at` (the median of the five seconds around it), holding off it for at most
-/// [`LEVEL_GAP_S`] seconds in a row, and never silent. None where `at` is off its own level.
+/// [`LEVEL_GAP_S`] seconds in a row, and never silent; `at` itself always inside (the title's
+/// second can be a beat off: family C's Lost Circuit E01). None where that level is silence, or
+/// `at` lies outside `level`.
 fn level_around(level: &[f32], at: usize) -> Option<(usize, usize)> {
+    if at >= level.len() {
+        return None;
+    }
     let mut near: Vec<f32> = level[at.saturating_sub(2)..(at + 3).min(level.len())].to_vec();
     near.sort_by(f32::total_cmp);
     let on = near[near.len() / 2];
@@ -372,6 +393,8 @@ mod level_tests {
         let level = [0.6, 0.6, 0.6, 0.4, 0.4, 0.6, 0.6];
         assert_eq!(level_around(&level, 1), Some((0, 2)));
         assert_eq!(level_around(&[0.0, 0.01, 0.0, 0.0], 1), None);
+        assert_eq!(level_around(&[0.6, 0.6, 0.3, 0.6, 0.6], 2), Some((0, 4)), "the title's own second a beat off");
+        assert_eq!(level_around(&[0.6], 3), None);
     }
 }
 
@@ -417,7 +440,7 @@ mod alone_tests {
         assert_eq!((intro[0].start_by.as_slice(), intro[0].confidence), (&[Evidence::Level][..], TITLE_CONFIDENCE));
         assert!(notes.last().is_some_and(|n| n.message.contains("\"quietharbor\" read at") && n.message.contains("judged alone")), "{notes:?}");
         // The model's intro by the title stands as it is (also where it begins within 15 s after).
-        let mut found = Detection { intros: vec![DetectedSegment::by_model(30.0, 38.0, 0.9)], ..Default::default() };
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
         let before = found.intros.clone();
         assert!(!titled_alone(&file, &features, &mut found, None, &mut memory, &mut notes));
         assert_eq!(found.intros, before);
@@ -429,6 +452,14 @@ mod alone_tests {
         let mut none = Detection::default();
         assert!(titled_alone(&file, &features, &mut none, Some(&[]), &mut memory, &mut notes));
         assert_eq!(none.intros[0].start_by, vec![Evidence::Level]);
+        // Silent where the title shows: no level places an intro; the model's answer stands, and
+        // the note says where the title is.
+        let mut silent = features.clone();
+        silent.audio.column_mut(0).fill(0.0);
+        let mut model = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
+        assert!(!titled_alone(&file, &silent, &mut model, None, &mut memory, &mut notes));
+        assert_eq!(model.intros[0].start, 33.0);
+        assert!(notes.last().is_some_and(|n| n.message.contains("the sound's level there places none")), "{notes:?}");
         // A reading over the model's recap is no title card; nor is a file named for no series.
         let mut recap = Detection { recaps: vec![DetectedSegment::by_model(10.0, 18.0, 0.9)], ..Default::default() };
         assert!(!titled_alone(&file, &features, &mut recap, None, &mut memory, &mut notes));

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 mod context;
 mod tail;
 mod titles;
-use titles::{titled, titled_alone, titled_repeats, untitled_story, TITLE_CONFIDENCE};
+use titles::{titled, titled_alone, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
 pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};
 
@@ -235,12 +235,15 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
                 }
             }
-            // Still none, and nothing shared: the title over the sound's level, as alone (not
-            // while more of the season is on its way: the reading takes seconds).
+            // Still none, or only the model's that no other episode plays: the title over the
+            // sound's level, as alone (not while more of the season is on its way: the reading
+            // takes seconds). Family C 2029's Lost Circuit E02, whose season kept story at 0.89.
             if !options.provisional {
                 for k in 0..members.len() {
                     if let Some(g) = guesses[k].as_deref().filter(|_| detections[k].intros.is_empty()) {
-                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], Some(g), memory, notes);
+                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Dropped(g), memory, notes);
+                    } else if answered(members[k]) && !detections[k].intros.is_empty() && detections[k].intros.iter().all(|s| s.repeats_in == 0) {
+                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Unshared, memory, notes);
                     }
                 }
             }
@@ -280,7 +283,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             // Judged alone, for good: an intro the series' title shows is placed by it, and
             // snapped like any other.
             let lone = members.len() == 1 && !options.provisional;
-            let titled = lone && titled_alone(file, episodes[i].1, &mut detection, None, memory, notes);
+            let titled = lone && titled_alone(file, episodes[i].1, &mut detection, TitleSeen::Alone, memory, notes);
             if options.snap.any() {
                 if let Err(e) = memory.snapper.snap(file, &mut detection, options.snap) {
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts, fades or silences: {e}")));

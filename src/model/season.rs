@@ -91,7 +91,7 @@ pub enum Outcome {
 /// (`features::align`'s `mirrored`).
 /// 16: an episode judged alone, or left without an intro by its season, whose pictures show the
 /// series' title away from the model's intro has its intro where the sound holds its level around
-/// the title (`service::detect::titles`'s `titled_alone`).
+/// the title (`service::detect::titles`'s `titled_by_level`).
 pub const JUDGE_VERSION: u32 = 16;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

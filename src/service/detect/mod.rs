@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 mod context;
 mod tail;
 mod titles;
-use titles::{titled, titled_alone, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
+use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
 pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};
 
@@ -149,6 +149,8 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         let mut alone: Vec<Option<crate::model::DetectedSegment>> = vec![None; members.len()];
         // The model's guesses a note has named already, per episode.
         let mut named: Vec<Vec<(f64, f64)>> = vec![Vec::new(); members.len()];
+        // Episodes whose intro their title kept already (not read for it again).
+        let mut title_kept = vec![false; members.len()];
         if members.len() >= 2 {
             let started = std::time::Instant::now();
             let repeats = season_repeats(&features, &mut memory.pairs);
@@ -173,6 +175,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     let (start, end, confidence) = dropped[g];
                     // Flagged for a check: the rule's false skip on tails-other 5044 came at 0.95.
                     detections[k].intros.push(crate::model::DetectedSegment::by_model(start, end, confidence.min(TITLE_CONFIDENCE)));
+                    title_kept[k] = true;
                     notes.push(Note::about(
                         episodes[i].0,
                         format!("intro kept though no other episode shares it: the model's {}–{} shows the series' title (\"{key}\" read at {})", clock(start), clock(end), clock(f64::from(second))),
@@ -241,9 +244,9 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             if !options.provisional {
                 for k in 0..members.len() {
                     if let Some(g) = guesses[k].as_deref().filter(|_| detections[k].intros.is_empty()) {
-                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Dropped(g), memory, notes);
-                    } else if answered(members[k]) && !detections[k].intros.is_empty() && detections[k].intros.iter().all(|s| s.repeats_in == 0) {
-                        titled_alone(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Unshared, memory, notes);
+                        titled_by_level(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Dropped(g), memory, notes);
+                    } else if answered(members[k]) && !title_kept[k] && !detections[k].intros.is_empty() && detections[k].intros.iter().all(|s| s.repeats_in == 0) {
+                        titled_by_level(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Unshared, memory, notes);
                     }
                 }
             }
@@ -283,7 +286,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             // Judged alone, for good: an intro the series' title shows is placed by it, and
             // snapped like any other.
             let lone = members.len() == 1 && !options.provisional;
-            let titled = lone && titled_alone(file, episodes[i].1, &mut detection, TitleSeen::Alone, memory, notes);
+            let titled = lone && titled_by_level(file, episodes[i].1, &mut detection, TitleSeen::Alone, memory, notes);
             if options.snap.any() {
                 if let Err(e) = memory.snapper.snap(file, &mut detection, options.snap) {
                     notes.push(Note::about(file, format!("boundaries not snapped to cuts, fades or silences: {e}")));

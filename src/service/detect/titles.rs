@@ -107,7 +107,7 @@ const LEVEL_MIN_S: f64 = 2.0;
 /// level throughout, where the level places nothing.
 const LEVEL_MAX_S: f64 = 150.0;
 
-/// How the episode [`titled_alone`] looks at was judged.
+/// How the episode [`titled_by_level`] looks at was judged.
 #[derive(Clone, Copy)]
 pub(super) enum TitleSeen<'a> {
     /// Alone (`--single`, or no other episode of its series beside it).
@@ -118,9 +118,8 @@ pub(super) enum TitleSeen<'a> {
     Unshared,
 }
 
-/// An episode judged alone (or left without an intro by its season's judgement, with `alone`:
-/// the model's intros judging it alone; or whose season kept a model's intro no other episode
-/// plays) whose pictures show the series' title more than
+/// An episode judged alone, left without an intro by its season, or whose season kept a model's
+/// intro no other episode plays ([`TitleSeen`]), whose pictures show the series' title more than
 /// [`TITLE_NEAR_S`] from the model's intro (the one judged alone, for a season): its intro is
 /// where the sound holds the level it has around the title ([`level_around`]; on series unlike
 /// those it learned, the model alone is wrong more often than right, and an episode has one
@@ -130,11 +129,7 @@ pub(super) enum TitleSeen<'a> {
 /// title, or nothing was found (no series name in the file name, no sound, no Tesseract, no title
 /// read, or a level that places no intro of [`LEVEL_MIN_S`] to [`LEVEL_MAX_S`], which a note
 /// says).
-pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, judged: TitleSeen, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
-    let alone = match judged {
-        TitleSeen::Dropped(guesses) => Some(guesses),
-        _ => None,
-    };
+pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, judged: TitleSeen, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
     let Some(key) = crate::paths::title_key(file).filter(|k| k.len() >= 4) else { return false };
     let level: Vec<f32> = features.audio.rows().into_iter().map(|r| r[0]).collect();
     if level.is_empty() {
@@ -160,9 +155,9 @@ pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &
     let t = f64::from(second) + 0.5;
     let clock = |t: f64| crate::clock::clock(t, 1, true);
     let near = |s: &&crate::model::DetectedSegment| s.start - TITLE_NEAR_S <= t && t <= s.end + TITLE_NEAR_S;
-    match alone {
-        None if detection.intros.iter().any(|s| near(&s)) => return false,
-        Some(guesses) => {
+    match judged {
+        TitleSeen::Alone | TitleSeen::Unshared if detection.intros.iter().any(|s| near(&s)) => return false,
+        TitleSeen::Dropped(guesses) => {
             // The nearest (one holding the title first).
             let off = |s: &crate::model::DetectedSegment| (s.start - t).max(t - s.end).max(0.0);
             if let Some(g) = guesses.iter().filter(near).min_by(|a, b| off(a).total_cmp(&off(b))) {
@@ -180,7 +175,7 @@ pub(super) fn titled_alone(file: &Path, features: &EpisodeFeatures, detection: &
                 return true;
             }
         }
-        None => {}
+        _ => {}
     }
     let placed = second.checked_sub(features.start_s).and_then(|at| level_around(&level, at as usize));
     let span = placed.map(|(first, last)| (f64::from(start_s) + first as f64, f64::from(start_s) + last as f64 + 1.0));
@@ -449,7 +444,7 @@ mod alone_tests {
         let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
         // The model took story at 33–39 s, far from the title: the title puts the intro at 10–25 s.
         let mut detection = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
-        assert!(titled_alone(&file, &features, &mut detection, TitleSeen::Alone, &mut memory, &mut notes), "{notes:?}");
+        assert!(titled_by_level(&file, &features, &mut detection, TitleSeen::Alone, &mut memory, &mut notes), "{notes:?}");
         let intro = &detection.intros[..];
         assert_eq!(intro.len(), 1);
         assert!((intro[0].start - 10.0).abs() <= 1.0 && (intro[0].end - 25.0).abs() <= 1.0, "{intro:?}");
@@ -457,36 +452,36 @@ mod alone_tests {
         assert!(notes.last().is_some_and(|n| n.message.contains("\"quietharbor\" read at") && n.message.contains("judged alone")), "{notes:?}");
         // A season's model intro no other episode plays, away from the title: the same, said so.
         let mut unshared = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
-        assert!(titled_alone(&file, &features, &mut unshared, TitleSeen::Unshared, &mut memory, &mut notes));
+        assert!(titled_by_level(&file, &features, &mut unshared, TitleSeen::Unshared, &mut memory, &mut notes));
         assert_eq!(unshared.intros, detection.intros);
         assert!(notes.last().is_some_and(|n| n.message.contains("instead of the model's, which no other episode plays")), "{notes:?}");
         // The model's intro by the title stands as it is (also where it begins within 15 s after).
         let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
         let before = found.intros.clone();
-        assert!(!titled_alone(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
+        assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
         assert_eq!(found.intros, before);
         // Left without an intro by its season: the model's guess alone by the title is taken
         // (flagged), else the level's.
         let mut none = Detection::default();
-        assert!(titled_alone(&file, &features, &mut none, TitleSeen::Dropped(&[DetectedSegment::by_model(11.0, 24.0, 0.9)]), &mut memory, &mut notes));
+        assert!(titled_by_level(&file, &features, &mut none, TitleSeen::Dropped(&[DetectedSegment::by_model(11.0, 24.0, 0.9)]), &mut memory, &mut notes));
         assert_eq!((none.intros[0].start, none.intros[0].end, none.intros[0].confidence), (11.0, 24.0, TITLE_CONFIDENCE));
         let mut none = Detection::default();
-        assert!(titled_alone(&file, &features, &mut none, TitleSeen::Dropped(&[]), &mut memory, &mut notes));
+        assert!(titled_by_level(&file, &features, &mut none, TitleSeen::Dropped(&[]), &mut memory, &mut notes));
         assert_eq!(none.intros[0].start_by, vec![Evidence::Level]);
         // Silent where the title shows: no level places an intro; the model's answer stands, and
         // the note says where the title is.
         let mut silent = features.clone();
         silent.audio.column_mut(0).fill(0.0);
         let mut model = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
-        assert!(!titled_alone(&file, &silent, &mut model, TitleSeen::Alone, &mut memory, &mut notes));
+        assert!(!titled_by_level(&file, &silent, &mut model, TitleSeen::Alone, &mut memory, &mut notes));
         assert_eq!(model.intros[0].start, 33.0);
         assert!(notes.last().is_some_and(|n| n.message.contains("the sound's level there places none")), "{notes:?}");
         // A reading over the model's recap is no title card; nor is a file named for no series.
         let mut recap = Detection { recaps: vec![DetectedSegment::by_model(10.0, 18.0, 0.9)], ..Default::default() };
-        assert!(!titled_alone(&file, &features, &mut recap, TitleSeen::Alone, &mut memory, &mut notes));
+        assert!(!titled_by_level(&file, &features, &mut recap, TitleSeen::Alone, &mut memory, &mut notes));
         let renamed = dir.path().join("ab.mkv");
         std::fs::copy(&file, &renamed).unwrap();
-        assert!(!titled_alone(&renamed, &features, &mut Detection::default(), TitleSeen::Alone, &mut memory, &mut notes));
+        assert!(!titled_by_level(&renamed, &features, &mut Detection::default(), TitleSeen::Alone, &mut memory, &mut notes));
     }
 }
 

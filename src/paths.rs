@@ -160,6 +160,12 @@ pub fn title_key(path: &std::path::Path) -> Option<String> {
     Some(key).filter(|k| !k.is_empty())
 }
 
+/// [`title_key`] where it is worth looking for on screen: 4 letters or more (a shorter one
+/// reads in any sign).
+pub fn readable_title(path: &std::path::Path) -> Option<String> {
+    title_key(path).filter(|k| k.len() >= 4)
+}
+
 /// `files` grouped into seasons by [`same_season`] (indices, in order of first appearance): the
 /// one grouping `detect`, the app and `introskip repeats` judge by.
 pub fn seasons(files: &[&std::path::Path]) -> Vec<Vec<usize>> {

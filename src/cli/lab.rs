@@ -18,7 +18,7 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     let (mut picture_ms, mut sound_ms) = (Vec::new(), Vec::new());
     for file in &media {
         let t = std::time::Instant::now();
-        crate::features::picture_features(file, 0, window, false, encoder.as_mut(), &mut |_| true)?;
+        crate::features::picture_features(file, 0, window, crate::features::TextKept::head(file), encoder.as_mut(), &mut |_| true)?;
         picture_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         let t = std::time::Instant::now();
         crate::features::sound::sound_features_from(file, 0, window)?;
@@ -49,7 +49,7 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
         let t = std::time::Instant::now();
         if let Some(tail) = &tail {
             let (start, len) = tail.window;
-            let (features, _) = crate::features::embed_window(file, start, len, true, encoder.as_mut(), false, &mut |_| true)?;
+            let (features, _) = crate::features::embed_window(file, start, len, crate::features::TextKept::Cues, encoder.as_mut(), false, &mut |_| true)?;
             let _ = crate::model::credits::find_tail(&features, tail.duration_s);
         }
         whole_ms.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -106,6 +106,43 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     for (file, line) in media.iter().zip(&snaps) {
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         println!("{name:<40} snapping the intro's edges (cuts, fades): {line}");
+    }
+    // The series' title (#19): what keeping the title reading's gate costs the head, and
+    // reading the strongest text from the seconds the gate chooses, each decoded from its
+    // keyframe, against the second pass over the window that chose them before 2026-12-04. In
+    // this run, one after the other (picture with and without the gate, alternating by file).
+    for (i, file) in media.iter().enumerate() {
+        if crate::features::TextKept::head(file) != crate::features::TextKept::Gate {
+            continue;
+        }
+        let mut head = |text: crate::features::TextKept| -> Result<(f64, crate::features::EpisodeFeatures)> {
+            let t = std::time::Instant::now();
+            let f = crate::features::picture_features(file, 0, window, text, encoder.as_mut(), &mut |_| true)?;
+            Ok((t.elapsed().as_secs_f64() * 1000.0, f))
+        };
+        let (with, features, without) = if i % 2 == 0 {
+            let (with, f) = head(crate::features::TextKept::Gate)?;
+            (with, f, head(crate::features::TextKept::Nothing)?.0)
+        } else {
+            let without = head(crate::features::TextKept::Nothing)?.0;
+            let (with, f) = head(crate::features::TextKept::Gate)?;
+            (with, f, without)
+        };
+        let gates = features.gates().unwrap_or_default();
+        let seconds = crate::features::ocr::strongest_runs(&gates, crate::service::detect::ALONE_TITLE_READS);
+        let t = std::time::Instant::now();
+        crate::features::ocr::frames_at(file, &seconds)?;
+        let sought = t.elapsed().as_secs_f64() * 1000.0;
+        let t = std::time::Instant::now();
+        crate::features::ocr::gates_of(file, 0, window)?;
+        let pass = t.elapsed().as_secs_f64() * 1000.0;
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        println!(
+            "{name:<40} the series' title: the head keeping its gate {with:.0} ms against {without:.0} ms without ({:.2}×); its {} strongest seconds decoded alone {sought:.0} ms against a second pass over the window {pass:.0} ms ({:.2}×; Tesseract's reading not counted)",
+            with / without.max(1e-9),
+            seconds.len(),
+            sought / pass.max(1e-9)
+        );
     }
     if all.len() >= 2 {
         // Season alignment from scratch (no pairs remembered), median of 5; and the fingerprint

@@ -34,6 +34,10 @@ pub struct CacheKey {
     /// [`TEXT_CUE_VERSION`] where text cues are part of the entry (absent, 0, for the head).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub text_version: u32,
+    /// The title reading's gate ([`super::ocr::TextGate`]) is part of the entry (a head whose
+    /// file name gives a series).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub title_gate: bool,
     pub sampler_version: u32,
     /// The encoder's input (thumbnail height or preprocessing), as text.
     pub input: String,
@@ -43,17 +47,19 @@ pub struct CacheKey {
 
 impl CacheKey {
     pub fn new(path: &Path, window_s: u32, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
-        Self::from(path, 0, window_s, false, encoder)
+        Self::from(path, 0, window_s, super::TextKept::head(path), encoder)
     }
 
-    /// The key of the window `[start_s, start_s + window_s)`, with text cues or without.
-    pub fn from(path: &Path, start_s: u32, window_s: u32, text_cues: bool, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
+    /// The key of the window `[start_s, start_s + window_s)`, keeping `text`.
+    pub fn from(path: &Path, start_s: u32, window_s: u32, text: super::TextKept, encoder: &dyn crate::encoder::FrameEncoder) -> Result<Self> {
+        let text_cues = text == super::TextKept::Cues;
         Ok(CacheKey {
             fingerprint: fingerprint(path)?,
             window_s,
             start_s,
             text_cues,
             text_version: if text_cues { TEXT_CUE_VERSION } else { 0 },
+            title_gate: text == super::TextKept::Gate,
             sampler_version: SAMPLER_VERSION,
             input: format!("{:?}", encoder.input()),
             encoder: encoder.id(),
@@ -84,6 +90,9 @@ struct Header {
     /// Per second (with `key.text_cues`): lines of text and how clear the clearest is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     text: Vec<super::picture::TextCue>,
+    /// Per second (with `key.title_gate`): what the title reading chooses by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    gate: Vec<super::ocr::TextGate>,
     checksum: u64,
 }
 
@@ -111,7 +120,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
     let header_len = u64::from_le_bytes(bytes[8..16].try_into().ok()?) as usize;
     let header_end = 16usize.checked_add(header_len)?;
     let header: Header = serde_json::from_slice(bytes.get(16..header_end)?).ok()?;
-    if &header.key != key || header.seconds.len() != header.count || header.frame_times.len() != header.count || (key.text_cues && header.text.len() != header.count) {
+    if &header.key != key || header.seconds.len() != header.count || header.frame_times.len() != header.count || (key.text_cues && header.text.len() != header.count) || (key.title_gate && header.gate.len() != header.count) {
         return None;
     }
     let body = bytes.get(header_end..)?;
@@ -135,6 +144,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
     Some(EpisodeFeatures {
         start_s: key.start_s,
         text: header.text,
+        gate: header.gate,
         seconds: header.seconds,
         frame_times: header.frame_times,
         embeddings,
@@ -194,6 +204,7 @@ pub fn store(key: &CacheKey, features: &EpisodeFeatures) -> Result<()> {
         frame_times: features.frame_times.clone(),
         note: features.note.clone(),
         text: features.text.clone(),
+        gate: features.gate.clone(),
         checksum: fnv64(&body),
     };
     let header = serde_json::to_vec(&header).map_err(|e| Error::internal(e.to_string()))?;

@@ -28,6 +28,9 @@ pub struct EpisodeFeatures {
     /// Per second, on-screen text read from a taller picture than the thumbnail
     /// ([`picture::TEXT_HEIGHT`]); empty unless asked for (the tail asks).
     pub text: Vec<picture::TextCue>,
+    /// Per second, what the series' title reading chooses by ([`TextKept::Gate`]: the head of a
+    /// file whose name gives a series); empty otherwise.
+    pub gate: Vec<ocr::TextGate>,
     pub frame_times: Vec<f64>,
     /// One L2-normalised embedding per sampled second: `seconds.len() × dim`, standard layout.
     pub embeddings: Array2<f32>,
@@ -52,6 +55,7 @@ impl EpisodeFeatures {
             start_s: 0,
             seconds: Vec::new(),
             text: Vec::new(),
+            gate: Vec::new(),
             frame_times: Vec::new(),
             embeddings: Array2::zeros((0, dim)),
             thumbnails: Vec::new(),
@@ -84,9 +88,37 @@ impl EpisodeFeatures {
         out
     }
 
+    /// Each second with its [`ocr::TextGate`], where the head kept them (None elsewhere).
+    pub fn gates(&self) -> Option<Vec<(u32, ocr::TextGate)>> {
+        (!self.gate.is_empty() && self.gate.len() == self.seconds.len()).then(|| self.seconds.iter().copied().zip(self.gate.iter().copied()).collect())
+    }
+
     /// The sampler's note and this run's notes, for showing.
     pub fn all_notes(&self) -> Vec<String> {
         self.note.iter().cloned().chain(self.notes.iter().cloned()).collect()
+    }
+}
+
+/// What a window keeps of each second's on-screen text, beside its embedding (each part of
+/// the cache entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKept {
+    Nothing,
+    /// The gate the series' title reading chooses its seconds by ([`EpisodeFeatures::gate`]).
+    Gate,
+    /// The credits rule's cues ([`EpisodeFeatures::text`]): the tail.
+    Cues,
+}
+
+impl TextKept {
+    /// What the head of `path` keeps: the gate where its name gives a series whose title can
+    /// be looked for (a 144 px picture per second, about 6 % of a 1080p head), else nothing.
+    pub fn head(path: &std::path::Path) -> Self {
+        if crate::paths::readable_title(path).is_some() {
+            TextKept::Gate
+        } else {
+            TextKept::Nothing
+        }
     }
 }
 
@@ -108,16 +140,16 @@ pub fn embed_episode(
     use_cache: bool,
     on: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<(EpisodeFeatures, bool)> {
-    embed_window(path, 0, window_s, false, encoder, use_cache, on)
+    embed_window(path, 0, window_s, TextKept::head(path), encoder, use_cache, on)
 }
 
 /// [`embed_episode`] for the window `[start_s, start_s + window_s)` of the file (the tail),
-/// with per-second text cues ([`EpisodeFeatures::text`]) when `text_cues`.
+/// keeping `text` of each second.
 pub fn embed_window(
     path: &std::path::Path,
     start_s: u32,
     window_s: u32,
-    text_cues: bool,
+    text: TextKept,
     encoder: &mut dyn FrameEncoder,
     use_cache: bool,
     on: &mut dyn FnMut(Progress) -> bool,
@@ -125,7 +157,7 @@ pub fn embed_window(
     if window_s == 0 {
         return Err(crate::Error::Usage("the window must be at least 1 second".into()));
     }
-    let key = cache::CacheKey::from(path, start_s, window_s, text_cues, encoder)?;
+    let key = cache::CacheKey::from(path, start_s, window_s, text, encoder)?;
     if use_cache {
         if let Some(mut features) = cache::load(&key) {
             add_sound(&mut features, path, start_s, window_s, use_cache);
@@ -158,7 +190,7 @@ pub fn embed_window(
             .map_err(|e| crate::Error::internal(format!("cannot start the sound thread: {e}")))?;
         rx
     };
-    let mut features = picture_features(path, start_s, window_s, text_cues, encoder, on)?;
+    let mut features = picture_features(path, start_s, window_s, text, encoder, on)?;
     if use_cache {
         // A cache that cannot be written only costs speed next time.
         if let Err(e) = cache::store(&key, &features) {
@@ -170,18 +202,18 @@ pub fn embed_window(
     Ok((features, false))
 }
 
-/// The picture half of [`embed_window`], uncached and without sound: sample, encode and read
-/// text cues (`bench detect` times it apart from the sound).
+/// The picture half of [`embed_window`], uncached and without sound: sample, encode and keep
+/// `text` (`bench detect` times it apart from the sound).
 pub fn picture_features(
     path: &std::path::Path,
     start_s: u32,
     window_s: u32,
-    text_cues: bool,
+    text: TextKept,
     encoder: &mut dyn FrameEncoder,
     on: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<EpisodeFeatures> {
     const BATCH: usize = 16;
-    let text_height = text_cues.then_some(picture::TEXT_HEIGHT);
+    let text_height = (text != TextKept::Nothing).then_some(picture::TEXT_HEIGHT);
     let config = crate::video::SamplerConfig { start_s, text_height, ..sampler_config_for(encoder, window_s) };
     let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
     let dim = encoder.dim();
@@ -198,8 +230,10 @@ pub fn picture_features(
                 return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
             }
             features.seconds.push(sample.second);
-            if let Some(frame) = &sample.text_frame {
-                features.text.push(picture::text_cue(frame));
+            match (&sample.text_frame, text) {
+                (Some(frame), TextKept::Cues) => features.text.push(picture::text_cue(frame)),
+                (Some(frame), TextKept::Gate) => features.gate.push(ocr::TextGate::of(frame)),
+                _ => {}
             }
             features.frame_times.push(sample.frame_time_s);
             features.embeddings.push_row(ArrayView1::from(&embedding)).map_err(|e| crate::Error::internal(format!("embedding row: {e}")))?;

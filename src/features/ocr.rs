@@ -67,7 +67,35 @@ impl EpisodeText {
 /// Whether a picture (at [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT)) shows text worth
 /// reading: a separate line of text, or one clear line, as the credits rule counts them.
 pub fn shows_text(picture: &image::RgbImage) -> bool {
-    text_lines(picture) >= 1 || text_line(picture) >= GATE
+    TextGate::of(picture).shows_text()
+}
+
+/// What one second's picture (at [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT)) shows of text,
+/// as the title reading chooses by: kept per second by the head of a file whose name gives a
+/// series ([`EpisodeFeatures::gate`](super::EpisodeFeatures::gate)), so that reading its
+/// strongest text decodes only the seconds read instead of the window again (#19).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TextGate {
+    /// Separate lines of text ([`text_lines`]).
+    pub lines: u8,
+    /// How clearly the clearest line stands out ([`text_line`]).
+    pub strength: f32,
+}
+
+impl TextGate {
+    pub fn of(picture: &image::RgbImage) -> Self {
+        TextGate { lines: text_lines(picture).min(u8::MAX as usize) as u8, strength: text_line(picture) }
+    }
+
+    /// A separate line of text, or one clear line.
+    pub fn shows_text(&self) -> bool {
+        self.lines >= 1 || self.strength >= GATE
+    }
+
+    /// How much text: lines, and the clearest's strength to tell equal counts apart.
+    pub fn score(&self) -> f32 {
+        f32::from(self.lines) + self.strength
+    }
 }
 
 /// Tesseract with English, set up once and reused for every frame (loading its model takes
@@ -390,94 +418,26 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
 /// the `n` runs that show the most text. The season rules ask whether a stretch shows the
 /// series' title, and a title card is among the strongest text in it. Text is judged as
 /// [`read_episode`] judges it (a thin title font vanishes in the 72 px thumbnails the head keeps,
-/// so those cannot choose). One pass; at most 2(`n` + 1) full frames held. Cached like
-/// [`read_seconds`].
-pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut Ocr) -> Result<Vec<Reading>> {
+/// so those cannot choose): from `known`, each second's [`TextGate`] as the head kept it, or
+/// else from a pass over the stretch. Only the seconds read are decoded then, each from the
+/// keyframe before it: on a 1080p episode the second pass over the window cost more than the
+/// head itself. Cached like [`read_seconds`].
+pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, known: Option<&[(u32, TextGate)]>, ocr: &mut Ocr) -> Result<Vec<Reading>> {
     if end_s <= start_s || n == 0 {
         return Ok(Vec::new());
     }
-    let key = key_for(path, &format!("text runs {start_s}-{end_s} {n} strongest+last|thorough"))?;
+    let key = key_for(path, &format!("text runs {start_s}-{end_s} {n} strongest+last|thorough|sought"))?;
     if let Some(text) = load(&key) {
         return Ok(text.readings);
     }
-    let handle = text_sampler(path, start_s, end_s - start_s);
-    /// A run of seconds showing text: its most text, that second and its picture, its last
-    /// second and, where that is another, its picture.
-    struct Run {
-        score: f32,
-        second: u32,
-        frame: image::RgbImage,
-        last: u32,
-        last_frame: Option<image::RgbImage>,
-    }
-    let mut kept: Vec<Run> = Vec::new();
-    let mut open: Option<Run> = None;
-    let mut looked_at = 0;
-    let close = |run: Run, kept: &mut Vec<Run>| {
-        if kept.len() < n || kept.last().is_some_and(|k| run.score > k.score) {
-            kept.push(run);
-            kept.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.second.cmp(&b.second)));
-            kept.truncate(n);
-        }
+    let gates: Vec<(u32, TextGate)> = match known {
+        Some(known) => known.iter().filter(|(s, _)| (start_s..end_s).contains(s)).copied().collect(),
+        None => gates_of(path, start_s, end_s)?,
     };
-    let mut finished = false;
-    for event in handle.events.iter() {
-        match event {
-            crate::video::SamplerEvent::Sample(sample) => {
-                let (Some(frame), Some(small)) = (sample.full_frame, &sample.text_frame) else { continue };
-                if !shows_text(small) {
-                    if let Some(run) = open.take() {
-                        close(run, &mut kept);
-                    }
-                    continue;
-                }
-                looked_at += 1;
-                let score = super::picture::text_lines(small) as f32 + super::picture::text_line(small);
-                match open.as_mut() {
-                    Some(run) if sample.second == run.last + 1 => {
-                        // Its strongest second and its last: a title that fades, types or builds
-                        // in is whole at one of them (at the strongest, a word can still be
-                        // missing: tails-other's Bright Meadow read "Meadow:" there).
-                        if score >= run.score {
-                            (run.score, run.second, run.frame, run.last_frame) = (score, sample.second, frame, None);
-                        } else {
-                            run.last_frame = Some(frame);
-                        }
-                        run.last = sample.second;
-                    }
-                    _ => {
-                        if let Some(run) = open.take() {
-                            close(run, &mut kept);
-                        }
-                        open = Some(Run { score, second: sample.second, frame, last: sample.second, last_frame: None });
-                    }
-                }
-            }
-            crate::video::SamplerEvent::Finished(_) => {
-                finished = true;
-                break;
-            }
-            crate::video::SamplerEvent::Failed(e) => return Err(e),
-            _ => {}
-        }
-    }
-    // What was not looked at is not "no text": the rules would take a stretch for story.
-    if !finished {
-        return Err(Error::internal(format!("{}: the sampler stopped before the end of {start_s}–{end_s} s", path.display())));
-    }
-    if let Some(run) = open.take() {
-        close(run, &mut kept);
-    }
-    kept.sort_by_key(|k| k.second);
-    let mut out = Vec::new();
-    let pictures: Vec<(u32, image::RgbImage)> = kept
-        .into_iter()
-        .flat_map(|run| {
-            let last = run.last_frame.map(|f| (run.last, f));
-            std::iter::once((run.second, run.frame)).chain(last)
-        })
-        .collect();
+    let looked_at = gates.iter().filter(|(_, g)| g.shows_text()).count();
+    let pictures = frames_at(path, &strongest_runs(&gates, n))?;
     let frames: Vec<&image::RgbImage> = pictures.iter().map(|(_, f)| f).collect();
+    let mut out = Vec::new();
     for ((second, _), read) in pictures.iter().zip(ocr.read_all_thoroughly(&frames)) {
         match read {
             Ok(words) if !words.is_empty() => out.push(Reading { second: *second, words }),
@@ -488,6 +448,100 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, ocr: &mut
     }
     // A cache that cannot be written only costs time next run.
     let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at, failed: 0 });
+    Ok(out)
+}
+
+/// Each second's [`TextGate`] in `[start_s, end_s)` of `path`, from a pass at
+/// [`TEXT_HEIGHT`](super::picture::TEXT_HEIGHT) (for features whose head did not keep them).
+pub fn gates_of(path: &Path, start_s: u32, end_s: u32) -> Result<Vec<(u32, TextGate)>> {
+    let config = crate::video::SamplerConfig {
+        window_s: end_s - start_s,
+        start_s,
+        preprocess: None,
+        text_height: Some(super::picture::TEXT_HEIGHT),
+        ..Default::default()
+    };
+    let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
+    let mut gates = Vec::new();
+    for event in handle.events.iter() {
+        match event {
+            crate::video::SamplerEvent::Sample(sample) => {
+                if let Some(small) = &sample.text_frame {
+                    gates.push((sample.second, TextGate::of(small)));
+                }
+            }
+            crate::video::SamplerEvent::Finished(_) => return Ok(gates),
+            crate::video::SamplerEvent::Failed(e) => return Err(e),
+            crate::video::SamplerEvent::Started { .. } => {}
+        }
+    }
+    // What was not looked at is not "no text": the rules would take a stretch for story.
+    Err(Error::internal(format!("{}: the sampler stopped before the end of {start_s}–{end_s} s", path.display())))
+}
+
+/// The seconds to read, in order: of each run of consecutive seconds that show text, the one
+/// that shows the most (the later of equals) and, where that is another, the run's last (a
+/// title that fades, types or builds in is whole at one of them: at the strongest, a word can
+/// still be missing, as tails-other's Bright Meadow read "Meadow:" there); of the `n` runs with
+/// the most text (the earlier of equals).
+pub fn strongest_runs(gates: &[(u32, TextGate)], n: usize) -> Vec<u32> {
+    struct Run {
+        score: f32,
+        second: u32,
+        last: u32,
+    }
+    let mut kept: Vec<Run> = Vec::new();
+    let mut open: Option<Run> = None;
+    let close = |run: Run, kept: &mut Vec<Run>| {
+        if kept.len() < n || kept.last().is_some_and(|k| run.score > k.score) {
+            kept.push(run);
+            kept.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.second.cmp(&b.second)));
+            kept.truncate(n);
+        }
+    };
+    for &(second, gate) in gates {
+        if !gate.shows_text() {
+            if let Some(run) = open.take() {
+                close(run, &mut kept);
+            }
+            continue;
+        }
+        let score = gate.score();
+        match open.as_mut() {
+            Some(run) if second == run.last + 1 => {
+                if score >= run.score {
+                    (run.score, run.second) = (score, second);
+                }
+                run.last = second;
+            }
+            _ => {
+                if let Some(run) = open.take() {
+                    close(run, &mut kept);
+                }
+                open = Some(Run { score, second, last: second });
+            }
+        }
+    }
+    if let Some(run) = open.take() {
+        close(run, &mut kept);
+    }
+    kept.sort_by_key(|k| k.second);
+    kept.iter().flat_map(|run| std::iter::once(run.second).chain((run.last != run.second).then_some(run.last))).collect()
+}
+
+/// The full frames shown at `seconds` of `path` (sorted), each decoded from the keyframe before
+/// it by the sampler (the same frame a pass over the window shows there, but for the faint
+/// drift of the unshown references it decodes without deblocking).
+pub fn frames_at(path: &Path, seconds: &[u32]) -> Result<Vec<(u32, image::RgbImage)>> {
+    let mut out = Vec::with_capacity(seconds.len());
+    for &second in seconds {
+        let config = crate::video::SamplerConfig { window_s: 1, start_s: second, preprocess: None, thumbnail_height: 8, keep_full_frame: true, ..Default::default() };
+        let (samples, _) = crate::video::sample_all(path, &config)?;
+        match samples.into_iter().find(|s| s.second == second).and_then(|s| s.full_frame) {
+            Some(frame) => out.push((second, frame)),
+            None => return Err(Error::input(path, format!("no picture at {second} s, which the head showed"))),
+        }
+    }
     Ok(out)
 }
 
@@ -740,6 +794,55 @@ mod tests {
         let got: Vec<(u32, u32)> = find_words("wild empire", &eps).iter().map(|h| (h.from, h.to)).collect();
         assert_eq!(got, [(1, 2)]);
         assert!(find_words("on", &eps).is_empty());
+    }
+
+    #[test]
+    fn the_strongest_runs_of_text_are_read_at_their_strongest_second_and_their_last() {
+        let gate = |lines: u8, strength: f32| TextGate { lines, strength };
+        let none = gate(0, 0.0);
+        let mut gates: Vec<(u32, TextGate)> = (0..20).map(|s| (s, none)).collect();
+        // A card at 2–5 s, strongest at 3; a faint caption at 8 (one line clear enough alone);
+        // a title building in at 10–12, whole at its last second; two seconds at 14 and 16 with
+        // 15 not sampled (two runs).
+        for (s, g) in [(2, gate(1, 0.1)), (3, gate(2, 0.2)), (4, gate(1, 0.5)), (5, gate(1, 0.3)), (8, gate(0, 0.5)), (10, gate(1, 0.0)), (11, gate(1, 0.2)), (12, gate(3, 0.3)), (14, gate(1, 0.0)), (16, gate(1, 0.0))] {
+            gates[s as usize].1 = g;
+        }
+        gates.retain(|&(s, _)| s != 15);
+        assert!(!gate(0, 0.1).shows_text() && gate(0, GATE).shows_text() && gate(1, 0.0).shows_text());
+        assert_eq!(strongest_runs(&gates, 10), vec![3, 5, 8, 12, 14, 16]);
+        // The two runs with the most text, in time order; of equals, the earlier.
+        assert_eq!(strongest_runs(&gates, 2), vec![3, 5, 12]);
+        assert_eq!(strongest_runs(&gates[13..], 1), vec![14]);
+        assert!(strongest_runs(&gates, 0).is_empty());
+    }
+
+    #[test]
+    fn the_head_keeps_the_gates_a_pass_over_the_window_sees_and_a_second_read_alone_is_the_frame_shown_there() {
+        // 12 s: story with a title from 4 to 8 s, keyframes 5 s apart (seconds decoded from
+        // the keyframe before them, not where the pass starts), B-frames and deblocking as x264
+        // makes them by default.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Quiet Harbor - S01E04.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!("mandelbrot=s=640x360:r=25,trim=duration=12,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,4,8)',format=yuv420p[v]");
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "veryfast", "-g", "125"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        assert_eq!(crate::features::TextKept::head(&file), crate::features::TextKept::Gate);
+        assert_eq!(crate::features::TextKept::head(&dir.path().join("ab.mkv")), crate::features::TextKept::Nothing);
+        let mut encoder = crate::encoder::default_encoder();
+        let head = crate::features::picture_features(&file, 0, 12, crate::features::TextKept::Gate, encoder.as_mut(), &mut |_| true).unwrap();
+        let gates = head.gates().expect("the head keeps its gates");
+        assert_eq!(gates, gates_of(&file, 0, 12).unwrap(), "the same pictures choose");
+        let chosen = strongest_runs(&gates, 4);
+        assert!(chosen.iter().all(|s| (4..=8).contains(s)) && !chosen.is_empty(), "{chosen:?}");
+        // Each chosen second alone is the frame the whole pass shows there.
+        let config = crate::video::SamplerConfig { window_s: 12, preprocess: None, keep_full_frame: true, ..Default::default() };
+        let (pass, _) = crate::video::sample_all(&file, &config).unwrap();
+        for (second, frame) in frames_at(&file, &chosen).unwrap() {
+            let shown = pass[second as usize].full_frame.as_ref().unwrap();
+            let diff = frame.as_raw().iter().zip(shown.as_raw()).map(|(a, b)| a.abs_diff(*b) as u64).sum::<u64>() as f64 / frame.as_raw().len() as f64;
+            assert!(frame.dimensions() == shown.dimensions() && diff < 1.0, "second {second}: mean difference {diff}");
+        }
     }
 
     #[test]

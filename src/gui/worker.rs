@@ -297,7 +297,7 @@ impl Worker {
                                         let provisional = (!rx.is_empty() || near > 0) && go();
                                         // An episode alone for good may be read for the series' title (seconds on a
                                         // 1080p file): the model's answer is shown first, as provisional.
-                                        if !provisional && season.len() == 1 && crate::paths::title_key(&path).is_some_and(|k| k.len() >= 4) {
+                                        if !provisional && season.len() == 1 && crate::paths::readable_title(&path).is_some() {
                                             answer(&[], Vec::new(), &mut memory, true);
                                         }
                                         answer(&[], Vec::new(), &mut memory, provisional);

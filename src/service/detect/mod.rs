@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 mod context;
 mod tail;
 mod titles;
+pub use titles::ALONE_TITLE_READS;
 use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
 pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};

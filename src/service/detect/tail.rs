@@ -84,7 +84,7 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
     } else {
         (start, len)
     };
-    let features = match crate::features::embed_window(file, fine_start, fine_len, true, encoder, use_cache, &mut |_| go()) {
+    let features = match crate::features::embed_window(file, fine_start, fine_len, crate::features::TextKept::Cues, encoder, use_cache, &mut |_| go()) {
         Ok((features, _)) => features,
         Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(e) => return failed(e, notes),
@@ -96,7 +96,7 @@ pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder,
         if let Some(from) = credits_before(file, fine_start, use_cache, go) {
             let from = ((from - BEFORE_CREDITS_S).floor().max(0.0)) as u32;
             let window = (from, start + len - from);
-            return match crate::features::embed_window(file, from, start + len - from, true, encoder, use_cache, &mut |_| go()) {
+            return match crate::features::embed_window(file, from, start + len - from, crate::features::TextKept::Cues, encoder, use_cache, &mut |_| go()) {
                 Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window })),
                 Err(Error::Cancelled) => Err(Error::Cancelled),
                 Err(e) => failed(e, notes),

@@ -89,7 +89,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
 
 /// Runs of on-screen text read for the series' title in an episode judged alone: the
 /// strongest of its window (a title card is among the strongest text there).
-const ALONE_TITLE_READS: usize = 6;
+pub const ALONE_TITLE_READS: usize = 6;
 /// How far the sound may stray from its level at the title and still be the intro's theme: 3 dB
 /// (0.05 of the loudness channel's 60 dB). A theme is mixed at one level; story is not.
 const LEVEL_TOLERANCE: f32 = 0.05;
@@ -130,14 +130,14 @@ pub(super) enum TitleSeen<'a> {
 /// read, or a level that places no intro of [`LEVEL_MIN_S`] to [`LEVEL_MAX_S`], which a note
 /// says).
 pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, judged: TitleSeen, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
-    let Some(key) = crate::paths::title_key(file).filter(|k| k.len() >= 4) else { return false };
+    let Some(key) = crate::paths::readable_title(file) else { return false };
     let level: Vec<f32> = features.audio.rows().into_iter().map(|r| r[0]).collect();
     if level.is_empty() {
         return false;
     }
     let (start_s, end_s) = (features.start_s, features.seconds.last().map_or(0, |&s| s + 1));
     let Some(reader) = reader(file, memory, notes) else { return false };
-    let readings = match crate::features::ocr::read_most_text(file, start_s, end_s, ALONE_TITLE_READS, reader) {
+    let readings = match crate::features::ocr::read_most_text(file, start_s, end_s, ALONE_TITLE_READS, features.gates().as_deref(), reader) {
         Ok(r) => r,
         Err(e) => {
             notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
@@ -317,13 +317,14 @@ pub(super) fn titled(file: &Path, features: &EpisodeFeatures, dropped: &[(f64, f
 /// failing on a frame). A span without text shows no title. With `first_only`, the spans after the
 /// first that shows it are not read (their answers are left out).
 fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)], memory: &mut JudgeMemory, notes: &mut Vec<Note>, first_only: bool) -> Option<(Vec<Option<u32>>, String)> {
-    let key = crate::paths::title_key(file).filter(|k| k.len() >= 4)?;
+    let key = crate::paths::readable_title(file)?;
     if spans.is_empty() {
         // Nothing to read: Tesseract is not started (nor missed, in a build without it).
         return Some((Vec::new(), key));
     }
     let window_end = features.seconds.last().map_or(0, |&s| s + 1);
     let reader = reader(file, memory, notes)?;
+    let gates = features.gates();
     let mut reads = Vec::with_capacity(spans.len());
     for &(a, b, _) in spans {
         // The seconds k whose middle lies inside: k + 0.5 in (a, b).
@@ -332,7 +333,7 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
         // The 144 px pictures choose what to read, not the head's 72 px thumbnails: a title in
         // a thin font vanishes at 72 px (tails-other 5044's Last River, whose title read at once
         // once looked at).
-        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, reader) {
+        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, gates.as_deref(), reader) {
             Ok(readings) => {
                 reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second));
                 if first_only && reads.last().is_some_and(Option::is_some) {

@@ -105,7 +105,8 @@ impl TimeFormat {
             if whole.fract() != 0.0 || f >= nominal {
                 return None;
             }
-            (whole as u64 * nominal + f) as f64 / fps_or_default(fps)
+            // A damaged header's absurd frame rate must not overflow the frame count.
+            (whole as u64).checked_mul(nominal)?.checked_add(f)? as f64 / fps_or_default(fps)
         } else if self == TimeFormat::Frames && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
             text.parse::<u64>().ok()? as f64 / fps_or_default(fps)
         } else {
@@ -174,5 +175,7 @@ mod tests {
         for bad in ["00:00:01:25", "00:00:01:x", "-1", "", "00:00:01:"] {
             assert_eq!(Smpte.parse(bad, 25.0), None, "{bad}");
         }
+        // A damaged header's absurd frame rate: no time, rather than an overflowed one.
+        assert_eq!(Smpte.parse("00:00:02:00", 1e30), None);
     }
 }

@@ -166,7 +166,8 @@ impl Weights {
         }
         let (width, patch) = (conv[0], conv[2]);
         let grid = ((pos[0].saturating_sub(1)) as f64).sqrt().round() as usize;
-        if grid * grid + 1 != pos[0] || pos[1] != width {
+        // No patch position (grid 0) is a 0-pixel model, which the backend would panic on.
+        if grid == 0 || grid * grid + 1 != pos[0] || pos[1] != width {
             return Err(Error::input(&self.path, format!("tensor 'positional_embedding' has shape {pos:?}, expected [grid²+1, {width}]")));
         }
         let layers = self.layers()?;

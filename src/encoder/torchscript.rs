@@ -291,7 +291,8 @@ fn reduce(callable: Value, args: Value) -> R<Value> {
             else {
                 return Err("malformed _rebuild_tensor_v2 call".into());
             };
-            Ok(Value::Tensor { key: key.clone(), dtype: dtype.clone(), offset: *offset as usize, shape: ints(size)?, stride: ints(stride)? })
+            let offset = usize::try_from(*offset).map_err(|_| format!("tensor at a negative offset ({offset})"))?;
+            Ok(Value::Tensor { key: key.clone(), dtype: dtype.clone(), offset, shape: ints(size)?, stride: ints(stride)? })
         }
         "torch._utils._rebuild_parameter" => a.into_iter().next().ok_or_else(|| "empty _rebuild_parameter".to_string()),
         "collections.OrderedDict" => Ok(Value::Dict(Vec::new())),
@@ -390,8 +391,11 @@ pub fn read(path: &Path) -> R<Tensors> {
         let mut gathered = Vec::with_capacity(bytes_needed);
         let mut index = vec![0usize; shape.len()];
         for _ in 0..count {
-            let at = offset + index.iter().zip(&stride).map(|(i, s)| i * s).sum::<usize>();
-            let bytes = storage.get(at * size..(at + 1) * size).ok_or_else(|| format!("tensor '{name}' reads past its storage"))?;
+            // Checked: strides and offset come from the file.
+            let past = || format!("tensor '{name}' reads past its storage");
+            let at = index.iter().zip(&stride).try_fold(offset, |at, (i, s)| i.checked_mul(*s).and_then(|step| at.checked_add(step))).ok_or_else(past)?;
+            let (from, to) = at.checked_mul(size).zip(at.checked_add(1).and_then(|a| a.checked_mul(size))).ok_or_else(past)?;
+            let bytes = storage.get(from..to).ok_or_else(past)?;
             gathered.extend_from_slice(bytes);
             for d in (0..shape.len()).rev() {
                 index[d] += 1;

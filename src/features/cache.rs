@@ -134,7 +134,7 @@ fn decode(bytes: &[u8], key: &CacheKey) -> Option<EpisodeFeatures> {
     let mut thumbnails = Vec::with_capacity(header.count);
     for &(w, h) in &header.thumbnail_sizes {
         let len = (w as usize).checked_mul(h as usize)?.checked_mul(3)?;
-        let raw = body.get(at..at + len)?.to_vec();
+        let raw = body.get(at..at.checked_add(len)?)?.to_vec();
         thumbnails.push(RgbImage::from_raw(w, h, raw)?);
         at += len;
     }

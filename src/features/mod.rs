@@ -159,7 +159,9 @@ pub fn embed_window(
     }
     let key = cache::CacheKey::from(path, start_s, window_s, text, encoder)?;
     if use_cache {
-        if let Some(mut features) = cache::load(&key) {
+        // An entry of another width than the encoder's (edited, or foreign) is a miss: the
+        // model would slice past its rows.
+        if let Some(mut features) = cache::load(&key).filter(|f| f.dim() == encoder.dim()) {
             add_sound(&mut features, path, start_s, window_s, use_cache);
             let n = features.seconds.len();
             on(Progress::Encoded { done: n, requested: n });

@@ -173,9 +173,13 @@ impl Ocr {
         };
         let (mine, theirs) = images.split_at(images.len().div_ceil(2));
         let (mut out, more) = std::thread::scope(|s| {
-            let other = s.spawn(|| theirs.iter().map(|i| spare.read_thoroughly(i)).collect::<Vec<_>>());
+            // A thread the system refuses: this engine reads them all.
+            let other = std::thread::Builder::new().name("introskip-ocr".into()).spawn_scoped(s, || theirs.iter().map(|i| spare.read_thoroughly(i)).collect::<Vec<_>>());
             let out: Vec<_> = mine.iter().map(|i| self.read_thoroughly(i)).collect();
-            let more = other.join().unwrap_or_else(|_| theirs.iter().map(|_| Err(Error::internal("the second Tesseract reader stopped"))).collect());
+            let more = match other {
+                Ok(other) => other.join().unwrap_or_else(|_| theirs.iter().map(|_| Err(Error::internal("the second Tesseract reader stopped"))).collect()),
+                Err(_) => theirs.iter().map(|i| self.read_thoroughly(i)).collect(),
+            };
             (out, more)
         });
         self.spare = Some(spare);

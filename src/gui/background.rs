@@ -3,22 +3,29 @@
 
 use super::*;
 
+/// `image` as a texture's pixels, scaled down to the GPU's limit on a texture's side (2048 or
+/// 4096 on some): a panorama, a side-by-side 3D frame or a tall portrait video's thumbnail is
+/// shown smaller, never a crash (egui's painter asserts the limit).
+pub(crate) fn texture_image(ctx: &egui::Context, image: &image::RgbImage) -> egui::ColorImage {
+    let max = ctx.input(|i| i.max_texture_side).max(1) as u32;
+    let fitted;
+    let image = if image.width() > max || image.height() > max {
+        let scale = f64::from(max) / f64::from(image.width().max(image.height()));
+        let (w, h) = (((f64::from(image.width()) * scale) as u32).clamp(1, max), ((f64::from(image.height()) * scale) as u32).clamp(1, max));
+        fitted = crate::image_ops::resize(image, w, h, crate::image_ops::Filter::Bilinear);
+        &fitted
+    } else {
+        image
+    };
+    egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw())
+}
+
 impl App {
     pub(super) fn poll_preview(&mut self, ctx: &egui::Context) {
         while let Ok(update) = self.preview.updates.try_recv() {
             match update {
                 preview::Update::Frame { path, t, image, playing } => {
-                    // The GPU's limit on a texture's side (4096 on some): a panorama or a
-                    // side-by-side 3D frame wider than that is shown scaled down, not a crash.
-                    let max = ctx.input(|i| i.max_texture_side).max(1) as u32;
-                    let image = if image.width() > max || image.height() > max {
-                        let scale = f64::from(max) / f64::from(image.width().max(image.height()));
-                        let (w, h) = (((f64::from(image.width()) * scale) as u32).clamp(1, max), ((f64::from(image.height()) * scale) as u32).clamp(1, max));
-                        crate::image_ops::resize(&image, w, h, crate::image_ops::Filter::Bilinear)
-                    } else {
-                        image
-                    };
-                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    let color = texture_image(ctx, &image);
                     match &mut self.preview_frame {
                         Some((p, time, tex)) => {
                             tex.set(color, egui::TextureOptions::LINEAR);
@@ -93,15 +100,17 @@ impl App {
         if let Some(t) = wanted.into_iter().find(|t| !covered(*t)) {
             let range = ((t - CUT_SEARCH_S).max(0.0), t + CUT_SEARCH_S);
             let path = ep.path.clone();
-            self.cuts_pending = Some((path.clone(), range));
             let tx = self.cuts_results.0.clone();
-            std::thread::Builder::new()
+            let asked = path.clone();
+            // Pending only once its thread runs: one the system refuses is asked for again.
+            let started = std::thread::Builder::new()
                 .name("introskip-cuts".into())
                 .spawn(move || {
                     let found = crate::video::cuts::find_edges(&path, range.0, range.1).map_err(|e| e.to_string());
                     let _ = tx.send((path, range, found));
                 })
-                .ok();
+                .is_ok();
+            self.cuts_pending = started.then_some((asked, range));
         }
     }
 
@@ -117,7 +126,7 @@ impl App {
                     ep.overview.step = step;
                 }
                 OverviewMsg::Thumbnail(second, image) => {
-                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    let color = texture_image(ctx, &image);
                     let texture = ctx.load_texture(format!("overview-{}-{second}", path.display()), color, egui::TextureOptions::LINEAR);
                     ep.overview.thumbnails.push((second, texture));
                 }

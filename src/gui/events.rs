@@ -24,7 +24,7 @@ impl App {
                 }
                 Event::Thumbnail { index, second, image } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
-                        let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                        let color = super::background::texture_image(ctx, &image);
                         let texture = ctx.load_texture(format!("thumb-{index}-{second}"), color, egui::TextureOptions::LINEAR);
                         ep.thumbnails.push((second, texture));
                         if let Status::Analysing { sampled, .. } = &mut ep.status {
@@ -65,7 +65,7 @@ impl App {
                         ep.tail_thumbnails = pictures
                             .into_iter()
                             .map(|(second, image)| {
-                                let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                                let color = super::background::texture_image(ctx, &image);
                                 (second, ctx.load_texture(format!("tail-{index}-{second}"), color, egui::TextureOptions::LINEAR))
                             })
                             .collect();

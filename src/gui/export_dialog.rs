@@ -173,10 +173,11 @@ impl App {
                 }
                 if ui.button("Choose…").clicked() && dialog.picking.is_none() {
                     let (tx, rx) = crossbeam_channel::bounded(1);
-                    std::thread::spawn(move || {
+                    // Refused by the system: the folder can still be typed.
+                    let spawned = std::thread::Builder::new().name("introskip-dialog".into()).spawn(move || {
                         let _ = tx.send(rfd::FileDialog::new().set_title("Export into folder").pick_folder());
                     });
-                    dialog.picking = Some(rx);
+                    dialog.picking = spawned.is_ok().then_some(rx);
                 }
             });
             let folder = dialog.folder_text.trim();
@@ -226,7 +227,7 @@ impl App {
         let job = job.clone();
         let tx = self.notices.0.clone();
         let ctx = self.ctx.clone();
-        std::thread::spawn(move || {
+        let spawned = std::thread::Builder::new().name("introskip-export".into()).spawn(move || {
             let mut options = crate::formats::ExportOptions::default();
             if job.titles == Titles::OpeningEnding {
                 options.titles = vec![(Kind::Intro, "Opening".into()), (Kind::Credits, "Ending".into())];
@@ -299,5 +300,8 @@ impl App {
                 ctx.request_repaint();
             }
         });
+        if let Err(e) = spawned {
+            self.refuse(format!("Export not started: {e}"));
+        }
     }
 }

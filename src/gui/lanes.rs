@@ -65,7 +65,7 @@ impl App {
                 // A frame for another zoom than the one shown now is not wanted any more.
                 Found::Frame { step_ms, .. } if step_ms != ep.lanes.frames_step_ms => {}
                 Found::Frame { ms, image, .. } => {
-                    let color = egui::ColorImage::from_rgb([image.width() as usize, image.height() as usize], image.as_raw());
+                    let color = super::background::texture_image(ctx, &image);
                     let texture = ctx.load_texture(format!("frame-{}-{ms}", path.display()), color, egui::TextureOptions::LINEAR);
                     ep.lanes.frames.insert(ms, texture);
                 }
@@ -78,7 +78,8 @@ impl App {
         if matches!(ep.status, Status::Failed(_)) {
             return;
         }
-        let send = |tx: crossbeam_channel::Sender<(PathBuf, Found)>, path: PathBuf, repaint: egui::Context, job: Box<dyn FnOnce(&dyn Fn(Found)) + Send>| {
+        // Whether the job started: a thread the system refuses leaves the lane to ask again.
+        let send = |tx: crossbeam_channel::Sender<(PathBuf, Found)>, path: PathBuf, repaint: egui::Context, job: Box<dyn FnOnce(&dyn Fn(Found)) + Send>| -> bool {
             std::thread::Builder::new()
                 .name("introskip-lanes".into())
                 .spawn(move || {
@@ -87,18 +88,16 @@ impl App {
                         repaint.request_repaint();
                     })
                 })
-                .ok();
+                .is_ok()
         };
         if !ep.lanes.probed {
-            ep.lanes.probed = true;
             let path = ep.path.clone();
-            send(self.lane_results.0.clone(), ep.path.clone(), ctx.clone(), Box::new(move |out| out(Found::Rate(crate::video::probe(&path).ok().and_then(|i| i.video.avg_fps).filter(|f| f.is_finite() && *f > 1.0)))));
+            ep.lanes.probed = send(self.lane_results.0.clone(), ep.path.clone(), ctx.clone(), Box::new(move |out| out(Found::Rate(crate::video::probe(&path).ok().and_then(|i| i.video.avg_fps).filter(|f| f.is_finite() && *f > 1.0)))));
         }
         // The waveform once the analysis is done (never competing with it for the decoder).
         if !ep.lanes.wave_started && matches!(ep.status, Status::Done { .. }) {
-            ep.lanes.wave_started = true;
             let path = ep.path.clone();
-            send(self.lane_results.0.clone(), ep.path.clone(), ctx.clone(), Box::new(move |out| out(Found::Wave(crate::features::sound::envelope(&path, window_s).ok().flatten()))));
+            ep.lanes.wave_started = send(self.lane_results.0.clone(), ep.path.clone(), ctx.clone(), Box::new(move |out| out(Found::Wave(crate::features::sound::envelope(&path, window_s).ok().flatten()))));
         }
         // Zoomed in: the frames of the playhead's row and the rows either side.
         let Some(per_row) = frames_zoom else { return };
@@ -126,9 +125,9 @@ impl App {
             return;
         }
         ep.lanes.frames_asked.extend(wanted.iter().copied());
-        ep.lanes.frames_busy = true;
+        let asked = wanted.clone();
         let path = ep.path.clone();
-        send(
+        ep.lanes.frames_busy = send(
             self.lane_results.0.clone(),
             ep.path.clone(),
             ctx.clone(),
@@ -146,5 +145,8 @@ impl App {
                 out(Found::FramesDone);
             }),
         );
+        if !ep.lanes.frames_busy {
+            ep.lanes.frames_asked.retain(|ms| !asked.contains(ms));
+        }
     }
 }

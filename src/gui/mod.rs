@@ -673,7 +673,8 @@ impl App {
             return;
         }
         let (tx, rx) = crossbeam_channel::bounded(1);
-        std::thread::spawn(move || {
+        // A thread the system refuses is said, not a panic that ends the app with the edits.
+        let spawned = std::thread::Builder::new().name("introskip-dialog".into()).spawn(move || {
             let picked = match what {
                 Pick::Episode => rfd::FileDialog::new()
                     .set_title("Open episode")
@@ -692,7 +693,10 @@ impl App {
             };
             let _ = tx.send(picked);
         });
-        self.dialog = Some((what, rx));
+        match spawned {
+            Ok(_) => self.dialog = Some((what, rx)),
+            Err(e) => self.refuse(format!("Cannot open the file dialog: {e}")),
+        }
     }
 
 

@@ -254,10 +254,14 @@ impl IntroModel {
     /// Detect on one episode; `season` holds the other episodes of its season (may be empty).
     pub fn detect(&self, features: &EpisodeFeatures, season: &[&EpisodeFeatures]) -> Detection {
         let n = features.seconds.len();
-        if n == 0 {
+        // Features of another encoder's width than this model's cannot be judged by it (the
+        // loader and the cache keep them apart; this holds if they ever do not).
+        let dim = self.manifest.config.embed_dim;
+        if n == 0 || features.dim() != dim {
             return Detection::empty();
         }
-        let rows = pick_channels(&input_rows(features, season), features.dim(), &self.channels);
+        let season: Vec<&EpisodeFeatures> = season.iter().copied().filter(|f| f.dim() == dim).collect();
+        let rows = pick_channels(&input_rows(features, &season), features.dim(), &self.channels);
         let em = self.emissions(&rows, n);
         decode(&em, &self.scores, &self.manifest.postprocess, &features.seconds)
     }

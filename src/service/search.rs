@@ -430,7 +430,10 @@ pub fn recurring_scenes(episodes: &[(PathBuf, &EpisodeFeatures)], min_similarity
     for i in 0..n {
         for j in i + 1..n {
             let cos: f32 = shots[i].mean.iter().zip(&shots[j].mean).map(|(a, b)| a * b).sum();
-            condensed.push((1.0 - f64::from(cos)).clamp(0.0, 2.0));
+            // A shot's mean gone NaN (a foreign cache entry's huge values) is unlike any: the
+            // clustering library refuses NaN with a panic.
+            let d = 1.0 - f64::from(cos);
+            condensed.push(if d.is_finite() { d.clamp(0.0, 2.0) } else { 2.0 });
         }
     }
     let dendrogram = kodama::linkage(&mut condensed, n, kodama::Method::Average);

@@ -32,9 +32,16 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
             .enumerate()
             // Only the first part stands a keyframe before its start in for the start: a later
             // part's is already its predecessor's last, at its own time.
-            .map(|(i, w)| scope.spawn(move || keyframes_in(path, w[0], w[1], height, i == 0)))
+            // A part whose thread the system refuses is read here, after the others.
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0)).ok()))
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly")))).collect()
+        handles
+            .into_iter()
+            .map(|(i, w, h)| match h {
+                Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
+                None => keyframes_in(path, w[0], w[1], height, i == 0),
+            })
+            .collect()
     });
     for part in results {
         out.extend(part?);

@@ -139,11 +139,12 @@ pub(crate) fn video_info(input: &ffmpeg::format::context::Input, index: usize) -
 /// Shown size for a coded size, pixel aspect and rotation.
 pub(crate) fn display_size(width: u32, height: u32, sar: (i32, i32), rotation: i32) -> (u32, u32) {
     let (num, den) = (sar.0.max(1) as u64, sar.1.max(1) as u64);
-    let w = ((width as u64 * num + den / 2) / den).max(1);
+    // At most u32::MAX: an absurd width and pixel aspect in a damaged header must not wrap.
+    let w = ((width as u64 * num + den / 2) / den).clamp(1, u64::from(u32::MAX - 1));
     // Squeezed to MAX_ASPECT at most: a 65536×1 stream (or an absurd pixel aspect) would make a
     // thumbnail of 4.7 million by 72 pixels per sample; no episode is shaped like that.
     let h = u64::from(height.max(1));
-    let (w, h) = (w.min(h * MAX_ASPECT), h.min(w * MAX_ASPECT));
+    let (w, h) = (w.min(h.saturating_mul(MAX_ASPECT)), h.min(w.saturating_mul(MAX_ASPECT)));
     let (w, height) = (w as u32, h as u32);
     // Even widths keep chroma-subsampled conversions exact.
     let w = if w != width { w + (w & 1) } else { w };
@@ -214,5 +215,7 @@ mod tests {
         // A pixel aspect of 2³¹−1 no longer wraps the width.
         assert_eq!(display_size(1920, 1080, (i32::MAX, 1), 0), (17280, 1080));
         assert_eq!(display_size(1920, 1080, (1, i32::MAX), 0), (2, 16));
+        // Nor with the largest coded size: at most u32::MAX (not truncated to a few pixels).
+        assert!(display_size(u32::MAX, u32::MAX, (i32::MAX, 1), 0).0 >= u32::MAX - 1);
     }
 }

@@ -506,12 +506,20 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
             let (tx, rx) = crossbeam_channel::unbounded::<Sample>();
             let setup = &setup;
             let cancelled = &cancelled;
-            let handle = scope.spawn(move || -> Result<SegmentStats> {
-                let (opened, _) = setup_reopen(path)?;
-                let mut stats = SegmentStats::default();
-                run_segment(opened, setup, config, decoder_threads, segment, cancelled, &mut |s| tx.send(s).is_ok(), &mut stats)?;
-                Ok(stats)
-            });
+            // A thread the system refuses (a process or memory limit) is an error that says so,
+            // not a panic reported as a bug.
+            let handle = std::thread::Builder::new()
+                .name("introskip-decoder".into())
+                .spawn_scoped(scope, move || -> Result<SegmentStats> {
+                    let (opened, _) = setup_reopen(path)?;
+                    let mut stats = SegmentStats::default();
+                    run_segment(opened, setup, config, decoder_threads, segment, cancelled, &mut |s| tx.send(s).is_ok(), &mut stats)?;
+                    Ok(stats)
+                })
+                .map_err(|e| {
+                    stop.store(true, Ordering::Relaxed);
+                    Error::internal(format!("cannot start a decoder thread for {}: {e}", path.display()))
+                })?;
             later.push((rx, handle));
         }
         let mut forward = |sample: Sample| -> bool {
@@ -752,7 +760,7 @@ fn run_segment(
                         return true;
                     }
                     // Another frame follows before second k: this one is never shown at a sample.
-                    seen_pts.range(p + 1..).next().is_some_and(|&q| clock.at_or_before(q, k as u32))
+                    seen_pts.range((std::ops::Bound::Excluded(p), std::ops::Bound::Unbounded)).next().is_some_and(|&q| clock.at_or_before(q, k as u32))
                 });
             if skippable {
                 stats.packets_skippable += 1;

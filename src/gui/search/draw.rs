@@ -331,7 +331,7 @@ impl App {
         let texture = match (self.search.pictures.get(&key), &place.picture) {
             (Some(t), _) => Some(t.clone()),
             (None, Some(picture)) => {
-                let color = egui::ColorImage::from_rgb([picture.width() as usize, picture.height() as usize], picture.as_raw());
+                let color = crate::gui::background::texture_image(ui.ctx(), picture);
                 let t = ui.ctx().load_texture(format!("found-{}-{}", place.path.display(), place.second), color, egui::TextureOptions::LINEAR);
                 self.search.pictures.insert(key, t.clone());
                 Some(t)

@@ -36,11 +36,79 @@ struct Machine<'a> {
     stack: Vec<Value>,
     marks: Vec<usize>,
     memo: HashMap<u32, Value>,
+    /// Value nodes the machine may still copy or look through ([`MAX_WORK`]).
+    work: usize,
 }
 
 type R<T> = std::result::Result<T, String>;
 
+/// Values nested deeper than this are refused: cloning and dropping a value recurse once per
+/// level (`]` N times then `a` N times nests N deep in 2N bytes, and 100 KB of that overflowed
+/// the analysis thread's stack). A CLIP module tree nests a few dozen levels.
+const MAX_DEPTH: usize = 1000;
+/// Value nodes copied (the memo copies what it keeps and gives) and looked through, in all: a
+/// pickle that memoises a list of itself twice and repeats that doubles it each time (a few
+/// hundred bytes exhausted memory). ViT-B/32's pickle needs well under a million.
+const MAX_WORK: usize = 50_000_000;
+/// The most bytes read from one archive entry, per byte of the file: TorchScript stores its
+/// storages uncompressed, so a deflate bomb ends here instead of in memory.
+const MAX_INFLATION: u64 = 64;
+
 impl<'a> Machine<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Machine { data, pos: 0, stack: Vec::new(), marks: Vec::new(), memo: HashMap::new(), work: MAX_WORK }
+    }
+
+    /// The depth of `v` (1 for a scalar), each node it holds paid from the work budget; an
+    /// error past [`MAX_DEPTH`] or the budget. Without recursion: `v` may be what is refused.
+    fn charge(&mut self, v: &Value) -> R<usize> {
+        let mut todo = vec![(v, 1usize)];
+        let mut depth = 0;
+        while let Some((v, d)) = todo.pop() {
+            self.work = self.work.checked_sub(1).ok_or("pickle too large: it copies its values past any checkpoint's size")?;
+            if d > MAX_DEPTH {
+                return Err(format!("pickle nested deeper than {MAX_DEPTH} levels"));
+            }
+            depth = depth.max(d);
+            match v {
+                Value::Tuple(items) | Value::List(items) => todo.extend(items.iter().map(|c| (c, d + 1))),
+                Value::Dict(pairs) => todo.extend(pairs.iter().flat_map(|(k, x)| [(k, d + 1), (x, d + 1)])),
+                Value::Object { state, .. } => todo.push((state, d + 1)),
+                _ => {}
+            }
+        }
+        Ok(depth)
+    }
+
+    /// Push a value built of others, once its depth is known to be within bounds.
+    fn push_checked(&mut self, v: Value) -> R<()> {
+        self.charge(&v)?;
+        self.stack.push(v);
+        Ok(())
+    }
+
+    /// `v`, about to go into a container on the stack: it must leave room for that level.
+    fn check_child(&mut self, v: &Value) -> R<()> {
+        if self.charge(v)? >= MAX_DEPTH {
+            return Err(format!("pickle nested deeper than {MAX_DEPTH} levels"));
+        }
+        Ok(())
+    }
+
+    /// A copy of the stack's top for the memo, paid for.
+    fn memo_top(&mut self) -> R<Value> {
+        let v = self.stack.last().ok_or_else(|| "pickle stack underflow".to_string())?.clone();
+        self.charge(&v)?;
+        Ok(v)
+    }
+
+    /// A copy of memo entry `k` for the stack, paid for.
+    fn memo_get(&mut self, k: u32) -> R<Value> {
+        let v = self.memo.get(&k).cloned().ok_or("pickle memo miss")?;
+        self.charge(&v)?;
+        Ok(v)
+    }
+
     fn take(&mut self, n: usize) -> R<&'a [u8]> {
         let end = self.pos.checked_add(n).filter(|&e| e <= self.data.len()).ok_or("pickle ends early")?;
         let s = &self.data[self.pos..end];
@@ -156,44 +224,48 @@ impl<'a> Machine<'a> {
                         return Err("pickle stack underflow".into());
                     }
                     let items = self.stack.split_off(self.stack.len() - n);
-                    self.stack.push(Value::Tuple(items));
+                    self.push_checked(Value::Tuple(items))?;
                 }
                 b't' => {
                     let items = self.pop_mark()?;
-                    self.stack.push(Value::Tuple(items));
+                    self.push_checked(Value::Tuple(items))?;
                 }
                 b'l' => {
                     let items = self.pop_mark()?;
-                    self.stack.push(Value::List(items));
+                    self.push_checked(Value::List(items))?;
                 }
                 b'd' => {
                     let items = self.pop_mark()?;
-                    let pairs = items.chunks(2).filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())).collect();
-                    self.stack.push(Value::Dict(pairs));
+                    let mut pairs = Vec::with_capacity(items.len() / 2);
+                    let mut items = items.into_iter();
+                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                        pairs.push((k, v));
+                    }
+                    self.push_checked(Value::Dict(pairs))?;
                 }
                 b'q' => {
                     let k = self.u8()? as u32;
-                    let v = self.top()?.clone();
+                    let v = self.memo_top()?;
                     self.memo.insert(k, v);
                 }
                 b'r' => {
                     let k = self.u32()?;
-                    let v = self.top()?.clone();
+                    let v = self.memo_top()?;
                     self.memo.insert(k, v);
                 }
                 0x94 => {
                     let k = self.memo.len() as u32;
-                    let v = self.top()?.clone();
+                    let v = self.memo_top()?;
                     self.memo.insert(k, v);
                 }
                 b'h' => {
                     let k = self.u8()? as u32;
-                    let v = self.memo.get(&k).cloned().ok_or("pickle memo miss")?;
+                    let v = self.memo_get(k)?;
                     self.stack.push(v);
                 }
                 b'j' => {
                     let k = self.u32()?;
-                    let v = self.memo.get(&k).cloned().ok_or("pickle memo miss")?;
+                    let v = self.memo_get(k)?;
                     self.stack.push(v);
                 }
                 b'Q' => {
@@ -211,7 +283,7 @@ impl<'a> Machine<'a> {
                     let args = self.pop()?;
                     let callable = self.pop()?;
                     let value = reduce(callable, args)?;
-                    self.stack.push(value);
+                    self.push_checked(value)?;
                 }
                 0x81 => {
                     let _args = self.pop()?;
@@ -224,6 +296,7 @@ impl<'a> Machine<'a> {
                 }
                 b'b' => {
                     let state = self.pop()?;
+                    self.check_child(&state)?;
                     match self.top()? {
                         Value::Object { state: s, .. } => **s = state,
                         Value::Dict(d) => {
@@ -237,24 +310,38 @@ impl<'a> Machine<'a> {
                 b's' => {
                     let v = self.pop()?;
                     let k = self.pop()?;
+                    self.check_child(&v)?;
+                    self.check_child(&k)?;
                     if let Value::Dict(d) = self.top()? {
                         d.push((k, v));
                     }
                 }
                 b'u' => {
                     let items = self.pop_mark()?;
+                    for item in &items {
+                        self.check_child(item)?;
+                    }
+                    let mut pairs = Vec::with_capacity(items.len() / 2);
+                    let mut items = items.into_iter();
+                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                        pairs.push((k, v));
+                    }
                     if let Value::Dict(d) = self.top()? {
-                        d.extend(items.chunks(2).filter(|c| c.len() == 2).map(|c| (c[0].clone(), c[1].clone())));
+                        d.extend(pairs);
                     }
                 }
                 b'a' => {
                     let v = self.pop()?;
+                    self.check_child(&v)?;
                     if let Value::List(l) = self.top()? {
                         l.push(v);
                     }
                 }
                 b'e' => {
                     let items = self.pop_mark()?;
+                    for item in &items {
+                        self.check_child(item)?;
+                    }
                     if let Value::List(l) = self.top()? {
                         l.extend(items);
                     }
@@ -344,7 +431,7 @@ pub fn is_torchscript(path: &Path) -> bool {
 /// How many tensors a `data.pkl` names: the unpickler alone, without the archive (the fuzzer
 /// drives it through this; a crafted pickle must give an error, never a panic or a huge allocation).
 pub fn tensors_in_pickle(pkl: &[u8]) -> R<usize> {
-    let value = Machine { data: pkl, pos: 0, stack: Vec::new(), marks: Vec::new(), memo: HashMap::new() }.run()?;
+    let value = Machine::new(pkl).run()?;
     let mut found = Vec::new();
     walk(&value, "", &mut found, 0);
     Ok(found.len())
@@ -362,8 +449,12 @@ pub fn read(path: &Path) -> R<Tensors> {
         .ok_or("no data.pkl in the archive")?;
     let root = pkl_name.trim_end_matches("data.pkl").to_string();
     let mut pkl = Vec::new();
-    zip.by_name(&pkl_name).map_err(|e| e.to_string())?.read_to_end(&mut pkl).map_err(|e| e.to_string())?;
-    let value = Machine { data: &pkl, pos: 0, stack: Vec::new(), marks: Vec::new(), memo: HashMap::new() }.run()?;
+    let limit = (file_len as u64).saturating_mul(MAX_INFLATION);
+    zip.by_name(&pkl_name).map_err(|e| e.to_string())?.take(limit.saturating_add(1)).read_to_end(&mut pkl).map_err(|e| e.to_string())?;
+    if pkl.len() as u64 > limit {
+        return Err(format!("data.pkl inflates past {MAX_INFLATION} times the file's size"));
+    }
+    let value = Machine::new(&pkl).run()?;
     let mut found = Vec::new();
     walk(&value, "", &mut found, 0);
     let mut storages: HashMap<String, Vec<u8>> = HashMap::new();
@@ -375,8 +466,12 @@ pub fn read(path: &Path) -> R<Tensors> {
             let mut bytes = Vec::new();
             zip.by_name(&format!("{root}data/{key}"))
                 .map_err(|e| format!("storage {key} of '{name}': {e}"))?
+                .take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|e| e.to_string())?;
+            if bytes.len() as u64 > limit {
+                return Err(format!("storage {key} of '{name}' inflates past {MAX_INFLATION} times the file's size"));
+            }
             storages.insert(key.clone(), bytes);
         }
         let storage = &storages[&key];
@@ -412,4 +507,31 @@ pub fn read(path: &Path) -> R<Tensors> {
         out.insert(name, (shape, values));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pickle_that_doubles_what_it_memoises_or_nests_without_end_is_refused_not_run() {
+        // An empty list memoised, then a list of two copies of the memo's entry memoised in its
+        // place, 64 times: 2^64 nodes from 370 bytes.
+        let mut bomb = vec![0x80, 2, b']', b'q', 0];
+        for _ in 0..64 {
+            bomb.extend_from_slice(&[b'(', b'h', 0, b'h', 0, b'l', b'q', 0]);
+        }
+        bomb.push(b'.');
+        let e = tensors_in_pickle(&bomb).unwrap_err();
+        assert!(e.contains("too large"), "{e}");
+        // 200,000 lists each appended into the one below: nested 200,000 deep in 400 KB.
+        let mut deep = vec![0x80, 2];
+        deep.extend(std::iter::repeat_n(b']', 200_000));
+        deep.extend(std::iter::repeat_n(b'a', 199_999));
+        deep.push(b'.');
+        let e = tensors_in_pickle(&deep).unwrap_err();
+        assert!(e.contains("nested deeper"), "{e}");
+        // Within bounds, the same machine reads what it is given.
+        assert_eq!(tensors_in_pickle(&[0x80, 2, b']', b'q', 0, b'(', b'h', 0, b'h', 0, b'l', b'.']), Ok(0));
+    }
 }

@@ -121,14 +121,15 @@ impl App {
         ui.add(egui::Label::new(line).truncate());
     }
 
-    /// Cancel analysis while an episode is queued or analysed, else Resume analysis where one was
-    /// cancelled, else nothing.
+    /// Cancel analysis while an episode is queued or analysed, and Resume analysis where one was
+    /// cancelled: both at once where an episode opened after a cancel is being analysed (the
+    /// cancelled ones had no button until it finished).
     fn analysis_button(&mut self, ui: &mut egui::Ui) {
         let pending = self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. }));
         let cancelled = self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled));
         if pending && ui.button("Cancel analysis").clicked() {
             self.apply(Action::CancelAnalysis);
-        } else if !pending && cancelled && ui.button("Resume analysis").clicked() {
+        } else if cancelled && ui.button("Resume analysis").clicked() {
             self.apply(Action::ResumeAnalysis);
         }
     }

@@ -360,6 +360,13 @@ fn a_cancelled_analysis_can_be_resumed() {
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
     step_until(&mut h, "the analyses to stop", |a| a.episodes.iter().all(|e| !matches!(e.status, Status::Queued | Status::Analysing { .. })));
     assert!(h.state().episodes.iter().any(|e| matches!(e.status, Status::Cancelled)));
+    // While another episode is analysed, the cancelled ones can be resumed too.
+    let was = std::mem::replace(&mut h.state_mut().episodes[0].status, Status::Queued);
+    h.run_steps(2);
+    h.get_by_label("Cancel analysis");
+    h.get_by_label("Resume analysis");
+    h.state_mut().episodes[0].status = was;
+    h.run_steps(2);
     h.get_by_label("Resume analysis").click();
     step_until(&mut h, "every episode analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })));
     assert!(h.query_by_label("Resume analysis").is_none());

@@ -112,7 +112,7 @@ pub enum TextKept {
 
 impl TextKept {
     /// What the head of `path` keeps: the gate where its name gives a series whose title can
-    /// be looked for (a 144 px picture per second, about 6 % of a 1080p head), else nothing.
+    /// be looked for (a 144 px picture per second, 5–8 % of a 1080p head), else nothing.
     pub fn head(path: &std::path::Path) -> Self {
         if crate::paths::readable_title(path).is_some() {
             TextKept::Gate

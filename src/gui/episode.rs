@@ -42,7 +42,7 @@ pub(super) struct Episode {
     pub(super) tail_thumbnails: Vec<(u32, egui::TextureHandle)>,
     /// Opened alone: being judged again with this many episodes of its folder (said until the
     /// answer comes).
-    pub(super) checking: Option<usize>,
+    pub(super) checking: Option<super::worker::Checking>,
     /// What season judgement said about this episode ("no intro: the model's 1:30–2:00 repeats
     /// in no other episode…"): why the intro is where it is, or absent.
     pub(super) judgement: Vec<String>,

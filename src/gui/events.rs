@@ -43,9 +43,9 @@ impl App {
                         ep.status = Status::Done { samples, seconds, cached, note };
                     }
                 }
-                Event::Checking { index, with } => {
+                Event::Checking { index, what } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.checking = Some(with);
+                        ep.checking = Some(what);
                     }
                 }
                 Event::Detected { index, detection, judgement, alone_intro } => {

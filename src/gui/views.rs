@@ -329,8 +329,14 @@ impl App {
                     if let Some(note) = note {
                         ui.weak(note);
                     }
-                    if let Some(with) = ep.checking {
-                        ui.weak(format!("judging it again with up to {with} more {} of its folder…", if with == 1 { "episode" } else { "episodes" }));
+                    match ep.checking {
+                        Some(super::worker::Checking::Neighbours(with)) => {
+                            ui.weak(format!("judging it again with up to {with} more {} of its folder…", if with == 1 { "episode" } else { "episodes" }));
+                        }
+                        Some(super::worker::Checking::Title) => {
+                            ui.weak("the model's answer; reading the series' title on screen to check it…");
+                        }
+                        None => {}
                     }
                     // Why the analysis kept no intro says nothing once a human decided it (an intro
                     // set by hand, or none verified): those parts of the judgement are left out.

@@ -20,6 +20,15 @@ pub enum Command {
     UseEncoder(Option<PathBuf>),
 }
 
+/// What the worker still does for an episode after its first answer.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Checking {
+    /// Opened alone: judged again with this many episodes of its folder (their heads analysed first).
+    Neighbours(usize),
+    /// Alone for good: its pictures read for the series' title (seconds on a 1080p file).
+    Title,
+}
+
 pub enum Event {
     EncoderReady(String),
     EncoderFailed(String),
@@ -32,9 +41,9 @@ pub enum Event {
     /// `alone_intro`: where the season kept no intro, the confidence of the one the model sees
     /// judging the episode alone.
     Detected { index: usize, detection: crate::model::Detection, judgement: Vec<String>, alone_intro: Option<f64> },
-    /// An episode opened alone is being judged again with this many episodes of its folder
-    /// (their heads analysed first): a `Detected` follows.
-    Checking { index: usize, with: usize },
+    /// The answer just sent is being checked (a `Detected` follows): said under the episode, so
+    /// the model's first answer is not taken for the last.
+    Checking { index: usize, what: Checking },
     /// What the episode's tail holds (after `Done`; credits need no model), with the pictures
     /// of the seconds sampled there.
     Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
@@ -299,6 +308,7 @@ impl Worker {
                                         // 1080p file): the model's answer is shown first, as provisional.
                                         if !provisional && season.len() == 1 && crate::paths::readable_title(&path).is_some() {
                                             answer(&[], Vec::new(), &mut memory, true);
+                                            send(Event::Checking { index, what: Checking::Title });
                                         }
                                         answer(&[], Vec::new(), &mut memory, provisional);
                                         // Then the end of the episode: credits, a preview, a post-credits scene.
@@ -332,7 +342,7 @@ impl Worker {
                                             Ok(None) | Err(_) => {}
                                         }
                                         if near > 0 {
-                                            send(Event::Checking { index, with: near });
+                                            send(Event::Checking { index, what: Checking::Neighbours(near) });
                                             let mut notes = Vec::new();
                                             let mut go = || current.load(Ordering::Relaxed) == generation;
                                             let files = [path.as_path()];

@@ -134,7 +134,7 @@ impl App {
             let job = &mut dialog.job;
             ui.strong("Episodes");
             ui.radio_value(&mut job.season, false, format!("This episode ({episode})"));
-            ui.radio_value(&mut job.season, true, format!("The season ({count} episodes)"));
+            ui.radio_value(&mut job.season, true, format!("The season ({})", crate::words::count(count, "episode", "episodes")));
             ui.add_space(6.0);
             ui.strong("Formats");
             for (label, format) in EXPORTS {

@@ -308,14 +308,21 @@ impl Editor {
     }
 
     /// A new detection replaces the predicted intro and recap; what a human decided stays
-    /// ([`Segments::merge_detection`]). Not an edit: no undo step, nothing unsaved.
+    /// ([`Segments::merge_detection`]). Not an edit: no undo step, nothing unsaved. It goes into
+    /// every state undo and redo lead to as well: undoing an edit made before a late answer (the
+    /// title's, the season's, the credits') takes back the edit, not the answer.
     pub fn merge_detection(&mut self, d: &Detection) {
-        self.segments.merge_detection(d);
+        self.each_state(|s| s.merge_detection(d));
     }
 
     /// The same for the end of the episode: predicted credits and preview.
     pub fn merge_tail(&mut self, found: &crate::model::credits::TailFound) {
-        self.segments.merge_tail(found);
+        self.each_state(|s| s.merge_tail(found));
+    }
+
+    fn each_state(&mut self, mut f: impl FnMut(&mut Segments)) {
+        f(&mut self.segments);
+        self.undo.iter_mut().chain(&mut self.redo).chain(&mut self.drag_snapshot).for_each(f);
     }
 
     /// The first segment of `kind`.
@@ -397,6 +404,27 @@ mod tests {
         assert_eq!(e.intro().unwrap().end_ms, 63_000);
         e.undo();
         assert_eq!(e.intro().unwrap().end_ms, 60_000);
+    }
+
+    #[test]
+    fn undo_after_a_late_answer_takes_back_the_edit_not_the_answer() {
+        // The model's first answer, then a human edit of the intro's start.
+        let mut e = Editor::default();
+        e.merge_detection(&detection(100.0, 150.0));
+        e.set_intro_start(95_000);
+        // The credits and the title's answer come after the edit.
+        let credits = crate::model::credits::TailFound { credits: Some(crate::model::DetectedSegment::by_model(1300.0, 1340.0, 0.9)), ..Default::default() };
+        e.merge_tail(&credits);
+        e.merge_detection(&detection(33.0, 84.0));
+        assert_eq!(e.intro().unwrap().start_ms, 95_000, "the human's intro outranks the late answer");
+        // Undo takes back the edit: the intro is the model's latest, the credits stay.
+        e.undo();
+        assert_eq!((e.intro().unwrap().start_ms, e.intro().unwrap().end_ms), (33_000, 84_000));
+        assert_eq!(e.of_kind(Kind::Credits).map(|c| c.start_ms), Some(1_300_000));
+        // Redo brings the edit back, the credits still there.
+        e.redo();
+        assert_eq!(e.intro().unwrap().start_ms, 95_000);
+        assert_eq!(e.of_kind(Kind::Credits).map(|c| c.start_ms), Some(1_300_000));
     }
 
     #[test]

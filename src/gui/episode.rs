@@ -51,6 +51,11 @@ pub(super) struct Episode {
     /// Where the season kept no intro: the confidence of the one the model sees judging the
     /// episode alone (a disagreement that puts the episode in the review queue's front).
     pub(super) alone_intro: Option<f64>,
+    /// Why the end of the episode could not be analysed (said under it).
+    pub(super) tail_missing: Option<String>,
+    /// A cancel stopped what follows the head (the tail, the check against its folder or its
+    /// title): Resume analysis takes the episode up again, as it does a cancelled one.
+    pub(super) unfinished: bool,
 }
 
 #[derive(Default)]
@@ -73,7 +78,12 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false }
+    }
+
+    /// What Resume analysis takes up: cancelled before its answer, or after it.
+    pub(super) fn resumable(&self) -> bool {
+        matches!(self.status, Status::Cancelled) || self.unfinished
     }
 
     pub(super) fn name(&self) -> String {

@@ -26,7 +26,11 @@ impl App {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         let color = super::background::texture_image(ctx, &image);
                         let texture = ctx.load_texture(format!("thumb-{index}-{second}"), color, egui::TextureOptions::LINEAR);
-                        ep.thumbnails.push((second, texture));
+                        // A second already shown (the head sent again from the cache on Resume) is replaced.
+                        match ep.thumbnails.iter_mut().find(|(s, _)| *s == second) {
+                            Some(shown) => shown.1 = texture,
+                            None => ep.thumbnails.push((second, texture)),
+                        }
                         if let Status::Analysing { sampled, .. } = &mut ep.status {
                             *sampled += 1;
                         }
@@ -60,6 +64,7 @@ impl App {
                 Event::Tail { index, tail, pictures } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.tail_said.clear();
+                        ep.tail_missing = None;
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);
                         ep.tail_thumbnails = pictures
@@ -76,6 +81,14 @@ impl App {
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);
                         ep.tail_said = said;
+                    }
+                }
+                Event::TailMissing { index, why } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        match why {
+                            Some(why) => ep.tail_missing = Some(why),
+                            None => ep.unfinished = true,
+                        }
                     }
                 }
                 Event::Searched(answer) => {

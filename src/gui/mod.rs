@@ -455,8 +455,11 @@ impl App {
             Action::ToggleMute => self.toggle_mute(),
             Action::CancelAnalysis => {
                 self.worker.cancel_all();
-                // A lone episode's check against its folder ends too (its own answer stays).
-                self.episodes.iter_mut().for_each(|e| e.checking = None);
+                // A lone episode's check against its folder or title ends too (its own answer
+                // stays, and Resume analysis checks it again).
+                for e in &mut self.episodes {
+                    e.unfinished |= e.checking.take().is_some();
+                }
             }
             Action::NextToCheck => match self.next_to_check() {
                 Some(i) => {
@@ -481,8 +484,11 @@ impl App {
             Action::ResumeAnalysis => {
                 let generation = self.worker.generation();
                 let neighbours = self.lone_context();
-                for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| matches!(e.status, Status::Cancelled)) {
+                for (index, ep) in self.episodes.iter_mut().enumerate().filter(|(_, e)| e.resumable()) {
+                    // An episode answered before the cancel keeps its answer and thumbnails: its
+                    // head comes from the cache, and the tail or check it lacked follows.
                     ep.status = Status::Queued;
+                    ep.unfinished = false;
                     self.worker.send(Command::Analyse { index, path: ep.path.clone(), window_s: self.window_s, tail: self.tail, generation, season: self.season_id, neighbours });
                 }
             }
@@ -563,6 +569,8 @@ impl App {
             ep.judgement.clear();
             ep.tail_said.clear();
             ep.alone_intro = None;
+            ep.tail_missing = None;
+            ep.unfinished = false;
             if self.tail == crate::features::tail::TailSpec::Off {
                 // No tail looked at: no predicted credits or preview either (a human's stay).
                 ep.editor.merge_tail(&Default::default());

@@ -126,7 +126,7 @@ impl App {
     /// cancelled ones had no button until it finished).
     fn analysis_button(&mut self, ui: &mut egui::Ui) {
         let pending = self.episodes.iter().any(|e| matches!(e.status, Status::Queued | Status::Analysing { .. }));
-        let cancelled = self.episodes.iter().any(|e| matches!(e.status, Status::Cancelled));
+        let cancelled = self.episodes.iter().any(|e| e.resumable());
         if pending && ui.button("Cancel analysis").clicked() {
             self.apply(Action::CancelAnalysis);
         } else if cancelled && ui.button("Resume analysis").clicked() {
@@ -206,8 +206,13 @@ impl App {
                 });
             }
             for (i, ep) in self.episodes.iter().enumerate().filter(|(_, e)| self.listed(e)) {
+                // A verified episode says so whatever its analysis does: the human's answer is the one that counts.
+                let verified = || ep.editor.is_verified().then(|| match ep.editor.intro() {
+                    Some(i) => format!("verified: intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
+                    None => "verified: no intro".to_string(),
+                });
                 let status = match &ep.status {
-                    Status::Queued => "queued".to_string(),
+                    Status::Queued => verified().map_or_else(|| "queued".to_string(), |v| format!("{v} · queued")),
                     Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
                     Status::Done { samples, cached, .. } => {
                         let mark = if ep.editor.is_verified() {
@@ -231,7 +236,7 @@ impl App {
                         let why = if why.chars().count() > 40 { format!("{}…", why.chars().take(39).collect::<String>()) } else { why.to_string() };
                         format!("unreadable: {why}")
                     }
-                    Status::Cancelled => "cancelled".to_string(),
+                    Status::Cancelled => verified().map_or_else(|| "cancelled".to_string(), |v| format!("{v} · analysis cancelled")),
                 };
                 // Long names are cut to one line (the whole name on hover), never wrapped to seven.
                 let name = ep.name();
@@ -356,6 +361,12 @@ impl App {
                     let credits_decided = ep.editor.first_of(crate::segments::Kind::Credits).is_some_and(|s| s.source != crate::segments::Source::Predicted);
                     if !ep.tail_said.is_empty() && !credits_decided {
                         ui.weak(ep.tail_said.join("; "));
+                    }
+                    if let Some(why) = &ep.tail_missing {
+                        ui.weak(why);
+                    }
+                    if ep.unfinished {
+                        ui.weak("cancelled after this answer: the end of the episode or the check of the answer is not done (Resume analysis, Ctrl+R)");
                     }
                     *samples as u32
                 }

@@ -50,6 +50,8 @@ pub enum Event {
     /// The season's end theme changed what an episode's tail holds (credits the picture rule
     /// missed, heard in the other episodes' credits), or no longer does: its tail as it now stands.
     TailJudged { index: usize, tail: crate::service::detect::Tail, said: Vec<String> },
+    /// The tail was not analysed: cancelled (Resume analysis takes it up), or why it could not be.
+    TailMissing { index: usize, why: Option<String> },
     /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
     /// A library being read for the search with this ticket: episodes read, of how many.
@@ -339,7 +341,15 @@ impl Worker {
                                                     send(Event::TailJudged { index: tails[m].0, tail, said });
                                                 }
                                             }
-                                            Ok(None) | Err(_) => {}
+                                            // Said under the episode (the CLI prints the same note); a cancel is
+                                            // for Resume analysis to take up.
+                                            Ok(None) => {
+                                                if let Some(note) = notes.first() {
+                                                    send(Event::TailMissing { index, why: Some(note.message.clone()) });
+                                                }
+                                            }
+                                            Err(crate::Error::Cancelled) => send(Event::TailMissing { index, why: None }),
+                                            Err(e) => send(Event::TailMissing { index, why: Some(format!("end credits not looked for: {e}")) }),
                                         }
                                         if near > 0 {
                                             send(Event::Checking { index, what: Checking::Neighbours(near) });

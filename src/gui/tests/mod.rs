@@ -372,6 +372,32 @@ fn a_cancelled_analysis_can_be_resumed() {
     assert!(h.query_by_label("Resume analysis").is_none());
 }
 
+#[test]
+fn an_episode_cancelled_after_its_answer_resumes_its_tail_without_doubling_its_pictures() {
+    let demo = crate::paths::demo_dir();
+    let mut app = app();
+    app.open(&demo);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the season analysed with its tails", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. }) && e.tail.is_some()));
+    let shown = h.state().episodes[0].thumbnails.len();
+    // What a cancel between the head's answer and the tail leaves (the worker's TailMissing
+    // without a why): the answer, no tail.
+    {
+        let ep = &mut h.state_mut().episodes[0];
+        ep.tail = None;
+        ep.unfinished = true;
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("cancelled after this answer");
+    h.get_by_label("Resume analysis").click();
+    step_until(&mut h, "the tail analysed again", |a| a.episodes[0].tail.is_some() && matches!(a.episodes[0].status, Status::Done { .. }));
+    let ep = &h.state().episodes[0];
+    assert!(!ep.unfinished);
+    assert!(ep.editor.intro().is_some(), "the answer is kept");
+    assert_eq!(ep.thumbnails.len(), shown, "the head's pictures sent again from the cache replace those shown");
+    assert!(h.query_by_label("Resume analysis").is_none());
+}
+
 /// A copy of the demo's S01E01 (120 s, intro 0:00–0:20) in `dir`, with its true labels saved.
 fn demo_episode(dir: &Path) -> PathBuf {
     let demo = crate::paths::demo_dir();

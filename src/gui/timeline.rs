@@ -339,6 +339,20 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                     continue;
                 }
                 drawn_to = x + w;
+                if view.frames.is_some() {
+                    // Zoomed in to frames, a second is several frames wide: its thumbnail stands in
+                    // for each of them, in its own shape (stretched across the second it read as a
+                    // 9:1 smear until the frames came).
+                    let frame_w = (cell_h * aspect).max(4.0);
+                    let mut at = x;
+                    while at < x + w - 1.0 {
+                        let shown = frame_w.min(x + w - 1.0 - at);
+                        let cell = egui::Rect::from_min_size(egui::pos2(at, rect.top()), egui::vec2(shown - 1.0, cell_h));
+                        painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(shown / frame_w, 1.0)), egui::Color32::WHITE);
+                        at += frame_w;
+                    }
+                    continue;
+                }
                 let cell = egui::Rect::from_min_size(egui::pos2(x, rect.top()), egui::vec2(w - 1.0, cell_h));
                 painter.image(tex.id(), cell, egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)), egui::Color32::WHITE);
             }
@@ -494,9 +508,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 let text = (view.time)(t);
                 let galley = painter.layout_no_wrap(text, label.clone(), egui::Color32::WHITE);
                 // In the ruler, not over the pictures: there it hid the very frame an edge was
-                // dragged onto (an outside trial under Xvfb).
+                // dragged onto (an outside trial under Xvfb). On an opaque ground the ruler's width
+                // of the ruler's height: the labels under it are hidden, not read through it.
                 let at = egui::pos2((pos.x + 4.0).min(rect.right() - galley.size().x - 4.0), ruler.top() + ((ruler_h - galley.size().y) / 2.0).max(0.0));
-                painter.rect_filled(egui::Rect::from_min_size(at - egui::vec2(2.0, 1.0), galley.size() + egui::vec2(4.0, 2.0)), 2.0, egui::Color32::from_black_alpha(190));
+                let ground = egui::Rect::from_min_max(egui::pos2(at.x - 3.0, ruler.top()), egui::pos2(at.x + galley.size().x + 3.0, ruler.bottom() - 1.0));
+                painter.rect_filled(ground, 2.0, egui::Color32::from_gray(12));
                 painter.galley(at, galley, egui::Color32::WHITE);
             }
             ui.add_space(6.0);

@@ -68,7 +68,7 @@ impl App {
             // The tail looked at for credits: the same text `--tail` takes.
             let label = ui.label("Tail");
             let field = ui
-                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(64.0))
+                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(80.0))
                 .labelled_by(label.id)
                 .on_hover_text("The end of each episode looked at for credits, a preview and a post-credits scene: a share ('25%', at most 10 minutes; '25%:300'), seconds ('300') or 'off'; Enter applies");
             if field.lost_focus() {
@@ -191,9 +191,12 @@ impl App {
                 (true, _) => format!("{done} of {n} analysed · {failed} unreadable"),
                 _ => format!("{done} of {n} analysed{eta}"),
             };
+            // The bar the panel's whole width (beside the button it cut "about 0:0…"), the button
+            // under it in a line kept while it comes and goes.
+            ui.add(egui::ProgressBar::new((done + failed) as f32 / n as f32).text(text));
             ui.horizontal(|ui| {
+                ui.set_min_height(ui.spacing().interact_size.y);
                 self.analysis_button(ui);
-                ui.add(egui::ProgressBar::new((done + failed) as f32 / n as f32).text(text));
             });
         }
         ui.separator();

@@ -562,6 +562,78 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
     outcomes
 }
 
+/// An intro [`follow_partners_intros`] moved: the one it replaced, and how many other episodes
+/// play each as their intro.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Followed {
+    pub replaced: DetectedSegment,
+    pub replaced_backers: usize,
+    pub backers: usize,
+}
+
+/// The distinct partners whose intro (`intros[j]`, the first) holds their copy of `r`.
+fn intro_backers(r: &Repeat, intros: &[Option<Past>]) -> usize {
+    let mut partners: Vec<usize> = r.elsewhere.iter().filter(|&&(j, a, b)| backs(intros, j, a, b)).map(|&(j, _, _)| j).collect();
+    partners.sort_unstable();
+    partners.dedup();
+    partners.len()
+}
+
+/// After the passes, other episodes' intros can change: the series' title places some that no
+/// pass could count (a sting too short and too rare to back itself, whose episodes' intros the
+/// title finds afterwards). An episode whose intro stands where fewer episodes play theirs
+/// than play another stretch of it (at least [`MIN_SHORT_S`], not its recap; seen or only
+/// heard: two episodes playing it as their intro is the evidence) as their intro, two or more,
+/// takes that stretch instead, with alignment's edges: what most of the season plays as its
+/// intro is the intro (family C 2029's Lost Circuit E03, whose sting E01 and E02 play as theirs,
+/// found by their title, had kept story it shares with E04; E04, whose new intro plays the
+/// sting's sound in its middle, had kept that story). Only episodes
+/// `movable` (their intro the passes' or the model's, not the title's or a human's).
+/// Repeated until nothing moves (at most [`MAX_PASSES`] sweeps); returns what moved.
+pub fn follow_partners_intros(detections: &mut [Detection], repeats: &[Vec<Repeat>], movable: &[bool]) -> Vec<Option<Followed>> {
+    let n = detections.len();
+    let mut moved: Vec<Option<Followed>> = vec![None; n];
+    for _ in 0..MAX_PASSES {
+        let intros: Vec<Option<Past>> = detections.iter().map(|d| d.intros.first().map(|i| Past { start: i.start, end: i.end })).collect();
+        let mut changed = false;
+        for e in 0..n {
+            if !movable.get(e).copied().unwrap_or(false) || moved[e].is_some() {
+                continue;
+            }
+            let d = &detections[e];
+            let Some(intro) = d.intros.first() else { continue };
+            let (s, t) = (intro.start, intro.end);
+            let overlaps = |r: &Repeat| r.end.min(t) - r.start.max(s) > 0.0;
+            let own = repeats[e].iter().filter(|r| r.end.min(t) - r.start.max(s) > 0.5 * (t - s).min(r.len())).map(|r| intro_backers(r, &intros)).max().unwrap_or(0);
+            let recap = |r: &Repeat| d.recaps.iter().any(|c| c.end > r.start && c.start < r.end);
+            let best = repeats[e]
+                .iter()
+                .filter(|r| r.len() >= MIN_SHORT_S && !overlaps(r) && !recap(r))
+                .map(|r| (intro_backers(r, &intros), r))
+                .filter(|&(b, _)| b >= 2 && b > own)
+                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.start.total_cmp(&a.1.start)));
+            let Some((backers, r)) = best else { continue };
+            let by = |b: By| match b {
+                By::Sound => Evidence::Sound,
+                By::Picture => Evidence::Picture,
+            };
+            let replaced = detections[e].intros.remove(0);
+            let confidence = replaced.confidence.min(FOLLOWED_CONFIDENCE);
+            detections[e].intros = vec![DetectedSegment { start: r.start.max(0.0), end: r.end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() }];
+            moved[e] = Some(Followed { replaced, replaced_backers: own, backers });
+            changed = true;
+        }
+        if !changed {
+            break;
+        }
+    }
+    moved
+}
+
+/// The confidence of an intro [`follow_partners_intros`] moved: flagged for a check (the
+/// partners' intros it follows were placed by their title, flagged likewise).
+pub const FOLLOWED_CONFIDENCE: f64 = 0.6;
+
 #[cfg(test)]
 #[path = "season_tests.rs"]
 mod tests;

@@ -624,3 +624,52 @@ fn a_sting_shared_as_an_intro_is_cut_from_the_story_music_other_partners_share_a
     judge_season(&mut d3, &s, &repeats);
     assert_eq!(d3[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
 }
+
+#[test]
+fn an_intro_follows_where_more_episodes_play_theirs_once_the_title_placed_them() {
+    // Lost Circuit (family C 2029), as the season stands after the title rules: episodes 0 and 1
+    // have their sting as the intro (placed by the title), 2 kept story it shares with 3, and 3
+    // kept the model's guess over that same story. Episode 2 plays the sting at 107–113 s, and 3
+    // plays its sound in the middle of its own new intro, at 142–148 s.
+    let at = |s: f64, e: f64| DetectedSegment::by_model(s, e, 0.9);
+    let mut d: Vec<Detection> = [(140.0, 146.0), (80.0, 86.0), (62.0, 69.0), (35.0, 42.0)]
+        .iter()
+        .map(|&(s, e)| Detection { intros: vec![at(s, e)], ..Detection::empty() })
+        .collect();
+    let rep = |start: f64, end: f64, elsewhere: &[(usize, f64, f64)], picture: bool| Repeat {
+        start,
+        end,
+        partners: elsewhere.iter().map(|m| m.0).collect(),
+        start_by: By::Sound,
+        end_by: By::Sound,
+        sound: true,
+        picture,
+        here: Vec::new(),
+        heard_in: elsewhere.to_vec(),
+        elsewhere: elsewhere.to_vec(),
+        together: picture,
+    };
+    let repeats = vec![
+        vec![rep(140.0, 146.0, &[(2, 107.5, 113.5), (3, 142.0, 148.0)], true)],
+        vec![rep(80.0, 86.0, &[(2, 107.5, 113.5), (3, 142.0, 148.0)], false)],
+        vec![rep(62.0, 69.0, &[(3, 35.5, 42.0)], false), rep(107.5, 113.5, &[(0, 140.0, 146.0), (1, 80.0, 86.0)], true), rep(2.0, 6.0, &[(0, 140.0, 146.0), (1, 80.0, 86.0)], true)],
+        vec![rep(34.0, 42.5, &[(2, 98.0, 107.0)], false), rep(142.0, 148.0, &[(0, 140.0, 146.0), (1, 80.0, 86.0)], false)],
+    ];
+    // Episode 2's third stretch lies in its recap: never the intro.
+    d[2].recaps = vec![at(0.0, 10.0)];
+    let mut frozen = d.clone();
+    let moved = follow_partners_intros(&mut d, &repeats, &[false, false, true, true]);
+    let span = |d: &Detection| (d.intros[0].start, d.intros[0].end);
+    assert_eq!(span(&d[2]), (107.5, 113.5));
+    assert_eq!(moved[2], Some(Followed { replaced: at(62.0, 69.0), replaced_backers: 1, backers: 2 }));
+    assert_eq!(d[2].intros[0].start_by, vec![Evidence::Sound]);
+    // Heard only, but where two episodes play it as their intro: taken too.
+    assert_eq!(span(&d[3]), (142.0, 148.0));
+    // The title's own intros stay where they are.
+    assert_eq!((span(&d[0]), span(&d[1]), moved[0].clone(), moved[1].clone()), ((140.0, 146.0), (80.0, 86.0), None, None));
+    // Where only one other episode plays the stretch as its intro, nothing moves.
+    frozen[1].intros.clear();
+    let moved = follow_partners_intros(&mut frozen, &repeats, &[false, false, true, true]);
+    assert!(moved.iter().all(Option::is_none), "{moved:?}");
+    assert_eq!(span(&frozen[2]), (62.0, 69.0));
+}

@@ -227,6 +227,8 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 }
             }
             let had: Vec<bool> = detections.iter().map(|d| !d.intros.is_empty()).collect();
+            let spans = |d: &crate::model::Detection| d.intros.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
+            let before_titles: Vec<Vec<(f64, f64)>> = detections.iter().map(spans).collect();
             let said = notes.len();
             titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
             // The model's intros judging each episode still without one alone: what the title
@@ -250,6 +252,28 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                         titled_by_level(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Unshared, memory, notes);
                     }
                 }
+            }
+            // What the title placed in some episodes can outnumber what another kept.
+            let movable: Vec<bool> = (0..members.len()).map(|k| !title_kept[k] && !before_titles[k].is_empty() && spans(&detections[k]) == before_titles[k]).collect();
+            let followed = crate::model::season::follow_partners_intros(&mut detections, &repeats, &movable);
+            for (k, f) in followed.into_iter().enumerate() {
+                let (Some(f), Some(now)) = (f, detections[k].intros.first()) else { continue };
+                if !answered(members[k]) {
+                    continue;
+                }
+                let clock = |t: f64| crate::clock::clock(t, 1, true);
+                notes.push(Note::about(
+                    episodes[members[k]].0,
+                    format!(
+                        "intro moved: {}–{} is where {} other episodes play their intro, against {} for the {}–{} kept before (the series' title placed some of theirs after the season was weighed) — check it",
+                        clock(now.start),
+                        clock(now.end),
+                        f.backers,
+                        f.replaced_backers,
+                        clock(f.replaced.start),
+                        clock(f.replaced.end)
+                    ),
+                ));
             }
             // An episode the title gave an intro after all is not told it has none: the notes
             // said "no intro: …" and then "intro found by its title" of one episode. Only this

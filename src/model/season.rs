@@ -92,7 +92,9 @@ pub enum Outcome {
 /// 16: an episode judged alone, or left without an intro by its season, whose pictures show the
 /// series' title away from the model's intro has its intro where the sound holds its level around
 /// the title (`service::detect::titles`'s `titled_by_level`).
-pub const JUDGE_VERSION: u32 = 16;
+/// 17: an intro follows where more episodes play theirs once the title placed them
+/// ([`follow_partners_intros`]).
+pub const JUDGE_VERSION: u32 = 17;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

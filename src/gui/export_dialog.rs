@@ -251,6 +251,8 @@ impl App {
             // episodes a chapter file failed for: the error names the episode, or the file
             // written for it (a folder that refuses a write). A copy that failed is counted apart.
             let mut failed_episodes: Vec<PathBuf> = Vec::new();
+            // Episodes at least one chapter file was written for.
+            let mut written_for: Vec<PathBuf> = Vec::new();
             let episode_of = |path: &Path| -> Option<PathBuf> {
                 let name = path.file_name()?.to_string_lossy().into_owned();
                 jobs.iter().map(|(p, _)| p).find(|p| p.as_path() == path || p.file_stem().is_some_and(|stem| name.starts_with(&format!("{}.", stem.to_string_lossy())))).cloned()
@@ -272,6 +274,11 @@ impl App {
                 let destination = folder.as_deref().map_or(Destination::Beside, Destination::Out);
                 let report = export_episodes(&jobs, *format, destination, &options, false);
                 written += report.written.len();
+                for episode in report.written.iter().filter_map(|w| episode_of(w)) {
+                    if !written_for.contains(&episode) {
+                        written_for.push(episode);
+                    }
+                }
                 note(&report.failures, true, &mut failures);
             }
             let mut copies = 0;
@@ -283,7 +290,19 @@ impl App {
             let whom = match (jobs.len(), failed_episodes.len()) {
                 (1, _) => jobs[0].0.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
                 (n, 0) => format!("{n} episodes"),
-                (n, failed) => format!("{} of {n} episodes", n - failed.min(n)),
+                // An episode that got some of its files is exported, not in every format: "3 of 4
+                // episodes" for one that lacked only its YouTube chapters read as lost (an
+                // outside trial).
+                (n, _) => {
+                    let partly = failed_episodes.iter().filter(|e| written_for.contains(e)).count();
+                    let none = failed_episodes.len() - partly;
+                    let whole = if none > 0 { format!("{} of {n} episodes", n - none.min(n)) } else { format!("{n} episodes") };
+                    match partly {
+                        0 => whole,
+                        1 => format!("{whole} (one not in every format)"),
+                        k => format!("{whole} ({k} not in every format)"),
+                    }
+                }
             };
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
             let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
@@ -294,7 +313,7 @@ impl App {
             };
             let summary = format!("Exported {}{copies} for {whom}{unchecked} {place}", crate::words::count(written, "file", "files"));
             // One message: the summary with every reason, so no failure is overwritten.
-            let notice = if failures.is_empty() { (summary, false) } else { (format!("{summary}. Failed: {}", failures.join("; ")), true) };
+            let notice = if failures.is_empty() { (summary, false) } else { (format!("{summary}. Not written: {}", failures.join("; ")), true) };
             let _ = tx.send(notice);
             if let Some(ctx) = ctx {
                 ctx.request_repaint();

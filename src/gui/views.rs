@@ -239,8 +239,10 @@ impl App {
                         let why = if why.chars().count() > 40 { format!("{}…", why.chars().take(39).collect::<String>()) } else { why.to_string() };
                         format!("unreadable: {why}")
                     }
-                    Status::Cancelled => verified().map_or_else(|| "cancelled".to_string(), |v| format!("{v} · analysis cancelled")),
+                    Status::Cancelled => verified().map_or_else(|| "analysis cancelled".to_string(), |v| format!("{v} · analysis cancelled")),
                 };
+                // Answered, but its tail or its check cancelled: not finished, the list says so.
+                let status = if ep.unfinished { format!("unfinished · {status}") } else { status };
                 // Long names are cut to one line (the whole name on hover), never wrapped to seven.
                 let name = ep.name();
                 let shown = if name.chars().count() > 48 { format!("{}…", name.chars().take(47).collect::<String>()) } else { name.clone() };
@@ -248,7 +250,15 @@ impl App {
                     Status::Failed(why) => (egui::RichText::new(format!("{shown}\n{status}")).color(egui::Color32::from_rgb(230, 90, 80)), format!("{name}\n{why}")),
                     _ => (egui::RichText::new(format!("{shown}\n{status}")), name),
                 };
-                if ui.selectable_label(i == self.selected, text).on_hover_text(hover).clicked() {
+                // Two rows whatever the lines hold: a row that grew to three when its answer came
+                // moved the rows under it, and a click meant for one landed on the next (an
+                // outside trial). What does not fit ends in "…" (the whole on hover).
+                let mut job = egui::text::LayoutJob::default();
+                text.append_to(&mut job, ui.style(), egui::FontSelection::Default, egui::Align::Center);
+                job.wrap = egui::text::TextWrapping { max_width: ui.available_width() - 2.0 * ui.spacing().button_padding.x, max_rows: 2, break_anywhere: true, overflow_character: Some('…') };
+                let galley = ui.fonts_mut(|f| f.layout_job(job));
+                let hover = if matches!(ep.status, Status::Failed(_)) { hover } else { format!("{hover}\n{status}") };
+                if ui.selectable_label(i == self.selected, galley).on_hover_text(hover).clicked() {
                     chosen = Some(i);
                 }
             }
@@ -368,8 +378,21 @@ impl App {
                     if let Some(why) = &ep.tail_missing {
                         ui.weak(why);
                     }
+                    // An intro edited (not verified) while the answer was being checked or the
+                    // season judged: the answer that came after is said where it differs, or a
+                    // labeller who fixed one edge verifies the model's other, wrong, one (an
+                    // outside trial: the start set by hand, the end still the first answer's).
+                    let edited = ep.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
+                    let answer = ep.detection.as_ref().and_then(|d| d.intros.first());
+                    if let (Some(yours), Some(model)) = (edited, answer) {
+                        let (a, b) = (model.start, model.end);
+                        let (s, e) = (yours.start_ms as f64 / 1000.0, yours.end_ms as f64 / 1000.0);
+                        if (a - s).abs() > 1.0 || (b - e).abs() > 1.0 {
+                            ui.colored_label(INTRO_COLOUR, format!("the model's answer now: intro {} – {}; yours stands (Ctrl+Z takes your last edit back)", fmt.show(a, fps), fmt.show(b, fps)));
+                        }
+                    }
                     if ep.unfinished {
-                        ui.weak("cancelled after this answer: the end of the episode or the check of the answer is not done (Resume analysis, Ctrl+R)");
+                        ui.weak("cancelled before its credits were looked for or this answer was checked: Resume analysis (Ctrl+R) finishes it");
                     }
                     *samples as u32
                 }

@@ -80,7 +80,7 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     h.state_mut().run_export(&job);
     step_until(&mut h, "the export's summary", |a| a.banner.is_some());
     let said = h.state().banner.clone().unwrap();
-    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes (not verified) into {}. Failed: ", out.display())), "{said}");
+    assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes (not verified) into {}. Not written: ", out.display())), "{said}");
     assert_eq!(said.matches("S01E04.mp4").count(), 1, "the unreadable episode's reason once, not once per format: {said}");
     assert!(out.join("Bunny Tales - S01E01.edl").exists() && out.join("Bunny Tales - S01E01.chapters.vtt").exists());
 }

@@ -388,7 +388,8 @@ fn an_episode_cancelled_after_its_answer_resumes_its_tail_without_doubling_its_p
         ep.unfinished = true;
     }
     h.run_steps(2);
-    h.get_by_label_contains("cancelled after this answer");
+    h.get_by_label_contains("cancelled before its credits were looked for");
+    h.get_by_label_contains("unfinished · intro");
     h.get_by_label("Resume analysis").click();
     step_until(&mut h, "the tail analysed again", |a| a.episodes[0].tail.is_some() && matches!(a.episodes[0].status, Status::Done { .. }));
     let ep = &h.state().episodes[0];

@@ -93,7 +93,8 @@ pub enum Outcome {
 /// series' title away from the model's intro has its intro where the sound holds its level around
 /// the title (`service::detect::titles`'s `titled_by_level`).
 /// 17: an intro follows where more episodes play theirs once the title placed them
-/// ([`follow_partners_intros`]).
+/// ([`follow_partners_intros`]); a stretch is trimmed to what its intro's partners share where
+/// a partner without an intro shares 10 s or more past it ([`trimmed`]).
 pub const JUDGE_VERSION: u32 = 17;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
@@ -280,6 +281,10 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
 
 /// A stretch trimmed to intro at most this much (seconds) is left whole.
 const TRIM_MIN_S: f64 = 2.0;
+/// Where a partner that shares a stretch has no intro (one the season may have missed), the
+/// stretch is trimmed only where at least this much (seconds) lies past what the partners that
+/// play it as their intro share: longer than the shots of a sting.
+const STORY_PAST_INTRO_S: f64 = 10.0;
 
 /// Pass 2 on: a stretch whose partners share different parts of it — some where they play their
 /// own intro, the others only in their story — is cut to what the first share, on each side
@@ -295,12 +300,15 @@ fn trimmed(r: &Repeat, start: f64, end: f64, first: &[Option<Past>], d: &Detecti
     // with none may be one whose intro the season missed (family B's Silver Meadow E04, whose new
     // intro shares the second shot of E03's sting: cut there, E03 lost 3 s of its sting).
     let story_there = r.elsewhere.iter().all(|&(j, a, b)| backs(first, j, a, b) || first.get(j).copied().flatten().is_some());
-    if backing.is_empty() || backing.len() == r.here.len() || !story_there {
+    if backing.is_empty() || backing.len() == r.here.len() {
         return (start, end);
     }
     let a = backing.iter().map(|m| m.0).fold(f64::INFINITY, f64::min).max(start);
     let b = backing.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max).min(end);
-    if b - a < MIN_SHORT_S {
+    // A partner without an intro shares more than a sting's shot past what the intro's partners
+    // share: story (wider family B's Secret Bureau E01, whose intro ran on 19.5 s into story
+    // E04 plays).
+    if b - a < MIN_SHORT_S || (!story_there && (a - start).max(end - b) < STORY_PAST_INTRO_S) {
         return (start, end);
     }
     let story = |x: f64, y: f64| y - x >= TRIM_MIN_S && mean_over(&d.intro_probability, seconds, x, y) < STORY_MAX_P;

@@ -623,6 +623,16 @@ fn a_sting_shared_as_an_intro_is_cut_from_the_story_music_other_partners_share_a
     d3[2] = detection(None, &[], &[]);
     judge_season(&mut d3, &s, &repeats);
     assert_eq!(d3[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 115.0)]);
+    // ... unless the rest is longer than a sting's shot (10 s or more): story, cut off (wider
+    // family B's Secret Bureau E01, whose intro ran on 19.5 s into story E04 plays).
+    let mut long = repeats.clone();
+    long[0][0].end = 121.0;
+    long[0][0].elsewhere = vec![(1, 10.0, 16.0), (2, 80.0, 101.0), (3, 130.0, 151.0)];
+    long[0][0].here = vec![(1, 100.0, 106.0), (2, 100.0, 121.0), (3, 100.0, 121.0)];
+    let mut d5 = season();
+    d5[2] = detection(None, &[], &[]);
+    judge_season(&mut d5, &s, &long);
+    assert_eq!(d5[0].intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>(), vec![(100.0, 106.0)]);
 }
 
 #[test]

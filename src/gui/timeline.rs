@@ -258,9 +258,12 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
         ui.spacing_mut().scroll = floating;
         for (n, &(start, ruler_end)) in row_list.iter().enumerate() {
             if gap == Some(n) {
-                // What lies between the head and the tail was not analysed (nor decoded).
+                // What lies between the head and the tail was not analysed (nor decoded): to the
+                // tail's first second, not the row's start (a row that starts at 4:00 of a tail
+                // from 4:05 said "3:00 – 4:00" and showed 4:00–4:05 empty: an outside trial).
                 let head_end = seconds.div_ceil(PER_ROW) * PER_ROW;
-                ui.weak(format!("{} – {}: the middle of the episode, not analysed (zoom out all the way to see it)", (view.time)(f64::from(head_end)), (view.time)(f64::from(start))));
+                let tail_from = tail.map_or(start, |t| t.first.max(start));
+                ui.weak(format!("{} – {}: the middle of the episode, not analysed (zoom out all the way to see it)", (view.time)(f64::from(head_end)), (view.time)(f64::from(tail_from))));
                 ui.add_space(4.0);
             }
             let (rect, response) = ui.allocate_exact_size(egui::vec2(avail, cell_h + wave_h + band_h + ruler_h), egui::Sense::click_and_drag());

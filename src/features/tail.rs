@@ -78,6 +78,18 @@ impl TailSpec {
     }
 }
 
+impl TailSpec {
+    /// The shortest text that reads back as this (`25%` for the default cap): what a narrow
+    /// field shows (the app's toolbar, where "25%:600" was cut off).
+    pub fn short(&self) -> String {
+        let full = self.to_string();
+        match full.split_once(':') {
+            Some((share, _)) if TailSpec::parse(share).is_ok_and(|t| t == *self) => share.to_string(),
+            _ => full,
+        }
+    }
+}
+
 impl std::fmt::Display for TailSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -91,6 +103,16 @@ impl std::fmt::Display for TailSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_short_form_reads_back_as_the_same_tail() {
+        for text in ["25%", "25%:300", "300", "off", "10%:600"] {
+            let t = TailSpec::parse(text).unwrap();
+            assert_eq!(TailSpec::parse(&t.short()).unwrap(), t, "{text}");
+        }
+        assert_eq!(TailSpec::default().short(), "25%");
+        assert_eq!(TailSpec::parse("25%:300").unwrap().short(), "25%:300");
+    }
 
     #[test]
     fn the_default_tail_is_a_quarter_capped_at_ten_minutes() {

@@ -308,7 +308,7 @@ impl App {
             window_s,
             window_text: window_s.to_string(),
             tail,
-            tail_text: tail.to_string(),
+            tail_text: tail.short(),
             zoom_wheel: 0.0,
             preview,
             preview_frame: None,
@@ -493,7 +493,7 @@ impl App {
                 }
             }
             Action::SetTail(tail) => {
-                self.tail_text = tail.to_string();
+                self.tail_text = tail.short();
                 if tail != self.tail {
                     self.tail = tail;
                     self.settings.tail = Some(tail.to_string());

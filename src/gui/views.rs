@@ -68,7 +68,7 @@ impl App {
             // The tail looked at for credits: the same text `--tail` takes.
             let label = ui.label("Tail");
             let field = ui
-                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(80.0))
+                .add(egui::TextEdit::singleline(&mut self.tail_text).id(egui::Id::unique("tail-field")).desired_width(64.0))
                 .labelled_by(label.id)
                 .on_hover_text("The end of each episode looked at for credits, a preview and a post-credits scene: a share ('25%', at most 10 minutes; '25%:300'), seconds ('300') or 'off'; Enter applies");
             if field.lost_focus() {
@@ -76,7 +76,7 @@ impl App {
                     Ok(t) => self.apply(Action::SetTail(t)),
                     Err(e) => {
                         self.refuse(format!("Tail: {}", e.to_string().trim_start_matches("usage: ").trim_start_matches("--tail ")));
-                        self.tail_text = self.tail.to_string();
+                        self.tail_text = self.tail.short();
                     }
                 }
             }

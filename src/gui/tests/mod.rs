@@ -331,7 +331,7 @@ fn the_tail_field_takes_what_tail_takes_and_refuses_nonsense() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
     h.run_steps(2);
-    assert_eq!(h.state().tail_text, "25%:600", "the default: a quarter, at most 10 minutes");
+    assert_eq!(h.state().tail_text, "25%", "the default: a quarter (at most 10 minutes, as '25%' reads)");
     h.get_by_label("Tail").focus();
     h.run_steps(1);
     h.state_mut().tail_text.clear();

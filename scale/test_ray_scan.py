@@ -372,7 +372,13 @@ def main():
             summary["done_on_w1_after_kill"] = len(on_w1_after)
             check(retried or on_w1_after, "no season retried or run on the surviving node after the kill")
             if kill_target == "binary":
-                check((summary["killed_season_attempt"] or 0) >= 1,
+                # Under load the binary can finish its (short) season and worker 2 report it in
+                # the moment between seeing the binary and the kill landing: then its line says
+                # worker 2 and nothing was lost to retry (seen once in a full run on 2 busy cores).
+                killed_line = next((l for l in per if l["season"] == summary.get("killed_season")), {})
+                finished_first = bool(w2_id) and killed_line.get("node") == w2_id
+                summary["killed_season_finished_before_kill"] = finished_first
+                check(finished_first or (summary["killed_season_attempt"] or 0) >= 1,
                       f"the season killed on worker 2 was not retried: {summary.get('killed_season')}")
             summary["by_node"] = {name: sum(1 for l in per if l.get("node") == (by_tmp[name] or {}).get("NodeID"))
                                   for name in ("w1", "w2")}

@@ -19,6 +19,7 @@ mod lanes;
 mod playback;
 mod review;
 mod search;
+mod sidebar;
 mod timeline;
 mod views;
 pub mod edit;

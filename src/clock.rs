@@ -56,7 +56,8 @@ pub enum TimeFormat {
     /// `HH:MM:SS.mmm`: what the sidecar holds, to the millisecond.
     #[default]
     Timecode,
-    /// SMPTE `HH:MM:SS:FF` at the episode's frame rate (non-drop-frame at the nominal rate).
+    /// SMPTE `HH:MM:SS:FF` at the episode's frame rate; at 29.97 and 59.94 drop-frame
+    /// `HH:MM:SS;FF`, as editors show those rates, so the clock stays on the wall clock.
     Smpte,
     /// The frame number from the start (0-based), at the episode's frame rate.
     Frames,
@@ -83,10 +84,20 @@ impl TimeFormat {
             }
             TimeFormat::Smpte => {
                 let nominal = nominal_rate(fps);
-                // Frames at the real rate, counted out at the nominal one (as NDF timecode does).
-                let frames = frame_of(seconds, fps);
+                let mut frames = frame_of(seconds, fps);
+                let drop = drop_frames(fps);
+                if drop > 0 {
+                    // Drop-frame: the labels ;00 and ;01 (;00–;03 at 59.94) of every minute but
+                    // each tenth do not exist, which keeps the labels on the wall clock.
+                    let per_10min = nominal * 600 - drop * 9;
+                    let per_min = nominal * 60 - drop;
+                    let (tens, rest) = (frames / per_10min, frames % per_10min);
+                    let skipped = drop * 9 * tens + if rest > drop { drop * ((rest - drop) / per_min) } else { 0 };
+                    frames += skipped;
+                }
                 let (s, f) = (frames / nominal, frames % nominal);
-                format!("{:02}:{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60, f)
+                let sep = if drop > 0 { ';' } else { ':' };
+                format!("{:02}:{:02}:{:02}{sep}{:02}", s / 3600, s / 60 % 60, s % 60, f)
             }
             TimeFormat::Frames => frame_of(seconds, fps).to_string(),
         }
@@ -97,7 +108,11 @@ impl TimeFormat {
     /// [`parse_clock`] takes. Seconds, or None when it is not a time.
     pub fn parse(self, text: &str, fps: f64) -> Option<f64> {
         let text = text.trim();
-        let parts: Vec<&str> = text.split(':').collect();
+        // "HH:MM:SS;FF" (or '.' / ',' before the frames, as some tools write drop-frame) is
+        // drop-frame; it is read as such at any rate that has it.
+        let drop_sep = text.rfind([';', ',']).filter(|_| text.matches(':').count() == 2);
+        let text_colons = drop_sep.map_or_else(|| text.to_string(), |i| format!("{}:{}", &text[..i], &text[i + 1..]));
+        let parts: Vec<&str> = text_colons.split(':').collect();
         let t = if parts.len() == 4 {
             let nominal = nominal_rate(fps);
             let whole = parse_clock(&parts[..3].join(":"))?;
@@ -106,7 +121,19 @@ impl TimeFormat {
                 return None;
             }
             // A damaged header's absurd frame rate must not overflow the frame count.
-            (whole as u64).checked_mul(nominal)?.checked_add(f)? as f64 / fps_or_default(fps)
+            let mut frames = (whole as u64).checked_mul(nominal)?.checked_add(f)?;
+            let drop = drop_frames(fps);
+            // Colons are non-drop at any rate: "00:01:00:00" means what it says.
+            if drop > 0 && drop_sep.is_some() {
+                let minutes = whole as u64 / 60;
+                if whole as u64 % 60 == 0 && minutes % 10 != 0 && f < drop {
+                    return None; // a label drop-frame skips
+                }
+                frames -= drop * (minutes - minutes / 10);
+            } else if drop_sep.is_some() {
+                return None; // drop-frame at a rate that has none
+            }
+            frames as f64 / fps_or_default(fps)
         } else if self == TimeFormat::Frames && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
             text.parse::<u64>().ok()? as f64 / fps_or_default(fps)
         } else {
@@ -123,6 +150,19 @@ fn fps_or_default(fps: f64) -> f64 {
 /// The whole-number rate SMPTE counts frames at: 30 for 29.97, 24 for 23.976.
 fn nominal_rate(fps: f64) -> u64 {
     (fps_or_default(fps).round() as u64).max(1)
+}
+
+/// Frame labels drop-frame timecode skips each minute (but every tenth): 2 at 29.97, 4 at
+/// 59.94, none at any other rate.
+fn drop_frames(fps: f64) -> u64 {
+    let fps = fps_or_default(fps);
+    if (fps - 30000.0 / 1001.0).abs() < 0.005 {
+        2
+    } else if (fps - 60000.0 / 1001.0).abs() < 0.005 {
+        4
+    } else {
+        0
+    }
 }
 
 /// The frame shown at `seconds` (the last frame that started at or before it).
@@ -160,8 +200,26 @@ mod tests {
         assert_eq!(Timecode.show(3725.125, 25.0), "01:02:05.125");
         assert_eq!(Smpte.show(43.08, 25.0), "00:00:43:02");
         assert_eq!(Frames.show(43.08, 25.0), "1077");
-        // 29.97: frames counted at 30 a second, non-drop.
-        assert_eq!(Smpte.show(1001.0 / 30000.0 * 45.0, 30000.0 / 1001.0), "00:00:01:15");
+        // 29.97 and 59.94: drop-frame, so the label stays on the clock (an hour is 01:00:00;00,
+        // where non-drop would say 00:59:56:12); the first minute is the same in both.
+        let ntsc = 30000.0 / 1001.0;
+        assert_eq!(Smpte.show(1001.0 / 30000.0 * 45.0, ntsc), "00:00:01;15");
+        assert_eq!(Smpte.show(1001.0 / 30000.0 * 1799.0, ntsc), "00:00:59;29");
+        assert_eq!(Smpte.show(1001.0 / 30000.0 * 1800.0, ntsc), "00:01:00;02", ";00 and ;01 are skipped");
+        assert_eq!(Smpte.show(1001.0 / 30000.0 * 17982.0, ntsc), "00:10:00;00", "not at the tenth minute");
+        assert_eq!(Smpte.show(3600.0, ntsc), "01:00:00;00");
+        assert_eq!(Smpte.show(1001.0 / 60000.0 * 3600.0, 60000.0 / 1001.0), "00:01:00;04");
+        assert_eq!(Smpte.parse("00:01:00;01", ntsc), None, "a label drop-frame skips");
+        assert_eq!(Smpte.parse("00:00:01;15", 25.0), None, "25 fps has no drop-frame");
+        assert_eq!(Smpte.parse("00:01:00:00", ntsc).map(|t| frame_of(t, ntsc)), Some(1800), "colons are non-drop");
+        for fps in [ntsc, 60000.0 / 1001.0, 24000.0 / 1001.0] {
+            for frame in [0u64, 1, 1799, 1800, 1801, 17981, 17982, 17983, 53946, 107892, 107893] {
+                let t = frame as f64 / fps;
+                let shown = Smpte.show(t, fps);
+                let back = Smpte.parse(&shown, fps).unwrap_or_else(|| panic!("{shown} at {fps}"));
+                assert_eq!(frame_of(back, fps), frame, "{shown} at {fps}");
+            }
+        }
         for f in TimeFormat::ALL {
             for t in [0.0, 0.04, 43.08, 100.48, 3599.96] {
                 let back = f.parse(&f.show(t, 25.0), 25.0).unwrap();

@@ -401,6 +401,10 @@ impl App {
         self.worker.cancel_all();
         self.overview_generation.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.banner = None;
+        // What was said about the episodes that were open ("… verified; next to check: …") is
+        // not about these.
+        self.info = None;
+        self.fades.clear();
         self.head_h = (0.0, 0.0);
         if path.exists() {
             self.settings.remember(path);

@@ -581,8 +581,8 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
             Some(d) if (d as usize) > start + reached + 1 => format!(
                 "video ends after {reached} s although the file says {d:.1} s: the file looks truncated or damaged; {reached} of {requested} samples"
             ),
-            _ if start > 0 => format!("video ends before the {requested} s from {start} s: {reached} samples"),
-            _ => format!("video is shorter than the {requested} s window: {reached} samples"),
+            _ if start > 0 => format!("the video ends {reached} s after {}, short of the {requested} s asked for: those {reached} s are analysed", crate::clock::clock(start as f64, 0, true)),
+            _ => format!("the video lasts {reached} s, shorter than the {requested} s window: all of it is analysed"),
         });
     }
     if report.samples == 0 {

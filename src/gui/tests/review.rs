@@ -77,6 +77,13 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     h.run_steps(1);
     assert_eq!(h.state().selected, 0);
     assert!(h.state().info.as_deref().unwrap_or_default().starts_with("No uncertain episode left to check (1 more"), "{:?}", h.state().info);
+    // Opening another season leaves no word about this one on the status line.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("other.mp4"), b"not a video").unwrap();
+    h.state_mut().open(other.path());
+    h.run_steps(1);
+    assert_eq!(h.state().info, None);
+    assert!(h.query_by_label_contains("No uncertain episode left").is_none(), "said about the season that was open");
 }
 
 #[test]

@@ -74,6 +74,36 @@ impl TimeFormat {
         }
     }
 
+    /// The name in a few characters, for the toolbar's field (the menu lists [`Self::name`]).
+    pub fn short(self) -> &'static str {
+        match self {
+            TimeFormat::Timecode => "HH:MM:SS.mmm",
+            TimeFormat::Smpte => "SMPTE",
+            TimeFormat::Frames => "frames",
+        }
+    }
+
+    /// How a time is typed in this format at `fps`: SMPTE says drop-frame where the rate has it.
+    pub fn hint(self, fps: f64) -> String {
+        match (self, drop_frames(fps)) {
+            (TimeFormat::Smpte, d) if d > 0 => format!("SMPTE drop-frame HH:MM:SS;FF at {:.2} fps", fps_or_default(fps)),
+            _ => self.name().to_string(),
+        }
+    }
+
+    /// Where `text` is a drop-frame label the rate skips ("00:01:00;00" at 29.97), why it is no
+    /// time and the first label after it: typed, it is refused with this rather than "not a time".
+    pub fn skipped_label(self, text: &str, fps: f64) -> Option<String> {
+        let drop = drop_frames(fps);
+        let (clock_part, frames) = text.trim().rsplit_once([';', ','])?;
+        let parts: Vec<u64> = clock_part.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+        let f: u64 = frames.parse().ok()?;
+        let [h, m, s] = parts[..] else { return None };
+        (drop > 0 && s == 0 && m < 60 && m % 10 != 0 && f < drop).then(|| {
+            format!("at {:.2} fps drop-frame skips the labels ;00{} of every minute but each tenth: the next frame is {h:02}:{m:02}:00;{drop:02}", fps_or_default(fps), if drop == 2 { " and ;01" } else { "–;03" })
+        })
+    }
+
     /// `seconds` in this format; `fps` is the episode's frame rate (25 when unknown).
     pub fn show(self, seconds: f64, fps: f64) -> String {
         let seconds = seconds.max(0.0);
@@ -82,23 +112,7 @@ impl TimeFormat {
                 let ms = (seconds * 1000.0).round() as u64;
                 format!("{:02}:{:02}:{:02}.{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
             }
-            TimeFormat::Smpte => {
-                let nominal = nominal_rate(fps);
-                let mut frames = frame_of(seconds, fps);
-                let drop = drop_frames(fps);
-                if drop > 0 {
-                    // Drop-frame: the labels ;00 and ;01 (;00–;03 at 59.94) of every minute but
-                    // each tenth do not exist, which keeps the labels on the wall clock.
-                    let per_10min = nominal * 600 - drop * 9;
-                    let per_min = nominal * 60 - drop;
-                    let (tens, rest) = (frames / per_10min, frames % per_10min);
-                    let skipped = drop * 9 * tens + if rest > drop { drop * ((rest - drop) / per_min) } else { 0 };
-                    frames += skipped;
-                }
-                let (s, f) = (frames / nominal, frames % nominal);
-                let sep = if drop > 0 { ';' } else { ':' };
-                format!("{:02}:{:02}:{:02}{sep}{:02}", s / 3600, s / 60 % 60, s % 60, f)
-            }
+            TimeFormat::Smpte => smpte_label(frame_of(seconds, fps), fps),
             TimeFormat::Frames => frame_of(seconds, fps).to_string(),
         }
     }
@@ -108,32 +122,9 @@ impl TimeFormat {
     /// [`parse_clock`] takes. Seconds, or None when it is not a time.
     pub fn parse(self, text: &str, fps: f64) -> Option<f64> {
         let text = text.trim();
-        // "HH:MM:SS;FF" (or '.' / ',' before the frames, as some tools write drop-frame) is
-        // drop-frame; it is read as such at any rate that has it.
-        let drop_sep = text.rfind([';', ',']).filter(|_| text.matches(':').count() == 2);
-        let text_colons = drop_sep.map_or_else(|| text.to_string(), |i| format!("{}:{}", &text[..i], &text[i + 1..]));
-        let parts: Vec<&str> = text_colons.split(':').collect();
-        let t = if parts.len() == 4 {
-            let nominal = nominal_rate(fps);
-            let whole = parse_clock(&parts[..3].join(":"))?;
-            let f: u64 = parts[3].parse().ok().filter(|_| parts[3].chars().all(|c| c.is_ascii_digit()) && !parts[3].is_empty())?;
-            if whole.fract() != 0.0 || f >= nominal {
-                return None;
-            }
-            // A damaged header's absurd frame rate must not overflow the frame count.
-            let mut frames = (whole as u64).checked_mul(nominal)?.checked_add(f)?;
-            let drop = drop_frames(fps);
-            // Colons are non-drop at any rate: "00:01:00:00" means what it says.
-            if drop > 0 && drop_sep.is_some() {
-                let minutes = whole as u64 / 60;
-                if whole as u64 % 60 == 0 && minutes % 10 != 0 && f < drop {
-                    return None; // a label drop-frame skips
-                }
-                frames -= drop * (minutes - minutes / 10);
-            } else if drop_sep.is_some() {
-                return None; // drop-frame at a rate that has none
-            }
-            frames as f64 / fps_or_default(fps)
+        let parts = text.split([':', ';', ',']).count();
+        let t = if parts == 4 {
+            smpte_frame(text, fps, false)? as f64 / fps_or_default(fps)
         } else if self == TimeFormat::Frames && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
             text.parse::<u64>().ok()? as f64 / fps_or_default(fps)
         } else {
@@ -152,6 +143,66 @@ fn nominal_rate(fps: f64) -> u64 {
     (fps_or_default(fps).round() as u64).max(1)
 }
 
+/// The SMPTE label of `frame` at `fps`: `HH:MM:SS:FF` counted at the nominal rate (30 for
+/// 29.97), or at 29.97 and 59.94 drop-frame `HH:MM:SS;FF`, where the labels ;00 and ;01 (;00–;03
+/// at 59.94) of every minute but each tenth do not exist, which keeps the labels on the clock.
+/// The app's time and the Resolve EDL's markers are this one label.
+pub fn smpte_label(frame: u64, fps: f64) -> String {
+    let nominal = nominal_rate(fps);
+    let drop = drop_frames(fps);
+    let mut frames = frame;
+    if drop > 0 {
+        let per_10min = nominal * 600 - drop * 9;
+        let per_min = nominal * 60 - drop;
+        let (tens, rest) = (frames / per_10min, frames % per_10min);
+        frames += drop * 9 * tens + if rest > drop { drop * ((rest - drop) / per_min) } else { 0 };
+    }
+    let (s, f) = (frames / nominal, frames % nominal);
+    let sep = if drop > 0 { ';' } else { ':' };
+    format!("{:02}:{:02}:{:02}{sep}{:02}", s / 3600, s / 60 % 60, s % 60, f)
+}
+
+/// The frame a SMPTE label names at `fps` (None when it is none). `HH:MM:SS;FF` (or `,`) is
+/// drop-frame, as is every label when `drop_frame` says the file is (an EDL's `FCM: DROP
+/// FRAME`); colons alone are non-drop at any rate: "00:01:00:00" means what it says.
+pub fn smpte_frame(label: &str, fps: f64, drop_frame: bool) -> Option<u64> {
+    let label = label.trim();
+    let parts: Vec<&str> = label.split([':', ';', ',']).collect();
+    let [h, m, s, f] = parts[..] else { return None };
+    let marked = label.contains([';', ',']);
+    // Only the last separator may mark drop-frame.
+    if marked && label.rfind([';', ',']) != label.len().checked_sub(f.len() + 1) {
+        return None;
+    }
+    let nominal = nominal_rate(fps);
+    let whole = parse_clock(&format!("{h}:{m}:{s}"))?;
+    let f: u64 = f.parse().ok().filter(|_| f.chars().all(|c| c.is_ascii_digit()) && !f.is_empty())?;
+    if whole.fract() != 0.0 || f >= nominal {
+        return None;
+    }
+    // A damaged header's absurd frame rate must not overflow the frame count.
+    let frames = (whole as u64).checked_mul(nominal)?.checked_add(f)?;
+    let drop = drop_frames(fps);
+    if !(marked || drop_frame) {
+        return Some(frames);
+    }
+    if drop == 0 {
+        // Drop-frame marked at a rate that has none: read as the non-drop label it spells
+        // where a file says so for all its labels, refused where typed.
+        return (!marked).then_some(frames);
+    }
+    let minutes = whole as u64 / 60;
+    if whole as u64 % 60 == 0 && minutes % 10 != 0 && f < drop {
+        return None; // a label drop-frame skips
+    }
+    Some(frames - drop * (minutes - minutes / 10))
+}
+
+/// Whether SMPTE time at `fps` is drop-frame (29.97 and 59.94).
+pub fn is_drop_frame_rate(fps: f64) -> bool {
+    drop_frames(fps) > 0
+}
+
 /// Frame labels drop-frame timecode skips each minute (but every tenth): 2 at 29.97, 4 at
 /// 59.94, none at any other rate.
 fn drop_frames(fps: f64) -> u64 {
@@ -165,8 +216,9 @@ fn drop_frames(fps: f64) -> u64 {
     }
 }
 
-/// The frame shown at `seconds` (the last frame that started at or before it).
-fn frame_of(seconds: f64, fps: f64) -> u64 {
+/// The frame shown at `seconds` (the last frame that started at or before it): what the app
+/// shows a time as, and so the frame an export writes for it.
+pub fn frame_of(seconds: f64, fps: f64) -> u64 {
     (seconds * fps_or_default(fps) + 1e-6).floor() as u64
 }
 
@@ -208,8 +260,14 @@ mod tests {
         assert_eq!(Smpte.show(1001.0 / 30000.0 * 1800.0, ntsc), "00:01:00;02", ";00 and ;01 are skipped");
         assert_eq!(Smpte.show(1001.0 / 30000.0 * 17982.0, ntsc), "00:10:00;00", "not at the tenth minute");
         assert_eq!(Smpte.show(3600.0, ntsc), "01:00:00;00");
+        assert_eq!(Smpte.show(2400.0, ntsc), "00:40:00;00");
+        assert_eq!(Smpte.show(2400.0, 0.0).len(), 11, "an unknown rate is 25, non-drop");
         assert_eq!(Smpte.show(1001.0 / 60000.0 * 3600.0, 60000.0 / 1001.0), "00:01:00;04");
         assert_eq!(Smpte.parse("00:01:00;01", ntsc), None, "a label drop-frame skips");
+        assert_eq!(Smpte.skipped_label("00:01:00;01", ntsc).as_deref(), Some("at 29.97 fps drop-frame skips the labels ;00 and ;01 of every minute but each tenth: the next frame is 00:01:00;02"));
+        assert_eq!(Smpte.skipped_label("00:10:00;00", ntsc), None, "the tenth minute keeps ;00");
+        assert_eq!(Smpte.skipped_label("00:01:00;00", 25.0), None);
+        assert_eq!(Smpte.hint(ntsc), "SMPTE drop-frame HH:MM:SS;FF at 29.97 fps");
         assert_eq!(Smpte.parse("00:00:01;15", 25.0), None, "25 fps has no drop-frame");
         assert_eq!(Smpte.parse("00:01:00:00", ntsc).map(|t| frame_of(t, ntsc)), Some(1800), "colons are non-drop");
         for fps in [ntsc, 60000.0 / 1001.0, 24000.0 / 1001.0] {

@@ -55,6 +55,12 @@ pub fn read_any(path: &Path) -> Result<Segments> {
 /// [`read_any`], with the format the text was read as (None for a media file's chapters): an
 /// SIS file holds intros only, so the app lets it replace only the intro.
 pub fn read_labels_file(path: &Path) -> Result<(Segments, Option<Detected>)> {
+    read_labels_file_at(path, None)
+}
+
+/// [`read_labels_file`] for a media file whose frame rate is known: a Resolve EDL counts in
+/// frames, and is read at that rate (else at 29.97 where it says drop-frame, 25 otherwise).
+pub fn read_labels_file_at(path: &Path, fps: Option<f64>) -> Result<(Segments, Option<Detected>)> {
     use std::io::Read;
     crate::fsio::check_regular_file(path)?;
     let mut head = Vec::with_capacity(4096);
@@ -68,7 +74,10 @@ pub fn read_labels_file(path: &Path) -> Result<(Segments, Option<Detected>)> {
     let bytes = crate::fsio::read_bounded(path, crate::fsio::MAX_TEXT_FILE)?;
     let text = std::str::from_utf8(&bytes).map_err(|e| Error::input(path, format!("not UTF-8 text (invalid byte at offset {}); save the labels as UTF-8", e.valid_up_to())))?;
     let format = detect_format(text.trim_start_matches('\u{feff}'));
-    parse(text, path).map(|s| (s, format))
+    match format {
+        Some(f) => parse_format(f, text.trim_start_matches('\u{feff}'), path, fps).map(|s| (sane(s), format)),
+        None => parse(text, path).map(|s| (s, format)),
+    }
 }
 
 /// Parse text whose format is recognised from its content; `origin` names it in errors.
@@ -82,7 +91,7 @@ pub fn parse(text: &str, origin: &Path) -> Result<Segments> {
 
 /// Parse text as the given format (the fuzzers drive each reader through this).
 pub fn parse_as(format: Detected, text: &str, origin: &Path) -> Result<Segments> {
-    parse_format(format, text, origin).map(sane)
+    parse_format(format, text, origin, None).map(sane)
 }
 
 /// What a labels file may hold, whichever reader made it: a segment that is empty or ends past
@@ -92,14 +101,17 @@ fn sane(mut segments: Segments) -> Segments {
     segments
 }
 
-fn parse_format(format: Detected, text: &str, origin: &Path) -> Result<Segments> {
+fn parse_format(format: Detected, text: &str, origin: &Path, fps: Option<f64>) -> Result<Segments> {
     match Some(format) {
         Some(Detected::Json) => Segments::parse(text.as_bytes(), origin),
         Some(Detected::Sis) => parse_sis(text, origin),
         Some(Detected::Ffmetadata) => parse_ffmetadata(text, origin),
         Some(Detected::MkvXml) => parse_mkv_xml(text, origin),
         Some(Detected::Webvtt) => parse_webvtt(text, origin),
-        Some(Detected::ResolveEdl) => parse_resolve_edl(text, origin, 25.0),
+        Some(Detected::ResolveEdl) => {
+            let fps = fps.filter(|f| f.is_finite() && *f > 0.0).unwrap_or(if says_drop_frame(text) { 30000.0 / 1001.0 } else { 25.0 });
+            parse_resolve_edl(text, origin, fps)
+        }
         Some(Detected::Edl) => parse_edl(text, origin),
         None => Err(Error::input(origin, "not a segment file introskip knows (JSON, SIS labels, FFMETADATA, Matroska XML, WebVTT, EDL)")),
     }
@@ -479,7 +491,8 @@ pub fn parse_edl(text: &str, origin: &Path) -> Result<Segments> {
 /// Resolve marker EDL: `|M:` names the kind, `|D:` the duration in frames at `fps`; record-in
 /// timecodes are relative to the first hour when they start at 01:00:00:00 (Resolve's default).
 pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments> {
-    let base = fps.round().max(1.0) as u64;
+    let drop_frame = says_drop_frame(text);
+    let one_hour = crate::formats::edl_frame("01:00:00:00", fps, drop_frame).unwrap_or(u64::MAX);
     let mut segments = Vec::new();
     let mut pending: Option<(usize, u64)> = None;
     let mut offset: Option<u64> = None;
@@ -498,8 +511,10 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
             };
             let _ = n;
             if let Some(kind) = kind_from_title(name) {
-                let ms = |f: u64| (f as f64 / fps * 1000.0).round() as u64;
-                let origin_frames = *offset.get_or_insert(if start >= 3600 * base { 3600 * base } else { 0 });
+                // The first millisecond of the frame (rounded, 29.97's frame 17,982 came back as
+                // 599,999 ms, inside the frame before).
+                let ms = |f: u64| (f as f64 / fps * 1000.0 - 1e-6).ceil().max(0.0) as u64;
+                let origin_frames = *offset.get_or_insert(if start >= one_hour { one_hour } else { 0 });
                 let a = start.saturating_sub(origin_frames);
                 segments.push(Segment { kind, start_ms: ms(a), end_ms: ms(a.saturating_add(frames)), source: Source::Imported, confidence: None });
             }
@@ -509,15 +524,16 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
         if fields.len() < 8 || fields[0].parse::<u32>().is_err() {
             return Err(line_err(origin, i + 1, "expected a CMX3600 event line (number, reel, track, transition, four timecodes)"));
         }
-        let rec_in = parse_timecode_checked(fields[6], base).ok_or_else(|| line_err(origin, i + 1, format!("bad record-in timecode '{}'", fields[6])))?;
+        let rec_in = crate::formats::edl_frame(fields[6], fps, drop_frame).ok_or_else(|| line_err(origin, i + 1, format!("bad record-in timecode '{}'", fields[6])))?;
         pending = Some((i + 1, rec_in));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
     Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
 }
 
-fn parse_timecode_checked(tc: &str, base: u64) -> Option<u64> {
-    crate::formats::parse_timecode(tc, base)
+/// An EDL whose header says `FCM: DROP FRAME`.
+fn says_drop_frame(text: &str) -> bool {
+    text.lines().any(|l| l.trim().strip_prefix("FCM:").is_some_and(|m| m.trim().eq_ignore_ascii_case("DROP FRAME")))
 }
 
 /// Import the chapters already inside a media file (MKV, MP4, …): titles that name a part

@@ -172,19 +172,12 @@ fn hms(ms: u64) -> String {
     format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
-/// Non-drop-frame timecode of a frame count at an integer timecode base.
-fn timecode(frames: u64, base: u64) -> String {
-    let (f, s) = (frames % base, frames / base);
-    format!("{:02}:{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60, f)
-}
-
-/// Parse "HH:MM:SS:FF" at `base` frames per second.
-pub fn parse_timecode(tc: &str, base: u64) -> Option<u64> {
-    let parts: Vec<u64> = tc.trim().split([':', ';']).map(|p| p.parse().ok()).collect::<Option<Vec<u64>>>()?;
-    let [h, m, s, f] = parts[..] else { return None };
-    // Two-digit hours, as timecodes have: a timeline start of absurd hours is no timecode (and
-    // the export's sums after it cannot overflow).
-    (h < 100 && m < 60 && s < 60 && f < base).then(|| h.checked_mul(3600)?.checked_add(m * 60 + s)?.checked_mul(base)?.checked_add(f)).flatten()
+/// The frame an EDL timecode names at `fps` (drop-frame where the file says so, or the label
+/// does): two-digit hours, as timecodes have, so a timeline start of absurd hours is no
+/// timecode and the sums after it cannot overflow.
+pub fn edl_frame(tc: &str, fps: f64, drop_frame: bool) -> Option<u64> {
+    let hours: u64 = tc.trim().split(':').next()?.parse().ok()?;
+    (hours < 100).then(|| crate::clock::smpte_frame(tc, fps, drop_frame)).flatten()
 }
 
 /// The colour Resolve shows a marker of each kind in.
@@ -228,17 +221,23 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
             s
         }
         Format::ResolveEdl => {
-            let base = fps.round().max(1.0) as u64;
+            // At 29.97 and 59.94 drop-frame, as the app shows those rates (and as Resolve's
+            // timelines at those rates count): the markers read what the app read.
+            let drop_frame = crate::clock::is_drop_frame_rate(fps);
             let start = match &o.timeline_start {
-                None => 3600 * base,
-                Some(tc) => parse_timecode(tc, base).ok_or_else(|| Error::Usage(format!("timeline start '{tc}' is not a HH:MM:SS:FF timecode at {base} fps")))?,
+                None => edl_frame("01:00:00:00", fps, drop_frame).unwrap_or(0),
+                Some(tc) => edl_frame(tc, fps, drop_frame).ok_or_else(|| {
+                    Error::Usage(format!("timeline start '{tc}' is not a {} timecode at {fps:.3} fps", if drop_frame { "HH:MM:SS;FF drop-frame" } else { "HH:MM:SS:FF" }))
+                })?,
             };
             let title = if o.name.is_empty() { "introskip".to_string() } else { o.name.replace(['\n', '\r'], " ") };
-            let mut s = format!("TITLE: {title}\nFCM: NON-DROP FRAME\n\n");
+            let mut s = format!("TITLE: {title}\nFCM: {}\n\n", if drop_frame { "DROP FRAME" } else { "NON-DROP FRAME" });
             for (i, seg) in marked(segments).enumerate() {
-                let frame = |ms: u64| (ms as f64 / 1000.0 * fps).round() as u64;
+                // The frame the app shows at that time, so marker and app agree to the frame.
+                let frame = |ms: u64| crate::clock::frame_of(ms as f64 / 1000.0, fps);
                 let (a, b) = (frame(seg.start_ms), frame(seg.end_ms));
-                let (tc_in, tc_out) = (timecode(start + a, base), timecode(start + a + 1, base));
+                let label = |f: u64| crate::clock::smpte_label(f, fps);
+                let (tc_in, tc_out) = (label(start + a), label(start + a + 1));
                 s += &format!("{:03}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}  \n", i + 1);
                 s += &format!(" |C:{} |M:{} |D:{}\n\n", resolve_colour(seg.kind), o.title(seg.kind).replace('|', "/"), (b - a).max(1));
             }
@@ -365,14 +364,50 @@ mod tests {
     }
 
     #[test]
+    fn a_resolve_edl_at_29_97_is_drop_frame_and_names_the_frame_the_app_shows() {
+        use crate::clock::TimeFormat;
+        let ntsc = 30000.0 / 1001.0;
+        // The credits at 1:49:49.5, half a frame into 1:49:49;15 at 29.97 (a model's edge is not
+        // on a frame); the intro at ten minutes, where drop-frame keeps ;00.
+        let segs = Segments { segments: vec![seg(Kind::Intro, 600_000, 620_000), seg(Kind::Credits, 6_589_500, 6_600_000)], ..Default::default() };
+        let o = ExportOptions { duration_ms: Some(6_700_000), fps: Some(ntsc), ..Default::default() };
+        let text = render_with(Format::ResolveEdl, &segs, &o).unwrap();
+        assert!(text.starts_with("TITLE: introskip\nFCM: DROP FRAME\n"), "{text}");
+        // The app shows 1:49:49.5 as 01:49:49;15 (SMPTE): the marker is that frame, an hour on
+        // (Resolve's timeline start). Rounded, as before, it was the next frame.
+        assert_eq!(TimeFormat::Smpte.show(6_589.5, ntsc), "01:49:49;15");
+        assert!(text.contains("02:49:49;15 02:49:49;16"), "{text}");
+        assert_eq!(TimeFormat::Smpte.show(600.0, ntsc), "00:10:00;00");
+        assert!(text.contains("01:10:00;00 01:10:00;01"), "{text}");
+        // Read back at the file's rate: each edge on its frame.
+        let back = import::parse_resolve_edl(&text, std::path::Path::new("m.edl"), ntsc).unwrap();
+        let frame = |ms: u64| crate::clock::frame_of(ms as f64 / 1000.0, ntsc);
+        for (a, b) in back.segments.iter().zip(&segs.segments) {
+            assert_eq!((a.kind, frame(a.start_ms)), (b.kind, frame(b.start_ms)));
+        }
+        // Read without knowing the media, "FCM: DROP FRAME" says 29.97.
+        let guessed = import::parse_as(import::Detected::ResolveEdl, &text, std::path::Path::new("m.edl")).unwrap();
+        assert_eq!(guessed, back);
+        // At 25 fps nothing changes: non-drop, the frame shown.
+        let pal = render_with(Format::ResolveEdl, &segs, &ExportOptions { fps: Some(25.0), ..o }).unwrap();
+        assert!(pal.starts_with("TITLE: introskip\nFCM: NON-DROP FRAME\n") && pal.contains("02:49:49:12 02:49:49:13"), "{pal}");
+    }
+
+    #[test]
     fn absurd_times_in_an_imported_file_are_refused_or_dropped_never_an_overflow() {
         let origin = std::path::Path::new("markers.edl");
         // A timecode of 2^63 hours is no timecode; |D:0 names the line; a marker past 100 hours
         // is left out (it would make the saved labels unreadable at the next open).
-        assert_eq!(parse_timecode("9223372036854775807:00:00:00", 25), None);
+        assert_eq!(edl_frame("9223372036854775807:00:00:00", 25.0, false), None);
         // Two-digit hours only: the largest start leaves room for the sums after it.
-        assert_eq!(parse_timecode("100:00:00:00", 25), None);
-        assert_eq!(parse_timecode("99:59:59:24", 25), Some(((99 * 3600 + 59 * 60 + 59) * 25 + 24) as u64));
+        assert_eq!(edl_frame("100:00:00:00", 25.0, false), None);
+        assert_eq!(edl_frame("99:59:59:24", 25.0, false), Some(((99 * 3600 + 59 * 60 + 59) * 25 + 24) as u64));
+        // Drop-frame where the file says so, or the label does; an hour at 29.97 is 107,892 frames.
+        let ntsc = 30000.0 / 1001.0;
+        assert_eq!(edl_frame("01:00:00:00", ntsc, true), Some(107_892));
+        assert_eq!(edl_frame("01:00:00;00", ntsc, false), Some(107_892));
+        assert_eq!(edl_frame("01:00:00:00", ntsc, false), Some(108_000));
+        assert_eq!(edl_frame("00:01:00;00", ntsc, true), None, "a label drop-frame skips");
         let event = |tc: &str, d: &str| format!("TITLE: t\n001  001      V     C        {tc} {tc} {tc} {tc}  \n |C:ResolveColorBlue |M:Intro |D:{d}\n");
         let err = import::parse_resolve_edl(&event("01:00:30:00", "0"), origin, 25.0).unwrap_err().to_string();
         assert!(err.contains("markers.edl") && err.contains("line 3") && err.contains("|D: is not a frame count of 1 or more: '0'"), "{err}");

@@ -321,10 +321,10 @@ mod properties {
 
         #[test]
         fn resolve_markers_round_trip_at_frame_precision((segs, duration) in parts()) {
-            // At 25 fps a frame is 40 ms: times come back rounded to the frame.
+            // At 25 fps a frame is 40 ms: times come back as the frame shown at them.
             let text = introskip::formats::render_with(Format::ResolveEdl, &segs, &introskip::formats::ExportOptions { duration_ms: Some(duration), fps: Some(25.0), ..Default::default() }).unwrap();
             let back = introskip::formats::import::parse(&text, std::path::Path::new("prop")).unwrap();
-            let round = |ms: u64| (ms as f64 / 1000.0 * 25.0).round() as u64 * 40;
+            let round = |ms: u64| introskip::clock::frame_of(ms as f64 / 1000.0, 25.0) * 40;
             let expected: Vec<_> = segs.segments.iter().map(|s| (s.kind, round(s.start_ms), round(s.start_ms) + ((round(s.end_ms) - round(s.start_ms)) / 40).max(1) * 40)).collect();
             prop_assert_eq!(spans(&back), expected);
         }

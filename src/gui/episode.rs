@@ -56,6 +56,10 @@ pub(super) struct Episode {
     /// A cancel stopped what follows the head (the tail, the check against its folder or its
     /// title): Resume analysis takes the episode up again, as it does a cancelled one.
     pub(super) unfinished: bool,
+    /// An answer that came while the intro stood edited by hand and differs from it by more
+    /// than a second: the edit as it stood then (ms) and the model's intro (s). Said while the
+    /// edit stands unchanged; an edit made after the answer is the labeller's reply to it.
+    pub(super) late_answer: Option<((u64, u64), (f64, f64))>,
 }
 
 #[derive(Default)]
@@ -78,7 +82,20 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false, late_answer: None }
+    }
+
+    /// The model's answer (the first, or one after a check or the season's re-judgement): into
+    /// the labels where no human decided, and remembered beside an intro edited by hand that it
+    /// differs from by more than a second.
+    pub(super) fn take_answer(&mut self, detection: crate::model::Detection) {
+        let edited = self.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
+        self.late_answer = edited.zip(detection.intros.first()).and_then(|(yours, model)| {
+            let (s, e) = (yours.start_ms as f64 / 1000.0, yours.end_ms as f64 / 1000.0);
+            ((model.start - s).abs() > 1.0 || (model.end - e).abs() > 1.0).then_some(((yours.start_ms, yours.end_ms), (model.start, model.end)))
+        });
+        self.editor.merge_detection(&detection);
+        self.detection = Some(detection);
     }
 
     /// What Resume analysis takes up: cancelled before its answer, or after it.

@@ -57,8 +57,7 @@ impl App {
                         ep.checking = None;
                         ep.judgement = judgement;
                         ep.alone_intro = alone_intro;
-                        ep.editor.merge_detection(&detection);
-                        ep.detection = Some(detection);
+                        ep.take_answer(detection);
                     }
                 }
                 Event::Tail { index, tail, pictures } => {

@@ -275,7 +275,7 @@ impl App {
         }
         // One episode's SIS labels hold its intro only, as a season's do: they replace the intro
         // and leave the rest (an empty span: none, decided).
-        match crate::formats::import::read_labels_file(path) {
+        match crate::formats::import::read_labels_file_at(path, self.episodes.get(self.selected).and_then(|e| e.lanes.fps)) {
             Ok((segments, format)) => {
                 let sis = format == Some(crate::formats::import::Detected::Sis);
                 if let Some(ep) = self.episodes.get_mut(self.selected) {

@@ -86,7 +86,9 @@ impl App {
             // label after it, where it read as a stray word).
             let label = ui.label("Times");
             let _ = egui::ComboBox::from_id_salt("time-format")
-                .selected_text(format.name())
+                // The short name: the longer ones wrapped the toolbar (an outside trial's
+                // clicks then missed the fields that moved down).
+                .selected_text(format.short())
                 .show_ui(ui, |ui| {
                     for f in crate::clock::TimeFormat::ALL {
                         ui.selectable_value(&mut format, f, f.name());
@@ -234,13 +236,13 @@ impl App {
                     // season judged: the answer that came after is said where it differs, or a
                     // labeller who fixed one edge verifies the model's other, wrong, one (an
                     // outside trial: the start set by hand, the end still the first answer's).
+                    // Only an answer that came after the edit: one the labeller had already
+                    // seen and corrected is no news (an outside trial read the line, shown after
+                    // every edit, as the model changing its mind).
                     let edited = ep.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
-                    let answer = ep.detection.as_ref().and_then(|d| d.intros.first());
-                    if let (Some(yours), Some(model)) = (edited, answer) {
-                        let (a, b) = (model.start, model.end);
-                        let (s, e) = (yours.start_ms as f64 / 1000.0, yours.end_ms as f64 / 1000.0);
-                        if (a - s).abs() > 1.0 || (b - e).abs() > 1.0 {
-                            ui.colored_label(INTRO_COLOUR, format!("the model's answer now: intro {} – {}; yours stands (Ctrl+Z takes your last edit back)", fmt.show(a, fps), fmt.show(b, fps)));
+                    if let (Some(yours), Some(((s, e), (a, b)))) = (edited, ep.late_answer) {
+                        if (yours.start_ms, yours.end_ms) == (s, e) {
+                            ui.colored_label(INTRO_COLOUR, format!("the model's answer that came after your edit: intro {} – {}; yours stands (Ctrl+Z takes your last edit back)", fmt.show(a, fps), fmt.show(b, fps)));
                         }
                     }
                     if ep.unfinished {
@@ -333,9 +335,13 @@ impl App {
                 // Always editable: typing a start or end of a kind the episode lacks makes one
                 // (as I and O do), and the field keeps the keys away from the shortcuts.
                 let hint = if index.is_some() { "" } else { "none: type to set" };
-                let field = ui.add_enabled(!unreadable, egui::TextEdit::singleline(text).id(field_id).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
-                let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies", fmt.name())).on_disabled_hover_text("This file could not be read: nothing to label");
-                if field.lost_focus() && *text != shown && !text.trim().is_empty() {
+                // Enter applies and leaves the keyboard in the field (Esc or a click elsewhere
+                // gives it back): in an outside trial, a second time typed after Enter went to
+                // the shortcuts instead, its "1" picking a kind and its Enter verifying the episode.
+                let field = ui.add_enabled(!unreadable, egui::TextEdit::singleline(text).id(field_id).return_key(None).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
+                let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies, Esc leaves the field", fmt.hint(fps))).on_disabled_hover_text("This file could not be read: nothing to label");
+                let entered = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                if (field.lost_focus() || entered) && *text != shown && !text.trim().is_empty() {
                     // In frame formats a typed time lands on a frame, as the field shows it.
                     let on_frame = |t: f64| if fmt == crate::clock::TimeFormat::Timecode { t } else { (t * fps).round() / fps };
                     match (index, fmt.parse(text, fps).map(on_frame)) {
@@ -344,9 +350,25 @@ impl App {
                             let ms = (t * 1000.0).round() as u64;
                             refused = if start { ep.editor.set_start(self.edit_kind, ms) } else { ep.editor.set_end(self.edit_kind, ms) };
                         }
-                        (_, None) => refused = Some(format!("{name}: '{}' is not a time ({}, or seconds)", text.trim(), fmt.name())),
+                        (_, None) => {
+                            refused = Some(match fmt.skipped_label(text, fps) {
+                                Some(why) => format!("{name}: no frame is labelled '{}': {why}", text.trim()),
+                                None => format!("{name}: '{}' is not a time ({}, or seconds)", text.trim(), fmt.hint(fps)),
+                            })
+                        }
                     }
                     typed_ok = refused.is_none();
+                    if entered && typed_ok {
+                        // The field shows what was applied, selected, so the next time typed replaces it.
+                        let applied = ep.editor.segments.segments.iter().find(|s| s.kind == self.edit_kind).map(|s| time(if start { s.start_ms } else { s.end_ms } as f64 / 1000.0));
+                        if let Some(applied) = applied {
+                            *text = applied;
+                            if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), field_id) {
+                                state.cursor.set_char_range(Some(egui::text::CCursorRange::select_all_str(text)));
+                                state.store(ui.ctx(), field_id);
+                            }
+                        }
+                    }
                 }
             }
             ui.separator();

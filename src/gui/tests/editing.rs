@@ -91,6 +91,9 @@ fn every_kind_takes_the_same_keys_and_a_typed_time() {
     h.run_steps(2);
     assert_eq!(credits(&h), Some((9_480, 15_000)));
     assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("End: '9:75' is not a time")), "{:?}", h.state().banner);
+    // The field keeps the keyboard after Enter; Esc gives it back to the shortcuts.
+    h.key_press(egui::Key::Escape);
+    h.run_steps(1);
     // Delete removes the chosen kind's segment, and the decision is saved.
     h.key_press(egui::Key::Delete);
     h.run_steps(2);
@@ -116,6 +119,15 @@ fn typing_a_time_for_a_kind_the_episode_lacks_sets_it_and_never_reaches_the_shor
     let recap = h.state().episodes[0].editor.of_kind(Kind::Recap).map(|s| (s.start_ms, s.end_ms, s.source));
     assert_eq!(recap, Some((5_000, 6_000, crate::segments::Source::HumanEdited)));
     assert!(!h.state().episodes[0].editor.is_verified() && h.state().selected == 0, "Enter in the field verified the episode");
+    // The field keeps the keyboard after Enter, showing what was applied: the keys of a second
+    // time typed next are not shortcuts (an outside trial's "1" picked the intro and its Enter
+    // verified the episode).
+    assert_eq!(h.state().typed.0, "00:00:05.000");
+    h.key_press(egui::Key::Num1);
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().edit_kind, Kind::Recap, "a key typed into the field chose a kind");
+    assert!(!h.state().episodes[0].editor.is_verified(), "Enter after Enter in the field verified the episode");
 }
 
 #[test]
@@ -406,4 +418,31 @@ fn the_timeline_stays_put_when_the_lines_above_it_change_between_episodes() {
     let again = top(&mut h);
     assert!(second > first + 20.0, "the note makes the second episode's head taller: {first} → {second}");
     assert_eq!(again, second, "back on the first episode, its timeline moved up again");
+}
+
+#[test]
+fn the_models_answer_beside_an_edited_intro_is_said_only_when_it_came_after_the_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ep1.mp4"), b"not a video").unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analysis to end", |a| matches!(a.episodes[0].status, Status::Failed(_)));
+    let answer = |start, end| crate::model::Detection { intros: vec![crate::model::DetectedSegment::by_model(start, end, 0.9)], ..crate::model::Detection::empty() };
+    {
+        let ep = &mut h.state_mut().episodes[0];
+        ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
+        ep.take_answer(answer(10.0, 40.0));
+        ep.editor.set_start(Kind::Intro, 12_000); // the labeller moves the start
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:12.000 – 00:00:40.000");
+    assert!(h.query_by_label_contains("came after your edit").is_none(), "the answer the edit corrected is no news");
+    h.state_mut().episodes[0].take_answer(answer(30.0, 60.0)); // the season judged again
+    h.run_steps(2);
+    h.get_by_label_contains("the model's answer that came after your edit: intro 00:00:30.000 – 00:01:00.000; yours stands");
+    h.get_by_label_contains("Intro 00:00:12.000 – 00:00:40.000");
+    h.state_mut().episodes[0].editor.set_end(Kind::Intro, 45_000);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("came after your edit").is_none(), "an edit after it is the labeller's reply");
 }

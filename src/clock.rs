@@ -104,6 +104,25 @@ impl TimeFormat {
         })
     }
 
+    /// Where a ruler puts the label of whole second `second`: there, or in SMPTE at the first
+    /// frame whose label reads that second (";00", or ";02" where drop-frame skips ";00"), so
+    /// the ruler reads whole labels ("00:01:05;00", not "00:01:04;29" at 29.97).
+    pub fn label_time(self, second: u32, fps: f64) -> f64 {
+        if self != TimeFormat::Smpte {
+            return f64::from(second);
+        }
+        let (nominal, drop) = (nominal_rate(fps), drop_frames(fps));
+        let (s, minutes) = (u64::from(second), u64::from(second) / 60);
+        let mut frames = s * nominal;
+        if drop > 0 {
+            frames -= drop * (minutes - minutes / 10);
+            if s % 60 == 0 && minutes % 10 != 0 {
+                frames += drop;
+            }
+        }
+        frames as f64 / fps_or_default(fps)
+    }
+
     /// `seconds` in this format; `fps` is the episode's frame rate (25 when unknown).
     pub fn show(self, seconds: f64, fps: f64) -> String {
         let seconds = seconds.max(0.0);
@@ -261,6 +280,13 @@ mod tests {
         assert_eq!(Smpte.show(1001.0 / 30000.0 * 17982.0, ntsc), "00:10:00;00", "not at the tenth minute");
         assert_eq!(Smpte.show(3600.0, ntsc), "01:00:00;00");
         assert_eq!(Smpte.show(2400.0, ntsc), "00:40:00;00");
+        // A ruler's labels sit where their second begins in the label.
+        assert_eq!(Smpte.show(Smpte.label_time(65, ntsc), ntsc), "00:01:05;00");
+        assert_eq!(Smpte.show(Smpte.label_time(60, ntsc), ntsc), "00:01:00;02");
+        assert_eq!(Smpte.show(Smpte.label_time(600, ntsc), ntsc), "00:10:00;00");
+        assert_eq!(Smpte.show(Smpte.label_time(7, 24000.0 / 1001.0), 24000.0 / 1001.0), "00:00:07:00");
+        assert_eq!(Smpte.label_time(7, 25.0), 7.0);
+        assert_eq!(Timecode.label_time(7, ntsc), 7.0);
         assert_eq!(Smpte.show(2400.0, 0.0).len(), 11, "an unknown rate is 25, non-drop");
         assert_eq!(Smpte.show(1001.0 / 60000.0 * 3600.0, 60000.0 / 1001.0), "00:01:00;04");
         assert_eq!(Smpte.parse("00:01:00;01", ntsc), None, "a label drop-frame skips");

@@ -42,7 +42,10 @@ impl App {
                         self.preview_requested = Some((path, t));
                     }
                 }
-                preview::Update::Ended => self.playing = false,
+                preview::Update::Ended => {
+                    self.playing = false;
+                    self.ended_at = self.episodes.get(self.selected).map(|e| (e.path.clone(), e.playhead_s));
+                }
                 preview::Update::Sound(message) => self.sound_status = Some(message),
                 preview::Update::Failed { path, message } => {
                     // A late failure of the episode left behind does not stop the one playing now.

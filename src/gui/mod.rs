@@ -156,6 +156,9 @@ pub struct App {
     /// What the preview worker was last asked for (so a still playhead asks once).
     preview_requested: Option<(PathBuf, f64)>,
     playing: bool,
+    /// Where playback last reached the end of a file (the episode and its playhead then): the
+    /// season's next episode stays offered there until the playhead moves.
+    ended_at: Option<(std::path::PathBuf, f64)>,
     /// A segment edge being dragged: (segment index, start edge?).
     dragging: Option<(usize, bool)>,
     /// Index into [`ZOOMS`].
@@ -316,6 +319,7 @@ impl App {
             preview_error: None,
             preview_requested: None,
             playing: false,
+            ended_at: None,
             dragging: None,
             zoom: DEFAULT_ZOOM,
             settings,

@@ -71,9 +71,15 @@ impl App {
     /// The buttons streaming players show over the picture at this moment of playback: "Skip
     /// intro" inside the intro; "Skip credits" inside credits that something follows (a preview,
     /// a post-credits scene); "Next episode" once only credits and a preview remain and the
-    /// season has a next episode. A post-credits scene is never skipped to.
+    /// season has a next episode, and still when playback has reached the end of the file (until
+    /// the playhead moves). A post-credits scene is never skipped to.
     pub(crate) fn offers(&self) -> Vec<Offer> {
-        let Some(ep) = self.episodes.get(self.selected).filter(|_| self.playing) else { return Vec::new() };
+        let has_next = self.selected + 1 < self.episodes.len();
+        let Some(ep) = self.episodes.get(self.selected) else { return Vec::new() };
+        if !self.playing {
+            let at_end = self.ended_at.as_ref().is_some_and(|(path, t)| *path == ep.path && *t == ep.playhead_s);
+            return if at_end && has_next { vec![Offer::NextEpisode] } else { Vec::new() };
+        }
         let t = ep.playhead_s;
         let span = |s: &crate::segments::Segment| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0);
         let inside = |s: Option<&crate::segments::Segment>| s.map(span).is_some_and(|(a, b)| (a..b).contains(&t));
@@ -96,7 +102,7 @@ impl App {
             let covered = ends.iter().map(|s| span(s)).filter(|(_, b)| *b > t).fold(t, |reach, (a, b)| if a <= reach + 0.5 { reach.max(b) } else { reach });
             covered >= d - 0.5
         });
-        if ends.iter().any(|s| inside(Some(*s))) && rest_skippable && self.selected + 1 < self.episodes.len() {
+        if ends.iter().any(|s| inside(Some(*s))) && rest_skippable && has_next {
             offers.push(Offer::NextEpisode);
         }
         offers

@@ -131,6 +131,8 @@ pub(super) struct View<'a> {
     pub frames: Option<Frames<'a>>,
     /// Times as the user chose to read them.
     pub time: &'a dyn Fn(f64) -> String,
+    /// Where the ruler's label of a whole second sits ([`crate::clock::TimeFormat::label_time`]).
+    pub tick_time: &'a dyn Fn(u32) -> f64,
     /// One frame of the episode (seconds): where a click lands.
     pub frame_s: f64,
     /// Scroll the playhead's row into view (it was moved by a key, or is playing).
@@ -478,7 +480,14 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 if t > ruler_end {
                     break;
                 }
-                let x = rect.left() + s as f32 * cell_w;
+                // In SMPTE a label's second can begin a little after the clock's (frames counted
+                // at the nominal rate): there, so the ruler reads whole labels. One that falls
+                // past this row is the next row's.
+                let at = (view.tick_time)(t);
+                if at >= f64::from(start + PER_ROW) && s < PER_ROW {
+                    continue;
+                }
+                let x = rect.left() + (at - f64::from(start)) as f32 * cell_w;
                 // Each row's first second is labelled too (zoomed in, a row spans less than the
                 // labels' spacing).
                 let major = t % label_every == 0 || (s == 0 && PER_ROW < label_every);
@@ -488,7 +497,7 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
                 );
                 if major && s < PER_ROW {
                     // Whole seconds: the milliseconds say nothing on a ruler.
-                    let text = (view.time)(f64::from(t));
+                    let text = (view.time)(at);
                     painter.text(
                         egui::pos2(x + 2.0, ruler.top() + 1.0),
                         egui::Align2::LEFT_TOP,

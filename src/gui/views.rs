@@ -488,7 +488,8 @@ impl App {
         };
         // Credits and preview edges snap to cuts only, as `detect` snaps the tail's.
         let snap_cuts_only = self.dragging.and_then(|(i, _)| ep.editor.segments.segments.get(i)).is_some_and(|s| matches!(s.kind, crate::segments::Kind::Credits | crate::segments::Kind::Preview));
-        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, out_of_black: &ep.out_of_black, snap_cuts_only, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, reveal: self.zoom_anchor.take(), story: story_after_credits(ep), tail };
+        let tick_time = move |second: u32| fmt.label_time(second, fps);
+        let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, out_of_black: &ep.out_of_black, snap_cuts_only, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, tick_time: &tick_time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, reveal: self.zoom_anchor.take(), story: story_after_credits(ep), tail };
         self.follow_playhead = false;
         let drawn = timeline(ui, &view);
         self.hover_s = drawn.hover_s;

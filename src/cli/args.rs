@@ -262,7 +262,8 @@ pub enum Command {
         /// WebVTT, EDL) or a media file whose chapters to import, for one episode; or a folder of
         /// <episode>.*.json (e.g. from `detect --out`), over which the labels saved for an
         /// episode (in the app) win kind by kind, a verified episode's whole; default: the
-        /// labels saved for each episode (<media file>.introskip.json).
+        /// labels saved for each episode (<media file>.introskip.json), and for an episode with
+        /// none, what `detect` finds for it now.
         #[arg(long)]
         segments: Option<PathBuf>,
         /// Output file (one episode) or folder; default: beside each episode. SIS over a season

@@ -419,14 +419,24 @@ fn embed(files: &[PathBuf], window: u32, out: Option<&Path>, no_cache: bool, cli
     batch_result(failures, files.len())
 }
 
+/// Episodes with nothing saved are found as `detect` finds them (the embedded encoder, or the
+/// CLIP weights chosen in the app; the shipped model; the default window and tail).
+fn find_unlabelled(files: &[PathBuf]) -> Result<crate::service::detect::DetectRun> {
+    let mut encoder = crate::encoder::encoder_for(None)?;
+    let model = crate::model::load_model(None, encoder.as_ref())?;
+    let options = crate::service::detect::JudgeOptions { neighbours: crate::service::detect::LONE_CONTEXT, ..crate::service::detect::JudgeOptions::season() };
+    crate::service::detect::detect(files, crate::video::DEFAULT_WINDOW_S, encoder.as_mut(), &model, options, None)
+}
+
 fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&Path>, out: Option<&Path>, options: &crate::formats::ExportOptions) -> Result<()> {
-    use crate::service::export::{export_episodes, segments_for, Destination};
+    use crate::service::export::{export_episodes, segments_or_found, Destination};
     let (media, mut failures) = media_arguments(inputs)?;
     let total = media.len() + failures.len();
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
-    let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
+    let (jobs, found_notes) = segments_or_found(&media, segments, &mut find_unlabelled);
+    found_notes.iter().for_each(note);
     let destination = out.map_or(Destination::Beside, Destination::Out);
     let report = export_episodes(&jobs, format, destination, options, false);
     report.notes.iter().for_each(note);
@@ -438,7 +448,7 @@ fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&
 }
 
 fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(crate::segments::Kind, String)>) -> Result<()> {
-    use crate::service::export::{remux_episodes, segments_for};
+    use crate::service::export::{remux_episodes, segments_or_found};
     let (media, mut failures) = media_arguments(inputs)?;
     let total = media.len() + failures.len();
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
@@ -450,7 +460,8 @@ fn remux(inputs: &[PathBuf], out: &Path, segments: Option<&Path>, titles: Vec<(c
         return Err(Error::Usage(format!("--out {} names one file, but {} are given: give a folder to write their copies into", out.display(), crate::words::count(media.len(), "episode", "episodes"))));
     }
     let options = crate::formats::ExportOptions { titles, ..Default::default() };
-    let jobs: Vec<_> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
+    let (jobs, found_notes) = segments_or_found(&media, segments, &mut find_unlabelled);
+    found_notes.iter().for_each(note);
     let (done, remux_failures) = remux_episodes(&jobs, out, &options);
     failures.extend(remux_failures);
     for (target, r) in &done {

@@ -42,6 +42,50 @@ pub fn segments_for(file: &Path, segments: Option<&Path>) -> Result<Segments> {
     }
 }
 
+/// The segments of each episode as [`segments_for`] finds them, and for those with nothing
+/// saved (no `segments` given) what `find` answers for them, as `detect` answers: the command
+/// line then exports what the app's Export writes for an episode nobody has labelled, instead of
+/// refusing it (an outside trial: the app exported a season the command line would not). The
+/// notes say which episodes were found now.
+pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut dyn FnMut(&[PathBuf]) -> Result<super::detect::DetectRun>) -> (Vec<(PathBuf, Result<Segments>)>, Vec<Note>) {
+    let mut jobs: Vec<(PathBuf, Result<Segments>)> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
+    let saved = |f: &Path| [crate::segments::sidecar_path(f), crate::segments::fallback_sidecar(f)].iter().any(|p| p.exists());
+    let unlabelled: Vec<PathBuf> = jobs.iter().filter(|(f, r)| segments.is_none() && r.is_err() && f.exists() && !saved(f)).map(|(f, _)| f.clone()).collect();
+    let mut notes = Vec::new();
+    if unlabelled.is_empty() {
+        return (jobs, notes);
+    }
+    match find(&unlabelled) {
+        Ok(run) => {
+            notes.extend(run.notes);
+            for (file, judged, _) in run.predictions {
+                if let Some((_, job)) = jobs.iter_mut().find(|(f, _)| *f == file) {
+                    let mut found = Segments::default();
+                    found.merge_detection(&judged.detection);
+                    if let Some(tail) = &judged.tail {
+                        found.merge_tail(&tail.found);
+                    }
+                    *job = Ok(found);
+                    notes.push(Note::about(&file, "no labels saved for it: the segments found now are exported (predicted, not verified)".to_string()));
+                }
+            }
+            // An episode detection could not read keeps its own error.
+            for e in run.failures {
+                if let Some((_, job)) = jobs.iter_mut().find(|(f, _)| e.to_string().starts_with(&f.display().to_string())) {
+                    *job = Err(e);
+                }
+            }
+        }
+        Err(e) => {
+            let said = e.to_string();
+            for (f, job) in jobs.iter_mut().filter(|(f, _)| unlabelled.contains(f)) {
+                *job = Err(Error::input(f, format!("no labels saved for it, and finding them failed: {said}")));
+            }
+        }
+    }
+    (jobs, notes)
+}
+
 /// Render one episode's segments in `format`, with what the format needs from the media (its
 /// duration, frame rate, name). Segments that lie past the episode's end are cut or left out by
 /// the chapter formats; the notes say so.

@@ -384,3 +384,39 @@ fn exporting_a_missing_episode_says_the_file_is_missing() {
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
     assert!(stderr.contains(&missing.display().to_string()) && stderr.contains("no such file or directory") && !stderr.contains("introskip.json"), "{stderr}");
 }
+
+#[test]
+fn episodes_nobody_labelled_are_exported_with_what_detect_finds_and_saved_labels_win() {
+    // As the app's Export: an episode with labels saved exports them; one without is found now
+    // (the outside trial's command line refused a season the app exported).
+    use introskip::segments::{Kind, Segment, Segments, Source};
+    let demo = introskip::paths::demo_dir();
+    let dir = tempfile::tempdir().unwrap();
+    let season = dir.path().join("Bunny Tales");
+    std::fs::create_dir(&season).unwrap();
+    for n in [1, 2] {
+        std::fs::copy(demo.join(format!("Bunny Tales - S01E0{n}.mp4")), season.join(format!("Bunny Tales - S01E0{n}.mp4"))).unwrap();
+    }
+    let labelled = season.join("Bunny Tales - S01E01.mp4");
+    let mine = Segments { segments: vec![Segment { kind: Kind::Intro, start_ms: 1_000, end_ms: 21_000, source: Source::HumanVerified, confidence: None }], verified: true, ..Default::default() };
+    introskip::segments::save(&labelled, &mine).unwrap();
+    let out = dir.path().join("chapters");
+    let mut c = introskip();
+    c.arg("export").arg(&season).args(["--format", "ffmetadata", "--out"]).arg(&out);
+    let o = run_with_timeout(c, 300);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(stderr.contains("Bunny Tales - S01E02.mp4: no labels saved for it: the segments found now are exported"), "{stderr}");
+    assert!(!stderr.contains("S01E01.mp4: no labels saved"), "{stderr}");
+    let chapter = |file: &str, title: &str| {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        let at = text.find(&format!("title={title}\n")).unwrap_or_else(|| panic!("no {title} in {text}"));
+        let block = &text[text[..at].rfind("[CHAPTER]").unwrap()..at];
+        let ms = |key: &str| block.lines().find_map(|l| l.strip_prefix(key)).unwrap().parse::<u64>().unwrap();
+        (ms("START="), ms("END="))
+    };
+    assert_eq!(chapter("Bunny Tales - S01E01.ffmetadata.txt", "Intro"), (1_000, 21_000), "the saved labels");
+    // S01E02's intro is 30–50 s (its truth): found by the model.
+    let (start, end) = chapter("Bunny Tales - S01E02.ffmetadata.txt", "Intro");
+    assert!(start.abs_diff(30_000) <= 1_000 && end.abs_diff(50_000) <= 1_000, "{start}–{end}");
+}

@@ -23,6 +23,32 @@ pub fn clock(seconds: f64, decimals: usize, short: bool) -> String {
     }
 }
 
+/// `text` with each clock time [`clock`] wrote in it ("0:13.5", "1:02:03.4": minutes and
+/// seconds with a tenth) given by `show` instead: the app says the analysis's notes in the time
+/// format the user chose, as it shows every other time.
+pub fn restate(text: &str, show: impl Fn(f64) -> String) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(|c: char| c.is_ascii_digit()) {
+        out.push_str(&rest[..i]);
+        let run = &rest[i..];
+        let len = run.find(|c: char| !(c.is_ascii_digit() || c == ':' || c == '.')).unwrap_or(run.len());
+        let token = &run[..len];
+        // A sentence's full stop after a time is not part of it.
+        let token = token.strip_suffix('.').unwrap_or(token);
+        let is_clock = token.split(':').count() >= 2
+            && token.rsplit_once('.').is_some_and(|(_, tenth)| tenth.len() == 1)
+            && token.split(':').skip(1).all(|p| p.len() == 2 || p.len() == 4);
+        match parse_clock(token).filter(|_| is_clock) {
+            Some(t) => out.push_str(&show(t)),
+            None => out.push_str(token),
+        }
+        rest = &run[token.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A clock time or plain seconds: "92", "92.5", "1:32", "0:01:32.5". Strict: no sign, no
 /// exponent, no empty or non-finite part, at most three parts, minutes and seconds below 60 when
 /// a larger unit precedes them, and at most [`MAX_TIME_S`]. "-0:00:05" is not a time.
@@ -262,6 +288,16 @@ mod tests {
         for bad in ["-0:00:05", "-5", "+5", "1e308", "1e3", "abc", "", "1::2", "1:60", "1.5:00", "inf", "NaN", "5.", "1:2:3:4", "400000"] {
             assert_eq!(parse_clock(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn notes_restate_their_clock_times_and_nothing_else() {
+        let show = |t: f64| TimeFormat::Timecode.show(t, 25.0);
+        assert_eq!(
+            restate("no intro: the model's 0:13.5–0:29.5 (confidence 0.62) is nothing; check 1:02:03.4.", show),
+            "no intro: the model's 00:00:13.500–00:00:29.500 (confidence 0.62) is nothing; check 01:02:03.400."
+        );
+        assert_eq!(restate("plays in 3 other episodes, 12 s, 2026-12-04, 1:30, v1.2", show), "plays in 3 other episodes, 12 s, 2026-12-04, 1:30, v1.2");
     }
 
     #[test]

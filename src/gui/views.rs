@@ -215,7 +215,8 @@ impl App {
                     let decided = ep.editor.intro().is_some_and(|s| s.source != crate::segments::Source::Predicted) || ep.editor.segments.absent.contains(&crate::segments::Kind::Intro);
                     let said: Vec<&str> = ep.judgement.iter().map(String::as_str).filter(|note| !(decided && (note.starts_with("no intro") || note.starts_with("judged alone")))).collect();
                     if !said.is_empty() {
-                        let said = said.join("; ");
+                        // In the time format chosen, as every other time here.
+                        let said = crate::clock::restate(&said.join("; "), time);
                         // An intro cut off by the window is a check to make, in the intro's colour
                         // (as the app's own line said it before the rule moved to the judgement).
                         if said.contains(crate::service::detect::GOES_ON) {
@@ -227,7 +228,7 @@ impl App {
                     // Credits found by the season's end theme say so until a human sets the credits.
                     let credits_decided = ep.editor.first_of(crate::segments::Kind::Credits).is_some_and(|s| s.source != crate::segments::Source::Predicted);
                     if !ep.tail_said.is_empty() && !credits_decided {
-                        ui.weak(ep.tail_said.join("; "));
+                        ui.weak(crate::clock::restate(&ep.tail_said.join("; "), time));
                     }
                     if let Some(why) = &ep.tail_missing {
                         ui.weak(why);

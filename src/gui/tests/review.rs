@@ -111,7 +111,8 @@ fn an_episode_without_an_intro_is_uncertain_where_the_model_alone_sees_one() {
     h.run_steps(2);
     h.get_by_label_contains("0 verified · 2 to check · 1 uncertain");
     assert_eq!(h.state().to_check(), vec![1, 0], "the disagreement first");
-    h.get_by_label_contains("judged alone, the model sees an intro at 0:10.0–0:40.0");
+    // Its times in the app's time format.
+    h.get_by_label_contains("judged alone, the model sees an intro at 00:00:10.000–00:00:40.000");
     // Once a human decides (here: no intro), why the analysis kept none is no longer shown.
     h.state_mut().episodes[1].editor.segments.absent.push(crate::segments::Kind::Intro);
     h.run_steps(2);

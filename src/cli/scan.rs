@@ -75,7 +75,10 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     }
     // Failures on stderr in either mode (the JSON lines carry them too).
     for (file, reason) in &report.failed {
-        eprintln!("introskip: failed: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason));
+        // Most reasons already begin with the file (an input error names it): said once.
+        let shown = file.display().to_string();
+        let reason = reason.strip_prefix(&format!("{shown}: ")).unwrap_or(reason);
+        eprintln!("introskip: failed: {}: {}", crate::error::printable(&shown), crate::error::printable(reason));
     }
     // Exit 1 when any episode failed, so job arrays and CI notice.
     if !report.failed.is_empty() {

@@ -212,8 +212,11 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
             // Kodi: "start end action" in seconds; 3 = commercial break (skipped), 2 = scene marker.
             let mut s = String::new();
             for seg in marked(segments).filter(|s| s.kind != Kind::ColdOpen) {
+                // An intro or recap the model was unsure of is marked, not skipped: a wrong
+                // automatic skip loses story unseen (an outside trial: Kodi skipping 11 s of a
+                // special's story at confidence 0.53), a marker costs a key press.
                 let action = match (seg.kind, o.edl_action) {
-                    (Kind::Intro | Kind::Recap, EdlAction::Skip) => 3,
+                    (Kind::Intro | Kind::Recap, EdlAction::Skip) if seg.is_sure() => 3,
                     _ => 2,
                 };
                 s += &format!("{:.3}\t{:.3}\t{action}\n", seg.start_ms as f64 / 1000.0, seg.end_ms as f64 / 1000.0);
@@ -361,6 +364,23 @@ mod tests {
 
     fn seg(kind: Kind, a: u64, b: u64) -> Segment {
         Segment { kind, start_ms: a, end_ms: b, source: Source::Predicted, confidence: None }
+    }
+
+    #[test]
+    fn kodi_skips_only_what_is_sure_and_marks_the_rest() {
+        let mut unsure = seg(Kind::Recap, 1_500, 11_500);
+        unsure.confidence = Some(0.43);
+        let mut sure = seg(Kind::Intro, 30_000, 50_000);
+        sure.confidence = Some(0.96);
+        let mut mine = seg(Kind::Credits, 100_000, 110_000);
+        mine.source = Source::HumanVerified;
+        let text = render_with(Format::Edl, &Segments { segments: vec![unsure.clone(), sure.clone(), mine], ..Default::default() }, &ExportOptions::default()).unwrap();
+        assert_eq!(text, "1.500\t11.500\t2\n30.000\t50.000\t3\n100.000\t110.000\t2\n");
+        // A human's intro is skipped whatever the model thought of it.
+        unsure.kind = Kind::Intro;
+        unsure.source = Source::HumanEdited;
+        let text = render_with(Format::Edl, &Segments { segments: vec![unsure], ..Default::default() }, &ExportOptions::default()).unwrap();
+        assert_eq!(text, "1.500\t11.500\t3\n");
     }
 
     #[test]

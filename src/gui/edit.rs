@@ -331,7 +331,7 @@ impl Editor {
     }
 }
 
-pub use crate::segments::{fallback_sidecar, load_saved, save, sidecar_for};
+pub use crate::segments::{fallback_sidecar, load_saved, read_saved, save, set_aside_unreadable, sidecar_for};
 
 #[cfg(test)]
 mod tests {

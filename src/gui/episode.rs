@@ -60,6 +60,9 @@ pub(super) struct Episode {
     /// than a second: the edit as it stood then (ms) and the model's intro (s). Said while the
     /// edit stands unchanged; an edit made after the answer is the labeller's reply to it.
     pub(super) late_answer: Option<((u64, u64), (f64, f64))>,
+    /// The labels saved for it could not be read when it was opened: that file is set aside
+    /// before anything is saved over it.
+    pub(super) labels_unreadable: bool,
 }
 
 #[derive(Default)]
@@ -82,7 +85,7 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false, late_answer: None }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false, late_answer: None, labels_unreadable: false }
     }
 
     /// The model's answer (the first, or one after a check or the season's re-judgement): into

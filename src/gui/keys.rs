@@ -342,13 +342,29 @@ impl App {
 
     /// Every edit is on disk at once (temp file + rename): nothing to lose on a crash.
     pub(super) fn autosave(&mut self) {
+        let mut kept = Vec::new();
         for ep in &mut self.episodes {
+            if ep.editor.dirty && ep.labels_unreadable {
+                match edit::set_aside_unreadable(&ep.path) {
+                    Ok(aside) => {
+                        ep.labels_unreadable = false;
+                        kept.extend(aside);
+                    }
+                    Err(e) => {
+                        self.banner = Some(format!("labels not saved: {e}"));
+                        continue;
+                    }
+                }
+            }
             if ep.editor.dirty {
                 match edit::save(&ep.path, &ep.editor.segments) {
                     Ok(_) => ep.editor.dirty = false,
                     Err(e) => self.banner = Some(format!("labels not saved: {e}")),
                 }
             }
+        }
+        for aside in kept {
+            self.tell(format!("labels saved; the unreadable file they replace is kept as {}", aside.display()));
         }
     }
 }

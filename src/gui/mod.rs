@@ -433,10 +433,28 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
-        self.episodes = files.into_iter().map(|path| {
-                let editor = edit::Editor::new(edit::load_saved(&path).unwrap_or_default());
-                Episode::new(path, editor)
-            }).collect();
+        // A saved file that cannot be read is a human's file with a problem: said, its labels
+        // not shown, and kept (set aside) when this episode's labels are next saved.
+        let mut unreadable = Vec::new();
+        self.episodes = files
+            .into_iter()
+            .map(|path| {
+                let (saved, problem) = match edit::read_saved(&path) {
+                    Ok(saved) => (saved.unwrap_or_default(), None),
+                    Err(e) => (Default::default(), Some(e.to_string())),
+                };
+                let mut ep = Episode::new(path, edit::Editor::new(saved));
+                if let Some(problem) = problem {
+                    unreadable.push(problem);
+                    ep.labels_unreadable = true;
+                }
+                ep
+            })
+            .collect();
+        if let Some(first) = unreadable.first() {
+            let more = if unreadable.len() > 1 { format!(" (and {} more)", unreadable.len() - 1) } else { String::new() };
+            self.banner = Some(format!("{first}{more}: those labels are not shown; the file is kept, renamed *.unreadable, when labels are next saved for the episode"));
+        }
         self.selected = 0;
         self.queue_all();
     }

@@ -88,6 +88,19 @@ pub struct Segments {
 
 pub const VERSION: u32 = 1;
 
+/// Below this confidence a predicted segment is uncertain: on the dev series every intro found
+/// with confidence ≥ 0.7 overlaps the true one (off it, far fewer: README "How far the
+/// confidence can be trusted").
+pub const UNCERTAIN: f64 = 0.7;
+
+impl Segment {
+    /// A human's label, an imported one, or a prediction at [`UNCERTAIN`] or more: what a player
+    /// may skip on its own.
+    pub fn is_sure(&self) -> bool {
+        self.source != Source::Predicted || self.confidence.is_none_or(|c| f64::from(c) >= UNCERTAIN)
+    }
+}
+
 impl Default for Segments {
     fn default() -> Self {
         Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments: Vec::new() }
@@ -142,7 +155,13 @@ impl Segments {
             if end <= start {
                 return Err(field(format!("segments[{i}].end"), "must be after start"));
             }
-            let source = s.get("source").and_then(|v| serde_json::from_value(v.clone()).ok()).unwrap_or_default();
+            // Missing (truth and older files): predicted. A value we do not know is an error, not
+            // a prediction: read as one, a human's misspelt "human" label was replaced by the
+            // next scan (an outside trial).
+            let source = match s.get("source") {
+                None | Some(serde_json::Value::Null) => Source::default(),
+                Some(v) => serde_json::from_value(v.clone()).map_err(|_| field(format!("segments[{i}].source"), &format!("{v} is not one of \"predicted\", \"human_edited\", \"human_verified\", \"imported\"")))?,
+            };
             let confidence = s.get("confidence").and_then(|c| c.as_f64()).map(|c| c as f32);
             segments.push(Segment { kind, start_ms: start, end_ms: end, source, confidence });
         }
@@ -268,6 +287,25 @@ pub fn fallback_sidecar(media: &Path) -> std::path::PathBuf {
 }
 
 /// Saved labels for an episode (beside it, else in the data dir), if any: recovered on open.
+/// The labels saved for `media`: None where there are none, an error where the file saved for
+/// it cannot be read (a human's file with a problem, never to be written over unseen).
+pub fn read_saved(media: &Path) -> crate::Result<Option<Segments>> {
+    [sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).map(|p| Segments::read(&p)).transpose()
+}
+
+/// Move an unreadable saved file aside (`<sidecar>.unreadable`, or `.unreadable-2`, …) so that
+/// labels saved now do not replace it; returns where it went.
+pub fn set_aside_unreadable(media: &Path) -> crate::Result<Option<std::path::PathBuf>> {
+    let Some(saved) = [sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()) else { return Ok(None) };
+    let name = saved.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let to = (1..1000)
+        .map(|n| saved.with_file_name(if n == 1 { format!("{name}.unreadable") } else { format!("{name}.unreadable-{n}") }))
+        .find(|p| !p.exists())
+        .ok_or_else(|| crate::Error::input(&saved, "cannot be set aside: 999 unreadable copies beside it already"))?;
+    std::fs::rename(&saved, &to).map_err(|e| crate::error::io_error(&saved, e))?;
+    Ok(Some(to))
+}
+
 pub fn load_saved(media: &Path) -> Option<Segments> {
     [sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).and_then(|p| Segments::read(&p).ok())
 }
@@ -347,6 +385,16 @@ mod tests {
 
     fn seg(kind: Kind, a: u64, b: u64, source: Source) -> Segment {
         Segment { kind, start_ms: a, end_ms: b, source, confidence: None }
+    }
+
+    #[test]
+    fn a_source_we_do_not_know_is_an_error_naming_the_field_not_a_prediction() {
+        let path = Path::new("ep.mp4.introskip.json");
+        let doc = |source: &str| format!(r#"{{"segments": [{{"kind": "intro", "start_ms": 28000, "end_ms": 50000{source}}}]}}"#);
+        let err = Segments::parse(doc(r#", "source": "human""#).as_bytes(), path).unwrap_err().to_string();
+        assert!(err.contains("ep.mp4.introskip.json") && err.contains("field 'segments[0].source': \"human\" is not one of"), "{err}");
+        assert_eq!(Segments::parse(doc("").as_bytes(), path).unwrap().segments[0].source, Source::Predicted, "missing: a prediction, as truth files have it");
+        assert_eq!(Segments::parse(doc(r#", "source": "human_edited""#).as_bytes(), path).unwrap().segments[0].source, Source::HumanEdited);
     }
 
     #[test]

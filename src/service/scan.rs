@@ -206,6 +206,18 @@ struct SeasonRecord {
     /// Each episode: path, size and modification time, and the same of its sidecar (a human's
     /// edit in the app changes what the hand-offs must carry).
     episodes: Vec<(String, (u64, i128), (u64, i128))>,
+    /// Episodes whose file (or saved labels) could not be read, and why: said again while
+    /// nothing changes, instead of the season being judged again every scan (an outside trial:
+    /// one truncated file rewrote its season's hand-offs on each scan of an unchanged library).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<(String, String)>,
+}
+
+impl SeasonRecord {
+    /// The same files and settings (what failed there is not compared: it follows from them).
+    fn same(&self, other: &SeasonRecord) -> bool {
+        self.stamp == other.stamp && self.episodes == other.episodes
+    }
 }
 
 fn record_path(season: &Season, library: &Path) -> PathBuf {
@@ -229,7 +241,7 @@ fn current_record(season: &Season, stamp: &str) -> SeasonRecord {
             (p.to_string_lossy().into_owned(), stat(p), sidecar.map_or((0, 0), |s| stat(&s)))
         })
         .collect();
-    SeasonRecord { stamp: stamp.to_string(), episodes }
+    SeasonRecord { stamp: stamp.to_string(), episodes, failed: Vec::new() }
 }
 
 /// What the outputs depend on besides the episodes: model, encoder, window, hand-offs and where
@@ -307,13 +319,28 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         let record_file = record_path(season, library);
         let now = current_record(season, &stamp);
         let before: Option<SeasonRecord> = std::fs::read(&record_file).ok().and_then(|b| serde_json::from_slice(&b).ok());
-        let unchanged = !options.force && before.as_ref() == Some(&now);
+        let unchanged = !options.force && before.as_ref().is_some_and(|b| b.same(&now));
         let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), seconds: 0.0 };
         if unchanged || options.dry_run {
             let outcome = if unchanged { Outcome::Unchanged } else { Outcome::WouldJudge };
-            done.episodes = season.episodes.iter().map(|e| (e.clone(), outcome.clone())).collect();
+            // What could not be read last time, unchanged since, still fails: said again.
+            let failed: &[(String, String)] = match &before {
+                Some(b) if unchanged => &b.failed,
+                _ => &[],
+            };
+            done.episodes = season
+                .episodes
+                .iter()
+                .map(|e| match failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
+                    Some((_, reason)) => {
+                        report.failed.push((e.clone(), reason.clone()));
+                        (e.clone(), Outcome::Failed { reason: reason.clone() })
+                    }
+                    None => (e.clone(), outcome.clone()),
+                })
+                .collect();
             if unchanged {
-                report.unchanged += season.episodes.len();
+                report.unchanged += season.episodes.len() - failed.len();
             }
             progress(&done, i + 1, total);
             continue;
@@ -326,6 +353,17 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             crate::fsio::remove_stale_temps(folder);
         }
         let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { tail: options.tail, ..JudgeOptions::season() }, None)?;
+        // Failures that follow from a file's content (unreadable media, unreadable labels) are
+        // remembered with the season; any other (a write, the machine) is tried again next time.
+        let mut lasting: Vec<(String, String)> = Vec::new();
+        let mut retry = false;
+        for failure in &run.failures {
+            match failure {
+                // A file that opens but is not media it can read (truncated, damaged): its content.
+                Error::Input { path, .. } if std::fs::File::open(path).is_ok() => lasting.push((path.to_string_lossy().into_owned(), failure.to_string())),
+                _ => retry = true,
+            }
+        }
         for failure in &run.failures {
             let path = match failure {
                 Error::Input { path, .. } => path.clone(),
@@ -342,6 +380,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 Some(Ok(labels)) => labels,
                 Some(Err(e)) => {
                     let reason = format!("{e} (its labels are left as they are: fix or remove the file)");
+                    lasting.push((file.to_string_lossy().into_owned(), reason.clone()));
                     report.failed.push((file.clone(), reason.clone()));
                     done.episodes.push((file.clone(), Outcome::Failed { reason }));
                     continue;
@@ -382,20 +421,22 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                     done.episodes.push((file.clone(), outcome));
                 }
                 Err(e) => {
+                    retry = true;
                     report.failed.push((file.clone(), e.to_string()));
                     done.episodes.push((file.clone(), Outcome::Failed { reason: e.to_string() }));
                 }
             }
         }
         report.written += done.written.len();
-        // Remembered only when every episode made it: a failed one is tried again next time.
-        if run.failures.is_empty() && done.episodes.iter().all(|(_, o)| !matches!(o, Outcome::Failed { .. })) {
+        // Remembered unless something may go better next time (a write that failed, an error
+        // not of a file's content): that season is tried again.
+        if !retry {
             if let Some(dir) = record_file.parent() {
                 std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
             }
             // Taken after this scan's own writes: only a later change (a new file, a human's
             // edit) makes the season differ.
-            let after = current_record(season, &stamp);
+            let after = SeasonRecord { failed: lasting, ..current_record(season, &stamp) };
             crate::fsio::write_atomic(&record_file, |w| serde_json::to_writer(w, &after).map_err(std::io::Error::other))?;
         }
         done.seconds = season_started.elapsed().as_secs_f64();

@@ -90,11 +90,22 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     assert!(out.join("Mixed/Beta - 1x02.mkv").exists() && out.join("Anime Show/Anime Show - 02.mkv").exists());
     assert!(lines.iter().all(|l| l["written"].as_array().is_some()));
 
-    // A rescan of the unchanged library: nothing judged but the season whose file failed.
+    // A rescan of the unchanged library: nothing judged. The unreadable file, unchanged, is said
+    // again without its season being judged again (until 2026-12-04 Mixed#alpha was, on every
+    // scan, and its hand-offs rewritten).
+    let alpha_edl = lib.join("Mixed/Alpha - S01E01.edl");
+    let written_at = std::fs::metadata(&alpha_edl).unwrap().modified().unwrap();
     let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
-    assert_eq!(summary["unchanged"], 6, "{summary}");
-    assert_eq!(summary["judged"], 2, "only Mixed#alpha again (its unreadable file is tried again)");
+    assert_eq!(summary["unchanged"], 8, "{summary}");
+    assert_eq!(summary["judged"], 0, "{summary}");
+    let failed = summary["failed"].as_array().unwrap();
+    assert!(failed.len() == 1 && failed[0][1].as_str().unwrap().contains("not a media file"), "said again: {failed:?}");
+    assert_eq!(std::fs::metadata(&alpha_edl).unwrap().modified().unwrap(), written_at, "its season's hand-offs rewritten");
     assert!(outcomes(&lines).iter().filter(|(n, _)| n.starts_with("Bunny")).all(|(_, o)| o == "unchanged"));
+    // The broken file replaced by a good one: its season is judged again.
+    copy_demo(3, &lib.join("Mixed/Alpha - S01E03.mp4"));
+    let (_, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    assert_eq!((summary["judged"].as_u64(), summary["failed"].as_array().map(Vec::len)), (Some(3), Some(0)), "{summary}");
 
     // A human's labels on S01E01, and a new episode in its season: the season is judged again,
     // the human's intro stays and is what the hand-offs carry.

@@ -446,3 +446,26 @@ fn the_models_answer_beside_an_edited_intro_is_said_only_when_it_came_after_the_
     h.run_steps(2);
     assert!(h.query_by_label_contains("came after your edit").is_none(), "an edit after it is the labeller's reply");
 }
+
+#[test]
+fn a_saved_labels_file_that_cannot_be_read_is_said_and_kept_not_written_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("ep1.mp4");
+    std::fs::write(&media, b"not a video").unwrap();
+    // A human's label with a misspelt source: not ours to read as a prediction and replace.
+    let sidecar = crate::segments::sidecar_path(&media);
+    let theirs = r#"{"segments": [{"kind": "intro", "start_ms": 28000, "end_ms": 50000, "source": "human"}]}"#;
+    std::fs::write(&sidecar, theirs).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let banner = app.banner.clone().unwrap_or_default();
+    assert!(banner.contains("field 'segments[0].source'") && banner.contains("the file is kept"), "{banner}");
+    assert!(app.episodes[0].editor.intro().is_none());
+    // The first save sets it aside, then writes the labels made here.
+    app.episodes[0].editor.set_start(Kind::Intro, 30_000);
+    app.autosave();
+    assert_eq!(std::fs::read_to_string(sidecar.with_file_name("ep1.mp4.introskip.json.unreadable")).unwrap(), theirs);
+    let saved = crate::segments::Segments::read(&sidecar).unwrap();
+    assert_eq!(saved.segments.iter().map(|s| s.start_ms).collect::<Vec<_>>(), [30_000]);
+    assert!(app.info.as_deref().is_some_and(|i| i.contains(".unreadable")), "{:?}", app.info);
+}

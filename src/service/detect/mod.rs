@@ -68,8 +68,8 @@ pub struct Judged {
 }
 
 /// Below this confidence a segment is shown as uncertain (the CLI says "check it", the app marks
-/// it): on the dev series, every intro found with confidence ≥ 0.7 overlaps the true one.
-pub const UNCERTAIN: f64 = 0.7;
+/// it, a Kodi EDL marks it instead of skipping it): [`crate::segments::UNCERTAIN`].
+pub const UNCERTAIN: f64 = crate::segments::UNCERTAIN;
 
 /// What judging remembers between calls: the app re-judges its season after every episode, and
 /// the same pairs and boundaries come back many times.

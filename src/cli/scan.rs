@@ -52,16 +52,37 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
             bar.set_length(total as u64);
             bar.set_position(at as u64);
             bar.set_message(crate::error::printable(&done.season).into_owned());
+            // Each episode to look at, by name, as it is done: a summary's "2 uncertain" does
+            // not say which (an outside trial).
             for (file, outcome) in &done.episodes {
-                if let Outcome::Failed { reason } = outcome {
-                    bar.println(format!("introskip: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(reason)));
+                let shown = file.display().to_string();
+                match outcome {
+                    Outcome::Failed { reason } => {
+                        let reason = reason.strip_prefix(&format!("{shown}: ")).unwrap_or(reason);
+                        bar.println(format!("introskip: {}: {}", crate::error::printable(&shown), crate::error::printable(reason)));
+                    }
+                    Outcome::Judged { intro, confidence, uncertain: true } => {
+                        let what = match (intro, confidence) {
+                            (Some((a, b)), Some(c)) => format!("intro {} – {} (confidence {c:.2})", crate::clock::clock(*a, 1, true), crate::clock::clock(*b, 1, true)),
+                            _ => "its credits".into(),
+                        };
+                        bar.println(format!("{}: uncertain, check {what} in the app", crate::error::printable(&shown)));
+                    }
+                    _ => {}
                 }
             }
         }
     };
+    let streams = options.handoffs.iter().any(|h| !matches!(h, crate::service::scan::Handoff::Kodi));
+    if let (Some(out), false) = (&options.out, streams) {
+        eprintln!("introskip: note: --out {}: only stream copies (--handoff jellyfin, mpv or emby) go there, and none is asked for", out.display());
+    }
     let report = crate::service::scan::scan(library, options, encoder.as_mut(), &model, &mut progress)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
+    }
+    if report.seasons == 0 {
+        return Err(Error::input(library, "no video files here: nothing to scan"));
     }
     if json {
         println!("{}", serde_json::json!({"summary": report}));

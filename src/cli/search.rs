@@ -37,7 +37,7 @@ pub(super) fn search(frame: Option<&str>, image: Option<PathBuf>, inputs: &[Path
             Query::Frame { episode, second }
         }
         (None, Some(image)) => Query::Image(image),
-        (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME, --image FILE.png or --text WORDS".into())),
+        (None, None) => return Err(Error::Usage("search: give the query as --frame EPISODE@TIME, --image FILE.png, --text WORDS or --ocr WORDS".into())),
     };
     let (media, mut failures) = collection(inputs)?;
     // Every file and folder given, for "K of N failed" (a folder without video is one of them).

@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Handoff {
-    /// Kodi: `<episode>.edl` beside the file, action 3 (skipped once, automatically).
+    /// Kodi: `<episode>.edl` beside the file, action 3 (skipped once, automatically; an uncertain
+    /// prediction as a marker, action 2).
     Kodi,
     /// Jellyfin 10.10+ (Chapter Segments Provider) and intro-skipper's
     /// chapter analyser: a stream copy with chapters titled Intro / Recap / Credits / Preview,

@@ -152,15 +152,30 @@ fn is_black(pixels: &[u8]) -> bool {
 
 /// A frame is a cut when its change is large in absolute terms (grey levels) and several times
 /// the largest change among its neighbours (half a second either side, the cut itself excluded).
+/// A neighbour with a still picture between it and the frame (three frames or more that barely
+/// change) is another event, not this one's motion: a title card held to its cut and a shot
+/// 0.3 s after it are two cuts, where the second hid the first (the demo's S01E02 intro ended
+/// 0.5 s early so). A flash, whose change in and out are next to each other, still is none.
 fn pick_cuts(diffs: &[(f64, f64)]) -> Vec<f64> {
     const MIN_LEVELS: f64 = 12.0;
     const RATIO: f64 = 3.0;
+    const STILL: f64 = 1.0;
+    const STILL_RUN: usize = 3;
     let mut cuts = Vec::new();
     for (i, &(t, d)) in diffs.iter().enumerate() {
         if d < MIN_LEVELS {
             continue;
         }
-        let around = diffs.iter().enumerate().filter(|(j, (u, _))| *j != i && (u - t).abs() <= 0.5).map(|(_, (_, e))| *e).fold(0.0, f64::max);
+        // Whether frames i and j are parted by a still run.
+        let parted = |j: usize| {
+            let (a, b) = if j < i { (j + 1, i) } else { (i + 1, j) };
+            let mut run = 0;
+            diffs[a..b].iter().any(|(_, e)| {
+                run = if *e < STILL { run + 1 } else { 0 };
+                run >= STILL_RUN
+            })
+        };
+        let around = diffs.iter().enumerate().filter(|(j, (u, _))| *j != i && (u - t).abs() <= 0.5 && !parted(*j)).map(|(_, (_, e))| *e).fold(0.0, f64::max);
         if d >= RATIO * around.max(1.0) {
             cuts.push(t);
         }
@@ -190,5 +205,28 @@ mod tests {
         diffs[34].1 = 10.0;
         diffs[36].1 = 9.0;
         assert_eq!(super::pick_cuts(&diffs), vec![0.8]);
+    }
+
+    #[test]
+    fn a_card_held_to_its_cut_and_a_shot_just_after_are_two_cuts_and_a_flash_none() {
+        // The demo's S01E02 at 25 fps: a still title card, its cut at 50.0 s (112 levels), seven
+        // still frames, the next shot's cut at 50.32 s (47 levels), then motion.
+        let mut diffs: Vec<(f64, f64)> = (0..40).map(|i| (49.4 + i as f64 * 0.04, 0.0)).collect();
+        diffs[15].1 = 112.0;
+        for d in &mut diffs[16..23] {
+            d.1 = 0.08;
+        }
+        diffs[23].1 = 47.0;
+        for d in &mut diffs[24..] {
+            d.1 = 5.0;
+        }
+        let cuts = super::pick_cuts(&diffs);
+        assert_eq!(cuts.len(), 2, "{cuts:?}");
+        assert!((cuts[0] - 50.0).abs() < 1e-9 && (cuts[1] - 50.32).abs() < 1e-9, "{cuts:?}");
+        // A one-frame flash in a still shot: its change in and out, side by side, are no cut.
+        let mut flash: Vec<(f64, f64)> = (0..40).map(|i| (i as f64 * 0.04, 0.2)).collect();
+        flash[20].1 = 80.0;
+        flash[21].1 = 80.0;
+        assert!(super::pick_cuts(&flash).is_empty());
     }
 }

@@ -405,7 +405,9 @@ fn the_timeline_stays_put_when_the_lines_above_it_change_between_episodes() {
     // on ↑/↓, a first edit and an undo).
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::builder().with_size(egui::vec2(1280.0, 800.0)).build_ui_state(|ui, app: &mut App| app.show(ui), two_clips(dir.path()));
-    step_until(&mut h, "both analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. })) && !a.timeline_rows.is_empty());
+    // Every answer in, tails too: a season's late re-judgement would replace the note set here
+    // (seen once under load).
+    step_until(&mut h, "both analysed", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Done { .. }) && (e.tail.is_some() || e.tail_missing.is_some()) && e.checking.is_none()) && !a.timeline_rows.is_empty());
     h.state_mut().episodes[1].judgement = vec!["a note long enough to wrap onto several lines of the episode's head ".repeat(8)];
     let top = |h: &mut Harness<'_, App>| {
         h.run_steps(3);

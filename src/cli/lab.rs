@@ -369,7 +369,7 @@ pub(super) fn baseline(season: &Path, out: &Path, window: u32) -> Result<()> {
     let mut encoder = crate::encoder::default_encoder();
     for (file, labels) in crate::lab::baseline::detect_season(&files, window, encoder.as_mut())? {
         let name = crate::lab::eval::episode_name(&file.with_extension(""));
-        let segments: Vec<_> = labels.intros.iter().map(|i| serde_json::json!({"kind": "intro", "start": i.start, "end": i.end, "source": "baseline"})).collect();
+        let segments: Vec<_> = labels.intros.iter().map(|i| serde_json::json!({"kind": "intro", "start": i.start, "end": i.end, "source": "predicted", "by": "baseline"})).collect();
         let doc = serde_json::json!({"version": 1, "episode": name, "segments": segments});
         let path = out.join(format!("{name}.pred.json"));
         crate::fsio::write_atomic(&path, |w| serde_json::to_writer_pretty(w, &doc).map_err(std::io::Error::other))?;

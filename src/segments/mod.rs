@@ -48,7 +48,9 @@ impl Kind {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
+    /// The model's (or the baseline's: older `baseline` files said "baseline").
     #[default]
+    #[serde(alias = "baseline")]
     Predicted,
     /// A human confirmed it (Enter in the app): the label is done.
     HumanVerified,
@@ -395,6 +397,8 @@ mod tests {
         assert!(err.contains("ep.mp4.introskip.json") && err.contains("field 'segments[0].source': \"human\" is not one of"), "{err}");
         assert_eq!(Segments::parse(doc("").as_bytes(), path).unwrap().segments[0].source, Source::Predicted, "missing: a prediction, as truth files have it");
         assert_eq!(Segments::parse(doc(r#", "source": "human_edited""#).as_bytes(), path).unwrap().segments[0].source, Source::HumanEdited);
+        // The baseline's files before 2026-12-04 said "baseline": a prediction.
+        assert_eq!(Segments::parse(doc(r#", "source": "baseline""#).as_bytes(), path).unwrap().segments[0].source, Source::Predicted);
     }
 
     #[test]

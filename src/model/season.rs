@@ -645,5 +645,5 @@ pub fn follow_partners_intros(detections: &mut [Detection], repeats: &[Vec<Repea
 pub const FOLLOWED_CONFIDENCE: f64 = 0.6;
 
 #[cfg(test)]
-#[path = "season_tests.rs"]
+#[path = "season_tests/mod.rs"]
 mod tests;

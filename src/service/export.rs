@@ -71,7 +71,11 @@ pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut 
             }
             // An episode detection could not read keeps its own error.
             for e in run.failures {
-                if let Some((_, job)) = jobs.iter_mut().find(|(f, _)| e.to_string().starts_with(&f.display().to_string())) {
+                let about = match &e {
+                    Error::Input { path, .. } => Some(path.clone()),
+                    _ => None,
+                };
+                if let Some((_, job)) = jobs.iter_mut().find(|(f, _)| about.as_ref() == Some(f)) {
                     *job = Err(e);
                 }
             }

@@ -106,15 +106,26 @@ pub fn fingerprint(path: &Path) -> Result<String> {
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
+    Ok(format!("{}-{}-{:016x}", meta.len(), mtime, head_tail_hash(path, meta.len())?))
+}
+
+/// Size and a hash of the first and last MiB, without the name or the time: the same after a
+/// rename or a copy (what lets saved labels follow a renamed episode).
+pub fn content_id(path: &Path) -> Result<(u64, u64)> {
+    let meta = check_regular_file(path)?;
+    Ok((meta.len(), head_tail_hash(path, meta.len())?))
+}
+
+fn head_tail_hash(path: &Path, len: u64) -> Result<u64> {
     let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
     const CHUNK: u64 = 1 << 20;
     let mut buf = Vec::with_capacity(2 * CHUNK as usize);
     (&mut file).take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
-    if meta.len() > 2 * CHUNK {
+    if len > 2 * CHUNK {
         file.seek(SeekFrom::End(-(CHUNK as i64))).map_err(|e| io_error(path, e))?;
     }
     file.take(CHUNK).read_to_end(&mut buf).map_err(|e| io_error(path, e))?;
-    Ok(format!("{}-{}-{:016x}", meta.len(), mtime, fnv64(&buf)))
+    Ok(fnv64(&buf))
 }
 
 /// Serialise a path as text for JSON output, lossily: a name that is not UTF-8 shows replacement

@@ -47,11 +47,14 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     });
     let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
         if json {
-            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "seconds": done.seconds, "at": at, "of": total}));
+            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels": from, "follow": to})).collect::<Vec<_>>(), "seconds": done.seconds, "at": at, "of": total}));
         } else if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(at as u64);
             bar.set_message(crate::error::printable(&done.season).into_owned());
+            for (from, to) in &done.moved {
+                bar.println(format!("{}: renamed; the labels saved as {} follow it", crate::error::printable(&to.display().to_string()), crate::error::printable(&from.file_name().unwrap_or_default().to_string_lossy())));
+            }
             // Each episode to look at, by name, as it is done: a summary's "2 uncertain" does
             // not say which (an outside trial).
             for (file, outcome) in &done.episodes {
@@ -92,6 +95,9 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
         println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged } else { report.judged }, report.unchanged);
         if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
             println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
+            if report.moved > 0 {
+                println!("labels followed {} renamed episode{}", report.moved, if report.moved == 1 { "" } else { "s" });
+            }
         }
     }
     // Failures on stderr in either mode (the JSON lines carry them too).

@@ -130,7 +130,7 @@ fn from_chapters(chapters: Vec<(u64, u64, String)>, source: Source) -> Segments 
         .collect();
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
     let duration_ms = None;
-    Segments { version: VERSION, duration_ms, absent: Vec::new(), verified: false, segments }
+    Segments { version: VERSION, duration_ms, absent: Vec::new(), verified: false, segments, media: None }
 }
 
 fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
@@ -147,7 +147,7 @@ fn parse_sis(text: &str, origin: &Path) -> Result<Segments> {
         .collect();
     // Only empty spans (start = end): the episode has no intro, decided.
     let absent = if segments.is_empty() && !labels.intros.is_empty() { vec![Kind::Intro] } else { Vec::new() };
-    Ok(Segments { version: VERSION, duration_ms: None, absent, verified: false, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent, verified: false, segments, media: None })
 }
 
 /// Undo FFMETADATA escaping (`\=`, `\;`, `\#`, `\\`, `\` + newline).
@@ -412,7 +412,7 @@ pub fn parse_mkv_xml(text: &str, origin: &Path) -> Result<Segments> {
         return Err(Error::input(origin, "not a Matroska chapters XML file (no <Chapters>)"));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments, media: None })
 }
 
 /// Line numbers of byte offsets that only grow, in linear time overall.
@@ -485,7 +485,7 @@ pub fn parse_edl(text: &str, origin: &Path) -> Result<Segments> {
     }
     segments.retain(|s| s.end_ms > s.start_ms);
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments, media: None })
 }
 
 /// Resolve marker EDL: `|M:` names the kind, `|D:` the duration in frames at `fps`; record-in
@@ -528,7 +528,7 @@ pub fn parse_resolve_edl(text: &str, origin: &Path, fps: f64) -> Result<Segments
         pending = Some((i + 1, rec_in));
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments })
+    Ok(Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments, media: None })
 }
 
 /// An EDL whose header says `FCM: DROP FRAME`.
@@ -554,7 +554,7 @@ pub fn media_chapters(path: &Path) -> Result<Segments> {
         }
     }
     segments.sort_by_key(|s| (s.start_ms, s.end_ms));
-    Ok(Segments { version: crate::segments::VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), absent: Vec::new(), verified: false, segments })
+    Ok(Segments { version: crate::segments::VERSION, duration_ms: info.duration_s.map(|d| (d * 1000.0).round() as u64), absent: Vec::new(), verified: false, segments, media: None })
 }
 
 /// An SIS labels.json text: episode name → labels.

@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn chapters_cover_the_file_without_gaps() {
-        let s = Segments { version: 1, duration_ms: None, absent: Vec::new(), verified: false, segments: vec![seg(Kind::ColdOpen, 0, 30_000), seg(Kind::Intro, 30_000, 50_000), seg(Kind::Credits, 130_000, 140_000)] };
+        let s = Segments { version: 1, duration_ms: None, absent: Vec::new(), verified: false, segments: vec![seg(Kind::ColdOpen, 0, 30_000), seg(Kind::Intro, 30_000, 50_000), seg(Kind::Credits, 130_000, 140_000)], media: None };
         let c = chapters(&s, 140_500);
         let titles: Vec<_> = c.iter().map(|c| (c.title.as_str(), c.start_ms, c.end_ms)).collect();
         assert_eq!(titles, vec![("Cold open", 0, 30_000), ("Intro", 30_000, 50_000), ("Episode", 50_000, 130_000), ("Credits", 130_000, 140_000), ("Episode", 140_000, 140_500)]);
@@ -450,12 +450,12 @@ mod tests {
 
     #[test]
     fn youtube_lists_start_at_zero_or_explain_why_not() {
-        let ok = Segments { version: 1, duration_ms: Some(1_500_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Intro, 62_000, 92_000), seg(Kind::Credits, 1_440_000, 1_500_000)] };
+        let ok = Segments { version: 1, duration_ms: Some(1_500_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Intro, 62_000, 92_000), seg(Kind::Credits, 1_440_000, 1_500_000)], media: None };
         assert_eq!(render_with(Format::Youtube, &ok, &ExportOptions { duration_ms: None, ..Default::default() }).unwrap(), "0:00 Episode\n1:02 Intro\n1:32 Episode\n24:00 Credits\n");
-        let short = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Intro, 0, 8_000)] };
+        let short = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Intro, 0, 8_000)], media: None };
         let err = render_with(Format::Youtube, &short, &ExportOptions { duration_ms: None, ..Default::default() }).unwrap_err().to_string();
         assert!(err.contains("at least 3 chapters"), "{err}");
-        let tiny = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Recap, 0, 20_000), seg(Kind::Intro, 20_000, 25_000)] };
+        let tiny = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Recap, 0, 20_000), seg(Kind::Intro, 20_000, 25_000)], media: None };
         let err = render_with(Format::Youtube, &tiny, &ExportOptions { duration_ms: None, ..Default::default() }).unwrap_err().to_string();
         assert!(err.contains("'Intro' at 0:20 lasts 5.0 s"), "{err}");
     }

@@ -436,9 +436,15 @@ impl App {
         // A saved file that cannot be read is a human's file with a problem: said, its labels
         // not shown, and kept (set aside) when this episode's labels are next saved.
         let mut unreadable = Vec::new();
+        let mut moved = Vec::new();
         self.episodes = files
             .into_iter()
             .map(|path| {
+                // Renamed since its labels were saved: they follow it (a failure to move them
+                // leaves them where they are, and the episode opens unlabelled, as before).
+                if let Ok(Some(from)) = crate::segments::adopt_moved(&path) {
+                    moved.push((from, path.clone()));
+                }
                 let (saved, problem) = match edit::read_saved(&path) {
                     Ok(saved) => (saved.unwrap_or_default(), None),
                     Err(e) => (Default::default(), Some(e.to_string())),
@@ -454,6 +460,11 @@ impl App {
         if let Some(first) = unreadable.first() {
             let more = if unreadable.len() > 1 { format!(" (and {} more)", unreadable.len() - 1) } else { String::new() };
             self.banner = Some(format!("{first}{more}: those labels are not shown; the file is kept, renamed *.unreadable, when labels are next saved for the episode"));
+        }
+        if let Some((from, to)) = moved.first() {
+            let name = |p: &Path| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            let more = if moved.len() > 1 { format!(" (and {} more renamed episodes)", moved.len() - 1) } else { String::new() };
+            self.tell(format!("{} was renamed: the labels saved as {} follow it{more}", name(to), name(from)));
         }
         self.selected = 0;
         self.queue_all();

@@ -86,6 +86,25 @@ pub struct Segments {
     #[serde(default)]
     pub verified: bool,
     pub segments: Vec<Segment>,
+    /// The media these labels were saved for (size and a hash of its ends; written by [`save`]):
+    /// the labels of an episode a media manager renamed are found by it ([`moved_labels`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media: Option<MediaId>,
+}
+
+/// A media file's content, by name-free facts: its size and a hash of its first and last MiB
+/// (`fsio::content_id`). A rename keeps it; a re-encode does not.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaId {
+    pub size: u64,
+    pub hash: String,
+}
+
+impl MediaId {
+    pub fn of(media: &Path) -> Result<MediaId> {
+        let (size, hash) = crate::fsio::content_id(media)?;
+        Ok(MediaId { size, hash: format!("{hash:016x}") })
+    }
 }
 
 pub const VERSION: u32 = 1;
@@ -105,7 +124,7 @@ impl Segment {
 
 impl Default for Segments {
     fn default() -> Self {
-        Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments: Vec::new() }
+        Segments { version: VERSION, duration_ms: None, absent: Vec::new(), verified: false, segments: Vec::new(), media: None }
     }
 }
 
@@ -179,7 +198,9 @@ impl Segments {
             Some(v) => v.as_bool().ok_or_else(|| field("verified".into(), "not true or false"))?,
             None => (!segments.is_empty() || !absent.is_empty()) && segments.iter().all(|s| s.source == Source::HumanVerified),
         };
-        Ok(Segments { version: VERSION, duration_ms, absent, verified, segments })
+        // Our own note of the media, not a human's decision: one that does not read is dropped.
+        let media = doc.get("media").and_then(|m| serde_json::from_value(m.clone()).ok());
+        Ok(Segments { version: VERSION, duration_ms, absent, verified, segments, media })
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
@@ -312,14 +333,66 @@ pub fn load_saved(media: &Path) -> Option<Segments> {
     [sidecar_path(media), fallback_sidecar(media)].into_iter().find(|p| p.exists()).and_then(|p| Segments::read(&p).ok())
 }
 
-/// Write the labels atomically; returns where they went.
+/// Write the labels atomically, with the media they are for; returns where they went.
 pub fn save(media: &Path, segments: &Segments) -> crate::Result<std::path::PathBuf> {
     let path = sidecar_for(media);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
     }
+    // Named by the media's content, so that they can follow the file when it is renamed; media
+    // that cannot be read now keeps the name it had.
+    let mut segments = segments.clone();
+    if let Ok(id) = MediaId::of(media) {
+        segments.media = Some(id);
+    }
     segments.write(&path)?;
     Ok(path)
+}
+
+const SIDECAR_SUFFIX: &str = ".introskip.json";
+
+/// Labels saved in `media`'s folder for a file that is no longer there, made on the same media
+/// (the file was renamed, by hand or by a media manager such as Sonarr): where they are. None
+/// where `media` has labels of its own, where none match, or where several do (which one is
+/// meant cannot be told). Only labels saved with their media's name ([`Segments::media`]) match;
+/// labels in the data dir (a read-only folder) are keyed by path and are not looked for.
+pub fn moved_labels(media: &Path) -> Option<std::path::PathBuf> {
+    if [sidecar_path(media), fallback_sidecar(media)].iter().any(|p| p.exists()) {
+        return None;
+    }
+    let dir = media.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let orphans: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            name.len() > SIDECAR_SUFFIX.len() && name.ends_with(SIDECAR_SUFFIX) && !dir.join(&name[..name.len() - SIDECAR_SUFFIX.len()]).exists()
+        })
+        .collect();
+    if orphans.is_empty() {
+        return None;
+    }
+    let id = MediaId::of(media).ok()?;
+    let mut matching = orphans.into_iter().filter(|p| Segments::read(p).is_ok_and(|s| s.media.as_ref() == Some(&id)));
+    let found = matching.next()?;
+    matching.next().is_none().then_some(found)
+}
+
+/// Give `media` the labels [`moved_labels`] finds for it: they are renamed to its sidecar.
+/// Returns where they were.
+pub fn adopt_moved(media: &Path) -> crate::Result<Option<std::path::PathBuf>> {
+    let Some(from) = moved_labels(media) else { return Ok(None) };
+    let to = sidecar_path(media);
+    // A link, then the old name removed: never replaces labels that appeared meanwhile.
+    match std::fs::hard_link(&from, &to) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&from);
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
+        Err(_) if !to.exists() => std::fs::rename(&from, &to).map_err(|e| crate::error::io_error(&from, e))?,
+        Err(_) => return Ok(None),
+    }
+    Ok(Some(from))
 }
 
 
@@ -410,6 +483,7 @@ mod tests {
             absent: Vec::new(),
             verified: true,
             segments: vec![seg(Kind::Recap, 0, 10_000, Source::Predicted), seg(Kind::Intro, 30_000, 50_000, Source::Predicted), seg(Kind::Credits, 100_000, 120_000, Source::Predicted)],
+            media: None,
         };
         // Saved in the app, not verified: the intro edited, the recap deleted, a predicted
         // credits left as it was (not a human's).
@@ -419,6 +493,7 @@ mod tests {
             absent: vec![Kind::Recap],
             verified: false,
             segments: vec![seg(Kind::Intro, 31_000, 49_000, Source::HumanEdited), seg(Kind::Credits, 90_000, 95_000, Source::Predicted)],
+            media: None,
         };
         let out = predicted.clone().under_human(&saved);
         let parts: Vec<_> = out.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms, s.source)).collect();
@@ -431,5 +506,44 @@ mod tests {
         assert_eq!(predicted.clone().under_human(&none), predicted);
         let verified = Segments { verified: true, ..saved.clone() };
         assert_eq!(predicted.under_human(&verified), verified);
+    }
+
+    #[test]
+    fn labels_follow_a_renamed_episode_and_only_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("Show.S01E02.mkv");
+        std::fs::write(&old, b"episode two's bytes").unwrap();
+        std::fs::write(dir.path().join("Show.S01E03.mkv"), b"episode three's bytes").unwrap();
+        let human = Segments { segments: vec![seg(Kind::Intro, 31_000, 49_000, Source::HumanEdited)], ..Default::default() };
+        save(&old, &human).unwrap();
+        // Renamed as a media manager does: the labels stay under the old name.
+        let new = dir.path().join("Show - S01E02 - The Pilot.mkv");
+        std::fs::rename(&old, &new).unwrap();
+        // Another episode without labels does not take them: not its media.
+        assert_eq!(moved_labels(&dir.path().join("Show.S01E03.mkv")), None);
+        assert_eq!(adopt_moved(&new).unwrap(), Some(sidecar_path(&old)));
+        assert!(!sidecar_path(&old).exists());
+        assert_eq!(read_saved(&new).unwrap().unwrap().segments, human.segments);
+        // Labels of its own now: nothing more is looked for.
+        assert_eq!(moved_labels(&new), None);
+
+        // A copy renamed too (two orphans of the same media): which one is meant cannot be told.
+        let a = dir.path().join("copy a.mkv");
+        std::fs::write(&a, b"same bytes").unwrap();
+        save(&a, &human).unwrap();
+        let b = dir.path().join("copy b.mkv");
+        std::fs::write(&b, b"same bytes").unwrap();
+        save(&b, &human).unwrap();
+        let c = dir.path().join("copy c.mkv");
+        std::fs::rename(&a, &c).unwrap();
+        std::fs::remove_file(&b).unwrap();
+        assert_eq!(moved_labels(&c), None);
+
+        // Labels saved before they named their media are not matched (nothing tells whose).
+        let legacy = dir.path().join("old.mkv");
+        std::fs::write(sidecar_path(&legacy), serde_json::to_vec(&human).unwrap()).unwrap();
+        let renamed = dir.path().join("renamed.mkv");
+        std::fs::write(&renamed, b"old's bytes").unwrap();
+        assert_eq!(moved_labels(&renamed), None);
     }
 }

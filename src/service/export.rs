@@ -48,10 +48,18 @@ pub fn segments_for(file: &Path, segments: Option<&Path>) -> Result<Segments> {
 /// refusing it (an outside trial: the app exported a season the command line would not). The
 /// notes say which episodes were found now.
 pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut dyn FnMut(&[PathBuf]) -> Result<super::detect::DetectRun>) -> (Vec<(PathBuf, Result<Segments>)>, Vec<Note>) {
+    let mut notes = Vec::new();
+    // Where the saved labels count: an episode renamed since they were saved gets them back.
+    if segments.is_none_or(Path::is_dir) {
+        for f in media {
+            if let Ok(Some(from)) = crate::segments::adopt_moved(f) {
+                notes.push(Note::about(f, format!("renamed: the labels saved as {} follow it", from.file_name().unwrap_or_default().to_string_lossy())));
+            }
+        }
+    }
     let mut jobs: Vec<(PathBuf, Result<Segments>)> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();
     let saved = |f: &Path| [crate::segments::sidecar_path(f), crate::segments::fallback_sidecar(f)].iter().any(|p| p.exists());
     let unlabelled: Vec<PathBuf> = jobs.iter().filter(|(f, r)| segments.is_none() && r.is_err() && f.exists() && !saved(f)).map(|(f, _)| f.clone()).collect();
-    let mut notes = Vec::new();
     if unlabelled.is_empty() {
         return (jobs, notes);
     }

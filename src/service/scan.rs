@@ -111,6 +111,9 @@ pub struct SeasonDone {
     pub episodes: Vec<(PathBuf, Outcome)>,
     /// Files written for this season (sidecars and hand-offs).
     pub written: Vec<PathBuf>,
+    /// Labels that followed a renamed episode: (where they were, the episode now).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moved: Vec<(PathBuf, PathBuf)>,
     pub seconds: f64,
 }
 
@@ -128,6 +131,8 @@ pub struct ScanReport {
     pub human: usize,
     pub failed: Vec<(PathBuf, String)>,
     pub written: usize,
+    /// Episodes whose labels followed them to a new name.
+    pub moved: usize,
     pub seconds: f64,
 }
 
@@ -321,7 +326,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         let now = current_record(season, &stamp);
         let before: Option<SeasonRecord> = std::fs::read(&record_file).ok().and_then(|b| serde_json::from_slice(&b).ok());
         let unchanged = !options.force && before.as_ref().is_some_and(|b| b.same(&now));
-        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), seconds: 0.0 };
+        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), seconds: 0.0 };
         if unchanged || options.dry_run {
             let outcome = if unchanged { Outcome::Unchanged } else { Outcome::WouldJudge };
             // What could not be read last time, unchanged since, still fails: said again.
@@ -374,6 +379,18 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             done.episodes.push((path, Outcome::Failed { reason: failure.to_string() }));
         }
         for (file, judged, _) in &run.predictions {
+            // Renamed since its labels were saved (a media manager renames episodes): they
+            // follow it, rather than the episode being judged as if nobody had labelled it.
+            match crate::segments::adopt_moved(file) {
+                Ok(Some(from)) => done.moved.push((from, file.clone())),
+                Ok(None) => {}
+                Err(e) => {
+                    retry = true;
+                    report.failed.push((file.clone(), e.to_string()));
+                    done.episodes.push((file.clone(), Outcome::Failed { reason: e.to_string() }));
+                    continue;
+                }
+            }
             // A sidecar that cannot be read is a human's file with a problem: never replaced.
             let saved = [crate::segments::sidecar_path(file), crate::segments::fallback_sidecar(file)].into_iter().find(|p| p.exists());
             let mut labels = match saved.as_deref().map(Segments::read) {
@@ -410,7 +427,9 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             report.judged += 1;
             let written = (|| -> Result<Vec<PathBuf>> {
                 let mut written = Vec::new();
-                if labels != before_merge || !crate::segments::sidecar_path(file).exists() {
+                // Labels saved before they named their media (or for a file since replaced) gain
+                // its name.
+                if labels != before_merge || before_merge.media != crate::segments::MediaId::of(file).ok() || !crate::segments::sidecar_path(file).exists() {
                     written.push(crate::segments::save(file, &labels)?);
                 }
                 written.extend(handoffs(file, &labels, library, options, &remuxers)?);
@@ -429,6 +448,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             }
         }
         report.written += done.written.len();
+        report.moved += done.moved.len();
         // Remembered unless something may go better next time (a write that failed, an error
         // not of a file's content): that season is tried again.
         if !retry {

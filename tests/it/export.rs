@@ -111,6 +111,7 @@ fn segments_round_trip_and_bad_files_name_the_field() {
             Segment { kind: Kind::Recap, start_ms: 0, end_ms: 41_234, source: Source::HumanVerified, confidence: None },
             Segment { kind: Kind::Intro, start_ms: 41_234, end_ms: 92_001, source: Source::Predicted, confidence: Some(0.875) },
         ],
+        media: None,
     };
     let path = dir.path().join("x.introskip.json");
     s.write(&path).unwrap();
@@ -284,7 +285,7 @@ mod properties {
                 segments.push(Segment { kind, start_ms: start, end_ms: start + len, source: Source::Imported, confidence: None });
                 at = start + len;
             }
-            (Segments { version: 1, duration_ms: None, absent: Vec::new(), verified: false, segments }, at + 1000)
+            (Segments { version: 1, duration_ms: None, absent: Vec::new(), verified: false, segments, media: None }, at + 1000)
         })
     }
 
@@ -345,7 +346,7 @@ fn a_season_exported_from_predictions_keeps_what_a_human_saved() {
     std::fs::create_dir_all(&preds).unwrap();
     let demo = introskip::paths::demo_dir();
     let intro = |a: u64, b: u64, source| Segment { kind: Kind::Intro, start_ms: a, end_ms: b, source, confidence: None };
-    let labels = |segments: Vec<Segment>, verified| Segments { version: introskip::segments::VERSION, duration_ms: None, absent: Vec::new(), verified, segments };
+    let labels = |segments: Vec<Segment>, verified| Segments { version: introskip::segments::VERSION, duration_ms: None, absent: Vec::new(), verified, segments, media: None };
     for (ep, predicted) in [("S01E01", (0, 20_000)), ("S01E02", (29_000, 52_000))] {
         let name = format!("Bunny Tales - {ep}");
         std::fs::copy(demo.join(format!("{name}.mp4")), season.join(format!("{name}.mp4"))).unwrap();

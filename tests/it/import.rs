@@ -19,6 +19,7 @@ fn seeds(format: Detected) -> Vec<String> {
             Segment { kind: Kind::Intro, start_ms: 20_000, end_ms: 75_500, source: Source::HumanVerified, confidence: None },
             Segment { kind: Kind::Credits, start_ms: 560_000, end_ms: 600_000, source: Source::Imported, confidence: None },
         ],
+        media: None,
     };
     let o = ExportOptions { duration_ms: Some(600_000), fps: Some(23.976), name: "Show = S01;E02 #1".into(), ..Default::default() };
     let ours = |f: Format| render_with(f, &segs, &o).unwrap();

@@ -126,6 +126,21 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     assert!(chapter_titles(&copy).iter().any(|(t, title)| (*t - 1.0).abs() < 0.01 && title == "Intro"));
     assert!(out.join("Bunny Tales/Season 01/Bunny Tales - S01E03.mkv").exists());
 
+    // A media manager renames S01E01: the human's labels follow it, and the hand-offs for the
+    // new name carry them (before 2026-12-04 it was judged as if nobody had labelled it).
+    let renamed = bunny.join("Bunny Tales - S01E01 - Pilot.mp4");
+    std::fs::rename(&e01, &renamed).unwrap();
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    assert_eq!(summary["moved"], 1, "{summary}");
+    let moved = lines.iter().find_map(|l| l["moved"].as_array().filter(|m| !m.is_empty())).expect("the season says what moved");
+    assert!(moved[0]["labels"].as_str().unwrap().ends_with("Bunny Tales - S01E01.mp4.introskip.json") && moved[0]["follow"].as_str().unwrap().ends_with("Pilot.mp4"), "{moved:?}");
+    assert!(outcomes(&lines).contains(&("Bunny Tales - S01E01 - Pilot.mp4".to_string(), "human".to_string())), "{lines:?}");
+    assert!(!introskip::segments::sidecar_path(&e01).exists(), "the old name's labels are moved, not copied");
+    let kept = introskip::segments::Segments::read(&introskip::segments::sidecar_path(&renamed)).unwrap();
+    assert!(kept.verified && kept.segments.iter().any(|s| s.kind == introskip::segments::Kind::Intro && s.start_ms == 1_000 && s.end_ms == 19_000), "{kept:?}");
+    let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E01 - Pilot.edl")).unwrap();
+    assert!(edl.starts_with("1.000\t19.000\t3") || edl.starts_with("1.000 19.000 3"), "the new name's EDL carries the human's intro: {edl}");
+
     // Emby reads markers: chapters that start where the intro starts and ends.
     let emby = work.path().join("emby");
     let (_, summary) = scan(&lib.join("Bunny Tales"), &["--handoff", "emby", "--out", emby.to_str().unwrap()]);

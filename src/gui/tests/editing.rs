@@ -471,3 +471,25 @@ fn a_saved_labels_file_that_cannot_be_read_is_said_and_kept_not_written_over() {
     assert_eq!(saved.segments.iter().map(|s| s.start_ms).collect::<Vec<_>>(), [30_000]);
     assert!(app.info.as_deref().is_some_and(|i| i.contains(".unreadable")), "{:?}", app.info);
 }
+
+#[test]
+fn an_episode_renamed_since_it_was_labelled_opens_with_its_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = dir.path().join("Show.S01E01.mp4");
+    std::fs::write(&media, b"the episode's bytes").unwrap();
+    let mut before = app();
+    before.open(dir.path());
+    before.episodes[0].editor.set_start(Kind::Intro, 30_000);
+    before.episodes[0].editor.set_end(Kind::Intro, 50_000);
+    before.autosave();
+    // Renamed by a media manager while the app was closed.
+    let renamed = dir.path().join("Show - S01E01 - Pilot.mp4");
+    std::fs::rename(&media, &renamed).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let intro = app.episodes[0].editor.intro().expect("the labels followed the file");
+    assert_eq!((intro.start_ms, intro.end_ms), (30_000, 50_000));
+    assert!(crate::segments::sidecar_path(&renamed).exists() && !crate::segments::sidecar_path(&media).exists());
+    let info = app.info.clone().unwrap_or_default();
+    assert!(info.contains("Show - S01E01 - Pilot.mp4 was renamed: the labels saved as Show.S01E01.mp4.introskip.json follow it"), "{info}");
+}

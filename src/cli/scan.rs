@@ -92,7 +92,11 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     } else {
         let shards = if report.other_shards > 0 { format!(" ({} in other shards)", report.other_shards) } else { String::new() };
         let verb = if options.dry_run { "would judge" } else { "judged" };
-        println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged } else { report.judged }, report.unchanged);
+        println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged - report.handed_off } else { report.judged }, report.unchanged);
+        if report.handed_off > 0 {
+            let verb = if options.dry_run { "would be written" } else { "written" };
+            println!("hand-offs {verb} from the saved labels of {} episodes (other hand-offs asked for, or labels edited in the app): not judged again", report.handed_off);
+        }
         if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
             println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
             if report.moved > 0 {

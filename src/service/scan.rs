@@ -101,6 +101,11 @@ pub enum Outcome {
     Unchanged,
     /// What a dry run would do.
     WouldJudge,
+    /// Hand-offs written from the saved labels, without judging again (other hand-offs asked
+    /// for, or a human's edit in the app): the intro they carry, in seconds.
+    HandedOff { intro: Option<(f64, f64)> },
+    /// What a dry run would do: write hand-offs only.
+    WouldWriteHandoffs,
     Failed { reason: String },
 }
 
@@ -133,6 +138,8 @@ pub struct ScanReport {
     pub written: usize,
     /// Episodes whose labels followed them to a new name.
     pub moved: usize,
+    /// Episodes whose hand-offs were written from their saved labels, without judging.
+    pub handed_off: usize,
     pub seconds: f64,
 }
 
@@ -208,7 +215,12 @@ pub fn parse_shard(text: &str) -> std::result::Result<(u32, u32), String> {
 /// its outputs were made with. Equal again: nothing to do.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct SeasonRecord {
+    /// What the judgement depends on besides the episodes ([`stamps`]).
     stamp: String,
+    /// The hand-offs asked for and where they go: a change writes them from the sidecars
+    /// without judging the season again.
+    #[serde(default)]
+    handoffs: String,
     /// Each episode: path, size and modification time, and the same of its sidecar (a human's
     /// edit in the app changes what the hand-offs must carry).
     episodes: Vec<(String, (u64, i128), (u64, i128))>,
@@ -222,7 +234,39 @@ struct SeasonRecord {
 impl SeasonRecord {
     /// The same files and settings (what failed there is not compared: it follows from them).
     fn same(&self, other: &SeasonRecord) -> bool {
-        self.stamp == other.stamp && self.episodes == other.episodes
+        self.stamp == other.stamp && self.handoffs == other.handoffs && self.episodes == other.episodes
+    }
+
+    /// Judged with the same settings as `now` would be. A record from before the hand-offs had
+    /// a field of their own held them at the end of its stamp.
+    fn judged_as(&self, now: &SeasonRecord) -> bool {
+        self.stamp == now.stamp || self.stamp.strip_prefix(&now.stamp).is_some_and(|rest| rest.starts_with(" · handoffs "))
+    }
+
+    /// Where only hand-offs need writing, the episodes whose: the same media judged with the
+    /// same settings, every episode that was read still with its sidecar, and either other
+    /// hand-offs asked for (all of them) or sidecars a human changed in the app (theirs). None:
+    /// the season is judged (or nothing is to be done).
+    fn rewrite_only(&self, now: &SeasonRecord) -> Option<Vec<usize>> {
+        if !self.judged_as(now) || self.episodes.len() != now.episodes.len() {
+            return None;
+        }
+        let failed = |path: &str| self.failed.iter().any(|(f, _)| f == path);
+        let mut which = Vec::new();
+        for (i, (b, n)) in self.episodes.iter().zip(&now.episodes).enumerate() {
+            if b.0 != n.0 || b.1 != n.1 || (n.2 == (0, 0) && !failed(&n.0)) {
+                return None;
+            }
+            if failed(&n.0) {
+                // A failed episode's labels changed (a human fixed them): judged again.
+                if b.2 != n.2 {
+                    return None;
+                }
+            } else if self.handoffs != now.handoffs || b.2 != n.2 {
+                which.push(i);
+            }
+        }
+        (!which.is_empty()).then_some(which)
     }
 }
 
@@ -232,7 +276,7 @@ fn record_path(season: &Season, library: &Path) -> PathBuf {
     crate::paths::cache_dir().join("scan").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())))
 }
 
-fn current_record(season: &Season, stamp: &str) -> SeasonRecord {
+fn current_record(season: &Season, (stamp, handoffs): &(String, String)) -> SeasonRecord {
     let stat = |p: &Path| {
         let meta = std::fs::metadata(p).ok();
         let size = meta.as_ref().map_or(0, |m| m.len());
@@ -247,12 +291,12 @@ fn current_record(season: &Season, stamp: &str) -> SeasonRecord {
             (p.to_string_lossy().into_owned(), stat(p), sidecar.map_or((0, 0), |s| stat(&s)))
         })
         .collect();
-    SeasonRecord { stamp: stamp.to_string(), episodes, failed: Vec::new() }
+    SeasonRecord { stamp: stamp.clone(), handoffs: handoffs.clone(), episodes, failed: Vec::new() }
 }
 
-/// What the outputs depend on besides the episodes: model, encoder, window, hand-offs and where
-/// they go.
-fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) -> String {
+/// What the outputs depend on besides the episodes: what the judgement does (model, encoder,
+/// window, …), and the hand-offs and where they go.
+fn stamps(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) -> (String, String) {
     let members: Vec<&str> = model.manifest.members.iter().map(|m| m.sha256.as_str()).collect();
     let mut handoffs = options.handoffs.clone();
     handoffs.sort();
@@ -268,8 +312,8 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
     // title, and the credits rule reads what follows them; a library scanned without it is
     // judged again once it is installed.
     let ocr = if crate::features::ocr::Ocr::new().is_ok() { "on" } else { "off" };
-    format!(
-        "model {} · encoder {} v{} · text v{} · judge v{} · ocr {ocr} · window {} · tail {} · handoffs {} · out {out}",
+    let judge = format!(
+        "model {} · encoder {} v{} · text v{} · judge v{} · ocr {ocr} · window {} · tail {}",
         members.join(","),
         encoder.id(),
         encoder.version(),
@@ -277,8 +321,8 @@ fn stamp(model: &IntroModel, encoder: &dyn FrameEncoder, options: &ScanOptions) 
         crate::model::season::JUDGE_VERSION,
         options.window_s,
         options.tail,
-        handoffs.join(",")
-    )
+    );
+    (judge, format!("handoffs {} · out {out}", handoffs.join(",")))
 }
 
 /// Scan `library`: judge what changed, write sidecars and hand-offs, call `progress` after each
@@ -317,7 +361,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         .filter(|s| options.seasons.is_empty() || options.seasons.iter().any(|k| picked(s, k)))
         .collect();
     report.other_shards = report.seasons - mine.len();
-    let stamp = stamp(model, encoder, options);
+    let stamp = stamps(model, encoder, options);
     let total = mine.len();
     for (i, season) in mine.iter().enumerate() {
         let season_started = std::time::Instant::now();
@@ -326,27 +370,63 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         let now = current_record(season, &stamp);
         let before: Option<SeasonRecord> = std::fs::read(&record_file).ok().and_then(|b| serde_json::from_slice(&b).ok());
         let unchanged = !options.force && before.as_ref().is_some_and(|b| b.same(&now));
+        // Only hand-offs to write (other hand-offs asked for, a human's edit in the app): from
+        // the sidecars, without judging the season again (before 2026-12-04 adding a hand-off
+        // judged the whole library again).
+        let rewrite = if options.force || unchanged { None } else { before.as_ref().and_then(|b| b.rewrite_only(&now)) };
         let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), seconds: 0.0 };
-        if unchanged || options.dry_run {
-            let outcome = if unchanged { Outcome::Unchanged } else { Outcome::WouldJudge };
+        if unchanged || options.dry_run || rewrite.is_some() {
             // What could not be read last time, unchanged since, still fails: said again.
             let failed: &[(String, String)] = match &before {
-                Some(b) if unchanged => &b.failed,
+                Some(b) if unchanged || rewrite.is_some() => &b.failed,
                 _ => &[],
             };
-            done.episodes = season
-                .episodes
-                .iter()
-                .map(|e| match failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
-                    Some((_, reason)) => {
-                        report.failed.push((e.clone(), reason.clone()));
-                        (e.clone(), Outcome::Failed { reason: reason.clone() })
+            let mut retry = false;
+            let mut lasting = failed.to_vec();
+            for (n, e) in season.episodes.iter().enumerate() {
+                if let Some((_, reason)) = failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
+                    report.failed.push((e.clone(), reason.clone()));
+                    done.episodes.push((e.clone(), Outcome::Failed { reason: reason.clone() }));
+                    continue;
+                }
+                let outcome = match &rewrite {
+                    Some(which) if !which.contains(&n) => Outcome::Unchanged,
+                    Some(_) if options.dry_run => {
+                        report.handed_off += 1;
+                        Outcome::WouldWriteHandoffs
                     }
-                    None => (e.clone(), outcome.clone()),
-                })
-                .collect();
-            if unchanged {
-                report.unchanged += season.episodes.len() - failed.len();
+                    Some(_) => match rewrite_handoffs(e, library, options, &remuxers) {
+                        Ok((intro, written)) => {
+                            done.written.extend(written);
+                            report.handed_off += 1;
+                            Outcome::HandedOff { intro }
+                        }
+                        Err(err) => {
+                            // Labels a human left unreadable are said until they change (then
+                            // the season is judged again); a failed write is tried again.
+                            match (&err, crate::segments::read_saved(e)) {
+                                (Error::Input { .. }, Err(_)) => lasting.push((e.to_string_lossy().into_owned(), err.to_string())),
+                                _ => retry = true,
+                            }
+                            report.failed.push((e.clone(), err.to_string()));
+                            Outcome::Failed { reason: err.to_string() }
+                        }
+                    },
+                    None if unchanged => Outcome::Unchanged,
+                    None => Outcome::WouldJudge,
+                };
+                if outcome == Outcome::Unchanged {
+                    report.unchanged += 1;
+                }
+                done.episodes.push((e.clone(), outcome));
+            }
+            if rewrite.is_some() && !options.dry_run {
+                report.written += done.written.len();
+                if !retry {
+                    let after = SeasonRecord { failed: lasting, ..current_record(season, &stamp) };
+                    write_record(&record_file, &after)?;
+                }
+                done.seconds = season_started.elapsed().as_secs_f64();
             }
             progress(&done, i + 1, total);
             continue;
@@ -452,19 +532,31 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         // Remembered unless something may go better next time (a write that failed, an error
         // not of a file's content): that season is tried again.
         if !retry {
-            if let Some(dir) = record_file.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
-            }
             // Taken after this scan's own writes: only a later change (a new file, a human's
             // edit) makes the season differ.
             let after = SeasonRecord { failed: lasting, ..current_record(season, &stamp) };
-            crate::fsio::write_atomic(&record_file, |w| serde_json::to_writer(w, &after).map_err(std::io::Error::other))?;
+            write_record(&record_file, &after)?;
         }
         done.seconds = season_started.elapsed().as_secs_f64();
         progress(&done, i + 1, total);
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+fn write_record(record_file: &Path, record: &SeasonRecord) -> Result<()> {
+    if let Some(dir) = record_file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+    }
+    crate::fsio::write_atomic(record_file, |w| serde_json::to_writer(w, record).map_err(std::io::Error::other))
+}
+
+/// An episode's hand-offs written from its sidecar (what the last judgement and a human left
+/// there); returns its intro in seconds and the files written.
+fn rewrite_handoffs(file: &Path, library: &Path, options: &ScanOptions, remuxers: &[Handoff]) -> Result<(Option<(f64, f64)>, Vec<PathBuf>)> {
+    let labels = crate::segments::read_saved(file)?.ok_or_else(|| Error::input(file, "its labels are gone since the last scan: scan again to judge it"))?;
+    let intro = labels.segments.iter().find(|s| s.kind == Kind::Intro).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0));
+    Ok((intro, handoffs(file, &labels, library, options, remuxers)?))
 }
 
 /// Write `file`'s hand-offs from its labels; returns the files written.

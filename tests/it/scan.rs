@@ -141,6 +141,22 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E01 - Pilot.edl")).unwrap();
     assert!(edl.starts_with("1.000\t19.000\t3") || edl.starts_with("1.000 19.000 3"), "the new name's EDL carries the human's intro: {edl}");
 
+    // Other hand-offs asked for: written from the saved labels, nothing judged again (before
+    // 2026-12-04 the whole library was). Then a human's edit in the app: only its hand-offs.
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi"]);
+    assert_eq!((summary["judged"].as_u64(), summary["handed_off"].as_u64(), summary["failed"].as_array().map(Vec::len)), (Some(0), Some(10), Some(0)), "{summary}");
+    assert!(outcomes(&lines).iter().all(|(_, o)| o == "handed_off"), "{lines:?}");
+    let e02 = bunny.join("Bunny Tales - S01E02.mp4");
+    let mut labels = introskip::segments::read_saved(&e02).unwrap().unwrap();
+    labels.segments.retain(|s| s.kind != introskip::segments::Kind::Intro);
+    labels.segments.push(introskip::segments::Segment { kind: introskip::segments::Kind::Intro, start_ms: 29_000, end_ms: 51_000, source: introskip::segments::Source::HumanEdited, confidence: None });
+    introskip::segments::save(&e02, &labels).unwrap();
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi"]);
+    assert_eq!((summary["judged"].as_u64(), summary["handed_off"].as_u64(), summary["unchanged"].as_u64()), (Some(0), Some(1), Some(9)), "{summary}");
+    assert!(outcomes(&lines).contains(&("Bunny Tales - S01E02.mp4".to_string(), "handed_off".to_string())));
+    let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E02.edl")).unwrap();
+    assert!(edl.starts_with("29.000\t51.000\t3") || edl.starts_with("29.000 51.000 3"), "the edit reaches Kodi: {edl}");
+
     // Emby reads markers: chapters that start where the intro starts and ends.
     let emby = work.path().join("emby");
     let (_, summary) = scan(&lib.join("Bunny Tales"), &["--handoff", "emby", "--out", emby.to_str().unwrap()]);
@@ -217,8 +233,9 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
 
     // mpv: copies titled as its chapterskip script skips them, read back by mpv itself.
     let mpv_out = work.path().join("for-mpv");
+    // Only the hand-off changed: written from the saved labels, the season not judged again.
     let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "mpv", "--out", mpv_out.to_str().unwrap()]);
-    assert_eq!(summary["judged"], 2, "{summary}");
+    assert_eq!((summary["judged"].as_u64(), summary["handed_off"].as_u64()), (Some(0), Some(2)), "{summary}");
     let chapters = mpv_chapters(&mpv_out.join("Bunny Tales/Season 01/Bunny Tales - S01E02.mkv"));
     let opening = chapters.iter().find(|(t, _)| t == "Opening").unwrap_or_else(|| panic!("no Opening chapter: {chapters:?}"));
     assert!((opening.1 - 30.0).abs() < 1.5, "S01E02's intro starts at 30 s: {chapters:?}");
@@ -231,7 +248,7 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
     let out = run_with_timeout(cmd, 60);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("--in-place"), "--in-place with --out is refused");
     let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
-    assert_eq!(summary["judged"], 2, "{summary}");
+    assert_eq!(summary["handed_off"], 2, "{summary}");
     let backup = a.join(format!("Bunny Tales - S01E02.mp4.{}", introskip::service::scan::BACKUP_SUFFIX));
     assert_eq!(std::fs::metadata(&backup).unwrap().len(), size, "the original is kept beside the episode");
     let chapters = chapter_titles(&a2);
@@ -247,7 +264,7 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
     labels.verified = true;
     labels.write(&introskip::segments::sidecar_path(&a2)).unwrap();
     let (_, summary) = scan(&lib, &["--season", "Bunny Tales/Season 01", "--handoff", "jellyfin", "--in-place"]);
-    assert_eq!(summary["human"], 1, "{summary}");
+    assert_eq!((summary["judged"].as_u64(), summary["handed_off"].as_u64()), (Some(0), Some(1)), "{summary}");
     let chapters = chapter_titles(&a2);
     assert_eq!(chapters.iter().filter(|(_, t)| t == "Intro").count(), 1, "chapters replaced, not added: {chapters:?}");
     assert!(chapters.iter().any(|(t, title)| (*t - 31.0).abs() < 0.01 && title == "Intro"), "{chapters:?}");

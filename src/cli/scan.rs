@@ -47,7 +47,7 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     });
     let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
         if json {
-            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels": from, "follow": to})).collect::<Vec<_>>(), "seconds": done.seconds, "at": at, "of": total}));
+            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels": from, "follow": to})).collect::<Vec<_>>(), "removed": done.removed, "seconds": done.seconds, "at": at, "of": total}));
         } else if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(at as u64);
@@ -101,6 +101,9 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
             println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
             if report.moved > 0 {
                 println!("labels followed {} renamed episode{}", report.moved, if report.moved == 1 { "" } else { "s" });
+            }
+            if report.removed > 0 {
+                println!("{} hand-off file{} removed with the episodes they were for (deleted or renamed)", report.removed, if report.removed == 1 { "" } else { "s" });
             }
         }
     }

@@ -119,6 +119,9 @@ pub struct SeasonDone {
     /// Labels that followed a renamed episode: (where they were, the episode now).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub moved: Vec<(PathBuf, PathBuf)>,
+    /// Hand-offs removed with the episode they were for (deleted or renamed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<PathBuf>,
     pub seconds: f64,
 }
 
@@ -140,6 +143,8 @@ pub struct ScanReport {
     pub moved: usize,
     /// Episodes whose hand-offs were written from their saved labels, without judging.
     pub handed_off: usize,
+    /// Hand-offs removed with the episode they were for.
+    pub removed: usize,
     pub seconds: f64,
 }
 
@@ -229,6 +234,10 @@ struct SeasonRecord {
     /// one truncated file rewrote its season's hand-offs on each scan of an unchanged library).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     failed: Vec<(String, String)>,
+    /// The hand-offs written for each episode (not its sidecar, nor the episode itself): those of
+    /// an episode no longer in the season (deleted, renamed) are removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    outputs: Vec<(String, Vec<String>)>,
 }
 
 impl SeasonRecord {
@@ -291,7 +300,7 @@ fn current_record(season: &Season, (stamp, handoffs): &(String, String)) -> Seas
             (p.to_string_lossy().into_owned(), stat(p), sidecar.map_or((0, 0), |s| stat(&s)))
         })
         .collect();
-    SeasonRecord { stamp: stamp.clone(), handoffs: handoffs.clone(), episodes, failed: Vec::new() }
+    SeasonRecord { stamp: stamp.clone(), handoffs: handoffs.clone(), episodes, failed: Vec::new(), outputs: Vec::new() }
 }
 
 /// What the outputs depend on besides the episodes: what the judgement does (model, encoder,
@@ -374,7 +383,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         // the sidecars, without judging the season again (before 2026-12-04 adding a hand-off
         // judged the whole library again).
         let rewrite = if options.force || unchanged { None } else { before.as_ref().and_then(|b| b.rewrite_only(&now)) };
-        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), seconds: 0.0 };
+        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), removed: Vec::new(), seconds: 0.0 };
         if unchanged || options.dry_run || rewrite.is_some() {
             // What could not be read last time, unchanged since, still fails: said again.
             let failed: &[(String, String)] = match &before {
@@ -383,6 +392,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             };
             let mut retry = false;
             let mut lasting = failed.to_vec();
+            let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
             for (n, e) in season.episodes.iter().enumerate() {
                 if let Some((_, reason)) = failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
                     report.failed.push((e.clone(), reason.clone()));
@@ -397,6 +407,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                     }
                     Some(_) => match rewrite_handoffs(e, library, options, &remuxers) {
                         Ok((intro, written)) => {
+                            handed.push((e.clone(), written.clone()));
                             done.written.extend(written);
                             report.handed_off += 1;
                             Outcome::HandedOff { intro }
@@ -423,7 +434,8 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             if rewrite.is_some() && !options.dry_run {
                 report.written += done.written.len();
                 if !retry {
-                    let after = SeasonRecord { failed: lasting, ..current_record(season, &stamp) };
+                    let outputs = outputs_now(season, before.as_ref(), &handed);
+                    let after = SeasonRecord { failed: lasting, outputs, ..current_record(season, &stamp) };
                     write_record(&record_file, &after)?;
                 }
                 done.seconds = season_started.elapsed().as_secs_f64();
@@ -443,6 +455,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         // remembered with the season; any other (a write, the machine) is tried again next time.
         let mut lasting: Vec<(String, String)> = Vec::new();
         let mut retry = false;
+        let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
         for failure in &run.failures {
             match failure {
                 // A file that opens but is not media it can read (truncated, damaged): its content.
@@ -505,19 +518,19 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 Outcome::Judged { intro, confidence, uncertain }
             };
             report.judged += 1;
-            let written = (|| -> Result<Vec<PathBuf>> {
-                let mut written = Vec::new();
+            let written = (|| -> Result<(Option<PathBuf>, Vec<PathBuf>)> {
                 // Labels saved before they named their media (or for a file since replaced) gain
                 // its name.
+                let mut sidecar = None;
                 if labels != before_merge || before_merge.media != crate::segments::MediaId::of(file).ok() || !crate::segments::sidecar_path(file).exists() {
-                    written.push(crate::segments::save(file, &labels)?);
+                    sidecar = Some(crate::segments::save(file, &labels)?);
                 }
-                written.extend(handoffs(file, &labels, library, options, &remuxers)?);
-                Ok(written)
+                Ok((sidecar, handoffs(file, &labels, library, options, &remuxers)?))
             })();
             match written {
-                Ok(w) => {
-                    done.written.extend(w);
+                Ok((sidecar, w)) => {
+                    handed.push((file.clone(), w.clone()));
+                    done.written.extend(sidecar.into_iter().chain(w));
                     done.episodes.push((file.clone(), outcome));
                 }
                 Err(e) => {
@@ -527,14 +540,20 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 }
             }
         }
+        // What was written for episodes no longer here (deleted, or renamed: their labels
+        // followed them) goes: a Kodi EDL beside no video, a second copy of an episode in the
+        // tree a media server reads.
+        let outputs = outputs_now(season, before.as_ref(), &handed);
+        done.removed = remove_vanished(before.as_ref(), &outputs, season, options.out.as_deref());
         report.written += done.written.len();
         report.moved += done.moved.len();
+        report.removed += done.removed.len();
         // Remembered unless something may go better next time (a write that failed, an error
         // not of a file's content): that season is tried again.
         if !retry {
             // Taken after this scan's own writes: only a later change (a new file, a human's
             // edit) makes the season differ.
-            let after = SeasonRecord { failed: lasting, ..current_record(season, &stamp) };
+            let after = SeasonRecord { failed: lasting, outputs, ..current_record(season, &stamp) };
             write_record(&record_file, &after)?;
         }
         done.seconds = season_started.elapsed().as_secs_f64();
@@ -542,6 +561,53 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Each episode of the season with the hand-offs written for it, now and before (an episode
+/// never loses what was written for it while it is here: when it goes, all of it goes).
+fn outputs_now(season: &Season, before: Option<&SeasonRecord>, handed: &[(PathBuf, Vec<PathBuf>)]) -> Vec<(String, Vec<String>)> {
+    season
+        .episodes
+        .iter()
+        .filter_map(|e| {
+            let name = e.to_string_lossy().into_owned();
+            let mut files: Vec<String> = before.and_then(|b| b.outputs.iter().find(|(f, _)| *f == name)).map(|(_, o)| o.clone()).unwrap_or_default();
+            for (_, written) in handed.iter().filter(|(f, _)| f == e) {
+                // Never the episode itself (replaced in place).
+                files.extend(written.iter().filter(|w| *w != e).map(|w| w.to_string_lossy().into_owned()));
+            }
+            files.sort();
+            files.dedup();
+            (!files.is_empty()).then_some((name, files))
+        })
+        .collect()
+}
+
+/// Remove the hand-offs of episodes that were in the season and are not now; returns what was
+/// removed. Never a sidecar (a human's labels), a backup, an episode, or a file an episode here
+/// still has; a folder of `out` left empty goes too.
+fn remove_vanished(before: Option<&SeasonRecord>, outputs: &[(String, Vec<String>)], season: &Season, out: Option<&Path>) -> Vec<PathBuf> {
+    let Some(before) = before else { return Vec::new() };
+    let here = |f: &str| season.episodes.iter().any(|e| e.to_string_lossy() == f);
+    let kept = |f: &str| outputs.iter().any(|(_, files)| files.iter().any(|o| o == f));
+    let mut removed = Vec::new();
+    for (episode, files) in before.outputs.iter().filter(|(e, _)| !here(e)) {
+        for f in files {
+            let path = PathBuf::from(f);
+            if f == episode || here(f) || kept(f) || f.ends_with(".introskip.json") || f.ends_with(BACKUP_SUFFIX) || !path.is_file() {
+                continue;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                if let (Some(out), Some(dir)) = (out, path.parent()) {
+                    if dir.starts_with(out) && dir != out {
+                        let _ = std::fs::remove_dir(dir);
+                    }
+                }
+                removed.push(path);
+            }
+        }
+    }
+    removed
 }
 
 fn write_record(record_file: &Path, record: &SeasonRecord) -> Result<()> {

@@ -140,6 +140,12 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     assert!(kept.verified && kept.segments.iter().any(|s| s.kind == introskip::segments::Kind::Intro && s.start_ms == 1_000 && s.end_ms == 19_000), "{kept:?}");
     let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E01 - Pilot.edl")).unwrap();
     assert!(edl.starts_with("1.000\t19.000\t3") || edl.starts_with("1.000 19.000 3"), "the new name's EDL carries the human's intro: {edl}");
+    // What was written for the old name goes with it: the EDL beside no video, the second copy
+    // Jellyfin would list; the new name's are there.
+    let old_copy = out.join("Bunny Tales/Season 01/Bunny Tales - S01E01.mkv");
+    assert!(!bunny.join("Bunny Tales - S01E01.edl").exists() && !old_copy.exists(), "{lines:?}");
+    assert!(out.join("Bunny Tales/Season 01/Bunny Tales - S01E01 - Pilot.mkv").exists());
+    assert_eq!(summary["removed"], 2, "{summary}");
 
     // Other hand-offs asked for: written from the saved labels, nothing judged again (before
     // 2026-12-04 the whole library was). Then a human's edit in the app: only its hand-offs.

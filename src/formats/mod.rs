@@ -291,7 +291,9 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
             serde_json::to_string_pretty(&serde_json::json!({ o.name.clone(): {"url": url, "name": o.name, "start": hms(start), "end": hms(end)} }))
                 .map_err(|e| Error::internal(e.to_string()))?
         }
-        Format::Json => serde_json::to_string_pretty(&Segments { duration_ms: duration_ms.or(segments.duration_ms), ..segments.clone() })
+        // Not the sidecar's note of its media: an exported file is never taken for an episode's
+        // labels that lost their file (`segments::moved_labels`).
+        Format::Json => serde_json::to_string_pretty(&Segments { duration_ms: duration_ms.or(segments.duration_ms), media: None, ..segments.clone() })
             .map_err(|e| Error::internal(e.to_string()))?,
         Format::Csv => {
             let mut s = String::from("kind,start_s,end_s,source,confidence\n");

@@ -47,13 +47,16 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     });
     let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
         if json {
-            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels": from, "follow": to})).collect::<Vec<_>>(), "removed": done.removed, "seconds": done.seconds, "at": at, "of": total}));
+            println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels_were": from, "now_of": to})).collect::<Vec<_>>(), "removed": done.removed, "warnings": done.warnings.iter().map(|(file, what)| serde_json::json!({"file": file, "warning": what})).collect::<Vec<_>>(), "seconds": done.seconds, "at": at, "of": total}));
         } else if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(at as u64);
             bar.set_message(crate::error::printable(&done.season).into_owned());
             for (from, to) in &done.moved {
-                bar.println(format!("{}: renamed; the labels saved as {} follow it", crate::error::printable(&to.display().to_string()), crate::error::printable(&from.file_name().unwrap_or_default().to_string_lossy())));
+                bar.println(format!("{}: the labels saved as {} follow it (the file was renamed)", crate::error::printable(&to.display().to_string()), crate::error::printable(&from.file_name().unwrap_or_default().to_string_lossy())));
+            }
+            for (file, what) in &done.warnings {
+                bar.println(format!("introskip: warning: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(what)));
             }
             // Each episode to look at, by name, as it is done: a summary's "2 uncertain" does
             // not say which (an outside trial).
@@ -92,7 +95,8 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
     } else {
         let shards = if report.other_shards > 0 { format!(" ({} in other shards)", report.other_shards) } else { String::new() };
         let verb = if options.dry_run { "would judge" } else { "judged" };
-        println!("{} seasons{shards}, {} episodes: {verb} {}, unchanged {}", report.seasons, report.episodes, if options.dry_run { report.episodes - report.unchanged - report.handed_off } else { report.judged }, report.unchanged);
+        let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
+        println!("{}{shards}, {} episodes: {verb} {}, unchanged {}", plural(report.seasons, "season"), report.episodes, if options.dry_run { report.episodes - report.unchanged - report.handed_off } else { report.judged }, report.unchanged);
         if report.handed_off > 0 {
             let verb = if options.dry_run { "would be written" } else { "written" };
             println!("hand-offs {verb} from the saved labels of {} episodes (other hand-offs asked for, or labels edited in the app): not judged again", report.handed_off);

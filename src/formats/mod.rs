@@ -292,7 +292,7 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
                 .map_err(|e| Error::internal(e.to_string()))?
         }
         // Not the sidecar's note of its media: an exported file is never taken for an episode's
-        // labels that lost their file (`segments::moved_labels`).
+        // labels that lost their file (`segments::reconcile`).
         Format::Json => serde_json::to_string_pretty(&Segments { duration_ms: duration_ms.or(segments.duration_ms), media: None, ..segments.clone() })
             .map_err(|e| Error::internal(e.to_string()))?,
         Format::Csv => {

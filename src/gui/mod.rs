@@ -436,15 +436,13 @@ impl App {
         // A saved file that cannot be read is a human's file with a problem: said, its labels
         // not shown, and kept (set aside) when this episode's labels are next saved.
         let mut unreadable = Vec::new();
-        let mut moved = Vec::new();
+        // Labels follow their media: an episode renamed since they were saved (a media
+        // manager renames episodes), two names swapped, a new release under another extension.
+        // Sizes only, not hashes: opening stays quick.
+        let fixed = crate::segments::reconcile(&files, false);
         self.episodes = files
             .into_iter()
             .map(|path| {
-                // Renamed since its labels were saved: they follow it (a failure to move them
-                // leaves them where they are, and the episode opens unlabelled, as before).
-                if let Ok(Some(from)) = crate::segments::adopt_moved(&path) {
-                    moved.push((from, path.clone()));
-                }
                 let (saved, problem) = match edit::read_saved(&path) {
                     Ok(saved) => (saved.unwrap_or_default(), None),
                     Err(e) => (Default::default(), Some(e.to_string())),
@@ -461,10 +459,17 @@ impl App {
             let more = if unreadable.len() > 1 { format!(" (and {} more)", unreadable.len() - 1) } else { String::new() };
             self.banner = Some(format!("{first}{more}: those labels are not shown; the file is kept, renamed *.unreadable, when labels are next saved for the episode"));
         }
-        if let Some((from, to)) = moved.first() {
-            let name = |p: &Path| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
-            let more = if moved.len() > 1 { format!(" (and {} more renamed episodes)", moved.len() - 1) } else { String::new() };
+        let name = |p: &Path| p.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if let Some((from, to)) = fixed.moved.first() {
+            let more = if fixed.moved.len() > 1 { format!(" (and {} more renamed episodes)", fixed.moved.len() - 1) } else { String::new() };
             self.tell(format!("{} was renamed: the labels saved as {} follow it{more}", name(to), name(from)));
+        }
+        if self.banner.is_none() {
+            if let Some(e) = fixed.other_media.first() {
+                self.banner = Some(format!("{}: its labels hold your decisions made on another file of this name (a new release?): check their times; saving confirms them", name(e)));
+            } else if let Some(s) = fixed.unmatched.first() {
+                self.banner = Some(format!("{}: labels whose file is gone match no episode here: rename it to <episode file>.introskip.json to give them to an episode", s.display()));
+            }
         }
         self.selected = 0;
         self.queue_all();

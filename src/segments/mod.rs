@@ -335,6 +335,17 @@ pub fn load_saved(media: &Path) -> Option<Segments> {
 
 /// Write the labels atomically, with the media they are for; returns where they went.
 pub fn save(media: &Path, segments: &Segments) -> crate::Result<std::path::PathBuf> {
+    save_with(media, segments, true)
+}
+
+/// [`save`] keeping the media the labels name: a human's labels made on other media (a new
+/// release under the same name) stay marked so until a human saves them; a scan merging
+/// predictions into them has not looked at them.
+pub fn save_keeping_media(media: &Path, segments: &Segments) -> crate::Result<std::path::PathBuf> {
+    save_with(media, segments, false)
+}
+
+fn save_with(media: &Path, segments: &Segments, name_media: bool) -> crate::Result<std::path::PathBuf> {
     let path = sidecar_for(media);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
@@ -342,7 +353,7 @@ pub fn save(media: &Path, segments: &Segments) -> crate::Result<std::path::PathB
     // Named by the media's content, so that they can follow the file when it is renamed; media
     // that cannot be read now keeps the name it had.
     let mut segments = segments.clone();
-    if let Ok(id) = MediaId::of(media) {
+    if let Some(id) = MediaId::of(media).ok().filter(|_| name_media || segments.media.is_none()) {
         segments.media = Some(id);
     }
     segments.write(&path)?;
@@ -351,50 +362,148 @@ pub fn save(media: &Path, segments: &Segments) -> crate::Result<std::path::PathB
 
 const SIDECAR_SUFFIX: &str = ".introskip.json";
 
-/// Labels saved in `media`'s folder for a file that is no longer there, made on the same media
-/// (the file was renamed, by hand or by a media manager such as Sonarr): where they are. None
-/// where `media` has labels of its own, where none match, or where several do (which one is
-/// meant cannot be told). Only labels saved with their media's name ([`Segments::media`]) match;
-/// labels in the data dir (a read-only folder) are keyed by path and are not looked for.
-pub fn moved_labels(media: &Path) -> Option<std::path::PathBuf> {
-    if [sidecar_path(media), fallback_sidecar(media)].iter().any(|p| p.exists()) {
-        return None;
-    }
-    let dir = media.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let orphans: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.len() > SIDECAR_SUFFIX.len() && name.ends_with(SIDECAR_SUFFIX) && !dir.join(&name[..name.len() - SIDECAR_SUFFIX.len()]).exists()
-        })
-        .collect();
-    if orphans.is_empty() {
-        return None;
-    }
-    let id = MediaId::of(media).ok()?;
-    let mut matching = orphans.into_iter().filter(|p| Segments::read(p).is_ok_and(|s| s.media.as_ref() == Some(&id)));
-    let found = matching.next()?;
-    matching.next().is_none().then_some(found)
+/// What [`reconcile`] did and found.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Reconciled {
+    /// Labels moved to the episode whose media they were saved for: (where they were, the
+    /// episode now). A renamed episode, two names swapped, or (by the same name but another
+    /// extension: a new release of the episode) an episode whose file was replaced.
+    pub moved: Vec<(std::path::PathBuf, std::path::PathBuf)>,
+    /// Episodes whose saved labels hold a human's decisions made on other media than the file
+    /// now there (a new release under the same name, or the same name with another extension):
+    /// kept, but times may be off.
+    pub other_media: Vec<std::path::PathBuf>,
+    /// Labels with a human's decisions whose file is gone and which no episode here matches
+    /// (saved before labels named their media, or the episode is elsewhere).
+    pub unmatched: Vec<std::path::PathBuf>,
 }
 
-/// Give `media` the labels [`moved_labels`] finds for it: they are renamed to its sidecar.
-/// Returns where they were.
-pub fn adopt_moved(media: &Path) -> crate::Result<Option<std::path::PathBuf>> {
-    let Some(from) = moved_labels(media) else { return Ok(None) };
-    let to = sidecar_path(media);
-    // A link, then the old name removed: never replaces labels that appeared meanwhile.
-    match std::fs::hard_link(&from, &to) {
-        Ok(()) => {
-            let _ = std::fs::remove_file(&from);
+/// Give each of `episodes` the labels saved for its media, in the folders they are in: labels
+/// follow a file that was renamed (by hand, or by a media manager such as Sonarr), two swapped
+/// names swap their labels, and labels whose file is gone go to the episode of the same name
+/// with another extension (a new release). Labels are matched by the media they name
+/// ([`Segments::media`], written by [`save`]); `thorough` compares hashes where sizes are
+/// equal, else equal sizes count as the same media (cheap enough for the app's open). A move
+/// that would replace labels that stay is not made. Labels in the data dir (a read-only
+/// folder) are keyed by path and not looked at. What cannot be moved is left as it is.
+pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    let mut out = Reconciled::default();
+    let mut dirs: Vec<PathBuf> = episodes.iter().map(|e| e.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()).collect();
+    dirs.sort();
+    dirs.dedup();
+    // Every sidecar beside these episodes, and the orphans among them (their file is gone).
+    let mut saved: Vec<(PathBuf, Option<PathBuf>, Segments)> = Vec::new(); // (sidecar, its episode here, labels)
+    for dir in &dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else { continue };
+        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+            if name.len() <= SIDECAR_SUFFIX.len() || !name.ends_with(SIDECAR_SUFFIX) {
+                continue;
+            }
+            let owner = dir.join(&name[..name.len() - SIDECAR_SUFFIX.len()]);
+            let of_episode = episodes.iter().find(|e| **e == owner).cloned();
+            if of_episode.is_none() && owner.exists() {
+                continue; // another file's labels (not one of these episodes)
+            }
+            if let Ok(labels) = Segments::read(&path) {
+                saved.push((path, of_episode, labels));
+            }
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
-        Err(_) if !to.exists() => std::fs::rename(&from, &to).map_err(|e| crate::error::io_error(&from, e))?,
-        Err(_) => return Ok(None),
     }
-    Ok(Some(from))
+    if saved.is_empty() {
+        return out;
+    }
+    let mut ids: HashMap<PathBuf, Option<MediaId>> = HashMap::new();
+    let mut is_media = |e: &PathBuf, m: &MediaId| -> bool {
+        let size = std::fs::metadata(e).map(|m| m.len()).ok();
+        if size != Some(m.size) {
+            return false;
+        }
+        !thorough || ids.entry(e.clone()).or_insert_with(|| MediaId::of(e).ok()).as_ref() == Some(m)
+    };
+    // Where each sidecar's media is now: the one episode with it (several: cannot be told).
+    let mut plan: Vec<(usize, PathBuf)> = Vec::new(); // (index in saved, the episode it belongs to)
+    for (i, (_, owner, labels)) in saved.iter().enumerate() {
+        let Some(m) = &labels.media else { continue };
+        if owner.as_ref().is_some_and(|o| is_media(o, m)) {
+            continue;
+        }
+        let holders: Vec<&PathBuf> = episodes.iter().filter(|e| is_media(e, m)).collect();
+        if let [g] = holders[..] {
+            plan.push((i, g.clone()));
+        }
+    }
+    // One sidecar per target; and one moves only where the labels in its way move too (else
+    // they would be replaced): moves are dropped until that holds.
+    let mut plan: Vec<(usize, PathBuf)> = plan.iter().filter(|(_, g)| plan.iter().filter(|(_, h)| h == g).count() == 1).cloned().collect();
+    loop {
+        let moving: Vec<PathBuf> = plan.iter().map(|(i, _)| saved[*i].0.clone()).collect();
+        let before = plan.len();
+        plan.retain(|(_, g)| {
+            let own = sidecar_path(g);
+            !own.exists() || moving.contains(&own)
+        });
+        if plan.len() == before {
+            break;
+        }
+    }
+    // Two steps (aside, then into place), so that swapped names swap.
+    let mut aside: Vec<(usize, PathBuf, PathBuf)> = Vec::new();
+    for (i, g) in &plan {
+        let from = &saved[*i].0;
+        let tmp = from.with_file_name(format!(".{}.introskip-moving", from.file_name().unwrap_or_default().to_string_lossy()));
+        if std::fs::rename(from, &tmp).is_ok() {
+            aside.push((*i, tmp, g.clone()));
+        }
+    }
+    let mut placed: Vec<PathBuf> = Vec::new();
+    for (i, tmp, g) in aside {
+        let to = sidecar_path(&g);
+        let from = saved[i].0.clone();
+        if !to.exists() && std::fs::rename(&tmp, &to).is_ok() {
+            out.moved.push((from, g.clone()));
+            placed.push(g);
+        } else {
+            let _ = std::fs::rename(&tmp, &from);
+        }
+    }
+    let moved_from: Vec<PathBuf> = out.moved.iter().map(|(f, _)| f.clone()).collect();
+    let human = |l: &Segments| l.has_human_labels() || l.verified;
+    // Orphans left: to the episode of the same name with another extension that has no labels
+    // (a new release replacing the old file); those holding a human's decisions are said.
+    for (path, owner, labels) in &saved {
+        if owner.is_some() || moved_from.contains(path) {
+            continue;
+        }
+        let orphan_media = path.with_file_name(path.file_name().unwrap_or_default().to_string_lossy().trim_end_matches(SIDECAR_SUFFIX).to_string());
+        let stem = orphan_media.file_stem().map(|s| s.to_os_string());
+        let same_name: Vec<&PathBuf> = episodes.iter().filter(|e| e.parent() == orphan_media.parent() && e.file_stem().map(|s| s.to_os_string()) == stem && !sidecar_path(e).exists()).collect();
+        if let [g] = same_name[..] {
+            let to = sidecar_path(g);
+            if std::fs::rename(path, &to).is_ok() {
+                out.moved.push((path.clone(), g.clone()));
+                if human(labels) {
+                    out.other_media.push(g.clone());
+                }
+                continue;
+            }
+        }
+        if human(labels) {
+            out.unmatched.push(path.clone());
+        }
+    }
+    // Episodes keeping labels a human made on other media (replaced under the same name).
+    for (_, owner, labels) in &saved {
+        if let (Some(e), Some(m)) = (owner, &labels.media) {
+            if !placed.contains(e) && sidecar_path(e).exists() && human(labels) && !moved_from.contains(&sidecar_path(e)) && !is_media(e, m) {
+                out.other_media.push(e.clone());
+            }
+        }
+    }
+    out
 }
-
 
 /// A segment kind from a chapter title, as players and media servers name them.
 pub fn kind_from_title(title: &str) -> Option<Kind> {
@@ -509,41 +618,62 @@ mod tests {
     }
 
     #[test]
-    fn labels_follow_a_renamed_episode_and_only_its_own() {
+    fn labels_follow_their_media_renamed_swapped_or_replaced_by_a_new_release() {
         let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("Show.S01E02.mkv");
-        std::fs::write(&old, b"episode two's bytes").unwrap();
-        std::fs::write(dir.path().join("Show.S01E03.mkv"), b"episode three's bytes").unwrap();
-        let human = Segments { segments: vec![seg(Kind::Intro, 31_000, 49_000, Source::HumanEdited)], ..Default::default() };
-        save(&old, &human).unwrap();
-        // Renamed as a media manager does: the labels stay under the old name.
-        let new = dir.path().join("Show - S01E02 - The Pilot.mkv");
-        std::fs::rename(&old, &new).unwrap();
-        // Another episode without labels does not take them: not its media.
-        assert_eq!(moved_labels(&dir.path().join("Show.S01E03.mkv")), None);
-        assert_eq!(adopt_moved(&new).unwrap(), Some(sidecar_path(&old)));
-        assert!(!sidecar_path(&old).exists());
-        assert_eq!(read_saved(&new).unwrap().unwrap().segments, human.segments);
-        // Labels of its own now: nothing more is looked for.
-        assert_eq!(moved_labels(&new), None);
+        let p = |name: &str| dir.path().join(name);
+        let human = |at: u64| Segments { segments: vec![seg(Kind::Intro, at, at + 20_000, Source::HumanEdited)], ..Default::default() };
+        let intro_of = |e: &Path| read_saved(e).unwrap().unwrap().segments[0].start_ms;
+        for (n, bytes) in [(1, "one"), (2, "two, longer"), (3, "three, longer still")] {
+            std::fs::write(p(&format!("Show.S01E0{n}.mkv")), bytes).unwrap();
+            save(&p(&format!("Show.S01E0{n}.mkv")), &human(n * 1000)).unwrap();
+        }
+        let all = |names: &[&str]| names.iter().map(|n| p(n)).collect::<Vec<_>>();
+        // Nothing changed: nothing to do.
+        let names = ["Show.S01E01.mkv", "Show.S01E02.mkv", "Show.S01E03.mkv"];
+        assert_eq!(reconcile(&all(&names), true), Reconciled::default());
 
-        // A copy renamed too (two orphans of the same media): which one is meant cannot be told.
-        let a = dir.path().join("copy a.mkv");
-        std::fs::write(&a, b"same bytes").unwrap();
-        save(&a, &human).unwrap();
-        let b = dir.path().join("copy b.mkv");
-        std::fs::write(&b, b"same bytes").unwrap();
-        save(&b, &human).unwrap();
-        let c = dir.path().join("copy c.mkv");
-        std::fs::rename(&a, &c).unwrap();
-        std::fs::remove_file(&b).unwrap();
-        assert_eq!(moved_labels(&c), None);
+        // Renamed as a media manager does: the labels follow.
+        std::fs::rename(p("Show.S01E01.mkv"), p("Show - S01E01 - Pilot.mkv")).unwrap();
+        let names = ["Show - S01E01 - Pilot.mkv", "Show.S01E02.mkv", "Show.S01E03.mkv"];
+        let r = reconcile(&all(&names), true);
+        assert_eq!(r.moved, [(sidecar_path(&p("Show.S01E01.mkv")), p("Show - S01E01 - Pilot.mkv"))]);
+        assert_eq!(intro_of(&p("Show - S01E01 - Pilot.mkv")), 1000);
+        assert!(!sidecar_path(&p("Show.S01E01.mkv")).exists());
 
-        // Labels saved before they named their media are not matched (nothing tells whose).
-        let legacy = dir.path().join("old.mkv");
-        std::fs::write(sidecar_path(&legacy), serde_json::to_vec(&human).unwrap()).unwrap();
-        let renamed = dir.path().join("renamed.mkv");
-        std::fs::write(&renamed, b"old's bytes").unwrap();
-        assert_eq!(moved_labels(&renamed), None);
+        // Two episodes' names swapped (numbering corrected): their labels swap too.
+        std::fs::rename(p("Show.S01E02.mkv"), p("tmp")).unwrap();
+        std::fs::rename(p("Show.S01E03.mkv"), p("Show.S01E02.mkv")).unwrap();
+        std::fs::rename(p("tmp"), p("Show.S01E03.mkv")).unwrap();
+        let r = reconcile(&all(&names), true);
+        assert_eq!(r.moved.len(), 2, "{r:?}");
+        assert_eq!((intro_of(&p("Show.S01E02.mkv")), intro_of(&p("Show.S01E03.mkv"))), (3000, 2000));
+
+        // A new release under another extension: the labels go to it, said to be made on other
+        // media (their times may be off).
+        std::fs::remove_file(p("Show.S01E02.mkv")).unwrap();
+        std::fs::write(p("Show.S01E02.mp4"), "a new release").unwrap();
+        let names = ["Show - S01E01 - Pilot.mkv", "Show.S01E02.mp4", "Show.S01E03.mkv"];
+        let r = reconcile(&all(&names), true);
+        assert_eq!((r.moved.len(), r.other_media.clone()), (1, vec![p("Show.S01E02.mp4")]), "{r:?}");
+        assert_eq!(intro_of(&p("Show.S01E02.mp4")), 3000);
+        // A new release under the same name: kept, and said while they name the old media
+        // (same size: only the hash tells them apart).
+        std::fs::write(p("Show.S01E03.mkv"), "two, LONGER").unwrap();
+        let r = reconcile(&all(&names), false);
+        assert_eq!(r.other_media, [p("Show.S01E02.mp4")], "still said of the new release until a human saves; equal sizes count as the same without hashes");
+        let r = reconcile(&all(&names), true);
+        assert!(r.moved.is_empty() && r.other_media.contains(&p("Show.S01E03.mkv")), "{r:?}");
+        save(&p("Show.S01E02.mp4"), &read_saved(&p("Show.S01E02.mp4")).unwrap().unwrap()).unwrap();
+        assert_eq!(reconcile(&all(&names), true).other_media, [p("Show.S01E03.mkv")], "saved by a human: confirmed");
+        assert_eq!(intro_of(&p("Show.S01E03.mkv")), 2000);
+
+        // Labels saved before they named their media, whose file is gone: said, not guessed.
+        let legacy = p("Old.S01E09.mkv");
+        std::fs::write(sidecar_path(&legacy), serde_json::to_vec(&human(9000)).unwrap()).unwrap();
+        let r = reconcile(&all(&names), true);
+        assert_eq!(r.unmatched, [sidecar_path(&legacy)]);
+        // Predictions only, gone with their file: nothing to say.
+        std::fs::write(sidecar_path(&legacy), serde_json::to_vec(&Segments { segments: vec![seg(Kind::Intro, 0, 9, Source::Predicted)], ..Default::default() }).unwrap()).unwrap();
+        assert!(reconcile(&all(&names), true).unmatched.is_empty());
     }
 }

@@ -51,10 +51,12 @@ pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut 
     let mut notes = Vec::new();
     // Where the saved labels count: an episode renamed since they were saved gets them back.
     if segments.is_none_or(Path::is_dir) {
-        for f in media {
-            if let Ok(Some(from)) = crate::segments::adopt_moved(f) {
-                notes.push(Note::about(f, format!("renamed: the labels saved as {} follow it", from.file_name().unwrap_or_default().to_string_lossy())));
-            }
+        let fixed = crate::segments::reconcile(media, true);
+        for (from, f) in &fixed.moved {
+            notes.push(Note::about(f, format!("the labels saved as {} follow it (the file was renamed)", from.file_name().unwrap_or_default().to_string_lossy())));
+        }
+        for (f, what) in super::scan::warnings_of(&fixed) {
+            notes.push(Note::about(&f, what));
         }
     }
     let mut jobs: Vec<(PathBuf, Result<Segments>)> = media.iter().map(|f| (f.clone(), segments_for(f, segments))).collect();

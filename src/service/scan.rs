@@ -122,6 +122,9 @@ pub struct SeasonDone {
     /// Hand-offs removed with the episode they were for (deleted or renamed).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<PathBuf>,
+    /// What to look at in a human's labels: made on other media, or matching no episode.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<(PathBuf, String)>,
     pub seconds: f64,
 }
 
@@ -238,6 +241,10 @@ struct SeasonRecord {
     /// an episode no longer in the season (deleted, renamed) are removed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     outputs: Vec<(String, Vec<String>)>,
+    /// What was said of a human's labels (made on other media, matching no episode): said
+    /// again while nothing changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<(String, String)>,
 }
 
 impl SeasonRecord {
@@ -300,7 +307,7 @@ fn current_record(season: &Season, (stamp, handoffs): &(String, String)) -> Seas
             (p.to_string_lossy().into_owned(), stat(p), sidecar.map_or((0, 0), |s| stat(&s)))
         })
         .collect();
-    SeasonRecord { stamp: stamp.clone(), handoffs: handoffs.clone(), episodes, failed: Vec::new(), outputs: Vec::new() }
+    SeasonRecord { stamp: stamp.clone(), handoffs: handoffs.clone(), episodes, failed: Vec::new(), outputs: Vec::new(), warnings: Vec::new() }
 }
 
 /// What the outputs depend on besides the episodes: what the judgement does (model, encoder,
@@ -383,7 +390,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         // the sidecars, without judging the season again (before 2026-12-04 adding a hand-off
         // judged the whole library again).
         let rewrite = if options.force || unchanged { None } else { before.as_ref().and_then(|b| b.rewrite_only(&now)) };
-        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), removed: Vec::new(), seconds: 0.0 };
+        let mut done = SeasonDone { season: season.key.clone(), episodes: Vec::new(), written: Vec::new(), moved: Vec::new(), removed: Vec::new(), warnings: Vec::new(), seconds: 0.0 };
         if unchanged || options.dry_run || rewrite.is_some() {
             // What could not be read last time, unchanged since, still fails: said again.
             let failed: &[(String, String)] = match &before {
@@ -393,6 +400,10 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             let mut retry = false;
             let mut lasting = failed.to_vec();
             let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
+            // What was said of the labels last time, while nothing changed, is said again.
+            if let Some(b) = before.as_ref().filter(|_| unchanged || rewrite.is_some()) {
+                done.warnings = b.warnings.iter().map(|(p, w)| (PathBuf::from(p), w.clone())).collect();
+            }
             for (n, e) in season.episodes.iter().enumerate() {
                 if let Some((_, reason)) = failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
                     report.failed.push((e.clone(), reason.clone()));
@@ -405,6 +416,8 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                         report.handed_off += 1;
                         Outcome::WouldWriteHandoffs
                     }
+                    // No hand-offs asked for: the edit is in the sidecar, nothing to write.
+                    Some(_) if options.handoffs.is_empty() => Outcome::Unchanged,
                     Some(_) => match rewrite_handoffs(e, library, options, &remuxers) {
                         Ok((intro, written)) => {
                             handed.push((e.clone(), written.clone()));
@@ -435,8 +448,10 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 report.written += done.written.len();
                 if !retry {
                     let outputs = outputs_now(season, before.as_ref(), &handed);
-                    let after = SeasonRecord { failed: lasting, outputs, ..current_record(season, &stamp) };
+                    let after = SeasonRecord { failed: lasting, outputs, warnings: before.as_ref().map(|b| b.warnings.clone()).unwrap_or_default(), ..current_record(season, &stamp) };
                     write_record(&record_file, &after)?;
+                } else {
+                    let _ = std::fs::remove_file(&record_file);
                 }
                 done.seconds = season_started.elapsed().as_secs_f64();
             }
@@ -450,6 +465,12 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         for folder in folders {
             crate::fsio::remove_stale_temps(folder);
         }
+        // Labels follow their media: an episode renamed (by a media manager), names swapped,
+        // a new release under another extension. Rather than an episode judged as if nobody
+        // had labelled it, and the human's labels left on a name that is gone.
+        let fixed = crate::segments::reconcile(&season.episodes, true);
+        done.moved = fixed.moved.clone();
+        done.warnings = warnings_of(&fixed);
         let run = detect(&season.episodes, window_s, encoder, model, JudgeOptions { tail: options.tail, ..JudgeOptions::season() }, None)?;
         // Failures that follow from a file's content (unreadable media, unreadable labels) are
         // remembered with the season; any other (a write, the machine) is tried again next time.
@@ -472,18 +493,6 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             done.episodes.push((path, Outcome::Failed { reason: failure.to_string() }));
         }
         for (file, judged, _) in &run.predictions {
-            // Renamed since its labels were saved (a media manager renames episodes): they
-            // follow it, rather than the episode being judged as if nobody had labelled it.
-            match crate::segments::adopt_moved(file) {
-                Ok(Some(from)) => done.moved.push((from, file.clone())),
-                Ok(None) => {}
-                Err(e) => {
-                    retry = true;
-                    report.failed.push((file.clone(), e.to_string()));
-                    done.episodes.push((file.clone(), Outcome::Failed { reason: e.to_string() }));
-                    continue;
-                }
-            }
             // A sidecar that cannot be read is a human's file with a problem: never replaced.
             let saved = [crate::segments::sidecar_path(file), crate::segments::fallback_sidecar(file)].into_iter().find(|p| p.exists());
             let mut labels = match saved.as_deref().map(Segments::read) {
@@ -522,7 +531,12 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 // Labels saved before they named their media (or for a file since replaced) gain
                 // its name.
                 let mut sidecar = None;
-                if labels != before_merge || before_merge.media != crate::segments::MediaId::of(file).ok() || !crate::segments::sidecar_path(file).exists() {
+                if fixed.other_media.contains(file) {
+                    // A human's labels made on other media stay marked so until a human saves them.
+                    if labels != before_merge {
+                        sidecar = Some(crate::segments::save_keeping_media(file, &labels)?);
+                    }
+                } else if labels != before_merge || before_merge.media != crate::segments::MediaId::of(file).ok() || !crate::segments::sidecar_path(file).exists() {
                     sidecar = Some(crate::segments::save(file, &labels)?);
                 }
                 Ok((sidecar, handoffs(file, &labels, library, options, &remuxers)?))
@@ -553,14 +567,29 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         if !retry {
             // Taken after this scan's own writes: only a later change (a new file, a human's
             // edit) makes the season differ.
-            let after = SeasonRecord { failed: lasting, outputs, ..current_record(season, &stamp) };
+            let after = SeasonRecord { failed: lasting, outputs, warnings: done.warnings.iter().map(|(p, w)| (p.to_string_lossy().into_owned(), w.clone())).collect(), ..current_record(season, &stamp) };
             write_record(&record_file, &after)?;
+        } else {
+            // Judged again next time (a hand-off that could not be written is tried again).
+            let _ = std::fs::remove_file(&record_file);
         }
         done.seconds = season_started.elapsed().as_secs_f64();
         progress(&done, i + 1, total);
     }
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// What a scan says of the labels [`crate::segments::reconcile`] could not simply give back.
+pub fn warnings_of(fixed: &crate::segments::Reconciled) -> Vec<(PathBuf, String)> {
+    let other = fixed.other_media.iter().map(|e| {
+        (e.clone(), "its labels hold a human's decisions made on another file of this name (a new release?): kept, but their times may be off; check them in the app (saving there confirms them)".to_string())
+    });
+    let unmatched = fixed.unmatched.iter().map(|s| {
+        let name = s.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        (s.clone(), format!("a human's labels whose file is gone, matching no episode here (saved before labels named their media, or the episode is elsewhere): kept as they are; rename {name} to <episode file>.introskip.json to give them to an episode"))
+    });
+    other.chain(unmatched).collect()
 }
 
 /// Each episode of the season with the hand-offs written for it, now and before (an episode

@@ -133,7 +133,7 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
     assert_eq!(summary["moved"], 1, "{summary}");
     let moved = lines.iter().find_map(|l| l["moved"].as_array().filter(|m| !m.is_empty())).expect("the season says what moved");
-    assert!(moved[0]["labels"].as_str().unwrap().ends_with("Bunny Tales - S01E01.mp4.introskip.json") && moved[0]["follow"].as_str().unwrap().ends_with("Pilot.mp4"), "{moved:?}");
+    assert!(moved[0]["labels_were"].as_str().unwrap().ends_with("Bunny Tales - S01E01.mp4.introskip.json") && moved[0]["now_of"].as_str().unwrap().ends_with("Pilot.mp4"), "{moved:?}");
     assert!(outcomes(&lines).contains(&("Bunny Tales - S01E01 - Pilot.mp4".to_string(), "human".to_string())), "{lines:?}");
     assert!(!introskip::segments::sidecar_path(&e01).exists(), "the old name's labels are moved, not copied");
     let kept = introskip::segments::Segments::read(&introskip::segments::sidecar_path(&renamed)).unwrap();
@@ -162,6 +162,38 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     assert!(outcomes(&lines).contains(&("Bunny Tales - S01E02.mp4".to_string(), "handed_off".to_string())));
     let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E02.edl")).unwrap();
     assert!(edl.starts_with("29.000\t51.000\t3") || edl.starts_with("29.000 51.000 3"), "the edit reaches Kodi: {edl}");
+
+    // Two names swapped (numbering corrected): the human's labels stay with their episode.
+    let e03 = bunny.join("Bunny Tales - S01E03.mp4");
+    let tmp = bunny.join("swap.tmp");
+    std::fs::rename(&e02, &tmp).unwrap();
+    std::fs::rename(&e03, &e02).unwrap();
+    std::fs::rename(&tmp, &e03).unwrap();
+    let (lines, summary) = scan(&lib, &["--handoff", "kodi"]);
+    assert_eq!(summary["moved"], 2, "{summary} {lines:?}");
+    let edl = std::fs::read_to_string(bunny.join("Bunny Tales - S01E03.edl")).unwrap();
+    assert!(edl.starts_with("29.000\t51.000\t3") || edl.starts_with("29.000 51.000 3"), "the human's intro went with its episode: {edl}");
+    // A new release under the same name: the human's labels are kept, and said to be made on
+    // another file, on this scan and the next.
+    copy_demo(1, &e03);
+    for _ in 0..2 {
+        let (lines, _) = scan(&lib, &["--handoff", "kodi"]);
+        let said = lines.iter().any(|l| l["warnings"].as_array().is_some_and(|w| w.iter().any(|w| w["file"].as_str().is_some_and(|f| f.ends_with("S01E03.mp4")) && w["warning"].as_str().is_some_and(|t| t.contains("made on another file")))));
+        assert!(said, "{lines:?}");
+    }
+    let kept = introskip::segments::read_saved(&e03).unwrap().unwrap();
+    assert!(kept.segments.iter().any(|s| s.kind == introskip::segments::Kind::Intro && s.start_ms == 29_000), "{kept:?}");
+    copy_demo(2, &e02);
+    // A hand-off that cannot be written (something in its way) fails, and is written on the
+    // next scan once the way is clear (before 2026-12-04 that season then read as unchanged).
+    let e02_edl = bunny.join("Bunny Tales - S01E02.edl");
+    std::fs::remove_file(&e02_edl).unwrap();
+    std::fs::create_dir(&e02_edl).unwrap();
+    let (_, summary) = scan(&lib, &["--handoff", "kodi"]);
+    assert_eq!(summary["failed"].as_array().map(Vec::len), Some(1), "{summary}");
+    std::fs::remove_dir(&e02_edl).unwrap();
+    let (_, summary) = scan(&lib, &["--handoff", "kodi"]);
+    assert!(e02_edl.is_file() && summary["failed"].as_array().is_some_and(Vec::is_empty), "{summary}");
 
     // Emby reads markers: chapters that start where the intro starts and ends.
     let emby = work.path().join("emby");

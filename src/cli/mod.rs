@@ -435,8 +435,26 @@ fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&
     if media.len() > 1 && segments.is_some_and(|s| s.is_file()) {
         return Err(Error::Usage("one --segments file for several episodes: give a folder of <episode>.*.json instead".into()));
     }
+    // `-o -`: the one episode's file on standard output, as other tools take "-" (an outside
+    // trial got a file named "-").
+    let to_stdout = out.is_some_and(|o| o == Path::new("-"));
+    if to_stdout && media.len() + failures.len() != 1 {
+        return Err(Error::Usage(format!("--out - writes one episode to standard output, and {} are given: give a folder for them", crate::words::count(total, "episode", "episodes"))));
+    }
     let (jobs, found_notes) = segments_or_found(&media, segments, &mut find_unlabelled);
     found_notes.iter().for_each(note);
+    if to_stdout {
+        if let Some((file, labels)) = jobs.first() {
+            let labels = labels.as_ref().map_err(crate::service::export::clone_error)?;
+            let (text, notes) = crate::service::export::render_episode(file, labels, format, options)?;
+            notes.iter().for_each(note);
+            print!("{text}");
+            if !text.ends_with('\n') {
+                println!();
+            }
+        }
+        return batch_result(failures, total);
+    }
     let destination = out.map_or(Destination::Beside, Destination::Out);
     let report = export_episodes(&jobs, format, destination, options, false);
     report.notes.iter().for_each(note);

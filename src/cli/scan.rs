@@ -45,7 +45,12 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
         bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} seasons · {elapsed} · ETA {eta} · {msg}").expect("a valid template"));
         bar
     });
+    // Sidecars that went to the data dir (the library's folders cannot be written): said in
+    // the summary, not only in the JSON's lists.
+    let labels_dir = crate::segments::labels_dir();
+    let mut elsewhere = 0usize;
     let mut progress = |done: &crate::service::scan::SeasonDone, at: usize, total: usize| {
+        elsewhere += done.written.iter().filter(|p| p.starts_with(&labels_dir)).count();
         if json {
             println!("{}", serde_json::json!({"season": done.season, "episodes": done.episodes.iter().map(|(p, o)| serde_json::json!({"file": p, "outcome": o})).collect::<Vec<_>>(), "written": done.written, "moved": done.moved.iter().map(|(from, to)| serde_json::json!({"labels_were": from, "now_of": to})).collect::<Vec<_>>(), "removed": done.removed, "warnings": done.warnings.iter().map(|(file, what)| serde_json::json!({"file": file, "warning": what})).collect::<Vec<_>>(), "seconds": done.seconds, "at": at, "of": total}));
         } else if let Some(bar) = &bar {
@@ -105,6 +110,9 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
             println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);
             if report.moved > 0 {
                 println!("labels followed {} renamed episode{}", report.moved, if report.moved == 1 { "" } else { "s" });
+            }
+            if elsewhere > 0 {
+                println!("{} saved in {}: the library's folders cannot be written (the app finds them there)", crate::words::count(elsewhere, "sidecar", "sidecars"), labels_dir.display());
             }
             if report.removed > 0 {
                 println!("{} hand-off file{} removed with the episodes they were for (deleted or renamed)", report.removed, if report.removed == 1 { "" } else { "s" });

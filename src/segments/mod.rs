@@ -306,7 +306,12 @@ pub fn fallback_sidecar(media: &Path) -> std::path::PathBuf {
     let abs = std::fs::canonicalize(media).unwrap_or_else(|_| media.to_path_buf());
     let key = crate::fsio::fnv64(abs.to_string_lossy().as_bytes());
     let name = media.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels").join(format!("{name}.{key:016x}.introskip.json"))
+    labels_dir().join(format!("{name}.{key:016x}.introskip.json"))
+}
+
+/// Where labels go whose episode's folder cannot be written.
+pub fn labels_dir() -> std::path::PathBuf {
+    crate::paths::xdg_base("XDG_DATA_HOME", ".local/share").join("introskip/labels")
 }
 
 /// Saved labels for an episode (beside it, else in the data dir), if any: recovered on open.

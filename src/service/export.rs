@@ -232,7 +232,7 @@ pub fn remux_episodes(jobs: &[(PathBuf, Result<Segments>)], out: &Path, options:
 }
 
 /// Errors are not `Clone`; a job's error is reported once, so its text is enough.
-fn clone_error(e: &Error) -> Error {
+pub fn clone_error(e: &Error) -> Error {
     match e {
         Error::Input { path, message } => Error::Input { path: path.clone(), message: message.clone() },
         Error::Usage(m) => Error::Usage(m.clone()),

@@ -402,7 +402,8 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
             // What was said of the labels last time, while nothing changed, is said again.
             if let Some(b) = before.as_ref().filter(|_| unchanged || rewrite.is_some()) {
-                done.warnings = b.warnings.iter().map(|(p, w)| (PathBuf::from(p), w.clone())).collect();
+                // (Not of labels gone since: an orphan the next season in the folder took.)
+                done.warnings = b.warnings.iter().map(|(p, w)| (PathBuf::from(p), w.clone())).filter(|(p, _)| p.exists()).collect();
             }
             for (n, e) in season.episodes.iter().enumerate() {
                 if let Some((_, reason)) = failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
@@ -539,6 +540,15 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 } else if labels != before_merge || before_merge.media != crate::segments::MediaId::of(file).ok() || !crate::segments::sidecar_path(file).exists() {
                     sidecar = Some(crate::segments::save(file, &labels)?);
                 }
+                // The same labels and hand-offs as last time, still there: not written again (a
+                // season judged again for a new or deleted episode rewrote every stream copy).
+                let moved_here = fixed.moved.iter().any(|(_, to)| to == file) || fixed.other_media.contains(file);
+                // (What the hand-offs carry: kinds, times and whether a player may skip it; a
+                // confidence that moved within "sure" changes none of them.)
+                let carried = |l: &Segments| l.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms, s.is_sure())).collect::<Vec<_>>();
+                if carried(&labels) == carried(&before_merge) && crate::segments::sidecar_path(file).exists() && !moved_here && before.as_ref().is_some_and(|b| handoffs_current(b, &now, file)) {
+                    return Ok((None, Vec::new()));
+                }
                 Ok((sidecar, handoffs(file, &labels, library, options, &remuxers)?))
             })();
             match written {
@@ -590,6 +600,18 @@ pub fn warnings_of(fixed: &crate::segments::Reconciled) -> Vec<(PathBuf, String)
         (s.clone(), format!("a human's labels whose file is gone, matching no episode here (saved before labels named their media, or the episode is elsewhere): kept as they are; rename {name} to <episode file>.introskip.json to give them to an episode"))
     });
     other.chain(unmatched).collect()
+}
+
+/// Whether `file`'s hand-offs from the last scan are what this one would write, given labels
+/// that did not change: the same hand-offs asked for, the same file and sidecar, and every
+/// output still there.
+fn handoffs_current(before: &SeasonRecord, now: &SeasonRecord, file: &Path) -> bool {
+    let name = file.to_string_lossy();
+    let stat = |r: &SeasonRecord| r.episodes.iter().find(|e| e.0 == name).map(|e| (e.1, e.2));
+    before.handoffs == now.handoffs
+        && stat(before).is_some()
+        && stat(before) == stat(now)
+        && before.outputs.iter().find(|(f, _)| *f == name).is_some_and(|(_, o)| !o.is_empty() && o.iter().all(|p| Path::new(p).exists()))
 }
 
 /// Each episode of the season with the hand-offs written for it, now and before (an episode

@@ -115,7 +115,11 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     labels.verified = true;
     labels.write(&introskip::segments::sidecar_path(&e01)).unwrap();
     copy_demo(3, &bunny.join("Bunny Tales - S01E03.mp4"));
+    let e02_copy = out.join("Bunny Tales/Season 01/Bunny Tales - S01E02.mkv");
+    let e02_copied_at = std::fs::metadata(&e02_copy).unwrap().modified().unwrap();
     let (lines, summary) = scan(&lib, &["--handoff", "kodi", "--handoff", "jellyfin", "--out", out.to_str().unwrap()]);
+    // S01E02's answer did not change: its stream copy is not written again.
+    assert_eq!(std::fs::metadata(&e02_copy).unwrap().modified().unwrap(), e02_copied_at);
     let bunny_outcomes: Vec<(String, String)> = outcomes(&lines).into_iter().filter(|(n, _)| n.starts_with("Bunny")).collect();
     assert_eq!(bunny_outcomes, [("Bunny Tales - S01E01.mp4".to_string(), "human".to_string()), ("Bunny Tales - S01E02.mp4".into(), "judged".into()), ("Bunny Tales - S01E03.mp4".into(), "judged".into())]);
     assert_eq!(summary["human"], 1);

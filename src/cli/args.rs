@@ -266,8 +266,8 @@ pub enum Command {
         /// none, what `detect` finds for it now.
         #[arg(long)]
         segments: Option<PathBuf>,
-        /// Output file (one episode) or folder; default: beside each episode. SIS over a season
-        /// writes one labels.json.
+        /// Output file (one episode; "-": standard output) or folder; default: beside each
+        /// episode. SIS over a season writes one labels.json.
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Chapter title for a kind, e.g. --title intro=Opening (repeatable).

@@ -25,9 +25,15 @@ pub fn demo_dir() -> PathBuf {
     cache_dir().join("demo")
 }
 
+const EXTENSIONS: &[&str] = &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg", "mpeg", "wmv", "flv"];
+
+/// Whether a name ends in a video extension we take for an episode.
+pub fn has_media_extension(path: &std::path::Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
 /// Media files in a folder, in natural order ("Episode 2" before "Episode 10").
 pub fn media_files_in(dir: &std::path::Path) -> std::io::Result<Vec<PathBuf>> {
-    const EXTENSIONS: &[&str] = &["mkv", "mp4", "m4v", "mov", "avi", "webm", "ts", "m2ts", "mpg", "mpeg", "wmv", "flv"];
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

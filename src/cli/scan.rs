@@ -58,7 +58,7 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
             bar.set_position(at as u64);
             bar.set_message(crate::error::printable(&done.season).into_owned());
             for (from, to) in &done.moved {
-                bar.println(format!("{}: the labels saved as {} follow it (the file was renamed)", crate::error::printable(&to.display().to_string()), crate::error::printable(&from.file_name().unwrap_or_default().to_string_lossy())));
+                bar.println(format!("{}: the labels saved as {} follow it (renamed, or a new release of it)", crate::error::printable(&to.display().to_string()), crate::error::printable(&from.file_name().unwrap_or_default().to_string_lossy())));
             }
             for (file, what) in &done.warnings {
                 bar.println(format!("introskip: warning: {}: {}", crate::error::printable(&file.display().to_string()), crate::error::printable(what)));
@@ -104,7 +104,7 @@ pub(super) fn scan(library: &Path, options: &crate::service::scan::ScanOptions, 
         println!("{}{shards}, {} episodes: {verb} {}, unchanged {}", plural(report.seasons, "season"), report.episodes, if options.dry_run { report.episodes - report.unchanged - report.handed_off } else { report.judged }, report.unchanged);
         if report.handed_off > 0 {
             let verb = if options.dry_run { "would be written" } else { "written" };
-            println!("hand-offs {verb} from the saved labels of {} episodes (other hand-offs asked for, or labels edited in the app): not judged again", report.handed_off);
+            println!("hand-offs {verb} from the saved labels of {} (other hand-offs asked for, or labels edited in the app): not judged again", crate::words::count(report.handed_off, "episode", "episodes"));
         }
         if !options.dry_run && (report.judged > 0 || !report.failed.is_empty()) {
             println!("intro found in {}, {} uncertain (an intro or credits to check in the app), human labels kept in {}, failed {}; {} files written in {:.1} s", report.found, report.uncertain, report.human, report.failed.len(), report.written, report.seconds);

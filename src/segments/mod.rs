@@ -366,6 +366,21 @@ fn save_with(media: &Path, segments: &Segments, name_media: bool) -> crate::Resu
 }
 
 const SIDECAR_SUFFIX: &str = ".introskip.json";
+/// Labels set aside while sidecars swap: `.<sidecar name>.introskip-moving`.
+const MOVING_SUFFIX: &str = ".introskip-moving";
+
+/// Rename that never replaces what is at `to` (a link, then the old name removed; a rename
+/// where links are not possible and nothing is there). Whether it moved.
+fn rename_no_replace(from: &Path, to: &Path) -> bool {
+    match std::fs::hard_link(from, to) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(from);
+            true
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => false,
+        Err(_) => !to.exists() && std::fs::rename(from, to).is_ok(),
+    }
+}
 
 /// What [`reconcile`] did and found.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -395,20 +410,34 @@ pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled 
     use std::collections::HashMap;
     use std::path::PathBuf;
     let mut out = Reconciled::default();
-    let mut dirs: Vec<PathBuf> = episodes.iter().map(|e| e.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf()).collect();
+    // (A bare file name's folder is "": read as ".", its files named without "./".)
+    let mut dirs: Vec<PathBuf> = episodes.iter().map(|e| e.parent().unwrap_or(Path::new("")).to_path_buf()).collect();
     dirs.sort();
     dirs.dedup();
+    let here: std::collections::HashSet<&PathBuf> = episodes.iter().collect();
     // Every sidecar beside these episodes, and the orphans among them (their file is gone).
     let mut saved: Vec<(PathBuf, Option<PathBuf>, Segments)> = Vec::new(); // (sidecar, its episode here, labels)
     for dir in &dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else { continue };
-        for path in entries.filter_map(|e| e.ok().map(|e| e.path())) {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) else { continue };
+        for entry in entries.filter_map(|e| e.ok()) {
+            let file_name = entry.file_name();
+            let name = file_name.to_str().unwrap_or_default();
+            // Labels set aside by a move that did not finish (a crash): put back first.
+            if let Some(original) = name.strip_prefix('.').and_then(|n| n.strip_suffix(MOVING_SUFFIX)) {
+                rename_no_replace(&dir.join(name), &dir.join(original));
+                continue;
+            }
             if name.len() <= SIDECAR_SUFFIX.len() || !name.ends_with(SIDECAR_SUFFIX) {
                 continue;
             }
+            let path = dir.join(name);
             let owner = dir.join(&name[..name.len() - SIDECAR_SUFFIX.len()]);
-            let of_episode = episodes.iter().find(|e| **e == owner).cloned();
+            // Only a video's labels: a JSON export beside an episode (`<stem>.introskip.json`)
+            // names no video file, and is the user's, not ours to move.
+            if !crate::paths::has_media_extension(&owner) {
+                continue;
+            }
+            let of_episode = here.get(&owner).map(|e| (*e).clone());
             if of_episode.is_none() && owner.exists() {
                 continue; // another file's labels (not one of these episodes)
             }
@@ -421,8 +450,9 @@ pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled 
         return out;
     }
     let mut ids: HashMap<PathBuf, Option<MediaId>> = HashMap::new();
+    let mut sizes: HashMap<PathBuf, Option<u64>> = HashMap::new();
     let mut is_media = |e: &PathBuf, m: &MediaId| -> bool {
-        let size = std::fs::metadata(e).map(|m| m.len()).ok();
+        let size = *sizes.entry(e.clone()).or_insert_with(|| std::fs::metadata(e).map(|m| m.len()).ok());
         if size != Some(m.size) {
             return false;
         }
@@ -458,8 +488,8 @@ pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled 
     let mut aside: Vec<(usize, PathBuf, PathBuf)> = Vec::new();
     for (i, g) in &plan {
         let from = &saved[*i].0;
-        let tmp = from.with_file_name(format!(".{}.introskip-moving", from.file_name().unwrap_or_default().to_string_lossy()));
-        if std::fs::rename(from, &tmp).is_ok() {
+        let tmp = from.with_file_name(format!(".{}{MOVING_SUFFIX}", from.file_name().unwrap_or_default().to_string_lossy()));
+        if rename_no_replace(from, &tmp) {
             aside.push((*i, tmp, g.clone()));
         }
     }
@@ -467,11 +497,13 @@ pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled 
     for (i, tmp, g) in aside {
         let to = sidecar_path(&g);
         let from = saved[i].0.clone();
-        if !to.exists() && std::fs::rename(&tmp, &to).is_ok() {
+        if !fallback_sidecar(&g).exists() && rename_no_replace(&tmp, &to) {
             out.moved.push((from, g.clone()));
             placed.push(g);
         } else {
-            let _ = std::fs::rename(&tmp, &from);
+            // Back where it was; should even that be taken, it stays aside and is put back by
+            // the next look at this folder.
+            rename_no_replace(&tmp, &from);
         }
     }
     let moved_from: Vec<PathBuf> = out.moved.iter().map(|(f, _)| f.clone()).collect();
@@ -484,10 +516,10 @@ pub fn reconcile(episodes: &[std::path::PathBuf], thorough: bool) -> Reconciled 
         }
         let orphan_media = path.with_file_name(path.file_name().unwrap_or_default().to_string_lossy().trim_end_matches(SIDECAR_SUFFIX).to_string());
         let stem = orphan_media.file_stem().map(|s| s.to_os_string());
-        let same_name: Vec<&PathBuf> = episodes.iter().filter(|e| e.parent() == orphan_media.parent() && e.file_stem().map(|s| s.to_os_string()) == stem && !sidecar_path(e).exists()).collect();
+        let same_name: Vec<&PathBuf> = episodes.iter().filter(|e| e.parent() == orphan_media.parent() && e.file_stem().map(|s| s.to_os_string()) == stem && !sidecar_path(e).exists() && !fallback_sidecar(e).exists()).collect();
         if let [g] = same_name[..] {
             let to = sidecar_path(g);
-            if std::fs::rename(path, &to).is_ok() {
+            if rename_no_replace(path, &to) {
                 out.moved.push((path.clone(), g.clone()));
                 if human(labels) {
                     out.other_media.push(g.clone());
@@ -680,5 +712,16 @@ mod tests {
         // Predictions only, gone with their file: nothing to say.
         std::fs::write(sidecar_path(&legacy), serde_json::to_vec(&Segments { segments: vec![seg(Kind::Intro, 0, 9, Source::Predicted)], ..Default::default() }).unwrap()).unwrap();
         assert!(reconcile(&all(&names), true).unmatched.is_empty());
+        std::fs::remove_file(sidecar_path(&legacy)).unwrap();
+
+        // A JSON export beside an episode is the user's file, not labels that lost their video.
+        std::fs::write(p("Show.S01E09.introskip.json"), serde_json::to_vec(&human(1)).unwrap()).unwrap();
+        let r = reconcile(&all(&names), true);
+        assert!(r.moved.is_empty() && r.unmatched.is_empty() && p("Show.S01E09.introskip.json").exists(), "{r:?}");
+        // Labels a crash left set aside in the middle of a swap are put back.
+        let e3 = sidecar_path(&p("Show.S01E03.mkv"));
+        std::fs::rename(&e3, p(".Show.S01E03.mkv.introskip.json.introskip-moving")).unwrap();
+        reconcile(&all(&names), true);
+        assert_eq!(intro_of(&p("Show.S01E03.mkv")), 2000);
     }
 }

@@ -53,7 +53,7 @@ pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut 
     if segments.is_none_or(Path::is_dir) {
         let fixed = crate::segments::reconcile(media, true);
         for (from, f) in &fixed.moved {
-            notes.push(Note::about(f, format!("the labels saved as {} follow it (the file was renamed)", from.file_name().unwrap_or_default().to_string_lossy())));
+            notes.push(Note::about(f, format!("the labels saved as {} follow it (renamed, or a new release of it)", from.file_name().unwrap_or_default().to_string_lossy())));
         }
         for (f, what) in super::scan::warnings_of(&fixed) {
             notes.push(Note::about(&f, what));

@@ -250,7 +250,17 @@ struct SeasonRecord {
 impl SeasonRecord {
     /// The same files and settings (what failed there is not compared: it follows from them).
     fn same(&self, other: &SeasonRecord) -> bool {
-        self.stamp == other.stamp && self.handoffs == other.handoffs && self.episodes == other.episodes
+        self.stamp == other.stamp && self.handoffs_asked() == other.handoffs && self.episodes == other.episodes
+    }
+
+    /// The hand-offs this record's outputs were made for (a record from before they had a field
+    /// of their own: the end of its stamp, so that the first scan after does not write them all
+    /// again).
+    fn handoffs_asked(&self) -> &str {
+        if !self.handoffs.is_empty() {
+            return &self.handoffs;
+        }
+        self.stamp.find(" · handoffs ").map_or("", |at| &self.stamp[at + " · ".len()..])
     }
 
     /// Judged with the same settings as `now` would be. A record from before the hand-offs had
@@ -278,12 +288,38 @@ impl SeasonRecord {
                 if b.2 != n.2 {
                     return None;
                 }
-            } else if self.handoffs != now.handoffs || b.2 != n.2 {
+            } else if self.handoffs_asked() != now.handoffs || b.2 != n.2 {
                 which.push(i);
             }
         }
         (!which.is_empty()).then_some(which)
     }
+}
+
+impl SeasonRecord {
+    /// This record with the episodes of `retry` marked to be tried again next time: their
+    /// hand-offs written again from their labels (`false`), or judged again (`true`; a path
+    /// unknown: the whole season). The rest keeps what was done.
+    fn to_retry(mut self, retry: &[(PathBuf, bool)]) -> SeasonRecord {
+        const AGAIN: (u64, i128) = (u64::MAX, -1);
+        for (path, judge) in retry {
+            let name = path.to_string_lossy();
+            for e in self.episodes.iter_mut().filter(|e| path.as_os_str().is_empty() || e.0 == name) {
+                if *judge {
+                    e.1 = AGAIN;
+                } else {
+                    e.2 = AGAIN;
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Whether the labels of an episode a warning said were made on other media now name it (a
+/// human saved them in the app).
+fn confirmed(path: &Path) -> bool {
+    crate::paths::has_media_extension(path) && crate::segments::read_saved(path).ok().flatten().is_some_and(|l| l.media.is_some() && l.media == crate::segments::MediaId::of(path).ok())
 }
 
 fn record_path(season: &Season, library: &Path) -> PathBuf {
@@ -397,13 +433,14 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 Some(b) if unchanged || rewrite.is_some() => &b.failed,
                 _ => &[],
             };
-            let mut retry = false;
+            let mut retry: Vec<(PathBuf, bool)> = Vec::new();
             let mut lasting = failed.to_vec();
             let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
-            // What was said of the labels last time, while nothing changed, is said again.
+            // What was said of the labels last time, while nothing changed, is said again: not
+            // of labels gone since (an orphan the next season in the folder took), nor of labels
+            // a human has saved since (they name this media now).
             if let Some(b) = before.as_ref().filter(|_| unchanged || rewrite.is_some()) {
-                // (Not of labels gone since: an orphan the next season in the folder took.)
-                done.warnings = b.warnings.iter().map(|(p, w)| (PathBuf::from(p), w.clone())).filter(|(p, _)| p.exists()).collect();
+                done.warnings = b.warnings.iter().map(|(p, w)| (PathBuf::from(p), w.clone())).filter(|(p, _)| p.exists() && !confirmed(p)).collect();
             }
             for (n, e) in season.episodes.iter().enumerate() {
                 if let Some((_, reason)) = failed.iter().find(|(f, _)| *f == e.to_string_lossy()) {
@@ -413,12 +450,12 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 }
                 let outcome = match &rewrite {
                     Some(which) if !which.contains(&n) => Outcome::Unchanged,
+                    // No hand-offs asked for: the edit is in the sidecar, nothing to write.
+                    Some(_) if options.handoffs.is_empty() => Outcome::Unchanged,
                     Some(_) if options.dry_run => {
                         report.handed_off += 1;
                         Outcome::WouldWriteHandoffs
                     }
-                    // No hand-offs asked for: the edit is in the sidecar, nothing to write.
-                    Some(_) if options.handoffs.is_empty() => Outcome::Unchanged,
                     Some(_) => match rewrite_handoffs(e, library, options, &remuxers) {
                         Ok((intro, written)) => {
                             handed.push((e.clone(), written.clone()));
@@ -431,7 +468,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                             // the season is judged again); a failed write is tried again.
                             match (&err, crate::segments::read_saved(e)) {
                                 (Error::Input { .. }, Err(_)) => lasting.push((e.to_string_lossy().into_owned(), err.to_string())),
-                                _ => retry = true,
+                                _ => retry.push((e.clone(), false)),
                             }
                             report.failed.push((e.clone(), err.to_string()));
                             Outcome::Failed { reason: err.to_string() }
@@ -447,13 +484,10 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
             }
             if rewrite.is_some() && !options.dry_run {
                 report.written += done.written.len();
-                if !retry {
-                    let outputs = outputs_now(season, before.as_ref(), &handed);
-                    let after = SeasonRecord { failed: lasting, outputs, warnings: before.as_ref().map(|b| b.warnings.clone()).unwrap_or_default(), ..current_record(season, &stamp) };
-                    write_record(&record_file, &after)?;
-                } else {
-                    let _ = std::fs::remove_file(&record_file);
-                }
+                let outputs = outputs_now(season, before.as_ref(), &handed);
+                let warnings = done.warnings.iter().map(|(p, w)| (p.to_string_lossy().into_owned(), w.clone())).collect();
+                let after = SeasonRecord { failed: lasting, outputs, warnings, ..current_record(season, &stamp) };
+                write_record(&record_file, &after.to_retry(&retry))?;
                 done.seconds = season_started.elapsed().as_secs_f64();
             }
             progress(&done, i + 1, total);
@@ -476,13 +510,16 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         // Failures that follow from a file's content (unreadable media, unreadable labels) are
         // remembered with the season; any other (a write, the machine) is tried again next time.
         let mut lasting: Vec<(String, String)> = Vec::new();
-        let mut retry = false;
+        // Episodes to try again next time: judged again (true), or only written (false).
+        let mut retry: Vec<(PathBuf, bool)> = Vec::new();
         let mut handed: Vec<(PathBuf, Vec<PathBuf>)> = Vec::new();
         for failure in &run.failures {
             match failure {
                 // A file that opens but is not media it can read (truncated, damaged): its content.
                 Error::Input { path, .. } if std::fs::File::open(path).is_ok() => lasting.push((path.to_string_lossy().into_owned(), failure.to_string())),
-                _ => retry = true,
+                Error::Input { path, .. } => retry.push((path.clone(), true)),
+                // Whose, unknown: the season is judged again.
+                _ => retry.push((PathBuf::new(), true)),
             }
         }
         for failure in &run.failures {
@@ -546,7 +583,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                 // (What the hand-offs carry: kinds, times and whether a player may skip it; a
                 // confidence that moved within "sure" changes none of them.)
                 let carried = |l: &Segments| l.segments.iter().map(|s| (s.kind, s.start_ms, s.end_ms, s.is_sure())).collect::<Vec<_>>();
-                if carried(&labels) == carried(&before_merge) && crate::segments::sidecar_path(file).exists() && !moved_here && before.as_ref().is_some_and(|b| handoffs_current(b, &now, file)) {
+                if carried(&labels) == carried(&before_merge) && crate::segments::sidecar_path(file).exists() && !moved_here && before.as_ref().is_some_and(|b| handoffs_current(b, &now, file, options.in_place)) {
                     return Ok((None, Vec::new()));
                 }
                 Ok((sidecar, handoffs(file, &labels, library, options, &remuxers)?))
@@ -558,7 +595,7 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
                     done.episodes.push((file.clone(), outcome));
                 }
                 Err(e) => {
-                    retry = true;
+                    retry.push((file.clone(), false));
                     report.failed.push((file.clone(), e.to_string()));
                     done.episodes.push((file.clone(), Outcome::Failed { reason: e.to_string() }));
                 }
@@ -572,17 +609,12 @@ pub fn scan(library: &Path, options: &ScanOptions, encoder: &mut dyn FrameEncode
         report.written += done.written.len();
         report.moved += done.moved.len();
         report.removed += done.removed.len();
-        // Remembered unless something may go better next time (a write that failed, an error
-        // not of a file's content): that season is tried again.
-        if !retry {
-            // Taken after this scan's own writes: only a later change (a new file, a human's
-            // edit) makes the season differ.
-            let after = SeasonRecord { failed: lasting, outputs, warnings: done.warnings.iter().map(|(p, w)| (p.to_string_lossy().into_owned(), w.clone())).collect(), ..current_record(season, &stamp) };
-            write_record(&record_file, &after)?;
-        } else {
-            // Judged again next time (a hand-off that could not be written is tried again).
-            let _ = std::fs::remove_file(&record_file);
-        }
+        // Taken after this scan's own writes: only a later change (a new file, a human's edit)
+        // makes the season differ; what may go better next time (a write that failed, an error
+        // not of a file's content) is marked to be tried again.
+        let warnings = done.warnings.iter().map(|(p, w)| (p.to_string_lossy().into_owned(), w.clone())).collect();
+        let after = SeasonRecord { failed: lasting, outputs, warnings, ..current_record(season, &stamp) };
+        write_record(&record_file, &after.to_retry(&retry))?;
         done.seconds = season_started.elapsed().as_secs_f64();
         progress(&done, i + 1, total);
     }
@@ -605,13 +637,12 @@ pub fn warnings_of(fixed: &crate::segments::Reconciled) -> Vec<(PathBuf, String)
 /// Whether `file`'s hand-offs from the last scan are what this one would write, given labels
 /// that did not change: the same hand-offs asked for, the same file and sidecar, and every
 /// output still there.
-fn handoffs_current(before: &SeasonRecord, now: &SeasonRecord, file: &Path) -> bool {
+fn handoffs_current(before: &SeasonRecord, now: &SeasonRecord, file: &Path, in_place: bool) -> bool {
     let name = file.to_string_lossy();
     let stat = |r: &SeasonRecord| r.episodes.iter().find(|e| e.0 == name).map(|e| (e.1, e.2));
-    before.handoffs == now.handoffs
-        && stat(before).is_some()
-        && stat(before) == stat(now)
-        && before.outputs.iter().find(|(f, _)| *f == name).is_some_and(|(_, o)| !o.is_empty() && o.iter().all(|p| Path::new(p).exists()))
+    let outputs = before.outputs.iter().find(|(f, _)| *f == name).map_or(&[][..], |(_, o)| o.as_slice());
+    // (In place, the episode itself is the output: its size and time as the last scan left it.)
+    before.handoffs_asked() == now.handoffs && stat(before).is_some() && stat(before) == stat(now) && (in_place || !outputs.is_empty()) && outputs.iter().all(|p| Path::new(p).exists())
 }
 
 /// Each episode of the season with the hand-offs written for it, now and before (an episode
@@ -639,8 +670,13 @@ fn outputs_now(season: &Season, before: Option<&SeasonRecord>, handed: &[(PathBu
 /// still has; a folder of `out` left empty goes too.
 fn remove_vanished(before: Option<&SeasonRecord>, outputs: &[(String, Vec<String>)], season: &Season, out: Option<&Path>) -> Vec<PathBuf> {
     let Some(before) = before else { return Vec::new() };
-    let here = |f: &str| season.episodes.iter().any(|e| e.to_string_lossy() == f);
-    let kept = |f: &str| outputs.iter().any(|(_, files)| files.iter().any(|o| o == f));
+    // Compared as the files they are, not as spelt: the same library scanned by another path
+    // (relative, through a link) names the same episodes and outputs differently.
+    let canon = |p: &Path| std::fs::canonicalize(p).ok();
+    let episodes: Vec<PathBuf> = season.episodes.iter().filter_map(|e| canon(e)).collect();
+    let current: Vec<PathBuf> = outputs.iter().flat_map(|(_, files)| files.iter().filter_map(|f| canon(Path::new(f)))).collect();
+    let here = |f: &str| season.episodes.iter().any(|e| e.to_string_lossy() == f) || canon(Path::new(f)).is_some_and(|c| episodes.contains(&c));
+    let kept = |f: &str| outputs.iter().any(|(_, files)| files.iter().any(|o| o == f)) || canon(Path::new(f)).is_some_and(|c| current.contains(&c) || episodes.contains(&c));
     let mut removed = Vec::new();
     for (episode, files) in before.outputs.iter().filter(|(e, _)| !here(e)) {
         for f in files {
@@ -693,7 +729,13 @@ fn handoffs(file: &Path, labels: &Segments, library: &Path, options: &ScanOption
         }
         let names = if handoff == Handoff::Emby { crate::formats::remux::ChapterNames::EmbyMarkers } else { crate::formats::remux::ChapterNames::ByKind };
         if options.in_place {
+            let was = crate::segments::MediaId::of(file).ok();
             written.push(replace_in_place(file, labels, &o, names)?);
+            // The episode is a new file now: labels that named it name it again (labels a human
+            // made on other media keep saying so).
+            if let Some(saved) = crate::segments::read_saved(file).ok().flatten().filter(|l| l.media.is_some() && l.media == was) {
+                crate::segments::save(file, &saved)?;
+            }
             continue;
         }
         let out = options.out.as_deref().expect("checked in scan");

@@ -187,6 +187,18 @@ fn a_library_is_scanned_handed_off_and_rescanned_incrementally() {
     }
     let kept = introskip::segments::read_saved(&e03).unwrap().unwrap();
     assert!(kept.segments.iter().any(|s| s.kind == introskip::segments::Kind::Intro && s.start_ms == 29_000), "{kept:?}");
+    // Saved by a human (in the app): confirmed, and no longer said.
+    introskip::segments::save(&e03, &kept).unwrap();
+    let (lines, _) = scan(&lib, &["--handoff", "kodi"]);
+    assert!(lines.iter().all(|l| l["warnings"].as_array().is_none_or(Vec::is_empty)), "{lines:?}");
+    // The same library by another spelling of its path (relative, from its parent): nothing
+    // written before is taken for an output of an episode that is gone.
+    let mut cmd = introskip();
+    cmd.current_dir(work.path()).args(["scan", "Library", "--window", "60", "--json", "--handoff", "kodi"]).env("OMP_NUM_THREADS", "1");
+    let out = run_with_timeout(cmd, 600);
+    let summary: serde_json::Value = serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().last().unwrap()).unwrap();
+    assert_eq!(summary["summary"]["removed"], 0, "{summary}");
+    assert!(bunny.join("Bunny Tales - S01E02.edl").is_file() && bunny.join("Bunny Tales - S01E01 - Pilot.edl").is_file());
     copy_demo(2, &e02);
     // A hand-off that cannot be written (something in its way) fails, and is written on the
     // next scan once the way is clear (before 2026-12-04 that season then read as unchanged).
@@ -311,6 +323,10 @@ fn one_season_at_a_time_mpv_copies_and_episodes_replaced_in_place_with_a_backup(
     assert_eq!(chapters.iter().filter(|(_, t)| t == "Intro").count(), 1, "chapters replaced, not added: {chapters:?}");
     assert!(chapters.iter().any(|(t, title)| (*t - 31.0).abs() < 0.01 && title == "Intro"), "{chapters:?}");
     assert_eq!(std::fs::metadata(&backup).unwrap().len(), size, "the first original is the backup");
+    // The labels name the episode as it is now (a copy with chapters), so that they still follow
+    // it when it is renamed, and are not said to be made on another file.
+    let saved = introskip::segments::read_saved(&a2).unwrap().unwrap();
+    assert_eq!(saved.media, introskip::segments::MediaId::of(&a2).ok());
     let stray: Vec<_> = std::fs::read_dir(&a).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with('.') || n.ends_with(".part")).collect();
     assert!(stray.is_empty(), "{stray:?}");
     // A new release under the same name while the old backup is there: refused, nothing lost.

@@ -250,7 +250,9 @@ struct SeasonRecord {
 impl SeasonRecord {
     /// The same files and settings (what failed there is not compared: it follows from them).
     fn same(&self, other: &SeasonRecord) -> bool {
-        self.stamp == other.stamp && self.handoffs_asked() == other.handoffs && self.episodes == other.episodes
+        // (A record from before the hand-offs had a field of their own is the same too: the
+        // first scan after that change would otherwise judge a whole library again.)
+        self.judged_as(other) && self.handoffs_asked() == other.handoffs && self.episodes == other.episodes
     }
 
     /// The hand-offs this record's outputs were made for (a record from before they had a field
@@ -841,6 +843,26 @@ mod tests {
         for bad in ["0/3", "4/3", "1/0", "x/2", "2"] {
             assert!(parse_shard(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_record_says_what_to_do_again_and_reads_records_from_before_hand_offs_had_a_field() {
+        let ep = |media: i128, labels: i128| vec![("a.mkv".to_string(), (1u64, media), (3u64, labels))];
+        let now = SeasonRecord { stamp: "model x · window 180 · tail 25%".into(), handoffs: "handoffs kodi · out ".into(), episodes: ep(2, 4), ..Default::default() };
+        let old = SeasonRecord { stamp: "model x · window 180 · tail 25% · handoffs kodi · out ".into(), episodes: ep(2, 4), ..Default::default() };
+        assert!(old.same(&now), "nothing to do after the upgrade");
+        // Other hand-offs asked for, or labels edited: written again, not judged.
+        let other = SeasonRecord { handoffs: "handoffs jellyfin,kodi · out /x".into(), ..now.clone() };
+        assert!(!old.same(&other) && old.rewrite_only(&other) == Some(vec![0]));
+        assert_eq!(now.rewrite_only(&SeasonRecord { episodes: ep(2, 5), ..now.clone() }), Some(vec![0]));
+        // The file changed, or other judgement settings: judged again.
+        assert_eq!(now.rewrite_only(&SeasonRecord { episodes: ep(9, 4), ..now.clone() }), None);
+        assert_eq!(now.rewrite_only(&SeasonRecord { stamp: "model y · window 180 · tail 25%".into(), ..now.clone() }), None);
+        // What failed: its hand-offs written again, or (whose unknown) the season judged again.
+        let marked = now.clone().to_retry(&[(PathBuf::from("a.mkv"), false)]);
+        assert!(!marked.same(&now) && marked.rewrite_only(&now) == Some(vec![0]));
+        let marked = now.clone().to_retry(&[(PathBuf::new(), true)]);
+        assert!(!marked.same(&now) && marked.rewrite_only(&now).is_none());
     }
 
     #[test]

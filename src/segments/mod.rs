@@ -101,9 +101,30 @@ pub struct MediaId {
 }
 
 impl MediaId {
+    /// Of `media` as it is now. Remembered per file with its size and modification time, so
+    /// that the app's autosave (on the UI thread, after each edit) reads the file's ends once,
+    /// not on every save (on a network share that is a hitch each time).
     pub fn of(media: &Path) -> Result<MediaId> {
+        use std::sync::{Mutex, OnceLock};
+        type Seen = std::collections::HashMap<std::path::PathBuf, ((u64, Option<std::time::SystemTime>), MediaId)>;
+        static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+        let meta = std::fs::metadata(media).map_err(|e| crate::error::io_error(media, e))?;
+        let stamp = (meta.len(), meta.modified().ok());
+        let seen = SEEN.get_or_init(Default::default);
+        if let Some((at, id)) = seen.lock().ok().and_then(|m| m.get(media).cloned()) {
+            if at == stamp && stamp.1.is_some() {
+                return Ok(id);
+            }
+        }
         let (size, hash) = crate::fsio::content_id(media)?;
-        Ok(MediaId { size, hash: format!("{hash:016x}") })
+        let id = MediaId { size, hash: format!("{hash:016x}") };
+        if let Ok(mut m) = seen.lock() {
+            if m.len() >= 4096 {
+                m.clear();
+            }
+            m.insert(media.to_path_buf(), (stamp, id.clone()));
+        }
+        Ok(id)
     }
 }
 

@@ -91,7 +91,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// Sampling speed per file: ours (skipping the deblocking of unshown references), ours exact,
-/// ours decoding everything, and the ffmpeg CLI, interleaved; and how far the default's shown
+/// ours keeping every B-frame reference (the rule before whole B groups were dropped), ours
+/// decoding everything, and the ffmpeg CLI, interleaved; and how far the default's shown
 /// frames are from exact decoding, as the embedded encoder's cosine and the CLIP input's.
 pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, encoders: bool, json: bool) -> Result<()> {
     let files: Vec<(PathBuf, &str)> = if files.is_empty() { bench_episodes(encoders)? } else { files.iter().map(|f| (f.clone(), "")).collect() };
@@ -107,6 +108,9 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, encoders: bool,
     for (file, label) in &files {
         let info = video::probe(file)?;
         let (mut fast, mut exact, mut decode_all, mut cli) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        // The default with every B-frame reference decoded (the rule before 2026-12-05).
+        let mut refs_kept = Vec::new();
+        let mut refs_kept_frames = 0;
         let mut kept = None;
         // Interleave the contenders so background noise hits all of them alike.
         for _ in 0..runs {
@@ -118,6 +122,11 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, encoders: bool,
             let (exact_samples, exact_report) = video::sample_all(file, &config(true, Strategy::Auto))?;
             exact.push(t.elapsed().as_secs_f64());
             kept = Some((fast_samples, exact_samples, report, exact_report));
+
+            let t = Instant::now();
+            let (_, kept_report) = video::sample_all(file, &SamplerConfig { drop_b_groups: false, ..config(false, Strategy::Auto) })?;
+            refs_kept.push(t.elapsed().as_secs_f64());
+            refs_kept_frames = kept_report.frames_decoded;
 
             let t = Instant::now();
             video::sample_all(file, &config(true, Strategy::DecodeAll))?;
@@ -152,23 +161,26 @@ pub fn bench_sample(files: &[PathBuf], runs: usize, window: u32, encoders: bool,
         let worst = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
         let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
         let (f, e, d, c) = (median(fast), median(exact), median(decode_all), median(cli));
+        let r = median(refs_kept);
         rows.push(serde_json::json!({
             "file": file, "encode": label, "codec": info.video.codec, "gop_s": info.video.keyframe_interval_s,
             "size": format!("{}x{}", info.video.width, info.video.height),
             "samples": report.samples, "seeks": report.seeks, "packets_sent": report.packets_decoded,
-            "packets_skippable": report.packets_skippable, "frames_decoded": report.frames_decoded, "convert_cpu_s": report.convert_cpu_s,
-            "ours_s": f, "ours_exact_s": e, "ours_decode_all_s": d, "ffmpeg_cli_s": c,
+            "packets_skippable": report.packets_skippable, "b_groups_dropped": report.b_groups_dropped,
+            "frames_decoded": report.frames_decoded, "frames_decoded_b_refs_kept": refs_kept_frames, "convert_cpu_s": report.convert_cpu_s,
+            "ours_s": f, "ours_b_refs_kept_s": r, "b_refs_kept_ratio_vs_ffmpeg_cli": r / c, "ours_exact_s": e, "ours_decode_all_s": d, "ffmpeg_cli_s": c,
             "ratio_vs_ffmpeg_cli": f / c, "exact_ratio_vs_ffmpeg_cli": e / c, "ratio_vs_exact": f / e,
             "embedded_cosine_min": worst(&embed_cos), "embedded_cosine_mean": mean(&embed_cos),
             "clip_input_cosine_min": worst(&tensor_cos), "same_samples": report.samples == exact_report.samples,
         }));
         if !json {
             println!("{}{}", file.display(), if label.is_empty() { String::new() } else { format!(" ({label})") });
-            println!("  {} {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable, {} frames decoded, {:.2} CPU s converting",
+            println!("  {} {}x{}, keyframes every {}, {} samples, {} seeks, {} of {} packets droppable ({} in whole B groups), {} frames decoded ({} keeping B references), {:.2} CPU s converting",
                 info.video.codec, info.video.width, info.video.height,
                 info.video.keyframe_interval_s.map_or("?".into(), |k| format!("{k:.1} s")),
-                report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.frames_decoded, report.convert_cpu_s);
+                report.samples, report.seeks, report.packets_skippable, report.packets_decoded, report.b_groups_dropped, report.frames_decoded, refs_kept_frames, report.convert_cpu_s);
             println!("  introskip (default)     {f:7.2} s   ratio vs ffmpeg CLI {:.2}×, vs exact {:.2}×", f / c, f / e);
+            println!("  keeping B references    {r:7.2} s   ratio vs ffmpeg CLI {:.2}×", r / c);
             println!("  introskip (--exact)     {e:7.2} s   ratio vs ffmpeg CLI {:.2}×", e / c);
             println!("  introskip (decode all)  {d:7.2} s   ratio vs ffmpeg CLI {:.2}×", d / c);
             println!("  ffmpeg -vf fps=1,scale  {c:7.2} s   (baseline; median of {runs})");

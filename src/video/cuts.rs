@@ -68,6 +68,12 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
     }
     let lead = if skips { from_s - 0.7 } else { f64::NEG_INFINITY };
     let lead_pts = origin.saturating_add((lead / tb).floor() as i64);
+    // Where x264 says it predicts from one reference, a B-frame whose group's anchor is shown
+    // before `lead` serves only frames shown before it too: the group goes whole, references
+    // included (`sampler::single_reference_x264`).
+    let groups = skips && codec == ffmpeg::codec::Id::H264 && super::sampler::single_reference_x264(path);
+    // The latest presentation time sent: a frame shown before it is a B-frame of its group.
+    let mut anchor: Option<i64> = None;
     let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;
     // (time, mean absolute difference to the previous frame)
     let mut diffs: Vec<(f64, f64)> = Vec::new();
@@ -89,7 +95,17 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
                 Ok(()) if packet.stream() == index => {
                     let before = lead.is_finite() && packet.pts().is_some_and(|p| p < lead_pts);
                     dropped |= before;
-                    decoder.skip_frame(if before { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
+                    let group = groups && before && packet.pts().zip(anchor).is_some_and(|(p, a)| p < a && a < lead_pts);
+                    if let Some(p) = packet.pts() {
+                        anchor = Some(anchor.map_or(p, |a| a.max(p)));
+                    }
+                    decoder.skip_frame(if group {
+                        ffmpeg::Discard::Bidirectional
+                    } else if before {
+                        ffmpeg::Discard::NonReference
+                    } else {
+                        ffmpeg::Discard::Default
+                    });
                     let _ = decoder.send_packet(&packet);
                 }
                 Ok(()) => {}

@@ -8,6 +8,12 @@
 //! - a look-ahead of demuxed packets tells, before decoding, whether a frame can be shown at a
 //!   sample point (another frame follows it before the next whole second); such frames are sent
 //!   with `skip_frame = NONREF`, so the decoder drops them when nothing references them;
+//! - in x264 streams that say they predict from one reference frame (`ref=1`, the `veryfast`
+//!   and faster presets), a B-pyramid's reference serves only its own group of B-frames: unless
+//!   `exact` is asked for, a group no sample shows is dropped whole (`skip_frame = BIDIR`). Not
+//!   exact either: FFmpeg fills the missing reference's frame number with a copy whose picture
+//!   order differs, which moves the implicit bi-prediction weights of some later B-frames a
+//!   little (within the deblocking skip's bound, measured by `bench sample` and a test);
 //! - in H.264, unless `exact` is asked for, reference frames no sample shows skip the in-loop
 //!   deblocking filter (the shown frames still get theirs);
 //! - when the keyframe before the next sample point lies ahead of the decoder, we seek to it
@@ -69,6 +75,10 @@ pub struct SamplerConfig {
     /// `bench sample` prints the saving and the embedding cosine against exact decoding (README
     /// "How sampling works"). On for pixel-accurate work (CLIP parity, `sample --exact`).
     pub exact: bool,
+    /// Unless `exact`: drop whole the B-frame groups no sample shows where the stream allows it
+    /// ([`single_reference_x264`]). Off only to measure what it saves and what it moves
+    /// (`bench sample`).
+    pub drop_b_groups: bool,
 }
 
 impl Default for SamplerConfig {
@@ -83,6 +93,7 @@ impl Default for SamplerConfig {
             threads: 0,
             strategy: Strategy::Auto,
             exact: false,
+            drop_b_groups: true,
         }
     }
 }
@@ -115,6 +126,8 @@ pub struct SampleReport {
     pub seeks: usize,
     pub packets_decoded: usize,
     pub packets_skippable: usize,
+    /// B-frames dropped with the rest of their group, references included ([`group_unshown`]).
+    pub b_groups_dropped: usize,
     pub frames_decoded: usize,
     pub decode_errors: usize,
     /// CPU seconds spent converting shown frames to RGB, encoder tensors and thumbnails.
@@ -369,6 +382,8 @@ struct StreamSetup {
     rotation: i32,
     info: VideoInfo,
     container_duration: Option<f64>,
+    /// The stream's B-frame references serve only their own group ([`single_reference_x264`]).
+    b_refs_stay_in_group: bool,
 }
 
 fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
@@ -405,7 +420,9 @@ fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
         .then(|| own as f64 * f64::from(tb))
         .or_else(|| crate::video::tag(&stream.metadata(), "DURATION").and_then(|d| crate::clock::parse_clock(d.trim())))
         .filter(|d| *d > 0.0);
+    let b_refs_stay_in_group = info.codec == "h264" && single_reference_x264(path);
     let setup = StreamSetup {
+        b_refs_stay_in_group,
         clock: Clock { num: tb.numerator() as i128, den: tb.denominator() as i128, origin },
         keyframes: keyframes(&stream),
         rotation: stream_rotation(&stream),
@@ -465,6 +482,7 @@ struct SegmentStats {
     seeks: usize,
     packets_decoded: usize,
     packets_skippable: usize,
+    b_groups_dropped: usize,
     frames_decoded: usize,
     decode_errors: usize,
     /// CPU seconds spent turning decoded frames into RGB, tensors and thumbnails.
@@ -546,6 +564,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
                     stats.seeks += s.seeks;
                     stats.packets_decoded += s.packets_decoded;
                     stats.packets_skippable += s.packets_skippable;
+                    stats.b_groups_dropped += s.b_groups_dropped;
                     stats.frames_decoded += s.frames_decoded;
                     stats.decode_errors += s.decode_errors;
                     stats.convert_s += s.convert_s;
@@ -570,6 +589,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
         seeks: stats.seeks,
         packets_decoded: stats.packets_decoded,
         packets_skippable: stats.packets_skippable,
+        b_groups_dropped: stats.b_groups_dropped,
         frames_decoded: stats.frames_decoded,
         decode_errors: stats.decode_errors,
         convert_cpu_s: stats.convert_s,
@@ -589,6 +609,69 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
         return Err(Error::input(path, "no video frame could be decoded (truncated or damaged file)"));
     }
     Ok(report)
+}
+
+/// Can the B-frame at `pts`, of the group whose anchor (the I- or P-frame decoded before it)
+/// shows at `anchor`, be dropped with its group? Yes when it belongs to that group (shown before
+/// its anchor) and every later frame of the group — the frames that may predict from it — is
+/// unshown too. `later` lists the look-ahead's presentation times in decode order; the group ends
+/// at the first frame shown after the anchor. When the look-ahead ends first, only the end of the
+/// stream tells that nothing more of the group follows.
+fn group_unshown(pts: i64, anchor: i64, later: impl Iterator<Item = Option<i64>>, stream_ended: bool, unshown: impl Fn(i64) -> bool) -> bool {
+    if pts >= anchor {
+        return false;
+    }
+    for q in later {
+        match q {
+            Some(q) if q > anchor => return true,
+            Some(q) if q < anchor && unshown(q) => {}
+            _ => return false,
+        }
+    }
+    stream_ended
+}
+
+/// Does the stream say it was made by x264 with one reference frame? x264 writes its settings
+/// into the first frame ("x264 - core 164 … - options: cabac=1 ref=1 …", an unregistered SEI).
+/// With `ref=1` every frame predicts from the one anchor before it (and a B-frame also from the
+/// one after), so a B-pyramid's reference frame serves only the B-frames of its own group (the
+/// picture it predicts from is right; FFmpeg's stand-in for the missing frame number shifts the
+/// implicit weights of some later B-frames, so this is an approximation like the deblocking skip). Other
+/// encoders, more references, or settings not found keep the general rule (non-reference frames
+/// only). `ref=1` is what x264's `veryfast`, `superfast` and `ultrafast` presets write.
+pub(crate) fn single_reference_x264(path: &Path) -> bool {
+    let Ok(mut opened) = open(path) else { return false };
+    let vindex = opened.video_index;
+    // SAFETY: the stream's codec parameters are owned by the open input; extradata is null or
+    // `extradata_size` bytes.
+    let extradata = unsafe {
+        let stream = opened.input.stream(vindex).map(|s| s.parameters().as_ptr());
+        stream.and_then(|par| {
+            let par = &*par;
+            (!par.extradata.is_null() && par.extradata_size > 0).then(|| std::slice::from_raw_parts(par.extradata, par.extradata_size as usize).to_vec())
+        })
+    };
+    if let Some(refs) = extradata.as_deref().and_then(|d| x264_option(d, "ref")) {
+        return refs == 1;
+    }
+    // The settings ride in the first frame: read up to the stream's first packet.
+    for (stream, packet) in opened.input.packets().take(256) {
+        if stream.index() == vindex {
+            return packet.data().and_then(|d| x264_option(d, "ref")) == Some(1);
+        }
+    }
+    false
+}
+
+/// One of x264's settings as it wrote them into the stream (`None` where the bytes hold none).
+fn x264_option(bytes: &[u8], key: &str) -> Option<u32> {
+    const TAG: &[u8] = b"x264 - core ";
+    let at = bytes.windows(TAG.len()).position(|w| w == TAG)?;
+    let text = &bytes[at..];
+    let end = text.iter().position(|&b| !(b.is_ascii_graphic() || b == b' ')).unwrap_or(text.len());
+    let text = std::str::from_utf8(&text[..end]).ok()?;
+    let (_, options) = text.split_once(" options: ")?;
+    options.split(' ').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
 }
 
 /// Open the file again for another segment's decoder.
@@ -632,6 +715,9 @@ fn run_segment(
     let mut seen_pts: BTreeSet<i64> = BTreeSet::new();
     // Furthest PTS handed to the decoder: where decoding stands (the demuxer is LOOKAHEAD ahead).
     let mut decode_pos: Option<i64> = None;
+    // The latest presentation time sent to the decoder since the last seek: a packet shown
+    // before it was decoded after a later frame, so it is a B-frame of that frame's group.
+    let mut anchor: Option<i64> = None;
     let mut demux_eof = false;
     let mut sent_eof = false;
     let mut next_k: u32 = segment.first;
@@ -717,6 +803,7 @@ fn run_segment(
                     decoder.flush();
                     queue.clear();
                     seen_pts.clear();
+                    anchor = None;
                     decode_pos = Some(kf);
                     just_seeked = true;
                     overshot_at = None;
@@ -753,25 +840,42 @@ fn run_segment(
         }
 
         if let Some(packet) = queue.pop_front() {
-            let skippable = config.strategy != Strategy::DecodeAll
-                && packet.pts().or(packet.dts()).is_some_and(|p| {
-                    let k = clock.next_second(p);
-                    if k >= end_k as i64 {
-                        return true;
-                    }
-                    // Another frame follows before second k: this one is never shown at a sample.
-                    seen_pts.range((std::ops::Bound::Excluded(p), std::ops::Bound::Unbounded)).next().is_some_and(|&q| clock.at_or_before(q, k as u32))
-                });
+            // A frame no sample shows: another frame follows it before the next whole second.
+            let unshown = |pts: i64| {
+                let k = clock.next_second(pts);
+                k >= end_k as i64
+                    || seen_pts.range((std::ops::Bound::Excluded(pts), std::ops::Bound::Unbounded)).next().is_some_and(|&q| clock.at_or_before(q, k as u32))
+            };
+            let skippable = config.strategy != Strategy::DecodeAll && packet.pts().or(packet.dts()).is_some_and(unshown);
             if skippable {
                 stats.packets_skippable += 1;
+            }
+            // Dropped whole, references included: the B-frames of a group no sample shows, where
+            // the stream's B references serve only their own group.
+            let drop_group = skippable
+                && setup.b_refs_stay_in_group
+                && config.drop_b_groups
+                && !config.exact
+                && packet.pts().zip(anchor).is_some_and(|(p, a)| group_unshown(p, a, queue.iter().map(|q| q.pts()), demux_eof, unshown));
+            if drop_group {
+                stats.b_groups_dropped += 1;
             }
             if let Some(ts) = packet.pts().or(packet.dts()) {
                 decode_pos = Some(decode_pos.map_or(ts, |p| p.max(ts)));
             }
-            if trace {
-                eprintln!("send pts={:?} dts={:?} key={} skip={skippable} next_k={next_k}", packet.pts(), packet.dts(), packet.is_key());
+            if let Some(p) = packet.pts() {
+                anchor = Some(anchor.map_or(p, |a| a.max(p)));
             }
-            decoder.skip_frame(if skippable { ffmpeg::Discard::NonReference } else { ffmpeg::Discard::Default });
+            if trace {
+                eprintln!("send pts={:?} dts={:?} key={} skip={skippable} group={drop_group} next_k={next_k}", packet.pts(), packet.dts(), packet.is_key());
+            }
+            decoder.skip_frame(if drop_group {
+                ffmpeg::Discard::Bidirectional
+            } else if skippable {
+                ffmpeg::Discard::NonReference
+            } else {
+                ffmpeg::Discard::Default
+            });
             if skip_deblocking {
                 // A reference frame nobody sees is only a source of prediction: skip its deblocking.
                 decoder.skip_loop_filter(if skippable { ffmpeg::Discard::All } else { ffmpeg::Discard::Default });
@@ -831,6 +935,7 @@ fn run_segment(
                     decoder.flush();
                     queue.clear();
                     seen_pts.clear();
+                    anchor = None;
                     decode_pos = Some(pts.saturating_sub(1));
                     just_seeked = true;
                     stats.seeks += 1;
@@ -878,4 +983,46 @@ fn run_segment(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x264_settings_are_read_from_the_first_frame() {
+        // An SEI as x264 writes it: a UUID, the text, its NUL, then the next NAL.
+        let mut sei = vec![0, 0, 0, 0x2c, 0x06, 0x05, 0xff];
+        sei.extend_from_slice(&[0xdc, 0x45, 0xe9, 0xbd, 0xe6, 0xd9, 0x48, 0xb7, 0x96, 0x2c, 0xd8, 0x20, 0xd9, 0x23, 0xee, 0xef]);
+        sei.extend_from_slice(b"x264 - core 164 r3095 baee400 - H.264/MPEG-4 AVC codec - Copyleft 2003-2022 - http://www.videolan.org/x264.html - options: cabac=1 ref=1 deblock=1:0:0 analyse=0x3:0x113 b_pyramid=2 bframes=3 keyint=250\0");
+        sei.extend_from_slice(&[0x80, 0, 0, 0, 1, 0x65, 0x88]);
+        assert_eq!(x264_option(&sei, "ref"), Some(1));
+        assert_eq!(x264_option(&sei, "bframes"), Some(3));
+        assert_eq!(x264_option(&sei, "keyint"), Some(250));
+        assert_eq!(x264_option(&sei, "deblock"), None, "not a number");
+        assert_eq!(x264_option(&sei, "re"), None, "keys match whole");
+        assert_eq!(x264_option(b"\0\0\x01\x65 no settings here", "ref"), None);
+        let medium = b"x264 - core 164 - options: cabac=1 ref=3 deblock=1:0:0";
+        assert_eq!(x264_option(medium, "ref"), Some(3));
+    }
+
+    #[test]
+    fn a_b_group_is_dropped_only_when_no_later_frame_of_it_is_shown() {
+        // Decode order P8 B6 B5 B7 P12: after the anchor at 8, the group is 6, 5, 7.
+        let shown = |set: &'static [i64]| move |p: i64| !set.contains(&p);
+        let later = |v: &[i64]| v.iter().map(|&p| Some(p)).collect::<Vec<_>>();
+        // B6 (the pyramid's reference): B5 and B7 follow it; none shown → drop.
+        assert!(group_unshown(6, 8, later(&[5, 7, 12]).into_iter(), false, shown(&[])));
+        // B7 is shown: B6, which B7 predicts from, must be decoded.
+        assert!(!group_unshown(6, 8, later(&[5, 7, 12]).into_iter(), false, shown(&[7])));
+        // B5 shown does not keep B7 (decoded after B5, nothing of the group follows B7).
+        assert!(group_unshown(7, 8, later(&[12]).into_iter(), false, shown(&[5])));
+        // An anchor itself is never dropped this way.
+        assert!(!group_unshown(12, 8, later(&[10]).into_iter(), false, shown(&[])));
+        // The look-ahead ends inside the group: only the stream's end says the group is whole.
+        assert!(!group_unshown(6, 8, later(&[5]).into_iter(), false, shown(&[])));
+        assert!(group_unshown(6, 8, later(&[5]).into_iter(), true, shown(&[])));
+        // A frame without a time cannot be placed: keep.
+        assert!(!group_unshown(6, 8, vec![None].into_iter(), true, shown(&[])));
+    }
 }

@@ -207,17 +207,16 @@ fn shipped_model_reproduces_its_dev_scores_and_beats_the_baseline() {
     let median = |r: &serde_json::Value, k: &str| r[k]["median"].as_f64().unwrap();
     assert!(median(&snapped, "start_abs_error") <= median(&season, "start_abs_error"), "snapping moves starts away from the truth");
     let recorded = &manifest["dev_metrics"];
-    // Alone, the model is what the manifest recorded. In season mode, the manifest has the model's
-    // own season scores; season alignment on top must not lose to them.
-    for (mode, got) in [("season_mode", &season), ("single_episode_mode", &single)] {
+    // The manifest has the model's own scores. What `detect` adds on top must not lose to them:
+    // season alignment in season mode, and alone the series' title over the sound's level (since
+    // 2026-12-04, which lifted dev's lone IoU from about the manifest's 0.900 to 0.92: a check
+    // both ways, as this was until then, held the rules to the model they improve on). The
+    // committed-results test holds the exact numbers.
+    for (mode, got, slack) in [("season_mode", &season, 0.005), ("single_episode_mode", &single, 0.02)] {
         for (key, value) in [("f1", &got["micro"]["f1"]), ("mean_iou", &got["mean_iou"])] {
             let want = if key == "f1" { &recorded[mode]["micro"]["f1"] } else { &recorded[mode]["mean_iou"] };
             let (v, w) = (value.as_f64().unwrap(), want.as_f64().unwrap());
-            if mode == "season_mode" {
-                assert!(v >= w - 0.005, "{mode} {key}: {v:.3} with alignment, {w:.3} for the model alone in the manifest");
-            } else {
-                assert!((v - w).abs() < 0.02, "{mode} {key}: {v:.3} now, {w:.3} in the manifest");
-            }
+            assert!(v >= w - slack, "{mode} {key}: {v:.3} now, {w:.3} for the model in the manifest");
         }
     }
     // The floor: the repeated-frames baseline on the same series.

@@ -219,6 +219,47 @@ fn skipping_unshown_deblocking_stays_within_the_bound_of_exact_decoding() {
     }
 }
 
+/// x264 at `veryfast` writes `ref=1` into the stream: a B-pyramid's reference frame then serves
+/// only its own group of B-frames, so by default a group no sample shows is dropped whole. Not
+/// exact (FFmpeg's stand-in for the missing frame number moves some implicit bi-prediction
+/// weights), so it stays within the bound the deblocking skip is held to: the same frames shown,
+/// embedded-encoder cosine ≥ 0.99 against exact decoding, which drops no group and shows byte for
+/// byte what decoding everything shows. At `ref=3` (x264's `medium`) a later P-frame may predict
+/// from such a reference: no group is dropped there.
+#[test]
+fn b_groups_no_sample_shows_are_dropped_whole_only_where_x264_says_one_reference() {
+    let source = introskip::paths::cache_dir().join("media").join("bbb.mp4");
+    assert!(source.exists(), "{}: run scripts/fetch-media.sh", source.display());
+    let dir = tempfile::tempdir().unwrap();
+    let mut encoder = introskip::encoder::default_encoder();
+    for (name, extra, drops) in [("veryfast.mp4", &[][..], true), ("ref3.mp4", &["-x264-params", "ref=3"][..], false)] {
+        let clip = dir.path().join(name);
+        let mut args = vec!["-ss", "60", "-t", "30", "-i", source.to_str().unwrap(), "-an", "-vf", "scale=640:360",
+            "-c:v", "libx264", "-preset", "veryfast", "-crf", "23"];
+        args.extend_from_slice(extra);
+        args.push(clip.to_str().unwrap());
+        ffmpeg(&args);
+        let config = |exact, strategy| SamplerConfig { exact, strategy, keep_full_frame: true, ..introskip::encoder::sampler_config_for(encoder.as_ref(), 30) };
+        let (fast, report) = sample_all(&clip, &config(false, Strategy::Auto)).unwrap();
+        let (exact, exact_report) = sample_all(&clip, &config(true, Strategy::Auto)).unwrap();
+        let (all, everything) = sample_all(&clip, &config(true, Strategy::DecodeAll)).unwrap();
+        assert_eq!(fast.len(), 30, "{name}");
+        assert_eq!(report.b_groups_dropped > 0, drops, "{name}: {report:?}");
+        assert_eq!(exact_report.b_groups_dropped, 0, "{name}: exact decoding drops no reference");
+        assert!(report.frames_decoded < everything.frames_decoded, "{name}: {} of {} frames decoded", report.frames_decoded, everything.frames_decoded);
+        for ((a, b), c) in fast.iter().zip(&exact).zip(&all) {
+            assert_eq!(a.frame_time_s, c.frame_time_s, "{name}: second {}", a.second);
+            assert!(b.full_frame == c.full_frame, "{name}: exact sampling differs from decoding everything at second {}", b.second);
+        }
+        let ea = encoder.encode(&fast.iter().collect::<Vec<_>>()).unwrap();
+        let eb = encoder.encode(&exact.iter().collect::<Vec<_>>()).unwrap();
+        for (k, (a, b)) in ea.iter().zip(&eb).enumerate() {
+            let cos = if a == b { 1.0 } else { introskip::encoder::cosine(a, b) };
+            assert!(cos >= 0.99, "{name}: second {k}: embedding cosine {cos:.4} against exact decoding");
+        }
+    }
+}
+
 #[test]
 fn tensors_are_the_preprocessed_full_frames() {
     let dir = tempfile::tempdir().unwrap();

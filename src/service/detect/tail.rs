@@ -136,7 +136,9 @@ fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) 
 
 /// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
 fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
-    let key = format!("{}-{start}+{len}-coarse-v4", crate::fsio::fingerprint(file)?);
+    // v5 (2026-12-05): bumped with the sampler's version 4, so that no machine keeps a tail
+    // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
+    let key = format!("{}-{start}+{len}-coarse-v5", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8; 8] = b"ISKEMB01";
 /// Bumped when the sampler's output for the same file and parameters changes (3: H.264's
-/// unshown reference frames skip deblocking; 4: x264's unshown B groups are dropped whole).
-pub const SAMPLER_VERSION: u32 = 4;
+/// unshown reference frames skip deblocking; 4: x264's unshown B groups are dropped whole; 5: the
+/// window is decoded in pieces the cores take in turn, each from its keyframe).
+pub const SAMPLER_VERSION: u32 = 5;
 
 /// Bumped when the text cues of the tail change (3: where each line of text is, to see a roll;
 /// fainter glyph edges count; 4: over black, lit rows are the lines; 5 and 6: lines in one half

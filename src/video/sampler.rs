@@ -232,6 +232,13 @@ pub fn sample_all(path: &Path, config: &SamplerConfig) -> Result<(Vec<Sample>, S
 /// so the successor of every frame in display order is known before the frame is decoded.
 const LOOKAHEAD: usize = 40;
 
+/// Pieces of the window per core ([`run`]): enough that the cores finish together, few enough
+/// that the seek and the frames before each piece's first sample stay a small share.
+const PIECES_PER_CORE: usize = 3;
+
+/// Windows are not cut into pieces shorter than this (but always into one per core).
+const MIN_PIECE_S: f64 = 20.0;
+
 /// Seek only when it skips at least this much decoding.
 const SEEK_GAIN_S: f64 = 0.25;
 
@@ -386,7 +393,7 @@ struct StreamSetup {
     b_refs_stay_in_group: bool,
 }
 
-fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
+fn setup(path: &Path, config: &SamplerConfig) -> Result<(super::Opened, StreamSetup)> {
     let opened = open(path)?;
     let vindex = opened.video_index;
     let info = video_info(&opened.input, vindex);
@@ -420,7 +427,9 @@ fn setup(path: &Path) -> Result<(super::Opened, StreamSetup)> {
         .then(|| own as f64 * f64::from(tb))
         .or_else(|| crate::video::tag(&stream.metadata(), "DURATION").and_then(|d| crate::clock::parse_clock(d.trim())))
         .filter(|d| *d > 0.0);
-    let b_refs_stay_in_group = info.codec == "h264" && single_reference_x264(path);
+    // Read only where it could matter: finding x264's settings opens the file once more.
+    let may_drop_groups = config.drop_b_groups && !config.exact && config.strategy != Strategy::DecodeAll;
+    let b_refs_stay_in_group = may_drop_groups && info.codec == "h264" && single_reference_x264(path);
     let setup = StreamSetup {
         b_refs_stay_in_group,
         clock: Clock { num: tb.numerator() as i128, den: tb.denominator() as i128, origin },
@@ -446,15 +455,14 @@ struct Segment {
 /// Split the window `[start, start + window)` at keyframes into up to `parts` segments of similar
 /// length, so that each core decodes its own GOPs. Segment `j` starts at the first second that
 /// surely shows a frame at or after its keyframe.
-fn plan_segments(setup: &StreamSetup, start: u32, window: u32, parts: usize) -> Vec<Segment> {
-    let clock = &setup.clock;
+fn plan_segments(clock: &Clock, keyframes: &[i64], duration: Option<f64>, start: u32, window: u32, parts: usize) -> Vec<Segment> {
     let end = start.saturating_add(window);
-    let span = setup.container_duration.map_or(end, |d| (d.ceil() as u32).clamp(start.saturating_add(1), end));
+    let span = duration.map_or(end, |d| (d.ceil() as u32).clamp(start.saturating_add(1), end));
     let mut segments = vec![Segment { first: start, end }];
     for j in 1..parts {
         let ideal = start as f64 + ((span - start) as u64 * j as u64 / parts as u64) as f64;
         let limit = clock.ts_of(ideal - SEEK_MARGIN_S);
-        let Some(kf) = setup.keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| setup.keyframes[i]) else {
+        let Some(kf) = keyframes.partition_point(|&t| t <= limit).checked_sub(1).map(|i| keyframes[i]) else {
             continue;
         };
         // Without a keyframe well after the previous split (one keyframe per file, or a file
@@ -494,7 +502,7 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
     if config.window_s == 0 {
         return Err(Error::Usage("the window must be at least 1 second".into()));
     }
-    let (opened, setup) = setup(path)?;
+    let (opened, setup) = setup(path, config)?;
     let requested = config.window_s as usize;
     let start = config.start_s as usize;
     let expected = setup.container_duration.map_or(requested, |d| (d.ceil() as usize).saturating_sub(start).clamp(1, requested));
@@ -509,37 +517,20 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
     };
     // Frames beyond 4K (8K, 16K) are hundreds of MB each: one decoder, not one per core.
     let parts = if setup.info.width as u64 * setup.info.height as u64 > MAX_RGB_PIXELS { 1 } else { parts };
-    let segments = plan_segments(&setup, config.start_s, config.window_s, parts);
+    // Several cores: the window is cut at keyframes into a few pieces per core, which the cores
+    // take in turn (whoever is free takes the next), so a stretch that decodes slowly does not
+    // leave the other core idle: two fixed halves of a 1080p episode's 180 s finished 1.7 s apart.
+    let span_s = setup.container_duration.map_or(config.window_s as f64, |d| (d - config.start_s as f64).clamp(1.0, config.window_s as f64));
+    let pieces = if parts > 1 { (parts * PIECES_PER_CORE).min((span_s / MIN_PIECE_S) as usize).max(parts) } else { 1 };
+    let segments = plan_segments(&setup.clock, &setup.keyframes, setup.container_duration, config.start_s, config.window_s, pieces);
     // Several segments: one single-threaded decoder per core. One segment: FFmpeg's frame threads.
     let decoder_threads = if segments.len() > 1 { 1 } else { config.threads };
     let stop = AtomicBool::new(false);
     let cancelled = || cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed);
 
     let mut stats = SegmentStats::default();
-    std::thread::scope(|scope| -> Result<()> {
-        // Later segments run in their own threads and queue their samples; the first runs here and
-        // streams directly. Samples therefore still arrive in time order.
-        let mut later = Vec::new();
-        for segment in segments.iter().skip(1).copied() {
-            let (tx, rx) = crossbeam_channel::unbounded::<Sample>();
-            let setup = &setup;
-            let cancelled = &cancelled;
-            // A thread the system refuses (a process or memory limit) is an error that says so,
-            // not a panic reported as a bug.
-            let handle = std::thread::Builder::new()
-                .name("introskip-decoder".into())
-                .spawn_scoped(scope, move || -> Result<SegmentStats> {
-                    let (opened, _) = setup_reopen(path)?;
-                    let mut stats = SegmentStats::default();
-                    run_segment(opened, setup, config, decoder_threads, segment, cancelled, &mut |s| tx.send(s).is_ok(), &mut stats)?;
-                    Ok(stats)
-                })
-                .map_err(|e| {
-                    stop.store(true, Ordering::Relaxed);
-                    Error::internal(format!("cannot start a decoder thread for {}: {e}", path.display()))
-                })?;
-            later.push((rx, handle));
-        }
+    if segments.len() == 1 {
+        let mut opened = opened;
         let mut forward = |sample: Sample| -> bool {
             let keep_going = emit(SamplerEvent::Sample(Box::new(sample)));
             if !keep_going {
@@ -547,37 +538,91 @@ fn run(path: &Path, config: &SamplerConfig, cancel: &AtomicBool, emit: &mut dyn 
             }
             keep_going
         };
-        let first = run_segment(opened, &setup, config, decoder_threads, segments[0], &cancelled, &mut forward, &mut stats);
-        if let Err(e) = first {
-            stop.store(true, Ordering::Relaxed);
-            return Err(e);
-        }
-        for (rx, handle) in later {
-            for sample in rx.iter() {
-                if cancelled() || !forward(sample) {
-                    break;
+        run_segment(&mut opened, &setup, config, decoder_threads, segments[0], &cancelled, &mut forward, &mut stats)?;
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| -> Result<()> {
+            // Each worker sends (piece, sample) and (piece, None) when the piece is done; samples
+            // are handed on here in time order, those of a later piece kept until its turn.
+            let (tx, rx) = crossbeam_channel::unbounded::<(usize, Option<Sample>)>();
+            let mut first_input = Some(opened);
+            let mut workers = Vec::new();
+            for _ in 0..parts.min(segments.len()) {
+                let (tx, next, setup, segments, cancelled, stop) = (tx.clone(), &next, &setup, &segments, &cancelled, &stop);
+                let mut input = first_input.take();
+                // A thread the system refuses (a process or memory limit) is an error that says
+                // so, not a panic reported as a bug.
+                let handle = std::thread::Builder::new()
+                    .name("introskip-decoder".into())
+                    .spawn_scoped(scope, move || -> Result<SegmentStats> {
+                        let mut stats = SegmentStats::default();
+                        loop {
+                            let piece = next.fetch_add(1, Ordering::Relaxed);
+                            if piece >= segments.len() || cancelled() {
+                                return Ok(stats);
+                            }
+                            // One input per worker, opened once: a later piece seeks in it.
+                            let opened = match input.as_mut() {
+                                Some(opened) => opened,
+                                None => input.insert(setup_reopen(path)?.0),
+                            };
+                            let sent = run_segment(opened, setup, config, decoder_threads, segments[piece], cancelled, &mut |s| tx.send((piece, Some(s))).is_ok(), &mut stats);
+                            if let Err(e) = sent {
+                                stop.store(true, Ordering::Relaxed);
+                                return Err(e);
+                            }
+                            let _ = tx.send((piece, None));
+                        }
+                    })
+                    .map_err(|e| {
+                        stop.store(true, Ordering::Relaxed);
+                        Error::internal(format!("cannot start a decoder thread for {}: {e}", path.display()))
+                    })?;
+                workers.push(handle);
+            }
+            drop(tx);
+            let mut turn = 0usize;
+            let mut waiting: Vec<(Vec<Sample>, bool)> = (0..segments.len()).map(|_| (Vec::new(), false)).collect();
+            for (piece, sample) in rx.iter() {
+                match sample {
+                    Some(sample) => waiting[piece].0.push(sample),
+                    None => waiting[piece].1 = true,
+                }
+                // Hand on what is in turn: the current piece's samples, and whole pieces after it.
+                while turn < segments.len() {
+                    for sample in std::mem::take(&mut waiting[turn].0) {
+                        if !cancelled() && !emit(SamplerEvent::Sample(Box::new(sample))) {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    if !waiting[turn].1 {
+                        break;
+                    }
+                    turn += 1;
                 }
             }
-            match handle.join() {
-                Ok(Ok(s)) => {
-                    stats.samples += s.samples;
-                    stats.seeks += s.seeks;
-                    stats.packets_decoded += s.packets_decoded;
-                    stats.packets_skippable += s.packets_skippable;
-                    stats.b_groups_dropped += s.b_groups_dropped;
-                    stats.frames_decoded += s.frames_decoded;
-                    stats.decode_errors += s.decode_errors;
-                    stats.convert_s += s.convert_s;
+            for handle in workers {
+                match handle.join() {
+                    Ok(Ok(s)) => {
+                        stats.samples += s.samples;
+                        stats.seeks += s.seeks;
+                        stats.packets_decoded += s.packets_decoded;
+                        stats.packets_skippable += s.packets_skippable;
+                        stats.b_groups_dropped += s.b_groups_dropped;
+                        stats.frames_decoded += s.frames_decoded;
+                        stats.decode_errors += s.decode_errors;
+                        stats.convert_s += s.convert_s;
+                    }
+                    Ok(Err(e)) => {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                    Err(_) => return Err(Error::internal("a sampler thread panicked")),
                 }
-                Ok(Err(e)) => {
-                    stop.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
-                Err(_) => return Err(Error::internal("a sampler thread panicked")),
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
+    }
     if cancel.load(Ordering::Relaxed) || stop.load(Ordering::Relaxed) {
         return Err(Error::Cancelled);
     }
@@ -682,7 +727,7 @@ fn setup_reopen(path: &Path) -> Result<(super::Opened, ())> {
 /// Decode one segment's seconds and hand each sample to `emit` in time order.
 #[allow(clippy::too_many_arguments)]
 fn run_segment(
-    mut opened: super::Opened,
+    opened: &mut super::Opened,
     setup: &StreamSetup,
     config: &SamplerConfig,
     decoder_threads: usize,
@@ -988,6 +1033,25 @@ fn run_segment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_is_cut_at_keyframes_into_contiguous_pieces_and_never_where_none_are() {
+        // 25 fps in a 1/12800 time base, a keyframe every 4.8 s (x264's defaults at scene cuts).
+        let clock = Clock { num: 1, den: 12800, origin: 0 };
+        let keyframes: Vec<i64> = (0..60).map(|i| i * 61440).collect();
+        let pieces = plan_segments(&clock, &keyframes, Some(2700.0), 0, 180, 6);
+        assert_eq!(pieces.len(), 6, "{pieces:?}");
+        assert_eq!((pieces[0].first, pieces[5].end), (0, 180));
+        for w in pieces.windows(2) {
+            assert_eq!(w[0].end, w[1].first, "contiguous: {pieces:?}");
+            // Each later piece starts just after a keyframe, so its decoding starts there.
+            let kf_s = keyframes.iter().map(|&k| clock.seconds(k)).filter(|&t| t <= f64::from(w[1].first)).last().unwrap();
+            assert!(f64::from(w[1].first) - kf_s < 1.0, "{pieces:?}");
+        }
+        // One keyframe only: no piece would start anywhere but the beginning.
+        assert_eq!(plan_segments(&clock, &[0], Some(2700.0), 0, 180, 6), vec![Segment { first: 0, end: 180 }]);
+    }
+
 
     #[test]
     fn x264_settings_are_read_from_the_first_frame() {

@@ -49,6 +49,10 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
     let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).map_err(|e| Error::input(path, format!("cannot set up the decoder: {e}")))?;
     let mut decoder = ctx.decoder().video().map_err(|e| Error::input(path, format!("no decoder for this video codec ({e})")))?;
     decoder.set_packet_time_base(stream.time_base());
+    // Where x264 says it predicts from one reference (read from this input before it seeks), a
+    // B-frame whose group's anchor is shown before `lead` serves only frames shown before it
+    // too: the group goes whole, references included (`sampler::single_reference_x264`).
+    let one_reference = !exact && decoder.id() == ffmpeg::codec::Id::H264 && super::sampler::single_reference_x264_in(&mut opened);
     let from_s = from_s.max(0.0);
     let target = origin.saturating_add(((from_s - 0.1).max(0.0) / tb) as i64);
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
@@ -68,10 +72,7 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
     }
     let lead = if skips { from_s - 0.7 } else { f64::NEG_INFINITY };
     let lead_pts = origin.saturating_add((lead / tb).floor() as i64);
-    // Where x264 says it predicts from one reference, a B-frame whose group's anchor is shown
-    // before `lead` serves only frames shown before it too: the group goes whole, references
-    // included (`sampler::single_reference_x264`).
-    let groups = skips && codec == ffmpeg::codec::Id::H264 && super::sampler::single_reference_x264(path);
+    let groups = skips && codec == ffmpeg::codec::Id::H264 && one_reference;
     // The latest presentation time sent: a frame shown before it is a B-frame of its group.
     let mut anchor: Option<i64> = None;
     let mut scaler: Option<(ffmpeg::format::Pixel, u32, u32, ffmpeg::software::scaling::Context)> = None;

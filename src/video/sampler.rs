@@ -686,6 +686,12 @@ fn group_unshown(pts: i64, anchor: i64, later: impl Iterator<Item = Option<i64>>
 /// only). `ref=1` is what x264's `veryfast`, `superfast` and `ultrafast` presets write.
 pub(crate) fn single_reference_x264(path: &Path) -> bool {
     let Ok(mut opened) = open(path) else { return false };
+    single_reference_x264_in(&mut opened)
+}
+
+/// [`single_reference_x264`] on an input already open, read from its start: it may read the
+/// stream's first packets, so seek before decoding from it.
+pub(crate) fn single_reference_x264_in(opened: &mut super::Opened) -> bool {
     let vindex = opened.video_index;
     // SAFETY: the stream's codec parameters are owned by the open input; extradata is null or
     // `extradata_size` bytes.
@@ -699,9 +705,14 @@ pub(crate) fn single_reference_x264(path: &Path) -> bool {
     if let Some(refs) = extradata.as_deref().and_then(|d| x264_option(d, "ref")) {
         return refs == 1;
     }
-    // The settings ride in the first frame: read up to the stream's first packet.
-    for (stream, packet) in opened.input.packets().take(256) {
-        if stream.index() == vindex {
+    // The settings ride in the first frame: read up to the stream's first packet (read directly,
+    // so a lasting read error ends the look instead of being retried).
+    for _ in 0..256 {
+        let mut packet = ffmpeg::Packet::empty();
+        if packet.read(&mut opened.input).is_err() {
+            return false;
+        }
+        if packet.stream() == vindex {
             return packet.data().and_then(|d| x264_option(d, "ref")) == Some(1);
         }
     }

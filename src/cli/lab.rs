@@ -107,6 +107,32 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
         let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         println!("{name:<40} snapping the intro's edges (cuts, fades): {line}");
     }
+    // #18's budget end to end: `detect` on these episodes as the command runs it (the tail's
+    // keyframes and sound read beside the head, then its 1 FPS pass and judgement), nothing
+    // cached, with the default tail against `--tail off`. Alternating, median of 3.
+    let (mut with_ms, mut without_ms) = (Vec::new(), Vec::new());
+    for round in 0..3 {
+        for tail in if round % 2 == 0 { [false, true] } else { [true, false] } {
+            let options = crate::service::detect::JudgeOptions {
+                tail: if tail { crate::features::tail::DEFAULT_TAIL } else { crate::features::tail::TailSpec::Off },
+                window_s: window,
+                ..crate::service::detect::JudgeOptions::season()
+            };
+            let t = std::time::Instant::now();
+            crate::service::detect::detect_in(&media, window, encoder.as_mut(), &model, options, None, false, &mut memory)?;
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            if tail { with_ms.push(ms) } else { without_ms.push(ms) }
+        }
+    }
+    with_ms.sort_by(f64::total_cmp);
+    without_ms.sort_by(f64::total_cmp);
+    println!(
+        "detect, all {} episode(s), nothing cached: {:.0} ms with the tail against {:.0} ms without: the tail adds {:.1}% (median of 3, alternating)",
+        media.len(),
+        with_ms[1],
+        without_ms[1],
+        (with_ms[1] / without_ms[1].max(1e-9) - 1.0) * 100.0
+    );
     // The series' title (#19): what keeping the title reading's gate costs the head, and
     // reading the strongest text from the seconds the gate chooses, each decoded from its
     // keyframe, against the second pass over the window that chose them before 2026-12-04. In

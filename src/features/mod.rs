@@ -296,7 +296,8 @@ pub fn add_sound(features: &mut EpisodeFeatures, path: &std::path::Path, start_s
     apply_sound(features, sound::cached_sound_features_from(path, start_s, window_s, use_cache));
 }
 
-fn apply_sound(features: &mut EpisodeFeatures, sound: Result<(sound::Sound, Option<String>)>) {
+/// Put a sound read (or its failure, as a note) into `features`.
+pub(crate) fn apply_sound(features: &mut EpisodeFeatures, sound: Result<(sound::Sound, Option<String>)>) {
     match sound {
         Ok((sound, note)) => {
             let n = sound.rows.len();

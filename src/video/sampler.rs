@@ -280,7 +280,7 @@ impl Clock {
 
 /// Converts decoded frames to upright, square-pixel RGB.
 pub(crate) struct Converter {
-    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32))>,
+    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32, u32, u32))>,
     sar: (i32, i32),
     rotation: i32,
 }
@@ -291,24 +291,48 @@ impl Converter {
     }
 
     pub(crate) fn to_rgb(&mut self, frame: &ffmpeg::frame::Video) -> Result<RgbImage> {
-        let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
+        let (w, h) = (frame.width(), frame.height());
         // Display size before rotation: stretch non-square pixels horizontally.
         let (dw, dh) = display_size(w, h, self.sar, 0);
         // Beyond 4K the picture is first brought down to fit 3840×2160 (area averaging): a 16K
         // frame in RGB is 400 MB, twice over while it is copied, and no encoder input needs it.
         let (dw, dh) = fit_within(dw, dh, MAX_RGB_PIXELS);
-        let key = (fmt, w, h);
+        // Plain conversion uses swscale's unscaled fast path, the same one the ffmpeg CLI and PyAV
+        // use to hand RGB frames to Python pipelines (ACCURATE_RND/FULL_CHR_H_INT cost 4× and
+        // differ from it by about one level).
+        let flags = if (dw, dh) == (w, h) {
+            ffmpeg::software::scaling::Flags::POINT
+        } else if dw as u64 * dh as u64 >= MAX_RGB_PIXELS {
+            ffmpeg::software::scaling::Flags::AREA
+        } else {
+            ffmpeg::software::scaling::Flags::BICUBIC
+        };
+        self.convert(frame, (dw, dh), flags)
+    }
+
+    /// The frame upright at `height` pixels high (at most its own), as
+    /// [`image_ops::thumbnail`] of [`Self::to_rgb`] sizes it, scaled in one step by swscale's
+    /// bilinear filter, which widens with the reduction as Pillow's does (within a level or two
+    /// of it): a 1080p keyframe for the tail's coarse look is never made a 6 MB RGB picture
+    /// first. That detour was a quarter of the keyframe pass's time (2026-12-05, `perf`).
+    pub(crate) fn to_rgb_height(&mut self, frame: &ffmpeg::frame::Video, height: u32) -> Result<RgbImage> {
+        let (w, h) = (frame.width(), frame.height());
+        let (dw, dh) = display_size(w, h, self.sar, 0);
+        // Shown upright, the picture is (dh × dw) when turned a quarter.
+        let quarter = self.rotation.rem_euclid(180) == 90;
+        let (uw, uh) = if quarter { (dh, dw) } else { (dw, dh) };
+        let th = height.clamp(1, uh.max(1));
+        let tw = ((u64::from(uw) * u64::from(th) + u64::from(uh) / 2) / u64::from(uh.max(1))).max(1) as u32;
+        let size = if quarter { (th, tw) } else { (tw, th) };
+        let flags = if size == (w, h) { ffmpeg::software::scaling::Flags::POINT } else { ffmpeg::software::scaling::Flags::BILINEAR };
+        self.convert(frame, size, flags)
+    }
+
+    /// `frame` converted to RGB at `(dw, dh)` (before rotation), then turned upright.
+    fn convert(&mut self, frame: &ffmpeg::frame::Video, (dw, dh): (u32, u32), flags: ffmpeg::software::scaling::Flags) -> Result<RgbImage> {
+        let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
+        let key = (fmt, w, h, dw, dh);
         if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
-            // Plain conversion uses swscale's unscaled fast path, the same one the ffmpeg CLI and PyAV
-            // use to hand RGB frames to Python pipelines (ACCURATE_RND/FULL_CHR_H_INT cost 4× and
-            // differ from it by about one level).
-            let flags = if (dw, dh) == (w, h) {
-                ffmpeg::software::scaling::Flags::POINT
-            } else if dw as u64 * dh as u64 >= MAX_RGB_PIXELS {
-                ffmpeg::software::scaling::Flags::AREA
-            } else {
-                ffmpeg::software::scaling::Flags::BICUBIC
-            };
             let mut ctx =
                 ffmpeg::software::scaling::Context::get(fmt, w, h, ffmpeg::format::Pixel::RGB24, dw, dh, flags)
                     .map_err(|e| Error::internal(format!("cannot convert {fmt:?} {w}x{h} to RGB: {e}")))?;

@@ -19,7 +19,7 @@ mod titles;
 pub use titles::ALONE_TITLE_READS;
 use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
-pub use tail::{analyse_tail, judge_tail, season_tails, Tail, TailFeatures, COARSE_ABOVE_S};
+pub use tail::{analyse_tail, begin_tail, finish_tail, judge_tail, season_tails, Tail, TailBegun, TailFeatures, COARSE_ABOVE_S};
 
 /// How episodes are judged.
 #[derive(Clone, Copy, Debug)]
@@ -565,12 +565,30 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
     let mut failures = Vec::new();
     let mut analysed = Vec::with_capacity(media.len());
     let mut tails = Vec::with_capacity(media.len());
-    for file in media {
-        match crate::features::embed_episode(file, window_s, encoder, use_cache, &mut |_| true) {
+    // A credits-less tail's sound serves only the season's end theme, which needs another
+    // episode of the season with credits ([`season_tails`]).
+    let mut theme_possible = vec![false; media.len()];
+    for members in crate::paths::seasons(&media.iter().map(PathBuf::as_path).collect::<Vec<_>>()) {
+        for &m in &members {
+            theme_possible[m] = !options.single && members.len() >= 2;
+        }
+    }
+    for (k, file) in media.iter().enumerate() {
+        // The tail's keyframes (and sound) are read beside the head's analysis, which leaves a
+        // core idle about a tenth of its time (its start, the pieces' last seconds).
+        let (tail_spec, sound) = (options.tail, theme_possible[k]);
+        let (head, begun) = std::thread::scope(|scope| {
+            let begun = std::thread::Builder::new().name("introskip-tail".into()).spawn_scoped(scope, move || begin_tail(file, tail_spec, use_cache, sound)).ok();
+            let head = crate::features::embed_episode(file, window_s, encoder, use_cache, &mut |_| true);
+            (head, begun.and_then(|h| h.join().ok()))
+        });
+        match head {
             Ok((features, _)) => {
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
-                tails.push(analyse_tail(file, options.tail, encoder, use_cache, &mut notes, &|| true)?);
+                // A tail thread the system refused (or that failed) is begun here.
+                let begun = begun.unwrap_or_else(|| begin_tail(file, options.tail, use_cache, sound));
+                tails.push(finish_tail(file, begun, encoder, use_cache, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
             Err(e) => failures.push(e),

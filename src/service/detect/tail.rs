@@ -44,45 +44,114 @@ const BEFORE_CREDITS_S: f64 = 15.0;
 /// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
 /// none or it cannot be read: the head's answer stands either way. `go` returns false to cancel.
 pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
+    finish_tail(file, begin_tail(file, spec, use_cache, true), encoder, use_cache, notes, go)
+}
+
+/// A tail's first part, [`begin_tail`]: what needs no frame encoder, so it can run beside the
+/// head's analysis ([`detect_in`](super::detect_in)).
+pub struct TailBegun {
+    notes: Vec<Note>,
+    state: Begun,
+}
+
+enum Begun {
+    /// No tail to look at (off, or the file's length unknown), or it could not be read.
+    Nothing,
+    /// A long tail whose keyframes show no credits: its sound alone.
+    Done(TailFeatures),
+    /// Sample `[fine_start, fine_start + fine_len)` at 1 FPS next; the window is `(start, len)`.
+    Fine { duration: f64, start: u32, len: u32, fine_start: u32, fine_len: u32 },
+}
+
+/// The tail's window, and for a long one the keyframes' look and (where they show no credits,
+/// and `sound` asks for it) its sound: the part of [`analyse_tail`] that needs no frame encoder.
+/// That sound serves only the season's end theme ([`season_tails`]), which needs another
+/// episode of the season with credits: an episode judged alone goes without it.
+pub fn begin_tail(file: &Path, spec: TailSpec, use_cache: bool, sound: bool) -> TailBegun {
+    let mut notes = Vec::new();
+    let state = begun(file, spec, use_cache, sound, &mut notes);
+    TailBegun { notes, state }
+}
+
+fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: &mut Vec<Note>) -> Begun {
     if spec == TailSpec::Off {
-        return Ok(None);
+        return Begun::Nothing;
     }
     let duration = match crate::video::probe(file) {
         Ok(info) => info.duration_s,
         Err(e) => {
             notes.push(Note::about(file, format!("end credits not looked for: {e}")));
-            return Ok(None);
+            return Begun::Nothing;
         }
     };
     let (Some(duration), Some((start, len))) = (duration, duration.and_then(|d| spec.range(d))) else {
         if duration.is_none() {
             notes.push(Note::about(file, "end credits not looked for: the file does not say how long it is"));
         }
-        return Ok(None);
+        return Begun::Nothing;
+    };
+    if len <= COARSE_ABOVE_S {
+        return Begun::Fine { duration, start, len, fine_start: start, fine_len: len };
+    }
+    // A long tail: its keyframes first, then 1 FPS only from just before the credits. The tail's
+    // sound is read on its own thread while the keyframes are decoded: a tail whose keyframes
+    // show no credits keeps it, so that the season's end theme can still find credits whose
+    // names no picture cue sees ([`season_tails`]). Read after the keyframes, it was a quarter
+    // of the tail's time on a 45-minute 1080p episode (2026-12-05). Where keyframes show
+    // credits, the 1 FPS pass reads its own stretch's sound and this read stops.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let (coarse, sound) = std::thread::scope(|scope| {
+        let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+        let sound = want_sound.then(|| {
+            std::thread::Builder::new()
+                .name("sound".into())
+                .spawn_scoped(scope, move || crate::features::sound::cached_sound_features_until(file, start, len, use_cache, &stopped))
+                .ok()
+        });
+        let coarse = coarse_cached(file, start, len, use_cache);
+        if !matches!(coarse, Ok(None)) {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        (coarse, sound.map(|h| h.map(|h| h.join().unwrap_or_else(|_| Err(Error::internal("the sound thread stopped without a result"))))))
+    });
+    match coarse {
+        Ok(None) => {
+            // No keyframe shows credits: the picture is not sampled, only the sound is kept
+            // (an empty picture of the encoder's width is given it in [`finish_tail`]).
+            let mut features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(0) };
+            match sound {
+                Some(Some(sound)) => crate::features::apply_sound(&mut features, sound),
+                // No thread to be had: read here.
+                Some(None) => crate::features::add_sound(&mut features, file, start, len, use_cache),
+                None => {}
+            }
+            Begun::Done(TailFeatures { features, duration_s: duration, window: (start, len) })
+        }
+        Ok(Some((first, _))) => {
+            let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
+            Begun::Fine { duration, start, len, fine_start: from, fine_len: start + len - from }
+        }
+        Err(e) => {
+            notes.push(Note::about(file, format!("end credits not looked for: {e}")));
+            Begun::Nothing
+        }
+    }
+}
+
+/// The rest of [`analyse_tail`] after [`begin_tail`]: the 1 FPS pass where the credits may be.
+pub fn finish_tail(file: &Path, begun: TailBegun, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
+    notes.extend(begun.notes);
+    let (duration, start, len, fine_start, fine_len) = match begun.state {
+        Begun::Nothing => return Ok(None),
+        Begun::Done(mut tail) => {
+            tail.features.embeddings = EpisodeFeatures::empty(encoder.dim()).embeddings;
+            return Ok(Some(tail));
+        }
+        Begun::Fine { duration, start, len, fine_start, fine_len } => (duration, start, len, fine_start, fine_len),
     };
     let failed = |e: Error, notes: &mut Vec<Note>| {
         notes.push(Note::about(file, format!("end credits not looked for: {e}")));
         Ok(None)
-    };
-    // A long tail: its keyframes first, then 1 FPS only from just before the credits.
-    let (fine_start, fine_len) = if len > COARSE_ABOVE_S {
-        match coarse_cached(file, start, len, use_cache) {
-            Ok(None) => {
-                // No keyframe shows credits: the picture is not sampled, but the tail's sound is
-                // read (no video decoded), so that the season's end theme can still find credits
-                // whose names no picture cue sees ([`season_tails`]).
-                let mut features = EpisodeFeatures { start_s: start, ..EpisodeFeatures::empty(encoder.dim()) };
-                crate::features::add_sound(&mut features, file, start, len, use_cache);
-                return Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }));
-            }
-            Ok(Some((first, _))) => {
-                let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
-                (from, start + len - from)
-            }
-            Err(e) => return failed(e, notes),
-        }
-    } else {
-        (start, len)
     };
     let features = match crate::features::embed_window(file, fine_start, fine_len, crate::features::TextKept::Cues, encoder, use_cache, &mut |_| go()) {
         Ok((features, _)) => features,

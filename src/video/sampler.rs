@@ -280,7 +280,7 @@ impl Clock {
 
 /// Converts decoded frames to upright, square-pixel RGB.
 pub(crate) struct Converter {
-    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32, u32, u32))>,
+    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32, u32, u32, i32))>,
     sar: (i32, i32),
     rotation: i32,
 }
@@ -310,8 +310,8 @@ impl Converter {
         self.convert(frame, (dw, dh), flags)
     }
 
-    /// The frame upright at `height` pixels high (at most its own), as
-    /// [`image_ops::thumbnail`] of [`Self::to_rgb`] sizes it, scaled in one step by swscale's
+    /// The frame upright at `height` pixels high (at most its own), sized as
+    /// [`image_ops::thumbnail`] sizes the upright picture (up to 4K), scaled in one step by swscale's
     /// bilinear filter, which widens with the reduction as Pillow's does (within a level or two
     /// of it): a 1080p keyframe for the tail's coarse look is never made a 6 MB RGB picture
     /// first. That detour was a quarter of the keyframe pass's time (2026-12-05, `perf`).
@@ -331,7 +331,7 @@ impl Converter {
     /// `frame` converted to RGB at `(dw, dh)` (before rotation), then turned upright.
     fn convert(&mut self, frame: &ffmpeg::frame::Video, (dw, dh): (u32, u32), flags: ffmpeg::software::scaling::Flags) -> Result<RgbImage> {
         let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
-        let key = (fmt, w, h, dw, dh);
+        let key = (fmt, w, h, dw, dh, flags.bits());
         if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
             let mut ctx =
                 ffmpeg::software::scaling::Context::get(fmt, w, h, ffmpeg::format::Pixel::RGB24, dw, dh, flags)

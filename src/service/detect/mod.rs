@@ -565,20 +565,14 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
     let mut failures = Vec::new();
     let mut analysed = Vec::with_capacity(media.len());
     let mut tails = Vec::with_capacity(media.len());
-    // A credits-less tail's sound serves only the season's end theme, which needs another
-    // episode of the season with credits ([`season_tails`]).
-    let mut theme_possible = vec![false; media.len()];
-    for members in crate::paths::seasons(&media.iter().map(PathBuf::as_path).collect::<Vec<_>>()) {
-        for &m in &members {
-            theme_possible[m] = !options.single && members.len() >= 2;
-        }
-    }
-    for (k, file) in media.iter().enumerate() {
-        // The tail's keyframes (and sound) are read beside the head's analysis, which leaves a
-        // core idle about a tenth of its time (its start, the pieces' last seconds).
-        let (tail_spec, sound) = (options.tail, theme_possible[k]);
+    for file in media {
+        // The tail's keyframes are read beside the head's analysis, which leaves a core idle
+        // about a tenth of its time (its start, the pieces' last seconds). The sound of a tail
+        // whose keyframes show no credits is read later, and only where the season's end theme
+        // can use it (below).
+        let tail_spec = options.tail;
         let (head, begun) = std::thread::scope(|scope| {
-            let begun = std::thread::Builder::new().name("introskip-tail".into()).spawn_scoped(scope, move || begin_tail(file, tail_spec, use_cache, sound)).ok();
+            let begun = std::thread::Builder::new().name("introskip-tail".into()).spawn_scoped(scope, move || begin_tail(file, tail_spec, use_cache, false)).ok();
             let head = crate::features::embed_episode(file, window_s, encoder, use_cache, &mut |_| true);
             (head, begun.and_then(|h| h.join().ok()))
         });
@@ -587,7 +581,7 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
                 // A tail thread the system refused (or that failed) is begun here.
-                let begun = begun.unwrap_or_else(|| begin_tail(file, options.tail, use_cache, sound));
+                let begun = begun.unwrap_or_else(|| begin_tail(file, options.tail, use_cache, false));
                 tails.push(finish_tail(file, begun, encoder, use_cache, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),
@@ -606,6 +600,19 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
         let with_tails: Vec<usize> = (0..judged_tails.len()).filter(|&k| judged_tails[k].is_some()).collect();
         for members in crate::paths::seasons(&with_tails.iter().map(|&k| analysed[k].0.as_path()).collect::<Vec<_>>()) {
             let members: Vec<usize> = members.into_iter().map(|m| with_tails[m]).collect();
+            // The end theme matches an episode without credits against those with: only then
+            // is the sound of a tail whose keyframes showed none read (none of it is decoded
+            // picture). A season whose every tail has credits, or none has, reads none.
+            if members.iter().any(|&k| judged_tails[k].as_ref().is_some_and(|t| t.found.credits.is_some())) {
+                for &k in &members {
+                    if let (Some(tail), Some(judged)) = (tails[k].as_mut(), judged_tails[k].as_ref()) {
+                        if judged.found.credits.is_none() && tail.sound_deferred {
+                            crate::features::add_sound(&mut tail.features, &analysed[k].0, tail.window.0, tail.window.1, use_cache);
+                            tail.sound_deferred = false;
+                        }
+                    }
+                }
+            }
             let season: Vec<(&Path, &TailFeatures, &Tail)> = members.iter().filter_map(|&k| Some((analysed[k].0.as_path(), tails[k].as_ref()?, judged_tails[k].as_ref()?))).collect();
             let by_theme = season_tails(&season, options.snap.cut > 0.0, memory, &mut notes);
             for (k, tail) in members.into_iter().zip(by_theme) {

@@ -31,6 +31,9 @@ pub struct TailFeatures {
     /// The tail window `[start, start + len)`: [`TailSpec::range`], or from earlier where credits
     /// already ran at its start ([`analyse_tail`] looks back for where they begin).
     pub window: (u32, u32),
+    /// A long tail whose keyframes showed no credits, its sound not read yet: `detect` reads it
+    /// where the season's end theme can use it ([`begin_tail`]).
+    pub sound_deferred: bool,
 }
 
 /// Tails longer than this get a coarse pass over their keyframes first
@@ -57,7 +60,7 @@ pub struct TailBegun {
 enum Begun {
     /// No tail to look at (off, or the file's length unknown), or it could not be read.
     Nothing,
-    /// A long tail whose keyframes show no credits: its sound alone.
+    /// A long tail whose keyframes show no credits: no picture, its sound (unless deferred).
     Done(TailFeatures),
     /// Sample `[fine_start, fine_start + fine_len)` at 1 FPS next; the window is `(start, len)`.
     Fine { duration: f64, start: u32, len: u32, fine_start: u32, fine_len: u32 },
@@ -66,7 +69,8 @@ enum Begun {
 /// The tail's window, and for a long one the keyframes' look and (where they show no credits,
 /// and `sound` asks for it) its sound: the part of [`analyse_tail`] that needs no frame encoder.
 /// That sound serves only the season's end theme ([`season_tails`]), which needs another
-/// episode of the season with credits: an episode judged alone goes without it.
+/// episode of the season with credits: `detect` reads it afterwards where one has them
+/// ([`super::detect_in`]); [`analyse_tail`] (the app, a tail at a time) reads it at once.
 pub fn begin_tail(file: &Path, spec: TailSpec, use_cache: bool, sound: bool) -> TailBegun {
     let mut notes = Vec::new();
     let state = begun(file, spec, use_cache, sound, &mut notes);
@@ -125,7 +129,7 @@ fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: 
                 Some(None) => crate::features::add_sound(&mut features, file, start, len, use_cache),
                 None => {}
             }
-            Begun::Done(TailFeatures { features, duration_s: duration, window: (start, len) })
+            Begun::Done(TailFeatures { features, duration_s: duration, window: (start, len), sound_deferred: !want_sound })
         }
         Ok(Some((first, _))) => {
             let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
@@ -166,13 +170,13 @@ pub fn finish_tail(file: &Path, begun: TailBegun, encoder: &mut dyn FrameEncoder
             let from = ((from - BEFORE_CREDITS_S).floor().max(0.0)) as u32;
             let window = (from, start + len - from);
             return match crate::features::embed_window(file, from, start + len - from, crate::features::TextKept::Cues, encoder, use_cache, &mut |_| go()) {
-                Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window })),
+                Ok((features, _)) => Ok(Some(TailFeatures { features, duration_s: duration, window, sound_deferred: false })),
                 Err(Error::Cancelled) => Err(Error::Cancelled),
                 Err(e) => failed(e, notes),
             };
         }
     }
-    Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len) }))
+    Ok(Some(TailFeatures { features, duration_s: duration, window: (start, len), sound_deferred: false }))
 }
 
 /// How far back to look, each step, for the start of credits already running at a window's start.
@@ -207,7 +211,8 @@ fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) 
 fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
     // v5 (2026-12-05): bumped with the sampler's version 4, so that no machine keeps a tail
     // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
-    let key = format!("{}-{start}+{len}-coarse-v5", crate::fsio::fingerprint(file)?);
+    // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
+    let key = format!("{}-{start}+{len}-coarse-v6", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {

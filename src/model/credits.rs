@@ -107,8 +107,9 @@ const COARSE_KEYFRAMES: usize = 400;
 /// decodes on its own), and where those showing credits cluster: (first, last) time of the
 /// cluster with the most, a later one on a tie. None when no keyframe shows credits. The 1 FPS
 /// pass then looks only from there to the end of the file.
-pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64) -> crate::error::Result<Option<(f64, f64)>> {
-    let frames = crate::video::keyframes::keyframes(path, start_s, end_s, crate::features::picture::TEXT_HEIGHT, COARSE_KEYFRAMES)?;
+/// `go` false stops it ([`crate::Error::Cancelled`]).
+pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dyn Fn() -> bool + Sync)) -> crate::error::Result<Option<(f64, f64)>> {
+    let frames = crate::video::keyframes::keyframes(path, start_s, end_s, crate::features::picture::TEXT_HEIGHT, COARSE_KEYFRAMES, go)?;
     // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
     // names in one half), or credits the fine pass would find are never looked for.
     let hits: Vec<f64> = frames.iter().filter(|(_, img)| is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK)).map(|(t, _)| *t).collect();

@@ -20,7 +20,8 @@ const SPLIT_ABOVE_S: f64 = 60.0;
 /// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
 /// A long stretch is cut into one part per core, each read and decoded by its own thread; the
 /// keyframe on screen where a part begins stands for that moment, as at `start_s`.
-pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize) -> Result<Vec<(f64, RgbImage)>> {
+/// `go` is asked at each packet: false stops every part ([`Error::Cancelled`]).
+pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
@@ -32,13 +33,13 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
             // Only the first part stands a keyframe before its start in for the start: a later
             // part's is already its predecessor's last, at its own time.
             // A part whose thread the system refuses is read here, after the others.
-            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0)).ok()))
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0, go)).ok()))
             .collect();
         handles
             .into_iter()
             .map(|(i, w, h)| match h {
                 Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
-                None => keyframes_in(path, w[0], w[1], height, i == 0),
+                None => keyframes_in(path, w[0], w[1], height, i == 0, go),
             })
             .collect()
     });
@@ -57,7 +58,7 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
 
 /// [`keyframes`] of one part, by one thread, unthinned; `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
-fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool) -> Result<Vec<(f64, RgbImage)>> {
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let (tb, origin, params, sar, rotation) = {
@@ -100,6 +101,9 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool) 
         Ok(())
     };
     loop {
+        if !go() {
+            return Err(Error::Cancelled);
+        }
         let mut packet = ffmpeg::Packet::empty();
         match packet.read(&mut opened.input) {
             Ok(()) => {}
@@ -189,5 +193,10 @@ mod tests {
             let (a, b) = (crate::features::picture::centre_luma(&shrunk).0, crate::features::picture::centre_luma(&reference).0);
             assert!((a - b).abs() <= 0.01 * b.abs().max(1.0), "centre luma {a} against {b}");
         }
+        // The pass itself, and stopped when asked (the app moved on): nothing half-read returned.
+        let seen = keyframes(&file, 0.0, 1.0, height, 10, &|| true).unwrap();
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].1.dimensions(), (256, 144));
+        assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, &|| false), Err(Error::Cancelled)));
     }
 }

@@ -572,7 +572,7 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
         // can use it (below).
         let tail_spec = options.tail;
         let (head, begun) = std::thread::scope(|scope| {
-            let begun = std::thread::Builder::new().name("introskip-tail".into()).spawn_scoped(scope, move || begin_tail(file, tail_spec, use_cache, false)).ok();
+            let begun = std::thread::Builder::new().name("introskip-tail".into()).spawn_scoped(scope, move || begin_tail(file, tail_spec, use_cache, false, &|| true)).ok();
             let head = crate::features::embed_episode(file, window_s, encoder, use_cache, &mut |_| true);
             (head, begun.and_then(|h| h.join().ok()))
         });
@@ -581,7 +581,7 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
                 notes.extend(features.all_notes().into_iter().map(|n| Note::about(file, n)));
                 analysed.push((file.clone(), features));
                 // A tail thread the system refused (or that failed) is begun here.
-                let begun = begun.unwrap_or_else(|| begin_tail(file, options.tail, use_cache, false));
+                let begun = begun.unwrap_or_else(|| begin_tail(file, options.tail, use_cache, false, &|| true));
                 tails.push(finish_tail(file, begun, encoder, use_cache, &mut notes, &|| true)?);
             }
             Err(Error::Cancelled) => return Err(Error::Cancelled),

@@ -46,8 +46,8 @@ const BEFORE_CREDITS_S: f64 = 15.0;
 
 /// Sample and embed the tail of `file` ([`TailSpec`]); None (with a note saying why) when it has
 /// none or it cannot be read: the head's answer stands either way. `go` returns false to cancel.
-pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
-    finish_tail(file, begin_tail(file, spec, use_cache, true), encoder, use_cache, notes, go)
+pub fn analyse_tail(file: &Path, spec: TailSpec, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &(dyn Fn() -> bool + Sync)) -> Result<Option<TailFeatures>> {
+    finish_tail(file, begin_tail(file, spec, use_cache, true, go), encoder, use_cache, notes, go)
 }
 
 /// A tail's first part, [`begin_tail`]: what needs no frame encoder, so it can run beside the
@@ -60,6 +60,8 @@ pub struct TailBegun {
 enum Begun {
     /// No tail to look at (off, or the file's length unknown), or it could not be read.
     Nothing,
+    /// Stopped by its `go`.
+    Cancelled,
     /// A long tail whose keyframes show no credits: no picture, its sound (unless deferred).
     Done(TailFeatures),
     /// Sample `[fine_start, fine_start + fine_len)` at 1 FPS next; the window is `(start, len)`.
@@ -71,13 +73,14 @@ enum Begun {
 /// That sound serves only the season's end theme ([`season_tails`]), which needs another
 /// episode of the season with credits: `detect` reads it afterwards where one has them
 /// ([`super::detect_in`]); [`analyse_tail`] (the app, a tail at a time) reads it at once.
-pub fn begin_tail(file: &Path, spec: TailSpec, use_cache: bool, sound: bool) -> TailBegun {
+/// `go` false stops it: [`finish_tail`] then says [`Error::Cancelled`].
+pub fn begin_tail(file: &Path, spec: TailSpec, use_cache: bool, sound: bool, go: &(dyn Fn() -> bool + Sync)) -> TailBegun {
     let mut notes = Vec::new();
-    let state = begun(file, spec, use_cache, sound, &mut notes);
+    let state = begun(file, spec, use_cache, sound, go, &mut notes);
     TailBegun { notes, state }
 }
 
-fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: &mut Vec<Note>) -> Begun {
+fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, go: &(dyn Fn() -> bool + Sync), notes: &mut Vec<Note>) -> Begun {
     if spec == TailSpec::Off {
         return Begun::Nothing;
     }
@@ -105,14 +108,14 @@ fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: 
     // credits, the 1 FPS pass reads its own stretch's sound and this read stops.
     let stop = std::sync::atomic::AtomicBool::new(false);
     let (coarse, sound) = std::thread::scope(|scope| {
-        let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+        let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed) || !go();
         let sound = want_sound.then(|| {
             std::thread::Builder::new()
                 .name("sound".into())
                 .spawn_scoped(scope, move || crate::features::sound::cached_sound_features_until(file, start, len, use_cache, &stopped))
                 .ok()
         });
-        let coarse = coarse_cached(file, start, len, use_cache);
+        let coarse = coarse_cached(file, start, len, use_cache, go);
         if !matches!(coarse, Ok(None)) {
             stop.store(true, std::sync::atomic::Ordering::Relaxed);
         }
@@ -135,6 +138,7 @@ fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: 
             let from = ((first - BEFORE_CREDITS_S).floor().max(f64::from(start))) as u32;
             Begun::Fine { duration, start, len, fine_start: from, fine_len: start + len - from }
         }
+        Err(Error::Cancelled) => Begun::Cancelled,
         Err(e) => {
             notes.push(Note::about(file, format!("end credits not looked for: {e}")));
             Begun::Nothing
@@ -143,10 +147,11 @@ fn begun(file: &Path, spec: TailSpec, use_cache: bool, want_sound: bool, notes: 
 }
 
 /// The rest of [`analyse_tail`] after [`begin_tail`]: the 1 FPS pass where the credits may be.
-pub fn finish_tail(file: &Path, begun: TailBegun, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &dyn Fn() -> bool) -> Result<Option<TailFeatures>> {
+pub fn finish_tail(file: &Path, begun: TailBegun, encoder: &mut dyn FrameEncoder, use_cache: bool, notes: &mut Vec<Note>, go: &(dyn Fn() -> bool + Sync)) -> Result<Option<TailFeatures>> {
     notes.extend(begun.notes);
     let (duration, start, len, fine_start, fine_len) = match begun.state {
         Begun::Nothing => return Ok(None),
+        Begun::Cancelled => return Err(Error::Cancelled),
         Begun::Done(mut tail) => {
             tail.features.embeddings = EpisodeFeatures::empty(encoder.dim()).embeddings;
             return Ok(Some(tail));
@@ -184,7 +189,7 @@ const LOOK_BACK_S: u32 = 120;
 
 /// Where credits that run into `at` from before it begin, found through keyframes a step of
 /// [`LOOK_BACK_S`] at a time (at most ten): None when the keyframes just before `at` show none.
-fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) -> Option<f64> {
+fn credits_before(file: &Path, at: u32, use_cache: bool, go: &(dyn Fn() -> bool + Sync)) -> Option<f64> {
     let mut begin = None;
     let mut hi = at;
     for _ in 0..10 {
@@ -192,7 +197,7 @@ fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) 
             break; // cancelled: what was found so far (the caller's next step sees the cancel)
         }
         let lo = hi.saturating_sub(LOOK_BACK_S);
-        match coarse_cached(file, lo, hi - lo, use_cache) {
+        match coarse_cached(file, lo, hi - lo, use_cache, go) {
             // The stretch of credit keyframes must reach the step's end (run into what follows).
             Ok(Some((first, last))) if last + crate::model::credits::COARSE_GAP_S >= f64::from(hi) => {
                 begin = Some(first);
@@ -208,7 +213,7 @@ fn credits_before(file: &Path, at: u32, use_cache: bool, go: &dyn Fn() -> bool) 
 }
 
 /// [`crate::model::credits::coarse_credits`], remembered per file and window in the cache.
-fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<Option<(f64, f64)>> {
+fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Option<(f64, f64)>> {
     // v5 (2026-12-05): bumped with the sampler's version 4, so that no machine keeps a tail
     // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
     // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
@@ -224,7 +229,7 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool) -> Result<O
             return Ok(entry.span);
         }
     }
-    let span = crate::model::credits::coarse_credits(file, f64::from(start), f64::from(start + len))?;
+    let span = crate::model::credits::coarse_credits(file, f64::from(start), f64::from(start + len), go)?;
     if use_cache {
         // A cache that cannot be written costs only time next run.
         if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&Entry { key, span })) {

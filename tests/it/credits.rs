@@ -151,11 +151,14 @@ fn credits_whose_names_no_picture_cue_reads_are_found_by_the_end_theme_the_seaso
     for (k, faint) in [false, true, false].into_iter().enumerate() {
         themed_episode(&season, &format!("Theme Show - S01E0{}", k + 1), k as u32 + 1, faint);
     }
+    // Each run with a cache of its own, to count the sound it read: one read per window.
+    let sounds_read = |out: &Path| std::fs::read_dir(out.with_extension("cache").join("audio")).map_or(0, |d| d.count());
     let run = |args: &[&str], out: &Path| {
         let mut c = introskip();
         // A 150 s tail: its keyframes are looked at first, and only where they show credits is
-        // it sampled at 1 FPS; where none do (E02), only its sound is read.
-        c.arg("detect").arg(&season).args(["--tail", "150"]).args(args).arg("--out").arg(out);
+        // it sampled at 1 FPS; where none do (E02), only its sound is read, and only where
+        // another episode's credits could share its end theme.
+        c.arg("detect").arg(&season).args(["--tail", "150"]).args(args).arg("--out").arg(out).env("INTROSKIP_CACHE", out.with_extension("cache"));
         let o = run_with_timeout(c, 600);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let pred = |e: u32| -> serde_json::Value { serde_json::from_slice(&std::fs::read(out.join(format!("Theme Show - S01E0{e}.pred.json"))).unwrap()).unwrap() };
@@ -165,8 +168,11 @@ fn credits_whose_names_no_picture_cue_reads_are_found_by_the_end_theme_the_seaso
     let (_, e1, e2, _) = run(&["--single"], &dir.path().join("single"));
     assert!(segment(&e1, "credits").is_some_and(|(s, e)| (s - 140.0).abs() <= 1.0 && (e - 160.0).abs() <= 0.1), "{e1}");
     assert!(segment(&e2, "credits").is_none(), "the faint names are seen: the test does not test the theme: {e2}");
+    // Alone, E02's tail sound could serve nothing: three heads and E01's and E03's credits read.
+    assert_eq!(sounds_read(&dir.path().join("single")), 5, "E02's credits-less tail is not listened to when each episode is judged alone");
     // The season: E02's credits by the sound E01 and E03 play during theirs, flagged for a check.
     let (said, _, e2, _) = run(&[], &dir.path().join("season"));
+    assert_eq!(sounds_read(&dir.path().join("season")), 6, "in the season E02's tail is listened to");
     let (start, end) = segment(&e2, "credits").expect("E02's credits found by the end theme");
     assert!((start - 140.0).abs() <= 0.5 && (end - 160.0).abs() <= 0.1, "credits {start}–{end}, truth 2:20–2:40");
     let credits = e2["segments"].as_array().unwrap().iter().find(|s| s["kind"] == "credits").unwrap();

@@ -51,8 +51,8 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
     decoder.set_packet_time_base(stream.time_base());
     // Where x264 says it predicts from one reference (read from this input before it seeks), a
     // B-frame whose group's anchor is shown before `lead` serves only frames shown before it
-    // too: the group goes whole, references included (`sampler::single_reference_x264`).
-    let one_reference = !exact && decoder.id() == ffmpeg::codec::Id::H264 && super::sampler::single_reference_x264_in(&mut opened);
+    // too: the group goes whole, references included (`x264::single_reference_x264`).
+    let one_reference = !exact && decoder.id() == ffmpeg::codec::Id::H264 && super::x264::single_reference_x264_in(&mut opened);
     let from_s = from_s.max(0.0);
     let target = origin.saturating_add(((from_s - 0.1).max(0.0) / tb) as i64);
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {

@@ -3,7 +3,7 @@
 //! it or far ahead.
 
 use super::probe::{stream_rotation, video_info};
-use super::sampler::Converter;
+use super::convert::Converter;
 use crate::error::{Error, Result};
 use ffmpeg_next as ffmpeg;
 use image::RgbImage;
@@ -65,7 +65,7 @@ impl FrameReader {
     }
 
     /// The next decoded frame in presentation order, without conversion.
-    fn decode_next(&mut self) -> Result<Option<(i64, ffmpeg::frame::Video)>> {
+    pub(crate) fn decode_next(&mut self) -> Result<Option<(i64, ffmpeg::frame::Video)>> {
         if let Some(p) = self.pending.take() {
             return Ok(Some(p));
         }

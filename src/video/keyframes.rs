@@ -4,7 +4,7 @@
 //! may be credits, before the 1 FPS sampler looks closely there.
 
 use super::probe::stream_rotation;
-use super::sampler::Converter;
+use super::convert::Converter;
 use crate::error::{Error, Result};
 use ffmpeg_next as ffmpeg;
 use image::RgbImage;
@@ -135,26 +135,6 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
 mod tests {
     use super::*;
 
-    /// The first frame of `file`, decoded.
-    fn first_frame(file: &Path) -> ffmpeg::frame::Video {
-        let mut opened = crate::video::open(file).unwrap();
-        let index = opened.video_index;
-        let params = opened.input.stream(index).unwrap().parameters();
-        let mut decoder = ffmpeg::codec::context::Context::from_parameters(params).unwrap().decoder().video().unwrap();
-        let mut frame = ffmpeg::frame::Video::empty();
-        for (stream, packet) in opened.input.packets() {
-            if stream.index() == index {
-                decoder.send_packet(&packet).unwrap();
-                if decoder.receive_frame(&mut frame).is_ok() {
-                    return frame;
-                }
-            }
-        }
-        decoder.send_eof().unwrap();
-        decoder.receive_frame(&mut frame).unwrap();
-        frame
-    }
-
     #[test]
     fn a_keyframe_shrunk_in_one_step_matches_the_full_size_picture_thumbnailed() {
         // Credits-like lines over footage in 1080p: the coarse pass's picture made by swscale
@@ -171,7 +151,7 @@ mod tests {
             .unwrap()
             .success();
         assert!(ok, "ffmpeg could not make the test clip");
-        let frame = first_frame(&file);
+        let (_, frame) = crate::video::frames::FrameReader::open(&file).unwrap().decode_next().unwrap().expect("a frame");
         let height = crate::features::picture::TEXT_HEIGHT;
         for (sar, rotation) in [((1, 1), 0), ((4, 3), 0), ((1, 1), 90), ((1, 1), 270)] {
             let full = Converter::new(sar, rotation).to_rgb(&frame).unwrap();

@@ -2,11 +2,13 @@
 //! second of presentation time ([`sampler`]).
 
 pub mod audio;
+pub(crate) mod convert;
 pub mod cuts;
 pub mod frames;
 pub mod keyframes;
 pub mod probe;
 pub mod sampler;
+pub(crate) mod x264;
 
 pub use probe::{probe, MediaInfo, VideoInfo, MAX_ASPECT};
 pub use sampler::{DEFAULT_WINDOW_S, sample_all, spawn_sampler, Sample, SampleReport, SamplerConfig, SamplerEvent, SamplerHandle, Strategy};

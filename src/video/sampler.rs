@@ -23,7 +23,10 @@
 //! Samples stream out through a bounded channel while decoding continues, and a cancel flag stops
 //! the worker within one packet.
 
-use super::probe::{display_size, keyframes, stream_rotation, video_info, VideoInfo};
+use super::convert::Converter;
+use super::convert::MAX_RGB_PIXELS;
+use super::probe::{keyframes, stream_rotation, video_info, VideoInfo};
+use super::x264::single_reference_x264;
 use super::open;
 use crate::error::{Error, Result};
 use crate::image_ops::{self, PreprocessSpec};
@@ -275,134 +278,6 @@ impl Clock {
 
     fn seconds(&self, pts: i64) -> f64 {
         (pts as i128 - self.origin as i128) as f64 * self.num as f64 / self.den as f64
-    }
-}
-
-/// Converts decoded frames to upright, square-pixel RGB.
-pub(crate) struct Converter {
-    scaler: Option<(ffmpeg::software::scaling::Context, (ffmpeg::format::Pixel, u32, u32, u32, u32, i32))>,
-    sar: (i32, i32),
-    rotation: i32,
-}
-
-impl Converter {
-    pub(crate) fn new(sar: (i32, i32), rotation: i32) -> Self {
-        Converter { scaler: None, sar, rotation }
-    }
-
-    pub(crate) fn to_rgb(&mut self, frame: &ffmpeg::frame::Video) -> Result<RgbImage> {
-        let (w, h) = (frame.width(), frame.height());
-        // Display size before rotation: stretch non-square pixels horizontally.
-        let (dw, dh) = display_size(w, h, self.sar, 0);
-        // Beyond 4K the picture is first brought down to fit 3840×2160 (area averaging): a 16K
-        // frame in RGB is 400 MB, twice over while it is copied, and no encoder input needs it.
-        let (dw, dh) = fit_within(dw, dh, MAX_RGB_PIXELS);
-        // Plain conversion uses swscale's unscaled fast path, the same one the ffmpeg CLI and PyAV
-        // use to hand RGB frames to Python pipelines (ACCURATE_RND/FULL_CHR_H_INT cost 4× and
-        // differ from it by about one level).
-        let flags = if (dw, dh) == (w, h) {
-            ffmpeg::software::scaling::Flags::POINT
-        } else if dw as u64 * dh as u64 >= MAX_RGB_PIXELS {
-            ffmpeg::software::scaling::Flags::AREA
-        } else {
-            ffmpeg::software::scaling::Flags::BICUBIC
-        };
-        self.convert(frame, (dw, dh), flags)
-    }
-
-    /// The frame upright at `height` pixels high (at most its own), sized as
-    /// [`image_ops::thumbnail`] sizes the upright picture (up to 4K), scaled in one step by swscale's
-    /// bilinear filter, which widens with the reduction as Pillow's does (within a level or two
-    /// of it): a 1080p keyframe for the tail's coarse look is never made a 6 MB RGB picture
-    /// first. That detour was a quarter of the keyframe pass's time (2026-12-05, `perf`).
-    pub(crate) fn to_rgb_height(&mut self, frame: &ffmpeg::frame::Video, height: u32) -> Result<RgbImage> {
-        let (w, h) = (frame.width(), frame.height());
-        let (dw, dh) = display_size(w, h, self.sar, 0);
-        // Shown upright, the picture is (dh × dw) when turned a quarter.
-        let quarter = self.rotation.rem_euclid(180) == 90;
-        let (uw, uh) = if quarter { (dh, dw) } else { (dw, dh) };
-        let th = height.clamp(1, uh.max(1));
-        let tw = ((u64::from(uw) * u64::from(th) + u64::from(uh) / 2) / u64::from(uh.max(1))).max(1) as u32;
-        let size = if quarter { (th, tw) } else { (tw, th) };
-        let flags = if size == (w, h) { ffmpeg::software::scaling::Flags::POINT } else { ffmpeg::software::scaling::Flags::BILINEAR };
-        self.convert(frame, size, flags)
-    }
-
-    /// `frame` converted to RGB at `(dw, dh)` (before rotation), then turned upright.
-    fn convert(&mut self, frame: &ffmpeg::frame::Video, (dw, dh): (u32, u32), flags: ffmpeg::software::scaling::Flags) -> Result<RgbImage> {
-        let (w, h, fmt) = (frame.width(), frame.height(), frame.format());
-        let key = (fmt, w, h, dw, dh, flags.bits());
-        if self.scaler.as_ref().is_none_or(|(_, k)| *k != key) {
-            let mut ctx =
-                ffmpeg::software::scaling::Context::get(fmt, w, h, ffmpeg::format::Pixel::RGB24, dw, dh, flags)
-                    .map_err(|e| Error::internal(format!("cannot convert {fmt:?} {w}x{h} to RGB: {e}")))?;
-            set_colorspace(&mut ctx, frame, h);
-            self.scaler = Some((ctx, key));
-        }
-        let (scaler, _) = self.scaler.as_mut().expect("set above");
-        let mut rgb = ffmpeg::frame::Video::empty();
-        scaler.run(frame, &mut rgb).map_err(|e| Error::internal(format!("colour conversion failed: {e}")))?;
-        let (rw, rh) = (rgb.width() as usize, rgb.height() as usize);
-        let stride = rgb.stride(0);
-        let data = rgb.data(0);
-        let mut tight = Vec::with_capacity(rw * rh * 3);
-        for y in 0..rh {
-            tight.extend_from_slice(&data[y * stride..y * stride + rw * 3]);
-        }
-        drop(rgb);
-        let img = RgbImage::from_raw(rw as u32, rh as u32, tight).expect("sized above");
-        Ok(image_ops::rotate(img, self.rotation))
-    }
-}
-
-/// The most pixels a frame is converted to RGB at: 3840×2160.
-const MAX_RGB_PIXELS: u64 = 3840 * 2160;
-
-/// (w, h) scaled down, keeping its aspect, until it has at most `max` pixels (even sizes).
-fn fit_within(w: u32, h: u32, max: u64) -> (u32, u32) {
-    let pixels = w as u64 * h as u64;
-    if pixels <= max {
-        return (w, h);
-    }
-    let scale = (max as f64 / pixels as f64).sqrt();
-    let even = |v: f64| ((v / 2.0).floor() as u32 * 2).max(2);
-    (even(w as f64 * scale), even(h as f64 * scale))
-}
-
-/// Use the frame's own matrix (BT.709 for HD when unstated, as players do) and range.
-fn set_colorspace(ctx: &mut ffmpeg::software::scaling::Context, frame: &ffmpeg::frame::Video, height: u32) {
-    use ffmpeg::ffi;
-    use ffmpeg::util::color::{Range, Space};
-    let cs = match frame.color_space() {
-        Space::BT709 => ffi::SWS_CS_ITU709,
-        Space::FCC => ffi::SWS_CS_FCC,
-        Space::BT470BG | Space::SMPTE170M => ffi::SWS_CS_ITU601,
-        Space::SMPTE240M => ffi::SWS_CS_SMPTE240M,
-        Space::BT2020NCL | Space::BT2020CL => ffi::SWS_CS_BT2020,
-        _ if height >= 720 => ffi::SWS_CS_ITU709,
-        _ => ffi::SWS_CS_ITU601,
-    } as i32;
-    let full_range = i32::from(frame.color_range() == Range::JPEG);
-    unsafe {
-        let ctx = ctx.as_mut_ptr();
-        let mut inv_table = std::ptr::null_mut();
-        let mut table = std::ptr::null_mut();
-        let (mut src_range, mut dst_range, mut brightness, mut contrast, mut saturation) = (0, 0, 0, 0, 0);
-        if ffi::sws_getColorspaceDetails(
-            ctx,
-            &mut inv_table,
-            &mut src_range,
-            &mut table,
-            &mut dst_range,
-            &mut brightness,
-            &mut contrast,
-            &mut saturation,
-        ) < 0
-        {
-            return; // RGB input: nothing to set.
-        }
-        let coefficients = ffi::sws_getCoefficients(cs);
-        ffi::sws_setColorspaceDetails(ctx, coefficients, full_range, table, 1, brightness, contrast, saturation);
     }
 }
 
@@ -700,60 +575,6 @@ fn group_unshown(pts: i64, anchor: i64, later: impl Iterator<Item = Option<i64>>
     stream_ended
 }
 
-/// Does the stream say it was made by x264 with one reference frame? x264 writes its settings
-/// into the first frame ("x264 - core 164 … - options: cabac=1 ref=1 …", an unregistered SEI).
-/// With `ref=1` every frame predicts from the one anchor before it (and a B-frame also from the
-/// one after), so a B-pyramid's reference frame serves only the B-frames of its own group (the
-/// picture it predicts from is right; FFmpeg's stand-in for the missing frame number shifts the
-/// implicit weights of some later B-frames, so this is an approximation like the deblocking skip). Other
-/// encoders, more references, or settings not found keep the general rule (non-reference frames
-/// only). `ref=1` is what x264's `veryfast`, `superfast` and `ultrafast` presets write.
-pub(crate) fn single_reference_x264(path: &Path) -> bool {
-    let Ok(mut opened) = open(path) else { return false };
-    single_reference_x264_in(&mut opened)
-}
-
-/// [`single_reference_x264`] on an input already open, read from its start: it may read the
-/// stream's first packets, so seek before decoding from it.
-pub(crate) fn single_reference_x264_in(opened: &mut super::Opened) -> bool {
-    let vindex = opened.video_index;
-    // SAFETY: the stream's codec parameters are owned by the open input; extradata is null or
-    // `extradata_size` bytes.
-    let extradata = unsafe {
-        let stream = opened.input.stream(vindex).map(|s| s.parameters().as_ptr());
-        stream.and_then(|par| {
-            let par = &*par;
-            (!par.extradata.is_null() && par.extradata_size > 0).then(|| std::slice::from_raw_parts(par.extradata, par.extradata_size as usize).to_vec())
-        })
-    };
-    if let Some(refs) = extradata.as_deref().and_then(|d| x264_option(d, "ref")) {
-        return refs == 1;
-    }
-    // The settings ride in the first frame: read up to the stream's first packet (read directly,
-    // so a lasting read error ends the look instead of being retried).
-    for _ in 0..256 {
-        let mut packet = ffmpeg::Packet::empty();
-        if packet.read(&mut opened.input).is_err() {
-            return false;
-        }
-        if packet.stream() == vindex {
-            return packet.data().and_then(|d| x264_option(d, "ref")) == Some(1);
-        }
-    }
-    false
-}
-
-/// One of x264's settings as it wrote them into the stream (`None` where the bytes hold none).
-fn x264_option(bytes: &[u8], key: &str) -> Option<u32> {
-    const TAG: &[u8] = b"x264 - core ";
-    let at = bytes.windows(TAG.len()).position(|w| w == TAG)?;
-    let text = &bytes[at..];
-    let end = text.iter().position(|&b| !(b.is_ascii_graphic() || b == b' ')).unwrap_or(text.len());
-    let text = std::str::from_utf8(&text[..end]).ok()?;
-    let (_, options) = text.split_once(" options: ")?;
-    options.split(' ').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
-}
-
 /// Open the file again for another segment's decoder.
 fn setup_reopen(path: &Path) -> Result<(super::Opened, ())> {
     Ok((open(path)?, ()))
@@ -790,7 +611,7 @@ fn run_segment(
         .map_err(|e| Error::input(&path, format!("no decoder for video codec '{}' ({e})", info.codec)))?;
     decoder.set_packet_time_base(ffmpeg::Rational::new(clock.num as i32, clock.den as i32));
 
-    let mut converter = Converter { scaler: None, sar: info.sample_aspect, rotation: setup.rotation };
+    let mut converter = Converter::new(info.sample_aspect, setup.rotation);
     let mut queue: VecDeque<ffmpeg::Packet> = VecDeque::with_capacity(LOOKAHEAD);
     let mut seen_pts: BTreeSet<i64> = BTreeSet::new();
     // Furthest PTS handed to the decoder: where decoding stands (the demuxer is LOOKAHEAD ahead).
@@ -1085,24 +906,6 @@ mod tests {
         }
         // One keyframe only: no piece would start anywhere but the beginning.
         assert_eq!(plan_segments(&clock, &[0], Some(2700.0), 0, 180, 6), vec![Segment { first: 0, end: 180 }]);
-    }
-
-
-    #[test]
-    fn x264_settings_are_read_from_the_first_frame() {
-        // An SEI as x264 writes it: a UUID, the text, its NUL, then the next NAL.
-        let mut sei = vec![0, 0, 0, 0x2c, 0x06, 0x05, 0xff];
-        sei.extend_from_slice(&[0xdc, 0x45, 0xe9, 0xbd, 0xe6, 0xd9, 0x48, 0xb7, 0x96, 0x2c, 0xd8, 0x20, 0xd9, 0x23, 0xee, 0xef]);
-        sei.extend_from_slice(b"x264 - core 164 r3095 baee400 - H.264/MPEG-4 AVC codec - Copyleft 2003-2022 - http://www.videolan.org/x264.html - options: cabac=1 ref=1 deblock=1:0:0 analyse=0x3:0x113 b_pyramid=2 bframes=3 keyint=250\0");
-        sei.extend_from_slice(&[0x80, 0, 0, 0, 1, 0x65, 0x88]);
-        assert_eq!(x264_option(&sei, "ref"), Some(1));
-        assert_eq!(x264_option(&sei, "bframes"), Some(3));
-        assert_eq!(x264_option(&sei, "keyint"), Some(250));
-        assert_eq!(x264_option(&sei, "deblock"), None, "not a number");
-        assert_eq!(x264_option(&sei, "re"), None, "keys match whole");
-        assert_eq!(x264_option(b"\0\0\x01\x65 no settings here", "ref"), None);
-        let medium = b"x264 - core 164 - options: cabac=1 ref=3 deblock=1:0:0";
-        assert_eq!(x264_option(medium, "ref"), Some(3));
     }
 
     #[test]

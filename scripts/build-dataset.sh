@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|train-mix|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -12,6 +12,7 @@
 # other fonts that fade in), on which nothing was chosen: the set the README reports on last.
 # FAMILYC_SEED / FAMILYB_SEED draw other series of the same family into their own folders (a
 # fresh draw to test a rule chosen on the first one).
+# `train-mix` builds the mixed-family training set (families A, B and C, training footage).
 # `familyb-wide` builds 16 more family-B series (seed 3028, the training split's footage and
 # music; 64 episodes, ~30 min): a wider look at the family the season rules were chosen on, run
 # with scripts/eval-set.sh (README "Results": not part of the test suite, which it would double).
@@ -70,6 +71,18 @@ elif [ "$split" = tails-mid-other ]; then
   flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6062}" --series 4 --family C --tails other --mid-credits 0.5 --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-mid-other-${TAILS_MID_OTHER_SEED:-6062}
+elif [ "$split" = train-mix ]; then
+  # The mixed-family training set (README "The intro model": 2026-12-05): 12 family-A, 10
+  # family-B and 10 family-C series from the training footage and music (128 episodes, as many
+  # as the family-A training set), each family from its own seed, into their own folders.
+  for fam in "A 2026 12" "B 7028 10" "C 7029 10"; do
+    set -- $fam
+    dir=$INTROSKIP_CACHE/dataset/train-mix/$1-$2
+    log "synthesising family $1 training series (seed $2) into $dir"
+    /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$dir" --split train --seed "$2" --family "$1" --series "$3" --pool "$out/pool" --jobs 2
+    /usr/bin/python3 training/check_truth.py "$dir" --split train
+  done
+  exit 0
 elif [ "$split" = familyc ]; then
   flags=(--split dev --seed "${FAMILYC_SEED:-2029}" --family C --pool "$out/pool")
   check_split=dev

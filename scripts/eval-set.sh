@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Score a whole synthesised set the way the committed results are scored (one `detect` per
 # series folder, then `eval --json`), for sets the test suite does not run:
-#   [BIN=introskip] scripts/eval-set.sh SET_DIR OUT.json [season|single]
+#   [BIN=introskip] [MODEL=DIR] scripts/eval-set.sh SET_DIR OUT.json [season|single]
+# (MODEL: another model folder than the shipped one, e.g. one being chosen)
 # e.g. scripts/eval-set.sh ~/.cache/introskip/dataset/familyb-train-3028/train results/familyb-wide-season.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pred" "$work/truth"
 single=()
 [ "$mode" = single ] && single=(--single)
+[ -n "${MODEL:-}" ] && single+=(--model "$MODEL")
 for series in "$set_dir"/*/; do
   case "$series" in */work/|*/pool/) continue ;; esac
   cp "$series"/*.truth.json "$work/truth/"

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -764,6 +765,10 @@ def music_input(spec, duration):
     expr = (f"0.18*sin(2*PI*{base}*pow(2,mod(floor(t*{bps})*{a},12)/12)*t)*(1-mod(t*{bps},1))"
             f"+0.12*sin(2*PI*{base / 2}*pow(2,mod(floor(t*{bps / 4})*{b},7)/12)*t)"
             f"+0.05*sin(2*PI*{base * 3}*t)*lt(mod(t*{bps * 2},1),0.1)")
+    if spec.get("offset"):
+        # A theme that leads the intro's picture (family C, training music): the bed from
+        # `offset` seconds into the master's, so the lead runs on into the intro's own sound.
+        expr = re.sub(r"\bt\b", f"(t+{spec['offset']})", expr)
     return ["-f", "lavfi", "-t", f"{duration:.3f}", "-i",
             f"aevalsrc='{expr}|{expr}':s={AUDIO_RATE}:c=stereo"]
 
@@ -1004,9 +1009,10 @@ def render_episode(series, ep, work, pool, out_path):
                     # plays at its first frame, started earlier by the lead, mixed into this shot.
                     tl = p["theme_lead"]
                     m = dict(series["intros"][tl["which"]]["music"])
-                    m["path"] = os.path.join(pool, f"music_{m['id']}.wav")
+                    if m["kind"] == "file":
+                        m["path"] = os.path.join(pool, f"music_{m['id']}.wav")
                     lead = tl["frames"] / FPS
-                    m["offset"] = round(m["offset"] + tl["head"] / FPS - lead, 4)
+                    m["offset"] = round(m.get("offset", 0) + tl["head"] / FPS - lead, 4)
                     inputs += music_input(m, lead)
                     mg = f"volume={m['gain_db']}dB," if "gain_db" in m else ""
                     delay = int(round((dur - lead) * 1000))

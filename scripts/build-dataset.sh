@@ -34,6 +34,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
+# Render into $1, then verify the truth independently; $2 is the split the check reads, the rest
+# go to synth.py.
+render_and_check() {
+  local dir=$1 check=$2
+  shift 2
+  /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$dir" "$@" --jobs 2
+  log "checking their truth independently (intro music located in each episode's audio)"
+  /usr/bin/python3 training/check_truth.py "$dir" --split "$check"
+}
 split=${1:-all}
 shift || true
 scripts/fetch-media.sh
@@ -79,8 +88,7 @@ elif [ "$split" = train-mix ]; then
     set -- $fam
     dir=$INTROSKIP_CACHE/dataset/train-mix/$1-$2
     log "synthesising family $1 training series (seed $2) into $dir"
-    /usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$dir" --split train --seed "$2" --family "$1" --series "$3" --pool "$out/pool" --jobs 2
-    /usr/bin/python3 training/check_truth.py "$dir" --split train
+    render_and_check "$dir" train --split train --seed "$2" --family "$1" --series "$3" --pool "$out/pool"
   done
   exit 0
 elif [ "$split" = familyc ]; then
@@ -89,6 +97,4 @@ elif [ "$split" = familyc ]; then
   out=$INTROSKIP_CACHE/dataset/familyc-v2-${FAMILYC_SEED:-2029}
 fi
 log "synthesising the $split series into $out"
-/usr/bin/python3 training/synth.py --media "$INTROSKIP_CACHE/media" --out "$out" "${flags[@]}" --jobs 2 "$@"
-log "checking their truth independently (intro music located in each episode's audio)"
-/usr/bin/python3 training/check_truth.py "$out" --split "$check_split"
+render_and_check "$out" "$check_split" "${flags[@]}" "$@"

@@ -104,7 +104,9 @@ whole = pcm(spec, 3.0)
 lead = pcm(dict(spec, offset=2.0), 1.0)
 rate = synth.AUDIO_RATE
 tail = whole[2 * rate * 2:3 * rate * 2]
-diff = max(abs(int.from_bytes(a[i:i + 2], "little", signed=True) - int.from_bytes(b[i:i + 2], "little", signed=True)) for a, b in [(tail, lead)] for i in range(0, min(len(a), len(b)), 2))
+import array
+x, y = array.array("h", tail), array.array("h", lead)
+diff = max(abs(p - q) for p, q in zip(x, y))
 print(len(tail), len(lead), diff)
 "#;
     let o = Command::new(reference_python()).arg("-c").arg(script).arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("training")).output().unwrap();

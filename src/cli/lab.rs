@@ -235,6 +235,130 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     Ok(())
 }
 
+/// #19's comparison: `detect` beside a Python pipeline of the research systems' kind
+/// (`training/reference/python_pipeline.py`: OpenCV reads every frame of the window, one a second
+/// is kept, OpenAI's preprocessing and ViT-B/32 in PyTorch with one thread per core), on the same
+/// file, in this process, rounds alternating the order. Ours: `detect --single` as the command
+/// runs it, nothing cached (the embedded encoder; with the default tail and with `--tail off`),
+/// and the head's analysis with the same ViT-B/32 weights, fp32 and bf16 (sampling with CLIP's
+/// preprocessing, the tower, the sound beside them; the tagger, ~30 ms, is left out: it needs a
+/// model trained on those embeddings).
+pub(super) fn bench_pipeline(file: Option<&Path>, window: u32, runs: usize) -> Result<()> {
+    let file = match file {
+        Some(f) => f.to_path_buf(),
+        None => crate::lab::bench::x264_defaults_episode()?,
+    };
+    crate::video::probe(&file)?;
+    let (model_py, fixture) = crate::lab::bench::clip_b32_fixture()?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/reference/python_pipeline.py");
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let python = || -> Result<serde_json::Value> {
+        let out = std::process::Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg(&model_py)
+            .arg(fixture.join("state_dict.pt"))
+            .arg(&file)
+            .arg(window.to_string())
+            .arg(threads.to_string())
+            .arg("16")
+            // Its OpenMP and OpenBLAS pools share 2 cores: with spinning workers PyTorch took
+            // 18 s for what it does in 10 with sleeping ones (set here as introskip sets its own).
+            .env("OMP_WAIT_POLICY", std::env::var_os("OMP_WAIT_POLICY").unwrap_or_else(|| "PASSIVE".into()))
+            .output()
+            .map_err(|e| Error::Usage(format!("cannot run the Python pipeline ({e})")))?;
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).map_err(|_| {
+            Error::Usage(format!("the Python pipeline failed (run scripts/fetch-clip-reference.sh): {}", String::from_utf8_lossy(&out.stderr).trim()))
+        })
+    };
+    let mut embedded = crate::encoder::default_encoder();
+    let model = crate::model::load_model(None, embedded.as_ref())?;
+    let weights = fixture.join("openclip.safetensors");
+    let mut clip32 = crate::encoder::ClipEncoder::load(&weights)?;
+    let mut clip16 = crate::encoder::ClipEncoder::load(&weights)?.into_bf16();
+    let media = vec![file.clone()];
+    let mut detect = |tail: crate::features::tail::TailSpec| -> Result<f64> {
+        let options = crate::service::detect::JudgeOptions { single: true, tail, window_s: window, ..crate::service::detect::JudgeOptions::season() };
+        let mut memory = crate::service::detect::JudgeMemory::default();
+        memory.start_reader();
+        let t = std::time::Instant::now();
+        crate::service::detect::detect_in(&media, window, embedded.as_mut(), &model, options, None, false, &mut memory)?;
+        Ok(t.elapsed().as_secs_f64())
+    };
+    let head = |encoder: &mut dyn crate::encoder::FrameEncoder| -> Result<(f64, crate::features::EpisodeFeatures)> {
+        let t = std::time::Instant::now();
+        let (features, _) = crate::features::embed_window(&file, 0, window, crate::features::TextKept::head(&file), encoder, false, &mut |_| true)?;
+        Ok((t.elapsed().as_secs_f64(), features))
+    };
+    const NAMES: [&str; 5] = ["Python pipeline", "detect, default tail", "detect --tail off", "head, ViT-B/32 fp32", "head, ViT-B/32 bf16"];
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); NAMES.len()];
+    let (mut python_decode, mut python_embed) = (Vec::new(), Vec::new());
+    let mut agreement = None;
+    for round in 0..runs.max(1) {
+        for k in 0..NAMES.len() {
+            let which = (k + round) % NAMES.len();
+            eprint!("\rround {}/{}: {:<24}", round + 1, runs.max(1), NAMES[which]);
+            let seconds = match which {
+                0 => {
+                    let v = python()?;
+                    python_decode.push(v["decode_s"].as_f64().unwrap_or(f64::NAN));
+                    python_embed.push(v["embed_s"].as_f64().unwrap_or(f64::NAN));
+                    v["total_s"].as_f64().unwrap_or(f64::NAN)
+                }
+                1 => detect(crate::features::tail::DEFAULT_TAIL)?,
+                2 => detect(crate::features::tail::TailSpec::Off)?,
+                3 => head(&mut clip32)?.0,
+                _ => {
+                    let (s, f16) = head(&mut clip16)?;
+                    if agreement.is_none() {
+                        // bf16 against fp32 on the same samples: the worst and mean cosine.
+                        let (_, f32s) = head(&mut clip32)?;
+                        let cos: Vec<f32> = (0..f16.seconds.len().min(f32s.seconds.len())).map(|i| crate::encoder::cosine_similarity(f16.embedding(i), f32s.embedding(i))).collect();
+                        agreement = Some((cos.iter().copied().fold(1.0f32, f32::min), cos.iter().sum::<f32>() / cos.len().max(1) as f32));
+                    }
+                    s
+                }
+            };
+            times[which].push(seconds);
+        }
+    }
+    eprintln!();
+    let medians: Vec<f64> = times.into_iter().map(crate::lab::bench::median).collect();
+    println!("{} ({} s window), {threads} cores, median of {}, rounds alternating the order:", file.display(), window, runs.max(1));
+    println!(
+        "  {:<22} {:>7.2} s  (OpenCV decoding every frame {:.2} s, ViT-B/32 in PyTorch {:.2} s)",
+        NAMES[0],
+        medians[0],
+        crate::lab::bench::median(python_decode),
+        crate::lab::bench::median(python_embed)
+    );
+    for (i, name) in NAMES.iter().enumerate().skip(1) {
+        println!("  {name:<22} {:>7.2} s  the Python pipeline / this: {:.2}×", medians[i], medians[0] / medians[i]);
+    }
+    if let Some((min, mean)) = agreement {
+        println!("  bf16 against fp32 embeddings of the same samples: cosine min {min:.5}, mean {mean:.5}");
+    }
+    // The tower alone on 64 frames (the fixture's two images in turn), by batch size: what
+    // `picture_features` hands it at a time.
+    let inputs = crate::lab::bench::read_npy(&fixture.join("inputs.npy"))?;
+    let per_image = 3 * 224 * 224;
+    if inputs.len() >= 2 * per_image {
+        let frames: Vec<&[f32]> = (0..64).map(|i| &inputs[(i % 2) * per_image..(i % 2 + 1) * per_image]).collect();
+        for (name, tower) in [("fp32", crate::encoder::clip::ClipVision::new(&crate::encoder::clip::Weights::load(&weights)?, &crate::encoder::burn_device())?), ("bf16", crate::encoder::clip::ClipVision::new(&crate::encoder::clip::Weights::load(&weights)?, &crate::encoder::burn_device())?.into_bf16())] {
+            let mut line = format!("  the ViT-B/32 tower alone, {name}, frames/s by batch:");
+            for batch in [1usize, 4, 8, 16, 32, 64] {
+                tower.embed(&frames[..batch])?; // warm-up
+                let t = std::time::Instant::now();
+                for chunk in frames.chunks(batch) {
+                    tower.embed(chunk)?;
+                }
+                line.push_str(&format!(" {batch}: {:.1}", frames.len() as f64 / t.elapsed().as_secs_f64()));
+            }
+            println!("{line}");
+        }
+    }
+    Ok(())
+}
+
 /// CPU seconds this process has used so far, every thread's, user and system.
 fn cpu_seconds() -> f64 {
     // SAFETY: getrusage writes into the struct it is given and reads nothing else.

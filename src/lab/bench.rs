@@ -337,11 +337,22 @@ fn bench_clip() -> Result<()> {
     let score = crate::lab::retrieval::score(&fixtures, &mut random_clip, false)?;
     println!("  random-weight CLIP on the perturbation test (frame-aligned variants): {}", score.summary());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let out = Command::new("/usr/bin/python3").arg(&script).arg(&model_py)
-        .args(["--bench", "b32", &threads.to_string(), &batch.to_string(), "3"]).output()
-        .map_err(|e| Error::Usage(format!("cannot run the reference ({e})")))?;
-    let theirs = serde_json::from_slice::<serde_json::Value>(&out.stdout).ok().and_then(|v| v["frames_per_s"].as_f64())
-        .ok_or_else(|| Error::internal(format!("reference benchmark failed: {}", String::from_utf8_lossy(&out.stderr))))?;
-    println!("  PyTorch {} running OpenAI's code, {threads} threads: {theirs:.2} frames/s   ratio {main_name}/PyTorch {:.2}×", "1.13", ours / theirs);
+    // PyTorch at its best: OpenMP's workers spinning (its default) and sleeping (passive). On 2
+    // cores its OpenMP and OpenBLAS pools fight while spinning: 10.8 frames/s against 17.7
+    // passive (2026-12-05); the ratio printed before then was against the spinning one (2×).
+    let mut best = 0.0f64;
+    for policy in ["default", "PASSIVE"] {
+        let mut command = Command::new("/usr/bin/python3");
+        command.arg(&script).arg(&model_py).args(["--bench", "b32", &threads.to_string(), &batch.to_string(), "3"]);
+        if policy == "PASSIVE" {
+            command.env("OMP_WAIT_POLICY", "PASSIVE");
+        }
+        let out = command.output().map_err(|e| Error::Usage(format!("cannot run the reference ({e})")))?;
+        let theirs = serde_json::from_slice::<serde_json::Value>(&out.stdout).ok().and_then(|v| v["frames_per_s"].as_f64())
+            .ok_or_else(|| Error::internal(format!("reference benchmark failed: {}", String::from_utf8_lossy(&out.stderr))))?;
+        println!("  PyTorch {} running OpenAI's code, {threads} threads, OMP_WAIT_POLICY {policy}: {theirs:.2} frames/s", "1.13");
+        best = best.max(theirs);
+    }
+    println!("  ratio {main_name} / PyTorch at its best: {:.2}×", ours / best);
     Ok(())
 }

@@ -252,7 +252,12 @@ pub(super) fn bench_pipeline(file: Option<&Path>, window: u32, runs: usize) -> R
     let (model_py, fixture) = crate::lab::bench::clip_b32_fixture()?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/reference/python_pipeline.py");
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let python = || -> Result<serde_json::Value> {
+    let mut embedded = crate::encoder::default_encoder();
+    let model = crate::model::load_model(None, embedded.as_ref())?;
+    let weights = fixture.join("openclip.safetensors");
+    let mut clip32 = crate::encoder::ClipEncoder::load(&weights)?;
+    let mut clip16 = crate::encoder::ClipEncoder::load(&weights)?.into_bf16();
+    let python = |batch: usize| -> Result<serde_json::Value> {
         let out = std::process::Command::new("/usr/bin/python3")
             .arg(&script)
             .arg(&model_py)
@@ -260,9 +265,11 @@ pub(super) fn bench_pipeline(file: Option<&Path>, window: u32, runs: usize) -> R
             .arg(&file)
             .arg(window.to_string())
             .arg(threads.to_string())
-            .arg("16")
-            // Its OpenMP and OpenBLAS pools share 2 cores: with spinning workers PyTorch took
-            // 18 s for what it does in 10 with sleeping ones (set here as introskip sets its own).
+            // The batch CLIP takes here (`Feeding`).
+            .arg(batch.to_string())
+            // Its OpenMP and OpenBLAS pools share 2 cores: with spinning workers its tower took
+            // 18.1 s for what it does in 9.4 s with sleeping ones (2026-12-05), so it gets the
+            // faster unless the caller set a policy.
             .env("OMP_WAIT_POLICY", std::env::var_os("OMP_WAIT_POLICY").unwrap_or_else(|| "PASSIVE".into()))
             .output()
             .map_err(|e| Error::Usage(format!("cannot run the Python pipeline ({e})")))?;
@@ -270,19 +277,19 @@ pub(super) fn bench_pipeline(file: Option<&Path>, window: u32, runs: usize) -> R
             Error::Usage(format!("the Python pipeline failed (run scripts/fetch-clip-reference.sh): {}", String::from_utf8_lossy(&out.stderr).trim()))
         })
     };
-    let mut embedded = crate::encoder::default_encoder();
-    let model = crate::model::load_model(None, embedded.as_ref())?;
-    let weights = fixture.join("openclip.safetensors");
-    let mut clip32 = crate::encoder::ClipEncoder::load(&weights)?;
-    let mut clip16 = crate::encoder::ClipEncoder::load(&weights)?.into_bf16();
     let media = vec![file.clone()];
     let mut detect = |tail: crate::features::tail::TailSpec| -> Result<f64> {
         let options = crate::service::detect::JudgeOptions { single: true, tail, window_s: window, ..crate::service::detect::JudgeOptions::season() };
         let mut memory = crate::service::detect::JudgeMemory::default();
         memory.start_reader();
         let t = std::time::Instant::now();
-        crate::service::detect::detect_in(&media, window, embedded.as_mut(), &model, options, None, false, &mut memory)?;
-        Ok(t.elapsed().as_secs_f64())
+        let run = crate::service::detect::detect_in(&media, window, embedded.as_mut(), &model, options, None, false, &mut memory)?;
+        let seconds = t.elapsed().as_secs_f64();
+        // A failed detection is not a fast one.
+        if let Some(e) = run.failures.into_iter().next() {
+            return Err(e);
+        }
+        Ok(seconds)
     };
     let head = |encoder: &mut dyn crate::encoder::FrameEncoder| -> Result<(f64, crate::features::EpisodeFeatures)> {
         let t = std::time::Instant::now();
@@ -299,7 +306,7 @@ pub(super) fn bench_pipeline(file: Option<&Path>, window: u32, runs: usize) -> R
             eprint!("\rround {}/{}: {:<24}", round + 1, runs.max(1), NAMES[which]);
             let seconds = match which {
                 0 => {
-                    let v = python()?;
+                    let v = python(crate::encoder::FrameEncoder::feeding(&clip32).batch)?;
                     python_decode.push(v["decode_s"].as_f64().unwrap_or(f64::NAN));
                     python_embed.push(v["embed_s"].as_f64().unwrap_or(f64::NAN));
                     v["total_s"].as_f64().unwrap_or(f64::NAN)

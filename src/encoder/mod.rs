@@ -203,8 +203,9 @@ impl FrameEncoder for ClipEncoder {
     fn input(&self) -> EncoderInput {
         EncoderInput::Tensor(PreprocessSpec::clip(self.model.config.input_resolution as u32))
     }
-    /// The tower runs once the sampler is done (up to 256 samples, 154 MB held at 224 px), in
-    /// batches of 32. Beside the decoder's threads on 2 cores, libtorch's OpenMP workers spin
+    /// The tower runs once the sampler is done (up to 256 samples, 154 MB held at 224 px; a
+    /// longer window encodes every 256, while the sampler fills its queue of 32), in batches of
+    /// 32. Beside the decoder's threads on 2 cores, libtorch's OpenMP workers spin
     /// between the tower's steps and take the cycles decoding needs: a ViT-B/32 head of a 1080p
     /// episode took 15.6 s encoding 16 at a time as samples came, 13.6 s this way (bf16: 11.5
     /// against 9.35 s; `bench pipeline`, 2026-12-05). Batches of 32 beat 16 by 1–6 % (the same

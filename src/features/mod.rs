@@ -271,8 +271,9 @@ pub fn picture_features(
                 go
             }
             crate::video::SamplerEvent::Finished(report) => {
-                if pending.is_empty() {
-                    on(Progress::Encoded { done: features.seconds.len(), requested });
+                // A cancel is honoured to the last batch, and with nothing left to encode too.
+                if pending.is_empty() && !on(Progress::Encoded { done: features.seconds.len(), requested }) {
+                    return Err(crate::Error::Cancelled);
                 }
                 flush(&mut pending, &mut features, encoder, on, requested)?;
                 features.note = report.note;

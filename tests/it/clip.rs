@@ -229,15 +229,20 @@ fn a_checkpoint_without_a_text_tower_is_refused_naming_the_file() {
     assert!(err.starts_with(&path.display().to_string()) && err.contains("transformer.resblocks.1.mlp.c_proj.bias") && err.contains("missing"), "{err}");
 }
 
+/// A `seconds`-long testsrc2 episode (2 s GOPs) in `dir`, and the tiny fixture as a frame encoder.
+fn testsrc_and_tiny_clip(dir: &Path, seconds: u32) -> (PathBuf, introskip::encoder::ClipEncoder) {
+    let clip = dir.join("episode.mp4");
+    ffmpeg(&["-f", "lavfi", "-i", &format!("testsrc2=s=320x180:r=25:d={seconds}"), "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", clip.to_str().unwrap()]);
+    (clip, introskip::encoder::ClipEncoder::load(&fixture("openclip.safetensors")).unwrap())
+}
+
 /// CLIP takes a window's samples once the sampler is done, 32 at a time (its `Feeding`: on 2
 /// cores libtorch's spinning workers slowed the decoder beside them): every second still gets the
 /// embedding of its own frame, in order, and nothing is encoded before the last frame is sampled.
 #[test]
 fn a_window_embedded_with_clip_gives_each_second_its_own_frame() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = dir.path().join("episode.mp4");
-    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=40", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", clip.to_str().unwrap()]);
-    let mut encoder = introskip::encoder::ClipEncoder::load(&fixture("openclip.safetensors")).unwrap();
+    let (clip, mut encoder) = testsrc_and_tiny_clip(dir.path(), 40);
     use introskip::encoder::FrameEncoder;
     assert_eq!(encoder.feeding(), introskip::encoder::Feeding { batch: 32, hold: 256 });
     let (mut sampled, mut encoded_after) = (0usize, Vec::new());
@@ -273,9 +278,7 @@ fn a_window_embedded_with_clip_gives_each_second_its_own_frame() {
 #[test]
 fn a_cancel_while_clip_encodes_stops_between_batches() {
     let dir = tempfile::tempdir().unwrap();
-    let clip = dir.path().join("episode.mp4");
-    ffmpeg(&["-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=70", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "50", clip.to_str().unwrap()]);
-    let mut encoder = introskip::encoder::ClipEncoder::load(&fixture("openclip.safetensors")).unwrap();
+    let (clip, mut encoder) = testsrc_and_tiny_clip(dir.path(), 70);
     let mut encoded = Vec::new();
     let result = introskip::features::embed_window(&clip, 0, 70, introskip::features::TextKept::Nothing, &mut encoder, false, &mut |p| {
         if let introskip::features::Progress::Encoded { done, .. } = p {

@@ -15,6 +15,16 @@ pub(super) enum Status {
     Cancelled,
 }
 
+impl Status {
+    /// How much of an analysis is done (0–1): sampling and encoding count half each. The
+    /// embedded encoder keeps pace with sampling; CLIP encodes after it (`Feeding`), and a
+    /// share of the samples alone read 100 % through its seconds of encoding.
+    pub(super) fn done_share(sampled: usize, encoded: usize, total: usize) -> f64 {
+        let total = total.max(1) as f64;
+        ((sampled as f64).min(total) + (encoded as f64).min(total)) / (2.0 * total)
+    }
+}
+
 pub(super) struct Episode {
     pub(super) path: PathBuf,
     pub(super) status: Status,
@@ -108,5 +118,21 @@ impl Episode {
 
     pub(super) fn name(&self) -> String {
         self.path.file_name().map_or_else(|| self.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    }
+}
+
+#[cfg(test)]
+mod done_share_tests {
+    use super::Status;
+
+    #[test]
+    fn a_window_sampled_but_not_yet_encoded_reads_half_done() {
+        // CLIP holds the window until sampling ends: 180 sampled, none encoded is half the work.
+        assert_eq!(Status::done_share(180, 0, 180), 0.5);
+        assert_eq!(Status::done_share(180, 96, 180), (180.0 + 96.0) / 360.0);
+        // The embedded encoder keeps pace; a total not yet known counts as one.
+        assert_eq!(Status::done_share(90, 80, 180), 170.0 / 360.0);
+        assert_eq!(Status::done_share(0, 0, 0), 0.0);
+        assert_eq!(Status::done_share(200, 200, 180), 1.0);
     }
 }

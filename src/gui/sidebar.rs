@@ -61,7 +61,7 @@ impl App {
             let left = (!times.is_empty()).then(|| {
                 let each = times.iter().sum::<f64>() / times.len() as f64;
                 let running: f64 = self.episodes.iter().filter_map(|e| match &e.status {
-                    Status::Analysing { sampled, total, .. } => Some(*sampled as f64 / (*total).max(1) as f64),
+                    Status::Analysing { sampled, encoded, total, .. } => Some(Status::done_share(*sampled, *encoded, *total)),
                     _ => None,
                 }).sum();
                 (pending as f64 - running).max(0.0) * each
@@ -100,7 +100,7 @@ impl App {
                 });
                 let status = match &ep.status {
                     Status::Queued => verified().map_or_else(|| "queued".to_string(), |v| format!("{v} · queued")),
-                    Status::Analysing { sampled, total, .. } => format!("analysing {}%", sampled * 100 / (*total).max(1)),
+                    Status::Analysing { sampled, encoded, total, .. } => format!("analysing {:.0}%", Status::done_share(*sampled, *encoded, *total) * 100.0),
                     Status::Done { samples, cached, .. } => {
                         let mark = if ep.editor.is_verified() {
                             "verified: "

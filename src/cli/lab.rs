@@ -236,8 +236,8 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
 }
 
 /// #19's comparison: `detect` beside a Python pipeline of the research systems' kind
-/// (`training/reference/python_pipeline.py`: OpenCV reads every frame of the window, one a second
-/// is kept, OpenAI's preprocessing and ViT-B/32 in PyTorch with one thread per core), on the same
+/// (`training/reference/python_pipeline.py`: OpenCV decodes every frame of the window and converts
+/// one a second, OpenAI's preprocessing and ViT-B/32 in PyTorch with one thread per core), on the same
 /// file, in this process, rounds alternating the order. Ours: `detect --single` as the command
 /// runs it, nothing cached (the embedded encoder; with the default tail and with `--tail off`),
 /// and the head's analysis with the same ViT-B/32 weights, fp32 and bf16 (sampling with CLIP's

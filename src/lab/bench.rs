@@ -241,7 +241,6 @@ pub fn read_npy(path: &Path) -> Result<Vec<f32>> {
     Ok(data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
-/// ViT-B/32 shapes on seeded random weights: parity through every loader, and speed beside PyTorch.
 /// The 45-minute 1080p H.264 file at x264's `veryfast` defaults (b-pyramid, scene cuts): the
 /// encode #19 measured, built like `bench sample`'s.
 pub fn x264_defaults_episode() -> Result<PathBuf> {
@@ -270,6 +269,7 @@ pub fn clip_b32_fixture() -> Result<(PathBuf, PathBuf)> {
     Ok((model_py, fixture))
 }
 
+/// ViT-B/32 shapes on seeded random weights: parity through every loader, and speed beside PyTorch.
 fn bench_clip() -> Result<()> {
     let (model_py, fixture) = clip_b32_fixture()?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/reference/clip_reference.py");
@@ -344,8 +344,11 @@ fn bench_clip() -> Result<()> {
     for policy in ["default", "PASSIVE"] {
         let mut command = Command::new("/usr/bin/python3");
         command.arg(&script).arg(&model_py).args(["--bench", "b32", &threads.to_string(), &batch.to_string(), "3"]);
+        // "default" is PyTorch's own, whatever this shell sets.
         if policy == "PASSIVE" {
             command.env("OMP_WAIT_POLICY", "PASSIVE");
+        } else {
+            command.env_remove("OMP_WAIT_POLICY");
         }
         let out = command.output().map_err(|e| Error::Usage(format!("cannot run the reference ({e})")))?;
         let theirs = serde_json::from_slice::<serde_json::Value>(&out.stdout).ok().and_then(|v| v["frames_per_s"].as_f64())

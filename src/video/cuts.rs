@@ -100,13 +100,7 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
                     if let Some(p) = packet.pts() {
                         anchor = Some(anchor.map_or(p, |a| a.max(p)));
                     }
-                    decoder.skip_frame(if group {
-                        ffmpeg::Discard::Bidirectional
-                    } else if before {
-                        ffmpeg::Discard::NonReference
-                    } else {
-                        ffmpeg::Discard::Default
-                    });
+                    decoder.skip_frame(super::unseen_discard(group, before));
                     let _ = decoder.send_packet(&packet);
                 }
                 Ok(()) => {}

@@ -200,6 +200,19 @@ pub fn open_input(path: &Path) -> Result<ffmpeg::format::context::Input> {
 }
 
 /// Rational → f64 seconds, treating 0/0 as absent.
+/// What the decoder may leave out of the next packet, where no sample shows it: a whole B group
+/// (`group`: references too, where x264 says `ref=1`), else frames nothing refers to
+/// (`unseen`), else nothing. The sampler and the cut finder decide alike.
+pub(crate) fn unseen_discard(group: bool, unseen: bool) -> ffmpeg::Discard {
+    if group {
+        ffmpeg::Discard::Bidirectional
+    } else if unseen {
+        ffmpeg::Discard::NonReference
+    } else {
+        ffmpeg::Discard::Default
+    }
+}
+
 pub(crate) fn rational_f64(r: ffmpeg::Rational) -> Option<f64> {
     (r.denominator() != 0 && r.numerator() != 0).then(|| r.numerator() as f64 / r.denominator() as f64)
 }

@@ -554,13 +554,7 @@ fn run_segment(
             if trace {
                 eprintln!("send pts={:?} dts={:?} key={} skip={skippable} group={drop_group} next_k={next_k}", packet.pts(), packet.dts(), packet.is_key());
             }
-            decoder.skip_frame(if drop_group {
-                ffmpeg::Discard::Bidirectional
-            } else if skippable {
-                ffmpeg::Discard::NonReference
-            } else {
-                ffmpeg::Discard::Default
-            });
+            decoder.skip_frame(crate::video::unseen_discard(drop_group, skippable));
             if skip_deblocking {
                 // A reference frame nobody sees is only a source of prediction: skip its deblocking.
                 decoder.skip_loop_filter(if skippable { ffmpeg::Discard::All } else { ffmpeg::Discard::Default });

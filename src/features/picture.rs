@@ -338,7 +338,8 @@ fn line_runs(on: &[bool]) -> Vec<(usize, usize)> {
     out
 }
 
-fn luma(p: &image::Rgb<u8>) -> f32 {
+/// A pixel's luma, 0–1 (BT.709 weights).
+pub(crate) fn luma(p: &image::Rgb<u8>) -> f32 {
     (0.2126 * p[0] as f32 + 0.7152 * p[1] as f32 + 0.0722 * p[2] as f32) / 255.0
 }
 

@@ -386,6 +386,67 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
     }
 }
 
+/// Where the intro of episode `i` of `season`, placed from `start` by sound, begins with its
+/// pictures instead: the theme begun over the last shot of the story before it (a J-cut, sound
+/// leading picture by 1–5 s), so a skip from the theme's first note skips story. Some(new start)
+/// where [`lead_of`] finds such a lead here, and in no partner that plays the sound over it
+/// does the same stretch look led too: with two episodes, one whose theme leads and one whose
+/// pictures start with it look alike from either side (each shows pictures the other does not
+/// under the theme's first seconds), and only a third episode showing the intro's first
+/// pictures under its theme tells which is which.
+pub fn picture_start(season: &[&EpisodeFeatures], i: usize, start: f64, end: f64, cache: &mut PairCache) -> Option<f64> {
+    let ids: Vec<u64> = season.iter().map(|e| identity(e)).collect();
+    let to = lead_of(season, &ids, i, start, end, cache)?;
+    for j in (0..season.len()).filter(|&j| j != i) {
+        for m in cache.matches_known((ids[i], season[i]), (ids[j], season[j])).iter().filter(|m| heard_over(m, start)) {
+            let there = m.other_start + (start - m.start);
+            if lead_of(season, &ids, j, there, there + (end - start), cache).is_some() {
+                return None;
+            }
+        }
+    }
+    Some(to)
+}
+
+/// Whether a sound match plays over the first [`LEAD_MIN_S`] after `start`.
+fn heard_over(m: &Match, start: f64) -> bool {
+    m.by == By::Sound && m.start <= start + 0.5 && m.end > start + LEAD_MIN_S
+}
+
+/// The lead [`picture_start`] weighs, seen from episode `i` alone: the first pictures a partner
+/// shows too (a picture match of its own) come 1.5–6 s after `start`, none before; every partner
+/// that plays the sound over that lead shows other pictures under it; and the lead is not dark
+/// (a fade in from black is the intro's own). Some(the start of the pictures): half a second
+/// before that first matched sample (the cut lies between it and the sample before; snapping
+/// finds it). A partner showing the same pictures under the lead (a title held over a still,
+/// which picture matching leaves out; a partner whose copy is not trimmed where another's is)
+/// keeps the sound's start.
+fn lead_of(season: &[&EpisodeFeatures], ids: &[u64], i: usize, start: f64, end: f64, cache: &mut PairCache) -> Option<f64> {
+    let mut first: Option<f64> = None;
+    let mut over: Vec<(usize, Match)> = Vec::new();
+    for j in (0..season.len()).filter(|&j| j != i) {
+        let matches = cache.matches_known((ids[i], season[i]), (ids[j], season[j]));
+        let heard = |m: &Match| matches.iter().any(|s| s.by == By::Sound && s.start == m.start && s.other_start == m.other_start);
+        // Picture matches of their own (not the pictures compared along a sound match, which share its span).
+        for m in matches.iter().filter(|m| m.by == By::Picture && !heard(m) && m.end > start + LEAD_MIN_S && m.start < end) {
+            first = Some(first.map_or(m.start, |f| f.min(m.start)));
+        }
+        over.extend(matches.iter().filter(|m| heard_over(m, start)).map(|m| (j, m.clone())));
+    }
+    let to = first? - 0.5;
+    if to - start < LEAD_MIN_S || to - start > LEAD_MAX_S || to > end - 1.0 || over.is_empty() {
+        return None;
+    }
+    let unlike = over.iter().all(|(j, m)| picture::unlike_along(season[i], season[*j], start, to.min(m.end), m.start - m.other_start));
+    (unlike && !picture::dark_over(season[i], start, to)).then_some(to)
+}
+
+/// The shortest and longest lead of a theme over its intro's pictures that [`picture_start`]
+/// takes back: less is within the picture grid's second and snapping's reach; more is story
+/// with music of its own, not a theme begun early.
+const LEAD_MIN_S: f64 = 1.5;
+const LEAD_MAX_S: f64 = 6.0;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -665,6 +726,48 @@ mod tests {
         assert!((r.elsewhere[0].1 - 10.0).abs() < 0.75, "{r:?}");
         let found = season_repeats(&[&a, &c], &mut cache);
         assert!(found[0].is_empty() && found[1].is_empty(), "the sting's sound over other pictures: {found:?}");
+    }
+
+    #[test]
+    fn a_theme_begun_over_the_story_s_last_shot_starts_the_intro_at_its_pictures_but_a_held_title_under_it_does_not() {
+        let rate = 16_000;
+        let theme = melody(60, 30.0, rate);
+        // A: the theme at 20–50 s, its first 3 s over the story's last shot, the intro's
+        // pictures from 23 s; B: the theme and its pictures together at 10–40 s.
+        let a_sound: Vec<f32> = melody(61, 20.0, rate).into_iter().chain(theme.iter().copied()).chain(melody(62, 30.0, rate)).collect();
+        let b_sound: Vec<f32> = melody(63, 10.0, rate).into_iter().chain(theme.iter().copied()).chain(melody(64, 40.0, rate)).collect();
+        let c_sound: Vec<f32> = melody(65, 30.0, rate).into_iter().chain(theme.iter().copied()).chain(melody(66, 20.0, rate)).collect();
+        let intro = |s: u32, at: u32| (at..at + 30).contains(&s).then(|| 1000 + u64::from(s - at));
+        let a = episode(&a_sound, 80, |s| if s >= 23 { intro(s, 20) } else { None }.unwrap_or(100 + u64::from(s)));
+        let b = episode(&b_sound, 80, |s| intro(s, 10).unwrap_or(200 + u64::from(s)));
+        let c = episode(&c_sound, 80, |s| intro(s, 30).unwrap_or(300 + u64::from(s)));
+        let mut cache = PairCache::default();
+        // Two episodes cannot tell which one's theme leads: neither moves.
+        let season = [&a, &b];
+        let found = season_repeats(&season, &mut cache);
+        let (ra, rb) = (&found[0][0], &found[1][0]);
+        assert!(ra.start_by == By::Sound && (ra.start - 20.0).abs() < 0.75, "the sound starts at the theme: {ra:?}");
+        assert_eq!(picture_start(&season, 0, ra.start, ra.end, &mut cache), None);
+        assert_eq!(picture_start(&season, 1, rb.start, rb.end, &mut cache), None);
+        // A third whose pictures start with its theme, as B's: A's intro starts at its pictures.
+        let season = [&a, &b, &c];
+        let found = season_repeats(&season, &mut cache);
+        let ra = &found[0][0];
+        let moved = picture_start(&season, 0, ra.start, ra.end, &mut cache);
+        assert!(moved.is_some_and(|t| (t - 22.5).abs() <= 0.5), "{moved:?} {ra:?}");
+        for k in 1..3 {
+            let r = &found[k][0];
+            assert_eq!(picture_start(&season, k, r.start, r.end, &mut cache), None, "{k} starts with its pictures: {r:?}");
+        }
+        // The same, but the first 3 s of the intro a title held over a still in all: its own.
+        let held = |s: u32, at: u32| if (at..at + 3).contains(&s) { Some(999) } else { intro(s, at) };
+        let a = episode(&a_sound, 80, |s| held(s, 20).unwrap_or(100 + u64::from(s)));
+        let b = episode(&b_sound, 80, |s| held(s, 10).unwrap_or(200 + u64::from(s)));
+        let c = episode(&c_sound, 80, |s| held(s, 30).unwrap_or(300 + u64::from(s)));
+        let season = [&a, &b, &c];
+        let found = season_repeats(&season, &mut cache);
+        let ra = &found[0][0];
+        assert_eq!(picture_start(&season, 0, ra.start, ra.end, &mut cache), None, "{ra:?}");
     }
 
     #[test]

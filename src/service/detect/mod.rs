@@ -158,6 +158,15 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
             let story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
             let outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
+            // A theme begun over the story's last shot: the intro starts with its pictures.
+            for (k, d) in detections.iter_mut().enumerate() {
+                for intro in d.intros.iter_mut().filter(|s| s.repeats_in > 0 && s.start_by.first() == Some(&crate::model::Evidence::Sound)) {
+                    if let Some(to) = crate::features::align::picture_start(&features, k, intro.start, intro.end, &mut memory.pairs) {
+                        intro.start = to;
+                        intro.start_by = vec![crate::model::Evidence::Picture];
+                    }
+                }
+            }
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {

@@ -156,7 +156,10 @@ pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection
     let clock = |t: f64| crate::clock::clock(t, 1, true);
     let near = |s: &&crate::model::DetectedSegment| s.start - TITLE_NEAR_S <= t && t <= s.end + TITLE_NEAR_S;
     match judged {
-        TitleSeen::Alone | TitleSeen::Unshared if detection.intros.iter().any(|s| near(&s)) => return false,
+        TitleSeen::Alone | TitleSeen::Unshared if detection.intros.iter().any(|s| near(&s)) => {
+            holds_title(file, detection, second, &key, notes);
+            return false;
+        }
         TitleSeen::Dropped(guesses) => {
             // The nearest (one holding the title first).
             let off = |s: &crate::model::DetectedSegment| (s.start - t).max(t - s.end).max(0.0);
@@ -203,6 +206,32 @@ pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection
         format!("intro found by its title{how}: \"{key}\" read at {}, and the sound holds its level there from {} to {} ({check})", clock(f64::from(second)), clock(start), clock(end)),
     ));
     true
+}
+
+/// The model's intro by the series' title, stretched to hold the second it was read in where it
+/// stops short of it (the title is the intro's: its first shot, or its last): on series unlike
+/// those it learned, the model starts a title-first intro seconds late, or ends a title-last one
+/// before the card. Snapping then takes the new edge to the card's cut. Said in a note.
+fn holds_title(file: &Path, detection: &mut crate::model::Detection, second: u32, key: &str, notes: &mut Vec<Note>) {
+    let at = f64::from(second);
+    let Some(intro) = detection.intros.iter_mut().filter(|s| s.start - TITLE_NEAR_S <= at + 0.5 && at + 0.5 <= s.end + TITLE_NEAR_S).min_by(|a, b| (a.start - at).abs().min((a.end - at).abs()).total_cmp(&(b.start - at).abs().min((b.end - at).abs()))) else { return };
+    let clock = |t: f64| crate::clock::clock(t, 1, true);
+    let before = (intro.start, intro.end);
+    // The card shows at `at` (a sample); it cut in or out up to a second either side, half a
+    // second away being the guess snapping corrects.
+    if at + 0.5 < intro.start {
+        intro.start = at - 0.5;
+        intro.start_by = vec![crate::model::Evidence::Text];
+    } else if at - 0.5 > intro.end {
+        intro.end = at + 0.5;
+        intro.end_by = vec![crate::model::Evidence::Text];
+    } else {
+        return;
+    }
+    notes.push(Note::about(
+        file,
+        format!("the model's intro {}–{} stretched to {}–{}: the series' title shows at {} (\"{key}\"), and the title is the intro's", clock(before.0), clock(before.1), clock(intro.start), clock(intro.end), clock(at)),
+    ));
 }
 
 /// The seconds (first, last) around `at` where the sound stays within [`LEVEL_TOLERANCE`] of its
@@ -393,6 +422,29 @@ mod tests {
 #[cfg(test)]
 mod level_tests {
     use super::level_around;
+
+    #[test]
+    fn a_model_intro_that_stops_short_of_the_series_title_is_stretched_to_hold_it() {
+        use crate::model::{DetectedSegment, Detection, Evidence};
+        let file = std::path::Path::new("Cold Signal - S01E02.mp4");
+        let with = |start: f64, end: f64| Detection { intros: vec![DetectedSegment::by_model(start, end, 0.6)], ..Detection::empty() };
+        // Title-first card read at 16 s, the model's intro from 26.5 s: it starts at the card.
+        let (mut d, mut notes) = (with(26.5, 90.5), Vec::new());
+        super::holds_title(file, &mut d, 16, "cold signal", &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end), (15.5, 90.5));
+        assert_eq!(d.intros[0].start_by, vec![Evidence::Text]);
+        assert!(notes.len() == 1 && notes[0].message.contains("0:26.5–1:30.5 stretched to 0:15.5–1:30.5"), "{notes:?}");
+        // Title-last card at 126 s after an intro ending at 124.5 s: it ends after the card.
+        let (mut d, mut notes) = (with(109.5, 124.5), Vec::new());
+        super::holds_title(file, &mut d, 126, "cold signal", &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end), (109.5, 126.5));
+        // A title inside, or within the half second a sample stands for: nothing moves or is said.
+        for (start, end) in [(10.0, 60.0), (16.2, 60.0), (0.0, 15.8)] {
+            let (mut d, mut notes) = (with(start, end), Vec::new());
+            super::holds_title(file, &mut d, 16, "cold signal", &mut notes);
+            assert_eq!(((d.intros[0].start, d.intros[0].end), notes.len()), ((start, end), 0));
+        }
+    }
 
     #[test]
     fn the_level_around_a_title_is_held_through_a_one_second_dip_and_ends_where_it_changes() {

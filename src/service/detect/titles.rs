@@ -508,11 +508,17 @@ mod alone_tests {
         assert!(titled_by_level(&file, &features, &mut unshared, TitleSeen::Unshared, &mut memory, &mut notes));
         assert_eq!(unshared.intros, detection.intros);
         assert!(notes.last().is_some_and(|n| n.message.contains("instead of the model's, which no other episode plays")), "{notes:?}");
-        // The model's intro by the title stands as it is (also where it begins within 15 s after).
-        let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
+        // The model's intro holding the title stands as it is.
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(11.0, 24.0, 0.9)], ..Default::default() };
         let before = found.intros.clone();
         assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
         assert_eq!(found.intros, before);
+        // One beginning within 15 s after the title stands too, stretched back to hold it.
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
+        assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
+        let read = notes.last().and_then(|n| n.message.split("title shows at 0:").nth(1)).and_then(|t| t.get(..4)).and_then(|t| t.parse::<f64>().ok());
+        assert!(read.is_some_and(|t| (12.0..=16.0).contains(&t)), "{notes:?}");
+        assert_eq!((found.intros[0].start, found.intros[0].end, found.intros[0].start_by.as_slice()), (read.unwrap() - 0.5, 33.0, &[Evidence::Text][..]));
         // Left without an intro by its season: the model's guess alone by the title is taken
         // (flagged), else the level's.
         let mut none = Detection::default();

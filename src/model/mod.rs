@@ -184,7 +184,8 @@ pub enum Evidence {
     Picture,
     /// Moved to a shot cut found to the frame.
     Cut,
-    /// On-screen text: where the names of the credits begin and end.
+    /// On-screen text: where the names of the credits begin and end, or the series' title an
+    /// intro must hold.
     Text,
     /// Moved to where the picture comes out of black (a fade, a black leader), found to the
     /// frame, where no cut was near.

@@ -95,7 +95,10 @@ pub enum Outcome {
 /// 17: an intro follows where more episodes play theirs once the title placed them
 /// ([`follow_partners_intros`]); a stretch is trimmed to what its intro's partners share where
 /// a partner without an intro shares 10 s or more past it ([`trimmed`]).
-pub const JUDGE_VERSION: u32 = 17;
+/// 18: an intro whose theme begins over the story's last shot starts at its pictures
+/// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
+/// title is stretched to hold it.
+pub const JUDGE_VERSION: u32 = 18;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

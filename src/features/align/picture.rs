@@ -151,22 +151,26 @@ pub(super) fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, sa
     Some(32.0 * (1.0 - f64::from(best.iter().sum::<f32>()) / best.len() as f64))
 }
 
-/// Whether `a`'s pictures over `from..to` (its sampled seconds whose middle lies inside) are
-/// none of them `b`'s at `offset` (`b`'s time = `a`'s − `offset`; the better of `b`'s two samples
-/// either side, as [`seen_along`] compares): the story before an intro here, where the partner
-/// already shows its intro or other story. False where nothing could be compared.
-pub(super) fn unlike_along(a: &EpisodeFeatures, b: &EpisodeFeatures, from: f64, to: f64, offset: f64) -> bool {
+/// Whether `a`'s pictures at the samples taken in `from..to` (their instants, in the window's
+/// seconds) are none of them `b`'s along sound match `m` (the better of `b`'s two samples either
+/// side of the aligned instant, as [`seen_along`] compares): the story before an intro here,
+/// where the partner already shows its intro or other story. False where nothing could be
+/// compared (an aligned instant outside `b`'s samples is not compared).
+pub(super) fn unlike_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, from: f64, to: f64) -> bool {
     if a.dim() != b.dim() || b.seconds.is_empty() {
         return false;
     }
+    let rate = (m.other_end - m.other_start) / m.len().max(1e-9);
     let (from_a, from_b) = (f64::from(a.start_s), f64::from(b.start_s));
+    let (first_b, last_b) = (f64::from(b.seconds[0]) - from_b, f64::from(b.seconds[b.seconds.len() - 1]) - from_b);
     let mut compared = 0;
     for (i, &s) in a.seconds.iter().enumerate() {
-        let t = f64::from(s) - from_a + 0.5;
-        if t <= from || t >= to || t - offset < 0.0 {
+        let t = f64::from(s) - from_a;
+        let there = m.other_start + (t - m.start) * rate;
+        if t < from || t >= to || there < first_b || there > last_b {
             continue;
         }
-        let j = b.seconds.partition_point(|&x| f64::from(x) - from_b + 0.5 < t - offset);
+        let j = b.seconds.partition_point(|&x| f64::from(x) - from_b < there);
         let near = j.saturating_sub(1)..(j + 1).min(b.seconds.len());
         if near.clone().any(|k| crate::encoder::cosine(a.embedding(i), b.embedding(k)) >= REPEAT) {
             return false;
@@ -176,13 +180,14 @@ pub(super) fn unlike_along(a: &EpisodeFeatures, b: &EpisodeFeatures, from: f64, 
     compared > 0
 }
 
-/// Whether any of `a`'s sampled seconds whose middle lies in `from..to` is dark (mean luma of
-/// its thumbnail under 0.15: black, or a fade from it). False without thumbnails.
+/// Whether any of `a`'s samples taken in `from..to` (their instants, in the window's seconds)
+/// is dark (mean luma of its thumbnail under 0.15: black, or a fade from it). False without
+/// thumbnails.
 pub(super) fn dark_over(a: &EpisodeFeatures, from: f64, to: f64) -> bool {
     let from_a = f64::from(a.start_s);
     a.seconds.iter().zip(&a.thumbnails).any(|(&s, img)| {
-        let t = f64::from(s) - from_a + 0.5;
-        let n = (img.width() * img.height()).max(1) as f32;
-        t > from && t < to && img.pixels().map(crate::features::picture::luma).sum::<f32>() / n < 0.15
+        let t = f64::from(s) - from_a;
+        let n = img.width() * img.height();
+        t >= from && t < to && n > 0 && img.pixels().map(crate::features::picture::luma).sum::<f32>() / n as f32 <= 0.15
     })
 }

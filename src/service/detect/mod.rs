@@ -158,15 +158,6 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
             let story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
             let outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
-            // A theme begun over the story's last shot: the intro starts with its pictures.
-            for (k, d) in detections.iter_mut().enumerate() {
-                for intro in d.intros.iter_mut().filter(|s| s.repeats_in > 0 && s.start_by.first() == Some(&crate::model::Evidence::Sound)) {
-                    if let Some(to) = crate::features::align::picture_start(&features, k, intro.start, intro.end, &mut memory.pairs) {
-                        intro.start = to;
-                        intro.start_by = vec![crate::model::Evidence::Picture];
-                    }
-                }
-            }
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
@@ -317,6 +308,9 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 continue;
             }
             let file = episodes[i].0;
+            if members.len() >= 2 {
+                picture_first(file, &features, k, &mut detection, &mut memory.pairs, notes);
+            }
             // Judged alone, for good: an intro the series' title shows is placed by it, and
             // snapped like any other.
             let lone = members.len() == 1 && !options.provisional;
@@ -344,6 +338,35 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         }
     }
     out.into_iter().take(wanted.len()).flatten().collect()
+}
+
+/// A theme begun over the story's last shot ([`crate::features::align::picture_start`]): an
+/// intro the season's sound alone placed (after every rule that places intros, before
+/// snapping) starts with its pictures, and a recap the model ended at the theme's first note
+/// ends there too (the lead is the recap's last shot). Said in a note.
+fn picture_first(file: &Path, season: &[&EpisodeFeatures], k: usize, detection: &mut crate::model::Detection, pairs: &mut crate::features::align::PairCache, notes: &mut Vec<Note>) {
+    use crate::model::Evidence;
+    for n in 0..detection.intros.len() {
+        let intro = &detection.intros[n];
+        // Placed by the sound (and perhaps moved by the model's tags near it, which hear the theme too).
+        if intro.repeats_in == 0 || intro.start_by.first() != Some(&Evidence::Sound) {
+            continue;
+        }
+        let Some(to) = crate::features::align::picture_start(season, k, intro.start, intro.end, pairs) else { continue };
+        let from = intro.start;
+        for recap in detection.recaps.iter_mut().filter(|r| (r.end - from).abs() < 0.05) {
+            recap.end = to;
+            recap.end_by = vec![Evidence::Picture];
+        }
+        let intro = &mut detection.intros[n];
+        intro.start = to;
+        intro.start_by = vec![Evidence::Picture];
+        let clock = |t: f64| crate::clock::clock(t, 1, true);
+        notes.push(Note::about(
+            file,
+            format!("intro starts at its pictures, {}: its theme begins {:.1} s earlier, at {}, over the last shot before it, where the other episodes playing that sound show other pictures", clock(to), to - from, clock(from)),
+        ));
+    }
 }
 
 /// What an intro's confidence is multiplied by where no other episode was there to confirm it

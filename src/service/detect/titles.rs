@@ -126,7 +126,7 @@ pub(super) enum TitleSeen<'a> {
 /// intro; the title is read in no story). For a season, the model's guess alone within
 /// [`TITLE_NEAR_S`] of the title is taken instead. Replaces the intros and says so; flagged for
 /// a check ([`TITLE_CONFIDENCE`]). False where the answer stands: the model's intro lies by the
-/// title, or nothing was found (no series name in the file name, no sound, no Tesseract, no title
+/// title (stretched to hold it where it stops short of it: [`holds_title`]), or nothing was found (no series name in the file name, no sound, no Tesseract, no title
 /// read, or a level that places no intro of [`LEVEL_MIN_S`] to [`LEVEL_MAX_S`], which a note
 /// says).
 pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, judged: TitleSeen, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> bool {
@@ -151,13 +151,14 @@ pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection
         return false;
     };
     // Where the model's intro lies by the title, the model found it: its edges stand (on the
-    // family it learned they are right to the frame, and a theme's level swings with its beat).
+    // family it learned they are right to the frame, and a theme's level swings with its beat),
+    // but for holding the title itself.
     let t = f64::from(second) + 0.5;
     let clock = |t: f64| crate::clock::clock(t, 1, true);
     let near = |s: &&crate::model::DetectedSegment| s.start - TITLE_NEAR_S <= t && t <= s.end + TITLE_NEAR_S;
     match judged {
         TitleSeen::Alone | TitleSeen::Unshared if detection.intros.iter().any(|s| near(&s)) => {
-            holds_title(file, detection, second, &key, notes);
+            holds_title(file, features, detection, second, &key, notes);
             return false;
         }
         TitleSeen::Dropped(guesses) => {
@@ -208,29 +209,51 @@ pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection
     true
 }
 
-/// The model's intro by the series' title, stretched to hold the second it was read in where it
-/// stops short of it (the title is the intro's: its first shot, or its last): on series unlike
-/// those it learned, the model starts a title-first intro seconds late, or ends a title-last one
-/// before the card. Snapping then takes the new edge to the card's cut. Said in a note.
-fn holds_title(file: &Path, detection: &mut crate::model::Detection, second: u32, key: &str, notes: &mut Vec<Note>) {
+/// The model's intro by the series' title, stretched to hold the card where it stops short of
+/// it (the title is the intro's: its first shot, or its last): on series unlike those it
+/// learned, the model starts a title-first intro seconds late, or ends a title-last one before
+/// the card. The card's seconds are the run of seconds showing text around the reading (which is
+/// the run's strongest or last second, not its first), where the head kept what each second
+/// shows; the new edge lies half a second outside them (the card cut in or out between two
+/// samples; snapping finds the cut). A model's recap the stretch reaches into ends where the
+/// intro now starts; one wholly inside it stops the stretch (the caption is the recap's).
+/// Nothing moves where an intro holds the title already. Said in a note.
+fn holds_title(file: &Path, features: &EpisodeFeatures, detection: &mut crate::model::Detection, second: u32, key: &str, notes: &mut Vec<Note>) {
     let at = f64::from(second);
-    let Some(intro) = detection.intros.iter_mut().filter(|s| s.start - TITLE_NEAR_S <= at + 0.5 && at + 0.5 <= s.end + TITLE_NEAR_S).min_by(|a, b| (a.start - at).abs().min((a.end - at).abs()).total_cmp(&(b.start - at).abs().min((b.end - at).abs()))) else { return };
-    let clock = |t: f64| crate::clock::clock(t, 1, true);
-    let before = (intro.start, intro.end);
-    // The card shows at `at` (a sample); it cut in or out up to a second either side, half a
-    // second away being the guess snapping corrects.
-    if at + 0.5 < intro.start {
-        intro.start = at - 0.5;
-        intro.start_by = vec![crate::model::Evidence::Text];
-    } else if at - 0.5 > intro.end {
-        intro.end = at + 0.5;
-        intro.end_by = vec![crate::model::Evidence::Text];
-    } else {
+    if detection.intros.iter().any(|s| s.start <= at + 0.5 && at - 0.5 <= s.end) {
         return;
     }
+    let off = |s: &crate::model::DetectedSegment| (s.start - at).max(at - s.end);
+    let Some(n) = (0..detection.intros.len()).filter(|&n| off(&detection.intros[n]) <= TITLE_NEAR_S).min_by(|&x, &y| off(&detection.intros[x]).total_cmp(&off(&detection.intros[y]))) else { return };
+    let gates = features.gates().unwrap_or_default();
+    let shows = |s: u32| gates.iter().any(|(t, g)| *t == s && g.shows_text());
+    let (mut first, mut last) = (second, second);
+    while first > features.start_s && f64::from(second - first) < TITLE_NEAR_S && shows(first - 1) {
+        first -= 1;
+    }
+    while f64::from(last - second) < TITLE_NEAR_S && shows(last + 1) {
+        last += 1;
+    }
+    let before = (detection.intros[n].start, detection.intros[n].end);
+    let (start, end) = if at < before.0 { ((f64::from(first) - 0.5).max(f64::from(features.start_s)), before.1) } else { (before.0, f64::from(last) + 0.5) };
+    if detection.recaps.iter().any(|r| r.end > start && r.start >= start && r.start < before.0) {
+        return;
+    }
+    for recap in detection.recaps.iter_mut().filter(|r| r.start < start && r.end > start) {
+        recap.end = start;
+    }
+    let intro = &mut detection.intros[n];
+    if start < before.0 {
+        intro.start = start;
+        intro.start_by = vec![crate::model::Evidence::Text];
+    } else {
+        intro.end = end;
+        intro.end_by = vec![crate::model::Evidence::Text];
+    }
+    let clock = |t: f64| crate::clock::clock(t, 1, true);
     notes.push(Note::about(
         file,
-        format!("the model's intro {}–{} stretched to {}–{}: the series' title shows at {} (\"{key}\"), and the title is the intro's", clock(before.0), clock(before.1), clock(intro.start), clock(intro.end), clock(at)),
+        format!("the model's intro {}–{} stretched to {}–{}: the series' title shows at {} (\"{key}\"), and the title is the intro's", clock(before.0), clock(before.1), clock(start), clock(end), clock(at)),
     ));
 }
 
@@ -425,25 +448,42 @@ mod level_tests {
 
     #[test]
     fn a_model_intro_that_stops_short_of_the_series_title_is_stretched_to_hold_it() {
+        use crate::features::ocr::TextGate;
         use crate::model::{DetectedSegment, Detection, Evidence};
         let file = std::path::Path::new("Cold Signal - S01E02.mp4");
+        // 180 seconds; a title card shows text at 13–16 s and at 125–126 s, nothing else does.
+        let mut features = crate::features::EpisodeFeatures::empty(4);
+        features.seconds = (0..180).collect();
+        features.gate = (0..180).map(|s| TextGate { lines: u8::from((13..=16).contains(&s) || (125..=126).contains(&s)), strength: 0.0 }).collect();
         let with = |start: f64, end: f64| Detection { intros: vec![DetectedSegment::by_model(start, end, 0.6)], ..Detection::empty() };
-        // Title-first card read at 16 s, the model's intro from 26.5 s: it starts at the card.
+        let hold = |d: &mut Detection, second: u32, notes: &mut Vec<super::Note>| super::holds_title(file, &features, d, second, "cold signal", notes);
+        // Title-first card read at its last second, 16 s; the model's intro from 26.5 s: it
+        // starts half a second before the card's first second, and a recap the model drew up
+        // to 20 s ends there.
         let (mut d, mut notes) = (with(26.5, 90.5), Vec::new());
-        super::holds_title(file, &mut d, 16, "cold signal", &mut notes);
-        assert_eq!((d.intros[0].start, d.intros[0].end), (15.5, 90.5));
+        d.recaps = vec![DetectedSegment::by_model(0.0, 20.0, 0.9)];
+        hold(&mut d, 16, &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end, d.recaps[0].end), (12.5, 90.5, 12.5));
         assert_eq!(d.intros[0].start_by, vec![Evidence::Text]);
-        assert!(notes.len() == 1 && notes[0].message.contains("0:26.5–1:30.5 stretched to 0:15.5–1:30.5"), "{notes:?}");
-        // Title-last card at 126 s after an intro ending at 124.5 s: it ends after the card.
-        let (mut d, mut notes) = (with(109.5, 124.5), Vec::new());
-        super::holds_title(file, &mut d, 126, "cold signal", &mut notes);
-        assert_eq!((d.intros[0].start, d.intros[0].end), (109.5, 126.5));
-        // A title inside, or within the half second a sample stands for: nothing moves or is said.
-        for (start, end) in [(10.0, 60.0), (16.2, 60.0), (0.0, 15.8)] {
+        assert!(notes.len() == 1 && notes[0].message.contains("0:26.5–1:30.5 stretched to 0:12.5–1:30.5"), "{notes:?}");
+        // Title-last card read at 125 s after an intro ending at 123.5 s: it ends after the card.
+        let (mut d, mut notes) = (with(109.5, 123.5), Vec::new());
+        hold(&mut d, 125, &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end, d.intros[0].end_by.as_slice()), (109.5, 126.5, &[Evidence::Text][..]));
+        // A title inside, within the half second a sample stands for, more than 15 s away, or
+        // under a recap the model drew between it and the intro: nothing moves or is said.
+        for (start, end, recap) in [(10.0, 60.0, None), (16.2, 60.0, None), (0.0, 15.8, None), (32.0, 60.0, None), (26.5, 60.0, Some((14.0, 26.5)))] {
             let (mut d, mut notes) = (with(start, end), Vec::new());
-            super::holds_title(file, &mut d, 16, "cold signal", &mut notes);
-            assert_eq!(((d.intros[0].start, d.intros[0].end), notes.len()), ((start, end), 0));
+            d.recaps = recap.map(|(a, b)| DetectedSegment::by_model(a, b, 0.9)).into_iter().collect();
+            hold(&mut d, 16, &mut notes);
+            assert_eq!(((d.intros[0].start, d.intros[0].end), notes.len()), ((start, end), 0), "{start}–{end}");
         }
+        // Read in the very first second: the start is the window's, never before it.
+        let (mut d, mut notes) = (with(8.0, 40.0), Vec::new());
+        let mut first = features.clone();
+        first.gate = (0..180).map(|s| TextGate { lines: u8::from(s < 2), strength: 0.0 }).collect();
+        super::holds_title(file, &first, &mut d, 0, "cold signal", &mut notes);
+        assert_eq!(d.intros[0].start, 0.0);
     }
 
     #[test]
@@ -486,6 +526,8 @@ mod alone_tests {
         let sound = crate::features::sound::sound_features(&file, 40).unwrap();
         let mut features = EpisodeFeatures::empty(4);
         features.seconds = (0..40).collect();
+        // What the head keeps of each second's text: the card's (12–16 s).
+        features.gate = (0..40).map(|s| crate::features::ocr::TextGate { lines: u8::from((12..=16).contains(&s)), strength: 0.0 }).collect();
         features.audio = ndarray::Array2::from_shape_vec((sound.rows.len(), crate::features::sound::AUDIO_DIM), sound.rows.concat()).unwrap();
         (file, features)
     }
@@ -513,12 +555,11 @@ mod alone_tests {
         let before = found.intros.clone();
         assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
         assert_eq!(found.intros, before);
-        // One beginning within 15 s after the title stands too, stretched back to hold it.
+        // One beginning within 15 s after the title stands too, stretched back to hold the card
+        // (on screen from 12 s): half a second before its first second.
         let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
         assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
-        let read = notes.last().and_then(|n| n.message.split("title shows at 0:").nth(1)).and_then(|t| t.get(..4)).and_then(|t| t.parse::<f64>().ok());
-        assert!(read.is_some_and(|t| (12.0..=16.0).contains(&t)), "{notes:?}");
-        assert_eq!((found.intros[0].start, found.intros[0].end, found.intros[0].start_by.as_slice()), (read.unwrap() - 0.5, 33.0, &[Evidence::Text][..]));
+        assert_eq!((found.intros[0].start, found.intros[0].end, found.intros[0].start_by.as_slice()), (11.5, 33.0, &[Evidence::Text][..]), "{notes:?}");
         // Left without an intro by its season: the model's guess alone by the title is taken
         // (flagged), else the level's.
         let mut none = Detection::default();

@@ -393,15 +393,25 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
 /// does the same stretch look led too: with two episodes, one whose theme leads and one whose
 /// pictures start with it look alike from either side (each shows pictures the other does not
 /// under the theme's first seconds), and only a third episode showing the intro's first
-/// pictures under its theme tells which is which. (So a series whose every episode starts its
-/// theme early keeps the theme's start: nothing here can tell its lead from its intro.)
+/// pictures under its theme tells which is which — or the lead going on with the shot before
+/// the theme's first note ([`picture::carried_over`]), which a series whose every episode starts
+/// its theme early needs: there every episode looks led.
 pub fn picture_start(season: &[&EpisodeFeatures], i: usize, start: f64, end: f64, cache: &mut PairCache) -> Option<f64> {
     let ids: Vec<u64> = season.iter().map(|e| identity(e)).collect();
     let to = lead_of(season, &ids, i, start, end, cache)?;
+    // The shot before the theme's first note goes on under it, and shows no text (a title over
+    // it is the intro's): the lead is that shot's, whatever the partners look like — a series
+    // that starts its theme early in every episode.
+    if picture::carried_over(season[i], start, to + 0.5) {
+        return Some(to);
+    }
     for j in (0..season.len()).filter(|&j| j != i) {
         for m in pair_matches(season, &ids, i, j, cache).iter().filter(|m| heard_over(m, start)) {
-            let there = along(m, start);
-            if lead_of(season, &ids, j, there, along(m, end), cache).is_some() {
+            let (there, there_end) = (along(m, start), along(m, end));
+            // Where the partner's own matches start that sound (a match's edges differ a little
+            // from either side): its stretch as its own judgement would weigh it.
+            let own = pair_matches(season, &ids, j, i, cache).iter().filter(|t| t.by == By::Sound && t.end > there + LEAD_MIN_S && t.start < there_end).map(|t| t.start).reduce(f64::min);
+            if lead_of(season, &ids, j, own.unwrap_or(there), there_end, cache).is_some() {
                 return None;
             }
         }
@@ -795,6 +805,41 @@ mod tests {
         let mut dark = led.clone();
         dark.thumbnails = (0..80).map(|s| image::RgbImage::from_pixel(8, 8, image::Rgb(if s == 21 { [10, 10, 10] } else { [120, 120, 120] }))).collect();
         assert!(picture::dark_over(&dark, 20.0, 23.0) && !picture::dark_over(&dark, 22.0, 23.0));
+    }
+
+    #[test]
+    fn a_series_that_starts_its_theme_over_the_last_shot_in_every_episode_starts_each_intro_at_its_pictures_unless_a_title_shows_there() {
+        let rate = 16_000;
+        let theme = melody(70, 30.0, rate);
+        let sound = |at: f64, seed: u64| -> Vec<f32> { melody(100 + 2 * seed, at, rate).into_iter().chain(theme.iter().copied()).chain(melody(101 + 2 * seed, 50.0 - at, rate)).collect() };
+        // Each: the theme from `at`, over the story's last shot (`at - 3`..`at + 3`, one shot), the
+        // intro's pictures from `at + 3` (in step with the theme, as when it starts with them).
+        let ep = |at: u32, seed: u64, text_in_lead: bool| {
+            let mut e = episode(&sound(f64::from(at), seed), 80, |s| match s {
+                s if s + 3 < at => seed * 1000 + u64::from(s),
+                s if s < at + 3 => seed * 1000 + 999,
+                s if s < at + 30 => 5000 + u64::from(s - at),
+                s => seed * 1000 + u64::from(s),
+            });
+            e.gate = (0..80).map(|s| crate::features::ocr::TextGate { lines: u8::from(text_in_lead && (at..at + 3).contains(&s)), strength: 0.0 }).collect();
+            e
+        };
+        let (a, b, c) = (ep(20, 1, false), ep(10, 2, false), ep(30, 3, false));
+        let mut cache = PairCache::default();
+        let season = [&a, &b, &c];
+        let found = season_repeats(&season, &mut cache);
+        for (k, at) in [(0, 20.0), (1, 10.0), (2, 30.0)] {
+            let r = &found[k][0];
+            assert!(r.start_by == By::Sound && r.start < at + 1.0, "{k}: {r:?}");
+            let moved = picture_start(&season, k, r.start, r.end, &mut cache);
+            assert!(moved.is_some_and(|t| (t - (at + 2.5)).abs() <= 0.25), "{k}: {moved:?}");
+        }
+        // A title over that shot in A: the intro's, and A's theme start stands.
+        let a = ep(20, 1, true);
+        let season = [&a, &b, &c];
+        let found = season_repeats(&season, &mut cache);
+        let r = &found[0][0];
+        assert_eq!(picture_start(&season, 0, r.start, r.end, &mut cache), None);
     }
 
     #[test]

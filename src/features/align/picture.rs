@@ -191,3 +191,15 @@ pub(super) fn dark_over(a: &EpisodeFeatures, from: f64, to: f64) -> bool {
         t >= from && t < to && n > 0 && img.pixels().map(crate::features::picture::luma).sum::<f32>() / n as f32 <= 0.15
     })
 }
+
+/// Whether the shot showing before `from` goes on under every sample taken in `from..to` (their
+/// instants; cosine ≥ [`REPEAT`] with the last sample before `from`) and none of them shows text
+/// (as the head kept it: without that record, text is not ruled out and this is false).
+pub(super) fn carried_over(a: &EpisodeFeatures, from: f64, to: f64) -> bool {
+    let Some(gates) = a.gates() else { return false };
+    let from_a = f64::from(a.start_s);
+    let t = |k: usize| f64::from(a.seconds[k]) - from_a;
+    let Some(before) = (0..a.seconds.len()).rev().find(|&k| t(k) < from) else { return false };
+    let lead: Vec<usize> = (before + 1..a.seconds.len()).take_while(|&k| t(k) < to).collect();
+    !lead.is_empty() && lead.iter().all(|&k| crate::encoder::cosine(a.embedding(before), a.embedding(k)) >= REPEAT && !gates[k].1.shows_text())
+}

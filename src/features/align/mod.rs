@@ -388,35 +388,40 @@ fn repeat_of(start: f64, end: f64, matches: &[(usize, Match)], loudness: &[f32])
 
 /// Where the intro of episode `i` of `season`, placed from `start` by sound, begins with its
 /// pictures instead: the theme begun over the last shot of the story before it (a J-cut, sound
-/// leading picture by 1–5 s), so a skip from the theme's first note skips story. Some(new start)
-/// where [`lead_of`] finds such a lead here, and in no partner that plays the sound over it
-/// does the same stretch look led too: with two episodes, one whose theme leads and one whose
-/// pictures start with it look alike from either side (each shows pictures the other does not
-/// under the theme's first seconds), and only a third episode showing the intro's first
-/// pictures under its theme tells which is which — or the lead going on with the shot before
-/// the theme's first note ([`picture::carried_over`]), which a series whose every episode starts
-/// its theme early needs: there every episode looks led.
-pub fn picture_start(season: &[&EpisodeFeatures], i: usize, start: f64, end: f64, cache: &mut PairCache) -> Option<f64> {
+/// leading picture by 1–5 s), so a skip from the theme's first note skips story. Some((new
+/// start, whether the partners' themes lead too)) where [`lead_of`] finds such a lead here, and
+/// no partner that plays the sound over it looks led the same way — with two episodes, one whose
+/// theme leads and one whose pictures start with it look alike from either side (each shows
+/// pictures the other does not under the theme's first seconds), and only a third episode
+/// showing the intro's first pictures under its theme tells which is which — or every lead,
+/// here and in each partner that looks led, carries on the shot showing before the theme's first
+/// note ([`picture::carried_over`]): a series that starts its theme early in every episode.
+pub fn picture_start(season: &[&EpisodeFeatures], i: usize, start: f64, end: f64, cache: &mut PairCache) -> Option<(f64, bool)> {
     let ids: Vec<u64> = season.iter().map(|e| identity(e)).collect();
     let to = lead_of(season, &ids, i, start, end, cache)?;
-    // The shot before the theme's first note goes on under it, and shows no text (a title over
-    // it is the intro's): the lead is that shot's, whatever the partners look like — a series
-    // that starts its theme early in every episode.
-    if picture::carried_over(season[i], start, to + 0.5) {
-        return Some(to);
-    }
+    let carried = picture::carried_over(season[i], start, to + 0.5);
+    let mut led = false;
     for j in (0..season.len()).filter(|&j| j != i) {
+        let theirs = pair_matches(season, &ids, j, i, cache);
         for m in pair_matches(season, &ids, i, j, cache).iter().filter(|m| heard_over(m, start)) {
             let (there, there_end) = (along(m, start), along(m, end));
-            // Where the partner's own matches start that sound (a match's edges differ a little
-            // from either side): its stretch as its own judgement would weigh it.
-            let own = pair_matches(season, &ids, j, i, cache).iter().filter(|t| t.by == By::Sound && t.end > there + LEAD_MIN_S && t.start < there_end).map(|t| t.start).reduce(f64::min);
-            if lead_of(season, &ids, j, own.unwrap_or(there), there_end, cache).is_some() {
-                return None;
+            // Where the partner's own matches start that sound, within a lead's reach of where
+            // this one's put it (a match's edges differ from either side).
+            let own = theirs
+                .iter()
+                .filter(|t| t.by == By::Sound && (t.start - there).abs() <= LEAD_MAX_S && (t.other_start - start).abs() <= LEAD_MAX_S && t.end > there + LEAD_MIN_S)
+                .map(|t| t.start)
+                .reduce(f64::min)
+                .unwrap_or(there);
+            if let Some(their_to) = lead_of(season, &ids, j, own, there_end, cache) {
+                if !(carried && picture::carried_over(season[j], own, their_to + 0.5)) {
+                    return None;
+                }
+                led = true;
             }
         }
     }
-    Some(to)
+    Some((to, led))
 }
 
 /// `i`'s matches in `j`, with those `j` found of itself in `i` that `i`'s own search missed
@@ -780,7 +785,7 @@ mod tests {
         let found = season_repeats(&season, &mut cache);
         let ra = &found[0][0];
         let moved = picture_start(&season, 0, ra.start, ra.end, &mut cache);
-        assert!(moved.is_some_and(|t| (t - 22.5).abs() <= 0.25), "{moved:?} {ra:?}");
+        assert!(moved.is_some_and(|(t, led)| (t - 22.5).abs() <= 0.25 && !led), "{moved:?} {ra:?}");
         for k in 1..3 {
             let r = &found[k][0];
             assert_eq!(picture_start(&season, k, r.start, r.end, &mut cache), None, "{k} starts with its pictures: {r:?}");
@@ -812,11 +817,12 @@ mod tests {
         let rate = 16_000;
         let theme = melody(70, 30.0, rate);
         let sound = |at: f64, seed: u64| -> Vec<f32> { melody(100 + 2 * seed, at, rate).into_iter().chain(theme.iter().copied()).chain(melody(101 + 2 * seed, 50.0 - at, rate)).collect() };
-        // Each: the theme from `at`, over the story's last shot (`at - 3`..`at + 3`, one shot), the
-        // intro's pictures from `at + 3` (in step with the theme, as when it starts with them).
-        let ep = |at: u32, seed: u64, text_in_lead: bool| {
+        // Each: the theme from `at`, over the story's last shot (`at - 5`..`at + 3`, one shot, or
+        // with `cut` one cut to at the theme's first note), the intro's pictures from `at + 3` (in
+        // step with the theme, as when it starts with them).
+        let ep_with = |at: u32, seed: u64, text_in_lead: bool, cut: bool| {
             let mut e = episode(&sound(f64::from(at), seed), 80, |s| match s {
-                s if s + 3 < at => seed * 1000 + u64::from(s),
+                s if s + 5 < at || (cut && s < at) => seed * 1000 + u64::from(s),
                 s if s < at + 3 => seed * 1000 + 999,
                 s if s < at + 30 => 5000 + u64::from(s - at),
                 s => seed * 1000 + u64::from(s),
@@ -824,6 +830,7 @@ mod tests {
             e.gate = (0..80).map(|s| crate::features::ocr::TextGate { lines: u8::from(text_in_lead && (at..at + 3).contains(&s)), strength: 0.0 }).collect();
             e
         };
+        let ep = |at: u32, seed: u64, text_in_lead: bool| ep_with(at, seed, text_in_lead, false);
         let (a, b, c) = (ep(20, 1, false), ep(10, 2, false), ep(30, 3, false));
         let mut cache = PairCache::default();
         let season = [&a, &b, &c];
@@ -832,7 +839,7 @@ mod tests {
             let r = &found[k][0];
             assert!(r.start_by == By::Sound && r.start < at + 1.0, "{k}: {r:?}");
             let moved = picture_start(&season, k, r.start, r.end, &mut cache);
-            assert!(moved.is_some_and(|t| (t - (at + 2.5)).abs() <= 0.25), "{k}: {moved:?}");
+            assert!(moved.is_some_and(|(t, led)| (t - (at + 2.5)).abs() <= 0.25 && led), "{k}: {moved:?}");
         }
         // A title over that shot in A: the intro's, and A's theme start stands.
         let a = ep(20, 1, true);
@@ -840,6 +847,15 @@ mod tests {
         let found = season_repeats(&season, &mut cache);
         let r = &found[0][0];
         assert_eq!(picture_start(&season, 0, r.start, r.end, &mut cache), None);
+        // Each cut to a shot of its own at the theme's first note: pictures of their own under
+        // the theme, not the story's shot carried on, and nobody moves.
+        let (a, b, c) = (ep_with(20, 1, false, true), ep_with(10, 2, false, true), ep_with(30, 3, false, true));
+        let season = [&a, &b, &c];
+        let found = season_repeats(&season, &mut cache);
+        for k in 0..3 {
+            let r = &found[k][0];
+            assert_eq!(picture_start(&season, k, r.start, r.end, &mut cache), None, "{k}");
+        }
     }
 
     #[test]

@@ -193,13 +193,18 @@ pub(super) fn dark_over(a: &EpisodeFeatures, from: f64, to: f64) -> bool {
 }
 
 /// Whether the shot showing before `from` goes on under every sample taken in `from..to` (their
-/// instants; cosine ≥ [`REPEAT`] with the last sample before `from`) and none of them shows text
-/// (as the head kept it: without that record, text is not ruled out and this is false).
+/// instants): the last two samples before `from` are one shot (so it was going on already, not
+/// cut to at the note) and each sample of the lead is that shot (cosine ≥ [`REPEAT`] with the
+/// last before); and none of them shows text (as the head kept it: without that record, text is
+/// not ruled out and this is false — a file whose name gives no series).
 pub(super) fn carried_over(a: &EpisodeFeatures, from: f64, to: f64) -> bool {
-    let Some(gates) = a.gates() else { return false };
+    if a.gate.len() != a.seconds.len() {
+        return false;
+    }
     let from_a = f64::from(a.start_s);
     let t = |k: usize| f64::from(a.seconds[k]) - from_a;
     let Some(before) = (0..a.seconds.len()).rev().find(|&k| t(k) < from) else { return false };
+    let same = |x: usize, y: usize| crate::encoder::cosine(a.embedding(x), a.embedding(y)) >= REPEAT;
     let lead: Vec<usize> = (before + 1..a.seconds.len()).take_while(|&k| t(k) < to).collect();
-    !lead.is_empty() && lead.iter().all(|&k| crate::encoder::cosine(a.embedding(before), a.embedding(k)) >= REPEAT && !gates[k].1.shows_text())
+    before > 0 && same(before - 1, before) && !lead.is_empty() && lead.iter().all(|&k| same(before, k) && !a.gate[k].shows_text())
 }

@@ -352,7 +352,7 @@ fn picture_first(file: &Path, season: &[&EpisodeFeatures], k: usize, detection: 
         if intro.repeats_in == 0 || intro.start_by.first() != Some(&Evidence::Sound) {
             continue;
         }
-        let Some(to) = crate::features::align::picture_start(season, k, intro.start, intro.end, pairs) else { continue };
+        let Some((to, led)) = crate::features::align::picture_start(season, k, intro.start, intro.end, pairs) else { continue };
         let from = intro.start;
         for recap in detection.recaps.iter_mut().filter(|r| (r.end - from).abs() < 0.05) {
             recap.end = to;
@@ -364,7 +364,13 @@ fn picture_first(file: &Path, season: &[&EpisodeFeatures], k: usize, detection: 
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         notes.push(Note::about(
             file,
-            format!("intro starts at its pictures, {}: its theme begins {:.1} s earlier, at {}, over the last shot before it, where the other episodes playing that sound show other pictures", clock(to), to - from, clock(from)),
+            format!(
+                "intro starts at its pictures, {}: its theme begins {:.1} s earlier, at {}, over the last shot before it, {}",
+                clock(to),
+                to - from,
+                clock(from),
+                if led { "which goes on under it (as in the other episodes playing that sound)" } else { "where the other episodes playing that sound show other pictures" }
+            ),
         ));
     }
 }

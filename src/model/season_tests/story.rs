@@ -93,6 +93,11 @@ fn story_three_episodes_reuse_is_no_intro_once_its_pictures_show_no_title() {
     // ... nor where the stretch is sting-short (a 9 s sting the model never learnt).
     let sting: Vec<Vec<Repeat>> = repeats.iter().map(|list| list.iter().take(1).map(|r| Repeat { end: r.start + 9.0, ..r.clone() }).collect()).collect();
     assert!(shared_story(&fresh(), &s, &sting).iter().all(Vec::is_empty));
+    // A reuse longer than a sting is a candidate: 17 s of a scene three episodes play (family C
+    // seed 2033's Last Harbor, a series without an intro, taken for the intro of three episodes
+    // while the floor was 20 s).
+    let scene: Vec<Vec<Repeat>> = repeats.iter().map(|list| list.iter().take(1).map(|r| Repeat { end: r.start + 17.0, ..r.clone() }).collect()).collect();
+    assert_eq!(shared_story(&fresh(), &s, &scene), vec![vec![0usize], vec![0], vec![0], vec![]]);
     // ... nor where the sting touches footage the model believes in (an intro, a recap): the
     // stretch counts story pieces only.
     let beside: Vec<Vec<Repeat>> = vec![vec![piece(0, 0.0, 9.0, &[1]), piece(0, 9.0, 30.0, &[1])], vec![piece(1, 0.0, 9.0, &[0]), piece(1, 9.0, 30.0, &[0])], vec![], vec![]];

@@ -101,7 +101,8 @@ pub enum Outcome {
 /// 18: an intro whose theme begins over the story's last shot starts at its pictures
 /// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
 /// title is stretched to hold it.
-/// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]).
+/// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]); an end at the
+/// cut to a last shot that fades out goes past the black (`model::snap`).
 pub const JUDGE_VERSION: u32 = 19;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

@@ -6,8 +6,9 @@
 //! sound comes back after a silence. The boundary then moves to where that pause ends — the
 //! first frame, or the first sound, of what follows, as a viewer who skips wants to land — the
 //! picture's edge before the sound's (a frame is exact; a 50 ms step of sound is not), and a
-//! silence never moves an edge the season's sound placed. A boundary with none of these near it
-//! stays where it was put.
+//! silence never moves an edge the season's sound placed. An end whose nearest cut begins a
+//! last shot that fades out goes past the black instead ([`faded_out`]). A boundary with none of
+//! these near it stays where it was put.
 
 use super::{DetectedSegment, Detection, Evidence};
 use crate::error::Result;
@@ -102,7 +103,7 @@ impl Reach {
 pub struct Snapper {
     /// (file, boundary in ms, whether the season's sound placed it, the reaches' bits) → where
     /// it goes and what moved it (None: nothing within reach).
-    found: HashMap<(PathBuf, i64, bool, [u64; 3]), Option<(f64, Evidence)>>,
+    found: HashMap<(PathBuf, i64, bool, bool, [u64; 3]), Option<(f64, Evidence)>>,
 }
 
 impl Snapper {
@@ -134,11 +135,11 @@ impl Snapper {
                 continue;
             }
             let by_sound = by.contains(&Evidence::Sound);
-            let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound, [reach.cut.to_bits(), reach.fade.to_bits(), reach.silence.to_bits()]);
+            let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound, !is_start, [reach.cut.to_bits(), reach.fade.to_bits(), reach.silence.to_bits()]);
             let target = match self.found.get(&key) {
                 Some(t) => *t,
                 None => {
-                    let t = Self::target(path, b, by_sound, reach)?;
+                    let t = Self::target(path, b, by_sound, !is_start, reach)?;
                     self.found.insert(key, t);
                     t
                 }
@@ -166,7 +167,7 @@ impl Snapper {
     /// (`by_sound`): that edge is already where the shared sound ends, to a tenth of a second,
     /// and a silence near it is a pause inside the shared sound (a sting's rest: on family C a
     /// 6 s intro lost 1.2 s so).
-    fn target(path: &Path, b: f64, by_sound: bool, reach: Reach) -> Result<Option<(f64, Evidence)>> {
+    fn target(path: &Path, b: f64, by_sound: bool, end: bool, reach: Reach) -> Result<Option<(f64, Evidence)>> {
         let Reach { cut, fade, silence } = reach;
         let span = cut.max(fade);
         if span > 0.0 {
@@ -175,6 +176,9 @@ impl Snapper {
             // left one held-out start 0.5 s further from the truth). `bench detect` times it.
             let edges = crate::video::cuts::find_edges(path, (b - span).max(0.0), b + span)?;
             if let Some(t) = nearest(&edges.cuts, b, cut).filter(|_| cut > 0.0) {
+                if let Some(o) = faded_out(&edges, t, b, fade).filter(|_| end) {
+                    return Ok(Some((o, Evidence::Fade)));
+                }
                 return Ok(Some((t, Evidence::Cut)));
             }
             if let Some(t) = nearest(&edges.out_of_black, b, fade).filter(|_| fade > 0.0) {
@@ -187,6 +191,34 @@ impl Snapper {
         }
         Ok(nearest(&sound_back(path, b, silence)?, b, silence).map(|t| (t, Evidence::Silence)))
     }
+}
+
+/// How long (seconds) after an end's cut the shot there may fade to black and still be the
+/// segment's last shot, fading out.
+const FADE_OUT_S: f64 = 1.5;
+/// The mean grey level (0–255) a shot's first frame has at least for the shot to fade out: well
+/// above black (16, or 0 in full range; a frame is black where 95 % of it is 28 or darker).
+const FADE_FROM_LEVEL: f32 = 48.0;
+
+/// Where an end snapped to the cut `t` goes instead when the shot that begins there fades to
+/// black and the next picture comes out of it within [`FADE_OUT_S`] (and within the fade's
+/// reach of `b`, where it was put): that shot is the intro's last, fading out, and a viewer who
+/// skips wants to land after the black. The sound placed such an end early, where the theme
+/// fades, and the nearest cut was the last shot's own (family C seed 2033's Golden Forest:
+/// three ends 0.9–1.2 s early). A cut *to* black — the next scene fading in from black — is
+/// where the intro ended, and stays (held-out Cold Empire E02, whose trimmed intro ends on a
+/// cut).
+fn faded_out(edges: &crate::video::cuts::Edges, t: f64, b: f64, fade: f64) -> Option<f64> {
+    if fade <= 0.0 {
+        return None;
+    }
+    let back = *edges.out_of_black.iter().find(|&&o| o > t && o - t <= FADE_OUT_S && o - b <= fade)?;
+    // The shot begins bright (a black or dark frame at the cut is a cut to black, or a scene
+    // that begins in the dark: family B seed 2034's Broken Academy E02, whose story opens on a
+    // dark shot that goes black 0.6 s later) and reaches black before the next picture (the
+    // same decode gives all these times exactly).
+    let bright = edges.levels.iter().find(|(x, _)| (x - t).abs() < 1e-3).is_some_and(|&(_, level)| level >= FADE_FROM_LEVEL);
+    (bright && edges.into_black.iter().any(|&k| k > t && k < back)).then_some(back)
 }
 
 /// Segments that snapping moved into each other (a recap's end, placed by the model, reaching a

@@ -33,6 +33,12 @@ pub struct Edges {
     /// The first frame that is not black after one or more black frames: where a fade from black
     /// or a black leader ends and the next picture begins.
     pub out_of_black: Vec<f64>,
+    /// The first black frame after one that is not: where a fade to black, or a cut to black,
+    /// reaches black.
+    pub into_black: Vec<f64>,
+    /// Each frame compared, with its mean grey level (0–255, on the small grey picture): tells
+    /// a shot that fades to black from one that begins dark.
+    pub levels: Vec<(f64, f32)>,
 }
 
 /// [`Edges`] in `[from_s, to_s]` (decoded as [`find_cuts`] does).
@@ -80,6 +86,8 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
     let mut diffs: Vec<(f64, f64)> = Vec::new();
     // Frames that follow a black frame (among those compared) and are not black themselves.
     let mut out_of_black: Vec<f64> = Vec::new();
+    let mut into_black: Vec<f64> = Vec::new();
+    let mut levels: Vec<(f64, f32)> = Vec::new();
     let mut previous: Option<Vec<u8>> = None;
     let mut frame = ffmpeg::frame::Video::empty();
     let mut grey = ffmpeg::frame::Video::empty();
@@ -132,11 +140,14 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
         ctx.run(&frame, &mut grey).map_err(|e| Error::input(path, format!("cannot scale its frames ({e})")))?;
         let stride = grey.stride(0);
         let pixels: Vec<u8> = (0..H as usize).flat_map(|y| grey.data(0)[y * stride..y * stride + W as usize].to_vec()).collect();
+        levels.push((t, pixels.iter().map(|&p| f32::from(p)).sum::<f32>() / pixels.len().max(1) as f32));
         if let Some(prev) = &previous {
             let sad: u64 = prev.iter().zip(&pixels).map(|(a, b)| u64::from(a.abs_diff(*b))).sum();
             diffs.push((t, sad as f64 / pixels.len() as f64));
-            if is_black(prev) && !is_black(&pixels) {
-                out_of_black.push(t);
+            match (is_black(prev), is_black(&pixels)) {
+                (true, false) => out_of_black.push(t),
+                (false, true) => into_black.push(t),
+                _ => {}
             }
         }
         previous = Some(pixels);
@@ -148,7 +159,12 @@ fn find_edges_with(path: &Path, from_s: f64, to_s: f64, exact: bool) -> Result<E
         return find_edges_with(path, from_s, to_s, true);
     }
     let inside = |t: &f64| (from_s - 1e-6..=to_s + 1e-6).contains(t);
-    Ok(Edges { cuts: pick_cuts(&diffs).into_iter().filter(inside).collect(), out_of_black: out_of_black.into_iter().filter(inside).collect() })
+    Ok(Edges {
+        cuts: pick_cuts(&diffs).into_iter().filter(inside).collect(),
+        out_of_black: out_of_black.into_iter().filter(inside).collect(),
+        into_black: into_black.into_iter().filter(inside).collect(),
+        levels: levels.into_iter().filter(|(t, _)| inside(t)).collect(),
+    })
 }
 
 /// A 64×36 grey picture is black when nearly all of it is at black level (16 in the limited

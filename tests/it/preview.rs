@@ -97,6 +97,49 @@ fn with_no_cut_near_a_boundary_moves_to_where_the_picture_leaves_black_else_the_
 }
 
 #[test]
+fn an_end_at_the_cut_to_a_last_shot_that_fades_out_moves_past_the_black_and_a_cut_to_a_dark_scene_stays() {
+    use introskip::model::snap::{Reach, Snapper};
+    use introskip::model::{DetectedSegment, Detection, Evidence};
+    let dir = tempfile::tempdir().unwrap();
+    // A shot until 4 s, a 1 s shot from 4 s, the next scene from 5 s (25 fps). The sound placed
+    // the intro's end at 4.3 s, where its theme fades; the nearest cut is the last shot's own.
+    let clip = |name: &str, last_shot: &str| {
+        let path = dir.path().join(name);
+        ffmpeg(&[
+            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4",
+            "-f", "lavfi", "-i", last_shot,
+            "-f", "lavfi", "-i", "smptebars=s=320x180:r=25:d=3",
+            "-filter_complex", "[0:v][1:v][2:v]concat=n=3:v=1,format=yuv420p",
+            "-c:v", "libx264", "-g", "50", path.to_str().unwrap(),
+        ]);
+        path
+    };
+    let end_at = |path: &std::path::Path| {
+        let mut intro = DetectedSegment::by_model(1.0, 4.3, 0.9);
+        intro.end_by = vec![Evidence::Sound];
+        let mut d = Detection { intros: vec![intro], ..Detection::empty() };
+        Snapper::default().snap(path, &mut d, Reach::default()).unwrap();
+        (d.intros[0].end, d.intros[0].end_by.clone())
+    };
+    // The last shot fades out (black from 4.9 s): the intro ends where the next scene begins.
+    let (end, by) = end_at(&clip("fading.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=out:st=0.4:d=0.5"));
+    assert!((end - 5.0).abs() < 1e-3, "{end} {by:?}");
+    assert_eq!(by, vec![Evidence::Sound, Evidence::Fade]);
+    // A cut to black (the next scene fades in from black at 4 s): the intro ended at the cut.
+    let (end, by) = end_at(&clip("fade-in.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=in:st=0:d=0.6"));
+    assert!((end - 4.0).abs() < 1e-3, "{end} {by:?}");
+    assert_eq!(by, vec![Evidence::Sound, Evidence::Cut]);
+    // A scene that begins in the dark and goes black: story, not the intro fading out.
+    let (end, by) = end_at(&clip("dark.mp4", "testsrc=s=320x180:r=25:d=1,lutyuv=y=val*0.25,fade=t=out:st=0.4:d=0.5"));
+    assert!((end - 4.0).abs() < 1e-3, "{end} {by:?}");
+    assert_eq!(by, vec![Evidence::Sound, Evidence::Cut]);
+    // Starts are not moved so: a start at the cut stays there.
+    let mut d = Detection { intros: vec![DetectedSegment::by_model(4.3, 7.0, 0.9)], ..Detection::empty() };
+    Snapper::default().snap(&dir.path().join("fading.mp4"), &mut d, Reach::parse("cut,fade").unwrap()).unwrap();
+    assert!((d.intros[0].start - 4.0).abs() < 1e-3, "{:?}", d.intros[0]);
+}
+
+#[test]
 fn cut_finding_without_deblocking_or_unseen_frames_finds_the_cuts_of_exact_decoding() {
     // Real footage with its own cuts (Big Buck Bunny), encoded as most files people have are
     // (x264 defaults: b-pyramid, scene-cut keyframes) at a low quality, where deblocking does

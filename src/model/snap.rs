@@ -101,7 +101,8 @@ impl Reach {
 /// and the same boundaries come back many times.
 #[derive(Default)]
 pub struct Snapper {
-    /// (file, boundary in ms, whether the season's sound placed it, the reaches' bits) → where
+    /// (file, boundary in ms, whether the season's sound placed it, whether it is an end, the
+    /// reaches' bits) → where
     /// it goes and what moved it (None: nothing within reach).
     found: HashMap<(PathBuf, i64, bool, bool, [u64; 3]), Option<(f64, Evidence)>>,
 }
@@ -176,7 +177,7 @@ impl Snapper {
             // left one held-out start 0.5 s further from the truth). `bench detect` times it.
             let edges = crate::video::cuts::find_edges(path, (b - span).max(0.0), b + span)?;
             if let Some(t) = nearest(&edges.cuts, b, cut).filter(|_| cut > 0.0) {
-                if let Some(o) = faded_out(&edges, t, b, fade).filter(|_| end) {
+                if let Some(o) = faded_out(&edges, t, b, fade).filter(|_| end && by_sound) {
                     return Ok(Some((o, Evidence::Fade)));
                 }
                 return Ok(Some((t, Evidence::Cut)));
@@ -199,26 +200,34 @@ const FADE_OUT_S: f64 = 1.5;
 /// The mean grey level (0–255) a shot's first frame has at least for the shot to fade out: well
 /// above black (16, or 0 in full range; a frame is black where 95 % of it is 28 or darker).
 const FADE_FROM_LEVEL: f32 = 48.0;
+/// Frames before black over which a fade darkens, never brightening, by [`FADE_FALL`] grey
+/// levels at least: a cut to black, or a flash, drops in one frame.
+const FADE_FRAMES: usize = 4;
+const FADE_FALL: f32 = 8.0;
 
-/// Where an end snapped to the cut `t` goes instead when the shot that begins there fades to
-/// black and the next picture comes out of it within [`FADE_OUT_S`] (and within the fade's
-/// reach of `b`, where it was put): that shot is the intro's last, fading out, and a viewer who
-/// skips wants to land after the black. The sound placed such an end early, where the theme
-/// fades, and the nearest cut was the last shot's own (family C seed 2033's Golden Forest:
-/// three ends 0.9–1.2 s early). A cut *to* black — the next scene fading in from black — is
-/// where the intro ended, and stays (held-out Cold Empire E02, whose trimmed intro ends on a
-/// cut).
+/// Where an end the season's sound placed at `b`, snapped to the cut `t`, goes instead when the
+/// shot that begins there fades to black and the next picture comes out of it within
+/// [`FADE_OUT_S`] (and within the fade's reach of `b`): that shot is the intro's last, fading
+/// out, and a viewer who skips wants to land after the black. The sound placed such an end
+/// early, where the theme fades, and the nearest cut was the last shot's own (family C seed
+/// 2033's Golden Forest: three ends 0.9–1.2 s early). A cut *to* black — the next scene fading
+/// in from black — is where the intro ended, and stays (held-out Cold Empire E02, whose trimmed
+/// intro ends on a cut); so does a story shot that cuts or flashes to black.
 fn faded_out(edges: &crate::video::cuts::Edges, t: f64, b: f64, fade: f64) -> Option<f64> {
     if fade <= 0.0 {
         return None;
     }
     let back = *edges.out_of_black.iter().find(|&&o| o > t && o - t <= FADE_OUT_S && o - b <= fade)?;
-    // The shot begins bright (a black or dark frame at the cut is a cut to black, or a scene
-    // that begins in the dark: family B seed 2034's Broken Academy E02, whose story opens on a
-    // dark shot that goes black 0.6 s later) and reaches black before the next picture (the
-    // same decode gives all these times exactly).
+    // The shot begins bright: a black or dark frame at the cut is a cut to black, or a scene
+    // that begins in the dark (family B seed 2034's Broken Academy E02, whose story opens on a
+    // dark shot that goes black 0.6 s later). The same decode gives all these times exactly.
     let bright = edges.levels.iter().find(|(x, _)| (x - t).abs() < 1e-3).is_some_and(|&(_, level)| level >= FADE_FROM_LEVEL);
-    (bright && edges.into_black.iter().any(|&k| k > t && k < back)).then_some(back)
+    // It darkens into black over its last frames (a frame shown twice stays level).
+    let black = *edges.into_black.iter().find(|&&k| k > t && k < back)?;
+    let before: Vec<f32> = edges.levels.iter().filter(|(x, _)| *x > t && *x < black).map(|&(_, l)| l).collect();
+    let last = &before[before.len().saturating_sub(FADE_FRAMES)..];
+    let fades = last.len() == FADE_FRAMES && last.windows(2).all(|w| w[1] <= w[0]) && last[0] - last[FADE_FRAMES - 1] >= FADE_FALL;
+    (bright && fades).then_some(back)
 }
 
 /// Segments that snapping moved into each other (a recap's end, placed by the model, reaching a

@@ -101,8 +101,8 @@ fn an_end_at_the_cut_to_a_last_shot_that_fades_out_moves_past_the_black_and_a_cu
     use introskip::model::snap::{Reach, Snapper};
     use introskip::model::{DetectedSegment, Detection, Evidence};
     let dir = tempfile::tempdir().unwrap();
-    // A shot until 4 s, a 1 s shot from 4 s, the next scene from 5 s (25 fps). The sound placed
-    // the intro's end at 4.3 s, where its theme fades; the nearest cut is the last shot's own.
+    // A shot until 4 s, a 1 s shot from 4 s, the next scene from 5 s (25 fps). The season's sound
+    // placed the intro's end at 4.3 s, where its theme fades; the nearest cut is the last shot's.
     let clip = |name: &str, last_shot: &str| {
         let path = dir.path().join(name);
         ffmpeg(&[
@@ -114,29 +114,45 @@ fn an_end_at_the_cut_to_a_last_shot_that_fades_out_moves_past_the_black_and_a_cu
         ]);
         path
     };
-    let end_at = |path: &std::path::Path| {
+    let end_at = |snapper: &mut Snapper, path: &std::path::Path, by: Evidence| {
         let mut intro = DetectedSegment::by_model(1.0, 4.3, 0.9);
-        intro.end_by = vec![Evidence::Sound];
+        intro.end_by = vec![by];
         let mut d = Detection { intros: vec![intro], ..Detection::empty() };
-        Snapper::default().snap(path, &mut d, Reach::default()).unwrap();
+        snapper.snap(path, &mut d, Reach::default()).unwrap();
         (d.intros[0].end, d.intros[0].end_by.clone())
     };
+    let near = |x: f64, y: f64| (x - y).abs() < 1e-3;
     // The last shot fades out (black from 4.9 s): the intro ends where the next scene begins.
-    let (end, by) = end_at(&clip("fading.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=out:st=0.4:d=0.5"));
-    assert!((end - 5.0).abs() < 1e-3, "{end} {by:?}");
+    let fading = clip("fading.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=out:st=0.4:d=0.5");
+    // A start at the same time, snapped first by the same snapper, stays on the cut...
+    let mut snapper = Snapper::default();
+    let mut start = Detection { intros: vec![DetectedSegment::by_model(4.3, 7.0, 0.9)], ..Detection::empty() };
+    start.intros[0].start_by = vec![Evidence::Sound];
+    snapper.snap(&fading, &mut start, Reach::default()).unwrap();
+    assert!(near(start.intros[0].start, 4.0), "{:?}", start.intros[0]);
+    // ... and the end goes past the black.
+    let (end, by) = end_at(&mut snapper, &fading, Evidence::Sound);
+    assert!(near(end, 5.0), "{end} {by:?}");
     assert_eq!(by, vec![Evidence::Sound, Evidence::Fade]);
+    // An end the model put on its grid is not moved so: the rule is for a theme's fading sound.
+    let (end, by) = end_at(&mut Snapper::default(), &fading, Evidence::Model);
+    assert!(near(end, 4.0), "{end} {by:?}");
     // A cut to black (the next scene fades in from black at 4 s): the intro ended at the cut.
-    let (end, by) = end_at(&clip("fade-in.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=in:st=0:d=0.6"));
-    assert!((end - 4.0).abs() < 1e-3, "{end} {by:?}");
+    let (end, by) = end_at(&mut Snapper::default(), &clip("fade-in.mp4", "testsrc=s=320x180:r=25:d=1,fade=t=in:st=0:d=0.6"), Evidence::Sound);
+    assert!(near(end, 4.0), "{end} {by:?}");
     assert_eq!(by, vec![Evidence::Sound, Evidence::Cut]);
-    // A scene that begins in the dark and goes black: story, not the intro fading out.
-    let (end, by) = end_at(&clip("dark.mp4", "testsrc=s=320x180:r=25:d=1,lutyuv=y=val*0.25,fade=t=out:st=0.4:d=0.5"));
-    assert!((end - 4.0).abs() < 1e-3, "{end} {by:?}");
+    // A scene that begins in the dark (not black) and fades to black: story, not the intro.
+    let dark = clip("dark.mp4", "testsrc=s=320x180:r=25:d=1,lutyuv=y=val*0.25,fade=t=out:st=0.4:d=0.5");
+    let edges = introskip::video::cuts::find_edges(&dark, 3.5, 5.5).unwrap();
+    let at_cut = edges.levels.iter().find(|(t, _)| near(*t, 4.0)).expect("a frame at the cut").1;
+    assert!(at_cut < 48.0 && !edges.into_black.iter().any(|&k| near(k, 4.0)), "dark but not black: {at_cut} {edges:?}");
+    let (end, by) = end_at(&mut Snapper::default(), &dark, Evidence::Sound);
+    assert!(near(end, 4.0), "{end} {by:?}");
     assert_eq!(by, vec![Evidence::Sound, Evidence::Cut]);
-    // Starts are not moved so: a start at the cut stays there.
-    let mut d = Detection { intros: vec![DetectedSegment::by_model(4.3, 7.0, 0.9)], ..Detection::empty() };
-    Snapper::default().snap(&dir.path().join("fading.mp4"), &mut d, Reach::parse("cut,fade").unwrap()).unwrap();
-    assert!((d.intros[0].start - 4.0).abs() < 1e-3, "{:?}", d.intros[0]);
+    // A bright shot that cuts to black at 4.7 s: no fade, the intro ended at 4 s.
+    let (end, by) = end_at(&mut Snapper::default(), &clip("cut-to-black.mp4", "testsrc=s=320x180:r=25:d=1,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable=gte(t\\,0.7)"), Evidence::Sound);
+    assert!(near(end, 4.0), "{end} {by:?}");
+    assert_eq!(by, vec![Evidence::Sound, Evidence::Cut]);
 }
 
 #[test]

@@ -102,7 +102,8 @@ pub enum Outcome {
 /// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
 /// title is stretched to hold it.
 /// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]); an end at the
-/// cut to a last shot that fades out goes past the black (`model::snap`).
+/// cut to a last shot that fades out goes past the black, and a start out of black goes back
+/// over its fade in (`model::snap`).
 pub const JUDGE_VERSION: u32 = 19;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

@@ -82,17 +82,25 @@ fn with_no_cut_near_a_boundary_moves_to_where_the_picture_leaves_black_else_the_
     // black, are the intro's (the first frame of the fade, at 2 s, is still black).
     assert!(intro.start < edges.out_of_black[0] && (intro.start - 2.04).abs() < 1e-3, "{intro:?} {edges:?}");
     assert_eq!(intro.start_by, vec![Evidence::Model, Evidence::Fade]);
-    // After a hard cut from a black leader, the start is the first frame out of black.
-    let leader = dir.path().join("leader.mp4");
-    ffmpeg(&[
-        "-f", "lavfi", "-i", "color=black:s=320x180:r=25:d=2",
-        "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=4",
-        "-filter_complex", "[0:v][1:v]concat=n=2:v=1,format=yuv420p",
-        "-c:v", "libx264", "-g", "50", leader.to_str().unwrap(),
-    ]);
-    let mut cut_in = Detection { intros: vec![segment(2.9, 5.5)], ..Detection::empty() };
-    Snapper::default().snap(&leader, &mut cut_in, Reach::parse("fade").unwrap()).unwrap();
-    assert!((cut_in.intros[0].start - 2.0).abs() < 1e-3, "{:?}", cut_in.intros[0]);
+    // After a hard cut from a black leader, flat or one whose last two frames lift a little
+    // (still black: the grain of a not quite flat black), the start is the first frame out of
+    // black: two frames of rise are no fade.
+    let black = |c: &str, d: f64| format!("color={c}:s=320x180:r=25:d={d}");
+    for (name, parts) in [("leader.mp4", vec![black("black", 2.0)]), ("lifting.mp4", vec![black("black", 1.92), black("0x0c0c0c", 0.04), black("0x161616", 0.04)])] {
+        let leader = dir.path().join(name);
+        let mut args: Vec<String> = Vec::new();
+        for p in parts.iter().map(String::as_str).chain(["testsrc2=s=320x180:r=25:d=4"]) {
+            args.extend(["-f".into(), "lavfi".into(), "-i".into(), p.to_string()]);
+        }
+        let inputs: String = (0..=parts.len()).map(|k| format!("[{k}:v]")).collect();
+        args.extend(["-filter_complex".into(), format!("{inputs}concat=n={}:v=1,format=yuv420p", parts.len() + 1)]);
+        args.extend(["-c:v", "libx264", "-g", "50"].map(String::from));
+        args.push(leader.to_str().unwrap().to_string());
+        ffmpeg(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut cut_in = Detection { intros: vec![segment(2.9, 5.5)], ..Detection::empty() };
+        Snapper::default().snap(&leader, &mut cut_in, Reach::parse("fade").unwrap()).unwrap();
+        assert!((cut_in.intros[0].start - 2.0).abs() < 1e-3, "{name}: {:?}", cut_in.intros[0]);
+    }
     assert!((intro.end - 7.0).abs() <= 0.08, "the sound comes back at 7 s: {intro:?}");
     assert_eq!(intro.end_by, vec![Evidence::Model, Evidence::Silence]);
     // An end the season's sound placed is where the shared sound ends: a silence near it is a

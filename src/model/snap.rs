@@ -178,7 +178,7 @@ impl Snapper {
             // left one held-out start 0.5 s further from the truth). `bench detect` times it.
             let edges = crate::video::cuts::find_edges(path, (b - span).max(0.0), b + span)?;
             if let Some(t) = nearest(&edges.cuts, b, cut).filter(|_| cut > 0.0) {
-                if let Some(o) = faded_out(&edges, t, b, fade).filter(|_| end && by_sound) {
+                if let Some(o) = if end && by_sound { faded_out(&edges, t, b, fade) } else { None } {
                     return Ok(Some((o, Evidence::Fade)));
                 }
                 return Ok(Some((t, Evidence::Cut)));

@@ -64,6 +64,10 @@ pub enum Outcome {
     /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
     /// Every intro the model drew (start, end, confidence), usually one.
     DroppedUnrepeated { dropped: Vec<(f64, f64, f64)> },
+    /// In such a season, the model's intro here is kept: `partners` other episodes play 20 s or
+    /// more of its sound inside their own model intros ([`theme_shared`]: a new title sequence
+    /// on the old theme). Its edges are the model's.
+    SharedTheme { partners: usize },
     /// No intro: what this episode shares with the season is a long stretch where the model sees
     /// story in every copy and no title shows ([`shared_story`]): footage the series reuses with
     /// its sound. Those repeats (start, end).
@@ -101,10 +105,12 @@ pub enum Outcome {
 /// 18: an intro whose theme begins over the story's last shot starts at its pictures
 /// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
 /// title is stretched to hold it.
+/// 20: in a season where no intro repeats as one, two episodes whose model intros share 20 s
+/// or more of sound keep them ([`theme_shared`]).
 /// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]); an end at the
 /// cut to a last shot that fades out goes past the black, and a start out of black goes back
 /// over its fade in (`model::snap`).
-pub const JUDGE_VERSION: u32 = 19;
+pub const JUDGE_VERSION: u32 = 20;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -564,9 +570,20 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
             outcomes[e] = Outcome::DroppedLone { start: s.start, end: s.end, confidence: s.confidence };
         }
     }
-    // A season where no episode's intro repeats: every intro is the model's lone guess.
+    // A season where no episode's intro repeats: every intro is the model's lone guess — unless
+    // its sound plays inside another episode's guess too ([`theme_shared`]).
     if n >= UNREPEATED_SEASON && !aligned.iter().any(|&a| a) {
+        let shared = theme_shared(detections, seconds, repeats);
         for (e, d) in detections.iter_mut().enumerate() {
+            if let Some(partners) = shared[e] {
+                // Its edges are the model's alone, which on such series is often seconds off:
+                // flagged for a check, never a sure skip.
+                d.intros.truncate(1);
+                d.intros[0].repeats_in = partners;
+                d.intros[0].confidence = d.intros[0].confidence.min(FOLLOWED_CONFIDENCE);
+                outcomes[e] = Outcome::SharedTheme { partners };
+                continue;
+            }
             if !d.intros.is_empty() {
                 let dropped = d.intros.drain(..).map(|s| (s.start, s.end, s.confidence)).collect();
                 outcomes[e] = Outcome::DroppedUnrepeated { dropped };
@@ -579,6 +596,33 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
         }
     }
     outcomes
+}
+
+/// In a season where no intro repeats as one: the episodes whose model intro (the first) holds
+/// [`PAIRED_MIN_S`] or more of sound that another episode plays inside its own model intro, the
+/// model believing both copies ([`MINORITY_INTRO_MIN`]), with how many episodes play it. A series
+/// that changes its title sequence mid-season and keeps its theme (family C seed 2035's Crimson
+/// Circuit: E01's intro and E04's new one share 32 s of the theme, heard but not seen, and
+/// nothing else repeats) has two intros no majority backs, each carried only by the model —
+/// where the models of two episodes hear the same theme as their intro, it is not a lone
+/// guess. A score cue two intro-less episodes replay reaches this too where the model believes
+/// it in both; shorter cues (stings, 5–10 s) do not.
+fn theme_shared(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Option<usize>> {
+    let models: Vec<Option<Past>> = detections.iter().map(|d| d.intros.first().map(|i| Past { start: i.start, end: i.end })).collect();
+    let believed = |j: usize, a: f64, b: f64| mean_over(&detections[j].intro_probability, seconds[j], a, b) >= MINORITY_INTRO_MIN;
+    (0..detections.len())
+        .map(|e| {
+            models[e]?;
+            let mut partners: Vec<usize> = repeats[e]
+                .iter()
+                .filter(|r| r.end - r.start >= PAIRED_MIN_S && believed(e, r.start, r.end) && backs(&models, e, r.start, r.end))
+                .flat_map(|r| r.elsewhere.iter().filter(|&&(j, a, b)| j != e && b - a >= PAIRED_MIN_S && backs(&models, j, a, b) && believed(j, a, b)).map(|&(j, _, _)| j))
+                .collect();
+            partners.sort_unstable();
+            partners.dedup();
+            (!partners.is_empty()).then_some(partners.len())
+        })
+        .collect()
 }
 
 /// An intro [`follow_partners_intros`] moved: the one it replaced, and how many other episodes

@@ -293,3 +293,36 @@ fn an_intro_follows_where_more_episodes_play_theirs_once_the_title_placed_them()
     assert!(moved.iter().all(Option::is_none), "{moved:?}");
     assert_eq!(span(&frozen[2]), (62.0, 69.0));
 }
+
+#[test]
+fn a_new_title_sequence_on_the_old_theme_keeps_both_intros_in_a_season_where_nothing_else_repeats() {
+    let seconds: Vec<u32> = (0..180).collect();
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    // E01's intro (0–62) and E04's new one (22–76) share 32 s of the theme, heard but not seen;
+    // the model believes both. E02 and E03 have none, and the model guesses at a scene in E02.
+    let guesses = [Some((0, 62)), Some((0, 17)), None, Some((22, 76))];
+    let theme = |len: f64| {
+        let mut d: Vec<Detection> = guesses.iter().map(|g| detection(*g, &g.map(|(a, b)| vec![(a, b, 0.9)]).unwrap_or_default(), &[])).collect();
+        d[1].intro_probability.iter_mut().take(17).for_each(|p| *p = 0.45);
+        let mut repeats: Vec<Vec<Repeat>> = vec![Vec::new(); 4];
+        let (here, there) = ((6.0, 6.0 + len), (35.0, 35.0 + len));
+        for (x, (p, q), y, (u, v)) in [(0, here, 3, there), (3, there, 0, here)] {
+            let elsewhere = vec![(y, u, v)];
+            repeats[x].push(Repeat { start: p, end: q, partners: vec![y], start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false });
+        }
+        let out = judge_season(&mut d, &s, &repeats);
+        (d, out)
+    };
+    let (d, out) = theme(32.0);
+    assert_eq!(out[0], Outcome::SharedTheme { partners: 1 });
+    assert_eq!(out[3], Outcome::SharedTheme { partners: 1 });
+    for e in [0, 3] {
+        let i = &d[e].intros[0];
+        assert_eq!((i.start, i.end, i.repeats_in), (f64::from(guesses[e].unwrap().0), f64::from(guesses[e].unwrap().1), 1), "episode {e}");
+        assert!(i.confidence <= FOLLOWED_CONFIDENCE, "the model's edges alone are not a sure skip: {i:?}");
+    }
+    assert!(matches!(out[1], Outcome::DroppedUnrepeated { .. }) && d[1].intros.is_empty(), "E02's guess shares nothing: {out:?}");
+    // A shorter shared cue (a sting, a score cue) keeps nothing.
+    let (d, out) = theme(12.0);
+    assert!(out.iter().all(|o| !matches!(o, Outcome::SharedTheme { .. })) && d.iter().all(|d| d.intros.is_empty()), "{out:?}");
+}

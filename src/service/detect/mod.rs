@@ -203,6 +203,18 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                             ),
                         ))
                     }
+                    Outcome::SharedTheme { partners } => {
+                        if let Some(s) = detections[k].intros.first() {
+                            notes.push(Note::about(
+                                episodes[i].0,
+                                format!(
+                                    "intro {}–{} kept though no episode plays its pictures again: {partners} other episode(s) play its sound inside their own intro (a new title sequence on the old theme); its edges are the model's alone: check them",
+                                    clock(s.start),
+                                    clock(s.end)
+                                ),
+                            ))
+                        }
+                    }
                     Outcome::DroppedStory { dropped } => {
                         // Touching pieces as the one stretch a viewer sees.
                         let mut stretches: Vec<(f64, f64)> = Vec::new();

@@ -64,10 +64,11 @@ pub enum Outcome {
     /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
     /// Every intro the model drew (start, end, confidence), usually one.
     DroppedUnrepeated { dropped: Vec<(f64, f64, f64)> },
-    /// In such a season, the model's intro here is kept: `partners` other episodes play 20 s or
-    /// more of its sound inside their own model intros ([`theme_shared`]: a new title sequence
-    /// on the old theme). Its edges are the model's.
-    SharedTheme { partners: usize },
+    /// In such a season, the model's (first) intro here is kept: `partners` other episodes play
+    /// 20 s or more of its sound inside their own model intros ([`theme_shared`]: a new title
+    /// sequence on the old theme). Its edges are the model's. Any other intro the model drew
+    /// here (start, end, confidence) is dropped.
+    SharedTheme { partners: usize, dropped: Vec<(f64, f64, f64)> },
     /// No intro: what this episode shares with the season is a long stretch where the model sees
     /// story in every copy and no title shows ([`shared_story`]): footage the series reuses with
     /// its sound. Those repeats (start, end).
@@ -105,11 +106,12 @@ pub enum Outcome {
 /// 18: an intro whose theme begins over the story's last shot starts at its pictures
 /// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
 /// title is stretched to hold it.
-/// 20: in a season where no intro repeats as one, two episodes whose model intros share 20 s
-/// or more of sound keep them ([`theme_shared`]).
 /// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]); an end at the
 /// cut to a last shot that fades out goes past the black, and a start out of black goes back
 /// over its fade in (`model::snap`).
+/// 20: in a season where no intro repeats as one, two episodes whose model intros share 20 s
+/// or more of sound keep them ([`theme_shared`]); an intro that starts on a black, silent leader
+/// starts after it (`model::snap`).
 pub const JUDGE_VERSION: u32 = 20;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
@@ -577,11 +579,13 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
         for (e, d) in detections.iter_mut().enumerate() {
             if let Some(partners) = shared[e] {
                 // Its edges are the model's alone, which on such series is often seconds off:
-                // flagged for a check, never a sure skip.
-                d.intros.truncate(1);
+                // flagged for a check, never a sure skip. (With `repeats_in` set, the title
+                // over the sound's level does not move it: the shared theme places it.) Any
+                // other guess here shares nothing and goes, named.
+                let dropped = d.intros.drain(1..).map(|s| (s.start, s.end, s.confidence)).collect();
                 d.intros[0].repeats_in = partners;
                 d.intros[0].confidence = d.intros[0].confidence.min(FOLLOWED_CONFIDENCE);
-                outcomes[e] = Outcome::SharedTheme { partners };
+                outcomes[e] = Outcome::SharedTheme { partners, dropped };
                 continue;
             }
             if !d.intros.is_empty() {
@@ -599,30 +603,36 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
 }
 
 /// In a season where no intro repeats as one: the episodes whose model intro (the first) holds
-/// [`PAIRED_MIN_S`] or more of sound that another episode plays inside its own model intro, the
-/// model believing both copies ([`MINORITY_INTRO_MIN`]), with how many episodes play it. A series
-/// that changes its title sequence mid-season and keeps its theme (family C seed 2035's Crimson
-/// Circuit: E01's intro and E04's new one share 32 s of the theme, heard but not seen, and
-/// nothing else repeats) has two intros no majority backs, each carried only by the model —
-/// where the models of two episodes hear the same theme as their intro, it is not a lone
-/// guess. A score cue two intro-less episodes replay reaches this too where the model believes
-/// it in both; shorter cues (stings, 5–10 s) do not.
+/// [`PAIRED_MIN_S`] or more of sound that another episode plays, as much of it again, inside its
+/// own model intro, the model believing both pieces ([`MINORITY_INTRO_MIN`]); with how many
+/// episodes each shares it with (both ways: a pair found from either side counts for both). A
+/// series that changes its title sequence mid-season and keeps its theme (family C seed 2035's
+/// Crimson Circuit: E01's intro and E04's new one share 32 s of the theme, heard but not seen,
+/// and nothing else repeats) has two intros no majority backs, each carried only by the model —
+/// where the models of two episodes hear the same theme as their intro, it is not a lone guess.
+/// A score cue two intro-less episodes replay reaches this too where the model believes it in
+/// both; shorter cues (stings, 5–10 s) do not. Sound matches only ([`Repeat::heard_in`]).
 fn theme_shared(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Option<usize>> {
+    let n = detections.len();
     let models: Vec<Option<Past>> = detections.iter().map(|d| d.intros.first().map(|i| Past { start: i.start, end: i.end })).collect();
-    let believed = |j: usize, a: f64, b: f64| mean_over(&detections[j].intro_probability, seconds[j], a, b) >= MINORITY_INTRO_MIN;
-    (0..detections.len())
-        .map(|e| {
-            models[e]?;
-            let mut partners: Vec<usize> = repeats[e]
-                .iter()
-                .filter(|r| r.end - r.start >= PAIRED_MIN_S && believed(e, r.start, r.end) && backs(&models, e, r.start, r.end))
-                .flat_map(|r| r.elsewhere.iter().filter(|&&(j, a, b)| j != e && b - a >= PAIRED_MIN_S && backs(&models, j, a, b) && believed(j, a, b)).map(|&(j, _, _)| j))
-                .collect();
-            partners.sort_unstable();
-            partners.dedup();
-            (!partners.is_empty()).then_some(partners.len())
-        })
-        .collect()
+    // The piece of `a..b` inside episode `j`'s model intro, where it is long enough and believed.
+    let inside = |j: usize, a: f64, b: f64| {
+        let Past { start, end } = models.get(j).copied().flatten()?;
+        let (x, y) = (a.max(start), b.min(end));
+        (y - x >= PAIRED_MIN_S && mean_over(&detections[j].intro_probability, seconds[j], x, y) >= MINORITY_INTRO_MIN).then_some(())
+    };
+    let mut pairs = vec![vec![false; n]; n];
+    for e in 0..n {
+        for r in repeats[e].iter().filter(|r| inside(e, r.start, r.end).is_some()) {
+            for &(j, a, b) in r.heard_in.iter().filter(|&&(j, _, _)| j != e && j < n) {
+                if inside(j, a, b).is_some() {
+                    pairs[e][j] = true;
+                    pairs[j][e] = true;
+                }
+            }
+        }
+    }
+    pairs.iter().map(|p| Some(p.iter().filter(|&&x| x).count()).filter(|&k| k > 0)).collect()
 }
 
 /// An intro [`follow_partners_intros`] moved: the one it replaced, and how many other episodes

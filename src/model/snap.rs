@@ -8,7 +8,8 @@
 //! picture's edge before the sound's (a frame is exact; a 50 ms step of sound is not), and a
 //! silence never moves an edge the season's sound placed. A start out of black goes back over
 //! the fade in that leads to it ([`fade_in_start`]). An end whose nearest cut begins a last shot
-//! that fades out goes past the black instead ([`faded_out`]). A boundary with none of these
+//! that fades out goes past the black instead ([`faded_out`]). An intro that starts on a black,
+//! silent leader starts where the leader ends, however far within 4.5 s ([`past_leader`]). A boundary with none of these
 //! near it stays where it was put.
 
 use super::{DetectedSegment, Detection, Evidence};
@@ -106,11 +107,14 @@ pub struct Snapper {
     /// reaches' bits) → where
     /// it goes and what moved it (None: nothing within reach).
     found: HashMap<(PathBuf, i64, bool, bool, [u64; 3]), Option<(f64, Evidence)>>,
+    /// (file, intro start in ms) → where the black, silent leader it sits on ends ([`past_leader`]).
+    leaders: HashMap<(PathBuf, i64), Option<f64>>,
 }
 
 impl Snapper {
     /// Snap every intro and recap boundary of `detection` (except one at 0) to the nearest cut,
-    /// fade or silence in `path` within `reach`. Returns how many moved.
+    /// fade or silence in `path` within `reach`, then move an intro's start off a black, silent
+    /// leader ([`past_leader`], a start at 0 included). Returns how many moved.
     pub fn snap(&mut self, path: &Path, detection: &mut Detection, reach: Reach) -> Result<usize> {
         let mut moved = 0;
         let mut failed = None;
@@ -120,6 +124,29 @@ impl Snapper {
                 Err(e) => {
                     failed = Some(e);
                     break;
+                }
+            }
+        }
+        // Then an intro whose start (snapped or not) sits on a black, silent leader starts where
+        // the leader ends, and is not snapped again: a cut just after a fade in would take it
+        // past the first shot. With fades out of reach (`--snap cut`), as before. A leader that
+        // cannot be read is no leader (the other edges keep their snapping).
+        if reach.fade > 0.0 && failed.is_none() {
+            let shortest = crate::features::align::MIN_SHORT_S;
+            for seg in detection.intros.iter_mut() {
+                let key = (path.to_path_buf(), (seg.start * 1000.0).round() as i64);
+                let past = match self.leaders.get(&key) {
+                    Some(p) => *p,
+                    None => match past_leader(path, seg.start) {
+                        Ok(p) => *self.leaders.entry(key).or_insert(p),
+                        Err(_) => None,
+                    },
+                };
+                // What is left must still be an intro (a sting of 4 s or more).
+                if let Some(o) = past.filter(|&o| seg.end - o >= shortest) {
+                    seg.start = o;
+                    seg.start_by.push(Evidence::Fade);
+                    moved += 1;
                 }
             }
         }
@@ -195,6 +222,48 @@ impl Snapper {
     }
 }
 
+/// The longest black, silent leader (seconds) an intro's start is moved across: a channel's
+/// leader before an intro lasts 1–4 s.
+const LEADER_MAX_S: f64 = 4.5;
+/// The shortest: a fade in from black starts with a few black frames (0.04–0.13 s on the
+/// validation sets), which are the intro's.
+const LEADER_MIN_S: f64 = 0.5;
+
+/// Where an intro starting at `b` on a black, silent leader begins: the first frame out of black
+/// within [`LEADER_MAX_S`] (back over its fade in, [`fade_in_start`]), where the picture is black
+/// from `b` to it and the sound is silent over it ([`crate::features::sound::SILENCE_DB`]; a file
+/// without sound, by the picture alone). The model's grid and the season's sound both took such
+/// leaders into the intro (C 2035's Crimson Circuit E01 from 0:00, 2.4 s before its first
+/// picture; B 2036's Broken Academy E02 and, alone, Lost Garden E03 likewise): a chapter there
+/// opens on black and a skip button shows seconds early. A leader that plays sound (a channel's
+/// ident, a theme leading over black: B 2034's Lost Forest E03) is not passed over; nor is black
+/// that the picture turns to only after `b`.
+fn past_leader(path: &Path, b: f64) -> Result<Option<f64>> {
+    use crate::features::sound::{envelope_span, SILENCE_DB};
+    // From a second before: a fade in that the start is already on walks back past it.
+    let edges = crate::video::cuts::find_edges(path, (b - 1.0).max(0.0), b + LEADER_MAX_S)?;
+    // Decoded up to `b` (a stretch that begins later says nothing about the frame there).
+    if edges.levels.first().is_none_or(|&(t, _)| t > b + 0.1) {
+        return Ok(None);
+    }
+    // The frame at `b` is black exactly when the first change after it is out of black (from a
+    // picture it would be into black). A start on the cut to black itself, or a frame or two
+    // before it (the model's grid), sees the black begin there: that is the leader's start.
+    let into = edges.into_black.iter().copied().find(|&k| k > b + 0.1);
+    let Some(o) = edges.out_of_black.iter().copied().find(|&o| o > b + 0.1).filter(|&o| into.is_none_or(|k| k > o)) else { return Ok(None) };
+    // At least [`LEADER_MIN_S`] of black before the fade in that leads out of it: the first
+    // frames of a fade in are black too, and a start already on them stays (C 2033's Golden
+    // Forest E04, whose start snapped to its fade in went 0.52 s late in a first form).
+    let start = fade_in_start(&edges, o);
+    if start - b < LEADER_MIN_S {
+        return Ok(None);
+    }
+    // No sound over it, or none read there (a file without sound: the picture alone). A tenth
+    // of a second off each end: the sound of a cut to black trails into it by a codec frame.
+    let silent = envelope_span(path, b + 0.1, start - 0.1)?.is_none_or(|levels| levels.iter().all(|&l| l < SILENCE_DB));
+    Ok(silent.then_some(start))
+}
+
 /// How long (seconds) after an end's cut the shot there may fade to black and still be the
 /// segment's last shot, fading out.
 const FADE_OUT_S: f64 = 1.5;
@@ -265,7 +334,8 @@ fn fade_in_start(edges: &crate::video::cuts::Edges, out: f64) -> f64 {
 /// earlier one ends where the later one begins, and says so (the later start's evidence), since
 /// a chapter list or a skip cannot hold two segments over the same second. Each edge moves at
 /// most its reach (1.2 s by default, 5 s at most; a start out of black, its fade in more, up to
-/// [`FADE_IN_S`]), so what is cut is a sliver of that size. A
+/// [`FADE_IN_S`]; a start moved off a leader only later, away from what precedes it), so what is
+/// cut is a sliver of that size. A
 /// segment that would be left shorter than the model's shortest segment, or one nested inside
 /// another, is left as it is: that is not an overlap snapping made.
 fn keep_apart(detection: &mut Detection) {

@@ -118,6 +118,56 @@ fn with_no_cut_near_a_boundary_moves_to_where_the_picture_leaves_black_else_the_
 }
 
 #[test]
+fn an_intro_that_starts_on_a_black_silent_leader_starts_at_its_first_picture() {
+    use introskip::model::snap::{Reach, Snapper};
+    use introskip::model::{DetectedSegment, Detection, Evidence};
+    let dir = tempfile::tempdir().unwrap();
+    // `story` s of a story shot, then `black` s of black, then the intro's picture from a hard
+    // cut (25 fps); a tone from `tone_from` s on, and over the story.
+    let clip = |name: &str, story: f64, black: f64, tone_from: f64| {
+        let path = dir.path().join(name);
+        let tone = format!("aevalsrc=if(lt(t\\,{story})+gte(t\\,{tone_from})\\,0.5*sin(2*PI*440*t)\\,0):s=48000:d=14");
+        ffmpeg(&[
+            "-f", "lavfi", "-i", &format!("smptebars=s=320x180:r=25:d={}", story.max(0.04)),
+            "-f", "lavfi", "-i", &format!("color=black:s=320x180:r=25:d={black}"),
+            "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=10",
+            "-f", "lavfi", "-i", &tone,
+            "-filter_complex", &format!("{}[1:v][2:v]concat=n={}:v=1,format=yuv420p[v]", if story > 0.0 { "[0:v]" } else { "" }, if story > 0.0 { 3 } else { 2 }),
+            "-map", "[v]", "-map", "3:a", "-c:v", "libx264", "-g", "50", "-c:a", "aac", "-shortest", path.to_str().unwrap(),
+        ]);
+        path
+    };
+    let start_of = |path: &std::path::Path, start: f64, end: f64, reach: Reach| {
+        let mut d = Detection { intros: vec![DetectedSegment::by_model(start, end, 0.9)], ..Detection::empty() };
+        Snapper::default().snap(path, &mut d, reach).unwrap();
+        d.intros.remove(0)
+    };
+    // A black, silent leader of 2.4 s at 0:00: the intro starts at its first picture, the sound
+    // coming with it.
+    let opening = clip("opening.mp4", 0.0, 2.4, 2.4);
+    let intro = start_of(&opening, 0.0, 9.0, Reach::default());
+    assert!((intro.start - 2.4).abs() < 1e-3 && intro.start_by.contains(&Evidence::Fade), "{intro:?}");
+    // The same after a story shot (to 2.0 s, with its sound): a start on the cut to black, or
+    // inside the black beyond the reach of any cut or fade, goes to the picture at 4.4 s.
+    let between = clip("between.mp4", 2.0, 2.4, 4.4);
+    for start in [2.0, 2.9] {
+        let intro = start_of(&between, start, 11.0, Reach::default());
+        assert!((intro.start - 4.4).abs() < 1e-3 && intro.start_by.last() == Some(&Evidence::Fade), "from {start}: {intro:?}");
+    }
+    // Not with fades left out, nor where less than a sting would be left, nor from a start on
+    // the story's picture before the black.
+    assert_eq!(start_of(&opening, 0.0, 9.0, Reach::parse("cut").unwrap()).start, 0.0);
+    assert_eq!(start_of(&opening, 0.0, 5.0, Reach::default()).start, 0.0);
+    assert_eq!(start_of(&between, 1.0, 11.0, Reach::default()).start, 1.0);
+    // A leader that plays sound (a channel's ident, a theme leading over black) is the intro's
+    // own start as placed; so is a black of a few frames (a fade in's first frames are black).
+    let heard = clip("heard.mp4", 0.0, 2.4, 0.0);
+    assert_eq!(start_of(&heard, 0.0, 9.0, Reach::default()).start, 0.0);
+    let blink = clip("blink.mp4", 0.0, 0.2, 0.2);
+    assert_eq!(start_of(&blink, 0.0, 9.0, Reach::default()).start, 0.0);
+}
+
+#[test]
 fn an_end_at_the_cut_to_a_last_shot_that_fades_out_moves_past_the_black_and_a_cut_to_a_dark_scene_stays() {
     use introskip::model::snap::{Reach, Snapper};
     use introskip::model::{DetectedSegment, Detection, Evidence};

@@ -298,31 +298,38 @@ fn an_intro_follows_where_more_episodes_play_theirs_once_the_title_placed_them()
 fn a_new_title_sequence_on_the_old_theme_keeps_both_intros_in_a_season_where_nothing_else_repeats() {
     let seconds: Vec<u32> = (0..180).collect();
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
-    // E01's intro (0–62) and E04's new one (22–76) share 32 s of the theme, heard but not seen;
-    // the model believes both. E02 and E03 have none, and the model guesses at a scene in E02.
+    // E01's intro (0–62) and E04's new one (22–76) share `len` s of the theme at 6 s and 35 s,
+    // heard (`heard`) or only seen; the model believes E04's copy `p_there`. E02 has no intro and
+    // the model guesses at a scene there; E03 has none. E04's model drew a second, short guess.
     let guesses = [Some((0, 62)), Some((0, 17)), None, Some((22, 76))];
-    let theme = |len: f64| {
+    let theme = |len: f64, heard: bool, p_there: f32, there_at: f64| {
         let mut d: Vec<Detection> = guesses.iter().map(|g| detection(*g, &g.map(|(a, b)| vec![(a, b, 0.9)]).unwrap_or_default(), &[])).collect();
-        d[1].intro_probability.iter_mut().take(17).for_each(|p| *p = 0.45);
+        d[3].intro_probability.iter_mut().for_each(|p| *p = if *p > 0.5 { p_there } else { *p });
+        d[3].intros.push(DetectedSegment::by_model(150.0, 160.0, 0.7));
         let mut repeats: Vec<Vec<Repeat>> = vec![Vec::new(); 4];
-        let (here, there) = ((6.0, 6.0 + len), (35.0, 35.0 + len));
+        let (here, there) = ((6.0, 6.0 + len), (there_at, there_at + len));
         for (x, (p, q), y, (u, v)) in [(0, here, 3, there), (3, there, 0, here)] {
             let elsewhere = vec![(y, u, v)];
-            repeats[x].push(Repeat { start: p, end: q, partners: vec![y], start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false });
+            let heard_in = if heard { elsewhere.clone() } else { Vec::new() };
+            repeats[x].push(Repeat { start: p, end: q, partners: vec![y], start_by: By::Sound, end_by: By::Sound, sound: heard, picture: !heard, here: Vec::new(), heard_in, elsewhere, together: false });
         }
         let out = judge_season(&mut d, &s, &repeats);
         (d, out)
     };
-    let (d, out) = theme(32.0);
-    assert_eq!(out[0], Outcome::SharedTheme { partners: 1 });
-    assert_eq!(out[3], Outcome::SharedTheme { partners: 1 });
+    let (d, out) = theme(32.0, true, 0.9, 35.0);
+    assert_eq!(out[0], Outcome::SharedTheme { partners: 1, dropped: vec![] });
+    assert_eq!(out[3], Outcome::SharedTheme { partners: 1, dropped: vec![(150.0, 160.0, 0.7)] }, "E04's other guess shares nothing");
     for e in [0, 3] {
+        assert_eq!(d[e].intros.len(), 1, "episode {e}: {:?}", d[e].intros);
         let i = &d[e].intros[0];
         assert_eq!((i.start, i.end, i.repeats_in), (f64::from(guesses[e].unwrap().0), f64::from(guesses[e].unwrap().1), 1), "episode {e}");
         assert!(i.confidence <= FOLLOWED_CONFIDENCE, "the model's edges alone are not a sure skip: {i:?}");
     }
     assert!(matches!(out[1], Outcome::DroppedUnrepeated { .. }) && d[1].intros.is_empty(), "E02's guess shares nothing: {out:?}");
-    // A shorter shared cue (a sting, a score cue) keeps nothing.
-    let (d, out) = theme(12.0);
-    assert!(out.iter().all(|o| !matches!(o, Outcome::SharedTheme { .. })) && d.iter().all(|d| d.intros.is_empty()), "{out:?}");
+    // Nothing is kept where the shared sound is short (a sting, a score cue), where it is only
+    // seen, where the model doubts one copy, or where the partner plays it outside its intro.
+    for (why, len, heard, p_there, there_at) in [("short", 12.0, true, 0.9, 35.0), ("seen only", 32.0, false, 0.9, 35.0), ("doubted there", 32.0, true, 0.4, 35.0), ("outside the intro there", 32.0, true, 0.9, 100.0)] {
+        let (d, out) = theme(len, heard, p_there, there_at);
+        assert!(out.iter().all(|o| !matches!(o, Outcome::SharedTheme { .. })) && d.iter().all(|d| d.intros.is_empty()), "{why}: {out:?}");
+    }
 }

@@ -203,12 +203,13 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                             ),
                         ))
                     }
-                    Outcome::SharedTheme { partners } => {
+                    Outcome::SharedTheme { partners, dropped } => {
                         if let Some(s) = detections[k].intros.first() {
+                            let others: String = dropped.iter().map(|&(a, b, c)| format!("; the model's {}–{} (confidence {c:.2}) shares nothing and is dropped", clock(a), clock(b))).collect();
                             notes.push(Note::about(
                                 episodes[i].0,
                                 format!(
-                                    "intro {}–{} kept though no episode plays its pictures again: {partners} other episode(s) play its sound inside their own intro (a new title sequence on the old theme); its edges are the model's alone: check them",
+                                    "intro {}–{} kept though no episode's intro repeats as one: {partners} other episode(s) play 20 s or more of its sound inside their own intro (a new title sequence on the old theme); its edges are the model's alone: check them{others}",
                                     clock(s.start),
                                     clock(s.end)
                                 ),

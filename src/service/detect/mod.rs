@@ -209,9 +209,11 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                             notes.push(Note::about(
                                 episodes[i].0,
                                 format!(
-                                    "intro {}–{} kept though no episode's intro repeats as one: {partners} other episode(s) play 20 s or more of its sound inside their own intro (a new title sequence on the old theme); its edges are the model's alone: check them{others}",
+                                    "the model's intro {}–{} kept though no episode's intro repeats as one: {} 20 s or more of its sound inside {} own intro (a new title sequence on the old theme); its edges are the model's alone: check them{others}",
                                     clock(s.start),
-                                    clock(s.end)
+                                    clock(s.end),
+                                    if partners == 1 { "1 other episode plays".to_string() } else { format!("{partners} other episodes play") },
+                                    if partners == 1 { "its" } else { "their" }
                                 ),
                             ))
                         }

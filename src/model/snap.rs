@@ -9,8 +9,8 @@
 //! silence never moves an edge the season's sound placed. A start out of black goes back over
 //! the fade in that leads to it ([`fade_in_start`]). An end whose nearest cut begins a last shot
 //! that fades out goes past the black instead ([`faded_out`]). An intro that starts on a black,
-//! silent leader starts where the leader ends, however far within 4.5 s ([`past_leader`]). A boundary with none of these
-//! near it stays where it was put.
+//! silent leader starts where the leader ends, however far within 4.5 s ([`past_leader`]). A
+//! boundary with none of these near it stays where it was put.
 
 use super::{DetectedSegment, Detection, Evidence};
 use crate::error::Result;
@@ -225,6 +225,8 @@ impl Snapper {
 /// The longest black, silent leader (seconds) an intro's start is moved across: a channel's
 /// leader before an intro lasts 1–4 s.
 const LEADER_MAX_S: f64 = 4.5;
+/// The mean grey level a black frame (95 % of it at level 28 or darker) cannot exceed.
+const LEADER_LEVEL: f32 = 40.0;
 /// The shortest: a fade in from black starts with a few black frames (0.04–0.13 s on the
 /// validation sets), which are the intro's.
 const LEADER_MIN_S: f64 = 0.5;
@@ -240,6 +242,12 @@ const LEADER_MIN_S: f64 = 0.5;
 /// that the picture turns to only after `b`.
 fn past_leader(path: &Path, b: f64) -> Result<Option<f64>> {
     use crate::features::sound::{envelope_span, SILENCE_DB};
+    // Most starts are on a picture: a tenth of a second decoded says so before 5.5 s are (every
+    // black frame is this dark on average, or darker).
+    let near = crate::video::cuts::find_edges(path, b, b + 0.15)?;
+    if !near.levels.iter().any(|&(t, level)| t > b && level <= LEADER_LEVEL) {
+        return Ok(None);
+    }
     // From a second before: a fade in that the start is already on walks back past it.
     let edges = crate::video::cuts::find_edges(path, (b - 1.0).max(0.0), b + LEADER_MAX_S)?;
     // Decoded up to `b` (a stretch that begins later says nothing about the frame there).

@@ -13,6 +13,13 @@
 use super::{DetectedSegment, Detection, Evidence};
 use crate::features::align::{By, Repeat, MIN_MATCH_S, MIN_SHORT_S};
 
+mod partners;
+mod story;
+pub use partners::{follow_partners_intros, Followed, FOLLOWED_CONFIDENCE};
+use partners::theme_shared;
+pub use story::{shared_story, story_matters};
+use story::trimmed;
+
 /// A repeat the model tags as recap at least this strongly (and more than as intro) is a recap.
 const RECAP_MIN: f64 = 0.3;
 /// A repeat shared with at least half the season's other episodes is the intro if the model
@@ -27,14 +34,6 @@ const EXTEND_MIN: f64 = 0.5;
 /// An intro a partner plays as its own (seen and heard) but no majority backs is weighed from
 /// this long (seconds), in both episodes.
 const PAIRED_MIN_S: f64 = 20.0;
-/// A stretch of repeats at least this long (seconds) where the model sees no intro in any copy
-/// ([`STORY_MAX_P`]) may be story the season shares ([`shared_story`]). Longer than a sting
-/// (5–10 s, which the model may doubt everywhere too); 20 s until 2026-12-05, when family C seed
-/// 2033's Last Harbor, a series without an intro, had 17 s of its first scene taken for the intro
-/// of three episodes (every value from 8 to 17 s gives the same answers on every validation set).
-const STORY_MIN_S: f64 = 12.0;
-/// The model's mean P(intro) below which a copy is story to it.
-const STORY_MAX_P: f64 = 0.35;
 /// The model's own intro edge replaces an aligned one this close (seconds).
 const REFINE_S: f64 = 2.0;
 /// Passes of season judgement at most (each counts partners against the previous one's intros).
@@ -106,7 +105,7 @@ pub enum Outcome {
 /// 18: an intro whose theme begins over the story's last shot starts at its pictures
 /// ([`crate::features::align::picture_start`]); a model intro that stops short of the series'
 /// title is stretched to hold it.
-/// 19: story the season shares is a candidate from 12 s, not 20 ([`STORY_MIN_S`]); an end at the
+/// 19: story the season shares is a candidate from 12 s, not 20 (`story::STORY_MIN_S`); an end at the
 /// cut to a last shot that fades out goes past the black, and a start out of black goes back
 /// over its fade in (`model::snap`).
 /// 20: in a season where no intro repeats as one, two episodes whose model intros share 20 s
@@ -296,72 +295,6 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
     (best, spans, recaps, shared_story)
 }
 
-/// A stretch trimmed to intro at most this much (seconds) is left whole.
-const TRIM_MIN_S: f64 = 2.0;
-/// Where a partner that shares a stretch has no intro (one the season may have missed), the
-/// stretch is trimmed only where at least this much (seconds) lies past what the partners that
-/// play it as their intro share: longer than the shots of a sting.
-const STORY_PAST_INTRO_S: f64 = 10.0;
-
-/// Pass 2 on: a stretch whose partners share different parts of it — some where they play their
-/// own intro, the others only in their story — is cut to what the first share, on each side
-/// where the model sees story in the rest ([`STORY_MAX_P`]). Wider family B's
-/// Distant Signal E03: a 6 s sting shared with the episode that plays it as its intro, then 9 s
-/// of story music two other episodes play in their bodies, was taken whole (a false skip).
-fn trimmed(r: &Repeat, start: f64, end: f64, first: &[Option<Past>], d: &Detection, seconds: &[u32]) -> (f64, f64) {
-    if r.here.len() != r.elsewhere.len() {
-        return (start, end);
-    }
-    let backing: Vec<(f64, f64)> = r.here.iter().zip(&r.elsewhere).filter(|&(_, &(j, a, b))| backs(first, j, a, b)).map(|(&(_, s, t), _)| (s, t)).collect();
-    // The others' copies must be story there: each of them has an intro elsewhere. A partner
-    // with none may be one whose intro the season missed (family B's Silver Meadow E04, whose new
-    // intro shares the second shot of E03's sting: cut there, E03 lost 3 s of its sting).
-    let story_there = r.elsewhere.iter().all(|&(j, a, b)| backs(first, j, a, b) || first.get(j).copied().flatten().is_some());
-    if backing.is_empty() || backing.len() == r.here.len() {
-        return (start, end);
-    }
-    let a = backing.iter().map(|m| m.0).fold(f64::INFINITY, f64::min).max(start);
-    let b = backing.iter().map(|m| m.1).fold(f64::NEG_INFINITY, f64::max).min(end);
-    // A partner without an intro shares more than a sting's shot past what the intro's partners
-    // share: story (wider family B's Secret Bureau E01, whose intro ran on 19.5 s into story
-    // E04 plays).
-    if b - a < MIN_SHORT_S || (!story_there && (a - start).max(end - b) < STORY_PAST_INTRO_S) {
-        return (start, end);
-    }
-    let story = |x: f64, y: f64| y - x >= TRIM_MIN_S && mean_over(&d.intro_probability, seconds, x, y) < STORY_MAX_P;
-    (if story(start, a) { a } else { start }, if story(b, end) { b } else { end })
-}
-
-/// Repeats that may be story the season reuses with its sound, not its intro (indices into each
-/// episode's repeats): part of a stretch of touching repeats at least [`STORY_MIN_S`] long, where
-/// the model sees no intro ([`STORY_MAX_P`]) here or in any copy. An intro the model doubts in one
-/// episode it believes in another, and a sting is short; but a quiet intro can look like this
-/// too, so these are only candidates: [`judge_season_with`] passes over those whose pictures were
-/// read without finding the series' title (family C seed 2031 and tails-other 5046: 25–55 s of
-/// story three episodes play, taken for the intro of episodes that have none).
-pub fn shared_story(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Vec<usize>> {
-    // A copy with no sampled second inside says nothing: not story.
-    let p = |j: usize, a: f64, b: f64| {
-        let (Some(d), Some(&s)) = (detections.get(j), seconds.get(j)) else { return 1.0 };
-        if s.iter().any(|&x| f64::from(x) + 0.5 > a && f64::from(x) + 0.5 < b) {
-            mean_over(&d.intro_probability, s, a, b)
-        } else {
-            1.0
-        }
-    };
-    repeats
-        .iter()
-        .enumerate()
-        .map(|(e, list)| {
-            // Pieces the model sees as story everywhere; the stretch is counted among those alone
-            // (a recap or an intro the model believes in beside a sting does not make it long).
-            let storied: Vec<(usize, &Repeat)> = list.iter().enumerate().filter(|(_, r)| p(e, r.start, r.end) < STORY_MAX_P && r.elsewhere.iter().all(|&(j, a, b)| p(j, a, b) < STORY_MAX_P)).collect();
-            let pieces: Vec<&Repeat> = storied.iter().map(|&(_, r)| r).collect();
-            storied.iter().filter(|(_, r)| stretch(&pieces, r) >= STORY_MIN_S).map(|&(k, _)| k).collect()
-        })
-        .collect()
-}
-
 /// A partner's copy `a..b` of a repeat is (or overlaps) that partner's own intro in `first` (the
 /// passes' latest choices).
 fn backs(first: &[Option<Past>], j: usize, a: f64, b: f64) -> bool {
@@ -411,22 +344,6 @@ fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Spa
 /// Changes the detections in place; returns what happened to each.
 pub fn judge_season(detections: &mut [Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Outcome> {
     judge_season_with(detections, seconds, repeats, &[])
-}
-
-/// Whether passing over the repeats `story` lists ([`shared_story`]'s candidates) changes what
-/// [`judge_season_with`] decides: where it does not, whether their pictures show the series'
-/// title cannot matter, and reading them (Tesseract, ~0.5 s a frame where the story shows pages
-/// of text) is skipped. Judged at the two extremes, all of them story and none (a mix could in
-/// principle differ from both): measured on the 96 episodes of dev, held-out, families B and C
-/// and two split-credits sets, which get the same answers as when every candidate is read.
-pub fn story_matters(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>], story: &[Vec<usize>]) -> bool {
-    if story.iter().all(Vec::is_empty) {
-        return false;
-    }
-    let (mut marked, mut unmarked) = (detections.to_vec(), detections.to_vec());
-    let a = judge_season_with(&mut marked, seconds, repeats, story);
-    let b = judge_season_with(&mut unmarked, seconds, repeats, &[]);
-    a != b || marked != unmarked
 }
 
 /// [`judge_season`], passing over the repeats `story[e]` lists for episode `e` (indices into
@@ -601,111 +518,6 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
     }
     outcomes
 }
-
-/// In a season where no intro repeats as one: the episodes whose model intro (the first) holds
-/// [`PAIRED_MIN_S`] or more of sound that another episode plays, as much of it again, inside its
-/// own model intro, the model believing both pieces ([`MINORITY_INTRO_MIN`]); with how many
-/// episodes each shares it with (both ways: a pair found from either side counts for both). A
-/// series that changes its title sequence mid-season and keeps its theme (family C seed 2035's
-/// Crimson Circuit: E01's intro and E04's new one share 32 s of the theme, heard but not seen,
-/// and nothing else repeats) has two intros no majority backs, each carried only by the model —
-/// where the models of two episodes hear the same theme as their intro, it is not a lone guess.
-/// A score cue two intro-less episodes replay reaches this too where the model believes it in
-/// both; shorter cues (stings, 5–10 s) do not. Sound matches only ([`Repeat::heard_in`]).
-fn theme_shared(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>]) -> Vec<Option<usize>> {
-    let n = detections.len();
-    let models: Vec<Option<Past>> = detections.iter().map(|d| d.intros.first().map(|i| Past { start: i.start, end: i.end })).collect();
-    // The piece of `a..b` inside episode `j`'s model intro, where it is long enough and believed.
-    let inside = |j: usize, a: f64, b: f64| {
-        let Past { start, end } = models.get(j).copied().flatten()?;
-        let (x, y) = (a.max(start), b.min(end));
-        (y - x >= PAIRED_MIN_S && mean_over(&detections[j].intro_probability, seconds[j], x, y) >= MINORITY_INTRO_MIN).then_some(())
-    };
-    let mut pairs = vec![vec![false; n]; n];
-    for e in 0..n {
-        for r in repeats[e].iter().filter(|r| inside(e, r.start, r.end).is_some()) {
-            for &(j, a, b) in r.heard_in.iter().filter(|&&(j, _, _)| j != e && j < n) {
-                if inside(j, a, b).is_some() {
-                    pairs[e][j] = true;
-                    pairs[j][e] = true;
-                }
-            }
-        }
-    }
-    pairs.iter().map(|p| Some(p.iter().filter(|&&x| x).count()).filter(|&k| k > 0)).collect()
-}
-
-/// An intro [`follow_partners_intros`] moved: the one it replaced, and how many other episodes
-/// play each as their intro.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Followed {
-    pub replaced: DetectedSegment,
-    pub replaced_backers: usize,
-    pub backers: usize,
-}
-
-/// The distinct partners whose intro (`intros[j]`, the first) holds their copy of `r`.
-fn intro_backers(r: &Repeat, intros: &[Option<Past>]) -> usize {
-    let mut partners: Vec<usize> = r.elsewhere.iter().filter(|&&(j, a, b)| backs(intros, j, a, b)).map(|&(j, _, _)| j).collect();
-    partners.sort_unstable();
-    partners.dedup();
-    partners.len()
-}
-
-/// After the passes, other episodes' intros can change: the series' title places some that no
-/// pass could count (a sting too short and too rare to back itself, whose episodes' intros the
-/// title finds afterwards). An episode whose intro stands where fewer episodes play theirs
-/// than play another stretch of it (at least [`MIN_SHORT_S`], not its recap; seen or only
-/// heard: two episodes playing it as their intro is the evidence) as their intro, two or more,
-/// takes that stretch instead, with alignment's edges: what most of the season plays as its
-/// intro is the intro (family C 2029's Lost Circuit E03, whose sting E01 and E02 play as theirs,
-/// found by their title, had kept story it shares with E04; E04, whose new intro plays the
-/// sting's sound in its middle, had kept that story). Only episodes
-/// `movable` (their intro the passes' or the model's, not the title's or a human's).
-/// Repeated until nothing moves (at most [`MAX_PASSES`] sweeps); returns what moved.
-pub fn follow_partners_intros(detections: &mut [Detection], repeats: &[Vec<Repeat>], movable: &[bool]) -> Vec<Option<Followed>> {
-    let n = detections.len();
-    let mut moved: Vec<Option<Followed>> = vec![None; n];
-    for _ in 0..MAX_PASSES {
-        let intros: Vec<Option<Past>> = detections.iter().map(|d| d.intros.first().map(|i| Past { start: i.start, end: i.end })).collect();
-        let mut changed = false;
-        for e in 0..n {
-            if !movable.get(e).copied().unwrap_or(false) || moved[e].is_some() {
-                continue;
-            }
-            let d = &detections[e];
-            let Some(intro) = d.intros.first() else { continue };
-            let (s, t) = (intro.start, intro.end);
-            let overlaps = |r: &Repeat| r.end.min(t) - r.start.max(s) > 0.0;
-            let own = repeats[e].iter().filter(|r| r.end.min(t) - r.start.max(s) > 0.5 * (t - s).min(r.len())).map(|r| intro_backers(r, &intros)).max().unwrap_or(0);
-            let recap = |r: &Repeat| d.recaps.iter().any(|c| c.end > r.start && c.start < r.end);
-            let best = repeats[e]
-                .iter()
-                .filter(|r| r.len() >= MIN_SHORT_S && !overlaps(r) && !recap(r))
-                .map(|r| (intro_backers(r, &intros), r))
-                .filter(|&(b, _)| b >= 2 && b > own)
-                .max_by(|a, b| a.0.cmp(&b.0).then(b.1.start.total_cmp(&a.1.start)));
-            let Some((backers, r)) = best else { continue };
-            let by = |b: By| match b {
-                By::Sound => Evidence::Sound,
-                By::Picture => Evidence::Picture,
-            };
-            let replaced = detections[e].intros.remove(0);
-            let confidence = replaced.confidence.min(FOLLOWED_CONFIDENCE);
-            detections[e].intros = vec![DetectedSegment { start: r.start.max(0.0), end: r.end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() }];
-            moved[e] = Some(Followed { replaced, replaced_backers: own, backers });
-            changed = true;
-        }
-        if !changed {
-            break;
-        }
-    }
-    moved
-}
-
-/// The confidence of an intro [`follow_partners_intros`] moved: flagged for a check (the
-/// partners' intros it follows were placed by their title, flagged likewise).
-pub const FOLLOWED_CONFIDENCE: f64 = 0.6;
 
 #[cfg(test)]
 #[path = "season_tests/mod.rs"]

@@ -14,11 +14,13 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 mod context;
+mod outcomes;
 mod tail;
 mod titles;
 pub use titles::ALONE_TITLE_READS;
 use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use context::{lone_context, LONE_CONTEXT};
+use outcomes::outcome_note;
 pub use tail::{analyse_tail, begin_tail, finish_tail, judge_tail, season_tails, Tail, TailBegun, TailFeatures, COARSE_ABOVE_S};
 
 /// How episodes are judged.
@@ -183,62 +185,8 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     ));
                     continue;
                 }
-                match outcome {
-                    Outcome::DroppedLone { start, end, confidence } => notes.push(Note::about(
-                        episodes[i].0,
-                        format!(
-                            "no intro: the model's {}–{} (confidence {confidence:.2}) is nothing another episode plays as its intro, while the others share theirs",
-                            clock(start),
-                            clock(end)
-                        ),
-                    )),
-                    Outcome::DroppedUnrepeated { dropped } => {
-                        let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
-                        notes.push(Note::about(
-                            episodes[i].0,
-                            format!(
-                                "no intro: no episode of these {} shares its intro with another, so the model's {} is its guess alone (where an episode has an intro, mark it by hand)",
-                                members.len(),
-                                guesses.join(" and ")
-                            ),
-                        ))
-                    }
-                    Outcome::SharedTheme { partners, dropped } => {
-                        if let Some(s) = detections[k].intros.first() {
-                            let others: String = dropped.iter().map(|&(a, b, c)| format!("; the model's {}–{} (confidence {c:.2}) shares nothing and is dropped", clock(a), clock(b))).collect();
-                            notes.push(Note::about(
-                                episodes[i].0,
-                                format!(
-                                    "the model's intro {}–{} kept though no episode's intro repeats as one: {} 20 s or more of its sound inside {} own intro (a new title sequence on the old theme); its edges are the model's alone: check them{others}",
-                                    clock(s.start),
-                                    clock(s.end),
-                                    if partners == 1 { "1 other episode plays".to_string() } else { format!("{partners} other episodes play") },
-                                    if partners == 1 { "its" } else { "their" }
-                                ),
-                            ))
-                        }
-                    }
-                    Outcome::DroppedStory { dropped } => {
-                        // Touching pieces as the one stretch a viewer sees.
-                        let mut stretches: Vec<(f64, f64)> = Vec::new();
-                        let mut sorted = dropped.clone();
-                        sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-                        for (s, e) in sorted {
-                            match stretches.last_mut() {
-                                Some(last) if s <= last.1 + 1.0 => last.1 = last.1.max(e),
-                                _ => stretches.push((s, e)),
-                            }
-                        }
-                        let spans: Vec<String> = stretches.iter().map(|&(s, e)| format!("{}–{}", clock(s), clock(e))).collect();
-                        notes.push(Note::about(
-                            episodes[i].0,
-                            format!(
-                                "no intro: {} plays in other episodes too, but the model sees story there in every one of them and the series' title does not show (footage the series reuses; if it is the intro, mark it by hand)",
-                                spans.join(" and ")
-                            ),
-                        ))
-                    }
-                    _ => {}
+                if let Some(said) = outcome_note(&outcome, detections[k].intros.first(), members.len()) {
+                    notes.push(Note::about(episodes[i].0, said));
                 }
             }
             let had: Vec<bool> = detections.iter().map(|d| !d.intros.is_empty()).collect();

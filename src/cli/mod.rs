@@ -500,12 +500,16 @@ fn repeats(inputs: &[PathBuf], window: u32) -> Result<()> {
             Err(e) => failures.push(e),
         }
     }
-    let mut pairs = crate::features::align::PairCache::default();
+    let mut memory = crate::service::detect::JudgeMemory::default();
     let seasons = crate::paths::seasons(&analysed.iter().map(|(f, _)| f.as_path()).collect::<Vec<_>>());
     let t = |s: f64| crate::clock::clock(s, 1, true);
     for members in seasons {
         let features: Vec<&crate::features::EpisodeFeatures> = members.iter().map(|&i| &analysed[i].1).collect();
-        let found = crate::features::align::season_repeats(&features, &mut pairs);
+        // As `detect` weighs them: an intro one window cuts off is heard on past it.
+        let files: Vec<&Path> = members.iter().map(|&i| analysed[i].0.as_path()).collect();
+        let further = crate::service::detect::heard_further(&files, &features, window, &mut memory);
+        let features = crate::service::detect::heard(&features, &further);
+        let found = crate::features::align::season_repeats(&features, &mut memory.pairs);
         for (&i, list) in members.iter().zip(found) {
             let name = crate::service::episode_stem(&analysed[i].0);
             if list.is_empty() {

@@ -111,7 +111,10 @@ pub enum Outcome {
 /// 20: in a season where no intro repeats as one, two episodes whose model intros share 20 s
 /// or more of sound keep them ([`theme_shared`]); an intro that starts on a black, silent leader
 /// starts after it (`model::snap`).
-pub const JUDGE_VERSION: u32 = 20;
+/// 21: an episode whose repeat seen and heard runs to its window's end is heard past it, so
+/// that the other episodes' copies of an intro it cuts off end where the intro does
+/// (`service::detect`'s `heard_further`).
+pub const JUDGE_VERSION: u32 = 21;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -125,7 +125,9 @@ pub use lead::picture_start;
 pub use picture::{copy_matches, picture_matches};
 use picture::seen_along;
 pub use sound::sound_matches;
+#[cfg(test)]
 use sound::sound_matches_of;
+use sound::sound_matches_within;
 
 /// Matches between two episodes, remembered: the app re-judges its season after every episode,
 /// and a pair's features do not change. Keyed by the two episodes' fingerprints and first
@@ -133,6 +135,16 @@ use sound::sound_matches_of;
 #[derive(Default)]
 pub struct PairCache {
     pairs: HashMap<(u64, u64), Vec<Match>>,
+}
+
+/// Seconds of an episode's window that were read (its sound's seconds, or to the end of its
+/// last picture sample where that is later): its fingerprint may have been heard further.
+fn window_len(e: &EpisodeFeatures) -> f64 {
+    let pictures = e.seconds.last().map(|&s| f64::from(s) + 1.0 - f64::from(e.start_s));
+    match (e.audio.nrows(), pictures) {
+        (0, None) => f64::INFINITY,
+        (rows, pictures) => (rows as f64).max(pictures.unwrap_or(0.0)),
+    }
 }
 
 fn identity(e: &EpisodeFeatures) -> u64 {
@@ -157,7 +169,7 @@ impl PairCache {
             .or_insert_with(|| {
                 let pictures = picture_matches(a, b);
                 let mut all = Vec::new();
-                for m in sound_matches_of(&a.fingerprint, &b.fingerprint, MIN_SHORT_S) {
+                for m in sound_matches_within(&a.fingerprint, &b.fingerprint, MIN_SHORT_S, (window_len(a), window_len(b))) {
                     if m.len() < MIN_MATCH_S {
                         // Shorter than a plain sound match: kept only where the pictures along it
                         // are the same too (a sting), as a picture match of the same span.
@@ -709,6 +721,28 @@ mod tests {
         let found = season_repeats(&[&a_camera, &c], &mut cache);
         let r = found[0].iter().find(|r| r.start < 25.0 && r.end > 25.0).unwrap_or_else(|| panic!("{found:?}"));
         assert!(r.sound && !r.together, "another moment of the same place is not the same picture: {r:?}");
+    }
+
+    #[test]
+    fn sound_heard_past_a_window_carries_on_a_match_and_finds_none_of_its_own() {
+        // B's window is 60 s and its print is heard to 100 s. A plays a theme at 10–40 s, which
+        // B plays from 50 s: 10 s of it in B's window. A scene's sound A plays at 60–75 s, B
+        // plays only past its window (85–100 s).
+        let rate = 16_000;
+        let (theme, scene) = (melody(80, 30.0, rate), melody(81, 15.0, rate));
+        let cat = |pieces: &[&[f32]]| -> Vec<f32> { pieces.iter().flat_map(|p| p.iter().copied()).collect() };
+        let a = print(&cat(&[&melody(82, 10.0, rate), &theme, &melody(83, 20.0, rate), &scene, &melody(84, 5.0, rate)]));
+        let b = print(&cat(&[&melody(85, 50.0, rate), &theme, &melody(86, 5.0, rate), &scene]));
+        let found = sound_matches_within(&a, &b, MIN_SHORT_S, (f64::INFINITY, 60.0));
+        let theme_match = found.iter().find(|m| m.start < 20.0).unwrap_or_else(|| panic!("the theme: {found:?}"));
+        assert!((theme_match.start - 10.0).abs() < 1.0 && (theme_match.end - 40.0).abs() < 1.0 && (theme_match.other_start - 50.0).abs() < 1.0, "carried on to its end: {theme_match:?}");
+        assert!(found.iter().all(|m| m.other_start < 60.0), "nothing begun past B's window: {found:?}");
+        // Without the window, the scene is a match too; with B's print cut at its window, the
+        // theme ends where the window does.
+        assert!(sound_matches_within(&a, &b, MIN_SHORT_S, (f64::INFINITY, f64::INFINITY)).iter().any(|m| (m.start - 60.0).abs() < 1.0 && (m.other_start - 85.0).abs() < 1.0));
+        let cut = &b[..((60.0 / ITEM_S) as usize).min(b.len())];
+        let short = sound_matches_of(&a, cut, MIN_SHORT_S);
+        assert!(!short.is_empty() && short.iter().all(|m| m.end < 25.0), "{short:?}");
     }
 
     #[test]

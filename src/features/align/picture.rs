@@ -133,6 +133,9 @@ pub(super) fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, sa
     let mut best: Vec<f32> = Vec::new();
     // Sound counts from each window's start, the samples in the file's seconds.
     let (from_a, from_b) = (f64::from(a.start_s), f64::from(b.start_s));
+    // Sound heard past `b`'s window ([`crate::service::detect`]'s `heard_further`) has no
+    // pictures there to compare.
+    let last_b = f64::from(b.seconds[b.seconds.len() - 1]) - from_b + 1.0;
     for (i, &s) in a.seconds.iter().enumerate() {
         // The sample stands for the second s..s+1; its middle must lie inside the match.
         let t = f64::from(s) - from_a + 0.5;
@@ -140,6 +143,9 @@ pub(super) fn seen_along(a: &EpisodeFeatures, b: &EpisodeFeatures, m: &Match, sa
             continue;
         }
         let there = m.other_start + (t - m.start) * rate;
+        if there > last_b {
+            continue;
+        }
         let j = b.seconds.partition_point(|&x| f64::from(x) - from_b + 0.5 < there);
         let near = j.saturating_sub(1)..(j + 1).min(b.seconds.len());
         best.push(near.map(|k| crate::encoder::cosine(a.embedding(i), b.embedding(k))).fold(-1.0, f32::max));

@@ -22,6 +22,14 @@ pub fn sound_matches(a: &[u32], b: &[u32]) -> Vec<Match> {
 
 /// [`sound_matches`] down to `min_s` seconds.
 pub(super) fn sound_matches_of(a: &[u32], b: &[u32], min_s: f64) -> Vec<Match> {
+    sound_matches_within(a, b, min_s, (f64::INFINITY, f64::INFINITY))
+}
+
+/// [`sound_matches_of`] where each print may run on past its episode's window (`windows`, in
+/// seconds: sound heard further, `service::detect`'s `heard_further`): only the items inside
+/// both windows choose the offsets, and only matches that begin inside both are kept, so the
+/// sound past a window carries on a match the windows find and finds none of its own.
+pub(super) fn sound_matches_within(a: &[u32], b: &[u32], min_s: f64, windows: (f64, f64)) -> Vec<Match> {
     let min_items = (min_s / ITEM_S) as usize;
     if a.len() < min_items || b.len() < min_items {
         return Vec::new();
@@ -31,7 +39,10 @@ pub(super) fn sound_matches_of(a: &[u32], b: &[u32], min_s: f64) -> Vec<Match> {
     for speed in SPEEDS {
         // `b` as if played at `speed`: item k of the stretched print is item k·speed of `b`.
         let stretched: Vec<u32> = (0..).map(|k: usize| (k as f64 * speed).round() as usize).take_while(|&j| j < b.len()).map(|j| b[j]).collect();
-        for (rank, offset) in candidate_offsets(a, &stretched, OFFSETS + extra).into_iter().enumerate() {
+        // The items inside each window (of the stretched print: its item k is `b`'s k·speed).
+        let a_in = a.len().min((windows.0 / ITEM_S).ceil().min(a.len() as f64) as usize);
+        let b_in = stretched.len().min((windows.1 / ITEM_S / speed).ceil().min(stretched.len() as f64) as usize);
+        for (rank, offset) in candidate_offsets(&a[..a_in], &stretched[..b_in], OFFSETS + extra).into_iter().enumerate() {
             let found = if rank < OFFSETS { &mut found } else { &mut more };
             for (start, end) in matching_runs(a, &stretched, offset, min_items) {
                 // Items fully inside the shared sound, for the distance.
@@ -50,6 +61,9 @@ pub(super) fn sound_matches_of(a: &[u32], b: &[u32], min_s: f64) -> Vec<Match> {
             }
         }
     }
+    let inside = |m: &Match| m.start < windows.0 && m.other_start < windows.1;
+    found.retain(inside);
+    more.retain(inside);
     let mut kept = keep_best(found);
     let clash = |m: &Match, k: &Match| m.end.min(k.end) - m.start.max(k.start) > 0.5 * m.len().min(k.len());
     more.retain(|m| m.len() < MIN_MATCH_S);

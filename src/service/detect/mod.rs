@@ -13,12 +13,14 @@ use crate::model::{DetectedSegment, Detection, IntroModel};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+mod beyond;
 mod context;
 mod outcomes;
 mod tail;
 mod titles;
 pub use titles::ALONE_TITLE_READS;
 use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
+pub use beyond::{heard, heard_further, HEARD_FURTHER_S};
 pub use context::{lone_context, LONE_CONTEXT};
 use outcomes::outcome_note;
 pub use tail::{analyse_tail, begin_tail, finish_tail, judge_tail, season_tails, Tail, TailBegun, TailFeatures, COARSE_ABOVE_S};
@@ -86,6 +88,12 @@ pub struct JudgeMemory {
     reader_missing: Option<String>,
     /// Each file's length, probed where a segment runs to its last sample ([`within_file`]).
     durations: std::collections::HashMap<std::path::PathBuf, Option<f64>>,
+    /// Each file's fingerprint heard past its window ([`beyond::heard_further`]), keyed by the
+    /// file, the window and the window's own fingerprint; None where it could not be read further.
+    heard: std::collections::HashMap<(PathBuf, u32, u64), Option<Vec<u32>>>,
+    /// Read sound past the window without the cache on disk (`bench detect`, which times an
+    /// analysis with nothing cached).
+    pub uncached: bool,
 }
 
 impl JudgeMemory {
@@ -139,6 +147,11 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
     // A season of context alone (none of `wanted` in it) is not judged.
     for members in seasons.into_iter().filter(|m| m.iter().any(|&i| answered(i))) {
         let features: Vec<&EpisodeFeatures> = members.iter().map(|&i| episodes[i].1).collect();
+        // An intro that runs past one episode's window is heard to its end there, so that the
+        // others' copies are aligned to its end, not to the window's.
+        let files: Vec<&Path> = members.iter().map(|&i| episodes[i].0).collect();
+        let further = if options.single { Vec::new() } else { beyond::heard_further(&files, &features, options.window_s, memory) };
+        let features = heard(&features, &further);
         // What this season's judgement says starts here.
         let said_here = notes.len();
         let mut detections = Vec::with_capacity(members.len());
@@ -154,12 +167,29 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
         let mut named: Vec<Vec<(f64, f64)>> = vec![Vec::new(); members.len()];
         // Episodes whose intro their title kept already (not read for it again).
         let mut title_kept = vec![false; members.len()];
+        // Where a repeat running past an episode's window is heard to end there (its sound
+        // heard further, above): what the window note tells of an intro cut off by the window.
+        let mut heard_to: Vec<Vec<(f64, f64)>> = vec![Vec::new(); members.len()];
         if members.len() >= 2 {
             let started = std::time::Instant::now();
             let repeats = season_repeats(&features, &mut memory.pairs);
+            let window = f64::from(options.window_s);
+            for (k, found) in repeats.iter().enumerate() {
+                heard_to[k] = found.iter().filter(|r| r.start < window && r.end > window + 1.0).map(|r| (r.start, r.end)).collect();
+            }
             let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
             let story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
             let outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
+            // Heard past its window, an episode's intro still ends inside it: nothing past the
+            // window was seen (an intro that follows its partners' takes the repeat's edges).
+            for (k, detection) in detections.iter_mut().enumerate().filter(|(k, _)| further.get(*k).is_some_and(Option::is_some)) {
+                let end = features[k].seconds.last().map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
+                for seg in detection.intros.iter_mut().chain(detection.recaps.iter_mut()) {
+                    seg.end = seg.end.min(end);
+                }
+                detection.intros.retain(|s| s.end > s.start);
+                detection.recaps.retain(|s| s.end > s.start);
+            }
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
@@ -287,7 +317,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             if lone && !titled {
                 unconfirmed(file, &mut detection, notes);
             }
-            notes.extend(window_note(file, episodes[i].1, &detection, options.window_s, options.snap));
+            notes.extend(window_note(file, episodes[i].1, &detection, options.window_s, options.snap, &heard_to[k]));
             out[i] = Some(Judged { detection, tail: None, season_episodes: members.len(), model_ms: model_ms[k], alone_intro: alone[k].take() });
         }
     }
@@ -399,8 +429,10 @@ pub const GOES_ON: &str = "may go on past it";
 /// its end is where the looking stopped, not where the intro stops (a skip to it lands inside
 /// the intro). Said, with a window that would see further where there is one. "Goes on past
 /// it" is judged from the samples (the window's last second was sampled), so a file that ends
-/// within that last second is taken as going on.
-fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32, snap: Reach) -> Option<Note> {
+/// within that last second is taken as going on. `heard`: the repeats the season heard run on
+/// past the window (another episode's copy); where one holds the intro's end, where it ends is
+/// said too.
+fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model::Detection, window_s: u32, snap: Reach, heard: &[(f64, f64)]) -> Option<Note> {
     let last = *features.seconds.last()?;
     let window_end = features.start_s.saturating_add(window_s);
     if last.saturating_add(1) < window_end {
@@ -412,10 +444,12 @@ fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model
     let longest = super::MAX_WINDOW_S * 8;
     let further = window_s.saturating_mul(2).min(longest);
     let hint = if further > window_s { format!("a window of {further} s looks further") } else { format!("{longest} s is the longest window") };
+    let heard_to = heard.iter().filter(|&&(a, b)| a < intro.end && b > intro.end).map(|&(_, b)| b).reduce(f64::max);
+    let heard = heard_to.map_or(String::new(), |t| format!(": its sound plays on to {}, as another episode's copy of it shows", crate::clock::clock(t, 1, true)));
     Some(Note::about(
         file,
         format!(
-            "the intro found at {}–{} runs to the end of the {window_s} s looked at and {GOES_ON} ({hint})",
+            "the intro found at {}–{} runs to the end of the {window_s} s looked at and {GOES_ON}{heard} ({hint})",
             crate::clock::clock(intro.start, 1, true),
             crate::clock::clock(intro.end, 1, true)
         ),
@@ -559,6 +593,7 @@ pub fn detect(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, 
 pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncoder, model: &IntroModel, options: JudgeOptions, out: Option<&Path>, use_cache: bool, memory: &mut JudgeMemory) -> Result<DetectRun> {
     let window_s = super::check_window(window_s)?;
     let options = JudgeOptions { window_s, ..options };
+    memory.uncached = !use_cache;
     if let Some(dir) = out {
         std::fs::create_dir_all(dir).map_err(|e| crate::error::io_error(dir, e))?;
     }
@@ -653,18 +688,21 @@ mod window_tests {
     fn an_intro_cut_off_by_the_window_says_so_with_a_window_that_sees_further() {
         let file = Path::new("Show - S01E01.mkv");
         // `detect --window 5` on an episode whose intro is 20 s: 0:00–0:04.5 is not the intro's end.
-        let note = window_note(file, &seconds(5), &intro(0.0, 4.5), 5, Reach::default()).expect("said");
+        let note = window_note(file, &seconds(5), &intro(0.0, 4.5), 5, Reach::default(), &[]).expect("said");
         assert_eq!(note.message, "the intro found at 0:00.0–0:04.5 runs to the end of the 5 s looked at and may go on past it (a window of 10 s looks further)");
         // An intro that ends inside the window, none at all, or an episode shorter than the
         // window (its end is the intro's end): nothing to say.
-        assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180, Reach::default()).is_none());
-        assert!(window_note(file, &seconds(180), &Detection::empty(), 180, Reach::default()).is_none());
-        assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180, Reach::default()).is_none());
+        assert!(window_note(file, &seconds(180), &intro(10.0, 60.0), 180, Reach::default(), &[]).is_none());
+        assert!(window_note(file, &seconds(180), &Detection::empty(), 180, Reach::default(), &[]).is_none());
+        assert!(window_note(file, &seconds(40), &intro(0.0, 40.0), 180, Reach::default(), &[]).is_none());
         // An end snapped to a cut just before the window's end still runs to it; at the longest
         // window there is no longer one to offer.
-        assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180, Reach::default()).is_some());
+        assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180, Reach::default(), &[]).is_some());
+        // Where another episode's copy shows where its sound ends, that is said too.
+        let note = window_note(file, &seconds(180), &intro(131.8, 180.0), 180, Reach::default(), &[(126.0, 189.36)]).expect("said");
+        assert_eq!(note.message, "the intro found at 2:11.8–3:00.0 runs to the end of the 180 s looked at and may go on past it: its sound plays on to 3:09.4, as another episode's copy of it shows (a window of 360 s looks further)");
         let longest = crate::service::MAX_WINDOW_S * 8;
-        let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest, Reach::default()).expect("said");
+        let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest, Reach::default(), &[]).expect("said");
         assert!(note.message.ends_with(&format!("({longest} s is the longest window)")), "{}", note.message);
     }
 }

@@ -74,7 +74,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
         let recaps = detections[k].recaps.clone();
         let recap = |a: f64, b: f64| recaps.iter().any(|r| r.end > a && r.start < b);
-        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end, &recap) else { continue };
+        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end, &|p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0), &recap) else { continue };
         let r = &repeats[k][r];
         // Its edges are where this episode's copy of the partner's match lies: placed by sound
         // where that partner is heard there, else by the picture.
@@ -298,8 +298,8 @@ const TITLED_PARTNER_SHARE: f64 = 0.8;
 /// partner), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
 /// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
-/// of this episode's part matching that copy, partner).
-fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, recap: &dyn Fn(f64, f64) -> bool) -> Option<(usize, f64, f64, usize)> {
+/// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool) -> Option<(usize, f64, f64, usize)> {
     repeats.iter().enumerate().find_map(|(n, r)| {
         // Partners with a picture match: more of their matches in `elsewhere` (sound and
         // picture) than in `heard_in` (sound alone; a picture match along a sound match has
@@ -310,6 +310,8 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
                 return None;
             }
             let &(_, s, e) = found.iter().find(|f| f.0 == p)?;
+            // The copy as far as the partner's window goes (its sound may be heard further).
+            let b = b.min(partner_end(p));
             let inside = (b.min(e) - a.max(s)).max(0.0);
             if b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
                 return None;
@@ -610,25 +612,31 @@ mod partner_tests {
         let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
         let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
         let found = [(3, 102.9, 136.8)];
-        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &no_recap), Some((1, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((1, 0.0, 33.9, 3)));
         // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
         // with no title-found intro: nothing.
         let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
-        assert_eq!(partners_titled(&[heard], &found, 180.0, &no_recap), None);
-        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &no_recap), None, "half inside");
-        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &no_recap), None, "another partner's intro");
-        assert_eq!(partners_titled(&[intro.clone()], &found, 180.0, &|a, b| a < 8.0 && b > 0.0), None, "over the model's recap");
+        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, &no_recap), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, &no_recap), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, &no_recap), None, "another partner's intro");
+        assert_eq!(partners_titled(&[intro.clone()], &found, 180.0, &|_| f64::INFINITY, &|a, b| a < 8.0 && b > 0.0), None, "over the model's recap");
         // Seen in another partner only: the titled partner's copy is heard, not seen.
         let mut elsewhere_seen = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
         elsewhere_seen.elsewhere.push((1, 50.0, 84.0));
         elsewhere_seen.here.push((1, 0.0, 33.9));
         elsewhere_seen.partners.push(1);
-        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &no_recap), None, "the titled partner's copy only heard");
+        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, &no_recap), None, "the titled partner's copy only heard");
         // Where several partners share parts of the stretch, this episode's part of the titled
         // partner's copy is taken; it is clipped to the window and must still be long enough.
         let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
         shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
-        assert_eq!(partners_titled(&[shared], &found, 180.0, &no_recap), Some((0, 0.0, 33.9, 3)));
-        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &no_recap), None, "too little of it in the window");
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, &no_recap), None, "too little of it in the window");
+        // A partner heard past its window: its copy counts as far as that window goes (its
+        // title-found intro, 150–180 s, cannot reach further).
+        let past = seen_in(0.0, 60.0, &[(3, 150.0, 210.0)], true);
+        let at_the_end = [(3, 150.0, 180.0)];
+        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap), Some((0, 0.0, 60.0, 3)));
+        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, &no_recap), None, "half of the copy unseen");
     }
 }

@@ -445,7 +445,7 @@ fn window_note(file: &Path, features: &EpisodeFeatures, detection: &crate::model
     let further = window_s.saturating_mul(2).min(longest);
     let hint = if further > window_s { format!("a window of {further} s looks further") } else { format!("{longest} s is the longest window") };
     let heard_to = heard.iter().filter(|&&(a, b)| a < intro.end && b > intro.end).map(|&(_, b)| b).reduce(f64::max);
-    let heard = heard_to.map_or(String::new(), |t| format!(": its sound plays on to {}, as another episode's copy of it shows", crate::clock::clock(t, 1, true)));
+    let heard = heard_to.map_or(String::new(), |t| format!(": its sound plays on to at least {}, as another episode's copy of it shows", crate::clock::clock(t, 1, true)));
     Some(Note::about(
         file,
         format!(
@@ -700,7 +700,7 @@ mod window_tests {
         assert!(window_note(file, &seconds(180), &intro(100.0, 178.5), 180, Reach::default(), &[]).is_some());
         // Where another episode's copy shows where its sound ends, that is said too.
         let note = window_note(file, &seconds(180), &intro(131.8, 180.0), 180, Reach::default(), &[(126.0, 189.36)]).expect("said");
-        assert_eq!(note.message, "the intro found at 2:11.8–3:00.0 runs to the end of the 180 s looked at and may go on past it: its sound plays on to 3:09.4, as another episode's copy of it shows (a window of 360 s looks further)");
+        assert_eq!(note.message, "the intro found at 2:11.8–3:00.0 runs to the end of the 180 s looked at and may go on past it: its sound plays on to at least 3:09.4, as another episode's copy of it shows (a window of 360 s looks further)");
         let longest = crate::service::MAX_WINDOW_S * 8;
         let note = window_note(file, &seconds(longest), &intro(100.0, f64::from(longest)), longest, Reach::default(), &[]).expect("said");
         assert!(note.message.ends_with(&format!("({longest} s is the longest window)")), "{}", note.message);

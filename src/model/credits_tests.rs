@@ -331,6 +331,29 @@ fn the_credits_begin_where_their_rolling_names_are_first_read() {
 }
 
 #[test]
+fn only_words_the_credits_show_too_are_the_picture_s_furniture() {
+    let read = reading;
+    // 18 s before the credits, the last scene's subtitle and the channel's logo; the credits'
+    // own seconds show the logo and the names, not the subtitle.
+    let far = [read(92, "KTV Where were you last night?")];
+    let own = [read(110, "KTV ast"), read(111, "KTV Cast Cora Diaz")];
+    assert_eq!(furniture(&far, &own), ["ktv"]);
+    // Over that subtitle the first line of names, read in part ("ast" of "Cast"), ties "last":
+    // with the subtitle's words left out as furniture, two of its four words tied and the walk
+    // ran back over the scene to its reach (family C 2041's Hidden Forest E04, 12 s early).
+    // Knowing the logo alone, the scene's subtitle stops it.
+    let mut readings: Vec<_> = (98..110).map(|s| read(s, "KTV Where were you last night?")).collect();
+    readings.extend(own.iter().cloned());
+    readings[11] = read(109, "KTV Where were ast last night?");
+    let walk = |furniture: &[&str]| walked(false, 110, &readings, None, furniture).reached;
+    assert_eq!(walk(&["ktv", "were", "you"]), Some(98));
+    let known = furniture(&far, &own);
+    assert_eq!(walk(&known.iter().map(String::as_str).collect::<Vec<_>>()), None);
+    // Nothing the credits show: nothing is furniture.
+    assert!(furniture(&far, &[read(110, "Cast Cora Diaz")]).is_empty());
+}
+
+#[test]
 fn a_walk_says_whether_the_picture_read_far_away_could_change_it() {
     // The far picture is read only where its words could: the caller's answers must be
     // those of reading it always.

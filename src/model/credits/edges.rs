@@ -128,7 +128,13 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
     done(reached, false)
 }
 
-/// The words a picture far from the credits shows surely, normalised: see [`EdgeReads::furniture`].
-pub fn furniture(readings: &[crate::features::ocr::Reading]) -> Vec<String> {
-    readings.iter().flat_map(|r| tying_words(&r.words)).collect()
+/// The picture's furniture ([`EdgeReads::furniture`]): the words a picture far from the credits
+/// (`far`) shows surely that the credits' own seconds (`own`, those the walks start from) show
+/// surely too, normalised. A logo or a watermark is in every picture, the credits' included; a
+/// subtitle or a sign of the scene the far picture falls in is not, and leaving its words out
+/// let a walk run back over that scene's subtitle wherever a word of it tied a fragment of the
+/// credits' first line ("last" and "ast" of "Cast": family C 2041's Hidden Forest E04, 12 s early).
+pub fn furniture(far: &[crate::features::ocr::Reading], own: &[crate::features::ocr::Reading]) -> Vec<String> {
+    let own: Vec<String> = own.iter().flat_map(|r| tying_words(&r.words)).collect();
+    far.iter().flat_map(|r| tying_words(&r.words)).filter(|w| own.contains(w)).collect()
 }

@@ -400,28 +400,32 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     // Seconds whole inside the file only: a frame past its end is never sampled.
     let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
     let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
-    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>)> {
+    // The walks, and what the credits' own seconds (from `first` to `last`) read.
+    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>, Vec<crate::features::ocr::Reading>)> {
         let mut read = |seconds: &[u32]| crate::features::ocr::read_seconds(file, seconds, reader);
         let start = before.walk(&mut read, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
         let end = match (last, end_limit) {
             (Some(last), Some(limit)) => Some(after.walk(&mut read, last, false, limit, furniture)?),
             _ => None,
         };
-        Ok((start, end))
+        let inside = |r: &&crate::features::ocr::Reading| r.second >= first && last.is_none_or(|last| r.second <= last);
+        let own = before.readings.iter().chain(&after.readings).filter(inside).cloned().collect();
+        Ok((start, end, own))
     };
     let could_change = |w: &Walk| w.reached.is_some() || w.stopped_by_words;
     let walked = walk_both(&[], reader).and_then(|walked| {
-        // The picture's furniture: words read 6 s before the farthest a walk back can reach.
+        // The picture's furniture: words read 6 s before the farthest a walk back can reach
+        // that the credits show too.
         let probe = first.checked_sub(READ_BACK_S + 6);
         match probe {
             Some(probe) if could_change(&walked.0) || walked.1.as_ref().is_some_and(could_change) => {
-                let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?);
+                let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?, &walked.2);
                 if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
             }
             _ => Ok(walked),
         }
     });
-    match walked.map(|(start, end)| (start.reached, end.and_then(|e| e.reached))) {
+    match walked.map(|(start, end, _)| (start.reached, end.and_then(|e| e.reached))) {
         Ok((start, end)) => {
             if let (Some(e), Some(c)) = (start, found.credits.as_mut()) {
                 c.start = (f64::from(e) - 0.5).max(0.0);

@@ -30,7 +30,7 @@ use crate::features::EpisodeFeatures;
 
 /// Reading the credits' edges: where their words are first and last read.
 mod edges;
-pub use edges::{furniture, rolled_in, rolled_out, EdgeReads, Walk, READ_BACK_S};
+pub use edges::{far_words, rolled_in, rolled_out, EdgeReads, FarWords, Walk, READ_BACK_S};
 /// Credits a story scene splits: the other part, found around the credits.
 mod split;
 pub use split::{split_credits, MAX_BETWEEN_S};

@@ -266,9 +266,14 @@ fn what_is_read_after_the_credits_decides_preview_or_story() {
 /// What [`rolled_in`] or [`rolled_out`] make of `readings`, every second from 90 to 130
 /// looked at unless `looked` says which, the words of `furniture` read far away.
 fn walked(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, furniture: &[&str]) -> Walk {
+    let far = FarWords { furniture: furniture.iter().map(|w| w.to_string()).collect(), strangers: Vec::new() };
+    walked_knowing(out, edge, readings, looked, &far)
+}
+
+/// [`walked`], knowing both kinds of words read far away ([`FarWords`]).
+fn walked_knowing(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, far: &FarWords) -> Walk {
     let all: Vec<u32> = (90..=130).collect();
-    let furniture: Vec<String> = furniture.iter().map(|w| w.to_string()).collect();
-    let reads = EdgeReads { looked: looked.unwrap_or(&all), readings, furniture: &furniture };
+    let reads = EdgeReads { looked: looked.unwrap_or(&all), readings, furniture: &far.furniture, strangers: &far.strangers };
     if out { rolled_out(edge, &reads) } else { rolled_in(edge, &reads) }
 }
 
@@ -331,26 +336,39 @@ fn the_credits_begin_where_their_rolling_names_are_first_read() {
 }
 
 #[test]
-fn only_words_the_credits_show_too_are_the_picture_s_furniture() {
+fn words_read_far_away_that_the_credits_do_not_show_are_the_scene_s_and_tie_nothing() {
     let read = reading;
-    // 18 s before the credits, the last scene's subtitle and the channel's logo; the credits'
-    // own seconds show the logo and the names, not the subtitle.
-    let far = [read(92, "KTV Where were you last night?")];
-    let own = [read(110, "KTV ast"), read(111, "KTV Cast Cora Diaz")];
-    assert_eq!(furniture(&far, &own), ["ktv"]);
-    // Over that subtitle the first line of names, read in part ("ast" of "Cast"), ties "last":
-    // with the subtitle's words left out as furniture, two of its four words tied and the walk
-    // ran back over the scene to its reach (family C 2041's Hidden Forest E04, 12 s early).
-    // Knowing the logo alone, the scene's subtitle stops it.
-    let mut readings: Vec<_> = (98..110).map(|s| read(s, "KTV Where were you last night?")).collect();
+    // 18 s before the credits, the last scene's subtitle and the channel's logo (read there
+    // surely); the credits' edge seconds show the logo (unsurely at one) and the names.
+    let far = [read(92, "KTV were you last night?")];
+    let own = [read(110, "~KTV ast"), read(111, "KTV Cast Cora Diaz")];
+    let split = far_words(&far, &own);
+    assert_eq!(split, FarWords { furniture: vec!["ktv".into()], strangers: vec!["were".into(), "you".into(), "last".into(), "night".into()] });
+    // The scene holds the subtitle for its last 12 s; the first line of names is read in part
+    // over its last second ("ast" of "Cast"), which ties "last".
+    let mut readings: Vec<_> = (98..109).map(|s| read(s, "KTV Where were you last night?")).collect();
+    readings.push(read(109, "KTV Where were ast last night?"));
     readings.extend(own.iter().cloned());
-    readings[11] = read(109, "KTV Where were ast last night?");
-    let walk = |furniture: &[&str]| walked(false, 110, &readings, None, furniture).reached;
-    assert_eq!(walk(&["ktv", "were", "you"]), Some(98));
-    let known = furniture(&far, &own);
-    assert_eq!(walk(&known.iter().map(String::as_str).collect::<Vec<_>>()), None);
-    // Nothing the credits show: nothing is furniture.
-    assert!(furniture(&far, &[read(110, "Cast Cora Diaz")]).is_empty());
+    // Every far word left out (as before 2026-12-06): of the two words left at 109, "ast"
+    // ties, which is half, so "where" joins the credits' words and ties every second before:
+    // 12 s into the story (family C 2041's Hidden Forest E04).
+    let everything = FarWords { furniture: far_words(&far, &far).furniture, strangers: Vec::new() };
+    assert_eq!(walked_knowing(false, 110, &readings, None, &everything).reached, Some(98));
+    // The scene's own words count there and tie nothing: its subtitle stops the walk.
+    let w = walked_knowing(false, 110, &readings, None, &split);
+    assert_eq!((w.reached, w.stopped_by_words), (None, true));
+    // A logo left out as furniture still lets the list's first line on beside it ...
+    let rolling = [read(108, "KTV Smith"), read(109, "KTV Smith Cast"), read(110, "KTV ast Smith"), read(111, "KTV Cast Smith Cora")];
+    assert_eq!(walked_knowing(false, 110, &rolling, None, &split).reached, Some(108));
+    // ... and a logo the credits do not show (hidden over them) ties nothing: beside two names
+    // it is one word of three, and alone, over the story before, it stops the walk. Not known,
+    // it joined the credits' words beside the names and carried the walk on over the story.
+    let hidden = far_words(&[read(92, "ZETAV")], &[read(110, "Cast Smith"), read(111, "Cast Smith Cora")]);
+    assert_eq!(hidden, FarWords { furniture: Vec::new(), strangers: vec!["zetav".into()] });
+    let mut story: Vec<_> = (104..108).map(|s| read(s, "ZETAV")).collect();
+    story.extend([read(108, "ZETAV Smith Cora"), read(109, "Cast Smith"), read(110, "Cast Smith"), read(111, "Cast Smith Cora")]);
+    assert_eq!(walked_knowing(false, 110, &story, None, &hidden).reached, Some(108));
+    assert_eq!(walked_knowing(false, 110, &story, None, &FarWords::default()).reached, Some(104));
 }
 
 #[test]

@@ -114,8 +114,9 @@ pub enum Outcome {
 /// 21: an episode whose repeat seen and heard runs to its window's end is heard past it, so
 /// that the other episodes' copies of an intro it cuts off end where the intro does
 /// (`service::detect`'s `heard_further`).
-/// 22: a word read far before the credits ties nothing only where the credits show it too (a
-/// logo), not where only the scene there does (a subtitle: [`crate::model::credits::furniture`]).
+/// 22: the words read far before the credits are left out only where the credits show them too
+/// (a logo); the far scene's own (a subtitle) count and tie nothing
+/// ([`crate::model::credits::far_words`]).
 pub const JUDGE_VERSION: u32 = 22;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

@@ -34,9 +34,12 @@ pub struct EdgeReads<'a> {
     pub looked: &'a [u32],
     /// The seconds where words were read.
     pub readings: &'a [crate::features::ocr::Reading],
-    /// Words read in a picture well away from the credits: the picture's furniture (a channel's
-    /// logo, a watermark), read in every second, which ties nothing.
+    /// Words read in a picture well away from the credits that the credits show too: the
+    /// picture's furniture (a channel's logo, a watermark), read in every second, left out.
     pub furniture: &'a [String],
+    /// Words read in that picture that the credits do not show: the scene's own (a subtitle, a
+    /// sign). They count where read, and tie nothing ([`FarWords`]).
+    pub strangers: &'a [String],
 }
 
 /// Where a walk from a credits edge stopped.
@@ -114,7 +117,7 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
             }
             continue;
         }
-        let tied = words.iter().filter(|w| credits.iter().any(|c| ties(w, c))).count();
+        let tied = words.iter().filter(|w| !reads.strangers.contains(w) && credits.iter().any(|c| ties(w, c))).count();
         // Most of what is read there, not one word among a line of dialogue.
         if tied == 0 || tied * 2 < words.len() {
             return done(reached, true);
@@ -128,13 +131,32 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
     done(reached, false)
 }
 
-/// The picture's furniture ([`EdgeReads::furniture`]): the words a picture far from the credits
-/// (`far`) shows surely that the credits' own seconds (`own`, those the walks start from) show
-/// surely too, normalised. A logo or a watermark is in every picture, the credits' included; a
-/// subtitle or a sign of the scene the far picture falls in is not, and leaving its words out
-/// let a walk run back over that scene's subtitle wherever a word of it tied a fragment of the
-/// credits' first line ("last" and "ast" of "Cast": family C 2041's Hidden Forest E04, 12 s early).
-pub fn furniture(far: &[crate::features::ocr::Reading], own: &[crate::features::ocr::Reading]) -> Vec<String> {
-    let own: Vec<String> = own.iter().flat_map(|r| tying_words(&r.words)).collect();
-    far.iter().flat_map(|r| tying_words(&r.words)).filter(|w| own.contains(w)).collect()
+/// What a picture far from the credits (`far`) shows surely, normalised, split by whether the
+/// credits' edge seconds the walks start from (`own`) show it too, read surely or not.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FarWords {
+    /// Shown there too: a logo, a watermark, in every picture ([`EdgeReads::furniture`]).
+    pub furniture: Vec<String>,
+    /// Not shown there: the far scene's own words, a subtitle or a sign ([`EdgeReads::strangers`]).
+    /// Until 2026-12-06 they were left out as furniture too: a subtitle held 24 s over the
+    /// scene before the credits was read there, and the fragments left of each of its seconds
+    /// ("ast", "last") tied the first line of names read in part ("ast" of "Cast"), so the walk
+    /// ran 12 s back into the story (family C 2041's Hidden Forest E04). Counted and never
+    /// tying, they stop a walk on the scene they belong to, and a logo the credits do not show
+    /// (hidden, or too faint over black to be read) still cannot join the credits' words.
+    pub strangers: Vec<String>,
+}
+
+impl FarWords {
+    pub fn is_empty(&self) -> bool {
+        self.furniture.is_empty() && self.strangers.is_empty()
+    }
+}
+
+/// Split what the far picture reads ([`FarWords`]).
+pub fn far_words(far: &[crate::features::ocr::Reading], own: &[crate::features::ocr::Reading]) -> FarWords {
+    use crate::features::ocr::normalise;
+    let own: Vec<String> = own.iter().flat_map(|r| r.words.iter().map(|w| normalise(&w.text))).filter(|w| !w.is_empty()).collect();
+    let (furniture, strangers) = far.iter().flat_map(|r| tying_words(&r.words)).partition(|w| own.contains(w));
+    FarWords { furniture, strangers }
 }

@@ -389,7 +389,7 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
 /// text never need it, and that picture, busy footage, is the dearest read of the tail.
 /// Without Tesseract the picture's edges stand.
 fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
-    use crate::model::credits::{end_credits_at, furniture, READ_BACK_S};
+    use crate::model::credits::{end_credits_at, far_words, FarWords, READ_BACK_S};
     let Some(credits) = found.credits.as_ref() else { return };
     // The run's first credit second, half a second after its start (over a black lead-in, the
     // lead-in's first second: black reads nothing, and the start stands); its last, half a
@@ -400,12 +400,13 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     // Seconds whole inside the file only: a frame past its end is never sampled.
     let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
     let (mut before, mut after) = (EdgeRead::default(), EdgeRead::default());
-    // The walks, and what the credits' own seconds (from `first` to `last`) read.
-    let mut walk_both = |furniture: &[String], reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>, Vec<crate::features::ocr::Reading>)> {
+    // The walks, and what the credit seconds they start from read (from `first` to `last`:
+    // `first` and the one after it, `last` and the two before it).
+    let mut walk_both = |far: &FarWords, reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>, Vec<crate::features::ocr::Reading>)> {
         let mut read = |seconds: &[u32]| crate::features::ocr::read_seconds(file, seconds, reader);
-        let start = before.walk(&mut read, first, true, first.saturating_sub(READ_BACK_S), furniture)?;
+        let start = before.walk(&mut read, first, true, first.saturating_sub(READ_BACK_S), far)?;
         let end = match (last, end_limit) {
-            (Some(last), Some(limit)) => Some(after.walk(&mut read, last, false, limit, furniture)?),
+            (Some(last), Some(limit)) => Some(after.walk(&mut read, last, false, limit, far)?),
             _ => None,
         };
         let inside = |r: &&crate::features::ocr::Reading| r.second >= first && last.is_none_or(|last| r.second <= last);
@@ -413,13 +414,13 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
         Ok((start, end, own))
     };
     let could_change = |w: &Walk| w.reached.is_some() || w.stopped_by_words;
-    let walked = walk_both(&[], reader).and_then(|walked| {
-        // The picture's furniture: words read 6 s before the farthest a walk back can reach
-        // that the credits show too.
+    let walked = walk_both(&FarWords::default(), reader).and_then(|walked| {
+        // What a picture 6 s before the farthest a walk back can reach shows: the picture's
+        // furniture where the credits show it too, else the scene's own words.
         let probe = first.checked_sub(READ_BACK_S + 6);
         match probe {
             Some(probe) if could_change(&walked.0) || walked.1.as_ref().is_some_and(could_change) => {
-                let seen = furniture(&crate::features::ocr::read_seconds(file, &[probe], reader)?, &walked.2);
+                let seen = far_words(&crate::features::ocr::read_seconds(file, &[probe], reader)?, &walked.2);
                 if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
             }
             _ => Ok(walked),
@@ -451,7 +452,7 @@ impl EdgeRead {
     /// whose last line alone reads the same second after second — and the second beyond), then
     /// on away from the credits three seconds at a time while the walk asks for more, up to
     /// `limit`. How the walk ended. `read` reads seconds of the file (Tesseract; a test's fake).
-    fn walk(&mut self, read: &mut dyn FnMut(&[u32]) -> Result<Vec<crate::features::ocr::Reading>>, edge: u32, back: bool, limit: u32, furniture: &[String]) -> Result<Walk> {
+    fn walk(&mut self, read: &mut dyn FnMut(&[u32]) -> Result<Vec<crate::features::ocr::Reading>>, edge: u32, back: bool, limit: u32, far: &crate::model::credits::FarWords) -> Result<Walk> {
         use crate::model::credits::{rolled_in, rolled_out, EdgeReads};
         let mut seconds: Vec<u32> = if back { (edge.saturating_sub(1)..=edge + 1).collect() } else { (edge.saturating_sub(2)..=(edge + 1).min(limit.max(edge))).collect() };
         loop {
@@ -459,7 +460,7 @@ impl EdgeRead {
                 self.readings.extend(read(&seconds)?);
                 self.looked.extend(seconds.iter().copied());
             }
-            let reads = EdgeReads { looked: &self.looked, readings: &self.readings, furniture };
+            let reads = EdgeReads { looked: &self.looked, readings: &self.readings, furniture: &far.furniture, strangers: &far.strangers };
             let walked = if back { rolled_in(edge, &reads) } else { rolled_out(edge, &reads) };
             let farthest = if back { self.looked.iter().min() } else { self.looked.iter().max() }.copied().unwrap_or(edge);
             match walked.wants_more {
@@ -497,6 +498,7 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
 mod tests {
     use super::*;
     use crate::features::ocr::{Reading, Word};
+    use crate::model::credits::FarWords;
 
     /// A list rolling in from second 95 (each second three names, one line on per second; the
     /// text cue sees it from 100), and a logo of 5 letters in every picture from 85 on.
@@ -523,11 +525,11 @@ mod tests {
         };
         let mut before = EdgeRead::default();
         // Not knowing the logo: it ties every picture to the credits, and the walk runs to its reach.
-        let blind = before.walk(&mut read, 100, true, 88, &[]).unwrap();
+        let blind = before.walk(&mut read, 100, true, 88, &FarWords::default()).unwrap();
         assert_eq!(blind.reached, Some(88));
         assert!(!blind.stopped_by_words);
         // Knowing it (the far picture's furniture): the list's first second, from what was read.
-        let seen = before.walk(&mut read, 100, true, 88, &["zetav".to_string()]).unwrap();
+        let seen = before.walk(&mut read, 100, true, 88, &FarWords { furniture: vec!["zetav".to_string()], strangers: Vec::new() }).unwrap();
         assert_eq!(seen.reached, Some(95));
         assert_eq!(asked, [vec![99, 100, 101], vec![96, 97, 98], vec![93, 94, 95], vec![90, 91, 92], vec![88, 89]], "each second read once, outward in threes to the reach");
     }
@@ -544,13 +546,13 @@ mod tests {
             })).filter(|r| !r.words.is_empty()).collect())
         };
         let mut before = EdgeRead::default();
-        let walked = before.walk(&mut read, 100, true, 88, &[]).unwrap();
+        let walked = before.walk(&mut read, 100, true, 88, &FarWords::default()).unwrap();
         assert_eq!(walked.reached, Some(95));
         assert_eq!(*asked.borrow(), [vec![99, 100, 101], vec![96, 97, 98], vec![93, 94, 95]], "two seconds of nothing end the reading");
         // From the end: the list rolls out at 110; the walk from 108 reads 106-109, then on to 112.
         let mut after = EdgeRead::default();
         asked.borrow_mut().clear();
-        let out = after.walk(&mut read, 108, false, 120, &[]).unwrap();
+        let out = after.walk(&mut read, 108, false, 120, &FarWords::default()).unwrap();
         assert_eq!(out.reached, Some(110));
         assert_eq!(*asked.borrow(), [vec![106, 107, 108, 109], vec![110, 111, 112]]);
     }

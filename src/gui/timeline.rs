@@ -256,7 +256,11 @@ pub(super) fn timeline(ui: &mut egui::Ui, view: &View<'_>) -> Drawn {
     // A bar of its own beside the rows, not one floating over their right ends when hovered.
     let floating = ui.spacing().scroll;
     ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
-    egui::ScrollArea::vertical().show(ui, |ui| {
+    // Not animated: a key's jump (Shift+End to the credits, PgDn to an edge) or the playhead
+    // following playback moves the rows at once, as editors do. Animated, the scroll toward
+    // the playhead's row never happened in the app (eframe under X11: the target was set and
+    // the offset stayed at 0), though egui's test harness scrolled.
+    egui::ScrollArea::vertical().animated(false).show(ui, |ui| {
         ui.spacing_mut().scroll = floating;
         for (n, &(start, ruler_end)) in row_list.iter().enumerate() {
             if gap == Some(n) {

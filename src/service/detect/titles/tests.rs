@@ -1,0 +1,240 @@
+//! The title readings' tests: an episode's own title over the level of its sound, an episode
+//! judged alone, and a stretch a partner plays as its title-found intro.
+
+#[cfg(all(test, feature = "ocr"))]
+mod tests {
+    use super::super::*;
+
+    #[test]
+    fn a_dropped_guess_is_kept_where_its_pictures_read_the_series_title_and_not_where_they_read_a_sign() {
+        // 30 s of story; the title "QUIET HARBOR" over it from 10 to 14 s, a sign "EXIT" from 22
+        // to 26 s. Season judgement dropped two guesses: 5–18 s (the title inside) and 20–30 s.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("Quiet Harbor - S01E02.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25,trim=duration=30,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,10,14)',drawtext=fontfile={font}:text='EXIT':fontcolor=white:fontsize=30:borderw=2:x=40:y=40:enable='between(t,22,26)',format=yuv420p[v]"
+        );
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast"]).arg(&file).status().unwrap().success();
+        assert!(ok, "ffmpeg");
+        // What shows text is judged from the file's own 144 px pictures, not from these features.
+        let mut features = EpisodeFeatures::empty(4);
+        features.seconds = (0..30).collect();
+        let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
+        let got = titled(&file, &features, &[(20.0, 30.0, 0.8), (5.0, 18.0, 0.9)], &mut memory, &mut notes);
+        let (guess, second, key) = got.unwrap_or_else(|| panic!("title not read: {notes:?}"));
+        assert_eq!((guess, key.as_str()), (1, "quietharbor"), "the second guess holds the title");
+        assert!((10..14).contains(&second), "read at {second}");
+        assert!(titled(&file, &features, &[(20.0, 30.0, 0.8)], &mut memory, &mut notes).is_none(), "a sign is no title");
+        // Shared story is passed over only where it was looked at: no text, or text without the
+        // title, is looked at; a file name without a series name cannot be.
+        let spans = [(0.0, 8.0, 0.0), (5.0, 18.0, 0.0), (20.0, 30.0, 0.0)];
+        let (reads, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, false).expect("looked at");
+        assert!(reads[0].is_none() && reads[1].is_some_and(|s| (10..14).contains(&s)) && reads[2].is_none(), "{reads:?}");
+        // Looking for the first that shows it, what comes after it is not read.
+        let (first, _) = title_reads(&file, &features, &spans, &mut memory, &mut notes, true).expect("looked at");
+        assert_eq!(first, reads[..2].to_vec());
+        assert!(title_reads(&dir.path().join("ab.mkv"), &features, &[(0.0, 8.0, 0.0)], &mut memory, &mut notes, false).is_none());
+        // Without Tesseract nothing is looked at (and no stretch is taken for story).
+        let mut blind = JudgeMemory { reader_missing: Some("no Tesseract".into()), ..Default::default() };
+        assert!(title_reads(&file, &features, &[(0.0, 8.0, 0.0)], &mut blind, &mut notes, false).is_none());
+        assert!(notes.is_empty(), "{notes:?}");
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    use super::super::level_around;
+
+    #[test]
+    fn a_model_intro_that_stops_short_of_the_series_title_is_stretched_to_hold_it() {
+        use crate::features::ocr::TextGate;
+        use crate::model::{DetectedSegment, Detection, Evidence};
+        let file = std::path::Path::new("Cold Signal - S01E02.mp4");
+        // 180 seconds; a title card shows text at 13–16 s and at 125–126 s, nothing else does.
+        let mut features = crate::features::EpisodeFeatures::empty(4);
+        features.seconds = (0..180).collect();
+        features.gate = (0..180).map(|s| TextGate { lines: u8::from((13..=16).contains(&s) || (125..=126).contains(&s)), strength: 0.0 }).collect();
+        let with = |start: f64, end: f64| Detection { intros: vec![DetectedSegment::by_model(start, end, 0.6)], ..Detection::empty() };
+        let hold = |d: &mut Detection, second: u32, notes: &mut Vec<super::super::Note>| super::super::holds_title(file, &features, d, second, "cold signal", notes);
+        // Title-first card read at its last second, 16 s; the model's intro from 26.5 s: it
+        // starts half a second before the card's first second, and a recap the model drew up
+        // to 20 s ends there.
+        let (mut d, mut notes) = (with(26.5, 90.5), Vec::new());
+        d.recaps = vec![DetectedSegment::by_model(0.0, 20.0, 0.9)];
+        hold(&mut d, 16, &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end, d.recaps[0].end), (12.5, 90.5, 12.5));
+        assert_eq!(d.intros[0].start_by, vec![Evidence::Text]);
+        assert!(notes.len() == 1 && notes[0].message.contains("0:26.5–1:30.5 stretched to 0:12.5–1:30.5"), "{notes:?}");
+        // Title-last card read at 125 s after an intro ending at 123.5 s: it ends after the card.
+        let (mut d, mut notes) = (with(109.5, 123.5), Vec::new());
+        hold(&mut d, 125, &mut notes);
+        assert_eq!((d.intros[0].start, d.intros[0].end, d.intros[0].end_by.as_slice()), (109.5, 126.5, &[Evidence::Text][..]));
+        // A title inside, within the half second a sample stands for, more than 15 s away, or
+        // under a recap the model drew between it and the intro: nothing moves or is said.
+        for (start, end, recap) in [(10.0, 60.0, None), (16.2, 60.0, None), (0.0, 15.8, None), (32.0, 60.0, None), (26.5, 60.0, Some((14.0, 26.5)))] {
+            let (mut d, mut notes) = (with(start, end), Vec::new());
+            d.recaps = recap.map(|(a, b)| DetectedSegment::by_model(a, b, 0.9)).into_iter().collect();
+            hold(&mut d, 16, &mut notes);
+            assert_eq!(((d.intros[0].start, d.intros[0].end), notes.len()), ((start, end), 0), "{start}–{end}");
+        }
+        // Read in the very first second: the start is the window's, never before it.
+        let (mut d, mut notes) = (with(8.0, 40.0), Vec::new());
+        let mut first = features.clone();
+        first.gate = (0..180).map(|s| TextGate { lines: u8::from(s < 2), strength: 0.0 }).collect();
+        super::super::holds_title(file, &first, &mut d, 0, "cold signal", &mut notes);
+        assert_eq!(d.intros[0].start, 0.0);
+    }
+
+    #[test]
+    fn the_level_around_a_title_is_held_through_a_one_second_dip_and_ends_where_it_changes() {
+        // Story swinging by 10 dB, a theme at one level from 4 to 11 (a one-second dip at 7),
+        // then silence and louder story.
+        let level = [0.3, 0.5, 0.3, 0.5, 0.6, 0.62, 0.59, 0.45, 0.61, 0.6, 0.63, 0.6, 0.0, 0.9, 0.9];
+        assert_eq!(level_around(&level, 6), Some((4, 11)), "within 3 dB, one second off allowed");
+        assert_eq!(level_around(&level, 4), Some((4, 11)), "read at its first second");
+        // Two seconds off in a row end it; silence is never a theme's level.
+        let level = [0.6, 0.6, 0.6, 0.4, 0.4, 0.6, 0.6];
+        assert_eq!(level_around(&level, 1), Some((0, 2)));
+        assert_eq!(level_around(&[0.0, 0.01, 0.0, 0.0], 1), None);
+        assert_eq!(level_around(&[0.6, 0.6, 0.3, 0.6, 0.6], 2), Some((0, 4)), "the title's own second a beat off");
+        assert_eq!(level_around(&[0.6], 3), None);
+    }
+}
+
+#[cfg(all(test, feature = "ocr"))]
+mod alone_tests {
+    use super::super::*;
+    use crate::model::{DetectedSegment, Detection, Evidence};
+
+    /// 40 s: story whose sound swings by 28 dB every 2 s, an intro from 10 to 25 s with its
+    /// theme at one level and the title "QUIET HARBOR" on screen from 12 to 16 s, story again.
+    fn episode(dir: &Path) -> (std::path::PathBuf, EpisodeFeatures) {
+        let file = dir.join("Quiet Harbor - S01E03.mkv");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!(
+            "mandelbrot=s=640x360:r=25,trim=duration=40,setpts=PTS-STARTPTS,drawtext=fontfile={font}:text='QUIET HARBOR':fontcolor=white:fontsize=40:borderw=3:x=(w-tw)/2:y=(h-th)/2:enable='between(t,12,16)',format=yuv420p[v];\
+             aevalsrc='if(between(t,10,25),0.3,if(lt(mod(t,4),2),0.5,0.02))*sin(2*PI*330*t)':s=48000:d=40[a]"
+        );
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin", "-filter_complex", &graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "flac"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg");
+        let sound = crate::features::sound::sound_features(&file, 40).unwrap();
+        let mut features = EpisodeFeatures::empty(4);
+        features.seconds = (0..40).collect();
+        // What the head keeps of each second's text: the card's (12–16 s).
+        features.gate = (0..40).map(|s| crate::features::ocr::TextGate { lines: u8::from((12..=16).contains(&s)), strength: 0.0 }).collect();
+        features.audio = ndarray::Array2::from_shape_vec((sound.rows.len(), crate::features::sound::AUDIO_DIM), sound.rows.concat()).unwrap();
+        (file, features)
+    }
+
+    #[test]
+    fn alone_the_title_places_the_intro_where_the_sound_holds_its_level_unless_the_model_found_it_there() {
+        let dir = tempfile::tempdir().unwrap();
+        let (file, features) = episode(dir.path());
+        let (mut memory, mut notes) = (JudgeMemory::default(), Vec::new());
+        // The model took story at 33–39 s, far from the title: the title puts the intro at 10–25 s.
+        let mut detection = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
+        assert!(titled_by_level(&file, &features, &mut detection, TitleSeen::Alone, &mut memory, &mut notes), "{notes:?}");
+        let intro = &detection.intros[..];
+        assert_eq!(intro.len(), 1);
+        assert!((intro[0].start - 10.0).abs() <= 1.0 && (intro[0].end - 25.0).abs() <= 1.0, "{intro:?}");
+        assert_eq!((intro[0].start_by.as_slice(), intro[0].confidence), (&[Evidence::Level][..], TITLE_CONFIDENCE));
+        assert!(notes.last().is_some_and(|n| n.message.contains("\"quietharbor\" read at") && n.message.contains("judged alone")), "{notes:?}");
+        // A season's model intro no other episode plays, away from the title: the same, said so.
+        let mut unshared = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
+        assert!(titled_by_level(&file, &features, &mut unshared, TitleSeen::Unshared, &mut memory, &mut notes));
+        assert_eq!(unshared.intros, detection.intros);
+        assert!(notes.last().is_some_and(|n| n.message.contains("instead of the model's, which no other episode plays")), "{notes:?}");
+        // The model's intro holding the title stands as it is.
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(11.0, 24.0, 0.9)], ..Default::default() };
+        let before = found.intros.clone();
+        assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
+        assert_eq!(found.intros, before);
+        // One beginning within 15 s after the title stands too, stretched back to hold the card
+        // (on screen from 12 s): half a second before its first second.
+        let mut found = Detection { intros: vec![DetectedSegment::by_model(25.0, 33.0, 0.9)], ..Default::default() };
+        assert!(!titled_by_level(&file, &features, &mut found, TitleSeen::Alone, &mut memory, &mut notes));
+        assert_eq!((found.intros[0].start, found.intros[0].end, found.intros[0].start_by.as_slice()), (11.5, 33.0, &[Evidence::Text][..]), "{notes:?}");
+        // Left without an intro by its season: the model's guess alone by the title is taken
+        // (flagged), else the level's.
+        let mut none = Detection::default();
+        assert!(titled_by_level(&file, &features, &mut none, TitleSeen::Dropped(&[DetectedSegment::by_model(11.0, 24.0, 0.9)]), &mut memory, &mut notes));
+        assert_eq!((none.intros[0].start, none.intros[0].end, none.intros[0].confidence), (11.0, 24.0, TITLE_CONFIDENCE));
+        let mut none = Detection::default();
+        assert!(titled_by_level(&file, &features, &mut none, TitleSeen::Dropped(&[]), &mut memory, &mut notes));
+        assert_eq!(none.intros[0].start_by, vec![Evidence::Level]);
+        // Silent where the title shows: no level places an intro; the model's answer stands, and
+        // the note says where the title is.
+        let mut silent = features.clone();
+        silent.audio.column_mut(0).fill(0.0);
+        let mut model = Detection { intros: vec![DetectedSegment::by_model(33.0, 39.0, 0.9)], ..Default::default() };
+        assert!(!titled_by_level(&file, &silent, &mut model, TitleSeen::Alone, &mut memory, &mut notes));
+        assert_eq!(model.intros[0].start, 33.0);
+        assert!(notes.last().is_some_and(|n| n.message.contains("the sound's level there places none")), "{notes:?}");
+        // A reading over the model's recap is no title card; nor is a file named for no series.
+        let mut recap = Detection { recaps: vec![DetectedSegment::by_model(10.0, 18.0, 0.9)], ..Default::default() };
+        assert!(!titled_by_level(&file, &features, &mut recap, TitleSeen::Alone, &mut memory, &mut notes));
+        let renamed = dir.path().join("ab.mkv");
+        std::fs::copy(&file, &renamed).unwrap();
+        assert!(!titled_by_level(&renamed, &features, &mut Detection::default(), TitleSeen::Alone, &mut memory, &mut notes));
+    }
+}
+
+#[cfg(test)]
+mod partner_tests {
+    use super::super::*;
+    use crate::features::align::{By, Repeat};
+
+    /// A stretch of this episode (start–end) heard again in partners (partner, start, end there),
+    /// and with `picture` seen there too (a sound and a picture match each).
+    fn seen_in(start: f64, end: f64, copies: &[(usize, f64, f64)], picture: bool) -> Repeat {
+        let elsewhere: Vec<(usize, f64, f64)> = copies.iter().chain(if picture { copies } else { &[] }).copied().collect();
+        let here = elsewhere.iter().map(|&(p, _, _)| (p, start, end)).collect();
+        let heard_in = copies.to_vec();
+        Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture, here, heard_in, elsewhere, together: picture }
+    }
+
+    fn no_recap(_: f64, _: f64) -> bool {
+        false
+    }
+
+    #[test]
+    fn a_stretch_a_partner_plays_as_its_title_found_intro_is_the_intro_here_too() {
+        // Last Empire E03 (the wider family-B set): 0–33.9 s plays in E04 at 102.9–137.0, which
+        // E04's title card made its intro (102.9–136.8); a story stretch plays in E01.
+        let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
+        let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
+        let found = [(3, 102.9, 136.8)];
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((1, 0.0, 33.9, 3)));
+        // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
+        // with no title-found intro: nothing.
+        let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
+        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, &no_recap), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, &no_recap), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, &no_recap), None, "another partner's intro");
+        assert_eq!(partners_titled(&[intro.clone()], &found, 180.0, &|_| f64::INFINITY, &|a, b| a < 8.0 && b > 0.0), None, "over the model's recap");
+        // Seen in another partner only: the titled partner's copy is heard, not seen.
+        let mut elsewhere_seen = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
+        elsewhere_seen.elsewhere.push((1, 50.0, 84.0));
+        elsewhere_seen.here.push((1, 0.0, 33.9));
+        elsewhere_seen.partners.push(1);
+        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, &no_recap), None, "the titled partner's copy only heard");
+        // Where several partners share parts of the stretch, this episode's part of the titled
+        // partner's copy is taken; it is clipped to the window and must still be long enough.
+        let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
+        shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, &no_recap), None, "too little of it in the window");
+        // A partner heard past its window: its copy counts as far as that window goes (its
+        // title-found intro, 150–180 s, cannot reach further).
+        let past = seen_in(0.0, 60.0, &[(3, 150.0, 210.0)], true);
+        let at_the_end = [(3, 150.0, 180.0)];
+        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap), Some((0, 0.0, 60.0, 3)));
+        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, &no_recap), None, "half of the copy unseen");
+    }
+}

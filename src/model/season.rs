@@ -117,7 +117,10 @@ pub enum Outcome {
 /// 22: the words read far before the credits are left out only where the credits show them too
 /// (a logo); the far scene's own (a subtitle) count and tie nothing
 /// ([`crate::model::credits::far_words`]).
-pub const JUDGE_VERSION: u32 = 22;
+/// 23: a stretch a partner shows in its title-found intro but plays the sound of in its story is
+/// not the intro; an intro found by its title is as long as its part of the copy a partner whose
+/// intro was found by its title too plays as that intro (`service::detect::titles`).
+pub const JUDGE_VERSION: u32 = 23;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

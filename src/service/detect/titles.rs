@@ -23,6 +23,8 @@ const TITLE_REPEATS: usize = 4;
 pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
     // The intros found here by their title: (member index, as `Repeat::partners` counts, start, end).
     let mut found: Vec<(usize, f64, f64)> = Vec::new();
+    // The repeat each was found in, the second its title was read at and the title's key.
+    let mut picked: Vec<(usize, &crate::features::align::Repeat, u32, String)> = Vec::new();
     for (k, &i) in members.iter().enumerate() {
         if !detections[k].intros.is_empty() || i >= answered {
             continue;
@@ -50,16 +52,54 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         };
         detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence, start_by: vec![by(r.start_by)], end_by: vec![by(r.end_by)], repeats_in: r.partners.len() });
         found.push((k, start, end));
+        picked.push((k, shared[at].0, second, key));
+    }
+    // Two episodes whose intros were both found by their title, from one copy that alignment cut
+    // into pieces (a look-alike shot a third episode shows claimed the middle): each intro is as
+    // long as its part of that copy, where the partner plays all of it as its intro.
+    for &(k, r, _, _) in &picked {
+        let Some(&(_, start, end)) = found.iter().find(|f| f.0 == k) else { continue };
+        let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
+        let Some((a, b)) = along_titled_partner(r, (start, end), &found, k) else { continue };
+        let (a, b) = (a.max(0.0), b.min(window_end));
+        let Some(intro) = detections[k].intros.first_mut() else { continue };
+        if a < intro.start {
+            intro.start = a;
+            intro.start_by = vec![crate::model::Evidence::Sound];
+        }
+        if b > intro.end {
+            intro.end = b;
+            intro.end_by = vec![crate::model::Evidence::Sound];
+        }
+        let (s, t) = (intro.start, intro.end);
+        // A recap the model saw over the intro's first shots is the intro: what is left before it
+        // stays where it is long enough to be one.
+        let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
+        detections[k].recaps.retain_mut(|q| {
+            if q.end > s && q.start < t {
+                if q.start >= s {
+                    return false;
+                }
+                q.end = s;
+            }
+            q.end - q.start >= shortest
+        });
+        if let Some(f) = found.iter_mut().find(|f| f.0 == k) {
+            (f.1, f.2) = (s, t);
+        }
+    }
+    for (k, r, second, key) in &picked {
+        let Some(&(_, start, end)) = found.iter().find(|f| f.0 == *k) else { continue };
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         notes.push(Note::about(
-            episodes[i].0,
+            episodes[members[*k]].0,
             format!(
                 "intro found by its title: {}–{} plays in {} other {} and shows the series' title (\"{key}\" read at {})",
                 clock(start),
                 clock(end),
                 r.partners.len(),
                 if r.partners.len() == 1 { "episode" } else { "episodes" },
-                clock(f64::from(second))
+                clock(f64::from(*second))
             ),
         ));
     }
@@ -291,11 +331,31 @@ fn level_around(level: &[f32], at: usize) -> Option<(usize, usize)> {
     (on > LEVEL_SOUND).then(|| (grow(-1), grow(1)))
 }
 
+/// The extent of this episode's part of a sound match in `r` (an intro found by its title,
+/// `intro`) with a partner whose intro was found by its title too (`found`, except `own`), where
+/// that partner plays the whole copy as its intro ([`TITLED_PARTNER_SHARE`]) and also shows
+/// it (a picture match there); None where no such match reaches beyond `intro`.
+fn along_titled_partner(r: &crate::features::align::Repeat, intro: (f64, f64), found: &[(usize, f64, f64)], own: usize) -> Option<(f64, f64)> {
+    let mut reach: Option<(f64, f64)> = None;
+    for (j, &(p, a, b)) in r.elsewhere.iter().enumerate() {
+        let Some(&(_, s, e)) = found.iter().find(|f| f.0 == p && p != own) else { continue };
+        let heard = r.heard_in.contains(&(p, a, b));
+        let seen = r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count();
+        let inside = (b.min(e) - a.max(s)).max(0.0);
+        let Some(&(_, x, y)) = r.here.get(j) else { continue };
+        if !heard || !seen || b <= a || inside < TITLED_PARTNER_SHARE * (b - a) || y.min(intro.1) <= x.max(intro.0) {
+            continue;
+        }
+        reach = Some(reach.map_or((x, y), |(u, v)| (u.min(x), v.max(y))));
+    }
+    reach.filter(|&(x, y)| x < intro.0 - 0.5 || y > intro.1 + 0.5)
+}
+
 /// Share of a partner's copy that must lie inside the partner's title-found intro.
 const TITLED_PARTNER_SHARE: f64 = 0.8;
 
-/// Of an episode's `repeats`, the first seen again in a partner (a picture match with that
-/// partner), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
+/// Of an episode's `repeats`, the first seen and heard again in a partner (a picture match with
+/// that partner, and a sound match where that copy lies), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
 /// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
 /// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
@@ -318,6 +378,15 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             }
             // This episode's part of that match where known, else the whole stretch.
             let (start, end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
+            // Heard there too: the partner plays this stretch's sound where it shows it. A shot
+            // that only looks like one of the intro's is story the intro's montage borrows, or a
+            // fixed camera's other moments (family B 2044's Quiet Frontier E01, whose story E04
+            // shows in its intro's first shot, over its theme, and plays with its sound in its
+            // own story; family C 2043's Northern Harbor E01, 9 s of story in E02's intro).
+            let heard_there = r.heard_in.iter().any(|&(q, c, d)| q == p && d.min(b) - c.max(a) > 0.5 * (d - c).min(b - a));
+            if !heard_there {
+                return None;
+            }
             let (start, end) = (start.max(0.0), end.min(window_end));
             (end - start >= crate::features::align::MIN_SHORT_S && !recap(start, end)).then_some((n, start, end, p))
         })

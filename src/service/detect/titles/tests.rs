@@ -237,4 +237,45 @@ mod partner_tests {
         assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap), Some((0, 0.0, 60.0, 3)));
         assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, &no_recap), None, "half of the copy unseen");
     }
+
+    #[test]
+    fn a_stretch_only_seen_in_a_partner_s_title_found_intro_is_not_the_intro() {
+        // Family B 2044's Quiet Frontier E01: 92.9–106.9 s (a fixed camera) is heard in E04's
+        // story at 93.7–107.1, and 93–101 looks like E04's intro's first shot (5–9 s, picture
+        // only: the intro plays its theme there). E04's intro was found by its title.
+        let found = [(3, 4.6, 58.3)];
+        let mut story = seen_in(92.9, 106.9, &[(3, 93.7, 107.1)], false);
+        story.elsewhere.push((3, 5.0, 9.0));
+        story.here.push((3, 93.0, 101.0));
+        story.picture = true;
+        assert_eq!(partners_titled(&[story.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap), None);
+        // Family C 2043's Northern Harbor E01: seen in E02's intro and heard nowhere.
+        let mut seen = story.clone();
+        seen.heard_in.clear();
+        assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, &no_recap), None);
+        // Heard where that partner shows it, in its intro: the intro here too.
+        let mut intro = story;
+        intro.heard_in = vec![(3, 4.0, 18.0)];
+        intro.elsewhere[0] = (3, 4.0, 18.0);
+        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 92.9, 106.9, 3)));
+    }
+
+    #[test]
+    fn an_intro_found_by_its_title_is_as_long_as_the_copy_a_titled_partner_plays_as_its_intro() {
+        // Quiet Frontier E02: its title was read in 27.0–56.2, a piece of the copy 2.5–56.2 that
+        // E04 plays at 4.6–58.3 (seen and heard), cut there because a look-alike shot a third
+        // episode shows claimed 12–26. E04's intro was found by its title over all of its copy.
+        let mut piece = seen_in(27.0, 56.2, &[(3, 4.6, 58.3)], true);
+        piece.here = vec![(3, 2.5, 56.2), (3, 2.5, 56.2)];
+        assert_eq!(along_titled_partner(&piece, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 4.6, 58.3)], 1), Some((2.5, 56.2)));
+        // Not where the partner's intro holds only part of the copy, where the partner's intro was
+        // not found by its title, or where the copy is only seen (no sound match carries it).
+        assert_eq!(along_titled_partner(&piece, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 29.0, 58.3)], 1), None);
+        assert_eq!(along_titled_partner(&piece, (27.0, 56.2), &[(1, 27.0, 56.2)], 1), None);
+        let mut seen = piece.clone();
+        seen.heard_in.clear();
+        assert_eq!(along_titled_partner(&seen, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 4.6, 58.3)], 1), None);
+        // Nothing past the intro already found: no reach.
+        assert_eq!(along_titled_partner(&piece, (2.5, 56.2), &[(1, 2.5, 56.2), (3, 4.6, 58.3)], 1), None);
+    }
 }

@@ -15,7 +15,8 @@
 //!   card, text rolling up, or the picture squeezed to one side — (gaps up to [`GAP_S`] closed)
 //!   holding at least [`MIN_CREDIT_S`] of them. Its start goes back over a black lead-in or a
 //!   squeeze-back; its end runs on over text still rolling and a squeezed picture, then over the
-//!   same picture (the last names leave, the card stays) to the next cut, or to the end of the file.
+//!   same picture (the last names leave, the card stays) to the next cut, or to the end of the file
+//!   (over black all the way there). A channel's logo over a black card is no line ([`logo_lines`]).
 //! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview from its caption
 //!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
@@ -91,7 +92,13 @@ struct Cues {
     card: Vec<bool>,
     /// 1 − cosine to the previous second (0 for the first).
     change: Vec<f32>,
+    /// Black all but a few pixels ([`BLACK_END`]), no line of text on it: nothing to watch.
+    black: Vec<bool>,
 }
+
+/// Share of black pixels above which a picture without text is nothing to watch: black after the
+/// credits to the end of the file is theirs, not a scene ([`find_tail`]).
+const BLACK_END: f32 = 0.95;
 
 /// One picture's verdict: several lines of text, or text over black.
 fn is_credit(lines: usize, dark: bool) -> bool {
@@ -138,26 +145,78 @@ fn rolling(text: &[TextCue], n: usize) -> Vec<bool> {
     (0..n).map(|i| step[i].is_some() && ((i > 0 && alike(step[i], step[i - 1])) || (i + 1 < n && alike(step[i], step[i + 1])))).collect()
 }
 
+/// A band this close (share of the picture's height) to a logo's line is that line.
+const LOGO_TOLERANCE: f32 = 0.016;
+/// A channel's logo sits this near the top or bottom edge (share of the picture's height).
+const LOGO_EDGE: f32 = 0.12;
+/// Share of the black cards showing a line that must show the logo's line.
+const LOGO_SHARE: f32 = 0.8;
+
+/// Where a channel's logo (a broadcaster's corner mark, over every picture) shows as a line of
+/// text over black: a line near the top or bottom edge ([`LOGO_EDGE`]) that most black cards of
+/// the tail with a line show ([`LOGO_SHARE`]) at one height, in two or more stretches of dark
+/// picture that footage separates. Over a dark scene the logo alone made a "line over a black
+/// card", a credit second (family C 2043's Northern Harbor: Sintel's dark opening taken for the
+/// first part of split credits, 34 s before them). Names sit elsewhere, or move; a card the
+/// credits hold sits in one stretch. `cards`: per second, a black card.
+fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
+    let n = cards.len().min(text.len()).min(dark.len());
+    let shown: Vec<usize> = (0..n).filter(|&i| cards[i] && text[i].lines >= 1).collect();
+    if shown.len() < MIN_CREDIT_S {
+        return Vec::new();
+    }
+    // Which stretch of dark picture each second lies in (footage between two starts another).
+    let mut stretch = vec![0usize; n];
+    for i in 1..n {
+        stretch[i] = stretch[i - 1] + usize::from(dark[i] && !dark[i - 1]);
+    }
+    let has = |i: usize, at: f32| text[i].band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE);
+    let mut found: Vec<f32> = Vec::new();
+    for &i in &shown {
+        for at in text[i].band_centres().filter(|&b| !(LOGO_EDGE..=1.0 - LOGO_EDGE).contains(&b)) {
+            if found.iter().any(|&f| (f - at).abs() <= LOGO_TOLERANCE) {
+                continue;
+            }
+            let with: Vec<usize> = shown.iter().copied().filter(|&k| has(k, at)).collect();
+            let mut stretches: Vec<usize> = with.iter().map(|&k| stretch[k]).collect();
+            stretches.dedup();
+            if with.len() as f32 >= LOGO_SHARE * shown.len() as f32 && stretches.len() >= 2 {
+                found.push(at);
+            }
+        }
+    }
+    found
+}
+
 fn cues(tail: &EpisodeFeatures) -> Cues {
     let n = tail.seconds.len().min(tail.thumbnails.len());
     let roll = rolling(&tail.text, n);
     let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n) };
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n) };
+    let dark: Vec<bool> = tail.thumbnails[..n].iter().map(|t| centre_luma(t).0 < DARK).collect();
+    // One line of text counts over a black card, not over a dark scene with a subtitle.
+    let cards: Vec<bool> = (0..n).map(|i| dark[i] && black_share(&tail.thumbnails[i]) >= BLACK_CARD).collect();
+    let logo = logo_lines(&tail.text, &cards, &dark);
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
-        // Text read from the taller picture where the analysis kept one, else the thumbnail.
-        let (lines, strength) = match tail.text.get(i) {
-            Some(cue) => (cue.lines as usize, cue.strength),
-            None => (text_lines(thumb), text_line(thumb)),
+        // Text read from the taller picture where the analysis kept one, else the thumbnail;
+        // a channel's logo over a black card is no line of text (over footage its line was
+        // not seen, and a caption may sit at its height on the other side).
+        let (lines, strength, logos) = match tail.text.get(i) {
+            Some(cue) => {
+                let logos = if cards[i] { cue.band_centres().filter(|&b| logo.iter().any(|&l| (b - l).abs() <= LOGO_TOLERANCE)).count() } else { 0 };
+                ((cue.lines as usize).saturating_sub(logos), cue.strength, logos)
+            }
+            None => (text_lines(thumb), text_line(thumb), 0),
         };
-        let text = lines >= 1 || strength >= TEXT;
-        let dark = centre_luma(thumb).0 < DARK;
-        // One line of text counts over a black card, not over a dark scene with a subtitle.
-        let card = dark && black_share(thumb) >= BLACK_CARD;
+        // The clearest line's strength is the logo's where the logo was all the lines.
+        let text = lines >= 1 || (strength >= TEXT && (logos == 0 || lines > 0));
+        let (dark, card) = (dark[i], cards[i]);
         c.text.push(text);
         c.dark.push(dark);
         c.card.push(card && lines >= 1);
         c.credit.push(is_credit(lines, card) || c.roll[i] || c.squeeze[i]);
+        c.black.push(!text && black_share(thumb) >= BLACK_END);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c
@@ -218,8 +277,11 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     let (a, b) = extent(&c, first, last, 0, n);
     let mut credits = run_segment(second(a), a, (first, last, count), duration_s);
     let end = second(b) + 0.5;
-    // What follows the credits, when there is enough of it to be a scene.
-    if b + 1 < n && duration_s - end >= MIN_AFTER_S {
+    // What follows the credits, when there is enough of it to be a scene: not black to the end
+    // of the file (the last names left, a logo may stay: tails-other 5044's Last Circuit E02,
+    // 13 s of black after its names).
+    let black_to_end = (b + 1..n).all(|i| c.black[i]);
+    if b + 1 < n && duration_s - end >= MIN_AFTER_S && !black_to_end {
         credits.end = end;
         (found.preview, found.after_credits) = follows(&c, tail, b, end, duration_s);
     }

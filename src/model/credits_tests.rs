@@ -198,6 +198,36 @@ fn with_text(mut f: EpisodeFeatures) -> EpisodeFeatures {
     f
 }
 
+/// The fixture with a channel's logo in the top right corner of every picture (rows 3–6), and
+/// its text cues read from them.
+fn with_logo(mut f: EpisodeFeatures) -> EpisodeFeatures {
+    for img in &mut f.thumbnails {
+        for y in 3..7 {
+            for x in (104..122).step_by(2) {
+                img.put_pixel(x, y, image::Rgb([230; 3]));
+            }
+        }
+    }
+    with_text(f)
+}
+
+#[test]
+fn a_channel_s_logo_over_a_dark_scene_is_no_line_of_credits() {
+    // Story, an 8 s dark scene whose only text is the logo, a scene, 14 s of names over black
+    // (with the logo), story: the logo made the dark scene a card, and split credits' first part.
+    let kinds = format!("sssss{}Ssssss{}Ssss", "b".repeat(8), "c".repeat(14));
+    let duration = 100.0 + kinds.len() as f64;
+    let mut found = find_tail(&with_logo(tail(&kinds)), duration);
+    split_credits(&with_logo(tail(&kinds)), &mut found, duration);
+    assert_eq!(spans(&found), [(118.5, 132.5)], "{found:?}");
+    assert!(found.between.is_empty(), "{found:?}");
+    // The names' own lines still count where the logo sits beside them, and a tail whose dark
+    // pictures are all one stretch (the credits alone) keeps its top line.
+    let only = format!("sssss{}ssss", "c".repeat(14));
+    let found = find_tail(&with_logo(tail(&only)), 100.0 + only.len() as f64);
+    assert_eq!(found.credits.map(|c| (c.start, c.end)), Some((104.5, 118.5)));
+}
+
 #[test]
 fn a_last_line_rolling_up_over_the_footages_own_cuts_is_still_the_credits() {
     // Names over footage, then the list's last line rolls on alone across three cuts of the

@@ -96,8 +96,11 @@ struct Cues {
     black: Vec<bool>,
 }
 
-/// Share of black pixels above which a picture without text is nothing to watch: black after the
-/// credits to the end of the file is theirs, not a scene ([`find_tail`]).
+/// Share of black pixels (luma ≤ 0.08) above which a picture without text is nothing to watch:
+/// black after the credits to the end of the file is theirs, not a scene ([`find_tail`]). Not
+/// weighed: the sound (a stinger of voice over black would be taken for it) and movement (a
+/// scene that dark, 95 % of it black, would be too; asking for a still picture lost tails-other
+/// 5044's Last Circuit E02, whose black seconds' descriptors differ as much as two shots').
 const BLACK_END: f32 = 0.95;
 
 /// One picture's verdict: several lines of text, or text over black.
@@ -165,7 +168,11 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     if shown.len() < MIN_CREDIT_S {
         return Vec::new();
     }
-    // Which stretch of dark picture each second lies in (footage between two starts another).
+    // Which stretch of dark picture each second lies in: footage between two starts another.
+    // Holding that footage to 3 s or more (so that a bright card between two of the credits'
+    // cannot split them) lost family B 2038's Bright Garden E02, whose dark scene and credits
+    // a shorter shot parts: a credits' own line at the top or bottom of every card, on both
+    // sides of such a card, would be taken for a logo.
     let mut stretch = vec![0usize; n];
     for i in 1..n {
         stretch[i] = stretch[i - 1] + usize::from(dark[i] && !dark[i - 1]);
@@ -210,7 +217,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
             None => (text_lines(thumb), text_line(thumb), 0),
         };
         // The clearest line's strength is the logo's where the logo was all the lines.
-        let text = lines >= 1 || (strength >= TEXT && (logos == 0 || lines > 0));
+        let text = lines >= 1 || (strength >= TEXT && logos == 0);
         let (dark, card) = (dark[i], cards[i]);
         c.text.push(text);
         c.dark.push(dark);
@@ -280,13 +287,17 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     // What follows the credits, when there is enough of it to be a scene: not black to the end
     // of the file (the last names left, a logo may stay: tails-other 5044's Last Circuit E02,
     // 13 s of black after its names).
-    let black_to_end = (b + 1..n).all(|i| c.black[i]);
-    if b + 1 < n && duration_s - end >= MIN_AFTER_S && !black_to_end {
+    if b + 1 < n && duration_s - end >= MIN_AFTER_S && !black_to_end(&c, b) {
         credits.end = end;
         (found.preview, found.after_credits) = follows(&c, tail, b, end, duration_s);
     }
     found.credits = Some(credits);
     found
+}
+
+/// Whether everything after second `b` of the tail is black without text ([`BLACK_END`]).
+fn black_to_end(c: &Cues, b: usize) -> bool {
+    (b + 1..c.black.len()).all(|i| c.black[i])
 }
 
 /// What follows credits ending at `end` (inside second `b` of the tail): a preview from its
@@ -321,7 +332,11 @@ pub fn what_follows(tail: &EpisodeFeatures, end: f64, duration_s: f64) -> (Optio
     if b + 1 >= tail.seconds.len() || duration_s - end < MIN_AFTER_S {
         return (None, None);
     }
-    follows(&cues(tail), tail, b, end, duration_s)
+    let c = cues(tail);
+    if black_to_end(&c, b) {
+        return (None, None);
+    }
+    follows(&c, tail, b, end, duration_s)
 }
 
 /// The runs of credit seconds (gaps ≤ [`GAP_S`] closed) holding at least [`MIN_CREDIT_S`] of

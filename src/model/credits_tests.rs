@@ -213,19 +213,42 @@ fn with_logo(mut f: EpisodeFeatures) -> EpisodeFeatures {
 
 #[test]
 fn a_channel_s_logo_over_a_dark_scene_is_no_line_of_credits() {
-    // Story, an 8 s dark scene whose only text is the logo, a scene, 14 s of names over black
-    // (with the logo), story: the logo made the dark scene a card, and split credits' first part.
+    // Story, 8 s of black whose only text is the logo (a dark scene), a scene, 14 s of names
+    // over black (with the logo), story: the logo made the black a card, and split credits'
+    // first part.
     let kinds = format!("sssss{}Ssssss{}Ssss", "b".repeat(8), "c".repeat(14));
     let duration = 100.0 + kinds.len() as f64;
     let mut found = find_tail(&with_logo(tail(&kinds)), duration);
     split_credits(&with_logo(tail(&kinds)), &mut found, duration);
     assert_eq!(spans(&found), [(118.5, 132.5)], "{found:?}");
     assert!(found.between.is_empty(), "{found:?}");
-    // The names' own lines still count where the logo sits beside them, and a tail whose dark
-    // pictures are all one stretch (the credits alone) keeps its top line.
-    let only = format!("sssss{}ssss", "c".repeat(14));
-    let found = find_tail(&with_logo(tail(&only)), 100.0 + only.len() as f64);
-    assert_eq!(found.credits.map(|c| (c.start, c.end)), Some((104.5, 118.5)));
+    // A line at the logo's height on black cards of one stretch (the credits' own top line, on
+    // every card) is no logo: those cards stay the credits.
+    let mut one = tail(&format!("sssss{}ssss", "b".repeat(10)));
+    for img in &mut one.thumbnails[5..15] {
+        for y in 3..7 {
+            for x in (30..98).step_by(3) {
+                img.put_pixel(x, y, image::Rgb([255; 3]));
+            }
+        }
+    }
+    let found = find_tail(&with_text(one), 119.0);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((104.5, 114.5)), "{found:?}");
+}
+
+#[test]
+fn still_black_after_the_last_names_to_the_end_of_the_file_is_the_credits_own() {
+    // A dark scene (6 s of black, the logo on it), story, 12 s of names, then 14 s of black to
+    // the end of the file with the logo on it: no scene follows the names.
+    let kinds = format!("{}ssss{}{}", "b".repeat(6), "c".repeat(12), "b".repeat(14));
+    let found = find_tail(&with_logo(tail(&kinds)), 136.0);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((109.5, 136.0)), "{found:?}");
+    assert_eq!((found.after_credits, found.preview.is_some()), (None, false));
+    // Picture after the black (a scene that opens out of it) is a post-credits scene again.
+    let kinds = format!("{}ssss{}{}ssss", "b".repeat(6), "c".repeat(12), "b".repeat(10));
+    let found = find_tail(&with_logo(tail(&kinds)), 136.0);
+    assert_eq!(found.credits.as_ref().map(|c| c.end), Some(127.5), "{found:?}");
+    assert!(found.after_credits.is_some(), "{found:?}");
 }
 
 #[test]

@@ -56,11 +56,15 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
     }
     // Two episodes whose intros were both found by their title, from one copy that alignment cut
     // into pieces (a look-alike shot a third episode shows claimed the middle): each intro is as
-    // long as its part of that copy, where the partner plays all of it as its intro.
-    for &(k, r, _, _) in &picked {
-        let Some(&(_, start, end)) = found.iter().find(|f| f.0 == k) else { continue };
+    // long as its part of that copy the partner plays as its intro. Each reach is taken from the
+    // intros as their titles placed them, so the answer does not depend on the episodes' order.
+    let reaches: Vec<(usize, Option<(f64, f64)>)> = picked
+        .iter()
+        .map(|&(k, r, _, _)| (k, found.iter().find(|f| f.0 == k).and_then(|&(_, start, end)| along_titled_partner(r, (start, end), &found, k))))
+        .collect();
+    for (k, reach) in reaches {
+        let Some((a, b)) = reach else { continue };
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
-        let Some((a, b)) = along_titled_partner(r, (start, end), &found, k) else { continue };
         let (a, b) = (a.max(0.0), b.min(window_end));
         let Some(intro) = detections[k].intros.first_mut() else { continue };
         if a < intro.start {
@@ -72,15 +76,18 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
             intro.end_by = vec![crate::model::Evidence::Sound];
         }
         let (s, t) = (intro.start, intro.end);
-        // A recap the model saw over the intro's first shots is the intro: what is left before it
-        // stays where it is long enough to be one.
+        // A recap the model saw over the intro's shots is the intro: what lies before or after
+        // it stays where it is long enough to be one.
         let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
         detections[k].recaps.retain_mut(|q| {
             if q.end > s && q.start < t {
-                if q.start >= s {
+                if q.start < s {
+                    q.end = s;
+                } else if q.end > t {
+                    q.start = t;
+                } else {
                     return false;
                 }
-                q.end = s;
             }
             q.end - q.start >= shortest
         });
@@ -333,8 +340,9 @@ fn level_around(level: &[f32], at: usize) -> Option<(usize, usize)> {
 
 /// The extent of this episode's part of a sound match in `r` (an intro found by its title,
 /// `intro`) with a partner whose intro was found by its title too (`found`, except `own`), where
-/// that partner plays the whole copy as its intro ([`TITLED_PARTNER_SHARE`]) and also shows
-/// it (a picture match there); None where no such match reaches beyond `intro`.
+/// that copy lies mostly ([`TITLED_PARTNER_SHARE`]) inside the partner's intro and the partner
+/// also shows this stretch (a picture match with it): the part of that copy inside the
+/// partner's intro, mapped here. None where no such match reaches beyond `intro`.
 fn along_titled_partner(r: &crate::features::align::Repeat, intro: (f64, f64), found: &[(usize, f64, f64)], own: usize) -> Option<(f64, f64)> {
     let mut reach: Option<(f64, f64)> = None;
     for (j, &(p, a, b)) in r.elsewhere.iter().enumerate() {
@@ -343,7 +351,13 @@ fn along_titled_partner(r: &crate::features::align::Repeat, intro: (f64, f64), f
         let seen = r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count();
         let inside = (b.min(e) - a.max(s)).max(0.0);
         let Some(&(_, x, y)) = r.here.get(j) else { continue };
-        if !heard || !seen || b <= a || inside < TITLED_PARTNER_SHARE * (b - a) || y.min(intro.1) <= x.max(intro.0) {
+        if !heard || !seen || b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
+            continue;
+        }
+        // Only the part of the copy the partner plays as its intro: not the story either side.
+        let rate = (y - x) / (b - a);
+        let (x, y) = (x + (a.max(s) - a) * rate, y - (b - b.min(e)) * rate);
+        if y.min(intro.1) <= x.max(intro.0) {
             continue;
         }
         reach = Some(reach.map_or((x, y), |(u, v)| (u.min(x), v.max(y))));
@@ -354,8 +368,9 @@ fn along_titled_partner(r: &crate::features::align::Repeat, intro: (f64, f64), f
 /// Share of a partner's copy that must lie inside the partner's title-found intro.
 const TITLED_PARTNER_SHARE: f64 = 0.8;
 
-/// Of an episode's `repeats`, the first seen and heard again in a partner (a picture match with
-/// that partner, and a sound match where that copy lies), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
+/// Of an episode's `repeats`, the first seen again in a partner (a picture match with that
+/// partner) and heard there (a sound match where that copy lies, unless the copy is half the
+/// partner's intro or more), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
 /// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
 /// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
@@ -378,13 +393,15 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             }
             // This episode's part of that match where known, else the whole stretch.
             let (start, end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
-            // Heard there too: the partner plays this stretch's sound where it shows it. A shot
-            // that only looks like one of the intro's is story the intro's montage borrows, or a
-            // fixed camera's other moments (family B 2044's Quiet Frontier E01, whose story E04
-            // shows in its intro's first shot, over its theme, and plays with its sound in its
-            // own story; family C 2043's Northern Harbor E01, 9 s of story in E02's intro).
+            // A copy of less than half the partner's intro is heard there too: the partner plays
+            // this stretch's sound where it shows it. A shot that only looks like one of the
+            // intro's is story the intro's montage borrows, or a fixed camera's other moments
+            // (family B 2044's Quiet Frontier E01, whose story E04 shows in its intro's first
+            // shot, over its theme, and plays with its sound in its own story; family C 2043's
+            // Northern Harbor E01, 9 s of story in E02's 33 s intro). A copy of most of the
+            // intro stands on its pictures (a theme mixed anew, dialogue over the titles).
             let heard_there = r.heard_in.iter().any(|&(q, c, d)| q == p && d.min(b) - c.max(a) > 0.5 * (d - c).min(b - a));
-            if !heard_there {
+            if !heard_there && 2.0 * (b - a) < e - s {
                 return None;
             }
             let (start, end) = (start.max(0.0), end.min(window_end));

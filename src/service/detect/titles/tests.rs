@@ -253,11 +253,18 @@ mod partner_tests {
         let mut seen = story.clone();
         seen.heard_in.clear();
         assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, &no_recap), None);
-        // Heard where that partner shows it, in its intro: the intro here too.
-        let mut intro = story;
-        intro.heard_in = vec![(3, 4.0, 18.0)];
-        intro.elsewhere[0] = (3, 4.0, 18.0);
-        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 92.9, 106.9, 3)));
+        // Heard where that partner shows it (a sound match over the picture match's copy, itself
+        // partly outside the intro): the intro here too, as far as the picture match goes.
+        let mut intro = story.clone();
+        intro.heard_in = vec![(3, 0.0, 14.0)];
+        intro.elsewhere[0] = (3, 0.0, 14.0);
+        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 93.0, 101.0, 3)));
+        // Seen over most of the partner's intro, unheard (a theme mixed anew): the intro.
+        let mut remixed = story;
+        remixed.heard_in.clear();
+        remixed.elsewhere = vec![(3, 5.0, 50.0)];
+        remixed.here = vec![(3, 93.0, 138.0)];
+        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, &no_recap), Some((0, 93.0, 138.0, 3)));
     }
 
     #[test]
@@ -277,5 +284,11 @@ mod partner_tests {
         assert_eq!(along_titled_partner(&seen, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 4.6, 58.3)], 1), None);
         // Nothing past the intro already found: no reach.
         assert_eq!(along_titled_partner(&piece, (2.5, 56.2), &[(1, 2.5, 56.2), (3, 4.6, 58.3)], 1), None);
+        // A copy running on 5 s past the partner's intro (story both play after it) reaches only
+        // as far as that intro goes.
+        let mut longer = seen_in(27.0, 61.2, &[(3, 4.6, 63.3)], true);
+        longer.here = vec![(3, 2.5, 61.2), (3, 2.5, 61.2)];
+        let reach = along_titled_partner(&longer, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 4.6, 58.3)], 1).unwrap();
+        assert!((reach.0 - 2.5).abs() < 1e-9 && (reach.1 - 56.2).abs() < 1e-9, "{reach:?}");
     }
 }

@@ -202,7 +202,8 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n) };
     let dark: Vec<bool> = tail.thumbnails[..n].iter().map(|t| centre_luma(t).0 < DARK).collect();
     // One line of text counts over a black card, not over a dark scene with a subtitle.
-    let cards: Vec<bool> = (0..n).map(|i| dark[i] && black_share(&tail.thumbnails[i]) >= BLACK_CARD).collect();
+    let shares: Vec<f32> = tail.thumbnails[..n].iter().map(black_share).collect();
+    let cards: Vec<bool> = (0..n).map(|i| dark[i] && shares[i] >= BLACK_CARD).collect();
     let logo = logo_lines(&tail.text, &cards, &dark);
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
@@ -223,7 +224,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         c.dark.push(dark);
         c.card.push(card && lines >= 1);
         c.credit.push(is_credit(lines, card) || c.roll[i] || c.squeeze[i]);
-        c.black.push(!text && black_share(thumb) >= BLACK_END);
+        c.black.push(!text && shares[i] >= BLACK_END);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c

@@ -338,6 +338,13 @@ fn level_around(level: &[f32], at: usize) -> Option<(usize, usize)> {
     (on > LEVEL_SOUND).then(|| (grow(-1), grow(1)))
 }
 
+/// Whether partner `p` shows some of `r` (a picture match with it): more of its matches in
+/// `elsewhere` (sound and picture) than in `heard_in` (sound alone; a picture match along a
+/// sound match has its very span).
+fn seen_in(r: &crate::features::align::Repeat, p: usize) -> bool {
+    r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count()
+}
+
 /// The extent of this episode's part of a sound match in `r` (an intro found by its title,
 /// `intro`) with a partner whose intro was found by its title too (`found`, except `own`), where
 /// that copy lies mostly ([`TITLED_PARTNER_SHARE`]) inside the partner's intro and the partner
@@ -348,7 +355,7 @@ fn along_titled_partner(r: &crate::features::align::Repeat, intro: (f64, f64), f
     for (j, &(p, a, b)) in r.elsewhere.iter().enumerate() {
         let Some(&(_, s, e)) = found.iter().find(|f| f.0 == p && p != own) else { continue };
         let heard = r.heard_in.contains(&(p, a, b));
-        let seen = r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count();
+        let seen = seen_in(r, p);
         let inside = (b.min(e) - a.max(s)).max(0.0);
         let Some(&(_, x, y)) = r.here.get(j) else { continue };
         if !heard || !seen || b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
@@ -376,12 +383,8 @@ const TITLED_PARTNER_SHARE: f64 = 0.8;
 /// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
 fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool) -> Option<(usize, f64, f64, usize)> {
     repeats.iter().enumerate().find_map(|(n, r)| {
-        // Partners with a picture match: more of their matches in `elsewhere` (sound and
-        // picture) than in `heard_in` (sound alone; a picture match along a sound match has
-        // its very span).
-        let seen_in = |p: usize| r.elsewhere.iter().filter(|m| m.0 == p).count() > r.heard_in.iter().filter(|m| m.0 == p).count();
         r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
-            if !seen_in(p) {
+            if !seen_in(r, p) {
                 return None;
             }
             let &(_, s, e) = found.iter().find(|f| f.0 == p)?;

@@ -92,15 +92,17 @@ impl TextCue {
 
 /// How far (share of the picture's height) the text moved up from `prev` to `cur`, one second
 /// apart, when it rolls: the upward shift that the most lines of `cur` share with a line of
-/// `prev` (within [`ROLL_TOLERANCE`]), needing every line of `cur` that has room above the
-/// bottom edge to match (a new line enters from below). None when nothing moved up together: a
+/// `prev` (within [`ROLL_TOLERANCE`]), needing every other line of `cur` to have entered from
+/// below: over the bottom edge, or in the lower half below where the whole list of `prev` lands. None when nothing moved up together: a
 /// caption that stays, a new shot's text elsewhere, no text.
 pub fn rolled_up(prev: &TextCue, cur: &TextCue) -> Option<f32> {
     let (p, c): (Vec<f32>, Vec<f32>) = (prev.band_centres().collect(), cur.band_centres().collect());
     if p.is_empty() || c.is_empty() {
         return None;
     }
-    let mut best: Option<(usize, f32)> = None;
+    let stayed = c.iter().filter(|&&y| p.iter().any(|&x| (x - y).abs() <= ROLL_TOLERANCE)).count();
+    // The shift matching the most lines; on a tie, one needing no line to enter above the edge.
+    let mut best: Option<((usize, bool), f32)> = None;
     for &a in &p {
         for &b in &c {
             let shift = a - b;
@@ -109,10 +111,22 @@ pub fn rolled_up(prev: &TextCue, cur: &TextCue) -> Option<f32> {
             }
             let partnered = |y: f32| p.iter().any(|&x| (x - y - shift).abs() <= ROLL_TOLERANCE);
             let matched = c.iter().filter(|&&y| partnered(y)).count();
-            // Lines low enough to have just entered from below need no partner.
-            let accounted = c.iter().filter(|&&y| partnered(y) || y + shift > 1.0 - ROLL_TOLERANCE).count();
-            if matched > 0 && accounted == c.len() && best.is_none_or(|(m, _)| matched > m) {
-                best = Some((matched, shift));
+            // Lines that have just entered from below need no partner: low enough to have come
+            // in over the bottom edge, or in the lower half below where every line of `prev`
+            // lands (a list fading in above the edge: family C 2043's credits enter at 86 % of
+            // the height).
+            let landed = p.iter().fold(0.5, |m: f32, &x| m.max(x - shift + ROLL_TOLERANCE));
+            let accounted = c.iter().filter(|&&y| partnered(y) || y + shift > 1.0 - ROLL_TOLERANCE || y > landed).count();
+            // Evenly spaced lines that stay put also match themselves a line or two up; a line
+            // entering above the edge counts only where the shift explains more lines than
+            // staying put does (a film's own 8-line card held over footage: family C 2039).
+            let entered_above_edge = c.iter().any(|&y| !partnered(y) && y + shift <= 1.0 - ROLL_TOLERANCE && y > landed);
+            if entered_above_edge && matched <= stayed {
+                continue;
+            }
+            let rank = (matched, !entered_above_edge);
+            if matched > 0 && accounted == c.len() && best.is_none_or(|(r, _)| rank > r) {
+                best = Some((rank, shift));
             }
         }
     }
@@ -456,6 +470,9 @@ mod tests {
         // Three names move up 0.1 of the height; a new one enters from below.
         let shift = rolled_up(&cue(&[0.3, 0.45, 0.6]), &cue(&[0.2, 0.35, 0.5, 0.98])).expect("rolls");
         assert!((shift - 0.1).abs() < 0.01, "{shift}");
+        // A list fading in above the bottom edge: the new line enters below the others.
+        let shift = rolled_up(&cue(&[0.757, 0.855]), &cue(&[0.682, 0.784, 0.863])).expect("rolls");
+        assert!((shift - 0.075).abs() < 0.01, "{shift}");
         // The last line alone, still moving.
         assert!(rolled_up(&cue(&[0.4]), &cue(&[0.3])).is_some());
         // A caption that stays, text that moved down, no text.
@@ -464,6 +481,9 @@ mod tests {
         assert_eq!(rolled_up(&cue(&[]), &cue(&[0.5])), None);
         // Lines that do not move together: not one list rolling.
         assert_eq!(rolled_up(&cue(&[0.3, 0.6]), &cue(&[0.2, 0.3])), None);
+        // A card of evenly spaced lines held still matches itself two lines up: it stays.
+        let card: Vec<f32> = (0..8).map(|k| 0.23 + 0.07 * k as f32).collect();
+        assert_eq!(rolled_up(&cue(&card), &cue(&card)), None);
     }
 
     #[test]

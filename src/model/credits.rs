@@ -195,35 +195,103 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     found
 }
 
+/// A line held at one height over at least this many seconds of footage around a black card is
+/// the scene's own (a sign, a subtitle), not a name: a static card of names over the last scene
+/// changes page every 2.5–5 s.
+const HELD_S: usize = 5;
+
+/// Per second, the heights of its lines over a black card that are the scene's own text: a band held at
+/// one height ([`LOGO_TOLERANCE`]) second after second through the card and over at least
+/// [`HELD_S`] seconds of footage (not a card) in the same hold. A sign or a subtitle over a scene
+/// that dips to black keeps its place, and the black seconds made "a line over a black card", a
+/// credit second (family C 2043's Northern Harbor E03 and E04: a sign and a subtitle over
+/// Sintel's dark opening, taken for credits 9 and 12 s early). Names move (a roll) or change
+/// page with the card (static cards sit on black throughout).
+fn held_lines(text: &[TextCue], cards: &[bool]) -> Vec<Vec<f32>> {
+    let n = cards.len().min(text.len());
+    let has = |i: usize, at: f32| text[i].band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE);
+    (0..n)
+        .map(|i| {
+            if !cards[i] {
+                return Vec::new();
+            }
+            text[i]
+                .band_centres()
+                .filter(|&at| {
+                    let mut a = i;
+                    while a > 0 && has(a - 1, at) {
+                        a -= 1;
+                    }
+                    let mut b = i;
+                    while b + 1 < n && has(b + 1, at) {
+                        b += 1;
+                    }
+                    (a..=b).filter(|&k| !cards[k]).count() >= HELD_S
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `text` with the lines at the heights `at` ([`LOGO_TOLERANCE`]) taken out where they stay: a
+/// line at that height the second before or after shows too. A list's line passing the logo's
+/// height is there one second only (family C 2043's Secret Frontier E02, whose last name rolled
+/// out past the logo).
+fn without_lines(text: &[TextCue], at: &[f32]) -> Vec<TextCue> {
+    if at.is_empty() {
+        return text.to_vec();
+    }
+    let near = |i: usize, y: f32| text.get(i).is_some_and(|cue| cue.band_centres().any(|b| (b - y).abs() <= LOGO_TOLERANCE));
+    (0..text.len())
+        .map(|i| {
+            let cue = &text[i];
+            let stays = |y: f32| at.iter().any(|&l| (y - l).abs() <= LOGO_TOLERANCE) && ((i > 0 && near(i - 1, y)) || near(i + 1, y));
+            let kept: Vec<u8> = cue.bands.iter().copied().filter(|&b| b > 0 && !stays(f32::from(b) / 255.0)).collect();
+            let mut bands = [0u8; crate::features::picture::MAX_BANDS];
+            bands[..kept.len()].copy_from_slice(&kept);
+            let gone = cue.band_centres().count() - kept.len();
+            TextCue { lines: cue.lines.saturating_sub(gone as u8), strength: cue.strength, bands }
+        })
+        .collect()
+}
+
 fn cues(tail: &EpisodeFeatures) -> Cues {
     let n = tail.seconds.len().min(tail.thumbnails.len());
-    let roll = rolling(&tail.text, n);
-    let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n) };
     let dark: Vec<bool> = tail.thumbnails[..n].iter().map(|t| centre_luma(t).0 < DARK).collect();
     // One line of text counts over a black card, not over a dark scene with a subtitle.
     let shares: Vec<f32> = tail.thumbnails[..n].iter().map(black_share).collect();
     let cards: Vec<bool> = (0..n).map(|i| dark[i] && shares[i] >= BLACK_CARD).collect();
     let logo = logo_lines(&tail.text, &cards, &dark);
+    let held = held_lines(&tail.text, &cards);
+    // A list rolls past the logo, which stays: its line is no line of the list (family B
+    // 2044's Quiet Frontier E04, names rolling under a logo at the top, never seen to roll).
+    let roll = rolling(&without_lines(&tail.text, &logo), n);
+    let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n) };
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
         // Text read from the taller picture where the analysis kept one, else the thumbnail;
         // a channel's logo over a black card is no line of text (over footage its line was
         // not seen, and a caption may sit at its height on the other side).
+        let is_logo = |b: f32| logo.iter().any(|&l| (b - l).abs() <= LOGO_TOLERANCE);
         let (lines, strength, logos) = match tail.text.get(i) {
             Some(cue) => {
-                let logos = if cards[i] { cue.band_centres().filter(|&b| logo.iter().any(|&l| (b - l).abs() <= LOGO_TOLERANCE)).count() } else { 0 };
+                let logos = if cards[i] { cue.band_centres().filter(|&b| is_logo(b)).count() } else { 0 };
                 ((cue.lines as usize).saturating_sub(logos), cue.strength, logos)
             }
             None => (text_lines(thumb), text_line(thumb), 0),
         };
         // The clearest line's strength is the logo's where the logo was all the lines.
         let text = lines >= 1 || (strength >= TEXT && logos == 0);
-        let (dark, card) = (dark[i], cards[i]);
+        // A sign or subtitle the scene holds through the black is text but no name, and the
+        // black is the scene's, whatever else it shows (a film's title card under the subtitle:
+        // Northern Harbor E04's "The Blender Foundation").
+        let held = held.get(i).map_or(0, |h| h.iter().filter(|&&b| !is_logo(b)).count());
+        let (dark, card) = (dark[i], cards[i] && held == 0);
         c.text.push(text);
         c.dark.push(dark);
         c.card.push(card && lines >= 1);
-        c.credit.push(is_credit(lines, card) || c.roll[i] || c.squeeze[i]);
+        c.credit.push(is_credit(lines.saturating_sub(held), card) || c.roll[i] || c.squeeze[i]);
         c.black.push(!text && shares[i] >= BLACK_END);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }

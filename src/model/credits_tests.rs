@@ -236,6 +236,53 @@ fn a_channel_s_logo_over_a_dark_scene_is_no_line_of_credits() {
     assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((104.5, 114.5)), "{found:?}");
 }
 
+/// `kinds` ([`tail`]) with the subtitle of 'u' drawn over the black seconds `on` too, and the
+/// text cues read from the pictures.
+fn subtitle_over_black(kinds: &str, on: std::ops::Range<usize>) -> EpisodeFeatures {
+    let mut f = tail(kinds);
+    for img in &mut f.thumbnails[on] {
+        for y in 60..64 {
+            for x in (30..98).step_by(3) {
+                img.put_pixel(x, y, image::Rgb([255; 3]));
+            }
+        }
+    }
+    with_text(f)
+}
+
+#[test]
+fn a_subtitle_the_scene_holds_through_black_is_no_line_of_credits() {
+    // A subtitled scene dips to black for 8 s, the subtitle still on, and comes back; later
+    // 12 s of names over black. The black seconds were "a line over a black card": credits
+    // 16 s early (family C 2043's Northern Harbor E03 and E04).
+    let kinds = format!("sssss{}{}uuuSssss{}Ssss", "u".repeat(6), "b".repeat(8), "c".repeat(12));
+    let duration = 100.0 + kinds.len() as f64;
+    let f = subtitle_over_black(&kinds, 11..19);
+    let mut found = find_tail(&f, duration);
+    split_credits(&f, &mut found, duration);
+    assert_eq!(spans(&found), [(126.5, 138.5)], "{found:?}");
+    // The subtitle is still text where it shows, black or not: what the app's lane draws.
+    assert!(found.evidence[11..19].iter().all(|&e| e == 0.5), "{:?}", found.evidence);
+    // A line over black cards that footage showed for less than 5 s is a card's line (a name
+    // over the last shot, held as the picture goes to black): the cards stay the credits.
+    let kinds = format!("sssssssssuu{}sssss", "b".repeat(8));
+    let found = find_tail(&subtitle_over_black(&kinds, 11..19), 124.0);
+    assert_eq!(found.credits.as_ref().map(|c| c.start), Some(110.5), "{found:?}");
+}
+
+#[test]
+fn a_list_rolls_past_a_channel_s_logo() {
+    // Two dark scenes show the channel's logo alone (it is found as the logo), then names over
+    // footage whose last line rolls on alone across cuts to the end of the file, the logo in
+    // every picture: the logo stays while the line moves, and is no line of the list (family
+    // B 2044's Quiet Frontier E04, whose names were never seen to roll under its logo).
+    let kinds = "bbbbbbssssbbbbbbSsssffffffffRRRRR";
+    let duration = 100.0 + kinds.len() as f64;
+    let found = find_tail(&with_logo(tail(kinds)), duration);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((119.5, duration)), "{found:?}");
+    assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+}
+
 #[test]
 fn still_black_after_the_last_names_to_the_end_of_the_file_is_the_credits_own() {
     // A dark scene (6 s of black, the logo on it), story, 12 s of names, then 14 s of black to

@@ -93,8 +93,11 @@ impl TextCue {
 /// How far (share of the picture's height) the text moved up from `prev` to `cur`, one second
 /// apart, when it rolls: the upward shift that the most lines of `cur` share with a line of
 /// `prev` (within [`ROLL_TOLERANCE`]), needing every other line of `cur` to have entered from
-/// below: over the bottom edge, or in the lower half below where the whole list of `prev` lands. None when nothing moved up together: a
-/// caption that stays, a new shot's text elsewhere, no text.
+/// below: over the bottom edge, or in the lower half below where the whole list of `prev` lands
+/// — the latter only where the shift matches more lines than staying put does (so a crawl
+/// slower than the tolerance gets no such entry), and losing a tie to a shift that needs none.
+/// None when nothing moved up together: a caption that stays, a new shot's text elsewhere, no
+/// text.
 pub fn rolled_up(prev: &TextCue, cur: &TextCue) -> Option<f32> {
     let (p, c): (Vec<f32>, Vec<f32>) = (prev.band_centres().collect(), cur.band_centres().collect());
     if p.is_empty() || c.is_empty() {
@@ -481,6 +484,10 @@ mod tests {
         assert_eq!(rolled_up(&cue(&[]), &cue(&[0.5])), None);
         // Lines that do not move together: not one list rolling.
         assert_eq!(rolled_up(&cue(&[0.3, 0.6]), &cue(&[0.2, 0.3])), None);
+        // Two shifts match two lines each; the one needing no line to enter above the edge wins
+        // (the other, 0.03, is no step of the list rolling at 0.15 a second around it).
+        let shift = rolled_up(&cue(&[0.576, 0.702, 0.824]), &cue(&[0.545, 0.663, 0.906])).expect("rolls");
+        assert!((shift - 0.157).abs() < 0.01, "{shift}");
         // A card of evenly spaced lines held still matches itself two lines up: it stays.
         let card: Vec<f32> = (0..8).map(|k| 0.23 + 0.07 * k as f32).collect();
         assert_eq!(rolled_up(&cue(&card), &cue(&card)), None);

@@ -155,6 +155,11 @@ const LOGO_EDGE: f32 = 0.12;
 /// Share of the black cards showing a line that must show the logo's line.
 const LOGO_SHARE: f32 = 0.8;
 
+/// Whether `cue` shows a line at the height `at` ([`LOGO_TOLERANCE`]).
+fn has_band(cue: &TextCue, at: f32) -> bool {
+    cue.band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE)
+}
+
 /// Where a channel's logo (a broadcaster's corner mark, over every picture) shows as a line of
 /// text over black: a line near the top or bottom edge ([`LOGO_EDGE`]) that most black cards of
 /// the tail with a line show ([`LOGO_SHARE`]) at one height, in two or more stretches of dark
@@ -177,7 +182,7 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     for i in 1..n {
         stretch[i] = stretch[i - 1] + usize::from(dark[i] && !dark[i - 1]);
     }
-    let has = |i: usize, at: f32| text[i].band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE);
+    let has = |i: usize, at: f32| has_band(&text[i], at);
     let mut found: Vec<f32> = Vec::new();
     for &i in &shown {
         for at in text[i].band_centres().filter(|&b| !(LOGO_EDGE..=1.0 - LOGO_EDGE).contains(&b)) {
@@ -195,21 +200,24 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     found
 }
 
-/// A line held at one height over at least this many seconds of footage around a black card is
-/// the scene's own (a sign, a subtitle), not a name: a static card of names over the last scene
-/// changes page every 2.5–5 s.
+/// A line held at one height over more than this many seconds that are no black card, in the
+/// hold that runs through a black card, is the scene's own (a sign, a subtitle), not a name: a
+/// static card of names over the last scene changes page every 2.5–5 s.
 const HELD_S: usize = 5;
 
-/// Per second, the heights of its lines over a black card that are the scene's own text: a band held at
-/// one height ([`LOGO_TOLERANCE`]) second after second through the card and over at least
-/// [`HELD_S`] seconds of footage (not a card) in the same hold. A sign or a subtitle over a scene
-/// that dips to black keeps its place, and the black seconds made "a line over a black card", a
-/// credit second (family C 2043's Northern Harbor E03 and E04: a sign and a subtitle over
-/// Sintel's dark opening, taken for credits 9 and 12 s early). Names move (a roll) or change
-/// page with the card (static cards sit on black throughout).
+/// Per second, the heights of its lines over a black card that are the scene's own text: a band
+/// held at one height ([`LOGO_TOLERANCE`]) second after second through the card, over more than
+/// [`HELD_S`] seconds that are no black card (footage, a dark scene) in the same hold, and over
+/// at least as many of those as of black cards: a scene dips to black, the credits hold their
+/// cards. A sign or a subtitle over a scene that dips to black keeps its place, and the black
+/// seconds made "a line over a black card", a credit second (family C 2043's Northern Harbor
+/// E03 and E04: a sign and a subtitle over Sintel's dark opening, taken for credits 9 and 12 s
+/// early). Names move (a roll) or change page with the card (static cards sit on black
+/// throughout); a logo over footage before long credits on black is held over fewer seconds
+/// of footage than of cards.
 fn held_lines(text: &[TextCue], cards: &[bool]) -> Vec<Vec<f32>> {
     let n = cards.len().min(text.len());
-    let has = |i: usize, at: f32| text[i].band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE);
+    let has = |i: usize, at: f32| has_band(&text[i], at);
     (0..n)
         .map(|i| {
             if !cards[i] {
@@ -226,26 +234,28 @@ fn held_lines(text: &[TextCue], cards: &[bool]) -> Vec<Vec<f32>> {
                     while b + 1 < n && has(b + 1, at) {
                         b += 1;
                     }
-                    (a..=b).filter(|&k| !cards[k]).count() >= HELD_S
+                    let scene = (a..=b).filter(|&k| !cards[k]).count();
+                    scene > HELD_S && scene >= b + 1 - a - scene
                 })
                 .collect()
         })
         .collect()
 }
 
-/// `text` with the lines at the heights `at` ([`LOGO_TOLERANCE`]) taken out where they stay: a
-/// line at that height the second before or after shows too. A list's line passing the logo's
-/// height is there one second only (family C 2043's Secret Frontier E02, whose last name rolled
-/// out past the logo).
+/// `text` with the lines at the heights `at` (a logo's, [`LOGO_TOLERANCE`]) taken out where
+/// they stay: the second before or after shows a line at that height too. A list's line passing
+/// the logo's height is there one second only when the list moves more than twice the
+/// tolerance a second (family C 2043's Secret Frontier E02, whose last line rolled out past the
+/// logo); a slower crawl's line there is taken out with the logo's.
 fn without_lines(text: &[TextCue], at: &[f32]) -> Vec<TextCue> {
     if at.is_empty() {
         return text.to_vec();
     }
-    let near = |i: usize, y: f32| text.get(i).is_some_and(|cue| cue.band_centres().any(|b| (b - y).abs() <= LOGO_TOLERANCE));
+    let near = |i: usize, l: f32| text.get(i).is_some_and(|cue| has_band(cue, l));
     (0..text.len())
         .map(|i| {
             let cue = &text[i];
-            let stays = |y: f32| at.iter().any(|&l| (y - l).abs() <= LOGO_TOLERANCE) && ((i > 0 && near(i - 1, y)) || near(i + 1, y));
+            let stays = |y: f32| at.iter().any(|&l| (y - l).abs() <= LOGO_TOLERANCE && ((i > 0 && near(i - 1, l)) || near(i + 1, l)));
             let kept: Vec<u8> = cue.bands.iter().copied().filter(|&b| b > 0 && !stays(f32::from(b) / 255.0)).collect();
             let mut bands = [0u8; crate::features::picture::MAX_BANDS];
             bands[..kept.len()].copy_from_slice(&kept);

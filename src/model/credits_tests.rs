@@ -263,7 +263,7 @@ fn a_subtitle_the_scene_holds_through_black_is_no_line_of_credits() {
     assert_eq!(spans(&found), [(126.5, 138.5)], "{found:?}");
     // The subtitle is still text where it shows, black or not: what the app's lane draws.
     assert!(found.evidence[11..19].iter().all(|&e| e == 0.5), "{:?}", found.evidence);
-    // A line over black cards that footage showed for less than 5 s is a card's line (a name
+    // A line over black cards that footage showed for 5 s or less is a card's line (a name
     // over the last shot, held as the picture goes to black): the cards stay the credits.
     let kinds = format!("sssssssssuu{}sssss", "b".repeat(8));
     let found = find_tail(&subtitle_over_black(&kinds, 11..19), 124.0);
@@ -278,7 +278,11 @@ fn a_list_rolls_past_a_channel_s_logo() {
     // B 2044's Quiet Frontier E04, whose names were never seen to roll under its logo).
     let kinds = "bbbbbbssssbbbbbbSsssffffffffRRRRR";
     let duration = 100.0 + kinds.len() as f64;
-    let found = find_tail(&with_logo(tail(kinds)), duration);
+    let f = with_logo(tail(kinds));
+    // The last line is seen to roll under the logo (the credits' extent would hold here without
+    // it: the logo reads as a second line over the fixture's footage).
+    assert!(cues(&f).roll[29..33].iter().all(|&r| r), "{:?}", cues(&f).roll);
+    let found = find_tail(&f, duration);
     assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((119.5, duration)), "{found:?}");
     assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
 }

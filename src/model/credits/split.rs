@@ -6,27 +6,35 @@ use crate::features::EpisodeFeatures;
 use crate::model::{DetectedSegment, Evidence};
 
 /// How a run of credit seconds looks: what most of its credit seconds show — names beside a
-/// squeezed picture (3), rolling up (2; after the credits, in a quarter of them will do), on a
-/// black card (1), lines over footage (0) — and
-/// whether most are dark. Two parts of one series' credits look alike; story that shows
-/// something like credits (a film's own credits inside the footage, a sign over a night scene)
-/// mostly does not look like the credits around it.
-fn look(c: &Cues, first: usize, last: usize, after: bool) -> (u8, bool) {
+/// squeezed picture (3), rolling up (2), on a black card (1), lines over footage (0) — whether
+/// most are dark, and whether a quarter of them roll. Two parts of one series' credits look
+/// alike; story that shows something like credits (a film's own credits inside the footage, a
+/// sign over a night scene) mostly does not look like the credits around it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Look {
+    form: u8,
+    dark: bool,
+    rolls: bool,
+}
+
+fn look(c: &Cues, first: usize, last: usize) -> Look {
     let seconds: Vec<usize> = (first..=last).filter(|&i| c.credit[i]).collect();
     let mut votes = [0usize; 4];
     for &i in &seconds {
         votes[if c.squeeze[i] { 3 } else if c.roll[i] { 2 } else if c.card[i] { 1 } else { 0 }] += 1;
     }
-    let mut form = (0..4).max_by_key(|&k| (votes[k], k)).unwrap_or(0) as u8;
-    // Looking for more credits after them, a list seen to roll in a quarter of its seconds
-    // rolls: the roll is missed where the lines read unevenly (tails-mid 6050's Iron Frontier
-    // E04: 3 of 8 seconds of its first part, 6 of 7 of its second). Before the credits, where
-    // story shows credit-like text far more often, it lost four credits' starts (15–34 s early
-    // on family B's Lost Tales E01, B 2040's Broken Garden E04, C 2041's Silver Forest E02).
-    if after && form < 2 && 4 * votes[2] >= seconds.len() {
-        form = 2;
-    }
-    (form, 2 * seconds.iter().filter(|&&i| c.dark[i]).count() >= seconds.len())
+    let form = (0..4).max_by_key(|&k| (votes[k], k)).unwrap_or(0) as u8;
+    Look { form, dark: 2 * seconds.iter().filter(|&&i| c.dark[i]).count() >= seconds.len(), rolls: 4 * votes[2] >= seconds.len() }
+}
+
+/// Whether a run looking like `other` looks like the credits (`main`): the same form and
+/// darkness; after the credits, also both dark alike and both seen to roll in a quarter of their
+/// seconds — the roll is missed where the lines read unevenly (tails-mid 6050's Iron Frontier
+/// E04: 3 of 8 seconds of its first part, 6 of 7 of its second). Before the credits, where
+/// story shows credit-like text far more often, that lost four credits' starts (15–34 s early
+/// on family B's Lost Tales E01, B 2040's Broken Garden E04, C 2041's Silver Forest E02).
+fn alike(main: Look, other: Look, after: bool) -> bool {
+    (main.form, main.dark) == (other.form, other.dark) || (after && main.dark == other.dark && main.rolls && other.rolls)
 }
 
 /// A scene between two parts of the credits lasts at most this long: the scene a series puts
@@ -38,7 +46,7 @@ pub const MAX_BETWEEN_S: f64 = 90.0;
 /// credit seconds ([`runs`]) beginning at most [`MAX_BETWEEN_S`] after them, in the story after
 /// them or in a preview only the picture saw (its "caption" was the next part's first line), or
 /// ending at most that long before them where they are more than lines over footage, looking
-/// like them ([`look`]); at least [`MIN_AFTER_S`] of footage (not black: a pause
+/// like them ([`alike`]); at least [`MIN_AFTER_S`] of footage (not black: a pause
 /// between cards is no scene) between the two. The other part joins `more_credits`, the scene
 /// `between`: story, never skipped. What follows the last part is story or the preview, as
 /// after the credits. Run last, on the tail's own cues, so that the reading of the credits'
@@ -53,7 +61,7 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     // How the credits found look, from their own credit seconds: the other part must look alike.
     let within: Vec<usize> = (0..n).filter(|&i| c.credit[i] && f64::from(tail.seconds[i]) > main.start && f64::from(tail.seconds[i]) < main.end).collect();
     let Some((&lo_main, &hi_main)) = within.first().zip(within.last()) else { return };
-    let main_look = |after: bool| look(&c, lo_main, hi_main, after);
+    let main_look = look(&c, lo_main, hi_main);
     let second = |i: usize| f64::from(tail.seconds[i]);
     // The first second whose span ([s − 0.5, s + 0.5)) begins at or after `t`.
     let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
@@ -62,7 +70,7 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     let picture_preview = found.preview.as_ref().is_some_and(|p| !p.start_by.contains(&Evidence::Text));
     let limit = found.preview.as_ref().filter(|_| !picture_preview).map_or(duration_s, |p| p.start);
     let (lo, hi) = (index(main.end + MIN_AFTER_S), index(limit));
-    let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && look(&c, f, l, true) == main_look(true));
+    let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), true));
     if let Some((first, last, count)) = later {
         let (a, b) = extent(&c, first, last, lo, hi);
         // To the end of the file where less than a scene would follow (as for the credits).
@@ -89,11 +97,11 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     // before the credits shows lines over footage far more often than story after them (a
     // film's own credits inside the footage, a letter, a sign), and where it does, skipping it
     // would skip story.
-    if main_look(false).0 == 0 {
+    if main_look.form == 0 {
         return;
     }
     let hi = index(main.start - MIN_AFTER_S).min(n);
-    let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && look(&c, f, l, false) == main_look(false));
+    let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), false));
     if let Some((first, last, count)) = earlier {
         let (a, b) = extent(&c, first, last, 0, hi);
         let seg = run_segment(second(a), a, (first, last, count), second(b) + 0.5);

@@ -155,9 +155,14 @@ const LOGO_EDGE: f32 = 0.12;
 /// Share of the black cards showing a line that must show the logo's line.
 const LOGO_SHARE: f32 = 0.8;
 
+/// Whether `y` is at one of the `heights` ([`LOGO_TOLERANCE`]).
+fn at_any(heights: &[f32], y: f32) -> bool {
+    heights.iter().any(|&h| (h - y).abs() <= LOGO_TOLERANCE)
+}
+
 /// Whether `cue` shows a line at the height `at` ([`LOGO_TOLERANCE`]).
 fn has_band(cue: &TextCue, at: f32) -> bool {
-    cue.band_centres().any(|b| (b - at).abs() <= LOGO_TOLERANCE)
+    cue.band_centres().any(|b| at_any(&[at], b))
 }
 
 /// Where a channel's logo (a broadcaster's corner mark, over every picture) shows as a line of
@@ -186,7 +191,7 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     let mut found: Vec<f32> = Vec::new();
     for &i in &shown {
         for at in text[i].band_centres().filter(|&b| !(LOGO_EDGE..=1.0 - LOGO_EDGE).contains(&b)) {
-            if found.iter().any(|&f| (f - at).abs() <= LOGO_TOLERANCE) {
+            if at_any(&found, at) {
                 continue;
             }
             let with: Vec<usize> = shown.iter().copied().filter(|&k| has(k, at)).collect();
@@ -255,7 +260,7 @@ fn without_lines(text: &[TextCue], at: &[f32]) -> Vec<TextCue> {
     (0..text.len())
         .map(|i| {
             let cue = &text[i];
-            let stays = |y: f32| at.iter().any(|&l| (y - l).abs() <= LOGO_TOLERANCE && ((i > 0 && near(i - 1, l)) || near(i + 1, l)));
+            let stays = |y: f32| at.iter().any(|&l| at_any(&[l], y) && ((i > 0 && near(i - 1, l)) || near(i + 1, l)));
             let kept: Vec<u8> = cue.bands.iter().copied().filter(|&b| b > 0 && !stays(f32::from(b) / 255.0)).collect();
             let mut bands = [0u8; crate::features::picture::MAX_BANDS];
             bands[..kept.len()].copy_from_slice(&kept);
@@ -283,10 +288,9 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         // Text read from the taller picture where the analysis kept one, else the thumbnail;
         // a channel's logo over a black card is no line of text (over footage its line was
         // not seen, and a caption may sit at its height on the other side).
-        let is_logo = |b: f32| logo.iter().any(|&l| (b - l).abs() <= LOGO_TOLERANCE);
         let (lines, strength, logos) = match tail.text.get(i) {
             Some(cue) => {
-                let logos = if cards[i] { cue.band_centres().filter(|&b| is_logo(b)).count() } else { 0 };
+                let logos = if cards[i] { cue.band_centres().filter(|&b| at_any(&logo, b)).count() } else { 0 };
                 ((cue.lines as usize).saturating_sub(logos), cue.strength, logos)
             }
             None => (text_lines(thumb), text_line(thumb), 0),
@@ -296,7 +300,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         // A sign or subtitle the scene holds through the black is text but no name, and the
         // black is the scene's, whatever else it shows (a film's title card under the subtitle:
         // Northern Harbor E04's "The Blender Foundation").
-        let held = held.get(i).map_or(0, |h| h.iter().filter(|&&b| !is_logo(b)).count());
+        let held = held.get(i).map_or(0, |h| h.iter().filter(|&&b| !at_any(&logo, b)).count());
         let (dark, card) = (dark[i], cards[i] && held == 0);
         c.text.push(text);
         c.dark.push(dark);

@@ -202,13 +202,18 @@ fn with_text(mut f: EpisodeFeatures) -> EpisodeFeatures {
 /// its text cues read from them.
 fn with_logo(mut f: EpisodeFeatures) -> EpisodeFeatures {
     for img in &mut f.thumbnails {
-        for y in 3..7 {
-            for x in (104..122).step_by(2) {
-                img.put_pixel(x, y, image::Rgb([230; 3]));
-            }
-        }
+        draw_line(img, 3..7, (104..122).step_by(2), 230);
     }
     with_text(f)
+}
+
+/// A line of glyph strokes at `rows`, one column at each of `columns`, at grey `level`.
+fn draw_line(img: &mut RgbImage, rows: std::ops::Range<u32>, columns: impl Iterator<Item = u32> + Clone, level: u8) {
+    for y in rows {
+        for x in columns.clone() {
+            img.put_pixel(x, y, image::Rgb([level; 3]));
+        }
+    }
 }
 
 #[test]
@@ -226,11 +231,7 @@ fn a_channel_s_logo_over_a_dark_scene_is_no_line_of_credits() {
     // every card) is no logo: those cards stay the credits.
     let mut one = tail(&format!("sssss{}ssss", "b".repeat(10)));
     for img in &mut one.thumbnails[5..15] {
-        for y in 3..7 {
-            for x in (30..98).step_by(3) {
-                img.put_pixel(x, y, image::Rgb([255; 3]));
-            }
-        }
+        draw_line(img, 3..7, (30..98).step_by(3), 255);
     }
     let found = find_tail(&with_text(one), 119.0);
     assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((104.5, 114.5)), "{found:?}");
@@ -241,11 +242,7 @@ fn a_channel_s_logo_over_a_dark_scene_is_no_line_of_credits() {
 fn subtitle_over_black(kinds: &str, on: std::ops::Range<usize>) -> EpisodeFeatures {
     let mut f = tail(kinds);
     for img in &mut f.thumbnails[on] {
-        for y in 60..64 {
-            for x in (30..98).step_by(3) {
-                img.put_pixel(x, y, image::Rgb([255; 3]));
-            }
-        }
+        draw_line(img, 60..64, (30..98).step_by(3), 255);
     }
     with_text(f)
 }

@@ -30,7 +30,8 @@
 # was chosen on. `tails-mid-other` (seed 6062, family C heads, other typography) is its test set,
 # built before the rule was scored on it (seed picked from plans alone, for its share of splits).
 # TAILS_MID_OTHER_SEED=6063 builds a second draw of the same conventions: the validation set the
-# split rule's other-typography misses were looked at on (6062 stays the test).
+# split rule's other-typography misses were looked at on (6062 stays the test); 6064, a third draw,
+# the test of the scenes between parts (2026-12-06).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh

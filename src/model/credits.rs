@@ -20,6 +20,9 @@
 //! - **After the credits**, at least [`MIN_AFTER_S`] of picture: a preview from its caption
 //!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
+//! - **A scene between black cards** ([`scenes_between_cards`]) parts a run of them however
+//!   short; a cut into a dark scene ends the credits and one out of it into a black card begins
+//!   them ([`Cues::cut_to_dark_scene`], [`Cues::cut_from_dark_scene`]).
 //! - **Credits a scene splits** ([`split_credits`], run last): another run of credit seconds that
 //!   looks like the credits, within [`MAX_BETWEEN_S`] after them (or before them, where they are
 //!   more than lines over footage), with footage between: a second credits segment, and the scene
@@ -94,6 +97,85 @@ struct Cues {
     change: Vec<f32>,
     /// Black all but a few pixels ([`BLACK_END`]), no line of text on it: nothing to watch.
     black: Vec<bool>,
+    /// Share of black pixels ([`black_share`]).
+    share: Vec<f32>,
+    /// A scene between black cards ([`scenes_between_cards`]): no run of credits goes through it.
+    scene: Vec<bool>,
+}
+
+/// A dark picture with less black than this shows a scene (the earth at night over black:
+/// 0.80 of it black); a black card with names or a logo is black over 0.93 of it or more.
+const SCENE_BLACK: f32 = 0.9;
+
+impl Cues {
+    /// Whether second `i` is a dark picture less black than [`SCENE_BLACK`]: a dark scene,
+    /// footage darkened under names, a fade on its way; not black with names or a logo.
+    fn dim(&self, i: usize) -> bool {
+        self.dark[i] && self.share[i] < SCENE_BLACK
+    }
+
+    /// Whether second `i` is a dark scene: a dim picture ([`Cues::dim`]) black over most of it
+    /// ([`BLACK_CARD`]) with no text on it, the earth at night on black; footage darkened under
+    /// names is black over a third to a half of it.
+    fn dark_scene(&self, i: usize) -> bool {
+        self.dim(i) && self.share[i] >= BLACK_CARD && !self.text[i]
+    }
+
+    /// Whether second `j` opens a dark scene ([`Cues::dark_scene`]) by a cut from lit footage:
+    /// the earth at night after names over a bright shot. A cut within footage darkened under
+    /// names goes on with the credits.
+    fn cut_to_dark_scene(&self, j: usize) -> bool {
+        j > 0 && self.dark_scene(j) && !self.dark[j - 1] && self.change[j] >= CUT
+    }
+
+    /// Whether second `j` closes a dark scene: a cut out of a dim picture ([`Cues::dim`]) into a
+    /// black card: the card leads the names in, the dim story before it is no lead-in. Into
+    /// names over footage (darkened or not) the cut is the credits' footage's own.
+    fn cut_from_dark_scene(&self, j: usize) -> bool {
+        j > 0 && self.dim(j - 1) && !self.squeeze[j - 1] && self.dark[j] && self.share[j] >= SCENE_BLACK && self.change[j] >= CUT
+    }
+
+    /// Whether second `i` shows a picture: lit footage or a dark scene ([`Cues::dark_scene`]);
+    /// not names or a pause on black, nor footage darkened under names.
+    fn shows_picture(&self, i: usize) -> bool {
+        !self.dark[i] || self.dark_scene(i)
+    }
+}
+
+/// Per second, whether it is in a scene between black cards: at least [`MIN_AFTER_S`] seconds
+/// of lit footage (not dark) that a cut opens right after a dark second and a cut closes right
+/// before one, with at least half of the [`MIN_CREDIT_S`] seconds on each side black cards with
+/// names, nothing in it rolling or squeezed and at most half of it credit seconds. Names on
+/// black cards do not turn into footage and back for a page; a story scene between the cards
+/// does, and it may show text of its own — a film's title over its first shot read as two
+/// lines, credit seconds, and the two seconds left of the 3.3 s scene were closed as a pause
+/// between pages (tails-mid-other 6063's Iron Circuit E03, a scene swallowed). A list rolling over
+/// footage darkened at both ends is the credits.
+fn scenes_between_cards(c: &Cues) -> Vec<bool> {
+    let n = c.card.len();
+    let mut scene = vec![false; n];
+    let lit = |i: usize| !c.dark[i];
+    let cards = |from: usize, to: usize| (from..to.min(n)).filter(|&k| c.card[k]).count();
+    let mut i = 1;
+    while i < n {
+        if !(lit(i) && c.dark[i - 1] && c.change[i] >= CUT) {
+            i += 1;
+            continue;
+        }
+        let mut e = i;
+        while e + 1 < n && lit(e + 1) {
+            e += 1;
+        }
+        let len = e + 1 - i;
+        let closed = e + 1 < n && c.change[e + 1] >= CUT;
+        let framed = 2 * cards(i.saturating_sub(MIN_CREDIT_S), i) >= MIN_CREDIT_S && 2 * cards(e + 1, e + 1 + MIN_CREDIT_S) >= MIN_CREDIT_S;
+        let story = (i..=e).all(|k| !c.roll[k] && !c.squeeze[k]) && 2 * (i..=e).filter(|&k| c.credit[k]).count() <= len;
+        if len >= MIN_AFTER_S as usize && closed && framed && story {
+            scene[i..=e].iter_mut().for_each(|s| *s = true);
+        }
+        i = e + 1;
+    }
+    scene
 }
 
 /// Share of black pixels (luma ≤ 0.08) above which a picture without text is nothing to watch:
@@ -282,7 +364,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     // 2044's Quiet Frontier E04, names rolling under a logo at the top, never seen to roll).
     let roll = rolling(&without_lines(&tail.text, &logo), n);
     let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n) };
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n), share: Vec::new(), scene: Vec::new() };
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
         // Text read from the taller picture where the analysis kept one, else the thumbnail;
@@ -309,21 +391,27 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         c.black.push(!text && shares[i] >= BLACK_END);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
+    c.share = shares;
+    // The scene's own text (a film's title) stays what it is, a credit second or a line:
+    // no run goes through the scene ([`runs`]), and a caption there opens no preview.
+    c.scene = scenes_between_cards(&c);
     c
 }
 
 /// The seconds a run of credit seconds `first..=last` covers, inside `lo..hi`. Start: back over a
 /// black lead-in (the card before the names arrive) or the squeeze-back the names roll beside,
-/// to the cut before it. End: on over black or the same picture (the last names leave, the card
+/// to the cut before it, not over a dark scene the cut ends. End: on over black or the same picture (the last names leave, the card
 /// or shot stays), up to a cut, or to black showing text too faint to count as a line (only the
 /// strength of one line sees it: a caption card). Over the same shot of footage a lone line is
 /// the last name scrolling out, not a caption: a preview or a post-credits scene opens on a new
-/// shot. Text still rolling up and a squeezed picture are the credits whatever the cuts: the
+/// shot, nor into a dark scene (a cut into a dark picture that is no black card: tails-mid-other
+/// 6063's Secret Academy E02, the earth at night between two parts of its credits, swallowed by
+/// the first). Text still rolling up and a squeezed picture are the credits whatever the cuts: the
 /// list goes on over the footage's own cuts, and a squeeze-back plays until the picture fills
 /// the frame again.
 fn extent(c: &Cues, first: usize, last: usize, lo: usize, hi: usize) -> (usize, usize) {
     let mut a = first;
-    while a > lo && first - a < REACH_S && (c.dark[a - 1] || c.squeeze[a - 1]) {
+    while a > lo && first - a < REACH_S && (c.dark[a - 1] || c.squeeze[a - 1]) && !c.cut_from_dark_scene(a) {
         a -= 1;
     }
     let mut b = last;
@@ -333,7 +421,7 @@ fn extent(c: &Cues, first: usize, last: usize, lo: usize, hi: usize) -> (usize, 
         if c.roll[j] || c.squeeze[j] {
             b = j;
             held = j;
-        } else if j - held <= REACH_S && (c.dark[j] || c.change[j] < CUT) && !(c.text[j] && !c.credit[j] && c.dark[j]) {
+        } else if j - held <= REACH_S && ((c.dark[j] && !c.cut_to_dark_scene(j)) || c.change[j] < CUT) && !(c.text[j] && !c.credit[j] && c.dark[j]) {
             b = j;
         } else {
             break;
@@ -362,7 +450,7 @@ pub fn find_tail(tail: &EpisodeFeatures, duration_s: f64) -> TailFound {
     let n = c.credit.len();
     let evidence = (0..n).map(|i| if c.credit[i] { 1.0 } else if c.text[i] { 0.5 } else { 0.0 }).collect();
     let mut found = TailFound { evidence, ..Default::default() };
-    let Some((first, last, count)) = best_run(&c.credit) else { return found };
+    let Some((first, last, count)) = best_run(&c.credit, &c.scene) else { return found };
     let second = |i: usize| f64::from(tail.seconds[i]);
     let (a, b) = extent(&c, first, last, 0, n);
     let mut credits = run_segment(second(a), a, (first, last, count), duration_s);
@@ -422,9 +510,9 @@ pub fn what_follows(tail: &EpisodeFeatures, end: f64, duration_s: f64) -> (Optio
     follows(&c, tail, b, end, duration_s)
 }
 
-/// The runs of credit seconds (gaps ≤ [`GAP_S`] closed) holding at least [`MIN_CREDIT_S`] of
+/// The runs of credit seconds (gaps ≤ [`GAP_S`] closed, none over a `scene`) holding at least [`MIN_CREDIT_S`] of
 /// them, in order: (first, last, count).
-fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
+fn runs(credit: &[bool], scene: &[bool]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < credit.len() {
@@ -434,7 +522,8 @@ fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
         }
         let (first, mut last, mut count) = (i, i, 1);
         let mut j = i + 1;
-        while j < credit.len() && j - last <= GAP_S + 1 {
+        // A scene between the cards ends the run however short: it is no pause between pages.
+        while j < credit.len() && j - last <= GAP_S + 1 && !scene.get(j).copied().unwrap_or(false) {
             if credit[j] {
                 last = j;
                 count += 1;
@@ -451,8 +540,8 @@ fn runs(credit: &[bool]) -> Vec<(usize, usize, usize)> {
 
 /// The run of credit seconds with the most credit seconds ([`runs`]); a later run wins a tie
 /// (credits end an episode). (first, last, count).
-fn best_run(credit: &[bool]) -> Option<(usize, usize, usize)> {
-    runs(credit).into_iter().fold(None, |best, r| if best.is_none_or(|(_, _, c)| r.2 >= c) { Some(r) } else { best })
+fn best_run(credit: &[bool], scene: &[bool]) -> Option<(usize, usize, usize)> {
+    runs(credit, scene).into_iter().fold(None, |best, r| if best.is_none_or(|(_, _, c)| r.2 >= c) { Some(r) } else { best })
 }
 
 #[cfg(test)]

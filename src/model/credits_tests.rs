@@ -94,6 +94,62 @@ fn credits_a_scene_splits_are_two_parts_with_story_between_them() {
 }
 
 #[test]
+fn a_short_scene_between_black_cards_is_story_even_with_a_title_over_it() {
+    // 10 s of cards, a 4 s scene whose first two seconds show a film's title (two lines), 8 s
+    // more cards and black to the end: no pause between pages, however short.
+    let kinds = format!("ssss{}Ssss{}bb", "c".repeat(10), "c".repeat(8));
+    let mut t = tail(&kinds);
+    for img in &mut t.thumbnails[14..16] {
+        draw_line(img, 20..26, (30..98).step_by(3), 255);
+        draw_line(img, 32..38, (30..98).step_by(3), 255);
+    }
+    let t = with_text(t);
+    let mut found = find_tail(&t, 128.0);
+    assert!(found.preview.is_none(), "the title is no preview's caption: {found:?}");
+    split_credits(&t, &mut found, 128.0);
+    assert_eq!(spans(&found), [(103.5, 113.5), (117.5, 128.0)], "{found:?}");
+    assert_eq!(found.between, [(113.5, 117.5)]);
+    assert!(found.preview.is_none() && found.after_credits.is_none(), "{found:?}");
+    // Two seconds of footage are no scene: a page turn over a shot stays inside the credits.
+    let found = split(&format!("ssss{}Ss{}bb", "c".repeat(10), "c".repeat(8)), 126.0);
+    assert_eq!(spans(&found), [(103.5, 126.0)], "{found:?}");
+}
+
+/// `kinds` ([`tail`]) with the seconds `on` turned into a dark scene: a lit disc's worth of
+/// picture on black, 80 % of it black (the earth at night), no card.
+fn with_dark_scene(kinds: &str, on: std::ops::Range<usize>) -> EpisodeFeatures {
+    let mut t = tail(kinds);
+    for img in &mut t.thumbnails[on] {
+        for y in 0..72 {
+            for x in 0..26 {
+                img.put_pixel(x, y, image::Rgb([(70 + (x * 5 + y * 3) % 40) as u8; 3]));
+            }
+        }
+        let share = crate::features::picture::black_share(img);
+        assert!((BLACK_CARD..SCENE_BLACK).contains(&share), "{share}");
+    }
+    t
+}
+
+#[test]
+fn a_dark_scene_between_parts_of_the_credits_is_story() {
+    // Names over footage, a cut to a dark scene, a new shot whose names arrive two seconds in:
+    // the first part ends at the cut, not over the scene.
+    let kinds = format!("ssss{}bbbbgg{}Ssss", "f".repeat(10), "f".repeat(8));
+    let t = with_dark_scene(&kinds, 14..18);
+    let mut found = find_tail(&t, 132.0);
+    split_credits(&t, &mut found, 132.0);
+    assert_eq!(spans(&found), [(103.5, 113.5), (119.5, 127.5)], "{found:?}");
+    assert_eq!((found.between.as_slice(), found.after_credits), (&[(113.5, 119.5)][..], Some((127.5, 132.0))));
+    // A dark scene, a cut to a black card, names: the card leads the names in, the scene
+    // before it is story.
+    let mut t = with_dark_scene(&format!("ssssbbbb{}Ssss", "c".repeat(10)), 4..7);
+    t.embeddings.row_mut(7).assign(&ndarray::arr1(&[0.0, -1.0]));
+    let found = find_tail(&t, 122.0);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((106.5, 117.5)), "{found:?}");
+}
+
+#[test]
 fn a_caption_the_picture_saw_opening_more_credits_is_not_a_preview() {
     // Names, a scene, then a new shot with one line over it and names again: the line was
     // the second part's first, not a preview's caption.

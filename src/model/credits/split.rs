@@ -46,8 +46,8 @@ pub const MAX_BETWEEN_S: f64 = 90.0;
 /// credit seconds ([`runs`]) beginning at most [`MAX_BETWEEN_S`] after them, in the story after
 /// them or in a preview only the picture saw (its "caption" was the next part's first line), or
 /// ending at most that long before them where they are more than lines over footage, looking
-/// like them ([`alike`]); at least [`MIN_AFTER_S`] of footage (not black: a pause
-/// between cards is no scene) between the two. The other part joins `more_credits`, the scene
+/// like them ([`alike`]); at least [`MIN_AFTER_S`] of picture between the two: lit footage, and
+/// after the credits a dark scene too, not a pause on black. The other part joins `more_credits`, the scene
 /// `between`: story, never skipped. What follows the last part is story or the preview, as
 /// after the credits. Run last, on the tail's own cues, so that the reading of the credits'
 /// edges and of what follows them is the one the rule has always made.
@@ -65,18 +65,21 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
     let second = |i: usize| f64::from(tail.seconds[i]);
     // The first second whose span ([s − 0.5, s + 0.5)) begins at or after `t`.
     let index = |t: f64| (0..n).find(|&i| second(i) - 0.5 >= t - 1e-6).unwrap_or(n);
-    let footage = |from: usize, to: usize| (from..to.min(n)).filter(|&i| !c.dark[i]).count() as f64 >= MIN_AFTER_S;
+    // After the credits a dark scene between the parts counts as picture (tails-mid-other 6063's
+    // Secret Academy E02: the earth at night on black); before them only lit footage does,
+    // where story far more often shows credit-like text over the dark.
+    let footage = |from: usize, to: usize, dark_scenes: bool| (from..to.min(n)).filter(|&i| if dark_scenes { c.shows_picture(i) } else { !c.dark[i] }).count() as f64 >= MIN_AFTER_S;
     // After the credits: up to a preview the words confirmed (or the end of the file).
     let picture_preview = found.preview.as_ref().is_some_and(|p| !p.start_by.contains(&Evidence::Text));
     let limit = found.preview.as_ref().filter(|_| !picture_preview).map_or(duration_s, |p| p.start);
     let (lo, hi) = (index(main.end + MIN_AFTER_S), index(limit));
-    let later = runs(&c.credit[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), true));
+    let later = runs(&c.credit[lo.min(hi)..hi], &c.scene[lo.min(hi)..hi]).into_iter().map(|(f, l, k)| (f + lo, l + lo, k)).find(|&(f, l, _)| second(f) - 0.5 - main.end <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), true));
     if let Some((first, last, count)) = later {
         let (a, b) = extent(&c, first, last, lo, hi);
         // To the end of the file where less than a scene would follow (as for the credits).
         let end = if b + 1 >= n || duration_s - (second(b) + 0.5) < MIN_AFTER_S { duration_s } else { (second(b) + 0.5).min(limit) };
         let seg = run_segment(second(a), a, (first, last, count), end);
-        if footage(index(main.end), a) && seg.start - main.end >= MIN_AFTER_S {
+        if footage(index(main.end), a, true) && seg.start - main.end >= MIN_AFTER_S {
             found.between.push((main.end, seg.start));
             // A preview the picture saw inside the part was its first line.
             if picture_preview && found.preview.as_ref().is_some_and(|p| p.start < seg.end) {
@@ -101,11 +104,11 @@ pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: 
         return;
     }
     let hi = index(main.start - MIN_AFTER_S).min(n);
-    let earlier = runs(&c.credit[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), false));
+    let earlier = runs(&c.credit[..hi], &c.scene[..hi]).into_iter().rev().find(|&(f, l, _)| main.start - (second(l) + 0.5) <= MAX_BETWEEN_S && alike(main_look, look(&c, f, l), false));
     if let Some((first, last, count)) = earlier {
         let (a, b) = extent(&c, first, last, 0, hi);
         let seg = run_segment(second(a), a, (first, last, count), second(b) + 0.5);
-        if footage(b + 1, index(main.start)) && main.start - seg.end >= MIN_AFTER_S {
+        if footage(b + 1, index(main.start), false) && main.start - seg.end >= MIN_AFTER_S {
             found.between.push((seg.end, main.start));
             found.more_credits.push(seg);
         }

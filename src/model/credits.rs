@@ -400,13 +400,15 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
 
 /// The seconds a run of credit seconds `first..=last` covers, inside `lo..hi`. Start: back over a
 /// black lead-in (the card before the names arrive) or the squeeze-back the names roll beside,
-/// to the cut before it, not over a dark scene the cut ends. End: on over black or the same picture (the last names leave, the card
-/// or shot stays), up to a cut, or to black showing text too faint to count as a line (only the
-/// strength of one line sees it: a caption card). Over the same shot of footage a lone line is
-/// the last name scrolling out, not a caption: a preview or a post-credits scene opens on a new
-/// shot, nor into a dark scene (a cut into a dark picture that is no black card: tails-mid-other
-/// 6063's Secret Academy E02, the earth at night between two parts of its credits, swallowed by
-/// the first). Text still rolling up and a squeezed picture are the credits whatever the cuts: the
+/// to the cut before it, not past a cut from a dim story shot into that card
+/// ([`Cues::cut_from_dark_scene`]). End: on over black or the same picture (the last names
+/// leave, the card or shot stays), up to a cut, or to black showing text too faint to count as a
+/// line (only the strength of one line sees it: a caption card). Over the same shot of footage a
+/// lone line is the last name scrolling out, not a caption: a preview or a post-credits scene
+/// opens on a new shot. Nor on past a cut from lit footage into a dark scene
+/// ([`Cues::cut_to_dark_scene`]: tails-mid-other 6063's Secret Academy E02, the earth at night
+/// between two parts of its credits, swallowed by the first). Text still rolling up and a
+/// squeezed picture are the credits whatever the cuts: the
 /// list goes on over the footage's own cuts, and a squeeze-back plays until the picture fills
 /// the frame again.
 fn extent(c: &Cues, first: usize, last: usize, lo: usize, hi: usize) -> (usize, usize) {
@@ -510,8 +512,8 @@ pub fn what_follows(tail: &EpisodeFeatures, end: f64, duration_s: f64) -> (Optio
     follows(&c, tail, b, end, duration_s)
 }
 
-/// The runs of credit seconds (gaps ≤ [`GAP_S`] closed, none over a `scene`) holding at least [`MIN_CREDIT_S`] of
-/// them, in order: (first, last, count).
+/// The runs of credit seconds (gaps ≤ [`GAP_S`] closed, none over a `scene`) holding at least
+/// [`MIN_CREDIT_S`] of them, in order: (first, last, count).
 fn runs(credit: &[bool], scene: &[bool]) -> Vec<(usize, usize, usize)> {
     let mut out = Vec::new();
     let mut i = 0;

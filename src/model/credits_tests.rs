@@ -174,6 +174,48 @@ fn a_preview_the_words_read_after_the_last_part_is_kept_when_the_picture_began_i
 }
 
 #[test]
+fn what_follows_the_last_part_of_split_credits_is_read_and_a_caption_there_opens_a_preview() {
+    // Names, a 5 s scene, 8 s more names, then a shot whose caption the picture missed.
+    let t = tail(&format!("ssss{}sssss{}ssssss", "c".repeat(12), "c".repeat(8)));
+    let mut found = find_tail(&t, 135.0);
+    split_credits(&t, &mut found, 135.0);
+    assert_eq!(spans(&found), [(103.5, 115.5), (120.5, 128.5)], "{found:?}");
+    assert_eq!(found.after_credits, Some((128.5, 135.0)), "story after the last part until read: {found:?}");
+    // Read after the last part, not after the first: its first shot, and the second after.
+    let seconds = seconds_to_read(&t, &found);
+    assert_eq!(&seconds[..2], &[(129, false), (130, true)], "{seconds:?}");
+    weigh_words(&mut found, 135.0, &[ReadAfter { second: 129, preview: true, continues: false }]);
+    assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((128.5, 135.0)), "{found:?}");
+    assert_eq!((found.after_credits, found.between.as_slice()), (None, &[(115.5, 120.5)][..]), "the scene between stays story");
+}
+
+#[test]
+fn where_more_shots_open_than_can_be_read_a_shot_showing_text_is_read_first() {
+    // Credits, then ten quick shots (a moving camera cut by the cue into "shots"), then a shot
+    // with a caption: more openings than the budget.
+    let t = tail(&format!("ssss{}{}pss", "c".repeat(12), "S".repeat(10)));
+    let found = find_tail(&t, 129.0);
+    let seconds = seconds_to_read(&t, &found);
+    assert!(seconds.len() <= 8, "at most eight frames read: {seconds:?}");
+    assert_eq!(seconds.first(), Some(&(116, false)), "the first second after the credits: {seconds:?}");
+    assert!(seconds.contains(&(126, false)), "the captioned shot's opening: {seconds:?}");
+    assert!(seconds.windows(2).all(|w| w[0].0 < w[1].0), "in the file's order: {seconds:?}");
+}
+
+#[test]
+fn a_sign_read_where_the_picture_saw_a_caption_leaves_the_preview_to_the_caption_read_later() {
+    // Credits, then a scene opening with a line the picture takes for a caption, then shots,
+    // and 13 s on a shot whose caption reads "Next time".
+    let t = tail(&format!("ssss{}pssSssSssSssSsss", "c".repeat(12)));
+    let mut found = find_tail(&t, 136.0);
+    assert_eq!(found.preview.as_ref().map(|p| p.start), Some(115.5), "the picture's guess: {found:?}");
+    // The line at its opening reads as a sign, the later opening as a preview's caption.
+    weigh_words(&mut found, 136.0, &[ReadAfter { second: 116, preview: false, continues: false }, ReadAfter { second: 128, preview: true, continues: false }]);
+    assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((127.5, 136.0)), "{found:?}");
+    assert_eq!(found.after_credits, Some((115.5, 127.5)), "the scene is story: {found:?}");
+}
+
+#[test]
 fn a_caption_read_only_a_second_into_the_shot_after_the_credits_still_opens_a_preview() {
     // Credits, then one shot to the end: the second after its opening is read too.
     let t = tail(&format!("ssss{}{}", "c".repeat(12), "u".repeat(8)));
@@ -388,8 +430,9 @@ fn what_is_read_after_the_credits_decides_preview_or_story() {
     assert!(!reads_as_preview(&words("NO PARKING")) && !reads_as_preview(&words("Where were you last night?")));
     // "Soon" alone is dialogue; words that only run together into "next" are not it.
     assert!(!reads_as_preview(&words("See you soon")) && !reads_as_preview(&words("Anne Xu also on")) && !reads_as_preview(&words("the annex")));
-    // A caption read in part still counts.
-    assert!(reads_as_preview(&words("Next tme")));
+    // A caption read in part still counts, its capital misread too, but not "text" or a lone word.
+    assert!(reads_as_preview(&words("Next tme")) && reads_as_preview(&words("L Wext week")) && reads_as_preview(&words("Mext time")));
+    assert!(!reads_as_preview(&words("the text time")) && !reads_as_preview(&words("Wext")) && !reads_as_preview(&words("Vext on")));
     // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
     let t = tail("ssssccccccccccSssSssSsspSSSS");
     let base = find_tail(&t, 128.0);

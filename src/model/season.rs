@@ -120,7 +120,10 @@ pub enum Outcome {
 /// 23: a stretch a partner shows in its title-found intro but plays the sound of in its story is
 /// not the intro; an intro found by its title is as long as its part of the copy a partner whose
 /// intro was found by its title too plays as that intro (`service::detect::titles`).
-pub const JUDGE_VERSION: u32 = 23;
+/// 24: a scene between black credit cards parts the credits, a cut into or out of a dark scene
+/// ends or begins them ([`crate::model::credits`]); what follows the last part of split credits
+/// is read, the shots that show text first ([`crate::model::credits::seconds_to_read`]).
+pub const JUDGE_VERSION: u32 = 24;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -7,7 +7,8 @@ use crate::model::{DetectedSegment, Evidence};
 
 /// Words that open a preview's caption in English: a word that is or begins with "next" ("Next
 /// time", "Next week", "On the next…", run together as a reader often does: "Nexttime"),
-/// "coming" followed by "up" or "soon", "upcoming", "preview". Whole words only ("annex" and
+/// "coming" followed by "up" or "soon", "upcoming", "preview", a four-letter word ending in
+/// "ext" (not "text") followed by "time", "week" or "episode". Whole words only ("annex" and
 /// "Anne Xu" are not "next"), and "soon" alone is dialogue. A caption read only in part still
 /// counts by its "next" (pairs alone lost a third of the previews to "Next" read without
 /// "time"); the price is a line of dialogue with "next" in it ("Who's next?") opening a shot
@@ -15,43 +16,68 @@ use crate::model::{DetectedSegment, Evidence};
 /// found.
 const PREVIEW_WORDS: [&str; 4] = ["upcoming", "preview", "previews", "comingup"];
 
+/// The word after "Next" in a preview's caption.
+const NEXT_WORDS: [&str; 3] = ["time", "week", "episode"];
+
 /// Whether the words read in one picture open a preview.
 pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
     let tokens: Vec<String> = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).filter(|t| !t.is_empty()).collect();
     let coming = tokens.windows(2).any(|w| w[0] == "coming" && (w[1] == "up" || w[1] == "soon"));
-    coming || tokens.iter().any(|t| t.starts_with("next") || t == "comingsoon" || PREVIEW_WORDS.contains(&t.as_str()))
+    // "Next" with its capital misread ("Wext week": tails-mid-other 6063's Secret Academy E02),
+    // counted only before the caption's next word: a lone "Wext" is no caption.
+    let misread_next = tokens.windows(2).any(|w| w[0].len() == 4 && w[0].ends_with("ext") && w[0] != "text" && NEXT_WORDS.contains(&w[1].as_str()));
+    coming || misread_next || tokens.iter().any(|t| t.starts_with("next") || t == "comingsoon" || PREVIEW_WORDS.contains(&t.as_str()))
 }
 
-/// The seconds of the tail worth reading to tell a preview from story after the credits: the
-/// first second after the credits and the first second of each shot after it (a preview's
-/// caption comes at its opening), at most [`MAX_READ`] — and, where a preview is likeliest to
-/// begin (right after the credits, and where the picture saw a caption), the second after the
-/// opening too when it is the same shot: a caption fades in over a second, and one frame's
-/// reading can miss words the next one reads (wider family B's Broken Academy E04: "Next time"
-/// in plain white over a meadow, read only a second later). Each second comes with whether it
+/// The seconds of the tail worth reading to tell a preview from story after the credits (after
+/// their last part where a scene splits them, [`last_end`]): the first second after them and the
+/// first second of each shot after it (a preview's caption comes at its opening), at most
+/// [`MAX_READ`] — and, where a preview is likeliest to begin (right after the credits, and where
+/// the picture saw a caption), the second after the opening too when it is the same shot: a
+/// caption fades in over a second, and one frame's reading can miss words the next one reads
+/// (wider family B's Broken Academy E04: "Next time" in plain white over a meadow, read only a
+/// second later). Where more shots open than can be read, the first second after the credits
+/// comes first, then the openings where the picture shows a line of text, then the other
+/// openings, then those of more names: a scene's moving camera and a second part's rolling
+/// names opened more "shots" than the budget before the preview's caption was reached
+/// (tails-mid-other 6064's Last Academy E01 and E04). Each second comes with whether it
 /// continues the shot of the second before it in the list. Empty when nothing follows the
 /// credits.
 pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<(u32, bool)> {
-    let Some(credits) = &found.credits else { return Vec::new() };
+    let Some(end) = last_end(found) else { return Vec::new() };
     if found.preview.is_none() && found.after_credits.is_none() {
         return Vec::new();
     }
-    let n = tail.seconds.len();
-    let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= credits.end).unwrap_or(n);
+    let c = super::cues(tail);
+    let n = tail.seconds.len().min(c.text.len());
+    let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= end).unwrap_or(n);
     let caption = found.preview.as_ref().map(|p| p.start);
     let cut_at = |i: usize| i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
-    let mut out = Vec::new();
-    for i in from..n {
-        if !cut_at(i) || out.len() >= MAX_READ {
-            continue;
-        }
-        out.push((tail.seconds[i], false));
+    // Each opening, with the second after it where a preview is likeliest to begin.
+    let read_at = |i: usize| {
         let opens_preview = i == from || caption.is_some_and(|c| (f64::from(tail.seconds[i]) - c).abs() <= 1.0);
-        if opens_preview && i + 1 < n && tail.seconds[i + 1] == tail.seconds[i] + 1 && !cut_at(i + 1) && out.len() < MAX_READ {
-            out.push((tail.seconds[i + 1], true));
+        let next = (opens_preview && i + 1 < n && tail.seconds[i + 1] == tail.seconds[i] + 1 && !cut_at(i + 1)).then_some(i + 1);
+        std::iter::once(i).chain(next)
+    };
+    let openings: Vec<usize> = (from..n).filter(|&i| cut_at(i)).collect();
+    let tier = |i: usize| if i == from { 0 } else if c.credit[i] { 3 } else if c.text[i] { 1 } else { 2 };
+    let mut chosen: Vec<usize> = Vec::new();
+    for t in 0..4 {
+        for &i in openings.iter().filter(|&&i| tier(i) == t) {
+            // The second after an opening only where it still fits.
+            chosen.extend(read_at(i).take(MAX_READ - chosen.len()));
         }
     }
-    out
+    chosen.sort_unstable();
+    // Only openings and the second after one are chosen.
+    chosen.iter().map(|&i| (tail.seconds[i], !cut_at(i))).collect()
+}
+
+/// Where the credits end: their last part's end where a scene splits them and the other part
+/// comes after them ([`super::split_credits`]), else theirs. None without credits.
+pub fn last_end(found: &TailFound) -> Option<f64> {
+    let end = found.credits.as_ref()?.end;
+    Some(found.more_credits.iter().map(|p| p.end).fold(end, f64::max))
 }
 
 /// At most this many frames are read after the credits.
@@ -76,14 +102,20 @@ pub struct ReadAfter {
 /// (read as junk): never skipped (missing a preview costs the viewer seconds; skipping story
 /// costs the story). Where nothing was read, the picture's answer stands.
 pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
-    let Some(end) = found.credits.as_ref().map(|c| c.end) else { return };
+    let Some(end) = last_end(found) else { return };
     let first_after = read.iter().map(|r| r.second).min();
+    // Words of this kind read where a preview's caption would be: its first seconds.
+    let read_at_opening = |p: &DetectedSegment, preview: bool| read.iter().any(|r| r.preview == preview && f64::from(r.second) + 1.0 > p.start && f64::from(r.second) < p.start + 4.0);
     if let Some(k) = read.iter().position(|r| r.preview) {
         // The opening of the shot it was read in (a second that continues a shot is read
         // only right after its opening).
         let opening = if read[k].continues { read[k].second - 1 } else { read[k].second };
         let start = if first_after.is_some_and(|f| opening <= f) { end } else { (f64::from(opening) - 0.5).max(end) };
-        let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6);
+        // The picture's preview stands where it begins no later, unless words that are no
+        // preview's were read at its opening and the caption comes a shot or more later: then
+        // its "caption" was the story's (tails-mid-other 6064's Last Academy E04: a sign reading
+        // "THANKS FOR WATCHING" in a post-credits scene, "On the next episode" 20 s on).
+        let keeps = found.preview.as_ref().is_some_and(|p| p.start <= start + 1e-6 && (start - p.start < 4.0 || !read_at_opening(p, false)));
         found.caption_read = Some(start);
         if let Some(p) = found.preview.as_mut().filter(|p| keeps && start - p.start < 4.0) {
             // The words confirmed it at its opening, where a preview's caption is: a preview, not
@@ -100,8 +132,8 @@ pub fn weigh_words(found: &mut TailFound, duration_s: f64, read: &[ReadAfter]) {
         return;
     }
     if let Some(p) = &found.preview {
-        // Words read where its caption was seen (its first seconds), none of them a preview's.
-        if read.iter().any(|r| f64::from(r.second) + 1.0 > p.start && f64::from(r.second) < p.start + 4.0) {
+        // Words read where its caption was seen, none of them a preview's.
+        if read_at_opening(p, false) {
             found.preview = None;
             found.after_credits = Some((end, duration_s));
         }

@@ -268,6 +268,14 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
     if snap && !found.more_credits.is_empty() {
         snap_parts(file, duration_s, &mut found, memory, notes);
     }
+    // A part after the credits: what follows it is read as what follows the credits was (the
+    // first reading stopped at the scene between and the part's own names: tails-mid 6050's
+    // Golden Orchard E03, whose preview's "Next time" follows the second part).
+    let credits_end = found.credits.as_ref().map_or(f64::INFINITY, |c| c.end);
+    let confirmed = found.preview.as_ref().is_some_and(|p| p.start_by.contains(&crate::model::Evidence::Text));
+    if found.more_credits.iter().any(|p| p.start > credits_end) && !confirmed {
+        read_after_credits(file, features, duration_s, &mut found, memory, notes);
+    }
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
 }
 

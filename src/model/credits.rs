@@ -21,7 +21,8 @@
 //!   ("Next time", on a new shot); story before it, or with no caption, is a post-credits scene,
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 //! - **A scene between black cards** ([`scenes_between_cards`]) parts a run of them however
-//!   short; a cut into a dark scene ends the credits and one out of it into a black card begins
+//!   short, and so does a whole shot of story between names over footage and one line on a
+//!   black card ([`shots_between_forms`]); a cut into a dark scene ends the credits and one out of it into a black card begins
 //!   them ([`Cues::cut_to_dark_scene`], [`Cues::cut_from_dark_scene`]).
 //! - **Credits a scene splits** ([`split_credits`], run last): another run of credit seconds that
 //!   looks like the credits, within [`MAX_BETWEEN_S`] after them (or before them, where they are
@@ -99,8 +100,12 @@ struct Cues {
     black: Vec<bool>,
     /// Share of black pixels ([`black_share`]).
     share: Vec<f32>,
-    /// A scene between black cards ([`scenes_between_cards`]): no run of credits goes through it.
+    /// A scene between black cards ([`scenes_between_cards`]), or a shot after names over
+    /// footage and before one line on a black card ([`shots_between_forms`]): no run of credits
+    /// goes through it.
     scene: Vec<bool>,
+    /// Lines of text read in the picture (a channel's logo on a black card left out).
+    lines: Vec<usize>,
 }
 
 /// A dark picture with less black than this shows a scene (the earth at night over black:
@@ -176,6 +181,41 @@ fn scenes_between_cards(c: &Cues) -> Vec<bool> {
         i = e + 1;
     }
     scene
+}
+
+/// Per second, whether it is in a pause after names over footage that holds a whole lit shot (a
+/// cut into footage, at least two seconds of it, a cut out) before one line on a black card (90 %
+/// black or more; black cards of names after a shot are more credits in another look): a shot of story and then something else, not a pause between pages (a page
+/// pause keeps the look). Tails-mid-other 6064's Secret Academy E04: names rolling over
+/// footage, then its preview's first shot and a film's title card on black in the preview's
+/// second, joined across the 3 s as one run, the credits' end 5.5 s into the preview. Not the
+/// other way round: a card before the credits' footage fades in, its names a few seconds
+/// later, is their lead-in (family B 2036's Bright Academy E03 and 2038's Bright Garden E04
+/// began 2–4 s late when this parted those too), and names over footage darkening to a card are
+/// one look (B 2042's Secret River E03, its last name on footage 70 % black).
+fn shots_between_forms(c: &Cues) -> Vec<bool> {
+    let n = c.credit.len();
+    let mut out = vec![false; n];
+    let mut g = 1;
+    while g < n {
+        if c.credit[g] || !c.credit[g - 1] {
+            g += 1;
+            continue;
+        }
+        let mut h = g;
+        while h + 1 < n && !c.credit[h + 1] {
+            h += 1;
+        }
+        if h + 1 < n && h + 1 - g <= GAP_S && !c.card[g - 1] && !c.dark[g - 1] && c.card[h + 1] && c.lines[h + 1] == 1 && c.share[h + 1] >= SCENE_BLACK {
+            let cuts: Vec<usize> = (g..=h + 1).filter(|&k| c.change[k] >= CUT).collect();
+            let whole_shot = cuts.windows(2).any(|w| w[1] - w[0] >= 2 && (w[0]..w[1]).all(|k| !c.dark[k] && !c.roll[k] && !c.squeeze[k]));
+            if whole_shot {
+                out[g..=h].iter_mut().for_each(|s| *s = true);
+            }
+        }
+        g = h + 1;
+    }
+    out
 }
 
 /// Share of black pixels (luma ≤ 0.08) above which a picture without text is nothing to watch:
@@ -364,7 +404,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     // 2044's Quiet Frontier E04, names rolling under a logo at the top, never seen to roll).
     let roll = rolling(&without_lines(&tail.text, &logo), n);
     let squeeze: Vec<bool> = tail.thumbnails[..n].iter().map(squeezed).collect();
-    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n), share: Vec::new(), scene: Vec::new() };
+    let mut c = Cues { text: Vec::with_capacity(n), credit: Vec::with_capacity(n), dark: Vec::with_capacity(n), roll, squeeze, card: Vec::with_capacity(n), change: Vec::with_capacity(n), black: Vec::with_capacity(n), share: Vec::new(), scene: Vec::new(), lines: Vec::with_capacity(n) };
     for i in 0..n {
         let thumb = &tail.thumbnails[i];
         // Text read from the taller picture where the analysis kept one, else the thumbnail;
@@ -387,14 +427,19 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
         c.text.push(text);
         c.dark.push(dark);
         c.card.push(card && lines >= 1);
+        c.lines.push(lines);
         c.credit.push(is_credit(lines.saturating_sub(held), card) || c.roll[i] || c.squeeze[i]);
         c.black.push(!text && shares[i] >= BLACK_END);
         c.change.push(if i == 0 { 0.0 } else { 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) });
     }
     c.share = shares;
-    // The scene's own text (a film's title) stays what it is, a credit second or a line:
-    // no run goes through the scene ([`runs`]), and a caption there opens no preview.
+    // The scene's own text (a film's title) stays what it is, a credit second or a line: no
+    // run goes through the scene ([`runs`]).
     c.scene = scenes_between_cards(&c);
+    let shots = shots_between_forms(&c);
+    for (s, shot) in c.scene.iter_mut().zip(shots) {
+        *s |= shot;
+    }
     c
 }
 

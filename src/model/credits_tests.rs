@@ -6,9 +6,9 @@ use ndarray::Array2;
 
 /// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
 /// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
-/// with a caption, 'u' story with a subtitle; 'R' a new shot with one line that rolls up
-/// 10 px a second over the run of 'R's; 'q' the picture squeezed to the left with names
-/// beside it, 'Q' squeezed, a new shot, no names.
+/// with a caption, 'u' story with a subtitle, 'k' one line on black (a film's title card);
+/// 'R' a new shot with one line that rolls up 10 px a second over the run of 'R's; 'q' the
+/// picture squeezed to the left with names beside it, 'Q' squeezed, a new shot, no names.
 fn tail(kinds: &str) -> EpisodeFeatures {
     let n = kinds.len();
     let mut f = EpisodeFeatures::empty(2);
@@ -31,6 +31,7 @@ fn tail(kinds: &str) -> EpisodeFeatures {
             'c' | 'f' => &[20..24, 27..31, 34..38],
             'p' | 'u' => &[60..64],
             'l' => &[8..12],
+            'k' => &[30..34],
             'R' => &roll,
             'q' => &[14..18, 30..34, 46..50],
             _ => &[],
@@ -38,7 +39,7 @@ fn tail(kinds: &str) -> EpisodeFeatures {
         let squeeze = matches!(k, 'q' | 'Q');
         let base = |x: u32, y: u32| -> u8 {
             match k {
-                'b' | 'c' => 10,
+                'b' | 'c' | 'k' => 10,
                 'q' | 'Q' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
                 _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
             }
@@ -200,6 +201,11 @@ fn where_more_shots_open_than_can_be_read_a_shot_showing_text_is_read_first() {
     assert_eq!(seconds.first(), Some(&(116, false)), "the first second after the credits: {seconds:?}");
     assert!(seconds.contains(&(126, false)), "the captioned shot's opening: {seconds:?}");
     assert!(seconds.windows(2).all(|w| w[0].0 < w[1].0), "in the file's order: {seconds:?}");
+    // A shot of two seconds right after the credits, then nine quick ones: the second after
+    // the first opening is read too, marked as continuing it, whatever the order of choosing.
+    let t = tail(&format!("ssss{}ss{}", "c".repeat(12), "S".repeat(9)));
+    let seconds = seconds_to_read(&t, &find_tail(&t, 127.0));
+    assert_eq!((&seconds[..2], seconds.len()), (&[(116, false), (117, true)][..], 8), "{seconds:?}");
 }
 
 #[test]
@@ -213,6 +219,22 @@ fn a_sign_read_where_the_picture_saw_a_caption_leaves_the_preview_to_the_caption
     weigh_words(&mut found, 136.0, &[ReadAfter { second: 116, preview: false, continues: false }, ReadAfter { second: 128, preview: true, continues: false }]);
     assert_eq!(found.preview.as_ref().map(|p| (p.start, p.end)), Some((127.5, 136.0)), "{found:?}");
     assert_eq!(found.after_credits, Some((115.5, 127.5)), "the scene is story: {found:?}");
+}
+
+#[test]
+fn a_whole_shot_between_names_over_footage_and_a_card_on_black_parts_them() {
+    // Names over footage, a 2 s shot and a 1 s shot of story, a card with a line on black for
+    // 2 s (a film's own title in a preview), story: the card is not the credits' last page.
+    let found = find_tail(&tail(&format!("ssss{}ssSkkSsssSss", "f".repeat(12))), 128.0);
+    let credits = found.credits.as_ref().expect("credits");
+    assert_eq!((credits.start, credits.end), (103.5, 115.5), "{found:?}");
+    // Black cards of names after the shot: more credits in another look, joined.
+    let found = find_tail(&tail(&format!("ssss{}ssS{}SsssSss", "f".repeat(12), "c".repeat(4))), 130.0);
+    assert_eq!(found.credits.as_ref().map(|c| c.end), Some(122.5), "{found:?}");
+    // A pause that holds no whole shot (the names leave, their footage plays on 3 s, a cut to
+    // the card): a pause between pages, joined.
+    let found = find_tail(&tail(&format!("ssss{}ggg{}Ssss", "f".repeat(12), "c".repeat(4))), 128.0);
+    assert_eq!(found.credits.as_ref().map(|c| c.end), Some(122.5), "{found:?}");
 }
 
 #[test]

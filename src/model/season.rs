@@ -122,7 +122,8 @@ pub enum Outcome {
 /// intro was found by its title too plays as that intro (`service::detect::titles`).
 /// 24: a scene between black credit cards parts the credits, a cut into or out of a dark scene
 /// ends or begins them ([`crate::model::credits`]); what follows the last part of split credits
-/// is read, the shots that show text first ([`crate::model::credits::seconds_to_read`]).
+/// is read, the shots that show text first ([`crate::model::credits::seconds_to_read`]); a whole
+/// shot between names over footage and a black card parts them (`model::credits`).
 pub const JUDGE_VERSION: u32 = 24;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found

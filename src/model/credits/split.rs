@@ -50,7 +50,8 @@ pub const MAX_BETWEEN_S: f64 = 90.0;
 /// after the credits a dark scene too, not a pause on black. The other part joins `more_credits`, the scene
 /// `between`: story, never skipped. What follows the last part is story or the preview, as
 /// after the credits. Run last, on the tail's own cues, so that the reading of the credits'
-/// edges and of what follows them is the one the rule has always made.
+/// edges and of what follows them is the one the rule has always made; what follows the last
+/// part is read again after it (`service::detect::tail::judge_tail`).
 pub fn split_credits(tail: &EpisodeFeatures, found: &mut TailFound, duration_s: f64) {
     let Some(main) = found.credits.clone() else { return };
     let c = cues(tail);

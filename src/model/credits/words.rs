@@ -37,8 +37,8 @@ pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
 /// caption fades in over a second, and one frame's reading can miss words the next one reads
 /// (wider family B's Broken Academy E04: "Next time" in plain white over a meadow, read only a
 /// second later). Where more shots open than can be read, the first second after the credits
-/// comes first, then the openings where the picture shows a line of text, then the other
-/// openings, then those of more names: a scene's moving camera and a second part's rolling
+/// comes first, then the openings where the picture saw a caption or shows a line of text
+/// (names going on excepted), then the other openings, then those of names going on: a scene's moving camera and a second part's rolling
 /// names opened more "shots" than the budget before the preview's caption was reached
 /// (tails-mid-other 6064's Last Academy E01 and E04). Each second comes with whether it
 /// continues the shot of the second before it in the list. Empty when nothing follows the
@@ -53,14 +53,17 @@ pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<(u32, b
     let from = (0..n).find(|&i| f64::from(tail.seconds[i]) >= end).unwrap_or(n);
     let caption = found.preview.as_ref().map(|p| p.start);
     let cut_at = |i: usize| i == from || 1.0 - crate::encoder::cosine(tail.embedding(i - 1), tail.embedding(i)) >= CUT;
+    let opens_preview = |i: usize| i == from || caption.is_some_and(|c| (f64::from(tail.seconds[i]) - c).abs() <= 1.0);
     // Each opening, with the second after it where a preview is likeliest to begin.
     let read_at = |i: usize| {
-        let opens_preview = i == from || caption.is_some_and(|c| (f64::from(tail.seconds[i]) - c).abs() <= 1.0);
-        let next = (opens_preview && i + 1 < n && tail.seconds[i + 1] == tail.seconds[i] + 1 && !cut_at(i + 1)).then_some(i + 1);
+        let next = (opens_preview(i) && i + 1 < n && tail.seconds[i + 1] == tail.seconds[i] + 1 && !cut_at(i + 1)).then_some(i + 1);
         std::iter::once(i).chain(next)
     };
     let openings: Vec<usize> = (from..n).filter(|&i| cut_at(i)).collect();
-    let tier = |i: usize| if i == from { 0 } else if c.credit[i] { 3 } else if c.text[i] { 1 } else { 2 };
+    // Names going on (a credit second after one, or rolling); a caption may count as a credit
+    // second too (one line on black, two over footage), but it follows none.
+    let more_names = |i: usize| c.credit[i] && (c.credit[i - 1] || c.roll[i]);
+    let tier = |i: usize| if i == from { 0 } else if opens_preview(i) || (c.text[i] && !more_names(i)) { 1 } else if more_names(i) { 3 } else { 2 };
     let mut chosen: Vec<usize> = Vec::new();
     for t in 0..4 {
         for &i in openings.iter().filter(|&&i| tier(i) == t) {

@@ -480,7 +480,8 @@ impl EdgeRead {
     }
 }
 
-/// What follows the credits, read: the first frame of each shot after them goes to Tesseract,
+/// What follows the credits (their last part), read: the first frame of shots after them goes to
+/// Tesseract (at most 8; [`crate::model::credits::seconds_to_read`] chooses which),
 /// and [`crate::model::credits::weigh_words`] decides preview or story from the words (a caption
 /// the text cue missed begins a preview; a "caption" that reads as a sign or a subtitle is
 /// story). Without Tesseract, or where nothing is read, the picture cues' answer stands.

@@ -22,8 +22,9 @@
 //!   reported so that nothing skips it (fast cutting is not a preview's sign: story cuts fast too).
 //! - **A scene between black cards** ([`scenes_between_cards`]) parts a run of them however
 //!   short, and so does a whole shot of story between names over footage and one line on a
-//!   black card ([`shots_between_forms`]); a cut into a dark scene ends the credits and one out of it into a black card begins
-//!   them ([`Cues::cut_to_dark_scene`], [`Cues::cut_from_dark_scene`]).
+//!   black card ([`shots_between_forms`]); a cut into a dark scene ends the credits and one out
+//!   of it into a black card begins them ([`Cues::cut_to_dark_scene`],
+//!   [`Cues::cut_from_dark_scene`]).
 //! - **Credits a scene splits** ([`split_credits`], run last): another run of credit seconds that
 //!   looks like the credits, within [`MAX_BETWEEN_S`] after them (or before them, where they are
 //!   more than lines over footage), with footage between: a second credits segment, and the scene
@@ -185,8 +186,9 @@ fn scenes_between_cards(c: &Cues) -> Vec<bool> {
 
 /// Per second, whether it is in a pause after names over footage that holds a whole lit shot (a
 /// cut into footage, at least two seconds of it, a cut out) before one line on a black card (90 %
-/// black or more; black cards of names after a shot are more credits in another look): a shot of story and then something else, not a pause between pages (a page
-/// pause keeps the look). Tails-mid-other 6064's Secret Academy E04: names rolling over
+/// black or more; black cards of names after a shot are more credits in another look): a shot
+/// of story and then something else, not a pause between pages (a page pause keeps the look).
+/// Tails-mid-other 6064's Secret Academy E04: names rolling over
 /// footage, then its preview's first shot and a film's title card on black in the preview's
 /// second, joined across the 3 s as one run, the credits' end 5.5 s into the preview. Not the
 /// other way round: a card before the credits' footage fades in, its names a few seconds

@@ -38,9 +38,9 @@ pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
 /// (wider family B's Broken Academy E04: "Next time" in plain white over a meadow, read only a
 /// second later). Where more shots open than can be read, the first second after the credits
 /// comes first, then the openings where the picture saw a caption or shows a line of text
-/// (names going on excepted), then the other openings, then those of names going on: a scene's moving camera and a second part's rolling
-/// names opened more "shots" than the budget before the preview's caption was reached
-/// (tails-mid-other 6064's Last Academy E01 and E04). Each second comes with whether it
+/// (names going on excepted), then the other openings, then those of names going on: a
+/// scene's moving camera and a second part's rolling names opened more "shots" than the budget
+/// before the preview's caption was reached (tails-mid-other 6064's Last Academy E01 and E04). Each second comes with whether it
 /// continues the shot of the second before it in the list. Empty when nothing follows the
 /// credits.
 pub fn seconds_to_read(tail: &EpisodeFeatures, found: &TailFound) -> Vec<(u32, bool)> {

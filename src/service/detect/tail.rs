@@ -499,7 +499,13 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
             let read: Vec<_> = readings.iter().map(|r| crate::model::credits::ReadAfter { second: r.second, preview: crate::model::credits::reads_as_preview(&r.words), continues: asked.iter().any(|&(s, c)| s == r.second && c) }).collect();
             crate::model::credits::weigh_words(found, duration_s, &read);
         }
-        Err(e) => notes.push(Note::about(file, format!("what follows the credits judged from the picture alone: {e}"))),
+        Err(e) => {
+            // Said once: what follows the last part of split credits is read a second time.
+            let note = Note::about(file, format!("what follows the credits judged from the picture alone: {e}"));
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
     }
 }
 

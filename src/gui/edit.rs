@@ -288,18 +288,25 @@ impl Editor {
         }
     }
 
-    pub fn undo(&mut self) {
-        if let Some(prev) = self.undo.pop() {
-            self.redo.push(std::mem::replace(&mut self.segments, prev));
-            self.dirty = true;
-        }
+    /// Takes the last edit back; false where this session made none to take back (the history
+    /// starts empty when the app opens: labels saved before are where undo stops).
+    pub fn undo(&mut self) -> bool {
+        let Some(prev) = self.undo.pop() else { return false };
+        self.redo.push(std::mem::replace(&mut self.segments, prev));
+        self.dirty = true;
+        true
     }
 
-    pub fn redo(&mut self) {
-        if let Some(next) = self.redo.pop() {
-            self.undo.push(std::mem::replace(&mut self.segments, next));
-            self.dirty = true;
-        }
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.redo.pop() else { return false };
+        self.undo.push(std::mem::replace(&mut self.segments, next));
+        self.dirty = true;
+        true
+    }
+
+    /// An edit of this session that Ctrl+Z would take back.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
     }
 
     /// Enter was pressed on the episode, and nothing changed since.

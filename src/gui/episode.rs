@@ -102,7 +102,12 @@ impl Episode {
     /// the labels where no human decided, and remembered beside an intro edited by hand that it
     /// differs from by more than a second.
     pub(super) fn take_answer(&mut self, detection: crate::model::Detection) {
-        let edited = self.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
+        // The first answer since the app opened, beside an edit saved in an earlier session, is
+        // the answer that edit corrected, not one that came after it (an outside trial: told
+        // after reopening that the model answered after the edit, and to press Ctrl+Z, which
+        // had nothing to take back).
+        let saved_before = self.detection.is_none() && !self.editor.can_undo();
+        let edited = self.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited && !saved_before);
         self.late_answer = edited.zip(detection.intros.first()).and_then(|(yours, model)| {
             let (s, e) = (yours.start_ms as f64 / 1000.0, yours.end_ms as f64 / 1000.0);
             ((model.start - s).abs() > 1.0 || (model.end - e).abs() > 1.0).then_some(((yours.start_ms, yours.end_ms), (model.start, model.end)))

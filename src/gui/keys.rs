@@ -300,12 +300,19 @@ impl App {
             }
         }
         let ep = &mut self.episodes[self.selected];
-        if undo {
-            ep.editor.undo();
+        // Said either way: a line about the edit undone ("no intro, your decision") would
+        // otherwise stand over the intro it brought back (an outside trial).
+        if undo || redo {
+            let name = ep.name();
+            let done = if undo { ep.editor.undo() } else { ep.editor.redo() };
+            match (done, undo) {
+                (true, true) => self.tell(format!("{name}: last edit undone (Ctrl+Shift+Z redoes)")),
+                (true, false) => self.tell(format!("{name}: edit redone")),
+                (false, true) => self.refuse(format!("{name}: nothing to undo (the history starts when the app opens; saved labels are where it stops)")),
+                (false, false) => self.refuse(format!("{name}: nothing to redo")),
+            }
         }
-        if redo {
-            ep.editor.redo();
-        }
+        let ep = &mut self.episodes[self.selected];
         if enter {
             ep.editor.verify_all();
         }

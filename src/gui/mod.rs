@@ -242,6 +242,9 @@ type CutsFound = (PathBuf, (f64, f64), std::result::Result<crate::video::cuts::E
 
 /// The detection window the app offers (seconds).
 const MIN_WINDOW_S: u32 = 30;
+/// Seconds an export's failures stay on the status line unless something else is said (the
+/// whole list shows on hover).
+const EXPORT_FAILURE_S: u64 = 30;
 const MAX_WINDOW_S: u32 = 600;
 
 /// Seconds either side of a segment edge (or the pointer) searched for cuts and fades to snap to.
@@ -799,11 +802,16 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
         while let Ok((notice, error)) = self.notices.1.try_recv() {
+            // A repeat (Ctrl+E) that says the same is told from the last one, failures too.
+            let again = [self.info.as_deref(), self.banner.as_deref()].into_iter().flatten().any(|i| i.strip_suffix(" (again)").unwrap_or(i) == notice);
+            let notice = if again { format!("{notice} (again)") } else { notice };
             if error {
+                // An export's failures are news, not a standing fault: in the error colour for
+                // a while, then gone, and what happens next is said over them (an outside trial:
+                // a red summary stayed for minutes and hid every message after it).
+                self.fades.push((notice.clone(), Instant::now() + Duration::from_secs(EXPORT_FAILURE_S)));
                 self.banner = Some(notice);
-            } else if self.info.as_deref().is_some_and(|i| i.strip_suffix(" (again)").unwrap_or(i) == notice) {
-                // A repeat (Ctrl+E) that says the same is told from the last one.
-                self.tell(format!("{notice} (again)"));
+                self.wake_after(Duration::from_secs(EXPORT_FAILURE_S));
             } else {
                 self.tell(notice);
             }

@@ -245,7 +245,8 @@ impl App {
                     let edited = ep.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
                     if let (Some(yours), Some(((s, e), (a, b)))) = (edited, ep.late_answer) {
                         if (yours.start_ms, yours.end_ms) == (s, e) {
-                            ui.colored_label(INTRO_COLOUR, format!("the model's answer that came after your edit: intro {} – {}; yours stands (Ctrl+Z takes your last edit back)", fmt.show(a, fps), fmt.show(b, fps)));
+                            let undo = if ep.editor.can_undo() { " (Ctrl+Z takes your last edit back)" } else { "" };
+                            ui.colored_label(INTRO_COLOUR, format!("the model's answer that came after your edit: intro {} – {}; yours stands{undo}", fmt.show(a, fps), fmt.show(b, fps)));
                         }
                     }
                     if ep.unfinished {

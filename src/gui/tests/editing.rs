@@ -51,6 +51,22 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     assert_eq!(h.state().banner, None, "the old refusal is gone");
     let said = h.state().info.clone().unwrap_or_default();
     assert!(said.ends_with(": no intro, your decision (Ctrl+Z undoes)"), "{said}");
+    // Undo brings the intro back and says so: the line about the deletion does not stand over it.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(1);
+    assert_eq!(intro(&h), Some((3_000, 8_040)));
+    let said = h.state().info.clone().unwrap_or_default();
+    assert!(said.ends_with(": last edit undone (Ctrl+Shift+Z redoes)"), "{said}");
+    // In a new session the history starts empty: Ctrl+Z says so rather than nothing.
+    let mut again = self::app();
+    again.open(&media);
+    again.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), again);
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(1);
+    assert_eq!(intro(&h), Some((3_000, 8_040)), "the saved labels stand");
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("nothing to undo")), "{:?}", h.state().banner);
 }
 
 #[test]
@@ -447,6 +463,22 @@ fn the_models_answer_beside_an_edited_intro_is_said_only_when_it_came_after_the_
     h.state_mut().episodes[0].editor.set_end(Kind::Intro, 45_000);
     h.run_steps(2);
     assert!(h.query_by_label_contains("came after your edit").is_none(), "an edit after it is the labeller's reply");
+    // Reopened: the edit comes from the saved labels, the first answer is the one it corrected
+    // (no news), and a later one is said without a Ctrl+Z this session cannot honour.
+    {
+        let ep = &mut h.state_mut().episodes[0];
+        let saved = ep.editor.segments.clone();
+        ep.editor = super::edit::Editor::new(saved);
+        ep.detection = None;
+        ep.take_answer(answer(10.0, 40.0));
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("Intro 00:00:12.000 – 00:00:45.000");
+    assert!(h.query_by_label_contains("came after your edit").is_none(), "the answer the saved edit corrected is no news");
+    h.state_mut().episodes[0].take_answer(answer(30.0, 60.0));
+    h.run_steps(2);
+    h.get_by_label_contains("the model's answer that came after your edit: intro 00:00:30.000 – 00:01:00.000; yours stands");
+    assert!(h.query_by_label_contains("yours stands (Ctrl+Z").is_none(), "nothing to undo in this session");
 }
 
 #[test]

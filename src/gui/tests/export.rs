@@ -83,4 +83,11 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     assert!(said.starts_with(&format!("Exported 2 files for 1 of 2 episodes (not verified) into {}. Not written: ", out.display())), "{said}");
     assert_eq!(said.matches("S01E04.mp4").count(), 1, "the unreadable episode's reason once, not once per format: {said}");
     assert!(out.join("Bunny Tales - S01E01.edl").exists() && out.join("Bunny Tales - S01E01.chapters.vtt").exists());
+    // Ctrl+E: told from the first, failures and all.
+    h.state_mut().run_export(&job);
+    step_until(&mut h, "the repeated export's summary", |a| a.banner.as_deref().is_some_and(|b| b == format!("{said} (again)")));
+    // News, not a standing fault: it fades, and what is said next shows over it.
+    assert!(h.state().fades.iter().any(|(text, _)| Some(text) == h.state().banner.as_ref()), "the failures fade");
+    h.state_mut().tell("Bunny Tales - S01E01.mp4 verified".into());
+    assert_eq!((h.state().banner.as_deref(), h.state().info.as_deref()), (None, Some("Bunny Tales - S01E01.mp4 verified")));
 }

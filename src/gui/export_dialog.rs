@@ -307,6 +307,8 @@ impl App {
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
             let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
             let unchecked = match unverified {
+                // Nothing written: nothing whose chapters are the model's.
+                _ if written == 0 && copies.is_empty() => String::new(),
                 0 => String::new(),
                 n if n == jobs.len() => " (not verified)".to_string(),
                 n => format!(" ({n} of {} not verified)", jobs.len()),

@@ -413,14 +413,6 @@ impl App {
         self.info = None;
         self.fades.clear();
         self.head_h = (0.0, 0.0);
-        if path.exists() {
-            self.settings.remember(path);
-        } else {
-            // A Recent entry that moved or was deleted leaves the menu instead of failing again.
-            let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            self.settings.recent.retain(|p| p != path && *p != abs);
-        }
-        self.save_settings();
         let files = if path.is_dir() {
             match crate::paths::media_files_under(path) {
                 Ok(files) if files.is_empty() => {
@@ -436,6 +428,16 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
+        // A folder without videos is not one to come back to: kept out of Recent (an outside
+        // trial found it there beside the episodes).
+        if path.exists() && !files.is_empty() {
+            self.settings.remember(path);
+        } else {
+            // A Recent entry that moved or was deleted leaves the menu instead of failing again.
+            let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            self.settings.recent.retain(|p| p != path && *p != abs);
+        }
+        self.save_settings();
         // A saved file that cannot be read is a human's file with a problem: said, its labels
         // not shown, and kept (set aside) when this episode's labels are next saved.
         let mut unreadable = Vec::new();

@@ -525,3 +525,19 @@ fn an_episode_renamed_since_it_was_labelled_opens_with_its_labels() {
     let info = app.info.clone().unwrap_or_default();
     assert!(info.contains("Show - S01E01 - Pilot.mp4 was renamed: the labels saved as Show.S01E01.mp4.introskip.json follow it"), "{info}");
 }
+
+#[test]
+fn a_folder_without_videos_is_said_and_kept_out_of_recent() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("novideo");
+    std::fs::create_dir(&empty).unwrap();
+    let mut app = app();
+    app.open(&empty);
+    assert!(app.banner.as_deref().is_some_and(|b| b.ends_with("novideo: no video files in this folder")), "{:?}", app.banner);
+    let abs = std::fs::canonicalize(&empty).unwrap();
+    assert!(!app.settings.recent.contains(&abs), "{:?}", app.settings.recent);
+    // A folder with an episode is remembered.
+    demo_episode(dir.path());
+    app.open(dir.path());
+    assert_eq!(app.settings.recent.first(), Some(&std::fs::canonicalize(dir.path()).unwrap()));
+}

@@ -90,4 +90,10 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     assert!(h.state().fades.iter().any(|(text, _)| Some(text) == h.state().banner.as_ref()), "the failures fade");
     h.state_mut().tell("Bunny Tales - S01E01.mp4 verified".into());
     assert_eq!((h.state().banner.as_deref(), h.state().info.as_deref()), (None, Some("Bunny Tales - S01E01.mp4 verified")));
+    // The unreadable episode alone: nothing written, so nothing "not verified" either.
+    h.state_mut().selected = 1;
+    h.state_mut().run_export(&super::export_dialog::ExportJob { season: false, ..job.clone() });
+    step_until(&mut h, "the lone episode's summary", |a| a.banner.as_deref().is_some_and(|b| b.starts_with("Exported 0 files")));
+    let said = h.state().banner.clone().unwrap();
+    assert!(said.starts_with(&format!("Exported 0 files for Bunny Tales - S01E04.mp4 into {}. Not written: ", out.display())), "{said}");
 }

@@ -104,6 +104,14 @@ pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut 
 /// duration, frame rate, name). Segments that lie past the episode's end are cut or left out by
 /// the chapter formats; the notes say so.
 pub fn render_episode(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<(String, Vec<Note>)> {
+    render_or_refuse(file, segments, format, options)?.map_err(|m| Error::input(file, m))
+}
+
+/// [`render_episode`], with the format's refusal of these segments (YouTube's 10 s chapters, say)
+/// apart from a file that cannot be read: the refusal is about the chapter file, which an export
+/// names instead of the episode (an outside trial read "…S01E01.mp4: YouTube chapters must last
+/// at least 10 s" as a damaged video).
+fn render_or_refuse(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<std::result::Result<(String, Vec<Note>), String>> {
     let info = crate::video::probe(file)?;
     let mut o = options.clone();
     o.duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64);
@@ -118,13 +126,13 @@ pub fn render_episode(file: &Path, segments: &Segments, format: Format, options:
             notes.push(Note::about(file, format!("{} {} – {} lies past the episode's end ({}): {what}", s.kind.title(), clock(s.start_ms), clock(s.end_ms), clock(duration))));
         }
     }
-    // A format's complaint is about this episode (its duration unknown, say): name the file.
-    let text = crate::formats::render_with(format, segments, &o).map_err(|e| match e {
-        Error::Usage(_) if o.duration_ms.is_none() => Error::input(file, "its duration is unknown (a damaged or truncated file?), and chapters must cover the whole file"),
-        Error::Usage(m) => Error::input(file, m),
-        other => other,
-    })?;
-    Ok((text, notes))
+    // A format's complaint about this episode (its duration unknown, say) names the file.
+    match crate::formats::render_with(format, segments, &o) {
+        Ok(text) => Ok(Ok((text, notes))),
+        Err(Error::Usage(_)) if o.duration_ms.is_none() => Err(Error::input(file, "its duration is unknown (a damaged or truncated file?), and chapters must cover the whole file")),
+        Err(Error::Usage(m)) => Ok(Err(m)),
+        Err(other) => Err(other),
+    }
 }
 
 /// Where exports go.
@@ -155,23 +163,26 @@ pub fn export_episodes(jobs: &[(PathBuf, Result<Segments>)], format: Format, des
     for (file, segments) in jobs {
         let result = (|| -> Result<Option<PathBuf>> {
             let segments = segments.as_ref().map_err(clone_error)?;
-            let (text, notes) = render_episode(file, segments, format, options)?;
+            let merged = format == Format::Sis && (many || merge_sis);
+            let name = format!("{}.{}", episode_stem(file), format.extension());
+            let target = match destination {
+                Destination::Out(o) if many || o.is_dir() => o.join(name),
+                Destination::Out(o) => o.to_path_buf(),
+                Destination::Beside => file.with_file_name(name),
+            };
+            let (text, notes) = render_or_refuse(file, segments, format, options)?.map_err(|m| Error::input(if merged { file } else { &target }, m))?;
             report.notes.extend(notes);
-            if format == Format::Sis && (many || merge_sis) {
+            if merged {
                 if let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&text) {
                     sis.extend(m);
                 }
                 return Ok(None);
             }
-            let name = format!("{}.{}", episode_stem(file), format.extension());
-            let target = match destination {
-                Destination::Out(o) if many || o.is_dir() => {
+            if let Destination::Out(o) = destination {
+                if many || o.is_dir() {
                     std::fs::create_dir_all(o).map_err(|e| io_error(o, e))?;
-                    o.join(name)
                 }
-                Destination::Out(o) => o.to_path_buf(),
-                Destination::Beside => file.with_file_name(name),
-            };
+            }
             if target == *file {
                 return Err(Error::input(file, "refusing to overwrite the episode itself"));
             }
@@ -238,5 +249,31 @@ pub fn clone_error(e: &Error) -> Error {
         Error::Usage(m) => Error::Usage(m.clone()),
         Error::Cancelled => Error::Cancelled,
         Error::Internal(m) => Error::Internal(m.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::segments::{Kind, Segment, Source};
+
+    #[test]
+    fn a_format_refusing_the_segments_names_the_chapter_file_not_the_episode() {
+        let media = crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4");
+        let dir = tempfile::tempdir().unwrap();
+        // An 8 s intro: YouTube wants every chapter 10 s or longer.
+        let short = Segments { segments: vec![Segment { kind: Kind::Intro, start_ms: 2_000, end_ms: 10_000, source: Source::HumanEdited, confidence: None }], ..Segments::default() };
+        let jobs = vec![(media.clone(), Ok(short))];
+        let report = export_episodes(&jobs, Format::Youtube, Destination::Out(dir.path()), &ExportOptions::default(), false);
+        assert!(report.written.is_empty());
+        let said: Vec<String> = report.failures.iter().map(ToString::to_string).collect();
+        let target = dir.path().join("Bunny Tales - S01E01.youtube.txt");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with(&format!("{}: YouTube chapters must last at least 10 s", target.display())), "{said:?}");
+        // A file that cannot be read is still the episode's fault, named as such.
+        let bad = dir.path().join("Bunny Tales - S01E02.mp4");
+        std::fs::write(&bad, b"not a video").unwrap();
+        let report = export_episodes(&[(bad.clone(), Ok(Segments::default()))], Format::Youtube, Destination::Out(dir.path()), &ExportOptions::default(), false);
+        assert!(report.failures[0].to_string().starts_with(&bad.display().to_string()), "{:?}", report.failures);
     }
 }

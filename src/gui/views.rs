@@ -338,7 +338,8 @@ impl App {
                 let label = ui.label(name);
                 // Always editable: typing a start or end of a kind the episode lacks makes one
                 // (as I and O do), and the field keeps the keys away from the shortcuts.
-                let hint = if index.is_some() { "" } else { "none: type to set" };
+                // Short enough for the field (an outside trial saw "none: type to …" cut in every episode).
+                let hint = if index.is_some() { "" } else { "type to set" };
                 // Enter applies and leaves the keyboard in the field (Esc or a click elsewhere
                 // gives it back): in an outside trial, a second time typed after Enter went to
                 // the shortcuts instead, its "1" picking a kind and its Enter verifying the episode.
@@ -464,24 +465,26 @@ impl App {
         } else {
             (Strip { thumbs: &ep.thumbnails, span: 1 }, seconds, ZOOMS[self.zoom])
         };
-        // What the colours mean.
-        ui.horizontal_wrapped(|ui| {
-            let swatch = |ui: &mut egui::Ui, colour: egui::Color32, text: &str| {
+        // What the colours mean (nothing to mean where the file could not be read).
+        if !unreadable {
+            ui.horizontal_wrapped(|ui| {
+                let swatch = |ui: &mut egui::Ui, colour: egui::Color32, text: &str| {
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, colour);
+                    ui.weak(text);
+                };
+                swatch(ui, PROBABILITY_COLOUR, "intro probability");
+                swatch(ui, WAVE_COLOUR, "sound");
+                swatch(ui, SILENCE_COLOUR, "silence");
+                swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
+                swatch(ui, super::timeline::FADE_COLOUR, "end of black");
+                swatch(ui, INTRO_COLOUR, "solid: yours · pale: predicted · framed: verified");
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
-                ui.painter().rect_filled(rect, 2.0, colour);
-                ui.weak(text);
-            };
-            swatch(ui, PROBABILITY_COLOUR, "intro probability");
-            swatch(ui, WAVE_COLOUR, "sound");
-            swatch(ui, SILENCE_COLOUR, "silence");
-            swatch(ui, super::timeline::CUT_COLOUR, "shot cut");
-            swatch(ui, super::timeline::FADE_COLOUR, "end of black");
-            swatch(ui, INTRO_COLOUR, "solid: yours · pale: predicted · framed: verified");
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 10.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));
-            super::timeline::hatch(&ui.painter().with_clip_rect(rect), rect);
-            ui.weak("striped: uncertain");
-        });
+                ui.painter().rect_filled(rect, 2.0, INTRO_COLOUR.gamma_multiply(0.5));
+                super::timeline::hatch(&ui.painter().with_clip_rect(rect), rect);
+                ui.weak("striped: uncertain");
+            });
+        }
         let wave = ep.lanes.wave.as_ref().map(|(levels, silences)| Wave { levels, step_s: crate::features::sound::ENVELOPE_STEP_S, silences });
         let frames = frames_zoom.filter(|_| !whole).map(|per_row| Frames { textures: &ep.lanes.frames, step_s: f64::from(per_row) / f64::from(FRAMES_PER_ROW) });
         // The tail's sampled seconds: rows of their own after the head's (in the whole-episode

@@ -284,6 +284,8 @@ fn an_unreadable_episode_is_neither_played_nor_labelled_and_says_why() {
     for label in ["Start", "End", "Play (Space)"] {
         assert!(h.get_by_label(label).accesskit_node().is_disabled(), "{label} is enabled");
     }
+    // No timeline, so no legend of its colours.
+    assert!(h.query_by_label_contains("intro probability").is_none());
 }
 
 /// Two unreadable episodes: enough for the episode list, the keys and the top bar.

@@ -151,6 +151,10 @@ fn an_episode_opened_alone_is_judged_with_its_folder() {
     assert!((h.state().episodes[0].playhead_s - credits).abs() < 1e-6, "playhead {} credits {credits}", h.state().episodes[0].playhead_s);
     let rows: Vec<u32> = h.state().timeline_rows.iter().map(|(_, g)| g.start).collect();
     assert!(rows.iter().any(|&s| s >= 180 && f64::from(s) <= credits && credits < f64::from(s + 20)), "the credits' row on screen: {rows:?}");
+    // Whole, its bands too (an outside trial saw the credits' band cut off at the window's foot).
+    let screen = h.ctx.content_rect();
+    let (row, _) = h.state().timeline_rows.iter().find(|(_, g)| f64::from(g.start) <= credits && credits < f64::from(g.start + 20)).unwrap();
+    assert!(screen.contains_rect(*row), "the credits' row {row:?} inside the window {screen:?}");
 }
 
 #[test]

@@ -447,7 +447,8 @@ fn export(inputs: &[PathBuf], format: crate::formats::Format, segments: Option<&
     if to_stdout {
         if let Some((file, labels)) = jobs.first() {
             let labels = labels.as_ref().map_err(crate::service::export::clone_error)?;
-            let (text, notes) = crate::service::export::render_episode(file, labels, format, options)?;
+            // The format's refusal is about what was to be written, not the episode.
+            let (text, notes) = crate::service::export::render_or_refuse(file, labels, format, options)?.map_err(|m| Error::input(Path::new("standard output"), format!("nothing written for {}: {m}", file.display())))?;
             notes.iter().for_each(note);
             print!("{text}");
             if !text.ends_with('\n') {

@@ -288,8 +288,8 @@ impl Editor {
         }
     }
 
-    /// Takes the last edit back; false where this session made none to take back (the history
-    /// starts empty when the app opens: labels saved before are where undo stops).
+    /// Takes the last edit back; false where none is left (the history starts empty each time
+    /// the episode is opened).
     pub fn undo(&mut self) -> bool {
         let Some(prev) = self.undo.pop() else { return false };
         self.redo.push(std::mem::replace(&mut self.segments, prev));
@@ -304,9 +304,16 @@ impl Editor {
         true
     }
 
-    /// An edit of this session that Ctrl+Z would take back.
+    /// An edit since the episode was opened that Ctrl+Z would take back.
     pub fn can_undo(&self) -> bool {
         !self.undo.is_empty()
+    }
+
+    /// The intro differs from the one the episode was opened with (its undo history's first
+    /// state): edited since, not only saved so.
+    pub fn intro_edited_since_opened(&self) -> bool {
+        let span = |s: &Segments| s.segments.iter().find(|x| x.kind == Kind::Intro).map(|x| (x.start_ms, x.end_ms));
+        self.undo.first().is_some_and(|first| span(first) != span(&self.segments))
     }
 
     /// Enter was pressed on the episode, and nothing changed since.

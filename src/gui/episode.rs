@@ -70,6 +70,9 @@ pub(super) struct Episode {
     /// than a second: the edit as it stood then (ms) and the model's intro (s). Said while the
     /// edit stands unchanged; an edit made after the answer is the labeller's reply to it.
     pub(super) late_answer: Option<((u64, u64), (f64, f64))>,
+    /// The model's intro in the last answer taken since the episode was opened (None inside:
+    /// that answer had none); None before the first. An answer that repeats it is no news.
+    pub(super) seen_answer: Option<Option<(f64, f64)>>,
     /// The labels saved for it could not be read when it was opened: that file is set aside
     /// before anything is saved over it.
     pub(super) labels_unreadable: bool,
@@ -95,23 +98,33 @@ pub(super) const OVERVIEW_THUMBNAILS: f64 = 80.0;
 impl Episode {
     /// A file just opened: queued for analysis, with the labels its sidecar holds.
     pub(super) fn new(path: PathBuf, editor: edit::Editor) -> Self {
-        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false, late_answer: None, labels_unreadable: false }
+        Episode { path, status: Status::Queued, thumbnails: Vec::new(), detection: None, editor, playhead_s: 0.0, cuts: Vec::new(), out_of_black: Vec::new(), cuts_searched: Vec::new(), overview: Overview::default(), lanes: Default::default(), tail: None, tail_thumbnails: Vec::new(), checking: None, judgement: Vec::new(), tail_said: Vec::new(), alone_intro: None, tail_missing: None, unfinished: false, late_answer: None, seen_answer: None, labels_unreadable: false }
     }
 
     /// The model's answer (the first, or one after a check or the season's re-judgement): into
     /// the labels where no human decided, and remembered beside an intro edited by hand that it
-    /// differs from by more than a second.
+    /// differs from by more than a second — where it is news: the model's intro moved since the
+    /// last answer taken, or this is the first answer and the intro was edited since the episode
+    /// was opened. The season re-judged sends every episode its answer again, and an intro
+    /// edited in an earlier session was that answer's correction: said as "came after your
+    /// edit", it read as the model changing its mind (an outside trial, after reopening a season).
     pub(super) fn take_answer(&mut self, detection: crate::model::Detection) {
-        // The first answer since the app opened, beside an edit saved in an earlier session, is
-        // the answer that edit corrected, not one that came after it (an outside trial: told
-        // after reopening that the model answered after the edit, and to press Ctrl+Z, which
-        // had nothing to take back).
-        let saved_before = self.detection.is_none() && !self.editor.can_undo();
-        let edited = self.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited && !saved_before);
-        self.late_answer = edited.zip(detection.intros.first()).and_then(|(yours, model)| {
+        let model = detection.intros.first().map(|m| (m.start, m.end));
+        let moved = match (self.seen_answer, model) {
+            (Some(Some((a, b))), Some((c, d))) => (a - c).abs() > 1.0 || (b - d).abs() > 1.0,
+            (Some(None), Some(_)) => true,
+            (None, Some(_)) => self.editor.intro_edited_since_opened(),
+            (_, None) => false,
+        };
+        self.seen_answer = Some(model);
+        let edited = self.editor.intro().filter(|s| s.source == crate::segments::Source::HumanEdited);
+        let differs = edited.zip(model).and_then(|(yours, (start, end))| {
             let (s, e) = (yours.start_ms as f64 / 1000.0, yours.end_ms as f64 / 1000.0);
-            ((model.start - s).abs() > 1.0 || (model.end - e).abs() > 1.0).then_some(((yours.start_ms, yours.end_ms), (model.start, model.end)))
+            ((start - s).abs() > 1.0 || (end - e).abs() > 1.0).then_some(((yours.start_ms, yours.end_ms), (start, end)))
         });
+        if moved || differs.is_none() {
+            self.late_answer = differs;
+        }
         self.editor.merge_detection(&detection);
         self.detection = Some(detection);
     }

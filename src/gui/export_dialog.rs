@@ -223,7 +223,7 @@ impl App {
             return;
         }
         // Episodes whose labels no one verified: their chapters are the model's, said in the summary.
-        let unverified = chosen.iter().filter(|e| !e.editor.is_verified()).count();
+        let unverified: Vec<PathBuf> = chosen.iter().filter(|e| !e.editor.is_verified()).map(|e| e.path.clone()).collect();
         let job = job.clone();
         let tx = self.notices.0.clone();
         let ctx = self.ctx.clone();
@@ -251,7 +251,7 @@ impl App {
             // episodes a chapter file failed for: the error names the episode, or the file
             // written for it (a folder that refuses a write). A copy that failed is counted apart.
             let mut failed_episodes: Vec<PathBuf> = Vec::new();
-            // Episodes at least one chapter file was written for.
+            // Episodes at least one file was written for (chapters, or a copy carrying them).
             let mut written_for: Vec<PathBuf> = Vec::new();
             let episode_of = |path: &Path| -> Option<PathBuf> {
                 let name = path.file_name()?.to_string_lossy().into_owned();
@@ -285,6 +285,11 @@ impl App {
             if let (true, Some(f)) = (job.remux, &folder) {
                 let (done, failed) = remux_episodes(&jobs, f, &options);
                 copies = done.len();
+                for episode in done.iter().filter_map(|(w, _)| episode_of(w)) {
+                    if !written_for.contains(&episode) {
+                        written_for.push(episode);
+                    }
+                }
                 note(&failed, false, &mut failures);
             }
             let whom = match (jobs.len(), failed_episodes.len()) {
@@ -306,12 +311,12 @@ impl App {
             };
             let place = folder.as_ref().map_or("beside the media".to_string(), |f| format!("into {}", f.display()));
             let copies = if copies > 0 { format!(" and {} with chapters", crate::words::count(copies, "copy", "copies")) } else { String::new() };
-            let unchecked = match unverified {
-                // Nothing written: nothing whose chapters are the model's.
-                _ if written == 0 && copies.is_empty() => String::new(),
+            // Of the episodes something was written for: one that got nothing has no chapters
+            // that are the model's.
+            let unchecked = match unverified.iter().filter(|e| written_for.contains(e)).count() {
                 0 => String::new(),
-                n if n == jobs.len() => " (not verified)".to_string(),
-                n => format!(" ({n} of {} not verified)", jobs.len()),
+                n if n == written_for.len() => " (not verified)".to_string(),
+                n => format!(" ({n} of {} not verified)", written_for.len()),
             };
             let summary = format!("Exported {}{copies} for {whom}{unchecked} {place}", crate::words::count(written, "file", "files"));
             // One message: the summary with every reason, so no failure is overwritten.

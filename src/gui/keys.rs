@@ -308,7 +308,7 @@ impl App {
             match (done, undo) {
                 (true, true) => self.tell(format!("{name}: last edit undone (Ctrl+Shift+Z redoes)")),
                 (true, false) => self.tell(format!("{name}: edit redone")),
-                (false, true) => self.refuse(format!("{name}: nothing to undo (the history starts when the app opens; saved labels are where it stops)")),
+                (false, true) => self.refuse(format!("{name}: nothing to undo (the history starts when the episode is opened)")),
                 (false, false) => self.refuse(format!("{name}: nothing to redo")),
             }
         }

@@ -413,10 +413,12 @@ impl App {
         self.info = None;
         self.fades.clear();
         self.head_h = (0.0, 0.0);
+        let mut no_videos = false;
         let files = if path.is_dir() {
             match crate::paths::media_files_under(path) {
                 Ok(files) if files.is_empty() => {
                     self.banner = Some(format!("{}: no video files in this folder", path.display()));
+                    no_videos = true;
                     Vec::new()
                 }
                 Ok(files) => files,
@@ -428,12 +430,13 @@ impl App {
         } else {
             vec![path.to_path_buf()]
         };
-        // A folder without videos is not one to come back to: kept out of Recent (an outside
-        // trial found it there beside the episodes).
-        if path.exists() && !files.is_empty() {
+        if path.exists() && !no_videos {
             self.settings.remember(path);
         } else {
-            // A Recent entry that moved or was deleted leaves the menu instead of failing again.
+            // A Recent entry that moved or was deleted leaves the menu instead of failing again,
+            // and a folder without videos is not one to come back to (an outside trial found
+            // one there beside the episodes). One that could not be read stays: it may be
+            // readable next time.
             let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             self.settings.recent.retain(|p| p != path && *p != abs);
         }
@@ -672,6 +675,8 @@ impl App {
 
     /// Say why a key or a typed value changed nothing; the line clears itself after a while.
     pub(crate) fn refuse(&mut self, why: String) {
+        // A repeat's deadline is its own: the earlier one of the same text would clear it early.
+        self.fades.retain(|(text, _)| *text != why);
         self.fades.push((why.clone(), Instant::now() + Duration::from_secs(8)));
         self.banner = Some(why);
         self.wake_after(Duration::from_secs(8));
@@ -684,6 +689,7 @@ impl App {
         if self.banner.as_ref().is_some_and(|b| self.fades.iter().any(|(text, _)| text == b)) {
             self.banner = None;
         }
+        self.fades.retain(|(text, _)| *text != what);
         self.fades.push((what.clone(), Instant::now() + Duration::from_secs(15)));
         self.info = Some(what);
         self.wake_after(Duration::from_secs(15));
@@ -811,6 +817,7 @@ impl App {
                 // An export's failures are news, not a standing fault: in the error colour for
                 // a while, then gone, and what happens next is said over them (an outside trial:
                 // a red summary stayed for minutes and hid every message after it).
+                self.fades.retain(|(text, _)| *text != notice);
                 self.fades.push((notice.clone(), Instant::now() + Duration::from_secs(EXPORT_FAILURE_S)));
                 self.banner = Some(notice);
                 self.wake_after(Duration::from_secs(EXPORT_FAILURE_S));

@@ -102,16 +102,11 @@ pub fn segments_or_found(media: &[PathBuf], segments: Option<&Path>, find: &mut 
 
 /// Render one episode's segments in `format`, with what the format needs from the media (its
 /// duration, frame rate, name). Segments that lie past the episode's end are cut or left out by
-/// the chapter formats; the notes say so.
-pub fn render_episode(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<(String, Vec<Note>)> {
-    render_or_refuse(file, segments, format, options)?.map_err(|m| Error::input(file, m))
-}
-
-/// [`render_episode`], with the format's refusal of these segments (YouTube's 10 s chapters, say)
-/// apart from a file that cannot be read: the refusal is about the chapter file, which an export
-/// names instead of the episode (an outside trial read "…S01E01.mp4: YouTube chapters must last
-/// at least 10 s" as a damaged video).
-fn render_or_refuse(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<std::result::Result<(String, Vec<Note>), String>> {
+/// the chapter formats; the notes say so. The outer error: the episode cannot be read; the inner
+/// one, the format's refusal of these segments (YouTube's 10 s chapters, say), which is about
+/// the file to be written, and is named so by the caller (an outside trial read "…S01E01.mp4:
+/// YouTube chapters must last at least 10 s" as a damaged video).
+pub fn render_or_refuse(file: &Path, segments: &Segments, format: Format, options: &ExportOptions) -> Result<std::result::Result<(String, Vec<Note>), String>> {
     let info = crate::video::probe(file)?;
     let mut o = options.clone();
     o.duration_ms = info.duration_s.map(|d| (d * 1000.0).round() as u64);

@@ -387,6 +387,27 @@ fn exporting_a_missing_episode_says_the_file_is_missing() {
 }
 
 #[test]
+fn a_format_refusing_the_segments_names_what_was_not_written() {
+    // An 8 s intro: YouTube wants every chapter 10 s or longer. Into a folder, the chapter file
+    // is named; to standard output, that (an outside trial read the episode's name in front of
+    // the refusal as a damaged video).
+    let (media, _) = demo_episode();
+    let dir = tempfile::tempdir().unwrap();
+    let segments = dir.path().join("short.json");
+    std::fs::write(&segments, r#"{"version": 1, "segments": [{"kind": "intro", "start_ms": 2000, "end_ms": 10000, "source": "human_edited"}]}"#).unwrap();
+    for (out, named) in [(dir.path().join("out"), dir.path().join("out/Bunny Tales - S01E02.youtube.txt").display().to_string()), (std::path::PathBuf::from("-"), "standard output: nothing written for".to_string())] {
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        let mut c = introskip();
+        c.arg("export").arg(&media).arg("--segments").arg(&segments).args(["--format", "youtube", "--out"]).arg(&out);
+        let o = run_with_timeout(c, 60);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(&format!("{named}")) && stderr.contains("YouTube chapters must last at least 10 s"), "{stderr}");
+        assert!(o.stdout.is_empty(), "nothing on standard output: {}", String::from_utf8_lossy(&o.stdout));
+    }
+}
+
+#[test]
 fn episodes_nobody_labelled_are_exported_with_what_detect_finds_and_saved_labels_win() {
     // As the app's Export: an episode with labels saved exports them; one without is found now
     // (the outside trial's command line refused a season the app exported).

@@ -66,7 +66,7 @@ fn keyboard_sets_the_intro_with_undo_redo_and_autosaves() {
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run_steps(1);
     assert_eq!(intro(&h), Some((3_000, 8_040)), "the saved labels stand");
-    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("nothing to undo")), "{:?}", h.state().banner);
+    assert!(h.state().banner.as_deref().is_some_and(|b| b.contains("nothing to undo (the history starts when the episode is opened)")), "{:?}", h.state().banner);
 }
 
 #[test]
@@ -463,18 +463,23 @@ fn the_models_answer_beside_an_edited_intro_is_said_only_when_it_came_after_the_
     h.state_mut().episodes[0].editor.set_end(Kind::Intro, 45_000);
     h.run_steps(2);
     assert!(h.query_by_label_contains("came after your edit").is_none(), "an edit after it is the labeller's reply");
-    // Reopened: the edit comes from the saved labels, the first answer is the one it corrected
-    // (no news), and a later one is said without a Ctrl+Z this session cannot honour.
+    // Reopened: the edit comes from the saved labels, and the answer it corrected is no news,
+    // first or sent again when the season is judged again (each episode analysed re-judges it);
+    // an answer that moves is said, without a Ctrl+Z this opening cannot honour.
     {
         let ep = &mut h.state_mut().episodes[0];
         let saved = ep.editor.segments.clone();
         ep.editor = super::edit::Editor::new(saved);
         ep.detection = None;
+        ep.seen_answer = None;
         ep.take_answer(answer(10.0, 40.0));
     }
     h.run_steps(2);
     h.get_by_label_contains("Intro 00:00:12.000 – 00:00:45.000");
     assert!(h.query_by_label_contains("came after your edit").is_none(), "the answer the saved edit corrected is no news");
+    h.state_mut().episodes[0].take_answer(answer(10.3, 40.2));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("came after your edit").is_none(), "the same answer, the season judged again, is no news");
     h.state_mut().episodes[0].take_answer(answer(30.0, 60.0));
     h.run_steps(2);
     h.get_by_label_contains("the model's answer that came after your edit: intro 00:00:30.000 – 00:01:00.000; yours stands");

@@ -88,6 +88,11 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     step_until(&mut h, "the repeated export's summary", |a| a.banner.as_deref().is_some_and(|b| b == format!("{said} (again)")));
     // News, not a standing fault: it fades, and what is said next shows over it.
     assert!(h.state().fades.iter().any(|(text, _)| Some(text) == h.state().banner.as_ref()), "the failures fade");
+    // A third time: its own 30 s, not the second's deadline (the fades are matched by text).
+    let second = h.state().fades.iter().filter(|(text, _)| h.state().banner.as_ref() == Some(text)).map(|(_, due)| *due).max().unwrap();
+    h.state_mut().run_export(&job);
+    step_until(&mut h, "the third export's summary", |a| a.fades.iter().any(|(text, due)| a.banner.as_ref() == Some(text) && *due > second));
+    assert_eq!(h.state().fades.iter().filter(|(text, _)| h.state().banner.as_ref() == Some(text)).count(), 1, "one deadline for the line");
     h.state_mut().tell("Bunny Tales - S01E01.mp4 verified".into());
     assert_eq!((h.state().banner.as_deref(), h.state().info.as_deref()), (None, Some("Bunny Tales - S01E01.mp4 verified")));
     // The unreadable episode alone: nothing written, so nothing "not verified" either.
@@ -96,4 +101,9 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     step_until(&mut h, "the lone episode's summary", |a| a.banner.as_deref().is_some_and(|b| b.starts_with("Exported 0 files")));
     let said = h.state().banner.clone().unwrap();
     assert!(said.starts_with(&format!("Exported 0 files for Bunny Tales - S01E04.mp4 into {}. Not written: ", out.display())), "{said}");
+    // S01E01 verified: the season's summary has nothing unverified to say, the episode that
+    // got nothing not counted.
+    h.state_mut().episodes[0].editor.verify_all();
+    h.state_mut().run_export(&job);
+    step_until(&mut h, "the verified season's summary", |a| a.banner.as_deref().is_some_and(|b| b.starts_with("Exported 2 files for 1 of 2 episodes into")));
 }

@@ -101,9 +101,10 @@ struct Cues {
     black: Vec<bool>,
     /// Share of black pixels ([`black_share`]).
     share: Vec<f32>,
-    /// A scene between black cards ([`scenes_between_cards`]), or a shot after names over
-    /// footage and before one line on a black card ([`shots_between_forms`]): no run of credits
-    /// goes through it.
+    /// A scene between black cards ([`scenes_between_cards`]), a shot after names over footage
+    /// and before one line on a black card ([`shots_between_forms`]), or a full-frame shot
+    /// between two parts of a squeeze-back ([`shot_between_squeezes`]): no run of credits goes
+    /// through it.
     scene: Vec<bool>,
     /// Lines of text read in the picture (a channel's logo on a black card left out).
     lines: Vec<usize>,
@@ -196,26 +197,62 @@ fn scenes_between_cards(c: &Cues) -> Vec<bool> {
 /// began 2–4 s late when this parted those too), and names over footage darkening to a card are
 /// one look (B 2042's Secret River E03, its last name on footage 70 % black).
 fn shots_between_forms(c: &Cues) -> Vec<bool> {
-    let n = c.credit.len();
-    let mut out = vec![false; n];
-    let mut g = 1;
-    while g < n {
-        if c.credit[g] || !c.credit[g - 1] {
-            g += 1;
-            continue;
-        }
-        let mut h = g;
-        while h + 1 < n && !c.credit[h + 1] {
-            h += 1;
-        }
-        if h + 1 < n && h + 1 - g <= GAP_S && !c.card[g - 1] && !c.dark[g - 1] && c.card[h + 1] && c.lines[h + 1] == 1 && c.share[h + 1] >= SCENE_BLACK {
+    let mut out = vec![false; c.credit.len()];
+    for (g, h) in pauses(&c.credit) {
+        if h + 1 - g <= GAP_S && !c.card[g - 1] && !c.dark[g - 1] && c.card[h + 1] && c.lines[h + 1] == 1 && c.share[h + 1] >= SCENE_BLACK {
             let cuts: Vec<usize> = (g..=h + 1).filter(|&k| c.change[k] >= CUT).collect();
             let whole_shot = cuts.windows(2).any(|w| w[1] - w[0] >= 2 && (w[0]..w[1]).all(|k| !c.dark[k] && !c.roll[k] && !c.squeeze[k]));
             if whole_shot {
                 out[g..=h].iter_mut().for_each(|s| *s = true);
             }
         }
+    }
+    out
+}
+
+/// The pauses between credit seconds: each stretch `g..=h` of seconds that are not, with a
+/// credit second before it and after it.
+fn pauses(credit: &[bool]) -> Vec<(usize, usize)> {
+    let n = credit.len();
+    let mut out = Vec::new();
+    let mut g = 1;
+    while g < n {
+        if credit[g] || !credit[g - 1] {
+            g += 1;
+            continue;
+        }
+        let mut h = g;
+        while h + 1 < n && !credit[h + 1] {
+            h += 1;
+        }
+        if h + 1 < n {
+            out.push((g, h));
+        }
         g = h + 1;
+    }
+    out
+}
+
+/// Per second, whether it is in a pause between names beside a squeezed picture on both sides
+/// that is one whole shot, full frame, without any text: cut in as the squeeze ends, cut out as
+/// it comes back, as long as the shortest scene between two parts ([`MIN_AFTER_S`]) and no
+/// longer than a pause [`runs`] closes ([`GAP_S`]). A squeeze-back plays until the picture
+/// fills the frame again: this is a shot of story between two parts (tails-mid-other 6065's
+/// Hollow Kingdom E03: 3.2 s of story between two parts of a squeeze-back, closed as a page
+/// turn and skipped with the credits). Not between names over footage: there a part before the
+/// longer one is not joined ([`split::split_credits`], story shows such text too often), and
+/// parting them lost the first part where the join only took in 3 s of story.
+fn shot_between_squeezes(c: &Cues) -> Vec<bool> {
+    let mut out = vec![false; c.credit.len()];
+    let beside_picture = |k: usize| c.credit[k] && c.squeeze[k] && !c.dark[k];
+    for (g, h) in pauses(&c.credit) {
+        let len = h + 1 - g;
+        if len <= GAP_S && len as f64 >= MIN_AFTER_S && beside_picture(g - 1) && beside_picture(h + 1) {
+            let one_shot = c.change[g] >= CUT && c.change[h + 1] >= CUT && (g + 1..=h).all(|k| c.change[k] < CUT);
+            if one_shot && (g..=h).all(|k| !c.text[k] && !c.dark[k]) {
+                out[g..=h].iter_mut().for_each(|s| *s = true);
+            }
+        }
     }
     out
 }
@@ -439,8 +476,9 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     // run goes through the scene ([`runs`]).
     c.scene = scenes_between_cards(&c);
     let shots = shots_between_forms(&c);
-    for (s, shot) in c.scene.iter_mut().zip(shots) {
-        *s |= shot;
+    let squeezes = shot_between_squeezes(&c);
+    for ((s, shot), parted) in c.scene.iter_mut().zip(shots).zip(squeezes) {
+        *s |= shot || parted;
     }
     c
 }

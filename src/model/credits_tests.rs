@@ -666,3 +666,20 @@ fn subtitled_story_and_short_text_are_not_credits() {
     assert!(find_tail(&with_text(f), 123.0).credits.is_none(), "the same, with the tail's own text cues");
     assert!(find_tail(&tail("ssssssccccssssss"), 116.0).credits.is_none(), "4 s of names");
 }
+
+#[test]
+fn a_whole_shot_of_story_between_two_parts_of_names_over_footage_parts_them() {
+    // Names beside a squeezed picture, a 3 s full-frame shot of story (a cut in, a cut out), more
+    // names beside the picture, story: two parts and the shot between, never skipped.
+    let found = split(&format!("ssss{}sss{}Sssss", "q".repeat(9), "q".repeat(9)), 129.0);
+    assert_eq!(spans(&found).len(), 2, "{found:?}");
+    assert_eq!(found.between.len(), 1, "{found:?}");
+    assert_eq!((spans(&found), found.between.as_slice()), (vec![(103.5, 112.5), (115.5, 124.5)], &[(112.5, 115.5)][..]), "{found:?}");
+    // Two shots in the pause (no whole shot from names to names): one run, as before.
+    let found = split(&format!("ssss{}sSs{}Sssss", "q".repeat(9), "q".repeat(9)), 129.0);
+    assert_eq!((spans(&found), found.between.len()), (vec![(103.5, 124.5)], 0), "{found:?}");
+    // Between names over footage, the same shot stays inside one run: parted, the part before
+    // the longer one would be lost, not joined (story shows such text too often).
+    let found = split(&format!("ssss{}sss{}Sssss", "f".repeat(9), "f".repeat(9)), 129.0);
+    assert_eq!((spans(&found), found.between.len()), (vec![(103.5, 124.5)], 0), "{found:?}");
+}

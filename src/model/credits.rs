@@ -234,14 +234,17 @@ fn pauses(credit: &[bool]) -> Vec<(usize, usize)> {
 }
 
 /// Per second, whether it is in a pause between names beside a squeezed picture on both sides
-/// that is one whole shot, full frame, without any text: cut in as the squeeze ends, cut out as
-/// it comes back, as long as the shortest scene between two parts ([`MIN_AFTER_S`]) and no
-/// longer than a pause [`runs`] closes ([`GAP_S`]). A squeeze-back plays until the picture
-/// fills the frame again: this is a shot of story between two parts (tails-mid-other 6065's
-/// Hollow Kingdom E03: 3.2 s of story between two parts of a squeeze-back, closed as a page
-/// turn and skipped with the credits). Not between names over footage: there a part before the
-/// longer one is not joined ([`split::split_credits`], story shows such text too often), and
-/// parting them lost the first part where the join only took in 3 s of story.
+/// that is one whole shot without any text, neither dark nor squeezed: no cut inside it (the
+/// cuts at its ends only say the layout changed), as long as the shortest scene between two
+/// parts ([`MIN_AFTER_S`]) and no longer than a pause [`runs`] closes ([`GAP_S`]). A squeeze-back
+/// plays until the picture fills the frame again: this is a shot of story between two parts
+/// (tails-mid-other 6065's Hollow Kingdom E03: 3.2 s of story between two parts of a
+/// squeeze-back, closed as a page turn and skipped with the credits). Not between names over
+/// footage: there a part before the longer one is not joined ([`split::split_credits`], story
+/// shows such text too often), and parting them lost the first part where the join only took in
+/// 3 s of story. A part shorter than a run ([`MIN_CREDIT_S`]) on either side is left out where
+/// it was joined before: credits not skipped, never story. A squeeze whose centre is dark (a
+/// small corner picture) is the black cards' case ([`scenes_between_cards`]).
 fn shot_between_squeezes(c: &Cues) -> Vec<bool> {
     let mut out = vec![false; c.credit.len()];
     let beside_picture = |k: usize| c.credit[k] && c.squeeze[k] && !c.dark[k];

@@ -668,7 +668,7 @@ fn subtitled_story_and_short_text_are_not_credits() {
 }
 
 #[test]
-fn a_whole_shot_of_story_between_two_parts_of_names_over_footage_parts_them() {
+fn a_whole_shot_of_story_between_two_parts_of_a_squeeze_back_parts_them() {
     // Names beside a squeezed picture, a 3 s full-frame shot of story (a cut in, a cut out), more
     // names beside the picture, story: two parts and the shot between, never skipped.
     let found = split(&format!("ssss{}sss{}Sssss", "q".repeat(9), "q".repeat(9)), 129.0);
@@ -682,4 +682,9 @@ fn a_whole_shot_of_story_between_two_parts_of_names_over_footage_parts_them() {
     // the longer one would be lost, not joined (story shows such text too often).
     let found = split(&format!("ssss{}sss{}Sssss", "f".repeat(9), "f".repeat(9)), 129.0);
     assert_eq!((spans(&found), found.between.len()), (vec![(103.5, 124.5)], 0), "{found:?}");
+    // Nor names over footage on one side only, nor a 2 s shot (shorter than a scene between parts).
+    for kinds in [format!("ssss{}sss{}Sssss", "q".repeat(9), "f".repeat(9)), format!("ssss{}ss{}Ssssss", "q".repeat(9), "q".repeat(9))] {
+        let found = split(&kinds, 129.0);
+        assert_eq!(found.between.len(), 0, "{kinds}: {found:?}");
+    }
 }

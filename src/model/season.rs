@@ -124,7 +124,7 @@ pub enum Outcome {
 /// ends or begins them ([`crate::model::credits`]); what follows the last part of split credits
 /// is read, the shots that show text first ([`crate::model::credits::seconds_to_read`]); a whole
 /// shot between names over footage and a black card parts them (`model::credits`).
-/// 25: a whole full-frame shot between two parts of a squeeze-back parts them
+/// 25: a whole shot of story between two parts of a squeeze-back parts them
 /// (`model::credits::shot_between_squeezes`).
 pub const JUDGE_VERSION: u32 = 25;
 

@@ -635,5 +635,5 @@ fn best_run(credit: &[bool], scene: &[bool]) -> Option<(usize, usize, usize)> {
 }
 
 #[cfg(test)]
-#[path = "credits_tests.rs"]
+#[path = "credits_tests/mod.rs"]
 mod tests;

@@ -1,0 +1,142 @@
+//! The credits rule on hand-made tails: what each cue finds, joins and leaves.
+
+use super::*;
+use image::RgbImage;
+use ndarray::Array2;
+
+/// Credits a scene splits: parts, the story between them, what follows the last part.
+mod split;
+/// The words read at the credits' edges and after them: where they begin and end, preview or story.
+mod reading;
+/// One run's forms and the furniture around it: cards, footage, rolls, squeeze-backs, logos, subtitles.
+mod forms;
+
+/// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
+/// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
+/// with a caption, 'u' story with a subtitle, 'k' one line on black (a film's title card);
+/// 'R' a new shot with one line that rolls up 10 px a second over the run of 'R's; 'q' the
+/// picture squeezed to the left with names beside it, 'Q' squeezed, a new shot, no names.
+fn tail(kinds: &str) -> EpisodeFeatures {
+    let n = kinds.len();
+    let mut f = EpisodeFeatures::empty(2);
+    f.start_s = 100;
+    f.seconds = (100..100 + n as u32).collect();
+    let mut shot = 0usize;
+    let mut rows = Vec::new();
+    // 'f', 'l' and 'g' are one shot of footage: names over it, the last line leaving, none.
+    let group = |k: u8| if matches!(k, b'f' | b'l' | b'g') { b'f' } else { k };
+    for (i, k) in kinds.chars().enumerate() {
+        if matches!(k, 'S' | 'p' | 'R' | 'Q') || (i > 0 && group(kinds.as_bytes()[i - 1]) != group(k as u8)) {
+            shot += 1;
+        }
+        let angle = shot as f32 * 1.1;
+        rows.extend([angle.cos(), angle.sin()]);
+        // How many 'R's came before this one in its run: the rolling line's step.
+        let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == b'R').count() as u32;
+        let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
+        let lines: &[std::ops::Range<u32>] = match k {
+            'c' | 'f' => &[20..24, 27..31, 34..38],
+            'p' | 'u' => &[60..64],
+            'l' => &[8..12],
+            'k' => &[30..34],
+            'R' => &roll,
+            'q' => &[14..18, 30..34, 46..50],
+            _ => &[],
+        };
+        let squeeze = matches!(k, 'q' | 'Q');
+        let base = |x: u32, y: u32| -> u8 {
+            match k {
+                'b' | 'c' | 'k' => 10,
+                'q' | 'Q' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
+                _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
+            }
+        };
+        // The squeezed picture's names sit beside it, in the right part of the frame.
+        let glyphs = if squeeze { 88..124 } else { 30..98 };
+        f.thumbnails.push(RgbImage::from_fn(128, 72, |x, y| {
+            let on = lines.iter().any(|r| r.contains(&y)) && glyphs.contains(&x) && x % 3 == 0;
+            image::Rgb([if on { 255 } else { base(x, y) }; 3])
+        }));
+    }
+    f.embeddings = Array2::from_shape_vec((n, 2), rows).unwrap();
+    f
+}
+/// [`find_tail`] and then [`split_credits`], as the tail's judgement runs them.
+fn split(kinds: &str, duration_s: f64) -> TailFound {
+    let t = tail(kinds);
+    let mut found = find_tail(&t, duration_s);
+    split_credits(&t, &mut found, duration_s);
+    found
+}
+fn spans(found: &TailFound) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = found.credits.iter().chain(&found.more_credits).map(|c| (c.start, c.end)).collect();
+    out.sort_by(|a, b| a.0.total_cmp(&b.0));
+    out
+}
+/// `kinds` ([`tail`]) with the seconds `on` turned into a dark scene: a lit disc's worth of
+/// picture on black, 80 % of it black (the earth at night), no card.
+fn with_dark_scene(kinds: &str, on: std::ops::Range<usize>) -> EpisodeFeatures {
+    let mut t = tail(kinds);
+    for img in &mut t.thumbnails[on] {
+        for y in 0..72 {
+            for x in 0..26 {
+                img.put_pixel(x, y, image::Rgb([(70 + (x * 5 + y * 3) % 40) as u8; 3]));
+            }
+        }
+        let share = crate::features::picture::black_share(img);
+        assert!((BLACK_CARD..SCENE_BLACK).contains(&share), "{share}");
+    }
+    t
+}
+/// The fixture with text cues read from its pictures, as the tail's analysis keeps them.
+fn with_text(mut f: EpisodeFeatures) -> EpisodeFeatures {
+    f.text = f.thumbnails.iter().map(crate::features::picture::text_cue).collect();
+    f
+}
+/// The fixture with a channel's logo in the top right corner of every picture (rows 3–6), and
+/// its text cues read from them.
+fn with_logo(mut f: EpisodeFeatures) -> EpisodeFeatures {
+    for img in &mut f.thumbnails {
+        draw_line(img, 3..7, (104..122).step_by(2), 230);
+    }
+    with_text(f)
+}
+/// A line of glyph strokes at `rows`, one column at each of `columns`, at grey `level`.
+fn draw_line(img: &mut RgbImage, rows: std::ops::Range<u32>, columns: impl Iterator<Item = u32> + Clone, level: u8) {
+    for y in rows {
+        for x in columns.clone() {
+            img.put_pixel(x, y, image::Rgb([level; 3]));
+        }
+    }
+}
+/// `kinds` ([`tail`]) with the subtitle of 'u' drawn over the black seconds `on` too, and the
+/// text cues read from the pictures.
+fn subtitle_over_black(kinds: &str, on: std::ops::Range<usize>) -> EpisodeFeatures {
+    let mut f = tail(kinds);
+    for img in &mut f.thumbnails[on] {
+        draw_line(img, 60..64, (30..98).step_by(3), 255);
+    }
+    with_text(f)
+}
+/// What [`rolled_in`] or [`rolled_out`] make of `readings`, every second from 90 to 130
+/// looked at unless `looked` says which, the words of `furniture` read far away.
+fn walked(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, furniture: &[&str]) -> Walk {
+    let far = FarWords { furniture: furniture.iter().map(|w| w.to_string()).collect(), strangers: Vec::new() };
+    walked_knowing(out, edge, readings, looked, &far)
+}
+/// [`walked`], knowing both kinds of words read far away ([`FarWords`]).
+fn walked_knowing(out: bool, edge: u32, readings: &[crate::features::ocr::Reading], looked: Option<&[u32]>, far: &FarWords) -> Walk {
+    let all: Vec<u32> = (90..=130).collect();
+    let reads = EdgeReads { looked: looked.unwrap_or(&all), readings, furniture: &far.furniture, strangers: &far.strangers };
+    if out { rolled_out(edge, &reads) } else { rolled_in(edge, &reads) }
+}
+fn reading(second: u32, text: &str) -> crate::features::ocr::Reading {
+    use crate::features::ocr::Word;
+    // A word written "~word" was read unsurely.
+    let words = text.split(' ').map(|w| Word { text: w.into(), confidence: if w.starts_with('~') { 60.0 } else { 90.0 } }).collect();
+    crate::features::ocr::Reading { second, words }
+}
+/// Credits, then a scene and a preview whose caption the text cue cannot see.
+fn t_without_caption() -> EpisodeFeatures {
+    tail("ssssccccccccccSssSssSssSSSSS")
+}

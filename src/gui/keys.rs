@@ -209,6 +209,7 @@ impl App {
         let edit_kind = self.edit_kind;
         if up || down {
             self.selected = if up { self.selected.saturating_sub(1) } else { (self.selected + 1).min(count - 1) };
+            self.picked = true;
             self.follow_playhead = true;
             return;
         }
@@ -330,6 +331,7 @@ impl App {
                     // Its timeline opens where its playhead is, as ↑/↓ open it.
                     let done = self.episodes[self.selected].name();
                     self.selected = i;
+                    self.picked = true;
                     self.follow_playhead = true;
                     self.tell(format!("{done} verified; next to check: {}", self.episodes[i].name()));
                 }

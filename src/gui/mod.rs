@@ -135,6 +135,10 @@ enum Pick {
 pub struct App {
     episodes: Vec<Episode>,
     selected: usize,
+    /// The user chose the selected episode since the season opened. Until then the selection
+    /// is the first episode not found unreadable: a folder whose first file is damaged opens
+    /// on one that plays, not on an error.
+    picked: bool,
     worker: Worker,
     encoder: String,
     dialog: Option<(Pick, crossbeam_channel::Receiver<Option<PathBuf>>)>,
@@ -308,6 +312,7 @@ impl App {
         let mut app = App {
             episodes: Vec::new(),
             selected: 0,
+            picked: false,
             worker,
             encoder: "loading…".into(),
             dialog: None,
@@ -480,6 +485,7 @@ impl App {
             }
         }
         self.selected = 0;
+        self.picked = false;
         self.queue_all();
     }
 
@@ -515,6 +521,7 @@ impl App {
             Action::NextToCheck => match self.next_to_check() {
                 Some(i) => {
                     self.selected = i;
+                    self.picked = true;
                     self.follow_playhead = true;
                 }
                 None => {
@@ -576,6 +583,7 @@ impl App {
             Action::GoTo { episode, second } => {
                 if let Some(ep) = self.episodes.get_mut(episode) {
                     self.selected = episode;
+                    self.picked = true;
                     ep.playhead_s = f64::from(second);
                     self.follow_playhead = true;
                     if self.playing {

@@ -149,6 +149,7 @@ impl App {
         });
         if let Some(i) = chosen {
             self.selected = i;
+            self.picked = true;
             self.follow_playhead = true;
         }
     }

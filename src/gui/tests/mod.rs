@@ -52,6 +52,30 @@ fn a_season_opens_in_natural_order_and_bad_files_show_why() {
     assert_eq!(h.query_all_by_label_contains("unreadable: not a media file FFmpeg can read").count(), 3);
 }
 
+#[test]
+fn a_folder_whose_first_file_is_damaged_opens_on_one_that_plays_unless_the_user_chose_it() {
+    let dir = tempfile::tempdir().unwrap();
+    unreadable(dir.path(), &["ep1.mp4"]);
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E01.mp4"), dir.path().join("ep2.mp4")).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "ep1 to fail and ep2 to be analysed", |a| matches!(a.episodes[0].status, Status::Failed(_)) && matches!(a.episodes[1].status, Status::Done { .. }));
+    assert_eq!(h.state().selected, 1, "the damaged first file stayed selected");
+    assert!(h.state().unreadable().is_none());
+    // Its error is still in the list; the view is the episode that plays.
+    h.get_by_label_contains("unreadable: not a media file FFmpeg can read");
+    assert!(h.query_by_label_contains("ep1.mp4: not a media file FFmpeg can read").is_none());
+    // Chosen by the user (here before its analysis failed), the damaged file stays selected.
+    let mut chosen = self::app();
+    chosen.open(dir.path());
+    chosen.apply(Action::GoTo { episode: 0, second: 0 });
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), chosen);
+    step_until(&mut h, "ep1 to fail", |a| matches!(a.episodes[0].status, Status::Failed(_)));
+    assert_eq!(h.state().selected, 0);
+    h.get_by_label_contains("ep1.mp4: not a media file FFmpeg can read");
+}
+
 /// `path` opened, and its analysis cancelled with the Cancel button as soon as it shows.
 fn opened_and_cancelled(path: &Path) -> Harness<'static, App> {
     let mut app = app();
@@ -220,7 +244,9 @@ fn files_without_pictures_and_encoders_without_a_model_are_explained() {
     let banner = h.state().banner.clone().unwrap();
     assert!(banner.starts_with("No intro detection: no trained model for encoder clip"), "{banner}");
     h.get_by_label_contains("train one with `introskip train`");
-    h.get_by_label_contains("a song.mp4: no video stream (audio only");
+    // The song's reason is in the list; the view opens on the clip, which plays.
+    h.get_by_label_contains("unreadable: no video stream (audio only");
+    assert_eq!(h.state().selected, 1);
 }
 
 #[test]

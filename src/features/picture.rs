@@ -156,10 +156,15 @@ pub fn squeezed(img: &RgbImage) -> bool {
     }
     let lit: Vec<bool> = img.pixels().map(|p| luma(p) > SQUEEZE_BLACK).collect();
     let at = |x: usize, y: usize| lit[y * w + x];
-    // Columns where most rows are picture; the longest run of them is the picture's width.
-    let cols: Vec<bool> = (0..w).map(|x| (0..h).filter(|&y| at(x, y)).count() * 5 >= h * 2).collect();
+    // Columns where most rows are picture; the longest run of them is the picture's width. A
+    // dark middle of the squeezed shot (a cave, a night sky) is still inside the box where lit
+    // columns stand on both sides of it (tails-mid-other 6066's Hidden Lantern E03: Big Buck
+    // Bunny's burrow split the box in three, and its first part of the credits was not seen).
+    let lit_in_col = |x: usize| (0..h).filter(|&y| at(x, y)).count();
+    let cols = bridged(&(0..w).map(|x| lit_in_col(x) * 5 >= h * 2).collect::<Vec<_>>(), &(0..w).map(|x| lit_in_col(x) * 5 >= h).collect::<Vec<_>>());
     let Some((x0, x1)) = longest_run(&cols) else { return false };
-    let rows: Vec<bool> = (0..h).map(|y| (x0..x1).filter(|&x| at(x, y)).count() * 5 >= (x1 - x0) * 4).collect();
+    let lit_in_row = |y: usize| (x0..x1).filter(|&x| at(x, y)).count();
+    let rows = bridged(&(0..h).map(|y| lit_in_row(y) * 5 >= (x1 - x0) * 4).collect::<Vec<_>>(), &(0..h).map(|y| lit_in_row(y) * 5 >= (x1 - x0) * 2).collect::<Vec<_>>());
     let Some((y0, y1)) = longest_run(&rows) else { return false };
     let (bw, bh) = (x1 - x0, y1 - y0);
     if bw * 5 > w * 4 || bh * 5 > h * 4 || bw * 10 < w * 3 || bh * 10 < h * 3 {
@@ -220,6 +225,25 @@ const LIT: f32 = 0.25;
 /// Luma at or below this is black for [`squeezed`] (the padding; footage's own darkest parts are
 /// rarely this dark over most of a column).
 const SQUEEZE_BLACK: f32 = 0.08;
+
+/// `strong`, with each run of `weak`-only entries that has a `strong` one on both sides filled
+/// in: a box's edges must be lit, its inside only partly.
+fn bridged(strong: &[bool], weak: &[bool]) -> Vec<bool> {
+    let mut out = strong.to_vec();
+    let mut i = 0;
+    while i < strong.len() {
+        if strong[i] || !weak[i] {
+            i += 1;
+            continue;
+        }
+        let j = (i..strong.len()).find(|&j| strong[j] || !weak[j]).unwrap_or(strong.len());
+        if i > 0 && strong[i - 1] && j < strong.len() && strong[j] {
+            out[i..j].fill(true);
+        }
+        i = j;
+    }
+    out
+}
 
 /// The longest run of `true`: `(start, end)` exclusive.
 fn longest_run(v: &[bool]) -> Option<(usize, usize)> {
@@ -522,6 +546,11 @@ mod tests {
         let disc = |x: u32, y: u32| (x as f32 - 73.0).powi(2) + (y as f32 - 36.0).powi(2) <= 30.0f32.powi(2);
         assert!(!squeezed(&layout(&disc)), "an iris-out 15 % off centre");
         assert!(squeezed(&layout(&|x, y| (4..80).contains(&x) && (14..58).contains(&y) && !(x < 8 && y < 18))), "one dark corner");
+        // A dark middle (a burrow, a night sky) with lit picture on both sides is inside the box;
+        // the box's own edges must be lit.
+        let burrow = |x: u32, y: u32| (4..80).contains(&x) && (14..58).contains(&y) && !((25..60).contains(&x) && (24..52).contains(&y));
+        assert!(squeezed(&layout(&burrow)), "a squeezed shot with a dark middle");
+        assert!(!squeezed(&layout(&|x, y| burrow(x, y) && x >= 25)), "lit on one side of the dark part only: no box");
         assert!(!squeezed(&layout(&|_, y| (9..63).contains(&y))), "letterbox");
         assert!(!squeezed(&layout(&|x, _| (16..112).contains(&x))), "pillarbox");
         assert!(!squeezed(&layout(&|x, y| (20..108).contains(&x) && (12..60).contains(&y))), "a centred window box");

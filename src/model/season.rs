@@ -126,7 +126,10 @@ pub enum Outcome {
 /// shot between names over footage and a black card parts them (`model::credits`).
 /// 25: a whole shot of story between two parts of a squeeze-back parts them
 /// (`model::credits::shot_between_squeezes`).
-pub const JUDGE_VERSION: u32 = 25;
+/// 26: a squeezed picture with a dark middle is still one box (`features::picture::squeezed`);
+/// two squeeze-backs are alike as parts of split credits whatever their box shows
+/// (`model::credits::split`).
+pub const JUDGE_VERSION: u32 = 26;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

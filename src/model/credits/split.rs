@@ -33,8 +33,14 @@ fn look(c: &Cues, first: usize, last: usize) -> Look {
 /// E04: 3 of 8 seconds of its first part, 6 of 7 of its second). Before the credits, where
 /// story shows credit-like text far more often, that lost four credits' starts (15–34 s early
 /// on family B's Lost Tales E01, B 2040's Broken Garden E04, C 2041's Silver Forest E02).
+///
+/// Beside a squeezed picture the darkness is the picture's, not the credits' (tails-mid-other
+/// 6066's Hidden Lantern E02: Big Buck Bunny's own end credits in the box, on black during one
+/// part and on a lit backdrop during the other): two squeeze-backs are alike whatever the box
+/// shows.
 fn alike(main: Look, other: Look, after: bool) -> bool {
-    (main.form, main.dark) == (other.form, other.dark) || (after && main.dark == other.dark && main.rolls && other.rolls)
+    let squeezes = main.form == 3 && other.form == 3;
+    (main.form, main.dark) == (other.form, other.dark) || squeezes || (after && main.dark == other.dark && main.rolls && other.rolls)
 }
 
 /// A scene between two parts of the credits lasts at most this long: the scene a series puts

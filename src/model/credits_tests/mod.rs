@@ -15,7 +15,8 @@ mod forms;
 /// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
 /// with a caption, 'u' story with a subtitle, 'k' one line on black (a film's title card);
 /// 'R' a new shot with one line that rolls up 10 px a second over the run of 'R's; 'q' the
-/// picture squeezed to the left with names beside it, 'Q' squeezed, a new shot, no names.
+/// picture squeezed to the left with names beside it ('d' the same with a dark picture), 'Q'
+/// squeezed, a new shot, no names.
 fn tail(kinds: &str) -> EpisodeFeatures {
     let n = kinds.len();
     let mut f = EpisodeFeatures::empty(2);
@@ -40,14 +41,15 @@ fn tail(kinds: &str) -> EpisodeFeatures {
             'l' => &[8..12],
             'k' => &[30..34],
             'R' => &roll,
-            'q' => &[14..18, 30..34, 46..50],
+            'q' | 'd' => &[14..18, 30..34, 46..50],
             _ => &[],
         };
-        let squeeze = matches!(k, 'q' | 'Q');
+        let squeeze = matches!(k, 'q' | 'Q' | 'd');
         let base = |x: u32, y: u32| -> u8 {
             match k {
                 'b' | 'c' | 'k' => 10,
-                'q' | 'Q' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
+                'q' | 'Q' | 'd' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
+                'd' => (24 + (x * 7 + y * 13) % 17) as u8,
                 _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,
             }
         };

@@ -166,3 +166,11 @@ fn a_whole_shot_of_story_between_two_parts_of_a_squeeze_back_parts_them() {
         assert_eq!(found.between.len(), 0, "{kinds}: {found:?}");
     }
 }
+#[test]
+fn two_parts_of_a_squeeze_back_are_alike_whatever_the_squeezed_picture_shows() {
+    // Names beside a lit picture, a 4 s scene, names beside a dark one (the box shows what the
+    // broadcaster plays: tails-mid-other 6066's Hidden Lantern E02): two parts.
+    let found = split(&format!("ssss{}SSSS{}Sssss", "q".repeat(10), "d".repeat(8)), 131.0);
+    assert_eq!((spans(&found).len(), found.between.len()), (2, 1), "{found:?}");
+    assert!(cues(&tail("d")).dark[0] && !cues(&tail("q")).dark[0], "the dark picture's seconds are dark, the lit one's not");
+}

@@ -129,7 +129,9 @@ pub enum Outcome {
 /// 26: a squeezed picture with a dark middle is still one box (`features::picture::squeezed`);
 /// two squeeze-backs are alike as parts of split credits whatever their box shows
 /// (`model::credits::split`).
-pub const JUDGE_VERSION: u32 = 26;
+/// 27: after the credits, two runs of rolling names are alike whatever the footage under them
+/// (`model::credits::split`).
+pub const JUDGE_VERSION: u32 = 27;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

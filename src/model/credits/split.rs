@@ -28,7 +28,7 @@ fn look(c: &Cues, first: usize, last: usize) -> Look {
 }
 
 /// Whether a run looking like `other` looks like the credits (`main`): the same form and
-/// darkness; after the credits, also both dark alike and both seen to roll in a quarter of their
+/// darkness; after the credits, also both seen to roll in a quarter of their
 /// seconds — the roll is missed where the lines read unevenly (tails-mid 6050's Iron Frontier
 /// E04: 3 of 8 seconds of its first part, 6 of 7 of its second). Before the credits, where
 /// story shows credit-like text far more often, that lost four credits' starts (15–34 s early
@@ -38,9 +38,13 @@ fn look(c: &Cues, first: usize, last: usize) -> Look {
 /// 6066's Hidden Lantern E02: Big Buck Bunny's own end credits in the box, on black during one
 /// part and on a lit backdrop during the other): two squeeze-backs are alike whatever the box
 /// shows.
+///
+/// After the credits, the same holds for names rolling over footage: the footage sets the
+/// darkness (6066's Last Harbor E01: names rolling over Big Buck Bunny's own credits on black,
+/// a scene, names rolling over lit footage).
 fn alike(main: Look, other: Look, after: bool) -> bool {
     let squeezes = main.form == 3 && other.form == 3;
-    (main.form, main.dark) == (other.form, other.dark) || squeezes || (after && main.dark == other.dark && main.rolls && other.rolls)
+    (main.form, main.dark) == (other.form, other.dark) || squeezes || (after && main.rolls && other.rolls)
 }
 
 /// A scene between two parts of the credits lasts at most this long: the scene a series puts

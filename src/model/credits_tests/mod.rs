@@ -14,7 +14,8 @@ mod forms;
 /// A tail of `kinds` seconds from second 100: 's' story (a textured shot; a new shot at every
 /// upper-case 'S'), 'b' black, 'c' credits over black (three lines), 'p' a preview shot
 /// with a caption, 'u' story with a subtitle, 'k' one line on black (a film's title card);
-/// 'R' a new shot with one line that rolls up 10 px a second over the run of 'R's; 'q' the
+/// 'R' a new shot with one line that rolls up 10 px a second over the run of 'R's ('r' the
+/// same over black, one shot); 'q' the
 /// picture squeezed to the left with names beside it ('d' the same with a dark picture), 'Q'
 /// squeezed, a new shot, no names.
 fn tail(kinds: &str) -> EpisodeFeatures {
@@ -32,22 +33,22 @@ fn tail(kinds: &str) -> EpisodeFeatures {
         }
         let angle = shot as f32 * 1.1;
         rows.extend([angle.cos(), angle.sin()]);
-        // How many 'R's came before this one in its run: the rolling line's step.
-        let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == b'R').count() as u32;
+        // How many 'R's (or 'r's) came before this one in its run: the rolling line's step.
+        let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == k as u8).count() as u32;
         let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
         let lines: &[std::ops::Range<u32>] = match k {
             'c' | 'f' => &[20..24, 27..31, 34..38],
             'p' | 'u' => &[60..64],
             'l' => &[8..12],
             'k' => &[30..34],
-            'R' => &roll,
+            'R' | 'r' => &roll,
             'q' | 'd' => &[14..18, 30..34, 46..50],
             _ => &[],
         };
         let squeeze = matches!(k, 'q' | 'Q' | 'd');
         let base = |x: u32, y: u32| -> u8 {
             match k {
-                'b' | 'c' | 'k' => 10,
+                'b' | 'c' | 'k' | 'r' => 10,
                 'q' | 'Q' | 'd' if !((3..80).contains(&x) && (14..58).contains(&y)) => 4,
                 'd' => (24 + (x * 7 + y * 13) % 17) as u8,
                 _ => (90 + ((x * 7 + y * 13 + shot as u32 * 31) % 23) * 3) as u8,

@@ -174,3 +174,23 @@ fn two_parts_of_a_squeeze_back_are_alike_whatever_the_squeezed_picture_shows() {
     assert_eq!((spans(&found).len(), found.between.len()), (2, 1), "{found:?}");
     assert!(cues(&tail("d")).dark[0] && !cues(&tail("q")).dark[0], "the dark picture's seconds are dark, the lit one's not");
 }
+#[test]
+fn names_rolling_over_footage_after_names_rolling_over_black_are_the_second_part() {
+    let split_read = |kinds: &str| {
+        let t = with_text(tail(kinds));
+        let mut found = find_tail(&t, 131.0);
+        split_credits(&t, &mut found, 131.0);
+        found
+    };
+    // Names on black cards and rolling over black, a 4 s scene, names rolling over lit footage:
+    // the second part's darkness is its footage's (tails-mid-other 6066's Last Harbor E01).
+    let kinds = format!("sssscccc{}SSSSf{}Sssss", "r".repeat(6), "R".repeat(6));
+    let c = cues(&with_text(tail(&kinds)));
+    assert!(c.roll[20..24].iter().all(|&r| r) && !c.dark[20] && c.dark[10], "{:?}", c.roll);
+    let found = split_read(&kinds);
+    assert_eq!((spans(&found).len(), found.between.len()), (2, 1), "{found:?}");
+    // The other way round (lit before dark), before the credits: not joined, as story before
+    // the credits shows rolling names of its own (a film's credits inside the footage).
+    let found = split_read(&format!("ssssf{}SSSScccc{}Sssss", "R".repeat(6), "r".repeat(6)));
+    assert_eq!(found.between.len(), 0, "{found:?}");
+}

@@ -384,7 +384,9 @@ impl App {
         });
         // The keys, on their own line: one at 1400 px, wrapped below that rather than cut short
         // (cut, the keys at its end were never seen; F1 has the whole sheet).
-        ui.add(egui::Label::new(egui::RichText::new("F1 all keys · Space play · 1–4 kind · I / O set at playhead · drag edges (Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · +/− zoom · M mute · Ctrl+E export again").weak()).wrap().selectable(false));
+        // An unreadable file takes none of the playing and labelling keys: only those that leave it.
+        let keys = if unreadable { "Nothing here to play or label: Up / Down another episode · N next to check · F1 all keys" } else { "F1 all keys · Space play · 1–4 kind · I / O set at playhead · drag edges (Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · +/− zoom · M mute · Ctrl+E export again" };
+        ui.add(egui::Label::new(egui::RichText::new(keys).weak()).wrap().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();
         let mut action = None;

@@ -310,8 +310,10 @@ fn an_unreadable_episode_is_neither_played_nor_labelled_and_says_why() {
     for label in ["Start", "End", "Play (Space)"] {
         assert!(h.get_by_label(label).accesskit_node().is_disabled(), "{label} is enabled");
     }
-    // No timeline, so no legend of its colours.
+    // No timeline, so no legend of its colours; the key line offers only the keys that leave it.
     assert!(h.query_by_label_contains("intro probability").is_none());
+    assert!(h.query_by_label_contains("I / O set at playhead").is_none());
+    h.get_by_label_contains("Nothing here to play or label: Up / Down another episode");
 }
 
 /// Two unreadable episodes: enough for the episode list, the keys and the top bar.

@@ -111,8 +111,9 @@ impl App {
             }
         }
         // A selection the user did not choose stays off a file found unreadable: on to the first
-        // one known to play (its analysis under way or done), once there is one.
-        if !self.picked && self.unreadable().is_some() {
+        // one known to play (its analysis under way or done), once there is one. Not while
+        // something plays or a field has the keyboard (its typed time would go to the other).
+        if !self.picked && !self.playing && ctx.memory(|m| m.focused().is_none()) && self.unreadable().is_some() {
             if let Some(i) = self.episodes.iter().position(|e| matches!(e.status, Status::Analysing { .. } | Status::Done { .. })) {
                 self.selected = i;
                 self.follow_playhead = true;

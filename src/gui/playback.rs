@@ -56,6 +56,8 @@ impl App {
         } else {
             self.preview.request(preview::Request::Play { path: ep.path.clone(), t: ep.playhead_s, rate: self.rate });
             self.playing = true;
+            // Played, the episode is the user's choice: it stays selected.
+            self.picked = true;
         }
     }
 
@@ -129,6 +131,7 @@ impl App {
         }
         self.preview.request(preview::Request::Pause);
         self.selected += 1;
+        self.picked = true;
         let ep = &mut self.episodes[self.selected];
         ep.playhead_s = 0.0;
         self.preview.request(preview::Request::Play { path: ep.path.clone(), t: 0.0, rate: self.rate });

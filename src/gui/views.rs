@@ -170,6 +170,7 @@ impl App {
         // (At this width: a wider window wraps less, and starts again from its own height.)
         let width = ui.available_width();
         let head_min = if (self.head_h.0 - width).abs() < 1.0 { self.head_h.1 } else { 0.0 };
+        let several = self.episodes.len() > 1;
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
         ep.editor.clock = (fmt, fps);
         let unreadable = matches!(ep.status, Status::Failed(_));
@@ -385,7 +386,7 @@ impl App {
         // The keys, on their own line: one at 1400 px, wrapped below that rather than cut short
         // (cut, the keys at its end were never seen; F1 has the whole sheet).
         // An unreadable file takes none of the playing and labelling keys: only those that leave it.
-        let keys = if unreadable { "Nothing here to play or label: Up / Down another episode · N next to check · F1 all keys" } else { "F1 all keys · Space play · 1–4 kind · I / O set at playhead · drag edges (Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · +/− zoom · M mute · Ctrl+E export again" };
+        let keys = if unreadable && several { "Nothing here to play or label: Up / Down another episode · N next to check · F1 all keys" } else if unreadable { "Nothing here to play or label · F1 all keys" } else { "F1 all keys · Space play · 1–4 kind · I / O set at playhead · drag edges (Shift: by frame) · Delete · Ctrl+Z / Ctrl+Shift+Z · Enter verifies · N next · +/− zoom · M mute · Ctrl+E export again" };
         ui.add(egui::Label::new(egui::RichText::new(keys).weak()).wrap().selectable(false));
         ui.add_space(4.0);
         let path = ep.path.clone();

@@ -71,7 +71,7 @@ fn a_folder_whose_first_file_is_damaged_opens_on_one_that_plays_unless_the_user_
     chosen.open(dir.path());
     chosen.apply(Action::GoTo { episode: 0, second: 0 });
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), chosen);
-    step_until(&mut h, "ep1 to fail", |a| matches!(a.episodes[0].status, Status::Failed(_)));
+    step_until(&mut h, "ep1 to fail and ep2 to be analysed", |a| matches!(a.episodes[0].status, Status::Failed(_)) && matches!(a.episodes[1].status, Status::Done { .. }));
     assert_eq!(h.state().selected, 0);
     h.get_by_label_contains("ep1.mp4: not a media file FFmpeg can read");
 }

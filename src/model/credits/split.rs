@@ -28,7 +28,7 @@ fn look(c: &Cues, first: usize, last: usize) -> Look {
 }
 
 /// Whether a run looking like `other` looks like the credits (`main`): the same form and
-/// darkness; after the credits, also both seen to roll in a quarter of their
+/// darkness; or, after the credits, whatever their form and darkness, both seen to roll in a quarter of their
 /// seconds — the roll is missed where the lines read unevenly (tails-mid 6050's Iron Frontier
 /// E04: 3 of 8 seconds of its first part, 6 of 7 of its second). Before the credits, where
 /// story shows credit-like text far more often, that lost four credits' starts (15–34 s early
@@ -39,8 +39,8 @@ fn look(c: &Cues, first: usize, last: usize) -> Look {
 /// part and on a lit backdrop during the other): two squeeze-backs are alike whatever the box
 /// shows.
 ///
-/// After the credits, the same holds for names rolling over footage: the footage sets the
-/// darkness (6066's Last Harbor E01: names rolling over Big Buck Bunny's own credits on black,
+/// After the credits, two rolls need no darkness alike either: over footage the footage sets it
+/// (6066's Last Harbor E01: names rolling over Big Buck Bunny's own credits on black,
 /// a scene, names rolling over lit footage).
 fn alike(main: Look, other: Look, after: bool) -> bool {
     let squeezes = main.form == 3 && other.form == 3;

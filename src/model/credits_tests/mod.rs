@@ -34,7 +34,7 @@ fn tail(kinds: &str) -> EpisodeFeatures {
         let angle = shot as f32 * 1.1;
         rows.extend([angle.cos(), angle.sin()]);
         // How many 'R's (or 'r's) came before this one in its run: the rolling line's step.
-        let rolled = kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == k as u8).count() as u32;
+        let rolled = if matches!(k, 'R' | 'r') { kinds.as_bytes()[..i].iter().rev().take_while(|&&c| c == k as u8).count() as u32 } else { 0 };
         let roll = [(56 - 10 * rolled)..(60 - 10 * rolled)];
         let lines: &[std::ops::Range<u32>] = match k {
             'c' | 'f' => &[20..24, 27..31, 34..38],

@@ -190,7 +190,11 @@ fn names_rolling_over_footage_after_names_rolling_over_black_are_the_second_part
     let found = split_read(&kinds);
     assert_eq!((spans(&found).len(), found.between.len()), (2, 1), "{found:?}");
     // The other way round (lit before dark), before the credits: not joined, as story before
-    // the credits shows rolling names of its own (a film's credits inside the footage).
+    // the credits shows rolling names of its own (a film's credits inside the footage); the
+    // credits found are the dark part.
     let found = split_read(&format!("ssssf{}SSSScccc{}Sssss", "R".repeat(6), "r".repeat(6)));
-    assert_eq!(found.between.len(), 0, "{found:?}");
+    assert_eq!((spans(&found), found.between.len()), (vec![(114.5, 124.5)], 0), "{found:?}");
+    // Dark before dark: joined.
+    let found = split_read(&format!("ssssc{}SSSScccc{}Sssss", "r".repeat(6), "r".repeat(6)));
+    assert_eq!(found.between.len(), 1, "{found:?}");
 }

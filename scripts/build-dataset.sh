@@ -32,7 +32,7 @@
 # TAILS_MID_OTHER_SEED=6063 builds a second draw of the same conventions: the validation set the
 # split rule's other-typography misses were looked at on (6062 stays the test); 6064, a third draw,
 # the test of the scenes between parts (2026-12-06); 6065, a fourth, scored untouched, then chosen on;
-# 6066, a fifth, built 2026-12-06 night and scored untouched.
+# 6066, a fifth, built 2026-12-06 night, scored untouched, then chosen on; 6067, a sixth, its test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh

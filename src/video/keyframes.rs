@@ -25,6 +25,11 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
+    // Where the container's index lists more keyframes in the stretch than `limit` (a Blu-ray's
+    // 1 s GOPs: 600 in a 10-minute tail), a keyframe nearer the last one decoded than this is
+    // passed over undecoded, rather than decoded and then thinned away below. Spaced so that
+    // with one more per part the count stays within `limit`.
+    let gap_s = skip_gap(path, start_s, end_s, limit, parts);
     let mut out = Vec::new();
     let results: Vec<Result<Vec<(f64, RgbImage)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
@@ -33,13 +38,13 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
             // Only the first part stands a keyframe before its start in for the start: a later
             // part's is already its predecessor's last, at its own time.
             // A part whose thread the system refuses is read here, after the others.
-            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0, go)).ok()))
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0, gap_s, go)).ok()))
             .collect();
         handles
             .into_iter()
             .map(|(i, w, h)| match h {
                 Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
-                None => keyframes_in(path, w[0], w[1], height, i == 0, go),
+                None => keyframes_in(path, w[0], w[1], height, i == 0, gap_s, go),
             })
             .collect()
     });
@@ -56,9 +61,31 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     Ok(out)
 }
 
-/// [`keyframes`] of one part, by one thread, unthinned; `lead` keeps the keyframe on screen at
+/// The gap below which [`keyframes_in`] passes over a keyframe, for at most `limit` keyframes
+/// read in `parts` parts: 0 where the index lists no more than `limit`, or none.
+fn skip_gap(path: &Path, start_s: f64, end_s: f64, limit: usize, parts: usize) -> f64 {
+    match listed(path, start_s, end_s) {
+        Some(n) if limit > 0 && n > limit => (end_s - start_s) / limit.saturating_sub(parts + 1).max(1) as f64,
+        _ => 0.0,
+    }
+}
+
+/// How many keyframes the container's index lists in `[start_s, end_s)`; None where it lists
+/// none (a transport stream has no index) or the file does not open.
+fn listed(path: &Path, start_s: f64, end_s: f64) -> Option<usize> {
+    let opened = super::open(path).ok()?;
+    let stream = opened.input.stream(opened.video_index)?;
+    let tb = f64::from(stream.time_base());
+    let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
+    let listed = super::probe::keyframes(&stream);
+    let n = listed.iter().map(|&pts| (pts as i128 - origin as i128) as f64 * tb).filter(|t| (start_s..end_s).contains(t)).count();
+    (!listed.is_empty() && tb > 0.0).then_some(n)
+}
+
+/// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than `gap_s` to
+/// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
-fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gap_s: f64, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let mut opened = super::open(path)?;
     let index = opened.video_index;
     let (tb, origin, params, sar, rotation) = {
@@ -89,6 +116,8 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
     let mut converter = Converter::new(sar, rotation);
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();
+    // When the last keyframe sent to the decoder was shown.
+    let mut sent: Option<f64> = None;
     let mut take = |decoder: &mut ffmpeg::decoder::Video, out: &mut Vec<(f64, RgbImage)>| -> Result<()> {
         while decoder.receive_frame(&mut frame).is_ok() {
             let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
@@ -123,6 +152,10 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         if at.is_some_and(|t| t < start_s - LEAD_S || (!lead && t < start_s)) {
             continue;
         }
+        if gap_s > 0.0 && at.zip(sent).is_some_and(|(t, last)| t >= last && t < last + gap_s) {
+            continue;
+        }
+        sent = at.or(sent);
         let _ = decoder.send_packet(&packet);
         take(&mut decoder, &mut out)?;
     }
@@ -178,5 +211,32 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].1.dimensions(), (256, 144));
         assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, &|| false), Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn keyframes_the_thinning_would_drop_are_not_decoded_where_the_index_lists_too_many() {
+        // 40 s with a keyframe every half second (80 listed), at most 20 asked for: every
+        // keyframe kept is at least the stretch / (limit − 2) after the one before, and about as
+        // many as asked are kept (not halved by a second thinning).
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("dense.mp4");
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=40", "-c:v", "libx264", "-preset", "ultrafast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg could not make the test clip");
+        assert!(listed(&file, 0.0, 40.0).is_some_and(|n| n >= 80), "{:?}", listed(&file, 0.0, 40.0));
+        // What is decoded: every keyframe without the gap, at most 20 with it.
+        let gap_s = skip_gap(&file, 0.0, 40.0, 20, 1);
+        assert!(keyframes_in(&file, 0.0, 40.0, 72, true, 0.0, &|| true).unwrap().len() >= 80);
+        assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, gap_s, &|| true).unwrap().len() <= 20, "gap {gap_s}");
+        let seen = keyframes(&file, 0.0, 40.0, 72, 20, &|| true).unwrap();
+        let gap = 40.0 / 18.0;
+        assert!((16..=20).contains(&seen.len()), "{} keyframes", seen.len());
+        assert!(seen.windows(2).all(|w| w[1].0 - w[0].0 >= gap - 1e-6), "{:?}", seen.iter().map(|k| k.0).collect::<Vec<_>>());
+        // As many as the index lists where that is within the limit.
+        assert_eq!(keyframes(&file, 0.0, 10.0, 72, 40, &|| true).unwrap().len(), 21);
     }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|train-mix|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|train-mix|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other|tails-mid-other-clean] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -32,7 +32,9 @@
 # TAILS_MID_OTHER_SEED=6063 builds a second draw of the same conventions: the validation set the
 # split rule's other-typography misses were looked at on (6062 stays the test); 6064, a third draw,
 # the test of the scenes between parts (2026-12-06); 6065, a fourth, scored untouched, then chosen on;
-# 6066, a fifth, built 2026-12-06 night, scored untouched, then chosen on; 6067, a sixth, its test.
+# 6066, a fifth, built 2026-12-06 night, scored untouched, then chosen on; 6067, a sixth, its test;
+# 6068, a seventh (2026-12-07). `tails-mid-other-clean` draws the same conventions with the films'
+# own credits and title cards kept out of the story (synth.py --no-film-text; seed 6069 first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -78,6 +80,12 @@ elif [ "$split" = tails-mid ]; then
   flags=(--split dev --seed 6050 --series 4 --tails varied --mid-credits 0.5 --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-mid-6050
+elif [ "$split" = tails-mid-other-clean ]; then
+  # The same conventions with the films' own credits and title cards kept out of the story
+  # (synth.py --no-film-text): the story after and between credits never shows names.
+  flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6069}" --series 4 --family C --tails other --mid-credits 0.5 --no-film-text --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-mid-other-clean-${TAILS_MID_OTHER_SEED:-6069}
 elif [ "$split" = tails-mid-other ]; then
   flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6062}" --series 4 --family C --tails other --mid-credits 0.5 --pool "$out/pool")
   check_split=dev

@@ -55,6 +55,13 @@ TRAIN_MUSIC = {"etr_calmrace": 113, "etr_credits": 83, "etr_freezingpoint": 95, 
 MUSIC_FILES = {"menu": "menu.ogg", "practice": "practice.ogg", "sax": "sax.wav",
                **{m: m + ".ogg" for m in TRAIN_MUSIC}}
 RECORDED_TRAIN_SHARE = 0.75  # the rest of the training intros play synthesised beds
+# The films' own text: Big Buck Bunny's end credits (from its iris-out at 8:09.5 to the end) and
+# the Sintel trailer's title and credit cards. Story drawn from them shows names on screen and is
+# labelled story; `--no-film-text` keeps them out of bodies, cold opens, previews and the scenes
+# after or between credits (README "Data": in the sets built before 2026-12-07, a third to two
+# thirds of the episodes show some of them in the tail as story).
+FILM_TEXT = [("bbb", 489.5, 596.0), ("sintel", 39.0, 52.0)]
+NO_FILM_TEXT = False
 # Intros of the two splits never share footage or music. Bodies draw on the whole pool (it is
 # ~14 min in all; see README "Data").
 INTRO_FOOTAGE = {
@@ -276,7 +283,7 @@ def plan_series(seed, split, index, dev_music, taken, family="A", tails="simple"
             intro["music"]["offset"] = round(rng.uniform(6, 25), 2)
     # Body footage: the pool minus this series' intro shots, in chunks used at most once per window.
     cuts = [(s["src"], s["start"] - 1, s["start"] + s["frames"] / FPS + 1) for i in intros for s in i["shots"]]
-    free = subtract([(k, 0, v) for k, v in FOOTAGE.items()], cuts)
+    free = subtract([(k, 0, v) for k, v in FOOTAGE.items()], cuts + (FILM_TEXT if NO_FILM_TEXT else []))
     chunks = []
     for src, a, b in free:
         t = a
@@ -1145,11 +1152,15 @@ def main():
     ap.add_argument("--mid-credits", type=float, default=0.0,
                     help="with --tails varied/other: the share of episodes whose credits a story scene "
                          "splits (credits, scene, credits; README \"Data\")")
+    ap.add_argument("--no-film-text", action="store_true",
+                    help="keep the footage films' own credits and title cards (FILM_TEXT) out of the "
+                         "story, where they would be names on screen labelled story")
     args = ap.parse_args()
     if args.mid_credits and args.tails == "simple":
         ap.error("--mid-credits splits varied ends: give --tails varied or --tails other too")
-    global MID_CREDITS
+    global MID_CREDITS, NO_FILM_TEXT
     MID_CREDITS = args.mid_credits
+    NO_FILM_TEXT = args.no_film_text
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
         prepare_pool(args.media, pool)

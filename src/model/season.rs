@@ -131,7 +131,9 @@ pub enum Outcome {
 /// (`model::credits::split`).
 /// 27: after the credits, two runs of rolling names are alike whatever the footage under them
 /// (`model::credits::split`).
-pub const JUDGE_VERSION: u32 = 27;
+/// 28: "Coming up" read in any order, "coming" one letter off, opens a preview
+/// (`model::credits::reads_as_preview`).
+pub const JUDGE_VERSION: u32 = 28;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

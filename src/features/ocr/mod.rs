@@ -21,7 +21,7 @@ mod words;
 
 pub use engine::{Ocr, OCR_MISSING};
 pub use read::{frames_at, gates_of, read_episode, read_most_text, read_seconds, strongest_runs};
-pub use words::{find_words, normalise, reads_title, TextHit};
+pub use words::{find_words, near_word, normalise, reads_title, TextHit};
 
 use super::picture::{text_line, text_lines};
 use serde::{Deserialize, Serialize};

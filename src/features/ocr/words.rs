@@ -62,6 +62,13 @@ fn word_match(query: &str, words: &[String], joined: &[char]) -> f32 {
     0.0
 }
 
+/// Whether `token` (normalised, [`normalise`]) is `word` with at most one letter wrong, missing
+/// or extra: how Tesseract often reads a caption's word over footage ("Comig" for "Coming").
+pub fn near_word(token: &str, word: &str) -> bool {
+    let (t, w): (Vec<char>, Vec<char>) = (token.chars().collect(), word.chars().collect());
+    t.len().abs_diff(w.len()) <= 1 && min_substring_edits(&w, &t) <= 1
+}
+
 /// The fewest edits (insertions, deletions, substitutions) that turn `query` into some substring
 /// of `text` (Sellers' dynamic programme: a match may start anywhere for free).
 pub(super) fn min_substring_edits(query: &[char], text: &[char]) -> usize {

@@ -7,7 +7,10 @@ use crate::model::{DetectedSegment, Evidence};
 
 /// Words that open a preview's caption in English: a word that is or begins with "next" ("Next
 /// time", "Next week", "On the next…", run together as a reader often does: "Nexttime"),
-/// "coming" followed by "up" or "soon", "upcoming", "preview", a four-letter word ending in
+/// "coming" (one letter off, [`crate::features::ocr::near_word`]) with "up" or "soon" anywhere in
+/// the same picture's words (Tesseract orders words by its own blocks: "up, Coming" over a
+/// channel's logo; tails-mid-other-clean 6069's Bright Meadow E03 and Northern Tales E01, "Comig
+/// up"), "upcoming", "preview", a four-letter word ending in
 /// "ext" (not "text") followed by "time", "week" or "episode". Whole words only ("annex" and
 /// "Anne Xu" are not "next"), and "soon" alone is dialogue. A caption read only in part still
 /// counts by its "next" (pairs alone lost a third of the previews to "Next" read without
@@ -22,7 +25,7 @@ const NEXT_WORDS: [&str; 3] = ["time", "week", "episode"];
 /// Whether the words read in one picture open a preview.
 pub fn reads_as_preview(words: &[crate::features::ocr::Word]) -> bool {
     let tokens: Vec<String> = words.iter().map(|w| crate::features::ocr::normalise(&w.text)).filter(|t| !t.is_empty()).collect();
-    let coming = tokens.windows(2).any(|w| w[0] == "coming" && (w[1] == "up" || w[1] == "soon"));
+    let coming = tokens.iter().any(|t| crate::features::ocr::near_word(t, "coming")) && tokens.iter().any(|t| t == "up" || t == "soon");
     // "Next" with its capital misread ("Wext week": tails-mid-other 6063's Secret Academy E02),
     // counted only before the caption's next word: a lone "Wext" is no caption.
     let misread_next = tokens.windows(2).any(|w| w[0].len() == 4 && w[0].ends_with("ext") && w[0] != "text" && NEXT_WORDS.contains(&w[1].as_str()));

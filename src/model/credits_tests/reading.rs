@@ -34,6 +34,9 @@ fn what_is_read_after_the_credits_decides_preview_or_story() {
     // A caption read in part still counts, its capital misread too, but not "text" or a lone word.
     assert!(reads_as_preview(&words("Next tme")) && reads_as_preview(&words("L Wext week")) && reads_as_preview(&words("Mext time")));
     assert!(!reads_as_preview(&words("the text time")) && !reads_as_preview(&words("Wext")) && !reads_as_preview(&words("Vext on")));
+    // "Coming up" in Tesseract's block order or with a letter lost; not "becoming" nor "coming" alone.
+    assert!(reads_as_preview(&words("up, Coming a KTV")) && reads_as_preview(&words("xe Comig up")) && reads_as_preview(&words("Coming te af up")));
+    assert!(!reads_as_preview(&words("becoming up")) && !reads_as_preview(&words("I am coming")) && !reads_as_preview(&words("Comi ng up")));
     // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
     let t = tail("ssssccccccccccSssSssSsspSSSS");
     let base = find_tail(&t, 128.0);

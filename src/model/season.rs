@@ -133,7 +133,9 @@ pub enum Outcome {
 /// (`model::credits::split`).
 /// 28: "Coming up" read in any order, "coming" one letter off, opens a preview
 /// (`model::credits::reads_as_preview`).
-pub const JUDGE_VERSION: u32 = 28;
+/// 29: an episode without an intro takes its part of a partner's intro the title kept, where its
+/// copy holds most of that intro (`service::detect::titles`).
+pub const JUDGE_VERSION: u32 = 29;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

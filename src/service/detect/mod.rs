@@ -224,7 +224,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let spans = |d: &crate::model::Detection| d.intros.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
             let before_titles: Vec<Vec<(f64, f64)>> = detections.iter().map(spans).collect();
             let said = notes.len();
-            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len());
+            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len(), &title_kept);
             // The model's intros judging each episode still without one alone: what the title
             // below and the doubt after weigh.
             let mut guesses: Vec<Option<Vec<crate::model::DetectedSegment>>> = vec![None; members.len()];

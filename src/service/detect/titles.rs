@@ -20,7 +20,10 @@ const TITLE_REPEATS: usize = 4;
 /// flagged for a check (confidence 0.6: nothing measured says more).
 /// Episodes from `answered` on are context ([`judge_with`]): not read.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize) {
+pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize, title_kept: &[bool]) {
+    // The intros the title kept before (the season dropped them as unshared): partners as much as
+    // those found here, for an episode whose own pictures missed the card (below).
+    let kept: Vec<(usize, f64, f64)> = (0..detections.len()).filter(|&k| title_kept.get(k).copied().unwrap_or(false)).filter_map(|k| detections[k].intros.first().map(|i| (k, i.start, i.end))).collect();
     // The intros found here by their title: (member index, as `Repeat::partners` counts, start, end).
     let mut found: Vec<(usize, f64, f64)> = Vec::new();
     // The repeat each was found in, the second its title was read at and the title's key.
@@ -121,7 +124,9 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
         let recaps = detections[k].recaps.clone();
         let recap = |a: f64, b: f64| recaps.iter().any(|r| r.end > a && r.start < b);
-        let Some((r, start, end, partner)) = partners_titled(&repeats[k], &found, window_end, &|p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0), &recap) else { continue };
+        let partner_end = |p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
+        let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, &recap, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, &recap, true));
+        let Some((r, start, end, partner)) = hit else { continue };
         let r = &repeats[k][r];
         // Its edges are where this episode's copy of the partner's match lies: placed by sound
         // where that partner is heard there, else by the picture.
@@ -381,7 +386,9 @@ const TITLED_PARTNER_SHARE: f64 = 0.8;
 /// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
 /// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
-fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool) -> Option<(usize, f64, f64, usize)> {
+/// With `whole`, also a copy that holds (nearly, [`TITLED_PARTNER_SHARE`]) the partner's whole
+/// intro and runs on past it: this episode's part matching the intro.
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool, whole: bool) -> Option<(usize, f64, f64, usize)> {
     repeats.iter().enumerate().find_map(|(n, r)| {
         r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
             if !seen_in(r, p) {
@@ -389,13 +396,25 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             }
             let &(_, s, e) = found.iter().find(|f| f.0 == p)?;
             // The copy as far as the partner's window goes (its sound may be heard further).
+            let (a0, b0) = (a, b);
             let b = b.min(partner_end(p));
             let inside = (b.min(e) - a.max(s)).max(0.0);
-            if b <= a || inside < TITLED_PARTNER_SHARE * (b - a) {
+            // Or (`whole`: a partner whose intro the title kept, its edges the model's) the copy
+            // holds (nearly) that whole intro and runs on over story both episodes share beside
+            // it: this episode's part matching the intro alone, where that part is known
+            // (tails-mid-other-clean 6069's Bright Meadow E04: its 34 s intro at 2:24, which E03
+            // plays at 0:21 and its title kept, heard on with E03's story after it, 44 s in all,
+            // so that the intro held only two thirds of the copy).
+            let whole = whole && inside >= TITLED_PARTNER_SHARE * (e - s) && r.here.get(j).is_some();
+            if b <= a || (inside < TITLED_PARTNER_SHARE * (b - a) && !whole) {
                 return None;
             }
             // This episode's part of that match where known, else the whole stretch.
-            let (start, end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
+            let (mut start, mut end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
+            if inside < TITLED_PARTNER_SHARE * (b - a) {
+                let scale = (end - start) / (b0 - a0);
+                (start, end) = (start + (a.max(s) - a0) * scale, start + (b.min(e) - a0) * scale);
+            }
             // A copy of less than half the partner's intro is heard there too: the partner plays
             // this stretch's sound where it shows it. A shot that only looks like one of the
             // intro's is story the intro's montage borrows, or a fixed camera's other moments

@@ -29,8 +29,9 @@ def film_text_in_tail(truth):
             continue
         pos = s["start"]
         for part in (s.get("footage") or "").split("; "):
-            m = re.match(r"(\S+) ([\d.]+)\+([\d.]+)s$", part)
-            if not m:  # cards and reframed footage
+            # Footage, reframed or not (a reframed piece shows part of the same picture).
+            m = re.match(r"(\S+) ([\d.]+)\+([\d.]+)s( reframed)?$", part)
+            if not m:  # a bodies' segment holds footage only; nothing else takes time there
                 continue
             src, a, length = m.group(1), float(m.group(2)), float(m.group(3))
             end = pos + length / speed
@@ -39,7 +40,10 @@ def film_text_in_tail(truth):
                 if src == fsrc and hi > lo:
                     start_s, end_s = pos + (lo - a) / speed, pos + (hi - a) / speed
                     if end_s > tail_start:
-                        out.append((s["kind"], max(start_s, tail_start), end_s, src, lo, hi))
+                        # Clipped to the tail, in the episode and in the film alike.
+                        if start_s < tail_start:
+                            lo, start_s = lo + (tail_start - start_s) * speed, tail_start
+                        out.append((s["kind"] + (" (reframed)" if m.group(4) else ""), start_s, end_s, src, lo, hi))
             pos = end
     return out
 

@@ -66,7 +66,20 @@ fn word_match(query: &str, words: &[String], joined: &[char]) -> f32 {
 /// or extra: how Tesseract often reads a caption's word over footage ("Comig" for "Coming").
 pub fn near_word(token: &str, word: &str) -> bool {
     let (t, w): (Vec<char>, Vec<char>) = (token.chars().collect(), word.chars().collect());
-    t.len().abs_diff(w.len()) <= 1 && min_substring_edits(&w, &t) <= 1
+    t.len().abs_diff(w.len()) <= 1 && edits(&w, &t) <= 1
+}
+
+/// The fewest edits (insertions, deletions, substitutions) that turn `a` into `b` (Levenshtein).
+fn edits(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ac) in a.iter().enumerate() {
+        let mut row = vec![i + 1; b.len() + 1];
+        for (j, &bc) in b.iter().enumerate() {
+            row[j + 1] = (prev[j] + usize::from(ac != bc)).min(prev[j + 1] + 1).min(row[j] + 1);
+        }
+        prev = row;
+    }
+    prev[b.len()]
 }
 
 /// The fewest edits (insertions, deletions, substitutions) that turn `query` into some substring

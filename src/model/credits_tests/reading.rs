@@ -37,6 +37,7 @@ fn what_is_read_after_the_credits_decides_preview_or_story() {
     // "Coming up" in Tesseract's block order or with a letter lost; not "becoming" nor "coming" alone.
     assert!(reads_as_preview(&words("up, Coming a KTV")) && reads_as_preview(&words("xe Comig up")) && reads_as_preview(&words("Coming te af up")));
     assert!(!reads_as_preview(&words("becoming up")) && !reads_as_preview(&words("I am coming")) && !reads_as_preview(&words("Comi ng up")));
+    assert!(!reads_as_preview(&words("becomng up")) && !reads_as_preview(&words("xcomlng up")) && !reads_as_preview(&words("comngs up")));
     // Credits, then a scene whose sign the text cue took for a caption: a "preview" at 122.5.
     let t = tail("ssssccccccccccSssSssSsspSSSS");
     let base = find_tail(&t, 128.0);

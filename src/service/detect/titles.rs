@@ -126,12 +126,13 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let recap = |a: f64, b: f64| recaps.iter().any(|r| r.end > a && r.start < b);
         let partner_end = |p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
         let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, &recap, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, &recap, true));
-        let Some((r, start, end, partner)) = hit else { continue };
+        let Some((r, start, end, partner, mapped)) = hit else { continue };
         let r = &repeats[k][r];
         // Its edges are where this episode's copy of the partner's match lies: placed by sound
-        // where that partner is heard there, else by the picture.
+        // where that partner is heard there, else by the picture; where only the part matching
+        // the partner's title-kept intro is taken, that intro's edges, the model's, carried over.
         let heard = r.heard_in.iter().any(|h| h.0 == partner);
-        let by = if heard { crate::model::Evidence::Sound } else { crate::model::Evidence::Picture };
+        let by = if mapped { crate::model::Evidence::Model } else if heard { crate::model::Evidence::Sound } else { crate::model::Evidence::Picture };
         detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by], end_by: vec![by], repeats_in: r.partners.len() });
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         let name = episodes[members[partner]].0.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -385,10 +386,11 @@ const TITLED_PARTNER_SHARE: f64 = 0.8;
 /// partner's intro or more), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
 /// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
-/// of this episode's part matching that copy, partner). `partner_end`: each partner's window end.
-/// With `whole`, also a copy that holds (nearly, [`TITLED_PARTNER_SHARE`]) the partner's whole
-/// intro and runs on past it: this episode's part matching the intro.
-fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool, whole: bool) -> Option<(usize, f64, f64, usize)> {
+/// of this episode's part matching that copy, partner, false). `partner_end`: each partner's
+/// window end. With `whole`, also a copy that holds (nearly, [`TITLED_PARTNER_SHARE`]) the
+/// partner's whole intro and extends beyond it on either side: this episode's part matching the
+/// intro (the last element true).
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool, whole: bool) -> Option<(usize, f64, f64, usize, bool)> {
     repeats.iter().enumerate().find_map(|(n, r)| {
         r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
             if !seen_in(r, p) {
@@ -400,8 +402,8 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             let b = b.min(partner_end(p));
             let inside = (b.min(e) - a.max(s)).max(0.0);
             // Or (`whole`: a partner whose intro the title kept, its edges the model's) the copy
-            // holds (nearly) that whole intro and runs on over story both episodes share beside
-            // it: this episode's part matching the intro alone, where that part is known
+            // holds (nearly) that whole intro and extends beyond it over story both episodes
+            // share: this episode's part matching the intro alone, where that part is known
             // (tails-mid-other-clean 6069's Bright Meadow E04: its 34 s intro at 2:24, which E03
             // plays at 0:21 and its title kept, heard on with E03's story after it, 44 s in all,
             // so that the intro held only two thirds of the copy).
@@ -411,7 +413,8 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
             }
             // This episode's part of that match where known, else the whole stretch.
             let (mut start, mut end) = r.here.get(j).map_or((r.start, r.end), |&(_, x, y)| (x, y));
-            if inside < TITLED_PARTNER_SHARE * (b - a) {
+            let mapped = inside < TITLED_PARTNER_SHARE * (b - a);
+            if mapped {
                 let scale = (end - start) / (b0 - a0);
                 (start, end) = (start + (a.max(s) - a0) * scale, start + (b.min(e) - a0) * scale);
             }
@@ -427,7 +430,7 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
                 return None;
             }
             let (start, end) = (start.max(0.0), end.min(window_end));
-            (end - start >= crate::features::align::MIN_SHORT_S && !recap(start, end)).then_some((n, start, end, p))
+            (end - start >= crate::features::align::MIN_SHORT_S && !recap(start, end)).then_some((n, start, end, p, mapped))
         })
     })
 }

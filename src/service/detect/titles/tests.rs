@@ -210,7 +210,7 @@ mod partner_tests {
         let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
         let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
         let found = [(3, 102.9, 136.8)];
-        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((1, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((1, 0.0, 33.9, 3, false)));
         // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
         // with no title-found intro: nothing.
         let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
@@ -228,13 +228,13 @@ mod partner_tests {
         // partner's copy is taken; it is clipped to the window and must still be long enough.
         let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
         shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
-        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 0.0, 33.9, 3)));
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 0.0, 33.9, 3, false)));
         assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, &no_recap, false), None, "too little of it in the window");
         // A partner heard past its window: its copy counts as far as that window goes (its
         // title-found intro, 150–180 s, cannot reach further).
         let past = seen_in(0.0, 60.0, &[(3, 150.0, 210.0)], true);
         let at_the_end = [(3, 150.0, 180.0)];
-        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap, false), Some((0, 0.0, 60.0, 3)));
+        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap, false), Some((0, 0.0, 60.0, 3, false)));
         assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, &no_recap, false), None, "half of the copy unseen");
         // A partner whose intro the title kept (its edges the model's), whose copy holds all of
         // that intro and runs on over story both share (6069's Bright Meadow: E04's 143.8–187.7
@@ -245,7 +245,7 @@ mod partner_tests {
         on.here = vec![(2, 143.8, 187.7), (2, 143.8, 187.7)];
         let kept = [(2, 22.5, 52.5)];
         let got = partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, &no_recap, true).expect("the intro's part");
-        assert!((got.1 - 145.3).abs() < 1e-6 && (got.2 - 175.3).abs() < 1e-6 && got.3 == 2, "{got:?}");
+        assert!((got.1 - 145.3).abs() < 1e-6 && (got.2 - 175.3).abs() < 1e-6 && got.3 == 2 && got.4, "{got:?}");
         assert_eq!(partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, &no_recap, false), None, "two thirds of the copy inside");
         assert_eq!(partners_titled(&[on], &[(2, 10.0, 40.0)], 180.0, &|_| 180.0, &no_recap, true), None, "a copy of a third of that intro");
     }
@@ -270,13 +270,13 @@ mod partner_tests {
         let mut intro = story.clone();
         intro.heard_in = vec![(3, 0.0, 14.0)];
         intro.elsewhere[0] = (3, 0.0, 14.0);
-        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 101.0, 3)));
+        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 101.0, 3, false)));
         // Seen over most of the partner's intro, unheard (a theme mixed anew): the intro.
         let mut remixed = story;
         remixed.heard_in.clear();
         remixed.elsewhere = vec![(3, 5.0, 50.0)];
         remixed.here = vec![(3, 93.0, 138.0)];
-        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 138.0, 3)));
+        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 138.0, 3, false)));
     }
 
     #[test]

@@ -66,26 +66,19 @@ fn word_match(query: &str, words: &[String], joined: &[char]) -> f32 {
 /// or extra: how Tesseract often reads a caption's word over footage ("Comig" for "Coming").
 pub fn near_word(token: &str, word: &str) -> bool {
     let (t, w): (Vec<char>, Vec<char>) = (token.chars().collect(), word.chars().collect());
-    t.len().abs_diff(w.len()) <= 1 && edits(&w, &t) <= 1
-}
-
-/// The fewest edits (insertions, deletions, substitutions) that turn `a` into `b` (Levenshtein).
-fn edits(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ac) in a.iter().enumerate() {
-        let mut row = vec![i + 1; b.len() + 1];
-        for (j, &bc) in b.iter().enumerate() {
-            row[j + 1] = (prev[j] + usize::from(ac != bc)).min(prev[j + 1] + 1).min(row[j] + 1);
-        }
-        prev = row;
-    }
-    prev[b.len()]
+    t.len().abs_diff(w.len()) <= 1 && edit_table(&w, &t, false) <= 1
 }
 
 /// The fewest edits (insertions, deletions, substitutions) that turn `query` into some substring
 /// of `text` (Sellers' dynamic programme: a match may start anywhere for free).
 pub(super) fn min_substring_edits(query: &[char], text: &[char]) -> usize {
-    let mut prev: Vec<usize> = vec![0; text.len() + 1];
+    edit_table(query, text, true)
+}
+
+/// The edit-distance table, row by row: with `anywhere` a match may start and end anywhere in
+/// `text` for free (Sellers), else it spans all of `text` (Levenshtein).
+fn edit_table(query: &[char], text: &[char], anywhere: bool) -> usize {
+    let mut prev: Vec<usize> = if anywhere { vec![0; text.len() + 1] } else { (0..=text.len()).collect() };
     for (i, &qc) in query.iter().enumerate() {
         let mut row = vec![i + 1; text.len() + 1];
         for (j, &tc) in text.iter().enumerate() {
@@ -93,7 +86,11 @@ pub(super) fn min_substring_edits(query: &[char], text: &[char]) -> usize {
         }
         prev = row;
     }
-    prev.into_iter().min().unwrap_or(query.len())
+    if anywhere {
+        prev.into_iter().min().unwrap_or(query.len())
+    } else {
+        prev[text.len()]
+    }
 }
 
 /// One place the words were read: a run of consecutive seconds of one episode where every query

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the synthesised training and dev series (training/synth.py) into the cache, and verify
 # their truth with the independent check. Deterministic; re-running renders only what changed.
-#   scripts/build-dataset.sh [dev|train|all|train-mix|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other|tails-mid-other-clean] [extra synth.py flags]
+#   scripts/build-dataset.sh [dev|train|all|train-mix|heldout|familyb|familyb-wide|familyc|tails|tails-other|tails-mid|tails-mid-other|tails-mid-other-clean|tails-mid-other-whole] [extra synth.py flags]
 # `heldout` builds a second dev-like set (same footage and music rules as dev, its own plans from
 # seed 2027), kept out of training choices: a check that what the dev set chose carries
 # over (README "Results"). `familyb` builds a set of another convention family (synth.py
@@ -35,6 +35,8 @@
 # 6066, a fifth, built 2026-12-06 night, scored untouched, then chosen on; 6067, a sixth, its test;
 # 6068, a seventh (2026-12-07). `tails-mid-other-clean` draws the same conventions with the films'
 # own credits and title cards kept out of the story (synth.py --no-film-text; seed 6069 first).
+# `tails-mid-other-whole` also squeezes letterbox, pillarbox and 4:3 pictures instead of cropping
+# them, so no caption or name is cut at the picture's edge (synth.py --fit-aspect; seed 6071 first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -86,6 +88,10 @@ elif [ "$split" = tails-mid-other-clean ]; then
   flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6069}" --series 4 --family C --tails other --mid-credits 0.5 --no-film-text --pool "$out/pool")
   check_split=dev
   out=$INTROSKIP_CACHE/dataset/tails-mid-other-clean-${TAILS_MID_OTHER_SEED:-6069}
+elif [ "$split" = tails-mid-other-whole ]; then
+  flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6071}" --series 4 --family C --tails other --mid-credits 0.5 --no-film-text --fit-aspect --pool "$out/pool")
+  check_split=dev
+  out=$INTROSKIP_CACHE/dataset/tails-mid-other-whole-${TAILS_MID_OTHER_SEED:-6071}
 elif [ "$split" = tails-mid-other ]; then
   flags=(--split dev --seed "${TAILS_MID_OTHER_SEED:-6062}" --series 4 --family C --tails other --mid-credits 0.5 --pool "$out/pool")
   check_split=dev

@@ -62,6 +62,11 @@ RECORDED_TRAIN_SHARE = 0.75  # the rest of the training intros play synthesised 
 # thirds of the episodes show some of them in the tail as story).
 FILM_TEXT = [("bbb", 489.5, 596.0), ("sintel", 39.0, 52.0)]
 NO_FILM_TEXT = False
+# Letterbox, pillarbox and 4:3 are made from the finished 16:9 picture. By default it is cropped,
+# which cuts what was drawn near its edges (a caption 30 px from the top, names set at one side):
+# no real release does that to its own credits. `--fit-aspect` squeezes the whole picture into the
+# aspect instead (anamorphic: the footage is distorted, every overlay stays whole).
+FIT_ASPECT = False
 # Intros of the two splits never share footage or music. Bodies draw on the whole pool (it is
 # ~14 min in all; see README "Data").
 INTRO_FOOTAGE = {
@@ -703,7 +708,10 @@ def plan_episode(rng, e, intros, change_at, chunks, usage, history, grade, title
         clips = fill(rng, lambda n: take(n, fresh=False), frames(rng.uniform(8, 15)), shot=(2, 4))
         clips[0]["caption"] = "Next time"
         pieces.append(("preview", clips))
-    return {"number": e + 1, "pieces": pieces, "grade": grade, "perturb": plan_perturbation(rng)}
+    perturb = plan_perturbation(rng)
+    if FIT_ASPECT and perturb["aspect"] != "full":  # a key only where it changes the render
+        perturb["fit"] = True
+    return {"number": e + 1, "pieces": pieces, "grade": grade, "perturb": perturb}
 
 
 def fill(rng, take, total_f, shot=None, consumed=None):
@@ -1067,13 +1075,16 @@ def render_episode(series, ep, work, pool, out_path):
         post.append(f"eq=brightness={e['brightness']}:contrast={e['contrast']}:gamma={e['gamma']}")
     h = pt["height"]
     w = h * 16 // 9 // 2 * 2
+    fit = pt.get("fit")  # squeeze the whole picture (FIT_ASPECT) instead of cropping it
     if pt["aspect"] == "letterbox":
-        post += [f"crop={W}:{int(W / 2.35) // 2 * 2}", f"scale={w}:{int(w / 2.35) // 2 * 2}", f"pad={w}:{h}:-1:-1"]
+        post += ([] if fit else [f"crop={W}:{int(W / 2.35) // 2 * 2}"]) + [
+            f"scale={w}:{int(w / 2.35) // 2 * 2}", f"pad={w}:{h}:-1:-1"]
     elif pt["aspect"] == "pillarbox":
-        post += [f"crop={H * 4 // 3}:{H}", f"scale={h * 4 // 3 // 2 * 2}:{h}", f"pad={w}:{h}:-1:-1"]
+        post += ([] if fit else [f"crop={H * 4 // 3}:{H}"]) + [
+            f"scale={h * 4 // 3 // 2 * 2}:{h}", f"pad={w}:{h}:-1:-1"]
     elif pt["aspect"] == "4:3":
         w = h * 4 // 3 // 2 * 2
-        post += [f"crop={H * 4 // 3}:{H}", f"scale={w}:{h}"]
+        post += ([] if fit else [f"crop={H * 4 // 3}:{H}"]) + [f"scale={w}:{h}"]
     else:
         post.append(f"scale={w}:{h}")
     if pt["logo"]:
@@ -1155,12 +1166,16 @@ def main():
     ap.add_argument("--no-film-text", action="store_true",
                     help="keep the footage films' own credits and title cards (FILM_TEXT) out of the "
                          "story, where they would be names on screen labelled story")
+    ap.add_argument("--fit-aspect", action="store_true",
+                    help="make letterbox, pillarbox and 4:3 by squeezing the whole picture, not by "
+                         "cropping it, so captions and names drawn near its edges stay whole")
     args = ap.parse_args()
     if args.mid_credits and args.tails == "simple":
         ap.error("--mid-credits splits varied ends: give --tails varied or --tails other too")
-    global MID_CREDITS, NO_FILM_TEXT
+    global MID_CREDITS, NO_FILM_TEXT, FIT_ASPECT
     MID_CREDITS = args.mid_credits
     NO_FILM_TEXT = args.no_film_text
+    FIT_ASPECT = args.fit_aspect
     pool = args.pool or os.path.join(args.out, "pool")
     if not args.plan_only:
         prepare_pool(args.media, pool)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Score a whole synthesised set the way the committed results are scored (one `detect` per
 # series folder, then `eval --json`), for sets the test suite does not run:
-#   [BIN=introskip] [MODEL=DIR] scripts/eval-set.sh SET_DIR OUT.json [season|single]
-# (MODEL: another model folder than the shipped one, e.g. one being chosen)
+#   [BIN=introskip] [MODEL=DIR] scripts/eval-set.sh SET_DIR OUT.json [season|single|each]
+# (MODEL: another model folder than the shipped one, e.g. one being chosen; `each` names every
+# episode on its own, as the app opening one file does: judged with its folder's nearest episodes)
 # e.g. scripts/eval-set.sh ~/.cache/introskip/dataset/familyb-train-3028/train results/familyb-wide-season.json
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,13 @@ single=()
 for series in "$set_dir"/*/; do
   case "$series" in */work/|*/pool/) continue ;; esac
   cp "$series"/*.truth.json "$work/truth/"
-  "$bin" detect "$series"/*.mp4 --out "$work/pred" "${single[@]}" >/dev/null
+  if [ "$mode" = each ]; then
+    for episode in "$series"/*.mp4; do
+      "$bin" detect "$episode" --out "$work/pred" "${single[@]}" >/dev/null
+    done
+  else
+    "$bin" detect "$series"/*.mp4 --out "$work/pred" "${single[@]}" >/dev/null
+  fi
 done
 "$bin" eval --json --truth "$work/truth" --pred "$work/pred" >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -528,6 +528,31 @@ fn a_lone_episode_is_judged_with_the_other_episodes_of_its_folder() {
     assert!(alone.is_none_or(|(s, _)| s > 10.0), "alone {alone:?}");
 }
 
+/// An episode named alone gets the answer its season gives it where that answer rests on what
+/// the series' title placed in the episodes judged with it: family C's Lost Circuit E03 (a 7 s
+/// sting at 1:46.8–1:54.2, truth), whose partners E01 and E02 have their intros placed by their
+/// title. Before the episodes judged beside it were read for the title too, `detect E03` kept
+/// 1:01.8–1:09.1 of story at confidence 1.00 (a false skip) where `detect DIR` found the sting.
+#[test]
+fn an_episode_named_alone_gets_the_intro_its_season_finds_through_its_partners_titles() {
+    let season = introskip::paths::cache_dir().join("dataset/familyc-v2-2029/dev/Lost Circuit (dev01)");
+    assert!(season.is_dir(), "{}: build it with scripts/build-dataset.sh familyc", season.display());
+    let out = tempfile::tempdir().unwrap();
+    let mut c = introskip();
+    c.arg("detect").arg(season.join("Lost Circuit - S01E03.mp4")).args(["--tail", "off", "--out"]).arg(out.path());
+    let o = run_with_timeout(c, 600);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("judged as a season with 3 more episodes of its folder"), "{err}");
+    // Why, said of the partner that was read: its own intro found by the title.
+    assert!(err.contains("Lost Circuit - S01E03.mp4: judging it with Lost Circuit - S01E01: intro found by its title"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.path().join("Lost Circuit - S01E03.pred.json")).unwrap()).unwrap();
+    let intros: Vec<(f64, f64)> = v["segments"].as_array().unwrap().iter().filter(|s| s["kind"] == "intro").map(|s| (s["start"].as_f64().unwrap(), s["end"].as_f64().unwrap())).collect();
+    assert_eq!(intros.len(), 1, "{intros:?}: {err}");
+    let (s, e) = intros[0];
+    assert!((s - 106.8).abs() <= 1.0 && (e - 114.2).abs() <= 1.0, "intro {s}–{e}: {err}");
+}
+
 /// A 45-minute episode is judged by its first three minutes and its last ten like a short one:
 /// its length changes neither the season's intro nor where the credits are found (an
 /// independent benchmark reported "no intro found" on a 45-minute episode of a series whose

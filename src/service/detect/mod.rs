@@ -124,8 +124,9 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
 
 /// [`judge`], with `context`: other episodes of the seasons (a lone episode's neighbours,
 /// [`crate::paths::season_neighbours`]) that are judged with them, as a season, but not
-/// answered for: they are not snapped, nor read for a title of their own, and the answers are
-/// those of `wanted` alone, in order. What judging says about one of them (a stretch read for
+/// answered for: they are judged as the season judges them (read for the series' title too,
+/// so that an episode's answer does not depend on which partners were asked for), not snapped,
+/// and the answers are those of `wanted` alone, in order. What judging says about one of them (a stretch read for
 /// the series' title that could not be, Tesseract missing) is said about the episodes judged
 /// with it, naming it.
 pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
@@ -193,10 +194,11 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             }
             let share = started.elapsed().as_secs_f64() * 1000.0 / members.len() as f64;
             model_ms.iter_mut().for_each(|m| *m += share);
+            // Context episodes are judged as the season judges them, title reads included (an
+            // episode's answer must not depend on which of its partners were asked for: 6069's
+            // Bright Meadow E04 takes its intro from the one E03's title kept); only what is said
+            // of them is left to the answered ones.
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
-                if !answered(i) {
-                    continue;
-                }
                 let clock = |t: f64| crate::clock::clock(t, 1, true);
                 let dropped = match &outcome {
                     Outcome::DroppedLone { start, end, confidence } => vec![(*start, *end, *confidence)],
@@ -216,7 +218,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     ));
                     continue;
                 }
-                if let Some(said) = outcome_note(&outcome, detections[k].intros.first(), members.len()) {
+                if let Some(said) = outcome_note(&outcome, detections[k].intros.first(), members.len()).filter(|_| answered(i)) {
                     notes.push(Note::about(episodes[i].0, said));
                 }
             }
@@ -224,12 +226,12 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             let spans = |d: &crate::model::Detection| d.intros.iter().map(|s| (s.start, s.end)).collect::<Vec<_>>();
             let before_titles: Vec<Vec<(f64, f64)>> = detections.iter().map(spans).collect();
             let said = notes.len();
-            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, wanted.len(), &title_kept);
+            titled_repeats(episodes, &members, &features, &repeats, &mut detections, memory, notes, &title_kept);
             // The model's intros judging each episode still without one alone: what the title
             // below and the doubt after weigh.
             let mut guesses: Vec<Option<Vec<crate::model::DetectedSegment>>> = vec![None; members.len()];
             for k in 0..members.len() {
-                if detections[k].intros.is_empty() && answered(members[k]) {
+                if detections[k].intros.is_empty() {
                     let started = std::time::Instant::now();
                     guesses[k] = Some(model.detect(features[k], &[]).intros);
                     model_ms[k] += started.elapsed().as_secs_f64() * 1000.0;
@@ -242,7 +244,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 for k in 0..members.len() {
                     if let Some(g) = guesses[k].as_deref().filter(|_| detections[k].intros.is_empty()) {
                         titled_by_level(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Dropped(g), memory, notes);
-                    } else if answered(members[k]) && !title_kept[k] && !detections[k].intros.is_empty() && detections[k].intros.iter().all(|s| s.repeats_in == 0) {
+                    } else if !title_kept[k] && !detections[k].intros.is_empty() && detections[k].intros.iter().all(|s| s.repeats_in == 0) {
                         titled_by_level(episodes[members[k]].0, features[k], &mut detections[k], TitleSeen::Unshared, memory, notes);
                     }
                 }

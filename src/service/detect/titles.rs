@@ -18,9 +18,9 @@ const TITLE_REPEATS: usize = 4;
 /// title inside a stretch another episode plays too: that stretch is its intro (a sting two
 /// episodes of four play, too short and too rare for the passes), with alignment's edges,
 /// flagged for a check (confidence 0.6: nothing measured says more).
-/// Episodes from `answered` on are context ([`judge_with`]): not read.
+/// Context episodes ([`judge_with`]) are read too: a partner's answer may rest on theirs.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, answered: usize, title_kept: &[bool]) {
+pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[usize], features: &[&EpisodeFeatures], repeats: &[Vec<crate::features::align::Repeat>], detections: &mut [crate::model::Detection], memory: &mut JudgeMemory, notes: &mut Vec<Note>, title_kept: &[bool]) {
     // The intros the title kept before (the season dropped them as unshared): partners as much as
     // those found here, for an episode whose own pictures missed the card (below).
     let kept: Vec<(usize, f64, f64)> = (0..detections.len()).filter(|&k| title_kept.get(k).copied().unwrap_or(false)).filter_map(|k| detections[k].intros.first().map(|i| (k, i.start, i.end))).collect();
@@ -29,7 +29,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
     // The repeat each was found in, the second its title was read at and the title's key.
     let mut picked: Vec<(usize, &crate::features::align::Repeat, u32, String)> = Vec::new();
     for (k, &i) in members.iter().enumerate() {
-        if !detections[k].intros.is_empty() || i >= answered {
+        if !detections[k].intros.is_empty() {
             continue;
         }
         // Seen again (a title card is a picture): a sound another episode plays over other
@@ -118,7 +118,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
     // before the card does (the wider family-B set's Last Empire E03, whose title comes in 0.1 s
     // before the part E04 shares ends, so no second sampled inside it shows the title).
     for (k, &i) in members.iter().enumerate() {
-        if !detections[k].intros.is_empty() || i >= answered {
+        if !detections[k].intros.is_empty() {
             continue;
         }
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);

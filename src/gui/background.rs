@@ -56,6 +56,15 @@ impl App {
                 }
             }
         }
+        // Playback belongs to the episode it was started on: another one selected (a folder
+        // opened, ↑/↓, a click in the list) stops it, and the new one shows its still frame (an
+        // outside trial: a folder opened at 4× showed "Playing" over a blank picture that no
+        // key brought back, and "Next episode" at 0:00).
+        if self.playing && self.preview.playing().as_deref() != self.episodes.get(self.selected).map(|e| e.path.as_path()) {
+            self.preview.request(preview::Request::Pause);
+            self.playing = false;
+            self.preview_requested = None;
+        }
         // A still playhead: ask for its frame once.
         if !self.playing {
             if let Some(ep) = self.episodes.get(self.selected) {

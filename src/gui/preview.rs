@@ -33,6 +33,9 @@ pub enum Update {
 pub struct Preview {
     requests: crossbeam_channel::Sender<Request>,
     pub updates: crossbeam_channel::Receiver<Update>,
+    /// The episode the last request set playing (None after a pause or a still frame): playback
+    /// belongs to the episode it was started on ([`Preview::playing`]).
+    playing: std::cell::RefCell<Option<PathBuf>>,
 }
 
 /// Sound decoded ahead of the device: enough to ride out a slow video frame, little enough that
@@ -278,11 +281,21 @@ impl Preview {
                 }
             })
             .map_err(|e| crate::Error::internal(format!("cannot start the preview thread: {e}")))?;
-        Ok(Preview { requests, updates })
+        Ok(Preview { requests, updates, playing: std::cell::RefCell::new(None) })
     }
 
     pub fn request(&self, r: Request) {
+        match &r {
+            Request::Play { path, .. } => *self.playing.borrow_mut() = Some(path.clone()),
+            Request::Pause | Request::Show { .. } => *self.playing.borrow_mut() = None,
+            Request::Gain(_) => {}
+        }
         let _ = self.requests.send(r);
+    }
+
+    /// The episode asked to play, if playback was asked for last.
+    pub fn playing(&self) -> Option<PathBuf> {
+        self.playing.borrow().clone()
     }
 }
 

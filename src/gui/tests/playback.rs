@@ -165,3 +165,42 @@ fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
     h.key_press(egui::Key::Space);
     h.run_steps(1);
 }
+
+/// Playback belongs to the episode it was started on: ↓ to another episode, or a folder opened
+/// while playing, stops it and shows the new episode's still frame (an outside trial: a folder
+/// opened during 4× playback showed "Playing" over a blank picture that K did not bring back).
+#[test]
+fn another_episode_or_folder_opened_during_playback_stops_it_and_shows_its_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_episode(dir.path());
+    let second = dir.path().join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    let third = other.path().join("Bunny Tales - S01E03.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E03.mp4"), &third).unwrap();
+    let mut app = app();
+    app.open(dir.path());
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    for _ in 0..3 {
+        h.key_press(egui::Key::L);
+    }
+    step_until(&mut h, "playback at 4×", |a| a.playing && a.episodes[0].playhead_s > 1.0);
+    h.key_press(egui::Key::ArrowDown);
+    h.run_steps(2);
+    assert_eq!(h.state().selected, 1);
+    assert!(!h.state().playing, "the episode moved to is not shown as playing");
+    assert!(h.state().offers().is_empty());
+    step_until(&mut h, "E02's still frame", |a| a.preview_frame.as_ref().is_some_and(|(p, _, _)| *p == second));
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "E02 playing", |a| a.playing && a.episodes[1].playhead_s > 0.5);
+    h.state_mut().open(other.path());
+    h.run_steps(2);
+    assert!(!h.state().playing, "a folder opened stops playback");
+    step_until(&mut h, "the new folder's still frame", |a| a.preview_frame.as_ref().is_some_and(|(p, _, _)| *p == third));
+    assert_eq!(h.state().episodes[0].playhead_s, 0.0);
+    // K, then Space: it plays from where it stands.
+    h.key_press(egui::Key::K);
+    h.key_press(egui::Key::Space);
+    step_until(&mut h, "E03 playing", |a| a.playing && a.episodes[0].playhead_s > 0.5);
+}

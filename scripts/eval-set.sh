@@ -14,6 +14,7 @@ bin=${BIN:-$INTROSKIP_CACHE/target/release/introskip}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/pred" "$work/truth"
+case "$mode" in season|single|each) ;; *) echo "eval-set: mode '$mode' is none of season, single, each" >&2; exit 2 ;; esac
 single=()
 [ "$mode" = single ] && single=(--single)
 [ -n "${MODEL:-}" ] && single+=(--model "$MODEL")

@@ -42,7 +42,10 @@ impl App {
                         self.preview_requested = Some((path, t));
                     }
                 }
-                preview::Update::Ended => {
+                // The end of what is playing now, not of an episode left behind a moment ago
+                // (which would offer "Next episode" at the new one's 0:00, or stop it).
+                preview::Update::Ended { path } if self.preview.playing().as_ref() != Some(&path) || self.episodes.get(self.selected).is_none_or(|e| e.path != path) => {}
+                preview::Update::Ended { .. } => {
                     self.playing = false;
                     self.ended_at = self.episodes.get(self.selected).map(|e| (e.path.clone(), e.playhead_s));
                 }

@@ -22,8 +22,8 @@ pub enum Request {
 
 pub enum Update {
     Frame { path: PathBuf, t: f64, image: RgbImage, playing: bool },
-    /// Playback reached the end of the file.
-    Ended,
+    /// Playback reached the end of this file.
+    Ended { path: PathBuf },
     /// The episode whose frame could not be shown, and why.
     Failed { path: PathBuf, message: String },
     /// What playback does for sound: the device, or why there is none.
@@ -270,7 +270,7 @@ impl Preview {
                         Ok(None) => {
                             clock = None;
                             sound.stop();
-                            send(Update::Ended);
+                            send(Update::Ended { path: path.clone() });
                         }
                         Err(e) => {
                             clock = None;

@@ -124,11 +124,13 @@ pub fn judge(episodes: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options
 
 /// [`judge`], with `context`: other episodes of the seasons (a lone episode's neighbours,
 /// [`crate::paths::season_neighbours`]) that are judged with them, as a season, but not
-/// answered for: they are judged as the season judges them (read for the series' title too,
-/// so that an episode's answer does not depend on which partners were asked for), not snapped,
-/// and the answers are those of `wanted` alone, in order. What judging says about one of them (a stretch read for
-/// the series' title that could not be, Tesseract missing) is said about the episodes judged
-/// with it, naming it.
+/// answered for: they are judged as the season judges them (read for the series' title too, so
+/// that an episode named with the rest of its season as context gets the answer `detect DIR`
+/// gives it; with fewer partners, the tails' end theme, which only answered episodes bring, or
+/// another order it can still differ), not snapped, and the answers are those of `wanted`
+/// alone, in order. What judging says about one of them (its intro found or kept by the
+/// series' title, a stretch that could not be read, Tesseract missing) is said about the
+/// episodes judged with it, naming it.
 pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &EpisodeFeatures)], model: &IntroModel, options: JudgeOptions, memory: &mut JudgeMemory, notes: &mut Vec<Note>) -> Vec<Judged> {
     let episodes: Vec<(&Path, &EpisodeFeatures)> = wanted.iter().chain(if options.single { &[][..] } else { context }).copied().collect();
     let episodes = episodes.as_slice();

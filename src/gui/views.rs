@@ -293,6 +293,13 @@ impl App {
                         ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
                         ui.weak(how);
                     }
+                    // A preview drawn over the credits is taken as drawn, and said: players skip the
+                    // credits as one, so "Skip credits" and the preview's chapter do not do what the
+                    // two spans suggest (an outside trial drew one inside the credits, silently).
+                    for (credits, preview) in previews_over_credits(&ep.editor.segments.segments) {
+                        let span = |s: &crate::segments::Segment| format!("{} – {}", time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0));
+                        ui.colored_label(egui::Color32::from_rgb(230, 90, 80), format!("The preview {} overlaps the credits {}: end the credits where the preview starts (O), or move the preview", span(preview), span(credits)));
+                    }
                     // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
                     for (a, b, after) in story_among_credits(ep) {
                         let (title, why) = if after { ("Story after the credits", "a post-credits scene: it plays, Skip credits stops before it") } else { ("Story between the credits", "a scene between credit cards: it plays, Skip credits stops before it") };
@@ -552,6 +559,12 @@ impl App {
 /// and story after them from where the labelled credits end (a human may have moved them) —
 /// with what it is: what plays on after Skip credits. A span the labelled credits cover is left
 /// out (a human called it credits).
+/// Each preview that overlaps a part of the credits, with that part: (credits, preview).
+fn previews_over_credits(segments: &[crate::segments::Segment]) -> Vec<(&crate::segments::Segment, &crate::segments::Segment)> {
+    let of = |k: Kind| segments.iter().filter(move |s| s.kind == k);
+    of(Kind::Credits).flat_map(|c| of(Kind::Preview).filter(move |p| p.start_ms < c.end_ms && c.start_ms < p.end_ms).map(move |p| (c, p))).collect()
+}
+
 fn story_after_credits(ep: &Episode) -> Vec<(f64, f64, &'static str)> {
     story_among_credits(ep).into_iter().map(|(a, b, after)| (a, b, if after { "post-credits scene" } else { "scene between the credits" })).collect()
 }

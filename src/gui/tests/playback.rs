@@ -204,3 +204,26 @@ fn another_episode_or_folder_opened_during_playback_stops_it_and_shows_its_frame
     h.key_press(egui::Key::Space);
     step_until(&mut h, "E03 playing", |a| a.playing && a.episodes[0].playhead_s > 0.5);
 }
+
+/// A preview drawn over the credits is kept as drawn and said, with what to do: players skip the
+/// credits as one (an outside trial drew one inside the credits and saw the skip buttons go).
+#[test]
+fn a_preview_over_the_credits_is_said_with_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let seg = |kind, start_ms, end_ms| crate::segments::Segment { kind, start_ms, end_ms, source: crate::segments::Source::HumanEdited, confidence: None };
+    let mut labels = crate::segments::Segments::read(&crate::paths::demo_dir().join("Bunny Tales - S01E01.truth.json")).unwrap();
+    labels.segments.retain(|s| !matches!(s.kind, Kind::Credits | Kind::Preview));
+    labels.segments.push(seg(Kind::Credits, 110_000, 120_000));
+    labels.segments.push(seg(Kind::Preview, 116_000, 119_000));
+    crate::gui::edit::save(&media, &labels).unwrap();
+    let mut app = app();
+    app.open(&media);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(3);
+    h.get_by_label_contains("The preview 00:01:56.000 – 00:01:59.000 overlaps the credits 00:01:50.000 – 00:02:00.000: end the credits where the preview starts (O)");
+    // Ended where the preview starts, nothing is said.
+    h.state_mut().episodes[0].editor.set_end(Kind::Credits, 116_000);
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("overlaps the credits").is_none());
+}

@@ -268,6 +268,7 @@ impl App {
                 ui.set_min_height(held_h);
                 ui.horizontal_wrapped(|ui| {
                     let episode_verified = ep.editor.is_verified();
+                    let span = |s: &crate::segments::Segment| format!("{} – {}", time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0));
                     for s in &ep.editor.segments.segments {
                         let how = match (s.source, s.confidence) {
                             (crate::segments::Source::HumanVerified, _) if episode_verified => "verified".to_string(),
@@ -290,14 +291,13 @@ impl App {
                             }
                             _ => "imported".to_string(),
                         };
-                        ui.colored_label(kind_colour(s.kind), format!("{} {} – {}", s.kind.title(), time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
+                        ui.colored_label(kind_colour(s.kind), format!("{} {}", s.kind.title(), span(s)));
                         ui.weak(how);
                     }
                     // A preview drawn over the credits is taken as drawn, and said: players skip the
                     // credits as one, so "Skip credits" and the preview's chapter do not do what the
                     // two spans suggest (an outside trial drew one inside the credits, silently).
                     for (credits, preview) in previews_over_credits(&ep.editor.segments.segments) {
-                        let span = |s: &crate::segments::Segment| format!("{} – {}", time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0));
                         ui.colored_label(egui::Color32::from_rgb(230, 90, 80), format!("The preview {} overlaps the credits {}: end the credits where the preview starts (O), or move the preview", span(preview), span(credits)));
                     }
                     // A post-credits scene is story: shown so nobody wonders why Skip credits stops there.
@@ -559,14 +559,14 @@ impl App {
 /// and story after them from where the labelled credits end (a human may have moved them) —
 /// with what it is: what plays on after Skip credits. A span the labelled credits cover is left
 /// out (a human called it credits).
+fn story_after_credits(ep: &Episode) -> Vec<(f64, f64, &'static str)> {
+    story_among_credits(ep).into_iter().map(|(a, b, after)| (a, b, if after { "post-credits scene" } else { "scene between the credits" })).collect()
+}
+
 /// Each preview that overlaps a part of the credits, with that part: (credits, preview).
 fn previews_over_credits(segments: &[crate::segments::Segment]) -> Vec<(&crate::segments::Segment, &crate::segments::Segment)> {
     let of = |k: Kind| segments.iter().filter(move |s| s.kind == k);
     of(Kind::Credits).flat_map(|c| of(Kind::Preview).filter(move |p| p.start_ms < c.end_ms && c.start_ms < p.end_ms).map(move |p| (c, p))).collect()
-}
-
-fn story_after_credits(ep: &Episode) -> Vec<(f64, f64, &'static str)> {
-    story_among_credits(ep).into_iter().map(|(a, b, after)| (a, b, if after { "post-credits scene" } else { "scene between the credits" })).collect()
 }
 
 /// [`story_after_credits`] with whether each span follows the last credits (true) or lies

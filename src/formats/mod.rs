@@ -115,7 +115,11 @@ fn chapters_titled(segments: &Segments, duration_ms: u64, o: &ExportOptions) -> 
     let mut out: Vec<Chapter> = Vec::new();
     let mut at = 0u64;
     let gap = |from: u64, to: u64| Chapter { start_ms: from, end_ms: to, title: o.title(Kind::Body), kind: Kind::Body };
-    for s in &segments.segments {
+    // In time order whatever order they were stored in (a hand-edited label file, a segment
+    // added last): one out of order was dropped as if it overlapped the one before.
+    let mut ordered: Vec<&Segment> = segments.segments.iter().collect();
+    ordered.sort_by_key(|s| (s.start_ms, s.end_ms));
+    for s in ordered {
         let (start, end) = (s.start_ms.max(at).min(duration_ms), s.end_ms.min(duration_ms));
         if end <= start {
             continue;
@@ -341,7 +345,9 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
                 return Err(Error::Usage(format!(
                     "YouTube chapters must last at least 10 s; '{}' at {} lasts {:.1} s",
                     short.title,
-                    youtube_time(short.start_ms),
+                    // The clock every message uses (tenths), which the app restates in its own
+                    // time format; YouTube's whole seconds ("1:50") it could not tell from text.
+                    crate::clock::clock(short.start_ms as f64 / 1000.0, 1, true),
                     (short.end_ms - short.start_ms) as f64 / 1000.0
                 )));
             }
@@ -448,6 +454,10 @@ mod tests {
         let c = chapters(&s, 140_500);
         let titles: Vec<_> = c.iter().map(|c| (c.title.as_str(), c.start_ms, c.end_ms)).collect();
         assert_eq!(titles, vec![("Cold open", 0, 30_000), ("Intro", 30_000, 50_000), ("Episode", 50_000, 130_000), ("Credits", 130_000, 140_000), ("Episode", 140_000, 140_500)]);
+        // Stored in another order (a segment added last), the same chapters.
+        let mut shuffled = s.clone();
+        shuffled.segments.reverse();
+        assert_eq!(chapters(&shuffled, 140_500), c);
     }
 
     #[test]
@@ -459,7 +469,7 @@ mod tests {
         assert!(err.contains("at least 3 chapters"), "{err}");
         let tiny = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Recap, 0, 20_000), seg(Kind::Intro, 20_000, 25_000)], media: None };
         let err = render_with(Format::Youtube, &tiny, &ExportOptions { duration_ms: None, ..Default::default() }).unwrap_err().to_string();
-        assert!(err.contains("'Intro' at 0:20 lasts 5.0 s"), "{err}");
+        assert!(err.contains("'Intro' at 0:20.0 lasts 5.0 s"), "{err}");
     }
 
     #[test]

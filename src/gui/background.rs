@@ -140,6 +140,7 @@ impl App {
                     ep.overview.duration_s = Some(duration_s);
                     ep.overview.step = step;
                 }
+                OverviewMsg::Done => ep.overview.finished = true,
                 OverviewMsg::Thumbnail(second, image) => {
                     let color = texture_image(ctx, &image);
                     let texture = ctx.load_texture(format!("overview-{}-{second}", path.display()), color, egui::TextureOptions::LINEAR);
@@ -163,24 +164,32 @@ impl App {
         std::thread::Builder::new()
             .name("introskip-overview".into())
             .spawn(move || {
-                let Ok(info) = crate::video::probe(&path) else { return };
-                let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
-                let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
-                let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
-                let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
-                let mut second: u32 = 0;
-                while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
-                    if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
-                        let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
-                        if tx.send((path.clone(), OverviewMsg::Thumbnail(second, small))).is_err() {
-                            return;
+                // Said when it ends, however: the strip's loading sign goes with it (a file that
+                // stops decoding half-way leaves a part-filled strip, not a spinner for ever).
+                let done = (tx.clone(), path.clone(), repaint.clone());
+                let run = move || {
+                    let Ok(info) = crate::video::probe(&path) else { return };
+                    let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
+                    let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
+                    let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
+                    let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
+                    let mut second: u32 = 0;
+                    while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
+                        if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
+                            let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
+                            if tx.send((path.clone(), OverviewMsg::Thumbnail(second, small))).is_err() {
+                                return;
+                            }
+                            repaint.request_repaint();
                         }
-                        repaint.request_repaint();
+                        // A duration past u32 seconds (a damaged header) must end the strip, not wrap.
+                        let Some(next) = second.checked_add(step) else { break };
+                        second = next;
                     }
-                    // A duration past u32 seconds (a damaged header) must end the strip, not wrap.
-                    let Some(next) = second.checked_add(step) else { break };
-                    second = next;
-                }
+                };
+                run();
+                let _ = done.0.send((done.1, OverviewMsg::Done));
+                done.2.request_repaint();
             })
             .ok();
     }

@@ -81,6 +81,8 @@ pub(super) struct Episode {
 #[derive(Default)]
 pub(super) struct Overview {
     pub(super) started: bool,
+    /// Its thread has ended (every thumbnail sent, or the file stopped decoding).
+    pub(super) finished: bool,
     pub(super) duration_s: Option<f64>,
     pub(super) step: u32,
     pub(super) thumbnails: Vec<(u32, egui::TextureHandle)>,
@@ -90,6 +92,7 @@ pub(super) struct Overview {
 pub(super) enum OverviewMsg {
     Length { duration_s: f64, step: u32 },
     Thumbnail(u32, image::RgbImage),
+    Done,
 }
 
 /// About this many thumbnails make the whole-episode strip.

@@ -27,7 +27,10 @@ impl App {
         // A file that could not be read is not one to check: it is counted apart.
         let failed = self.episodes.iter().filter(|e| matches!(e.status, Status::Failed(_)) && !e.editor.is_verified()).count();
         let unreadable = if failed > 0 { format!(" · {failed} unreadable") } else { String::new() };
-        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain{unreadable}", self.episodes.len() - verified - failed));
+        // "To check" is what N and Enter walk: answered and unverified. Those without an answer
+        // yet are the progress bar's (an outside trial read "3 to check" beside "0 of 3
+        // analysed"); said here too, the line wrapped and the list moved when they were done.
+        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain{unreadable}", self.to_check().len()));
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("shown")
                 .selected_text(match self.review {
@@ -93,21 +96,27 @@ impl App {
                 });
             }
             for (i, ep) in self.episodes.iter().enumerate().filter(|(_, e)| self.listed(e)) {
-                // A verified episode says so whatever its analysis does: the human's answer is the one that counts.
-                let verified = || ep.editor.is_verified().then(|| match ep.editor.intro() {
-                    Some(i) => format!("verified: intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
-                    None => "verified: no intro".to_string(),
+                // A verified episode says so whatever its analysis does: the human's answer is the
+                // one that counts. One a human changed but did not verify says "edited" (a
+                // labeller passing down the list sees where work was done; an outside trial).
+                let edited = !ep.editor.is_verified() && ep.editor.segments.has_human_labels();
+                let verified = || (ep.editor.is_verified() || edited).then(|| {
+                    let mark = if edited { "edited" } else { "verified" };
+                    match ep.editor.intro() {
+                        Some(i) => format!("{mark}: intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
+                        None => format!("{mark}: no intro"),
+                    }
                 });
                 let status = match &ep.status {
                     Status::Queued => verified().map_or_else(|| "queued".to_string(), |v| format!("{v} · queued")),
                     Status::Analysing { sampled, encoded, total, .. } => format!("analysing {:.0}%", Status::done_share(*sampled, *encoded, *total) * 100.0),
                     Status::Done { samples, cached, .. } => {
-                        let mark = if ep.editor.is_verified() {
-                            "verified: "
-                        } else if App::is_uncertain(ep) {
-                            "uncertain: "
-                        } else {
-                            ""
+                        let mark = match (ep.editor.is_verified(), edited, App::is_uncertain(ep)) {
+                            (true, _, _) => "verified: ",
+                            (_, true, true) => "edited, uncertain: ",
+                            (_, true, false) => "edited: ",
+                            (_, _, true) => "uncertain: ",
+                            _ => "",
                         };
                         match (ep.editor.intro(), &ep.detection) {
                             (Some(i), _) => format!("{mark}intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),

@@ -85,7 +85,14 @@ impl App {
             // The label before its field, as Window and Tail have it (egui puts a combo box's own
             // label after it, where it read as a stray word).
             let label = ui.label("Times");
+            // One width whatever is chosen, the widest name's: fitted to "SMPTE" the box shrank
+            // and every field after it moved under the pointer (an outside trial).
+            let font = egui::TextStyle::Button.resolve(ui.style());
+            let widest = crate::clock::TimeFormat::ALL.iter().map(|f| ui.fonts_mut(|fonts| fonts.layout_no_wrap(f.short().to_string(), font.clone(), egui::Color32::WHITE).size().x)).fold(0.0, f32::max);
+            let spacing = ui.spacing();
+            let width = widest + spacing.icon_width + spacing.item_spacing.x + 2.0 * spacing.button_padding.x;
             let _ = egui::ComboBox::from_id_salt("time-format")
+                .width(width)
                 // The short name: the longer ones wrapped the toolbar (an outside trial's
                 // clicks then missed the fields that moved down).
                 .selected_text(format.short())
@@ -508,7 +515,23 @@ impl App {
         let tick_time = move |second: u32| fmt.label_time(second, fps);
         let view = View { edge_held: self.dragging.is_some(), strip: strip.0, seconds: strip.1, analysed: seconds, probability, segments: &ep.editor.segments.segments, cuts: &ep.cuts, out_of_black: &ep.out_of_black, snap_cuts_only, playhead_s: ep.playhead_s, per_row: strip.2, wave, frames, time: &time, tick_time: &tick_time, frame_s: 1.0 / fps, follow: self.follow_playhead || self.playing, reveal: self.zoom_anchor.take(), story: story_after_credits(ep), tail };
         self.follow_playhead = false;
+        // The whole-episode strip fills over seconds (one frame decoded per thumbnail): said
+        // while it does, or its empty end reads as an episode without pictures. Painted over the
+        // ruler's right end, so nothing moves when it comes and goes.
+        let loading = (whole && ep.overview.started && !ep.overview.finished).then(|| {
+            match ep.overview.duration_s.map(|d| (d / f64::from(ep.overview.step.max(1))).ceil() as usize) {
+                Some(t) => format!("pictures of the whole episode: {} of {t}", ep.overview.thumbnails.len().min(t)),
+                None => "pictures of the whole episode: opening the file".to_string(),
+            }
+        });
         let drawn = timeline(ui, &view);
+        if let (Some(text), Some((row, _))) = (loading, drawn.rows.first()) {
+            // A child of its own: laid over the strip, it takes no room from what follows.
+            let mut over = ui.new_child(egui::UiBuilder::new().max_rect(row.shrink(2.0)).layout(egui::Layout::right_to_left(egui::Align::Min)));
+            // Not selectable: it must not take a click meant for the strip under it.
+            over.add(egui::Label::new(egui::RichText::new(text).small().weak().background_color(over.visuals().extreme_bg_color)).selectable(false));
+            over.add(egui::Spinner::new().size(10.0));
+        }
         self.hover_s = drawn.hover_s;
         self.visible_s = drawn.visible;
         self.timeline_rows = drawn.rows;

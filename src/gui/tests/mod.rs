@@ -205,7 +205,19 @@ fn zoomed_out_the_timeline_spans_the_whole_episode_and_edges_find_their_cuts() {
     }
     h.run_steps(1);
     assert_eq!(ZOOMS[h.state().zoom], WHOLE_EPISODE);
-    step_until(&mut h, "the overview strip", |a| a.episodes[0].overview.thumbnails.len() >= 60);
+    // While it fills, the legend says so; once done, no more.
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut said = false;
+    while !h.state().episodes[0].overview.finished {
+        assert!(Instant::now() < deadline, "timed out waiting for the overview strip");
+        h.step();
+        said |= h.query_by_label_contains("pictures of the whole episode: ").is_some();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.run_steps(2);
+    assert!(said, "no sign while the strip filled");
+    assert!(h.query_by_label_contains("pictures of the whole episode").is_none(), "the sign stayed");
+    assert_eq!(h.state().episodes[0].overview.thumbnails.len(), 60);
     let overview = &h.state().episodes[0].overview;
     assert!((overview.duration_s.unwrap() - 120.0).abs() < 0.5, "{:?}", overview.duration_s);
     assert_eq!(overview.step, 2, "about 80 thumbnails for 120 s");
@@ -450,6 +462,26 @@ fn the_first_screen_offers_the_demo_season() {
     h.run_steps(2);
     assert_eq!(h.state().episodes.len(), std::fs::read_dir(crate::paths::demo_dir()).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "mp4")).count());
     h.state_mut().apply(Action::CancelAnalysis);
+}
+
+/// Choosing another time format moves nothing on the toolbar: the fields after the Times box
+/// stay where the pointer left them (fitted to "SMPTE", the box shrank and they moved left).
+#[test]
+fn the_toolbar_keeps_its_place_whatever_time_format_is_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let media = demo_episode(dir.path());
+    let mut app = app();
+    app.open(&media);
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::builder().with_size(egui::vec2(1400.0, 900.0)).build_ui_state(|ui, app: &mut App| app.show(ui), app);
+    h.run_steps(2);
+    let mut places = Vec::new();
+    for format in crate::clock::TimeFormat::ALL {
+        h.state_mut().settings.time_format = format;
+        h.run_steps(2);
+        places.push((h.get_by_label("Times").rect(), h.get_by_label("Use CLIP weights…").rect()));
+    }
+    assert!(places.windows(2).all(|w| w[0] == w[1]), "{places:?}");
 }
 
 #[test]

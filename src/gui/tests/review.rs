@@ -15,6 +15,14 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
     h.run_steps(1);
     h.get_by_label_contains("0 verified · 0 to check · 0 uncertain · 3 unreadable");
+    // Before their answers, none is counted to check: the bar says they wait (N says "Nothing
+    // else to check yet").
+    for ep in &mut h.state_mut().episodes {
+        ep.status = Status::Queued;
+    }
+    h.run_steps(1);
+    h.get_by_label_contains("0 verified · 0 to check · 0 uncertain");
+    h.get_by_label_contains("0 of 3 analysed");
     // As if analysed: ep1 sure (0.95), ep2 unsure (0.4), ep3 fairly sure (0.8).
     for (ep, c) in h.state_mut().episodes.iter_mut().zip([0.95, 0.4, 0.8]) {
         ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
@@ -86,16 +94,22 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     assert!(h.query_by_label_contains("No uncertain episode left").is_none(), "said about the season that was open");
 }
 
+/// A season of two files that are no video, opened and failed: their answers are then set by hand.
+fn two_unreadable(dir: &std::path::Path) -> Harness<'static, App> {
+    for name in ["ep1.mp4", "ep2.mp4"] {
+        std::fs::write(dir.join(name), b"not a video").unwrap();
+    }
+    let mut app = app();
+    app.open(dir);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    h
+}
+
 #[test]
 fn an_episode_without_an_intro_is_uncertain_where_the_model_alone_sees_one() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["ep1.mp4", "ep2.mp4"] {
-        std::fs::write(dir.path().join(name), b"not a video").unwrap();
-    }
-    let mut app = app();
-    app.open(dir.path());
-    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
-    step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
+    let mut h = two_unreadable(dir.path());
     // As if analysed in a season that kept no intro in either, the model sure of it (P ≤ 0.05);
     // judged alone, the model sees an intro in ep2 (0.59): that disagreement is to be checked.
     for (ep, alone) in h.state_mut().episodes.iter_mut().zip([None, Some(0.59)]) {
@@ -191,4 +205,28 @@ fn an_episode_is_flagged_as_judged_alone_only_once_no_other_of_its_season_is_com
         assert!(intro.confidence >= crate::service::detect::UNCERTAIN && !App::is_uncertain(ep), "{}: {intro:?}", ep.name());
     }
     h.state_mut().apply(Action::CancelAnalysis);
+}
+
+/// The list marks an episode a human changed but did not verify ("edited"), apart from one
+/// verified and one only the model answered.
+#[test]
+fn the_list_marks_edited_episodes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = two_unreadable(dir.path());
+    for ep in h.state_mut().episodes.iter_mut() {
+        ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
+        let d = crate::model::Detection { intros: vec![crate::model::DetectedSegment::by_model(10.0, 40.0, 0.95)], ..crate::model::Detection::empty() };
+        ep.editor.merge_detection(&d);
+        ep.detection = Some(d);
+    }
+    // ep1's intro end moved by hand.
+    let intro = &mut h.state_mut().episodes[0].editor.segments.segments[0];
+    intro.end_ms = 41_000;
+    intro.source = crate::segments::Source::HumanEdited;
+    h.run_steps(2);
+    h.get_by_label_contains("ep1.mp4\nedited: intro 00:00:10.000 – 00:00:41.000");
+    h.get_by_label_contains("ep2.mp4\nintro 00:00:10.000 – 00:00:40.000");
+    h.state_mut().episodes[0].editor.verify_all();
+    h.run_steps(2);
+    h.get_by_label_contains("ep1.mp4\nverified: intro 00:00:10.000 – 00:00:41.000");
 }

@@ -383,8 +383,12 @@ const HELD_S: usize = 5;
 /// E03 and E04: a sign and a subtitle over Sintel's dark opening, taken for credits 9 and 12 s
 /// early). Names move (a roll) or change page with the card (static cards sit on black
 /// throughout); a logo over footage before long credits on black is held over fewer seconds
-/// of footage than of cards.
-fn held_lines(text: &[TextCue], cards: &[bool]) -> Vec<Vec<f32>> {
+/// of footage than of cards. A dim picture ([`SCENE_BLACK`]: a dark scene, not a card) showing
+/// that one line alone counts as the scene's too: the earth at night, 80 % black, held one
+/// subtitle 17 s with no lit second in the hold (tails-mid-other 6070's Secret Academy E04,
+/// credits 22 s early); a list over a dim shot shows several lines a second, and its lines,
+/// one under the other as it rolls, look held at every height.
+fn held_lines(text: &[TextCue], cards: &[bool], shares: &[f32]) -> Vec<Vec<f32>> {
     let n = cards.len().min(text.len());
     let has = |i: usize, at: f32| has_band(&text[i], at);
     (0..n)
@@ -403,7 +407,7 @@ fn held_lines(text: &[TextCue], cards: &[bool]) -> Vec<Vec<f32>> {
                     while b + 1 < n && has(b + 1, at) {
                         b += 1;
                     }
-                    let scene = (a..=b).filter(|&k| !cards[k]).count();
+                    let scene = (a..=b).filter(|&k| !cards[k] || (text[k].lines <= 1 && shares.get(k).is_some_and(|&x| x < SCENE_BLACK))).count();
                     scene > HELD_S && scene >= b + 1 - a - scene
                 })
                 .collect()
@@ -441,7 +445,7 @@ fn cues(tail: &EpisodeFeatures) -> Cues {
     let shares: Vec<f32> = tail.thumbnails[..n].iter().map(black_share).collect();
     let cards: Vec<bool> = (0..n).map(|i| dark[i] && shares[i] >= BLACK_CARD).collect();
     let logo = logo_lines(&tail.text, &cards, &dark);
-    let held = held_lines(&tail.text, &cards);
+    let held = held_lines(&tail.text, &cards, &shares);
     // A list rolls past the logo, which stays: its line is no line of the list (family B
     // 2044's Quiet Frontier E04, names rolling under a logo at the top, never seen to roll).
     let roll = rolling(&without_lines(&tail.text, &logo), n);

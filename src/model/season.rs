@@ -135,7 +135,9 @@ pub enum Outcome {
 /// (`model::credits::reads_as_preview`).
 /// 29: an episode without an intro takes its part of a partner's intro the title kept, where its
 /// copy holds most of that intro (`service::detect::titles`).
-pub const JUDGE_VERSION: u32 = 29;
+/// 30: one line held over a dim picture (a dark scene, not a card) is the scene's, not a line
+/// over a black card (`model::credits::held_lines`).
+pub const JUDGE_VERSION: u32 = 30;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -91,6 +91,32 @@ fn a_subtitle_the_scene_holds_through_black_is_no_line_of_credits() {
     assert_eq!(found.credits.as_ref().map(|c| c.start), Some(110.5), "{found:?}");
 }
 #[test]
+fn a_subtitle_held_over_a_dark_scene_is_no_line_of_credits() {
+    // A dark scene (the earth at night: 80 % black, a black card by its share) holds one
+    // subtitle for 17 s; later 12 s of names over black. No second of the hold is lit footage,
+    // so it was "a line over a black card" for 17 s, the longest run: credits 22 s early
+    // (tails-mid-other 6070's Secret Academy E04). A dim picture showing one line counts as
+    // the scene's in the hold; a true black card (over 0.9 black) does not.
+    let kinds = format!("sssss{}Sssss{}Ssss", "b".repeat(17), "c".repeat(12));
+    let duration = 100.0 + kinds.len() as f64;
+    let mut f = tail(&kinds);
+    for img in &mut f.thumbnails[5..22] {
+        // The lit earth, smooth, in the upper middle; the rest black, the subtitle at the bottom.
+        for y in 4..28 {
+            for x in 40..88 {
+                img.put_pixel(x, y, image::Rgb([(70 + y) as u8; 3]));
+            }
+        }
+        draw_line(img, 60..64, (30..98).step_by(3), 255);
+        let share = crate::features::picture::black_share(img);
+        assert!((BLACK_CARD..SCENE_BLACK).contains(&share), "{share}");
+    }
+    let f = with_text(f);
+    let mut found = find_tail(&f, duration);
+    split_credits(&f, &mut found, duration);
+    assert_eq!(spans(&found), [(126.5, 138.5)], "{found:?}");
+}
+#[test]
 fn a_list_rolls_past_a_channel_s_logo() {
     // Two dark scenes show the channel's logo alone (it is found as the logo), then names over
     // footage whose last line rolls on alone across cuts to the end of the file, the logo in

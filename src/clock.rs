@@ -23,9 +23,11 @@ pub fn clock(seconds: f64, decimals: usize, short: bool) -> String {
     }
 }
 
-/// `text` with each clock time [`clock`] wrote in it ("0:13.5", "1:02:03.4": minutes and
-/// seconds with a tenth) given by `show` instead: the app says the analysis's notes in the time
-/// format the user chose, as it shows every other time.
+/// `text` with each clock time [`clock`] wrote in it ("0:13.5", "1:02:03.4", "0:50.349":
+/// minutes and seconds with a tenth or milliseconds) given by `show` instead: the app says the
+/// analysis's notes and an export's refusals in the time format the user chose, as it shows
+/// every other time. A time inside a word or a path ("ep0:13.5.mp4", "/x/0:13.5/") is left as
+/// it is.
 pub fn restate(text: &str, show: impl Fn(f64) -> String) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -37,9 +39,12 @@ pub fn restate(text: &str, show: impl Fn(f64) -> String) -> String {
         // A sentence's full stop after a time is not part of it.
         let token = token.strip_suffix('.').unwrap_or(token);
         let is_clock = token.split(':').count() >= 2
-            && token.rsplit_once('.').is_some_and(|(_, tenth)| tenth.len() == 1)
-            && token.split(':').skip(1).all(|p| p.len() == 2 || p.len() == 4);
-        match parse_clock(token).filter(|_| is_clock) {
+            && token.rsplit_once('.').is_some_and(|(_, fraction)| fraction.len() == 1 || fraction.len() == 3)
+            && token.split(':').skip(1).all(|p| matches!(p.len(), 2 | 4 | 6));
+        // Part of a name: a letter, a path's separator or a dot touches it.
+        let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '/' | '\\' | '_' | '.'));
+        let in_a_name = glued(out.chars().next_back()) || glued(run[len..].chars().next());
+        match parse_clock(token).filter(|_| is_clock && !in_a_name) {
             Some(t) => out.push_str(&show(t)),
             None => out.push_str(token),
         }
@@ -298,6 +303,10 @@ mod tests {
             "no intro: the model's 00:00:13.500–00:00:29.500 (confidence 0.62) is nothing; check 01:02:03.400."
         );
         assert_eq!(restate("plays in 3 other episodes, 12 s, 2026-12-04, 1:30, v1.2", show), "plays in 3 other episodes, 12 s, 2026-12-04, 1:30, v1.2");
+        // Milliseconds too (an export's refusal), but never a time inside a file's name or path.
+        assert_eq!(restate("'Recap' at 0:50.349 lasts 4.7 s", show), "'Recap' at 00:00:50.349 lasts 4.7 s");
+        let path = "/media/ep0:13.5.mp4: /x/1:02.5/y.mkv and 0:13.5.mkv";
+        assert_eq!(restate(path, show), path);
     }
 
     #[test]

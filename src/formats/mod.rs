@@ -345,9 +345,9 @@ pub fn render_with(format: Format, segments: &Segments, o: &ExportOptions) -> Re
                 return Err(Error::Usage(format!(
                     "YouTube chapters must last at least 10 s; '{}' at {} lasts {:.1} s",
                     short.title,
-                    // The clock every message uses (tenths), which the app restates in its own
-                    // time format; YouTube's whole seconds ("1:50") it could not tell from text.
-                    crate::clock::clock(short.start_ms as f64 / 1000.0, 1, true),
+                    // A clock the app restates in its own time format, to the millisecond the
+                    // segment has; YouTube's whole seconds ("1:50") it could not tell from text.
+                    crate::clock::clock(short.start_ms as f64 / 1000.0, 3, true),
                     (short.end_ms - short.start_ms) as f64 / 1000.0
                 )));
             }
@@ -469,7 +469,7 @@ mod tests {
         assert!(err.contains("at least 3 chapters"), "{err}");
         let tiny = Segments { version: 1, duration_ms: Some(600_000), absent: Vec::new(), verified: false, segments: vec![seg(Kind::Recap, 0, 20_000), seg(Kind::Intro, 20_000, 25_000)], media: None };
         let err = render_with(Format::Youtube, &tiny, &ExportOptions { duration_ms: None, ..Default::default() }).unwrap_err().to_string();
-        assert!(err.contains("'Intro' at 0:20.0 lasts 5.0 s"), "{err}");
+        assert!(err.contains("'Intro' at 0:20.000 lasts 5.0 s"), "{err}");
     }
 
     #[test]

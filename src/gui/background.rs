@@ -133,7 +133,11 @@ impl App {
     /// what the overview threads made.
     pub(super) fn poll_overview(&mut self, ctx: &egui::Context) {
         use std::sync::atomic::Ordering;
-        while let Ok((path, msg)) = self.overview_results.1.try_recv() {
+        let now = self.overview_generation.load(Ordering::Relaxed);
+        while let Ok((path, made_for, msg)) = self.overview_results.1.try_recv() {
+            if made_for != now {
+                continue;
+            }
             let Some(ep) = self.episodes.iter_mut().find(|e| e.path == path) else { continue };
             match msg {
                 OverviewMsg::Length { duration_s, step } => {
@@ -161,36 +165,42 @@ impl App {
         let generation = self.overview_generation.clone();
         let mine = generation.load(Ordering::Relaxed);
         let repaint = ctx.clone();
-        std::thread::Builder::new()
+        /// Says the strip is done when the thread ends, however (a return, a panic): the loading
+        /// sign goes with it, and a file that stops decoding half-way keeps a part-filled strip,
+        /// not a spinner for ever.
+        struct Done(crossbeam_channel::Sender<(PathBuf, u64, OverviewMsg)>, PathBuf, u64, egui::Context);
+        impl Drop for Done {
+            fn drop(&mut self) {
+                let _ = self.0.send((self.1.clone(), self.2, OverviewMsg::Done));
+                self.3.request_repaint();
+            }
+        }
+        let spawned = std::thread::Builder::new()
             .name("introskip-overview".into())
             .spawn(move || {
-                // Said when it ends, however: the strip's loading sign goes with it (a file that
-                // stops decoding half-way leaves a part-filled strip, not a spinner for ever).
-                let done = (tx.clone(), path.clone(), repaint.clone());
-                let run = move || {
-                    let Ok(info) = crate::video::probe(&path) else { return };
-                    let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
-                    let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
-                    let _ = tx.send((path.clone(), OverviewMsg::Length { duration_s, step }));
-                    let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
-                    let mut second: u32 = 0;
-                    while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
-                        if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
-                            let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
-                            if tx.send((path.clone(), OverviewMsg::Thumbnail(second, small))).is_err() {
-                                return;
-                            }
-                            repaint.request_repaint();
+                let _done = Done(tx.clone(), path.clone(), mine, repaint.clone());
+                let Ok(info) = crate::video::probe(&path) else { return };
+                let Some(duration_s) = info.duration_s.filter(|d| *d > 0.0) else { return };
+                let step = (duration_s / OVERVIEW_THUMBNAILS).ceil().max(1.0) as u32;
+                let _ = tx.send((path.clone(), mine, OverviewMsg::Length { duration_s, step }));
+                let Ok(mut reader) = crate::video::frames::FrameReader::open(&path) else { return };
+                let mut second: u32 = 0;
+                while f64::from(second) < duration_s && generation.load(Ordering::Relaxed) == mine {
+                    if let Ok((_, image)) = reader.frame_at(f64::from(second)) {
+                        let small = image::imageops::thumbnail(&image, 160, (160 * image.height() / image.width().max(1)).max(1));
+                        if tx.send((path.clone(), mine, OverviewMsg::Thumbnail(second, small))).is_err() {
+                            return;
                         }
-                        // A duration past u32 seconds (a damaged header) must end the strip, not wrap.
-                        let Some(next) = second.checked_add(step) else { break };
-                        second = next;
+                        repaint.request_repaint();
                     }
-                };
-                run();
-                let _ = done.0.send((done.1, OverviewMsg::Done));
-                done.2.request_repaint();
-            })
-            .ok();
+                    // A duration past u32 seconds (a damaged header) must end the strip, not wrap.
+                    let Some(next) = second.checked_add(step) else { break };
+                    second = next;
+                }
+            });
+        // No thread, no pictures: nothing is loading.
+        if spawned.is_err() {
+            ep.overview.finished = true;
+        }
     }
 }

@@ -186,7 +186,9 @@ pub struct App {
     /// Cut searches: one at a time, on its own thread; results come back here.
     cuts_pending: Option<(PathBuf, (f64, f64))>,
     cuts_results: (crossbeam_channel::Sender<CutsFound>, crossbeam_channel::Receiver<CutsFound>),
-    overview_results: (crossbeam_channel::Sender<(PathBuf, OverviewMsg)>, crossbeam_channel::Receiver<(PathBuf, OverviewMsg)>),
+    /// What the overview threads make, each message with the generation it was made for (one
+    /// from before the last `open` is dropped: the same file opened again is another episode).
+    overview_results: (crossbeam_channel::Sender<(PathBuf, u64, OverviewMsg)>, crossbeam_channel::Receiver<(PathBuf, u64, OverviewMsg)>),
     /// Bumped when what is open changes: overview threads for the old episodes stop.
     overview_generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// What the lane helpers found, per episode.

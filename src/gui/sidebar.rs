@@ -27,10 +27,9 @@ impl App {
         // A file that could not be read is not one to check: it is counted apart.
         let failed = self.episodes.iter().filter(|e| matches!(e.status, Status::Failed(_)) && !e.editor.is_verified()).count();
         let unreadable = if failed > 0 { format!(" · {failed} unreadable") } else { String::new() };
-        // "To check" is what N and Enter walk: answered and unverified. Those without an answer
-        // yet are the progress bar's (an outside trial read "3 to check" beside "0 of 3
-        // analysed"); said here too, the line wrapped and the list moved when they were done.
-        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain{unreadable}", self.to_check().len()));
+        // "To check" is what the filter of that name lists: every unverified episode that can be
+        // read, analysed or not (the bar under it says how many are analysed).
+        ui.weak(format!("{verified} verified · {} to check · {uncertain} uncertain{unreadable}", self.episodes.len() - verified - failed));
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("shown")
                 .selected_text(match self.review {
@@ -97,11 +96,24 @@ impl App {
             }
             for (i, ep) in self.episodes.iter().enumerate().filter(|(_, e)| self.listed(e)) {
                 // A verified episode says so whatever its analysis does: the human's answer is the
-                // one that counts. One a human changed but did not verify says "edited" (a
-                // labeller passing down the list sees where work was done; an outside trial).
-                let edited = !ep.editor.is_verified() && ep.editor.segments.has_human_labels();
-                let verified = || (ep.editor.is_verified() || edited).then(|| {
-                    let mark = if edited { "edited" } else { "verified" };
+                // one that counts. One a human changed but did not verify says "edited", one
+                // whose labels came from another tool "imported" (a labeller passing down the
+                // list sees where work was done; an outside trial).
+                let edited = match ep.editor.is_verified() {
+                    true => None,
+                    false => {
+                        let labels = &ep.editor.segments;
+                        if !labels.absent.is_empty() || labels.segments.iter().any(|s| s.source == crate::segments::Source::HumanEdited) {
+                            Some("edited")
+                        } else if labels.segments.iter().any(|s| s.source == crate::segments::Source::Imported) {
+                            Some("imported")
+                        } else {
+                            None
+                        }
+                    }
+                };
+                let verified = || (ep.editor.is_verified() || edited.is_some()).then(|| {
+                    let mark = edited.unwrap_or("verified");
                     match ep.editor.intro() {
                         Some(i) => format!("{mark}: intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
                         None => format!("{mark}: no intro"),
@@ -112,16 +124,16 @@ impl App {
                     Status::Analysing { sampled, encoded, total, .. } => format!("analysing {:.0}%", Status::done_share(*sampled, *encoded, *total) * 100.0),
                     Status::Done { samples, cached, .. } => {
                         let mark = match (ep.editor.is_verified(), edited, App::is_uncertain(ep)) {
-                            (true, _, _) => "verified: ",
-                            (_, true, true) => "edited, uncertain: ",
-                            (_, true, false) => "edited: ",
-                            (_, _, true) => "uncertain: ",
-                            _ => "",
+                            (true, _, _) => "verified: ".to_string(),
+                            (_, Some(m), true) => format!("{m}, uncertain: "),
+                            (_, Some(m), false) => format!("{m}: "),
+                            (_, None, true) => "uncertain: ".to_string(),
+                            _ => String::new(),
                         };
                         match (ep.editor.intro(), &ep.detection) {
                             (Some(i), _) => format!("{mark}intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
                             (None, Some(_)) => format!("{mark}no intro"),
-                            (None, None) => format!("{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
+                            (None, None) => format!("{mark}{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
                         }
                     }
                     // Why, in short, in the error colour (the whole line on hover): a labeller

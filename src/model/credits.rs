@@ -369,22 +369,24 @@ fn logo_lines(text: &[TextCue], cards: &[bool], dark: &[bool]) -> Vec<f32> {
     found
 }
 
-/// A line held at one height over more than this many seconds that are no black card, in the
-/// hold that runs through a black card, is the scene's own (a sign, a subtitle), not a name: a
-/// static card of names over the last scene changes page every 2.5–5 s.
+/// A line held at one height over more than this many seconds of the scene (no black card, or
+/// a dim picture showing that line alone: [`held_lines`]), in the hold that runs through a
+/// black card, is the scene's own (a sign, a subtitle), not a name: a static card of names
+/// over the last scene changes page every 2.5–5 s.
 const HELD_S: usize = 5;
 
 /// Per second, the heights of its lines over a black card that are the scene's own text: a band
 /// held at one height ([`LOGO_TOLERANCE`]) second after second through the card, over more than
-/// [`HELD_S`] seconds that are no black card (footage, a dark scene) in the same hold, and over
-/// at least as many of those as of black cards: a scene dips to black, the credits hold their
+/// [`HELD_S`] seconds of the scene (no black card: footage, a dark scene) in the same hold, and
+/// over at least as many of those as of black cards: a scene dips to black, the credits hold their
 /// cards. A sign or a subtitle over a scene that dips to black keeps its place, and the black
 /// seconds made "a line over a black card", a credit second (family C 2043's Northern Harbor
 /// E03 and E04: a sign and a subtitle over Sintel's dark opening, taken for credits 9 and 12 s
 /// early). Names move (a roll) or change page with the card (static cards sit on black
 /// throughout); a logo over footage before long credits on black is held over fewer seconds
-/// of footage than of cards. A dim picture ([`SCENE_BLACK`]: a dark scene, not a card) showing
-/// that one line alone counts as the scene's too: the earth at night, 80 % black, held one
+/// of footage than of cards. A second black enough to be a card by its share but dim
+/// ([`SCENE_BLACK`]: a dark scene, not names on black) showing that one line alone counts as
+/// the scene's too: the earth at night, 80 % black, held one
 /// subtitle 17 s with no lit second in the hold (tails-mid-other 6070's Secret Academy E04,
 /// credits 22 s early); a list over a dim shot shows several lines a second, and its lines,
 /// one under the other as it rolls, look held at every height.

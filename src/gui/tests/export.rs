@@ -119,8 +119,8 @@ fn a_refused_export_names_the_time_in_the_apps_format() {
     app.apply(Action::CancelAnalysis);
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
     h.run_steps(2);
-    // A 4.7 s recap at 0:50.3 beside the demo's intro and credits: too short for YouTube.
-    let recap = crate::segments::Segment { kind: crate::segments::Kind::Recap, start_ms: 50_300, end_ms: 55_000, source: crate::segments::Source::HumanEdited, confidence: None };
+    // A 4.651 s recap at 0:50.349 beside the demo's intro and credits: too short for YouTube.
+    let recap = crate::segments::Segment { kind: crate::segments::Kind::Recap, start_ms: 50_349, end_ms: 55_000, source: crate::segments::Source::HumanEdited, confidence: None };
     h.state_mut().episodes[0].editor.segments.segments.retain(|s| s.kind != crate::segments::Kind::Body);
     h.state_mut().episodes[0].editor.segments.segments.push(recap);
     let job = super::export_dialog::ExportJob { season: false, formats: vec![crate::formats::Format::Youtube], folder: Some(dir.path().join("out")), titles: super::export_dialog::Titles::Standard, remux: false };
@@ -128,9 +128,10 @@ fn a_refused_export_names_the_time_in_the_apps_format() {
     step_until(&mut h, "the export's refusal", |a| a.banner.is_some() || a.info.is_some());
     // (Stored after the credits, as a segment added last is: chapters go in time order.)
     let said = h.state().banner.clone().unwrap_or_default();
-    assert!(said.contains("YouTube chapters must last at least 10 s; 'Recap' at 00:00:50.300 lasts 4.7 s"), "{said}");
-    // In SMPTE, frames at the demo's 25 fps (0.3 s = frame 07 or 08).
+    assert!(said.contains("YouTube chapters must last at least 10 s; 'Recap' at 00:00:50.349 lasts 4.7 s"), "{said}");
+    // In SMPTE, frames at the demo's 25 fps, as the Start field would show that time.
     h.state_mut().settings.time_format = crate::clock::TimeFormat::Smpte;
     h.state_mut().run_export(&job);
-    step_until(&mut h, "the refusal in SMPTE", |a| a.banner.as_deref().is_some_and(|b| b.contains("'Recap' at 00:00:50:")));
+    let smpte = format!("'Recap' at {} lasts", crate::clock::TimeFormat::Smpte.show(50.349, 25.0));
+    step_until(&mut h, "the refusal in SMPTE", |a| a.banner.as_deref().is_some_and(|b| b.contains(&smpte)));
 }

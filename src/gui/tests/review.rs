@@ -15,14 +15,6 @@ fn the_review_queue_goes_to_the_least_confident_unverified_episode() {
     step_until(&mut h, "the analyses to end", |a| a.episodes.iter().all(|e| matches!(e.status, Status::Failed(_))));
     h.run_steps(1);
     h.get_by_label_contains("0 verified · 0 to check · 0 uncertain · 3 unreadable");
-    // Before their answers, none is counted to check: the bar says they wait (N says "Nothing
-    // else to check yet").
-    for ep in &mut h.state_mut().episodes {
-        ep.status = Status::Queued;
-    }
-    h.run_steps(1);
-    h.get_by_label_contains("0 verified · 0 to check · 0 uncertain");
-    h.get_by_label_contains("0 of 3 analysed");
     // As if analysed: ep1 sure (0.95), ep2 unsure (0.4), ep3 fairly sure (0.8).
     for (ep, c) in h.state_mut().episodes.iter_mut().zip([0.95, 0.4, 0.8]) {
         ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
@@ -226,6 +218,10 @@ fn the_list_marks_edited_episodes() {
     h.run_steps(2);
     h.get_by_label_contains("ep1.mp4\nedited: intro 00:00:10.000 – 00:00:41.000");
     h.get_by_label_contains("ep2.mp4\nintro 00:00:10.000 – 00:00:40.000");
+    // Labels read from another tool, not verified here, say where they came from.
+    h.state_mut().episodes[1].editor.segments.segments[0].source = crate::segments::Source::Imported;
+    h.run_steps(2);
+    h.get_by_label_contains("ep2.mp4\nimported: intro 00:00:10.000 – 00:00:40.000");
     h.state_mut().episodes[0].editor.verify_all();
     h.run_steps(2);
     h.get_by_label_contains("ep1.mp4\nverified: intro 00:00:10.000 – 00:00:41.000");

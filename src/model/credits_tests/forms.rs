@@ -101,20 +101,32 @@ fn a_subtitle_held_over_a_dark_scene_is_no_line_of_credits() {
     let duration = 100.0 + kinds.len() as f64;
     let mut f = tail(&kinds);
     for img in &mut f.thumbnails[5..22] {
-        // The lit earth, smooth, in the upper middle; the rest black, the subtitle at the bottom.
-        for y in 4..28 {
-            for x in 40..88 {
-                img.put_pixel(x, y, image::Rgb([(70 + y) as u8; 3]));
-            }
-        }
+        earth_at_night(img, 4..28, 40..88);
         draw_line(img, 60..64, (30..98).step_by(3), 255);
-        let share = crate::features::picture::black_share(img);
-        assert!((BLACK_CARD..SCENE_BLACK).contains(&share), "{share}");
     }
     let f = with_text(f);
     let mut found = find_tail(&f, duration);
     split_credits(&f, &mut found, duration);
     assert_eq!(spans(&found), [(126.5, 138.5)], "{found:?}");
+    // Names over such a dim picture — three lines a second, one page held 12 s — stay credits.
+    let kinds = format!("sssss{}Ssss", "c".repeat(12));
+    let mut f = tail(&kinds);
+    for img in &mut f.thumbnails[5..17] {
+        earth_at_night(img, 60..72, 0..128);
+    }
+    let found = find_tail(&with_text(f), 100.0 + kinds.len() as f64);
+    assert_eq!(found.credits.as_ref().map(|c| (c.start, c.end)), Some((104.5, 116.5)), "{found:?}");
+}
+/// The lit earth, smooth, at `rows` and `columns` of a black picture: a dark scene, black
+/// enough by its share to be a card.
+fn earth_at_night(img: &mut RgbImage, rows: std::ops::Range<u32>, columns: std::ops::Range<u32>) {
+    for y in rows {
+        for x in columns.clone() {
+            img.put_pixel(x, y, image::Rgb([(70 + y) as u8; 3]));
+        }
+    }
+    let share = crate::features::picture::black_share(img);
+    assert!((BLACK_CARD..SCENE_BLACK).contains(&share), "{share}");
 }
 #[test]
 fn a_list_rolls_past_a_channel_s_logo() {

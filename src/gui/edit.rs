@@ -91,7 +91,7 @@ impl Editor {
 
     /// The segment of `kind` that I and O at `at_ms` move, where a kind has several (credits a
     /// scene splits): the selected one, else the one the playhead is in, else the nearest.
-    fn target(&self, kind: Kind, at_ms: u64) -> Option<usize> {
+    pub(crate) fn target(&self, kind: Kind, at_ms: u64) -> Option<usize> {
         let segs = &self.segments.segments;
         if let Some(i) = self.selected.filter(|&i| segs.get(i).is_some_and(|s| s.kind == kind)) {
             return Some(i);

@@ -5,25 +5,20 @@ use super::{App, Episode, Review, Status};
 use crate::segments::Kind;
 
 impl App {
-    /// How sure the model is about an episode's answer: its least confident predicted segment;
-    /// with none, how surely the window has no intro (less sure where the model, judging the
-    /// episode alone, sees one the season did not keep). None before the answer or when a human
-    /// decided everything on it.
+    /// How sure the model is about an episode's answer: its least confident predicted segment,
+    /// and, where no one decided the intro and none was found, how surely the window has none
+    /// (less sure where the model, judging the episode alone, sees one the season did not keep).
+    /// None before the answer. The "no intro" weighs whatever else was found: weighed only where
+    /// nothing was, predicted credits (nearly every episode since the tails) hid it, and an
+    /// episode turned uncertain when a human edited its credits (an outside trial).
     pub(super) fn confidence(ep: &Episode) -> Option<f64> {
         let d = ep.detection.as_ref()?;
         let predicted = ep.editor.segments.segments.iter().filter(|s| s.source == crate::segments::Source::Predicted).filter_map(|s| s.confidence).map(f64::from);
-        let least = predicted.fold(None, |m: Option<f64>, c| Some(m.map_or(c, |m| m.min(c))));
         let undecided = ep.editor.intro().is_none() && !ep.editor.segments.absent.contains(&Kind::Intro);
+        let none = undecided.then(|| 1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max)));
         // The intro the model sees alone where the season kept none, whatever else was found.
         let doubt = ep.alone_intro.filter(|_| undecided).map(|c| 1.0 - c);
-        match least {
-            Some(c) => Some(doubt.map_or(c, |d| c.min(d))),
-            None if undecided => {
-                let none = 1.0 - f64::from(d.intro_probability.iter().copied().fold(0.0, f32::max));
-                Some(doubt.map_or(none, |d| none.min(d)))
-            }
-            None => Some(1.0),
-        }
+        Some(predicted.chain(none).chain(doubt).fold(1.0, f64::min))
     }
 
     pub(super) fn is_uncertain(ep: &Episode) -> bool {

@@ -339,8 +339,17 @@ impl App {
                     typed = Default::default();
                 }
             }
-            let index = ep.editor.segments.segments.iter().position(|s| s.kind == self.edit_kind);
+            // The part I and O move (credits a scene splits have two): the selected one, else the
+            // one at the playhead, else the nearest. The fields showed the first part whatever
+            // the playhead, and a time typed for the second was refused (an outside trial).
+            let at_ms = (ep.playhead_s.max(0.0) * 1000.0).round() as u64;
+            let index = ep.editor.target(self.edit_kind, at_ms);
             let current = index.map(|i| &ep.editor.segments.segments[i]).map(|s| (time(s.start_ms as f64 / 1000.0), time(s.end_ms as f64 / 1000.0)));
+            let parts = ep.editor.segments.segments.iter().filter(|s| s.kind == self.edit_kind).count();
+            if let (Some(i), true) = (index, parts > 1) {
+                let nth = ep.editor.segments.segments[..=i].iter().filter(|s| s.kind == self.edit_kind).count();
+                ui.weak(format!("part {nth} of {parts}"));
+            }
             ui.separator();
             for (start, name) in [(true, "Start"), (false, "End")] {
                 let text = if start { &mut typed.0 } else { &mut typed.1 };
@@ -380,7 +389,7 @@ impl App {
                     typed_ok = refused.is_none();
                     if entered && typed_ok {
                         // The field shows what was applied, selected, so the next time typed replaces it.
-                        let applied = ep.editor.segments.segments.iter().find(|s| s.kind == self.edit_kind).map(|s| time(if start { s.start_ms } else { s.end_ms } as f64 / 1000.0));
+                        let applied = ep.editor.target(self.edit_kind, at_ms).map(|i| &ep.editor.segments.segments[i]).map(|s| time(if start { s.start_ms } else { s.end_ms } as f64 / 1000.0));
                         if let Some(applied) = applied {
                             *text = applied;
                             if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), field_id) {
@@ -431,7 +440,11 @@ impl App {
                     for (k, offer) in offers.iter().rev().enumerate() {
                         let r = response.rect;
                         let button = egui::Rect::from_min_size(r.right_bottom() - egui::vec2(132.0, 44.0 + 40.0 * k as f32), egui::vec2(120.0, 32.0));
-                        if ui.put(button, egui::Button::new(egui::RichText::new(offer.label()).strong().size(15.0))).clicked() {
+                        // A child of its own over the picture: `put` moved the layout's cursor,
+                        // and the Play button beside the picture shifted 12 px while an offer
+                        // showed, under the pointer about to press it (an outside trial).
+                        let mut over = ui.new_child(egui::UiBuilder::new().max_rect(button));
+                        if over.add_sized(button.size(), egui::Button::new(egui::RichText::new(offer.label()).strong().size(15.0))).clicked() {
                             action = Some(offer.action());
                         }
                     }
@@ -525,7 +538,9 @@ impl App {
             }
         });
         let drawn = timeline(ui, &view);
-        if let (Some(text), Some((row, _))) = (loading, drawn.rows.first()) {
+        // Not while the pointer is under it: the time under the pointer is drawn there too.
+        let pointer_there = |row: &egui::Rect| ui.ctx().pointer_hover_pos().is_some_and(|p| row.contains(p) && p.x > row.right() - 320.0);
+        if let (Some(text), Some((row, _))) = (loading, drawn.rows.first().filter(|(row, _)| !pointer_there(row))) {
             // A child of its own: laid over the strip, it takes no room from what follows.
             let mut over = ui.new_child(egui::UiBuilder::new().max_rect(row.shrink(2.0)).layout(egui::Layout::right_to_left(egui::Align::Min)));
             // Not selectable: it must not take a click meant for the strip under it.
@@ -594,13 +609,24 @@ fn previews_over_credits(segments: &[crate::segments::Segment]) -> Vec<(&crate::
 
 /// [`story_after_credits`] with whether each span follows the last credits (true) or lies
 /// between two parts of them (false).
+/// The scene between two parts follows the labels: it is the gap between two labelled parts
+/// of the credits where the analysis saw story (an edge moved by hand moves it: an outside
+/// trial's "story between" kept the model's edges over the credits it had just drawn). Times
+/// to the millisecond, as the segments keep them: one boundary shows one SMPTE label on both
+/// sides.
 fn story_among_credits(ep: &Episode) -> Vec<(f64, f64, bool)> {
     let Some(tail) = ep.tail.as_ref() else { return Vec::new() };
-    let credits: Vec<(f64, f64)> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0)).collect();
+    let ms = |t: f64| (t * 1000.0).round() / 1000.0;
+    let mut credits: Vec<(f64, f64)> = ep.editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms as f64 / 1000.0, s.end_ms as f64 / 1000.0)).collect();
+    credits.sort_by(|a, b| a.0.total_cmp(&b.0));
     let last_end = credits.iter().map(|c| c.1).reduce(f64::max);
-    let mut out: Vec<(f64, f64, bool)> = tail.found.between.iter().map(|&(a, b)| (a, b, false)).collect();
+    let mut out: Vec<(f64, f64, bool)> = credits
+        .windows(2)
+        .filter(|w| tail.found.between.iter().any(|&(a, b)| a < w[1].0 && w[0].1 < b))
+        .map(|w| (w[0].1, w[1].0, false))
+        .collect();
     if let Some((a, b)) = tail.found.after_credits {
-        out.push((last_end.map_or(a, |e| a.max(e)), b, true));
+        out.push((last_end.map_or(ms(a), |e| ms(a).max(e)), ms(b), true));
     }
     out.retain(|&(a, b, _)| b - a >= 1.0 && !credits.iter().any(|&(ca, cb)| ca <= a + 0.5 && cb >= b - 0.5));
     out

@@ -91,6 +91,28 @@ fn story_after_the_credits_is_a_post_credits_scene_and_is_not_skipped() {
     assert!((scene[0].as_f64().unwrap() - 60.0).abs() <= 1.0 && (scene[1].as_f64().unwrap() - 72.0).abs() <= 0.1, "{scene:?}");
 }
 
+/// Credits found from the tail's first second: what came before was not looked at, so their
+/// start may be the window's; the note says so and how to look further back. (Here the tail
+/// begins where the names do, 0:40, and the keyframes before it show story: nothing to look
+/// back through.)
+#[test]
+fn credits_running_from_the_tails_first_second_are_said_to_maybe_begin_earlier() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = episode(dir.path(), "Show - S01E05", "story");
+    let run = |tail: &str, out: &str| {
+        let mut c = introskip();
+        c.arg("detect").arg(&file).args(["--tail", tail, "--single", "--out"]).arg(dir.path().join(out));
+        let o = run_with_timeout(c, 300);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let said = run("32", "pred");
+    assert!(said.contains("the credits run from where the tail analysed begins (0:40.0): they may begin earlier; a longer tail (--tail"), "{said}");
+    // With a tail that holds them whole, no such word.
+    let said = run("40", "pred2");
+    assert!(!said.contains("may begin earlier"), "{said}");
+}
+
 #[test]
 fn a_long_tail_is_looked_at_through_its_keyframes_first_and_sampled_only_where_the_credits_are() {
     // A 10-minute episode (its tail: the last 150 s): story, names over black at 8:40–9:20, then

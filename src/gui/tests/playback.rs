@@ -20,9 +20,12 @@ fn skip_intro_appears_while_playback_is_inside_the_intro() {
     h.key_press(egui::Key::Space);
     step_until(&mut h, "playback inside the intro", |a| a.playing && a.episodes[0].playhead_s > 0.2);
     assert_eq!(h.state().offers(), [Offer::SkipIntro]);
+    // The offer over the picture moves nothing beside it: Pause stays where Play was.
+    let mute = h.get_by_label("Mute (M)").rect();
     h.get_by_label("Skip intro").click();
     step_until(&mut h, "playback after the intro", |a| a.episodes[0].playhead_s >= 20.0);
     assert!(h.query_by_label("Skip intro").is_none(), "gone after the intro");
+    assert_eq!(h.get_by_label("Mute (M)").rect(), mute, "the controls moved when the offer went");
     h.key_press(egui::Key::Space);
     h.run_steps(2);
     assert!(!h.state().playing);
@@ -125,6 +128,29 @@ fn credits_a_scene_splits_skip_to_the_scene_and_offer_the_next_episode_only_in_t
     h.get_by_label_contains("Story between the credits 00:00:30.000 – 00:00:36.000");
     h.key_press(egui::Key::Space);
     h.run_steps(2);
+    // The second part begun earlier by hand: the story between ends where it now begins, never
+    // over the credits just drawn (an outside trial).
+    let second = h.state().episodes[0].editor.segments.segments.iter().position(|s| s.start_ms == 36_000).unwrap();
+    h.state_mut().episodes[0].editor.segments.segments[second].start_ms = 34_500;
+    h.run_steps(2);
+    h.get_by_label_contains("Story between the credits 00:00:30.000 – 00:00:34.500");
+    assert!(h.query_by_label_contains("– 00:00:36.000").is_none());
+    // Start and End show the part at the playhead, and a time typed there moves that part (they
+    // showed the first part, and 0:35 typed for the second was refused as after its end).
+    h.state_mut().edit_kind = Kind::Credits;
+    h.state_mut().episodes[0].editor.selected = None;
+    h.state_mut().episodes[0].playhead_s = 40.0;
+    h.run_steps(2);
+    h.get_by_label_contains("part 2 of 2");
+    assert_eq!(h.state().typed.0, "00:00:34.500");
+    h.get_by_label("Start").focus();
+    h.run_steps(1);
+    h.state_mut().typed.0 = "00:00:35.000".into();
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
+    assert_eq!(h.state().banner, None);
+    let parts: Vec<(u64, u64)> = h.state().episodes[0].editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms, s.end_ms)).collect();
+    assert_eq!(parts, [(20_000, 30_000), (35_000, 48_000)]);
 }
 
 #[test]

@@ -226,3 +226,32 @@ fn the_list_marks_edited_episodes() {
     h.run_steps(2);
     h.get_by_label_contains("ep1.mp4\nverified: intro 00:00:10.000 – 00:00:41.000");
 }
+
+/// "No intro" is part of the answer whatever else was found: an episode whose credits the model
+/// is sure of but which it half sees an intro in (P 0.6) is uncertain, before and after a human
+/// edits the credits (it turned uncertain only then: an outside trial).
+#[test]
+fn no_intro_weighs_beside_sure_credits_before_and_after_they_are_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = two_unreadable(dir.path());
+    for (ep, peak) in h.state_mut().episodes.iter_mut().zip([0.6f32, 0.1]) {
+        ep.status = Status::Done { samples: 180, seconds: 1.0, cached: true, note: None };
+        let mut p = vec![0.05f32; 180];
+        p[40] = peak;
+        let d = crate::model::Detection { intro_probability: p, ..crate::model::Detection::empty() };
+        ep.editor.merge_detection(&d);
+        ep.detection = Some(d);
+        let credits = crate::segments::Segment { kind: crate::segments::Kind::Credits, start_ms: 1_300_000, end_ms: 1_330_000, source: crate::segments::Source::Predicted, confidence: Some(0.95) };
+        ep.editor.segments.segments.push(credits);
+    }
+    h.run_steps(2);
+    h.get_by_label_contains("0 verified · 2 to check · 1 uncertain");
+    h.get_by_label_contains("ep1.mp4\nuncertain: no intro");
+    // ep1's credits moved by hand: still uncertain about the intro, no more and no less.
+    h.state_mut().selected = 0;
+    assert!(h.state_mut().episodes[0].editor.set_start(crate::segments::Kind::Credits, 1_302_000).is_none());
+    h.run_steps(2);
+    h.get_by_label_contains("0 verified · 2 to check · 1 uncertain");
+    h.get_by_label_contains("ep1.mp4\nedited, uncertain: no intro");
+    h.get_by_label_contains("ep2.mp4\nno intro");
+}

@@ -276,6 +276,15 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
     if found.more_credits.iter().any(|p| p.start > credits_end) && !confirmed {
         read_after_credits(file, features, duration_s, &mut found, memory, notes);
     }
+    // Credits from the tail's first second: what came before was not looked at (the look back
+    // through keyframes saw too little of them), so their start is only the window's. Said, as
+    // an intro running to the end of the head's window is (an outside trial: names from 3:20,
+    // the tail from 3:23, credits "from 3:22.5" with nothing to tell).
+    let first = found.credits.iter().chain(&found.more_credits).map(|c| c.start).fold(f64::INFINITY, f64::min);
+    let from = f64::from(tail.window.0);
+    if from > 0.0 && first <= from + 1.0 {
+        notes.push(Note::about(file, format!("the credits run from where the tail analysed begins ({}): they may begin earlier; a longer tail (--tail, the app's Tail field) looks further back", crate::clock::clock(from, 1, true))));
+    }
     Tail { start_s: tail.window.0, len_s: tail.window.1, duration_s, found }
 }
 

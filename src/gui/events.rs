@@ -60,9 +60,9 @@ impl App {
                         ep.take_answer(detection);
                     }
                 }
-                Event::Tail { index, tail, pictures } => {
+                Event::Tail { index, tail, pictures, said } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
-                        ep.tail_said.clear();
+                        ep.tail_said = said;
                         ep.tail_missing = None;
                         ep.editor.merge_tail(&tail.found);
                         ep.tail = Some(tail);

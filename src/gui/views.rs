@@ -369,12 +369,27 @@ impl App {
                 // the shortcuts instead, its "1" picking a kind and its Enter verifying the episode.
                 let field = ui.add_enabled(!unreadable, egui::TextEdit::singleline(text).id(field_id).return_key(None).hint_text(hint).desired_width(112.0).font(egui::TextStyle::Monospace)).labelled_by(label.id);
                 let field = field.on_hover_text(format!("Type a time ({}, or seconds); Enter applies, Esc leaves the field", fmt.hint(fps))).on_disabled_hover_text("This file could not be read: nothing to label");
+                // The part shown when the field is entered is the part typed into, wherever the
+                // playhead goes meanwhile (playback, a click on the timeline): selected, so that
+                // `target` keeps it.
+                if field.gained_focus() {
+                    ep.editor.selected = index;
+                }
                 let entered = field.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 if (field.lost_focus() || entered) && *text != shown && !text.trim().is_empty() {
                     // In frame formats a typed time lands on a frame, as the field shows it.
                     let on_frame = |t: f64| if fmt == crate::clock::TimeFormat::Timecode { t } else { (t * fps).round() / fps };
                     match (index, fmt.parse(text, fps).map(on_frame)) {
-                        (Some(i), Some(t)) => refused = ep.editor.type_edge(i, start, (t * 1000.0).round() as u64),
+                        (Some(i), Some(t)) => {
+                            let ms = (t * 1000.0).round() as u64;
+                            refused = ep.editor.type_edge(i, start, ms);
+                            // The edit sorts the segments again: the part typed into stays the
+                            // selected one (an index could now name the other part).
+                            if refused.is_none() {
+                                let kind = self.edit_kind;
+                                ep.editor.selected = ep.editor.segments.segments.iter().position(|s| s.kind == kind && if start { s.start_ms == ms } else { s.end_ms == ms });
+                            }
+                        }
                         (None, Some(t)) => {
                             let ms = (t * 1000.0).round() as u64;
                             refused = if start { ep.editor.set_start(self.edit_kind, ms) } else { ep.editor.set_end(self.edit_kind, ms) };

@@ -46,7 +46,8 @@ pub enum Event {
     Checking { index: usize, what: Checking },
     /// What the episode's tail holds (after `Done`; credits need no model), with the pictures
     /// of the seconds sampled there.
-    Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)> },
+    /// With what judging it said (credits that may begin before the tail, boundaries not snapped).
+    Tail { index: usize, tail: crate::service::detect::Tail, pictures: Vec<(u32, RgbImage)>, said: Vec<String> },
     /// The season's end theme changed what an episode's tail holds (credits the picture rule
     /// missed, heard in the other episodes' credits), or no longer does: its tail as it now stands.
     TailJudged { index: usize, tail: crate::service::detect::Tail, said: Vec<String> },
@@ -319,7 +320,8 @@ impl Worker {
                                             Ok(Some(mut features)) => {
                                                 let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
                                                 let pictures = features.features.seconds.iter().copied().zip(std::mem::take(&mut features.features.thumbnails)).collect();
-                                                send(Event::Tail { index, tail: tail.clone(), pictures });
+                                                let said = notes.iter().map(|n| n.message.clone()).collect();
+                                                send(Event::Tail { index, tail: tail.clone(), pictures, said });
                                                 tails.retain(|t| t.0 != index);
                                                 tails.push((index, path.clone(), features, tail, None));
                                                 // The season's end theme, weighed again with this tail.

@@ -145,12 +145,18 @@ fn credits_a_scene_splits_skip_to_the_scene_and_offer_the_next_episode_only_in_t
     assert_eq!(h.state().typed.0, "00:00:34.500");
     h.get_by_label("Start").focus();
     h.run_steps(1);
+    // The playhead moves on meanwhile (playback, a click): the part typed into is the one shown
+    // when the field was entered.
+    h.state_mut().episodes[0].playhead_s = 21.0;
+    h.run_steps(1);
     h.state_mut().typed.0 = "00:00:35.000".into();
     h.key_press(egui::Key::Enter);
     h.run_steps(2);
     assert_eq!(h.state().banner, None);
     let parts: Vec<(u64, u64)> = h.state().episodes[0].editor.segments.segments.iter().filter(|s| s.kind == Kind::Credits).map(|s| (s.start_ms, s.end_ms)).collect();
     assert_eq!(parts, [(20_000, 30_000), (35_000, 48_000)]);
+    // The field shows what was applied, of that part.
+    assert_eq!(h.state().typed.0, "00:00:35.000");
 }
 
 #[test]

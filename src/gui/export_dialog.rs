@@ -315,6 +315,9 @@ impl App {
             // that are the model's.
             let unchecked = match unverified.iter().filter(|e| written_for.contains(e)).count() {
                 0 => String::new(),
+                // All of several: "none verified" ("4 episodes (not verified)" read as one
+                // wording here and "2 of 3 not verified" there: an outside trial).
+                n if n == written_for.len() && n > 1 => " (none verified)".to_string(),
                 n if n == written_for.len() => " (not verified)".to_string(),
                 n => format!(" ({n} of {} not verified)", written_for.len()),
             };

@@ -101,6 +101,21 @@ fn a_season_export_with_an_unreadable_episode_counts_what_was_exported_and_says_
     step_until(&mut h, "the lone episode's summary", |a| a.banner.as_deref().is_some_and(|b| b.starts_with("Exported 0 files")));
     let said = h.state().banner.clone().unwrap();
     assert!(said.starts_with(&format!("Exported 0 files for Bunny Tales - S01E04.mp4 into {}. Not written: ", out.display())), "{said}");
+    // Two readable episodes, neither verified: "none verified", not the one episode's wording.
+    let third = dir.path().join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &third).unwrap();
+    let truth = crate::segments::Segments::read(&crate::paths::demo_dir().join("Bunny Tales - S01E02.truth.json")).unwrap();
+    crate::gui::edit::save(&third, &truth).unwrap();
+    let mut two = season_app(dir.path());
+    two.apply(Action::CancelAnalysis);
+    let mut h2 = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two);
+    h2.run_steps(2);
+    h2.state_mut().run_export(&job);
+    step_until(&mut h2, "the season's summary", |a| a.banner.is_some());
+    let said = h2.state().banner.clone().unwrap();
+    assert!(said.starts_with("Exported 4 files for 2 of 3 episodes (none verified) into"), "{said}");
+    drop(h2);
+    std::fs::remove_file(&third).unwrap();
     // S01E01 verified: the season's summary has nothing unverified to say, the episode that
     // got nothing not counted.
     h.state_mut().episodes[0].editor.verify_all();

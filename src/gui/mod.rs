@@ -820,10 +820,6 @@ impl App {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
         while let Ok((notice, error)) = self.notices.1.try_recv() {
-            // Times in an export's refusals ("'Intro' at 1:50.0 lasts 6.0 s") in the time format
-            // the user chose, as every other time on screen (an outside trial read "1:50" beside
-            // 00:01:50.000 everywhere else).
-            let notice = crate::clock::restate(&notice, |t| self.time(t));
             // A repeat (Ctrl+E) that says the same is told from the last one, failures too.
             let again = [self.info.as_deref(), self.banner.as_deref()].into_iter().flatten().any(|i| i.strip_suffix(" (again)").unwrap_or(i) == notice);
             let notice = if again { format!("{notice} (again)") } else { notice };

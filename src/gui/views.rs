@@ -120,9 +120,12 @@ impl App {
         });
         // One status line, always there (a message appearing never moves the layout below):
         // a problem in the error colour, else the last success.
+        // Clock times in it (an export's refusal, "'Recap' at 0:50.349") in the time format
+        // chosen now: restated as drawn, so a message follows a change of format.
+        let shown = |text: &str| crate::clock::restate(text, |t| self.time(t));
         let line = match (&self.banner, &self.info) {
-            (Some(banner), _) => egui::RichText::new(banner.as_str()).color(egui::Color32::from_rgb(230, 90, 80)),
-            (None, Some(info)) => egui::RichText::new(info.as_str()),
+            (Some(banner), _) => egui::RichText::new(shown(banner)).color(egui::Color32::from_rgb(230, 90, 80)),
+            (None, Some(info)) => egui::RichText::new(shown(info)),
             (None, None) => egui::RichText::new(" "),
         };
         // Cut short, the label shows its whole text on hover by itself (a hover text of our own

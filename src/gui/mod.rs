@@ -11,6 +11,7 @@
 
 mod audio;
 mod background;
+mod end_spans;
 mod episode;
 mod events;
 mod export_dialog;
@@ -21,6 +22,7 @@ mod review;
 mod search;
 mod sidebar;
 mod timeline;
+mod top_bar;
 mod views;
 pub mod edit;
 mod preview;

@@ -394,6 +394,10 @@ pub enum BenchCommand {
     Detect {
         /// Episodes or a season folder (default: the demo series).
         media: Vec<PathBuf>,
+        /// Also (or, without MEDIA, only) a 45-minute 1080p episode at x264's defaults ending in
+        /// 24.5 s of names on black: the tail's cost where there are credits (#18). Built once.
+        #[arg(long)]
+        credits: bool,
         /// Seconds looked at from the start of each episode (the detection window).
         #[arg(long, default_value_t = crate::service::DEFAULT_WINDOW_S)]
         window: u32,

@@ -30,11 +30,11 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
     // The tail (credits): its own seek, sampling with text cues, and its judgement as `detect`
     // makes it (the rule, Tesseract reading the credits' edges and what follows them, snapping
     // to cuts); against the head's analysis of the same episode in this run (#18's budget: at
-    // most 30 % more). What Tesseract read is cached per file like `detect`'s: a file's first
-    // run is the cold one. Beside it, the same tail sampled whole at 1 FPS and the rule alone
+    // most 30 % more). Nothing is taken from the cache, what Tesseract reads included. Beside it, the same tail sampled whole at 1 FPS and the rule alone
     // (what a long tail costs without the keyframe pass).
     let (mut tail_ms, mut whole_ms) = (Vec::new(), Vec::new());
     let mut memory = crate::service::detect::JudgeMemory::default();
+    memory.uncached = true;
     // Tesseract starts once per process (its language model loaded), not once per tail: outside
     // the first episode's time, as `detect` on a season pays it once.
     memory.start_reader();
@@ -204,9 +204,9 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
         // The season as `detect DIR` runs it, its features not cached, against each episode
         // judged alone (a new judgement per episode, as `detect --single` per file; Tesseract
         // started before the clock, as one process pays it once), in this run; and how busy the
-        // cores were (CPU time of every thread over wall time). Words Tesseract read before are
-        // cached on disk (the credits' by the tails above; the series' title only by an earlier
-        // run): move `<cache>/ocr` aside for a cold run.
+        // cores were (CPU time of every thread over wall time). Nothing cached, what Tesseract
+        // reads included (until 2026-12-07 its words were taken from the disk cache here, so
+        // credits read once were free in every later run).
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
         let mut whole = |files: &[PathBuf], single: bool| -> Result<(f64, f64)> {
             let mut memory = crate::service::detect::JudgeMemory::default();
@@ -224,9 +224,8 @@ pub(super) fn bench_detect(inputs: &[PathBuf], window: u32, model: Option<&Path>
             alone_cpu += c;
         }
         println!(
-            "{} episodes as `detect DIR` runs them, features not cached (words read before are: {}): {season_s:.1} s (cores busy {:.0} % of {cores}); each episode alone: {alone_s:.1} s in all (busy {:.0} %); season / sum of the episodes alone {:.2}×",
+            "{} episodes as `detect DIR` runs them, nothing cached: {season_s:.1} s (cores busy {:.0} % of {cores}); each episode alone: {alone_s:.1} s in all (busy {:.0} %); season / sum of the episodes alone {:.2}×",
             media.len(),
-            crate::paths::cache_dir().join("ocr").display(),
             season_cpu / season_s / cores * 100.0,
             alone_cpu / alone_s / cores * 100.0,
             season_s / alone_s

@@ -112,7 +112,12 @@ pub fn run(command: Command) -> Result<()> {
             crate::lab::bench::bench_sample(&file, runs, window, encoders, json)
         }
         Command::Bench { what: BenchCommand::Encode { file, window, clip } } => crate::lab::bench::bench_encode(file, window, clip),
-        Command::Bench { what: BenchCommand::Detect { media, window, model } } => bench_detect(&media, window, model.as_deref()),
+        Command::Bench { what: BenchCommand::Detect { mut media, window, model, credits } } => {
+            if credits {
+                media.push(crate::lab::bench::x264_credits_episode()?);
+            }
+            bench_detect(&media, window, model.as_deref())
+        }
         Command::Bench { what: BenchCommand::Pipeline { file, window, runs } } => bench_pipeline(file.as_deref(), window, runs),
         Command::Bench { what: BenchCommand::Scan { episodes, window } } => bench_scan(episodes, window),
         Command::Bench { what: BenchCommand::Search { seconds } } => bench_search(seconds),

@@ -247,6 +247,58 @@ pub fn x264_defaults_episode() -> Result<PathBuf> {
     build_bench_episodes(BENCH_ENCODES.iter().filter(|e| e.name == "x264-defaults.mp4"))?.pop().map(|(p, _)| p).ok_or_else(|| Error::internal("no x264-defaults benchmark encode"))
 }
 
+/// The x264-defaults episode with end credits, as every episode of the independent benchmark
+/// has (#18's budget where there are credits): its first 44½ minutes stream-copied up to a
+/// keyframe, then 6 s of its own story and 24.5 s of names on black (seven static pages) over
+/// music, encoded alike. Its name gives no series, so no series title is read: the head is
+/// what it is for any file. Built once, beside the other benchmark encodes.
+pub fn x264_credits_episode() -> Result<PathBuf> {
+    let source = x264_defaults_episode()?;
+    let dir = cache_dir().join("bench");
+    let target = dir.join("episode-1080p-45min-x264-defaults-credits.mp4");
+    if target.exists() {
+        return Ok(target);
+    }
+    let music = cache_dir().join("media").join("etr_credits.ogg");
+    if !music.exists() {
+        return Err(Error::Usage(format!("benchmark music missing ({}): run scripts/fetch-media.sh first", music.display())));
+    }
+    eprintln!("building {} (one-off, a minute)…", target.display());
+    // The last keyframe before 44:30: the copied part ends whole there.
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v", "-skip_frame", "nokey", "-show_entries", "frame=pts_time", "-of", "csv=p=0", "-read_intervals", "2630%2670"])
+        .arg(&source)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::Usage(format!("cannot run ffprobe ({e}): install the `ffmpeg` package")))?;
+    let cut = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().trim_end_matches(',').parse::<f64>().ok()).filter(|&t| t <= 2670.0).reduce(f64::max).ok_or_else(|| Error::internal("no keyframe in the benchmark episode's 43:50–44:30"))?;
+    let work = dir.join(".credits");
+    std::fs::create_dir_all(&work).map_err(|e| crate::error::io_error(&work, e))?;
+    const PAGES: [&str; 7] = ["Directed by\nAlice Morgan", "Written by\nRobert Haines\nSofia Lindqvist", "Produced by\nDaniel Okafor\nMarta Kowalska\nJonas Becker", "Director of Photography\nPriya Raman", "Edited by\nTomasz Wolski\nHelen Carter", "Music by\nOscar Nilsen\nIngrid Solberg", "Sound\nVictor Hale\nNadia Petrova"];
+    let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+    let mut pages = Vec::new();
+    for (i, page) in PAGES.iter().enumerate() {
+        let file = work.join(format!("page{i}.txt"));
+        std::fs::write(&file, page).map_err(|e| crate::error::io_error(&file, e))?;
+        let (a, b) = (i as f64 * 3.5, (i + 1) as f64 * 3.5 - 0.2);
+        pages.push(format!("drawtext=fontfile={font}:textfile={}:fontsize=44:fontcolor=white:line_spacing=18:x=(w-text_w)/2:y=(h-text_h)/2:enable='between(t,{a},{b})'", path_str(&file)?));
+    }
+    let graph = format!(
+        "[0:v]setpts=PTS-STARTPTS,fps=24[story];[1:v]{}[names];[story][names]concat=n=2:v=1:a=0[v];\
+         [0:a]asetpts=PTS-STARTPTS,aresample=44100[talk];[2:a]atrim=0:24.5,asetpts=PTS-STARTPTS,aresample=44100,aformat=channel_layouts=stereo[music];[talk][music]concat=n=2:v=0:a=1[a]",
+        pages.join(",")
+    );
+    let (tail, head, list, tmp) = (work.join("tail.mp4"), work.join("head.mp4"), work.join("list.txt"), dir.join(".tmp-credits.mp4"));
+    let cut_s = format!("{cut:.6}");
+    ffmpeg_cli(&["-y", "-v", "error", "-ss", &cut_s, "-t", "6.3", "-i", path_str(&source)?, "-f", "lavfi", "-t", "24.5", "-i", "color=black:s=1920x1080:r=24", "-i", path_str(&music)?, "-filter_complex", &graph, "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "18", "-c:a", "aac", "-b:a", "128k", "-ac", "2", path_str(&tail)?])?;
+    ffmpeg_cli(&["-y", "-v", "error", "-t", &cut_s, "-i", path_str(&source)?, "-c", "copy", path_str(&head)?])?;
+    std::fs::write(&list, format!("file '{}'\nfile '{}'\n", path_str(&head)?, path_str(&tail)?)).map_err(|e| crate::error::io_error(&list, e))?;
+    ffmpeg_cli(&["-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", path_str(&list)?, "-c", "copy", path_str(&tmp)?])?;
+    std::fs::rename(&tmp, &target).map_err(|e| crate::error::io_error(&target, e))?;
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(target)
+}
+
 /// OpenAI's `clip/model.py` (scripts/fetch-clip-reference.sh) and the ViT-B/32-shaped weights
 /// seeded 0 with OpenAI's outputs on them (`clip_reference.py`, written on first use).
 pub fn clip_b32_fixture() -> Result<(PathBuf, PathBuf)> {

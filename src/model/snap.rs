@@ -157,38 +157,41 @@ impl Snapper {
 
     /// Snap both edges of one segment (an edge at 0 stays) within `reach`.
     pub fn snap_segment(&mut self, path: &Path, seg: &mut DetectedSegment, reach: Reach) -> Result<usize> {
-        let mut moved = 0;
-        for is_start in [true, false] {
-            let (b, by) = if is_start { (seg.start, &seg.start_by) } else { (seg.end, &seg.end_by) };
-            if b <= 0.0 {
-                continue;
-            }
-            let by_sound = by.contains(&Evidence::Sound);
-            let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound, !is_start, [reach.cut.to_bits(), reach.fade.to_bits(), reach.silence.to_bits()]);
-            let target = match self.found.get(&key) {
-                Some(t) => *t,
-                None => {
-                    let t = Self::target(path, b, by_sound, !is_start, reach)?;
-                    self.found.insert(key, t);
-                    t
-                }
-            };
-            // Never turn a segment inside out.
-            match target {
-                Some((c, by)) if is_start && c < seg.end => {
-                    seg.start = c;
-                    seg.start_by.push(by);
-                    moved += 1;
-                }
-                Some((c, by)) if !is_start && c > seg.start => {
-                    seg.end = c;
-                    seg.end_by.push(by);
-                    moved += 1;
-                }
-                _ => {}
-            }
+        Ok(usize::from(self.snap_edge(path, seg, reach, true)?) + usize::from(self.snap_edge(path, seg, reach, false)?))
+    }
+
+    /// Snap one edge of a segment (the start with `is_start`; an edge at 0 stays) within
+    /// `reach`: whether it moved. Credits that run to the end of the file snap only their
+    /// start (their end is the file's; decoding around it was wasted).
+    pub fn snap_edge(&mut self, path: &Path, seg: &mut DetectedSegment, reach: Reach, is_start: bool) -> Result<bool> {
+        let (b, by) = if is_start { (seg.start, &seg.start_by) } else { (seg.end, &seg.end_by) };
+        if b <= 0.0 {
+            return Ok(false);
         }
-        Ok(moved)
+        let by_sound = by.contains(&Evidence::Sound);
+        let key = (path.to_path_buf(), (b * 1000.0).round() as i64, by_sound, !is_start, [reach.cut.to_bits(), reach.fade.to_bits(), reach.silence.to_bits()]);
+        let target = match self.found.get(&key) {
+            Some(t) => *t,
+            None => {
+                let t = Self::target(path, b, by_sound, !is_start, reach)?;
+                self.found.insert(key, t);
+                t
+            }
+        };
+        // Never turn a segment inside out.
+        match target {
+            Some((c, by)) if is_start && c < seg.end => {
+                seg.start = c;
+                seg.start_by.push(by);
+                Ok(true)
+            }
+            Some((c, by)) if !is_start && c > seg.start => {
+                seg.end = c;
+                seg.end_by.push(by);
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     /// Where the boundary at `b` goes: the nearest cut within reach, else the nearest end of

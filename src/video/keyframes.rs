@@ -18,10 +18,11 @@ const SPLIT_ABOVE_S: f64 = 60.0;
 
 /// The keyframes shown in `[start_s, end_s)`: (time in seconds from the file's start, the frame
 /// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
-/// A long stretch is cut into one part per core, each read and decoded by its own thread; the
-/// keyframe on screen where a part begins stands for that moment, as at `start_s`.
+/// A long stretch is cut into one part per core, each read and decoded by its own thread. With
+/// `lead`, the keyframe on screen at `start_s` stands for that moment (timed `start_s`);
+/// without, only keyframes from `start_s` on (a stretch read after the one before it).
 /// `go` is asked at each packet: false stops every part ([`Error::Cancelled`]).
-pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize, lead: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
@@ -35,16 +36,16 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
         let handles: Vec<_> = bounds
             .windows(2)
             .enumerate()
-            // Only the first part stands a keyframe before its start in for the start: a later
-            // part's is already its predecessor's last, at its own time.
+            // Only the first part (with `lead`) stands a keyframe before its start in for the
+            // start: a later part's is already its predecessor's last, at its own time.
             // A part whose thread the system refuses is read here, after the others.
-            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, i == 0, gap_s, go)).ok()))
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, go)).ok()))
             .collect();
         handles
             .into_iter()
             .map(|(i, w, h)| match h {
                 Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
-                None => keyframes_in(path, w[0], w[1], height, i == 0, gap_s, go),
+                None => keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, go),
             })
             .collect()
     });
@@ -207,10 +208,10 @@ mod tests {
             assert!((a - b).abs() <= 0.01 * b.abs().max(1.0), "centre luma {a} against {b}");
         }
         // The pass itself, and stopped when asked (the app moved on): nothing half-read returned.
-        let seen = keyframes(&file, 0.0, 1.0, height, 10, &|| true).unwrap();
+        let seen = keyframes(&file, 0.0, 1.0, height, 10, true, &|| true).unwrap();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].1.dimensions(), (256, 144));
-        assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, &|| false), Err(Error::Cancelled)));
+        assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, true, &|| false), Err(Error::Cancelled)));
     }
 
     #[test]
@@ -232,11 +233,17 @@ mod tests {
         let gap_s = skip_gap(&file, 0.0, 40.0, 20, 1);
         assert!(keyframes_in(&file, 0.0, 40.0, 72, true, 0.0, &|| true).unwrap().len() >= 80);
         assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, gap_s, &|| true).unwrap().len() <= 20, "gap {gap_s}");
-        let seen = keyframes(&file, 0.0, 40.0, 72, 20, &|| true).unwrap();
+        let seen = keyframes(&file, 0.0, 40.0, 72, 20, true, &|| true).unwrap();
         let gap = 40.0 / 18.0;
         assert!((16..=20).contains(&seen.len()), "{} keyframes", seen.len());
         assert!(seen.windows(2).all(|w| w[1].0 - w[0].0 >= gap - 1e-6), "{:?}", seen.iter().map(|k| k.0).collect::<Vec<_>>());
         // As many as the index lists where that is within the limit.
-        assert_eq!(keyframes(&file, 0.0, 10.0, 72, 40, &|| true).unwrap().len(), 21);
+        assert_eq!(keyframes(&file, 0.0, 10.0, 72, 40, true, &|| true).unwrap().len(), 21);
+        // A stretch read after the one before it (keyframes every 0.48 s): the keyframe on screen
+        // at 10 s (shown at 9.6 s) stands for 10 s only with `lead`; without, the next is first.
+        let times = |lead| keyframes(&file, 10.0, 20.0, 72, 40, lead, &|| true).unwrap().iter().map(|k| k.0).collect::<Vec<_>>();
+        let (with, without) = (times(true), times(false));
+        assert_eq!(with[0], 10.0, "{with:?}");
+        assert!((without[0] - 10.08).abs() < 1e-6 && without.len() + 1 == with.len(), "{without:?}");
     }
 }

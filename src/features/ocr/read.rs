@@ -76,13 +76,13 @@ pub fn read_episode(path: &Path, start_s: u32, window_s: u32, ocr: &mut Ocr, use
 /// Read the given seconds of `path` (sorted, within one stretch of the file), whatever their
 /// text cue says: the credits rule asks what a few chosen frames say (the first second of each
 /// shot after the credits), where a caption in a thin font can pass under the cue. Cached like
-/// [`read_episode`] (a warm `detect` must not read them again). Seconds where nothing is read
+/// [`read_episode`] (a warm `detect` must not read them again), unless `use_cache` is false. Seconds where nothing is read
 /// are left out.
-pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<Reading>> {
+pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr, use_cache: bool) -> Result<Vec<Reading>> {
     let (Some(&first), Some(&last)) = (seconds.iter().min(), seconds.iter().max()) else { return Ok(Vec::new()) };
     let list: Vec<String> = seconds.iter().map(u32::to_string).collect();
     let key = key_for(path, &format!("seconds {}|thorough", list.join(",")))?;
-    if let Some(text) = load(&key) {
+    if let Some(text) = load(&key).filter(|_| use_cache) {
         return Ok(text.readings);
     }
     let config = crate::video::SamplerConfig { window_s: last - first + 1, start_s: first, preprocess: None, keep_full_frame: true, ..Default::default() };
@@ -113,7 +113,7 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
     }
     // A cache that cannot be written only costs time next run; a frame Tesseract failed on is
     // not "nothing read", so such an answer is not kept.
-    if failed == 0 {
+    if failed == 0 && use_cache {
         let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at: seconds.len(), failed: 0 });
     }
     Ok(out)
@@ -128,12 +128,12 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr) -> Result<Vec<R
 /// else from a pass over the stretch. Only the seconds read are decoded then, each from the
 /// keyframe before it: on a 1080p episode the second pass over the window cost more than the
 /// head itself. Cached like [`read_seconds`].
-pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, known: Option<&[(u32, TextGate)]>, ocr: &mut Ocr) -> Result<Vec<Reading>> {
+pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, known: Option<&[(u32, TextGate)]>, ocr: &mut Ocr, use_cache: bool) -> Result<Vec<Reading>> {
     if end_s <= start_s || n == 0 {
         return Ok(Vec::new());
     }
     let key = key_for(path, &format!("text runs {start_s}-{end_s} {n} strongest+last|thorough|sought"))?;
-    if let Some(text) = load(&key) {
+    if let Some(text) = load(&key).filter(|_| use_cache) {
         return Ok(text.readings);
     }
     let gates: Vec<(u32, TextGate)> = match known {
@@ -153,7 +153,9 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, known: Op
         }
     }
     // A cache that cannot be written only costs time next run.
-    let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at, failed: 0 });
+    if use_cache {
+        let _ = store(&key, &EpisodeText { readings: out.clone(), looked_at, failed: 0 });
+    }
     Ok(out)
 }
 

@@ -143,3 +143,60 @@ fn reading(second: u32, text: &str) -> crate::features::ocr::Reading {
 fn t_without_caption() -> EpisodeFeatures {
     tail("ssssccccccccccSssSssSssSSSSS")
 }
+
+/// The coarse pass over a 10-minute tail `[1500, 2100)` with a keyframe every 3 s, those
+/// `credits` shows credits: the answer, and the stretches whose keyframes were read.
+fn coarse(credits: &dyn Fn(f64) -> bool) -> (Option<(f64, f64)>, Vec<(f64, f64)>) {
+    let mut read = Vec::new();
+    let found = coarse_from_end(1500.0, 2100.0, &mut |lo, hi, limit, lead| {
+        read.push((lo, hi));
+        assert!(limit >= 100, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes: {limit}");
+        assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
+        Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi && credits(t)).collect())
+    })
+    .unwrap();
+    (found, read)
+}
+
+#[test]
+fn the_coarse_pass_reads_a_long_tail_from_its_end_and_stops_two_minutes_before_the_credits() {
+    // Credits in the last 30 s: the last 150 s are read, a quarter of the keyframes.
+    let (found, read) = coarse(&|t| t >= 2070.0);
+    assert_eq!(found, Some((2070.0, 2097.0)));
+    assert_eq!(read, vec![(1950.0, 2100.0)]);
+    // Credits at 1920–1980 then a minute of story: read on until two minutes before them.
+    let (found, read) = coarse(&|t| (1920.0..1980.0).contains(&t));
+    assert_eq!(found, Some((1920.0, 1977.0)));
+    assert_eq!(read, vec![(1950.0, 2100.0), (1800.0, 1950.0)]);
+    // Five minutes of credits: found whole across the stretches.
+    let (found, _) = coarse(&|t| t >= 1800.0);
+    assert_eq!(found, Some((1800.0, 2097.0)));
+    // No credits: every keyframe of the tail is read.
+    let (found, read) = coarse(&|_| false);
+    assert_eq!(found, None);
+    assert_eq!(read, vec![(1950.0, 2100.0), (1800.0, 1950.0), (1650.0, 1800.0), (1500.0, 1650.0)]);
+    // A tail not a whole number of stretches: no sliver is left at its start.
+    let mut read = Vec::new();
+    coarse_from_end(1500.0, 1820.0, &mut |lo, hi, _, _| {
+        read.push((lo, hi));
+        Ok(Vec::new())
+    })
+    .unwrap();
+    assert_eq!(read, vec![(1670.0, 1820.0), (1500.0, 1670.0)]);
+}
+
+#[test]
+fn the_coarse_pass_keeps_the_most_credits_among_what_it_read_and_no_further() {
+    // A title card at 1700 (one keyframe) and credits at 2040–2070: the credits.
+    let (found, _) = coarse(&|t| t == 1701.0 || (2040.0..2070.0).contains(&t));
+    assert_eq!(found, Some((2040.0, 2067.0)));
+    // Cards within two minutes of each other are all read; the bigger cluster wins, as it did
+    // when every keyframe was read.
+    let (found, _) = coarse(&|t| (1900.0..1960.0).contains(&t) || (2070.0..2080.0).contains(&t));
+    assert_eq!(found, Some((1902.0, 1959.0)));
+    // More than two minutes of story before the end credits: what lies further back (a film's
+    // credits inside the story, or another long run of text) is not read.
+    let (found, read) = coarse(&|t| (1520.0..1700.0).contains(&t) || t >= 2040.0);
+    assert_eq!(found, Some((2040.0, 2097.0)));
+    assert_eq!(read.len(), 2);
+}

@@ -217,7 +217,8 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     // v5 (2026-12-05): bumped with the sampler's version 4, so that no machine keeps a tail
     // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
     // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
-    let key = format!("{}-{start}+{len}-coarse-v6", crate::fsio::fingerprint(file)?);
+    // v7 (2026-12-07): read from the end back, stopping where no credits are.
+    let key = format!("{}-{start}+{len}-coarse-v7", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {
@@ -290,10 +291,11 @@ pub fn judge_tail(file: &Path, tail: &TailFeatures, snap: bool, memory: &mut Jud
 
 /// `credits` snapped to cuts; an end at the end of the file stays there (it is exact).
 fn snap_credits(file: &Path, credits: &mut DetectedSegment, duration_s: f64, memory: &mut JudgeMemory) -> Result<()> {
-    let (at_end, old_end) = (credits.end >= duration_s, credits.end);
-    memory.snapper.snap_segment(file, credits, crate::model::snap::Reach::CUTS)?;
-    if at_end {
-        credits.end = old_end;
+    // Credits that run to the end of the file end there: only their start is snapped.
+    memory.snapper.snap_edge(file, credits, crate::model::snap::Reach::CUTS, true)?;
+    if credits.end < duration_s {
+        memory.snapper.snap_edge(file, credits, crate::model::snap::Reach::CUTS, false)?;
+    } else {
         credits.end_by.retain(|e| !matches!(e, crate::model::Evidence::Cut | crate::model::Evidence::Fade | crate::model::Evidence::Silence));
     }
     Ok(())
@@ -413,6 +415,7 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     // second before its end, unless they run to the end of the file.
     let first = (credits.start + 0.5).round() as u32;
     let last = (credits.end < duration_s && credits.end >= 2.5).then(|| (credits.end - 0.5).round() as u32);
+    let cached = !memory.uncached;
     let Some(reader) = reader(file, memory, notes) else { return };
     // Seconds whole inside the file only: a frame past its end is never sampled.
     let end_limit = last.map(|last| (last + READ_BACK_S).min((duration_s - 1.0).floor().max(0.0) as u32));
@@ -420,7 +423,7 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
     // The walks, and what the credit seconds they start from read (from `first` to `last`:
     // `first` and the one after it, `last` and the two before it).
     let mut walk_both = |far: &FarWords, reader: &mut crate::features::ocr::Ocr| -> Result<(Walk, Option<Walk>, Vec<crate::features::ocr::Reading>)> {
-        let mut read = |seconds: &[u32]| crate::features::ocr::read_seconds(file, seconds, reader);
+        let mut read = |seconds: &[u32]| crate::features::ocr::read_seconds(file, seconds, reader, cached);
         let start = before.walk(&mut read, first, true, first.saturating_sub(READ_BACK_S), far)?;
         let end = match (last, end_limit) {
             (Some(last), Some(limit)) => Some(after.walk(&mut read, last, false, limit, far)?),
@@ -437,7 +440,7 @@ fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memor
         let probe = first.checked_sub(READ_BACK_S + 6);
         match probe {
             Some(probe) if could_change(&walked.0) || walked.1.as_ref().is_some_and(could_change) => {
-                let seen = far_words(&crate::features::ocr::read_seconds(file, &[probe], reader)?, &walked.2);
+                let seen = far_words(&crate::features::ocr::read_seconds(file, &[probe], reader, cached)?, &walked.2);
                 if seen.is_empty() { Ok(walked) } else { walk_both(&seen, reader) }
             }
             _ => Ok(walked),
@@ -500,8 +503,9 @@ fn read_after_credits(file: &Path, features: &EpisodeFeatures, duration_s: f64, 
     if seconds.is_empty() {
         return;
     }
+    let cached = !memory.uncached;
     let Some(reader) = reader(file, memory, notes) else { return };
-    match crate::features::ocr::read_seconds(file, &seconds, reader) {
+    match crate::features::ocr::read_seconds(file, &seconds, reader, cached) {
         Ok(readings) => {
             // Only pictures where words were read: a frame Tesseract read nothing in (or failed
             // on) says nothing either way.

@@ -189,8 +189,9 @@ pub(super) fn titled_by_level(file: &Path, features: &EpisodeFeatures, detection
         return false;
     }
     let (start_s, end_s) = (features.start_s, features.seconds.last().map_or(0, |&s| s + 1));
+    let cached = !memory.uncached;
     let Some(reader) = reader(file, memory, notes) else { return false };
-    let readings = match crate::features::ocr::read_most_text(file, start_s, end_s, ALONE_TITLE_READS, features.gates().as_deref(), reader) {
+    let readings = match crate::features::ocr::read_most_text(file, start_s, end_s, ALONE_TITLE_READS, features.gates().as_deref(), reader, cached) {
         Ok(r) => r,
         Err(e) => {
             notes.push(Note::about(file, format!("the series' title not looked for: {e}")));
@@ -488,6 +489,7 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
         return Some((Vec::new(), key));
     }
     let window_end = features.seconds.last().map_or(0, |&s| s + 1);
+    let cached = !memory.uncached;
     let reader = reader(file, memory, notes)?;
     let gates = features.gates();
     let mut reads = Vec::with_capacity(spans.len());
@@ -498,7 +500,7 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
         // The 144 px pictures choose what to read, not the head's 72 px thumbnails: a title in
         // a thin font vanishes at 72 px (tails-other 5044's Last River, whose title read at once
         // once looked at).
-        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, gates.as_deref(), reader) {
+        match crate::features::ocr::read_most_text(file, first, end, TITLE_READS, gates.as_deref(), reader, cached) {
             Ok(readings) => {
                 reads.push(readings.iter().find(|r| crate::features::ocr::reads_title(&r.words, &key)).map(|r| r.second));
                 if first_only && reads.last().is_some_and(Option::is_some) {

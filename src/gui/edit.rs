@@ -244,12 +244,14 @@ impl Editor {
     /// Delete: the selected segment, else the intro. Deleting the last segment of a kind is a
     /// decision: the episode has none, and re-analysis must not bring one back.
     pub fn delete_selected(&mut self) {
-        self.delete_kind(Kind::Intro);
+        self.delete_kind(Kind::Intro, 0);
     }
 
-    /// Delete the selected segment, else the (first) one of `kind`.
-    pub fn delete_kind(&mut self, kind: Kind) {
-        let index = self.selected.or_else(|| self.segments.segments.iter().position(|s| s.kind == kind));
+    /// Delete the selected segment, else the part of `kind` that I and O at `at_ms` move (and the
+    /// Start/End fields show, "part 2 of 2": [`Self::target`]). It was the first part whatever
+    /// the fields showed (an outside trial deleted the credits' first part so).
+    pub fn delete_kind(&mut self, kind: Kind, at_ms: u64) {
+        let index = self.selected.or_else(|| self.target(kind, at_ms));
         let Some((i, kind)) = index.and_then(|i| self.segments.segments.get(i).map(|s| (i, s.kind))) else { return };
         self.edit_all(|segments| {
             segments.verified = false;
@@ -380,10 +382,27 @@ mod tests {
         let mut e = Editor::default();
         e.segments.segments = vec![part(200_000, 215_000), part(225_000, 250_000)];
         e.selected = Some(0);
-        e.delete_kind(Kind::Credits);
+        e.delete_kind(Kind::Credits, 240_000);
         e.merge_tail(&crate::model::credits::TailFound { credits: Some(crate::model::DetectedSegment::by_model(200.0, 215.0, 0.9)), more_credits: vec![crate::model::DetectedSegment::by_model(225.0, 250.0, 0.9)], ..Default::default() });
         let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms, s.source)).collect();
         assert_eq!(spans, [(225_000, 250_000, Source::HumanEdited)]);
+    }
+
+    #[test]
+    fn delete_with_nothing_selected_removes_the_part_of_split_credits_the_playhead_is_in() {
+        let part = |a, b| Segment { kind: Kind::Credits, start_ms: a, end_ms: b, source: Source::Predicted, confidence: Some(0.9) };
+        let mut e = Editor::default();
+        e.segments.segments = vec![part(200_000, 215_000), part(225_000, 250_000)];
+        // The fields say "part 2 of 2" with the playhead in the second part: that one goes.
+        assert_eq!(e.target(Kind::Credits, 240_000), Some(1));
+        e.delete_kind(Kind::Credits, 240_000);
+        let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms)).collect();
+        assert_eq!(spans, [(200_000, 215_000)]);
+        // Nearest the playhead, outside both: the first.
+        e.undo();
+        e.delete_kind(Kind::Credits, 190_000);
+        let spans: Vec<_> = e.segments.segments.iter().map(|s| (s.start_ms, s.end_ms)).collect();
+        assert_eq!(spans, [(225_000, 250_000)]);
     }
 
     #[test]
@@ -548,7 +567,7 @@ mod tests {
         assert_eq!(e.type_edge(1, true, 775_000).unwrap(), "Intro start 00:12:55.000: that is after its end (00:00:50.000); move the end first");
         e.undo();
         assert_eq!(e.intro().unwrap().start_ms, 30_000);
-        e.delete_kind(Kind::Credits);
+        e.delete_kind(Kind::Credits, 0);
         assert!(e.of_kind(Kind::Credits).is_none() && e.segments.absent == [Kind::Credits]);
     }
 

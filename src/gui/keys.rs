@@ -292,7 +292,7 @@ impl App {
         if delete {
             let ep = &mut self.episodes[self.selected];
             let before = ep.editor.segments.segments.len();
-            ep.editor.delete_kind(edit_kind);
+            ep.editor.delete_kind(edit_kind, at);
             if ep.editor.segments.segments.len() < before {
                 let (name, left) = (ep.name(), ep.editor.segments.segments.iter().any(|s| s.kind == edit_kind));
                 let what = edit_kind.title().to_lowercase();

@@ -294,32 +294,46 @@ pub const COARSE_STOP_S: f64 = 120.0;
 /// episode's tail went to them). A bigger cluster further back than that is not looked for —
 /// the film's credits inside a story, or text cards — where reading it all took it.
 /// `go` false stops it ([`crate::Error::Cancelled`]).
-pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dyn Fn() -> bool + Sync)) -> crate::error::Result<Option<(f64, f64)>> {
+pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dyn Fn() -> bool + Sync)) -> crate::error::Result<Option<CoarseCredits>> {
     coarse_from_end(start_s, end_s, &mut |lo, hi, limit, lead| {
         let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, limit, lead, go)?;
         // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
         // names in one half), or credits the fine pass would find are never looked for.
-        Ok(frames.iter().filter(|(_, img)| is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK)).map(|(t, _)| *t).collect())
+        Ok(frames.iter().map(|(t, img)| (*t, is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK))).collect())
     })
 }
 
-/// [`coarse_credits`] with the keyframes read by `hits(lo, hi, limit, lead)`: the times of the
-/// keyframes in `[lo, hi)` (at most `limit`; with `lead`, the one on screen at `lo` timed `lo`)
-/// that show credits.
-fn coarse_from_end(start_s: f64, end_s: f64, hits: &mut dyn FnMut(f64, f64, usize, bool) -> crate::error::Result<Vec<f64>>) -> crate::error::Result<Option<(f64, f64)>> {
-    let mut found: Vec<f64> = Vec::new();
+/// What the coarse pass found: the first and last keyframe of the cluster that shows credits,
+/// and the keyframes read in the [`COARSE_BEFORE_S`] before its first, in order (those show
+/// none: the credits as the picture cue sees them begin after the last of them).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CoarseCredits {
+    pub first: f64,
+    pub last: f64,
+    pub before: Vec<f64>,
+}
+
+/// How far before the credits' first keyframe [`CoarseCredits::before`] lists keyframes.
+pub const COARSE_BEFORE_S: f64 = 30.0;
+
+/// [`coarse_credits`] with the keyframes read by `read(lo, hi, limit, lead)`: each keyframe in
+/// `[lo, hi)` (at most `limit`; with `lead`, the one on screen at `lo` timed `lo`) and whether
+/// it shows credits.
+fn coarse_from_end(start_s: f64, end_s: f64, read: &mut dyn FnMut(f64, f64, usize, bool) -> crate::error::Result<Vec<(f64, bool)>>) -> crate::error::Result<Option<CoarseCredits>> {
+    let mut seen: Vec<(f64, bool)> = Vec::new();
     let mut hi = end_s;
     while hi > start_s {
         // No stretch shorter than half a step is left over at the start: it joins this one.
         let lo = if hi - COARSE_STEP_S < start_s + COARSE_STEP_S / 2.0 { start_s } else { hi - COARSE_STEP_S };
         let limit = ((COARSE_KEYFRAMES as f64) * (hi - lo) / (end_s - start_s).max(1e-9)).ceil() as usize;
-        found.extend(hits(lo, hi, limit.max(1), lo <= start_s)?);
-        if found.iter().copied().reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
+        seen.extend(read(lo, hi, limit.max(1), lo <= start_s)?);
+        if seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
             break;
         }
         hi = lo;
     }
-    found.sort_by(f64::total_cmp);
+    seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let found: Vec<f64> = seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).collect();
     let mut best: Option<(f64, f64, usize)> = None;
     let mut i = 0;
     while i < found.len() {
@@ -333,7 +347,7 @@ fn coarse_from_end(start_s: f64, end_s: f64, hits: &mut dyn FnMut(f64, f64, usiz
         }
         i = j + 1;
     }
-    Ok(best.map(|(a, b, _)| (a, b)))
+    Ok(best.map(|(first, last, _)| CoarseCredits { first, last, before: seen.iter().map(|(t, _)| *t).filter(|&t| t < first && t >= first - COARSE_BEFORE_S).collect() }))
 }
 
 /// Per tail second: whether its text rolls up, moving with the second before it and at about the

@@ -152,10 +152,15 @@ fn coarse(credits: &dyn Fn(f64) -> bool) -> (Option<(f64, f64)>, Vec<(f64, f64)>
         read.push((lo, hi));
         assert!(limit >= 100, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes: {limit}");
         assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
-        Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi && credits(t)).collect())
+        Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi).map(|t| (t, credits(t))).collect())
     })
     .unwrap();
-    (found, read)
+    // The keyframes read in the 30 s before the cluster's first, in order.
+    if let Some(c) = &found {
+        let expected: Vec<f64> = (1..=10).rev().map(|k| c.first - 3.0 * f64::from(k)).filter(|&t| t >= 1500.0 && read.iter().any(|&(lo, hi)| t >= lo && t < hi)).collect();
+        assert_eq!(c.before, expected, "{c:?}");
+    }
+    (found.map(|c| (c.first, c.last)), read)
 }
 
 #[test]
@@ -179,7 +184,7 @@ fn the_coarse_pass_reads_a_long_tail_from_its_end_and_stops_two_minutes_before_t
     let mut read = Vec::new();
     coarse_from_end(1500.0, 1820.0, &mut |lo, hi, _, _| {
         read.push((lo, hi));
-        Ok(Vec::new())
+        Ok(vec![(lo, false)])
     })
     .unwrap();
     assert_eq!(read, vec![(1670.0, 1820.0), (1500.0, 1670.0)]);

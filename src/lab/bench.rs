@@ -271,6 +271,9 @@ pub fn x264_credits_episode() -> Result<PathBuf> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| Error::Usage(format!("cannot run ffprobe ({e}): install the `ffmpeg` package")))?;
+    if !out.status.success() {
+        return Err(Error::input(&source, format!("ffprobe could not list its keyframes: {}", String::from_utf8_lossy(&out.stderr).trim())));
+    }
     let cut = String::from_utf8_lossy(&out.stdout).lines().filter_map(|l| l.trim().trim_end_matches(',').parse::<f64>().ok()).filter(|&t| t <= 2670.0).reduce(f64::max).ok_or_else(|| Error::internal("no keyframe in the benchmark episode's 43:50–44:30"))?;
     let work = dir.join(".credits");
     std::fs::create_dir_all(&work).map_err(|e| crate::error::io_error(&work, e))?;

@@ -288,8 +288,9 @@ pub const COARSE_STOP_S: f64 = 120.0;
 /// cluster with the most, a later one on a tie. None when no keyframe shows credits. The 1 FPS
 /// pass then looks only from there to the end of the file.
 ///
-/// Read from the end back ([`COARSE_STEP_S`] at a time), it stops once [`COARSE_STOP_S`] of
-/// keyframes before everything found show no credits: a 10-minute tail whose credits fill its
+/// Read from the end back ([`COARSE_STEP_S`] at a time), it stops once a run of two or more
+/// credit keyframes was found and [`COARSE_STOP_S`] of keyframes before everything found show
+/// no credits: a 10-minute tail whose credits fill its
 /// last half minute decodes a quarter of its keyframes (2.3 of 4.9 CPU-s of a 45-minute 1080p
 /// episode's tail went to them). A bigger cluster further back than that is not looked for —
 /// the film's credits inside a story, or text cards — where reading it all took it.
@@ -316,6 +317,13 @@ pub struct CoarseCredits {
 /// How far before the credits' first keyframe [`CoarseCredits::before`] lists keyframes.
 pub const COARSE_BEFORE_S: f64 = 30.0;
 
+/// Whether two of `hits` (times of credit keyframes) lie within [`COARSE_GAP_S`] of each other.
+fn several(hits: &[f64]) -> bool {
+    let mut sorted = hits.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.windows(2).any(|w| w[1] - w[0] <= COARSE_GAP_S)
+}
+
 /// [`coarse_credits`] with the keyframes read by `read(lo, hi, limit, lead)`: each keyframe in
 /// `[lo, hi)` (at most `limit`; with `lead`, the one on screen at `lo` timed `lo`) and whether
 /// it shows credits.
@@ -325,9 +333,14 @@ fn coarse_from_end(start_s: f64, end_s: f64, read: &mut dyn FnMut(f64, f64, usiz
     while hi > start_s {
         // No stretch shorter than half a step is left over at the start: it joins this one.
         let lo = if hi - COARSE_STEP_S < start_s + COARSE_STEP_S / 2.0 { start_s } else { hi - COARSE_STEP_S };
-        let limit = ((COARSE_KEYFRAMES as f64) * (hi - lo) / (end_s - start_s).max(1e-9)).ceil() as usize;
-        seen.extend(read(lo, hi, limit.max(1), lo <= start_s)?);
-        if seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
+        // This stretch's share of the keyframes, and the few that [`crate::video::keyframes`]
+        // keeps back per call: a long tail thinned as densely as when it was read in one call.
+        let limit = ((COARSE_KEYFRAMES as f64) * (hi - lo) / (end_s - start_s).max(1e-9)).ceil() as usize + 5;
+        seen.extend(read(lo, hi, limit, lo <= start_s)?);
+        let hits: Vec<f64> = seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).collect();
+        // Only once a run of two or more was found: one keyframe of text (a sign, a card after
+        // a post-credits scene) must not stop the pass short of the credits.
+        if several(&hits) && hits.iter().copied().reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
             break;
         }
         hi = lo;

@@ -74,8 +74,10 @@ impl Ocr {
     /// picture's two readings are shared out as they come (each engine takes the next one left),
     /// not whole pictures: one busy picture read as one job kept the other engine idle for
     /// its whole reading (the picture before the credits, ~0.3 s on a 45-minute 1080p
-    /// episode). An engine reads a grey picture the same whatever it read before (the committed
-    /// results and the credits sets read the same words).
+    /// episode). Which engine reads which picture now depends on timing: that gives the same
+    /// words because Tesseract's LSTM recogniser (the default engine for this model) keeps
+    /// nothing from one page to the next — the committed results and the credits sets read the
+    /// same with the OCR cache set aside, and a test reads pictures together and alone.
     #[cfg(feature = "ocr")]
     pub fn read_all_thoroughly(&mut self, images: &[&image::RgbImage]) -> Vec<Result<Vec<Word>>> {
         use std::sync::atomic::{AtomicUsize, Ordering};

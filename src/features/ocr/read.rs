@@ -82,7 +82,7 @@ pub fn read_seconds(path: &Path, seconds: &[u32], ocr: &mut Ocr, use_cache: bool
     let (Some(&first), Some(&last)) = (seconds.iter().min(), seconds.iter().max()) else { return Ok(Vec::new()) };
     let list: Vec<String> = seconds.iter().map(u32::to_string).collect();
     let key = key_for(path, &format!("seconds {}|thorough", list.join(",")))?;
-    if let Some(text) = load(&key).filter(|_| use_cache) {
+    if let Some(text) = use_cache.then(|| load(&key)).flatten() {
         return Ok(text.readings);
     }
     let config = crate::video::SamplerConfig { window_s: last - first + 1, start_s: first, preprocess: None, keep_full_frame: true, ..Default::default() };
@@ -133,7 +133,7 @@ pub fn read_most_text(path: &Path, start_s: u32, end_s: u32, n: usize, known: Op
         return Ok(Vec::new());
     }
     let key = key_for(path, &format!("text runs {start_s}-{end_s} {n} strongest+last|thorough|sought"))?;
-    if let Some(text) = load(&key).filter(|_| use_cache) {
+    if let Some(text) = use_cache.then(|| load(&key)).flatten() {
         return Ok(text.readings);
     }
     let gates: Vec<(u32, TextGate)> = match known {

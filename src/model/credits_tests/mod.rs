@@ -150,7 +150,7 @@ fn coarse(credits: &dyn Fn(f64) -> bool) -> (Option<(f64, f64)>, Vec<(f64, f64)>
     let mut read = Vec::new();
     let found = coarse_from_end(1500.0, 2100.0, &mut |lo, hi, limit, lead| {
         read.push((lo, hi));
-        assert!(limit >= 100, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes: {limit}");
+        assert!(limit >= 105, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes, and what the reader keeps back: {limit}");
         assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
         Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi).map(|t| (t, credits(t))).collect())
     })
@@ -188,6 +188,17 @@ fn the_coarse_pass_reads_a_long_tail_from_its_end_and_stops_two_minutes_before_t
     })
     .unwrap();
     assert_eq!(read, vec![(1670.0, 1820.0), (1500.0, 1670.0)]);
+}
+
+#[test]
+fn one_keyframe_of_text_near_the_end_does_not_stop_the_coarse_pass_short_of_the_credits() {
+    // A card on black at 34:51 after two minutes of story, the credits at 30:00–31:40: read on.
+    let (found, read) = coarse(&|t| t == 2091.0 || (1800.0..1900.0).contains(&t));
+    assert_eq!(found, Some((1800.0, 1899.0)));
+    assert_eq!(read, vec![(1950.0, 2100.0), (1800.0, 1950.0), (1650.0, 1800.0)]);
+    // Only single keyframes of text: the whole tail is read, as before 2026-12-07.
+    let (_, read) = coarse(&|t| t == 2091.0 || t == 1701.0);
+    assert_eq!(read.len(), 4);
 }
 
 #[test]

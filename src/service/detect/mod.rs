@@ -92,8 +92,8 @@ pub struct JudgeMemory {
     /// Each file's fingerprint heard past its window ([`beyond::heard_further`]), keyed by the
     /// file, the window and the window's own fingerprint; None where it could not be read further.
     heard: std::collections::HashMap<(PathBuf, u32, u64), Option<Vec<u32>>>,
-    /// Read sound past the window without the cache on disk (`bench detect`, which times an
-    /// analysis with nothing cached).
+    /// Read sound past the window, and what Tesseract reads, without the cache on disk (the
+    /// benches, which time an analysis with nothing cached; `detect_in` with `use_cache` false).
     pub uncached: bool,
 }
 

@@ -47,8 +47,9 @@ const BEFORE_CREDITS_S: f64 = 15.0;
 const MIN_BEFORE_CREDITS_S: f64 = 5.0;
 
 /// The second the 1 FPS pass over a long tail starts at: the last keyframe at least
-/// [`MIN_BEFORE_CREDITS_S`] before the credits' first (a second later, so that no sample needs
-/// the keyframe before it), at most [`BEFORE_CREDITS_S`] before that first. Decoding from there
+/// [`MIN_BEFORE_CREDITS_S`] before the credits' first (its time rounded up to the whole second,
+/// so that no sample needs the keyframe before it), at most [`BEFORE_CREDITS_S`] before that
+/// first. Decoding from there
 /// costs nothing before it: 15 s back from the names beside a squeezed-back picture on a
 /// 45-minute 1080p episode meant 13 s more of story decoded.
 fn fine_from(coarse: &crate::model::credits::CoarseCredits) -> f64 {
@@ -233,8 +234,8 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
     // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
     // v7 (2026-12-07): read from the end back, stopping where no credits are; v8: and the
-    // keyframe before the credits kept.
-    let key = format!("{}-{start}+{len}-coarse-v8", crate::fsio::fingerprint(file)?);
+    // keyframes before the credits kept; v9: stopping only after a run of two or more.
+    let key = format!("{}-{start}+{len}-coarse-v9", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {
@@ -388,12 +389,13 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
         let at_end = part.end >= duration_s;
         let old = (part.start, part.end);
         let preview_follows = found.preview.as_ref().is_some_and(|p| (p.start - old.1).abs() < 1e-6);
-        if let Err(e) = memory.snapper.snap_segment(file, part, crate::model::snap::Reach::CUTS) {
+        // A part that runs to the end of the file ends there: only its start is snapped.
+        let snapped = memory.snapper.snap_edge(file, part, crate::model::snap::Reach::CUTS, true).and_then(|_| if at_end { Ok(false) } else { memory.snapper.snap_edge(file, part, crate::model::snap::Reach::CUTS, false) });
+        if let Err(e) = snapped {
             notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
             return;
         }
         if at_end {
-            part.end = old.1;
             part.end_by.retain(|e| !matches!(e, crate::model::Evidence::Cut | crate::model::Evidence::Fade | crate::model::Evidence::Silence));
         }
         // Snapping never moves a part across the scene into the other part.

@@ -290,8 +290,8 @@ pub const COARSE_STOP_S: f64 = 120.0;
 ///
 /// Read from the end back ([`COARSE_STEP_S`] at a time), it stops once a run of two or more
 /// credit keyframes was found and [`COARSE_STOP_S`] of keyframes before everything found show
-/// no credits: a 10-minute tail whose credits fill its
-/// last half minute decodes a quarter of its keyframes (2.3 of 4.9 CPU-s of a 45-minute 1080p
+/// no credits: a 10-minute tail whose credits fill its last half minute decodes a quarter of
+/// its keyframes (2.3 of 4.9 CPU-s of a 45-minute 1080p
 /// episode's tail went to them). A bigger cluster further back than that is not looked for —
 /// the film's credits inside a story, or text cards — where reading it all took it.
 /// `go` false stops it ([`crate::Error::Cancelled`]).

@@ -93,15 +93,15 @@ impl Ocr {
             },
         };
         // Job 2k: picture k's bright pixels as ink; 2k + 1: picture k in plain grey.
+        let greys: Vec<image::GrayImage> = images.iter().map(|i| image::imageops::grayscale(*i)).collect();
         let next = AtomicUsize::new(0);
         let work = |engine: &mut Ocr| {
             let mut done = Vec::new();
             loop {
                 let job = next.fetch_add(1, Ordering::Relaxed);
-                let Some(image) = images.get(job / 2) else { break };
-                let grey = image::imageops::grayscale(*image);
+                let Some(grey) = greys.get(job / 2) else { break };
                 // The ink is picked out at the picture's own size (see [`Ocr::read_passes`]).
-                let page = if job % 2 == 0 { to_read_height(&bright_as_ink(&grey)) } else { to_read_height(&grey) };
+                let page = if job % 2 == 0 { to_read_height(&bright_as_ink(grey)) } else { to_read_height(grey) };
                 done.push((job, engine.read_grey(&page)));
             }
             done

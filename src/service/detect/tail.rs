@@ -49,9 +49,8 @@ const MIN_BEFORE_CREDITS_S: f64 = 5.0;
 /// The second the 1 FPS pass over a long tail starts at: the last keyframe at least
 /// [`MIN_BEFORE_CREDITS_S`] before the credits' first (its time rounded up to the whole second,
 /// so that no sample needs the keyframe before it), at most [`BEFORE_CREDITS_S`] before that
-/// first. Decoding from there
-/// costs nothing before it: 15 s back from the names beside a squeezed-back picture on a
-/// 45-minute 1080p episode meant 13 s more of story decoded.
+/// first. Decoding from there costs nothing before it: 15 s back from the names beside a
+/// squeezed-back picture on a 45-minute 1080p episode meant 13 s more of story decoded.
 fn fine_from(coarse: &crate::model::credits::CoarseCredits) -> f64 {
     let earliest = (coarse.first - BEFORE_CREDITS_S).floor();
     match coarse.before.iter().map(|t| t.ceil()).filter(|&t| t <= coarse.first - MIN_BEFORE_CREDITS_S).reduce(f64::max) {
@@ -250,13 +249,11 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     let span = crate::model::credits::coarse_credits(file, f64::from(start), f64::from(start + len), go)?;
     if use_cache {
         // A cache that cannot be written costs only time next run.
-        let entry = Entry { key, span };
-        if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&entry)) {
+        if let (Some(dir), Ok(json)) = (path.parent(), serde_json::to_vec(&Entry { key, span: span.clone() })) {
             if std::fs::create_dir_all(dir).is_ok() {
                 let _ = crate::fsio::write_atomic(&path, |w| w.write_all(&json));
             }
         }
-        return Ok(entry.span);
     }
     Ok(span)
 }
@@ -386,17 +383,11 @@ pub fn season_tails(episodes: &[(&Path, &TailFeatures, &Tail)], snap: bool, memo
 fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {
     let Some(main) = found.credits.clone() else { return };
     for part in &mut found.more_credits {
-        let at_end = part.end >= duration_s;
-        let old = (part.start, part.end);
-        let preview_follows = found.preview.as_ref().is_some_and(|p| (p.start - old.1).abs() < 1e-6);
-        // A part that runs to the end of the file ends there: only its start is snapped.
-        let snapped = memory.snapper.snap_edge(file, part, crate::model::snap::Reach::CUTS, true).and_then(|_| if at_end { Ok(false) } else { memory.snapper.snap_edge(file, part, crate::model::snap::Reach::CUTS, false) });
-        if let Err(e) = snapped {
+        let preview_follows = found.preview.as_ref().is_some_and(|p| (p.start - part.end).abs() < 1e-6);
+        // As the credits are: a part that runs to the end of the file ends there.
+        if let Err(e) = snap_credits(file, part, duration_s, memory) {
             notes.push(Note::about(file, format!("credits' boundaries not snapped to cuts: {e}")));
             return;
-        }
-        if at_end {
-            part.end_by.retain(|e| !matches!(e, crate::model::Evidence::Cut | crate::model::Evidence::Fade | crate::model::Evidence::Silence));
         }
         // Snapping never moves a part across the scene into the other part.
         if part.start >= main.end {

@@ -50,8 +50,9 @@ pub struct Walk {
     /// The walk ran into a second not looked at yet: read on and walk again.
     pub wants_more: bool,
     /// Words stopped it: it broke on a second with sure words, or its two seconds showed words
-    /// but no moving list. Left out of the words as furniture, a logo could let it on; a walk
-    /// stopped by seconds that read nothing, or by its reach, only goes as far or less.
+    /// but no moving list (not the same words: those stay the same whatever is left out).
+    /// Left out of the words as furniture, a logo could let it on; a walk stopped by seconds
+    /// that read nothing, or by its reach, only goes as far or less.
     pub stopped_by_words: bool,
 }
 
@@ -100,7 +101,15 @@ fn walk(edge: u32, inner: u32, steps: impl Iterator<Item = u32>, reads: &EdgeRea
         return done(None, false);
     }
     if !(new_line(&a, &b) || new_line(&b, &a)) {
-        return done(None, true);
+        // The same words in both (a static card, a held subtitle): taking the same furniture
+        // out of both leaves them the same, so nothing read far away could set the walk going
+        // and it is not said to be stopped by words (the far picture is not read for it).
+        let mut same = (a.clone(), b.clone());
+        for words in [&mut same.0, &mut same.1] {
+            words.sort();
+            words.dedup();
+        }
+        return done(None, same.0 != same.1);
     }
     let mut credits: Vec<String> = a.into_iter().chain(b).collect();
     let mut reached = None;

@@ -168,9 +168,18 @@ fn a_walk_says_whether_the_picture_read_far_away_could_change_it() {
     let black = [read(110, "Cast Smith"), read(111, "Cast Smith Directed")];
     let w = walk(&black, &[]);
     assert_eq!((w.reached, w.stopped_by_words, w.wants_more), (None, false, false));
-    // A held subtitle stops it by its words (no list moving).
-    let held = [read(110, "Where were you"), read(111, "Where were you")];
+    // A held subtitle stops it by its words (no list moving); a logo beside it read in one
+    // of the two seconds only could be what set them apart.
+    let held = [read(110, "Where were you KTV"), read(111, "Where were you")];
     assert!(walk(&held, &[]).stopped_by_words);
+    assert_eq!(walk(&held, &["ktv"]).reached, None);
+    // The same words in both (a static card of names on black, the subtitle held whole):
+    // whatever is left out of both leaves them the same, and it says no far word could help.
+    for same in [[read(110, "Directed by Alice Morgan"), read(111, "Directed by Alice Morgan")], [read(110, "Where were you"), read(111, "you were Where")]] {
+        let w = walk(&same, &[]);
+        assert_eq!((w.reached, w.stopped_by_words, w.wants_more), (None, false, false));
+        assert_eq!(walk(&same, &["alice", "were"]).reached, None);
+    }
 }
 #[test]
 fn the_credits_end_where_their_last_lines_are_last_read_and_what_follows_moves_with_them() {

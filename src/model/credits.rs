@@ -293,15 +293,49 @@ pub const COARSE_STOP_S: f64 = 120.0;
 /// no credits: a 10-minute tail whose credits fill its last half minute decodes a quarter of
 /// its keyframes (2.3 of 4.9 CPU-s of a 45-minute 1080p
 /// episode's tail went to them). A bigger cluster further back than that is not looked for —
-/// the film's credits inside a story, or text cards — where reading it all took it.
+/// the film's credits inside a story, or text cards — where reading it all took it. Where
+/// keyframes are far apart (x264's defaults: up to 10 s over a still picture) credits can
+/// show in one alone: names rolling beside a squeezed-back picture, 22 s of them, read the
+/// whole 10-minute tail (2.7 s beside the head's analysis). A lone one is looked past once
+/// ([`PROBE_S`]): other lines there, still credits, stop the pass as a run would; a card
+/// that stays (one after a post-credits scene) does not.
 /// `go` false stops it ([`crate::Error::Cancelled`]).
 pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dyn Fn() -> bool + Sync)) -> crate::error::Result<Option<CoarseCredits>> {
-    coarse_from_end(start_s, end_s, &mut |lo, hi, limit, lead| {
-        let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, limit, lead, go)?;
-        // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
-        // names in one half), or credits the fine pass would find are never looked for.
-        Ok(frames.iter().map(|(t, img)| (*t, is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK))).collect())
-    })
+    // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
+    // names in one half), or credits the fine pass would find are never looked for.
+    let judge = |img: &image::RgbImage| {
+        let cue = text_cue(img);
+        (is_credit(cue.lines as usize, centre_luma(img).0 < DARK), cue)
+    };
+    coarse_from_end(
+        start_s,
+        end_s,
+        &mut |lo, hi, limit, lead| {
+            let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, limit, lead, go)?;
+            Ok(frames.iter().map(|(t, img)| (*t, judge(img).0)).collect())
+        },
+        &mut |keyframe, other| {
+            let times = [keyframe.min(other), keyframe.max(other)];
+            let frames = crate::video::keyframes::frames_at(path, &times, crate::features::picture::TEXT_HEIGHT)?;
+            let [(_, a), (_, b)] = frames.as_slice() else { return Ok(false) };
+            let ((_, a), (credit, b)) = if other > keyframe { (judge(a), judge(b)) } else { (judge(b), judge(a)) };
+            Ok(credit && other_lines(&a, &b))
+        },
+    )
+}
+
+/// A lone credit keyframe is looked past this far (before it where the file ends sooner): the
+/// decoding from it costs about one keyframe's tenth per frame.
+pub const PROBE_S: f64 = 4.0;
+/// At most this many lone credit keyframes are looked past in one tail.
+const PROBES: usize = 2;
+
+/// Whether either picture shows a line the other has nowhere near ([`ROLL_TOLERANCE`]): a list
+/// that moved or a new card, not one held still.
+fn other_lines(a: &TextCue, b: &TextCue) -> bool {
+    let (p, c): (Vec<f32>, Vec<f32>) = (a.band_centres().collect(), b.band_centres().collect());
+    let unmatched = |x: &[f32], y: &[f32]| x.iter().any(|&u| !y.iter().any(|&v| (u - v).abs() <= ROLL_TOLERANCE));
+    unmatched(&p, &c) || unmatched(&c, &p)
 }
 
 /// What the coarse pass found: the first and last keyframe of the cluster that shows credits,
@@ -326,9 +360,17 @@ fn several(hits: &[f64]) -> bool {
 
 /// [`coarse_credits`] with the keyframes read by `read(lo, hi, limit, lead)`: each keyframe in
 /// `[lo, hi)` (at most `limit`; with `lead`, the one on screen at `lo` timed `lo`) and whether
-/// it shows credits.
-fn coarse_from_end(start_s: f64, end_s: f64, read: &mut dyn FnMut(f64, f64, usize, bool) -> crate::error::Result<Vec<(f64, bool)>>) -> crate::error::Result<Option<CoarseCredits>> {
+/// it shows credits; and `probe(keyframe, t)`: whether the picture at `t` shows credits other
+/// than that credit keyframe's lines.
+fn coarse_from_end(
+    start_s: f64,
+    end_s: f64,
+    read: &mut dyn FnMut(f64, f64, usize, bool) -> crate::error::Result<Vec<(f64, bool)>>,
+    probe: &mut dyn FnMut(f64, f64) -> crate::error::Result<bool>,
+) -> crate::error::Result<Option<CoarseCredits>> {
     let mut seen: Vec<(f64, bool)> = Vec::new();
+    // Lone credit keyframes looked past, and whether credits went on there.
+    let mut probed: Vec<(f64, bool)> = Vec::new();
     let mut hi = end_s;
     while hi > start_s {
         // No stretch shorter than half a step is left over at the start: it joins this one.
@@ -339,9 +381,25 @@ fn coarse_from_end(start_s: f64, end_s: f64, read: &mut dyn FnMut(f64, f64, usiz
         seen.extend(read(lo, hi, limit, lo <= start_s)?);
         let hits: Vec<f64> = seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).collect();
         // Only once a run of two or more was found: one keyframe of text (a sign, a card after
-        // a post-credits scene) must not stop the pass short of the credits.
-        if several(&hits) && hits.iter().copied().reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
-            break;
+        // a post-credits scene) must not stop the pass short of the credits, unless other
+        // lines of credits follow it (or precede it, at the file's end) where no keyframe is.
+        if hits.iter().copied().reduce(f64::min).is_some_and(|first| first - lo >= COARSE_STOP_S) {
+            if several(&hits) {
+                break;
+            }
+            let mut lone = hits.clone();
+            lone.sort_by(|a, b| b.total_cmp(a));
+            for h in lone {
+                if probed.iter().any(|&(t, _)| t == h) || probed.len() >= PROBES {
+                    continue;
+                }
+                let t = if h + PROBE_S < end_s - 0.5 { h + PROBE_S } else { h - PROBE_S };
+                let went_on = t >= start_s && probe(h, t)?;
+                probed.push((h, went_on));
+            }
+            if probed.iter().any(|&(t, went_on)| went_on && hits.contains(&t)) {
+                break;
+            }
         }
         hi = lo;
     }

@@ -83,6 +83,53 @@ fn listed(path: &Path, start_s: f64, end_s: f64) -> Option<usize> {
     (!listed.is_empty() && tb > 0.0).then_some(n)
 }
 
+/// The frames shown at `times` (ascending, seconds), each `height` pixels high: one seek to the
+/// keyframe before the first, then every frame decoded on to the last (without the deblocking
+/// filter, as [`keyframes`]). Each time gets the first frame shown at or after it; times past
+/// the file's last frame get none. For a look between two keyframes where they are far apart
+/// (the tail's coarse pass, [`crate::model::credits::coarse_credits`]).
+pub fn frames_at(path: &Path, times: &[f64], height: u32) -> Result<Vec<(f64, RgbImage)>> {
+    let Some(&first) = times.first() else { return Ok(Vec::new()) };
+    let mut opened = super::open(path)?;
+    let index = opened.video_index;
+    let (tb, origin, params, sar, rotation) = {
+        let stream = opened.input.stream(index).expect("index from this input");
+        let tb = stream.time_base();
+        let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
+        let p = unsafe { &*stream.parameters().as_ptr() };
+        (tb, origin, stream.parameters(), (p.sample_aspect_ratio.num, p.sample_aspect_ratio.den), stream_rotation(&stream))
+    };
+    if tb.numerator() <= 0 || tb.denominator() <= 0 {
+        return Err(Error::input(path, "video stream has no valid time base"));
+    }
+    let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
+    let mut decoder = ffmpeg::codec::context::Context::from_parameters(params)
+        .and_then(|ctx| ctx.decoder().video())
+        .map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
+    decoder.skip_loop_filter(ffmpeg::Discard::All);
+    let target = origin.saturating_add((first / f64::from(tb)).floor() as i64);
+    if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
+        return Err(Error::input(path, "cannot seek in this file"));
+    }
+    let sar = if sar.0 > 0 && sar.1 > 0 { sar } else { (1, 1) };
+    let mut converter = Converter::new(sar, rotation);
+    let mut out = Vec::new();
+    let mut frame = ffmpeg::frame::Video::empty();
+    let mut eof = false;
+    while out.len() < times.len() {
+        if !super::receive_next(&mut opened.input, index, &mut decoder, &mut frame, &mut eof, path)? {
+            break;
+        }
+        let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
+        let t = seconds(pts);
+        // One frame may stand for several times (a frame held longer than their spacing).
+        while out.len() < times.len() && t >= times[out.len()] {
+            out.push((t, converter.to_rgb_height(&frame, height)?));
+        }
+    }
+    Ok(out)
+}
+
 /// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than `gap_s` to
 /// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
@@ -212,6 +259,38 @@ mod tests {
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].1.dimensions(), (256, 144));
         assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, true, &|| false), Err(Error::Cancelled)));
+    }
+
+    #[test]
+    fn frames_between_keyframes_are_the_pictures_shown_then() {
+        // 12 s with one keyframe (x264 over a still picture): a name at one height for 3 s, then
+        // two names lower down. The frames at 1 s and 4 s (and none past the end).
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("names.mp4");
+        let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+        let graph = format!("color=black:s=1280x720:r=25:d=12,drawtext=fontfile={font}:text='ADA LOVELACE':fontcolor=white:fontsize=48:x=100:y=100:enable='lt(t,3)',drawtext=fontfile={font}:text='HUGO ITO':fontcolor=white:fontsize=48:x=100:y=400:enable='gte(t,3)',drawtext=fontfile={font}:text='CORA DIAZ':fontcolor=white:fontsize=48:x=100:y=520:enable='gte(t,3)',format=yuv420p");
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", &graph, "-c:v", "libx264", "-preset", "veryfast", "-g", "300", "-sc_threshold", "0"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg could not make the test clip");
+        let height = crate::features::picture::TEXT_HEIGHT;
+        assert_eq!(keyframes(&file, 0.0, 12.0, height, 10, true, &|| true).unwrap().len(), 1, "one keyframe");
+        let frames = frames_at(&file, &[1.0, 4.0, 30.0], height).unwrap();
+        let times: Vec<f64> = frames.iter().map(|f| f.0).collect();
+        assert_eq!(times, vec![1.0, 4.0]);
+        let cue = |img: &image::RgbImage| crate::features::picture::text_cue(img);
+        let (before, after) = (cue(&frames[0].1), cue(&frames[1].1));
+        assert_eq!((before.lines, after.lines), (1, 2));
+        assert!(after.band_centres().all(|y| y > 0.5) && before.band_centres().all(|y| y < 0.3), "{before:?} {after:?}");
+        // The same picture as decoding in full and shrinking (the deblocking skipped changes little).
+        let mut reader = crate::video::frames::FrameReader::open(&file).unwrap();
+        let (_, full) = reader.frame_at(4.0).unwrap();
+        let reference = crate::image_ops::thumbnail(&full, height);
+        assert_eq!(cue(&reference).lines, 2);
+        assert_eq!(frames[1].1.dimensions(), reference.dimensions());
     }
 
     #[test]

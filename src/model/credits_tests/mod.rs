@@ -147,20 +147,39 @@ fn t_without_caption() -> EpisodeFeatures {
 /// The coarse pass over a 10-minute tail `[1500, 2100)` with a keyframe every 3 s, those
 /// `credits` shows credits: the answer, and the stretches whose keyframes were read.
 fn coarse(credits: &dyn Fn(f64) -> bool) -> (Option<(f64, f64)>, Vec<(f64, f64)>) {
+    let (found, read, probes) = coarse_probed(credits, &|_, _| false);
+    assert!(probes.len() <= 2, "{probes:?}");
+    (found, read)
+}
+
+/// [`coarse`], where the picture `PROBE_S` past a lone credit keyframe `k` at `t` shows other
+/// credits when `went_on(k, t)`: also the (keyframe, t) looked at.
+#[allow(clippy::type_complexity)]
+fn coarse_probed(credits: &dyn Fn(f64) -> bool, went_on: &dyn Fn(f64, f64) -> bool) -> (Option<(f64, f64)>, Vec<(f64, f64)>, Vec<(f64, f64)>) {
     let mut read = Vec::new();
-    let found = coarse_from_end(1500.0, 2100.0, &mut |lo, hi, limit, lead| {
-        read.push((lo, hi));
-        assert!(limit >= 105, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes, and what the reader keeps back: {limit}");
-        assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
-        Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi).map(|t| (t, credits(t))).collect())
-    })
+    let mut probes = Vec::new();
+    let found = coarse_from_end(
+        1500.0,
+        2100.0,
+        &mut |lo, hi, limit, lead| {
+            read.push((lo, hi));
+            assert!(limit >= 105, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes, and what the reader keeps back: {limit}");
+            assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
+            Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi).map(|t| (t, credits(t))).collect())
+        },
+        &mut |k, t| {
+            assert!(credits(k), "only a credit keyframe is looked past: {k}");
+            probes.push((k, t));
+            Ok(went_on(k, t))
+        },
+    )
     .unwrap();
     // The keyframes read in the 30 s before the cluster's first, in order.
     if let Some(c) = &found {
         let expected: Vec<f64> = (1..=10).rev().map(|k| c.first - 3.0 * f64::from(k)).filter(|&t| t >= 1500.0 && read.iter().any(|&(lo, hi)| t >= lo && t < hi)).collect();
         assert_eq!(c.before, expected, "{c:?}");
     }
-    (found.map(|c| (c.first, c.last)), read)
+    (found.map(|c| (c.first, c.last)), read, probes)
 }
 
 #[test]
@@ -182,10 +201,15 @@ fn the_coarse_pass_reads_a_long_tail_from_its_end_and_stops_two_minutes_before_t
     assert_eq!(read, vec![(1950.0, 2100.0), (1800.0, 1950.0), (1650.0, 1800.0), (1500.0, 1650.0)]);
     // A tail not a whole number of stretches: no sliver is left at its start.
     let mut read = Vec::new();
-    coarse_from_end(1500.0, 1820.0, &mut |lo, hi, _, _| {
-        read.push((lo, hi));
-        Ok(vec![(lo, false)])
-    })
+    coarse_from_end(
+        1500.0,
+        1820.0,
+        &mut |lo, hi, _, _| {
+            read.push((lo, hi));
+            Ok(vec![(lo, false)])
+        },
+        &mut |_, _| unreachable!("no credit keyframe"),
+    )
     .unwrap();
     assert_eq!(read, vec![(1670.0, 1820.0), (1500.0, 1670.0)]);
 }
@@ -199,6 +223,29 @@ fn one_keyframe_of_text_near_the_end_does_not_stop_the_coarse_pass_short_of_the_
     // Only single keyframes of text: the whole tail is read, as before 2026-12-07.
     let (_, read) = coarse(&|t| t == 2091.0 || t == 1701.0);
     assert_eq!(read.len(), 4);
+    // The card looked past (4 s on, the same lines there): read on all the same.
+    let (found, read, probes) = coarse_probed(&|t| t == 2091.0 || (1800.0..1900.0).contains(&t), &|_, _| false);
+    assert_eq!((found, read.len(), probes), (Some((1800.0, 1899.0)), 3, vec![(2091.0, 2095.0)]));
+}
+
+#[test]
+fn a_lone_credit_keyframe_with_other_credits_4_s_on_stops_the_coarse_pass_as_a_run_does() {
+    // Names rolling beside a squeezed-back picture from 2078 to the end, with one keyframe
+    // among them (x264 places few over a still picture): other lines 4 s on.
+    let lone = |t: f64| t == 2088.0;
+    let (found, read, probes) = coarse_probed(&lone, &|_, t| t == 2092.0);
+    assert_eq!((found, read, probes), (Some((2088.0, 2088.0)), vec![(1950.0, 2100.0)], vec![(2088.0, 2092.0)]));
+    // At the file's end the picture 4 s before it is looked at.
+    let (found, read, probes) = coarse_probed(&|t| t == 2097.0, &|_, t| t == 2093.0);
+    assert_eq!((found, read, probes), (Some((2097.0, 2097.0)), vec![(1950.0, 2100.0)], vec![(2097.0, 2093.0)]));
+    // Not looked past before two minutes before it were read, nor where a run was found.
+    let (_, read, probes) = coarse_probed(&|t| t == 1998.0, &|_, _| true);
+    assert_eq!((read.len(), probes), (2, vec![(1998.0, 2002.0)]));
+    let (_, _, probes) = coarse_probed(&|t| t >= 2070.0, &|_, _| true);
+    assert!(probes.is_empty());
+    // At most two lone keyframes are looked past in a tail.
+    let (_, read, probes) = coarse_probed(&|t| [2091.0, 2031.0, 1701.0].contains(&t), &|_, _| false);
+    assert_eq!((read.len(), probes), (4, vec![(2091.0, 2095.0), (2031.0, 2035.0)]));
 }
 
 #[test]

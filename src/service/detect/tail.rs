@@ -233,8 +233,9 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     // judged from entries an older rule made (a cached machine scored credits a fresh one did not).
     // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
     // v7 (2026-12-07): read from the end back, stopping where no credits are; v8: and the
-    // keyframes before the credits kept; v9: stopping only after a run of two or more.
-    let key = format!("{}-{start}+{len}-coarse-v9", crate::fsio::fingerprint(file)?);
+    // keyframes before the credits kept; v9: stopping only after a run of two or more; v10:
+    // or a lone credit keyframe with other credits 4 s on.
+    let key = format!("{}-{start}+{len}-coarse-v10", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {

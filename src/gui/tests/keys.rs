@@ -24,6 +24,29 @@ fn a_fast_chord_counts_even_when_its_modifiers_are_released_in_the_same_frame() 
 }
 
 #[test]
+fn keys_do_not_reach_the_episode_while_a_file_dialog_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));
+    h.run_steps(2);
+    // "Open episode…" pressed: its dialog waits for an answer on its own thread.
+    let (answer, asked) = crossbeam_channel::bounded(1);
+    h.state_mut().dialog = Some((super::Pick::Episode, asked));
+    for key in [egui::Key::ArrowRight, egui::Key::E, egui::Key::P, egui::Key::Enter] {
+        h.key_press(key);
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().episodes[0].playhead_s, 0.0, "a key typed into the dialog moved the playhead");
+    assert!(!h.state().episodes[0].editor.is_verified(), "Enter in the dialog verified the episode behind it");
+    // Cancelled: the keys are the main window's again.
+    answer.send(None).unwrap();
+    h.run_steps(2);
+    assert!(h.state().dialog.is_none());
+    h.key_press(egui::Key::ArrowRight);
+    h.run_steps(1);
+    assert!(h.state().episodes[0].playhead_s > 0.0);
+}
+
+#[test]
 fn every_press_counts_when_several_arrive_in_one_frame() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), two_episodes(dir.path()));

@@ -296,36 +296,40 @@ pub const COARSE_STOP_S: f64 = 120.0;
 /// the film's credits inside a story, or text cards — where reading it all took it. Where
 /// keyframes are far apart (x264's defaults: up to 10 s over a still picture) credits can
 /// show in one alone: names rolling beside a squeezed-back picture, 22 s of them, read the
-/// whole 10-minute tail (2.7 s beside the head's analysis). A lone one is looked past once
-/// ([`PROBE_S`]): other lines there, still credits, stop the pass as a run would; a card
-/// that stays (one after a post-credits scene) does not.
-/// `go` false stops it ([`crate::Error::Cancelled`]).
+/// whole 10-minute tail (2.7 s beside the head's analysis). A lone one showing a list (two
+/// lines or more) is looked past once ([`PROBE_S`]): another list there, its lines elsewhere,
+/// counts as a second credit keyframe; a card that stays (one after a post-credits scene), or
+/// one line (a subtitle over a dark scene), does not. A probe that cannot be decoded is one
+/// that saw nothing. `go` false stops it ([`crate::Error::Cancelled`]).
 pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dyn Fn() -> bool + Sync)) -> crate::error::Result<Option<CoarseCredits>> {
     // The same lines as the 1 FPS pass reads ([`text_cue`]: lit rows over black, a column of
     // names in one half), or credits the fine pass would find are never looked for.
-    let judge = |img: &image::RgbImage| {
-        let cue = text_cue(img);
-        (is_credit(cue.lines as usize, centre_luma(img).0 < DARK), cue)
-    };
+    let judge = |img: &image::RgbImage| is_credit(text_cue(img).lines as usize, centre_luma(img).0 < DARK);
     coarse_from_end(
         start_s,
         end_s,
         &mut |lo, hi, limit, lead| {
             let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, limit, lead, go)?;
-            Ok(frames.iter().map(|(t, img)| (*t, judge(img).0)).collect())
+            Ok(frames.iter().map(|(t, img)| (*t, judge(img))).collect())
         },
         &mut |keyframe, other| {
             let times = [keyframe.min(other), keyframe.max(other)];
-            let frames = crate::video::keyframes::frames_at(path, &times, crate::features::picture::TEXT_HEIGHT)?;
+            let frames = match crate::video::keyframes::frames_shown_at(path, &times, crate::features::picture::TEXT_HEIGHT, go) {
+                Ok(frames) => frames,
+                Err(crate::error::Error::Cancelled) => return Err(crate::error::Error::Cancelled),
+                // Damaged past the keyframe: the pass reads on as without the probe.
+                Err(_) => return Ok(false),
+            };
             let [(_, a), (_, b)] = frames.as_slice() else { return Ok(false) };
-            let ((_, a), (credit, b)) = if other > keyframe { (judge(a), judge(b)) } else { (judge(b), judge(a)) };
-            Ok(credit && other_lines(&a, &b))
+            let (a, b) = if other > keyframe { (text_cue(a), text_cue(b)) } else { (text_cue(b), text_cue(a)) };
+            Ok(a.lines >= 2 && b.lines >= 2 && other_lines(&a, &b))
         },
     )
 }
 
-/// A lone credit keyframe is looked past this far (before it where the file ends sooner): the
-/// decoding from it costs about one keyframe's tenth per frame.
+/// A lone credit keyframe is looked past this far: the picture then is decoded from it (about
+/// 100 frames). Where the file ends sooner, the picture this far before it, decoded from the
+/// keyframe before that (up to a whole GOP).
 pub const PROBE_S: f64 = 4.0;
 /// At most this many lone credit keyframes are looked past in one tail.
 const PROBES: usize = 2;
@@ -390,14 +394,13 @@ fn coarse_from_end(
             let mut lone = hits.clone();
             lone.sort_by(|a, b| b.total_cmp(a));
             for h in lone {
-                if probed.iter().any(|&(t, _)| t == h) || probed.len() >= PROBES {
+                let t = if h + PROBE_S < end_s - 0.5 { h + PROBE_S } else { h - PROBE_S };
+                if probed.iter().any(|&(k, _)| k == h) || probed.len() >= PROBES || t < start_s {
                     continue;
                 }
-                let t = if h + PROBE_S < end_s - 0.5 { h + PROBE_S } else { h - PROBE_S };
-                let went_on = t >= start_s && probe(h, t)?;
-                probed.push((h, went_on));
+                probed.push((h, probe(h, t)?));
             }
-            if probed.iter().any(|&(t, went_on)| went_on && hits.contains(&t)) {
+            if probed.iter().any(|&(_, went_on)| went_on) {
                 break;
             }
         }
@@ -412,7 +415,8 @@ fn coarse_from_end(
         while j + 1 < found.len() && found[j + 1] - found[j] <= COARSE_GAP_S {
             j += 1;
         }
-        let count = j - i + 1;
+        // A lone keyframe whose probe saw the list go on counts as the run of two it stood for.
+        let count = j - i + 1 + probed.iter().filter(|&&(k, went_on)| went_on && (found[i]..=found[j]).contains(&k)).count();
         if best.is_none_or(|(_, _, c)| count >= c) {
             best = Some((found[i], found[j], count));
         }

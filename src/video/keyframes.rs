@@ -83,40 +83,63 @@ fn listed(path: &Path, start_s: f64, end_s: f64) -> Option<usize> {
     (!listed.is_empty() && tb > 0.0).then_some(n)
 }
 
-/// The frames shown at `times` (ascending, seconds), each `height` pixels high: one seek to the
-/// keyframe before the first, then every frame decoded on to the last (without the deblocking
-/// filter, as [`keyframes`]). Each time gets the first frame shown at or after it; times past
-/// the file's last frame get none. For a look between two keyframes where they are far apart
-/// (the tail's coarse pass, [`crate::model::credits::coarse_credits`]).
-pub fn frames_at(path: &Path, times: &[f64], height: u32) -> Result<Vec<(f64, RgbImage)>> {
-    let Some(&first) = times.first() else { return Ok(Vec::new()) };
-    let mut opened = super::open(path)?;
-    let index = opened.video_index;
-    let (tb, origin, params, sar, rotation) = {
-        let stream = opened.input.stream(index).expect("index from this input");
-        let tb = stream.time_base();
-        let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
-        let p = unsafe { &*stream.parameters().as_ptr() };
-        (tb, origin, stream.parameters(), (p.sample_aspect_ratio.num, p.sample_aspect_ratio.den), stream_rotation(&stream))
-    };
-    if tb.numerator() <= 0 || tb.denominator() <= 0 {
-        return Err(Error::input(path, "video stream has no valid time base"));
+/// A file's video stream as both readers here take it: where its times start, in what units,
+/// how to set up its decoder, and a converter for its pixel aspect and rotation.
+struct Stream {
+    opened: super::Opened,
+    index: usize,
+    tb: ffmpeg::Rational,
+    origin: i64,
+    params: ffmpeg::codec::Parameters,
+    converter: Converter,
+}
+
+impl Stream {
+    fn open(path: &Path) -> Result<Self> {
+        let opened = super::open(path)?;
+        let index = opened.video_index;
+        let (tb, origin, params, sar, rotation) = {
+            let stream = opened.input.stream(index).expect("index from this input");
+            let tb = stream.time_base();
+            let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
+            let p = unsafe { &*stream.parameters().as_ptr() };
+            (tb, origin, stream.parameters(), (p.sample_aspect_ratio.num, p.sample_aspect_ratio.den), stream_rotation(&stream))
+        };
+        if tb.numerator() <= 0 || tb.denominator() <= 0 {
+            return Err(Error::input(path, "video stream has no valid time base"));
+        }
+        // An unknown aspect (0/1: common in VP9, AV1, HEVC) is square pixels, as the sampler
+        // reads it; taken raw (0/1) it made every keyframe one pixel wide.
+        let sar = if sar.0 > 0 && sar.1 > 0 { sar } else { (1, 1) };
+        Ok(Stream { opened, index, tb, origin, params, converter: Converter::new(sar, rotation) })
     }
+}
+
+/// The frames shown at `times` (ascending, seconds), each `height` pixels high: one seek to the
+/// keyframe at or before the first, then every frame decoded in full on to the last (the
+/// deblocking skipped over a chain of 100 frames could drift into lines the text cue sees).
+/// Each time gets the first frame shown at or after it; times past the file's last frame get
+/// none. For a look between two keyframes where they are far apart (the tail's coarse pass,
+/// [`crate::model::credits::coarse_credits`]). `go` is asked at each frame.
+pub fn frames_shown_at(path: &Path, times: &[f64], height: u32, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+    let Some(&first) = times.first() else { return Ok(Vec::new()) };
+    let Stream { mut opened, index, tb, origin, params, mut converter } = Stream::open(path)?;
     let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
     let mut decoder = ffmpeg::codec::context::Context::from_parameters(params)
         .and_then(|ctx| ctx.decoder().video())
         .map_err(|e| Error::input(path, format!("no decoder for this video ({e})")))?;
-    decoder.skip_loop_filter(ffmpeg::Discard::All);
-    let target = origin.saturating_add((first / f64::from(tb)).floor() as i64);
+    // A keyframe's own time (a tick's float error below its pts would seek a GOP further back).
+    let target = origin.saturating_add((first / f64::from(tb) + 1e-3).floor() as i64);
     if unsafe { ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD) } < 0 {
         return Err(Error::input(path, "cannot seek in this file"));
     }
-    let sar = if sar.0 > 0 && sar.1 > 0 { sar } else { (1, 1) };
-    let mut converter = Converter::new(sar, rotation);
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();
     let mut eof = false;
     while out.len() < times.len() {
+        if !go() {
+            return Err(Error::Cancelled);
+        }
         if !super::receive_next(&mut opened.input, index, &mut decoder, &mut frame, &mut eof, path)? {
             break;
         }
@@ -134,18 +157,7 @@ pub fn frames_at(path: &Path, times: &[f64], height: u32) -> Result<Vec<(f64, Rg
 /// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
 fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gap_s: f64, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
-    let mut opened = super::open(path)?;
-    let index = opened.video_index;
-    let (tb, origin, params, sar, rotation) = {
-        let stream = opened.input.stream(index).expect("index from this input");
-        let tb = stream.time_base();
-        let origin = if stream.start_time() != ffmpeg::ffi::AV_NOPTS_VALUE { stream.start_time() } else { 0 };
-        let p = unsafe { &*stream.parameters().as_ptr() };
-        (tb, origin, stream.parameters(), (p.sample_aspect_ratio.num, p.sample_aspect_ratio.den), stream_rotation(&stream))
-    };
-    if tb.numerator() <= 0 || tb.denominator() <= 0 {
-        return Err(Error::input(path, "video stream has no valid time base"));
-    }
+    let Stream { mut opened, index, tb, origin, params, mut converter } = Stream::open(path)?;
     let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
     let mut ctx = ffmpeg::codec::context::Context::from_parameters(params).map_err(|e| Error::input(path, format!("cannot set up the video decoder: {e}")))?;
     ctx.set_threading(ffmpeg::codec::threading::Config { kind: ffmpeg::codec::threading::Type::Frame, count: 1, ..Default::default() });
@@ -158,10 +170,6 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
         ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);
     }
-    // An unknown aspect (0/1: common in VP9, AV1, HEVC) is square pixels, as the sampler reads
-    // it; taken raw (0/1) it made every keyframe one pixel wide.
-    let sar = if sar.0 > 0 && sar.1 > 0 { sar } else { (1, 1) };
-    let mut converter = Converter::new(sar, rotation);
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();
     // When the last keyframe sent to the decoder was shown.
@@ -278,14 +286,15 @@ mod tests {
         assert!(ok, "ffmpeg could not make the test clip");
         let height = crate::features::picture::TEXT_HEIGHT;
         assert_eq!(keyframes(&file, 0.0, 12.0, height, 10, true, &|| true).unwrap().len(), 1, "one keyframe");
-        let frames = frames_at(&file, &[1.0, 4.0, 30.0], height).unwrap();
+        let frames = frames_shown_at(&file, &[1.0, 4.0, 30.0], height, &|| true).unwrap();
         let times: Vec<f64> = frames.iter().map(|f| f.0).collect();
         assert_eq!(times, vec![1.0, 4.0]);
         let cue = |img: &image::RgbImage| crate::features::picture::text_cue(img);
         let (before, after) = (cue(&frames[0].1), cue(&frames[1].1));
         assert_eq!((before.lines, after.lines), (1, 2));
         assert!(after.band_centres().all(|y| y > 0.5) && before.band_centres().all(|y| y < 0.3), "{before:?} {after:?}");
-        // The same picture as decoding in full and shrinking (the deblocking skipped changes little).
+        assert!(matches!(frames_shown_at(&file, &[1.0, 4.0], height, &|| false), Err(Error::Cancelled)));
+        // The same picture as decoding in full and shrinking.
         let mut reader = crate::video::frames::FrameReader::open(&file).unwrap();
         let (_, full) = reader.frame_at(4.0).unwrap();
         let reference = crate::image_ops::thumbnail(&full, height);

@@ -243,6 +243,10 @@ fn a_lone_credit_keyframe_with_other_credits_4_s_on_stops_the_coarse_pass_as_a_r
     assert_eq!((read.len(), probes), (2, vec![(1998.0, 2002.0)]));
     let (_, _, probes) = coarse_probed(&|t| t >= 2070.0, &|_, _| true);
     assert!(probes.is_empty());
+    // A card that stays at 2091, and the credits' lone keyframe at 2000 with the list going on:
+    // the credits, as a run of two there would have been.
+    let (found, read, probes) = coarse_probed(&|t| t == 2091.0 || t == 2001.0, &|k, _| k == 2001.0);
+    assert_eq!((found, read.len(), probes), (Some((2001.0, 2001.0)), 2, vec![(2091.0, 2095.0), (2001.0, 2005.0)]));
     // At most two lone keyframes are looked past in a tail.
     let (_, read, probes) = coarse_probed(&|t| [2091.0, 2031.0, 1701.0].contains(&t), &|_, _| false);
     assert_eq!((read.len(), probes), (4, vec![(2091.0, 2095.0), (2031.0, 2035.0)]));

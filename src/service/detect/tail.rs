@@ -234,8 +234,9 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     // v6 (2026-12-05, later): keyframes shrunk by swscale in one step, not the Pillow way.
     // v7 (2026-12-07): read from the end back, stopping where no credits are; v8: and the
     // keyframes before the credits kept; v9: stopping only after a run of two or more; v10:
-    // or a lone credit keyframe with other credits 4 s on.
-    let key = format!("{}-{start}+{len}-coarse-v10", crate::fsio::fingerprint(file)?);
+    // or a lone credit keyframe with other credits 4 s on; v11: that probe's lists of two
+    // lines or more, decoded in full, counting two in the choice.
+    let key = format!("{}-{start}+{len}-coarse-v11", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {
@@ -417,7 +418,8 @@ fn snap_parts(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut 
 /// words could change a walk — one got past the cue, or words stopped one
 /// ([`crate::model::credits::Walk::stopped_by_words`]) — and both walks are made again knowing
 /// them. The answers are those of reading it always; credits on black after a scene without
-/// text, or opening on a card held still, never need it, and that picture, busy footage, was
+/// text, or opening on a card held still (where the walk at their end cannot change either),
+/// never need it, and that picture, busy footage, was
 /// the dearest read of the tail (a third of a second of 45 minutes' 1080p names on black).
 /// Without Tesseract the picture's edges stand.
 fn read_credits_edges(file: &Path, duration_s: f64, found: &mut TailFound, memory: &mut JudgeMemory, notes: &mut Vec<Note>) {

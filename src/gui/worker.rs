@@ -287,6 +287,10 @@ impl Worker {
                                                 let context: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = context.iter().map(|(p, f)| (p.as_path(), f)).collect();
                                                 memory.start_reader();
                                                 let judged = crate::service::detect::judge_with(&episodes, &context, m, options, memory, &mut notes);
+                                                // Stopped part-way (other files opened): judged without its reads, not shown.
+                                                if memory.stopped() {
+                                                    return;
+                                                }
                                                 for ((i, p, _), j) in season.iter().zip(judged) {
                                                     let mut said: Vec<String> = notes.iter().filter(|n| n.path.as_deref() == Some(p.as_path())).map(|n| n.message.clone()).collect();
                                                     // Said once per memory, true of every answer since: kept on each re-judge.
@@ -358,6 +362,10 @@ impl Worker {
                                             let mut notes = Vec::new();
                                             let mut go = || current.load(Ordering::Relaxed) == generation;
                                             let files = [path.as_path()];
+                                            // The title reads of the judgement with the folder stop as the
+                                            // folder's analysis does (they took seconds after a new open).
+                                            let now = current.clone();
+                                            memory.stop = Some(Arc::new(move || now.load(Ordering::Relaxed) != generation));
                                             match crate::service::detect::lone_context(&files, &files, options, encoder.as_mut(), true, &mut notes, &mut go) {
                                                 // Not for files opened since (cached neighbours never see the cancel).
                                                 Ok(context) if go() => answer(&context, notes, &mut memory, false),
@@ -366,6 +374,7 @@ impl Worker {
                                                 // Cancelled (Esc clears the line; a new open resets it).
                                                 Ok(_) | Err(_) => {}
                                             }
+                                            memory.stop = None;
                                         }
                                     }
                                     Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),

@@ -95,6 +95,11 @@ pub struct JudgeMemory {
     /// Read sound past the window, and what Tesseract reads, without the cache on disk (the
     /// benches, which time an analysis with nothing cached; `detect_in` with `use_cache` false).
     pub uncached: bool,
+    /// Asked each time judging would read pictures with Tesseract (a series' title, the
+    /// credits' edges): true reads none, as if it were missing, and says nothing. The app sets
+    /// it while a lone episode is judged with its folder, so that opening other files stops
+    /// the title reads (seconds of them) at once; what such a judgement finds is not shown.
+    pub stop: Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>,
 }
 
 impl JudgeMemory {
@@ -109,6 +114,11 @@ impl JudgeMemory {
     /// notes it does not show.
     pub fn start_reader(&mut self) {
         let _ = reader(Path::new(""), self, &mut Vec::new());
+    }
+
+    /// Whether [`JudgeMemory::stop`] says stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|stop| stop())
     }
 }
 
@@ -430,7 +440,7 @@ const ALONE_MIN: f64 = 0.5;
 /// Tesseract, started the first time judging needs it; None (said once in `notes`) where it
 /// cannot start.
 fn reader<'m>(file: &Path, memory: &'m mut JudgeMemory, notes: &mut Vec<Note>) -> Option<&'m mut crate::features::ocr::Ocr> {
-    if memory.reader_missing.is_some() {
+    if memory.reader_missing.is_some() || memory.stopped() {
         return None;
     }
     if memory.reader.is_none() {
@@ -640,4 +650,25 @@ pub fn detect_in(media: &[PathBuf], window_s: u32, encoder: &mut dyn FrameEncode
         predictions.push((file.clone(), judged, prediction));
     }
     Ok(DetectRun { predictions, failures, notes })
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_stopped_judgement_reads_nothing_says_nothing_and_reads_again_once_let_go() {
+        let mut memory = super::JudgeMemory::default();
+        let stopping = Arc::new(AtomicBool::new(true));
+        let asked = stopping.clone();
+        memory.stop = Some(Arc::new(move || asked.load(Ordering::Relaxed)));
+        let mut notes = Vec::new();
+        assert!(super::reader(std::path::Path::new("ep1.mkv"), &mut memory, &mut notes).is_none());
+        // Not "Tesseract missing": nothing said, nothing remembered against later answers.
+        assert!(notes.is_empty() && memory.unread().is_none() && memory.stopped());
+        stopping.store(false, Ordering::Relaxed);
+        assert!(!memory.stopped());
+        assert_eq!(super::reader(std::path::Path::new("ep1.mkv"), &mut memory, &mut notes).is_some(), memory.unread().is_none());
+    }
 }

@@ -794,6 +794,9 @@ impl App {
         if self.ctx.is_none() {
             self.ctx = Some(ctx.clone());
         }
+        // A dialog answered this frame still holds the keys for it: the Enter that confirmed it
+        // can reach this window in the same frame.
+        let dialog_was_open = self.dialog.is_some();
         self.poll_dialog();
         self.poll_worker(&ctx);
         // Drag and drop: a file or a folder.
@@ -805,7 +808,9 @@ impl App {
         }
         // Keys first: a text field that had focus in the last frame still has it now, so the
         // Enter that confirms it never also verifies an episode.
-        self.keyboard(&ctx);
+        if !dialog_was_open {
+            self.keyboard(&ctx);
+        }
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         if self.episodes.len() > 1 {
             egui::Panel::left("episodes").resizable(true).default_size(220.0).show(ui, |ui| self.sidebar(ui));

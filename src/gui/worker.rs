@@ -237,6 +237,9 @@ impl Worker {
                         },
                         Command::Analyse { index, path, window_s, tail, generation, season: this_season, neighbours } => {
                             let send = |e: Event| send_of(this_season, e);
+                            // Set only around a lone episode's judgement with its folder; a panic
+                            // there (caught below) must not leave every later judgement unread.
+                            memory.stop = None;
                             window = window_s;
                             if current.load(Ordering::Relaxed) != generation {
                                 send(Event::Cancelled { index });

@@ -490,10 +490,15 @@ fn title_reads(file: &Path, features: &EpisodeFeatures, spans: &[(f64, f64, f64)
     }
     let window_end = features.seconds.last().map_or(0, |&s| s + 1);
     let cached = !memory.uncached;
+    let stop = memory.stop.clone();
     let reader = reader(file, memory, notes)?;
     let gates = features.gates();
     let mut reads = Vec::with_capacity(spans.len());
     for &(a, b, _) in spans {
+        // Stopped between spans as at the start ([`super::JudgeMemory::stop`]).
+        if stop.as_ref().is_some_and(|stop| stop()) {
+            return None;
+        }
         // The seconds k whose middle lies inside: k + 0.5 in (a, b).
         let first = ((a - 0.5).floor() + 1.0).max(0.0) as u32;
         let end = ((b - 0.5).ceil().max(0.0) as u32).min(window_end);

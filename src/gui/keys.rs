@@ -60,17 +60,11 @@ fn shifted(i: &egui::InputState, key: egui::Key) -> bool {
 }
 
 impl App {
-    /// Keyboard commands on the selected episode (skipped while a text field has focus, a file
-    /// dialog or the export dialog is open, or the key sheet is: it takes every key but Esc, F1
-    /// and ?).
+    /// Keyboard commands on the selected episode (skipped while a text field has focus, the
+    /// export dialog is open, or the key sheet is: it takes every key but Esc, F1 and ?; the
+    /// frame's caller skips it while a file dialog is open).
     pub(super) fn keyboard(&mut self, ctx: &egui::Context) {
         if ctx.egui_wants_keyboard_input() {
-            return;
-        }
-        // A file dialog (its own window, answered on its own thread) is modal for keys too: a
-        // name typed or Enter pressed there while the main window still had the keyboard (no
-        // window manager, as under Xvfb: an outside trial) stepped and verified the episode.
-        if self.dialog.is_some() {
             return;
         }
         // The export dialog is modal for keys: Enter there never verifies the episode behind it

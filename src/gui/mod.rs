@@ -794,8 +794,10 @@ impl App {
         if self.ctx.is_none() {
             self.ctx = Some(ctx.clone());
         }
-        // A dialog answered this frame still holds the keys for it: the Enter that confirmed it
-        // can reach this window in the same frame.
+        // A file dialog (its own window, answered on its own thread) is modal for keys, in the
+        // frame its answer arrives too: a name typed or Enter pressed there while this window
+        // still had the keyboard (no window manager, as under Xvfb: an outside trial) stepped and
+        // verified the episode, and the Enter that confirms it can land in the same frame.
         let dialog_was_open = self.dialog.is_some();
         self.poll_dialog();
         self.poll_worker(&ctx);

@@ -45,7 +45,7 @@ mod theme;
 pub use theme::{theme_credits, ThemeTail, MIN_THEME_S, THEME_CONFIDENCE};
 /// What follows the credits, read: a preview's caption or story.
 mod coarse;
-pub use coarse::{coarse_credits, CoarseCredits, COARSE_BEFORE_S, COARSE_GAP_S, COARSE_STOP_S, PROBE_S};
+pub use coarse::{coarse_credits, CoarseCredits, COARSE_BEFORE_S, COARSE_GAP_S, COARSE_MIN_GAP_S, COARSE_STOP_S, PROBE_S};
 #[cfg(test)]
 use coarse::{coarse_from_end, COARSE_KEYFRAMES};
 

@@ -16,13 +16,33 @@ const LEAD_S: f64 = 20.0;
 /// Stretches shorter than this are not split between cores.
 const SPLIT_ABOVE_S: f64 = 60.0;
 
+/// Which keyframes [`keyframes`] decodes.
+#[derive(Clone, Copy, Debug)]
+pub struct Pick<'a> {
+    /// At most this many (evenly thinned when there are more).
+    pub limit: usize,
+    /// One shown less than this after the last one decoded is passed over undecoded (the
+    /// scene-cut keyframes of busy footage, 1–2 s apart, cost as much as the ones that matter).
+    pub min_gap_s: f64,
+    /// Those shown at these times (seconds) are passed over: already decoded by an earlier call.
+    pub known: &'a [f64],
+}
+
+impl Pick<'_> {
+    /// Every keyframe, up to `limit`.
+    pub fn all(limit: usize) -> Self {
+        Pick { limit, min_gap_s: 0.0, known: &[] }
+    }
+}
+
 /// The keyframes shown in `[start_s, end_s)`: (time in seconds from the file's start, the frame
-/// `height` pixels high), in order. At most `limit` of them (evenly thinned when there are more).
-/// A long stretch is cut into one part per core, each read and decoded by its own thread. With
-/// `lead`, the keyframe on screen at `start_s` stands for that moment (timed `start_s`);
-/// without, only keyframes from `start_s` on (a stretch read after the one before it).
-/// `go` is asked at each packet: false stops every part ([`Error::Cancelled`]).
-pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usize, lead: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+/// `height` pixels high), in order, those `pick` chooses. A long stretch is cut into one part per
+/// core, each read and decoded by its own thread. With `lead`, the keyframe on screen at
+/// `start_s` stands for that moment (timed `start_s`); without, only keyframes from `start_s` on
+/// (a stretch read after the one before it). `go` is asked at each packet: false stops every
+/// part ([`Error::Cancelled`]).
+pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, pick: Pick<'_>, lead: bool, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+    let Pick { limit, min_gap_s, known } = pick;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = if end_s - start_s > SPLIT_ABOVE_S { cores.clamp(1, 4) } else { 1 };
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
@@ -30,7 +50,7 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
     // 1 s GOPs: 600 in a 10-minute tail), a keyframe nearer the last one decoded than this is
     // passed over undecoded, rather than decoded and then thinned away below. Spaced so that
     // with one more per part the count stays within `limit`.
-    let gap_s = skip_gap(path, start_s, end_s, limit, parts);
+    let gap_s = skip_gap(path, start_s, end_s, limit, parts).max(min_gap_s);
     let mut out = Vec::new();
     let results: Vec<Result<Vec<(f64, RgbImage)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
@@ -39,13 +59,13 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, limit: usiz
             // Only the first part (with `lead`) stands a keyframe before its start in for the
             // start: a later part's is already its predecessor's last, at its own time.
             // A part whose thread the system refuses is read here, after the others.
-            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, go)).ok()))
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, known, go)).ok()))
             .collect();
         handles
             .into_iter()
             .map(|(i, w, h)| match h {
                 Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
-                None => keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, go),
+                None => keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, known, go),
             })
             .collect()
     });
@@ -155,8 +175,10 @@ pub fn frames_shown_at(path: &Path, times: &[f64], height: u32, go: &(dyn Fn() -
 
 /// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than `gap_s` to
 /// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
-/// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept.
-fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gap_s: f64, go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+/// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept; those
+/// shown at a time in `known` are passed over.
+#[allow(clippy::too_many_arguments)]
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gap_s: f64, known: &[f64], go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let Stream { mut opened, index, tb, origin, params, mut converter } = Stream::open(path)?;
     let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
     let mut ctx = ffmpeg::codec::context::Context::from_parameters(params).map_err(|e| Error::input(path, format!("cannot set up the video decoder: {e}")))?;
@@ -211,6 +233,9 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         if gap_s > 0.0 && at.zip(sent).is_some_and(|(t, last)| t >= last && t < last + gap_s) {
             continue;
         }
+        if at.is_some_and(|t| known.iter().any(|&k| (k - t).abs() < 1e-6)) {
+            continue;
+        }
         sent = at.or(sent);
         let _ = decoder.send_packet(&packet);
         take(&mut decoder, &mut out)?;
@@ -263,10 +288,10 @@ mod tests {
             assert!((a - b).abs() <= 0.01 * b.abs().max(1.0), "centre luma {a} against {b}");
         }
         // The pass itself, and stopped when asked (the app moved on): nothing half-read returned.
-        let seen = keyframes(&file, 0.0, 1.0, height, 10, true, &|| true).unwrap();
+        let seen = keyframes(&file, 0.0, 1.0, height, Pick::all(10), true, &|| true).unwrap();
         assert_eq!(seen.len(), 1);
         assert_eq!(seen[0].1.dimensions(), (256, 144));
-        assert!(matches!(keyframes(&file, 0.0, 1.0, height, 10, true, &|| false), Err(Error::Cancelled)));
+        assert!(matches!(keyframes(&file, 0.0, 1.0, height, Pick::all(10), true, &|| false), Err(Error::Cancelled)));
     }
 
     #[test]
@@ -285,7 +310,7 @@ mod tests {
             .success();
         assert!(ok, "ffmpeg could not make the test clip");
         let height = crate::features::picture::TEXT_HEIGHT;
-        assert_eq!(keyframes(&file, 0.0, 12.0, height, 10, true, &|| true).unwrap().len(), 1, "one keyframe");
+        assert_eq!(keyframes(&file, 0.0, 12.0, height, Pick::all(10), true, &|| true).unwrap().len(), 1, "one keyframe");
         let frames = frames_shown_at(&file, &[1.0, 4.0, 30.0], height, &|| true).unwrap();
         let times: Vec<f64> = frames.iter().map(|f| f.0).collect();
         assert_eq!(times, vec![1.0, 4.0]);
@@ -319,17 +344,24 @@ mod tests {
         assert!(listed(&file, 0.0, 40.0).is_some_and(|n| n >= 80), "{:?}", listed(&file, 0.0, 40.0));
         // What is decoded: every keyframe without the gap, at most 20 with it.
         let gap_s = skip_gap(&file, 0.0, 40.0, 20, 1);
-        assert!(keyframes_in(&file, 0.0, 40.0, 72, true, 0.0, &|| true).unwrap().len() >= 80);
-        assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, gap_s, &|| true).unwrap().len() <= 20, "gap {gap_s}");
-        let seen = keyframes(&file, 0.0, 40.0, 72, 20, true, &|| true).unwrap();
+        assert!(keyframes_in(&file, 0.0, 40.0, 72, true, 0.0, &[], &|| true).unwrap().len() >= 80);
+        assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, gap_s, &[], &|| true).unwrap().len() <= 20, "gap {gap_s}");
+        let seen = keyframes(&file, 0.0, 40.0, 72, Pick::all(20), true, &|| true).unwrap();
         let gap = 40.0 / 18.0;
         assert!((16..=20).contains(&seen.len()), "{} keyframes", seen.len());
         assert!(seen.windows(2).all(|w| w[1].0 - w[0].0 >= gap - 1e-6), "{:?}", seen.iter().map(|k| k.0).collect::<Vec<_>>());
         // As many as the index lists where that is within the limit.
-        assert_eq!(keyframes(&file, 0.0, 10.0, 72, 40, true, &|| true).unwrap().len(), 21);
+        assert_eq!(keyframes(&file, 0.0, 10.0, 72, Pick::all(40), true, &|| true).unwrap().len(), 21);
+        // Passed over where shown less than `min_gap_s` after the last one decoded: as few as
+        // that spacing allows, none further apart than it and the file's own spacing.
+        let thinned: Vec<f64> = keyframes(&file, 0.0, 10.0, 72, Pick { limit: 40, min_gap_s: 3.0, known: &[] }, true, &|| true).unwrap().iter().map(|k| k.0).collect();
+        assert!((3..=4).contains(&thinned.len()) && thinned.windows(2).all(|w| (3.0 - 1e-6..3.0 + 0.5).contains(&(w[1] - w[0]))), "{thinned:?}");
+        // Those already decoded passed over: the rest, and only the rest.
+        let rest: Vec<f64> = keyframes(&file, 0.0, 10.0, 72, Pick { limit: 40, min_gap_s: 0.0, known: &thinned }, true, &|| true).unwrap().iter().map(|k| k.0).collect();
+        assert!(rest.len() + thinned.len() == 21 && !rest.iter().any(|t| thinned.contains(t)), "{rest:?}");
         // A stretch read after the one before it (keyframes every 0.48 s): the keyframe on screen
         // at 10 s (shown at 9.6 s) stands for 10 s only with `lead`; without, the next is first.
-        let times = |lead| keyframes(&file, 10.0, 20.0, 72, 40, lead, &|| true).unwrap().iter().map(|k| k.0).collect::<Vec<_>>();
+        let times = |lead| keyframes(&file, 10.0, 20.0, 72, Pick::all(40), lead, &|| true).unwrap().iter().map(|k| k.0).collect::<Vec<_>>();
         let (with, without) = (times(true), times(false));
         assert_eq!(with[0], 10.0, "{with:?}");
         assert!((without[0] - 10.08).abs() < 1e-6 && without.len() + 1 == with.len(), "{without:?}");

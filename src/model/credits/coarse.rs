@@ -3,12 +3,19 @@
 
 use super::{is_credit, DARK};
 use crate::features::picture::{centre_luma, text_cue, TextCue, ROLL_TOLERANCE};
+use crate::video::keyframes::Pick;
 
 /// Keyframes further apart than this do not join one stretch of credits in the coarse pass.
 pub const COARSE_GAP_S: f64 = 30.0;
 /// The coarse pass looks at no more keyframes than this (evenly thinned beyond).
 pub(super) const COARSE_KEYFRAMES: usize = 400;
 
+/// The coarse pass decodes no keyframe shown less than this after the last one it decoded: x264
+/// puts one at every cut of busy story footage (a third of a 45-minute episode's tail came 1–3 s
+/// apart), and each costs ~15 CPU-ms at 1080p. Credits of 10 s or more still show in two (the
+/// kept ones are at most this plus the file's own spacing apart); those passed over in the
+/// [`COARSE_BEFORE_S`] before the credits found are read afterwards, for where they begin.
+pub const COARSE_MIN_GAP_S: f64 = 3.0;
 /// The coarse pass reads a long tail from its end back, this long a stretch at a time...
 const COARSE_STEP_S: f64 = 150.0;
 /// ...and stops where this long a stretch of keyframes before every credit keyframe found
@@ -40,8 +47,8 @@ pub fn coarse_credits(path: &std::path::Path, start_s: f64, end_s: f64, go: &(dy
     coarse_from_end(
         start_s,
         end_s,
-        &mut |lo, hi, limit, lead| {
-            let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, limit, lead, go)?;
+        &mut |lo, hi, pick, lead| {
+            let frames = crate::video::keyframes::keyframes(path, lo, hi, crate::features::picture::TEXT_HEIGHT, pick, lead, go)?;
             Ok(frames.iter().map(|(t, img)| (*t, judge(img))).collect())
         },
         &mut |keyframe, other| {
@@ -94,14 +101,14 @@ fn several(hits: &[f64]) -> bool {
     sorted.windows(2).any(|w| w[1] - w[0] <= COARSE_GAP_S)
 }
 
-/// [`coarse_credits`] with the keyframes read by `read(lo, hi, limit, lead)`: each keyframe in
-/// `[lo, hi)` (at most `limit`; with `lead`, the one on screen at `lo` timed `lo`) and whether
+/// [`coarse_credits`] with the keyframes read by `read(lo, hi, pick, lead)`: each keyframe in
+/// `[lo, hi)` that `pick` chooses (with `lead`, the one on screen at `lo` timed `lo`) and whether
 /// it shows credits; and `probe(keyframe, t)`: whether the picture at `t` shows credits other
 /// than that credit keyframe's lines.
 pub(super) fn coarse_from_end(
     start_s: f64,
     end_s: f64,
-    read: &mut dyn FnMut(f64, f64, usize, bool) -> crate::error::Result<Vec<(f64, bool)>>,
+    read: &mut dyn FnMut(f64, f64, Pick<'_>, bool) -> crate::error::Result<Vec<(f64, bool)>>,
     probe: &mut dyn FnMut(f64, f64) -> crate::error::Result<bool>,
 ) -> crate::error::Result<Option<CoarseCredits>> {
     let mut seen: Vec<(f64, bool)> = Vec::new();
@@ -114,7 +121,7 @@ pub(super) fn coarse_from_end(
         // This stretch's share of the keyframes, and the few that [`crate::video::keyframes`]
         // keeps back per call: a long tail thinned as densely as when it was read in one call.
         let limit = ((COARSE_KEYFRAMES as f64) * (hi - lo) / (end_s - start_s).max(1e-9)).ceil() as usize + 5;
-        seen.extend(read(lo, hi, limit, lo <= start_s)?);
+        seen.extend(read(lo, hi, Pick { limit, min_gap_s: COARSE_MIN_GAP_S, known: &[] }, lo <= start_s)?);
         let hits: Vec<f64> = seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).collect();
         // Only once a run of two or more was found: one keyframe of text (a sign, a card after
         // a post-credits scene) must not stop the pass short of the credits, unless other
@@ -139,6 +146,38 @@ pub(super) fn coarse_from_end(
         hi = lo;
     }
     seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut best = best_cluster(&seen, &probed);
+    // The keyframes passed over in the [`COARSE_BEFORE_S`] before the credits' first, read now:
+    // where the credits begin and the clear keyframes before them, as if every keyframe had been
+    // read (the 1 FPS pass starts from those: names over footage that a keyframe passed over
+    // showed were first seen 6 s late, and the story's own text before them taken for credits).
+    let mut dense_from = f64::INFINITY;
+    for _ in 0..REFINE_STEPS {
+        let Some((first, _, _)) = best else { break };
+        let (lo, hi) = ((first - COARSE_BEFORE_S).max(start_s), first.min(dense_from));
+        if hi <= lo {
+            break;
+        }
+        let known: Vec<f64> = seen.iter().map(|(t, _)| *t).filter(|t| (lo..hi).contains(t)).collect();
+        seen.extend(read(lo, hi, Pick { limit: COARSE_KEYFRAMES, min_gap_s: 0.0, known: &known }, false)?);
+        seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+        dense_from = lo;
+        best = best_cluster(&seen, &probed);
+        if !best.is_some_and(|(f, _, _)| f < first) {
+            break;
+        }
+    }
+    Ok(best.map(|(first, last, _)| CoarseCredits { first, last, before: seen.iter().map(|(t, _)| *t).filter(|&t| t < first && t >= first - COARSE_BEFORE_S).collect() }))
+}
+
+/// How many times the credits' start may move back while the keyframes before it are read in
+/// full (each step [`COARSE_BEFORE_S`]).
+const REFINE_STEPS: usize = 4;
+
+/// The cluster of credit keyframes in `seen` (time order) with the most, a later one on a tie:
+/// (first, last, count). A lone keyframe whose probe saw the list go on counts as the run of two
+/// it stood for.
+fn best_cluster(seen: &[(f64, bool)], probed: &[(f64, bool)]) -> Option<(f64, f64, usize)> {
     let found: Vec<f64> = seen.iter().filter(|(_, hit)| *hit).map(|(t, _)| *t).collect();
     let mut best: Option<(f64, f64, usize)> = None;
     let mut i = 0;
@@ -147,12 +186,11 @@ pub(super) fn coarse_from_end(
         while j + 1 < found.len() && found[j + 1] - found[j] <= COARSE_GAP_S {
             j += 1;
         }
-        // A lone keyframe whose probe saw the list go on counts as the run of two it stood for.
         let count = j - i + 1 + probed.iter().filter(|&&(k, went_on)| went_on && (found[i]..=found[j]).contains(&k)).count();
         if best.is_none_or(|(_, _, c)| count >= c) {
             best = Some((found[i], found[j], count));
         }
         i = j + 1;
     }
-    Ok(best.map(|(first, last, _)| CoarseCredits { first, last, before: seen.iter().map(|(t, _)| *t).filter(|&t| t < first && t >= first - COARSE_BEFORE_S).collect() }))
+    best
 }

@@ -161,11 +161,15 @@ fn coarse_probed(credits: &dyn Fn(f64) -> bool, went_on: &dyn Fn(f64, f64) -> bo
     let found = coarse_from_end(
         1500.0,
         2100.0,
-        &mut |lo, hi, limit, lead| {
-            read.push((lo, hi));
-            assert!(limit >= 105, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes, and what the reader keeps back: {limit}");
-            assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
-            Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi).map(|t| (t, credits(t))).collect())
+        &mut |lo, hi, pick, lead| {
+            // The pass's own reads (keyframes 3 s apart: none passed over); then the look back
+            // for keyframes passed over before the credits (none here).
+            if pick.known.is_empty() {
+                read.push((lo, hi));
+                assert!(pick.limit >= 105, "a quarter of the tail may read a quarter of {COARSE_KEYFRAMES} keyframes, and what the reader keeps back: {}", pick.limit);
+                assert_eq!(lead, lo == 1500.0, "only the tail's start stands a keyframe before it in");
+            }
+            Ok((0..200).map(|k| 1500.0 + 3.0 * f64::from(k)).filter(|&t| t >= lo && t < hi && !pick.known.contains(&t)).map(|t| (t, credits(t))).collect())
         },
         &mut |k, t| {
             assert!(credits(k), "only a credit keyframe is looked past: {k}");
@@ -212,6 +216,43 @@ fn the_coarse_pass_reads_a_long_tail_from_its_end_and_stops_two_minutes_before_t
     )
     .unwrap();
     assert_eq!(read, vec![(1670.0, 1820.0), (1500.0, 1670.0)]);
+}
+
+#[test]
+fn keyframes_passed_over_before_the_credits_are_read_for_where_they_begin() {
+    // A keyframe every second (busy footage), names from 2051: the pass decodes one every 3 s
+    // (2049, then 2052) and would start the credits at 2052. The keyframes passed over in the
+    // 30 s before that are read after all (only those), and the credits begin at 2051, with
+    // every keyframe of the 30 s before it listed for the 1 FPS pass to start from.
+    let mut calls = Vec::new();
+    let found = coarse_from_end(
+        1500.0,
+        2100.0,
+        &mut |lo, hi, pick, _| {
+            calls.push((lo, hi, pick.min_gap_s, pick.known.len()));
+            let mut last: Option<f64> = None;
+            let mut out = Vec::new();
+            for t in (1500..2100).map(f64::from).filter(|&t| t >= lo && t < hi && !pick.known.contains(&t)) {
+                if last.is_some_and(|l| t < l + pick.min_gap_s) {
+                    continue;
+                }
+                last = Some(t);
+                out.push((t, t >= 2051.0));
+            }
+            Ok(out)
+        },
+        &mut |_, _| Ok(false),
+    )
+    .unwrap()
+    .expect("credits");
+    assert_eq!((found.first, found.last), (2051.0, 2097.0));
+    assert_eq!(found.before, (2021..2051).map(f64::from).collect::<Vec<_>>());
+    // The pass's two stretches (stopped two minutes before the credits), then [2022, 2052) knowing
+    // the ten it decoded there, then [2021, 2022).
+    assert_eq!(calls.len(), 4, "{calls:?}");
+    assert!(calls[..2].iter().all(|c| c.2 == COARSE_MIN_GAP_S && c.3 == 0), "{calls:?}");
+    assert_eq!(calls[2], (2022.0, 2052.0, 0.0, 10));
+    assert_eq!((calls[3].0, calls[3].1), (2021.0, 2022.0));
 }
 
 #[test]

@@ -235,8 +235,9 @@ fn coarse_cached(file: &Path, start: u32, len: u32, use_cache: bool, go: &(dyn F
     // v7 (2026-12-07): read from the end back, stopping where no credits are; v8: and the
     // keyframes before the credits kept; v9: stopping only after a run of two or more; v10:
     // or a lone credit keyframe with other credits 4 s on; v11: that probe's lists of two
-    // lines or more, decoded in full, counting two in the choice.
-    let key = format!("{}-{start}+{len}-coarse-v11", crate::fsio::fingerprint(file)?);
+    // lines or more, decoded in full, counting two in the choice. v12: keyframes closer than
+    // 3 s to the last decoded passed over, but those before the credits found.
+    let key = format!("{}-{start}+{len}-coarse-v12", crate::fsio::fingerprint(file)?);
     let path = crate::paths::cache_dir().join("tail").join(format!("{:016x}.json", crate::fsio::fnv64(key.as_bytes())));
     #[derive(Serialize, Deserialize)]
     struct Entry {

@@ -314,6 +314,11 @@ impl Worker {
                                         let near = if neighbours > 0 && season.len() == 1 && loaded.is_ok() { crate::paths::season_neighbours(&path, neighbours).len() } else { 0 };
                                         let go = || current.load(Ordering::Relaxed) == generation;
                                         let provisional = (!rx.is_empty() || near > 0) && go();
+                                        // Every Tesseract read judging this episode makes (its series' title, the
+                                        // credits' edges, the judgement with its folder) stops once other files are
+                                        // opened or the analysis is stopped: seconds of work no one would see.
+                                        let now = current.clone();
+                                        memory.stop = Some(Arc::new(move || now.load(Ordering::Relaxed) != generation));
                                         // An episode alone for good may be read for the series' title (seconds on a
                                         // 1080p file): the model's answer is shown first, as provisional.
                                         if !provisional && season.len() == 1 && crate::paths::readable_title(&path).is_some() {
@@ -324,8 +329,13 @@ impl Worker {
                                         // Then the end of the episode: credits, a preview, a post-credits scene.
                                         let mut notes = Vec::new();
                                         match crate::service::detect::analyse_tail(&path, tail, encoder.as_mut(), true, &mut notes, &go) {
-                                            Ok(Some(mut features)) => {
+                                            Ok(Some(mut features)) => 'tail: {
                                                 let tail = crate::service::detect::judge_tail(&path, &features, true, &mut memory, &mut notes);
+                                                // Stopped part-way: judged without its reads, not shown (Resume takes it up).
+                                                if memory.stopped() {
+                                                    send(Event::TailMissing { index, why: None });
+                                                    break 'tail;
+                                                }
                                                 let pictures = features.features.seconds.iter().copied().zip(std::mem::take(&mut features.features.thumbnails)).collect();
                                                 let said = notes.iter().map(|n| n.message.clone()).collect();
                                                 send(Event::Tail { index, tail: tail.clone(), pictures, said });
@@ -365,10 +375,6 @@ impl Worker {
                                             let mut notes = Vec::new();
                                             let mut go = || current.load(Ordering::Relaxed) == generation;
                                             let files = [path.as_path()];
-                                            // The title reads of the judgement with the folder stop as the
-                                            // folder's analysis does (they took seconds after a new open).
-                                            let now = current.clone();
-                                            memory.stop = Some(Arc::new(move || now.load(Ordering::Relaxed) != generation));
                                             match crate::service::detect::lone_context(&files, &files, options, encoder.as_mut(), true, &mut notes, &mut go) {
                                                 // Not for files opened since (cached neighbours never see the cancel).
                                                 Ok(context) if go() => answer(&context, notes, &mut memory, false),
@@ -377,8 +383,8 @@ impl Worker {
                                                 // Cancelled (Esc clears the line; a new open resets it).
                                                 Ok(_) | Err(_) => {}
                                             }
-                                            memory.stop = None;
                                         }
+                                        memory.stop = None;
                                     }
                                     Err(crate::Error::Cancelled) => send(Event::Cancelled { index }),
                                     Err(e) => send(Event::Failed { index, message: e.to_string() }),

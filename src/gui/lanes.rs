@@ -14,7 +14,7 @@ const FRAME_THUMB_W: u32 = 240;
 pub(super) struct Lanes {
     /// The frame rate, once probed (None while unknown or when the file has none).
     pub fps: Option<f64>,
-    probed: bool,
+    pub(super) probed: bool,
     /// Sound level per [`crate::features::sound::ENVELOPE_STEP_S`] and the silences.
     pub wave: Option<(Vec<f32>, Vec<(f64, f64)>)>,
     wave_started: bool,
@@ -43,6 +43,19 @@ impl App {
     /// `seconds` as the user chose to read times, at the selected episode's frame rate.
     pub(crate) fn time(&self, seconds: f64) -> String {
         self.settings.time_format.show(seconds, self.fps())
+    }
+
+    /// The frame rate of the episode `text` (a part of a message) names by its file's name, the
+    /// longest that fits (25 until known); None where it names none.
+    pub(crate) fn fps_named_in(&self, text: &str) -> Option<f64> {
+        self.episodes
+            .iter()
+            .filter_map(|e| {
+                let stem = e.path.file_stem()?.to_string_lossy().into_owned();
+                text.contains(&stem).then_some((stem.len(), e))
+            })
+            .max_by_key(|(n, _)| *n)
+            .map(|(_, e)| e.lanes.fps.unwrap_or(25.0))
     }
 
     /// The seconds per row at the current zoom when the strip shows frames, else None.

@@ -120,8 +120,21 @@ impl App {
         // One status line, always there (a message appearing never moves the layout below):
         // a problem in the error colour, else the last success.
         // Clock times in it (an export's refusal, "'Recap' at 0:50.349") in the time format
-        // chosen now: restated as drawn, so a message follows a change of format.
-        let shown = |text: &str| crate::clock::restate(text, |t| self.time(t));
+        // chosen now: restated as drawn, so a message follows a change of format. One about
+        // several episodes (a season export's "Not written: A: …; B: …") at the frame rate of
+        // the episode last named before each time: SMPTE frames counted at the selected one's
+        // misread the others'.
+        let shown = |text: &str| {
+            let mut fps = self.fps();
+            let parts: Vec<String> = text
+                .split("; ")
+                .map(|part| {
+                    fps = self.fps_named_in(part).unwrap_or(fps);
+                    crate::clock::restate(part, |t| self.settings.time_format.show(t, fps))
+                })
+                .collect();
+            parts.join("; ")
+        };
         let line = match (&self.banner, &self.info) {
             (Some(banner), _) => egui::RichText::new(shown(banner)).color(egui::Color32::from_rgb(230, 90, 80)),
             (None, Some(info)) => egui::RichText::new(shown(info)),

@@ -21,8 +21,9 @@ const SPLIT_ABOVE_S: f64 = 60.0;
 pub struct Pick<'a> {
     /// At most this many (evenly thinned when there are more).
     pub limit: usize,
-    /// One shown less than this after the last one decoded is passed over undecoded (the
-    /// scene-cut keyframes of busy footage, 1–2 s apart, cost as much as the ones that matter).
+    /// One shown less than this after the last one decoded is passed over undecoded where the
+    /// next comes less than twice this after that last one (the scene-cut keyframes of busy
+    /// footage, 1–2 s apart, cost as much as the ones that matter); otherwise it is decoded.
     pub min_gap_s: f64,
     /// Those shown at these times (seconds) are passed over: already decoded by an earlier call.
     pub known: &'a [f64],
@@ -50,7 +51,7 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, pick: Pick<
     // 1 s GOPs: 600 in a 10-minute tail), a keyframe nearer the last one decoded than this is
     // passed over undecoded, rather than decoded and then thinned away below. Spaced so that
     // with one more per part the count stays within `limit`.
-    let gap_s = skip_gap(path, start_s, end_s, limit, parts).max(min_gap_s);
+    let gap_s = skip_gap(path, start_s, end_s, limit, parts);
     let mut out = Vec::new();
     let results: Vec<Result<Vec<(f64, RgbImage)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
@@ -59,13 +60,13 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, pick: Pick<
             // Only the first part (with `lead`) stands a keyframe before its start in for the
             // start: a later part's is already its predecessor's last, at its own time.
             // A part whose thread the system refuses is read here, after the others.
-            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, known, go)).ok()))
+            .map(|(i, w)| (i, [w[0], w[1]], std::thread::Builder::new().name("introskip-keyframes".into()).spawn_scoped(scope, move || keyframes_in(path, w[0], w[1], height, lead && i == 0, (gap_s, min_gap_s), known, go)).ok()))
             .collect();
         handles
             .into_iter()
             .map(|(i, w, h)| match h {
                 Some(h) => h.join().unwrap_or_else(|_| Err(Error::input(path, "the keyframe reader stopped unexpectedly"))),
-                None => keyframes_in(path, w[0], w[1], height, lead && i == 0, gap_s, known, go),
+                None => keyframes_in(path, w[0], w[1], height, lead && i == 0, (gap_s, min_gap_s), known, go),
             })
             .collect()
     });
@@ -176,9 +177,10 @@ pub fn frames_shown_at(path: &Path, times: &[f64], height: u32, go: &(dyn Fn() -
 /// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than `gap_s` to
 /// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept; those
-/// shown at a time in `known` are passed over.
+/// shown at a time in `known` are passed over, and those [`Pick::min_gap_s`] chooses (`gaps`:
+/// the limit's gap, then that one).
 #[allow(clippy::too_many_arguments)]
-fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gap_s: f64, known: &[f64], go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
+fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, gaps: (f64, f64), known: &[f64], go: &(dyn Fn() -> bool + Sync)) -> Result<Vec<(f64, RgbImage)>> {
     let Stream { mut opened, index, tb, origin, params, mut converter } = Stream::open(path)?;
     let seconds = |pts: i64| (pts as i128 - origin as i128) as f64 * f64::from(tb);
     let mut ctx = ffmpeg::codec::context::Context::from_parameters(params).map_err(|e| Error::input(path, format!("cannot set up the video decoder: {e}")))?;
@@ -192,10 +194,16 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
         ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);
     }
+    let (gap_s, min_gap_s) = gaps;
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();
     // When the last keyframe sent to the decoder was shown.
     let mut sent: Option<f64> = None;
+    // A keyframe shown less than `min_gap_s` after the last one decoded waits here: passed over
+    // where the next keyframe comes less than twice that after the last one decoded, else
+    // decoded. So no more than 2 × `min_gap_s` passes without a keyframe decoded where the file
+    // has one: the cut into short credits is never passed over for a keyframe 10 s on.
+    let mut waiting: Option<(ffmpeg::Packet, f64)> = None;
     let mut take = |decoder: &mut ffmpeg::decoder::Video, out: &mut Vec<(f64, RgbImage)>| -> Result<()> {
         while decoder.receive_frame(&mut frame).is_ok() {
             let Some(pts) = frame.timestamp().or(frame.pts()) else { continue };
@@ -222,6 +230,13 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
             continue;
         }
         let at = packet.pts().or(packet.dts()).map(seconds);
+        if let Some((waited, shown)) = waiting.take() {
+            if !at.is_some_and(|t| t < sent.unwrap_or(shown) + 2.0 * min_gap_s) {
+                sent = Some(shown);
+                let _ = decoder.send_packet(&waited);
+                take(&mut decoder, &mut out)?;
+            }
+        }
         if at.is_some_and(|t| t >= end_s) {
             break;
         }
@@ -236,9 +251,21 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         if at.is_some_and(|t| known.iter().any(|&k| (k - t).abs() < 1e-6)) {
             continue;
         }
+        if let Some((t, _)) = at.zip(sent).filter(|&(t, last)| min_gap_s > 0.0 && t >= last && t < last + min_gap_s) {
+            waiting = Some((packet, t));
+            continue;
+        }
         sent = at.or(sent);
         let _ = decoder.send_packet(&packet);
         take(&mut decoder, &mut out)?;
+    }
+    // The file ended (or could not be read on) with one waiting: decoded where the stretch goes
+    // on long enough after the last one decoded.
+    if let Some((waited, shown)) = waiting.take() {
+        if end_s >= sent.unwrap_or(shown) + 2.0 * min_gap_s {
+            let _ = decoder.send_packet(&waited);
+            take(&mut decoder, &mut out)?;
+        }
     }
     let _ = decoder.send_eof();
     take(&mut decoder, &mut out)?;
@@ -328,6 +355,31 @@ mod tests {
     }
 
     #[test]
+    fn a_keyframe_passed_over_for_the_gap_is_decoded_where_the_next_comes_long_after() {
+        // Keyframes each second to 5 s (busy story), one at 5.6 s (the cut into 10 s of credits
+        // over a still picture), the next at 16 s. With a 3 s gap: 0 and 3 decoded, 1, 2, 4 and
+        // 5 passed over (the next within 6 s of the last decoded), 5.6 decoded after all (the
+        // next 13 s after the last decoded), and 16.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cut.mp4");
+        let ok = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=20", "-c:v", "libx264", "-preset", "ultrafast", "-g", "1000", "-sc_threshold", "0", "-force_key_frames", "0,1,2,3,4,5,5.6,16"])
+            .arg(&file)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "ffmpeg could not make the test clip");
+        let all: Vec<f64> = keyframes(&file, 0.0, 20.0, 72, Pick::all(40), true, &|| true).unwrap().iter().map(|k| (k.0 * 100.0).round() / 100.0).collect();
+        assert_eq!(all, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 5.6, 16.0]);
+        let thinned: Vec<f64> = keyframes(&file, 0.0, 20.0, 72, Pick { limit: 40, min_gap_s: 3.0, known: &[] }, true, &|| true).unwrap().iter().map(|k| (k.0 * 100.0).round() / 100.0).collect();
+        assert_eq!(thinned, vec![0.0, 3.0, 5.6, 16.0]);
+        // A stretch ending before the next keyframe: that keyframe still says how long the wait
+        // would be.
+        let upto: Vec<f64> = keyframes(&file, 0.0, 8.0, 72, Pick { limit: 40, min_gap_s: 3.0, known: &[] }, true, &|| true).unwrap().iter().map(|k| (k.0 * 100.0).round() / 100.0).collect();
+        assert_eq!(upto, vec![0.0, 3.0, 5.6]);
+    }
+
+    #[test]
     fn keyframes_the_thinning_would_drop_are_not_decoded_where_the_index_lists_too_many() {
         // 40 s with a keyframe every half second (80 listed), at most 20 asked for: every
         // keyframe kept is at least the stretch / (limit − 2) after the one before, and about as
@@ -344,8 +396,8 @@ mod tests {
         assert!(listed(&file, 0.0, 40.0).is_some_and(|n| n >= 80), "{:?}", listed(&file, 0.0, 40.0));
         // What is decoded: every keyframe without the gap, at most 20 with it.
         let gap_s = skip_gap(&file, 0.0, 40.0, 20, 1);
-        assert!(keyframes_in(&file, 0.0, 40.0, 72, true, 0.0, &[], &|| true).unwrap().len() >= 80);
-        assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, gap_s, &[], &|| true).unwrap().len() <= 20, "gap {gap_s}");
+        assert!(keyframes_in(&file, 0.0, 40.0, 72, true, (0.0, 0.0), &[], &|| true).unwrap().len() >= 80);
+        assert!(gap_s > 2.0 && keyframes_in(&file, 0.0, 40.0, 72, true, (gap_s, 0.0), &[], &|| true).unwrap().len() <= 20, "gap {gap_s}");
         let seen = keyframes(&file, 0.0, 40.0, 72, Pick::all(20), true, &|| true).unwrap();
         let gap = 40.0 / 18.0;
         assert!((16..=20).contains(&seen.len()), "{} keyframes", seen.len());

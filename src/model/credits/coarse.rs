@@ -10,11 +10,14 @@ pub const COARSE_GAP_S: f64 = 30.0;
 /// The coarse pass looks at no more keyframes than this (evenly thinned beyond).
 pub(super) const COARSE_KEYFRAMES: usize = 400;
 
-/// The coarse pass decodes no keyframe shown less than this after the last one it decoded: x264
-/// puts one at every cut of busy story footage (a third of a 45-minute episode's tail came 1–3 s
-/// apart), and each costs ~15 CPU-ms at 1080p. Credits of 10 s or more still show in two (the
-/// kept ones are at most this plus the file's own spacing apart); those passed over in the
-/// [`COARSE_BEFORE_S`] before the credits found are read afterwards, for where they begin.
+/// The coarse pass passes over a keyframe shown less than this after the last one it decoded
+/// where the next comes less than twice this after that last one
+/// ([`crate::video::keyframes::Pick::min_gap_s`]): x264 puts one at every cut of busy story
+/// footage (a third of a 45-minute episode's tail came 1–3 s apart), and each costs ~15 CPU-ms
+/// at 1080p. No 6 s pass without a keyframe decoded where the file has one, so credits lasting
+/// 6 s past a keyframe show in one decoded as before (the cut into them is decoded where the
+/// next keyframe is 10 s on); those passed over in the [`COARSE_BEFORE_S`] before the credits
+/// found are read afterwards, for where they begin.
 pub const COARSE_MIN_GAP_S: f64 = 3.0;
 /// The coarse pass reads a long tail from its end back, this long a stretch at a time...
 const COARSE_STEP_S: f64 = 150.0;
@@ -149,8 +152,9 @@ pub(super) fn coarse_from_end(
     let mut best = best_cluster(&seen, &probed);
     // The keyframes passed over in the [`COARSE_BEFORE_S`] before the credits' first, read now:
     // where the credits begin and the clear keyframes before them, as if every keyframe had been
-    // read (the 1 FPS pass starts from those: names over footage that a keyframe passed over
-    // showed were first seen 6 s late, and the story's own text before them taken for credits).
+    // read, up to [`REFINE_STEPS`] steps back (the 1 FPS pass starts from those: names over
+    // footage that a keyframe passed over showed were first seen 6 s late, and the story's own
+    // text before them taken for credits).
     let mut dense_from = f64::INFINITY;
     for _ in 0..REFINE_STEPS {
         let Some((first, _, _)) = best else { break };
@@ -161,6 +165,8 @@ pub(super) fn coarse_from_end(
         let known: Vec<f64> = seen.iter().map(|(t, _)| *t).filter(|t| (lo..hi).contains(t)).collect();
         seen.extend(read(lo, hi, Pick { limit: COARSE_KEYFRAMES, min_gap_s: 0.0, known: &known }, false)?);
         seen.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // One decoded twice (a file without pts, its packets and frames timed apart) counts once.
+        seen.dedup_by(|b, a| (a.0 - b.0).abs() < 1e-6);
         dense_from = lo;
         best = best_cluster(&seen, &probed);
         if !best.is_some_and(|(f, _, _)| f < first) {

@@ -82,6 +82,12 @@ impl App {
                         ep.tail_said = said;
                     }
                 }
+                Event::Unfinished { index } => {
+                    if let Some(ep) = self.episodes.get_mut(index) {
+                        ep.checking = None;
+                        ep.unfinished = true;
+                    }
+                }
                 Event::TailMissing { index, why } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         match why {

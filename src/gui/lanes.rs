@@ -45,17 +45,22 @@ impl App {
         self.settings.time_format.show(seconds, self.fps())
     }
 
-    /// The frame rate of the episode `text` (a part of a message) names by its file's name, the
-    /// longest that fits (25 until known); None where it names none.
-    pub(crate) fn fps_named_in(&self, text: &str) -> Option<f64> {
+    /// The frame rate of the episode a part of a message is about: a reason begins with the file
+    /// it is about ("PATH: why", after "Not written: " in the first part), the episode itself or
+    /// one written for it ("<stem>.edl"); the longest stem that fits, the selected episode's rate
+    /// where that one's is not known yet. None where the part begins with no episode's file.
+    pub(crate) fn fps_named_in(&self, part: &str) -> Option<f64> {
+        let part = part.rsplit_once("Not written: ").map_or(part, |(_, rest)| rest);
+        let (path, _) = part.split_once(": ")?;
+        let name = Path::new(path).file_name()?.to_string_lossy().into_owned();
         self.episodes
             .iter()
             .filter_map(|e| {
                 let stem = e.path.file_stem()?.to_string_lossy().into_owned();
-                text.contains(&stem).then_some((stem.len(), e))
+                (e.path.as_path() == Path::new(path) || name.starts_with(&format!("{stem}."))).then_some((stem.len(), e))
             })
             .max_by_key(|(n, _)| *n)
-            .map(|(_, e)| e.lanes.fps.unwrap_or(25.0))
+            .map(|(_, e)| e.lanes.fps.unwrap_or_else(|| self.fps()))
     }
 
     /// The seconds per row at the current zoom when the strip shows frames, else None.

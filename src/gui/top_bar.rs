@@ -122,8 +122,8 @@ impl App {
         // Clock times in it (an export's refusal, "'Recap' at 0:50.349") in the time format
         // chosen now: restated as drawn, so a message follows a change of format. One about
         // several episodes (a season export's "Not written: A: …; B: …") at the frame rate of
-        // the episode last named before each time: SMPTE frames counted at the selected one's
-        // misread the others'.
+        // the episode whose file began the reason (the part, or the last before it that began
+        // with one): SMPTE frames counted at the selected one's misread the others'.
         let shown = |text: &str| {
             let mut fps = self.fps();
             let parts: Vec<String> = text

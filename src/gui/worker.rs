@@ -53,6 +53,9 @@ pub enum Event {
     TailJudged { index: usize, tail: crate::service::detect::Tail, said: Vec<String> },
     /// The tail was not analysed: cancelled (Resume analysis takes it up), or why it could not be.
     TailMissing { index: usize, why: Option<String> },
+    /// Judging the episode stopped part-way (the analysis was stopped while Tesseract read for
+    /// it): no answer shown from it; Resume analysis takes it up.
+    Unfinished { index: usize },
     /// A search of the episodes analysed so far, or of a library, answered.
     Searched(super::search::Answer),
     /// A library being read for the search with this ticket: episodes read, of how many.
@@ -237,8 +240,8 @@ impl Worker {
                         },
                         Command::Analyse { index, path, window_s, tail, generation, season: this_season, neighbours } => {
                             let send = |e: Event| send_of(this_season, e);
-                            // Set only around a lone episode's judgement with its folder; a panic
-                            // there (caught below) must not leave every later judgement unread.
+                            // Set only while an episode's answers are judged; a panic there
+                            // (caught below) must not leave every later judgement unread.
                             memory.stop = None;
                             window = window_s;
                             if current.load(Ordering::Relaxed) != generation {
@@ -290,8 +293,10 @@ impl Worker {
                                                 let context: Vec<(&std::path::Path, &crate::features::EpisodeFeatures)> = context.iter().map(|(p, f)| (p.as_path(), f)).collect();
                                                 memory.start_reader();
                                                 let judged = crate::service::detect::judge_with(&episodes, &context, m, options, memory, &mut notes);
-                                                // Stopped part-way (other files opened): judged without its reads, not shown.
+                                                // Stopped part-way (other files opened, or Esc): judged without its
+                                                // reads, not shown; the episode is left for Resume analysis.
                                                 if memory.stopped() {
+                                                    send(Event::Unfinished { index });
                                                     return;
                                                 }
                                                 for ((i, p, _), j) in season.iter().zip(judged) {

@@ -97,8 +97,9 @@ pub struct JudgeMemory {
     pub uncached: bool,
     /// Asked each time judging would read pictures with Tesseract (a series' title, the
     /// credits' edges): true reads none, as if it were missing, and says nothing. The app sets
-    /// it while a lone episode is judged with its folder, so that opening other files stops
-    /// the title reads (seconds of them) at once; what such a judgement finds is not shown.
+    /// it while an episode's answers are judged (its own, its tail's, with its folder's), so
+    /// that opening other files or stopping the analysis stops the reads (seconds of them) at
+    /// once; what such a judgement finds is not shown.
     pub stop: Option<std::sync::Arc<dyn Fn() -> bool + Send + Sync>>,
 }
 

@@ -49,8 +49,10 @@ pub fn keyframes(path: &Path, start_s: f64, end_s: f64, height: u32, pick: Pick<
     let bounds: Vec<f64> = (0..=parts).map(|i| start_s + (end_s - start_s) * i as f64 / parts as f64).collect();
     // Where the container's index lists more keyframes in the stretch than `limit` (a Blu-ray's
     // 1 s GOPs: 600 in a 10-minute tail), a keyframe nearer the last one decoded than this is
-    // passed over undecoded, rather than decoded and then thinned away below. Spaced so that
-    // with one more per part the count stays within `limit`.
+    // passed over undecoded (as [`Pick::min_gap_s`] says: where the next comes within twice
+    // this), rather than decoded and then thinned away below. Spaced so that with one more per
+    // part the count stays within `limit` (two decoded closer than this are followed by one
+    // twice this after the first; what is still over is thinned below).
     let gap_s = skip_gap(path, start_s, end_s, limit, parts);
     let mut out = Vec::new();
     let results: Vec<Result<Vec<(f64, RgbImage)>>> = std::thread::scope(|scope| {
@@ -174,8 +176,9 @@ pub fn frames_shown_at(path: &Path, times: &[f64], height: u32, go: &(dyn Fn() -
     Ok(out)
 }
 
-/// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than `gap_s` to
-/// the last one decoded (0: none passed over); `lead` keeps the keyframe on screen at
+/// [`keyframes`] of one part, by one thread, unthinned but for keyframes nearer than the larger
+/// of `gaps` (the limit's, [`Pick::min_gap_s`]) to the last one decoded, passed over as
+/// [`Pick::min_gap_s`] says (0: none passed over); `lead` keeps the keyframe on screen at
 /// `start_s` (timed `start_s`), otherwise only keyframes from `start_s` on are kept; those
 /// shown at a time in `known` are passed over, and those [`Pick::min_gap_s`] chooses (`gaps`:
 /// the limit's gap, then that one).
@@ -194,7 +197,9 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         // Backward: the keyframe at or before the start, so a frame on screen at `start_s` counts.
         ffmpeg::ffi::av_seek_frame(opened.input.as_mut_ptr(), index as i32, target, ffmpeg::ffi::AVSEEK_FLAG_BACKWARD);
     }
-    let (gap_s, min_gap_s) = gaps;
+    // The limit's gap and the caller's, one rule for both: a keyframe passed over for the
+    // limit's gap with no look ahead left 10 s of credits undecoded there too.
+    let min_gap_s = gaps.0.max(gaps.1);
     let mut out = Vec::new();
     let mut frame = ffmpeg::frame::Video::empty();
     // When the last keyframe sent to the decoder was shown.
@@ -243,9 +248,6 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
         // Where seeking failed (or landed far back), keyframes long before the start are read
         // past, not decoded: only the last one or two before it can still be on screen there.
         if at.is_some_and(|t| t < start_s - LEAD_S || (!lead && t < start_s)) {
-            continue;
-        }
-        if gap_s > 0.0 && at.zip(sent).is_some_and(|(t, last)| t >= last && t < last + gap_s) {
             continue;
         }
         if at.is_some_and(|t| known.iter().any(|&k| (k - t).abs() < 1e-6)) {

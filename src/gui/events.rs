@@ -45,6 +45,9 @@ impl App {
                 Event::Done { index, samples, cached, seconds, note } => {
                     if let Some(ep) = self.episodes.get_mut(index) {
                         ep.status = Status::Done { samples, seconds, cached, note };
+                        // A resumed analysis: a stopped run's late word (its events come first)
+                        // does not leave the episode marked unfinished.
+                        ep.unfinished = false;
                     }
                 }
                 Event::Checking { index, what } => {

@@ -46,21 +46,24 @@ impl App {
     }
 
     /// The frame rate of the episode a part of a message is about: a reason begins with the file
-    /// it is about ("PATH: why", after "Not written: " in the first part), the episode itself or
-    /// one written for it ("<stem>.edl"); the longest stem that fits, the selected episode's rate
-    /// where that one's is not known yet. None where the part begins with no episode's file.
-    pub(crate) fn fps_named_in(&self, part: &str) -> Option<f64> {
+    /// it is about ("PATH: why", after "Not written: " in the first part; a path may hold ": "
+    /// itself), the episode or one written for it ("<stem>.edl"), the longest stem that fits.
+    /// None where the part begins with no episode's file; Some(None) where that episode's rate
+    /// is not known (never probed: only the selected episode's is).
+    pub(crate) fn fps_named_in(&self, part: &str) -> Option<Option<f64>> {
         let part = part.rsplit_once("Not written: ").map_or(part, |(_, rest)| rest);
-        let (path, _) = part.split_once(": ")?;
-        let name = Path::new(path).file_name()?.to_string_lossy().into_owned();
-        self.episodes
-            .iter()
-            .filter_map(|e| {
-                let stem = e.path.file_stem()?.to_string_lossy().into_owned();
-                (e.path.as_path() == Path::new(path) || name.starts_with(&format!("{stem}."))).then_some((stem.len(), e))
-            })
-            .max_by_key(|(n, _)| *n)
-            .map(|(_, e)| e.lanes.fps.unwrap_or_else(|| self.fps()))
+        part.match_indices(": ").find_map(|(at, _)| {
+            let path = Path::new(&part[..at]);
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            self.episodes
+                .iter()
+                .filter_map(|e| {
+                    let stem = e.path.file_stem()?.to_string_lossy().into_owned();
+                    (e.path.as_path() == path || name.starts_with(&format!("{stem}."))).then_some((stem.len(), e))
+                })
+                .max_by_key(|(n, _)| *n)
+                .map(|(_, e)| e.lanes.fps)
+        })
     }
 
     /// The seconds per row at the current zoom when the strip shows frames, else None.

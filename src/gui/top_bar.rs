@@ -123,14 +123,19 @@ impl App {
         // chosen now: restated as drawn, so a message follows a change of format. One about
         // several episodes (a season export's "Not written: A: …; B: …") at the frame rate of
         // the episode whose file began the reason (the part, or the last before it that began
-        // with one): SMPTE frames counted at the selected one's misread the others'.
+        // with one): SMPTE frames counted at the selected one's misread the others'. Where that
+        // episode's rate is not known, frames are not guessed: its times stay as written.
         let shown = |text: &str| {
-            let mut fps = self.fps();
+            let mut fps = Some(self.fps());
             let parts: Vec<String> = text
                 .split("; ")
                 .map(|part| {
                     fps = self.fps_named_in(part).unwrap_or(fps);
-                    crate::clock::restate(part, |t| self.settings.time_format.show(t, fps))
+                    match (fps, self.settings.time_format) {
+                        (Some(fps), format) => crate::clock::restate(part, |t| format.show(t, fps)),
+                        (None, crate::clock::TimeFormat::Timecode) => crate::clock::restate(part, |t| crate::clock::TimeFormat::Timecode.show(t, 25.0)),
+                        (None, _) => part.to_string(),
+                    }
                 })
                 .collect();
             parts.join("; ")

@@ -155,11 +155,14 @@ fn a_refused_export_names_the_time_in_the_apps_format() {
 /// counted at the frame rate of the episode it belongs to, not the selected one's.
 #[test]
 fn a_season_exports_refusals_count_frames_at_their_own_episodes_rate() {
-    let dir = tempfile::tempdir().unwrap();
-    demo_episode(dir.path());
-    let second = dir.path().join("Bunny Tales - S01E02.mp4");
+    // A folder whose name holds ": " as the reasons' own "PATH: why" does.
+    let top = tempfile::tempdir().unwrap();
+    let dir = top.path().join("Star Trek: Discovery");
+    std::fs::create_dir(&dir).unwrap();
+    demo_episode(&dir);
+    let second = dir.join("Bunny Tales - S01E02.mp4");
     std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
-    let mut app = season_app(dir.path());
+    let mut app = season_app(&dir);
     app.apply(Action::CancelAnalysis);
     // Rates as the probe would say them: S01E01 at 25, the selected S01E02 at 30.
     for (ep, fps) in app.episodes.iter_mut().zip([25.0, 30.0]) {
@@ -174,11 +177,15 @@ fn a_season_exports_refusals_count_frames_at_their_own_episodes_rate() {
     let recap = crate::segments::Segment { kind: crate::segments::Kind::Recap, start_ms: 50_349, end_ms: 55_000, source: crate::segments::Source::HumanEdited, confidence: None };
     h.state_mut().episodes[0].editor.segments.segments.retain(|s| s.kind != crate::segments::Kind::Body);
     h.state_mut().episodes[0].editor.segments.segments.push(recap);
-    let job = super::export_dialog::ExportJob { season: true, formats: vec![crate::formats::Format::Youtube], folder: Some(dir.path().join("out")), titles: super::export_dialog::Titles::Standard, remux: false };
+    let job = super::export_dialog::ExportJob { season: true, formats: vec![crate::formats::Format::Youtube], folder: Some(dir.join("out")), titles: super::export_dialog::Titles::Standard, remux: false };
     h.state_mut().run_export(&job);
     step_until(&mut h, "the export's refusal", |a| a.banner.is_some());
     let (at_25, at_30) = (crate::clock::TimeFormat::Smpte.show(50.349, 25.0), crate::clock::TimeFormat::Smpte.show(50.349, 30.0));
     assert_ne!(at_25, at_30);
     h.get_by_label_contains(&format!("'Recap' at {at_25} lasts"));
     assert!(h.query_by_label_contains(&format!("'Recap' at {at_30} lasts")).is_none(), "counted at the selected episode's rate");
+    // S01E01's rate unknown (never probed): its time as written, no frames guessed.
+    h.state_mut().episodes[0].lanes.fps = None;
+    h.run_steps(2);
+    h.get_by_label_contains("'Recap' at 0:50.349 lasts");
 }

@@ -49,7 +49,7 @@ impl App {
     /// it is about ("PATH: why", after "Not written: " in the first part; a path may hold ": "
     /// itself), the episode or one written for it ("<stem>.edl"), the longest stem that fits.
     /// None where the part begins with no episode's file; Some(None) where that episode's rate
-    /// is not known (never probed: only the selected episode's is).
+    /// is not known (not probed yet, or the file says none).
     pub(crate) fn fps_named_in(&self, part: &str) -> Option<Option<f64>> {
         let part = part.rsplit_once("Not written: ").map_or(part, |(_, rest)| rest);
         part.match_indices(": ").find_map(|(at, _)| {
@@ -93,6 +93,27 @@ impl App {
                 Found::FramesDone => ep.lanes.frames_busy = false,
             }
         }
+        // Every episode's frame rate, one thread for all that lack it (a probe reads the header):
+        // times of other episodes than the selected one (the list, a season's refusals) are
+        // shown in SMPTE and frames at their own rate.
+        let unprobed: Vec<PathBuf> = self.episodes.iter().filter(|e| !e.lanes.probed && !matches!(e.status, Status::Failed(_))).map(|e| e.path.clone()).collect();
+        if !unprobed.is_empty() {
+            let (tx, repaint, paths) = (self.lane_results.0.clone(), ctx.clone(), unprobed.clone());
+            let started = std::thread::Builder::new()
+                .name("introskip-rates".into())
+                .spawn(move || {
+                    for path in paths {
+                        let fps = crate::video::probe(&path).ok().and_then(|i| i.video.avg_fps).filter(|f| f.is_finite() && *f > 1.0);
+                        let _ = tx.send((path, Found::Rate(fps)));
+                        repaint.request_repaint();
+                    }
+                })
+                .is_ok();
+            // A thread the system refuses: asked again next frame.
+            for ep in self.episodes.iter_mut().filter(|e| unprobed.contains(&e.path)) {
+                ep.lanes.probed = started;
+            }
+        }
         let frames_zoom = self.frames_zoom();
         let window_s = self.window_s;
         let Some(ep) = self.episodes.get_mut(self.selected) else { return };
@@ -111,10 +132,6 @@ impl App {
                 })
                 .is_ok()
         };
-        if !ep.lanes.probed {
-            let path = ep.path.clone();
-            ep.lanes.probed = send(self.lane_results.0.clone(), ep.path.clone(), ctx.clone(), Box::new(move |out| out(Found::Rate(crate::video::probe(&path).ok().and_then(|i| i.video.avg_fps).filter(|f| f.is_finite() && *f > 1.0)))));
-        }
         // The waveform once the analysis is done (never competing with it for the decoder).
         if !ep.lanes.wave_started && matches!(ep.status, Status::Done { .. }) {
             let path = ep.path.clone();

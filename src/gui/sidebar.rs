@@ -112,10 +112,12 @@ impl App {
                         }
                     }
                 };
+                // Each episode's times at its own frame rate (SMPTE, frames): a season may mix them.
+                let time = |t: f64| self.settings.time_format.show(t, ep.lanes.fps.unwrap_or_else(|| self.fps()));
                 let verified = || (ep.editor.is_verified() || edited.is_some()).then(|| {
                     let mark = edited.unwrap_or("verified");
                     match ep.editor.intro() {
-                        Some(i) => format!("{mark}: intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
+                        Some(i) => format!("{mark}: intro {} – {}", time(i.start_ms as f64 / 1000.0), time(i.end_ms as f64 / 1000.0)),
                         None => format!("{mark}: no intro"),
                     }
                 });
@@ -131,7 +133,7 @@ impl App {
                             _ => String::new(),
                         };
                         match (ep.editor.intro(), &ep.detection) {
-                            (Some(i), _) => format!("{mark}intro {} – {}", self.time(i.start_ms as f64 / 1000.0), self.time(i.end_ms as f64 / 1000.0)),
+                            (Some(i), _) => format!("{mark}intro {} – {}", time(i.start_ms as f64 / 1000.0), time(i.end_ms as f64 / 1000.0)),
                             (None, Some(_)) => format!("{mark}no intro"),
                             (None, None) => format!("{mark}{samples} s analysed{}", if *cached { " (cached)" } else { "" }),
                         }

@@ -546,3 +546,31 @@ fn a_folder_without_videos_is_said_and_kept_out_of_recent() {
     app.open(dir.path());
     assert_eq!(app.settings.recent.first(), Some(&std::fs::canonicalize(dir.path()).unwrap()));
 }
+
+/// The episode list shows each episode's times at its own frame rate in SMPTE, not the selected
+/// episode's (a season may mix 25 and 29.97); and every episode's rate is probed, not only the
+/// selected one's.
+#[test]
+fn the_episode_list_counts_each_episodes_frames_at_its_own_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    demo_episode(dir.path());
+    let second = dir.path().join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    let mut app = season_app(dir.path());
+    app.apply(Action::CancelAnalysis);
+    let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
+    // Both probed (the demo is 25 fps), the unselected one too.
+    step_until(&mut h, "both episodes' rates", |a| a.episodes.iter().all(|e| e.lanes.fps.is_some()));
+    assert_eq!(h.state().selected, 0);
+    // S01E02 said to be at 30 fps, its intro edited to start at 30.5 s.
+    h.state_mut().episodes[1].lanes.fps = Some(30.0);
+    let intro = crate::segments::Segment { kind: crate::segments::Kind::Intro, start_ms: 30_500, end_ms: 50_000, source: crate::segments::Source::HumanEdited, confidence: None };
+    h.state_mut().episodes[1].editor.segments.segments.retain(|s| s.kind != crate::segments::Kind::Intro);
+    h.state_mut().episodes[1].editor.segments.segments.push(intro);
+    h.state_mut().settings.time_format = crate::clock::TimeFormat::Smpte;
+    h.run_steps(2);
+    let (own, selected) = (crate::clock::TimeFormat::Smpte.show(30.5, 30.0), crate::clock::TimeFormat::Smpte.show(30.5, 25.0));
+    assert_ne!(own, selected);
+    h.get_by_label_contains(&format!("intro {own} – "));
+    assert!(h.query_by_label_contains(&format!("intro {selected} – ")).is_none(), "counted at the selected episode's rate");
+}

@@ -278,6 +278,12 @@ fn keyframes_in(path: &Path, start_s: f64, end_s: f64, height: u32, lead: bool, 
 mod tests {
     use super::*;
 
+    /// `file` made by ffmpeg from the lavfi `graph`, encoded by x264 with `x264` options.
+    fn clip(file: &Path, graph: &str, x264: &[&str]) {
+        let ok = std::process::Command::new("ffmpeg").args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", graph, "-c:v", "libx264"]).args(x264).arg(file).status().unwrap().success();
+        assert!(ok, "ffmpeg could not make the test clip");
+    }
+
     #[test]
     fn a_keyframe_shrunk_in_one_step_matches_the_full_size_picture_thumbnailed() {
         // Credits-like lines over footage in 1080p: the coarse pass's picture made by swscale
@@ -287,13 +293,7 @@ mod tests {
         let file = dir.path().join("card.mp4");
         let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
         let graph = format!("testsrc2=s=1920x1080:r=25:d=1,drawbox=y=300:h=500:color=black@0.8:t=fill,drawtext=fontfile={font}:text='Directed by':fontcolor=white:fontsize=64:x=(w-tw)/2:y=380,drawtext=fontfile={font}:text='HUGO ITO':fontcolor=white:fontsize=64:x=(w-tw)/2:y=520,format=yuv420p");
-        let ok = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", &graph, "-c:v", "libx264", "-preset", "ultrafast", "-crf", "10"])
-            .arg(&file)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "ffmpeg could not make the test clip");
+        clip(&file, &graph, &["-preset", "ultrafast", "-crf", "10"]);
         let (_, frame) = crate::video::frames::FrameReader::open(&file).unwrap().decode_next().unwrap().expect("a frame");
         let height = crate::features::picture::TEXT_HEIGHT;
         for (sar, rotation) in [((1, 1), 0), ((4, 3), 0), ((1, 1), 90), ((1, 1), 270)] {
@@ -331,13 +331,7 @@ mod tests {
         let file = dir.path().join("names.mp4");
         let font = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
         let graph = format!("color=black:s=1280x720:r=25:d=12,drawtext=fontfile={font}:text='ADA LOVELACE':fontcolor=white:fontsize=48:x=100:y=100:enable='lt(t,3)',drawtext=fontfile={font}:text='HUGO ITO':fontcolor=white:fontsize=48:x=100:y=400:enable='gte(t,3)',drawtext=fontfile={font}:text='CORA DIAZ':fontcolor=white:fontsize=48:x=100:y=520:enable='gte(t,3)',format=yuv420p");
-        let ok = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", &graph, "-c:v", "libx264", "-preset", "veryfast", "-g", "300", "-sc_threshold", "0"])
-            .arg(&file)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "ffmpeg could not make the test clip");
+        clip(&file, &graph, &["-preset", "veryfast", "-g", "300", "-sc_threshold", "0"]);
         let height = crate::features::picture::TEXT_HEIGHT;
         assert_eq!(keyframes(&file, 0.0, 12.0, height, Pick::all(10), true, &|| true).unwrap().len(), 1, "one keyframe");
         let frames = frames_shown_at(&file, &[1.0, 4.0, 30.0], height, &|| true).unwrap();
@@ -364,13 +358,7 @@ mod tests {
         // next 13 s after the last decoded), and 16.
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("cut.mp4");
-        let ok = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=20", "-c:v", "libx264", "-preset", "ultrafast", "-g", "1000", "-sc_threshold", "0", "-force_key_frames", "0,1,2,3,4,5,5.6,16"])
-            .arg(&file)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "ffmpeg could not make the test clip");
+        clip(&file, "testsrc2=s=320x180:r=25:d=20", &["-preset", "ultrafast", "-g", "1000", "-sc_threshold", "0", "-force_key_frames", "0,1,2,3,4,5,5.6,16"]);
         let all: Vec<f64> = keyframes(&file, 0.0, 20.0, 72, Pick::all(40), true, &|| true).unwrap().iter().map(|k| (k.0 * 100.0).round() / 100.0).collect();
         assert_eq!(all, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 5.6, 16.0]);
         let thinned: Vec<f64> = keyframes(&file, 0.0, 20.0, 72, Pick { limit: 40, min_gap_s: 3.0, known: &[] }, true, &|| true).unwrap().iter().map(|k| (k.0 * 100.0).round() / 100.0).collect();
@@ -388,13 +376,7 @@ mod tests {
         // many as asked are kept (not halved by a second thinning).
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("dense.mp4");
-        let ok = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y", "-nostdin", "-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=40", "-c:v", "libx264", "-preset", "ultrafast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0"])
-            .arg(&file)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "ffmpeg could not make the test clip");
+        clip(&file, "testsrc2=s=320x180:r=25:d=40", &["-preset", "ultrafast", "-g", "12", "-keyint_min", "12", "-sc_threshold", "0"]);
         assert!(listed(&file, 0.0, 40.0).is_some_and(|n| n >= 80), "{:?}", listed(&file, 0.0, 40.0));
         // What is decoded: every keyframe without the gap, at most 20 with it.
         let gap_s = skip_gap(&file, 0.0, 40.0, 20, 1);

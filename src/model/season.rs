@@ -55,9 +55,9 @@ pub enum Outcome {
     Aligned { repeats_in: usize, model_probability: f64 },
     /// No repeat made the intro: the model's own answer stands.
     ModelOnly,
-    /// The model's intro here is nothing another episode plays as its (aligned) intro, while
-    /// other episodes share theirs: dropped.
-    DroppedLone { start: f64, end: f64, confidence: f64 },
+    /// The model's intros here are nothing another episode plays as its (aligned) intro, while
+    /// other episodes share theirs: dropped, every one (start, end, confidence), usually one.
+    DroppedLone { dropped: Vec<(f64, f64, f64)> },
     /// The model's intro here, in a season of [`UNREPEATED_SEASON`] or more where no episode's
     /// intro repeats in another: dropped (a series plays its intro again; what no episode plays
     /// twice is the model's guess on its own, and that guess skips story on unfamiliar series).
@@ -137,7 +137,9 @@ pub enum Outcome {
 /// copy holds most of that intro (`service::detect::titles`).
 /// 30: one line held over a dim picture (a dark scene, not a card) is the scene's, not a line
 /// over a black card (`model::credits::held_lines`).
-pub const JUDGE_VERSION: u32 = 30;
+/// 31: an episode without the season's intro keeps none of the model's lone guesses, not only
+/// its first.
+pub const JUDGE_VERSION: u32 = 31;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -510,9 +512,12 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
                 !repeats[e].iter().any(|r| overlaps(r) && r.elsewhere.iter().any(|&(j, a, b)| backs(&settled, j, a, b)))
             })
             .collect();
-        if let Some(&k) = lone.first() {
-            let s = d.intros.remove(k);
-            outcomes[e] = Outcome::DroppedLone { start: s.start, end: s.end, confidence: s.confidence };
+        // Every lone one: the model may draw two (6071's Secret Signal E04, intro-less, kept its
+        // second guess while the note said "no intro").
+        if !lone.is_empty() {
+            let mut dropped: Vec<(f64, f64, f64)> = lone.iter().rev().map(|&k| d.intros.remove(k)).map(|s| (s.start, s.end, s.confidence)).collect();
+            dropped.reverse();
+            outcomes[e] = Outcome::DroppedLone { dropped };
         }
     }
     // A season where no episode's intro repeats: every intro is the model's lone guess — unless

@@ -136,9 +136,28 @@ fn an_episode_without_the_seasons_intro_keeps_no_lone_intro() {
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
     let out = judge_season(&mut d, &s, &repeats);
     assert!(d[3].intros.is_empty(), "{:?}", d[3]);
-    assert_eq!(out[3], Outcome::DroppedLone { start: 90.0, end: 120.0, confidence: 0.9 });
+    assert_eq!(out[3], Outcome::DroppedLone { dropped: vec![(90.0, 120.0, 0.9)] });
     // The model's own end, 0.4 s from the aligned one, refines it.
     assert!((0..3).all(|e| d[e].intros.len() == 1 && d[e].intros[0].end == 28.0 && d[e].intros[0].end_by == [Evidence::Sound, Evidence::Model]));
+}
+
+#[test]
+fn an_episode_without_the_seasons_intro_keeps_none_of_two_lone_guesses() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0–2 share an intro; episode 3 has none, and the model draws two intros in it
+    // (6071's Secret Signal E04: the note said "no intro" of the first, the second stayed).
+    let mut d = vec![
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((20, 28)), &[(20, 28, 0.7)], &[]),
+        detection(Some((60, 70)), &[(60, 70, 0.9), (100, 138, 0.9)], &[]),
+    ];
+    d[3].intros.push(DetectedSegment::by_model(100.0, 138.0, 0.92));
+    let repeats = vec![vec![repeat(20.0, 28.4, &[1, 2])], vec![repeat(20.0, 28.4, &[0, 2])], vec![repeat(20.0, 28.4, &[0, 1])], vec![]];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d[3].intros.is_empty(), "{:?}", d[3]);
+    assert_eq!(out[3], Outcome::DroppedLone { dropped: vec![(60.0, 70.0, 0.9), (100.0, 138.0, 0.92)] });
 }
 
 #[test]

@@ -214,8 +214,7 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
             for (k, (&i, outcome)) in members.iter().zip(outcomes).enumerate() {
                 let clock = |t: f64| crate::clock::clock(t, 1, true);
                 let dropped = match &outcome {
-                    Outcome::DroppedLone { start, end, confidence } => vec![(*start, *end, *confidence)],
-                    Outcome::DroppedUnrepeated { dropped } => dropped.clone(),
+                    Outcome::DroppedLone { dropped } | Outcome::DroppedUnrepeated { dropped } => dropped.clone(),
                     _ => Vec::new(),
                 };
                 named[k].extend(dropped.iter().map(|&(s, e, _)| (s, e)));

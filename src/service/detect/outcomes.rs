@@ -8,11 +8,11 @@ use crate::model::DetectedSegment;
 pub(super) fn outcome_note(outcome: &Outcome, intro: Option<&DetectedSegment>, season: usize) -> Option<String> {
     let clock = |t: f64| crate::clock::clock(t, 1, true);
     match outcome {
-        Outcome::DroppedLone { start, end, confidence } => Some(format!(
-            "no intro: the model's {}–{} (confidence {confidence:.2}) is nothing another episode plays as its intro, while the others share theirs",
-            clock(*start),
-            clock(*end)
-        )),
+        Outcome::DroppedLone { dropped } => {
+            let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
+            let is = if dropped.len() == 1 { "is" } else { "are" };
+            Some(format!("no intro: the model's {} {is} nothing another episode plays as its intro, while the others share theirs", guesses.join(" and ")))
+        }
         Outcome::DroppedUnrepeated { dropped } => {
             let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
             Some(format!(

@@ -138,8 +138,9 @@ pub enum Outcome {
 /// 30: one line held over a dim picture (a dark scene, not a card) is the scene's, not a line
 /// over a black card (`model::credits::held_lines`).
 /// 31: an episode without the season's intro keeps none of the model's lone guesses, not only
-/// its first.
-pub const JUDGE_VERSION: u32 = 31;
+/// its first. 32: an intro made of a repeat no partner plays as its own intro is the model's
+/// guess, not one the season shares (the lone and unrepeated-season rules weigh it so).
+pub const JUDGE_VERSION: u32 = 32;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -473,8 +474,18 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
             d.intros = vec![intro];
         }
     }
-    // Episodes with no repeated intro, in a season where two or more others have one.
-    let mut aligned: Vec<bool> = outcomes.iter().map(|o| matches!(o, Outcome::Aligned { .. })).collect();
+    // Episodes with no repeated intro, in a season where two or more others have one. An intro
+    // made of a repeat no partner plays as (part of) its own intro — story footage the series
+    // reuses, which only the model here believes — counts as the model's guess here, not as an
+    // intro the season shares: 6072's Golden Kingdom has none, and one episode's such repeat
+    // (11.6 s heard in two partners' story) kept a lone guess in another and the whole season
+    // from being judged as one where no intro repeats.
+    let confirmed = |e: usize| {
+        detections[e].intros.first().is_some_and(|i| {
+            repeats[e].iter().any(|r| r.end.min(i.end) - r.start.max(i.start) > 0.5 * (i.end - i.start).min(r.end - r.start) && r.elsewhere.iter().any(|&(j, a, b)| backs(&first, j, a, b)))
+        })
+    };
+    let mut aligned: Vec<bool> = outcomes.iter().enumerate().map(|(e, o)| matches!(o, Outcome::Aligned { .. }) && confirmed(e)).collect();
     // What each episode plays as its intro, counted only where alignment made it (an episode's
     // own model guess backs nothing: two intro-less episodes whose model sits on the same score
     // cue would otherwise back each other).

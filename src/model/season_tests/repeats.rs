@@ -161,6 +161,35 @@ fn an_episode_without_the_seasons_intro_keeps_none_of_two_lone_guesses() {
 }
 
 #[test]
+fn story_a_series_reuses_that_only_one_episodes_model_believes_does_not_make_a_season_with_an_intro() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // No episode has an intro (6072's Golden Kingdom). Episode 2's model believes in 12 s of
+    // story heard again (not seen: another crop) in the story of episodes 0 and 3, where their
+    // models see story; episode 3's model guesses an intro right after its recap.
+    let mut d = vec![
+        detection(None, &[], &[]),
+        detection(None, &[], &[]),
+        detection(Some((36, 44)), &[(36, 44, 0.9), (72, 84, 0.7)], &[]),
+        detection(Some((18, 27)), &[(18, 27, 0.85)], &[]),
+    ];
+    let story = |start: f64, end: f64, partners: &[(usize, f64, f64)]| Repeat {
+        elsewhere: partners.to_vec(),
+        heard_in: partners.to_vec(),
+        ..repeat(start, end, &partners.iter().map(|p| p.0).collect::<Vec<_>>())
+    };
+    let repeats = vec![
+        vec![story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
+        vec![],
+        vec![story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
+        vec![story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
+    ];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d.iter().all(|d| d.intros.is_empty()), "no intro anywhere: {:?}", d.iter().map(|d| &d.intros).collect::<Vec<_>>());
+    assert!(matches!(out[2], Outcome::DroppedUnrepeated { .. }) && matches!(out[3], Outcome::DroppedUnrepeated { .. }), "{out:?}");
+}
+
+#[test]
 fn alone_or_without_repeats_the_model_answers() {
     let seconds: Vec<u32> = (0..180).collect();
     let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[])];

@@ -138,8 +138,8 @@ pub enum Outcome {
 /// 30: one line held over a dim picture (a dark scene, not a card) is the scene's, not a line
 /// over a black card (`model::credits::held_lines`).
 /// 31: an episode without the season's intro keeps none of the model's lone guesses, not only
-/// its first. 32: an intro made of a repeat no partner plays as its own intro is the model's
-/// guess, not one the season shares (the lone and unrepeated-season rules weigh it so).
+/// its first. 32: an intro made of a repeat that no partner's latest choice covers is weighed as
+/// this episode's guess, not as one the season shares (by the lone and unrepeated-season rules).
 pub const JUDGE_VERSION: u32 = 32;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
@@ -475,11 +475,12 @@ pub fn judge_season_with(detections: &mut [Detection], seconds: &[&[u32]], repea
         }
     }
     // Episodes with no repeated intro, in a season where two or more others have one. An intro
-    // made of a repeat no partner plays as (part of) its own intro — story footage the series
-    // reuses, which only the model here believes — counts as the model's guess here, not as an
-    // intro the season shares: 6072's Golden Kingdom has none, and one episode's such repeat
-    // (11.6 s heard in two partners' story) kept a lone guess in another and the whole season
-    // from being judged as one where no intro repeats.
+    // made of a repeat no partner's latest choice covers (its pick, or where it has none its
+    // model's first guess) — story footage the series reuses, which only the model here
+    // believes — counts as this episode's guess, not as an intro the season shares: the lone
+    // and unrepeated-season rules weigh it (the pick, which replaced what the model drew here).
+    // 6072's Golden Kingdom has no intro, and one episode's such pick (11.6 s heard in two
+    // partners' story) kept the whole season from being judged as one where no intro repeats.
     let confirmed = |e: usize| {
         detections[e].intros.first().is_some_and(|i| {
             repeats[e].iter().any(|r| r.end.min(i.end) - r.start.max(i.start) > 0.5 * (i.end - i.start).min(r.end - r.start) && r.elsewhere.iter().any(|&(j, a, b)| backs(&first, j, a, b)))

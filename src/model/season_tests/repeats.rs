@@ -190,6 +190,35 @@ fn story_a_series_reuses_that_only_one_episodes_model_believes_does_not_make_a_s
 }
 
 #[test]
+fn a_pick_on_story_no_partner_plays_as_its_intro_is_a_lone_guess_beside_a_shared_intro() {
+    let seconds: Vec<u32> = (0..180).collect();
+    // Episodes 0 and 1 share their intro (seen and heard); episode 2's model believes in 12 s of
+    // story heard again in the story of episodes 0 and 3 (no intro there), and draws nothing
+    // over it; episode 3 has no intro.
+    let mut d = vec![
+        detection(Some((20, 28)), &[(20, 28, 0.9)], &[]),
+        detection(Some((20, 28)), &[(20, 28, 0.9)], &[]),
+        detection(Some((36, 44)), &[(36, 44, 0.9), (72, 84, 0.7)], &[]),
+        detection(None, &[], &[]),
+    ];
+    let story = |start: f64, end: f64, partners: &[(usize, f64, f64)]| Repeat {
+        elsewhere: partners.to_vec(),
+        heard_in: partners.to_vec(),
+        ..repeat(start, end, &partners.iter().map(|p| p.0).collect::<Vec<_>>())
+    };
+    let repeats = vec![
+        vec![seen_repeat(20.0, 28.0, &[1]), story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
+        vec![seen_repeat(20.0, 28.0, &[0])],
+        vec![story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
+        vec![story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
+    ];
+    let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
+    let out = judge_season(&mut d, &s, &repeats);
+    assert!(d[2].intros.is_empty() && matches!(&out[2], Outcome::DroppedLone { dropped } if dropped.len() == 1 && dropped[0].0 == 72.0), "{out:?} {:?}", d[2].intros);
+    assert!((0..2).all(|e| d[e].intros.len() == 1 && d[e].intros[0].start == 20.0), "the shared intro stays");
+}
+
+#[test]
 fn alone_or_without_repeats_the_model_answers() {
     let seconds: Vec<u32> = (0..180).collect();
     let mut d = vec![detection(Some((10, 40)), &[(10, 40, 0.9)], &[])];

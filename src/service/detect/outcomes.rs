@@ -11,7 +11,17 @@ pub(super) fn outcome_note(outcome: &Outcome, intro: Option<&DetectedSegment>, s
         Outcome::DroppedLone { dropped } => {
             let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
             let is = if dropped.len() == 1 { "is" } else { "are" };
-            Some(format!("no intro: the model's {} {is} nothing another episode plays as its intro, while the others share theirs", guesses.join(" and ")))
+            // An intro kept beside them (on a repeat a partner backs) is not "no intro".
+            Some(match intro {
+                Some(kept) => format!(
+                    "the model's {} dropped: {} nothing another episode plays as its intro, while the others share theirs; {}–{} kept",
+                    guesses.join(" and "),
+                    if dropped.len() == 1 { "it is" } else { "they are" },
+                    clock(kept.start),
+                    clock(kept.end)
+                ),
+                None => format!("no intro: the model's {} {is} nothing another episode plays as its intro, while the others share theirs", guesses.join(" and ")),
+            })
         }
         Outcome::DroppedUnrepeated { dropped } => {
             let guesses: Vec<String> = dropped.iter().map(|&(s, e, c)| format!("{}–{} (confidence {c:.2})", clock(s), clock(e))).collect();
@@ -68,5 +78,15 @@ mod tests {
         let story = outcome_note(&Outcome::DroppedStory { dropped: vec![(24.0, 40.0), (0.0, 24.0)] }, None, 4).unwrap();
         assert!(story.starts_with("no intro: 0:00.0–0:40.0 plays in other episodes too"), "{story}");
         assert_eq!(outcome_note(&Outcome::ModelOnly, Some(&intro), 4), None);
+    }
+
+    #[test]
+    fn dropped_lone_guesses_say_no_intro_only_where_none_is_left() {
+        let two = Outcome::DroppedLone { dropped: vec![(60.0, 70.0, 0.9), (101.5, 138.5, 0.92)] };
+        let none = outcome_note(&two, None, 4).unwrap();
+        assert_eq!(none, "no intro: the model's 1:00.0–1:10.0 (confidence 0.90) and 1:41.5–2:18.5 (confidence 0.92) are nothing another episode plays as its intro, while the others share theirs");
+        let kept = DetectedSegment::by_model(20.0, 28.0, 0.8);
+        let beside = outcome_note(&Outcome::DroppedLone { dropped: vec![(60.0, 70.0, 0.9)] }, Some(&kept), 4).unwrap();
+        assert!(!beside.starts_with("no intro") && beside.contains("1:00.0–1:10.0 (confidence 0.90) dropped: it is nothing") && beside.ends_with("0:20.0–0:28.0 kept"), "{beside}");
     }
 }

@@ -140,7 +140,9 @@ pub enum Outcome {
 /// 31: an episode without the season's intro keeps none of the model's lone guesses, not only
 /// its first. 32: an intro made of a repeat that no partner's latest choice covers is weighed as
 /// this episode's guess, not as one the season shares (by the lone and unrepeated-season rules).
-pub const JUDGE_VERSION: u32 = 32;
+/// 33: a stretch a partner plays as its title-found intro is the intro here over the model's
+/// recap too, the recap cut around it (`service::detect::titles`).
+pub const JUDGE_VERSION: u32 = 33;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -81,19 +81,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let (s, t) = (intro.start, intro.end);
         // A recap the model saw over the intro's shots is the intro: what lies before or after
         // it stays where it is long enough to be one.
-        let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
-        detections[k].recaps.retain_mut(|q| {
-            if q.end > s && q.start < t {
-                if q.start < s {
-                    q.end = s;
-                } else if q.end > t {
-                    q.start = t;
-                } else {
-                    return false;
-                }
-            }
-            q.end - q.start >= shortest
-        });
+        recaps_around(&mut detections[k], s, t);
         if let Some(f) = found.iter_mut().find(|f| f.0 == k) {
             (f.1, f.2) = (s, t);
         }
@@ -122,10 +110,12 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
             continue;
         }
         let window_end = features[k].seconds.last().map_or(0.0, |&s| f64::from(s) + 1.0);
-        let recaps = detections[k].recaps.clone();
-        let recap = |a: f64, b: f64| recaps.iter().any(|r| r.end > a && r.start < b);
+        // Over the model's recap too (until 2026-12-07 not): a recap replays story, and a copy
+        // of what a partner plays as its intro, whose pictures there show the series' title, is
+        // no story (family B 2050's Hollow Circuit E01: its 7.5 s intro after 4 s of text on
+        // black, inside the 17 s the model took for a recap). The recap is cut around it.
         let partner_end = |p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
-        let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, &recap, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, &recap, true));
+        let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, true));
         let Some((r, start, end, partner, mapped)) = hit else { continue };
         let r = &repeats[k][r];
         // Its edges are where this episode's copy of the partner's match lies: placed by sound
@@ -134,10 +124,29 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let heard = r.heard_in.iter().any(|h| h.0 == partner);
         let by = if mapped { crate::model::Evidence::Model } else if heard { crate::model::Evidence::Sound } else { crate::model::Evidence::Picture };
         detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by], end_by: vec![by], repeats_in: r.partners.len() });
+        recaps_around(&mut detections[k], start, end);
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         let name = episodes[members[partner]].0.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         notes.push(Note::about(episodes[i].0, format!("intro found by a partner's title: {}–{} is what {name} plays as its intro, whose pictures show the series' title", clock(start), clock(end))));
     }
+}
+
+/// A recap the model saw over an intro's shots (`s`..`t`) is the intro: what lies before or
+/// after it stays where it is long enough to be one.
+fn recaps_around(detection: &mut crate::model::Detection, s: f64, t: f64) {
+    let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
+    detection.recaps.retain_mut(|q| {
+        if q.end > s && q.start < t {
+            if q.start < s {
+                q.end = s;
+            } else if q.end > t {
+                q.start = t;
+            } else {
+                return false;
+            }
+        }
+        q.end - q.start >= shortest
+    });
 }
 
 /// Runs of on-screen text read for the series' title in an episode judged alone: the
@@ -384,14 +393,14 @@ const TITLED_PARTNER_SHARE: f64 = 0.8;
 
 /// Of an episode's `repeats`, the first seen again in a partner (a picture match with that
 /// partner) and heard there (a sound match where that copy lies, unless the copy is half the
-/// partner's intro or more), at least [`crate::features::align::MIN_SHORT_S`] in the window and not where the
-/// model sees a recap (`recap`), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
+/// partner's intro or more), at least [`crate::features::align::MIN_SHORT_S`] in the window
+/// (over the model's recap too), whose copy there lies mostly ([`TITLED_PARTNER_SHARE`]) inside
 /// that partner's intro found by its title (`found`: partner, start, end): (repeat, start, end
 /// of this episode's part matching that copy, partner, false). `partner_end`: each partner's
 /// window end. With `whole`, also a copy that holds (nearly, [`TITLED_PARTNER_SHARE`]) the
 /// partner's whole intro and extends beyond it on either side: this episode's part matching the
 /// intro (the last element true).
-fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, recap: &dyn Fn(f64, f64) -> bool, whole: bool) -> Option<(usize, f64, f64, usize, bool)> {
+fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, f64, f64)], window_end: f64, partner_end: &dyn Fn(usize) -> f64, whole: bool) -> Option<(usize, f64, f64, usize, bool)> {
     repeats.iter().enumerate().find_map(|(n, r)| {
         r.elsewhere.iter().enumerate().find_map(|(j, &(p, a, b))| {
             if !seen_in(r, p) {
@@ -431,7 +440,7 @@ fn partners_titled(repeats: &[crate::features::align::Repeat], found: &[(usize, 
                 return None;
             }
             let (start, end) = (start.max(0.0), end.min(window_end));
-            (end - start >= crate::features::align::MIN_SHORT_S && !recap(start, end)).then_some((n, start, end, p, mapped))
+            (end - start >= crate::features::align::MIN_SHORT_S).then_some((n, start, end, p, mapped))
         })
     })
 }

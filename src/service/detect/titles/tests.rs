@@ -199,8 +199,19 @@ mod partner_tests {
         Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture, here, heard_in, elsewhere, together: picture }
     }
 
-    fn no_recap(_: f64, _: f64) -> bool {
-        false
+    #[test]
+    fn a_recap_the_model_saw_over_an_intro_is_cut_around_it() {
+        // Family B 2050's Hollow Circuit E01: a 7.5 s intro after 4 s of text on black, inside
+        // the 16.6 s the model took for a recap; what is left either side is too short for one.
+        let recap = |a: f64, b: f64| crate::model::DetectedSegment::by_model(a, b, 0.85);
+        let mut d = crate::model::Detection { intros: vec![], recaps: vec![recap(0.0, 16.6)], intro_probability: vec![], recap_probability: vec![] };
+        recaps_around(&mut d, 3.9, 11.4);
+        assert!(d.recaps.is_empty(), "{:?}", d.recaps);
+        // A recap before the intro, overlapping its first seconds, ends where it begins; one
+        // wholly after it stays.
+        d.recaps = vec![recap(0.0, 24.0), recap(60.0, 70.0)];
+        recaps_around(&mut d, 20.0, 50.0);
+        assert_eq!(d.recaps.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>(), vec![(0.0, 20.0), (60.0, 70.0)]);
     }
 
     #[test]
@@ -210,32 +221,31 @@ mod partner_tests {
         let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
         let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
         let found = [(3, 102.9, 136.8)];
-        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((1, 0.0, 33.9, 3, false)));
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, false), Some((1, 0.0, 33.9, 3, false)));
         // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
         // with no title-found intro: nothing.
         let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
-        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), None);
-        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), None, "half inside");
-        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, &no_recap, false), None, "another partner's intro");
-        assert_eq!(partners_titled(&[intro.clone()], &found, 180.0, &|_| f64::INFINITY, &|a, b| a < 8.0 && b > 0.0, false), None, "over the model's recap");
+        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, false), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, false), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, false), None, "another partner's intro");
         // Seen in another partner only: the titled partner's copy is heard, not seen.
         let mut elsewhere_seen = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
         elsewhere_seen.elsewhere.push((1, 50.0, 84.0));
         elsewhere_seen.here.push((1, 0.0, 33.9));
         elsewhere_seen.partners.push(1);
-        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), None, "the titled partner's copy only heard");
+        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, false), None, "the titled partner's copy only heard");
         // Where several partners share parts of the stretch, this episode's part of the titled
         // partner's copy is taken; it is clipped to the window and must still be long enough.
         let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
         shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
-        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 0.0, 33.9, 3, false)));
-        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, &no_recap, false), None, "too little of it in the window");
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 0.0, 33.9, 3, false)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, false), None, "too little of it in the window");
         // A partner heard past its window: its copy counts as far as that window goes (its
         // title-found intro, 150–180 s, cannot reach further).
         let past = seen_in(0.0, 60.0, &[(3, 150.0, 210.0)], true);
         let at_the_end = [(3, 150.0, 180.0)];
-        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, &no_recap, false), Some((0, 0.0, 60.0, 3, false)));
-        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, &no_recap, false), None, "half of the copy unseen");
+        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, false), Some((0, 0.0, 60.0, 3, false)));
+        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, false), None, "half of the copy unseen");
         // A partner whose intro the title kept (its edges the model's), whose copy holds all of
         // that intro and runs on over story both share (6069's Bright Meadow: E04's 143.8–187.7
         // heard as E03's 21.0–64.9, E03's intro 22.5–52.5): this episode's part matching the
@@ -244,10 +254,10 @@ mod partner_tests {
         let mut on = on;
         on.here = vec![(2, 143.8, 187.7), (2, 143.8, 187.7)];
         let kept = [(2, 22.5, 52.5)];
-        let got = partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, &no_recap, true).expect("the intro's part");
+        let got = partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, true).expect("the intro's part");
         assert!((got.1 - 145.3).abs() < 1e-6 && (got.2 - 175.3).abs() < 1e-6 && got.3 == 2 && got.4, "{got:?}");
-        assert_eq!(partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, &no_recap, false), None, "two thirds of the copy inside");
-        assert_eq!(partners_titled(&[on], &[(2, 10.0, 40.0)], 180.0, &|_| 180.0, &no_recap, true), None, "a copy of a third of that intro");
+        assert_eq!(partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, false), None, "two thirds of the copy inside");
+        assert_eq!(partners_titled(&[on], &[(2, 10.0, 40.0)], 180.0, &|_| 180.0, true), None, "a copy of a third of that intro");
     }
 
     #[test]
@@ -260,23 +270,23 @@ mod partner_tests {
         story.elsewhere.push((3, 5.0, 9.0));
         story.here.push((3, 93.0, 101.0));
         story.picture = true;
-        assert_eq!(partners_titled(&[story.clone()], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), None);
+        assert_eq!(partners_titled(&[story.clone()], &found, 180.0, &|_| f64::INFINITY, false), None);
         // Family C 2043's Northern Harbor E01: seen in E02's intro and heard nowhere.
         let mut seen = story.clone();
         seen.heard_in.clear();
-        assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), None);
+        assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, false), None);
         // Heard where that partner shows it (a sound match over the picture match's copy, itself
         // partly outside the intro): the intro here too, as far as the picture match goes.
         let mut intro = story.clone();
         intro.heard_in = vec![(3, 0.0, 14.0)];
         intro.elsewhere[0] = (3, 0.0, 14.0);
-        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 101.0, 3, false)));
+        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 93.0, 101.0, 3, false)));
         // Seen over most of the partner's intro, unheard (a theme mixed anew): the intro.
         let mut remixed = story;
         remixed.heard_in.clear();
         remixed.elsewhere = vec![(3, 5.0, 50.0)];
         remixed.here = vec![(3, 93.0, 138.0)];
-        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, &no_recap, false), Some((0, 93.0, 138.0, 3, false)));
+        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 93.0, 138.0, 3, false)));
     }
 
     #[test]

@@ -226,7 +226,14 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                     title_kept[k] = true;
                     notes.push(Note::about(
                         episodes[i].0,
-                        format!("intro kept though no other episode shares it: the model's {}–{} shows the series' title (\"{key}\" read at {})", clock(start), clock(end), clock(f64::from(second))),
+                        format!(
+                            "intro kept though no other episode shares it: the model's {}–{} shows the series' title (\"{key}\" read at {}){}",
+                            clock(start),
+                            clock(end),
+                            clock(f64::from(second)),
+                            // The season dropped every guess; the others stay dropped, and are named.
+                            dropped.iter().enumerate().filter(|&(n, _)| n != g).map(|(_, &(a, b, c))| format!("; its other guess {}–{} (confidence {c:.2}) is dropped", clock(a), clock(b))).collect::<String>()
+                        ),
                     ));
                     continue;
                 }

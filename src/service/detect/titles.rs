@@ -81,7 +81,8 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let (s, t) = (intro.start, intro.end);
         // A recap the model saw over the intro's shots is the intro: what lies before or after
         // it stays where it is long enough to be one.
-        recaps_around(&mut detections[k], s, t);
+        let intro = intro.clone();
+        recaps_around(&mut detections[k], &intro);
         if let Some(f) = found.iter_mut().find(|f| f.0 == k) {
             (f.1, f.2) = (s, t);
         }
@@ -117,30 +118,44 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         let partner_end = |p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
         let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, true));
         let Some((r, start, end, partner, mapped)) = hit else { continue };
+        // Not a clip in the middle of the model's recap (a recap long enough either side of
+        // it): a partner's "intro" that is really its own recap, the title read in a garbled
+        // caption, would replay there (an outside review's case).
+        let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
+        if detections[k].recaps.iter().any(|q| q.start <= start - shortest && q.end >= end + shortest) {
+            continue;
+        }
         let r = &repeats[k][r];
         // Its edges are where this episode's copy of the partner's match lies: placed by sound
         // where that partner is heard there, else by the picture; where only the part matching
         // the partner's title-kept intro is taken, that intro's edges, the model's, carried over.
         let heard = r.heard_in.iter().any(|h| h.0 == partner);
         let by = if mapped { crate::model::Evidence::Model } else if heard { crate::model::Evidence::Sound } else { crate::model::Evidence::Picture };
-        detections[k].intros.push(crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by], end_by: vec![by], repeats_in: r.partners.len() });
-        recaps_around(&mut detections[k], start, end);
+        let intro = crate::model::DetectedSegment { start, end, confidence: TITLE_CONFIDENCE, start_by: vec![by], end_by: vec![by], repeats_in: r.partners.len() };
+        recaps_around(&mut detections[k], &intro);
+        detections[k].intros.push(intro);
         let clock = |t: f64| crate::clock::clock(t, 1, true);
         let name = episodes[members[partner]].0.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         notes.push(Note::about(episodes[i].0, format!("intro found by a partner's title: {}–{} is what {name} plays as its intro, whose pictures show the series' title", clock(start), clock(end))));
     }
 }
 
-/// A recap the model saw over an intro's shots (`s`..`t`) is the intro: what lies before or
-/// after it stays where it is long enough to be one.
-fn recaps_around(detection: &mut crate::model::Detection, s: f64, t: f64) {
+/// A recap the model saw over an intro's shots is the intro: what lies before or after it
+/// stays where it is long enough to be one, its new edge placed by what placed the intro's (so
+/// that snapping moves the two together). A recap that spans the intro keeps only its part
+/// before it: a recap comes before the intro, and what the model tagged after it is the story
+/// that follows (family B 2050's Hollow Circuit E01, no recap at all, would keep 5.2 s of one).
+fn recaps_around(detection: &mut crate::model::Detection, intro: &crate::model::DetectedSegment) {
+    let (s, t) = (intro.start, intro.end);
     let shortest = crate::model::postprocess::PostProcess::default().min_len_s as f64;
     detection.recaps.retain_mut(|q| {
         if q.end > s && q.start < t {
             if q.start < s {
                 q.end = s;
+                q.end_by = intro.start_by.clone();
             } else if q.end > t {
                 q.start = t;
+                q.start_by = intro.end_by.clone();
             } else {
                 return false;
             }

@@ -203,15 +203,27 @@ mod partner_tests {
     fn a_recap_the_model_saw_over_an_intro_is_cut_around_it() {
         // Family B 2050's Hollow Circuit E01: a 7.5 s intro after 4 s of text on black, inside
         // the 16.6 s the model took for a recap; what is left either side is too short for one.
-        let recap = |a: f64, b: f64| crate::model::DetectedSegment::by_model(a, b, 0.85);
+        use crate::model::{DetectedSegment, Evidence};
+        let recap = |a: f64, b: f64| DetectedSegment::by_model(a, b, 0.85);
+        let intro = |a: f64, b: f64| DetectedSegment { start_by: vec![Evidence::Sound], end_by: vec![Evidence::Picture], ..DetectedSegment::by_model(a, b, 0.6) };
+        let spans = |d: &crate::model::Detection| d.recaps.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>();
         let mut d = crate::model::Detection { intros: vec![], recaps: vec![recap(0.0, 16.6)], intro_probability: vec![], recap_probability: vec![] };
-        recaps_around(&mut d, 3.9, 11.4);
+        recaps_around(&mut d, &intro(3.9, 11.4));
         assert!(d.recaps.is_empty(), "{:?}", d.recaps);
-        // A recap before the intro, overlapping its first seconds, ends where it begins; one
-        // wholly after it stays.
-        d.recaps = vec![recap(0.0, 24.0), recap(60.0, 70.0)];
-        recaps_around(&mut d, 20.0, 50.0);
-        assert_eq!(d.recaps.iter().map(|r| (r.start, r.end)).collect::<Vec<_>>(), vec![(0.0, 20.0), (60.0, 70.0)]);
+        // A recap before the intro, overlapping its first seconds, ends where it begins (placed
+        // as the intro's start is); one wholly after it stays; one inside it goes.
+        d.recaps = vec![recap(0.0, 24.0), recap(60.0, 70.0), recap(30.0, 40.0)];
+        recaps_around(&mut d, &intro(20.0, 50.0));
+        assert_eq!(spans(&d), vec![(0.0, 20.0), (60.0, 70.0)]);
+        assert_eq!(d.recaps[0].end_by, vec![Evidence::Sound]);
+        // One that starts inside and runs on begins at its end; one that spans it keeps only
+        // its part before it (a recap comes before the intro).
+        d.recaps = vec![recap(45.0, 58.0)];
+        recaps_around(&mut d, &intro(20.0, 50.0));
+        assert_eq!((spans(&d), d.recaps[0].start_by.clone()), (vec![(50.0, 58.0)], vec![Evidence::Picture]));
+        d.recaps = vec![recap(0.0, 70.0)];
+        recaps_around(&mut d, &intro(20.0, 50.0));
+        assert_eq!(spans(&d), vec![(0.0, 20.0)]);
     }
 
     #[test]

@@ -26,6 +26,12 @@ fn repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
     Repeat { start, end, partners: partners.to_vec(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here: Vec::new(), heard_in: elsewhere.clone(), elsewhere, together: false }
 }
 
+/// A repeat heard (not seen) in partners at their own times (partner, start, end there): story
+/// the series reuses with its sound.
+fn heard_story(start: f64, end: f64, partners: &[(usize, f64, f64)]) -> Repeat {
+    Repeat { elsewhere: partners.to_vec(), heard_in: partners.to_vec(), ..repeat(start, end, &partners.iter().map(|p| p.0).collect::<Vec<_>>()) }
+}
+
 /// A repeat some partner plays *and shows* at the same place.
 fn seen_repeat(start: f64, end: f64, partners: &[usize]) -> Repeat {
     Repeat { picture: true, together: true, ..repeat(start, end, partners) }

@@ -172,16 +172,11 @@ fn story_a_series_reuses_that_only_one_episodes_model_believes_does_not_make_a_s
         detection(Some((36, 44)), &[(36, 44, 0.9), (72, 84, 0.7)], &[]),
         detection(Some((18, 27)), &[(18, 27, 0.85)], &[]),
     ];
-    let story = |start: f64, end: f64, partners: &[(usize, f64, f64)]| Repeat {
-        elsewhere: partners.to_vec(),
-        heard_in: partners.to_vec(),
-        ..repeat(start, end, &partners.iter().map(|p| p.0).collect::<Vec<_>>())
-    };
     let repeats = vec![
-        vec![story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
+        vec![heard_story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
         vec![],
-        vec![story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
-        vec![story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
+        vec![heard_story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
+        vec![heard_story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
     ];
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
     let out = judge_season(&mut d, &s, &repeats);
@@ -201,16 +196,11 @@ fn a_pick_on_story_no_partner_plays_as_its_intro_is_a_lone_guess_beside_a_shared
         detection(Some((36, 44)), &[(36, 44, 0.9), (72, 84, 0.7)], &[]),
         detection(None, &[], &[]),
     ];
-    let story = |start: f64, end: f64, partners: &[(usize, f64, f64)]| Repeat {
-        elsewhere: partners.to_vec(),
-        heard_in: partners.to_vec(),
-        ..repeat(start, end, &partners.iter().map(|p| p.0).collect::<Vec<_>>())
-    };
     let repeats = vec![
-        vec![seen_repeat(20.0, 28.0, &[1]), story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
+        vec![seen_repeat(20.0, 28.0, &[1]), heard_story(101.0, 108.0, &[(2, 72.0, 84.0), (3, 147.0, 158.0)])],
         vec![seen_repeat(20.0, 28.0, &[0])],
-        vec![story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
-        vec![story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
+        vec![heard_story(72.0, 84.0, &[(0, 101.0, 108.0), (3, 147.0, 158.0)])],
+        vec![heard_story(147.0, 158.0, &[(0, 101.0, 108.0), (2, 72.0, 84.0)])],
     ];
     let s: Vec<&[u32]> = (0..4).map(|_| seconds.as_slice()).collect();
     let out = judge_season(&mut d, &s, &repeats);

@@ -554,8 +554,7 @@ fn a_folder_without_videos_is_said_and_kept_out_of_recent() {
 fn the_episode_list_counts_each_episodes_frames_at_its_own_rate() {
     let dir = tempfile::tempdir().unwrap();
     demo_episode(dir.path());
-    let second = dir.path().join("Bunny Tales - S01E02.mp4");
-    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    second_demo_episode(dir.path());
     let mut app = season_app(dir.path());
     app.apply(Action::CancelAnalysis);
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);

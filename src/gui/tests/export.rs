@@ -160,8 +160,7 @@ fn a_season_exports_refusals_count_frames_at_their_own_episodes_rate() {
     let dir = top.path().join("Star Trek: Discovery");
     std::fs::create_dir(&dir).unwrap();
     demo_episode(&dir);
-    let second = dir.join("Bunny Tales - S01E02.mp4");
-    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    second_demo_episode(&dir);
     let mut app = season_app(&dir);
     app.apply(Action::CancelAnalysis);
     // Rates as the probe would say them: S01E01 at 25, the selected S01E02 at 30.

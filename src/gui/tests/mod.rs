@@ -443,6 +443,14 @@ fn an_episode_cancelled_after_its_answer_resumes_its_tail_without_doubling_its_p
     assert!(h.query_by_label("Resume analysis").is_none());
 }
 
+/// The demo's second episode copied into `dir` beside [`demo_episode`] (no labels): a season
+/// of two.
+fn second_demo_episode(dir: &Path) -> PathBuf {
+    let copy = dir.join("Bunny Tales - S01E02.mp4");
+    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &copy).unwrap();
+    copy
+}
+
 /// A copy of the demo's S01E01 (120 s, intro 0:00–0:20) in `dir`, with its true labels saved.
 fn demo_episode(dir: &Path) -> PathBuf {
     let demo = crate::paths::demo_dir();

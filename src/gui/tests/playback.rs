@@ -163,8 +163,7 @@ fn credits_a_scene_splits_skip_to_the_scene_and_offer_the_next_episode_only_in_t
 fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
     let dir = tempfile::tempdir().unwrap();
     let media = demo_episode(dir.path());
-    let second = dir.path().join("Bunny Tales - S01E02.mp4");
-    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    second_demo_episode(dir.path());
     let mut app = app();
     app.open(dir.path());
     let mut h = Harness::new_ui_state(|ui, app: &mut App| app.show(ui), app);
@@ -205,8 +204,7 @@ fn j_k_l_shuttle_playback_and_the_season_shows_its_progress() {
 fn another_episode_or_folder_opened_during_playback_stops_it_and_shows_its_frame() {
     let dir = tempfile::tempdir().unwrap();
     demo_episode(dir.path());
-    let second = dir.path().join("Bunny Tales - S01E02.mp4");
-    std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E02.mp4"), &second).unwrap();
+    let second = second_demo_episode(dir.path());
     let other = tempfile::tempdir().unwrap();
     let third = other.path().join("Bunny Tales - S01E03.mp4");
     std::fs::copy(crate::paths::demo_dir().join("Bunny Tales - S01E03.mp4"), &third).unwrap();

@@ -114,7 +114,7 @@ pub(super) fn titled_repeats(episodes: &[(&Path, &EpisodeFeatures)], members: &[
         // Over the model's recap too (until 2026-12-07 not): a recap replays story, and a copy
         // of what a partner plays as its intro, whose pictures there show the series' title, is
         // no story (family B 2050's Hollow Circuit E01: its 7.5 s intro after 4 s of text on
-        // black, inside the 17 s the model took for a recap). The recap is cut around it.
+        // black, inside the 16.6 s the model took for a recap). The recap is cut around it.
         let partner_end = |p: usize| features.get(p).and_then(|f| f.seconds.last()).map_or(f64::INFINITY, |&s| f64::from(s) + 1.0);
         let hit = partners_titled(&repeats[k], &found, window_end, &partner_end, false).or_else(|| partners_titled(&repeats[k], &kept, window_end, &partner_end, true));
         let Some((r, start, end, partner, mapped)) = hit else { continue };

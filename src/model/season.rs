@@ -17,7 +17,7 @@ mod partners;
 mod story;
 pub use partners::{follow_partners_intros, Followed, FOLLOWED_CONFIDENCE};
 use partners::theme_shared;
-pub use story::{shared_story, story_matters};
+pub use story::{shared_story, story_changes, story_matters};
 use story::trimmed;
 
 /// A repeat the model tags as recap at least this strongly (and more than as intro) is a recap.
@@ -142,13 +142,18 @@ pub enum Outcome {
 /// this episode's guess, not as one the season shares (by the lone and unrepeated-season rules).
 /// 33: a stretch a partner plays as its title-found intro is the intro here over the model's
 /// recap too, the recap cut around it (`service::detect::titles`).
-pub const JUDGE_VERSION: u32 = 33;
+/// 34: where the series' title shows in some repeat heard but never seen that the model believes
+/// in, those where it does not are passed over (a song the story plays again), and a copy heard
+/// alone of a partner's title-kept intro is the intro where the model believes it
+/// (`service::detect::titles`'s `untitled_songs`, `partners_titled`).
+pub const JUDGE_VERSION: u32 = 34;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
 pub const UNREPEATED_SEASON: usize = 3;
 
-fn mean_over(p: &[f32], seconds: &[u32], start: f64, end: f64) -> f64 {
+/// The mean of `p` over the sampled seconds whose middle lies in `start..end` (0 where none does).
+pub fn mean_over(p: &[f32], seconds: &[u32], start: f64, end: f64) -> f64 {
     let inside: Vec<f64> = seconds.iter().zip(p).filter(|(s, _)| f64::from(**s) + 0.5 > start && f64::from(**s) + 0.5 < end).map(|(_, &v)| f64::from(v)).collect();
     if inside.is_empty() {
         0.0

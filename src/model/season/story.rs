@@ -94,3 +94,17 @@ pub fn story_matters(detections: &[Detection], seconds: &[&[u32]], repeats: &[Ve
     let b = judge_season_with(&mut unmarked, seconds, repeats, &[]);
     a != b || marked != unmarked
 }
+
+/// Whether passing over the repeats `more` lists as well as those `base` lists changes the
+/// intros or recaps [`judge_season_with`] leaves (what it says alone does not count: the songs
+/// `service::detect` reads for this are no story note's).
+pub fn story_changes(detections: &[Detection], seconds: &[&[u32]], repeats: &[Vec<Repeat>], base: &[Vec<usize>], more: &[Vec<usize>]) -> bool {
+    if more.iter().all(Vec::is_empty) {
+        return false;
+    }
+    let both: Vec<Vec<usize>> = (0..base.len().max(more.len())).map(|e| base.get(e).into_iter().chain(more.get(e)).flatten().copied().collect()).collect();
+    let (mut marked, mut unmarked) = (detections.to_vec(), detections.to_vec());
+    judge_season_with(&mut marked, seconds, repeats, &both);
+    judge_season_with(&mut unmarked, seconds, repeats, base);
+    marked != unmarked
+}

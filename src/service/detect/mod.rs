@@ -19,7 +19,7 @@ mod outcomes;
 mod tail;
 mod titles;
 pub use titles::ALONE_TITLE_READS;
-use titles::{titled, titled_by_level, titled_repeats, untitled_story, TitleSeen, TITLE_CONFIDENCE};
+use titles::{titled, titled_by_level, titled_repeats, untitled_songs, untitled_story, TitleSeen, TITLE_CONFIDENCE};
 pub use beyond::{heard, heard_further, GOES_ON, HEARD_FURTHER_S};
 use beyond::window_note;
 pub use context::{lone_context, LONE_CONTEXT};
@@ -193,8 +193,23 @@ pub fn judge_with(wanted: &[(&Path, &EpisodeFeatures)], context: &[(&Path, &Epis
                 heard_to[k] = found.iter().filter(|r| r.start < window && r.end > window + 1.0).map(|r| (r.start, r.end)).collect();
             }
             let seconds: Vec<&[u32]> = features.iter().map(|f| f.seconds.as_slice()).collect();
-            let story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
-            let outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
+            let mut story = untitled_story(episodes, &members, &features, &detections, &seconds, &repeats, memory, notes);
+            let songs = untitled_songs(episodes, &members, &features, &detections, &seconds, &repeats, &story, memory, notes);
+            let sung: Vec<Vec<(f64, f64)>> = songs.iter().enumerate().map(|(k, list)| list.iter().map(|&r| (repeats[k][r].start, repeats[k][r].end)).collect()).collect();
+            for (list, more) in story.iter_mut().zip(songs) {
+                list.extend(more);
+            }
+            let mut outcomes = judge_season_with(&mut detections, &seconds, &repeats, &story);
+            // A song passed over is not story the model sees in every copy: that note names only
+            // what is (the model believes a song; a partner's copy may show the title).
+            for (k, outcome) in outcomes.iter_mut().enumerate() {
+                if let Outcome::DroppedStory { dropped } = outcome {
+                    dropped.retain(|&(s, e)| !sung[k].iter().any(|&(a, b)| b.min(e) - a.max(s) > 0.5 * (b - a).min(e - s)));
+                    if dropped.is_empty() {
+                        *outcome = Outcome::ModelOnly;
+                    }
+                }
+            }
             // Heard past its window, an episode's intro still ends inside it: nothing past the
             // window was seen (an intro that follows its partners' takes the repeat's edges).
             for (k, detection) in detections.iter_mut().enumerate().filter(|(k, _)| further.get(*k).is_some_and(Option::is_some)) {

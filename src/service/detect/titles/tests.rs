@@ -233,31 +233,33 @@ mod partner_tests {
         let story = seen_in(40.0, 60.0, &[(0, 150.0, 170.0)], true);
         let intro = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], true);
         let found = [(3, 102.9, 136.8)];
-        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, false), Some((1, 0.0, 33.9, 3, false)));
-        // Heard alone (no picture match), mostly outside the partner's intro, or in a partner
-        // with no title-found intro: nothing.
+        assert_eq!(partners_titled(&[story.clone(), intro.clone()], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), Some((1, 0.0, 33.9, 3, false)));
+        // Heard alone (no picture match) in a partner whose intro its title found, even where
+        // the model here believes it (only a title-kept intro's whole copy counts heard alone:
+        // `song_tests`), mostly outside the partner's intro, or in a partner with no title-found
+        // intro: nothing.
         let heard = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
-        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, false), None);
-        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, false), None, "half inside");
-        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, false), None, "another partner's intro");
+        assert_eq!(partners_titled(&[heard], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| true), None);
+        assert_eq!(partners_titled(&[seen_in(0.0, 33.9, &[(3, 120.0, 154.0)], true)], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), None, "half inside");
+        assert_eq!(partners_titled(&[intro.clone()], &[(2, 102.9, 136.8)], 180.0, &|_| f64::INFINITY, false, &|_, _| false), None, "another partner's intro");
         // Seen in another partner only: the titled partner's copy is heard, not seen.
         let mut elsewhere_seen = seen_in(0.0, 33.9, &[(3, 102.9, 137.0)], false);
         elsewhere_seen.elsewhere.push((1, 50.0, 84.0));
         elsewhere_seen.here.push((1, 0.0, 33.9));
         elsewhere_seen.partners.push(1);
-        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, false), None, "the titled partner's copy only heard");
+        assert_eq!(partners_titled(&[elsewhere_seen], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), None, "the titled partner's copy only heard");
         // Where several partners share parts of the stretch, this episode's part of the titled
         // partner's copy is taken; it is clipped to the window and must still be long enough.
         let mut shared = seen_in(0.0, 60.0, &[(1, 10.0, 30.0), (3, 102.9, 137.0)], true);
         shared.here = vec![(1, 40.0, 60.0), (3, 0.0, 33.9), (1, 40.0, 60.0), (3, 0.0, 33.9)];
-        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 0.0, 33.9, 3, false)));
-        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, false), None, "too little of it in the window");
+        assert_eq!(partners_titled(&[shared], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), Some((0, 0.0, 33.9, 3, false)));
+        assert_eq!(partners_titled(&[intro], &found, crate::features::align::MIN_SHORT_S - 1.0, &|_| f64::INFINITY, false, &|_, _| false), None, "too little of it in the window");
         // A partner heard past its window: its copy counts as far as that window goes (its
         // title-found intro, 150–180 s, cannot reach further).
         let past = seen_in(0.0, 60.0, &[(3, 150.0, 210.0)], true);
         let at_the_end = [(3, 150.0, 180.0)];
-        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, false), Some((0, 0.0, 60.0, 3, false)));
-        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, false), None, "half of the copy unseen");
+        assert_eq!(partners_titled(&[past.clone()], &at_the_end, 180.0, &|_| 180.0, false, &|_, _| false), Some((0, 0.0, 60.0, 3, false)));
+        assert_eq!(partners_titled(&[past], &at_the_end, 180.0, &|_| f64::INFINITY, false, &|_, _| false), None, "half of the copy unseen");
         // A partner whose intro the title kept (its edges the model's), whose copy holds all of
         // that intro and runs on over story both share (6069's Bright Meadow: E04's 143.8–187.7
         // heard as E03's 21.0–64.9, E03's intro 22.5–52.5): this episode's part matching the
@@ -266,10 +268,10 @@ mod partner_tests {
         let mut on = on;
         on.here = vec![(2, 143.8, 187.7), (2, 143.8, 187.7)];
         let kept = [(2, 22.5, 52.5)];
-        let got = partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, true).expect("the intro's part");
+        let got = partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, true, &|_, _| false).expect("the intro's part");
         assert!((got.1 - 145.3).abs() < 1e-6 && (got.2 - 175.3).abs() < 1e-6 && got.3 == 2 && got.4, "{got:?}");
-        assert_eq!(partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, false), None, "two thirds of the copy inside");
-        assert_eq!(partners_titled(&[on], &[(2, 10.0, 40.0)], 180.0, &|_| 180.0, true), None, "a copy of a third of that intro");
+        assert_eq!(partners_titled(&[on.clone()], &kept, 180.0, &|_| 180.0, false, &|_, _| false), None, "two thirds of the copy inside");
+        assert_eq!(partners_titled(&[on], &[(2, 10.0, 40.0)], 180.0, &|_| 180.0, true, &|_, _| false), None, "a copy of a third of that intro");
     }
 
     #[test]
@@ -282,23 +284,23 @@ mod partner_tests {
         story.elsewhere.push((3, 5.0, 9.0));
         story.here.push((3, 93.0, 101.0));
         story.picture = true;
-        assert_eq!(partners_titled(&[story.clone()], &found, 180.0, &|_| f64::INFINITY, false), None);
+        assert_eq!(partners_titled(&[story.clone()], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), None);
         // Family C 2043's Northern Harbor E01: seen in E02's intro and heard nowhere.
         let mut seen = story.clone();
         seen.heard_in.clear();
-        assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, false), None);
+        assert_eq!(partners_titled(&[seen], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), None);
         // Heard where that partner shows it (a sound match over the picture match's copy, itself
         // partly outside the intro): the intro here too, as far as the picture match goes.
         let mut intro = story.clone();
         intro.heard_in = vec![(3, 0.0, 14.0)];
         intro.elsewhere[0] = (3, 0.0, 14.0);
-        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 93.0, 101.0, 3, false)));
+        assert_eq!(partners_titled(&[intro], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), Some((0, 93.0, 101.0, 3, false)));
         // Seen over most of the partner's intro, unheard (a theme mixed anew): the intro.
         let mut remixed = story;
         remixed.heard_in.clear();
         remixed.elsewhere = vec![(3, 5.0, 50.0)];
         remixed.here = vec![(3, 93.0, 138.0)];
-        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, false), Some((0, 93.0, 138.0, 3, false)));
+        assert_eq!(partners_titled(&[remixed], &found, 180.0, &|_| f64::INFINITY, false, &|_, _| false), Some((0, 93.0, 138.0, 3, false)));
     }
 
     #[test]
@@ -324,5 +326,110 @@ mod partner_tests {
         longer.here = vec![(3, 2.5, 61.2), (3, 2.5, 61.2)];
         let reach = along_titled_partner(&longer, (27.0, 56.2), &[(1, 27.0, 56.2), (3, 4.6, 58.3)], 1).unwrap();
         assert!((reach.0 - 2.5).abs() < 1e-9 && (reach.1 - 56.2).abs() < 1e-9, "{reach:?}");
+    }
+}
+
+#[cfg(test)]
+mod song_tests {
+    use super::super::*;
+    use crate::features::align::{By, Repeat};
+    use crate::model::{DetectedSegment, Detection};
+
+    /// Heard (not seen) in partners at their own times (partner, start, end there).
+    fn heard(start: f64, end: f64, copies: &[(usize, f64, f64)]) -> Repeat {
+        let here = copies.iter().map(|&(p, _, _)| (p, start, end)).collect();
+        Repeat { start, end, partners: copies.iter().map(|c| c.0).collect(), start_by: By::Sound, end_by: By::Sound, sound: true, picture: false, here, heard_in: copies.to_vec(), elsewhere: copies.to_vec(), together: false }
+    }
+
+    fn believing(spans: &[(u32, u32, f32)], intro: (f64, f64)) -> Detection {
+        Detection {
+            intros: vec![DetectedSegment::by_model(intro.0, intro.1, 0.97)],
+            recaps: vec![],
+            intro_probability: (0..180u32).map(|s| spans.iter().find(|(a, b, _)| (*a..*b).contains(&s)).map_or(0.02, |x| x.2)).collect(),
+            recap_probability: vec![0.0; 180],
+        }
+    }
+
+    /// Family C 2050's Hollow Circuit, as alignment and the model saw it: E01 shares nothing that
+    /// matters; E02 (no intro), E03 and E04 play 7 s of story music (heard only, over other
+    /// pictures), which the model takes for the intro at 1.00 in all three; E03 and E04 play a
+    /// 7.5 s sting, heard only too (E03 letterboxed by cropping, E04 full frame), which the model
+    /// believes at 0.9 and 1.0.
+    fn hollow_circuit() -> (Vec<Detection>, Vec<Vec<Repeat>>) {
+        let song = [(1, 82.9, 95.8), (2, 130.2, 137.2), (3, 83.4, 90.3)];
+        let others = |e: usize| song.iter().copied().filter(|c| c.0 != e).collect::<Vec<_>>();
+        let repeats = vec![
+            vec![],
+            vec![heard(82.9, 95.8, &others(1))],
+            vec![heard(87.0, 94.5, &[(3, 75.8, 83.3)]), heard(130.2, 137.2, &others(2))],
+            vec![heard(75.8, 83.3, &[(2, 87.0, 94.5)]), heard(83.4, 90.3, &others(3))],
+        ];
+        let detections = vec![
+            believing(&[], (0.0, 0.0)),
+            believing(&[(83, 104, 1.0)], (82.5, 104.5)),
+            believing(&[(87, 95, 0.9), (125, 143, 1.0)], (124.5, 142.5)),
+            believing(&[(75, 92, 1.0)], (74.5, 91.5)),
+        ];
+        let mut detections = detections;
+        detections[0].intros.clear();
+        // E03's model draws the sting as well as the song.
+        detections[2].intros.insert(0, DetectedSegment::by_model(86.5, 94.5, 0.9));
+        (detections, repeats)
+    }
+
+    #[test]
+    fn story_music_heard_over_other_pictures_is_passed_over_where_a_sting_heard_alone_shows_the_title() {
+        let (detections, repeats) = hollow_circuit();
+        let seconds: Vec<u32> = (0..180).collect();
+        let seconds: Vec<&[u32]> = vec![&seconds; 4];
+        let story = vec![Vec::new(); 4];
+        // Every repeat heard alone that the model believes is read: the songs and the stings.
+        let heard = heard_believed(&detections, &seconds, &repeats, &story);
+        assert_eq!(heard, vec![vec![], vec![0], vec![0, 1], vec![0, 1]]);
+        // Passing over them changes the season's answer (the songs are every episode's pick).
+        assert!(crate::model::season::story_changes(&detections, &seconds, &repeats, &story, &heard));
+        // The title read in E03's sting (at 1:30), not in E04's copy of it: the songs are story,
+        // and so is E04's copy (its partner's title path finds it again).
+        let reads = vec![vec![], vec![None], vec![Some(90), None], vec![None, None]];
+        let songs = untitled_where_titled(heard.clone(), &reads);
+        assert_eq!(songs, vec![vec![], vec![0], vec![1], vec![0, 1]]);
+        // No title read anywhere (a series without a card): nothing says which is the intro.
+        let unread = vec![vec![], vec![None], vec![None, None], vec![None, None]];
+        assert_eq!(untitled_where_titled(heard, &unread), vec![Vec::<usize>::new(); 4]);
+        // Judged with the songs passed over, no episode keeps the story music as its intro
+        // (before, all three did); the season then repeats no intro, and the title finds the
+        // stings (`titled`, `titled_repeats`: the run on the set).
+        let mut judged = detections.clone();
+        crate::model::season::judge_season_with(&mut judged, &seconds, &repeats, &songs);
+        let on_song = |d: &Detection, (a, b): (f64, f64)| d.intros.iter().any(|i| i.end.min(b) - i.start.max(a) > 0.5 * (b - a));
+        let intros: Vec<_> = judged.iter().map(|d| d.intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>()).collect();
+        assert!(!on_song(&judged[1], (82.9, 95.8)) && !on_song(&judged[2], (130.2, 137.2)) && !on_song(&judged[3], (83.4, 90.3)), "{intros:?}");
+        let mut unjudged = detections;
+        crate::model::season::judge_season_with(&mut unjudged, &seconds, &repeats, &story);
+        assert!(on_song(&unjudged[1], (82.9, 95.8)) && on_song(&unjudged[2], (130.2, 137.2)) && on_song(&unjudged[3], (83.4, 90.3)), "{:?}", unjudged.iter().map(|d| d.intros.iter().map(|i| (i.start, i.end)).collect::<Vec<_>>()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_sting_heard_alone_is_a_titled_partner_s_intro_here_only_whole_and_where_the_model_believes_it() {
+        // E04's copy of the sting E03's title kept (E03 87.0–94.5): heard only.
+        let sting = heard(75.8, 83.3, &[(2, 87.0, 94.5)]);
+        let kept = [(2, 87.0, 94.5)];
+        let yes = |_: f64, _: f64| true;
+        let no = |_: f64, _: f64| false;
+        assert_eq!(partners_titled(&[sting.clone()], &kept, 180.0, &|_| 180.0, true, &yes), Some((0, 75.8, 83.3, 2, false)));
+        assert_eq!(partners_titled(&[sting.clone()], &kept, 180.0, &|_| 180.0, true, &no), None, "the model does not believe it here");
+        // Only a title-kept intro's copy (`whole`): a heard copy of an intro found by its title
+        // in a repeat seen again stays as before.
+        assert_eq!(partners_titled(&[sting.clone()], &kept, 180.0, &|_| 180.0, false, &yes), None, "not a kept intro");
+        // Inside that intro but holding less than most of it (5 s of 7.5).
+        let inside = heard(76.8, 81.8, &[(2, 88.0, 93.0)]);
+        assert_eq!(partners_titled(&[inside], &kept, 180.0, &|_| 180.0, true, &yes), None, "a part of it");
+        // A copy of a third of that intro, heard, running on over story: a score cue, not it.
+        let part = heard(75.8, 90.0, &[(2, 92.0, 106.2)]);
+        assert_eq!(partners_titled(&[part], &kept, 180.0, &|_| 180.0, true, &yes), None);
+        // Heard over more than the intro (the copy mostly outside it): only its part would be
+        // the intro, which a sound alone does not place.
+        let longer = heard(70.0, 90.0, &[(2, 81.0, 101.0)]);
+        assert_eq!(partners_titled(&[longer], &kept, 180.0, &|_| 180.0, true, &yes), None);
     }
 }

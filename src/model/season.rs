@@ -146,7 +146,9 @@ pub enum Outcome {
 /// in, those where it does not are passed over (a song the story plays again), and a copy heard
 /// alone of a partner's title-kept intro is the intro where the model believes it
 /// (`service::detect::titles`'s `untitled_songs`, `partners_titled`).
-pub const JUDGE_VERSION: u32 = 34;
+/// 35: an intro found by its title in a piece of one copy alignment cut in two takes the extent
+/// two or more partners' matches agree on (`service::detect::titles`'s `one_copy`).
+pub const JUDGE_VERSION: u32 = 35;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.

@@ -275,6 +275,27 @@ mod partner_tests {
     }
 
     #[test]
+    fn an_intro_found_by_its_title_in_a_piece_of_one_copy_takes_the_copy_two_partners_agree_on() {
+        // Family B 2052's Hollow Forest E02: its 40 s intro plays in E03 and E04 (seen and
+        // heard); a 4 s shot of E01's story looks like its start, so alignment made 2.1–16.0 a
+        // three-partner piece, and the title was read there.
+        let mut piece = seen_in(2.1, 16.0, &[(2, 0.0, 40.8), (3, 39.2, 80.2)], true);
+        piece.here = vec![(2, 2.1, 41.2), (3, 2.1, 41.0), (2, 2.1, 41.2), (3, 2.1, 41.0)];
+        piece.elsewhere.push((0, 115.0, 119.0));
+        piece.here.push((0, 2.1, 6.1));
+        piece.partners.push(0);
+        assert_eq!(one_copy(&piece, (2.1, 16.0)), Some((2.1, 41.0)));
+        // One partner alone does not stretch it (its match may run on into story it shares).
+        let mut one = seen_in(2.1, 16.0, &[(2, 0.0, 40.8)], true);
+        one.here = vec![(2, 2.1, 41.2), (2, 2.1, 41.2)];
+        assert_eq!(one_copy(&one, (2.1, 16.0)), None);
+        // Heard alone in them (no picture match beside): nothing either.
+        let mut heard = seen_in(2.1, 16.0, &[(2, 0.0, 40.8), (3, 39.2, 80.2)], false);
+        heard.here = vec![(2, 2.1, 41.2), (3, 2.1, 41.0)];
+        assert_eq!(one_copy(&heard, (2.1, 16.0)), None);
+    }
+
+    #[test]
     fn a_stretch_only_seen_in_a_partner_s_title_found_intro_is_not_the_intro() {
         // Family B 2044's Quiet Frontier E01: 92.9–106.9 s (a fixed camera) is heard in E04's
         // story at 93.7–107.1, and 93–101 looks like E04's intro's first shot (5–9 s, picture

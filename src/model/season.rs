@@ -148,7 +148,11 @@ pub enum Outcome {
 /// (`service::detect::titles`'s `untitled_songs`, `partners_titled`).
 /// 35: an intro found by its title in a piece of one copy alignment cut in two takes the extent
 /// two or more partners' matches agree on (`service::detect::titles`'s `one_copy`).
-pub const JUDGE_VERSION: u32 = 35;
+/// 36: sound no second of which reaches −50 dBFS is no repeat (`features::align`'s `SILENT`);
+/// touching repeats are one stretch of story the season shares only where a partner holds them
+/// as one copy ([`shared_story`]), and grow an intro only as one copy or with its partners
+/// ([`grow`]); a sound heard here that two or more partners show alike is seen and heard.
+pub const JUDGE_VERSION: u32 = 36;
 
 /// Seasons at least this large where nothing repeats as an intro keep no intro the model found
 /// on its own: with two episodes, a missed alignment (a changed theme) is too likely to call it.
@@ -180,22 +184,43 @@ type Choice = (f64, DetectedSegment, f64, bool);
 type Picked<'a> = (Option<Choice>, Vec<Span<'a>>, Vec<DetectedSegment>, Vec<(f64, f64)>);
 
 /// The length of the run of touching repeats (gaps under a second) among `repeats` that `r` is
-/// part of: footage the series reuses comes as one long stretch cut into pieces by alignment, a
-/// sting alone.
+/// part of, each one the same copy as a piece already in it ([`same_copy`]): footage the series
+/// reuses comes as one long stretch cut into pieces by alignment, a sting alone. Touching pieces
+/// held at unrelated places in their partners are not one stretch (family B 2053's Broken
+/// Kingdom: an 11 s intro between two pieces of story that share quiet noise with other
+/// moments of the other episodes made 36 s of "story" and was passed over).
 fn stretch(repeats: &[&Repeat], r: &Repeat) -> f64 {
+    let mut run: Vec<&Repeat> = vec![r];
     let (mut a, mut b) = (r.start, r.end);
     let mut grown = true;
     while grown {
         grown = false;
         for q in repeats {
-            if q.start <= b + 1.0 && q.end >= a - 1.0 && (q.start < a || q.end > b) {
+            if q.start <= b + 1.0 && q.end >= a - 1.0 && (q.start < a || q.end > b) && run.iter().any(|p| same_copy(p, q)) {
                 a = a.min(q.start);
                 b = b.max(q.end);
+                run.push(q);
                 grown = true;
             }
         }
     }
     b - a
+}
+
+/// How far apart (seconds) two matches' offsets into one partner may lie and still be one copy
+/// (a speed change of 4 % moves it 1.2 s over 30 s).
+const SAME_COPY_S: f64 = 2.0;
+
+/// Whether `p` and `q` are parts of one copy: some partner holds both at the same offset from
+/// this episode (within [`SAME_COPY_S`]). Unknown where a repeat does not say where it lies here
+/// ([`Repeat::here`] empty): then they are taken as one.
+fn same_copy(p: &Repeat, q: &Repeat) -> bool {
+    if p.here.is_empty() || q.here.is_empty() {
+        return true;
+    }
+    let offsets = |r: &Repeat| r.here.iter().zip(&r.elsewhere).map(|(&(j, s, _), &(_, a, _))| (j, a - s)).collect::<Vec<_>>();
+    let theirs = offsets(q);
+    offsets(p).iter().any(|&(j, o)| theirs.iter().any(|&(k, u)| j == k && (o - u).abs() <= SAME_COPY_S))
 }
 
 /// A repeat of a season that may be the intro, as [`pick`] weighs it: (start, end, P(intro), repeat).
@@ -298,7 +323,18 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // missed in one partner.
         // Both in one partner (`together`): a sound one partner plays beside pictures another
         // shows is not "seen and heard" (before 2026-11-30 it was; no set changed by this).
-        let tier = if majority && r.together && end - start >= MIN_MATCH_S {
+        // Heard here only, where two or more partners play it with the same pictures as another
+        // episode: a title sequence this copy's pictures were not matched in (cropped to 4:3,
+        // letterboxed), or a new one on the old theme — not a song, which no two episodes show
+        // alike. Two: one partner's repeat may be seen and heard in another part of it (a
+        // sting, then story music this episode plays). Its risk: a scene two episodes reuse
+        // with its sound, whose sound a third plays over other pictures.
+        let seen_there = |j: usize, a: f64, b: f64| season.get(j).is_some_and(|rs| rs.iter().any(|q| q.together && q.end.min(b) - q.start.max(a) > 0.5 * (b - a).min(q.end - q.start)));
+        let mut seen_in: Vec<usize> = r.heard_in.iter().filter(|&&(j, a, b)| seen_there(j, a, b)).map(|&(j, _, _)| j).collect();
+        seen_in.sort_unstable();
+        seen_in.dedup();
+        let seen_elsewhere = !r.together && seen_in.len() >= 2;
+        let tier = if majority && (r.together || seen_elsewhere) && end - start >= MIN_MATCH_S {
             SEEN_AND_HEARD
         } else if first.is_some() && strong {
             // Pass 2 on: most partners (two or more) play their copy as their own intro. That
@@ -314,9 +350,8 @@ fn pick<'a>(d: &Detection, seconds: &[u32], repeats: &'a [Repeat], season: &[Vec
         // that sound as its intro where it is also seen and heard with another episode (a new
         // title sequence keeping the old theme).
         if !r.together && pi < MINORITY_INTRO_MIN {
-            let seen_there = |j: usize, a: f64, b: f64| season.get(j).is_some_and(|rs| rs.iter().any(|q| q.together && q.end.min(b) - q.start.max(a) > 0.5 * (b - a).min(q.end - q.start)));
             let seen_intro = first.is_some_and(|first| r.heard_in.iter().any(|&(j, a, b)| backs(first, j, a, b) && seen_there(j, a, b)));
-            if !seen_intro {
+            if !seen_intro && !(majority && seen_elsewhere) {
                 continue;
             }
         }
@@ -348,28 +383,38 @@ struct Past {
 
 /// An intro can be longer than what all partners share: an episode whose intro fewer episodes
 /// play in full (a longer cut, a new intro that keeps the old theme's middle). Neighbouring
-/// repeats join it where the model tags them, and the seconds between, as intro — and, in pass
-/// 2, where some partner's copy of the neighbour is part of that partner's intro too (story that
-/// two episodes share right after their intros is not intro).
+/// repeats join it where the model tags them, and the seconds between, as intro, where some
+/// partner holds the neighbour as more of the same copy ([`same_copy`]) or only episodes that
+/// hold the intro hold it (family C's theme that loops or leads in) — and, in pass 2, where
+/// some partner's copy of the neighbour is part of that partner's intro too (story that two
+/// episodes share right after their intros is not intro). Not a song other episodes play in
+/// their story 2 s after it (family B 2053's Broken Kingdom E03: the song then became the
+/// intro of the episodes that play it, the intro's copies there lost).
 fn grow(mut intro: DetectedSegment, d: &Detection, seconds: &[u32], spans: &[Span<'_>], first: Option<&[Option<Past>]>) -> DetectedSegment {
     let p = |a: f64, b: f64| if b - a < 1.0 { 1.0 } else { mean_over(&d.intro_probability, seconds, a, b) };
     let backed = |r: &Repeat| first.is_none_or(|first| r.elsewhere.iter().any(|&(j, a, b)| backs(first, j, a, b)));
+    // The repeats the intro is made of; a neighbour joins only as more of one of their copies,
+    // or held by none but their partners (a theme that loops, its lead-in).
+    let mut run: Vec<&Repeat> = spans.iter().filter(|&&(s, t, _, _)| t.min(intro.end) - s.max(intro.start) > 0.5 * (t - s).min(intro.end - intro.start)).map(|&(_, _, _, r)| r).collect();
     let mut grown = true;
     while grown {
         grown = false;
         for &(s, t, pi_r, r) in spans {
             let before = t <= intro.start + 0.5 && intro.start - t <= EXTEND_GAP_S && s < intro.start - 0.5;
             let after = s >= intro.end - 0.5 && s - intro.end <= EXTEND_GAP_S && t > intro.end + 0.5;
-            if !(pi_r >= EXTEND_MIN && backed(r)) {
+            let more = run.iter().any(|q| same_copy(q, r)) || r.partners.iter().all(|j| run.iter().any(|q| q.partners.contains(j)));
+            if !(pi_r >= EXTEND_MIN && backed(r) && more) {
                 continue;
             }
             if before && p(t, intro.start) >= EXTEND_MIN {
                 intro.start = s;
                 intro.start_by = vec![evidence(r.start_by)];
+                run.push(r);
                 grown = true;
             } else if after && p(intro.end, s) >= EXTEND_MIN {
                 intro.end = t;
                 intro.end_by = vec![evidence(r.end_by)];
+                run.push(r);
                 grown = true;
             }
         }

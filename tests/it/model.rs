@@ -454,14 +454,18 @@ fn a_sting_two_episodes_see_and_hear_is_found_in_both() {
     assert!(out.lines().any(|l| l.starts_with("Silver Meadow - S01E03: intro") && l.contains("; recap 0:00.0 – 0:11.8 (confidence 0.")), "{out}");
     assert!([s1, e1, s3, e3].iter().all(|t| ((t * 1000.0).round() / 1000.0 - t).abs() < 1e-9), "{s1} {e1} {s3} {e3}");
     // `repeats` says where: E01's sting plays once in E03 (its sound and picture matches of
-    // that place listed as one place).
+    // that place listed as one place). Its line may begin earlier: since silence is no repeat
+    // (judgement version 36), the cold open's fixed camera, which E02 shows at another time,
+    // is a picture match beside it (0:08–0:16), no longer a core of its own with the hiss.
     let mut c = introskip();
     c.arg("repeats").arg(&season);
     let o = run_with_timeout(c, 600);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    let line = out.lines().find(|l| l.starts_with("Silver Meadow - S01E01: 0:21")).unwrap_or_else(|| panic!("{out}"));
-    assert!(line.contains("by sound+picture") && line.contains("plays in 1 other episode: Silver Meadow - S01E03 0:15") && line.matches("S01E03").count() == 1, "{line}");
+    let line = out.lines().find(|l| l.starts_with("Silver Meadow - S01E01: ") && l.contains("Silver Meadow - S01E03 0:15")).unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("by sound+picture") && line.matches("S01E03").count() == 1, "{line}");
+    // The hiss under the silent cold open (21 s "heard" in all three others) is no repeat.
+    assert!(!out.lines().any(|l| l.starts_with("Silver Meadow - S01E01: 0:00.0")), "{out}");
 }
 
 /// An episode given alone is judged with the other episodes of its series in its folder, as its

@@ -352,3 +352,34 @@ fn a_pal_speed_up_still_aligns() {
     // A plain speed-up raises the pitch too: the prints differ more (7 bits), the edges blur.
     assert!(m.len() > 30.0 && (m.start - 20.0).abs() < 2.0 && (m.other_start - 10.0).abs() < 2.0, "{found:?}");
 }
+
+#[test]
+fn the_same_hiss_under_silent_shots_is_no_repeat_while_a_quiet_theme_is() {
+    // Two episodes share 30 s of sound at 20–50 s and 10–40 s over unrelated pictures. Played at
+    // a noise floor (−57 dBFS: family B 2053's silent clips, whose one hiss every episode
+    // "heard" again), it is no evidence; at a quiet theme's level (−35 dBFS), it is a repeat.
+    let rate = 16_000;
+    let shared = melody(50, 30.0, rate);
+    let with = |gain: f32| -> (EpisodeFeatures, EpisodeFeatures) {
+        let quiet: Vec<f32> = shared.iter().map(|x| x * gain).collect();
+        let a_sound: Vec<f32> = melody(51, 20.0, rate).into_iter().chain(quiet.iter().copied()).chain(melody(52, 10.0, rate)).collect();
+        let b_sound: Vec<f32> = melody(53, 10.0, rate).into_iter().chain(quiet.iter().copied()).chain(melody(54, 20.0, rate)).collect();
+        let mut a = episode(&a_sound, 60, |s| 100 + u64::from(s));
+        let mut b = episode(&b_sound, 60, |s| 200 + u64::from(s));
+        for (e, sound) in [(&mut a, &a_sound), (&mut b, &b_sound)] {
+            let rows = crate::features::sound::features_of(sound, 60);
+            e.audio = ndarray::Array2::from_shape_vec((rows.len(), crate::features::sound::AUDIO_DIM), rows.concat()).unwrap();
+        }
+        (a, b)
+    };
+    let (a, b) = with(0.005);
+    assert!(!sound_matches(&a.fingerprint, &b.fingerprint).is_empty(), "its fingerprints match");
+    let level = a.audio.rows().into_iter().skip(21).take(28).map(|r| r[0]).fold(f32::MIN, f32::max);
+    assert!(f64::from(level) < SILENT, "the floor's loudest second: {level}");
+    let found = season_repeats(&[&a, &b], &mut PairCache::default());
+    assert!(found.iter().all(Vec::is_empty), "a noise floor is no repeat: {found:?}");
+    let (a, b) = with(0.06);
+    let found = season_repeats(&[&a, &b], &mut PairCache::default());
+    assert_eq!(found[0].len(), 1, "{found:?}");
+    assert!((found[0][0].start - 20.0).abs() < 1.0 && (found[0][0].end - 50.0).abs() < 1.0, "{found:?}");
+}

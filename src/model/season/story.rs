@@ -50,7 +50,8 @@ pub(super) fn trimmed(r: &Repeat, start: f64, end: f64, first: &[Option<Past>], 
 }
 
 /// Repeats that may be story the season reuses with its sound, not its intro (indices into each
-/// episode's repeats): part of a stretch of touching repeats at least [`STORY_MIN_S`] long, where
+/// episode's repeats): part of a stretch of touching repeats, one copy in some partner, at least
+/// [`STORY_MIN_S`] long, where
 /// the model sees no intro ([`STORY_MAX_P`]) here or in any copy. An intro the model doubts in one
 /// episode it believes in another, and a sting is short; but a quiet intro can look like this
 /// too, so these are only candidates: [`judge_season_with`] passes over those whose pictures were
